@@ -1,0 +1,1 @@
+"""The command-line face: each command opens the store, makes one library call, prints."""

@@ -1,0 +1,62 @@
+"""``habeas sources`` and ``habeas records``: look at what the register holds."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from habeas.cli.common import WorkspaceOption, console, open_store, print_json
+from habeas.store import queries
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sources")(sources)
+    app.command("records")(records)
+
+
+def sources(
+    workspace: WorkspaceOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the sources, how many records each holds and their files (with hashes).
+
+    Example: habeas sources
+    """
+    rows = queries.list_sources(open_store(workspace))
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"{len(rows)} sources")
+    for column in ("id", "title", "kind", "reliability", "date", "records", "files"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(str(r["id"]), r["title"], r["kind"], r["reliability"] or "",
+                      str(r["published_on"] or ""), f"{r['records']:,}", "\n".join(r["files"]))
+    console.print(table)
+
+
+def records(
+    source: Annotated[str | None, typer.Option(help="Only this source (its title).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many records.")] = 50,
+    workspace: WorkspaceOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List records with their person, source, row and normalised fields.
+
+    Example: habeas records --source "Flight manifest" --limit 20
+    """
+    rows = list(queries.iter_records(open_store(workspace), source, limit=limit))
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"{len(rows)} records" + (f" of {source!r}" if source else ""))
+    for column in ("record", "person", "source", "row", "name as written", "surnames",
+                   "born", "ids"):
+        table.add_column(column)
+    for r in rows:
+        ids = ", ".join(f"{k[3:]}={v}" for k, v in r.items() if k.startswith("id_"))
+        table.add_row(str(r["record"]), str(r["person_id"]), r["source"], str(r["row"]),
+                      r["full_name"] or "", r["surnames"], r["date_of_birth"], ids)
+    console.print(table)

@@ -1,0 +1,147 @@
+"""``habeas import``: bring a list into the register, with row-level provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from habeas.cli.common import WorkspaceOption, console, open_store, print_json, progress_bar
+from habeas.errors import UsageError
+from habeas.ingest.importer import ImportOptions, ImportPlan, import_file, plan_import
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)
+
+
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for item in values:
+        if "=" not in item:
+            raise UsageError(f"{option} expects NAME=VALUE, got {item!r}")
+        key, value = item.split("=", 1)
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def import_command(
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX, JSON or JSON Lines file.",
+                                         exists=True, dir_okay=False)],
+    source_title: Annotated[str, typer.Option(help="The source this list is (created if new).")],
+    source_kind: Annotated[str | None, typer.Option(
+        help="list, document, testimony, court_filing, news_report, official_statement.")] = None,
+    reliability: Annotated[str | None, typer.Option(help="Source reliability, A (completely "
+                                                         "reliable) to F (cannot be judged).")] = None,
+    publisher: Annotated[str | None, typer.Option(help="Who published or compiled it.")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Source date, YYYY-MM-DD.")] = None,
+    url: Annotated[str | None, typer.Option(help="Where the source can be found.")] = None,
+    language: Annotated[str | None, typer.Option(help="Language code, e.g. es or en.")] = None,
+    notes: Annotated[str | None, typer.Option(help="Notes on the source.")] = None,
+    one_row_per_person: Annotated[bool, typer.Option(
+        help="The source lists each person once (e.g. a manifest).")] = False,
+    map_: Annotated[list[str] | None, typer.Option(
+        "--map", help="COLUMN=field (or COLUMN=- to keep it unmapped). Repeatable.")] = None,
+    defaults: Annotated[list[str] | None, typer.Option(
+        "--defaults", help="field=value for every row, e.g. event_type=removal_flight.")] = None,
+    date_order: Annotated[str | None, typer.Option(
+        help="DMY or MDY, when a date column is ambiguous.")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Only this XLSX sheet.")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        help="Show the mapping, sample rows and every problem; write nothing.")] = False,
+    output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Import a list with row-level provenance; all or nothing, and idempotent.
+
+    Examples:
+
+      habeas import manifest.csv --source-title "Flight manifest" --source-kind list
+        --date-order MDY --defaults event_type=removal_flight --defaults event_date=2025-03-15
+
+      habeas import familiares.csv --source-title "Reportes de familiares"
+        --source-kind testimony --dry-run
+    """
+    options = ImportOptions(
+        source_title=source_title, source_kind=source_kind, reliability=reliability,
+        publisher=publisher, published_on=date, url=url, language=language, notes=notes,
+        one_row_per_person=one_row_per_person, mapping=_pairs(map_ or [], "--map"),
+        defaults=_pairs(defaults or [], "--defaults"), date_order=date_order, sheet=sheet)
+    store = open_store(workspace)
+    with progress_bar(output == "text") as progress:
+        if dry_run:
+            plan = plan_import(store, file, options, progress)
+            _show_plan(plan, output)
+            if plan.errors:
+                raise typer.Exit(1)
+            return
+        result = import_file(store, file, options, progress=progress)
+    if output == "json":
+        print_json({"source": result.source_title, "source_id": result.source_id,
+                    "file_sha256": result.sha256, "already_imported": result.already_imported,
+                    "import_id": result.import_id, "records": result.records,
+                    "persons": result.persons, "identifiers": result.identifiers,
+                    "events": result.events, "legal_facts": result.legal_facts,
+                    "warnings": [w.to_dict() for w in result.warnings]})
+        return
+    if result.already_imported:
+        console.print(f"Already imported: {file.name} (SHA-256 {result.sha256[:12]}…) is in "
+                      f"source {result.source_title!r} (import {result.import_id}). "
+                      "Nothing changed.")
+        return
+    console.print(f"Imported {result.records:,} records from {file.name} into "
+                  f"{result.source_title!r}: {result.events:,} events, {result.legal_facts:,} "
+                  f"legal facts, {result.identifiers:,} identifiers.")
+    if result.warnings:
+        console.print(f"{len(result.warnings)} warning(s):")
+        for warning in result.warnings[:20]:
+            console.print(f"  {warning}", highlight=False, markup=False)
+        if len(result.warnings) > 20:
+            console.print(f"  … {len(result.warnings) - 20} more (habeas import --dry-run "
+                          "--format json shows all)")
+
+
+def _show_plan(plan: ImportPlan, output: str) -> None:
+    if output == "json":
+        print_json({
+            "file": plan.file, "file_sha256": plan.sha256,
+            "tables": [{"sheet": t.sheet, "rows": t.rows, "mapping": t.mapping.columns,
+                        "date_orders": t.date_orders} for t in plan.tables],
+            "records": len(plan.records),
+            "sample": [{"row": r.row_number, "record_id": r.record_key,
+                        "given_names": list(r.name.given_names) if r.name else [],
+                        "surnames": list(r.name.surnames) if r.name else [],
+                        "date_of_birth": r.dob.display() if r.dob else None,
+                        "identifiers": [[t, v] for t, _, v, _ in r.identifiers],
+                        "events": [e.event_type for e in r.events]} for r in plan.records[:5]],
+            "problems": [p.to_dict() for p in plan.problems]})
+        return
+    for table in plan.tables:
+        title = f"{plan.file}" + (f" — sheet {table.sheet!r}" if table.sheet else "")
+        mapping = Table(title=f"{title}: {table.rows:,} rows", show_lines=False)
+        mapping.add_column("column in the file")
+        mapping.add_column("habeas field")
+        for header, field in table.mapping.columns.items():
+            mapping.add_row(header, field or "[dim](kept as written)[/]")
+        console.print(mapping)
+        for fld, order in table.date_orders.items():
+            console.print(f"{fld}: day/month order {order or 'not needed (no ambiguous dates)'}")
+    sample = Table(title="Sample of parsed rows")
+    for column in ("row", "record id", "given names", "surnames", "date of birth", "ids",
+                   "events"):
+        sample.add_column(column)
+    for r in plan.records[:5]:
+        sample.add_row(str(r.row_number), r.record_key,
+                       " ".join(r.name.given_names) if r.name else "",
+                       " | ".join(r.name.surnames) if r.name else "",
+                       r.dob.display() if r.dob else "",
+                       ", ".join(f"{t}={v or '(invalid)'}" for t, _, v, _ in r.identifiers),
+                       ", ".join(e.event_type for e in r.events))
+    console.print(sample)
+    errors, warnings = plan.errors, plan.warnings
+    console.print(f"{len(plan.records):,} records would be imported; {len(errors)} error(s), "
+                  f"{len(warnings)} warning(s). Nothing was written (dry run).")
+    for problem in (errors + warnings)[:50]:
+        console.print(f"  [{problem.severity}] {problem}", highlight=False, markup=False)

@@ -1,0 +1,72 @@
+"""``habeas init``, ``habeas status``, ``habeas migrate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from habeas.cli.common import WorkspaceOption, console, open_store, print_json
+from habeas.store import migrate as migrations
+from habeas.store import queries
+from habeas.store.db import Store, make_engine
+from habeas.workspace import find_workspace, init_workspace
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("status")(status)
+    app.command("migrate")(migrate)
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the workspace in.")],
+    name: Annotated[str | None, typer.Option(help="A name for the register.")] = None,
+) -> None:
+    """Create a workspace: config file, database and content-addressed file store.
+
+    Example: habeas init ~/registro-cecot
+    """
+    workspace = init_workspace(directory, name)
+    store = Store.open(workspace, create=True)
+    store.close()
+    where = "PostgreSQL (HABEAS_DATABASE_URL)" if workspace.database_url.startswith(
+        "postgresql") else str(workspace.root / "habeas.db")
+    console.print(f"Created workspace [bold]{workspace.name}[/] in {workspace.root}\n"
+                  f"Database: {where}\nNext: cd {directory} && habeas import LIST.csv "
+                  "--source-title TITLE --source-kind list")
+
+
+def status(
+    workspace: WorkspaceOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Counts of what the register holds.
+
+    Example: habeas status --json
+    """
+    store = open_store(workspace)
+    counts = queries.summary(store)
+    if as_json:
+        print_json(counts)
+        return
+    table = Table(title="habeas register", show_header=False)
+    for key, value in counts.items():
+        table.add_row(key.replace("_", " "), f"{value:,}")
+    console.print(table)
+
+
+def migrate(workspace: WorkspaceOption = None) -> None:
+    """Bring the database schema up to this version of habeas (back up first).
+
+    Example: habeas migrate
+    """
+    ws = find_workspace(workspace)
+    engine = make_engine(ws.database_url)
+    before = migrations.current_revision(engine)
+    engine.dispose()
+    store = Store.open(ws, create=True)
+    store.close()
+    console.print(f"Schema at {migrations.head_revision()} (was {before or 'empty'}).")

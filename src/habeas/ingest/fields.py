@@ -1,0 +1,120 @@
+"""Canonical import fields and the header spellings that map onto them.
+
+A list's column headers are matched to these fields after folding case,
+accents, punctuation and spacing (``"F. Nac."`` → ``"f nac"``), so each synonym
+below is written in that folded form. Unknown columns are never dropped: they
+are kept verbatim on the record under ``extra``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CANONICAL_FIELDS: tuple[str, ...] = (
+    "record_id",
+    "full_name",
+    "given_names",
+    "surnames",
+    "first_surname",
+    "second_surname",
+    "sex",
+    "date_of_birth",
+    "age",
+    "nationality",
+    "country_of_birth",
+    "a_number",
+    "national_id",
+    "passport",
+    "event_type",
+    "event_date",
+    "place",
+    "facility",
+    "unit",
+    "flight",
+    "legal_basis",
+    "criminal_record",
+    "hearing",
+    "notes",
+)
+
+# Folded header text -> canonical field. English and Spanish forms seen in
+# manifests, press lists, relatives' reports, court filings and NGO sheets.
+HEADER_SYNONYMS: dict[str, str] = {}
+
+
+def _add(field: str, *forms: str) -> None:
+    for form in forms:
+        HEADER_SYNONYMS[form] = field
+
+
+_add("record_id", "record id", "id", "no", "nro", "numero", "n", "row id", "entry", "entry id",
+     "registro", "id registro", "caso", "case id", "case no", "folio", "item", "line")
+_add("full_name", "full name", "name", "nombre", "nombre completo", "nombres y apellidos",
+     "apellidos y nombres", "detainee", "detainee name", "detenido", "persona", "passenger",
+     "passenger name", "pasajero", "name of detainee", "nombre del detenido", "fullname")
+_add("given_names", "given names", "given name", "first name", "first names", "first",
+     "nombres", "primer nombre y segundo nombre", "forename", "forenames", "firstname")
+_add("surnames", "surnames", "surname", "last name", "last names", "lastname", "apellidos",
+     "apellido", "family name", "family names")
+_add("first_surname", "first surname", "primer apellido", "paternal surname",
+     "apellido paterno", "apellido 1", "apellido1")
+_add("second_surname", "second surname", "segundo apellido", "maternal surname",
+     "apellido materno", "apellido 2", "apellido2", "mothers maiden name")
+_add("sex", "sex", "sexo", "gender", "genero", "m f", "s")
+_add("date_of_birth", "date of birth", "dob", "d o b", "birth date", "birthdate", "born",
+     "fecha de nacimiento", "fecha nacimiento", "f nac", "f nacimiento", "fec nac", "fnac",
+     "nacimiento", "fecha nac")
+_add("age", "age", "edad", "age at arrest", "edad al arresto")
+_add("nationality", "nationality", "nacionalidad", "citizenship", "ciudadania", "country",
+     "pais", "country of citizenship", "pais de nacionalidad")
+_add("country_of_birth", "country of birth", "pais de nacimiento", "birth country",
+     "cob", "lugar de nacimiento", "place of birth")
+_add("a_number", "a number", "a", "a no", "a nr", "alien number", "alien registration number",
+     "alien no", "anumber", "a num", "numero a", "numero de extranjero", "a file", "a file number")
+_add("national_id", "national id", "cedula", "ci", "c i", "cedula de identidad", "dui",
+     "documento", "documento de identidad", "id number", "numero de cedula", "cedula ci",
+     "national id number", "identity card", "dni")
+_add("passport", "passport", "pasaporte", "passport number", "passport no", "numero de pasaporte")
+_add("event_type", "event type", "event", "tipo de evento", "evento", "status", "estado")
+_add("event_date", "event date", "date", "fecha", "fecha del evento", "fecha de evento",
+     "flight date", "fecha de vuelo", "date of removal", "fecha de deportacion",
+     "removal date", "date of arrest", "fecha de detencion", "arrest date", "fecha de arresto",
+     "date of return", "fecha de retorno", "fecha de repatriacion", "fecha del hecho")
+_add("place", "place", "lugar", "location", "ubicacion", "city", "ciudad", "last known location",
+     "ultima ubicacion conocida", "ultimo paradero conocido", "paradero")
+_add("facility", "facility", "centro", "centro de detencion", "detention center",
+     "detention facility", "prison", "prision", "carcel", "centro penal", "penal",
+     "detention centre", "institution")
+_add("unit", "unit", "cell", "celda", "modulo", "pabellon", "building", "edificio", "sector",
+     "unidad", "block", "housing unit")
+_add("flight", "flight", "vuelo", "flight number", "numero de vuelo", "flight no", "flt",
+     "aircraft", "avion")
+_add("legal_basis", "legal basis", "base legal", "fundamento legal", "authority",
+     "removal authority", "autoridad de remocion", "basis", "removal basis", "charge basis")
+_add("criminal_record", "criminal record", "antecedentes", "antecedentes penales", "record",
+     "criminal history", "convictions", "condenas", "criminal")
+_add("hearing", "hearing", "audiencia", "hearing held", "hubo audiencia", "court hearing")
+_add("notes", "notes", "note", "notas", "observaciones", "comments", "comentarios", "remarks",
+     "obs", "detalles", "details", "testimony", "testimonio")
+
+
+def fold_header(text: str) -> str:
+    """Fold a column header for matching: lower case, no accents, words only."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    words = re.findall(r"[a-z0-9]+", stripped.lower())
+    return " ".join(words)
+
+
+def guess_field(header: str) -> str | None:
+    """The canonical field a header stands for, or ``None`` if unknown.
+
+    ``A#`` folds to ``a``; ``C.I.`` to ``c i``; ``F. Nac.`` to ``f nac``.
+    """
+    folded = fold_header(header)
+    if folded in CANONICAL_FIELDS:
+        return folded
+    if folded.replace(" ", "_") in CANONICAL_FIELDS:
+        return folded.replace(" ", "_")
+    return HEADER_SYNONYMS.get(folded)

@@ -1,0 +1,415 @@
+"""Import a list into a source: read, map, check every row, then write in one transaction.
+
+The import is all or nothing: if any row has an error, :class:`ImportFailed`
+lists every error (file, row, column, value, what was expected) and nothing is
+written. Importing the same file (same SHA-256) into the same source again is a
+no-op that says so. The file itself is kept in the content-addressed store.
+
+Until record linkage runs, each new record gets a person of its own (a link
+with method ``import``); linkage later supersedes those links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from habeas.domain.dates import DateParseError, order_evidence, parse_date
+from habeas.domain.text import fold
+from habeas.errors import UsageError
+from habeas.ingest.fields import CANONICAL_FIELDS
+from habeas.ingest.mapping import ColumnMapping, map_columns
+from habeas.ingest.normalise import DATE_FIELDS, PreparedRecord, RowContext, RowPreparer
+from habeas.ingest.problems import ImportFailed, Problem
+from habeas.ingest.readers import Table, media_type, read_tables
+from habeas.store.db import Store
+from habeas.store.filestore import sha256_file
+from habeas.store.schema import (
+    CustodyEvent,
+    Facility,
+    FacilityUnit,
+    ImportBatch,
+    LegalFact,
+    Link,
+    Person,
+    Record,
+    RecordIdentifier,
+    Source,
+    SourceFile,
+    StoredFile,
+)
+from habeas.store.vocabulary import VocabularyIndex
+
+Progress = Callable[[str, int, int], None]
+DATE_ORDERS = ("DMY", "MDY", "YMD")
+
+
+@dataclass
+class ImportOptions:
+    source_title: str
+    source_kind: str | None = None
+    reliability: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    published_on: str | None = None
+    url: str | None = None
+    language: str | None = None
+    notes: str | None = None
+    one_row_per_person: bool = False
+    mapping: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+    date_order: str | None = None
+    sheet: str | None = None
+
+
+@dataclass
+class TablePlan:
+    sheet: str | None
+    headers: list[str]
+    mapping: ColumnMapping
+    date_orders: dict[str, str | None]
+    rows: int
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: the dry-run result, and the input to the write."""
+
+    file: str
+    sha256: str
+    tables: list[TablePlan]
+    records: list[PreparedRecord]
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+@dataclass
+class ImportResult:
+    source_id: int
+    source_title: str
+    sha256: str
+    already_imported: bool = False
+    import_id: int | None = None
+    records: int = 0
+    persons: int = 0
+    identifiers: int = 0
+    events: int = 0
+    legal_facts: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _check_options(options: ImportOptions) -> None:
+    if options.date_order is not None and options.date_order.upper() not in DATE_ORDERS:
+        raise UsageError(f"--date-order must be one of {', '.join(DATE_ORDERS)}, "
+                         f"not {options.date_order!r}")
+    unknown = [k for k in options.defaults if k not in CANONICAL_FIELDS]
+    if unknown:
+        raise UsageError(f"--defaults names unknown field(s) {', '.join(unknown)}; fields are: "
+                         f"{', '.join(CANONICAL_FIELDS)}")
+    if options.published_on:
+        try:
+            date.fromisoformat(options.published_on)
+        except ValueError:
+            raise UsageError(f"--date must be YYYY-MM-DD, not {options.published_on!r}") from None
+
+
+def _date_orders(table: Table, mapping: ColumnMapping, declared: str | None,
+                 problems: list[Problem]) -> dict[str, str | None]:
+    orders: dict[str, str | None] = {}
+    for fld in DATE_FIELDS:
+        header = mapping.fields.get(fld)
+        if header is None:
+            continue
+        if declared:
+            orders[fld] = declared.upper()
+            continue
+        index = table.headers.index(header)
+        evidence = order_evidence(cells[index] if index < len(cells) else None
+                                  for _, cells in table.rows)
+        if evidence.inconsistent:
+            problems.append(Problem(
+                table.file, None, header,
+                f"{evidence.examples['day_first']} / {evidence.examples['month_first']}",
+                "the column mixes day-first and month-first dates; say which order the "
+                "source uses with --date-order DMY or --date-order MDY", sheet=table.sheet))
+        elif evidence.needs_order:
+            problems.append(Problem(
+                table.file, None, header, evidence.examples.get("ambiguous"),
+                f"{evidence.ambiguous} date(s) could be day-first or month-first and nothing in "
+                "the column decides; give --date-order DMY (Latin-American) or "
+                "--date-order MDY (US)", sheet=table.sheet))
+        orders[fld] = evidence.order
+    return orders
+
+
+def plan_import(store: Store, path: Path, options: ImportOptions,
+                progress: Progress | None = None, sha256: str | None = None) -> ImportPlan:
+    """Read and check the whole file without writing anything (the dry run)."""
+    _check_options(options)
+    sha256 = sha256 or sha256_file(path)
+    tables = read_tables(path, options.sheet)
+    vocab = VocabularyIndex.load(store)
+    as_of = date.fromisoformat(options.published_on) if options.published_on else \
+        datetime.now(UTC).date()
+    problems: list[Problem] = []
+    plans: list[TablePlan] = []
+    records: list[PreparedRecord] = []
+    total = sum(len(t.rows) for t in tables)
+    done = 0
+    for fld in ("event_date", "date_of_birth"):
+        if options.defaults.get(fld):
+            try:
+                parse_date(options.defaults[fld], "YMD")
+            except DateParseError as exc:
+                raise UsageError(f"--defaults {fld}: {exc}") from None
+    for table in tables:
+        mapping = map_columns(table, options.mapping)
+        problems.extend(mapping.problems)
+        if mapping.problems:
+            plans.append(TablePlan(table.sheet, table.headers, mapping, {}, len(table.rows)))
+            continue
+        orders = _date_orders(table, mapping, options.date_order, problems)
+        plans.append(TablePlan(table.sheet, table.headers, mapping, orders, len(table.rows)))
+        context = RowContext(table, mapping, vocab, options.defaults, orders, as_of,
+                             multi_sheet=len(tables) > 1)
+        preparer = RowPreparer(context)
+        for row_number, cells in table.rows:
+            prepared = preparer.prepare(row_number, cells)
+            if prepared is not None:
+                records.append(prepared)
+            done += 1
+            if progress and done % 5000 == 0:
+                progress("checking rows", done, total)
+        problems.extend(preparer.problems)
+    if progress:
+        progress("checking rows", total, total)
+    problems.extend(_duplicate_keys(path.name, records))
+    with store.read() as session:
+        problems.extend(_unknown_places(path.name, records, *_facility_index(session)))
+    return ImportPlan(path.name, sha256, plans, records, problems)
+
+
+def _unknown_places(file: str, records: list[PreparedRecord], facilities: dict[str, int],
+                    units: dict[tuple[int, str], int]) -> list[Problem]:
+    """One warning per distinct facility or unit name that the register does not know."""
+    first: dict[tuple[str, str], tuple[PreparedRecord, int]] = {}
+    for rec in records:
+        for ev in rec.events:
+            fid = facilities.get(fold(ev.facility)) if ev.facility else None
+            if ev.facility and fid is None:
+                key = ("facility", ev.facility)
+            elif ev.unit and fid is not None and (fid, fold(ev.unit)) not in units:
+                key = ("unit", ev.unit)
+            else:
+                continue
+            seen = first.get(key)
+            first[key] = (seen[0], seen[1] + 1) if seen else (rec, 1)
+    return [Problem(file, rec.row_number, None, name,
+                    f"{kind} not in the register ({count} row(s)): kept as written on the event; "
+                    "add the facility to link events to it", "warning", rec.sheet)
+            for (kind, name), (rec, count) in first.items()]
+
+
+def _duplicate_keys(file: str, records: list[PreparedRecord]) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for rec in records:
+        if rec.record_key in seen:
+            problems.append(Problem(file, rec.row_number, None, rec.record_key,
+                                    f"the record id is also used on row {seen[rec.record_key]}; "
+                                    "record ids must be unique within a source", sheet=rec.sheet))
+        else:
+            seen[rec.record_key] = rec.row_number
+    return problems
+
+
+def import_file(store: Store, path: Path, options: ImportOptions, *, actor: str | None = None,
+                progress: Progress | None = None) -> ImportResult:
+    """Import ``path`` into the source titled ``options.source_title`` (created if new)."""
+    _check_options(options)
+    sha256 = sha256_file(path)
+    with store.read() as session:
+        source = session.execute(
+            select(Source).where(Source.title == options.source_title)).scalar_one_or_none()
+        if source is not None:
+            _check_same_source(source, options)
+            done = session.execute(select(ImportBatch.id).where(
+                ImportBatch.source_id == source.id, ImportBatch.file_sha256 == sha256)).first()
+            if done is not None:
+                return ImportResult(source.id, source.title, sha256, already_imported=True,
+                                    import_id=done[0])
+    plan = plan_import(store, path, options, progress, sha256)
+    if plan.errors:
+        raise ImportFailed(plan.problems)
+    vocab = VocabularyIndex.load(store)
+    if source is None:
+        _require_new_source_terms(vocab, options)
+    if store.files is not None:
+        store.files.put(path, sha256)
+    return _write(store, path, options, plan, source, actor, progress)
+
+
+def _check_same_source(source: Source, options: ImportOptions) -> None:
+    given = {"kind": options.source_kind, "reliability": options.reliability}
+    for attribute, value in given.items():
+        if value is not None and value != getattr(source, attribute):
+            raise UsageError(
+                f"Source {source.title!r} already exists with {attribute} "
+                f"{getattr(source, attribute)!r}; sources are immutable. Leave out "
+                f"--source-{attribute}, or import into a new source.")
+
+
+def _require_new_source_terms(vocab: VocabularyIndex, options: ImportOptions) -> None:
+    if not options.source_kind:
+        raise UsageError(f"Source {options.source_title!r} is new: say what it is with "
+                         f"--source-kind ({', '.join(vocab.codes('source_kind'))}).")
+    options.source_kind = vocab.require("source_kind", options.source_kind, "--source-kind")
+    if options.reliability:
+        options.reliability = vocab.require("reliability", options.reliability, "--reliability")
+
+
+def _write(store: Store, path: Path, options: ImportOptions, plan: ImportPlan,
+           source: Source | None, actor: str | None, progress: Progress | None) -> ImportResult:
+    now = datetime.now(UTC)
+    with store.write(actor) as op:
+        session = op.session
+        if source is None:
+            source = Source(
+                title=options.source_title, kind=options.source_kind,
+                publisher=options.publisher, author=options.author,
+                published_on=date.fromisoformat(options.published_on)
+                if options.published_on else None,
+                url=options.url, language=options.language, reliability=options.reliability,
+                notes=options.notes, one_row_per_person=options.one_row_per_person,
+                created_by=op.actor, created_at=now)
+            session.add(source)
+            session.flush()
+        conflicts = _existing_keys(session, source.id, [r.record_key for r in plan.records])
+        if conflicts:
+            raise ImportFailed([Problem(plan.file, r.row_number, None, r.record_key,
+                                        "a record with this id is already in the source (from "
+                                        "another file); records are immutable — import a "
+                                        "correction into a new source", sheet=r.sheet)
+                                for r in plan.records if r.record_key in conflicts])
+        if session.get(StoredFile, plan.sha256) is None:
+            session.add(StoredFile(sha256=plan.sha256, size=path.stat().st_size,
+                                   media_type=media_type(path), original_filename=path.name,
+                                   added_by=op.actor, added_at=now))
+        if session.get(SourceFile, (source.id, plan.sha256)) is None:
+            session.add(SourceFile(source_id=source.id, sha256=plan.sha256, filename=path.name,
+                                   added_by=op.actor, added_at=now))
+        batch = ImportBatch(
+            source_id=source.id, file_sha256=plan.sha256,
+            options=_options_dict(options),
+            mapping={t.sheet or "": {h: f for h, f in t.mapping.columns.items()}
+                     for t in plan.tables},
+            row_count=len(plan.records),
+            warnings=[p.to_dict() for p in plan.warnings],
+            created_by=op.actor, created_at=now)
+        session.add(batch)
+        session.flush()
+        counts = _insert_rows(session, source.id, batch.id, plan.records, op.actor, now, progress)
+        op.log("import", "source", source.id, {
+            "source": source.title, "file": path.name, "file_sha256": plan.sha256,
+            "import_id": batch.id, "rows": len(plan.records), **counts,
+            "warnings": len(plan.warnings)})
+    return ImportResult(source.id, source.title, plan.sha256, import_id=batch.id,
+                        records=len(plan.records), persons=counts["persons"],
+                        identifiers=counts["identifiers"], events=counts["events"],
+                        legal_facts=counts["legal_facts"], warnings=plan.warnings)
+
+
+def _options_dict(options: ImportOptions) -> dict[str, Any]:
+    return {"mapping": options.mapping, "defaults": options.defaults,
+            "date_order": options.date_order, "sheet": options.sheet}
+
+
+def _existing_keys(session: Any, source_id: int, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 900):
+        chunk = keys[start:start + 900]
+        found.update(session.execute(select(Record.record_key).where(
+            Record.source_id == source_id, Record.record_key.in_(chunk))).scalars())
+    return found
+
+
+def _facility_index(session: Any) -> tuple[dict[str, int], dict[tuple[int, str], int]]:
+    facilities = {fold(name): fid for fid, name in session.execute(
+        select(Facility.id, Facility.name))}
+    units = {(fid, fold(name)): uid for uid, fid, name in session.execute(
+        select(FacilityUnit.id, FacilityUnit.facility_id, FacilityUnit.name))}
+    return facilities, units
+
+
+def _insert_rows(session: Any, source_id: int, import_id: int, records: list[PreparedRecord],
+                 actor: str, now: datetime, progress: Progress | None) -> dict[str, int]:
+    """Bulk-insert records and everything hanging off them; returns counts."""
+    conn = session.connection()
+    total = len(records)
+    counts = {"persons": 0, "identifiers": 0, "events": 0, "legal_facts": 0}
+    facilities, units = _facility_index(session)
+    batch_size = 20_000
+    for start in range(0, total, batch_size):
+        chunk = records[start:start + batch_size]
+        person_ids = list(conn.execute(
+            insert(Person.__table__).returning(Person.__table__.c.id,
+                                               sort_by_parameter_order=True),
+            [{"created_by": actor, "created_at": now}] * len(chunk)).scalars())
+        record_rows = [{
+            "source_id": source_id, "import_id": import_id, "sheet": r.sheet,
+            "row_number": r.row_number, "record_key": r.record_key, "raw": r.raw,
+            "full_name": r.full_name,
+            "given_names": list(r.name.given_names) if r.name else [],
+            "surnames": list(r.name.surnames) if r.name else [],
+            "dob_earliest": r.dob.earliest if r.dob else None,
+            "dob_latest": r.dob.latest if r.dob else None,
+            "dob_precision": r.dob.precision if r.dob else None,
+            "sex": r.sex, "nationality": r.nationality, "country_of_birth": r.country_of_birth,
+            "created_at": now} for r in chunk]
+        record_ids = list(conn.execute(
+            insert(Record.__table__).returning(Record.__table__.c.id,
+                                               sort_by_parameter_order=True),
+            record_rows).scalars())
+        links, identifiers, events, legal = [], [], [], []
+        for rec, rid, pid in zip(chunk, record_ids, person_ids, strict=True):
+            links.append({"record_id": rid, "person_id": pid, "method": "import", "score": None,
+                          "decided_by": actor, "decided_at": now, "superseded_at": None})
+            identifiers.extend({"record_id": rid, "id_type": t, "raw": raw, "value": v,
+                                "valid": ok} for t, raw, v, ok in rec.identifiers)
+            for ev in rec.events:
+                fid = facilities.get(fold(ev.facility)) if ev.facility else None
+                uid = units.get((fid, fold(ev.unit))) if fid and ev.unit else None
+                events.append({
+                    "record_id": rid, "source_id": source_id, "event_type": ev.event_type,
+                    "date_earliest": ev.when.earliest if ev.when else None,
+                    "date_latest": ev.when.latest if ev.when else None,
+                    "date_precision": ev.when.precision if ev.when else None,
+                    "date_text": ev.date_text, "place": ev.place, "facility_id": fid,
+                    "facility_text": ev.facility, "unit_id": uid, "unit_text": ev.unit,
+                    "flight": ev.flight, "authority": None, "notes": None})
+            legal.extend({"record_id": rid, "source_id": source_id, "fact_type": f.fact_type,
+                          "value": f.value, "value_text": f.value_text} for f in rec.legal_facts)
+        conn.execute(insert(Link.__table__), links)
+        for table, rows in ((RecordIdentifier, identifiers), (CustodyEvent, events),
+                            (LegalFact, legal)):
+            if rows:
+                conn.execute(insert(table.__table__), rows)
+        counts["persons"] += len(chunk)
+        counts["identifiers"] += len(identifiers)
+        counts["events"] += len(events)
+        counts["legal_facts"] += len(legal)
+        if progress:
+            progress("writing", min(start + batch_size, total), total)
+    return counts

@@ -1,0 +1,95 @@
+"""Decide which column of a list holds which canonical field.
+
+Headers are matched automatically (see :mod:`habeas.ingest.fields`);
+``--map COLUMN=field`` overrides a guess, and ``--map COLUMN=-`` keeps a column
+as an unmapped extra. Columns that map to nothing are kept verbatim on the
+record (in ``raw``) — never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from habeas.ingest.fields import CANONICAL_FIELDS, fold_header, guess_field
+from habeas.ingest.problems import Problem
+from habeas.ingest.readers import Table
+
+NAME_FIELDS = ("full_name", "given_names", "surnames", "first_surname", "second_surname")
+UNMAPPED = "-"
+IDENTIFIER_FIELDS = {"a_number", "national_id", "passport"}
+
+
+@dataclass
+class ColumnMapping:
+    """header → canonical field (``None``: kept as an extra column)."""
+
+    columns: dict[str, str | None]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """canonical field → header."""
+        return {f: h for h, f in self.columns.items() if f is not None}
+
+    def extras(self) -> list[str]:
+        return [h for h, f in self.columns.items() if f is None]
+
+
+def map_columns(table: Table, overrides: dict[str, str] | None = None) -> ColumnMapping:
+    overrides = dict(overrides or {})
+    problems: list[Problem] = []
+
+    def problem(column: str | None, message: str, value: str | None = None) -> None:
+        problems.append(Problem(table.file, 1 if column else None, column, value, message,
+                                sheet=table.sheet))
+
+    folded_headers = {fold_header(h): h for h in table.headers}
+    resolved_overrides: dict[str, str] = {}
+    for column, target in overrides.items():
+        header = column if column in table.headers else folded_headers.get(fold_header(column))
+        if header is None:
+            problem(None, f"--map names a column {column!r} that the file does not have "
+                          f"(columns: {', '.join(table.headers)})")
+            continue
+        if target != UNMAPPED and target not in CANONICAL_FIELDS:
+            problem(header, f"--map target {target!r} is not a field; fields are: "
+                            f"{', '.join(CANONICAL_FIELDS)} (or '-' to keep it unmapped)")
+            continue
+        resolved_overrides[header] = target
+
+    columns: dict[str, str | None] = {}
+    seen_headers: set[str] = set()
+    for header in table.headers:
+        if not header:
+            problem(None, "a column has an empty header; give it a name in the file")
+            continue
+        if header in seen_headers:
+            problem(header, "two columns have the same header; rename one in the file")
+            continue
+        seen_headers.add(header)
+        if header in resolved_overrides:
+            target = resolved_overrides[header]
+            columns[header] = None if target == UNMAPPED else target
+        else:
+            columns[header] = guess_field(header)
+
+    by_field: dict[str, list[str]] = {}
+    for header, target in columns.items():
+        if target is not None:
+            by_field.setdefault(target, []).append(header)
+    for target, headers in by_field.items():
+        if len(headers) > 1:
+            problem(headers[1], f"columns {', '.join(repr(h) for h in headers)} all map to "
+                                f"'{target}'; choose one with --map COLUMN={target} and "
+                                "--map OTHER=- for the rest")
+
+    mapping = ColumnMapping(columns, problems)
+    present = set(mapping.fields)
+    # A list must say who each row is: a name, or at least an identity document
+    # number (a repatriation list of cédulas can still be linked).
+    if not problems and not present & (set(NAME_FIELDS) | IDENTIFIER_FIELDS):
+        problem(None, "no column holds the person's name or an identity document number "
+                      "(looked for headers such as Name, Nombre, Apellidos, Last name, "
+                      "First name, A-Number, Cédula). Name the column with "
+                      "--map COLUMN=full_name")
+    return mapping

@@ -1,0 +1,265 @@
+"""Read CSV, XLSX, JSON and JSON Lines into tables of strings, keeping row numbers.
+
+Row numbers are what a person sees when they open the file: in CSV and XLSX
+the header is row 1 and the first data row is row 2; in JSON and JSON Lines
+the first object is row 1 (JSON Lines: the line number).
+
+CSV encodings: UTF-8 (with or without BOM) is tried first, then Windows-1252
+(a superset of Latin-1 for printable text, as spreadsheets on Windows write
+it). Bytes that are valid in neither are an error that names the byte offset
+and line — habeas never guesses silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from habeas.ingest.problems import ImportFailed, Problem
+
+CSV_EXTENSIONS = {".csv", ".tsv", ".txt"}
+JSON_EXTENSIONS = {".json"}
+JSONL_EXTENSIONS = {".jsonl", ".ndjson"}
+XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
+
+
+@dataclass
+class Table:
+    """One sheet (or the whole file): headers and rows of cell strings."""
+
+    file: str
+    sheet: str | None
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cells)
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def media_type(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in XLSX_EXTENSIONS:
+        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    if suffix in JSON_EXTENSIONS:
+        return "application/json"
+    if suffix in JSONL_EXTENSIONS:
+        return "application/x-ndjson"
+    if suffix == ".tsv":
+        return "text/tab-separated-values"
+    return "text/csv"
+
+
+def read_tables(path: Path, sheet: str | None = None) -> list[Table]:
+    if not path.exists():
+        raise ImportFailed([Problem(path.name, None, None, None, "file not found")])
+    suffix = path.suffix.lower()
+    if suffix in XLSX_EXTENSIONS:
+        return read_xlsx(path, sheet)
+    if sheet is not None:
+        raise ImportFailed([Problem(path.name, None, None, None,
+                                    "--sheet only applies to XLSX workbooks")])
+    if suffix in JSON_EXTENSIONS:
+        return [read_json(path)]
+    if suffix in JSONL_EXTENSIONS:
+        return [read_jsonl(path)]
+    if suffix in CSV_EXTENSIONS:
+        return [read_csv(path)]
+    raise ImportFailed([Problem(path.name, None, None, None,
+                                f"unsupported file type {suffix or '(none)'}: expected .csv, "
+                                ".tsv, .xlsx, .json or .jsonl")])
+
+
+# -- CSV ------------------------------------------------------------------------
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decode_strict(data[3:], "utf-8", name), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ImportFailed([Problem(
+            name, line, None, repr(data[exc.start:exc.start + 1]),
+            f"unknown text encoding: byte {exc.start} is neither UTF-8 nor Windows-1252/Latin-1. "
+            "Re-save the file as UTF-8 (in a spreadsheet: CSV UTF-8)."
+        )]) from exc
+
+
+def _decode_strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ImportFailed([Problem(name, line, None, repr(data[exc.start:exc.start + 1]),
+                                    f"the file starts with a UTF-8 mark but byte {exc.start + 3} "
+                                    "is not valid UTF-8")]) from exc
+
+
+def sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        header = sample.splitlines()[0] if sample else ""
+        counts = {d: header.count(d) for d in ",;\t|"}
+        return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def read_csv(path: Path) -> Table:
+    text, encoding = decode(path.read_bytes(), path.name)
+    if "\x00" in text:
+        raise ImportFailed([Problem(path.name, None, None, None,
+                                    "the file contains NUL bytes: it is binary, not CSV text")])
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        headers = next(reader)
+    except StopIteration:
+        raise ImportFailed([Problem(path.name, None, None, None,
+                                    "the file is empty (no header row)")]) from None
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for cells in reader:
+            rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise ImportFailed([Problem(path.name, reader.line_num, None, None,
+                                    f"malformed CSV: {exc}")]) from exc
+    return Table(path.name, None, [h.strip() for h in headers], rows, encoding, delimiter)
+
+
+# -- JSON -----------------------------------------------------------------------
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _objects_to_table(name: str, objects: Iterator[tuple[int, object]]) -> Table:
+    headers: list[str] = []
+    seen: set[str] = set()
+    records: list[tuple[int, dict[str, object]]] = []
+    for number, obj in objects:
+        if not isinstance(obj, dict):
+            raise ImportFailed([Problem(name, number, None, _cell(obj)[:80],
+                                        "expected an object ({…}) describing one person")])
+        for key in obj:
+            if key not in seen:
+                seen.add(key)
+                headers.append(str(key))
+        records.append((number, obj))
+    rows = [(n, [_cell(obj.get(h)) for h in headers]) for n, obj in records]
+    return Table(name, None, headers, rows, "utf-8")
+
+
+def read_json(path: Path) -> Table:
+    text, _ = decode(path.read_bytes(), path.name)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFailed([Problem(path.name, exc.lineno, None, None,
+                                    f"invalid JSON at line {exc.lineno}, column {exc.colno}: "
+                                    f"{exc.msg}")]) from exc
+    if isinstance(data, dict):
+        lists = [v for v in data.values() if isinstance(v, list)]
+        if len(lists) != 1:
+            raise ImportFailed([Problem(path.name, None, None, None,
+                                        "expected a JSON array of objects (one per person)")])
+        data = lists[0]
+    if not isinstance(data, list):
+        raise ImportFailed([Problem(path.name, None, None, None,
+                                    "expected a JSON array of objects (one per person)")])
+    return _objects_to_table(path.name, enumerate(data, start=1))
+
+
+def read_jsonl(path: Path) -> Table:
+    text, _ = decode(path.read_bytes(), path.name)
+
+    def objects() -> Iterator[tuple[int, object]]:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ImportFailed([Problem(path.name, number, None, line[:80],
+                                            f"invalid JSON: {exc.msg}")]) from exc
+
+    return _objects_to_table(path.name, objects())
+
+
+# -- XLSX -----------------------------------------------------------------------
+def _xlsx_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(path: Path, sheet: str | None) -> list[Table]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise ImportFailed([Problem(path.name, None, None, None,
+                                    f"not a readable XLSX workbook ({exc.__class__.__name__})")
+                            ]) from exc
+    try:
+        names = workbook.sheetnames
+        if sheet is not None and sheet not in names:
+            raise ImportFailed([Problem(path.name, None, None, None,
+                                        f"no sheet named {sheet!r} (sheets: {', '.join(names)})")])
+        tables: list[Table] = []
+        problems: list[Problem] = []
+        for name in [sheet] if sheet is not None else names:
+            rows_iter = workbook[name].iter_rows(values_only=True)
+            header_row: tuple[object, ...] | None = None
+            header_number = 0
+            for header_number, candidate in enumerate(rows_iter, start=1):  # noqa: B007
+                if any(c not in (None, "") for c in candidate):
+                    header_row = candidate
+                    break
+            if header_row is None:
+                problems.append(Problem(
+                    path.name, None, None, None,
+                    "the sheet is empty (no header row); import the other sheets one by one "
+                    "with --sheet NAME", sheet=name))
+                continue
+            width = max(i + 1 for i, c in enumerate(header_row) if c not in (None, ""))
+            headers = [_xlsx_cell(c).strip() for c in header_row[:width]]
+            rows: list[tuple[int, list[str]]] = []
+            for number, values in enumerate(rows_iter, start=header_number + 1):
+                cells = [_xlsx_cell(v) for v in values[:width]]
+                extra = [v for v in values[width:] if v not in (None, "")]
+                if extra:
+                    problems.append(Problem(path.name, number, None, _xlsx_cell(extra[0]),
+                                            "a value stands in a column with no header",
+                                            sheet=name))
+                rows.append((number, cells + [""] * (width - len(cells))))
+            tables.append(Table(path.name, name, headers, rows))
+        if problems:
+            raise ImportFailed(problems)
+        return tables
+    finally:
+        workbook.close()

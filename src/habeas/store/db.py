@@ -1,0 +1,172 @@
+"""The store: a database (SQLite or PostgreSQL) plus the content-addressed file store.
+
+All writes go through :meth:`Store.write`, which opens one transaction and
+requires exactly one change-log entry for it::
+
+    with store.write(actor="ana") as op:
+        op.session.add(...)
+        op.log("import", "source", source.id, {"file_sha256": ..., "rows": 1200})
+
+If the block raises, nothing is written (database rows, log entry) — the file
+store only ever gains content-addressed copies, which are harmless and are
+reused by the next attempt.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from habeas.errors import HabeasError, WorkspaceError
+from habeas.store import changelog, migrate
+from habeas.store.filestore import FileStore
+from habeas.workspace import Workspace
+
+
+def default_actor() -> str:
+    """Who is acting: ``HABEAS_USER`` or the operating-system user."""
+    try:
+        return os.environ.get("HABEAS_USER") or getpass.getuser()
+    except Exception:  # getuser fails without a passwd entry (some containers)
+        return "unknown"
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            # Writers take the write lock at BEGIN so two writers never interleave
+            # (a deferred transaction that upgrades later can fail with "locked").
+            write = connection.get_execution_options().get("habeas_write", False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        # Let SQLAlchemy's BEGIN be ours (pysqlite otherwise begins lazily).
+        @event.listens_for(engine, "connect")
+        def _sqlite_autocommit_off(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@dataclass
+class Operation:
+    """One write transaction; :meth:`log` must be called exactly once."""
+
+    session: Session
+    actor: str
+    entry: changelog.ChangeLogEntry | None = None
+
+    def log(self, action: str, entity: str, entity_id: str | int | None,
+            detail: dict[str, Any]) -> None:
+        if self.entry is not None:
+            raise RuntimeError("one operation writes one change-log entry")
+        self.entry = changelog.append(self.session, actor=self.actor, action=action,
+                                      entity=entity, entity_id=entity_id, detail=detail)
+
+
+class Store:
+    def __init__(self, engine: Engine, files: FileStore | None = None,
+                 head_path: Path | None = None) -> None:
+        self.engine = engine
+        self.files = files
+        self.head_path = head_path
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    # -- opening -----------------------------------------------------------
+    @classmethod
+    def open(cls, workspace: Workspace, *, create: bool = False) -> Store:
+        engine = make_engine(workspace.database_url)
+        store = cls(engine, FileStore(workspace.files_dir), workspace.head_path)
+        try:
+            current = migrate.current_revision(engine)
+        except OperationalError as exc:
+            raise WorkspaceError(f"Cannot reach the database: {exc.orig}") from exc
+        if create:
+            if current is None and inspect(engine).get_table_names():
+                raise WorkspaceError("The database already has tables that habeas did not create.")
+            store.migrate()
+        elif current is None:
+            raise WorkspaceError(
+                "The workspace database is empty. Run `habeas init` (or `habeas migrate`)."
+            )
+        elif current != migrate.head_revision():
+            raise WorkspaceError(
+                f"The database schema is at revision {current}; this habeas needs "
+                f"{migrate.head_revision()}. Back up, then run `habeas migrate`."
+            )
+        return store
+
+    def migrate(self) -> None:
+        migrate.upgrade(self.engine)
+        from habeas.store import vocabulary  # local: vocabulary imports the store layer
+
+        vocabulary.seed(self)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- sessions ------------------------------------------------------------
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    @contextmanager
+    def write(self, actor: str | None = None) -> Iterator[Operation]:
+        operation = Operation(session=self._sessions(), actor=actor or default_actor())
+        try:
+            with operation.session.begin():
+                operation.session.connection(execution_options={"habeas_write": True})
+                yield operation
+                if operation.entry is None:
+                    raise RuntimeError("a write operation must append a change-log entry")
+        except HabeasError:
+            raise
+        except SQLAlchemyError as exc:
+            raise HabeasError(f"The database refused the change: {exc.__class__.__name__}: "
+                              f"{getattr(exc, 'orig', exc)}") from exc
+        finally:
+            operation.session.close()
+        self._record_head(operation.entry)
+
+    # -- the log head kept outside the database ------------------------------
+    def recorded_head(self) -> tuple[int, str] | None:
+        if self.head_path is None or not self.head_path.exists():
+            return None
+        seq, digest = self.head_path.read_text(encoding="ascii").split()
+        return int(seq), digest
+
+    def _record_head(self, entry: changelog.ChangeLogEntry | None) -> None:
+        if self.head_path is None or entry is None:
+            return
+        current = self.recorded_head()
+        if current is not None and current[0] >= entry.seq:
+            return
+        tmp = self.head_path.with_suffix(".tmp")
+        tmp.write_text(f"{entry.seq} {entry.hash}\n", encoding="ascii")
+        os.replace(tmp, self.head_path)
+
+    def verify_log(self) -> changelog.VerifyResult:
+        with self.read() as session:
+            return changelog.verify(session, self.recorded_head())
