@@ -65,7 +65,7 @@ def load_case(store: Store, case_path: Path, progress: Any = None) -> DemoResult
 
     # 1. Sources first: facility figures and incidents cite them.
     titles = _existing(store, Source.title)
-    for spec in case["sources"]:
+    for spec in [*case.get("documents", []), *case["sources"]]:
         if spec["title"] not in titles:
             add_source(store, spec["title"], spec["kind"], reliability=spec.get("reliability"),
                        publisher=spec.get("publisher"), published_on=spec.get("date"),

@@ -52,7 +52,8 @@ _add("record_id", "record id", "id", "no", "nro", "numero", "n", "row id", "entr
      "registro", "id registro", "caso", "case id", "case no", "folio", "item", "line")
 _add("full_name", "full name", "name", "nombre", "nombre completo", "nombres y apellidos",
      "apellidos y nombres", "detainee", "detainee name", "detenido", "persona", "passenger",
-     "passenger name", "pasajero", "name of detainee", "nombre del detenido", "fullname")
+     "passenger name", "pasajero", "name of detainee", "nombre del detenido", "fullname",
+     "petitioner", "peticionario", "beneficiario")
 _add("given_names", "given names", "given name", "first name", "first names", "first",
      "nombres", "primer nombre y segundo nombre", "forename", "forenames", "firstname")
 _add("surnames", "surnames", "surname", "last name", "last names", "lastname", "apellidos",
@@ -80,7 +81,8 @@ _add("event_type", "event type", "event", "tipo de evento", "evento", "status", 
 _add("event_date", "event date", "date", "fecha", "fecha del evento", "fecha de evento",
      "flight date", "fecha de vuelo", "date of removal", "fecha de deportacion",
      "removal date", "date of arrest", "fecha de detencion", "arrest date", "fecha de arresto",
-     "date of return", "fecha de retorno", "fecha de repatriacion", "fecha del hecho")
+     "date of return", "fecha de retorno", "fecha de repatriacion", "fecha del hecho",
+     "fecha de ingreso", "admission date", "date of admission")
 _add("place", "place", "lugar", "location", "ubicacion", "city", "ciudad", "last known location",
      "ultima ubicacion conocida", "ultimo paradero conocido", "paradero")
 _add("facility", "facility", "centro", "centro de detencion", "detention center",

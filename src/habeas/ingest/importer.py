@@ -183,7 +183,7 @@ def plan_import(store: Store, path: Path, options: ImportOptions,
         orders = _date_orders(table, mapping, options.date_order, problems)
         plans.append(TablePlan(table.sheet, table.headers, mapping, orders, len(table.rows)))
         context = RowContext(table, mapping, vocab, options.defaults, orders, as_of,
-                             multi_sheet=len(tables) > 1)
+                             multi_sheet=len(tables) > 1, key_prefix=sha256[:10])
         preparer = RowPreparer(context)
         for row_number, cells in table.rows:
             prepared = preparer.prepare(row_number, cells)

@@ -77,6 +77,7 @@ class RowContext:
     date_orders: dict[str, str | None]  # canonical date field → "DMY"/"MDY"/None
     as_of: date  # reference date for ages (the source's date, else today)
     multi_sheet: bool
+    key_prefix: str  # for lists without a record id column: the file's short hash
 
 
 class RowPreparer:
@@ -145,7 +146,9 @@ class RowPreparer:
             if "record_id" in self.fields:
                 self._problem(row_number, "record_id", "", "no record id: the row number is used",
                               "warning")
-            key = f"{table.sheet}!row {row_number}" if self.ctx.multi_sheet else f"row {row_number}"
+            # No id in the source: the file version (short hash) and row identify the entry.
+            sheet = f"{table.sheet}!" if self.ctx.multi_sheet else ""
+            key = f"{self.ctx.key_prefix}:{sheet}row {row_number}"
 
         name, full_name = self._name(row_number, values)
         identifiers = self._identifiers(row_number, values)
@@ -233,7 +236,8 @@ class RowPreparer:
         if not type_text:
             if any(details.values()):
                 present = [self.fields.get(f, f) for f, v in details.items() if v]
-                self._problem(row, "event_type", None,
+                first = next(f for f, v in details.items() if v)
+                self._problem(row, first, details[first],
                               f"the row has event details ({', '.join(present)}) but no event "
                               "type; add an event type column or --defaults event_type=TYPE")
             return

@@ -216,12 +216,14 @@ def _xlsx_cell(value: object) -> str:
 
 
 def read_xlsx(path: Path, sheet: str | None) -> list[Table]:
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFailed([Problem(path.name, None, None, None,
                                     f"not a readable XLSX workbook ({exc.__class__.__name__})")
                             ]) from exc

@@ -59,8 +59,8 @@ def summary(store: Store) -> dict[str, int]:
 
 def list_sources(store: Store) -> list[dict[str, Any]]:
     with store.read() as s:
-        records = dict(s.execute(select(Record.source_id, func.count()).group_by(Record.source_id))
-                       .tuples())
+        records: dict[int, int] = {sid: n for sid, n in s.execute(
+            select(Record.source_id, func.count()).group_by(Record.source_id))}
         files: dict[int, list[str]] = {}
         for sid, sha, name in s.execute(select(SourceFile.source_id, SourceFile.sha256,
                                                SourceFile.filename)):

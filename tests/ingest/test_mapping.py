@@ -1,0 +1,70 @@
+"""Headers in English and Spanish map onto canonical fields; --map overrides."""
+
+from __future__ import annotations
+
+import pytest
+
+from habeas.ingest.fields import CANONICAL_FIELDS, guess_field
+from habeas.ingest.mapping import map_columns
+from habeas.ingest.readers import Table
+
+
+@pytest.mark.parametrize("header,field", [
+    ("Nombre", "full_name"), ("Nombres", "given_names"), ("Apellidos", "surnames"),
+    ("Primer apellido", "first_surname"), ("Segundo Apellido", "second_surname"),
+    ("Fecha de nacimiento", "date_of_birth"), ("F. Nac.", "date_of_birth"),
+    ("Cédula", "national_id"), ("C.I.", "national_id"), ("Nacionalidad", "nationality"),
+    ("Sexo", "sex"), ("Edad", "age"), ("A#", "a_number"), ("A-Number", "a_number"),
+    ("Alien number", "a_number"), ("DOB", "date_of_birth"), ("Last name", "surnames"),
+    ("First name", "given_names"), ("Full name", "full_name"), ("NAME", "full_name"),
+    ("record_id", "record_id"), ("Pasaporte", "passport"), ("Vuelo", "flight"),
+    ("Observaciones", "notes"), ("Centro de detención", "facility"),
+])
+def test_common_headers(header: str, field: str) -> None:
+    assert guess_field(header) == field
+
+
+def test_every_canonical_field_maps_to_itself() -> None:
+    for field in CANONICAL_FIELDS:
+        assert guess_field(field) == field
+
+
+def _table(headers: list[str]) -> Table:
+    return Table("lista.csv", None, headers, [])
+
+
+def test_unknown_columns_are_kept_unmapped() -> None:
+    mapping = map_columns(_table(["Nombre", "Número de caso", "Teléfono del familiar"]))
+    assert mapping.columns == {"Nombre": "full_name", "Número de caso": None,
+                               "Teléfono del familiar": None}
+    assert mapping.extras() == ["Número de caso", "Teléfono del familiar"]
+    assert not mapping.problems
+
+
+def test_map_overrides_and_unmaps() -> None:
+    mapping = map_columns(_table(["Detenido", "Fecha", "Caso"]),
+                          {"Caso": "record_id", "fecha": "-"})
+    assert mapping.columns == {"Detenido": "full_name", "Fecha": None, "Caso": "record_id"}
+
+
+def test_map_errors_name_the_column() -> None:
+    mapping = map_columns(_table(["Nombre"]), {"Apodo": "notes", "Nombre": "nickname"})
+    messages = [p.message for p in mapping.problems]
+    assert any("'Apodo'" in m and "does not have" in m for m in messages)
+    assert any("'nickname' is not a field" in m for m in messages)
+
+
+def test_two_columns_for_one_field() -> None:
+    mapping = map_columns(_table(["Nombre", "Name"]))
+    assert mapping.problems and "both" not in mapping.problems[0].message
+    assert "all map to 'full_name'" in mapping.problems[0].message
+
+
+def test_missing_name_column_is_an_error() -> None:
+    mapping = map_columns(_table(["Fecha", "Lugar"]))
+    [problem] = mapping.problems
+    assert "no column holds the person's name" in problem.message
+
+
+def test_identifier_only_lists_are_allowed() -> None:
+    assert not map_columns(_table(["Cédula", "Fecha"])).problems
