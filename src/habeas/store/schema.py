@@ -376,3 +376,7 @@ class ChangeLogEntry(Base):
     detail: Mapped[str] = mapped_column(Text)  # canonical JSON, hashed as text
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# Tables of other concerns share this metadata (imported last: they import Base from here).
+from habeas.store import schema_linkage, schema_search  # noqa: E402, F401
