@@ -96,5 +96,5 @@ def db_snapshot(store: Store) -> dict[str, list[tuple[object, ...]]]:
     with store.engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
             rows = conn.execute(table.select()).all()
-            snapshot[table.name] = sorted((tuple(map(repr, r)) for r in rows))
+            snapshot[table.name] = sorted(tuple(map(repr, r)) for r in rows)
     return snapshot

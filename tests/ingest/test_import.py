@@ -131,7 +131,8 @@ def test_broken_files_write_nothing(store: Store, tmp_path: Path, case: str) -> 
         path.write_bytes(text.encode("utf-8").replace(b"2025", b"20\x81\x8d"))
     else:
         path.write_bytes(text.encode(encoding))
-    import_file(store, _csv(tmp_path, MANIFEST, name="ok.csv"), _options(date_order="MDY", defaults=FLIGHT))
+    import_file(store, _csv(tmp_path, MANIFEST, name="ok.csv"),
+                _options(date_order="MDY", defaults=FLIGHT))
     before = db_snapshot(store)
     files_before = sorted(p.name for p in store.files.root.rglob("*")) if store.files else []
     with pytest.raises(ImportFailed) as info:

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from habeas.cli.common import WorkspaceOption, open_store
 from habeas.errors import HabeasError, UsageError
 
 CHOICES = ("lincoln", "chapman", "independence", "loglinear", "stepwise", "bhs", "dga",
@@ -106,28 +107,95 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("table", "--format", help="table | json"),
         plot: Path | None = typer.Option(None, "--plot", help="Write a PNG of the "
                                          "likelihood/posterior of the (first) method."),
+        lists: list[str] | None = typer.Option(None, "--lists", help="Register mode: a source "
+                                               "title to use as a list. Repeat for each list."),
+        where: list[str] | None = typer.Option(None, "--where", help="Register mode filter "
+                                               "KEY=VALUE: nationality, sex, event_type, "
+                                               "facility, from, to. Repeatable."),
+        strata: str | None = typer.Option(None, "--strata", help="Register mode: estimate "
+                                          "per nationality, sex or facility, with a total."),
+        workspace: WorkspaceOption = None,
     ) -> None:
-        """Estimate how many people are on none of the lists."""
+        """Estimate how many people are on none of the lists (multiple systems estimation).
+
+        Example: habeas estimate lists.csv --method all
+
+        Example (register): habeas estimate --lists "Flight manifest" --lists "Press list"
+        --lists "Repatriation list" --method dga --where nationality=VEN
+        """
         try:
+            if lists:
+                if table is not None:
+                    raise UsageError("Give either a TABLE or --lists from the register, "
+                                     "not both.")
+                payload = _run_register(workspace, lists, where or [], strata, method, model,
+                                        seed, chains, nboot, level, fmt)
+                if payload is not None:
+                    typer.echo(json.dumps(payload, indent=2, allow_nan=False))
+                return
+            if where or strata:
+                raise UsageError("--where and --strata apply to register mode (--lists).")
             results = _run(table, method, model, seed, chains, nboot, level, fmt)
             if plot is not None:
-                from habeas.estimate.plot import has_curve, plot_estimate
-
-                target = next((e for e in results if has_curve(e)), None)
-                if target is None:
-                    raise UsageError("None of the chosen methods produced a curve to plot "
-                                     "(try --method loglinear, dga or lcmcr).")
-                plot_estimate(target, plot)
+                _plot(results, plot)
         except HabeasError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
         if fmt == "json":
-            payload: Any = [estimate_dict(e) for e in results]
+            payload_any: Any = [estimate_dict(e) for e in results]
             if method != "all":
-                payload = payload[0]
-            typer.echo(json.dumps(payload, indent=2, allow_nan=False))
+                payload_any = payload_any[0]
+            typer.echo(json.dumps(payload_any, indent=2, allow_nan=False))
         else:
             _render_table(results, Console())
+
+
+def _plot(results: list[Any], path: Path) -> None:
+    from habeas.estimate.plot import has_curve, plot_estimate
+
+    target = next((e for e in results if has_curve(e)), None)
+    if target is None:
+        raise UsageError("None of the chosen methods produced a curve to plot "
+                         "(try --method loglinear, dga or lcmcr).")
+    plot_estimate(target, path)
+
+
+def _run_register(workspace: Path | None, lists: list[str], where: list[str],
+                  strata: str | None, method: str, model: str | None, seed: int | None,
+                  chains: int | None, nboot: int | None, level: float,
+                  fmt: str) -> Any:
+    """Register mode: histories from persons × sources; returns a JSON payload or prints."""
+    from habeas.estimate import run_all
+    from habeas.estimate.register import histories_from_register, parse_where
+    from habeas.estimate.strata import estimate_by_strata
+
+    if method not in CHOICES:
+        raise UsageError(f"Unknown method {method!r}; choose one of {', '.join(CHOICES)}.")
+    store = open_store(workspace)
+    tables = histories_from_register(store, lists, parse_where(where), strata)
+    console = Console()
+    if strata is None:
+        hist = tables["all"]
+        names = None if method == "all" else [method]
+        results = run_all(hist, names, **_options(method, model, seed, chains, nboot, level))
+        for e in results:
+            e.warnings = [*hist.warnings, *e.warnings]
+        if fmt == "json":
+            return [estimate_dict(e) for e in results]
+        _render_table(results, console)
+        return None
+    if method == "all":
+        raise UsageError("With --strata choose one --method (e.g. --method dga).")
+    per, total = estimate_by_strata(tables, method, **_options(method, model, seed, chains,
+                                                                nboot, level))
+    if fmt == "json":
+        return {"strata": {k: estimate_dict(e) for k, e in per.items()},
+                "total": estimate_dict(total)}
+    for name, est in per.items():
+        est.method = f"{method} [{name}]"
+    total.method = f"{method} [total]"
+    _render_table([*per.values(), total], console)
+    return None
 
 
 def _run(table: Path | None, method: str, model: str | None, seed: int | None,

@@ -33,8 +33,8 @@ def import_command(
     source_title: Annotated[str, typer.Option(help="The source this list is (created if new).")],
     source_kind: Annotated[str | None, typer.Option(
         help="list, document, testimony, court_filing, news_report, official_statement.")] = None,
-    reliability: Annotated[str | None, typer.Option(help="Source reliability, A (completely "
-                                                         "reliable) to F (cannot be judged).")] = None,
+    reliability: Annotated[str | None, typer.Option(
+        help="Source reliability, A (completely reliable) to F (cannot be judged).")] = None,
     publisher: Annotated[str | None, typer.Option(help="Who published or compiled it.")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Source date, YYYY-MM-DD.")] = None,
     url: Annotated[str | None, typer.Option(help="Where the source can be found.")] = None,

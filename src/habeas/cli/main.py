@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so plainly, keep the traceback for HABEAS_DEBUG
         if os.environ.get("HABEAS_DEBUG"):
             raise
-        err_console.print(f"[bold red]Unexpected error[/] ({exc.__class__.__name__}): {escape(str(exc))}\n"
+        kind = exc.__class__.__name__
+        err_console.print(f"[bold red]Unexpected error[/] ({kind}): {escape(str(exc))}\n"
                           "This is a bug in habeas. Run again with HABEAS_DEBUG=1 to see the "
                           "details, and report it.", markup=True, highlight=False)
         return 1

@@ -62,9 +62,24 @@ def get_method(name: str) -> Estimator:
     return METHODS[name]
 
 
+class NoOverlap(HabeasError):
+    """No case is on two lists: capture-recapture has nothing to go on."""
+
+
 def run(method: str, histories: CaptureHistories, **options: Any) -> Estimate:
-    """Run one method by name."""
-    return get_method(method)(histories, **options)
+    """Run one method by name.
+
+    Every method needs some cases on more than one list: with none, the number
+    missed is unbounded (the likelihood grows without limit), so this refuses
+    with a plain explanation instead of returning a meaningless number.
+    """
+    estimator = get_method(method)
+    if not (histories.patterns.sum(axis=1) > 1).any():
+        raise NoOverlap(
+            "No one appears on more than one list, so the number of people on none of them "
+            "cannot be estimated (it could be anything). If the lists come from the register, "
+            "link the records first (`habeas link`).")
+    return estimator(histories, **options)
 
 
 def accepted_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -91,5 +106,6 @@ def run_all(histories: CaptureHistories, methods: Iterable[str] | None = None,
     return out
 
 
-__all__ = ["METHODS", "CaptureHistories", "Estimate", "accepted_options", "get_method", "run",
+__all__ = ["METHODS", "CaptureHistories", "Estimate", "NoOverlap", "accepted_options",
+           "get_method", "run",
            "run_all"]

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select, text
 
 from habeas.domain.dates import DateParseError, order_evidence, parse_date
 from habeas.domain.text import fold
@@ -353,6 +353,40 @@ def _facility_index(session: Any) -> tuple[dict[str, int], dict[tuple[int, str],
     return facilities, units
 
 
+def _allocate_ids(conn: Any, table: str, n: int) -> list[int]:
+    """Reserve ``n`` primary keys for a bulk insert without RETURNING (much faster).
+
+    PostgreSQL draws them from the table's sequence (safe under concurrency);
+    SQLite continues after the largest id, which is safe because writers hold
+    the database's write lock for the whole transaction (BEGIN IMMEDIATE).
+    """
+    if conn.dialect.name == "postgresql":
+        return list(conn.execute(
+            text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                 "FROM generate_series(1, :n)"), {"n": n}).scalars())
+    start = (conn.execute(text(f"SELECT max(id) FROM {table}")).scalar() or 0) + 1
+    return list(range(start, start + n))
+
+
+def _bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows through the driver's executemany with positional tuples.
+
+    Each value goes through its column type's own bind processor (dates, JSON),
+    so what is stored is exactly what SQLAlchemy would store; skipping its
+    per-row parameter compilation makes bulk imports several times faster.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    processors = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+           f"VALUES ({', '.join([marker] * len(columns))})")
+    params = [tuple(row[c] if proc is None or row[c] is None else proc(row[c])
+                    for c, proc in zip(columns, processors, strict=True)) for row in rows]
+    conn.exec_driver_sql(sql, params)
+
+
 def _insert_rows(session: Any, source_id: int, import_id: int, records: list[PreparedRecord],
                  actor: str, now: datetime, progress: Progress | None) -> dict[str, int]:
     """Bulk-insert records and everything hanging off them; returns counts."""
@@ -363,12 +397,12 @@ def _insert_rows(session: Any, source_id: int, import_id: int, records: list[Pre
     batch_size = 20_000
     for start in range(0, total, batch_size):
         chunk = records[start:start + batch_size]
-        person_ids = list(conn.execute(
-            insert(Person.__table__).returning(Person.__table__.c.id,
-                                               sort_by_parameter_order=True),
-            [{"created_by": actor, "created_at": now}] * len(chunk)).scalars())
+        person_ids = _allocate_ids(conn, "person", len(chunk))
+        _bulk_insert(conn, Person.__table__,
+                     [{"id": pid, "created_by": actor, "created_at": now} for pid in person_ids])
+        record_ids = _allocate_ids(conn, "record", len(chunk))
         record_rows = [{
-            "source_id": source_id, "import_id": import_id, "sheet": r.sheet,
+            "id": rid, "source_id": source_id, "import_id": import_id, "sheet": r.sheet,
             "row_number": r.row_number, "record_key": r.record_key, "raw": r.raw,
             "full_name": r.full_name,
             "given_names": list(r.name.given_names) if r.name else [],
@@ -377,12 +411,12 @@ def _insert_rows(session: Any, source_id: int, import_id: int, records: list[Pre
             "dob_latest": r.dob.latest if r.dob else None,
             "dob_precision": r.dob.precision if r.dob else None,
             "sex": r.sex, "nationality": r.nationality, "country_of_birth": r.country_of_birth,
-            "created_at": now} for r in chunk]
-        record_ids = list(conn.execute(
-            insert(Record.__table__).returning(Record.__table__.c.id,
-                                               sort_by_parameter_order=True),
-            record_rows).scalars())
-        links, identifiers, events, legal = [], [], [], []
+            "created_at": now} for r, rid in zip(chunk, record_ids, strict=True)]
+        _bulk_insert(conn, Record.__table__, record_rows)
+        links: list[dict[str, Any]] = []
+        identifiers: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        legal: list[dict[str, Any]] = []
         for rec, rid, pid in zip(chunk, record_ids, person_ids, strict=True):
             links.append({"record_id": rid, "person_id": pid, "method": "import", "score": None,
                           "decided_by": actor, "decided_at": now, "superseded_at": None})
@@ -400,12 +434,13 @@ def _insert_rows(session: Any, source_id: int, import_id: int, records: list[Pre
                     "facility_text": ev.facility, "unit_id": uid, "unit_text": ev.unit,
                     "flight": ev.flight, "authority": None, "notes": None})
             legal.extend({"record_id": rid, "source_id": source_id, "fact_type": f.fact_type,
-                          "value": f.value, "value_text": f.value_text} for f in rec.legal_facts)
-        conn.execute(insert(Link.__table__), links)
+                          "value": f.value, "value_text": f.value_text, "date_earliest": None,
+                          "date_latest": None, "date_precision": None, "court": None,
+                          "case_number": None, "detail": None} for f in rec.legal_facts)
+        _bulk_insert(conn, Link.__table__, links)
         for table, rows in ((RecordIdentifier, identifiers), (CustodyEvent, events),
                             (LegalFact, legal)):
-            if rows:
-                conn.execute(insert(table.__table__), rows)
+            _bulk_insert(conn, table.__table__, rows)
         counts["persons"] += len(chunk)
         counts["identifiers"] += len(identifiers)
         counts["events"] += len(events)

@@ -74,13 +74,13 @@ def map_columns(table: Table, overrides: dict[str, str] | None = None) -> Column
             columns[header] = guess_field(header)
 
     by_field: dict[str, list[str]] = {}
-    for header, target in columns.items():
-        if target is not None:
-            by_field.setdefault(target, []).append(header)
-    for target, headers in by_field.items():
+    for header, mapped in columns.items():
+        if mapped is not None:
+            by_field.setdefault(mapped, []).append(header)
+    for fld, headers in by_field.items():
         if len(headers) > 1:
             problem(headers[1], f"columns {', '.join(repr(h) for h in headers)} all map to "
-                                f"'{target}'; choose one with --map COLUMN={target} and "
+                                f"'{fld}'; choose one with --map COLUMN={fld} and "
                                 "--map OTHER=- for the rest")
 
     mapping = ColumnMapping(columns, problems)

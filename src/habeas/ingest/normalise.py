@@ -7,8 +7,10 @@ warnings are kept with it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from habeas.domain.countries import normalise_country
 from habeas.domain.dates import DateParseError, UncertainDate, dob_from_age, parse_date
@@ -84,7 +86,22 @@ class RowPreparer:
     def __init__(self, context: RowContext) -> None:
         self.ctx = context
         self.fields = context.mapping.fields  # field → header
+        self.defaults = {k: v.strip() for k, v in context.defaults.items()}
         self.problems: list[Problem] = []
+        # Lists repeat values (sex, nationality, dates, given names): each distinct value is
+        # parsed once per column; its problems are re-reported for every row that has it.
+        self._cache: dict[tuple[str, ...], tuple[Any, tuple[tuple[str, str], ...]]] = {}
+
+    def _cached(self, row: int, fld: str, value: str, key: tuple[str, ...],
+                compute: Callable[[], tuple[Any, list[tuple[str, str]]]]) -> Any:
+        hit = self._cache.get(key)
+        if hit is None:
+            result, messages = compute()
+            hit = (result, tuple(messages))
+            self._cache[key] = hit
+        for severity, message in hit[1]:
+            self._problem(row, fld, value, message, severity)
+        return hit[0]
 
     # -- helpers ---------------------------------------------------------------
     def _problem(self, row: int, fld: str | None, value: str | None, message: str,
@@ -96,36 +113,47 @@ class RowPreparer:
                                      self.ctx.table.sheet))
 
     def _value(self, values: dict[str, str], fld: str) -> str:
+        """The row's value for a canonical field, else its ``--defaults`` value."""
         header = self.fields.get(fld)
-        value = values.get(header, "").strip() if header else ""
-        return value or self.ctx.defaults.get(fld, "").strip()
+        if header is not None:
+            value = values.get(header, "")
+            if value:
+                value = value.strip()
+                if value:
+                    return value
+        return self.defaults.get(fld, "")
 
     def _date(self, row: int, fld: str, text: str) -> UncertainDate | None:
         order = self.ctx.date_orders.get(fld)
-        try:
-            return parse_date(text, order)
-        except DateParseError as exc:
-            if order in ("DMY", "MDY"):
-                other = "MDY" if order == "DMY" else "DMY"
-                try:
-                    parsed = parse_date(text, other)
-                except DateParseError:
-                    pass
-                else:
-                    self._problem(row, fld, text,
-                                  f"only readable as {other} while the column is {order}: read "
-                                  f"as {parsed.display()} (day and month may have been swapped)",
-                                  "warning")
-                    return parsed
-            self._problem(row, fld, text, str(exc))
-            return None
+
+        def compute() -> tuple[UncertainDate | None, list[tuple[str, str]]]:
+            try:
+                return parse_date(text, order), []
+            except DateParseError as exc:
+                if order in ("DMY", "MDY"):
+                    other = "MDY" if order == "DMY" else "DMY"
+                    try:
+                        parsed = parse_date(text, other)
+                    except DateParseError:
+                        pass
+                    else:
+                        return parsed, [("warning", f"only readable as {other} while the column "
+                                         f"is {order}: read as {parsed.display()} (day and "
+                                         "month may have been swapped)")]
+                return None, [("error", str(exc))]
+
+        result: UncertainDate | None = self._cached(row, fld, text, ("date", fld, text), compute)
+        return result
 
     def _term(self, row: int, fld: str, vocabulary: str, text: str) -> str | None:
-        try:
-            return self.ctx.vocab.require(vocabulary, text, "value")
-        except UsageError as exc:
-            self._problem(row, fld, text, str(exc))
-            return None
+        def compute() -> tuple[str | None, list[tuple[str, str]]]:
+            try:
+                return self.ctx.vocab.require(vocabulary, text, "value"), []
+            except UsageError as exc:
+                return None, [("error", str(exc))]
+
+        result: str | None = self._cached(row, fld, text, ("term", vocabulary, text), compute)
+        return result
 
     # -- one row -----------------------------------------------------------------
     def prepare(self, row_number: int, cells: list[str]) -> PreparedRecord | None:
@@ -181,54 +209,65 @@ class RowPreparer:
 
     def _name(self, row: int, values: dict[str, str]) -> tuple[ParsedName | None, str | None]:
         full = self._value(values, "full_name")
-        parts = {f: self._value(values, f)
-                 for f in ("given_names", "surnames", "first_surname", "second_surname")}
-        try:
-            if any(parts.values()):
-                name = parse_name_parts(given=parts["given_names"] or None,
-                                        surnames=parts["surnames"] or None,
-                                        first_surname=parts["first_surname"] or None,
-                                        second_surname=parts["second_surname"] or None)
-                written = " ".join(v for v in (parts["given_names"], parts["surnames"],
-                                               parts["first_surname"], parts["second_surname"])
-                                   if v)
-                return name, full or written
-            if full:
-                return parse_full_name(full), full
-        except ValueError as exc:
-            self._problem(row, "full_name", full, f"cannot read this name: {exc}")
-        return None, full or None
+        parts = tuple(self._value(values, f)
+                      for f in ("given_names", "surnames", "first_surname", "second_surname"))
+        written = " ".join(v for v in parts if v)
+
+        def compute() -> tuple[ParsedName | None, list[tuple[str, str]]]:
+            try:
+                if written:
+                    return parse_name_parts(given=parts[0] or None, surnames=parts[1] or None,
+                                            first_surname=parts[2] or None,
+                                            second_surname=parts[3] or None), []
+                if full:
+                    return parse_full_name(full), []
+            except ValueError as exc:
+                return None, [("error", f"cannot read this name: {exc}")]
+            return None, []
+
+        name: ParsedName | None = self._cached(row, "full_name", full,
+                                               ("name", full, *parts), compute)
+        return name, (full or written or None)
 
     def _identifiers(self, row: int,
                      values: dict[str, str]) -> list[tuple[str, str, str | None, bool]]:
         found: list[tuple[str, str, str | None, bool]] = []
-        nationality = normalise_country(self._value(values, "nationality") or "") or None
+        nationality = self._value(values, "nationality")
         for fld in ("a_number", "national_id", "passport"):
             text = self._value(values, fld)
             if not text:
                 continue
-            try:
-                if fld == "a_number":
-                    found.append(("a_number", text, normalise_a_number(text), True))
-                elif fld == "passport":
-                    found.append(("passport", text, normalise_passport(text), True))
-                else:
-                    id_type, value = classify_national_id(text, nationality)
-                    found.append((id_type, text, value, True))
-            except InvalidIdentifier as exc:
-                found.append((fld, text, None, False))
-                self._problem(row, fld, text,
-                              f"kept as written but not used for matching: {exc}", "warning")
+
+            def compute(fld: str = fld, text: str = text) -> tuple[
+                    tuple[str, str, str | None, bool], list[tuple[str, str]]]:
+                try:
+                    if fld == "a_number":
+                        return ("a_number", text, normalise_a_number(text), True), []
+                    if fld == "passport":
+                        return ("passport", text, normalise_passport(text), True), []
+                    country = normalise_country(nationality) if nationality else None
+                    id_type, value = classify_national_id(text, country)
+                    return (id_type, text, value, True), []
+                except InvalidIdentifier as exc:
+                    return (fld, text, None, False), [
+                        ("warning", f"kept as written but not used for matching: {exc}")]
+
+            found.append(self._cached(row, fld, text, ("id", fld, text, nationality), compute))
         return found
 
     def _country(self, row: int, values: dict[str, str], fld: str) -> str | None:
         text = self._value(values, fld)
         if not text:
             return None
-        code = normalise_country(text)
-        if code is None:
-            self._problem(row, fld, text, "unknown country: kept as written only", "warning")
-        return code
+
+        def compute() -> tuple[str | None, list[tuple[str, str]]]:
+            code = normalise_country(text)
+            if code is None:
+                return None, [("warning", "unknown country: kept as written only")]
+            return code, []
+
+        result: str | None = self._cached(row, fld, text, ("country", text), compute)
+        return result
 
     def _event(self, row: int, values: dict[str, str], record: PreparedRecord) -> None:
         type_text = self._value(values, "event_type")
