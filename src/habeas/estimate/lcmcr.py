@@ -49,6 +49,8 @@ from habeas.estimate.result import Estimate
 FloatArray = NDArray[np.float64]
 
 RHAT_LIMIT = 1.1
+#: The R package redraws n0 while n0 > 20 n (a hard truncation); kept in the kernel.
+N0_CAP = 20
 #: Minimum bulk effective sample size per chain before warning (Vehtari et al. 2021).
 ESS_PER_CHAIN = 100
 
@@ -187,7 +189,7 @@ def lcmcr(
 
     def one(chain_seed: int) -> tuple[NDArray[Any], ...]:
         return run_chain(patterns, counts, K, float(a_alpha), float(b_alpha), burnin,
-                         samples, thinning, chain_seed)
+                         samples, thinning, chain_seed, N0_CAP)
 
     workers = min(chains, workers or os.cpu_count() or 1)
     if workers > 1:
@@ -214,10 +216,12 @@ def lcmcr(
             f"Only about {ess:.0f} effectively independent draws of N: the median and "
             "especially the interval carry Monte Carlo error. Increase samples or thinning."
         )
-    if (draws >= 21 * n).mean() > 0.01:
+    near_cap = float((draws - n > 0.9 * N0_CAP * n).mean())
+    if near_cap > 0.01:
         warnings.append(
-            "Some draws hit the sampler's cap of 20 times the observed count on no list: "
-            "the data cannot bound the total, and the upper limit is an artefact of the cap."
+            f"{near_cap:.1%} of the draws are close to the sampler's cap of {N0_CAP} times "
+            "the observed number on no list: the data barely bound the total from above, "
+            "and the upper limit is shaped by that cap."
         )
     hist, edges = np.histogram(pooled, bins=min(60, max(10, int(np.sqrt(pooled.size)))))
     diagnostics: dict[str, Any] = {
@@ -225,7 +229,7 @@ def lcmcr(
         "ess": ess if np.isfinite(ess) else None,
         "chains": chains,
         "chain_medians": np.median(draws, axis=1).tolist(),
-        "seed": seed,
+        "seed": seq.entropy,  # the seed given, or the one drawn: pass it to repeat the run
         "chain_seeds": chain_seeds,
         "K": K,
         "a_alpha": a_alpha,
@@ -235,6 +239,7 @@ def lcmcr(
         "thinning": thinning,
         "sweeps_per_chain": 500 + burnin + samples * thinning,
         "posterior_mean": float(pooled.mean()),
+        "share_near_cap": near_cap,
         "alpha_mean": float(np.mean([t[1].mean() for t in traces])),
         "k_star_mean": float(np.mean([t[3].mean() for t in traces])),
         "prob_zero_mean": float(np.mean([t[2].mean() for t in traces])),

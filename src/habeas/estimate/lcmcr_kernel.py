@@ -178,17 +178,18 @@ def _sweep(x, freq, n, lam, nu, log_nu, alpha, n0, c0, cz, probs, a_shape, b_rat
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def run_chain(x, freq, k_max, a_alpha, b_alpha, burnin, samples, thinning, seed, warmup=500):  # noqa: E501
+def run_chain(x, freq, k_max, a_alpha, b_alpha, burnin, samples, thinning, seed, cap=20, warmup=500):  # noqa: E501
     """Run one chain; returns traces (n0, alpha, p0, k_star), each of length ``samples``.
 
-    ``x`` is the cells x lists 0/1 matrix, ``freq`` the cell counts.
+    ``x`` is the cells x lists 0/1 matrix, ``freq`` the cell counts; ``n0`` is
+    redrawn while above ``cap * n``.
     """
     np.random.seed(seed)
     m_cells, j_lists = x.shape
     n = 0
     for m in range(m_cells):
         n += freq[m]
-    limit = 20 * n
+    limit = cap * n
     # lambda at the observed marginal frequency of each list
     lam = np.empty((j_lists, k_max))
     for j in range(j_lists):
