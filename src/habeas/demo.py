@@ -9,6 +9,7 @@ demo again on the same workspace changes nothing.
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,8 +19,12 @@ from typing import Any
 from sqlalchemy import func, select
 
 from habeas.domain.dates import parse_date
+from habeas.estimate import run_all
+from habeas.estimate.register import histories_from_register
+from habeas.estimate.result import Estimate
 from habeas.ingest.importer import ImportOptions, ImportResult, import_file
 from habeas.ingest.sources import add_source
+from habeas.linkage import LinkReport, link
 from habeas.store.db import Store
 from habeas.store.facilities import (
     FacilitySpec,
@@ -43,14 +48,18 @@ class DemoResult:
     facilities_added: int = 0
     occupancy_added: int = 0
     incidents_added: int = 0
+    linkage: LinkReport | None = None
 
 
 def build_demo(store: Store, case_dir: Path, *, persons: int = 600, seed: int = 7,
                progress: Any = None) -> DemoResult:
+    """Generate the case (once), load it, then link its records into persons."""
     case_path = case_dir / "case.json"
     if not case_path.exists():
         generate_case(case_dir, persons=persons, seed=seed)
-    return load_case(store, case_path, progress=progress)
+    result = load_case(store, case_path, progress=progress)
+    result.linkage = link(store, actor=DEMO_ACTOR, progress=progress)
+    return result
 
 
 def _existing(store: Store, column: Any) -> set[str]:
@@ -146,3 +155,33 @@ def _cited_titles(case: dict[str, Any]) -> set[str]:
         cited.add(inc["source_title"])
         cited.update(v["source_title"] for v in inc.get("victims", []))
     return cited
+
+
+# The lists of the synthetic case that concern the people removed on the March flights
+# (the Salvadorans' list and the NGO interviews cover other populations).
+ESTIMATION_FILES = ("flight_manifest", "press_list", "relatives_reports", "repatriation")
+ESTIMATION_METHODS = ("independence", "loglinear", "dga", "lcmcr")
+
+
+@dataclass
+class DemoEstimate:
+    lists: list[str]
+    estimates: list[Estimate]
+    true_total: int | None  # known only because the case is synthetic
+
+
+def demo_estimate(store: Store, case_path: Path, seed: int = 7) -> DemoEstimate:
+    """Estimate how many Venezuelans no list names, and give the synthetic truth beside it."""
+    case = json.loads(case_path.read_text(encoding="utf-8"))
+    titles = [s["title"] for s in case["sources"]
+              if s.get("file") and Path(s["file"]).stem in ESTIMATION_FILES]
+    histories = histories_from_register(store, titles, {"nationality": "VEN"})["all"]
+    estimates = run_all(histories, ESTIMATION_METHODS, seed=seed, chains=2)
+    truth_path = case_path.parent / "persons_truth.csv"
+    true_total = None
+    if truth_path.exists():
+        with truth_path.open(encoding="utf-8") as handle:
+            # Every list of the case is drawn from the synthetic population: its
+            # Venezuelans (removed or still held) are the total being estimated.
+            true_total = sum(1 for row in csv.DictReader(handle) if row["nationality"] == "VEN")
+    return DemoEstimate(titles, estimates, true_total)

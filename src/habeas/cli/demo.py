@@ -10,7 +10,8 @@ import typer
 from rich.table import Table
 
 from habeas.cli.common import WorkspaceOption, console, progress_bar
-from habeas.demo import build_demo
+from habeas.cli.estimate import render_estimates
+from habeas.demo import build_demo, demo_estimate
 from habeas.errors import WorkspaceError
 from habeas.store import queries
 from habeas.store.db import Store
@@ -62,6 +63,21 @@ def demo(
                         f"{imp.legal_facts:,}", str(len(imp.warnings)),
                         "already imported" if imp.already_imported else "imported")
     console.print(imports)
+    if result.linkage is not None:
+        lk = result.linkage
+        console.print(
+            f"[bold]Record linkage[/] ({lk.kind} run, {lk.seconds:.1f} s): {lk.records:,} records "
+            f"→ {lk.persons:,} persons; {lk.auto_links:,} links made automatically, "
+            f"{lk.queued:,} pairs wait for a human in the review queue.")
+    estimate = demo_estimate(store, case_dir / "case.json", seed=seed)
+    console.print("[bold]How many Venezuelans in all, counting those no list names?[/] "
+                  f"Multiple systems estimation on {len(estimate.lists)} lists, after linkage:")
+    render_estimates(estimate.estimates, console)
+    if estimate.true_total is not None:
+        console.print(f"  The true number, known only because the case is synthetic: "
+                      f"{estimate.true_total:,}. Missed links make one person count as two "
+                      "and push estimates up: reviewing the queue (habeas review) brings "
+                      "them down.")
     counts = queries.summary(store)
     console.print(
         f"[bold]Register[/] {ws.root}\n"
@@ -69,13 +85,14 @@ def demo(
         f"persons {counts['persons']:,} · events {counts['events']:,} · legal facts "
         f"{counts['legal_facts']:,} · facilities {counts['facilities']:,} "
         f"({counts['units']:,} units) · incidents {counts['incidents']:,}\n"
-        "  Each record is its own person until record linkage runs.\n"
         f"  Ground truth (which records are the same person): {case_dir / 'ground_truth.csv'}\n"
         "[bold]Next[/]\n"
         f"  cd {ws.root}\n"
         "  habeas sources                      # what was imported, with file hashes\n"
         "  habeas records --limit 20           # records with their normalised fields\n"
+        "  habeas review list                  # pairs the model is unsure of: decide them\n"
+        '  habeas find "Jose Gonzalez"         # find a person across every list\n'
         "  habeas export records records.xlsx  # everything, with record → person links\n"
         "  habeas log verify                   # the tamper-evident change log\n"
-        f"  habeas estimate {Path('tests/data/mse/uk_modern_slavery_2013_5lists.csv')} "
-        "--method all   # estimate the uncounted (from the repository root)")
+        "  habeas estimate --lists TITLE --lists TITLE ... --method all   # on your lists\n"
+        "  habeas link --retrain               # re-train the linkage model on your decisions")

@@ -75,7 +75,8 @@ def _fmt(v: float | None) -> str:
     return f"{v:,.0f}"
 
 
-def _render_table(results: list[Any], console: Console) -> None:
+def render_estimates(results: list[Any], console: Console) -> None:
+    """The estimates side by side, then every warning."""
     table = Table(title="Estimated total (observed + unobserved)")
     for col in ("method", "observed", "estimate", "interval", "model"):
         table.add_column(col, justify="right" if col in ("observed", "estimate") else "left")
@@ -147,7 +148,7 @@ def register(app: typer.Typer) -> None:
                 payload_any = payload_any[0]
             typer.echo(json.dumps(payload_any, indent=2, allow_nan=False))
         else:
-            _render_table(results, Console())
+            render_estimates(results, Console())
 
 
 def _plot(results: list[Any], path: Path) -> None:
@@ -182,7 +183,7 @@ def _run_register(workspace: Path | None, lists: list[str], where: list[str],
             e.warnings = [*hist.warnings, *e.warnings]
         if fmt == "json":
             return [estimate_dict(e) for e in results]
-        _render_table(results, console)
+        render_estimates(results, console)
         return None
     if method == "all":
         raise UsageError("With --strata choose one --method (e.g. --method dga).")
@@ -194,7 +195,7 @@ def _run_register(workspace: Path | None, lists: list[str], where: list[str],
     for name, est in per.items():
         est.method = f"{method} [{name}]"
     total.method = f"{method} [total]"
-    _render_table([*per.values(), total], console)
+    render_estimates([*per.values(), total], console)
     return None
 
 

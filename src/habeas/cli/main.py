@@ -14,7 +14,18 @@ import typer
 from rich.markup import escape
 
 from habeas import __version__
-from habeas.cli import browse, demo, estimate, export, importing, logs, vocab, workspace
+from habeas.cli import (
+    browse,
+    demo,
+    estimate,
+    export,
+    find,
+    importing,
+    linkage,
+    logs,
+    vocab,
+    workspace,
+)
 from habeas.cli.common import err_console
 from habeas.errors import HabeasError
 
@@ -43,7 +54,7 @@ def _root(
     """habeas command line."""
 
 
-for module in (workspace, importing, browse, export, logs, vocab, demo, estimate):
+for module in (workspace, importing, linkage, find, browse, export, logs, vocab, demo, estimate):
     module.register(app)
 
 

@@ -1,0 +1,34 @@
+"""Record linkage: records from many lists → persons (issue 3).
+
+The public facade the CLI, the web UI and the benchmarks call:
+
+* :func:`link` — one run (full, incremental or retrain); returns a
+  :class:`LinkReport`.
+* :func:`queue`, :func:`show`, :func:`decide`, :func:`explain` — the review
+  queue and why a person's records were joined.
+* :func:`export_decisions`, :func:`import_decisions` — review in a spreadsheet.
+* :func:`score_frame` — the model without a store (benchmarks): featurised
+  records in, scored pairs out.
+
+Modules: :mod:`~habeas.linkage.features` (records → features),
+:mod:`~habeas.linkage.model` (Splink settings, training, scoring),
+:mod:`~habeas.linkage.cluster` (constrained clustering),
+:mod:`~habeas.linkage.apply` (links and persons written),
+:mod:`~habeas.linkage.run` (a run), :mod:`~habeas.linkage.review` (the queue).
+"""
+
+from __future__ import annotations
+
+from habeas.linkage.review import (
+    decide,
+    explain,
+    export_decisions,
+    import_decisions,
+    queue,
+    show,
+)
+from habeas.linkage.run import LinkReport, link
+from habeas.linkage.score import score_frame
+
+__all__ = ["LinkReport", "decide", "explain", "export_decisions", "import_decisions", "link",
+           "queue", "score_frame", "show"]

@@ -1,0 +1,130 @@
+"""Write a clustering to the store: links superseded, persons kept or created, pairs.
+
+Which person id a cluster gets (the stable rule)
+------------------------------------------------
+Clusters are visited in order of (most records from one existing person, then
+cluster size, then lowest record id). Each takes the existing person that
+holds the most of its records (ties: the lowest person id) unless an earlier
+cluster took it; then the next one; a cluster with no free existing person gets
+a new person. So when persons merge, the one with the most records keeps its
+id; when a person splits, the part with most of its records keeps it.
+
+Links are superseded, never edited: a record whose person changes (or whose
+link still says ``import``) gets its current link closed (``superseded_at``)
+and a new link with ``method`` ``model`` (or ``human`` for a review decision).
+
+Everything here runs inside the caller's ``store.write`` operation, so one run
+or one decision is one transaction and one change-log entry.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.orm import Session
+
+from habeas.store.schema import Link, Person
+
+CHUNK = 900
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Changes:
+    """What a reassignment did: merges (persons folded into one) and splits."""
+
+    merges: list[dict[str, Any]] = field(default_factory=list)
+    splits: list[dict[str, Any]] = field(default_factory=list)
+    links_written: int = 0
+    persons_created: int = 0
+    person_of: dict[int, int] = field(default_factory=dict)  # record → person after
+
+    def detail(self) -> dict[str, Any]:
+        return {"merges": self.merges, "splits": self.splits,
+                "links_written": self.links_written, "persons_created": self.persons_created}
+
+
+def assign_persons(clusters: Iterable[list[int]],
+                   current: dict[int, int | None]) -> list[tuple[list[int], int | None]]:
+    """Pair each cluster with the existing person id it keeps (None = new person).
+
+    ``current`` maps record → current person. Rule in the module doc.
+    """
+    prepared = []
+    for members in clusters:
+        counts = Counter(p for r in members if (p := current.get(r)) is not None)
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        top = ranked[0][1] if ranked else 0
+        prepared.append((-top, -len(members), min(members), members, ranked))
+    prepared.sort(key=lambda t: (t[0], t[1], t[2]))
+    taken: set[int] = set()
+    result: list[tuple[list[int], int | None]] = []
+    for *_, members, ranked in prepared:
+        chosen = next((p for p, _ in ranked if p not in taken), None)
+        if chosen is not None:
+            taken.add(chosen)
+        result.append((members, chosen))
+    return result
+
+
+def reassign(session: Session, clusters: Iterable[list[int]],
+             current: dict[int, tuple[int | None, str]], *, actor: str, method: str,
+             scores: dict[int, float] | None = None,
+             rewrite_methods: frozenset[str] = frozenset({"import"})) -> Changes:
+    """Make the store's current links follow ``clusters``.
+
+    ``current``: record → (current person, current link method). A record is
+    re-linked when its person changes or its method is in ``rewrite_methods``.
+    """
+    at = now()
+    person_now = {r: p for r, (p, _) in current.items()}
+    plan = assign_persons(clusters, person_now)
+    need_new = [i for i, (_, pid) in enumerate(plan) if pid is None]
+    new_ids: list[int] = []
+    if need_new:
+        rows = [{"created_by": actor, "created_at": at} for _ in need_new]
+        new_ids = list(session.execute(insert(Person).returning(Person.id,
+                                                               sort_by_parameter_order=True),
+                                       rows).scalars())
+    changes = Changes(persons_created=len(new_ids))
+    new_iter = iter(new_ids)
+    to_close: list[int] = []
+    to_add: list[dict[str, Any]] = []
+    before: dict[int, set[int]] = {}
+    for members, kept in plan:
+        pid = kept if kept is not None else next(new_iter)
+        olds = sorted({p for r in members if (p := person_now.get(r)) is not None})
+        if len(olds) > 1:
+            changes.merges.append({"into": pid, "from": [p for p in olds if p != pid],
+                                   "records": len(members)})
+        for r in members:
+            old_pid, old_method = current.get(r, (None, ""))
+            changes.person_of[r] = pid
+            if old_pid is not None:
+                before.setdefault(old_pid, set()).add(pid)
+            if old_pid != pid or old_method in rewrite_methods:
+                if old_pid is not None:
+                    to_close.append(r)
+                to_add.append({"record_id": r, "person_id": pid, "method": method,
+                               "score": (scores or {}).get(r), "decided_by": actor,
+                               "decided_at": at, "superseded_at": None})
+    for old_pid, now_in in sorted(before.items()):
+        if len(now_in) > 1:
+            changes.splits.append({"person": old_pid, "into": sorted(now_in)})
+    for start in range(0, len(to_close), CHUNK):
+        chunk = to_close[start:start + CHUNK]
+        session.execute(update(Link).where(Link.record_id.in_(chunk),
+                                           Link.superseded_at.is_(None))
+                        .values(superseded_at=at))
+    for start in range(0, len(to_add), 10000):
+        session.execute(insert(Link), to_add[start:start + 10000])
+    changes.links_written = len(to_add)
+    return changes

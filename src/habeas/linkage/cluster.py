@@ -1,0 +1,250 @@
+"""Scored pairs → persons, under the constraints a person register needs.
+
+Splink's own clustering (connected components above a threshold) merges
+anything a chain of pairs reaches. A register cannot: one wrong pair would put
+one person's custody history on another. :func:`cluster` is a greedy,
+constrained agglomeration instead (union-find; strongest pairs first):
+
+1. **Human "same" decisions** (must-links) are joined first, unconditionally.
+   In an incremental run the records of each existing person are joined too
+   (``groups``): existing persons are extended, never re-cut.
+2. **Pairs at or above** ``threshold`` between records that carry an
+   identifier or a date of birth are taken in order of match weight. Two
+   clusters are joined unless that would
+   * join records a human decided are **different** (cannot-links),
+   * put two different valid document numbers of one type (A-number, cédula,
+     DUI, Colombian cédula) in one person,
+   * give one person two records of a source declared *one row per person*.
+   A refused pair is queued for review with reason ``conflict: …``.
+3. **Name-only records** (no identifier, no date of birth) come last. For each,
+   the clusters it reaches with probability ≥ ``review_low`` are ranked by
+   their best pair. If the runner-up is within ``ambiguity_margin`` match
+   weight (bits) of the best — the name fits several persons about equally —
+   the record is attached to **none** and all those pairs are queued with
+   reason ``ambiguous``. Otherwise it joins the best cluster when that pair
+   reaches ``threshold`` (constraints still apply).
+4. Every other pair: ``linked`` if its records ended in one cluster,
+   ``queued`` (reason ``band``) if its probability is in
+   ``[review_low, threshold)``, else ``rejected`` (reason ``weaker candidate``
+   when a name-only record went to a clearly better person). Pairs a human decided keep
+   status ``decided``.
+
+The result is deterministic for the same input (ties broken by record ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+CONSTRAINED_ID_TYPES = frozenset({"a_number", "cedula_ve", "dui_sv", "cedula_co"})
+
+
+@dataclass
+class Node:
+    """A cluster's constraint state (kept on the union-find root)."""
+
+    members: list[int]
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    rpp_sources: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Clustering:
+    cluster_of: dict[int, int]          # record id → representative record id
+    status: list[str]                   # one per input pair (same order)
+    reason: list[str | None]
+    conflicts: list[str] = field(default_factory=list)  # human decisions that contradict
+
+    def clusters(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for rec, root in self.cluster_of.items():
+            out.setdefault(root, []).append(rec)
+        return {k: sorted(v) for k, v in out.items()}
+
+
+class _UnionFind:
+    def __init__(self, records: pd.DataFrame, cannot: Iterable[tuple[int, int]]) -> None:
+        self.parent: dict[int, int] = {}
+        self.node: dict[int, Node] = {}
+        for rid, sid, rpp, ids in zip(records["unique_id"], records["source_id"],
+                                      records["rpp"], records["ids"], strict=True):
+            rid = int(rid)
+            self.parent[rid] = rid
+            n = Node(members=[rid])
+            for item in ids if ids is not None else ():
+                kind, _, value = str(item).partition(":")
+                if kind in CONSTRAINED_ID_TYPES:
+                    n.ids.setdefault(kind, set()).add(value)
+            if rpp:
+                n.rpp_sources.add(int(sid))
+            self.node[rid] = n
+        self.cannot: dict[int, set[int]] = {}
+        for a, b in cannot:
+            self.cannot.setdefault(a, set()).add(b)
+            self.cannot.setdefault(b, set()).add(a)
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def conflict(self, ra: int, rb: int) -> str | None:
+        """Why clusters ``ra`` and ``rb`` (roots) may not be joined, or None."""
+        a, b = self.node[ra], self.node[rb]
+        for kind in a.ids.keys() & b.ids.keys():
+            if not a.ids[kind] & b.ids[kind]:
+                return f"conflict: different {kind}"
+        if a.rpp_sources & b.rpp_sources:
+            return "conflict: one-row-per-person source"
+        small, big = (a, rb) if len(a.members) <= len(b.members) else (b, ra)
+        for rec in small.members:
+            for other in self.cannot.get(rec, ()):
+                if self.find(other) == big:
+                    return "conflict: decided different"
+        return None
+
+    def union(self, ra: int, rb: int) -> int:
+        a, b = self.node[ra], self.node[rb]
+        if len(a.members) < len(b.members) or (len(a.members) == len(b.members) and rb < ra):
+            ra, rb, a, b = rb, ra, b, a
+        self.parent[rb] = ra
+        a.members.extend(b.members)
+        for kind, values in b.ids.items():
+            a.ids.setdefault(kind, set()).update(values)
+        a.rpp_sources |= b.rpp_sources
+        del self.node[rb]
+        return ra
+
+
+def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
+            review_low: float, ambiguity_margin: float = 2.0,
+            must: Iterable[tuple[int, int]] = (), cannot: Iterable[tuple[int, int]] = (),
+            decided: Iterable[tuple[int, int]] = (),
+            groups: dict[int, int] | None = None) -> Clustering:
+    """Cluster ``records`` (columns unique_id, source_id, rpp, ids, name_only) using
+    ``pairs`` (record_a, record_b, match_weight, match_probability); see the module doc.
+
+    ``groups`` maps record → existing person for records whose person is fixed.
+    """
+    cannot = list(cannot)
+    uf = _UnionFind(records, cannot)
+    conflicts: list[str] = []
+    if groups:
+        first: dict[int, int] = {}
+        for rec, person in sorted(groups.items()):
+            if rec in uf.parent:
+                if person in first:
+                    uf.union(uf.find(first[person]), uf.find(rec))
+                else:
+                    first[person] = rec
+    for a, b in must:
+        if a in uf.parent and b in uf.parent:
+            ra, rb = uf.find(a), uf.find(b)
+            if ra != rb:
+                why = uf.conflict(ra, rb)
+                if why == "conflict: decided different":
+                    conflicts.append(f"records {a} and {b} were decided the same, but that "
+                                     "joins records decided different")
+                uf.union(ra, rb)
+
+    n = len(pairs)
+    status: list[str] = [""] * n
+    reason: list[str | None] = [None] * n
+    decided_set = {(min(a, b), max(a, b)) for a, b in decided}
+    name_only = set(records.loc[records["name_only"].astype(bool), "unique_id"].astype(int))
+    rec_a = pairs["record_a"].astype(int).tolist()
+    rec_b = pairs["record_b"].astype(int).tolist()
+    prob = pairs["match_probability"].astype(float).tolist()
+    weight = pairs["match_weight"].astype(float).tolist()
+    for i in range(n):
+        if (rec_a[i], rec_b[i]) in decided_set:
+            status[i] = "decided"
+    order = sorted(range(n), key=lambda i: (-weight[i], rec_a[i], rec_b[i]))
+
+    # 2. Pairs between records that carry an identifier or a date of birth.
+    for i in order:
+        a, b = rec_a[i], rec_b[i]
+        if status[i] or prob[i] < threshold or a in name_only or b in name_only:
+            continue
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            continue
+        why = uf.conflict(ra, rb)
+        if why:
+            status[i], reason[i] = "queued", why
+        else:
+            uf.union(ra, rb)
+
+    # 3. Name-only records: attach to one clearly best person, or to none.
+    by_record: dict[int, list[int]] = {}
+    for i in order:
+        if status[i] or prob[i] < review_low:
+            continue
+        for rec in (rec_a[i], rec_b[i]):
+            if rec in name_only:
+                by_record.setdefault(rec, []).append(i)
+    for rec in sorted(by_record, key=lambda r: (-weight[by_record[r][0]], r)):
+        best: dict[int, int] = {}  # other cluster root → its strongest pair
+        own = uf.find(rec)
+        for i in by_record[rec]:
+            other = rec_b[i] if rec_a[i] == rec else rec_a[i]
+            root = uf.find(other)
+            if root != own and root not in best:
+                best[root] = i
+        if not best:
+            continue
+        ranked = sorted(best.items(), key=lambda kv: -weight[kv[1]])
+        top_root, top = ranked[0]
+        if len(ranked) > 1 and weight[top] - weight[ranked[1][1]] < ambiguity_margin:
+            for _, i in ranked:
+                if weight[i] - weight[top] > -ambiguity_margin and not status[i]:
+                    status[i], reason[i] = "queued", "ambiguous"
+            continue
+        if prob[top] < threshold:
+            continue
+        why = uf.conflict(own, top_root)
+        if why:
+            status[top], reason[top] = "queued", why
+        else:
+            uf.union(own, top_root)
+
+    # 4. Everything else.
+    cluster_of = {rec: uf.find(rec) for rec in uf.parent}
+    for i in range(n):
+        if status[i]:
+            continue
+        if cluster_of[rec_a[i]] == cluster_of[rec_b[i]]:
+            status[i] = "linked"
+        elif prob[i] >= threshold:
+            status[i], reason[i] = "rejected", "weaker candidate"
+        elif prob[i] >= review_low:
+            status[i], reason[i] = "queued", "band"
+        else:
+            status[i] = "rejected"
+    return Clustering(cluster_of=cluster_of, status=status, reason=reason, conflicts=conflicts)
+
+
+def priorities(clustering: Clustering, pairs: pd.DataFrame) -> list[float]:
+    """Queue priority of each pair: records the decision would merge or split, plus
+    how uncertain the model is (1 at p = 0.5, 0 at p = 0 or 1).
+
+    A pair between two large clusters (or within one, for a split) decides the
+    fate of more records, so it comes first; among equal sizes, the pair the
+    model is least sure about comes first.
+    """
+    sizes: dict[int, int] = {}
+    for root in clustering.cluster_of.values():
+        sizes[root] = sizes.get(root, 0) + 1
+    out = []
+    for a, b, p in zip(pairs["record_a"], pairs["record_b"], pairs["match_probability"],
+                       strict=True):
+        ra, rb = clustering.cluster_of[int(a)], clustering.cluster_of[int(b)]
+        size = sizes[ra] + (sizes[rb] if rb != ra else 0)
+        out.append(float(size) + 1.0 - abs(2.0 * float(p) - 1.0))
+    return out

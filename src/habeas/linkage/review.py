@@ -1,0 +1,338 @@
+"""The review queue: people decide the pairs the model is unsure of; their word binds.
+
+* :func:`queue` lists queued pairs, highest ``priority`` first (records the
+  decision would merge or split, then the model's uncertainty — see
+  :func:`habeas.linkage.cluster.priorities`).
+* :func:`decide` records a decision (``same`` / ``different`` / ``unsure``)
+  and applies it at once, in the same operation (one change-log entry):
+  ``same`` merges the two persons (the one with more records keeps its id);
+  ``different`` on two records of one person re-clusters that person's
+  records with the stored pair scores and every human decision (the part
+  with most records keeps the id, the rest become new persons); ``unsure``
+  only takes the pair out of the queue. A later decision on the same pair
+  supersedes the earlier one (both kept). Every later run honours decisions:
+  ``same`` is a must-link, ``different`` a cannot-link.
+* :func:`export_decisions` / :func:`import_decisions`: the queue (and past
+  decisions) as CSV for a spreadsheet, and back. Import validates every row
+  first and applies all rows or none.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from habeas.errors import NotFound, UsageError
+from habeas.linkage.apply import now, reassign
+from habeas.linkage.cluster import cluster
+from habeas.linkage.features import load_features
+from habeas.linkage.run import DEFAULT_REVIEW_BAND, DEFAULT_THRESHOLD
+from habeas.store.db import Store, default_actor
+from habeas.store.schema import Link, Record, Source
+from habeas.store.schema_linkage import LinkageRun, ReviewDecision, ScoredPair
+
+DECISIONS = ("same", "different", "unsure")
+CSV_COLUMNS = ["pair_id", "record_a", "record_b", "source_a", "record_id_a", "source_b",
+               "record_id_b", "name_a", "name_b", "dob_a", "dob_b", "match_probability",
+               "reason", "decision", "reviewer", "note"]
+
+
+def _describe(s: Session, record_ids: list[int]) -> dict[int, dict[str, Any]]:
+    rows = s.execute(select(Record.id, Record.record_key, Record.full_name, Record.dob_earliest,
+                            Record.dob_latest, Source.title, Link.person_id)
+                     .join(Source, Source.id == Record.source_id)
+                     .join(Link, (Link.record_id == Record.id) & Link.superseded_at.is_(None))
+                     .where(Record.id.in_(record_ids))).all()
+    out = {}
+    for rid, key, name, lo, hi, title, pid in rows:
+        dob = "" if lo is None else lo.isoformat() if lo == hi else f"{lo}..{hi}"
+        out[rid] = {"record": rid, "record_id": key, "name": name or "", "dob": dob,
+                    "source": title, "person_id": pid}
+    return out
+
+
+def _pair_dict(s: Session, p: ScoredPair) -> dict[str, Any]:
+    info = _describe(s, [p.record_a, p.record_b])
+    return {"pair_id": p.id, "record_a": p.record_a, "record_b": p.record_b,
+            "a": info.get(p.record_a, {}), "b": info.get(p.record_b, {}),
+            "match_probability": round(p.match_probability, 4),
+            "match_weight": round(p.match_weight, 3), "status": p.status, "reason": p.reason,
+            "priority": round(p.priority, 3), "evidence": p.evidence}
+
+
+def queue(store: Store, limit: int = 50) -> list[dict[str, Any]]:
+    """Queued pairs, the decision that resolves most first."""
+    with store.read() as s:
+        pairs = s.execute(select(ScoredPair).where(ScoredPair.status == "queued")
+                          .order_by(ScoredPair.priority.desc(), ScoredPair.id)
+                          .limit(limit)).scalars().all()
+        return [_pair_dict(s, p) for p in pairs]
+
+
+def show(store: Store, pair_id: int) -> dict[str, Any]:
+    """One scored pair with both records side by side and the per-field evidence."""
+    with store.read() as s:
+        p = s.get(ScoredPair, pair_id)
+        if p is None:
+            raise NotFound(f"No scored pair {pair_id}.")
+        return _pair_dict(s, p)
+
+
+def explain(store: Store, person_id: int) -> list[dict[str, Any]]:
+    """Why a person's records were joined: the linking pairs and human decisions."""
+    with store.read() as s:
+        records = list(s.execute(select(Link.record_id).where(
+            Link.person_id == person_id, Link.superseded_at.is_(None))).scalars())
+        if not records:
+            raise NotFound(f"Person {person_id} has no records.")
+        pairs = s.execute(select(ScoredPair).where(
+            ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records),
+            ScoredPair.status.in_(("linked", "decided")))
+            .order_by(ScoredPair.match_weight.desc())).scalars().all()
+        decisions = {(d.record_a, d.record_b): d for d in s.execute(select(ReviewDecision).where(
+            ReviewDecision.record_a.in_(records), ReviewDecision.superseded_at.is_(None)))
+            .scalars()}
+        out = []
+        for p in pairs:
+            item = _pair_dict(s, p)
+            d = decisions.pop((p.record_a, p.record_b), None)
+            item["decision"] = None if d is None else {"decision": d.decision,
+                                                        "reviewer": d.reviewer, "note": d.note}
+            out.append(item)
+        for (a, b), d in decisions.items():
+            if b in records:
+                out.append({"pair_id": None, "record_a": a, "record_b": b, "evidence": {},
+                            "decision": {"decision": d.decision, "reviewer": d.reviewer,
+                                         "note": d.note}})
+        return out
+
+
+def _find_pair(s: Session, pair: int | tuple[int, int]) -> tuple[int, int, ScoredPair | None]:
+    if isinstance(pair, tuple):
+        a, b = sorted((int(pair[0]), int(pair[1])))
+        found = s.execute(select(ScoredPair).where(ScoredPair.record_a == a,
+                                                   ScoredPair.record_b == b)
+                          .order_by(ScoredPair.id.desc()).limit(1)).scalar_one_or_none()
+        for rid in (a, b):
+            if s.get(Record, rid) is None:
+                raise NotFound(f"No record {rid}.")
+        return a, b, found
+    p = s.get(ScoredPair, int(pair))
+    if p is None:
+        raise NotFound(f"No scored pair {pair}.")
+    return p.record_a, p.record_b, p
+
+
+def _record_decision(s: Session, a: int, b: int, p: ScoredPair | None, decision: str,
+                     reviewer: str, note: str | None) -> ReviewDecision:
+    if decision not in DECISIONS:
+        raise UsageError(f"Decision must be one of {', '.join(DECISIONS)}, not {decision!r}.")
+    if a == b:
+        raise UsageError("A pair needs two different records.")
+    at = now()
+    s.execute(update(ReviewDecision).where(ReviewDecision.record_a == a,
+                                           ReviewDecision.record_b == b,
+                                           ReviewDecision.superseded_at.is_(None))
+              .values(superseded_at=at))
+    position = None
+    if p is not None:
+        if p.status == "queued":
+            position = 1 + int(s.execute(select(func.count()).select_from(ScoredPair).where(
+                ScoredPair.status == "queued", ScoredPair.priority > p.priority)).scalar() or 0)
+        s.execute(update(ScoredPair).where(ScoredPair.record_a == a, ScoredPair.record_b == b,
+                                           ScoredPair.status.in_(("queued", "linked",
+                                                                  "rejected")))
+                  .values(status="decided"))
+    d = ReviewDecision(record_a=a, record_b=b, decision=decision, reviewer=reviewer,
+                       note=note, decided_at=at, pair_id=None if p is None else p.id,
+                       position=position)
+    s.add(d)
+    return d
+
+
+def _current(s: Session, record_ids: list[int]) -> dict[int, tuple[int | None, str]]:
+    rows = s.execute(select(Link.record_id, Link.person_id, Link.method).where(
+        Link.record_id.in_(record_ids), Link.superseded_at.is_(None))).all()
+    return {r: (p, m) for r, p, m in rows}
+
+
+def _person_records(s: Session, person_id: int) -> list[int]:
+    return list(s.execute(select(Link.record_id).where(
+        Link.person_id == person_id, Link.superseded_at.is_(None))).scalars())
+
+
+def _apply(store: Store, s: Session, a: int, b: int, decision: str,
+           actor: str) -> dict[str, Any]:
+    """Merge or split persons so the current links agree with the decision."""
+    cur = _current(s, [a, b])
+    pa, pb = cur[a][0], cur[b][0]
+    if decision == "same" and pa != pb:
+        assert pa is not None and pb is not None
+        records = _person_records(s, pa) + _person_records(s, pb)
+        changes = reassign(s, [sorted(records)], _current(s, records), actor=actor,
+                           method="human", rewrite_methods=frozenset())
+        return changes.detail()
+    if decision == "different" and pa == pb:
+        assert pa is not None
+        records = sorted(_person_records(s, pa))
+        return _split(store, s, records, actor)
+    return {"merges": [], "splits": []}
+
+
+def _split(store: Store, s: Session, records: list[int], actor: str) -> dict[str, Any]:
+    """Re-cluster one person's records with its stored pairs and every decision."""
+    import pandas as pd
+
+    keep = set(records)
+    frame = load_features(store, records)
+    frame = frame[frame["unique_id"].isin(keep)]
+    rows = s.execute(select(ScoredPair.record_a, ScoredPair.record_b, ScoredPair.match_weight,
+                            ScoredPair.match_probability)
+                     .where(ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records),
+                            ScoredPair.status.in_(("linked", "queued", "decided", "rejected")))
+                     ).all()
+    pairs = pd.DataFrame(rows, columns=["record_a", "record_b", "match_weight",
+                                        "match_probability"])
+    pairs = pairs.sort_values("match_weight", ascending=False).drop_duplicates(
+        ["record_a", "record_b"])
+    decisions = s.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
+                                 ReviewDecision.decision)
+                          .where(ReviewDecision.superseded_at.is_(None),
+                                 ReviewDecision.record_a.in_(records),
+                                 ReviewDecision.record_b.in_(records))).all()
+    params = _last_parameters(s)
+    must = [(x, y) for x, y, d in decisions if d == "same"]
+    cannot = [(x, y) for x, y, d in decisions if d == "different"]
+    result = cluster(frame, pairs, threshold=params[0], review_low=params[1],
+                     must=must, cannot=cannot)
+    changes = reassign(s, result.clusters().values(), _current(s, records), actor=actor,
+                       method="human", rewrite_methods=frozenset())
+    return changes.detail()
+
+
+def _last_parameters(s: Session) -> tuple[float, float]:
+    params = s.execute(select(LinkageRun.parameters).order_by(LinkageRun.id.desc())
+                       .limit(1)).scalar_one_or_none() or {}
+    band = params.get("review_band") or DEFAULT_REVIEW_BAND
+    return float(params.get("threshold", DEFAULT_THRESHOLD)), float(band[0])
+
+
+def decide(store: Store, pair: int | tuple[int, int], decision: str, *,
+           reviewer: str | None = None, note: str | None = None) -> dict[str, Any]:
+    """Record a decision on a pair (a scored pair id, or two record ids) and apply it."""
+    reviewer = reviewer or default_actor()
+    with store.write(reviewer) as op:
+        a, b, p = _find_pair(op.session, pair)
+        d = _record_decision(op.session, a, b, p, decision, reviewer, note)
+        op.session.flush()
+        detail = _apply(store, op.session, a, b, decision, reviewer)
+        op.log("review", "review_decision", d.id, {"record_a": a, "record_b": b,
+                                                  "decision": decision, "note": note,
+                                                  **detail})
+    return {"decision_id": d.id, "record_a": a, "record_b": b, "decision": decision, **detail}
+
+
+def export_decisions(store: Store, path: Path, *, include_decided: bool = True) -> int:
+    """Write the queue (and, by default, decided pairs) as CSV; returns the row count."""
+    with store.read() as s:
+        statuses = ("queued", "decided") if include_decided else ("queued",)
+        pairs = s.execute(select(ScoredPair).where(ScoredPair.status.in_(statuses))
+                          .order_by((ScoredPair.status == "decided"),
+                                    ScoredPair.priority.desc(), ScoredPair.id)).scalars().all()
+        decisions = {(d.record_a, d.record_b): d for d in s.execute(
+            select(ReviewDecision).where(ReviewDecision.superseded_at.is_(None))).scalars()}
+        info = _describe(s, sorted({r for p in pairs for r in (p.record_a, p.record_b)}))
+        with Path(path).open("w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
+            w.writeheader()
+            seen = set()
+            for p in pairs:
+                if (p.record_a, p.record_b) in seen:
+                    continue
+                seen.add((p.record_a, p.record_b))
+                a, b = info.get(p.record_a, {}), info.get(p.record_b, {})
+                d = decisions.get((p.record_a, p.record_b))
+                w.writerow({"pair_id": p.id, "record_a": p.record_a, "record_b": p.record_b,
+                            "source_a": a.get("source"), "record_id_a": a.get("record_id"),
+                            "source_b": b.get("source"), "record_id_b": b.get("record_id"),
+                            "name_a": a.get("name"), "name_b": b.get("name"),
+                            "dob_a": a.get("dob"), "dob_b": b.get("dob"),
+                            "match_probability": f"{p.match_probability:.4f}",
+                            "reason": p.reason or "",
+                            "decision": d.decision if d else "",
+                            "reviewer": d.reviewer if d else "",
+                            "note": (d.note or "") if d else ""})
+    return len(seen)
+
+
+def import_decisions(store: Store, path: Path, *, reviewer: str | None = None) -> int:
+    """Apply the decisions filled in a CSV written by :func:`export_decisions`.
+
+    Rows with an empty ``decision`` are skipped; rows whose decision equals
+    the current one are skipped too. Every row is validated before anything
+    is written (a :class:`UsageError` lists every problem as
+    ``file:row: column: message``); then all decisions are applied in one
+    operation.
+    """
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            rows = list(reader)
+    except OSError as exc:
+        raise UsageError(f"Cannot read {path}: {exc.strerror}") from exc
+    missing = [c for c in ("record_a", "record_b", "decision") if c not in header]
+    if missing:
+        raise UsageError(f"{path}: missing column(s): {', '.join(missing)}")
+    errors: list[str] = []
+    todo: list[tuple[int, int, str, str, str | None]] = []
+    with store.read() as s:
+        current = {(d.record_a, d.record_b): d.decision for d in s.execute(
+            select(ReviewDecision).where(ReviewDecision.superseded_at.is_(None))).scalars()}
+        for n, row in enumerate(rows, start=2):
+            decision = (row.get("decision") or "").strip().lower()
+            if not decision:
+                continue
+            ids = []
+            for col in ("record_a", "record_b"):
+                try:
+                    ids.append(int(row.get(col) or ""))
+                except ValueError:
+                    errors.append(f"{path.name}:{n}: {col}: not a record id: {row.get(col)!r}")
+            if decision not in DECISIONS:
+                errors.append(f"{path.name}:{n}: decision: {decision!r} is not one of "
+                              f"{', '.join(DECISIONS)}")
+            if len(ids) != 2:
+                continue
+            a, b = sorted(ids)
+            if a == b:
+                errors.append(f"{path.name}:{n}: record_b: same record as record_a")
+                continue
+            for col, rid in (("record_a", a), ("record_b", b)):
+                if s.get(Record, rid) is None:
+                    errors.append(f"{path.name}:{n}: {col}: no record {rid}")
+            if current.get((a, b)) != decision:
+                who = (row.get("reviewer") or "").strip() or reviewer or default_actor()
+                todo.append((a, b, decision, who, (row.get("note") or "").strip() or None))
+    if errors:
+        raise UsageError("Nothing imported; fix these rows:\n" + "\n".join(errors))
+    if not todo:
+        return 0
+    actor = reviewer or default_actor()
+    with store.write(actor) as op:
+        applied = []
+        for a, b, decision, who, note in todo:
+            _, _, p = _find_pair(op.session, (a, b))
+            _record_decision(op.session, a, b, p, decision, who, note)
+            op.session.flush()
+            detail = _apply(store, op.session, a, b, decision, who)
+            applied.append({"record_a": a, "record_b": b, "decision": decision,
+                            "reviewer": who, **detail})
+        op.log("review_import", "review_decision", None,
+               {"file": path.name, "decisions": applied})
+    return len(todo)

@@ -1,0 +1,207 @@
+"""One linkage run: features → (train) → score → cluster → write, in one operation.
+
+Which run :func:`link` does:
+
+* **full** — no trained model is stored yet, or ``full=True``: every blocked
+  pair of every record is scored and every record re-clustered (human
+  decisions still bind).
+* **retrain** — ``retrain=True``: as *full*, after training a new model.
+* **incremental** — a model exists: only the *new* records (current link
+  method ``import``, i.e. imported since the last run) are scored, against
+  the existing records (``predict_between``) and among themselves
+  (``predict_within``). Existing persons are extended, never re-cut; old pairs
+  are not scored again.
+
+The trained model (Splink JSON) is kept in ``LinkageRun.model`` of the run
+that trained it; later runs read the latest one.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select, update
+
+from habeas.linkage import model as mdl
+from habeas.linkage.apply import now, reassign
+from habeas.linkage.cluster import Clustering, cluster, priorities
+from habeas.linkage.features import load_features
+from habeas.store.db import Store, default_actor
+from habeas.store.schema_linkage import LinkageRun, ReviewDecision, ScoredPair
+
+Progress = Callable[[str, int, int], None]
+
+DEFAULT_THRESHOLD = 0.8
+DEFAULT_REVIEW_BAND = (0.2, 0.8)
+AMBIGUITY_MARGIN = 2.0
+
+
+@dataclass
+class LinkReport:
+    """What a run did (the CLI prints it; benchmarks read it)."""
+
+    run_id: int
+    kind: str
+    persons: int
+    records: int
+    merges: int
+    splits: int
+    pairs_scored: int
+    auto_links: int
+    queued: int
+    trained: bool
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def latest_model(store: Store) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The most recently trained model and its run parameters, or None."""
+    with store.read() as s:
+        row = s.execute(select(LinkageRun.model, LinkageRun.parameters)
+                        .where(LinkageRun.model.is_not(None))
+                        .order_by(LinkageRun.id.desc()).limit(1)).first()
+    return (json.loads(row[0]), dict(row[1] or {})) if row else None
+
+
+def human_decisions(store: Store) -> pd.DataFrame:
+    """Current (not superseded) decisions: record_a, record_b, decision, reviewer."""
+    with store.read() as s:
+        rows = s.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
+                                ReviewDecision.decision, ReviewDecision.reviewer)
+                         .where(ReviewDecision.superseded_at.is_(None))).all()
+    return pd.DataFrame(rows, columns=["record_a", "record_b", "decision", "reviewer"])
+
+
+def constraints(decisions: pd.DataFrame) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
+                                                  list[tuple[int, int]]]:
+    """(must-links, cannot-links, every decided pair) from human decisions."""
+    def pairs(d: pd.DataFrame) -> list[tuple[int, int]]:
+        return [(int(a), int(b)) for a, b in zip(d["record_a"], d["record_b"], strict=True)]
+    return (pairs(decisions[decisions["decision"] == "same"]),
+            pairs(decisions[decisions["decision"] == "different"]), pairs(decisions))
+
+
+def link(store: Store, *, retrain: bool = False, full: bool = False, backend: str = "duckdb",
+         actor: str | None = None, progress: Progress | None = None,
+         threshold: float = DEFAULT_THRESHOLD,
+         review_band: tuple[float, float] = DEFAULT_REVIEW_BAND,
+         ambiguity_margin: float = AMBIGUITY_MARGIN, min_labels: int = 20) -> LinkReport:
+    """Link the store's records into persons (see the module doc for the kinds of run)."""
+    started = time.perf_counter()
+    actor = actor or default_actor()
+    step = progress or (lambda stage, done, total: None)
+    steps = 5
+    step("features", 0, steps)
+    frame = load_features(store)
+    decisions = human_decisions(store)
+    must, cannot, decided = constraints(decisions)
+    saved = None if retrain else latest_model(store)
+    step("training" if saved is None else "model", 1, steps)
+    trained = saved is None
+    if saved is None:
+        model = mdl.train(frame, backend=backend, labels=decisions, min_labels=min_labels)
+    else:
+        model = saved[0]
+    new_ids = set(frame.loc[frame["method"] == "import", "unique_id"].astype(int))
+    incremental = not trained and not full and len(new_ids) < len(frame)
+    kind = "retrain" if retrain else "incremental" if incremental else "full"
+    step("scoring", 2, steps)
+    low = min(review_band[0], threshold)
+    if not len(frame) or (incremental and not new_ids):
+        pairs = mdl._tidy(pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight",
+                                                "match_probability"]))
+    elif incremental:
+        pairs = mdl.predict_new(frame, new_ids, model, backend=backend, threshold=low)
+    else:
+        pairs = mdl.predict(frame, model, backend=backend, threshold=low)
+    step("clustering", 3, steps)
+    groups = None
+    if incremental:
+        old = frame[~frame["unique_id"].isin(new_ids)]
+        groups = dict(zip(old["unique_id"].astype(int), old["person_id"].astype(int),
+                          strict=True))
+    clustering = cluster(frame, pairs, threshold=threshold, review_low=review_band[0],
+                         ambiguity_margin=ambiguity_margin, must=must, cannot=cannot,
+                         decided=decided, groups=groups)
+    step("writing", 4, steps)
+    current = {int(r): (None if pd.isna(p) else int(p), str(m)) for r, p, m in
+               zip(frame["unique_id"], frame["person_id"], frame["method"], strict=True)}
+    best = _best_scores(pairs, clustering)
+    parameters = {"threshold": threshold, "review_band": list(review_band),
+                  "ambiguity_margin": ambiguity_margin, "backend": backend,
+                  "model_version": model.get("habeas_model_version")}
+    with store.write(actor) as op:
+        s = op.session
+        run = LinkageRun(started_at=now(), actor=op.actor, kind=kind,
+                         model=json.dumps(model) if trained else None,
+                         parameters=parameters, counts={})
+        s.add(run)
+        s.flush()
+        if not incremental:
+            s.execute(update(ScoredPair).where(ScoredPair.status.in_(("queued", "linked",
+                                                                      "rejected")))
+                      .values(status="superseded"))
+        stored = write_pairs(s, run.id, pairs, clustering, model)
+        changes = reassign(s, clustering.clusters().values(), current, actor=op.actor,
+                           method="model", scores=best)
+        queued = clustering.status.count("queued")
+        persons = len(set(changes.person_of.values()))
+        auto_links = clustering.status.count("linked")
+        counts: dict[str, Any] = {"records": len(frame), "new_records": len(new_ids) if incremental
+                  else len(frame), "pairs_scored": len(pairs), "pairs_stored": stored,
+                  "auto_links": auto_links, "queued": queued, "persons": persons,
+                  "merges": len(changes.merges), "splits": len(changes.splits),
+                  "links_written": changes.links_written, "trained": trained,
+                  "decision_conflicts": clustering.conflicts}
+        run.counts = counts
+        run.finished_at = now()
+        op.log("link", "linkage_run", run.id, {"kind": kind, "counts": counts,
+                                               "parameters": parameters, **changes.detail()})
+    step("done", steps, steps)
+    return LinkReport(run_id=run.id, kind=kind, persons=persons,
+                      records=len(frame), merges=len(changes.merges),
+                      splits=len(changes.splits), pairs_scored=len(pairs),
+                      auto_links=auto_links, queued=queued, trained=trained,
+                      seconds=round(time.perf_counter() - started, 3))
+
+
+def _best_scores(pairs: pd.DataFrame, clustering: Clustering) -> dict[int, float]:
+    """Each record's best match probability among the pairs that linked it."""
+    best: dict[int, float] = {}
+    for a, b, p, st in zip(pairs["record_a"], pairs["record_b"], pairs["match_probability"],
+                           clustering.status, strict=True):
+        if st == "linked":
+            for r in (int(a), int(b)):
+                best[r] = max(best.get(r, 0.0), float(p))
+    return best
+
+
+def write_pairs(session: Any, run_id: int, pairs: pd.DataFrame, clustering: Clustering,
+                model: dict[str, Any]) -> int:
+    """Insert the pairs worth keeping (linked, queued, decided, rejected-in-band)."""
+    weights = mdl.level_weights(model)
+    prio = priorities(clustering, pairs)
+    records = pairs.to_dict("records")
+    rows = []
+    for row, st, why, pr in zip(records, clustering.status, clustering.reason, prio,
+                                strict=True):
+        if st == "rejected" and why is None:
+            continue
+        rows.append({"run_id": run_id, "record_a": int(row["record_a"]),
+                     "record_b": int(row["record_b"]),
+                     "match_weight": float(row["match_weight"]),
+                     "match_probability": float(row["match_probability"]),
+                     "evidence": mdl.evidence(row, weights), "status": st, "reason": why,
+                     "priority": pr if st == "queued" else 0.0})
+    from sqlalchemy import insert
+
+    for start in range(0, len(rows), 10000):
+        session.execute(insert(ScoredPair), rows[start:start + 10000])
+    return len(rows)

@@ -1,0 +1,90 @@
+"""Score and cluster records without a store (for benchmarks such as FEBRL).
+
+:func:`score_frame` takes records as plain columns, builds the same features
+and model as :func:`habeas.linkage.link`, trains (or reuses ``model``),
+scores and clusters with the same constraints, and returns the pairs and a
+cluster id per record. Nothing is written anywhere.
+
+Input columns (``df_a``; ``df_b`` optional, for linking two files — records
+of one file are then never paired with each other through a
+one-row-per-person constraint on its ``source_id``):
+
+``unique_id`` (int, unique across both frames), ``given_names`` (list of str or
+a space-separated str), ``surnames`` (list or space-separated str),
+``dob`` (``datetime.date`` or ISO str, optional), ``sex``, ``nationality``,
+and any identifier columns named like the store's id types (``a_number``,
+``cedula_ve``, ``dui_sv``, ``cedula_co``, ``passport``, ``national_id``;
+already normalised). Strings are folded (:func:`habeas.domain.text.fold`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from habeas.domain.text import fold
+from habeas.linkage import model as mdl
+from habeas.linkage.cluster import cluster
+from habeas.linkage.features import ID_TYPES, featurise_rows
+
+
+@dataclass
+class ScoreResult:
+    pairs: pd.DataFrame          # record_a, record_b, match_weight, match_probability, mw_*
+    clusters: dict[int, int]     # unique_id → cluster id (a representative unique_id)
+    status: list[str]            # per pair: linked / queued / rejected
+    model: dict[str, Any]
+
+
+def _names(value: Any) -> list[str]:
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    parts = value if isinstance(value, list | tuple) else str(value).split()
+    return [f for p in parts if (f := fold(str(p)))]
+
+
+def _date(value: Any) -> date | None:
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _frame(df: pd.DataFrame, source_id: int, one_row_per_person: bool) -> tuple[list, dict]:
+    rows, ids = [], {}
+    for rec in df.to_dict("records"):
+        rid = int(rec["unique_id"])
+        d = _date(rec.get("dob"))
+        rows.append((rid, source_id, one_row_per_person, None, "import",
+                     _names(rec.get("given_names")), _names(rec.get("surnames")), d, d,
+                     "exact" if d else None, rec.get("sex") or None,
+                     rec.get("nationality") or None))
+        found = [(t, str(rec[t])) for t in ID_TYPES
+                 if t in rec and rec[t] is not None and rec[t] == rec[t] and str(rec[t])]
+        if found:
+            ids[rid] = found
+    return rows, ids
+
+
+def score_frame(df_a: pd.DataFrame, df_b: pd.DataFrame | None = None, *,
+                model: dict[str, Any] | None = None, threshold: float = 0.8,
+                review_low: float = 0.2, backend: str = "duckdb") -> ScoreResult:
+    """Featurise, (train,) score and cluster records given as columns (module doc)."""
+    rows, ids = _frame(df_a, 1, df_b is not None)
+    if df_b is not None:
+        more_rows, more_ids = _frame(df_b, 2, True)
+        rows += more_rows
+        ids.update(more_ids)
+    frame = featurise_rows(rows, ids)
+    trained = model or mdl.train(frame, backend=backend)
+    pairs = mdl.predict(frame, trained, backend=backend, threshold=min(review_low, threshold))
+    result = cluster(frame, pairs, threshold=threshold, review_low=review_low)
+    return ScoreResult(pairs=pairs, clusters=result.cluster_of, status=result.status,
+                       model=trained)

@@ -1,0 +1,501 @@
+"""The find-a-person index: blocking keys with short posting lists, kept in the store.
+
+Why an index
+------------
+A relative types "jose rodriguez" (no accents, one surname, maybe a nickname or a
+typo). Comparing that with every record is far too slow at a million persons,
+and an exact-match lookup (what ICE's locator does) misses most real queries.
+So each record is indexed under a handful of **compound keys**, each of which a
+noisy query still reproduces, and each of which is rare enough that its posting
+list is short. A query computes its own keys, reads the postings, and only the
+records found that way are scored (:mod:`habeas.linkage.search_score`).
+
+Key families (``record_keys``; ``G`` = given-name keys, ``S`` = surname keys)
+---------------------------------------------------------------------------
+Given-name keys of one name are the phonetic (``#``) and variant-group (``~``)
+keys of :func:`habeas.domain.nicknames.given_name_keys`, so "Pepe" carries
+``#yose`` (José) and "Jhon"/"John"/"Jon" share ``#yon``. Every given name of the
+record counts (a relative may use the second one), and a compound given name
+also gets the keys of the whole ("José María" ← "Chema", "José Gregorio" ←
+"Goyo"). Surname keys are :func:`habeas.domain.phonetic.spanish_key` of the
+surname's head word ("de la cruz" → "cruz") and of its compact form
+("delacruz"), so "Rodrigues", "RODRÍGUEZ" and "Rodriguez" share one key.
+
+==========  ==========================================  ==============================
+family      key                                         finds the record when the query
+==========  ==========================================  ==============================
+``gs``      one given key + one surname key              has a given name and either
+                                                         surname, in any order
+``gss``     one given key + both surname keys (sorted)   has the full name (short list
+                                                         even for "José González Pérez")
+``ss``      both surname keys (sorted)                   has both surnames, given name
+                                                         mistyped or different
+``gsy``     one given key + one surname key + birth      has a name and a date of birth
+            year                                         (short list even for the most
+                                                         common names)
+``d``       exact date of birth                          has a date of birth, and a name
+                                                         mistyped anywhere; probed with
+                                                         day and month swapped too
+``s``       one surname key alone                        has only a surname ("Carrasquero")
+``id``      an identifier's digits (leading zeros        has a document number, in any
+            dropped), or its letters+digits              format
+==========  ==========================================  ==============================
+
+Keys are hashed to signed 64-bit integers (BLAKE2b) so the posting table is two
+integer columns (a clustered ``WITHOUT ROWID`` table on SQLite). A collision only
+adds a candidate, which the scorer then rejects.
+
+The vocabulary of phonetic keys (:class:`~habeas.store.schema_search.SearchTerm`)
+lets a query with a typo ("Rodirguez") expand its surname key to the existing
+keys one edit away before probing.
+
+Maintenance: :func:`build_search_index` rebuilds everything (one logged write),
+:func:`index_records` (re)indexes given records (the importer calls it after an
+import). A record without a :class:`~habeas.store.schema_search.SearchRecord`
+row is *unindexed*; :func:`search_status` counts those and the search scans them
+directly, so a query never silently misses a new record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from habeas.domain.names import PARTICLES
+from habeas.domain.nicknames import given_name_keys
+from habeas.domain.phonetic import spanish_key
+from habeas.store.db import Store
+from habeas.store.schema import Record, RecordIdentifier
+from habeas.store.schema_search import SearchKey, SearchMeta, SearchRecord, SearchTerm
+
+INDEX_VERSION = 1
+Progress = Callable[[str, int, int], None]
+
+_CHUNK = 20_000
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def key_hash(text: str) -> int:
+    """The posting key of a compound key text: a signed 64-bit BLAKE2b hash."""
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@lru_cache(maxsize=65536)
+def given_keys(name: str) -> frozenset[str]:
+    """Phonetic and variant-group keys of one folded given name (``#…``, ``~…``)."""
+    return frozenset(k for k in given_name_keys(name) if k[0] in "#~")
+
+
+@lru_cache(maxsize=65536)
+def surname_keys(surname: str) -> frozenset[str]:
+    """Phonetic keys of one folded surname: of its head word and of its compact form."""
+    words = surname.split()
+    content = [w for w in words if w not in PARTICLES] or words
+    keys = {spanish_key(content[-1])} if content else set()
+    compact = spanish_key("".join(words))
+    if compact:
+        keys.add(compact)
+    if len(content) > 1:  # "Pérez García" written in one surname field
+        keys.update(spanish_key(w) for w in content)
+    keys.discard("")
+    return frozenset(keys)
+
+
+def all_given_keys(given: Sequence[str]) -> set[str]:
+    """Keys of every given name, plus those of the compound name as a whole."""
+    keys: set[str] = set()
+    for g in given:
+        keys |= given_keys(g)
+    if len(given) > 1:
+        keys |= given_keys(" ".join(given))
+    return keys
+
+
+def identifier_tokens(value: str) -> set[str]:
+    """Index/query tokens of a normalised identifier: its digits without leading zeros
+    (so "V12345678", "12.345.678" and "012345678" meet), and its letters and digits
+    when it has letters (passports)."""
+    alnum = "".join(ch for ch in value.upper() if ch.isalnum())
+    digits = "".join(ch for ch in alnum if ch.isdigit()).lstrip("0")
+    tokens = set()
+    if len(digits) >= 5:
+        tokens.add(digits)
+    if alnum and not alnum.isdigit() and len(alnum) >= 5:
+        tokens.add(alnum)
+    return tokens
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedRecord:
+    """What the index keeps of a record (also the scorer's input)."""
+
+    record_id: int
+    given: tuple[str, ...]
+    surnames: tuple[str, ...]
+    dob_earliest: date | None
+    dob_latest: date | None
+    dob_precision: str | None
+    nationality: str | None
+    identifiers: tuple[tuple[str, str], ...]  # (id_type, normalised value)
+
+    @property
+    def dob_exact(self) -> date | None:
+        if self.dob_earliest is not None and self.dob_earliest == self.dob_latest:
+            return self.dob_earliest
+        return None
+
+    @property
+    def birth_year(self) -> int | None:
+        e, lt = self.dob_earliest, self.dob_latest
+        if e is not None and lt is not None and e.year == lt.year:
+            return e.year
+        return None
+
+    def to_row(self) -> dict[str, Any]:
+        return {
+            "record_id": self.record_id,
+            "given": "|".join(self.given),
+            "surnames": "|".join(self.surnames),
+            "dob_earliest": self.dob_earliest,
+            "dob_latest": self.dob_latest,
+            "dob_precision": self.dob_precision,
+            "nationality": self.nationality,
+            "identifiers": "|".join(f"{t}={v}" for t, v in self.identifiers),
+        }
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> IndexedRecord:
+        rid, given, surnames, de, dl, dp, nat, ids = row
+        return cls(
+            record_id=rid,
+            given=tuple(given.split("|")) if given else (),
+            surnames=tuple(surnames.split("|")) if surnames else (),
+            dob_earliest=_as_date(de),
+            dob_latest=_as_date(dl),
+            dob_precision=dp,
+            nationality=nat,
+            identifiers=tuple(_pair(p) for p in ids.split("|")) if ids else (),
+        )
+
+
+def _pair(text: str) -> tuple[str, str]:
+    kind, _, value = text.partition("=")
+    return kind, value
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+SEARCH_RECORD_COLUMNS = (
+    SearchRecord.record_id, SearchRecord.given, SearchRecord.surnames,
+    SearchRecord.dob_earliest, SearchRecord.dob_latest, SearchRecord.dob_precision,
+    SearchRecord.nationality, SearchRecord.identifiers,
+)
+
+
+def _clean(parts: Iterable[Any]) -> tuple[str, ...]:
+    return tuple(str(p).replace("|", " ").strip() for p in parts if p and str(p).strip())
+
+
+def make_indexed(record_id: int, given: Iterable[Any], surnames: Iterable[Any],
+                 dob_earliest: date | None, dob_latest: date | None,
+                 dob_precision: str | None, nationality: str | None,
+                 identifiers: Iterable[tuple[str, str | None]]) -> IndexedRecord:
+    ids = tuple(sorted({(t, v.replace("|", "").replace("=", "")) for t, v in identifiers if v}))
+    return IndexedRecord(record_id, _clean(given), _clean(surnames), _as_date(dob_earliest),
+                         _as_date(dob_latest), dob_precision, nationality, ids)
+
+
+def record_key_texts(rec: IndexedRecord) -> set[str]:
+    """Every compound key text of a record (families in the module doc)."""
+    keys: set[str] = set()
+    g_keys = all_given_keys(rec.given)
+    per_surname = [surname_keys(s) for s in rec.surnames]
+    s_keys: set[str] = set().union(*per_surname) if per_surname else set()
+    for g, s in itertools.product(g_keys, s_keys):
+        keys.add(f"gs|{g}|{s}")
+    for s in s_keys:
+        keys.add(f"s|{s}")
+    pairs: set[tuple[str, str]] = set()
+    for a, b in itertools.combinations(range(len(per_surname)), 2):
+        for sa, sb in itertools.product(per_surname[a], per_surname[b]):
+            if sa != sb:
+                pairs.add((min(sa, sb), max(sa, sb)))
+    for sa, sb in pairs:
+        keys.add(f"ss|{sa}|{sb}")
+        for g in g_keys:
+            keys.add(f"gss|{g}|{sa}|{sb}")
+    year = rec.birth_year
+    if year is not None:
+        for g, s in itertools.product(g_keys, s_keys):
+            keys.add(f"gsy|{g}|{s}|{year}")
+    exact = rec.dob_exact
+    if exact is not None:
+        keys.add(f"d|{exact.isoformat()}")
+    for _, value in rec.identifiers:
+        for token in identifier_tokens(value):
+            keys.add(f"id|{token}")
+    return keys
+
+
+def record_terms(rec: IndexedRecord) -> set[tuple[str, str]]:
+    """The vocabulary entries of a record: (``g``, given key) and (``s``, surname key)."""
+    terms = {("g", k[1:]) for k in all_given_keys(rec.given) if k.startswith("#")}
+    for s in rec.surnames:
+        terms.update(("s", k) for k in surname_keys(s))
+    return {t for t in terms if len(t[1]) <= 128}
+
+
+# --------------------------------------------------------------------------- reading records
+
+
+def iter_indexed(session: Session, record_ids: Sequence[int] | None = None,
+                 batch: int = _CHUNK) -> Iterator[IndexedRecord]:
+    """The records (all, ordered by id, or the given ids) as the index sees them."""
+    if record_ids is not None:
+        ids = sorted(set(record_ids))
+        for start in range(0, len(ids), 500):
+            yield from _read_records(session, ids[start:start + 500], None)
+        return
+    last = 0
+    while True:
+        chunk = list(_read_records(session, None, (last, batch)))
+        if not chunk:
+            return
+        yield from chunk
+        last = chunk[-1].record_id
+
+
+def _read_records(session: Session, ids: list[int] | None,
+                  window: tuple[int, int] | None) -> Iterator[IndexedRecord]:
+    q = select(Record.id, Record.given_names, Record.surnames, Record.dob_earliest,
+               Record.dob_latest, Record.dob_precision, Record.nationality).order_by(Record.id)
+    if ids is not None:
+        q = q.where(Record.id.in_(ids))
+    else:
+        assert window is not None
+        q = q.where(Record.id > window[0]).limit(window[1])
+    rows = session.execute(q).all()
+    if not rows:
+        return
+    lo, hi = rows[0][0], rows[-1][0]
+    idq = select(RecordIdentifier.record_id, RecordIdentifier.id_type, RecordIdentifier.value
+                 ).where(RecordIdentifier.value.is_not(None))
+    if ids is not None:
+        idq = idq.where(RecordIdentifier.record_id.in_(ids))
+    else:
+        idq = idq.where(RecordIdentifier.record_id.between(lo, hi))
+    identifiers: dict[int, list[tuple[str, str | None]]] = {}
+    for rid, id_type, value in session.execute(idq):
+        identifiers.setdefault(rid, []).append((id_type, value))
+    for rid, given, surnames, de, dl, dp, nat in rows:
+        yield make_indexed(rid, given or [], surnames or [], de, dl, dp, nat,
+                           identifiers.get(rid, []))
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _insert_postings(session: Session, keys: Any, record_ids: Any) -> None:
+    """Insert postings sorted by (key, record) -- B-tree friendly -- with the driver's
+    executemany (35M rows through ORM dicts would take minutes)."""
+    order = np.lexsort((record_ids, keys))
+    keys, record_ids = keys[order], record_ids[order]
+    if len(keys) > 1:  # two key texts of one record with one hash: keep one posting
+        keep = np.ones(len(keys), dtype=bool)
+        keep[1:] = (keys[1:] != keys[:-1]) | (record_ids[1:] != record_ids[:-1])
+        keys, record_ids = keys[keep], record_ids[keep]
+    conn = session.connection()
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO search_key (key, record_id) VALUES ({marker}, {marker})"
+    step = 100_000
+    for start in range(0, len(keys), step):
+        rows = list(zip(keys[start:start + step].tolist(),
+                        record_ids[start:start + step].tolist(), strict=True))
+        conn.exec_driver_sql(sql, rows)
+
+
+def _write_index(session: Session, records: Iterable[IndexedRecord],
+                 known_terms: set[tuple[str, str]], progress: Progress | None,
+                 total: int) -> dict[str, int]:
+    conn = session.connection()
+    n_records = 0
+    new_terms: set[tuple[str, str]] = set()
+    batch_rows: list[dict[str, Any]] = []
+    keys = array("q")
+    owners = array("q")
+
+    for rec in records:
+        batch_rows.append(rec.to_row())
+        rid = rec.record_id
+        for text in record_key_texts(rec):
+            keys.append(key_hash(text))
+            owners.append(rid)
+        for term in record_terms(rec):
+            if term not in known_terms:
+                known_terms.add(term)
+                new_terms.add(term)
+        n_records += 1
+        if len(batch_rows) >= _CHUNK:
+            conn.execute(insert(SearchRecord), batch_rows)
+            batch_rows.clear()
+            if progress:
+                progress("reading records", n_records, total)
+    if batch_rows:
+        conn.execute(insert(SearchRecord), batch_rows)
+    if progress:
+        progress("reading records", n_records, total)
+        progress("writing postings", 0, 1)
+    if keys:
+        _insert_postings(session, np.frombuffer(keys, dtype=np.int64),
+                         np.frombuffer(owners, dtype=np.int64))
+    if progress:
+        progress("writing postings", 1, 1)
+    if new_terms:
+        rows = [{"kind": k, "term": t} for k, t in sorted(new_terms)]
+        for start in range(0, len(rows), _CHUNK):
+            conn.execute(insert(SearchTerm), rows[start:start + _CHUNK])
+    return {"records": n_records, "keys": len(keys), "new_terms": len(new_terms)}
+
+
+def _unindexed_floor(session: Session, start: int) -> int:
+    """The largest id ``w >= start`` such that every record with id <= w is indexed."""
+    first_missing = session.execute(
+        select(func.min(Record.id))
+        .outerjoin(SearchRecord, SearchRecord.record_id == Record.id)
+        .where(Record.id > start, SearchRecord.record_id.is_(None))).scalar()
+    if first_missing is None:
+        return int(session.execute(select(func.max(Record.id))).scalar() or 0)
+    return int(first_missing) - 1
+
+
+def _set_meta(session: Session, *, indexed_through: int, actor: str | None,
+              built: bool) -> None:
+    meta = session.get(SearchMeta, 1)
+    if meta is None:
+        meta = SearchMeta(id=1, version=INDEX_VERSION, indexed_through=0)
+        session.add(meta)
+    meta.indexed_through = indexed_through
+    if built:
+        meta.version = INDEX_VERSION
+        meta.built_at = datetime.now(UTC)
+        meta.built_by = actor
+
+
+def build_search_index(store: Store, progress: Progress | None = None, *,
+                       actor: str | None = None) -> dict[str, int]:
+    """Rebuild the whole search index from the records (one logged write).
+
+    Returns counts: ``records`` indexed, posting ``keys`` written, vocabulary
+    ``new_terms``.
+    """
+    with store.read() as session:
+        total = int(session.execute(select(func.count()).select_from(Record)).scalar() or 0)
+    with store.write(actor) as op:
+        session = op.session
+        for table in (SearchKey, SearchRecord, SearchTerm):
+            session.execute(delete(table))
+        counts = _write_index(session, iter_indexed(session), set(), progress, total)
+        _set_meta(session, indexed_through=_unindexed_floor(session, 0), actor=op.actor,
+                  built=True)
+        op.log("rebuild", "search_index", None, {**counts, "version": INDEX_VERSION})
+    return counts
+
+
+def index_records(store: Store, record_ids: Iterable[int], *,
+                  actor: str | None = None) -> dict[str, int]:
+    """(Re)index the given records; idempotent. Nothing is written for an empty list.
+
+    The importer calls this after an import with the new record ids.
+    """
+    ids = sorted({int(r) for r in record_ids})
+    if not ids:
+        return {"records": 0, "keys": 0, "new_terms": 0}
+    with store.write(actor) as op:
+        session = op.session
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            session.execute(delete(SearchKey).where(SearchKey.record_id.in_(chunk)))
+            session.execute(delete(SearchRecord).where(SearchRecord.record_id.in_(chunk)))
+        records = list(iter_indexed(session, ids))
+        terms = {t for rec in records for t in record_terms(rec)}
+        known: set[tuple[str, str]] = set()
+        term_list = sorted(terms)
+        for start in range(0, len(term_list), 300):
+            part = term_list[start:start + 300]
+            for kind in ("g", "s"):
+                wanted = [t for k, t in part if k == kind]
+                if wanted:
+                    known.update((kind, t) for t in session.execute(
+                        select(SearchTerm.term).where(SearchTerm.kind == kind,
+                                                      SearchTerm.term.in_(wanted))).scalars())
+        counts = _write_index(session, records, known, None, len(records))
+        meta = session.get(SearchMeta, 1)
+        start_at = meta.indexed_through if meta is not None else 0
+        _set_meta(session, indexed_through=_unindexed_floor(session, start_at),
+                  actor=op.actor, built=False)
+        op.log("index", "search_index", None,
+               {**counts, "first_record": ids[0], "last_record": ids[-1]})
+    return counts
+
+
+# --------------------------------------------------------------------------- status
+
+
+@dataclass(frozen=True, slots=True)
+class SearchStatus:
+    """How complete the index is: ``unindexed`` records are scanned, not looked up."""
+
+    indexed_through: int
+    unindexed: int
+    built_at: datetime | None
+    version: int | None
+
+    @property
+    def complete(self) -> bool:
+        return self.unindexed == 0
+
+
+def unindexed_ids(session: Session, limit: int | None = None) -> tuple[list[int], int]:
+    """(Up to ``limit`` unindexed record ids, their total count)."""
+    meta = session.get(SearchMeta, 1)
+    floor = meta.indexed_through if meta is not None else 0
+    base = (select(Record.id)
+            .outerjoin(SearchRecord, SearchRecord.record_id == Record.id)
+            .where(Record.id > floor, SearchRecord.record_id.is_(None)))
+    total = int(session.execute(select(func.count()).select_from(base.subquery())).scalar() or 0)
+    if total == 0:
+        return [], 0
+    q = base.order_by(Record.id)
+    if limit is not None:
+        q = q.limit(limit)
+    return list(session.execute(q).scalars()), total
+
+
+def search_status(store: Store) -> SearchStatus:
+    """Whether the index covers every record (and when it was built)."""
+    with store.read() as session:
+        meta = session.get(SearchMeta, 1)
+        _, total = unindexed_ids(session, limit=0)
+        return SearchStatus(
+            indexed_through=meta.indexed_through if meta else 0,
+            unindexed=total,
+            built_at=meta.built_at if meta else None,
+            version=meta.version if meta else None,
+        )
