@@ -17,6 +17,7 @@ from habeas import __version__
 from habeas.cli import (
     browse,
     demo,
+    document,
     estimate,
     export,
     find,
@@ -54,7 +55,8 @@ def _root(
     """habeas command line."""
 
 
-for module in (workspace, importing, linkage, find, browse, export, logs, vocab, demo, estimate):
+for module in (workspace, importing, linkage, find, browse, export, document, logs, vocab, demo,
+               estimate):
     module.register(app)
 
 

@@ -1,0 +1,338 @@
+"""``habeas facility``, ``habeas incidents`` and ``habeas report``: document conditions,
+incidents, and write the person dossier and the situation report (PDF or HTML, en/es)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from habeas import i18n
+from habeas.cli.common import WorkspaceOption, console, open_store, print_json
+from habeas.document import conditions as cond
+from habeas.document import incidents as inc
+from habeas.domain.dates import DateParseError, parse_date
+from habeas.errors import UsageError
+from habeas.store.incidents import IncidentSpec, PerpetratorSpec
+
+incidents_app = typer.Typer(
+    help="List, count and record incidents (torture, beatings, deaths in custody, ...).\n\n"
+         "Example: habeas incidents --type torture --facility CECOT --by month",
+    invoke_without_command=True)
+report_app = typer.Typer(help="Write a person dossier or a situation report (PDF or HTML, "
+                              "English or Spanish).\n\nExample: habeas report person 12",
+                         no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+FromOption = Annotated[str | None, typer.Option(
+    "--from", help="From this date (YYYY-MM-DD), inclusive.")]
+ToOption = Annotated[str | None, typer.Option(
+    "--to", help="To this date (YYYY-MM-DD), inclusive.")]
+LangOption = Annotated[str, typer.Option("--lang", help="Language: en or es.")]
+FormatOption = Annotated[str, typer.Option("--format", help="pdf or html.")]
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="Write here (default: a descriptive name in the current folder).",
+    dir_okay=False)]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("facility")(facility)
+    app.add_typer(incidents_app, name="incidents")
+    app.add_typer(report_app, name="report")
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"{option} {value!r}: expected a date such as 2025-03-15.") from exc
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "" if value is None else f"{value:,.{digits}f}"
+
+
+# -- habeas facility --------------------------------------------------------------------------
+
+
+def facility(
+    name: Annotated[str, typer.Argument(help="The facility's name (e.g. CECOT).")],
+    start: FromOption = None,
+    end: ToOption = None,
+    unit: Annotated[str | None, typer.Option(help="Show every observation of this unit.")] = None,
+    max_gap: Annotated[int, typer.Option(
+        help="A value holds until the next observation if it is at most this many days "
+             "later; longer gaps break a run.")] = cond.MAX_GAP_DAYS,
+    workspace: WorkspaceOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Conditions in a facility: capacity figures side by side, occupancy rate and m² per
+    person over time, thresholds breached (ICRC, CPT, ECtHR) and for how many consecutive days.
+
+    Example: habeas facility CECOT --from 2025-03-01 --to 2025-07-31
+    """
+    fc = cond.facility_conditions(open_store(workspace), name, start=_day(start, "--from"),
+                                  end=_day(end, "--to"), max_gap_days=max_gap)
+    if as_json:
+        data = fc.to_dict()
+        if unit is not None:
+            data["units"] = [u for u in data["units"] if u["unit"] == unit]
+        print_json(data)
+        return
+    console.print(f"[bold]{fc.facility}[/] ({fc.kind}, {fc.country or '?'}) — "
+                  f"{fc.authority or 'authority not recorded'}; {fc.units_total} units, "
+                  f"{len(fc.units)} with occupancy observations")
+    caps = Table(title="Capacity figures (they may conflict: each with its source)")
+    for column in ("capacity", "what", "source"):
+        caps.add_column(column)
+    for f in fc.capacities:
+        caps.add_row(f"{f.value:,.0f}", f.note or f.kind, f.source or "(no source)")
+    console.print(caps)
+    if fc.whole.observations:
+        occ = Table(title="The facility as a whole")
+        occ.add_column("date")
+        occ.add_column("population", justify="right")
+        for f in fc.capacities:
+            occ.add_column(f"rate vs {f.value:,.0f}", justify="right")
+        occ.add_column("m²/person", justify="right")
+        occ.add_column("source")
+        for o in fc.whole.observations:
+            occ.add_row(o.day.isoformat(), f"{o.population:,}",
+                        *[f"{r.rate:.0%}" for r in o.rates], _num(o.m2_per_person),
+                        o.source or "")
+        console.print(occ)
+    th = Table(title=f"Thresholds ({len(fc.units)} observed units; a value holds up to "
+                     f"{fc.max_gap_days} days until the next observation)")
+    for column in ("standard", "units breaching", "units flagged", "longest run (days)",
+                   "unit"):
+        th.add_column(column)
+    for t in fc.thresholds:
+        th.add_row(t.label_en, str(t.units_breached), str(t.units_flagged),
+                   str(t.longest_run_days), t.longest_run_unit or "")
+    console.print(th)
+    shared = [t for t in cond.THRESHOLDS if t.applies_to == "shared"]
+    units = Table(title="Units: latest observation and consecutive days under each threshold")
+    for column in ("unit", "area m²", "obs.", "latest", "people", "m²/person",
+                   *[f"<{t.m2_per_person:g} m² days (longest)" for t in shared]):
+        units.add_column(column)
+    for sp in fc.units:
+        latest = sp.latest
+        assert latest is not None
+        units.add_row(sp.unit or "", " / ".join(_num(a.value, 1) for a in sp.areas),
+                      str(len(sp.observations)), latest.day.isoformat(),
+                      str(latest.population), _num(latest.m2_per_person),
+                      *[f"{b.days_breached} ({b.longest_run_days})"
+                        + (" FLAGGED" if b.flagged and b.min_consecutive_days else "")
+                        for b in (sp.breach(t.code) for t in shared)])
+    console.print(units)
+    if unit is not None:
+        chosen = [sp for sp in fc.units if sp.unit == unit]
+        if not chosen:
+            raise UsageError(f"No occupancy observations for unit {unit!r} of {fc.facility}.")
+        detail = Table(title=f"{unit}: every observation")
+        for column in ("date", "people", "m²/person", "source"):
+            detail.add_column(column)
+        for o in chosen[0].observations:
+            detail.add_row(o.day.isoformat(), str(o.population), _num(o.m2_per_person),
+                           o.source or "")
+        console.print(detail)
+        for b in chosen[0].breaches:
+            for run in b.runs:
+                console.print(f"{b.label_en}: {run.start} → {run.end}, {run.days} days")
+    for c in fc.whole.conflicts + [c for sp in fc.units for c in sp.conflicts]:
+        console.print(f"[yellow]Conflicting populations on {c['day']}:[/] " + "; ".join(
+            f"{f['population']} ({f['source']})" for f in c["figures"]))
+
+
+# -- habeas incidents -------------------------------------------------------------------------
+
+
+@incidents_app.callback()
+def incidents(
+    ctx: typer.Context,
+    act_type: Annotated[list[str] | None, typer.Option(
+        "--type", help="Incident type (act_type term); repeatable or comma-separated.")] = None,
+    facility_name: Annotated[str | None, typer.Option("--facility", help="Facility name.")] = None,
+    unit: Annotated[str | None, typer.Option(help="Unit of the facility.")] = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    status: Annotated[list[str] | None, typer.Option(
+        help="Verification status (confirmed, likely, possible, unlikely); repeatable.")] = None,
+    person: Annotated[int | None, typer.Option(help="Only incidents with this victim.")] = None,
+    by: Annotated[str | None, typer.Option(
+        help="Count by month, type, facility or status instead of listing.")] = None,
+    lang: LangOption = "en",
+    workspace: WorkspaceOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List or count incidents, with the sources behind every number.
+
+    Example: habeas incidents --type torture --type killing --facility CECOT
+    --from 2024-01-01 --to 2024-06-30 --by month
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    lang = i18n.check_language(lang)
+    store = open_store(workspace)
+    filters: dict[str, Any] = {
+        "types": _split(act_type), "facility": facility_name, "unit": unit,
+        "statuses": _split(status), "start": _day(start, "--from"), "end": _day(end, "--to"),
+        "person_id": person}
+    count = inc.count_incidents(store, **filters)
+    groups = count.grouped(by) if by else None
+    rows = [] if by else inc.list_incidents(store, **filters)
+    if as_json:
+        data = count.to_dict()
+        if not by:
+            data["incidents"] = [{**vars(r), "month": r.month} for r in rows]
+        print_json(data)
+        return
+    if groups is not None:
+        table = Table(title=f"{count.count} incidents by {by}")
+        table.add_column(by or "")
+        table.add_column("incidents", justify="right")
+        for key, n in groups.items():
+            table.add_row(key, str(n))
+        console.print(table)
+    else:
+        table = Table(title=f"{count.count} incidents")
+        for column in ("id", "date", "type", "where", "status", "victims", "sources"):
+            table.add_column(column)
+        for r in rows:
+            table.add_row(str(r.id), r.date, r.label(lang),
+                          (r.facility or "") + (f" — {r.unit}" if r.unit else ""),
+                          r.status_label(lang), str(len(r.victims)), "; ".join(r.sources))
+        console.print(table)
+    if count.uncertain_ids:
+        ids = ", ".join(map(str, count.uncertain_ids))
+        console.print(f"Not counted: {len(count.uncertain_ids)} incidents whose dates only "
+                      f"partly overlap the period (ids {ids}).")
+    if count.undated:
+        console.print(f"Not counted: {count.undated} undated incidents.")
+    console.print("Sources: " + ("; ".join(f"{s.title} ({s.incidents})" for s in count.sources)
+                                 or "none"))
+
+
+def _victim(value: str) -> tuple[str, str]:
+    title, sep, key = value.rpartition("::")
+    if not sep or not title or not key:
+        raise UsageError(f"--victim {value!r}: expected 'SOURCE TITLE::RECORD ID'.")
+    return title, key
+
+
+def _perpetrator(value: str) -> PerpetratorSpec:
+    parts = value.split(":", 2)
+    return PerpetratorSpec(role=parts[0], involvement=parts[1] if len(parts) > 1 and parts[1]
+                           else None, unit=parts[2] if len(parts) > 2 and parts[2] else None)
+
+
+@incidents_app.command("add")
+def incidents_add(
+    act_type: Annotated[str, typer.Option("--type", help="Incident type (act_type term).")],
+    status: Annotated[str, typer.Option(help="Verification status (violation_status term).")],
+    source: Annotated[list[str], typer.Option(help="A source title reporting it; repeatable.")],
+    when: Annotated[str | None, typer.Option(
+        "--date", help="Date as known: 2025-04-13, 2025-04, 'entre 2025-03 y 2025-05', ...")
+    ] = None,
+    facility_name: Annotated[str | None, typer.Option("--facility", help="Facility name.")] = None,
+    unit: Annotated[str | None, typer.Option(help="Unit of the facility.")] = None,
+    description: Annotated[str | None, typer.Option(help="What happened.")] = None,
+    victim: Annotated[list[str] | None, typer.Option(
+        help="A victim as 'SOURCE TITLE::RECORD ID'; repeatable.")] = None,
+    perpetrator: Annotated[list[str] | None, typer.Option(
+        help="ROLE[:INVOLVEMENT[:UNIT]], e.g. prison_officials:directly_carried_out; "
+             "repeatable.")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Record an incident (one logged operation); every term, name and source is checked.
+
+    Example: habeas incidents add --type beating --status likely --date 2025-04
+    --facility CECOT --source "NGO interviews" --victim "NGO interviews::ENT-0003"
+    """
+    parsed = None
+    if when:
+        try:
+            parsed = parse_date(when, "YMD")
+        except DateParseError as exc:
+            raise UsageError(f"--date: {exc}") from exc
+    spec = IncidentSpec(act_type=act_type, verification_status=status, source_titles=source,
+                        when=parsed, date_text=when, facility=facility_name, unit=unit,
+                        description=description, victims=[_victim(v) for v in victim or []],
+                        perpetrators=[_perpetrator(p) for p in perpetrator or []])
+    new_id = inc.record_incident(open_store(workspace), spec)
+    console.print(f"Recorded incident {new_id}.")
+
+
+# -- habeas report ----------------------------------------------------------------------------
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "all"
+
+
+@report_app.command("person")
+def report_person(
+    person_id: Annotated[int, typer.Argument(help="The person's id (see `habeas records`).")],
+    fmt: FormatOption = "pdf",
+    lang: LangOption = "en",
+    output: OutputOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Write a person's dossier: identity with provenance, custody timeline, legal facts and
+    due-process flags, register gaps, incidents, sources with file hashes.
+
+    Example: habeas report person 12 --format pdf --lang es --output dossier-12.pdf
+    """
+    from habeas.report.dossier import dossier_report
+
+    lang = i18n.check_language(lang)
+    path = output or Path(f"dossier-person-{person_id}-{lang}.{fmt}")
+    dossier_report(open_store(workspace), person_id, path, lang=lang, fmt=fmt,
+                   register=_register_name(workspace))
+    console.print(f"Wrote {path}")
+
+
+@report_app.command("situation")
+def report_situation(
+    facility_name: Annotated[str | None, typer.Option("--facility", help="Facility name.")] = None,
+    flight: Annotated[str | None, typer.Option(help="Flight number.")] = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    fmt: FormatOption = "pdf",
+    lang: LangOption = "en",
+    output: OutputOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Write a situation report for a facility, a flight or a period: counts, timelines,
+    flags, register gaps, conditions and incidents, with charts and sources.
+
+    Example: habeas report situation --facility CECOT --from 2025-03-01 --to 2025-07-31
+    """
+    from habeas.report.situation import situation_report
+
+    lang = i18n.check_language(lang)
+    scope = "-".join(_slug(p) for p in (facility_name, flight, start, end) if p)
+    path = output or Path(f"situation-{scope or 'all'}-{lang}.{fmt}")
+    situation_report(open_store(workspace), path, facility=facility_name, flight=flight,
+                     start=_day(start, "--from"), end=_day(end, "--to"), lang=lang, fmt=fmt,
+                     register=_register_name(workspace))
+    console.print(f"Wrote {path}")
+
+
+def _register_name(workspace: Path | None) -> str:
+    from habeas.workspace import find_workspace
+
+    ws = find_workspace(workspace)
+    return f"{ws.name} ({ws.root})"

@@ -1,0 +1,83 @@
+"""The person dossier: everything the register holds about one person, with its sources.
+
+Fit to attach to a habeas corpus petition or a communication to a UN Working
+Group: identity with per-field provenance (every variant, never merged),
+custody timeline ordered honestly on uncertain dates (with contradictions side
+by side), last known whereabouts, legal facts and due-process flags (with the
+rule and the facts behind each), register gaps (which authority should hold
+what), incidents, the records linked to the person and a source list with the
+SHA-256 of every stored file. The header says what the document is, when and
+from which register it was generated, and the change-log head hash, so the
+register's state at that moment can be verified later (``habeas log verify``).
+
+The data comes from :func:`habeas.trace.person_summary` and
+:func:`habeas.document.incidents.list_incidents`; this module only presents it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from habeas import i18n
+from habeas.document.incidents import IncidentRow, list_incidents
+from habeas.errors import NotFound
+from habeas.report import render
+from habeas.store.db import Store
+from habeas.store.schema import VocabularyTerm
+
+
+@dataclass
+class Dossier:
+    summary: Any  # habeas.trace.PersonSummary
+    incidents: list[IncidentRow]
+    sources: list[dict[str, Any]]  # {"id", "title", "kind", "reliability", "published_on", "files"}
+    labels: dict[str, dict[str, tuple[str, str]]]
+
+
+def build_dossier(store: Store, person_id: int) -> Dossier:
+    from habeas.trace import person_summary
+
+    summary = person_summary(store, person_id)
+    if not summary.records:
+        raise NotFound(f"No person {person_id} (or no record is linked to them now).")
+    incidents = list_incidents(store, person_id=person_id)
+    sources: dict[int, dict[str, Any]] = {}
+    for src in summary.sources:
+        sources[src.id] = {"id": src.id, "title": src.title, "kind": src.kind,
+                           "reliability": src.reliability, "published_on": src.published_on,
+                           "files": [{"filename": f.filename, "sha256": f.sha256}
+                                     for f in src.files]}
+    if incidents:
+        from habeas.document.incidents import count_incidents
+
+        for ref in count_incidents(store, person_id=person_id).sources:
+            sources.setdefault(ref.id, {"id": ref.id, "title": ref.title, "kind": ref.kind,
+                                        "reliability": ref.reliability,
+                                        "published_on": ref.published_on, "files": ref.files})
+    with store.read() as s:
+        labels: dict[str, dict[str, tuple[str, str]]] = {}
+        for term in s.execute(select(VocabularyTerm)).scalars():
+            labels.setdefault(term.vocabulary, {})[term.code] = (term.label_en, term.label_es)
+    return Dossier(summary, incidents, [sources[k] for k in sorted(sources)], labels)
+
+
+def render_dossier(dossier: Dossier, lang: str, store: Store, register: str | None = None) -> str:
+    lang = i18n.check_language(lang)
+    idx = 1 if lang == "es" else 0
+
+    def vocab(vocabulary: str) -> dict[str, str]:
+        return {code: pair[idx] for code, pair in dossier.labels.get(vocabulary, {}).items()}
+
+    return render.render_html("dossier.html", lang, d=dossier, p=dossier.summary, vocab=vocab,
+                              prov=render.provenance(store, register))
+
+
+def dossier_report(store: Store, person_id: int, path: Path, *, lang: str = "en",
+                   fmt: str | None = None, register: str | None = None) -> Path:
+    """Build and write the dossier of ``person_id`` to ``path`` (HTML or PDF)."""
+    return render.write(render_dossier(build_dossier(store, person_id), lang, store, register),
+                        path, fmt)

@@ -1,0 +1,96 @@
+"""What every report shares: the Jinja2 environment, the provenance header, HTML → PDF.
+
+Templates live in ``habeas/report/templates/`` and are translated with gettext
+(:mod:`habeas.i18n`): ``_("text")`` and ``_("text %(n)s", n=1)``. Charts are
+PNG images embedded as ``data:`` URIs, so one HTML file is the whole report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from habeas import __version__, i18n
+from habeas.report.labels import STATUSES
+from habeas.store.db import Store
+
+FORMATS = ("html", "pdf")
+
+
+@dataclass
+class Provenance:
+    """Where a document comes from: printed in its header so a reader can verify it."""
+
+    register: str
+    generated_at: datetime
+    log_entries: int
+    log_head_seq: int
+    log_head_hash: str
+    log_verified: bool
+    habeas_version: str = __version__
+
+
+def provenance(store: Store, register: str | None = None) -> Provenance:
+    """The register's name and its change-log head (the chain is verified on the way)."""
+    result = store.verify_log()
+    if register is None:
+        register = store.head_path.parent.name if store.head_path else "habeas register"
+    return Provenance(register, datetime.now(UTC).replace(microsecond=0), result.entries,
+                      result.head_seq, result.head_hash, result.ok)
+
+
+def environment(lang: str) -> Environment:
+    lang = i18n.check_language(lang)
+    env = Environment(loader=PackageLoader("habeas.report", "templates"),
+                      autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    translations = i18n.translator(lang)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+
+    def fdate(value: date | datetime | None, fmt: str = "medium") -> str:
+        return i18n.format_date(value, lang, fmt)
+
+    env.filters.update({
+        "date": fdate,
+        "number": lambda v: i18n.format_number(v, lang),
+        "decimal": lambda v, digits=2: i18n.format_decimal(v, lang, digits),
+        "percent": lambda v, digits=0: i18n.format_percent(v, lang, digits),
+        "tr": lambda text: translations.gettext(text) if text else "",
+        "status": lambda code: translations.gettext(STATUSES.get(code) or str(code)),
+        "label": lambda obj, en="label_en", es="label_es": (
+            (obj.get(es) if lang == "es" else obj.get(en)) if isinstance(obj, dict)
+            else getattr(obj, es if lang == "es" else en)),
+    })
+    env.globals.update(lang=lang)
+    return env
+
+
+def render_html(template: str, lang: str, **context: Any) -> str:
+    return environment(lang).get_template(template).render(**context)
+
+
+def write_pdf(html: str, path: Path) -> Path:
+    """Render ``html`` to a PDF at ``path`` with WeasyPrint (paginated, page numbers in CSS)."""
+    from weasyprint import HTML
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    HTML(string=html, base_url=str(path.parent)).write_pdf(str(path))
+    return path
+
+
+def write(html: str, path: Path, fmt: str | None = None) -> Path:
+    """Write ``html`` as HTML or PDF; the format comes from ``fmt`` or the file suffix."""
+    from habeas.errors import UsageError
+
+    fmt = (fmt or path.suffix.lstrip(".") or "pdf").lower()
+    if fmt not in FORMATS:
+        raise UsageError(f"Unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+    if fmt == "pdf":
+        return write_pdf(html, path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path
