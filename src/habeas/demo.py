@@ -35,7 +35,7 @@ from habeas.store.facilities import (
     add_occupancy,
 )
 from habeas.store.incidents import IncidentSpec, PerpetratorSpec, add_incidents
-from habeas.store.schema import Facility, Incident, OccupancyObservation, Source
+from habeas.store.schema import Facility, Incident, Link, OccupancyObservation, Source
 from habeas.synth import generate_case
 
 DEMO_ACTOR = "demo"
@@ -185,3 +185,27 @@ def demo_estimate(store: Store, case_path: Path, seed: int = 7) -> DemoEstimate:
             # Venezuelans (removed or still held) are the total being estimated.
             true_total = sum(1 for row in csv.DictReader(handle) if row["nationality"] == "VEN")
     return DemoEstimate(titles, estimates, true_total)
+
+
+@dataclass
+class DemoReports:
+    situation: Path
+    dossier: Path
+    person_id: int
+
+
+def demo_reports(store: Store, out_dir: Path, lang: str = "es") -> DemoReports:
+    """A situation report for CECOT and the dossier of the person with the most records."""
+    from habeas.report.dossier import dossier_report
+    from habeas.report.situation import situation_report
+
+    with store.read() as s:
+        person_id = s.execute(
+            select(Link.person_id).where(Link.superseded_at.is_(None))
+            .group_by(Link.person_id).order_by(func.count().desc(), Link.person_id).limit(1)
+        ).scalar_one()
+    situation = situation_report(store, out_dir / f"situation-CECOT-{lang}.pdf",
+                                 facility="CECOT", lang=lang, register="habeas demo")
+    dossier = dossier_report(store, int(person_id), out_dir / f"dossier-{person_id}-{lang}.pdf",
+                             lang=lang, register="habeas demo")
+    return DemoReports(situation, dossier, int(person_id))

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from habeas.cli.common import WorkspaceOption, console, progress_bar
 from habeas.cli.estimate import render_estimates
-from habeas.demo import build_demo, demo_estimate
+from habeas.demo import build_demo, demo_estimate, demo_reports
 from habeas.errors import WorkspaceError
 from habeas.store import queries
 from habeas.store.db import Store
@@ -78,6 +78,11 @@ def demo(
                       f"{estimate.true_total:,}. Missed links make one person count as two "
                       "and push estimates up: reviewing the queue (habeas review) brings "
                       "them down.")
+    reports = demo_reports(store, ws.root / "reports")
+    console.print(f"[bold]Reports[/] (Spanish; `habeas report … --lang en` for English):\n"
+                  f"  situation report for CECOT: {reports.situation}\n"
+                  f"  dossier of person {reports.person_id} (the one on most lists): "
+                  f"{reports.dossier}")
     counts = queries.summary(store)
     console.print(
         f"[bold]Register[/] {ws.root}\n"

@@ -24,6 +24,7 @@ from habeas.cli import (
     importing,
     linkage,
     logs,
+    trace,
     vocab,
     workspace,
 )
@@ -55,8 +56,8 @@ def _root(
     """habeas command line."""
 
 
-for module in (workspace, importing, linkage, find, browse, export, document, logs, vocab, demo,
-               estimate):
+for module in (workspace, importing, linkage, find, browse, trace, export, document, logs, vocab,
+               demo, estimate):
     module.register(app)
 
 

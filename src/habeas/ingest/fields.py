@@ -36,6 +36,22 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "criminal_record",
     "hearing",
     "notes",
+    # Time of day, authorities and further legal facts (issue 5: trace).
+    "event_time",
+    "time_zone",
+    "event_authority",
+    "ordering_authority",
+    "supervising_authority",
+    "notice",
+    "asylum_claim",
+    "counsel",
+    "court_order",
+    "court_order_date",
+    "court_order_time",
+    "court",
+    "detention_term",
+    "health",
+    "family_notified",
 )
 
 # Folded header text -> canonical field. English and Spanish forms seen in
@@ -97,6 +113,38 @@ _add("legal_basis", "legal basis", "base legal", "fundamento legal", "authority"
 _add("criminal_record", "criminal record", "antecedentes", "antecedentes penales", "record",
      "criminal history", "convictions", "condenas", "criminal")
 _add("hearing", "hearing", "audiencia", "hearing held", "hubo audiencia", "court hearing")
+_add("event_time", "event time", "time", "hora", "hora del evento", "departure time",
+     "hora de salida", "time of departure", "departure", "salida", "wheels up", "time utc",
+     "hora utc", "arrival time", "hora de llegada", "time of arrest", "hora de detencion")
+_add("time_zone", "time zone", "timezone", "tz", "zona horaria", "huso horario")
+# "authority" alone stays a legal-basis header (manifests write AEA / TITLE 8 under it).
+_add("event_authority", "arresting authority", "autoridad aprehensora", "agency", "agencia",
+     "responsible authority", "autoridad responsable", "carried out by", "custodian",
+     "custodial authority", "autoridad a cargo", "transfer authority", "autoridad del traslado")
+_add("ordering_authority", "ordering authority", "ordered by", "autoridad que ordeno",
+     "ordenado por", "autoridad ordenadora", "order issued by agency", "designated by")
+_add("supervising_authority", "supervising authority", "autoridad supervisora",
+     "supervised by", "supervisado por", "oversight authority")
+_add("notice", "notice", "notice given", "notice served", "notificacion", "aviso",
+     "notice of removal", "notice of designation", "notificado")
+_add("asylum_claim", "asylum", "asylum claim", "asylum claim pending", "asylum status", "asilo",
+     "solicitud de asilo", "asilo pendiente")
+_add("counsel", "counsel", "lawyer", "abogado", "legal counsel", "representation",
+     "representacion legal", "defensa", "attorney")
+_add("court_order", "court order", "orden judicial", "order barring removal",
+     "orden del tribunal", "judicial order")
+_add("court_order_date", "court order date", "order date", "fecha de la orden",
+     "date of order", "order entered", "fecha orden")
+_add("court_order_time", "court order time", "order time", "hora de la orden",
+     "time of order", "hora orden")
+_add("court", "court", "tribunal", "juzgado", "issuing court", "order issued by",
+     "corte")
+_add("detention_term", "detention term", "stated term", "plazo",
+     "plazo de reclusion", "plazo de detencion", "term of detention")
+_add("health", "health", "state of health", "estado de salud", "salud", "medical",
+     "injuries", "lesiones")
+_add("family_notified", "family notified", "familia notificada", "notificacion a la familia",
+     "family notification")
 _add("notes", "notes", "note", "notas", "observaciones", "comments", "comentarios", "remarks",
      "obs", "detalles", "details", "testimony", "testimonio")
 

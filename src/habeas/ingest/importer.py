@@ -432,11 +432,16 @@ def _insert_rows(session: Any, source_id: int, import_id: int, records: list[Pre
                     "date_precision": ev.when.precision if ev.when else None,
                     "date_text": ev.date_text, "place": ev.place, "facility_id": fid,
                     "facility_text": ev.facility, "unit_id": uid, "unit_text": ev.unit,
-                    "flight": ev.flight, "authority": None, "notes": None})
+                    "flight": ev.flight, "authority": ev.authority, "notes": None,
+                    "occurred_at": ev.occurred_at, "time_text": ev.time_text})
             legal.extend({"record_id": rid, "source_id": source_id, "fact_type": f.fact_type,
-                          "value": f.value, "value_text": f.value_text, "date_earliest": None,
-                          "date_latest": None, "date_precision": None, "court": None,
-                          "case_number": None, "detail": None} for f in rec.legal_facts)
+                          "value": f.value, "value_text": f.value_text,
+                          "date_earliest": f.when.earliest if f.when else None,
+                          "date_latest": f.when.latest if f.when else None,
+                          "date_precision": f.when.precision if f.when else None,
+                          "court": f.court, "case_number": None, "detail": None,
+                          "occurred_at": f.occurred_at, "time_text": f.time_text}
+                         for f in rec.legal_facts)
         _bulk_insert(conn, Link.__table__, links)
         for table, rows in ((RecordIdentifier, identifiers), (CustodyEvent, events),
                             (LegalFact, legal)):

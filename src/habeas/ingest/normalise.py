@@ -7,10 +7,13 @@ warnings are kept with it.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from habeas.domain.countries import normalise_country
 from habeas.domain.dates import DateParseError, UncertainDate, dob_from_age, parse_date
@@ -27,10 +30,85 @@ from habeas.ingest.problems import Problem
 from habeas.ingest.readers import Table
 from habeas.store.vocabulary import VocabularyIndex
 
-EVENT_DETAIL_FIELDS = ("event_date", "place", "facility", "unit", "flight")
-LEGAL_FIELDS = {"legal_basis": "legal_basis", "criminal_record": "criminal_record",
-                "hearing": "hearing"}
-DATE_FIELDS = ("date_of_birth", "event_date")
+EVENT_DETAIL_FIELDS = ("event_date", "place", "facility", "unit", "flight", "event_time",
+                       "event_authority")
+# canonical field -> (fact_type, vocabulary)
+LEGAL_FIELDS = {"legal_basis": ("legal_basis", "legal_basis"),
+                "criminal_record": ("criminal_record", "criminal_record"),
+                "hearing": ("hearing", "hearing"), "notice": ("notice", "notice"),
+                "asylum_claim": ("asylum_claim", "asylum_claim"),
+                "counsel": ("counsel", "counsel"),
+                "family_notified": ("family_notification", "family_notification")}
+# canonical field -> fact_type, for facts kept as written (no vocabulary)
+TEXT_FACT_FIELDS = {"ordering_authority": "ordering_authority",
+                    "supervising_authority": "supervising_authority", "health": "health"}
+DATE_FIELDS = ("date_of_birth", "event_date", "court_order_date")
+
+# Time zones as lists write them (US abbreviations: the removal flights left from Texas).
+_ZONE_ABBREVIATIONS = {"z": 0, "utc": 0, "gmt": 0, "edt": -4, "est": -5, "cdt": -5, "cst": -6,
+                       "mdt": -6, "mst": -7, "pdt": -7, "pst": -8}
+_TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?(?:[:.](\d{2}))?\s*"
+                   r"(a\.?\s?m\.?|p\.?\s?m\.?)?\s*(.*)")
+_OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])(\d{1,2}):?(\d{2})?")
+_TERM = re.compile(r"(\d+|un|una|uno|one|a|an)\s+(year|years|ano|anos|month|months|mes|meses|"
+                   r"week|weeks|semana|semanas|day|days|dia|dias)\b")
+_TERM_DAYS = {"y": 365, "a": 365, "m": 30, "w": 7, "s": 7, "d": 1}
+TIME_EXPECTED = ("a time of day with its zone, such as 17:25 EDT, 5:25 PM EDT, 21:25Z or "
+                 "19:37 -04:00 (or a time_zone column / --defaults time_zone=America/New_York)")
+
+
+class TimeParseError(ValueError):
+    pass
+
+
+def parse_time_zone(text: str) -> tzinfo:
+    """A zone as written: an IANA name, an abbreviation (EDT, UTC) or an offset (-04:00)."""
+    t = text.strip()
+    folded = t.lower()
+    if folded in _ZONE_ABBREVIATIONS:
+        return timezone(timedelta(hours=_ZONE_ABBREVIATIONS[folded]))
+    if m := _OFFSET.fullmatch(folded):
+        minutes = int(m[2]) * 60 + int(m[3] or 0)
+        return timezone(timedelta(minutes=minutes if m[1] == "+" else -minutes))
+    try:
+        return ZoneInfo(t)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TimeParseError(f"cannot read {text!r} as a time zone: expected an IANA name "
+                             "(America/New_York), an abbreviation (EDT, UTC) or an offset "
+                             "(-04:00)") from None
+
+
+def parse_time_at(day: date, text: str, zone: str | None) -> datetime:
+    """The UTC instant of ``text`` (a time of day, with or without its zone) on ``day``."""
+    m = _TIME.fullmatch(" ".join(text.strip().lower().split()))
+    if m is None:
+        raise TimeParseError(f"cannot read {text!r} as a time: expected {TIME_EXPECTED}")
+    hour, minute, second = int(m[1]), int(m[2] or 0), int(m[3] or 0)
+    if m[4]:
+        if not 1 <= hour <= 12:
+            raise TimeParseError(f"cannot read {text!r} as a time: {hour} with AM/PM")
+        hour = hour % 12 + (12 if m[4].startswith("p") else 0)
+    elif m[2] is None:
+        raise TimeParseError(f"cannot read {text!r} as a time: expected {TIME_EXPECTED}")
+    if hour > 23 or minute > 59 or second > 59:
+        raise TimeParseError(f"cannot read {text!r} as a time: expected {TIME_EXPECTED}")
+    zone_text = m[5].strip() or (zone or "").strip()
+    if not zone_text:
+        raise TimeParseError(f"the time {text!r} has no time zone: expected {TIME_EXPECTED}")
+    local = datetime.combine(day, time(hour, minute, second), tzinfo=parse_time_zone(zone_text))
+    return local.astimezone(UTC)
+
+
+def parse_term_days(text: str) -> int:
+    """A stated detention term in days: "1 year" 365, "6 meses" 180, "90 days" 90."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    m = _TERM.search(folded)
+    if m is None:
+        raise ValueError(f"cannot read {text!r} as a term: expected e.g. '1 year', "
+                         "'6 meses', '90 days'")
+    count = int(m[1]) if m[1].isdigit() else 1
+    return count * _TERM_DAYS[m[2][0]]
 
 
 @dataclass
@@ -42,13 +120,20 @@ class PreparedEvent:
     facility: str | None
     unit: str | None
     flight: str | None
+    authority: str | None = None
+    occurred_at: datetime | None = None
+    time_text: str | None = None
 
 
 @dataclass
 class PreparedLegalFact:
     fact_type: str
-    value: str
+    value: str | None
     value_text: str
+    when: UncertainDate | None = None
+    court: str | None = None
+    occurred_at: datetime | None = None
+    time_text: str | None = None
 
 
 @dataclass
@@ -269,6 +354,23 @@ class RowPreparer:
         result: str | None = self._cached(row, fld, text, ("country", text), compute)
         return result
 
+    def _time(self, row: int, values: dict[str, str], fld: str, when: UncertainDate | None,
+              date_field: str) -> datetime | None:
+        """The UTC instant of a time column on its (exact) date; problems name the column."""
+        text = self._value(values, fld)
+        if not text:
+            return None
+        if when is None or not when.is_exact:
+            self._problem(row, fld, text, f"a time of day needs an exact date in "
+                          f"'{self.fields.get(date_field, date_field)}'")
+            return None
+        zone = self._value(values, "time_zone") or None
+        try:
+            return parse_time_at(when.earliest, text, zone)
+        except TimeParseError as exc:
+            self._problem(row, fld, text, str(exc))
+            return None
+
     def _event(self, row: int, values: dict[str, str], record: PreparedRecord) -> None:
         type_text = self._value(values, "event_type")
         details = {f: self._value(values, f) for f in EVENT_DETAIL_FIELDS}
@@ -283,17 +385,55 @@ class RowPreparer:
         event_type = self._term(row, "event_type", "event_type", type_text)
         when = self._date(row, "event_date", details["event_date"]) if details["event_date"] \
             else None
+        at = self._time(row, values, "event_time", when, "event_date")
         if event_type is None:
             return
         record.events.append(PreparedEvent(
             event_type, when, details["event_date"] or None, details["place"] or None,
-            details["facility"] or None, details["unit"] or None, details["flight"] or None))
+            details["facility"] or None, details["unit"] or None, details["flight"] or None,
+            details["event_authority"] or None, at, details["event_time"] or None))
 
     def _legal(self, row: int, values: dict[str, str], record: PreparedRecord) -> None:
-        for fld, vocabulary in LEGAL_FIELDS.items():
+        """Legal facts. A fact without a date of its own is dated by the row's event date
+        (the date the source states it as of), when the row has one."""
+        as_of = record.events[0].when if record.events else None
+        for fld, (fact_type, vocabulary) in LEGAL_FIELDS.items():
             text = self._value(values, fld)
             if not text:
                 continue
             code = self._term(row, fld, vocabulary, text)
             if code is not None:
-                record.legal_facts.append(PreparedLegalFact(fld, code, text))
+                record.legal_facts.append(PreparedLegalFact(fact_type, code, text, as_of))
+        for fld, fact_type in TEXT_FACT_FIELDS.items():
+            text = self._value(values, fld)
+            if text:
+                record.legal_facts.append(PreparedLegalFact(fact_type, None, text, as_of))
+        term = self._value(values, "detention_term")
+        if term:
+            try:
+                days = parse_term_days(term)
+            except ValueError as exc:
+                self._problem(row, "detention_term", term, str(exc))
+            else:
+                record.legal_facts.append(PreparedLegalFact("detention_term", str(days), term,
+                                                            as_of))
+        self._court_order(row, values, record)
+
+    def _court_order(self, row: int, values: dict[str, str], record: PreparedRecord) -> None:
+        text = self._value(values, "court_order")
+        date_text = self._value(values, "court_order_date")
+        time_text = self._value(values, "court_order_time")
+        if not text:
+            if date_text or time_text:
+                fld = "court_order_date" if date_text else "court_order_time"
+                self._problem(row, fld, date_text or time_text,
+                              "the row has a court order date or time but no court order; "
+                              "add a court order column")
+            return
+        code = self._term(row, "court_order", "court_order", text)
+        when = self._date(row, "court_order_date", date_text) if date_text else None
+        at = self._time(row, values, "court_order_time", when, "court_order_date")
+        if code is not None:
+            record.legal_facts.append(PreparedLegalFact(
+                "court_order", code, text, when, self._value(values, "court") or None, at,
+                time_text or None))

@@ -74,8 +74,21 @@ def render_html(template: str, lang: str, **context: Any) -> str:
 
 
 def write_pdf(html: str, path: Path) -> Path:
-    """Render ``html`` to a PDF at ``path`` with WeasyPrint (paginated, page numbers in CSS)."""
-    from weasyprint import HTML
+    """Render ``html`` to a PDF at ``path`` with WeasyPrint (paginated, page numbers in CSS).
+
+    WeasyPrint needs the Pango text library from the operating system; where it
+    is missing the user gets a clear message and can still write HTML.
+    """
+    from habeas.errors import HabeasError
+
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:
+        raise HabeasError(
+            "PDF output needs WeasyPrint and the Pango library it uses "
+            f"({exc.__class__.__name__}: {exc}). On Debian/Ubuntu: apt install "
+            "libpango-1.0-0 libpangoft2-1.0-0; on macOS: brew install pango. "
+            "Or write HTML with --format html.") from exc
 
     path.parent.mkdir(parents=True, exist_ok=True)
     HTML(string=html, base_url=str(path.parent)).write_pdf(str(path))

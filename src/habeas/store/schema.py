@@ -291,6 +291,9 @@ class CustodyEvent(Base):
     flight: Mapped[str | None] = mapped_column(String(64))
     authority: Mapped[str | None] = mapped_column(String(255))
     notes: Mapped[str | None] = mapped_column(Text)
+    # The instant (UTC) when the source gives a time of day, and the time as written.
+    occurred_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    time_text: Mapped[str | None] = mapped_column(String(64))
 
 
 class LegalFact(Base):
@@ -315,6 +318,9 @@ class LegalFact(Base):
     court: Mapped[str | None] = mapped_column(String(255))
     case_number: Mapped[str | None] = mapped_column(String(255))
     detail: Mapped[str | None] = mapped_column(Text)
+    # The instant (UTC) when the source gives a time of day, and the time as written.
+    occurred_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    time_text: Mapped[str | None] = mapped_column(String(64))
 
 
 class Incident(Base):
@@ -380,3 +386,4 @@ class ChangeLogEntry(Base):
 
 # Tables of other concerns share this metadata (imported last: they import Base from here).
 from habeas.store import schema_linkage, schema_search  # noqa: E402, F401
+from habeas.store import schema_access  # noqa: E402, F401

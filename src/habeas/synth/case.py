@@ -30,7 +30,8 @@ PERSON_COLUMNS = [
     "nationality", "a_number", "cedula", "dui", "passport", "status", "removed", "flight",
     "removal_date", "arrest_date", "us_facility", "legal_basis", "criminal_record", "hearing",
     "asylum_pending", "order_barring_removal", "cecot_unit", "moved_to_unit", "move_date",
-    "repatriated", "repatriation_date", "sibling_of", "namesake_of",
+    "repatriated", "repatriation_date", "sibling_of", "namesake_of", "notice", "contact_on",
+    "died_on",
 ]
 
 
@@ -62,8 +63,13 @@ def _person_rows(pop: Population) -> list[list[Any]]:
             int(pop.order_barring_removal[i]), pop.cell[i], pop.moved_cell[i],
             move.isoformat() if move else "", int(pop.repatriated[i]),
             "2025-07-18" if pop.repatriated[i] else "", pop.sibling_of[i], pop.namesake_of[i],
+            pop.notice[i], _iso(pop.contact_on[i]), _iso(pop.died_on[i]),
         ])
     return rows
+
+
+def _iso(d: Any) -> str:
+    return d.isoformat() if d else ""
 
 
 def generate_case(

@@ -24,7 +24,7 @@ from habeas.synth.errors import (
     surnames_as_written,
     typo,
 )
-from habeas.synth.population import HELD_US, REMOVED_0315, Population
+from habeas.synth.population import DEPARTURES, HELD_US, REMOVED_0315, Population
 from habeas.synth.writers import Cell, ListFile
 
 MANIFEST = "Flight manifest (leaked), 15 March 2025"
@@ -76,17 +76,20 @@ def flight_manifest(pop: Population, seed: int) -> ListFile:
             n, strip_accents(name).upper(), dob, a_num,
             "VENEZUELA" if pop.nationality[i] == "VEN" else "EL SALVADOR",
             pop.flight[i], "F" if pop.female[i] else "M", _AUTHORITY[pop.legal_basis[i]],
+            f"{DEPARTURES[pop.flight[i]]} EDT", "ICE Air Operations",
         ])
     return ListFile(
         stem="flight_manifest", fmt="csv",
-        headers=["No.", "NAME", "DOB", "A#", "NATIONALITY", "FLIGHT", "SEX", "AUTHORITY"],
+        headers=["No.", "NAME", "DOB", "A#", "NATIONALITY", "FLIGHT", "SEX", "AUTHORITY",
+                 "DEPARTURE", "AGENCY"],
         rows=rows, person_keys=[pop.key[i] for i in order],
         source={
             "title": MANIFEST, "kind": "list",
             "publisher": "US immigration authorities (internal; leaked)",
             "date": "2025-03-15", "url": None, "language": "en", "reliability": "B",
             "notes": "Synthetic. Passenger list of the three removal flights of 15 March 2025; "
-                     "one row per person; A-numbers written several ways.",
+                     "one row per person; A-numbers written several ways; departure times "
+                     "in US Eastern time.",
             "one_row_per_person": True, "date_order": "MDY", "map": {},
             "defaults": {"event_type": "removal_flight", "event_date": "2025-03-15",
                          "facility": "CECOT"},
@@ -160,17 +163,18 @@ def salvadorans_list(pop: Population, seed: int) -> ListFile:
             dui = digit_typo(dui[:8], r) + dui[8:]
         age = _age(pop.dob[i], dt.date(2025, 3, 16))
         rows.append([n, maybe(surnames, r, 0.03, typo).upper(), given.upper(), dui, age,
-                     "CECOT"])
+                     "CECOT", "1 año renovable"])
     return ListFile(
         stem="salvadorans_sent", fmt="csv",
-        headers=["No.", "Apellidos", "Nombres", "DUI", "Edad", "Centro penal"],
+        headers=["No.", "Apellidos", "Nombres", "DUI", "Edad", "Centro penal", "Plazo"],
         rows=rows, person_keys=[pop.key[i] for i in idx.tolist()],
         source={
             "title": SALVADORANS, "kind": "list",
             "publisher": "Salvadoran prison authority (leaked; synthetic)",
             "date": "2025-03-16", "url": None, "language": "es", "reliability": "C",
             "notes": "Synthetic. Salvadorans removed from the US and admitted to CECOT, alleged "
-                     "gang members; DUI numbers with check digit.",
+                     "gang members; DUI numbers with check digit; the stated term of "
+                     "detention (one year, renewable).",
             "one_row_per_person": True, "date_order": None, "map": {},
             "defaults": {"event_type": "admission", "event_date": "2025-03-16",
                          "nationality": "El Salvador"},

@@ -25,7 +25,7 @@ from habeas.synth.errors import (
     typo,
 )
 from habeas.synth.lists import select, streams
-from habeas.synth.population import HELD_US, Population
+from habeas.synth.population import HELD_US, TRO_COURT, TRO_DATE, TRO_TIME, Population
 from habeas.synth.writers import Cell, ListFile
 
 RELATIVES = "Relatives' reports of missing persons (NGO hotline)"
@@ -123,25 +123,56 @@ def relatives_reports(pop: Population, seed: int) -> ListFile:
             row, when = _relatives_row(pop, i, r)
             entries.append((when, pop.key[i], row))
     order = sorted(range(len(entries)), key=lambda k: (entries[k][0], r.random()))
-    rows = [[f"RF-{n:05d}", *entries[k][2]] for n, k in enumerate(order, start=1)]
+    rows = [[f"RF-{n:05d}", *entries[k][2], "Desaparecido"]
+            for n, k in enumerate(order, start=1)]
+    keys = [entries[k][1] for k in order]
+    for key, row in _follow_ups(pop, idx, seed):
+        rows.append([f"RF-{len(rows) + 1:05d}", *row])
+        keys.append(key)
     return ListFile(
         stem="relatives_reports", fmt="csv", delimiter=";", encoding="cp1252",
         record_id_header="Folio",
         headers=["Folio", "Nombres", "Apellidos", "Fecha de nacimiento", "Cédula",
-                 "Fecha de detención", "Último paradero conocido", "Reportado por",
-                 "Observaciones", "Fecha de denuncia"],
-        rows=rows, person_keys=[entries[k][1] for k in order],
+                 "Fecha del hecho", "Último paradero conocido", "Reportado por",
+                 "Observaciones", "Fecha de denuncia", "Estado"],
+        rows=rows, person_keys=keys,
         source={
             "title": RELATIVES, "kind": "testimony",
             "publisher": "Families' committee and NGO hotline (synthetic)", "date": "2025-07-01",
             "url": None, "language": "es", "reliability": "C",
             "notes": "Synthetic. Reports by relatives of people detained in the US and feared "
                      "sent to CECOT; the same person may be reported by two relatives. Event "
-                     "date is the date of detention as the family knows it.",
+                     "date is the date of detention as the family knows it; follow-up reports "
+                     "(Estado: Contacto / Fallecido) give the date of a call from detention "
+                     "or of a death in custody.",
             "one_row_per_person": False, "date_order": "DMY", "map": {},
             "defaults": {"event_type": "disappearance_report", "nationality": "Venezuela"},
         },
     )
+
+
+def _follow_ups(pop: Population, reported: np.ndarray, seed: int) -> list[tuple[str, list[Cell]]]:
+    """Relatives' follow-up reports: a call from US detention (for people already reported),
+    and every death in custody. A stream of their own, so earlier rows are unchanged."""
+    t = random.Random(f"{seed}:relatives-follow-up")
+    out: list[tuple[dt.date, str, list[Cell]]] = []
+    for i in sorted(set(reported.tolist()) | {k for k, d in enumerate(pop.died_on) if d}):
+        for when, state, obs in (
+                (pop.contact_on[i] if i in reported else None, "Contacto",
+                 "Llamó a la familia desde el centro de detención."),
+                (pop.died_on[i], "Fallecido",
+                 "La familia fue informada de su muerte bajo custodia migratoria.")):
+            if when is None:
+                continue
+            row, _ = _relatives_row(pop, i, t)
+            row[4] = date_as_written(when, "DMY", t)
+            row[5] = f"{pop.us_facility[i]} (Texas)"
+            row[7] = f"Reporta su {row[6]}. {obs}"
+            report = when + dt.timedelta(days=t.randint(0, 6))
+            row[8] = date_as_written(report, "DMY", t)
+            out.append((report, pop.key[i], [*row, state]))
+    out.sort(key=lambda e: (e[0], e[1]))
+    return [(key, row) for _, key, row in out]
 
 
 def _petitioner(pop: Population, i: int, r: random.Random) -> str:
@@ -158,6 +189,30 @@ def _petitioner(pop: Population, i: int, r: random.Random) -> str:
     return maybe(full, r, 0.02, typo)
 
 
+_NOTICE_EN = {"given": "Yes", "not_given": "No", "unknown": "Unknown"}
+_IMMIGRATION_COURTS = ("Immigration Court, Harlingen", "Immigration Court, Houston",
+                       "Immigration Court, San Antonio")
+
+
+def _order_columns(pop: Population, i: int, order_date: str, court: str,
+                   t: random.Random) -> list[Cell]:
+    """Court order, date, time, issuing court: the order the petition relies on."""
+    if order_date:
+        held = pop.status[i] == HELD_US
+        issuer = court if held else t.choice(_IMMIGRATION_COURTS)
+        return ["Order barring removal", order_date, "", issuer]
+    if pop.legal_basis[i] == "alien_enemies_act" and pop.status[i] != HELD_US:
+        return ["TRO - turn planes around", TRO_DATE.strftime("%m/%d/%Y"), TRO_TIME, TRO_COURT]
+    return ["", "", "", ""]
+
+
+def _counsel(pop: Population, i: int, t: random.Random) -> str:
+    """Who represents the petitioner; counsel of people in CECOT could not reach them."""
+    if pop.status[i] != HELD_US:
+        return "Denied access"
+    return t.choice(("Pro bono", "Pro bono", "Counsel of own choice"))
+
+
 def court_filings(pop: Population, seed: int) -> ListFile:
     """Habeas petitions: names, A-numbers, case numbers, legal basis, orders."""
     nrng, r = streams(seed, "court", 22)
@@ -165,6 +220,7 @@ def court_filings(pop: Population, seed: int) -> ListFile:
     extra = np.where(pop.status == HELD_US, 2.0, 0.0) + np.where(aea, 0.4, 0.0)
     idx = select(nrng, pop, np.ones(pop.n, dtype=bool), 0.16, 0.6, extra)
     twice = nrng.random(idx.size) < 0.05
+    t = random.Random(f"{seed}:court-trace")  # own stream: earlier columns stay as they were
     entries: list[tuple[dt.date, str, list[Cell]]] = []
     docket = 100
     for i, two in zip(idx.tolist(), twice.tolist(), strict=True):
@@ -184,13 +240,15 @@ def court_filings(pop: Population, seed: int) -> ListFile:
             order = ""
             if pop.order_barring_removal[i]:
                 on = filed if held else dt.date(2019, r.randint(1, 12), r.randint(1, 28))
-                order = f"Order barring removal entered {date_as_written(on, 'MDY', r)}"
+                order = date_as_written(on, 'MDY', r)
             dob = date_as_written(pop.dob[i], "MDY", r) if r.random() < 0.5 else ""
             row: list[Cell] = [
                 _petitioner(pop, i, r), a_num, dob, f"{div}:25-cv-{docket:05d} ({court})",
                 date_as_written(filed, "MDY", r), custody, _BASIS_EN[pop.legal_basis[i]],
-                _HEARING_EN[pop.hearing[i]], _CRIMINAL_EN[pop.criminal_record[i]], order,
-                "Yes" if pop.asylum_pending[i] else "No",
+                _HEARING_EN[pop.hearing[i]], _CRIMINAL_EN[pop.criminal_record[i]],
+                *_order_columns(pop, i, order, court, t),
+                "Yes" if pop.asylum_pending[i] else "No", _NOTICE_EN[pop.notice[i]],
+                _counsel(pop, i, t),
             ]
             entries.append((filed, pop.key[i], row))
     order_idx = sorted(range(len(entries)), key=lambda k: (entries[k][0], r.random()))
@@ -198,8 +256,9 @@ def court_filings(pop: Population, seed: int) -> ListFile:
     return ListFile(
         stem="court_filings", fmt="json", record_id_header="ID",
         headers=["ID", "Petitioner", "A-Number", "Date of birth", "Case number", "Filed",
-                 "Custody", "Legal basis", "Hearing", "Criminal record",
-                 "Order barring removal", "Asylum claim pending"],
+                 "Custody", "Legal basis", "Hearing", "Criminal record", "Court order",
+                 "Order date", "Order time", "Order issued by", "Asylum claim pending",
+                 "Notice", "Counsel"],
         rows=rows, person_keys=[entries[k][1] for k in order_idx],
         source={
             "title": COURT, "kind": "court_filing",
@@ -207,9 +266,12 @@ def court_filings(pop: Population, seed: int) -> ListFile:
             "url": None, "language": "en", "reliability": "A",
             "notes": "Synthetic. Habeas petitions for people designated under the Alien Enemies "
                      "Act or removed; custody as alleged on the filing date; some petitioners "
-                     "filed under initials.",
+                     "filed under initials. The court order is the one the filing relies "
+                     "on: an individual order barring removal (an immigration-court order "
+                     "from 2019 for some who were removed anyway), or the 15 March 2025 TRO "
+                     "to turn the planes around (time in US Eastern time).",
             "one_row_per_person": False, "date_order": "MDY",
             "map": {"Petitioner": "full_name", "Filed": "event_date", "Custody": "facility"},
-            "defaults": {"event_type": "detention"},
+            "defaults": {"event_type": "detention", "time_zone": "America/New_York"},
         },
     )

@@ -34,6 +34,11 @@ BUILDINGS, CELLS_PER_BUILDING = 8, 32
 VEN_BUILDINGS = (3, 4)
 US_DETENTION = ("South Texas Processing Center", "Valley Immigration Detention Center")
 US_STAGING = "El Paso Staging Facility"
+# Departure times (US Eastern, EDT on 15 March 2025): two flights left before the court's
+# order to turn the planes around (18:45), the third after it.
+DEPARTURES = {"RWG1501": "17:25", "RWG1502": "17:45", "RWG1503": "19:37",
+              "RWG3101": "09:10", "RWG4121": "06:55"}
+TRO_DATE, TRO_TIME, TRO_COURT = dt.date(2025, 3, 15), "18:45", "D.D.C."
 
 
 @dataclass
@@ -71,6 +76,9 @@ class Population:
     namesake_of: list[str]
     visibility: np.ndarray  # latent propensity to appear on lists (dependence)
     us_facility: list[str]  # US detention centre before removal (or still held)
+    notice: list[str]  # "given" / "not_given" / "unknown": notice of removal or designation
+    contact_on: list[dt.date | None]  # a family phone call from US detention, if any
+    died_on: list[dt.date | None]  # death in US immigration custody (a few), else None
 
     @property
     def in_cecot(self) -> np.ndarray:
@@ -247,6 +255,8 @@ def build_population(n: int, seed: int) -> Population:
     repatriated = ven & (status != HELD_US)
 
     cell, moved_cell, move_date = _assign_cells(rng, slv, status)
+    notice, contact_on, died_on = _trace_facts(n, seed, status, legal_basis, female, slv)
+    repatriated = repatriated & np.array([d is None for d in died_on], dtype=bool)
     return Population(
         n=n, key=keys, nationality=np.where(slv, "SLV", "VEN"), female=female,
         given1=g1, given2=g2, surname1=s1, surname2=s2, dob=dob,
@@ -257,7 +267,33 @@ def build_population(n: int, seed: int) -> Population:
         cell=cell, moved_cell=moved_cell, move_date=move_date,
         sibling_of=sibling_of, namesake_of=namesake_of, visibility=rng.normal(0.0, 1.0, n),
         us_facility=list(np.array(US_DETENTION, dtype=object)[rng.integers(0, 2, n)]),
+        notice=notice, contact_on=contact_on, died_on=died_on,
     )
+
+
+def _trace_facts(n: int, seed: int, status: np.ndarray, legal_basis: list[str],
+                 female: np.ndarray, slv: np.ndarray,
+                 ) -> tuple[list[str], list[dt.date | None], list[dt.date | None]]:
+    """Notice, family contact and deaths, from a stream of their own (so adding them left
+    every other attribute of the population unchanged)."""
+    rng = np.random.default_rng([seed, 77])
+    u = rng.random(n)
+    notice = ["not_given" if lb == "alien_enemies_act" else
+              ("given" if u[i] < 0.85 else "unknown") for i, lb in enumerate(legal_basis)]
+    held = status == HELD_US
+    calls = held & (rng.random(n) < 0.5)
+    call_day = rng.integers(0, 90, n)
+    dies = held & ~slv & ~female & (rng.random(n) < 0.03)
+    death_day = rng.integers(10, 120, n)
+    contact_on: list[dt.date | None] = [None] * n
+    died_on: list[dt.date | None] = [None] * n
+    for i in np.flatnonzero(calls).tolist():
+        contact_on[i] = dt.date(2025, 3, 20) + dt.timedelta(days=int(call_day[i]))
+    for i in np.flatnonzero(dies).tolist():
+        died_on[i] = dt.date(2025, 3, 15) + dt.timedelta(days=int(death_day[i]))
+        if contact_on[i] is not None and contact_on[i] >= died_on[i]:  # type: ignore[operator]
+            contact_on[i] = None
+    return notice, contact_on, died_on
 
 
 def unit_name(building: int, cell: int) -> str:

@@ -1,0 +1,316 @@
+"""Everything the register holds about one or more persons, read once through current links.
+
+Persons are always resolved through *current* links (``superseded_at IS NULL``):
+events and legal facts belong to records, and a record belongs to whichever
+person its current link points at. :func:`load_persons` reads every record,
+event, legal fact and source of a set of persons in a few queries, so group
+reports (hundreds of persons) cost the same handful of round trips as one
+person.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import defaultdict
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from habeas.domain.dates import UncertainDate
+from habeas.errors import NotFound
+from habeas.store.db import Store
+from habeas.store.queries import CURRENT, show_date
+from habeas.store.schema import (
+    CustodyEvent,
+    Facility,
+    FacilityUnit,
+    IncidentVictim,
+    LegalFact,
+    Link,
+    Record,
+    RecordIdentifier,
+    Source,
+    SourceFile,
+)
+
+_CHUNK = 900
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclass trees → JSON-native values (dates and datetimes as ISO 8601 text)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in fields(value)
+                if not f.name.startswith("_")}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """Stored instants are UTC; SQLite returns them without a zone."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dataclass
+class StoredFileRef:
+    sha256: str
+    filename: str
+
+
+@dataclass
+class SourceRef:
+    id: int
+    title: str
+    kind: str
+    reliability: str | None
+    publisher: str | None
+    published_on: date | None
+    url: str | None
+    files: list[StoredFileRef] = field(default_factory=list)
+
+
+@dataclass
+class EventItem:
+    """One custody event as one record states it."""
+
+    id: int
+    event_type: str
+    date: str  # display form ("2025-03-15", "2025-03 (day unknown)", "" when undated)
+    date_earliest: _dt.date | None
+    date_latest: _dt.date | None
+    date_precision: str | None
+    date_text: str | None
+    occurred_at: datetime | None  # UTC, when the source gives a time of day
+    time_text: str | None
+    place: str | None
+    facility: str | None
+    facility_id: int | None
+    unit: str | None
+    flight: str | None
+    authority: str | None
+    notes: str | None
+    record_id: int
+    record_key: str
+    source_id: int
+    source_title: str
+    reliability: str | None
+
+    @property
+    def when(self) -> UncertainDate | None:
+        if self.date_earliest is None or self.date_latest is None:
+            return None
+        return UncertainDate(self.date_earliest, self.date_latest,
+                             self.date_precision or "range")
+
+    def describe(self) -> str:
+        where = self.facility or self.place
+        parts = [self.event_type.replace("_", " "), self.date or "undated"]
+        if self.time_text:
+            parts.append(f"at {self.time_text}")
+        if self.flight:
+            parts.append(f"flight {self.flight}")
+        if where:
+            parts.append(f"at {where}" + (f" / {self.unit}" if self.unit else ""))
+        return " ".join(parts)
+
+
+@dataclass
+class LegalFactItem:
+    """One legal fact as one record states it."""
+
+    id: int
+    fact_type: str
+    value: str | None
+    value_text: str | None
+    date: str
+    date_earliest: _dt.date | None
+    date_latest: _dt.date | None
+    date_precision: str | None
+    occurred_at: datetime | None
+    time_text: str | None
+    court: str | None
+    case_number: str | None
+    detail: str | None
+    record_id: int
+    record_key: str
+    source_id: int
+    source_title: str
+    reliability: str | None
+
+    @property
+    def when(self) -> UncertainDate | None:
+        if self.date_earliest is None or self.date_latest is None:
+            return None
+        return UncertainDate(self.date_earliest, self.date_latest,
+                             self.date_precision or "range")
+
+    def describe(self) -> str:
+        text = f"{self.fact_type.replace('_', ' ')}: {self.value or ''}"
+        if self.value_text and self.value_text != self.value:
+            text += f" (written {self.value_text!r})"
+        if self.date:
+            text += f", {self.date}"
+        if self.time_text:
+            text += f" at {self.time_text}"
+        if self.court:
+            text += f", {self.court}"
+        return text
+
+
+@dataclass
+class RecordItem:
+    id: int
+    record_key: str
+    source_id: int
+    source_title: str
+    row_number: int
+    sheet: str | None
+    full_name: str | None
+    given_names: list[str]
+    surnames: list[str]
+    date_of_birth: str
+    sex: str | None
+    nationality: str | None
+    country_of_birth: str | None
+    identifiers: list[dict[str, Any]]
+    raw: dict[str, Any]
+    link_method: str
+    link_score: float | None
+
+
+@dataclass
+class PersonFacts:
+    person_id: int
+    records: list[RecordItem] = field(default_factory=list)
+    events: list[EventItem] = field(default_factory=list)
+    facts: list[LegalFactItem] = field(default_factory=list)
+    sources: dict[int, SourceRef] = field(default_factory=dict)
+    incident_ids: list[int] = field(default_factory=list)
+    facility_authority: dict[int, str] = field(default_factory=dict)
+
+    def facts_of(self, fact_type: str) -> list[LegalFactItem]:
+        return [f for f in self.facts if f.fact_type == fact_type]
+
+    def events_of(self, *types: str) -> list[EventItem]:
+        return [e for e in self.events if e.event_type in types]
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+
+
+def load_person(store: Store, person_id: int) -> PersonFacts:
+    found = load_persons(store, [person_id])
+    if person_id not in found:
+        raise NotFound(f"No person {person_id}: no record is currently linked to that id "
+                       "(persons merged by linkage keep the id of the surviving person; "
+                       "try `habeas find NAME`).")
+    return found[person_id]
+
+
+def load_persons(store: Store, person_ids: list[int]) -> dict[int, PersonFacts]:
+    """Records, events, legal facts, sources and incident ids of each person."""
+    with store.read() as s:
+        return _load(s, sorted(set(person_ids)))
+
+
+def _load(s: Session, person_ids: list[int]) -> dict[int, PersonFacts]:
+    out: dict[int, PersonFacts] = {}
+    owner: dict[int, int] = {}
+    records: dict[int, tuple[Record, Link]] = {}
+    for chunk in _chunks(person_ids):
+        for rec, link in s.execute(select(Record, Link).join(Link, (Link.record_id == Record.id)
+                                                             & CURRENT)
+                                   .where(Link.person_id.in_(chunk)).order_by(Record.id)):
+            owner[rec.id] = link.person_id
+            records[rec.id] = (rec, link)
+            out.setdefault(link.person_id, PersonFacts(link.person_id))
+    if not records:
+        return out
+    rids = sorted(records)
+    idents: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    events: list[CustodyEvent] = []
+    facts: list[LegalFact] = []
+    victims: dict[int, set[int]] = defaultdict(set)
+    for chunk in _chunks(rids):
+        for ident in s.execute(select(RecordIdentifier).where(
+                RecordIdentifier.record_id.in_(chunk)).order_by(RecordIdentifier.id)).scalars():
+            idents[ident.record_id].append({"type": ident.id_type, "as_written": ident.raw,
+                                            "value": ident.value, "valid": ident.valid})
+        events.extend(s.execute(select(CustodyEvent).where(CustodyEvent.record_id.in_(chunk))
+                                .order_by(CustodyEvent.id)).scalars())
+        facts.extend(s.execute(select(LegalFact).where(LegalFact.record_id.in_(chunk))
+                               .order_by(LegalFact.id)).scalars())
+        for iid, rid in s.execute(select(IncidentVictim.incident_id, IncidentVictim.record_id)
+                                  .where(IncidentVictim.record_id.in_(chunk))):
+            victims[owner[rid]].add(iid)
+    source_ids = {rec.source_id for rec, _ in records.values()}
+    sources = _sources(s, source_ids)
+    facilities = {fid: (name, auth) for fid, name, auth in s.execute(
+        select(Facility.id, Facility.name, Facility.authority))}
+    unit_ids = {e.unit_id for e in events if e.unit_id is not None}
+    units = {uid: name for uid, name in s.execute(
+        select(FacilityUnit.id, FacilityUnit.name).where(FacilityUnit.id.in_(unit_ids)))} \
+        if unit_ids else {}
+
+    for rid, (rec, link) in records.items():
+        p = out[link.person_id]
+        src = sources[rec.source_id]
+        p.sources.setdefault(src.id, src)
+        p.records.append(RecordItem(
+            rec.id, rec.record_key, src.id, src.title, rec.row_number, rec.sheet, rec.full_name,
+            list(rec.given_names or []), list(rec.surnames or []),
+            show_date(rec.dob_earliest, rec.dob_latest, rec.dob_precision), rec.sex,
+            rec.nationality, rec.country_of_birth, idents.get(rid, []), dict(rec.raw or {}),
+            link.method, link.score))
+    for ev in events:
+        p = out[owner[ev.record_id]]
+        src = sources[ev.source_id] if ev.source_id in sources else _sources(
+            s, {ev.source_id})[ev.source_id]
+        p.sources.setdefault(src.id, src)
+        fac = facilities.get(ev.facility_id) if ev.facility_id else None
+        if fac and fac[1]:
+            p.facility_authority[ev.facility_id or 0] = fac[1]
+        p.events.append(EventItem(
+            ev.id, ev.event_type, show_date(ev.date_earliest, ev.date_latest, ev.date_precision),
+            ev.date_earliest, ev.date_latest, ev.date_precision, ev.date_text,
+            utc(ev.occurred_at), ev.time_text, ev.place, fac[0] if fac else ev.facility_text,
+            ev.facility_id, units.get(ev.unit_id) if ev.unit_id else ev.unit_text, ev.flight,
+            ev.authority, ev.notes, ev.record_id, records[ev.record_id][0].record_key, src.id,
+            src.title, src.reliability))
+    for fact in facts:
+        p = out[owner[fact.record_id]]
+        src = sources[fact.source_id] if fact.source_id in sources else _sources(
+            s, {fact.source_id})[fact.source_id]
+        p.sources.setdefault(src.id, src)
+        p.facts.append(LegalFactItem(
+            fact.id, fact.fact_type, fact.value, fact.value_text,
+            show_date(fact.date_earliest, fact.date_latest, fact.date_precision),
+            fact.date_earliest, fact.date_latest, fact.date_precision, utc(fact.occurred_at),
+            fact.time_text, fact.court, fact.case_number, fact.detail, fact.record_id,
+            records[fact.record_id][0].record_key, src.id, src.title, src.reliability))
+    for pid, ids in victims.items():
+        out[pid].incident_ids = sorted(ids)
+    return out
+
+
+def _sources(s: Session, ids: set[int]) -> dict[int, SourceRef]:
+    found: dict[int, SourceRef] = {}
+    for src in s.execute(select(Source).where(Source.id.in_(ids))).scalars():
+        found[src.id] = SourceRef(src.id, src.title, src.kind, src.reliability, src.publisher,
+                                  src.published_on, src.url)
+    for sid, sha, name in s.execute(select(SourceFile.source_id, SourceFile.sha256,
+                                           SourceFile.filename)
+                                    .where(SourceFile.source_id.in_(ids))
+                                    .order_by(SourceFile.added_at)):
+        found[sid].files.append(StoredFileRef(sha, name))
+    return found

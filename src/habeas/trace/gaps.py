@@ -1,0 +1,273 @@
+"""The register gap report: what the law requires a register to hold, and what nobody recorded.
+
+Fields follow ICPPED art. 17(3) and 18(1) and the Body of Principles 12 and 16
+(see ``/shared/reference/register-law.md``). Each field of a person is
+``known``, ``partial`` (e.g. a date without the required time of day),
+``unknown``, or ``not_applicable`` (death circumstances when no death is
+recorded). The evidence is the events and legal facts that make a field known;
+``holder`` names the authority that the law expects to hold the information.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+
+from sqlalchemy import select
+
+from habeas.domain.text import fold
+from habeas.store.db import Store
+from habeas.store.queries import CURRENT
+from habeas.store.schema import CustodyEvent, Facility, Link, Record
+from habeas.trace.facts import (
+    EventItem,
+    LegalFactItem,
+    PersonFacts,
+    load_person,
+    load_persons,
+    to_jsonable,
+)
+
+
+@dataclass
+class Gap:
+    field: str
+    label: str
+    legal_basis: str
+    status: str  # known, partial, unknown, not_applicable
+    known: bool
+    holder: str
+    evidence: list[str] = dc_field(default_factory=list)
+    note: str = ""
+
+
+Check = Callable[[PersonFacts], tuple[str, list[str], str]]
+
+
+def _cite(items: list[EventItem] | list[LegalFactItem]) -> list[str]:
+    return [f"{i.describe()} [{i.source_title} #{i.record_key}]" for i in items]
+
+
+def _identity(p: PersonFacts) -> tuple[str, list[str], str]:
+    named = [f"{r.full_name or ' '.join(r.given_names + r.surnames)} [{r.source_title} "
+             f"#{r.record_key}]" for r in p.records if r.full_name or r.given_names]
+    ids = [f"{i['type']} {i['value'] or i['as_written']} [{r.source_title} #{r.record_key}]"
+           for r in p.records for i in r.identifiers if i["valid"]]
+    dob = any(r.date_of_birth for r in p.records)
+    if named and (ids or dob):
+        return "known", named + ids, ""
+    if named or ids:
+        return "partial", named + ids, "a name or a document number, but not both a name " \
+            "and a date of birth or document number"
+    return "unknown", [], ""
+
+
+def _fact(fact_type: str, exclude: tuple[str, ...] = ("unknown",)) -> Check:
+    def check(p: PersonFacts) -> tuple[str, list[str], str]:
+        facts = [f for f in p.facts_of(fact_type) if f.value not in exclude]
+        return ("known" if facts else "unknown"), _cite(facts), ""
+    return check
+
+
+def _event_field(types: tuple[str, ...], attr: str, need_time: bool = False) -> Check:
+    def check(p: PersonFacts) -> tuple[str, list[str], str]:
+        evs = [e for e in p.events_of(*types) if getattr(e, attr)]
+        if not evs:
+            return "unknown", [], f"no {' / '.join(types)} records its {attr.replace('_', ' ')}"
+        if need_time and not any(e.occurred_at for e in evs):
+            return "partial", _cite(evs), "the date is recorded, the time of day is not"
+        return "known", _cite(evs), ""
+    return check
+
+
+def _deprivation(p: PersonFacts) -> tuple[str, list[str], str]:
+    evs = p.events_of("apprehension", "detention")
+    dated = [e for e in evs if e.when and (e.place or e.facility)]
+    if not evs or not any(e.when for e in evs):
+        return "unknown", _cite(evs), "no dated apprehension or detention is recorded"
+    if not dated:
+        return "partial", _cite(evs), "a date but no place"
+    if not any(e.occurred_at for e in dated):
+        return "partial", _cite(dated), "date and place recorded, the time is not"
+    return "known", _cite(dated), ""
+
+
+def _place_authority(p: PersonFacts) -> tuple[str, list[str], str]:
+    evs = p.events_of("admission", "detention", "cell_assignment")
+    stated = [e for e in evs if e.authority]
+    if stated:
+        return "known", _cite(stated), ""
+    by_facility = [f"{e.facility}: {p.facility_authority[e.facility_id]} (facility register)"
+                   for e in evs if e.facility_id in p.facility_authority]
+    if by_facility:
+        return "partial", sorted(set(by_facility)), \
+            "known only from the facility's description, not from a record of this person"
+    return "unknown", [], ""
+
+
+def _transfers(p: PersonFacts) -> tuple[str, list[str], str]:
+    evs = p.events_of("transfer", "removal_flight")
+    if not evs:
+        return "unknown", [], "no transfer or removal is recorded; if there was none, the " \
+            "register should say so"
+    complete = [e for e in evs if (e.facility or e.place) and e.authority]
+    if len(complete) == len(evs):
+        return "known", _cite(evs), ""
+    if any(e.facility or e.place for e in evs):
+        return "partial", _cite(evs), "destination recorded; the authority responsible for " \
+            "the transfer is not" if not complete else "some transfers lack destination " \
+            "or authority"
+    return "unknown", _cite(evs), "neither destination nor authority recorded"
+
+
+def _release(p: PersonFacts) -> tuple[str, list[str], str]:
+    evs = p.events_of("release", "repatriation")
+    if evs:
+        placed = [e for e in evs if e.when and (e.place or e.facility)]
+        return ("known" if placed else "partial"), _cite(evs), "" if placed else \
+            "no date or place"
+    if p.events_of("death"):
+        return "not_applicable", [], "a death is recorded"
+    return "unknown", [], "no release is recorded (the person may still be held)"
+
+
+def _death(p: PersonFacts) -> tuple[str, list[str], str]:
+    evs = p.events_of("death")
+    if not evs:
+        return "not_applicable", [], "no death is recorded"
+    told = [e for e in evs if e.notes or e.place or e.facility]
+    if told and any(e.notes for e in evs):
+        return "known", _cite(evs), ""
+    return "partial", _cite(evs), "the death is recorded; its circumstances, cause and the " \
+        "destination of the remains are not"
+
+
+_STATE = "the State that deprived the person of liberty"
+FIELDS: list[tuple[str, str, str, str, Check]] = [
+    ("identity", "Identity", "ICPPED 17(3)(a)", _STATE, _identity),
+    ("ordering_authority", "Authority that ordered the deprivation of liberty",
+     "ICPPED 17(3)(c), 18(1)(a)", "the ordering authority (e.g. DHS / ICE for a removal)",
+     _fact("ordering_authority")),
+    ("grounds", "Grounds (legal basis) for the deprivation of liberty",
+     "ICPPED 17(3)(c); Body of Principles 12(1)(a)", "the ordering authority",
+     _fact("legal_basis", ("unknown", "none_known"))),
+    ("deprivation", "Date, time and place of deprivation of liberty",
+     "ICPPED 17(3)(b), 18(1)(b); Body of Principles 12(1)(b)", "the arresting authority",
+     _deprivation),
+    ("arresting_authority", "Authority that deprived the person of liberty",
+     "ICPPED 17(3)(b); Body of Principles 12(1)(c)", "the arresting authority",
+     _event_field(("apprehension", "detention"), "authority")),
+    ("supervising_authority", "Authority supervising the deprivation of liberty",
+     "ICPPED 17(3)(d), 18(1)(c)", _STATE, _fact("supervising_authority")),
+    ("place_of_detention", "Place of deprivation of liberty",
+     "ICPPED 17(3)(e), 18(1)(d); Body of Principles 12(1)(d)", "the authority responsible "
+     "for the place of detention", _event_field(("admission", "detention", "cell_assignment"),
+                                                "facility")),
+    ("admission", "Date and time of admission to the place of detention",
+     "ICPPED 17(3)(e), 18(1)(b); Body of Principles 12(1)(b)", "the authority responsible "
+     "for the place of detention", _event_field(("admission",), "date", need_time=True)),
+    ("place_authority", "Authority responsible for the place of detention",
+     "ICPPED 17(3)(e)", "the authority responsible for the place of detention",
+     _place_authority),
+    ("health", "State of health", "ICPPED 17(3)(f), 18(1)(f)",
+     "the authority responsible for the place of detention", _fact("health", ())),
+    ("transfers", "Transfers: date, destination and authority responsible",
+     "ICPPED 17(3)(h), 18(1)(d); Body of Principles 16(1)", "the transferring authority",
+     _transfers),
+    ("release", "Date, time and place of release", "ICPPED 17(3)(h), 18(1)(e)",
+     "the authority responsible for the place of detention", _release),
+    ("death", "Circumstances and cause of death, destination of the remains",
+     "ICPPED 17(3)(g), 18(1)(g)", "the authority responsible for the place of detention",
+     _death),
+    ("hearing", "Appearance before a judicial or other authority",
+     "Body of Principles 11, 12(1)(b)", "the courts and the ordering authority",
+     _fact("hearing")),
+    ("family_notification", "Notification of the family (arrest, detention, each transfer)",
+     "Body of Principles 16(1); ICPPED 18(1)", _STATE,
+     _fact("family_notification", ("unknown", "not_notified"))),
+]
+
+
+def compute_gaps(person: PersonFacts) -> list[Gap]:
+    gaps = []
+    for name, label, basis, holder, check in FIELDS:
+        status, evidence, note = check(person)
+        gaps.append(Gap(name, label, basis, status, status == "known", holder, evidence, note))
+    return gaps
+
+
+def person_gaps(store: Store, person_id: int) -> list[Gap]:
+    """Every register field for the person: known, partial, unknown or not applicable."""
+    return compute_gaps(load_person(store, person_id))
+
+
+@dataclass
+class GroupGapField:
+    field: str
+    label: str
+    legal_basis: str
+    holder: str
+    persons: int
+    known: int
+    partial: int
+    unknown: int
+    not_applicable: int
+
+    def sentence(self, group: str) -> str:
+        return (f"For {self.persons} people {group}, {self.known} have a recorded "
+                f"{self.label[0].lower() + self.label[1:]}"
+                + (f" ({self.partial} partly)" if self.partial else "") + ".")
+
+
+@dataclass
+class GroupGaps:
+    description: str
+    persons: int
+    person_ids: list[int]
+    fields: list[GroupGapField]
+
+    def to_dict(self) -> dict[str, object]:
+        data = to_jsonable(self)
+        assert isinstance(data, dict)
+        return data
+
+
+def group_person_ids(store: Store, *, facility: str | None = None, flight: str | None = None,
+                     event_type: str | None = "removal_flight") -> list[int]:
+    """Persons with an event of ``event_type`` at ``facility`` / on ``flight`` (current links)."""
+    with store.read() as s:
+        query = (select(CustodyEvent.facility_text, CustodyEvent.flight, Facility.name,
+                        Link.person_id)
+                 .join(Record, Record.id == CustodyEvent.record_id)
+                 .join(Link, (Link.record_id == Record.id) & CURRENT)
+                 .outerjoin(Facility, Facility.id == CustodyEvent.facility_id))
+        if event_type:
+            query = query.where(CustodyEvent.event_type == event_type)
+        ids = set()
+        for text, flt, name, pid in s.execute(query):
+            if facility and fold(facility) not in {fold(text or ""), fold(name or "")}:
+                continue
+            if flight and fold(flight) != fold(flt or ""):
+                continue
+            ids.add(pid)
+    return sorted(ids)
+
+
+def group_gaps(store: Store, *, facility: str | None = None, flight: str | None = None,
+               event_type: str = "removal_flight") -> GroupGaps:
+    """Per field: how many of the group's persons have it recorded."""
+    ids = group_person_ids(store, facility=facility, flight=flight, event_type=event_type)
+    persons = load_persons(store, ids)
+    counts: dict[str, dict[str, int]] = {f[0]: {"known": 0, "partial": 0, "unknown": 0,
+                                                "not_applicable": 0} for f in FIELDS}
+    for person in persons.values():
+        for gap in compute_gaps(person):
+            counts[gap.field][gap.status] += 1
+    what = event_type.replace("_", " ")
+    where = " and ".join(x for x in (f"at {facility}" if facility else "",
+                                     f"on flight {flight}" if flight else "") if x)
+    description = f"persons with a {what} event" + (f" {where}" if where else "")
+    fields = [GroupGapField(name, label, basis, holder, len(persons), **counts[name])
+              for name, label, basis, holder, _ in FIELDS]
+    return GroupGaps(description, len(persons), sorted(persons), fields)

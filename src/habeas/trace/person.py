@@ -1,0 +1,157 @@
+"""Everything about one person in one plain dataclass tree: what the dossier and the web UI render.
+
+``person_summary(store, person_id).to_dict()`` is JSON-serialisable (dates as
+ISO 8601 text). Identity is given **per field with provenance**: every variant
+of a name, date of birth, document number, sex and nationality, each with the
+source and record it came from — variants are never merged into one "true"
+value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from habeas.store.db import Store
+from habeas.trace.facts import (
+    LegalFactItem,
+    PersonFacts,
+    RecordItem,
+    SourceRef,
+    load_person,
+    to_jsonable,
+)
+from habeas.trace.flags import Flag, evaluate
+from habeas.trace.gaps import Gap, compute_gaps
+from habeas.trace.timeline import Timeline, build_timeline
+from habeas.trace.whereabouts import Whereabouts, compute_whereabouts
+
+
+@dataclass
+class Provenance:
+    source: str
+    source_id: int
+    record: str  # the record's id in its source
+    record_id: int
+    row: int
+
+
+@dataclass
+class FieldVariant:
+    """One value of an identity field, and every record that states it."""
+
+    value: str
+    as_written: list[str]
+    stated_by: list[Provenance]
+
+
+@dataclass
+class Identity:
+    names: list[FieldVariant] = field(default_factory=list)
+    dates_of_birth: list[FieldVariant] = field(default_factory=list)
+    identifiers: list[FieldVariant] = field(default_factory=list)
+    nationalities: list[FieldVariant] = field(default_factory=list)
+    sexes: list[FieldVariant] = field(default_factory=list)
+    countries_of_birth: list[FieldVariant] = field(default_factory=list)
+
+    @property
+    def display_name(self) -> str:
+        if not self.names:
+            return "(no name recorded)"
+        return max(self.names, key=lambda v: (len(v.stated_by), len(v.value))).value
+
+
+@dataclass
+class PersonSummary:
+    person_id: int
+    as_of: date
+    display_name: str
+    identity: Identity
+    records: list[RecordItem]
+    timeline: Timeline
+    whereabouts: Whereabouts
+    flags: list[Flag]
+    gaps: list[Gap]
+    legal_facts: list[LegalFactItem]
+    incident_ids: list[int]
+    sources: list[SourceRef]
+
+    @property
+    def raised_flags(self) -> list[Flag]:
+        return [f for f in self.flags if f.raised]
+
+    @property
+    def unknown_gaps(self) -> list[Gap]:
+        return [g for g in self.gaps if g.status in ("unknown", "partial")]
+
+    def to_dict(self) -> dict[str, object]:
+        data = to_jsonable(self)
+        assert isinstance(data, dict)
+        return data
+
+
+def person_summary(store: Store, person_id: int, *, as_of: date | None = None,
+                   unaccounted_after_days: int = 30) -> PersonSummary:
+    """Identity with provenance, records, timeline, whereabouts, flags, gaps, sources."""
+    return build_summary(load_person(store, person_id), as_of=as_of,
+                         unaccounted_after_days=unaccounted_after_days)
+
+
+def build_summary(person: PersonFacts, *, as_of: date | None = None,
+                  unaccounted_after_days: int = 30) -> PersonSummary:
+    as_of = as_of or date.today()
+    identity = _identity(person.records)
+    return PersonSummary(
+        person_id=person.person_id, as_of=as_of, display_name=identity.display_name,
+        identity=identity, records=person.records, timeline=build_timeline(person),
+        whereabouts=compute_whereabouts(person, as_of=as_of,
+                                        unaccounted_after_days=unaccounted_after_days),
+        flags=evaluate(person, as_of=as_of), gaps=compute_gaps(person),
+        legal_facts=sorted(person.facts, key=lambda f: (f.fact_type, f.id)),
+        incident_ids=person.incident_ids,
+        sources=[person.sources[k] for k in sorted(person.sources)])
+
+
+def _identity(records: list[RecordItem]) -> Identity:
+    identity = Identity()
+    for rec in records:
+        prov = Provenance(rec.source_title, rec.source_id, rec.record_key, rec.id, rec.row_number)
+        name = " ".join([*rec.given_names, *rec.surnames]).strip()
+        if name or rec.full_name:
+            shown = rec.full_name or name
+            _add(identity.names, shown, shown, prov)
+        if rec.date_of_birth:
+            dob_text = _raw_for(rec, ("date of birth", "dob", "fecha de nacimiento"))
+            _add(identity.dates_of_birth, rec.date_of_birth, dob_text or rec.date_of_birth,
+                 prov)
+        for ident in rec.identifiers:
+            value = f"{ident['type']}: {ident['value']}" if ident["valid"] else \
+                f"{ident['type']} (invalid): {ident['as_written']}"
+            _add(identity.identifiers, value, ident["as_written"], prov)
+        for target, code in ((identity.nationalities, rec.nationality),
+                             (identity.sexes, rec.sex),
+                             (identity.countries_of_birth, rec.country_of_birth)):
+            if code:
+                _add(target, code, code, prov)
+    return identity
+
+
+def _raw_for(rec: RecordItem, headers: tuple[str, ...]) -> str | None:
+    for key, value in rec.raw.items():
+        if key.strip().lower() in headers and value not in (None, ""):
+            return str(value)
+    return None
+
+
+def _add(variants: list[FieldVariant], value: str, written: str, prov: Provenance) -> None:
+    for v in variants:
+        if v.value == value:
+            if written not in v.as_written:
+                v.as_written.append(written)
+            v.stated_by.append(prov)
+            return
+    variants.append(FieldVariant(value, [written], [prov]))
+
+
+__all__ = ["FieldVariant", "Identity", "PersonFacts", "PersonSummary", "Provenance",
+           "build_summary", "person_summary"]
