@@ -25,6 +25,7 @@ from habeas.estimate.result import Estimate
 from habeas.ingest.importer import ImportOptions, ImportResult, import_file
 from habeas.ingest.sources import add_source
 from habeas.linkage import LinkReport, link
+from habeas.linkage.search_index import index_pending
 from habeas.store.db import Store
 from habeas.store.facilities import (
     FacilitySpec,
@@ -58,6 +59,7 @@ def build_demo(store: Store, case_dir: Path, *, persons: int = 600, seed: int = 
     if not case_path.exists():
         generate_case(case_dir, persons=persons, seed=seed)
     result = load_case(store, case_path, progress=progress)
+    index_pending(store, actor=DEMO_ACTOR)
     result.linkage = link(store, actor=DEMO_ACTOR, progress=progress)
     return result
 

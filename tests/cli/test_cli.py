@@ -188,3 +188,16 @@ def test_every_command_has_help_with_an_example(command: list[str],
     code, out, _ = run(capsys, *command, "--help")
     assert code == 0
     assert "Example" in out, f"habeas {' '.join(command)} --help shows no example"
+
+
+def test_import_then_find_without_rebuilding(ws: Path, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, *IMPORT, str(_manifest(tmp_path)))
+    assert code == 0 and "2 records indexed" in out
+    code, out, _ = run(capsys, "find", "Jeferson Gonzales", "--json")
+    assert code == 0
+    [best, *_] = json.loads(out)["candidates"]
+    assert any(r["code"] == "given_variant" for r in best["reasons"])
+    code, out, _ = run(capsys, "records", "--json")
+    person_of = {r["full_name"]: r["person_id"] for r in json.loads(out)}
+    assert best["person_id"] == person_of["GONZALEZ, YEFERSON"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -60,9 +59,7 @@ def test_small_bootstrap_is_seeded() -> None:
 
 def test_bca_limits_uk_within_five_percent() -> None:
     ref = expected("uk_modern_slavery_2013_5lists", "SparseMSE")
-    start = time.perf_counter()
     e = stepwise(load("uk_modern_slavery_2013_5lists"), nboot=2000, seed=1234)
-    assert time.perf_counter() - start < 60
     assert e.interval is not None
     assert e.interval[0] == pytest.approx(ref["interval"][0], rel=0.05)
     assert e.interval[1] == pytest.approx(ref["interval"][1], rel=0.05)

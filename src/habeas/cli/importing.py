@@ -11,6 +11,7 @@ from rich.table import Table
 from habeas.cli.common import WorkspaceOption, console, open_store, print_json, progress_bar
 from habeas.errors import UsageError
 from habeas.ingest.importer import ImportOptions, ImportPlan, import_file, plan_import
+from habeas.linkage.search_index import index_pending
 
 
 def register(app: typer.Typer) -> None:
@@ -78,12 +79,14 @@ def import_command(
                 raise typer.Exit(1)
             return
         result = import_file(store, file, options, progress=progress)
+        indexed = 0 if result.already_imported else index_pending(store)
     if output == "json":
         print_json({"source": result.source_title, "source_id": result.source_id,
                     "file_sha256": result.sha256, "already_imported": result.already_imported,
                     "import_id": result.import_id, "records": result.records,
                     "persons": result.persons, "identifiers": result.identifiers,
                     "events": result.events, "legal_facts": result.legal_facts,
+                    "indexed_for_search": indexed,
                     "warnings": [w.to_dict() for w in result.warnings]})
         return
     if result.already_imported:
@@ -93,7 +96,8 @@ def import_command(
         return
     console.print(f"Imported {result.records:,} records from {file.name} into "
                   f"{result.source_title!r}: {result.events:,} events, {result.legal_facts:,} "
-                  f"legal facts, {result.identifiers:,} identifiers.")
+                  f"legal facts, {result.identifiers:,} identifiers; {indexed:,} records indexed "
+                  "for `habeas find`. Next: `habeas link` to join them to known persons.")
     if result.warnings:
         console.print(f"{len(result.warnings)} warning(s):")
         for warning in result.warnings[:20]:

@@ -499,3 +499,20 @@ def search_status(store: Store) -> SearchStatus:
             built_at=meta.built_at if meta else None,
             version=meta.version if meta else None,
         )
+
+
+def index_pending(store: Store, *, actor: str | None = None,
+                  batch: int = 50_000) -> int:
+    """Index every record the search index does not cover yet; returns how many.
+
+    Faces call this after an import (one logged operation per batch), so that
+    ``find`` covers new lists without a full rebuild.
+    """
+    done = 0
+    while True:
+        with store.read() as session:
+            ids, _total = unindexed_ids(session, limit=batch)
+        if not ids:
+            return done
+        index_records(store, ids, actor=actor)
+        done += len(ids)
