@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -211,3 +212,27 @@ def demo_reports(store: Store, out_dir: Path, lang: str = "es") -> DemoReports:
     dossier = dossier_report(store, int(person_id), out_dir / f"dossier-{person_id}-{lang}.pdf",
                              lang=lang, register="habeas demo")
     return DemoReports(situation, dossier, int(person_id))
+
+
+DEMO_USER = "demo"
+DEMO_LOGIN_FILE = "demo-login.txt"
+
+
+def demo_login(store: Store, root: Path) -> tuple[str, str]:
+    """An admin account for the demo workspace, its password kept in ``demo-login.txt``.
+
+    The password is random per workspace (never a fixed, guessable one) and the
+    file is readable only by its owner; it exists only in demo workspaces.
+    """
+    from habeas.access.users import add_user
+
+    path = root / DEMO_LOGIN_FILE
+    if path.exists():
+        name, password = path.read_text(encoding="utf-8").split()[:2]
+        return name, password
+    password = secrets.token_urlsafe(12)
+    add_user(store, DEMO_USER, "admin", password, display_name="Demo administrator",
+             actor=DEMO_ACTOR)
+    path.write_text(f"{DEMO_USER} {password}\n", encoding="utf-8")
+    path.chmod(0o600)
+    return DEMO_USER, password

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from habeas.cli.common import WorkspaceOption, console, progress_bar
 from habeas.cli.estimate import render_estimates
-from habeas.demo import build_demo, demo_estimate, demo_reports
+from habeas.demo import build_demo, demo_estimate, demo_login, demo_reports
 from habeas.errors import WorkspaceError
 from habeas.store import queries
 from habeas.store.db import Store
@@ -101,3 +101,9 @@ def demo(
         "  habeas log verify                   # the tamper-evident change log\n"
         "  habeas estimate --lists TITLE --lists TITLE ... --method all   # on your lists\n"
         "  habeas link --retrain               # re-train the linkage model on your decisions")
+    user, password = demo_login(store, ws.root)
+    console.print(
+        "[bold]The web application[/] (Spanish and English):\n"
+        f"  habeas serve --workspace {ws.root}\n"
+        f"  then open http://127.0.0.1:8000 and log in as [bold]{user}[/] with password "
+        f"[bold]{password}[/] (kept in {ws.root / 'demo-login.txt'})")

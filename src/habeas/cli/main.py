@@ -24,7 +24,9 @@ from habeas.cli import (
     importing,
     linkage,
     logs,
+    serve,
     trace,
+    users,
     vocab,
     workspace,
 )
@@ -56,8 +58,8 @@ def _root(
     """habeas command line."""
 
 
-for module in (workspace, importing, linkage, find, browse, trace, export, document, logs, vocab,
-               demo, estimate):
+for module in (workspace, importing, linkage, find, browse, trace, export, document, estimate,
+               serve, users, logs, vocab, demo):
     module.register(app)
 
 

@@ -1,0 +1,65 @@
+"""``habeas serve``: the web application on this workspace (uvicorn)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from habeas.cli.common import WorkspaceOption, console
+from habeas.errors import UsageError
+from habeas.store.db import Store
+from habeas.workspace import Workspace, find_workspace
+
+SECRET_NAME = "web.secret"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve_command)
+
+
+def secret_key(workspace: Workspace) -> str:
+    """``HABEAS_SECRET_KEY``, else the workspace's ``web.secret`` (created once, mode 600)."""
+    configured = os.environ.get("HABEAS_SECRET_KEY")
+    if configured:
+        return configured
+    path: Path = workspace.root / SECRET_NAME
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
+    return path.read_text(encoding="ascii").strip()
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every network).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    secure_cookies: Annotated[bool, typer.Option(
+        help="Send cookies only over HTTPS (when served behind TLS).")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Serve the register in a browser (and the JSON API) on this workspace.
+
+    Example: habeas serve --port 8000   (then open http://127.0.0.1:8000)
+
+    For a shared server, see docs/deploy.md (reverse proxy with TLS, PostgreSQL).
+    """
+    import uvicorn
+
+    from habeas.access.users import count_users
+    from habeas.web.app import create_app
+
+    if not 0 < port < 65536:
+        raise UsageError(f"--port must be between 1 and 65535, not {port}.")
+    ws = find_workspace(workspace)
+    store = Store.open(ws)
+    if count_users(store) == 0:
+        console.print("No users yet: add one with `habeas user add NAME --role admin`.")
+    app = create_app(store, secret_key=secret_key(ws), secure_cookies=secure_cookies,
+                     site_name=ws.name)
+    console.print(f"Serving {ws.name} on http://{host}:{port} (Ctrl+C stops).")
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")

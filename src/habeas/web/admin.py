@@ -1,0 +1,166 @@
+"""Administration: users (add, role, disable, API tokens), vocabulary terms, the change log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from habeas.access import policy, users
+from habeas.errors import UsageError
+from habeas.store.schema import ChangeLogEntry
+from habeas.store.vocabulary import VocabularyIndex, add_term, list_terms
+from habeas.web.context import Context
+from habeas.web.rendering import render
+from habeas.web.views import N_, action, page
+
+LOG_PAGE = 50
+
+
+def _enabled_admins(ctx: Context) -> list[str]:
+    return [u.name for u in users.list_users(ctx.store) if u.role == "admin" and not u.disabled]
+
+
+@page("/admin", permission="admin", template="admin.html", name="admin",
+      nav=N_("Administration"), nav_order=90)
+def admin(ctx: Context) -> dict[str, Any]:
+    """Users, their roles and API tokens."""
+    return {"users": [u.to_dict() for u in users.list_users(ctx.store)],
+            "tokens": users.list_tokens(ctx.store),
+            "roles": list(policy.ROLES),
+            "role_permissions": {r: sorted(p) for r, p in policy.ROLE_PERMISSIONS.items()}}
+
+
+def _shown_once(ctx: Context, data: dict[str, Any]) -> Any:
+    """Secrets (TOTP seed, API token) are shown once, in this response, never stored."""
+    if ctx.wants_json:
+        return data
+    return render(ctx, "admin_secret.html", data)
+
+
+@action("/admin/users", permission="admin", name="admin_add_user", redirect="/admin")
+def add_user(ctx: Context) -> Any:
+    """Add a user: fields ``name``, ``role``, ``password`` (10+ characters), ``totp`` (on)."""
+    name = str(ctx.form.get("name", "")).strip()
+    role = str(ctx.form.get("role", "")).strip()
+    password = str(ctx.form.get("password", ""))
+    totp = str(ctx.form.get("totp", "")) in ("1", "on", "true")
+    if not name or not role or not password:
+        raise UsageError(ctx._("Give a user name, a role and a password."))
+    user, secret = users.add_user(ctx.store, name, role, password, totp=totp,
+                                  display_name=str(ctx.form.get("display_name", "")) or None,
+                                  actor=ctx.actor)
+    if secret is None:
+        ctx.flash(ctx._("User %(name)s added.", name=name), "ok")
+        return {"user": user.to_dict()}
+    return _shown_once(ctx, {"user": user.to_dict(), "totp_secret": secret,
+                             "totp_uri": users.totp_uri(name, secret), "token": None})
+
+
+@action("/admin/users/{name}/role", permission="admin", name="admin_set_role",
+        redirect="/admin")
+def set_role(ctx: Context, name: str) -> dict[str, Any]:
+    """Change a user's role (field ``role``)."""
+    role = str(ctx.form.get("role", "")).strip()
+    policy.check_role(role)
+    if role != "admin" and _enabled_admins(ctx) == [name]:
+        raise UsageError(ctx._("This is the last administrator; make someone else "
+                               "administrator first."))
+    user = users.set_role(ctx.store, name, role, actor=ctx.actor)
+    ctx.flash(ctx._("%(name)s is now %(role)s.", name=name, role=ctx._(role)), "ok")
+    return {"user": user.to_dict()}
+
+
+@action("/admin/users/{name}/disable", permission="admin", name="admin_disable_user",
+        redirect="/admin")
+def disable(ctx: Context, name: str) -> dict[str, Any]:
+    """Disable a user (their sessions end and their API tokens stop working)."""
+    if _enabled_admins(ctx) == [name]:
+        raise UsageError(ctx._("This is the last administrator; it cannot be disabled."))
+    user = users.set_disabled(ctx.store, name, True, actor=ctx.actor)
+    ctx.flash(ctx._("User %(name)s disabled.", name=name), "ok")
+    return {"user": user.to_dict()}
+
+
+@action("/admin/users/{name}/enable", permission="admin", name="admin_enable_user",
+        redirect="/admin")
+def enable(ctx: Context, name: str) -> dict[str, Any]:
+    """Enable a disabled user again."""
+    user = users.set_disabled(ctx.store, name, False, actor=ctx.actor)
+    ctx.flash(ctx._("User %(name)s enabled.", name=name), "ok")
+    return {"user": user.to_dict()}
+
+
+@action("/admin/users/{name}/token", permission="admin", name="admin_create_token",
+        redirect="/admin")
+def create_token(ctx: Context, name: str) -> Any:
+    """Create an API token for a user (field ``label``); it is shown only once."""
+    label = str(ctx.form.get("label", "")).strip() or "api"
+    token = users.create_token(ctx.store, name, label, actor=ctx.actor)
+    return _shown_once(ctx, {"user": users.get_user(ctx.store, name).to_dict(),
+                             "token": token, "label": label, "totp_secret": None})
+
+
+@action("/admin/tokens/{token_id}/revoke", permission="admin", name="admin_revoke_token",
+        redirect="/admin")
+def revoke_token(ctx: Context, token_id: int) -> dict[str, Any]:
+    """Revoke an API token."""
+    users.revoke_token(ctx.store, token_id, actor=ctx.actor)
+    ctx.flash(ctx._("Token revoked."), "ok")
+    return {"revoked": token_id}
+
+
+@page("/admin/vocabulary", permission="admin", template="admin_vocabulary.html",
+      name="admin_vocabulary")
+def vocabulary(ctx: Context, vocabulary: str | None = None) -> dict[str, Any]:
+    """The controlled vocabularies and their terms (English and Spanish labels)."""
+    terms = list_terms(ctx.store, vocabulary or None)
+    return {"vocabularies": VocabularyIndex.load(ctx.store).vocabularies(),
+            "selected": vocabulary,
+            "terms": [{"vocabulary": t.vocabulary, "code": t.code, "label_en": t.label_en,
+                       "label_es": t.label_es, "synonyms": t.synonyms} for t in terms]}
+
+
+@action("/admin/vocabulary", permission="admin", name="admin_add_term",
+        redirect="/admin/vocabulary")
+def add_vocabulary_term(ctx: Context) -> dict[str, Any]:
+    """Add a term: ``vocabulary``, ``code``, ``label_en``, ``label_es``, ``synonyms`` (a|b)."""
+    values = {k: str(ctx.form.get(k, "")).strip()
+              for k in ("vocabulary", "code", "label_en", "label_es", "synonyms")}
+    if not all(values[k] for k in ("vocabulary", "code", "label_en", "label_es")):
+        raise UsageError(ctx._("Give the vocabulary, a code and both labels."))
+    synonyms = [s.strip() for s in values["synonyms"].split("|") if s.strip()]
+    add_term(ctx.store, values["vocabulary"], values["code"], values["label_en"],
+             values["label_es"], synonyms, actor=ctx.actor)
+    ctx.flash(ctx._("Term %(code)s added.", code=values["code"]), "ok")
+    return {"term": {**values, "synonyms": synonyms},
+            "redirect": f"/admin/vocabulary?vocabulary={values['vocabulary']}"}
+
+
+@page("/admin/log", permission="admin", template="admin_log.html", name="admin_log")
+def change_log(ctx: Context, before: int | None = None, actor: str | None = None,
+               action: str | None = None) -> dict[str, Any]:
+    """The change log, newest first (filters ``actor``, ``action``; page with ``before``)."""
+    with ctx.store.read() as s:
+        query = select(ChangeLogEntry).order_by(ChangeLogEntry.seq.desc()).limit(LOG_PAGE)
+        if before is not None:
+            query = query.where(ChangeLogEntry.seq < before)
+        if actor:
+            query = query.where(ChangeLogEntry.actor == actor)
+        if action:
+            query = query.where(ChangeLogEntry.action == action)
+        entries = [{"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
+                    "entity": e.entity, "entity_id": e.entity_id, "detail": e.detail,
+                    "hash": e.hash} for e in s.execute(query).scalars()]
+        total = int(s.execute(select(func.count()).select_from(ChangeLogEntry)).scalar() or 0)
+    return {"entries": entries, "total": total, "actor": actor, "action": action,
+            "next_before": entries[-1]["seq"] if len(entries) == LOG_PAGE else None}
+
+
+@page("/admin/log/verify", permission="admin", template="admin_verify.html",
+      name="admin_log_verify")
+def verify_log(ctx: Context) -> dict[str, Any]:
+    """Recompute the change log's hash chain and compare with the head kept outside the DB."""
+    result = ctx.store.verify_log()
+    return {"ok": result.ok, "entries": result.entries, "head_seq": result.head_seq,
+            "head_hash": result.head_hash, "problems": result.problems}

@@ -1,0 +1,133 @@
+"""Logging in (password, then the TOTP code when the account has one), out, and language."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.responses import RedirectResponse
+
+from habeas import i18n
+from habeas.access import policy
+from habeas.access.users import (
+    LoginFailed,
+    RateLimited,
+    User,
+    check_password,
+    check_totp,
+    end_session,
+    start_session,
+)
+from habeas.errors import UsageError
+from habeas.web.context import Context
+from habeas.web.views import action, page
+
+PENDING_SECONDS = 300
+
+
+def _next(value: str | None) -> str:
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/"
+
+
+def _address(ctx: Context) -> str:
+    client = ctx.request.client
+    return client.host if client is not None else "unknown"
+
+
+def _open_session(ctx: Context, user: User, target: str) -> dict[str, Any]:
+    sid = start_session(ctx.store, user, _address(ctx), ctx.settings.session_lifetime)
+    ctx.session.sid = sid
+    ctx.session.pending = None
+    ctx.session.renew()
+    ctx.user = user
+    return {"user": user.to_dict(), "totp_required": False, "redirect": target}
+
+
+@page("/login", permission="public", template="login.html", name="login")
+def login_page(ctx: Context, next: str | None = None) -> dict[str, Any]:
+    """The login form."""
+    return {"next": _next(next), "logged_in": ctx.user is not None}
+
+
+@action("/login", permission="public", name="login_submit")
+def login_submit(ctx: Context) -> dict[str, Any]:
+    """Log in with name and password (form fields ``name``, ``password``)."""
+    name = str(ctx.form.get("name", "")).strip()
+    password = str(ctx.form.get("password", ""))
+    target = _next(ctx.form.get("next"))
+    if not name or not password:
+        raise UsageError(ctx._("Enter your user name and password."))
+    try:
+        ok = check_password(ctx.store, name, password, _address(ctx))
+    except (LoginFailed, RateLimited) as exc:
+        if ctx.wants_json:
+            raise
+        ctx.flash(ctx._("Too many failed logins; wait 15 minutes and try again.")
+                  if isinstance(exc, RateLimited)
+                  else ctx._("Wrong user name or password."), "error")
+        return {"redirect": f"/login?next={target}"}
+    if ok.needs_totp:
+        ctx.session.pending = {"name": ok.user.name, "at": int(time.time()), "next": target}
+        return {"user": None, "totp_required": True, "redirect": "/login/totp"}
+    return _open_session(ctx, ok.user, target)
+
+
+@page("/login/totp", permission="public", template="login_totp.html", name="login_totp")
+def totp_page(ctx: Context) -> Any:
+    """The second step: the code from the authenticator app."""
+    pending = ctx.session.pending
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        if ctx.wants_json:
+            return {"pending": False}
+        return RedirectResponse("/login", status_code=303)
+    return {"pending": True}
+
+
+@action("/login/totp", permission="public", name="login_totp_submit")
+def totp_submit(ctx: Context) -> dict[str, Any]:
+    """Second step of a login: form field ``code`` (6 digits)."""
+    pending = ctx.session.pending
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        ctx.session.pending = None
+        raise UsageError(ctx._("The login has expired; enter your password again."))
+    try:
+        user = check_totp(ctx.store, pending["name"], str(ctx.form.get("code", "")),
+                          _address(ctx))
+    except (LoginFailed, RateLimited) as exc:
+        if ctx.wants_json:
+            raise
+        ctx.flash(ctx._("Too many failed logins; wait 15 minutes and try again.")
+                  if isinstance(exc, RateLimited) else ctx._("That code is not right."),
+                  "error")
+        return {"redirect": "/login/totp"}
+    return _open_session(ctx, user, _next(pending.get("next")))
+
+
+@action("/logout", permission="public", name="logout", redirect="/login")
+def logout(ctx: Context) -> dict[str, Any]:
+    """End this session."""
+    if ctx.session.sid:
+        end_session(ctx.store, ctx.session.sid)
+    ctx.session.sid = None
+    ctx.session.pending = None
+    ctx.session.renew()
+    ctx.flash(ctx._("You have logged out."))
+    return {"logged_out": True}
+
+
+@page("/language/{lang}", permission="public", name="language", json=False)
+def language(ctx: Context, lang: str, next: str | None = None) -> Any:
+    """Switch the interface language (``es`` or ``en``) and go back."""
+    ctx.session.lang = i18n.check_language(lang)
+    return RedirectResponse(_next(next), status_code=303)
+
+
+@page("/account", permission="read_summary", template="account.html", name="account")
+def account(ctx: Context) -> dict[str, Any]:
+    """Who you are logged in as, and what your role allows."""
+    assert ctx.user is not None
+    return {"account": ctx.user.to_dict(),
+            "permissions": sorted(policy.permissions_of(ctx.role)),
+            "via_token": ctx.via_token}

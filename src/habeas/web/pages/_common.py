@@ -1,0 +1,120 @@
+"""What the data pages share: vocabulary labels, number/date formatting, JSON-safe values.
+
+Every page module builds one plain dict (JSON-native values only) that the
+framework renders as HTML or JSON. Texts meant for people are translated here
+with the request's gettext (``_``) so the JSON API gives the same words the
+page shows; codes are always kept beside them for programs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from habeas import i18n
+from habeas.store.db import Store
+from habeas.store.schema import VocabularyTerm
+
+Gettext = Callable[[str], str]
+
+
+def N_(text: str) -> str:  # noqa: N802 - the gettext convention: mark for extraction only
+    return text
+
+
+#: Statuses the trace library states in English (the same ids as the reports use).
+STATUS_TEXT: dict[str, str] = {
+    "located": N_("located"),
+    "unaccounted_for": N_("unaccounted for"),
+    "released": N_("released"),
+    "deceased": N_("deceased"),
+    "unknown": N_("unknown"),
+    "raised": N_("raised"),
+    "not_raised": N_("not raised"),
+    "undetermined": N_("undetermined"),
+    "known": N_("known"),
+    "partial": N_("partly known"),
+    "not_applicable": N_("not applicable"),
+    "high": N_("high"),
+    "medium": N_("medium"),
+    "low": N_("low"),
+}
+
+
+def status_text(code: str | None, _: Gettext) -> str:
+    if not code:
+        return ""
+    return _(STATUS_TEXT[code]) if code in STATUS_TEXT else code.replace("_", " ")
+
+
+def vocabulary_labels(store: Store, lang: str) -> dict[str, dict[str, str]]:
+    """``{vocabulary: {code: label in lang}}`` for every controlled vocabulary."""
+    es = i18n.check_language(lang) == "es"
+    out: dict[str, dict[str, str]] = {}
+    with store.read() as s:
+        for vocab, code, en, sp in s.execute(select(
+                VocabularyTerm.vocabulary, VocabularyTerm.code, VocabularyTerm.label_en,
+                VocabularyTerm.label_es)):
+            out.setdefault(vocab, {})[code] = sp if es else en
+    return out
+
+
+def jsonable(value: Any) -> Any:
+    """Dataclasses, dates, tuples, sets and numpy values → JSON-native values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "item") and callable(value.item) and not isinstance(value, str):
+        try:
+            value = value.item()  # numpy scalar
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def fmt_number(value: float | int | None, lang: str, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "∞"
+    if digits:
+        return i18n.format_decimal(float(value), lang, digits)
+    return i18n.format_decimal(round(float(value)), lang, 0)
+
+
+def fmt_percent(value: float | None, lang: str, digits: int = 0) -> str:
+    return "—" if value is None else i18n.format_percent(value, lang, digits)
+
+
+def fmt_date(value: str | date | None, lang: str, style: str = "medium") -> str:
+    """A stored ISO date (or date) in the reader's locale; partial dates are kept as written."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return value  # "2025-03", "2025-03-01..2025-03-15": shown as stored
+        return i18n.format_date(day, lang, style)
+    return i18n.format_date(value, lang, style)
+
+
+def first(values: Iterable[Any], default: Any = None) -> Any:
+    return next(iter(values), default)
+
+
+def clean_text(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None

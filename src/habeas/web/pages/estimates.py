@@ -1,0 +1,180 @@
+"""Estimates: choose lists, a method and filters → how many people no list names.
+
+Capture histories come from the register (:func:`habeas.estimate.register.
+histories_from_register`: persons × chosen sources, after linkage); the methods
+are :mod:`habeas.estimate`'s. The result table shows every method run, its
+warnings in plain language, and the likelihood / posterior plot
+(:func:`habeas.estimate.plot.plot_estimate`, a PNG ``data:`` URI).
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import Query
+from sqlalchemy import func, select
+
+from habeas.errors import HabeasError, UsageError
+from habeas.estimate import accepted_options, run_all
+from habeas.estimate.register import FILTER_KEYS, STRATA_KEYS, histories_from_register
+from habeas.estimate.result import Estimate
+from habeas.store.db import Store
+from habeas.store.schema import Record, Source
+from habeas.web.context import Context
+from habeas.web.pages._common import Gettext, clean_text, fmt_number, jsonable
+from habeas.web.views import N_, page
+
+METHODS: dict[str, str] = {
+    "dga": N_("Bayesian model averaging over decomposable graphs (dga)"),
+    "lcmcr": N_("Latent classes (LCMCR)"),
+    "loglinear": N_("Log-linear models (Rcapture)"),
+    "bhs": N_("Bayesian model selection (BHS)"),
+    "stepwise": N_("Stepwise log-linear (SparseMSE)"),
+    "independence": N_("Independence (simplest, usually too low)"),
+    "chapman": N_("Chapman (two lists)"),
+    "lincoln": N_("Lincoln-Petersen (two lists)"),
+}
+ALL = "all"
+#: "all" runs these (the quick and the robust ones)
+ALL_METHODS = ("independence", "loglinear", "bhs", "dga", "lcmcr")
+FILTER_LABELS = {"nationality": N_("Nationality (ISO code, e.g. VEN)"), "sex": N_("Sex"),
+                 "event_type": N_("Event type"), "facility": N_("Facility"),
+                 "from": N_("From (YYYY-MM-DD)"), "to": N_("To (YYYY-MM-DD)")}
+STRATA_LABELS = {"nationality": N_("nationality"), "sex": N_("sex"),
+                 "facility": N_("facility")}
+
+
+def list_choices(store: Store) -> list[dict[str, Any]]:
+    """Sources with records: the lists one can estimate from."""
+    with store.read() as s:
+        rows = s.execute(select(Source.id, Source.title, Source.kind, func.count(Record.id))
+                         .join(Record, Record.source_id == Source.id)
+                         .group_by(Source.id, Source.title, Source.kind)
+                         .order_by(Source.id)).all()
+    return [{"id": i, "title": t, "kind": k, "records": n} for i, t, k, n in rows]
+
+
+def _plot(est: Estimate, _: Gettext) -> str | None:
+    from habeas.estimate.plot import has_curve, plot_estimate
+
+    if not has_curve(est):
+        return None
+    with tempfile.TemporaryDirectory(prefix="habeas-plot-") as tmp:
+        path = plot_estimate(est, Path(tmp) / "estimate.png",
+                             title=f"{est.method}: {est.model or ''}")
+        return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _row(est: Estimate, lang: str, _: Gettext) -> dict[str, Any]:
+    interval = est.interval
+    hi = None if interval is None else interval[1]
+    return {
+        "method": est.method, "method_text": _(METHODS.get(est.method, est.method)),
+        "observed": est.observed, "observed_text": fmt_number(est.observed, lang),
+        "point": est.point, "point_text": fmt_number(est.point, lang),
+        "missing": est.missing, "missing_text": fmt_number(est.missing, lang),
+        "interval": None if interval is None else [interval[0], hi if hi is not None
+                                                   and math.isfinite(hi) else None],
+        "interval_text": "—" if interval is None else
+        f"{fmt_number(interval[0], lang)} – {fmt_number(interval[1], lang)}",
+        "level": est.level, "model": est.model, "warnings": est.warnings,
+        "computed": est.point is not None,
+    }
+
+
+def estimate_data(store: Store, *, lang: str, _: Gettext, lists: list[str] | None,
+                  method: str | None, where: dict[str, str], strata: str | None,
+                  seed: int = 7, plot: bool = True) -> dict[str, Any]:
+    chosen = [t for t in (lists or []) if clean_text(t)]
+    method = clean_text(method) or "dga"
+    strata = clean_text(strata)
+    where = {k: v.strip() for k, v in where.items() if clean_text(v)}
+    data: dict[str, Any] = {
+        "form": {"lists": chosen, "method": method, "where": where, "strata": strata or ""},
+        "choices": {"lists": list_choices(store),
+                    "methods": [{"code": ALL, "label": _("All the main methods, side by "
+                                                          "side")}]
+                    + [{"code": k, "label": _(v)} for k, v in METHODS.items()],
+                    "filters": [{"key": k, "label": _(FILTER_LABELS[k])} for k in FILTER_KEYS],
+                    "strata": [{"code": k, "label": _(STRATA_LABELS[k])} for k in STRATA_KEYS]},
+        "ran": False, "results": [], "strata_results": [], "warnings": [], "plot": None,
+        "plot_method": None, "error": None, "histories": None,
+    }
+    if not chosen:
+        return jsonable(data)
+    if method != ALL and method not in METHODS:
+        data["error"] = _("Unknown method %(method)s.") % {"method": method}
+        return jsonable(data)
+    try:
+        tables = histories_from_register(store, chosen, where, strata)
+        names = list(ALL_METHODS) if method == ALL else [method]
+        options = {"seed": seed, "chains": 2, "level": 0.95}
+        results: list[Estimate] = []
+        warnings: list[str] = []
+        if strata is None:
+            hist = tables["all"]
+            warnings += hist.warnings
+            results = run_all(hist, names, **options)
+            data["histories"] = {"observed": int(hist.n),
+                                 "patterns": _patterns(hist, chosen)}
+        else:
+            from habeas.estimate.strata import estimate_by_strata
+
+            if method == ALL:
+                raise UsageError(_("With strata, choose one method."))
+            for hist in tables.values():
+                warnings += [w for w in hist.warnings if w not in warnings]
+            extra = accepted_options(method, {"seed": seed, "chains": 2})
+            per, total = estimate_by_strata(tables, method, level=0.95, **extra)
+            data["strata_results"] = [{"stratum": k, **_row(e, lang, _)} for k, e in per.items()]
+            results = [total]
+    except HabeasError as exc:
+        data["error"] = str(exc)
+        return jsonable(data)
+    data["ran"] = True
+    data["results"] = [_row(e, lang, _) for e in results]
+    data["warnings"] = warnings
+    if plot:
+        target = next((e for e in results if e.point is not None and _plot_ok(e)), None)
+        if target is not None:
+            data["plot"] = _plot(target, _)
+            data["plot_method"] = _(METHODS.get(target.method, target.method))
+    return jsonable(data)
+
+
+def _plot_ok(est: Estimate) -> bool:
+    from habeas.estimate.plot import has_curve
+
+    return has_curve(est)
+
+
+def _patterns(hist: Any, names: list[str]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for row, count in zip(hist.patterns.tolist(), hist.counts.tolist(), strict=True):
+        out.append({"lists": [n for n, bit in zip(names, row, strict=True) if bit],
+                    "count": int(count)})
+    out.sort(key=lambda p: (-len(p["lists"]), -p["count"]))
+    return out
+
+
+# --------------------------------------------------------------------------- the page
+
+
+@page("/estimates", permission="estimate", template="estimates.html", name="estimates",
+      nav=N_("Estimates"), nav_order=60, tags=["estimates"])
+def estimates_page(ctx: Context, lists: list[str] | None = Query(None),  # noqa: B008
+                   method: str | None = None, strata: str | None = None,
+                   nationality: str | None = None, sex: str | None = None,
+                   event_type: str | None = None, facility: str | None = None,
+                   date_from: str | None = Query(None, alias="from"),  # noqa: B008
+                   date_to: str | None = Query(None, alias="to"),  # noqa: B008
+                   seed: int = 7) -> dict[str, Any]:
+    """Estimate how many people no list names: choose lists, a method and filters."""
+    where = {"nationality": nationality or "", "sex": sex or "", "event_type": event_type or "",
+             "facility": facility or "", "from": date_from or "", "to": date_to or ""}
+    return estimate_data(ctx.store, lang=ctx.lang, _=ctx._, lists=lists, method=method,
+                         where=where, strata=strata, seed=seed, plot=not ctx.wants_json)

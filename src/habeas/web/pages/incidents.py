@@ -1,0 +1,163 @@
+"""Incidents: the list with filters, counts by month / type / facility / status with their
+sources, and a form to add one (documenters).
+
+Data from :mod:`habeas.document.incidents`. Victims' names are personal data:
+shown only to roles that may read identities (others see how many victims).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from habeas.document.incidents import count_incidents, list_incidents, record_incident
+from habeas.domain.dates import DateParseError, parse_date
+from habeas.errors import UsageError
+from habeas.store.db import Store
+from habeas.store.incidents import IncidentSpec
+from habeas.store.schema import Facility, FacilityUnit, Source
+from habeas.web.context import Context
+from habeas.web.pages._common import Gettext, clean_text, fmt_date, jsonable, vocabulary_labels
+from habeas.web.views import N_, action, page
+
+
+def _day(value: str | None, what: str, _: Gettext) -> date | None:
+    value = clean_text(value)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(_("%(what)s: expected a date YYYY-MM-DD, not %(value)s.")
+                         % {"what": what, "value": value}) from None
+
+
+def choices(store: Store) -> dict[str, Any]:
+    with store.read() as s:
+        facilities = list(s.execute(select(Facility.name).order_by(Facility.name)).scalars())
+        units = [{"facility": f, "unit": u} for f, u in s.execute(
+            select(Facility.name, FacilityUnit.name).join(
+                Facility, Facility.id == FacilityUnit.facility_id)
+            .order_by(Facility.name, FacilityUnit.name))]
+        sources = list(s.execute(select(Source.title).order_by(Source.title)).scalars())
+    return {"facilities": facilities, "units": units, "sources": sources}
+
+
+def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict[str, str]],
+                   show_victims: bool, type: str | None = None, facility: str | None = None,
+                   status: str | None = None, start: str | None = None,
+                   end: str | None = None) -> dict[str, Any]:
+    types = [t] if (t := clean_text(type)) else None
+    statuses = [s] if (s := clean_text(status)) else None
+    fac = clean_text(facility)
+    lo, hi = _day(start, _("From"), _), _day(end, _("To"), _)
+    rows = list_incidents(store, types=types, facility=fac, statuses=statuses, start=lo, end=hi)
+    counts = count_incidents(store, types=types, facility=fac, statuses=statuses, start=lo,
+                             end=hi)
+    acts, verif = vocab.get("act_type", {}), vocab.get("violation_status", {})
+    months = {"spans several months": _("spans several months"), "undated": _("undated")}
+    items = []
+    for r in rows:
+        items.append({
+            "id": r.id, "type": r.act_type, "label": r.label(lang), "date": r.date,
+            "date_local": fmt_date(r.date_earliest, lang)
+            if r.date_precision == "exact" else r.date,
+            "facility": r.facility, "unit": r.unit, "description": r.description,
+            "status": r.verification_status, "status_label": r.status_label(lang),
+            "sources": r.sources, "victims_count": len(r.victims),
+            "victims": [{"person_id": v["person_id"], "name": v["name"], "source": v["source"],
+                         "record_id": v["record_id"]} for v in r.victims] if show_victims
+            else [],
+            "perpetrators": [{"role": p["role"], "label": p["role_label_es"] if lang == "es"
+                              else p["role_label_en"], "unit": p["unit"]}
+                             for p in r.perpetrators]})
+    return jsonable({
+        "filters": {"type": types[0] if types else "", "facility": fac or "",
+                    "status": statuses[0] if statuses else "", "start": start or "",
+                    "end": end or ""},
+        "incidents": items,
+        "count": counts.count,
+        "by_type": [{"code": k, "label": acts.get(k, k), "n": n}
+                    for k, n in counts.by_type.items()],
+        "by_status": [{"code": k, "label": verif.get(k, k), "n": n}
+                      for k, n in counts.by_status.items()],
+        "by_facility": [{"label": k if k != "(no facility)" else _("(no facility)"), "n": n}
+                        for k, n in counts.by_facility.items()],
+        "by_month": [{"month": k, "label": months.get(k, k), "n": n}
+                     for k, n in counts.by_month.items()],
+        "max_month": max(counts.by_month.values(), default=0),
+        "uncertain_ids": counts.uncertain_ids, "undated": counts.undated,
+        "sources": [{"title": ref.title, "reliability": ref.reliability,
+                     "incidents": ref.incidents, "files": ref.files} for ref in counts.sources],
+        "vocab": {"types": [{"code": k, "label": v} for k, v in sorted(
+                      acts.items(), key=lambda kv: kv[1])],
+                  "statuses": [{"code": k, "label": v} for k, v in verif.items()],
+                  "perpetrators": [{"code": k, "label": v} for k, v in
+                                   vocab.get("perpetrator_type", {}).items()]},
+        "show_victims": show_victims,
+    })
+
+
+def add_incident(store: Store, form: dict[str, Any], actor: str, _: Gettext) -> int:
+    """Record one incident from the add form; every problem is reported at once."""
+    problems = []
+    act = clean_text(form.get("act_type"))
+    status = clean_text(form.get("verification_status"))
+    source = clean_text(form.get("source"))
+    if not act:
+        problems.append(_("Choose the type of incident."))
+    if not status:
+        problems.append(_("Choose how well the incident is verified."))
+    if not source:
+        problems.append(_("Choose the source that reports the incident."))
+    when = None
+    date_text = clean_text(form.get("date"))
+    if date_text:
+        try:
+            when = parse_date(date_text, "DMY")
+        except DateParseError as exc:
+            problems.append(_("Cannot read the date %(value)s: expected %(expected)s.")
+                            % {"value": date_text, "expected": exc.expected})
+    victims = []
+    victim_record = clean_text(form.get("victim_record"))
+    if victim_record:
+        victims.append((clean_text(form.get("victim_source")) or source or "", victim_record))
+    if problems:
+        raise UsageError(" ".join(problems))
+    assert act and status and source
+    spec = IncidentSpec(act_type=act, verification_status=status, source_titles=[source],
+                        when=when, date_text=date_text, facility=clean_text(form.get("facility")),
+                        unit=clean_text(form.get("unit")),
+                        description=clean_text(form.get("description")), victims=victims)
+    return record_incident(store, spec, actor=actor)
+
+
+# --------------------------------------------------------------------------- the pages
+
+
+@page("/incidents", permission="read_aggregates", template="incidents.html", name="incidents",
+      nav=N_("Incidents"), nav_order=55, tags=["incidents"])
+def incidents_page(ctx: Context, type: str | None = None, facility: str | None = None,
+                   status: str | None = None, start: str | None = None,
+                   end: str | None = None) -> dict[str, Any]:
+    """Incidents with filters (type, facility, verification status, period) and their counts."""
+    data = incidents_data(ctx.store, lang=ctx.lang, _=ctx._,
+                          vocab=vocabulary_labels(ctx.store, ctx.lang),
+                          show_victims=ctx.allowed("read_identities"), type=type,
+                          facility=facility, status=status, start=start, end=end)
+    data["can_add"] = ctx.allowed("edit")
+    if data["can_add"] and not ctx.wants_json:
+        data["choices"] = choices(ctx.store)
+    return data
+
+
+@action("/incidents/new", permission="edit", name="incident_add", redirect="/incidents",
+        tags=["incidents"])
+def incident_add(ctx: Context) -> dict[str, Any]:
+    """Add an incident: act_type, verification_status, source, date, facility, unit, ..."""
+    incident_id = add_incident(ctx.store, ctx.form, ctx.actor, ctx._)
+    if not ctx.wants_json:
+        ctx.flash(ctx._("Incident %(id)s added.", id=incident_id), "ok")
+    return {"incident_id": incident_id, "redirect": f"/incidents#incident-{incident_id}"}

@@ -1,0 +1,237 @@
+"""The person page: everything the register holds about one person, each value with its source.
+
+Data from :func:`habeas.trace.person_summary` (identity per field with
+provenance, records, custody timeline with contradictions, whereabouts, legal
+facts, due-process flags, register gaps, sources and file hashes),
+:func:`habeas.document.incidents.list_incidents` (incidents naming the person)
+and :func:`habeas.linkage.explain` (why these records were joined). Texts are
+translated here; codes stay beside them.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from starlette.responses import Response
+
+from habeas.document.incidents import list_incidents
+from habeas.errors import NotFound
+from habeas.linkage import explain
+from habeas.store.db import Store
+from habeas.web.context import Context
+from habeas.web.pages._common import (
+    N_,
+    Gettext,
+    fmt_date,
+    jsonable,
+    status_text,
+    vocabulary_labels,
+)
+from habeas.web.views import page
+
+IDENTITY_FIELDS = (
+    ("names", N_("Name")),
+    ("dates_of_birth", N_("Date of birth")),
+    ("identifiers", N_("Identity documents")),
+    ("nationalities", N_("Nationality")),
+    ("sexes", N_("Sex")),
+    ("countries_of_birth", N_("Country of birth")),
+)
+
+ID_TYPES = {"a_number": N_("A-number"), "cedula_ve": N_("Venezuelan cédula"),
+            "dui_sv": N_("DUI"), "cedula_co": N_("Colombian cédula"),
+            "passport": N_("passport"), "national_id": N_("national ID")}
+
+LINK_METHODS = {"model": N_("linkage model"), "human": N_("human decision"),
+                "single": N_("only record"), "deterministic": N_("same document number")}
+
+#: The trace library's gap labels and holders (English ids; in the catalogs via
+#: habeas.report.labels too).
+GAP_TEXT = [
+    N_("Identity"),
+    N_("Authority that ordered the deprivation of liberty"),
+    N_("Grounds (legal basis) for the deprivation of liberty"),
+    N_("Date, time and place of deprivation of liberty"),
+    N_("Authority that deprived the person of liberty"),
+    N_("Authority supervising the deprivation of liberty"),
+    N_("Place of deprivation of liberty"),
+    N_("Date and time of admission to the place of detention"),
+    N_("Authority responsible for the place of detention"),
+    N_("State of health"),
+    N_("Transfers: date, destination and authority responsible"),
+    N_("Date, time and place of release"),
+    N_("Circumstances and cause of death, destination of the remains"),
+    N_("Appearance before a judicial or other authority"),
+    N_("Notification of the family (arrest, detention, each transfer)"),
+]
+
+FACT_TYPES = {
+    "legal_basis": N_("legal basis"), "hearing": N_("hearing"), "notice": N_("notice"),
+    "criminal_record": N_("criminal record"), "court_order": N_("court order"),
+    "counsel": N_("counsel"), "asylum_claim": N_("asylum claim"),
+    "family_notification": N_("family notification"),
+}
+
+
+def _identifier_value(value: str, _: Gettext) -> str:
+    """``a_number: 230119595`` → ``A-number: 230119595`` in the reader's language."""
+    kind, sep, rest = value.partition(":")
+    invalid = " (invalid)"
+    bad = kind.endswith(invalid)
+    kind = kind.removesuffix(invalid)
+    if not sep or kind not in ID_TYPES:
+        return value
+    label = _(ID_TYPES[kind])
+    return f"{label} ({_('invalid')}):{rest}" if bad else f"{label}:{rest}"
+
+
+def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
+                 vocab: dict[str, dict[str, str]], can_dossier: bool) -> dict[str, Any]:
+    from habeas.trace import person_summary
+
+    summary = person_summary(store, person_id)
+    if not summary.records:
+        raise NotFound(_("No person %(id)s (or no record is linked to them now).")
+                       % {"id": person_id})
+    raw: dict[str, Any] = summary.to_dict()
+    events = vocab.get("event_type", {})
+
+    identity = []
+    for key, label in IDENTITY_FIELDS:
+        variants = []
+        for v in raw["identity"][key]:
+            value = v["value"]
+            if key == "identifiers":
+                value = _identifier_value(value, _)
+            elif key == "dates_of_birth":
+                value = fmt_date(value, lang, "long") or value
+            elif key == "sexes":
+                value = vocab.get("sex", {}).get(value, value)
+            variants.append({"value": value, "code": v["value"], "as_written": v["as_written"],
+                             "stated_by": v["stated_by"]})
+        identity.append({"field": key, "label": _(label), "variants": variants,
+                         "conflict": len(variants) > 1})
+
+    contradicted: dict[int, list[str]] = {}
+    contradictions = []
+    for c in raw["timeline"]["contradictions"]:
+        kind = _("dates differ") if c["kind"] == "date" else _("places differ")
+        for v in c["values"]:
+            for eid in v["event_ids"]:
+                contradicted.setdefault(eid, []).append(kind)
+        contradictions.append({**c, "kind_text": kind,
+                               "event_label": events.get(c["event_type"], c["event_type"])})
+
+    def event(e: dict[str, Any]) -> dict[str, Any]:
+        return {**e, "label": events.get(e["event_type"], e["event_type"]),
+                "date_text_local": fmt_date(e["date"], lang) if e.get("date") else "",
+                "contradicted": bool(contradicted.get(e["id"])),
+                "contradiction_kinds": sorted(set(contradicted.get(e["id"], [])))}
+
+    timeline = {
+        "groups": [{**g, "events": [event(e) for e in g["events"]],
+                    "order_unknown": (not g["order_known"]) and len(g["events"]) > 1}
+                   for g in raw["timeline"]["groups"]],
+        "undated": [event(e) for e in raw["timeline"]["undated"]],
+        "contradictions": contradictions,
+    }
+
+    w = dict(raw["whereabouts"])
+    w["status_text"] = status_text(w.get("status"), _)
+    w["confidence_text"] = status_text(w.get("confidence"), _)
+    w["last_seen_local"] = fmt_date(w.get("last_seen"), lang, "long")
+    w["last_event_label"] = events.get(w.get("last_event_type") or "", w.get("last_event_type"))
+
+    flags = [{**f, "title": f["title_es"] if lang == "es" else f["title_en"],
+              "status_text": status_text(f["status"], _)}
+             for f in raw["flags"]]
+    flags.sort(key=lambda f: (not f["raised"], f["status"] != "undetermined"))
+
+    gaps = [{**g, "label_text": _(g["label"]), "holder_text": _(g["holder"]),
+             "status_text": status_text(g["status"], _),
+             "missing": g["status"] in ("unknown", "partial")}
+            for g in raw["gaps"]]
+
+    facts = []
+    for f in raw["legal_facts"]:
+        value = vocab.get(f["fact_type"], {}).get(f["value"], f["value"]) if f["value"] else ""
+        facts.append({**f, "fact_label": _(FACT_TYPES[f["fact_type"]])
+                      if f["fact_type"] in FACT_TYPES else f["fact_type"].replace("_", " "),
+                      "value_label": value, "date_local": fmt_date(f["date"], lang)})
+
+    records = []
+    for r in raw["records"]:
+        records.append({**r, "link_method_text": _(LINK_METHODS[r["link_method"]])
+                        if r.get("link_method") in LINK_METHODS else (r.get("link_method") or ""),
+                        "identifiers_text": [
+                            f"{_(ID_TYPES.get(i['type'], i['type']))}: "
+                            f"{i['value'] if i['valid'] else i['as_written']}"
+                            + ("" if i["valid"] else f" ({_('invalid')})")
+                            for i in r["identifiers"]],
+                        "sex_label": vocab.get("sex", {}).get(r.get("sex") or "", r.get("sex")),
+                        "dob_local": fmt_date(r.get("date_of_birth"), lang)})
+
+    incidents = [{"id": i.id, "type": i.act_type, "label": i.label(lang), "date": i.date,
+                  "facility": i.facility, "unit": i.unit, "description": i.description,
+                  "status": i.verification_status, "status_label": i.status_label(lang),
+                  "sources": i.sources}
+                 for i in list_incidents(store, person_id=person_id)]
+
+    links = []
+    for pair in explain(store, person_id):
+        decision = pair.get("decision")
+        links.append({"pair_id": pair.get("pair_id"),
+                      "a": pair.get("a", {}).get("name") or pair["record_a"],
+                      "b": pair.get("b", {}).get("name") or pair["record_b"],
+                      "match_probability": pair.get("match_probability"),
+                      "decision": decision["decision"] if decision else None,
+                      "reviewer": decision["reviewer"] if decision else None})
+
+    return jsonable({
+        "person_id": person_id,
+        "display_name": summary.display_name,
+        "as_of": raw["as_of"],
+        "as_of_local": fmt_date(summary.as_of, lang, "long"),
+        "identity": identity,
+        "records": records,
+        "timeline": timeline,
+        "whereabouts": w,
+        "flags": flags,
+        "flags_raised": sum(1 for f in flags if f["raised"]),
+        "gaps": gaps,
+        "gaps_missing": sum(1 for g in gaps if g["missing"]),
+        "legal_facts": facts,
+        "incidents": incidents,
+        "sources": raw["sources"],
+        "links": links,
+        "dossier_url": f"/persons/{person_id}/dossier.pdf" if can_dossier else None,
+    })
+
+
+# --------------------------------------------------------------------------- the pages
+
+
+@page("/persons/{person_id}", permission="read_identities", template="person.html",
+      name="person", tags=["persons"])
+def person_page(ctx: Context, person_id: int) -> dict[str, Any]:
+    """One person: identity with provenance, records, custody timeline, flags, gaps, sources."""
+    return build_person(ctx.store, person_id, lang=ctx.lang, _=ctx._,
+                        vocab=vocabulary_labels(ctx.store, ctx.lang),
+                        can_dossier=ctx.allowed("dossier"))
+
+
+@page("/persons/{person_id}/dossier.pdf", permission="dossier", name="person_dossier",
+      json=False, tags=["persons"])
+def person_dossier(ctx: Context, person_id: int) -> Response:
+    """The person's dossier as a PDF (identity, timeline, flags, gaps, incidents, sources)."""
+    from habeas.report.dossier import dossier_report
+
+    with tempfile.TemporaryDirectory(prefix="habeas-dossier-") as tmp:
+        path = dossier_report(ctx.store, person_id, Path(tmp) / f"dossier-{person_id}.pdf",
+                              lang=ctx.lang, fmt="pdf", register=ctx.settings.site_name)
+        content = path.read_bytes()
+    name = f"dossier-{person_id}-{ctx.lang}.pdf"
+    return Response(content, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})

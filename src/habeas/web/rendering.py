@@ -1,0 +1,115 @@
+"""Jinja2 rendering, one environment per language (gettext installed, Babel filters).
+
+Templates live in ``habeas/web/templates``. Every template gets, besides the
+view's data: ``ctx``, ``user``, ``role``, ``lang``, ``_``/``gettext``/``ngettext``,
+``csrf_token``, ``csrf_field()``, ``allowed(permission)``, ``url(name, **params)``,
+``nav`` (the navigation entries this user may see), ``flashes``, ``json_url`` (this
+page's JSON twin), ``current_path``, ``site_name``; and the filters ``date``,
+``datetime``, ``number``, ``decimal``, ``percent``, ``tojson``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from habeas import i18n
+from habeas.access import policy
+from habeas.web.sessions import CSRF_FIELD
+
+if TYPE_CHECKING:
+    from habeas.web.context import Context
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@lru_cache(maxsize=4)
+def environment(lang: str) -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_translations(i18n.translator(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["date"] = lambda v, fmt="medium": _date(v, lang, fmt)
+    env.filters["datetime"] = lambda v, fmt="medium": _datetime(v, lang, fmt)
+    env.filters["number"] = lambda v: i18n.format_number(v, lang)
+    env.filters["decimal"] = lambda v, digits=2: i18n.format_decimal(v, lang, digits)
+    env.filters["percent"] = lambda v, digits=0: i18n.format_percent(v, lang, digits)
+    env.globals["lang"] = lang
+    env.globals["LANGUAGES"] = i18n.LANGUAGES
+    return env
+
+
+def _date(value: Any, lang: str, fmt: str) -> str:
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return i18n.format_date(value, lang, fmt) if isinstance(value, date) else str(value or "")
+
+
+def _datetime(value: Any, lang: str, fmt: str) -> str:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return i18n.format_date(value, lang, fmt) if isinstance(value, date) else str(value or "")
+
+
+def _nav(ctx: Context) -> list[dict[str, Any]]:
+    from habeas.web.views import VIEWS
+
+    entries = [v for v in VIEWS if v.nav and ctx.allowed(v.permission)
+               and "{" not in v.path]
+    path = ctx.request.url.path
+    return [{"label": ctx._(v.nav or ""), "path": v.path, "name": v.name,
+             "current": path == v.path or (v.path != "/" and path.startswith(v.path + "/"))}
+            for v in sorted(entries, key=lambda v: (v.nav_order, v.name))]
+
+
+def template_context(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    token = ctx.csrf_token
+
+    def csrf_field() -> Markup:
+        return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">')
+
+    path = ctx.request.url.path
+    query = ctx.request.url.query
+    return {
+        **data,
+        "ctx": ctx, "user": ctx.user, "role": ctx.role, "csrf_token": token,
+        "csrf_field": csrf_field, "allowed": ctx.allowed, "url": ctx.url,
+        "nav": _nav(ctx), "flashes": ctx.session.pop_flashes(),
+        "current_path": path,
+        "current_url": quote(path + (f"?{query}" if query else ""), safe=""),
+        "json_url": (path + "index.json" if path.endswith("/") else path + ".json")
+        + (f"?{query}" if query else ""),
+        "site_name": ctx.settings.site_name, "roles": policy.ROLES,
+    }
+
+
+def render(ctx: Context, template: str, data: dict[str, Any], status: int = 200,
+           headers: dict[str, str] | None = None) -> HTMLResponse:
+    html = environment(ctx.lang).get_template(template).render(template_context(ctx, data))
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def render_error(request: Request, status: int, code: str, message: str,
+                 details: list[dict[str, Any]], headers: dict[str, str] | None) -> HTMLResponse:
+    from habeas.web.context import Context
+    from habeas.web.errors import TITLES
+
+    ctx = getattr(request.state, "ctx", None)
+    if not isinstance(ctx, Context):
+        ctx = request.app.state.habeas.anonymous_context(request)
+    data = {"status": status, "code": code, "message": message, "details": details,
+            "title": TITLES.get(status, "Error")}
+    return render(ctx, "error.html", data, status=status, headers=headers)

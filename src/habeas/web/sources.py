@@ -1,0 +1,242 @@
+"""Sources and import: list sources, upload a list, dry run, adjust the mapping, import.
+
+The flow (each step also JSON):
+
+1. ``GET /sources/import`` — the upload form; ``POST /sources/import`` stores the
+   file in the staging area (:mod:`habeas.web.uploads`) with the options.
+2. ``GET /sources/import/{upload_id}`` — the dry run (``plan_import``): the
+   detected mapping of every column, a sample of parsed rows and **every**
+   problem (file, row, column, value, message). Nothing is written.
+3. ``POST /sources/import/{upload_id}/check`` — change the mapping or options
+   and run the dry run again.
+4. ``POST /sources/import/{upload_id}/confirm`` — import (``import_file``: all
+   or nothing; a refused import answers 422 with every problem in ``details``).
+5. ``GET /sources/imports/{import_id}`` — the import's report: options, mapping,
+   and the row-level warnings stored with it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from habeas.errors import NotFound, UsageError
+from habeas.ingest.fields import CANONICAL_FIELDS
+from habeas.ingest.importer import DATE_ORDERS, ImportOptions, ImportPlan, import_file, plan_import
+from habeas.ingest.mapping import UNMAPPED
+from habeas.store import queries
+from habeas.store.schema import ImportBatch, Record, Source, SourceFile, VocabularyTerm
+from habeas.web.context import Context
+from habeas.web.uploads import Uploads, staging_dir
+from habeas.web.views import N_, action, page
+
+SAMPLE_ROWS = 5
+TEXT_OPTIONS = ("source_title", "source_kind", "reliability", "publisher", "url", "language",
+                "notes", "date_order", "sheet")
+
+
+def _uploads(ctx: Context) -> Uploads:
+    return Uploads(staging_dir(ctx.settings.upload_dir))
+
+
+def _terms(ctx: Context, vocabulary: str) -> list[dict[str, str]]:
+    with ctx.store.read() as s:
+        rows = s.execute(select(VocabularyTerm).where(VocabularyTerm.vocabulary == vocabulary)
+                         .order_by(VocabularyTerm.id)).scalars()
+        return [{"code": t.code, "label": t.label_es if ctx.lang == "es" else t.label_en}
+                for t in rows]
+
+
+def import_history(ctx: Context, source_id: int | None = None) -> list[dict[str, Any]]:
+    with ctx.store.read() as s:
+        query = (select(ImportBatch, Source.title, SourceFile.filename)
+                 .join(Source, Source.id == ImportBatch.source_id)
+                 .outerjoin(SourceFile, (SourceFile.source_id == ImportBatch.source_id)
+                            & (SourceFile.sha256 == ImportBatch.file_sha256))
+                 .order_by(ImportBatch.id.desc()))
+        if source_id is not None:
+            query = query.where(ImportBatch.source_id == source_id)
+        return [{"id": b.id, "source_id": b.source_id, "source": title, "file": filename,
+                 "file_sha256": b.file_sha256, "rows": b.row_count,
+                 "warnings": len(b.warnings or []), "created_by": b.created_by,
+                 "created_at": b.created_at} for b, title, filename in s.execute(query)]
+
+
+@page("/sources", permission="read_identities", template="sources.html", name="sources",
+      nav=N_("Sources"), nav_order=60)
+def sources(ctx: Context) -> dict[str, Any]:
+    """Every source with its record count and files, and the import history."""
+    return {"sources": queries.list_sources(ctx.store), "imports": import_history(ctx),
+            "can_import": ctx.allowed("import")}
+
+
+@page("/sources/import", permission="import", template="import_upload.html",
+      name="import_upload")
+def upload_form(ctx: Context) -> dict[str, Any]:
+    """What the upload form needs: source kinds, reliability grades, existing sources."""
+    with ctx.store.read() as s:
+        titles = list(s.execute(select(Source.title).order_by(Source.title)).scalars())
+    return {"source_kinds": _terms(ctx, "source_kind"), "reliability": _terms(ctx, "reliability"),
+            "sources": titles, "date_orders": list(DATE_ORDERS),
+            "max_upload_mb": ctx.settings.max_upload_bytes // (1024 * 1024)}
+
+
+def _options(form: dict[str, Any], previous: ImportOptions | None) -> ImportOptions:
+    attributes = {"date": "published_on"}
+
+    def text(key: str) -> str | None:
+        if key not in form and previous is not None:  # not sent: keep the earlier choice
+            kept = getattr(previous, attributes.get(key, key))
+            return str(kept) if kept else None
+        value = str(form.get(key) or "").strip()
+        return value or None
+
+    title = text("source_title") or (previous.source_title if previous else None)
+    if not title:
+        raise UsageError("Give the source a title (which list or document this is).")
+    defaults: dict[str, str] = {}
+    for line in str(form.get("defaults") or "").splitlines():
+        if line.strip():
+            if "=" not in line:
+                raise UsageError(f"Default values are written field=value, one per line; "
+                                 f"got {line.strip()!r}.")
+            key, value = line.split("=", 1)
+            defaults[key.strip()] = value.strip()
+    mapping = dict(previous.mapping) if previous else {}
+    for key, value in form.items():
+        if key.startswith("map:"):
+            header, target = key[4:], str(value).strip()
+            if target in ("", "auto"):
+                mapping.pop(header, None)
+            elif target == UNMAPPED or target in CANONICAL_FIELDS:
+                mapping[header] = target
+            else:
+                raise UsageError(f"{target!r} is not a field of habeas.")
+    options = ImportOptions(
+        source_title=title, source_kind=text("source_kind"), reliability=text("reliability"),
+        publisher=text("publisher"), published_on=text("date"), url=text("url"),
+        language=text("language"), notes=text("notes"),
+        one_row_per_person=str(form.get("one_row_per_person") or "") in ("1", "on", "true")
+        if "one_row_per_person" in form or previous is None else previous.one_row_per_person,
+        mapping=mapping, defaults=defaults if "defaults" in form or not previous
+        else previous.defaults,
+        date_order=(text("date_order") or "").upper() or None, sheet=text("sheet"))
+    return options
+
+
+def plan_dict(plan: ImportPlan, max_problems: int | None = None) -> dict[str, Any]:
+    problems = [p.to_dict() for p in plan.problems]
+    return {
+        "file": plan.file, "file_sha256": plan.sha256,
+        "tables": [{"sheet": t.sheet, "rows": t.rows, "headers": t.headers,
+                    "mapping": t.mapping.columns, "date_orders": t.date_orders}
+                   for t in plan.tables],
+        "records": len(plan.records),
+        "sample": [{"row": r.row_number, "record_id": r.record_key,
+                    "given_names": " ".join(r.name.given_names) if r.name else "",
+                    "surnames": " | ".join(r.name.surnames) if r.name else "",
+                    "date_of_birth": r.dob.display() if r.dob else "",
+                    "identifiers": [f"{t}={v or '(invalid) ' + raw}"
+                                    for t, raw, v, _ in r.identifiers],
+                    "events": [e.event_type for e in r.events]}
+                   for r in plan.records[:SAMPLE_ROWS]],
+        "errors": len(plan.errors), "warnings": len(plan.warnings),
+        "problems": problems if max_problems is None else problems[:max_problems],
+        "problems_total": len(problems),
+    }
+
+
+@action("/sources/import", permission="import", name="import_upload_submit")
+def upload_submit(ctx: Context) -> dict[str, Any]:
+    """Upload a list (multipart field ``file``) with the source's options; nothing is imported."""
+    upload = ctx.files.get("file")
+    if upload is None or not upload.filename:
+        raise UsageError(ctx._("Choose a file to upload."))
+    options = _options(ctx.form, None)
+    uploads = _uploads(ctx)
+    upload_id = uploads.save(upload.filename, upload.file, ctx.actor,
+                             ctx.settings.max_upload_bytes)
+    meta = uploads.meta(upload_id, ctx.actor, True)
+    uploads.set_options(upload_id, meta, options)
+    data: dict[str, Any] = {"upload_id": upload_id,
+                            "redirect": f"/sources/import/{upload_id}"}
+    if ctx.wants_json:
+        data["plan"] = plan_dict(plan_import(ctx.store, uploads.path(upload_id, meta), options))
+    return data
+
+
+def _staged(ctx: Context, upload_id: str) -> tuple[Uploads, dict[str, Any], ImportOptions]:
+    uploads = _uploads(ctx)
+    meta = uploads.meta(upload_id, ctx.actor, ctx.allowed("admin"))
+    options = uploads.options(meta)
+    if options is None:
+        raise NotFound("That upload has no import options yet; upload it again.")
+    return uploads, meta, options
+
+
+@page("/sources/import/{upload_id}", permission="import", template="import_plan.html",
+      name="import_plan")
+def dry_run(ctx: Context, upload_id: str) -> dict[str, Any]:
+    """The dry run: detected mapping, sample rows and every problem. Writes nothing."""
+    uploads, meta, options = _staged(ctx, upload_id)
+    plan = plan_import(ctx.store, uploads.path(upload_id, meta), options)
+    return {"upload_id": upload_id, "options": options.__dict__,
+            "plan": plan_dict(plan, None if ctx.wants_json else 1000),
+            "fields": list(CANONICAL_FIELDS), "date_orders": list(DATE_ORDERS),
+            "can_import": not plan.errors}
+
+
+@action("/sources/import/{upload_id}/check", permission="import", name="import_check",
+        redirect="/sources/import/{upload_id}")
+def check(ctx: Context, upload_id: str) -> dict[str, Any]:
+    """Change the mapping (fields ``map:COLUMN``) or options, then dry-run again."""
+    uploads, meta, options = _staged(ctx, upload_id)
+    options = _options(ctx.form, options)
+    uploads.set_options(upload_id, meta, options)
+    data: dict[str, Any] = {"upload_id": upload_id}
+    if ctx.wants_json:
+        data["plan"] = plan_dict(plan_import(ctx.store, uploads.path(upload_id, meta), options))
+    return data
+
+
+@action("/sources/import/{upload_id}/confirm", permission="import", name="import_confirm")
+def confirm(ctx: Context, upload_id: str) -> dict[str, Any]:
+    """Import the staged file (all or nothing; 422 with every problem if refused)."""
+    uploads, meta, options = _staged(ctx, upload_id)
+    result = import_file(ctx.store, uploads.path(upload_id, meta), options, actor=ctx.actor)
+    uploads.remove(upload_id)
+    if result.already_imported:
+        ctx.flash(ctx._("This file was already imported into this source; nothing changed."))
+    else:
+        ctx.flash(ctx._("Imported %(records)s records.", records=ctx.format_number(
+            result.records)), "ok")
+    return {"source_id": result.source_id, "source": result.source_title,
+            "import_id": result.import_id, "already_imported": result.already_imported,
+            "records": result.records, "persons": result.persons,
+            "identifiers": result.identifiers, "events": result.events,
+            "legal_facts": result.legal_facts, "warnings": len(result.warnings),
+            "redirect": f"/sources/imports/{result.import_id}"}
+
+
+@page("/sources/imports/{import_id}", permission="read_identities", template="import_report.html",
+      name="import_report")
+def import_report(ctx: Context, import_id: int) -> dict[str, Any]:
+    """One import: its source, file, options, mapping and row-level warnings."""
+    with ctx.store.read() as s:
+        found = s.execute(select(ImportBatch, Source.title).join(
+            Source, Source.id == ImportBatch.source_id).where(ImportBatch.id == import_id)).first()
+        if found is None:
+            raise NotFound(f"No import {import_id}.")
+        batch, title = found
+        records = s.execute(select(func.count()).select_from(Record).where(
+            Record.import_id == import_id)).scalar()
+        filename = s.execute(select(SourceFile.filename).where(
+            SourceFile.source_id == batch.source_id,
+            SourceFile.sha256 == batch.file_sha256)).scalar()
+    return {"import": {"id": batch.id, "source_id": batch.source_id, "source": title,
+                       "file": filename, "file_sha256": batch.file_sha256,
+                       "rows": batch.row_count, "records": int(records or 0),
+                       "options": batch.options, "mapping": batch.mapping,
+                       "created_by": batch.created_by, "created_at": batch.created_at},
+            "warnings": batch.warnings or []}
