@@ -10,6 +10,8 @@ the facts that point the other way.
 
 from __future__ import annotations
 
+import copy
+import functools
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,6 +57,12 @@ class Flag:
 
 
 def load_rules() -> list[dict[str, Any]]:
+    """The rules as data (a fresh copy each call; the file is read once per process)."""
+    return copy.deepcopy(_read_rules())
+
+
+@functools.cache
+def _read_rules() -> list[dict[str, Any]]:
     text = resources.files("habeas.trace").joinpath(RULES_FILE).read_text("utf-8")
     rules = tomllib.loads(text)["rule"]
     for rule in rules:
