@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -151,3 +152,22 @@ def test_base_page_landmarks_and_assets(client: TestClient) -> None:
     r = client.get("/login")
     assert "default-src 'self'" in r.headers["content-security-policy"]
     assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_dashboard_aggregates_follow_every_change(tmp_path: Path) -> None:
+    """The dashboard's cache is keyed on the change-log head: a write shows at once."""
+    from habeas.ingest.sources import add_source
+    from habeas.store.db import Store
+    from habeas.web.dashboard import cached_aggregates
+    from habeas.workspace import init_workspace
+
+    store = Store.open(init_workspace(tmp_path / "ws"), create=True)
+    with store.read() as session:
+        before = cached_aggregates(store, session, "en")["counts"]["sources"]
+    add_source(store, "A statement", "official_statement")
+    with store.read() as session:
+        after = cached_aggregates(store, session, "en")
+    assert (before, after["counts"]["sources"]) == (0, 1)
+    after["counts"]["sources"] = 99  # callers get a copy, never the cached object
+    with store.read() as session:
+        assert cached_aggregates(store, session, "en")["counts"]["sources"] == 1

@@ -6,6 +6,7 @@ what) is shown only to roles that may read identities.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from typing import Any
 
@@ -99,21 +100,41 @@ def recent_activity(session: Any, limit: int = RECENT) -> list[dict[str, Any]]:
              "entity": e.entity, "entity_id": e.entity_id} for e in rows]
 
 
+def aggregates(store: Any, session: Any, lang: str) -> dict[str, Any]:
+    """Counts, events over time, flights and facilities (whole-table scans)."""
+    counts = queries.summary(store)
+    unlinked = session.execute(select(func.count()).select_from(Record).where(
+        ~Record.id.in_(select(Link.record_id).where(queries.CURRENT)))).scalar()
+    counts["records_without_person"] = int(unlinked or 0)
+    return {"counts": counts, "events_over_time": events_by_month(session, lang),
+            "flights": flights(session), "facilities": facility_occupancy(session)}
+
+
+# Every change to the register appends a change-log entry, so the log's newest
+# sequence number identifies the register's state exactly: the aggregates are
+# recomputed only when it moves (per store and language).
+_CACHE: dict[tuple[int, int, str], dict[str, Any]] = {}
+_CACHE_SIZE = 8
+
+
+def cached_aggregates(store: Any, session: Any, lang: str) -> dict[str, Any]:
+    head = session.execute(select(func.max(ChangeLogEntry.seq))).scalar() or 0
+    key = (id(store), int(head), lang)
+    hit = _CACHE.get(key)
+    if hit is None:
+        hit = aggregates(store, session, lang)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = hit
+    return copy.deepcopy(hit)
+
+
 @page("/", permission="read_summary", template="dashboard.html", name="dashboard",
       nav=N_("Overview"), nav_order=10)
 def dashboard(ctx: Context) -> dict[str, Any]:
     """Where the register stands: counts, events over time, flights, facilities."""
-    counts = queries.summary(ctx.store)
     with ctx.store.read() as session:
-        data: dict[str, Any] = {
-            "counts": counts,
-            "events_over_time": events_by_month(session, ctx.lang),
-            "flights": flights(session),
-            "facilities": facility_occupancy(session),
-        }
-        unlinked = session.execute(select(func.count()).select_from(Record).where(
-            ~Record.id.in_(select(Link.record_id).where(queries.CURRENT)))).scalar()
-        data["counts"]["records_without_person"] = int(unlinked or 0)
+        data = cached_aggregates(ctx.store, session, ctx.lang)
         if ctx.allowed("read_identities"):
             data["recent_activity"] = recent_activity(session)
     return data
