@@ -263,3 +263,34 @@ def test_empty_rows_are_reported_not_silently_dropped(store: Store, tmp_path: Pa
     result = import_file(store, path, _options())
     assert result.records == 2
     assert [(w.row, w.message) for w in result.warnings] == [(3, "empty row: skipped")]
+
+
+def test_a_correction_cites_what_it_corrects(store: Store, tmp_path: Path) -> None:
+    from habeas.store.schema_linkage import ReviewDecision
+
+    import_file(store, _csv(tmp_path, MANIFEST), _options(date_order="MDY", defaults=FLIGHT))
+    fix = _csv(tmp_path, "No.,NAME,DOB\n2,\"GONZALEZ, YEFERSON\",12/24/1995\n", name="fix.csv")
+    with pytest.raises(UsageError, match="no source titled"):
+        import_file(store, fix, _options(source_title="Fix", source_kind="document",
+                                         corrects="Nope", date_order="MDY"))
+    result = import_file(store, fix, _options(source_title="Fix", source_kind="document",
+                                              corrects="Manifest", date_order="MDY"))
+    assert result.records == 1
+    with store.read() as s:
+        original = s.execute(select(Record).where(Record.record_key == "2",
+                                                  Record.source_id != result.source_id)
+                             ).scalar_one()
+        correction = s.execute(select(Record).where(Record.source_id == result.source_id)
+                               ).scalar_one()
+        source = s.get(Source, result.source_id)
+        decision = s.execute(select(ReviewDecision)).scalar_one()
+    assert correction.corrects_record_id == original.id  # cited, not overwritten
+    assert original.dob_earliest.isoformat() == "1995-12-25"
+    assert correction.dob_earliest.isoformat() == "1995-12-24"
+    assert source is not None and source.corrects_source_id == original.source_id
+    assert (decision.record_a, decision.record_b, decision.decision) == (
+        original.id, correction.id, "same")
+    bad = _csv(tmp_path, "No.,NAME\n9,\"X, Y\"\n", name="bad.csv")
+    with pytest.raises(ImportFailed, match="must cite a record"):
+        import_file(store, bad, _options(source_title="Fix 2", source_kind="document",
+                                         corrects="Manifest"))

@@ -50,6 +50,9 @@ def import_command(
     date_order: Annotated[str | None, typer.Option(
         help="DMY or MDY, when a date column is ambiguous.")] = None,
     sheet: Annotated[str | None, typer.Option(help="Only this XLSX sheet.")] = None,
+    corrects: Annotated[str | None, typer.Option(
+        help="This list corrects the source with this title: each row's record id must be "
+             "one of its records (the correction is kept beside it, never over it).")] = None,
     dry_run: Annotated[bool, typer.Option(
         help="Show the mapping, sample rows and every problem; write nothing.")] = False,
     output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
@@ -64,12 +67,16 @@ def import_command(
 
       habeas import familiares.csv --source-title "Reportes de familiares"
         --source-kind testimony --dry-run
+
+      habeas import correcciones.csv --source-title "Manifest corrections (lawyer)"
+        --source-kind document --corrects "Flight manifest"
     """
     options = ImportOptions(
         source_title=source_title, source_kind=source_kind, reliability=reliability,
         publisher=publisher, published_on=date, url=url, language=language, notes=notes,
         one_row_per_person=one_row_per_person, mapping=_pairs(map_ or [], "--map"),
-        defaults=_pairs(defaults or [], "--defaults"), date_order=date_order, sheet=sheet)
+        defaults=_pairs(defaults or [], "--defaults"), date_order=date_order, sheet=sheet,
+        corrects=corrects)
     store = open_store(workspace)
     with progress_bar(output == "text") as progress:
         if dry_run:

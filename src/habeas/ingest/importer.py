@@ -43,6 +43,7 @@ from habeas.store.schema import (
     SourceFile,
     StoredFile,
 )
+from habeas.store.schema_linkage import ReviewDecision
 from habeas.store.vocabulary import VocabularyIndex
 
 Progress = Callable[[str, int, int], None]
@@ -65,6 +66,7 @@ class ImportOptions:
     defaults: dict[str, str] = field(default_factory=dict)
     date_order: str | None = None
     sheet: str | None = None
+    corrects: str | None = None  # title of the source this list corrects
 
 
 @dataclass
@@ -85,6 +87,8 @@ class ImportPlan:
     tables: list[TablePlan]
     records: list[PreparedRecord]
     problems: list[Problem]
+    corrected_source_id: int | None = None
+    corrects: dict[str, int] = field(default_factory=dict)  # record key → corrected record
 
     @property
     def errors(self) -> list[Problem]:
@@ -198,7 +202,29 @@ def plan_import(store: Store, path: Path, options: ImportOptions,
     problems.extend(_duplicate_keys(path.name, records))
     with store.read() as session:
         problems.extend(_unknown_places(path.name, records, *_facility_index(session)))
-    return ImportPlan(path.name, sha256, plans, records, problems)
+        plan = ImportPlan(path.name, sha256, plans, records, problems)
+        if options.corrects:
+            _cite_corrected(session, options.corrects, plan)
+    return plan
+
+
+def _cite_corrected(session: Any, title: str, plan: ImportPlan) -> None:
+    """A correction list's rows must each name (by record id) a record of the corrected source."""
+    corrected = session.execute(select(Source).where(Source.title == title)).scalar_one_or_none()
+    if corrected is None:
+        raise UsageError(f"--corrects names no source titled {title!r}.")
+    plan.corrected_source_id = corrected.id
+    keys = [r.record_key for r in plan.records]
+    for start in range(0, len(keys), 900):
+        plan.corrects.update(session.execute(
+            select(Record.record_key, Record.id).where(
+                Record.source_id == corrected.id,
+                Record.record_key.in_(keys[start:start + 900]))).all())
+    plan.problems.extend(
+        Problem(plan.file, r.row_number, None, r.record_key,
+                f"a correction must cite a record of {title!r}, and it has no record with "
+                "this id", sheet=r.sheet)
+        for r in plan.records if r.record_key not in plan.corrects)
 
 
 def _unknown_places(file: str, records: list[PreparedRecord], facilities: dict[str, int],
@@ -262,6 +288,9 @@ def import_file(store: Store, path: Path, options: ImportOptions, *, actor: str 
 
 
 def _check_same_source(source: Source, options: ImportOptions) -> None:
+    if options.corrects is not None and source.corrects_source_id is None:
+        raise UsageError(f"Source {source.title!r} already exists and is not a correction "
+                         "list; import corrections into a new source.")
     given = {"kind": options.source_kind, "reliability": options.reliability}
     for attribute, value in given.items():
         if value is not None and value != getattr(source, attribute):
@@ -293,6 +322,7 @@ def _write(store: Store, path: Path, options: ImportOptions, plan: ImportPlan,
                 if options.published_on else None,
                 url=options.url, language=options.language, reliability=options.reliability,
                 notes=options.notes, one_row_per_person=options.one_row_per_person,
+                corrects_source_id=plan.corrected_source_id,
                 created_by=op.actor, created_at=now)
             session.add(source)
             session.flush()
@@ -320,7 +350,9 @@ def _write(store: Store, path: Path, options: ImportOptions, plan: ImportPlan,
             created_by=op.actor, created_at=now)
         session.add(batch)
         session.flush()
-        counts = _insert_rows(session, source.id, batch.id, plan.records, op.actor, now, progress)
+        counts = _insert_rows(session, source.id, batch.id, plan.records, op.actor, now,
+                              progress, plan.corrects)
+        counts["corrections"] = _correction_links(session, batch.id, op.actor, now)
         op.log("import", "source", source.id, {
             "source": source.title, "file": path.name, "file_sha256": plan.sha256,
             "import_id": batch.id, "rows": len(plan.records), **counts,
@@ -333,7 +365,8 @@ def _write(store: Store, path: Path, options: ImportOptions, plan: ImportPlan,
 
 def _options_dict(options: ImportOptions) -> dict[str, Any]:
     return {"mapping": options.mapping, "defaults": options.defaults,
-            "date_order": options.date_order, "sheet": options.sheet}
+            "date_order": options.date_order, "sheet": options.sheet,
+            "corrects": options.corrects}
 
 
 def _existing_keys(session: Any, source_id: int, keys: list[str]) -> set[str]:
@@ -387,8 +420,25 @@ def _bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
     conn.exec_driver_sql(sql, params)
 
 
+def _correction_links(session: Any, import_id: int, actor: str, now: datetime) -> int:
+    """A correction and the record it corrects are the same person: a human must-link.
+
+    The documenter who imports a correction list asserts it, so it is recorded as
+    a review decision "same" (which record linkage never overrides).
+    """
+    pairs = session.execute(select(Record.corrects_record_id, Record.id).where(
+        Record.import_id == import_id, Record.corrects_record_id.is_not(None))).all()
+    _bulk_insert(session.connection(), ReviewDecision.__table__, [
+        {"record_a": min(old, new), "record_b": max(old, new), "decision": "same",
+         "reviewer": actor, "note": f"correction: record {new} corrects record {old}",
+         "decided_at": now, "superseded_at": None, "pair_id": None, "position": None}
+        for old, new in pairs])
+    return len(pairs)
+
+
 def _insert_rows(session: Any, source_id: int, import_id: int, records: list[PreparedRecord],
-                 actor: str, now: datetime, progress: Progress | None) -> dict[str, int]:
+                 actor: str, now: datetime, progress: Progress | None,
+                 corrects: dict[str, int]) -> dict[str, int]:
     """Bulk-insert records and everything hanging off them; returns counts."""
     conn = session.connection()
     total = len(records)
@@ -411,6 +461,7 @@ def _insert_rows(session: Any, source_id: int, import_id: int, records: list[Pre
             "dob_latest": r.dob.latest if r.dob else None,
             "dob_precision": r.dob.precision if r.dob else None,
             "sex": r.sex, "nationality": r.nationality, "country_of_birth": r.country_of_birth,
+            "corrects_record_id": corrects.get(r.record_key),
             "created_at": now} for r, rid in zip(chunk, record_ids, strict=True)]
         _bulk_insert(conn, Record.__table__, record_rows)
         links: list[dict[str, Any]] = []

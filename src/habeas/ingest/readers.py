@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from habeas.ingest.problems import ImportFailed, Problem
 
@@ -102,8 +103,16 @@ def _decode_strict(data: bytes, encoding: str, name: str) -> str:
                                     "is not valid UTF-8")]) from exc
 
 
+# csv.Sniffer's regular expressions take quadratic time (or worse) on long lines: a
+# 140,000-character line of commas kept it busy for minutes. Sniff a bounded sample.
+SNIFF_CHARS = 4000
+
+
 def sniff_delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:50])
+    sample = "\n".join(text[:SNIFF_CHARS * 4].splitlines()[:50])
+    if len(sample) > SNIFF_CHARS:
+        cut = sample.rfind("\n", 0, SNIFF_CHARS)
+        sample = sample[:cut] if cut > 0 else sample[:SNIFF_CHARS]
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
@@ -124,6 +133,9 @@ def read_csv(path: Path) -> Table:
     except StopIteration:
         raise ImportFailed([Problem(path.name, None, None, None,
                                     "the file is empty (no header row)")]) from None
+    except csv.Error as exc:  # e.g. a header cell longer than the csv module's field limit
+        raise ImportFailed([Problem(path.name, reader.line_num or 1, None, None,
+                                    f"malformed CSV header row: {exc}")]) from exc
     rows: list[tuple[int, list[str]]] = []
     try:
         for cells in reader:
@@ -164,6 +176,13 @@ def _objects_to_table(name: str, objects: Iterator[tuple[int, object]]) -> Table
     return Table(name, None, headers, rows, "utf-8")
 
 
+def _json_limit(exc: BaseException) -> str:
+    """Valid-looking JSON that Python refuses: a number with thousands of digits, deep nesting."""
+    if isinstance(exc, RecursionError):
+        return "the JSON is nested too deeply to read (arrays or objects inside each other)"
+    return f"the JSON holds a value that cannot be read: {exc}"
+
+
 def read_json(path: Path) -> Table:
     text, _ = decode(path.read_bytes(), path.name)
     try:
@@ -172,6 +191,8 @@ def read_json(path: Path) -> Table:
         raise ImportFailed([Problem(path.name, exc.lineno, None, None,
                                     f"invalid JSON at line {exc.lineno}, column {exc.colno}: "
                                     f"{exc.msg}")]) from exc
+    except (ValueError, RecursionError) as exc:
+        raise ImportFailed([Problem(path.name, None, None, None, _json_limit(exc))]) from exc
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if len(lists) != 1:
@@ -196,6 +217,9 @@ def read_jsonl(path: Path) -> Table:
             except json.JSONDecodeError as exc:
                 raise ImportFailed([Problem(path.name, number, None, line[:80],
                                             f"invalid JSON: {exc.msg}")]) from exc
+            except (ValueError, RecursionError) as exc:
+                raise ImportFailed([Problem(path.name, number, None, line[:80],
+                                            _json_limit(exc))]) from exc
 
     return _objects_to_table(path.name, objects())
 
@@ -227,41 +251,59 @@ def read_xlsx(path: Path, sheet: str | None) -> list[Table]:
         raise ImportFailed([Problem(path.name, None, None, None,
                                     f"not a readable XLSX workbook ({exc.__class__.__name__})")
                             ]) from exc
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on damaged XML
+        raise ImportFailed([_damaged_xlsx(path, exc)]) from exc
     try:
-        names = workbook.sheetnames
-        if sheet is not None and sheet not in names:
-            raise ImportFailed([Problem(path.name, None, None, None,
-                                        f"no sheet named {sheet!r} (sheets: {', '.join(names)})")])
-        tables: list[Table] = []
-        problems: list[Problem] = []
-        for name in [sheet] if sheet is not None else names:
-            rows_iter = workbook[name].iter_rows(values_only=True)
-            header_row: tuple[object, ...] | None = None
-            header_number = 0
-            for header_number, candidate in enumerate(rows_iter, start=1):  # noqa: B007
-                if any(c not in (None, "") for c in candidate):
-                    header_row = candidate
-                    break
-            if header_row is None:
-                problems.append(Problem(
-                    path.name, None, None, None,
-                    "the sheet is empty (no header row); import the other sheets one by one "
-                    "with --sheet NAME", sheet=name))
-                continue
-            width = max(i + 1 for i, c in enumerate(header_row) if c not in (None, ""))
-            headers = [_xlsx_cell(c).strip() for c in header_row[:width]]
-            rows: list[tuple[int, list[str]]] = []
-            for number, values in enumerate(rows_iter, start=header_number + 1):
-                cells = [_xlsx_cell(v) for v in values[:width]]
-                extra = [v for v in values[width:] if v not in (None, "")]
-                if extra:
-                    problems.append(Problem(path.name, number, None, _xlsx_cell(extra[0]),
-                                            "a value stands in a column with no header",
-                                            sheet=name))
-                rows.append((number, cells + [""] * (width - len(cells))))
-            tables.append(Table(path.name, name, headers, rows))
-        if problems:
-            raise ImportFailed(problems)
-        return tables
+        return _read_sheets(path, workbook, sheet)
+    except ImportFailed:
+        raise
+    except Exception as exc:  # noqa: BLE001 - damaged sheet XML or zip members, read lazily
+        raise ImportFailed([_damaged_xlsx(path, exc)]) from exc
     finally:
         workbook.close()
+
+
+def _damaged_xlsx(path: Path, exc: BaseException) -> Problem:
+    detail = str(exc).splitlines()[0][:120] if str(exc) else ""
+    return Problem(path.name, None, None, None,
+                   f"not a readable XLSX workbook: it is damaged ({exc.__class__.__name__}"
+                   f"{': ' + detail if detail else ''}). Open it in a spreadsheet program and "
+                   "save it again, or export it as CSV.")
+
+
+def _read_sheets(path: Path, workbook: Any, sheet: str | None) -> list[Table]:
+    names = workbook.sheetnames
+    if sheet is not None and sheet not in names:
+        raise ImportFailed([Problem(path.name, None, None, None,
+                                    f"no sheet named {sheet!r} (sheets: {', '.join(names)})")])
+    tables: list[Table] = []
+    problems: list[Problem] = []
+    for name in [sheet] if sheet is not None else names:
+        rows_iter = workbook[name].iter_rows(values_only=True)
+        header_row: tuple[object, ...] | None = None
+        header_number = 0
+        for header_number, candidate in enumerate(rows_iter, start=1):  # noqa: B007
+            if any(c not in (None, "") for c in candidate):
+                header_row = candidate
+                break
+        if header_row is None:
+            problems.append(Problem(
+                path.name, None, None, None,
+                "the sheet is empty (no header row); import the other sheets one by one "
+                "with --sheet NAME", sheet=name))
+            continue
+        width = max(i + 1 for i, c in enumerate(header_row) if c not in (None, ""))
+        headers = [_xlsx_cell(c).strip() for c in header_row[:width]]
+        rows: list[tuple[int, list[str]]] = []
+        for number, values in enumerate(rows_iter, start=header_number + 1):
+            cells = [_xlsx_cell(v) for v in values[:width]]
+            extra = [v for v in values[width:] if v not in (None, "")]
+            if extra:
+                problems.append(Problem(path.name, number, None, _xlsx_cell(extra[0]),
+                                        "a value stands in a column with no header",
+                                        sheet=name))
+            rows.append((number, cells + [""] * (width - len(cells))))
+        tables.append(Table(path.name, name, headers, rows))
+    if problems:
+        raise ImportFailed(problems)
+    return tables

@@ -52,6 +52,7 @@ import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
+from splink.internals.exceptions import EMTrainingException
 
 logger = logging.getLogger(__name__)
 
@@ -220,8 +221,16 @@ def train(frame: pd.DataFrame, *, backend: str = "duckdb",
     t.estimate_probability_two_random_records_match(
         [block_on("a_number"), block_on("cedula_ve"), block_on("dui_sv")], recall=0.6)
     t.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    for rule in (block_on("dob"), block_on("a_number"), block_on("sk1", "given1")):
-        t.estimate_parameters_using_expectation_maximisation(rule)
+    skipped: list[str] = []
+    for name, rule in (("dob", block_on("dob")), ("a_number", block_on("a_number")),
+                       ("surname+given", block_on("sk1", "given1"))):
+        try:
+            t.estimate_parameters_using_expectation_maximisation(rule)
+        except EMTrainingException:
+            # A small register may have no pair agreeing on this field: EM then has
+            # nothing to learn from; the levels it would have trained keep their
+            # defaults (see ``regularise``) and the model says so.
+            skipped.append(name)
     if labels is not None:
         same = labels[labels["decision"] == "same"]
         if len(same) >= min_labels:
@@ -231,8 +240,16 @@ def train(frame: pd.DataFrame, *, backend: str = "duckdb",
             lsdf = db_api.register(table, dataset_display_name="habeas_labels")
             t.estimate_m_from_pairwise_labels(lsdf)
     model: dict[str, Any] = linker.misc.save_model_to_json()
+    # The prior is estimated from document-number matches; a small register may have
+    # none (giving 0, i.e. "no two records ever match"). Keep it a probability a
+    # match can overcome: at least one expected match per record.
+    prior = float(model.get("probability_two_random_records_match") or 0.0)
+    floor = 1.0 / max(len(frame), 2)
+    model["probability_two_random_records_match"] = min(max(prior, floor if prior <= 0
+                                                            else 1e-9), 0.5)
     regularise(model)
     model["habeas_model_version"] = MODEL_VERSION
+    model["habeas_em_rules_skipped"] = skipped
     return model
 
 

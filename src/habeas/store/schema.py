@@ -104,6 +104,8 @@ class Source(Base):
     reliability: Mapped[str | None] = mapped_column(String(64))
     notes: Mapped[str | None] = mapped_column(Text)
     one_row_per_person: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A correction list cites the source it corrects; its rows cite the records.
+    corrects_source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
     created_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -166,6 +168,8 @@ class Record(Base):
     sex: Mapped[str | None] = mapped_column(String(64))
     nationality: Mapped[str | None] = mapped_column(String(3))
     country_of_birth: Mapped[str | None] = mapped_column(String(3))
+    # The record this one corrects (same record id in the corrected source), if any.
+    corrects_record_id: Mapped[int | None] = mapped_column(ForeignKey("record.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -1,0 +1,34 @@
+"""Linkage on a register too small to train a model on, and corrections as must-links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from habeas.ingest.importer import ImportOptions, import_file
+from habeas.linkage import link
+from habeas.store import queries
+from habeas.store.db import Store
+
+MANIFEST = ("No.,NAME,DOB,A#\n"
+            "1,\"RODRIGUEZ PEREZ, JOSE LUIS\",05/04/1990,A-208-304-911\n"
+            "2,\"GONZALEZ, YEFERSON\",12/25/1995,A208123456\n")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_tiny_register_links_and_a_correction_joins_its_original(store: Store,
+                                                                   tmp_path: Path) -> None:
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(MANIFEST, encoding="utf-8")
+    fix = tmp_path / "fix.csv"
+    fix.write_text('No.,NAME,DOB\n2,"GONSALES, JEFERSON",12/24/1995\n', encoding="utf-8")
+    import_file(store, manifest, ImportOptions("Manifest", "list", date_order="MDY"))
+    import_file(store, fix, ImportOptions("Manifest corrections", "document", date_order="MDY",
+                                          corrects="Manifest"))
+    report = link(store)  # EM has no pair to learn from here: it must still run
+    assert report.records == 3 and report.persons == 2
+    persons = {(r["source"], r["record_id"]): r["person_id"] for r in queries.iter_records(store)}
+    assert persons[("Manifest", "2")] == persons[("Manifest corrections", "2")]
+    assert persons[("Manifest", "1")] != persons[("Manifest", "2")]
+    assert store.verify_log().ok
