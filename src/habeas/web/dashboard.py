@@ -6,7 +6,6 @@ what) is shown only to roles that may read identities.
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from typing import Any
 
@@ -22,6 +21,7 @@ from habeas.store.schema import (
     Record,
     VocabularyTerm,
 )
+from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.views import N_, page
 
@@ -110,23 +110,11 @@ def aggregates(store: Any, session: Any, lang: str) -> dict[str, Any]:
             "flights": flights(session), "facilities": facility_occupancy(session)}
 
 
-# Every change to the register appends a change-log entry, so the log's newest
-# sequence number identifies the register's state exactly: the aggregates are
-# recomputed only when it moves (per store and language).
-_CACHE: dict[tuple[int, int, str], dict[str, Any]] = {}
-_CACHE_SIZE = 8
-
-
 def cached_aggregates(store: Any, session: Any, lang: str) -> dict[str, Any]:
-    head = session.execute(select(func.max(ChangeLogEntry.seq))).scalar() or 0
-    key = (id(store), int(head), lang)
-    hit = _CACHE.get(key)
-    if hit is None:
-        hit = aggregates(store, session, lang)
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = hit
-    return copy.deepcopy(hit)
+    """The aggregates, recomputed only when the register changes (see habeas.web.cache)."""
+    data: dict[str, Any] = cached(store, ("dashboard", lang),
+                                  lambda: aggregates(store, session, lang))
+    return data
 
 
 @page("/", permission="read_summary", template="dashboard.html", name="dashboard",

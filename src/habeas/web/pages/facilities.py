@@ -17,6 +17,7 @@ from habeas.document.conditions import FacilityConditions, facility_conditions
 from habeas.errors import NotFound, UsageError
 from habeas.store.db import Store
 from habeas.store.schema import Facility
+from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.pages._common import (
     N_,
@@ -170,8 +171,9 @@ def _day(value: str | None, what: str, ctx: Context) -> date | None:
       name="facilities", nav=N_("Facilities"), nav_order=50, tags=["facilities"])
 def facilities_page(ctx: Context) -> dict[str, Any]:
     """Every facility: capacity figures with sources, latest population, thresholds breached."""
-    return facilities_list(ctx.store, lang=ctx.lang, _=ctx._,
-                           vocab=vocabulary_labels(ctx.store, ctx.lang))
+    data: dict[str, Any] = cached(ctx.store, ("facilities", ctx.lang), lambda: facilities_list(
+        ctx.store, lang=ctx.lang, _=ctx._, vocab=vocabulary_labels(ctx.store, ctx.lang)))
+    return data
 
 
 @page("/facilities/{facility_id}", permission="read_aggregates", template="facility.html",
@@ -179,7 +181,11 @@ def facilities_page(ctx: Context) -> dict[str, Any]:
 def facility_page(ctx: Context, facility_id: int, start: str | None = None,
                   end: str | None = None) -> dict[str, Any]:
     """One facility: capacity, occupancy and m² per person over time, crowding thresholds."""
-    return facility_detail(ctx.store, facility_id, lang=ctx.lang, _=ctx._,
-                           vocab=vocabulary_labels(ctx.store, ctx.lang),
-                           start=_day(start, "start", ctx), end=_day(end, "end", ctx),
-                           charts=not ctx.wants_json)
+    lo, hi = _day(start, "start", ctx), _day(end, "end", ctx)
+    charts = not ctx.wants_json
+    data: dict[str, Any] = cached(
+        ctx.store, ("facility", facility_id, ctx.lang, lo, hi, charts),
+        lambda: facility_detail(ctx.store, facility_id, lang=ctx.lang, _=ctx._,
+                                vocab=vocabulary_labels(ctx.store, ctx.lang), start=lo,
+                                end=hi, charts=charts))
+    return data

@@ -18,6 +18,7 @@ from habeas.errors import UsageError
 from habeas.store.db import Store
 from habeas.store.incidents import IncidentSpec
 from habeas.store.schema import Facility, FacilityUnit, Source
+from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.pages._common import Gettext, clean_text, fmt_date, jsonable, vocabulary_labels
 from habeas.web.views import N_, action, page
@@ -143,10 +144,13 @@ def incidents_page(ctx: Context, type: str | None = None, facility: str | None =
                    status: str | None = None, start: str | None = None,
                    end: str | None = None) -> dict[str, Any]:
     """Incidents with filters (type, facility, verification status, period) and their counts."""
-    data = incidents_data(ctx.store, lang=ctx.lang, _=ctx._,
-                          vocab=vocabulary_labels(ctx.store, ctx.lang),
-                          show_victims=ctx.allowed("read_identities"), type=type,
-                          facility=facility, status=status, start=start, end=end)
+    show_victims = ctx.allowed("read_identities")
+    data: dict[str, Any] = cached(
+        ctx.store, ("incidents", ctx.lang, show_victims, type, facility, status, start, end),
+        lambda: incidents_data(ctx.store, lang=ctx.lang, _=ctx._,
+                               vocab=vocabulary_labels(ctx.store, ctx.lang),
+                               show_victims=show_victims, type=type, facility=facility,
+                               status=status, start=start, end=end))
     data["can_add"] = ctx.allowed("edit")
     if data["can_add"] and not ctx.wants_json:
         data["choices"] = choices(ctx.store)
