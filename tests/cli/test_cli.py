@@ -201,3 +201,15 @@ def test_import_then_find_without_rebuilding(ws: Path, tmp_path: Path,
     code, out, _ = run(capsys, "records", "--json")
     person_of = {r["full_name"]: r["person_id"] for r in json.loads(out)}
     assert best["person_id"] == person_of["GONZALEZ, YEFERSON"]
+
+
+def test_export_with_a_manifest(ws: Path, tmp_path: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    import hashlib
+
+    assert run(capsys, *IMPORT, str(_manifest(tmp_path)))[0] == 0
+    out_path = tmp_path / "links.csv"
+    assert run(capsys, "export", "links", str(out_path), "--manifest")[0] == 0
+    digest, name = (tmp_path / "links.csv.sha256").read_text().split()
+    assert name.lstrip("*") == "links.csv"
+    assert digest == hashlib.sha256(out_path.read_bytes()).hexdigest()

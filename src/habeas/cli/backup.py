@@ -24,8 +24,8 @@ def backup_command(
 ) -> None:
     """Write the database, the file store, their hashes and the log head to one archive.
 
-    Works the same on SQLite and PostgreSQL. Note the printed log head hash somewhere
-    else: `habeas restore --expect-head` checks it.
+    Works the same on SQLite and PostgreSQL. Note the printed backup digest somewhere
+    else (not beside the archive): `habeas restore --expect-digest` checks it.
 
     Example: habeas backup /media/usb/registro-2025-04-01.zip
     """
@@ -34,6 +34,7 @@ def backup_command(
     rows = sum(result.tables.values())
     console.print(f"Wrote {escape(str(result.path))}: {rows:,} rows in {len(result.tables)} "
                   f"tables, {result.files:,} files ({result.bytes:,} bytes).\n"
+                  f"Backup digest (keep it apart from the archive): {result.manifest_sha256}\n"
                   f"Archive SHA-256: {result.sha256}\n"
                   f"Change-log head: entry {result.log_head_seq} {result.log_head_hash}",
                   highlight=False)
@@ -47,13 +48,16 @@ def restore_command(
         "With HABEAS_DATABASE_URL the rows go to that (empty) database.", file_okay=False)],
     expect_head: Annotated[str | None, typer.Option(
         help="The change-log head hash `habeas backup` printed; refuse any other.")] = None,
+    expect_digest: Annotated[str | None, typer.Option(
+        help="The backup digest `habeas backup` printed; refuse a rewritten archive.")] = None,
 ) -> None:
     """Restore a backup into an empty workspace, verifying every hash before accepting it.
 
     Example: habeas restore registro-2025-04-01.zip --workspace ./registro-restaurado
     """
     with progress_bar() as progress:
-        result = restore(archive, workspace, expect_head=expect_head, progress=progress)
+        result = restore(archive, workspace, expect_head=expect_head,
+                         expect_digest=expect_digest, progress=progress)
     rows = sum(result.tables.values())
     console.print(f"Restored {rows:,} rows and {result.files:,} files into "
                   f"{escape(str(result.workspace))}; every hash verified, change log verified up "

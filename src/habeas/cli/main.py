@@ -15,10 +15,12 @@ from rich.markup import escape
 
 from habeas import __version__
 from habeas.cli import (
+    backup,
     browse,
     demo,
     document,
     estimate,
+    evidence,
     export,
     find,
     importing,
@@ -59,7 +61,7 @@ def _root(
 
 
 for module in (workspace, importing, linkage, find, browse, trace, export, document, estimate,
-               serve, users, logs, vocab, demo):
+               serve, users, evidence, backup, logs, vocab, demo):
     module.register(app)
 
 

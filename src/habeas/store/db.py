@@ -160,11 +160,17 @@ class Store:
     def _record_head(self, entry: changelog.ChangeLogEntry | None) -> None:
         if self.head_path is None or entry is None:
             return
+        # Each writer uses its own temporary file; the head only ever moves forward
+        # (a writer that committed earlier never overwrites a newer head).
         current = self.recorded_head()
         if current is not None and current[0] >= entry.seq:
             return
-        tmp = self.head_path.with_suffix(".tmp")
+        tmp = self.head_path.with_name(f".{self.head_path.name}.{os.getpid()}.{id(entry)}")
         tmp.write_text(f"{entry.seq} {entry.hash}\n", encoding="ascii")
+        current = self.recorded_head()
+        if current is not None and current[0] >= entry.seq:
+            tmp.unlink(missing_ok=True)
+            return
         os.replace(tmp, self.head_path)
 
     def verify_log(self) -> changelog.VerifyResult:

@@ -1,0 +1,618 @@
+"""Backup and restore: one archive holding the whole register, verified before it is accepted.
+
+The archive is a ZIP file (ZIP64 for large stores) with these members::
+
+    backup.json            format, habeas version, when and by whom, the database
+                           backend it came from, the Alembic schema revision, the
+                           change-log head (seq and hash) and, per table, its
+                           member name, columns and row count
+    db/NN-TABLE.jsonl      every row of every table as JSON Lines, one object per
+                           row (column → value), tables in foreign-key dependency
+                           order, rows in primary-key order
+    files/ab/abcd…         the content-addressed file store, byte for byte
+    MANIFEST.sha256        the SHA-256 of every other member, as `sha256sum` writes
+                           it (written last)
+
+**Why JSON Lines rather than pg_dump or an SQLite file:** the same archive
+restores into SQLite or PostgreSQL whatever the server version, and it can be
+read without habeas. Values are encoded by column type: timestamps as ISO 8601
+in UTC (``+00:00``), dates as ``YYYY-MM-DD``, JSON columns as JSON, everything
+else as the JSON number, string, boolean or null it is. The dump is read inside
+one snapshot transaction (REPEATABLE READ on PostgreSQL, a WAL read
+transaction on SQLite), so it is consistent while others keep writing; the
+log head recorded is the snapshot's, and the chain is verified before the
+archive is written. Files are copied after the snapshot: files are only ever
+added, so every file the snapshot refers to is there, and each is re-hashed as
+it is copied.
+
+**Restore** goes into an empty workspace only (a new folder, an empty folder, or
+a workspace whose database has no tables and whose file store is empty). It
+checks every member against the manifest (and no member may be missing or
+extra), that the schema revision is this habeas's, and (optionally) that the
+log head is the one you noted when the backup was made (``--expect-head``).
+Then, in ONE database transaction, it creates the schema, loads the rows,
+resets PostgreSQL's sequences, re-verifies the whole change-log chain and
+checks that its head is the recorded head, places the files and re-hashes them
+on disk, checks every stored-file row has its file with the recorded size, and
+appends one ``restore`` entry to the log. Only then does it commit. Any failure
+rolls the transaction back and removes what it placed, leaving the target
+empty.
+
+The manifest protects against corruption and against edits by anyone who does
+not also rewrite the manifest; it is not a signature. ``habeas backup`` prints
+the backup's **digest** (the SHA-256 of ``MANIFEST.sha256``, which covers every
+member, ``backup.json`` and its log head included) and logs it in the source
+workspace's change log; keep it somewhere else and pass it to
+``habeas restore --expect-digest``: then a rewritten archive is refused even if
+its manifest was rewritten to match. (``--expect-head`` checks the change-log
+head only, which a forger who changes rows but not the log would keep.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import MetaData, Table, inspect, select, text
+from sqlalchemy import types as sqltypes
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from habeas import __version__
+from habeas.errors import HabeasError, IntegrityError, UsageError, WorkspaceError
+from habeas.evidence.custody import SHA256_RE
+from habeas.store import changelog, migrate
+from habeas.store.db import Store, default_actor, make_engine
+from habeas.store.filestore import CHUNK
+from habeas.workspace import (
+    CONFIG_NAME,
+    DATABASE_NAME,
+    FILES_DIR,
+    Workspace,
+    init_workspace,
+    load_workspace,
+)
+
+FORMAT = "habeas backup 1"
+META_NAME = "backup.json"
+MANIFEST_NAME = "MANIFEST.sha256"
+SKIP_TABLES = {"alembic_version"}
+INSERT_BATCH = 2000
+DB_MEMBER_RE = re.compile(r"^db/\d{2,3}-[a-z0-9_]+\.jsonl$")
+FILE_MEMBER_RE = re.compile(r"^files/([0-9a-f]{2})/([0-9a-f]{64})$")
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class BackupResult:
+    path: Path
+    sha256: str
+    log_head_seq: int
+    log_head_hash: str
+    manifest_sha256: str
+    tables: dict[str, int]
+    files: int
+    bytes: int
+
+
+@dataclass
+class RestoreResult:
+    workspace: Path
+    log_head_seq: int
+    log_head_hash: str
+    restore_entry_seq: int
+    tables: dict[str, int]
+    files: int
+    problems: list[str] = field(default_factory=list)
+
+
+# -- encoding values --------------------------------------------------------------------
+def _encode(value: Any, column_type: sqltypes.TypeEngine[Any]) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:  # habeas writes UTC; SQLite keeps it without the offset
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        raise HabeasError(f"binary column values are not supported by {FORMAT}")
+    if isinstance(value, float) and value != value:  # NaN
+        return {"$float": "nan"}
+    return value
+
+
+def _decode(value: Any, column_type: sqltypes.TypeEngine[Any]) -> Any:
+    if value is None:
+        return None
+    if isinstance(column_type, sqltypes.DateTime):
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed
+    if isinstance(column_type, sqltypes.Date):
+        return date.fromisoformat(value)
+    if isinstance(value, dict) and set(value) == {"$float"} and \
+            not isinstance(column_type, sqltypes.JSON):
+        return float(value["$float"])
+    return value
+
+
+def _tables(conn: Connection) -> list[Table]:
+    """The database's habeas tables in foreign-key dependency order (reflected)."""
+    meta = MetaData()
+    meta.reflect(conn)
+    return [t for t in meta.sorted_tables if t.name not in SKIP_TABLES]
+
+
+def _primary_order(table: Table) -> list[Any]:
+    columns = list(table.primary_key.columns) or list(table.columns)
+    return columns
+
+
+class _HashingWriter:
+    """Wraps a zip member being written, hashing what goes in."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.size += len(data)
+        self.handle.write(data)
+
+
+# -- backup ---------------------------------------------------------------------------
+def backup(store: Store, output: Path, *, actor: str | None = None,
+           progress: Progress | None = None) -> BackupResult:
+    """Write the whole register (database, files, hashes, log head) to one ZIP archive."""
+    if store.files is None:
+        raise UsageError("This store has no file store to back up.")
+    if output.exists():
+        raise UsageError(f"{output} already exists; a backup never overwrites a file.")
+    if output.suffix.lower() != ".zip":
+        raise UsageError(f"Name the backup file with .zip (it is a ZIP archive): {output}")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    recorded = store.recorded_head()  # read first: the snapshot below is at least this new
+    tmp = output.with_name(f".{output.name}.incomplete")
+    manifest: dict[str, str] = {}
+    table_info: list[dict[str, Any]] = []
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+            head, revision, file_rows = _dump_database(store, zf, manifest, table_info,
+                                                       recorded, progress)
+            files, size = _dump_files(store, zf, manifest, file_rows, progress)
+            meta = {
+                "format": FORMAT, "habeas_version": __version__,
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "created_by": actor or default_actor(),
+                "backend": store.engine.dialect.name, "alembic_revision": revision,
+                "log_head": {"seq": head[0], "hash": head[1]},
+                "tables": table_info, "files": files, "file_bytes": size,
+            }
+            data = json.dumps(meta, ensure_ascii=False, indent=2).encode("utf-8")
+            zf.writestr(META_NAME, data)
+            manifest[META_NAME] = hashlib.sha256(data).hexdigest()
+            manifest_bytes = "".join(f"{h}  {name}\n"
+                                     for name, h in sorted(manifest.items())).encode("utf-8")
+            zf.writestr(MANIFEST_NAME, manifest_bytes)
+            manifest_digest = hashlib.sha256(manifest_bytes).hexdigest()
+        archive_hash = _sha256_path(tmp)
+        os.replace(tmp, output)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tables = {t["name"]: t["rows"] for t in table_info}
+    with store.write(actor) as op:
+        op.log("backup", "workspace", None, {
+            "file": output.name, "archive_sha256": archive_hash,
+            "manifest_sha256": manifest_digest,
+            "log_head_seq": head[0], "log_head_hash": head[1],
+            "rows": sum(tables.values()), "files": files, "file_bytes": size})
+    return BackupResult(output, archive_hash, head[0], head[1], manifest_digest, tables, files,
+                        size)
+
+
+def _dump_database(store: Store, zf: zipfile.ZipFile, manifest: dict[str, str],
+                   table_info: list[dict[str, Any]], recorded: tuple[int, str] | None,
+                   progress: Progress | None) -> tuple[tuple[int, str], str, dict[str, int]]:
+    """Dump every table inside one snapshot; returns (log head, revision, stored-file sizes)."""
+    file_rows: dict[str, int] = {}
+    with store.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ",
+                                          postgresql_readonly=True)
+        with conn.begin():
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if revision is None:
+                raise WorkspaceError("The database has no schema revision; nothing to back up.")
+            tables = _tables(conn)
+            for number, table in enumerate(tables, start=1):
+                member = f"db/{number:02d}-{table.name}.jsonl"
+                columns = [c.name for c in table.columns]
+                rows = 0
+                with zf.open(member, "w", force_zip64=True) as raw:
+                    out = _HashingWriter(raw)
+                    result = conn.execution_options(stream_results=True, yield_per=2000).execute(
+                        select(table).order_by(*_primary_order(table)))
+                    for row in result:
+                        values = {c.name: _encode(row[i], c.type)
+                                  for i, c in enumerate(table.columns)}
+                        if table.name == "stored_file":
+                            file_rows[values["sha256"]] = values["size"]
+                        out.write(json.dumps(values, ensure_ascii=False,
+                                             separators=(",", ":")).encode("utf-8") + b"\n")
+                        rows += 1
+                manifest[member] = out.digest.hexdigest()
+                table_info.append({"name": table.name, "member": member, "columns": columns,
+                                   "rows": rows})
+                if progress:
+                    progress("dumping tables", number, len(tables))
+            with Session(bind=conn) as session:
+                check = changelog.verify(session, recorded)
+            if not check.ok:
+                raise IntegrityError("The change log does not verify; back up refused (a "
+                                     "backup must not bless a tampered register):\n  "
+                                     + "\n  ".join(check.problems))
+    return (check.head_seq, check.head_hash), str(revision), file_rows
+
+
+def _dump_files(store: Store, zf: zipfile.ZipFile, manifest: dict[str, str],
+                file_rows: dict[str, int], progress: Progress | None) -> tuple[int, int]:
+    assert store.files is not None
+    root = store.files.root
+    found: list[Path] = []
+    if root.exists():
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            found.extend(sorted(p for p in folder.iterdir()
+                                if p.is_file() and SHA256_RE.match(p.name)
+                                and folder.name == p.name[:2]))
+    names = {p.name for p in found}
+    missing = sorted(set(file_rows) - names)
+    if missing:
+        raise IntegrityError(f"{len(missing)} stored file(s) are missing from the file store "
+                             f"(first: {missing[0]}); back up refused. Run `habeas evidence "
+                             "verify`.")
+    total = 0
+    for number, path in enumerate(found, start=1):
+        member = f"files/{path.name[:2]}/{path.name}"
+        info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o444 << 16
+        with zf.open(info, "w", force_zip64=True) as raw, path.open("rb") as src:
+            out = _HashingWriter(raw)
+            while chunk := src.read(CHUNK):
+                out.write(chunk)
+        digest = out.digest.hexdigest()
+        if digest != path.name:
+            raise IntegrityError(f"The stored file {path.name} no longer matches its hash (it "
+                                 f"hashes to {digest}); back up refused. Run `habeas evidence "
+                                 "verify`.")
+        if path.name in file_rows and file_rows[path.name] != out.size:
+            raise IntegrityError(f"The stored file {path.name} has {out.size} bytes; the "
+                                 f"database recorded {file_rows[path.name]}; back up refused.")
+        manifest[member] = digest
+        total += out.size
+        if progress:
+            progress("copying files", number, len(found))
+    return len(found), total
+
+
+def _sha256_path(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# -- restore --------------------------------------------------------------------------
+def _prepare_target(target: Path) -> tuple[Workspace, bool]:
+    """The workspace to restore into, and whether this call created it. Refuses non-empty."""
+    target = target.resolve()
+    created = False
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} is a file; restore needs an empty folder or workspace.")
+    if (target / CONFIG_NAME).exists():
+        workspace = load_workspace(target)
+        extra = [p.name for p in target.iterdir() if p.name not in
+                 {CONFIG_NAME, FILES_DIR, DATABASE_NAME, f"{DATABASE_NAME}-wal",
+                  f"{DATABASE_NAME}-shm"}]
+        if extra:
+            raise UsageError(f"{target} is not empty ({', '.join(sorted(extra)[:5])}); "
+                             "restore only into an empty workspace.")
+    else:
+        if target.exists() and any(target.iterdir()):
+            raise UsageError(f"{target} is not empty; restore only into a new or empty folder.")
+        workspace = init_workspace(target)
+        created = True
+    if workspace.files_dir.exists() and any(workspace.files_dir.iterdir()):
+        raise UsageError(f"The file store of {target} is not empty; restore only into an "
+                         "empty workspace.")
+    engine = make_engine(workspace.database_url)
+    try:
+        names = inspect(engine).get_table_names()
+    except Exception as exc:
+        if created:
+            shutil.rmtree(target, ignore_errors=True)
+        raise WorkspaceError(f"Cannot reach the target database: {exc}") from exc
+    finally:
+        engine.dispose()
+    if names:
+        if created:
+            shutil.rmtree(target, ignore_errors=True)
+        raise UsageError(f"The target database already has tables ({', '.join(sorted(names)[:5])}"
+                         "…); restore only into an empty database. (Do not run `habeas init` "
+                         "first: restore creates the workspace.)")
+    return workspace, created
+
+
+def _read_manifest(zf: zipfile.ZipFile, expect_digest: str | None) -> dict[str, str]:
+    try:
+        raw = zf.read(MANIFEST_NAME)
+    except KeyError:
+        raise IntegrityError(f"Not a habeas backup: no {MANIFEST_NAME} in the archive.") from None
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        raise IntegrityError(f"{MANIFEST_NAME} cannot be read ({exc}).") from exc
+    digest = hashlib.sha256(raw).hexdigest()
+    if expect_digest is not None and expect_digest.strip().lower() != digest:
+        raise IntegrityError(f"The backup's digest (SHA-256 of {MANIFEST_NAME}) is {digest}, "
+                             f"not the {expect_digest} you noted: the archive was rewritten "
+                             "or it is another backup.")
+    try:
+        text_ = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise IntegrityError(f"{MANIFEST_NAME} is not text.") from exc
+    manifest: dict[str, str] = {}
+    for number, line in enumerate(text_.splitlines(), start=1):
+        match = re.fullmatch(r"([0-9a-f]{64})  (.+)", line)
+        if not match:
+            raise IntegrityError(f"{MANIFEST_NAME} line {number} is not `HASH  NAME`.")
+        digest, name = match.groups()
+        if name in manifest:
+            raise IntegrityError(f"{MANIFEST_NAME} lists {name} twice.")
+        if not (name == META_NAME or DB_MEMBER_RE.match(name) or FILE_MEMBER_RE.match(name)):
+            raise IntegrityError(f"{MANIFEST_NAME} lists an unexpected member {name!r}.")
+        manifest[name] = digest
+    return manifest
+
+
+def _stage(zf: zipfile.ZipFile, manifest: dict[str, str], staging: Path,
+           progress: Progress | None) -> list[str]:
+    """Extract every member into ``staging`` while checking its hash; returns problems."""
+    problems: list[str] = []
+    names = [i.filename for i in zf.infolist()]
+    if len(names) != len(set(names)):
+        problems.append("the archive holds two members with the same name")
+    present = set(names) - {MANIFEST_NAME}
+    for name in sorted(set(manifest) - present):
+        problems.append(f"{name}: listed in the manifest but missing from the archive")
+    for name in sorted(present - set(manifest)):
+        problems.append(f"{name}: in the archive but not in the manifest")
+    if META_NAME not in manifest:
+        problems.append(f"{META_NAME}: missing")
+    for number, name in enumerate(sorted(set(manifest) & present), start=1):
+        dest = staging / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        try:
+            with zf.open(name) as src, dest.open("wb") as out:
+                while chunk := src.read(CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            problems.append(f"{name}: cannot be read ({exc})")
+            continue
+        if digest.hexdigest() != manifest[name]:
+            problems.append(f"{name}: its SHA-256 is {digest.hexdigest()}, the manifest says "
+                            f"{manifest[name]} (the archive was changed or damaged)")
+        match = FILE_MEMBER_RE.match(name)
+        if match and match.group(2) != manifest[name]:
+            problems.append(f"{name}: a stored file must be named by its own hash")
+        if progress:
+            progress("checking the archive", number, len(manifest))
+    return problems
+
+
+def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open("r", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
+    for table in tables:
+        for column in table.primary_key.columns:
+            if not isinstance(column.type, sqltypes.Integer):
+                continue
+            seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
+                               {"t": table.name, "c": column.name}).scalar()
+            if seq is None:
+                continue
+            conn.execute(text(
+                f'SELECT setval(:s, COALESCE((SELECT max("{column.name}") FROM "{table.name}"), '
+                f'1), (SELECT max("{column.name}") FROM "{table.name}") IS NOT NULL)'),
+                {"s": seq})
+
+
+def restore(archive: Path, target: Path, *, actor: str | None = None,
+            expect_head: str | None = None, expect_digest: str | None = None,
+            progress: Progress | None = None) -> RestoreResult:
+    """Restore a backup into the empty workspace ``target``; verify everything, then accept."""
+    if not archive.is_file():
+        raise UsageError(f"{archive} is not a file.")
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise IntegrityError(f"{archive} is not a readable ZIP archive ({exc}); not a habeas "
+                             "backup, or damaged.") from exc
+    archive_hash = _sha256_path(archive)
+    with zf:
+        manifest = _read_manifest(zf, expect_digest)
+        workspace, created = _prepare_target(target)
+        staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=workspace.root))
+        placed: list[Path] = []
+        head_written = False
+        try:
+            problems = _stage(zf, manifest, staging, progress)
+            if problems:
+                raise IntegrityError("The backup does not verify; nothing was restored:\n  "
+                                     + "\n  ".join(problems[:50]))
+            meta = json.loads((staging / META_NAME).read_text(encoding="utf-8"))
+            meta["archive_sha256"] = archive_hash
+            result = _load(workspace, staging, meta, manifest, actor, expect_head, placed,
+                           progress)
+            head_written = True
+            return result
+        except BaseException:
+            for path in placed:
+                path.unlink(missing_ok=True)
+            if not head_written:
+                workspace.head_path.unlink(missing_ok=True)
+            if created:
+                shutil.rmtree(workspace.root, ignore_errors=True)
+            else:
+                _remove_sqlite(workspace)
+            raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_sqlite(workspace: Workspace) -> None:
+    if workspace.database_url.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            (workspace.root / f"{DATABASE_NAME}{suffix}").unlink(missing_ok=True)
+
+
+def _load(workspace: Workspace, staging: Path, meta: dict[str, Any], manifest: dict[str, str],
+          actor: str | None, expect_head: str | None, placed: list[Path],
+          progress: Progress | None) -> RestoreResult:
+    if meta.get("format") != FORMAT:
+        raise IntegrityError(f"Not a habeas backup this version can read (format "
+                             f"{meta.get('format')!r}, expected {FORMAT!r}).")
+    revision = meta.get("alembic_revision")
+    if revision != migrate.head_revision():
+        raise UsageError(f"The backup's schema is at revision {revision}; this habeas is at "
+                         f"{migrate.head_revision()}. Restore with the habeas version that made "
+                         "the backup, then upgrade it with `habeas migrate`.")
+    head_seq, head_hash = int(meta["log_head"]["seq"]), str(meta["log_head"]["hash"])
+    if expect_head is not None and expect_head.strip().lower() != head_hash:
+        raise IntegrityError(f"The backup's change-log head is {head_hash}, not the "
+                             f"{expect_head} you expected; it is not the backup you noted.")
+    engine = make_engine(workspace.database_url)
+    tables: dict[str, int] = {}
+    try:
+        with engine.connect() as conn:
+            conn = conn.execution_options(habeas_write=True)
+            with conn.begin():
+                config = migrate.alembic_config()
+                config.attributes["connection"] = conn
+                from alembic import command
+
+                command.upgrade(config, "head")
+                live = _tables(conn)
+                by_name = {t.name: t for t in live}
+                recorded = {t["name"]: t for t in meta["tables"]}
+                if set(by_name) != set(recorded):
+                    raise IntegrityError(
+                        "The backup's tables differ from this schema's: "
+                        f"missing {sorted(set(by_name) - set(recorded))}, "
+                        f"unknown {sorted(set(recorded) - set(by_name))}.")
+                for number, table in enumerate(live, start=1):
+                    info = recorded[table.name]
+                    if info["member"] not in manifest:
+                        raise IntegrityError(f"{info['member']} is not in the manifest.")
+                    if set(info["columns"]) != {c.name for c in table.columns}:
+                        raise IntegrityError(f"The backup's columns of {table.name} differ "
+                                             "from this schema's.")
+                    tables[table.name] = _insert_table(conn, table, staging / info["member"])
+                    if tables[table.name] != info["rows"]:
+                        raise IntegrityError(f"{table.name}: {tables[table.name]} rows in the "
+                                             f"archive, {info['rows']} recorded.")
+                    if progress:
+                        progress("restoring tables", number, len(live))
+                if conn.dialect.name == "postgresql":
+                    _reset_sequences(conn, live)
+                with Session(bind=conn) as session:
+                    check = changelog.verify(session, (head_seq, head_hash))
+                    if not check.ok or (check.head_seq, check.head_hash) != (head_seq, head_hash):
+                        raise IntegrityError("The restored change log does not verify against "
+                                             "the recorded head:\n  "
+                                             + "\n  ".join(check.problems or
+                                                           [f"head is {check.head_seq}"]))
+                    file_count = _place_files(conn, workspace, staging, placed)
+                    entry = changelog.append(
+                        session, actor=actor or default_actor(), action="restore",
+                        entity="workspace", entity_id=None, detail={
+                            "archive_sha256": meta.get("archive_sha256"),
+                            "backup_created_at": meta.get("created_at"),
+                            "backup_created_by": meta.get("created_by"),
+                            "backup_backend": meta.get("backend"),
+                            "restored_log_head": {"seq": head_seq, "hash": head_hash},
+                            "rows": sum(tables.values()), "files": file_count})
+                    session.flush()
+                    entry_seq, entry_hash = entry.seq, entry.hash
+                tmp = workspace.head_path.with_suffix(".restore-tmp")
+                tmp.write_text(f"{entry_seq} {entry_hash}\n", encoding="ascii")
+                os.replace(tmp, workspace.head_path)
+    finally:
+        engine.dispose()
+    return RestoreResult(workspace.root, head_seq, head_hash, entry_seq, tables, file_count)
+
+
+def _insert_table(conn: Connection, table: Table, path: Path) -> int:
+    types = {c.name: c.type for c in table.columns}
+    count = 0
+    batch: list[dict[str, Any]] = []
+    for row in _jsonl(path):
+        if set(row) != set(types):
+            raise IntegrityError(f"{path.name} line {count + 1}: columns differ from the table's.")
+        batch.append({k: _decode(v, types[k]) for k, v in row.items()})
+        count += 1
+        if len(batch) >= INSERT_BATCH:
+            conn.execute(table.insert(), batch)
+            batch = []
+    if batch:
+        conn.execute(table.insert(), batch)
+    return count
+
+
+def _place_files(conn: Connection, workspace: Workspace, staging: Path,
+                 placed: list[Path]) -> int:
+    """Move the staged files into the store, re-hash them there, check them against the rows."""
+    rows = {sha: size for sha, size in conn.execute(text("SELECT sha256, size FROM stored_file"))}
+    staged = sorted((staging / FILES_DIR).glob("*/*")) if (staging / FILES_DIR).exists() else []
+    names = {p.name for p in staged}
+    missing = sorted(set(rows) - names)
+    if missing:
+        raise IntegrityError(f"{len(missing)} stored file(s) are not in the backup "
+                             f"(first: {missing[0]}).")
+    for path in staged:
+        dest = workspace.files_dir / path.name[:2] / path.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, dest)
+        placed.append(dest)
+        os.chmod(dest, 0o444)
+        digest = _sha256_path(dest)
+        if digest != path.name:
+            raise IntegrityError(f"files/{path.name}: re-hashed after restore as {digest}.")
+        size = dest.stat().st_size
+        if path.name in rows and rows[path.name] != size:
+            raise IntegrityError(f"files/{path.name}: {size} bytes, the database recorded "
+                                 f"{rows[path.name]}.")
+    return len(staged)
