@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from habeas.estimate.sparsemse import all_pairs, checkident, stepwise
