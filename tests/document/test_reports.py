@@ -82,6 +82,10 @@ def test_dossier_html_in_spanish_and_errors(sqlite_case: Store, tmp_path: Path) 
     assert "RAMÍREZ, YEFERSON" in html
     assert "Expulsado bajo la Ley de Enemigos Extranjeros" in html  # flag title, Spanish
     assert "Removed under the Alien Enemies Act" not in html
+    # The flag explanations, whereabouts and gap notes are in Spanish too.
+    assert "No consta ningún vuelo de expulsión de esta persona." in html
+    assert "No removal flight is recorded" not in html
+    assert "Last recorded event" not in html
     with pytest.raises(NotFound):
         build_dossier(sqlite_case, 999999)
     with pytest.raises(UsageError):

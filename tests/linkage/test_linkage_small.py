@@ -32,3 +32,24 @@ def test_a_tiny_register_links_and_a_correction_joins_its_original(store: Store,
     assert persons[("Manifest", "2")] == persons[("Manifest corrections", "2")]
     assert persons[("Manifest", "1")] != persons[("Manifest", "2")]
     assert store.verify_log().ok
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_lists_without_any_document_number_link(store: Store, tmp_path: Path) -> None:
+    """No A-number, cédula or DUI anywhere (name-only lists): the model still trains."""
+    press = tmp_path / "press.csv"
+    press.write_text("ID,Nombre,Fecha de nacimiento\n1,José Luis Rodríguez Pérez,1990-05-04\n"
+                     "2,Yeferson González Díaz,1995-12-25\n3,Carlos Ruiz Mora,1988-01-30\n",
+                     encoding="utf-8")
+    relatives = tmp_path / "relatives.csv"
+    relatives.write_text("ID;Nombres;Apellidos;Fecha de nacimiento\n"
+                         "A;Jose Luis;Rodriguez Perez;04/05/1990\n"
+                         "B;Jeferson;Gonzalez Diaz;25/12/1995\n", encoding="utf-8")
+    import_file(store, press, ImportOptions("Press", "news_report"))
+    import_file(store, relatives, ImportOptions("Relatives", "testimony", date_order="DMY"))
+    report = link(store)
+    assert report.records == 5
+    persons = {(r["source"], r["record_id"]): r["person_id"] for r in queries.iter_records(store)}
+    assert persons[("Press", "1")] == persons[("Relatives", "A")]
+    assert persons[("Press", "3")] not in {persons[("Relatives", "A")],
+                                            persons[("Relatives", "B")]}

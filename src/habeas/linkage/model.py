@@ -164,9 +164,10 @@ BLOCKING_RULES: list[Any] = [
 ]
 
 
-def settings(*, retain_intermediate: bool = True) -> SettingsCreator:
+def settings(*, retain_intermediate: bool = True, prior: float = 1e-4) -> SettingsCreator:
     """The untrained model (comparisons, blocking rules) for deduplicating records."""
     return SettingsCreator(
+        probability_two_random_records_match=prior,
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=[_given(), _given2(), _surnames(), _dob(),
@@ -216,10 +217,16 @@ def train(frame: pd.DataFrame, *, backend: str = "duckdb",
     _quiet()
     db_api = make_db_api(backend)
     sdf = db_api.register(_splink_frame(frame), dataset_display_name="records")
-    linker = Linker(sdf, settings(), log_level=None)
+    # The prior is estimated from pairs sharing a document number. Lists with no
+    # shared document number at all (name-only lists, FEBRL) would give 0 — "no
+    # two records ever match" — so there it starts at one expected match per record.
+    floor = 1.0 / max(len(frame), 2)
+    linker = Linker(sdf, settings(prior=floor), log_level=None)
     t = linker.training
-    t.estimate_probability_two_random_records_match(
-        [block_on("a_number"), block_on("cedula_ve"), block_on("dui_sv")], recall=0.6)
+    documents = ("a_number", "cedula_ve", "dui_sv")
+    if any(frame[c].dropna().duplicated().any() for c in documents if c in frame):
+        t.estimate_probability_two_random_records_match(
+            [block_on(c) for c in documents], recall=0.6)
     t.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     skipped: list[str] = []
     for name, rule in (("dob", block_on("dob")), ("a_number", block_on("a_number")),
@@ -240,13 +247,9 @@ def train(frame: pd.DataFrame, *, backend: str = "duckdb",
             lsdf = db_api.register(table, dataset_display_name="habeas_labels")
             t.estimate_m_from_pairwise_labels(lsdf)
     model: dict[str, Any] = linker.misc.save_model_to_json()
-    # The prior is estimated from document-number matches; a small register may have
-    # none (giving 0, i.e. "no two records ever match"). Keep it a probability a
-    # match can overcome: at least one expected match per record.
     prior = float(model.get("probability_two_random_records_match") or 0.0)
-    floor = 1.0 / max(len(frame), 2)
-    model["probability_two_random_records_match"] = min(max(prior, floor if prior <= 0
-                                                            else 1e-9), 0.5)
+    model["probability_two_random_records_match"] = min(max(prior, 1e-9) if prior > 0
+                                                         else floor, 0.5)
     regularise(model)
     model["habeas_model_version"] = MODEL_VERSION
     model["habeas_em_rules_skipped"] = skipped

@@ -38,10 +38,10 @@ class Dossier:
     labels: dict[str, dict[str, tuple[str, str]]]
 
 
-def build_dossier(store: Store, person_id: int) -> Dossier:
+def build_dossier(store: Store, person_id: int, lang: str = "en") -> Dossier:
     from habeas.trace import person_summary
 
-    summary = person_summary(store, person_id)
+    summary = person_summary(store, person_id, lang=lang)
     if not summary.records:
         raise NotFound(f"No person {person_id} (or no record is linked to them now).")
     incidents = list_incidents(store, person_id=person_id)
@@ -79,5 +79,5 @@ def render_dossier(dossier: Dossier, lang: str, store: Store, register: str | No
 def dossier_report(store: Store, person_id: int, path: Path, *, lang: str = "en",
                    fmt: str | None = None, register: str | None = None) -> Path:
     """Build and write the dossier of ``person_id`` to ``path`` (HTML or PDF)."""
-    return render.write(render_dossier(build_dossier(store, person_id), lang, store, register),
-                        path, fmt)
+    dossier = build_dossier(store, person_id, i18n.check_language(lang))
+    return render.write(render_dossier(dossier, lang, store, register), path, fmt)

@@ -153,7 +153,7 @@ def _sources(store: Store, ids: set[int]) -> list[dict[str, Any]]:
                                      .order_by(Source.id)).scalars()]
 
 
-def _trace_aggregates(store: Store, persons: list[int]) -> tuple[
+def _trace_aggregates(store: Store, persons: list[int], lang: str = "en") -> tuple[
         list[dict[str, Any]], list[dict[str, Any]], int, dict[str, int], int]:
     """Due-process flags, register gaps and whereabouts over the people in scope.
 
@@ -175,18 +175,18 @@ def _trace_aggregates(store: Store, persons: list[int]) -> tuple[
     for start in range(0, len(persons), 500):
         loaded = load_persons(store, persons[start:start + 500])
         for person in loaded.values():
-            for flag in evaluate(person, rules=rules):
+            for flag in evaluate(person, rules=rules, lang=lang):
                 entry = flags.setdefault(flag.code, {
                     "code": flag.code, "title_en": flag.title_en, "title_es": flag.title_es,
                     "raised": 0, "not_raised": 0, "undetermined": 0})
                 entry[flag.status] = entry.get(flag.status, 0) + 1
-            for gap in compute_gaps(person):
+            for gap in compute_gaps(person, lang):
                 g = gaps.setdefault(gap.field, {
                     "field": gap.field, "label": gap.label, "legal_basis": gap.legal_basis,
                     "holder": gap.holder, "known": 0, "partial": 0, "unknown": 0,
                     "not_applicable": 0})
                 g[gap.status] = g.get(gap.status, 0) + 1
-            w = compute_whereabouts(person)
+            w = compute_whereabouts(person, lang=lang)
             whereabouts[w.status] += 1
             incommunicado += int(w.incommunicado)
     return (list(flags.values()), list(gaps.values()), len(persons),
@@ -195,7 +195,7 @@ def _trace_aggregates(store: Store, persons: list[int]) -> tuple[
 
 def build_situation(store: Store, *, facility: str | None = None, flight: str | None = None,
                     start: date | None = None, end: date | None = None,
-                    max_gap_days: int | None = None) -> SituationReport:
+                    max_gap_days: int | None = None, lang: str = "en") -> SituationReport:
     fac_name, persons, events, source_ids = _scope(store, facility, flight, start, end)
     by_type = Counter(ev.event_type for ev, _ in events)
     charted = [(ev.date_earliest, ev.event_type) for ev, _ in events
@@ -217,7 +217,7 @@ def build_situation(store: Store, *, facility: str | None = None, flight: str | 
         by_month_type.setdefault(r.month, {}).setdefault(r.act_type, 0)
         by_month_type[r.month][r.act_type] += 1
     source_ids.update(src.id for src in count.sources)
-    flags, gaps, gap_total, whereabouts, incommunicado = _trace_aggregates(store, persons)
+    flags, gaps, gap_total, whereabouts, incommunicado = _trace_aggregates(store, persons, lang)
     return SituationReport(
         fac_name, flight, start, end, persons, len(events), dict(by_type.most_common()),
         charted, len(events) - len(charted), conditions, count, incidents, by_month_type,
@@ -268,5 +268,6 @@ def situation_report(store: Store, path: Path, *, facility: str | None = None,
                      end: date | None = None, lang: str = "en", fmt: str | None = None,
                      register: str | None = None) -> Path:
     """Build and write the situation report to ``path`` (HTML or PDF)."""
-    report = build_situation(store, facility=facility, flight=flight, start=start, end=end)
+    report = build_situation(store, facility=facility, flight=flight, start=start, end=end,
+                             lang=i18n.check_language(lang))
     return render.write(render_situation(report, lang, store, register), path, fmt)

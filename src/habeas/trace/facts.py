@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from habeas.domain.dates import UncertainDate
 from habeas.errors import NotFound
+from habeas.i18n import translator
 from habeas.store.db import Store
 from habeas.store.queries import CURRENT, show_date
 from habeas.store.schema import (
@@ -37,6 +38,42 @@ from habeas.store.schema import (
 )
 
 _CHUNK = 900
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction; it is translated where it is shown."""
+    return message
+
+
+#: Event and legal-fact types as they appear in sentences (English ids, translated).
+EVENT_TYPE_TEXT = {
+    "apprehension": N_("apprehension"), "detention": N_("detention"),
+    "transfer": N_("transfer"), "removal_flight": N_("removal flight"),
+    "admission": N_("admission"), "cell_assignment": N_("cell assignment"),
+    "release": N_("release"), "repatriation": N_("repatriation"), "death": N_("death"),
+    "disappearance_report": N_("disappearance report"), "sighting": N_("sighting"),
+}
+FACT_TYPE_TEXT = {
+    "legal_basis": N_("legal basis"), "hearing": N_("hearing"), "notice": N_("notice"),
+    "criminal_record": N_("criminal record"), "court_order": N_("court order"),
+    "counsel": N_("counsel"), "asylum_claim": N_("asylum claim"),
+    "family_notification": N_("family notification"),
+    "ordering_authority": N_("ordering authority"),
+    "supervising_authority": N_("supervising authority"), "health": N_("health"),
+    "detention_term": N_("detention term"),
+}
+
+
+def event_label(event_type: str, lang: str = "en") -> str:
+    """``removal_flight`` → "removal flight" / "vuelo de expulsión"."""
+    text = EVENT_TYPE_TEXT.get(event_type, event_type.replace("_", " "))
+    return str(translator(lang).gettext(text))
+
+
+def fact_label(fact_type: str, lang: str = "en") -> str:
+    """``asylum_claim`` → "asylum claim" / "solicitud de asilo"."""
+    text = FACT_TYPE_TEXT.get(fact_type, fact_type.replace("_", " "))
+    return str(translator(lang).gettext(text))
 
 
 def to_jsonable(value: Any) -> Any:
@@ -111,15 +148,17 @@ class EventItem:
         return UncertainDate(self.date_earliest, self.date_latest,
                              self.date_precision or "range")
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        _ = translator(lang).gettext
         where = self.facility or self.place
-        parts = [self.event_type.replace("_", " "), self.date or "undated"]
+        parts = [event_label(self.event_type, lang), self.date or _("undated")]
         if self.time_text:
-            parts.append(f"at {self.time_text}")
+            parts.append(_("at %(time)s") % {"time": self.time_text})
         if self.flight:
-            parts.append(f"flight {self.flight}")
+            parts.append(_("flight %(flight)s") % {"flight": self.flight})
         if where:
-            parts.append(f"at {where}" + (f" / {self.unit}" if self.unit else ""))
+            parts.append(_("at %(place)s") % {
+                "place": where + (f" / {self.unit}" if self.unit else "")})
         return " ".join(parts)
 
 
@@ -153,14 +192,15 @@ class LegalFactItem:
         return UncertainDate(self.date_earliest, self.date_latest,
                              self.date_precision or "range")
 
-    def describe(self) -> str:
-        text = f"{self.fact_type.replace('_', ' ')}: {self.value or ''}"
+    def describe(self, lang: str = "en") -> str:
+        _ = translator(lang).gettext
+        text = f"{fact_label(self.fact_type, lang)}: {self.value or ''}"
         if self.value_text and self.value_text != self.value:
-            text += f" (written {self.value_text!r})"
+            text += " " + _("(written %(text)s)") % {"text": repr(self.value_text)}
         if self.date:
             text += f", {self.date}"
         if self.time_text:
-            text += f" at {self.time_text}"
+            text += " " + _("at %(time)s") % {"time": self.time_text}
         if self.court:
             text += f", {self.court}"
         return text

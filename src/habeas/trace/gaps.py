@@ -17,13 +17,16 @@ from dataclasses import field as dc_field
 from sqlalchemy import select
 
 from habeas.domain.text import fold
+from habeas.i18n import check_language, format_number, translator
 from habeas.store.db import Store
 from habeas.store.queries import CURRENT
 from habeas.store.schema import CustodyEvent, Facility, Link, Record
 from habeas.trace.facts import (
+    N_,
     EventItem,
     LegalFactItem,
     PersonFacts,
+    event_label,
     load_person,
     load_persons,
     to_jsonable,
@@ -42,14 +45,15 @@ class Gap:
     note: str = ""
 
 
-Check = Callable[[PersonFacts], tuple[str, list[str], str]]
+Check = Callable[[PersonFacts, str], tuple[str, list[str], str]]
 
 
-def _cite(items: list[EventItem] | list[LegalFactItem]) -> list[str]:
-    return [f"{i.describe()} [{i.source_title} #{i.record_key}]" for i in items]
+def _cite(items: list[EventItem] | list[LegalFactItem], lang: str = "en") -> list[str]:
+    return [f"{i.describe(lang)} [{i.source_title} #{i.record_key}]" for i in items]
 
 
-def _identity(p: PersonFacts) -> tuple[str, list[str], str]:
+def _identity(p: PersonFacts, lang: str = "en") -> tuple[str, list[str], str]:
+    _ = translator(lang).gettext
     named = [f"{r.full_name or ' '.join(r.given_names + r.surnames)} [{r.source_title} "
              f"#{r.record_key}]" for r in p.records if r.full_name or r.given_names]
     ids = [f"{i['type']} {i['value'] or i['as_written']} [{r.source_title} #{r.record_key}]"
@@ -58,90 +62,105 @@ def _identity(p: PersonFacts) -> tuple[str, list[str], str]:
     if named and (ids or dob):
         return "known", named + ids, ""
     if named or ids:
-        return "partial", named + ids, "a name or a document number, but not both a name " \
-            "and a date of birth or document number"
+        return "partial", named + ids, _("a name or a document number, but not both a "
+                                          "name and a date of birth or document number")
     return "unknown", [], ""
 
 
 def _fact(fact_type: str, exclude: tuple[str, ...] = ("unknown",)) -> Check:
-    def check(p: PersonFacts) -> tuple[str, list[str], str]:
+    def check(p: PersonFacts, lang: str = "en") -> tuple[str, list[str], str]:
+        _ = translator(lang).gettext
         facts = [f for f in p.facts_of(fact_type) if f.value not in exclude]
-        return ("known" if facts else "unknown"), _cite(facts), ""
+        return ("known" if facts else "unknown"), _cite(facts, lang), ""
     return check
 
 
 def _event_field(types: tuple[str, ...], attr: str, need_time: bool = False) -> Check:
-    def check(p: PersonFacts) -> tuple[str, list[str], str]:
+    def check(p: PersonFacts, lang: str = "en") -> tuple[str, list[str], str]:
+        _ = translator(lang).gettext
         evs = [e for e in p.events_of(*types) if getattr(e, attr)]
         if not evs:
-            return "unknown", [], f"no {' / '.join(types)} records its {attr.replace('_', ' ')}"
+            return "unknown", [], _(NO_FIELD[attr]) % {
+                "types": " / ".join(event_label(t, lang) for t in types)}
         if need_time and not any(e.occurred_at for e in evs):
-            return "partial", _cite(evs), "the date is recorded, the time of day is not"
-        return "known", _cite(evs), ""
+            return "partial", _cite(evs, lang), _("the date is recorded, the time of day is not")
+        return "known", _cite(evs, lang), ""
     return check
 
 
-def _deprivation(p: PersonFacts) -> tuple[str, list[str], str]:
+def _deprivation(p: PersonFacts, lang: str = "en") -> tuple[str, list[str], str]:
+    _ = translator(lang).gettext
     evs = p.events_of("apprehension", "detention")
     dated = [e for e in evs if e.when and (e.place or e.facility)]
     if not evs or not any(e.when for e in evs):
-        return "unknown", _cite(evs), "no dated apprehension or detention is recorded"
+        return "unknown", _cite(evs, lang), _("no dated apprehension or detention is recorded")
     if not dated:
-        return "partial", _cite(evs), "a date but no place"
+        return "partial", _cite(evs, lang), _("a date but no place")
     if not any(e.occurred_at for e in dated):
-        return "partial", _cite(dated), "date and place recorded, the time is not"
-    return "known", _cite(dated), ""
+        return "partial", _cite(dated, lang), _("date and place recorded, the time is not")
+    return "known", _cite(dated, lang), ""
 
 
-def _place_authority(p: PersonFacts) -> tuple[str, list[str], str]:
+def _place_authority(p: PersonFacts, lang: str = "en") -> tuple[str, list[str], str]:
+    _ = translator(lang).gettext
     evs = p.events_of("admission", "detention", "cell_assignment")
     stated = [e for e in evs if e.authority]
     if stated:
-        return "known", _cite(stated), ""
-    by_facility = [f"{e.facility}: {p.facility_authority[e.facility_id]} (facility register)"
-                   for e in evs if e.facility_id in p.facility_authority]
+        return "known", _cite(stated, lang), ""
+    by_facility = [_("%(facility)s: %(authority)s (facility register)") % {
+        "facility": e.facility, "authority": p.facility_authority[e.facility_id]}
+        for e in evs if e.facility_id in p.facility_authority]
     if by_facility:
         return "partial", sorted(set(by_facility)), \
-            "known only from the facility's description, not from a record of this person"
+            _("known only from the facility's description, not from a record of this person")
     return "unknown", [], ""
 
 
-def _transfers(p: PersonFacts) -> tuple[str, list[str], str]:
+def _transfers(p: PersonFacts, lang: str = "en") -> tuple[str, list[str], str]:
+    _ = translator(lang).gettext
     evs = p.events_of("transfer", "removal_flight")
     if not evs:
-        return "unknown", [], "no transfer or removal is recorded; if there was none, the " \
-            "register should say so"
+        return "unknown", [], _("no transfer or removal is recorded; if there was none, the "
+                                "register should say so")
     complete = [e for e in evs if (e.facility or e.place) and e.authority]
     if len(complete) == len(evs):
-        return "known", _cite(evs), ""
+        return "known", _cite(evs, lang), ""
     if any(e.facility or e.place for e in evs):
-        return "partial", _cite(evs), "destination recorded; the authority responsible for " \
-            "the transfer is not" if not complete else "some transfers lack destination " \
-            "or authority"
-    return "unknown", _cite(evs), "neither destination nor authority recorded"
+        return "partial", _cite(evs, lang), (
+            _("destination recorded; the authority responsible for the transfer is not")
+            if not complete else _("some transfers lack destination or authority"))
+    return "unknown", _cite(evs, lang), _("neither destination nor authority recorded")
 
 
-def _release(p: PersonFacts) -> tuple[str, list[str], str]:
+def _release(p: PersonFacts, lang: str = "en") -> tuple[str, list[str], str]:
+    _ = translator(lang).gettext
     evs = p.events_of("release", "repatriation")
     if evs:
         placed = [e for e in evs if e.when and (e.place or e.facility)]
-        return ("known" if placed else "partial"), _cite(evs), "" if placed else \
-            "no date or place"
+        return ("known" if placed else "partial"), _cite(evs, lang), "" if placed else \
+            _("no date or place")
     if p.events_of("death"):
-        return "not_applicable", [], "a death is recorded"
-    return "unknown", [], "no release is recorded (the person may still be held)"
+        return "not_applicable", [], _("a death is recorded")
+    return "unknown", [], _("no release is recorded (the person may still be held)")
 
 
-def _death(p: PersonFacts) -> tuple[str, list[str], str]:
+def _death(p: PersonFacts, lang: str = "en") -> tuple[str, list[str], str]:
+    _ = translator(lang).gettext
     evs = p.events_of("death")
     if not evs:
-        return "not_applicable", [], "no death is recorded"
+        return "not_applicable", [], _("no death is recorded")
     told = [e for e in evs if e.notes or e.place or e.facility]
     if told and any(e.notes for e in evs):
-        return "known", _cite(evs), ""
-    return "partial", _cite(evs), "the death is recorded; its circumstances, cause and the " \
-        "destination of the remains are not"
+        return "known", _cite(evs, lang), ""
+    return "partial", _cite(evs, lang), _("the death is recorded; its circumstances, cause "
+                                          "and the destination of the remains are not")
 
+
+NO_FIELD = {
+    "authority": N_("no %(types)s records its authority"),
+    "facility": N_("no %(types)s records its facility"),
+    "date": N_("no %(types)s records its date"),
+}
 
 _STATE = "the State that deprived the person of liberty"
 FIELDS: list[tuple[str, str, str, str, Check]] = [
@@ -189,17 +208,20 @@ FIELDS: list[tuple[str, str, str, str, Check]] = [
 ]
 
 
-def compute_gaps(person: PersonFacts) -> list[Gap]:
+def compute_gaps(person: PersonFacts, lang: str = "en") -> list[Gap]:
+    """Every register field of ``person``; labels and holders stay English ids (translated
+    where shown), notes and evidence are in ``lang``."""
+    lang = check_language(lang)
     gaps = []
     for name, label, basis, holder, check in FIELDS:
-        status, evidence, note = check(person)
+        status, evidence, note = check(person, lang)
         gaps.append(Gap(name, label, basis, status, status == "known", holder, evidence, note))
     return gaps
 
 
-def person_gaps(store: Store, person_id: int) -> list[Gap]:
+def person_gaps(store: Store, person_id: int, lang: str = "en") -> list[Gap]:
     """Every register field for the person: known, partial, unknown or not applicable."""
-    return compute_gaps(load_person(store, person_id))
+    return compute_gaps(load_person(store, person_id), lang)
 
 
 @dataclass
@@ -214,10 +236,18 @@ class GroupGapField:
     unknown: int
     not_applicable: int
 
-    def sentence(self, group: str) -> str:
-        return (f"For {self.persons} people {group}, {self.known} have a recorded "
-                f"{self.label[0].lower() + self.label[1:]}"
-                + (f" ({self.partial} partly)" if self.partial else "") + ".")
+    def sentence(self, group: str, lang: str = "en") -> str:
+        _ = translator(lang).gettext
+        label = _(self.label)
+        values = {"persons": format_number(self.persons, lang), "group": group,
+                  "known": format_number(self.known, lang),
+                  "field": label[0].lower() + label[1:],
+                  "partial": format_number(self.partial, lang)}
+        if self.partial:
+            return str(_("For %(persons)s people %(group)s, %(known)s have a recorded "
+                         "%(field)s (%(partial)s partly).") % values)
+        return str(_("For %(persons)s people %(group)s, %(known)s have a recorded "
+                     "%(field)s.") % values)
 
 
 @dataclass
@@ -255,19 +285,22 @@ def group_person_ids(store: Store, *, facility: str | None = None, flight: str |
 
 
 def group_gaps(store: Store, *, facility: str | None = None, flight: str | None = None,
-               event_type: str = "removal_flight") -> GroupGaps:
+               event_type: str = "removal_flight", lang: str = "en") -> GroupGaps:
     """Per field: how many of the group's persons have it recorded."""
     ids = group_person_ids(store, facility=facility, flight=flight, event_type=event_type)
     persons = load_persons(store, ids)
     counts: dict[str, dict[str, int]] = {f[0]: {"known": 0, "partial": 0, "unknown": 0,
                                                 "not_applicable": 0} for f in FIELDS}
     for person in persons.values():
-        for gap in compute_gaps(person):
+        for gap in compute_gaps(person, lang):
             counts[gap.field][gap.status] += 1
-    what = event_type.replace("_", " ")
-    where = " and ".join(x for x in (f"at {facility}" if facility else "",
-                                     f"on flight {flight}" if flight else "") if x)
-    description = f"persons with a {what} event" + (f" {where}" if where else "")
+    _ = translator(lang).gettext
+    parts = [x for x in (_("at %(place)s") % {"place": facility} if facility else "",
+                         _("on flight %(flight)s") % {"flight": flight} if flight else "") if x]
+    where = parts[0] if len(parts) == 1 else \
+        _("%(first)s and %(second)s") % {"first": parts[0], "second": parts[1]} if parts else ""
+    description = _("persons with a %(event)s event") % {"event": event_label(event_type, lang)}
+    description += f" {where}" if where else ""
     fields = [GroupGapField(name, label, basis, holder, len(persons), **counts[name])
               for name, label, basis, holder, _ in FIELDS]
     return GroupGaps(description, len(persons), sorted(persons), fields)

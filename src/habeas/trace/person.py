@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from habeas.i18n import check_language
 from habeas.store.db import Store
 from habeas.trace.facts import (
     LegalFactItem,
@@ -91,22 +92,26 @@ class PersonSummary:
 
 
 def person_summary(store: Store, person_id: int, *, as_of: date | None = None,
-                   unaccounted_after_days: int = 30) -> PersonSummary:
-    """Identity with provenance, records, timeline, whereabouts, flags, gaps, sources."""
+                   unaccounted_after_days: int = 30, lang: str = "en") -> PersonSummary:
+    """Identity with provenance, records, timeline, whereabouts, flags, gaps, sources.
+
+    The plain-language sentences (explanations, notes, reasons) are in ``lang``."""
     return build_summary(load_person(store, person_id), as_of=as_of,
-                         unaccounted_after_days=unaccounted_after_days)
+                         unaccounted_after_days=unaccounted_after_days, lang=lang)
 
 
 def build_summary(person: PersonFacts, *, as_of: date | None = None,
-                  unaccounted_after_days: int = 30) -> PersonSummary:
+                  unaccounted_after_days: int = 30, lang: str = "en") -> PersonSummary:
     as_of = as_of or date.today()
+    lang = check_language(lang)
     identity = _identity(person.records)
     return PersonSummary(
         person_id=person.person_id, as_of=as_of, display_name=identity.display_name,
-        identity=identity, records=person.records, timeline=build_timeline(person),
+        identity=identity, records=person.records, timeline=build_timeline(person, lang),
         whereabouts=compute_whereabouts(person, as_of=as_of,
-                                        unaccounted_after_days=unaccounted_after_days),
-        flags=evaluate(person, as_of=as_of), gaps=compute_gaps(person),
+                                        unaccounted_after_days=unaccounted_after_days,
+                                        lang=lang),
+        flags=evaluate(person, as_of=as_of, lang=lang), gaps=compute_gaps(person, lang),
         legal_facts=sorted(person.facts, key=lambda f: (f.fact_type, f.id)),
         incident_ids=person.incident_ids,
         sources=[person.sources[k] for k in sorted(person.sources)])

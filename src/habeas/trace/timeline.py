@@ -41,8 +41,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from habeas.domain.text import fold
+from habeas.i18n import check_language, translator
 from habeas.store.db import Store
-from habeas.trace.facts import EventItem, PersonFacts, load_person, to_jsonable
+from habeas.trace.facts import EventItem, PersonFacts, event_label, load_person, to_jsonable
 
 ONE_TIME_TYPES = ("apprehension", "removal_flight", "repatriation", "release", "death")
 
@@ -91,12 +92,12 @@ class Timeline:
         return data
 
 
-def person_timeline(store: Store, person_id: int) -> Timeline:
+def person_timeline(store: Store, person_id: int, lang: str = "en") -> Timeline:
     """Every event of every record currently linked to the person, ordered honestly."""
-    return build_timeline(load_person(store, person_id))
+    return build_timeline(load_person(store, person_id), lang)
 
 
-def build_timeline(person: PersonFacts) -> Timeline:
+def build_timeline(person: PersonFacts, lang: str = "en") -> Timeline:
     timeline = Timeline(person.person_id)
     dated = [e for e in person.events if e.when is not None]
     timeline.undated = [e for e in person.events if e.when is None]
@@ -112,7 +113,7 @@ def build_timeline(person: PersonFacts) -> Timeline:
         end = ev.date_latest if end is None else max(end, ev.date_latest)
     if current:
         timeline.groups.append(_group(len(timeline.groups) + 1, current))
-    timeline.contradictions = find_contradictions(person.events)
+    timeline.contradictions = find_contradictions(person.events, lang)
     return timeline
 
 
@@ -147,15 +148,18 @@ def definitely_before(a: EventItem, b: EventItem) -> bool | None:
     return None
 
 
-def _place(ev: EventItem) -> str | None:
+def _place(ev: EventItem, lang: str = "en") -> str | None:
     if ev.event_type == "removal_flight" and ev.flight:
-        return f"flight {ev.flight.strip().upper()}"
+        return str(translator(lang).gettext("flight %(flight)s")
+                   % {"flight": ev.flight.strip().upper()})
     if ev.facility:
         return ev.facility
     return None
 
 
-def find_contradictions(events: list[EventItem]) -> list[Contradiction]:
+def find_contradictions(events: list[EventItem], lang: str = "en") -> list[Contradiction]:
+    lang = check_language(lang)
+    _ = translator(lang).gettext
     found: list[Contradiction] = []
     by_key: dict[tuple[str, str], list[EventItem]] = {}
     for ev in events:
@@ -166,18 +170,22 @@ def find_contradictions(events: list[EventItem]) -> list[Contradiction]:
         elif ev.event_type == "admission" and ev.facility:
             by_key.setdefault(("admission", fold(ev.facility)), []).append(ev)
     for (event_type, facility), evs in sorted(by_key.items()):
-        label = event_type.replace("_", " ") + (f" to {evs[0].facility}" if facility else "")
+        label = event_label(event_type, lang)
+        if facility:
+            label = _("%(event)s to %(facility)s") % {"event": label,
+                                                      "facility": evs[0].facility}
         if _clashing(evs, _date_clash):
             found.append(Contradiction(
                 "date", event_type,
-                f"Sources give dates for the {label} that cannot be the same day.",
+                _("Sources give dates for the %(what)s that cannot be the same day.")
+                % {"what": label},
                 _values(evs, lambda e: e.date)))
         if event_type in ONE_TIME_TYPES and _clashing(evs, _place_clash):
             found.append(Contradiction(
                 "place", event_type,
-                f"Sources name different places or flights for the {label} "
-                "on overlapping dates.",
-                _values([e for e in evs if _place(e)], lambda e: _place(e) or "")))
+                _("Sources name different places or flights for the %(what)s "
+                  "on overlapping dates.") % {"what": label},
+                _values([e for e in evs if _place(e)], lambda e: _place(e, lang) or "")))
     return found
 
 

@@ -36,8 +36,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from habeas.i18n import check_language, format_date, format_number, translator
 from habeas.store.db import Store
-from habeas.trace.facts import EventItem, LegalFactItem, PersonFacts, load_person, to_jsonable
+from habeas.trace.facts import (
+    EventItem,
+    LegalFactItem,
+    PersonFacts,
+    event_label,
+    load_person,
+    to_jsonable,
+)
 
 UNACCOUNTED_AFTER = ("removal_flight", "transfer", "admission")
 DETENTION_TYPES = ("apprehension", "detention", "transfer", "removal_flight", "admission",
@@ -75,10 +83,10 @@ class Whereabouts:
 
 
 def last_known(store: Store, person_id: int, *, as_of: date | None = None,
-               unaccounted_after_days: int = 30) -> Whereabouts:
+               unaccounted_after_days: int = 30, lang: str = "en") -> Whereabouts:
     """Where the register last places the person (see the module doc for the rules)."""
     return compute_whereabouts(load_person(store, person_id), as_of=as_of,
-                               unaccounted_after_days=unaccounted_after_days)
+                               unaccounted_after_days=unaccounted_after_days, lang=lang)
 
 
 def _last_key(ev: EventItem) -> tuple[date, str, date, int]:
@@ -88,24 +96,26 @@ def _last_key(ev: EventItem) -> tuple[date, str, date, int]:
 
 
 def compute_whereabouts(person: PersonFacts, *, as_of: date | None = None,
-                        unaccounted_after_days: int = 30) -> Whereabouts:
+                        unaccounted_after_days: int = 30, lang: str = "en") -> Whereabouts:
     as_of = as_of or date.today()
+    lang = check_language(lang)
+    _ = translator(lang).gettext
     dated = [e for e in person.events
              if e.date_earliest is not None and e.date_latest is not None
              and e.date_earliest <= as_of]
     confirming = [e for e in dated if e.event_type != "disappearance_report"]
     reports = [e for e in dated if e.event_type == "disappearance_report"]
     w = Whereabouts(person.person_id, as_of, "unknown", None, None, None, "", None, None,
-                    "none", "nothing is recorded")
-    _incommunicado(w, person, dated)
+                    "none", _("nothing is recorded"))
+    _incommunicado(w, person, dated, lang)
     if not confirming:
         if reports:
             w.status = "unaccounted_for"
             w.evidence = sorted(reports, key=_last_key)
             w.evidence_sources = sorted({e.source_title for e in reports})
-            w.explanation = ("Only reports of disappearance are recorded; no source places "
-                             "the person anywhere.")
-            w.confidence, w.confidence_reason = _confidence(reports, reports[-1])
+            w.explanation = _("Only reports of disappearance are recorded; no source places "
+                              "the person anywhere.")
+            w.confidence, w.confidence_reason = _confidence(reports, reports[-1], lang)
         return w
     last = max(confirming, key=_last_key)
     deaths = [e for e in confirming if e.event_type == "death"]
@@ -121,44 +131,59 @@ def compute_whereabouts(person: PersonFacts, *, as_of: date | None = None,
     w.facility, w.unit = last.facility, last.unit
     w.last_seen, w.last_event_type = last.date, last.event_type
     w.days_since = max(0, (as_of - last.date_latest).days)
-    w.confidence, w.confidence_reason = _confidence(agree, last)
-    what = f"{last.describe()} ({', '.join(w.evidence_sources)})"
+    w.confidence, w.confidence_reason = _confidence(agree, last, lang)
+    what = f"{last.describe(lang)} ({', '.join(w.evidence_sources)})"
+    event = event_label(last.event_type, lang)
     if last.event_type == "death":
         w.status = "deceased"
-        w.explanation = f"A death is recorded: {what}."
+        w.explanation = _("A death is recorded: %(what)s.") % {"what": what}
     elif last.event_type in ("release", "repatriation"):
         w.status = "released"
-        w.explanation = f"Last recorded event is a {last.event_type}: {what}."
+        w.explanation = _("Last recorded event is a %(event)s: %(what)s.") % {
+            "event": event, "what": what}
     elif last.event_type in UNACCOUNTED_AFTER and w.days_since > unaccounted_after_days:
         w.status = "unaccounted_for"
-        article = "an" if last.event_type[0] in "aeiou" else "a"
-        w.explanation = (f"Last recorded event is {article} {last.event_type.replace('_', ' ')} "
-                         f"({what}); nothing has confirmed the person's whereabouts in the "
-                         f"{w.days_since} days since (threshold {unaccounted_after_days}).")
+        values = {"event": event, "what": what, "days": format_number(w.days_since, lang),
+                  "threshold": format_number(unaccounted_after_days, lang)}
+        if last.event_type[0] in "aeiou":
+            w.explanation = _("Last recorded event is an %(event)s (%(what)s); nothing has "
+                              "confirmed the person's whereabouts in the %(days)s days since "
+                              "(threshold %(threshold)s).") % values
+        else:
+            w.explanation = _("Last recorded event is a %(event)s (%(what)s); nothing has "
+                              "confirmed the person's whereabouts in the %(days)s days since "
+                              "(threshold %(threshold)s).") % values
     else:
         w.status = "located"
-        w.explanation = f"Last recorded event: {what}, {w.days_since} days before {as_of}."
+        w.explanation = _("Last recorded event: %(what)s, %(days)s days before %(date)s.") % {
+            "what": what, "days": format_number(w.days_since, lang),
+            "date": format_date(as_of, lang)}
     if w.status in ("released", "deceased"):
         w.incommunicado = False
     return w
 
 
-def _confidence(evidence: list[EventItem], last: EventItem) -> tuple[str, str]:
+def _confidence(evidence: list[EventItem], last: EventItem,
+                lang: str = "en") -> tuple[str, str]:
+    _ = translator(lang).gettext
     grades = [e.reliability for e in evidence if e.reliability]
     level = max((_GRADES.get(g, 0) for g in grades), default=0)
-    best = min(grades) if grades else "none"
-    reasons = [f"best source reliability {best}"]
+    best = min(grades) if grades else _("none")
+    reasons = [_("best source reliability %(grade)s") % {"grade": best}]
     if last.date_earliest and last.date_latest and \
             (last.date_latest - last.date_earliest).days > 7:
         level = max(0, level - 1)
-        reasons.append(f"date spans {(last.date_latest - last.date_earliest).days + 1} days")
+        span = (last.date_latest - last.date_earliest).days + 1
+        reasons.append(_("date spans %(days)s days") % {"days": format_number(span, lang)})
     if len({e.source_id for e in evidence}) >= 2:
+        count = len({e.source_id for e in evidence})
+        reasons.append(_("%(count)s sources agree") % {"count": format_number(count, lang)})
         level = min(2, level + 1)
-        reasons.append(f"{len({e.source_id for e in evidence})} sources agree")
     return _LEVELS[level], "; ".join(reasons)
 
 
-def _incommunicado(w: Whereabouts, person: PersonFacts, dated: list[EventItem]) -> None:
+def _incommunicado(w: Whereabouts, person: PersonFacts, dated: list[EventItem],
+                   lang: str = "en") -> None:
     starts = [e for e in dated if e.event_type in DETENTION_TYPES]
     if not starts:
         return
@@ -169,10 +194,10 @@ def _incommunicado(w: Whereabouts, person: PersonFacts, dated: list[EventItem]) 
     for ev in dated:
         if ev.event_type == "sighting" and ev.date_latest and \
                 ev.date_latest >= start.date_earliest:
-            contacts.append(f"{ev.describe()} ({ev.source_title})")
+            contacts.append(f"{ev.describe(lang)} ({ev.source_title})")
     for fact in person.facts_of("counsel"):
         if fact.value in CONTACT_COUNSEL and _on_or_after(fact, start.date_earliest, w.as_of):
-            contacts.append(f"{fact.describe()} ({fact.source_title})")
+            contacts.append(f"{fact.describe(lang)} ({fact.source_title})")
     w.contact_recorded = bool(contacts)
     w.contact_evidence = contacts
     w.incommunicado = not contacts

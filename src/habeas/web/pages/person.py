@@ -91,7 +91,7 @@ def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
                  vocab: dict[str, dict[str, str]], can_dossier: bool) -> dict[str, Any]:
     from habeas.trace import person_summary
 
-    summary = person_summary(store, person_id)
+    summary = person_summary(store, person_id, lang=lang)
     if not summary.records:
         raise NotFound(_("No person %(id)s (or no record is linked to them now).")
                        % {"id": person_id})
