@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from habeas import i18n
+from habeas.report.labels import STATUSES
 from habeas.store.db import Store
 from habeas.store.schema import VocabularyTerm
 
@@ -27,23 +28,8 @@ def N_(text: str) -> str:  # noqa: N802 - the gettext convention: mark for extra
     return text
 
 
-#: Statuses the trace library states in English (the same ids as the reports use).
-STATUS_TEXT: dict[str, str] = {
-    "located": N_("located"),
-    "unaccounted_for": N_("unaccounted for"),
-    "released": N_("released"),
-    "deceased": N_("deceased"),
-    "unknown": N_("unknown"),
-    "raised": N_("raised"),
-    "not_raised": N_("not raised"),
-    "undetermined": N_("undetermined"),
-    "known": N_("known"),
-    "partial": N_("partly known"),
-    "not_applicable": N_("not applicable"),
-    "high": N_("high"),
-    "medium": N_("medium"),
-    "low": N_("low"),
-}
+#: Statuses the trace library states as ids; one table, shared with the reports.
+STATUS_TEXT: dict[str, str] = STATUSES
 
 
 def status_text(code: str | None, _: Gettext) -> str:

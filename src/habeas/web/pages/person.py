@@ -47,25 +47,6 @@ ID_TYPES = {"a_number": N_("A-number"), "cedula_ve": N_("Venezuelan cédula"),
 LINK_METHODS = {"model": N_("linkage model"), "human": N_("human decision"),
                 "single": N_("only record"), "deterministic": N_("same document number")}
 
-#: The trace library's gap labels and holders (English ids; in the catalogs via
-#: habeas.report.labels too).
-GAP_TEXT = [
-    N_("Identity"),
-    N_("Authority that ordered the deprivation of liberty"),
-    N_("Grounds (legal basis) for the deprivation of liberty"),
-    N_("Date, time and place of deprivation of liberty"),
-    N_("Authority that deprived the person of liberty"),
-    N_("Authority supervising the deprivation of liberty"),
-    N_("Place of deprivation of liberty"),
-    N_("Date and time of admission to the place of detention"),
-    N_("Authority responsible for the place of detention"),
-    N_("State of health"),
-    N_("Transfers: date, destination and authority responsible"),
-    N_("Date, time and place of release"),
-    N_("Circumstances and cause of death, destination of the remains"),
-    N_("Appearance before a judicial or other authority"),
-    N_("Notification of the family (arrest, detention, each transfer)"),
-]
 
 FACT_TYPES = {
     "legal_basis": N_("legal basis"), "hearing": N_("hearing"), "notice": N_("notice"),
