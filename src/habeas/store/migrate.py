@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -42,8 +43,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config()
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
+        driver: Any = connection.connection.driver_connection
         if sqlite:
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            driver.execute("PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
@@ -54,4 +56,4 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                         raise RuntimeError(f"migration left broken references: {broken[:5]}")
         finally:
             if sqlite:
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                driver.execute("PRAGMA foreign_keys=ON")
