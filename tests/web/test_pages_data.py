@@ -354,3 +354,24 @@ def test_assets_are_served(web: Any) -> None:
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
     js = client.get("/assets/review-keys.js")
     assert js.status_code == 200 and 'data-key="' in js.text
+
+
+def test_incidents_are_listed_a_page_at_a_time(web: Any, demo_store: Store,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The counts cover every incident; the list shows one page, with links to the others."""
+    from habeas.web.pages import incidents as page_module
+
+    monkeypatch.setattr(page_module, "PAGE_SIZE", 10)
+    legal = web("legal")
+    legal.get("/language/en")
+    first = legal.get("/incidents.json").json()
+    assert first["page"] == 1 and len(first["incidents"]) == 10
+    assert first["pages"] == -(-first["listed"] // 10) and first["pages"] > 1
+    last = legal.get("/incidents.json", params={"page": first["pages"]}).json()
+    assert last["count"] == first["count"]  # the counts do not depend on the page
+    assert {i["id"] for i in last["incidents"]}.isdisjoint(i["id"] for i in first["incidents"])
+    html = legal.get("/incidents", params={"page": 2}).text
+    assert "Page 2 of" in html and 'rel="prev"' in html
+    missing = legal.get("/incidents.json", params={"page": first["pages"] + 1})
+    assert missing.status_code == 400
+    assert "There is no page" in missing.json()["error"]["message"]

@@ -23,6 +23,9 @@ from habeas.web.context import Context
 from habeas.web.pages._common import Gettext, clean_text, fmt_date, jsonable, vocabulary_labels
 from habeas.web.views import N_, action, page
 
+#: Incidents listed per page (the counts always cover every incident).
+PAGE_SIZE = 50
+
 
 def _day(value: str | None, what: str, _: Gettext) -> date | None:
     value = clean_text(value)
@@ -49,7 +52,8 @@ def choices(store: Store) -> dict[str, Any]:
 def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict[str, str]],
                    show_victims: bool, type: str | None = None, facility: str | None = None,
                    status: str | None = None, start: str | None = None,
-                   end: str | None = None) -> dict[str, Any]:
+                   end: str | None = None, page: int = 1) -> dict[str, Any]:
+    """The filtered incidents, one page of the list (``PAGE_SIZE``), and all the counts."""
     types = [t] if (t := clean_text(type)) else None
     statuses = [s] if (s := clean_text(status)) else None
     fac = clean_text(facility)
@@ -59,8 +63,12 @@ def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict
                              end=hi)
     acts, verif = vocab.get("act_type", {}), vocab.get("violation_status", {})
     months = {"spans several months": _("spans several months"), "undated": _("undated")}
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    if not 1 <= page <= pages:
+        raise UsageError(_("There is no page %(page)s (pages 1 to %(pages)s).")
+                         % {"page": page, "pages": pages})
     items = []
-    for r in rows:
+    for r in rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]:
         items.append({
             "id": r.id, "type": r.act_type, "label": r.label(lang), "date": r.date,
             "date_local": fmt_date(r.date_earliest, lang)
@@ -79,6 +87,7 @@ def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict
                     "status": statuses[0] if statuses else "", "start": start or "",
                     "end": end or ""},
         "incidents": items,
+        "page": page, "pages": pages, "listed": len(rows), "page_size": PAGE_SIZE,
         "count": counts.count,
         "by_type": [{"code": k, "label": acts.get(k, k), "n": n}
                     for k, n in counts.by_type.items()],
@@ -142,15 +151,16 @@ def add_incident(store: Store, form: dict[str, Any], actor: str, _: Gettext) -> 
       nav=N_("Incidents"), nav_order=55, tags=["incidents"])
 def incidents_page(ctx: Context, type: str | None = None, facility: str | None = None,
                    status: str | None = None, start: str | None = None,
-                   end: str | None = None) -> dict[str, Any]:
+                   end: str | None = None, page: int = 1) -> dict[str, Any]:
     """Incidents with filters (type, facility, verification status, period) and their counts."""
     show_victims = ctx.allowed("read_identities")
     data: dict[str, Any] = cached(
-        ctx.store, ("incidents", ctx.lang, show_victims, type, facility, status, start, end),
+        ctx.store, ("incidents", ctx.lang, show_victims, type, facility, status, start, end,
+                    page, PAGE_SIZE),
         lambda: incidents_data(ctx.store, lang=ctx.lang, _=ctx._,
                                vocab=vocabulary_labels(ctx.store, ctx.lang),
                                show_victims=show_victims, type=type, facility=facility,
-                               status=status, start=start, end=end))
+                               status=status, start=start, end=end, page=page))
     data["can_add"] = ctx.allowed("edit")
     if data["can_add"] and not ctx.wants_json:
         data["choices"] = choices(ctx.store)
