@@ -280,6 +280,7 @@ def test_incidents_filter_and_add(web: Any, demo_store: Store) -> None:
     assert 0 < beatings["count"] < everything["count"]
     assert {i["type"] for i in beatings["incidents"]} == {"beating"}
     documenter = web("documenter")
+    documenter.get("/language/en")  # sessions are shared within the module: say it here
     assert documenter.get("/incidents.json").json()["show_victims"]
     html = documenter.get("/incidents").text
     assert "Add an incident" in html
