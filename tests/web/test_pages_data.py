@@ -376,3 +376,18 @@ def test_incidents_are_listed_a_page_at_a_time(web: Any, demo_store: Store,
     missing = legal.get("/incidents.json", params={"page": first["pages"] + 1})
     assert missing.status_code == 400
     assert "There is no page" in missing.json()["error"]["message"]
+
+
+def test_an_incident_names_a_few_victims_on_the_page(web: Any, demo_store: Store,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from habeas.web.pages import incidents as page_module
+
+    monkeypatch.setattr(page_module, "VICTIMS_SHOWN", 0)
+    legal = web("legal")
+    legal.get("/language/en")
+    listed = legal.get("/incidents.json").json()["incidents"]
+    named = [i for i in listed if i["victims_count"]]
+    assert named and all(i["victims"] == [] for i in named)
+    full = legal.get("/incidents.json", params={"victims": "all"}).json()["incidents"]
+    assert all(len(i["victims"]) == i["victims_count"] for i in full)
+    assert "more" in legal.get("/incidents").text

@@ -25,6 +25,8 @@ from habeas.web.views import N_, action, page
 
 #: Incidents listed per page (the counts always cover every incident).
 PAGE_SIZE = 50
+#: Victims named per incident on the page (``?victims=all`` for every one).
+VICTIMS_SHOWN = 20
 
 
 def _day(value: str | None, what: str, _: Gettext) -> date | None:
@@ -52,8 +54,13 @@ def choices(store: Store) -> dict[str, Any]:
 def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict[str, str]],
                    show_victims: bool, type: str | None = None, facility: str | None = None,
                    status: str | None = None, start: str | None = None,
-                   end: str | None = None, page: int = 1) -> dict[str, Any]:
-    """The filtered incidents, one page of the list (``PAGE_SIZE``), and all the counts."""
+                   end: str | None = None, page: int = 1,
+                   all_victims: bool = False) -> dict[str, Any]:
+    """The filtered incidents, one page of the list (``PAGE_SIZE``), and all the counts.
+
+    Each incident names at most ``VICTIMS_SHOWN`` victims unless ``all_victims``
+    (an incident can name a whole cell); ``victims_count`` always gives the total.
+    """
     types = [t] if (t := clean_text(type)) else None
     statuses = [s] if (s := clean_text(status)) else None
     fac = clean_text(facility)
@@ -77,8 +84,9 @@ def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict
             "status": r.verification_status, "status_label": r.status_label(lang),
             "sources": r.sources, "victims_count": len(r.victims),
             "victims": [{"person_id": v["person_id"], "name": v["name"], "source": v["source"],
-                         "record_id": v["record_id"]} for v in r.victims] if show_victims
-            else [],
+                         "record_id": v["record_id"]}
+                        for v in (r.victims if all_victims else r.victims[:VICTIMS_SHOWN])]
+            if show_victims else [],
             "perpetrators": [{"role": p["role"], "label": p["role_label_es"] if lang == "es"
                               else p["role_label_en"], "unit": p["unit"]}
                              for p in r.perpetrators]})
@@ -151,16 +159,18 @@ def add_incident(store: Store, form: dict[str, Any], actor: str, _: Gettext) -> 
       nav=N_("Incidents"), nav_order=55, tags=["incidents"])
 def incidents_page(ctx: Context, type: str | None = None, facility: str | None = None,
                    status: str | None = None, start: str | None = None,
-                   end: str | None = None, page: int = 1) -> dict[str, Any]:
+                   end: str | None = None, page: int = 1,
+                   victims: str | None = None) -> dict[str, Any]:
     """Incidents with filters (type, facility, verification status, period) and their counts."""
     show_victims = ctx.allowed("read_identities")
     data: dict[str, Any] = cached(
         ctx.store, ("incidents", ctx.lang, show_victims, type, facility, status, start, end,
-                    page, PAGE_SIZE),
+                    page, PAGE_SIZE, VICTIMS_SHOWN, victims == "all"),
         lambda: incidents_data(ctx.store, lang=ctx.lang, _=ctx._,
                                vocab=vocabulary_labels(ctx.store, ctx.lang),
                                show_victims=show_victims, type=type, facility=facility,
-                               status=status, start=start, end=end, page=page))
+                               status=status, start=start, end=end, page=page,
+                               all_victims=victims == "all"))
     data["can_add"] = ctx.allowed("edit")
     if data["can_add"] and not ctx.wants_json:
         data["choices"] = choices(ctx.store)
