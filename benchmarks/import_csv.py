@@ -15,10 +15,8 @@ cached under benchmarks/out/.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
-import random
 import resource
 import shutil
 import statistics
@@ -29,38 +27,16 @@ from pathlib import Path
 
 from habeas.ingest.importer import ImportOptions, import_file, plan_import
 from habeas.store.db import Store
-from habeas.synth.names import SLV_SURNAMES, VEN_MALE_FIRST, VEN_MALE_SECOND, VEN_SURNAMES
+from habeas.synth.flat_list import flat_list_headers, write_flat_list
 from habeas.workspace import init_workspace
 
 OUT = Path(__file__).parent / "out"
-HEADERS = ["ID", "Nombres", "Apellidos", "Sexo", "Fecha de nacimiento", "Nacionalidad", "A#",
-           "Cédula", "Vuelo", "Fecha de vuelo"]
+HEADERS = flat_list_headers(cedula=True)
 
 
 def build_csv(rows: int, seed: int = 1) -> Path:
-    path = OUT / f"import_{rows}.csv"
-    if path.exists():
-        return path
     OUT.mkdir(exist_ok=True)
-    rng = random.Random(seed)
-    given1 = [n for n, _ in VEN_MALE_FIRST]
-    given2 = [n for n, _ in VEN_MALE_SECOND]
-    surnames = [n for n, _ in VEN_SURNAMES + SLV_SURNAMES]
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADERS)
-        for i in range(1, rows + 1):
-            given = rng.choice(given1) + (f" {rng.choice(given2)}" if rng.random() < 0.6 else "")
-            writer.writerow([
-                i, given, f"{rng.choice(surnames)} {rng.choice(surnames)}",
-                rng.choice("MMMMMMMMMF"),
-                f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1965, 2006)}",
-                "Venezolana", f"A{rng.randint(10_000_000, 299_999_999):09d}",
-                f"V-{rng.randint(5_000_000, 32_000_000):,}".replace(",", "."),
-                f"FL-{rng.randint(1, 3)}", "15/03/2025"])
-    tmp.replace(path)
-    return path
+    return write_flat_list(OUT / f"import_{rows}.csv", rows, seed=seed)
 
 
 def run_once(path: Path, backend: str) -> dict[str, float]:

@@ -21,7 +21,6 @@ ones.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import random
@@ -38,36 +37,16 @@ from sqlalchemy import func, select
 
 from habeas.store.db import Store
 from habeas.store.schema import Record, Source
-from habeas.synth.names import SLV_SURNAMES, VEN_MALE_FIRST, VEN_MALE_SECOND, VEN_SURNAMES
+from habeas.synth.flat_list import flat_list_headers, write_flat_list
 from habeas.workspace import Workspace
 
 REPO = Path(__file__).resolve().parents[2]
-HEADERS = ["ID", "Nombres", "Apellidos", "Sexo", "Fecha de nacimiento", "Nacionalidad", "A#",
-           "Vuelo", "Fecha de vuelo"]
+HEADERS = flat_list_headers(cedula=False)
 
 
 def build_csv(path: Path, rows: int, seed: int = 1) -> Path:
     """A synthetic list (fictional people from the generator's name pools)."""
-    if path.exists():
-        return path
-    rng = random.Random(seed)
-    given1 = [n for n, _ in VEN_MALE_FIRST]
-    given2 = [n for n, _ in VEN_MALE_SECOND]
-    surnames = [n for n, _ in VEN_SURNAMES + SLV_SURNAMES]
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADERS)
-        for i in range(1, rows + 1):
-            given = rng.choice(given1) + (f" {rng.choice(given2)}" if rng.random() < 0.6 else "")
-            writer.writerow([
-                i, given, f"{rng.choice(surnames)} {rng.choice(surnames)}",
-                rng.choice("MMMMMMMMMF"),
-                f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1965, 2006)}",
-                "Venezolana", f"A{rng.randint(10_000_000, 299_999_999):09d}",
-                f"FL-{rng.randint(1, 3)}", "15/03/2025"])
-    tmp.replace(path)
-    return path
+    return write_flat_list(path, rows, seed=seed, cedula=False)
 
 
 def files_state(store: Store) -> dict[str, str]:

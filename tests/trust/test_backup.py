@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import uuid
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import typer
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, inspect
 from typer.testing import CliRunner
 
 from habeas.cli import backup as backup_cli
@@ -20,22 +18,15 @@ from habeas.errors import IntegrityError, UsageError
 from habeas.evidence import backup, file_custody, restore, verify_evidence
 from habeas.store.db import Store
 from habeas.workspace import Workspace, load_workspace
-from tests.conftest import db_snapshot
+from tests.conftest import db_snapshot, private_pg_schema
 from tests.trust.helpers import import_manifest, portable_snapshot, tamper
 
 
 @pytest.fixture
 def target_pg_url(postgres_url: str) -> Iterator[str]:
     """A second, empty PostgreSQL schema to restore into."""
-    schema = f"r_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with private_pg_schema(postgres_url, "r") as url:
+        yield url
 
 
 def _without_last_log_entry(snapshot: dict[str, list[tuple[str, ...]]]) -> dict[str, object]:

@@ -115,8 +115,23 @@ class SourceRef:
     files: list[StoredFileRef] = field(default_factory=list)
 
 
+class _Dated:
+    """``when``: the item's uncertain date, from its earliest/latest/precision columns."""
+
+    date_earliest: _dt.date | None
+    date_latest: _dt.date | None
+    date_precision: str | None
+
+    @property
+    def when(self) -> UncertainDate | None:
+        if self.date_earliest is None or self.date_latest is None:
+            return None
+        return UncertainDate(self.date_earliest, self.date_latest,
+                             self.date_precision or "range")
+
+
 @dataclass
-class EventItem:
+class EventItem(_Dated):
     """One custody event as one record states it."""
 
     id: int
@@ -141,13 +156,6 @@ class EventItem:
     source_title: str
     reliability: str | None
 
-    @property
-    def when(self) -> UncertainDate | None:
-        if self.date_earliest is None or self.date_latest is None:
-            return None
-        return UncertainDate(self.date_earliest, self.date_latest,
-                             self.date_precision or "range")
-
     def describe(self, lang: str = "en") -> str:
         _ = translator(lang).gettext
         where = self.facility or self.place
@@ -163,7 +171,7 @@ class EventItem:
 
 
 @dataclass
-class LegalFactItem:
+class LegalFactItem(_Dated):
     """One legal fact as one record states it."""
 
     id: int
@@ -184,13 +192,6 @@ class LegalFactItem:
     source_id: int
     source_title: str
     reliability: str | None
-
-    @property
-    def when(self) -> UncertainDate | None:
-        if self.date_earliest is None or self.date_latest is None:
-            return None
-        return UncertainDate(self.date_earliest, self.date_latest,
-                             self.date_precision or "range")
 
     def describe(self, lang: str = "en") -> str:
         _ = translator(lang).gettext

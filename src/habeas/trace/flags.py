@@ -195,20 +195,6 @@ def _no_conviction(ctx: _Context, rule: dict[str, Any]) -> Result:
             _("No source states the person's criminal record."), [], [])
 
 
-def _order_before(order: LegalFactItem, ev: EventItem) -> bool | None:
-    """True when the order definitely came before the event, False when definitely not."""
-    if order.occurred_at is not None and ev.occurred_at is not None:
-        return order.occurred_at < ev.occurred_at
-    ow, ew = order.when, ev.when
-    if ow is None or ew is None:
-        return None
-    if ow.definitely_before(ew):
-        return True
-    if ew.definitely_before(ow):
-        return False
-    return None
-
-
 def _instant(item: EventItem | LegalFactItem) -> str:
     at: datetime | None = item.occurred_at
     return f"{item.date} {at:%H:%M} UTC" if at else item.date
@@ -230,7 +216,7 @@ def _removed_after_order(ctx: _Context, rule: dict[str, Any]) -> Result:
     before: list[str] = []
     for order in orders:
         for ev in ctx.removals:
-            after = _order_before(order, ev)
+            after = definitely_before(order, ev)
             pair = _("order %(order)s [%(order_source)s] at %(order_time)s; departure "
                      "%(flight)s [%(flight_source)s] at %(flight_time)s") % {
                 "order": order.describe(ctx.lang), "order_source": order.source_title,
@@ -242,7 +228,7 @@ def _removed_after_order(ctx: _Context, rule: dict[str, Any]) -> Result:
                 support += [ref(order), ref(ev)]
                 continue
             later = [a for a in arrivals if definitely_before(ev, a) is not False
-                     and _order_before(order, a)]
+                     and definitely_before(order, a)]
             if later:
                 raised.append(_("the flight departed before the order but the person was "
                                 "admitted at the destination after it (%(pair)s; admission "

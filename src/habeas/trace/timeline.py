@@ -43,7 +43,14 @@ from datetime import date
 from habeas.domain.text import fold
 from habeas.i18n import check_language, translator
 from habeas.store.db import Store
-from habeas.trace.facts import EventItem, PersonFacts, event_label, load_person, to_jsonable
+from habeas.trace.facts import (
+    EventItem,
+    LegalFactItem,
+    PersonFacts,
+    event_label,
+    load_person,
+    to_jsonable,
+)
 
 ONE_TIME_TYPES = ("apprehension", "removal_flight", "repatriation", "release", "death")
 
@@ -134,8 +141,13 @@ def _group(position: int, events: list[EventItem]) -> TimelineGroup:
     return TimelineGroup(position, earliest, latest, known, events)
 
 
-def definitely_before(a: EventItem, b: EventItem) -> bool | None:
-    """True/False when the sources settle the order of a and b; None when they do not."""
+def definitely_before(a: EventItem | LegalFactItem,
+                      b: EventItem | LegalFactItem) -> bool | None:
+    """True/False when the sources settle the order of a and b; None when they do not.
+
+    Times of day decide when both are known; otherwise the uncertain dates must
+    not overlap. Used for events and for legal facts (a court order vs a flight).
+    """
     if a.occurred_at is not None and b.occurred_at is not None:
         return a.occurred_at < b.occurred_at
     wa, wb = a.when, b.when
