@@ -102,6 +102,7 @@ def cached_case_workspace(out_dir: Path, persons: int, seed: int,
         except Exception as exc:  # noqa: BLE001 - a failed migration: import again
             log(f"  the cached workspace does not migrate to the current schema "
                 f"({type(exc).__name__}: {str(exc).splitlines()[0][:160]}); re-importing")
+    info_path.unlink(missing_ok=True)  # written again only once the import has finished
     if ws_dir.exists():
         shutil.rmtree(ws_dir)
     log(f"  importing every list through the importer into {ws_dir.name} …")
@@ -260,6 +261,24 @@ def run_link(store: Any, **options: Any) -> tuple[dict[str, Any], float]:
             stages[stage] = round(stages.get(stage, 0.0) + t_next - t, 3)
         out["stage_seconds"] = stages
     return out, seconds
+
+
+def saved_model(store: Any) -> dict[str, Any] | None:
+    """The trained model a linkage run stored (what ``habeas link`` reuses), or None."""
+    from habeas.linkage.run import latest_model
+
+    found = latest_model(store)
+    return None if found is None else found[0]
+
+
+def give_model(store: Any, model: dict[str, Any]) -> None:
+    """Store ``model`` as the latest trained model, as a run that trained it would.
+
+    The next ``link(store)`` (no ``retrain``) then reuses it instead of training.
+    """
+    from habeas.linkage.run import store_model
+
+    store_model(store, model, actor=ACTOR)
 
 
 # --- links out, keys ---------------------------------------------------------------------------

@@ -23,8 +23,9 @@ Usage::
    the login form, then for each page sends ``--requests`` GETs with
    ``--concurrency`` in flight: dashboard, search (names drawn from the
    register, a third of them misspelled), person pages (random persons),
-   review queue, facilities, one facility (random), incidents, sources. Every
-   answer must be 200.
+   review queue, facilities, one facility (random), a facility chart (the
+   PNG the facility page links to, drawn once per register state), incidents,
+   sources. Every answer must be 200.
 4. **Figures**: p50/p95/p99 of server time per page (and client latency, for
    comparison), each the median over ``--runs`` runs; printed as a table and
    written to ``benchmarks/out/web_results.json`` with the load average (the
@@ -51,8 +52,8 @@ from typing import Any
 
 TARGET_P95_MS = 100.0
 ADMIN, PASSWORD = "bench-admin", "benchmark password 2025"
-PAGES = ("dashboard", "search", "person", "review", "facilities", "facility", "incidents",
-         "sources")
+PAGES = ("dashboard", "search", "person", "review", "facilities", "facility", "chart",
+         "incidents", "sources")
 
 
 # -- 1. the register -------------------------------------------------------------
@@ -113,6 +114,8 @@ def sample_targets(ws_dir: Path, seed: int, n: int = 60) -> dict[str, list[str]]
     """The URLs to request: random persons and facilities, names from the register."""
     from sqlalchemy import select
 
+    from habeas.document.conditions import facility_conditions
+    from habeas.report.charts import has_population_chart, has_space_chart
     from habeas.store.db import Store
     from habeas.store.schema import Facility, Link, Record
     from habeas.workspace import find_workspace
@@ -123,6 +126,7 @@ def sample_targets(ws_dir: Path, seed: int, n: int = 60) -> dict[str, list[str]]
         person_ids = list(s.execute(select(Link.person_id).where(
             Link.superseded_at.is_(None)).distinct()).scalars())
         facility_ids = list(s.execute(select(Facility.id)).scalars())
+        facility_names = list(s.execute(select(Facility.id, Facility.name)).all())
         max_record = int(s.execute(select(Record.id).order_by(Record.id.desc())).scalar() or 0)
         names: list[str] = []
         while len(names) < n:
@@ -137,6 +141,12 @@ def sample_targets(ws_dir: Path, seed: int, n: int = 60) -> dict[str, list[str]]
                     query = f"{given} {surnames[:i - 1]}{surnames[i]}{surnames[i - 1]}" \
                             f"{surnames[i + 1:]}"
                 names.append(query)
+    charts = []  # the charts the facility pages link to (those with something to draw)
+    for fid, name in facility_names:
+        fc = facility_conditions(store, name)
+        charts += [f"/facilities/{fid}/charts/{chart}.png" for chart, drawn in
+                   (("population", has_population_chart(fc)), ("space", has_space_chart(fc)))
+                   if drawn]
     store.close()
     from urllib.parse import quote
 
@@ -147,6 +157,7 @@ def sample_targets(ws_dir: Path, seed: int, n: int = 60) -> dict[str, list[str]]
         "review": ["/review"],
         "facilities": ["/facilities"],
         "facility": [f"/facilities/{fid}" for fid in facility_ids],
+        "chart": charts,
         "incidents": ["/incidents"],
         "sources": ["/sources"],
     }

@@ -29,3 +29,11 @@ class NotFound(HabeasError):
 
 class IntegrityError(HabeasError):
     """A stored file, log entry or hash does not match what was recorded."""
+
+
+class KeyRequired(HabeasError):
+    """The workspace's protected data is encrypted and no passphrase or key was supplied."""
+
+
+class WrongKey(HabeasError):
+    """The passphrase or key file does not open this workspace's protected data."""

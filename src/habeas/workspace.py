@@ -9,6 +9,9 @@ Layout::
       log.head        the change log's last sequence number and hash, kept
                       outside the database so that deleting the newest log
                       entries is detected too
+      encryption.json key material when encryption is enabled: KDF parameters,
+                      salt, check value, wrapped data key — never the key
+                      (see habeas.crypto and docs/encryption.md)
 
 Commands find the workspace from ``--workspace``, then ``HABEAS_WORKSPACE``,
 then the current directory and its parents. ``HABEAS_DATABASE_URL`` (e.g.
@@ -30,6 +33,7 @@ CONFIG_NAME = "habeas.toml"
 DATABASE_NAME = "habeas.db"
 FILES_DIR = "files"
 HEAD_NAME = "log.head"
+KEY_MATERIAL_NAME = "encryption.json"
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,10 @@ class Workspace:
     @property
     def head_path(self) -> Path:
         return self.root / HEAD_NAME
+
+    @property
+    def key_material_path(self) -> Path:
+        return self.root / KEY_MATERIAL_NAME
 
 
 def _sqlite_url(root: Path) -> str:

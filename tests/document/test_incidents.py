@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -91,3 +92,25 @@ def test_record_incident_and_month_keys(case: Store) -> None:
     assert month_key(None, None) == UNDATED
     with pytest.raises(NotFound):
         record_incident(case, IncidentSpec("beating", "likely", ["No such source"]))
+
+
+@pytest.mark.parametrize("period", [
+    {}, H1, {"start": date(2024, 2, 1)}, {"end": date(2024, 1, 31)},
+    {"start": date(2024, 1, 15), "end": date(2024, 1, 15)},
+    {"start": date(2030, 1, 1), "end": date(2030, 12, 31)}])
+def test_counts_agree_with_the_list(case: Store, period: dict[str, date]) -> None:
+    """The counts (grouped in SQL) and the list (filtered in SQL) always say the same thing."""
+    listed = list_incidents(case, **period)
+    wider = list_incidents(case, include_overlapping=True, **period)
+    got = count_incidents(case, **period)
+    assert got.incident_ids == [r.id for r in listed] and got.count == len(listed)
+    assert got.uncertain_ids == [r.id for r in wider if r.id not in got.incident_ids]
+    assert got.by_month == dict(sorted(Counter(r.month for r in listed).items()))
+    assert got.by_type == dict(Counter(r.act_type for r in listed))
+    assert got.by_status == dict(Counter(r.verification_status for r in listed))
+    assert got.by_facility == dict(Counter(r.facility or "(no facility)" for r in listed))
+    assert {s.title: s.incidents for s in got.sources} == dict(
+        Counter(t for r in listed for t in r.sources))
+    everything = list_incidents(case)
+    assert got.undated == (sum(1 for r in everything if r.date_earliest is None)
+                           if period else 0)

@@ -31,6 +31,8 @@ def staging(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_dry_run_adjust_confirm(client_as: Callable[[str], TestClient], store: Store,
                                 staging: Path) -> None:
     c = client_as("documenter")
+    c.post("/purpose", data={"purpose": "documentation", "next": "/",  # testimony: restricted
+                             "csrf_token": csrf(c)})
     before = db_snapshot(store)
     r = c.post("/sources/import", files={"file": ("familiares.csv", CSV.encode(), "text/csv")},
                data={"source_title": "Reportes de familiares", "source_kind": "testimony",

@@ -11,12 +11,16 @@ reasons (404 for the sample id, 400/422 for an empty form) — but never 401/403
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from habeas.access.policy import ROLES, allowed
+from habeas.store.db import Store
 from habeas.web.views import ROUTES, RouteInfo
 from tests.web.conftest import csrf, login
 
@@ -95,3 +99,122 @@ def test_policy_table_matches_the_roles_described() -> None:
     assert allowed("viewer", "read_summary") and not allowed("viewer", "read_aggregates")
     assert all(allowed(r, "admin") is (r == "admin") for r in ROLES)
     assert allowed(None, "public") and not allowed(None, "read_summary")
+
+
+# ---------------------------------------------------------------------------------------------
+# role × route × sensitivity: the same register, one record / incident / source at each level.
+
+SENSITIVITY_ROUTES = ("person", "person.json", "dossier", "sources.json", "search.json",
+                      "incidents.json")
+
+
+def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set[str] | None:
+    """The levels whose data the route showed, or ``None`` when the route refused (401/403)."""
+    from tests.trust.sensitivity_data import NAMES, SOURCES
+
+    pid = case.person_id
+    url = {"person": f"/persons/{pid}", "person.json": f"/persons/{pid}.json",
+           "dossier": f"/persons/{pid}/dossier.pdf", "sources.json": "/sources.json",
+           "search.json": "/search.json?q=Zebulon+Testino",
+           "incidents.json": "/incidents.json"}[route]
+    response = client.get(url, headers={"Accept": "application/json"} if route.endswith(
+        ".json") else {}, follow_redirects=False)
+    if response.status_code in (401, 403) or (response.status_code == 303 and route in (
+            "person", "dossier")):
+        return None
+    assert response.status_code == 200, (route, response.status_code, response.text[:300])
+    if route == "person":
+        return {lv for lv, name in NAMES.items() if name in response.text}
+    if route == "person.json":
+        names = {v["value"] for f in response.json()["identity"] if f["field"] == "names"
+                 for v in f["variants"]}
+        return {lv for lv, name in NAMES.items() if name in names}
+    if route == "dossier":  # the PDF is compressed: read what it held from the audit entry
+        from habeas.audit.query import LogFilter, log_entries
+
+        entries = log_entries(store, LogFilter(kind="read", entity="dossier"), limit=1)
+        assert entries, "a dossier with restricted records was produced without an audit entry"
+        entry = entries[0]
+        return {lv for lv, rid in case.record_ids.items() if rid in entry.detail["records"]}
+    if route == "sources.json":
+        titles = {s["title"] for s in response.json()["sources"]}
+        return {lv for lv, (title, _, _) in SOURCES.items() if title in titles}
+    if route == "search.json":
+        shown = {r["source"] for c in response.json()["candidates"] for r in c["records"]}
+        return {lv for lv, (title, _, _) in SOURCES.items() if title in shown}
+    ids = {i["id"] for i in response.json()["incidents"]}
+    return {lv for lv, iid in case.incident_ids.items() if iid in ids}
+
+
+def _expected(role: str | None, route: str, level: str) -> bool | None:
+    from habeas.access import policy
+
+    if route == "incidents.json":
+        if not allowed(role, "read_aggregates"):
+            return None
+        return policy.allowed(role, "read_summary", sensitivity=level)
+    action = "dossier" if route == "dossier" else "view"
+    if policy.max_level(role, action) is None:
+        return None
+    return policy.may(role, level, action)
+
+
+@pytest.mark.parametrize("role", [*ROLES, None], ids=[*ROLES, "anonymous"])
+def test_role_route_sensitivity(app: FastAPI, store: Store, tmp_path: Path,
+                                role: str | None, capsys: pytest.CaptureFixture[str]) -> None:
+    from habeas.access.policy import SENSITIVITY_LEVELS
+    from tests.trust.sensitivity_data import REPORTER, build_levels
+
+    case = build_levels(store, tmp_path)
+    client = TestClient(app)
+    if role is not None:
+        login(client, role)
+        if allowed(role, "read_identities"):
+            stated = client.post("/purpose", data={
+                "purpose": "lawyer_request", "note": "matrix", "next": "/",
+                "csrf_token": csrf(client)}, follow_redirects=False)
+            assert stated.status_code == 303, stated.text
+    checked, failures = 0, []
+    for route in SENSITIVITY_ROUTES:
+        seen = _levels_seen(client, route, case, store)
+        for level in SENSITIVITY_LEVELS:
+            expected = _expected(role, route, level)
+            got = None if seen is None else level in seen
+            if got != expected:
+                failures.append(f"{role} {route} {level}: got {got}, expected {expected}")
+            checked += 1
+    page = client.get(f"/persons/{case.person_id}", follow_redirects=False)
+    assert (REPORTER in page.text) is (role == "admin")
+    data = client.get(f"/persons/{case.person_id}.json", headers={"Accept": "application/json"})
+    assert (REPORTER in data.text) is (role == "admin")
+    assert not failures, "\n".join(failures)
+    assert checked == len(SENSITIVITY_ROUTES) * len(SENSITIVITY_LEVELS)
+    with capsys.disabled():
+        print(f"\n{role or 'anonymous'}: {checked} route × sensitivity combinations checked")
+
+
+def test_web_purpose_is_asked_once_and_logged(client_as: Callable[[str], TestClient],
+                                              store: Store, tmp_path: Path) -> None:
+    from tests.trust.sensitivity_data import NAMES, build_levels
+
+    case = build_levels(store, tmp_path)
+    legal = client_as("legal")
+    page = legal.get(f"/persons/{case.person_id}")
+    assert NAMES["restricted"] not in page.text and "/purpose?next=" in page.text
+    form = legal.get(f"/purpose?next=/persons/{case.person_id}")
+    assert form.status_code == 200 and 'name="purpose"' in form.text
+    done = legal.post("/purpose", data={"purpose": "relative_request", "note": "RF-1",
+                                        "next": f"/persons/{case.person_id}",
+                                        "csrf_token": csrf(legal)}, follow_redirects=False)
+    assert done.headers["location"] == f"/persons/{case.person_id}"
+    assert NAMES["restricted"] in legal.get(f"/persons/{case.person_id}").text
+    api = legal.get(f"/persons/{case.person_id}.json", headers={
+        "Accept": "application/json"})
+    assert NAMES["restricted"] in api.text  # the session remembers the purpose
+    admin = client_as("admin")
+    log = admin.get(f"/admin/log.json?kind=read&person={case.person_id}").json()
+    assert [e["purpose"] for e in log["entries"]] == ["relative_request: RF-1"] * 2
+    assert all(e["actor"] == "legal" for e in log["entries"])
+    assert admin.get("/admin/log/verify.json").json()["ok"] is True
+    assert "relative_request: RF-1" in admin.get(
+        f"/admin/log?kind=read&person={case.person_id}").text

@@ -25,12 +25,27 @@ Permissions (what a route or library function declares it needs):
 
 Anonymous visitors (not logged in) have the role ``None`` and only ``public``.
 
-Extending (issue 7, sensitivity levels): the table is keyed by role and
-permission today; sensitivity adds a third key. :func:`allowed` already takes a
-keyword ``sensitivity`` that defaults to :data:`PUBLIC`, and
-:data:`CLEARANCE` says the highest level each role may read; a caller that
-knows the sensitivity of what it is about to show passes it, and everything
-that does not yet know (aggregates) keeps working unchanged.
+Sensitivity (issue 7)
+---------------------
+Every source, record, stored file and incident carries a sensitivity level,
+least to most protected: ``public``, ``internal``, ``restricted``,
+``witness_protected`` (:data:`SENSITIVITY_LEVELS`). Who may see data at which
+level is the second table, :data:`SENSITIVITY_TABLE`: role × action → the most
+sensitive level that role may reach with that action. The actions are
+
+=========== ===============================================================
+``view``    see personal data on a page, in the API or on the terminal
+            (person page, person summary, records, find-a-person results,
+            incident victims, source and file lists)
+``export``  copy rows out in bulk (CSV, XLSX, JSON exports)
+``dossier`` produce a person's dossier (a document that leaves the register)
+=========== ===============================================================
+
+:func:`may` answers one cell (role, level, action); it also requires the
+permission the action needs (``read_identities`` for ``view`` and ``export``,
+``dossier`` for ``dossier``), so an analyst or viewer reaches no personal data
+at any level. The library enforces it (see :mod:`habeas.access.reader`); the
+faces only say who is asking.
 """
 
 from __future__ import annotations
@@ -56,19 +71,76 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": _EVERYONE,
 }
 
-#: Sensitivity levels, least to most protected (issue 7 assigns them to data).
+#: Sensitivity levels, least to most protected (every source, record, file, incident has one).
 SENSITIVITY_LEVELS: tuple[str, ...] = ("public", "internal", "restricted", "witness_protected")
-PUBLIC = "public"
 
-#: role -> the most sensitive level it may read (issue 7 refines this per action).
-CLEARANCE: dict[str | None, str] = {
-    None: "public",
-    "viewer": "public",
-    "analyst": "internal",
-    "legal": "restricted",
-    "documenter": "restricted",
-    "admin": "witness_protected",
+PUBLIC, INTERNAL, RESTRICTED, WITNESS_PROTECTED = SENSITIVITY_LEVELS
+
+#: What a sensitivity action needs besides the level.
+ACTIONS: dict[str, str] = {"view": "read_identities", "export": "read_identities",
+                           "dossier": "dossier"}
+
+#: role -> action -> the most sensitive level the role may reach with that action
+#: (``None``: nothing at all). The one sensitivity table; tests enumerate every cell.
+SENSITIVITY_TABLE: dict[str | None, dict[str, str | None]] = {
+    #              view                export             dossier
+    "admin":      {"view": WITNESS_PROTECTED, "export": WITNESS_PROTECTED,
+                   "dossier": WITNESS_PROTECTED},
+    "documenter": {"view": RESTRICTED, "export": RESTRICTED, "dossier": RESTRICTED},
+    # Lawyers read and file restricted data for one person, but bulk exports stop at internal.
+    "legal":      {"view": RESTRICTED, "export": INTERNAL, "dossier": RESTRICTED},
+    # Analysts and viewers never see identities (they hold no read_identities).
+    "analyst":    {"view": None, "export": None, "dossier": None},
+    "viewer":     {"view": None, "export": None, "dossier": None},
+    None:         {"view": None, "export": None, "dossier": None},
 }
+
+#: role -> the most sensitive level it may read at all, personal or aggregate (the
+#: ``sensitivity`` of :func:`allowed`). For roles that read identities it equals their
+#: ``view`` column; analysts read internal aggregates but no personal data.
+CLEARANCE: dict[str | None, str] = {
+    None: PUBLIC,
+    "viewer": PUBLIC,
+    "analyst": INTERNAL,
+    "legal": RESTRICTED,
+    "documenter": RESTRICTED,
+    "admin": WITNESS_PROTECTED,
+}
+
+
+def check_level(level: str) -> str:
+    if level not in SENSITIVITY_LEVELS:
+        from habeas.errors import UsageError
+
+        raise UsageError(f"Unknown sensitivity {level!r}; levels are: "
+                         f"{', '.join(SENSITIVITY_LEVELS)}.")
+    return level
+
+
+def rank(level: str) -> int:
+    """0 for public ... 3 for witness_protected."""
+    return SENSITIVITY_LEVELS.index(level)
+
+
+def highest(*levels: str) -> str:
+    """The most protected of ``levels``."""
+    return max(levels, key=rank)
+
+
+def max_level(role: str | None, action: str) -> str | None:
+    """The most sensitive level ``role`` may reach with ``action`` (``None``: none)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}; actions are: {', '.join(ACTIONS)}")
+    if ACTIONS[action] not in permissions_of(role):
+        return None
+    return SENSITIVITY_TABLE.get(role, SENSITIVITY_TABLE[None])[action]
+
+
+def may(role: str | None, level: str, action: str) -> bool:
+    """May ``role`` reach data at sensitivity ``level`` with ``action`` (one table cell)?"""
+    check_level(level)
+    top = max_level(role, action)
+    return top is not None and rank(level) <= rank(top)
 
 
 class PermissionDenied(HabeasError):
@@ -108,8 +180,8 @@ def allowed(role: str | None, permission: str, *, sensitivity: str = PUBLIC) -> 
     check_permission(permission)
     if permission not in permissions_of(role):
         return False
-    clearance = CLEARANCE.get(role, "public")
-    return SENSITIVITY_LEVELS.index(sensitivity) <= SENSITIVITY_LEVELS.index(clearance)
+    clearance = CLEARANCE.get(role, PUBLIC)
+    return rank(check_level(sensitivity)) <= rank(clearance)
 
 
 def require(role: str | None, permission: str, *, sensitivity: str = PUBLIC) -> None:

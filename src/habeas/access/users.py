@@ -183,11 +183,18 @@ def set_disabled(store: Store, name: str, disabled: bool, actor: str | None = No
 
 
 def set_password(store: Store, name: str, password: str, actor: str | None = None) -> None:
+    """Change a password; every open session of the user ends (log in again)."""
     check_password_strength(password)
     with store.write(actor) as op:
         row = _get(op.session, name)
         row.password_hash = _hasher.hash(password)
-        op.log("set_password", "user", name, {})
+        now = _now()
+        ended = 0
+        for s in op.session.execute(select(WebSession).where(
+                WebSession.user_id == row.id, WebSession.ended_at.is_(None))).scalars():
+            s.ended_at = now
+            ended += 1
+        op.log("set_password", "user", name, {"sessions_ended": ended})
 
 
 # -- logging in ---------------------------------------------------------------
@@ -279,6 +286,28 @@ def session_user(store: Store, sid: str) -> User | None:
     if web.ended_at is not None or _aware(web.expires_at) <= _now() or row.disabled:
         return None
     return User.of(row)
+
+
+def session_purpose(store: Store, sid: str) -> str | None:
+    """The purpose stated for this browser session (see :mod:`habeas.access.reader`)."""
+    with store.read() as session:
+        return session.execute(select(WebSession.purpose).where(
+            WebSession.id_hash == digest(sid))).scalar_one_or_none()
+
+
+def set_session_purpose(store: Store, sid: str, purpose: str, actor: str) -> None:
+    """Remember why this session consults restricted data (one logged change)."""
+    from habeas.access.reader import check_purpose
+
+    checked = check_purpose(purpose)
+    if checked is None:
+        raise UsageError("Say why you consult this data (the purpose).")
+    with store.write(actor) as op:
+        web = op.session.get(WebSession, digest(sid))
+        if web is None or web.ended_at is not None:
+            raise UsageError("This session has ended; log in again.")
+        web.purpose = checked
+        op.log("purpose", "user", actor, {"purpose": checked})
 
 
 def end_session(store: Store, sid: str) -> None:

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from habeas.cli.common import WorkspaceOption, console, open_store, progress_bar
+from habeas.cli.passphrase import ask_passphrase
 from habeas.evidence.backup import backup, restore
 
 
@@ -57,9 +58,16 @@ def restore_command(
     """
     with progress_bar() as progress:
         result = restore(archive, workspace, expect_head=expect_head,
-                         expect_digest=expect_digest, progress=progress)
+                         expect_digest=expect_digest, progress=progress, prompt=ask_passphrase)
     rows = sum(result.tables.values())
     console.print(f"Restored {rows:,} rows and {result.files:,} files into "
                   f"{escape(str(result.workspace))}; every hash verified, change log verified up "
                   f"to entry {result.log_head_seq} {result.log_head_hash}, restore logged as "
                   f"entry {result.restore_entry_seq}.", highlight=False)
+    if result.sealed_files:
+        opened = result.sealed_files - result.plaintext_unchecked
+        console.print(f"{result.sealed_files:,} sealed file(s): encrypted bytes checked; "
+                      f"{opened:,} opened and their plaintext re-hashed"
+                      + (f"; {result.plaintext_unchecked:,} NOT opened (no key: set "
+                         "HABEAS_PASSPHRASE or HABEAS_KEY_FILE, then run `habeas evidence "
+                         "verify`)." if result.plaintext_unchecked else "."), highlight=False)

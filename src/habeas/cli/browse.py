@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from habeas.cli.common import WorkspaceOption, console, open_store, print_json
+from habeas.cli.common import (
+    AsOption,
+    PurposeOption,
+    WorkspaceOption,
+    console,
+    open_store,
+    print_json,
+    print_withheld,
+    reader_for,
+)
 from habeas.store import queries
 
 
@@ -19,12 +28,16 @@ def register(app: typer.Typer) -> None:
 def sources(
     workspace: WorkspaceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_user: AsOption = None,
+    purpose: PurposeOption = None,
 ) -> None:
     """List the sources, how many records each holds and their files (with hashes).
 
     Example: habeas sources
     """
-    rows = queries.list_sources(open_store(workspace))
+    store = open_store(workspace)
+    rows, withheld = queries.visible_sources(store, reader_for(store, as_user, purpose))
+    print_withheld(withheld)
     if as_json:
         print_json(rows)
         return
@@ -42,12 +55,17 @@ def records(
     limit: Annotated[int, typer.Option(help="At most this many records.")] = 50,
     workspace: WorkspaceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_user: AsOption = None,
+    purpose: PurposeOption = None,
 ) -> None:
     """List records with their person, source, row and normalised fields.
 
     Example: habeas records --source "Flight manifest" --limit 20
     """
-    rows = list(queries.iter_records(open_store(workspace), source, limit=limit))
+    store = open_store(workspace)
+    rows, withheld = queries.list_records(store, reader_for(store, as_user, purpose), source,
+                                          limit)
+    print_withheld(withheld)
     if as_json:
         print_json(rows)
         return

@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from habeas.access.reader import Reader, Withheld, cli_reader
+from habeas.cli.passphrase import ask_passphrase
 from habeas.store.db import Store
 from habeas.workspace import find_workspace
 
@@ -27,8 +29,40 @@ WorkspaceOption = Annotated[
 ]
 
 
+AsOption = Annotated[
+    str | None,
+    typer.Option("--as", help="Read as this app user (their role decides what is shown). "
+                 "Default: HABEAS_USER or your login name; if no account has that name, "
+                 "you are the workspace's owner (admin).", show_default=False),
+]
+PurposeOption = Annotated[
+    str | None,
+    typer.Option("--purpose", envvar="HABEAS_PURPOSE", show_envvar=True,
+                 help="Why you consult restricted data (required to see it; logged): "
+                      "relative_request, lawyer_request, court_filing, un_communication, "
+                      "documentation or audit, optionally ': note'."),
+]
+
+
 def open_store(workspace: Path | None) -> Store:
-    return Store.open(find_workspace(workspace))
+    store = Store.open(find_workspace(workspace))
+    store.keyring.prompt = ask_passphrase  # asked only when protected data is touched
+    return store
+
+
+def reader_for(store: Store, as_user: str | None, purpose: str | None) -> Reader:
+    """Who is asking, for commands that show personal data (see habeas.access.reader)."""
+    return cli_reader(store, as_user, purpose, explicit=as_user is not None)
+
+
+def print_withheld(withheld: dict[str, Any] | Withheld | None) -> None:
+    """Say on stderr what was kept back (never silently)."""
+    if isinstance(withheld, Withheld):
+        withheld = withheld.to_dict() if withheld else None
+    if withheld:
+        err_console.print(f"[yellow]{withheld['message'].capitalize()}.[/]"
+                          + ("" if not withheld.get("for_purpose") else
+                             " Give --purpose to see restricted data."), highlight=False)
 
 
 @contextmanager

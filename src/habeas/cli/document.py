@@ -12,7 +12,17 @@ import typer
 from rich.table import Table
 
 from habeas import i18n
-from habeas.cli.common import WorkspaceOption, console, open_store, print_json
+from habeas.access.reader import Withheld
+from habeas.cli.common import (
+    AsOption,
+    PurposeOption,
+    WorkspaceOption,
+    console,
+    open_store,
+    print_json,
+    print_withheld,
+    reader_for,
+)
 from habeas.document import conditions as cond
 from habeas.document import incidents as inc
 from habeas.domain.dates import DateParseError, parse_date
@@ -176,6 +186,8 @@ def incidents(
     lang: LangOption = "en",
     workspace: WorkspaceOption = None,
     as_json: JsonOption = False,
+    as_user: AsOption = None,
+    purpose: PurposeOption = None,
 ) -> None:
     """List or count incidents, with the sources behind every number.
 
@@ -192,11 +204,16 @@ def incidents(
         "person_id": person}
     count = inc.count_incidents(store, **filters)
     groups = count.grouped(by) if by else None
-    rows = [] if by else inc.list_incidents(store, **filters)
+    withheld = Withheld()
+    rows = [] if by else inc.list_incidents(store, **filters,
+                                            reader=reader_for(store, as_user, purpose),
+                                            withheld=withheld)
+    print_withheld(withheld)
     if as_json:
         data = count.to_dict()
         if not by:
             data["incidents"] = [{**vars(r), "month": r.month} for r in rows]
+            data["withheld"] = withheld.to_dict()
         print_json(data)
         return
     if groups is not None:
@@ -289,6 +306,8 @@ def report_person(
     lang: LangOption = "en",
     output: OutputOption = None,
     workspace: WorkspaceOption = None,
+    as_user: AsOption = None,
+    purpose: PurposeOption = None,
 ) -> None:
     """Write a person's dossier: identity with provenance, custody timeline, legal facts and
     due-process flags, register gaps, incidents, sources with file hashes.
@@ -299,8 +318,10 @@ def report_person(
 
     lang = i18n.check_language(lang)
     path = output or Path(f"dossier-person-{person_id}-{lang}.{fmt}")
-    dossier_report(open_store(workspace), person_id, path, lang=lang, fmt=fmt,
-                   register=_register_name(workspace))
+    store = open_store(workspace)
+    dossier_report(store, person_id, path, lang=lang, fmt=fmt,
+                   register=_register_name(workspace),
+                   reader=reader_for(store, as_user, purpose))
     console.print(f"Wrote {path}")
 
 
@@ -313,6 +334,9 @@ def report_situation(
     fmt: FormatOption = "pdf",
     lang: LangOption = "en",
     output: OutputOption = None,
+    k: Annotated[int | None, typer.Option(
+        "--k", help="Hide counts below k (default: the workspace's setting; 1 hides "
+                    "nothing).")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Write a situation report for a facility, a flight or a period: counts, timelines,
@@ -327,7 +351,7 @@ def report_situation(
     path = output or Path(f"situation-{scope or 'all'}-{lang}.{fmt}")
     situation_report(open_store(workspace), path, facility=facility_name, flight=flight,
                      start=_day(start, "--from"), end=_day(end, "--to"), lang=lang, fmt=fmt,
-                     register=_register_name(workspace))
+                     register=_register_name(workspace), k=k)
     console.print(f"Wrote {path}")
 
 

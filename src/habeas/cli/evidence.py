@@ -53,6 +53,10 @@ def verify(
         console.print(f"{report.files_checked:,} file(s) re-hashed "
                       f"({report.bytes_checked:,} bytes), {report.files_known:,} known to the "
                       f"database: {verdict}. Logged as entry {report.log_seq}.")
+        if report.plaintext_unchecked:
+            console.print(f"[yellow]{report.plaintext_unchecked:,} sealed file(s): only the "
+                          "encrypted bytes were checked; their plaintext hashes were NOT "
+                          "checked (no key: set HABEAS_PASSPHRASE or HABEAS_KEY_FILE).[/]")
     if not report.ok:
         raise typer.Exit(1)
 
@@ -109,11 +113,18 @@ def add(
     path: Annotated[Path, typer.Argument(help="The file to keep (photo, document, "
                                          "testimony).", exists=True, dir_okay=False)],
     note: Annotated[str | None, typer.Option(help="What the file is.")] = None,
+    sensitivity: Annotated[str, typer.Option(
+        help="public, internal, restricted or witness_protected. Restricted and "
+             "witness-protected files are kept encrypted when the workspace encrypts.")]
+    = "internal",
     workspace: WorkspaceOption = None,
 ) -> None:
     """Keep a file in the content-addressed store and start its chain of custody.
 
-    Example: habeas evidence add photo-cecot-gate.jpg --note "taken by witness 4"
+    Example: habeas evidence add testimony-4.pdf --sensitivity witness_protected
     """
-    sha256 = add_file(open_store(workspace), path, note=note)
-    console.print(f"Stored {escape(path.name)} as {sha256}", highlight=False)
+    store = open_store(workspace)
+    sha256 = add_file(store, path, note=note, sensitivity=sensitivity)
+    assert store.files is not None
+    sealed = " (sealed: encrypted at rest)" if store.files.is_sealed(sha256) else ""
+    console.print(f"Stored {escape(path.name)} as {sha256}{sealed}", highlight=False)

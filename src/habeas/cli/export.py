@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from habeas.cli.common import WorkspaceOption, console, open_store
+from habeas.cli.common import (
+    AsOption,
+    PurposeOption,
+    WorkspaceOption,
+    console,
+    open_store,
+    print_withheld,
+    reader_for,
+)
 from habeas.evidence.export import write_sidecar_manifest
 from habeas.report.export import TABLES, export
 
@@ -26,8 +34,14 @@ def export_command(
         "--manifest", help="Also write FILE.sha256 (sha256sum format) next to the export.")
     ] = False,
     workspace: WorkspaceOption = None,
+    as_user: AsOption = None,
+    purpose: PurposeOption = None,
 ) -> None:
     """Export a table; every row carries its record → person link.
+
+    Only rows at levels your role may export are written (restricted ones need
+    --purpose); the export is logged. Reporters' and witnesses' identities are never
+    exported.
 
     Examples:
 
@@ -35,7 +49,9 @@ def export_command(
 
       habeas export links links.csv --manifest
     """
-    count = export(open_store(workspace), what, output, fmt)
-    console.print(f"Wrote {count:,} {what} to {output}")
+    store = open_store(workspace)
+    result = export(store, what, output, fmt, reader=reader_for(store, as_user, purpose))
+    console.print(f"Wrote {result.rows:,} {what} to {output}")
+    print_withheld(result.withheld)
     if manifest:
         console.print(f"Wrote {write_sidecar_manifest(output)}")

@@ -9,12 +9,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from habeas.cli.common import (
+    AsOption,
+    PurposeOption,
     WorkspaceOption,
     console,
     err_console,
     open_store,
     print_json,
+    print_withheld,
     progress_bar,
+    reader_for,
 )
 from habeas.linkage import search as search_lib
 
@@ -39,6 +43,8 @@ def find(
     limit: Annotated[int, typer.Option(help="At most this many persons.")] = 10,
     workspace: WorkspaceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_user: AsOption = None,
+    purpose: PurposeOption = None,
 ) -> None:
     """Find a person on every list: ranked candidates with a score and the reasons.
 
@@ -47,8 +53,11 @@ def find(
 
     Example: habeas find "José Luis Rodriguez" --dob 1990-05-04
     """
-    result = search_lib.search(open_store(workspace), name=name, dob=dob,
-                               nationality=nationality, identifier=identifier, limit=limit)
+    store = open_store(workspace)
+    result = search_lib.search(store, name=name, dob=dob, nationality=nationality,
+                               identifier=identifier, limit=limit,
+                               reader=reader_for(store, as_user, purpose))
+    print_withheld(result.withheld)
     if as_json:
         print_json(result.to_dict())
         return

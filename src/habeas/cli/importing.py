@@ -53,6 +53,10 @@ def import_command(
     corrects: Annotated[str | None, typer.Option(
         help="This list corrects the source with this title: each row's record id must be "
              "one of its records (the correction is kept beside it, never over it).")] = None,
+    sensitivity: Annotated[str | None, typer.Option(
+        help="public, internal, restricted or witness_protected (default by kind: "
+             "testimony and court_filing restricted, others internal). Reporters' and "
+             "witnesses' columns are always witness_protected.")] = None,
     dry_run: Annotated[bool, typer.Option(
         help="Show the mapping, sample rows and every problem; write nothing.")] = False,
     output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
@@ -76,7 +80,7 @@ def import_command(
         publisher=publisher, published_on=date, url=url, language=language, notes=notes,
         one_row_per_person=one_row_per_person, mapping=_pairs(map_ or [], "--map"),
         defaults=_pairs(defaults or [], "--defaults"), date_order=date_order, sheet=sheet,
-        corrects=corrects)
+        corrects=corrects, sensitivity=sensitivity)
     store = open_store(workspace)
     with progress_bar(output == "text") as progress:
         if dry_run:

@@ -19,6 +19,7 @@ from habeas.cli import (
     browse,
     demo,
     document,
+    encryption,
     estimate,
     evidence,
     export,
@@ -26,6 +27,7 @@ from habeas.cli import (
     importing,
     linkage,
     logs,
+    publish,
     serve,
     trace,
     users,
@@ -61,7 +63,7 @@ def _root(
 
 
 for module in (workspace, importing, linkage, find, browse, trace, export, document, estimate,
-               serve, users, evidence, backup, logs, vocab, demo):
+               serve, users, evidence, encryption, backup, logs, vocab, demo, publish):
     module.register(app)
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from habeas.cli.common import WorkspaceOption, console
+from habeas.cli.passphrase import ask_passphrase
 from habeas.errors import UsageError
 from habeas.store.db import Store
 from habeas.workspace import Workspace, find_workspace
@@ -57,6 +58,12 @@ def serve_command(
         raise UsageError(f"--port must be between 1 and 65535, not {port}.")
     ws = find_workspace(workspace)
     store = Store.open(ws)
+    if store.keyring.enabled:  # unlock now: a server never asks mid-request
+        store.keyring.prompt = ask_passphrase
+        store.keyring.data_key()
+        store.keyring.prompt = None
+        console.print("Encryption: unlocked; protected files and fields will be opened "
+                      "for the users allowed to see them.")
     if count_users(store) == 0:
         console.print("No users yet: add one with `habeas user add NAME --role admin`.")
     app = create_app(store, secret_key=secret_key(ws), secure_cookies=secure_cookies,

@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from habeas.cli.common import WorkspaceOption, console, open_store, print_json
+from habeas.cli.common import (
+    AsOption,
+    PurposeOption,
+    WorkspaceOption,
+    console,
+    open_store,
+    print_json,
+    print_withheld,
+    reader_for,
+)
 from habeas.errors import UsageError
 from habeas.trace import group_gaps, person_summary
 from habeas.trace.person import PersonSummary
@@ -42,14 +51,22 @@ def person(
              "person counts as unaccounted for.")] = 30,
     workspace: WorkspaceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_user: AsOption = None,
+    purpose: PurposeOption = None,
 ) -> None:
     """Show one person: identity with sources, custody timeline (with contradictions),
     last known whereabouts, due-process flags and register gaps.
 
-    Example: habeas person 42 --as-of 2025-06-30
+    Restricted records (testimonies, court filings) are shown only with --purpose;
+    every such view is logged.
+
+    Example: habeas person 42 --as-of 2025-06-30 --purpose "lawyer_request: case 25-1"
     """
-    summary = person_summary(open_store(workspace), person_id, as_of=_as_of(as_of),
-                             unaccounted_after_days=unaccounted_after)
+    store = open_store(workspace)
+    summary = person_summary(store, person_id, as_of=_as_of(as_of),
+                             unaccounted_after_days=unaccounted_after,
+                             reader=reader_for(store, as_user, purpose))
+    print_withheld(summary.withheld)
     if as_json:
         print_json(summary.to_dict())
         return
@@ -58,6 +75,19 @@ def person(
     _whereabouts(summary)
     _flags(summary)
     _gaps(summary)
+    _protected(summary)
+
+
+def _protected(s: PersonSummary) -> None:
+    if not s.protected:
+        return
+    table = Table(title="Who reported (witness-protected: never share; this view is logged)")
+    for column in ("record", "field", "value"):
+        table.add_column(column)
+    for p in s.protected:
+        for fld, v in sorted(p.values.items()):
+            table.add_row(f"{p.source_title} #{p.record_key}", fld, v["value"])
+    console.print(table)
 
 
 def _identity(s: PersonSummary) -> None:

@@ -416,13 +416,15 @@ def facility_conditions(store: Store, name: str, *, start: date | None = None,
 
     used: set[int] = {f.source_id for f in figures if f.source_id}
     used.update(o.source_id for o in obs if o.source_id)
-    whole = _space(fac.name, None, None, fac_caps, fac_areas,
-                   [(o.observed_on, o.population, titles.get(o.source_id) if o.source_id
-                     else None) for o in obs if o.unit_id is None], max_gap_days)
+    by_unit: dict[int | None, list[tuple[date, int, str | None]]] = {}
+    for o in obs:  # one pass, in date order (not one pass per unit)
+        by_unit.setdefault(o.unit_id, []).append(
+            (o.observed_on, o.population, titles.get(o.source_id) if o.source_id else None))
+    whole = _space(fac.name, None, None, fac_caps, fac_areas, by_unit.get(None, []),
+                   max_gap_days)
     spaces: list[SpaceConditions] = []
     for u in units:
-        rows = [(o.observed_on, o.population, titles.get(o.source_id) if o.source_id else None)
-                for o in obs if o.unit_id == u.id]
+        rows = by_unit.get(u.id, [])
         if not rows:
             continue
         caps = [fig(f) for f in figures if f.unit_id == u.id and f.kind in CAPACITY_KINDS]

@@ -9,7 +9,10 @@ The archive is a ZIP file (ZIP64 for large stores) with these members::
     db/NN-TABLE.jsonl      every row of every table as JSON Lines, one object per
                            row (column → value), tables in foreign-key dependency
                            order, rows in primary-key order
-    files/ab/abcd…         the content-addressed file store, byte for byte
+    files/ab/abcd…         the content-addressed file store, byte for byte (sealed
+                           files ``abcd….sealed`` as they are: encrypted)
+    encryption.json        the key material, when the workspace encrypts (never the
+                           key; see :mod:`habeas.evidence.backup_files`)
     MANIFEST.sha256        the SHA-256 of every other member, as `sha256sum` writes
                            it (written last)
 
@@ -62,7 +65,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import MetaData, Table, inspect, select, text
 from sqlalchemy import types as sqltypes
@@ -70,8 +73,16 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from habeas import __version__
+from habeas.crypto.keyring import Prompt
 from habeas.errors import HabeasError, IntegrityError, UsageError, WorkspaceError
-from habeas.evidence.custody import SHA256_RE
+from habeas.evidence.backup_files import (
+    FILE_MEMBER_RE,
+    KEY_MATERIAL_MEMBER,
+    FileRows,
+    HashingWriter,
+    dump_files,
+    place_files,
+)
 from habeas.store import changelog, migrate
 from habeas.store.db import Store, default_actor, make_engine
 from habeas.store.filestore import CHUNK
@@ -90,7 +101,6 @@ MANIFEST_NAME = "MANIFEST.sha256"
 SKIP_TABLES = {"alembic_version"}
 INSERT_BATCH = 2000
 DB_MEMBER_RE = re.compile(r"^db/\d{2,3}-[a-z0-9_]+\.jsonl$")
-FILE_MEMBER_RE = re.compile(r"^files/([0-9a-f]{2})/([0-9a-f]{64})$")
 Progress = Callable[[str, int, int], None]
 
 
@@ -115,6 +125,8 @@ class RestoreResult:
     tables: dict[str, int]
     files: int
     problems: list[str] = field(default_factory=list)
+    sealed_files: int = 0
+    plaintext_unchecked: int = 0  # sealed files not opened (no key supplied)
 
 
 # -- encoding values --------------------------------------------------------------------
@@ -162,20 +174,6 @@ def _primary_order(table: Table) -> list[Any]:
     return columns
 
 
-class _HashingWriter:
-    """Wraps a zip member being written, hashing what goes in."""
-
-    def __init__(self, handle: IO[bytes]) -> None:
-        self.handle = handle
-        self.digest = hashlib.sha256()
-        self.size = 0
-
-    def write(self, data: bytes) -> None:
-        self.digest.update(data)
-        self.size += len(data)
-        self.handle.write(data)
-
-
 # -- backup ---------------------------------------------------------------------------
 def backup(store: Store, output: Path, *, actor: str | None = None,
            progress: Progress | None = None) -> BackupResult:
@@ -195,7 +193,7 @@ def backup(store: Store, output: Path, *, actor: str | None = None,
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
             head, revision, file_rows = _dump_database(store, zf, manifest, table_info,
                                                        recorded, progress)
-            files, size = _dump_files(store, zf, manifest, file_rows, progress)
+            files, size = dump_files(store, zf, manifest, file_rows, progress)
             meta = {
                 "format": FORMAT, "habeas_version": __version__,
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -229,9 +227,9 @@ def backup(store: Store, output: Path, *, actor: str | None = None,
 
 def _dump_database(store: Store, zf: zipfile.ZipFile, manifest: dict[str, str],
                    table_info: list[dict[str, Any]], recorded: tuple[int, str] | None,
-                   progress: Progress | None) -> tuple[tuple[int, str], str, dict[str, int]]:
-    """Dump every table inside one snapshot; returns (log head, revision, stored-file sizes)."""
-    file_rows: dict[str, int] = {}
+                   progress: Progress | None) -> tuple[tuple[int, str], str, FileRows]:
+    """Dump every table inside one snapshot; returns (log head, revision, stored-file rows)."""
+    file_rows: FileRows = {}
     with store.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ",
@@ -246,14 +244,15 @@ def _dump_database(store: Store, zf: zipfile.ZipFile, manifest: dict[str, str],
                 columns = [c.name for c in table.columns]
                 rows = 0
                 with zf.open(member, "w", force_zip64=True) as raw:
-                    out = _HashingWriter(raw)
+                    out = HashingWriter(raw)
                     result = conn.execution_options(stream_results=True, yield_per=2000).execute(
                         select(table).order_by(*_primary_order(table)))
                     for row in result:
                         values = {c.name: _encode(row[i], c.type)
                                   for i, c in enumerate(table.columns)}
                         if table.name == "stored_file":
-                            file_rows[values["sha256"]] = values["size"]
+                            file_rows[values["sha256"]] = (values["size"],
+                                                           values.get("sealed_sha256"))
                         out.write(json.dumps(values, ensure_ascii=False,
                                              separators=(",", ":")).encode("utf-8") + b"\n")
                         rows += 1
@@ -269,47 +268,6 @@ def _dump_database(store: Store, zf: zipfile.ZipFile, manifest: dict[str, str],
                                      "backup must not bless a tampered register):\n  "
                                      + "\n  ".join(check.problems))
     return (check.head_seq, check.head_hash), str(revision), file_rows
-
-
-def _dump_files(store: Store, zf: zipfile.ZipFile, manifest: dict[str, str],
-                file_rows: dict[str, int], progress: Progress | None) -> tuple[int, int]:
-    assert store.files is not None
-    root = store.files.root
-    found: list[Path] = []
-    if root.exists():
-        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-            found.extend(sorted(p for p in folder.iterdir()
-                                if p.is_file() and SHA256_RE.match(p.name)
-                                and folder.name == p.name[:2]))
-    names = {p.name for p in found}
-    missing = sorted(set(file_rows) - names)
-    if missing:
-        raise IntegrityError(f"{len(missing)} stored file(s) are missing from the file store "
-                             f"(first: {missing[0]}); back up refused. Run `habeas evidence "
-                             "verify`.")
-    total = 0
-    for number, path in enumerate(found, start=1):
-        member = f"files/{path.name[:2]}/{path.name}"
-        info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o444 << 16
-        with zf.open(info, "w", force_zip64=True) as raw, path.open("rb") as src:
-            out = _HashingWriter(raw)
-            while chunk := src.read(CHUNK):
-                out.write(chunk)
-        digest = out.digest.hexdigest()
-        if digest != path.name:
-            raise IntegrityError(f"The stored file {path.name} no longer matches its hash (it "
-                                 f"hashes to {digest}); back up refused. Run `habeas evidence "
-                                 "verify`.")
-        if path.name in file_rows and file_rows[path.name] != out.size:
-            raise IntegrityError(f"The stored file {path.name} has {out.size} bytes; the "
-                                 f"database recorded {file_rows[path.name]}; back up refused.")
-        manifest[member] = digest
-        total += out.size
-        if progress:
-            progress("copying files", number, len(found))
-    return len(found), total
 
 
 def _sha256_path(path: Path) -> str:
@@ -385,7 +343,8 @@ def _read_manifest(zf: zipfile.ZipFile, expect_digest: str | None) -> dict[str, 
         digest, name = match.groups()
         if name in manifest:
             raise IntegrityError(f"{MANIFEST_NAME} lists {name} twice.")
-        if not (name == META_NAME or DB_MEMBER_RE.match(name) or FILE_MEMBER_RE.match(name)):
+        if not (name in (META_NAME, KEY_MATERIAL_MEMBER) or DB_MEMBER_RE.match(name)
+                or FILE_MEMBER_RE.match(name)):
             raise IntegrityError(f"{MANIFEST_NAME} lists an unexpected member {name!r}.")
         manifest[name] = digest
     return manifest
@@ -421,7 +380,7 @@ def _stage(zf: zipfile.ZipFile, manifest: dict[str, str], staging: Path,
             problems.append(f"{name}: its SHA-256 is {digest.hexdigest()}, the manifest says "
                             f"{manifest[name]} (the archive was changed or damaged)")
         match = FILE_MEMBER_RE.match(name)
-        if match and match.group(2) != manifest[name]:
+        if match and not match.group(3) and match.group(2) != manifest[name]:
             problems.append(f"{name}: a stored file must be named by its own hash")
         if progress:
             progress("checking the archive", number, len(manifest))
@@ -452,8 +411,12 @@ def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
 
 def restore(archive: Path, target: Path, *, actor: str | None = None,
             expect_head: str | None = None, expect_digest: str | None = None,
-            progress: Progress | None = None) -> RestoreResult:
-    """Restore a backup into the empty workspace ``target``; verify everything, then accept."""
+            progress: Progress | None = None, prompt: Prompt | None = None) -> RestoreResult:
+    """Restore a backup into the empty workspace ``target``; verify everything, then accept.
+
+    Sealed files are checked against their recorded sealed hashes; with the key
+    (environment or ``prompt``) they are opened and their plaintext re-hashed too.
+    """
     if not archive.is_file():
         raise UsageError(f"{archive} is not a file.")
     try:
@@ -476,7 +439,7 @@ def restore(archive: Path, target: Path, *, actor: str | None = None,
             meta = json.loads((staging / META_NAME).read_text(encoding="utf-8"))
             meta["archive_sha256"] = archive_hash
             result = _load(workspace, staging, meta, manifest, actor, expect_head, placed,
-                           progress)
+                           progress, prompt)
             head_written = True
             return result
         except BaseException:
@@ -501,7 +464,7 @@ def _remove_sqlite(workspace: Workspace) -> None:
 
 def _load(workspace: Workspace, staging: Path, meta: dict[str, Any], manifest: dict[str, str],
           actor: str | None, expect_head: str | None, placed: list[Path],
-          progress: Progress | None) -> RestoreResult:
+          progress: Progress | None, prompt: Prompt | None) -> RestoreResult:
     if meta.get("format") != FORMAT:
         raise IntegrityError(f"Not a habeas backup this version can read (format "
                              f"{meta.get('format')!r}, expected {FORMAT!r}).")
@@ -555,7 +518,7 @@ def _load(workspace: Workspace, staging: Path, meta: dict[str, Any], manifest: d
                                              "the recorded head:\n  "
                                              + "\n  ".join(check.problems or
                                                            [f"head is {check.head_seq}"]))
-                    file_count = _place_files(conn, workspace, staging, placed)
+                    files = place_files(conn, workspace, staging, placed, prompt)
                     entry = changelog.append(
                         session, actor=actor or default_actor(), action="restore",
                         entity="workspace", entity_id=None, detail={
@@ -564,7 +527,9 @@ def _load(workspace: Workspace, staging: Path, meta: dict[str, Any], manifest: d
                             "backup_created_by": meta.get("created_by"),
                             "backup_backend": meta.get("backend"),
                             "restored_log_head": {"seq": head_seq, "hash": head_hash},
-                            "rows": sum(tables.values()), "files": file_count})
+                            "rows": sum(tables.values()), "files": files.files,
+                            "sealed_files": files.sealed,
+                            "plaintext_unchecked": files.plaintext_unchecked})
                     session.flush()
                     entry_seq, entry_hash = entry.seq, entry.hash
                 tmp = workspace.head_path.with_suffix(".restore-tmp")
@@ -572,7 +537,9 @@ def _load(workspace: Workspace, staging: Path, meta: dict[str, Any], manifest: d
                 os.replace(tmp, workspace.head_path)
     finally:
         engine.dispose()
-    return RestoreResult(workspace.root, head_seq, head_hash, entry_seq, tables, file_count)
+    return RestoreResult(workspace.root, head_seq, head_hash, entry_seq, tables, files.files,
+                         sealed_files=files.sealed,
+                         plaintext_unchecked=files.plaintext_unchecked)
 
 
 def _insert_table(conn: Connection, table: Table, path: Path) -> int:
@@ -590,29 +557,3 @@ def _insert_table(conn: Connection, table: Table, path: Path) -> int:
     if batch:
         conn.execute(table.insert(), batch)
     return count
-
-
-def _place_files(conn: Connection, workspace: Workspace, staging: Path,
-                 placed: list[Path]) -> int:
-    """Move the staged files into the store, re-hash them there, check them against the rows."""
-    rows = {sha: size for sha, size in conn.execute(text("SELECT sha256, size FROM stored_file"))}
-    staged = sorted((staging / FILES_DIR).glob("*/*")) if (staging / FILES_DIR).exists() else []
-    names = {p.name for p in staged}
-    missing = sorted(set(rows) - names)
-    if missing:
-        raise IntegrityError(f"{len(missing)} stored file(s) are not in the backup "
-                             f"(first: {missing[0]}).")
-    for path in staged:
-        dest = workspace.files_dir / path.name[:2] / path.name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, dest)
-        placed.append(dest)
-        os.chmod(dest, 0o444)
-        digest = _sha256_path(dest)
-        if digest != path.name:
-            raise IntegrityError(f"files/{path.name}: re-hashed after restore as {digest}.")
-        size = dest.stat().st_size
-        if path.name in rows and rows[path.name] != size:
-            raise IntegrityError(f"files/{path.name}: {size} bytes, the database recorded "
-                                 f"{rows[path.name]}.")
-    return len(staged)

@@ -8,6 +8,8 @@ other change. The events are:
   (entity_id = the SHA-256); files that came in through an import are "added"
   by the ``import`` entry, whose detail carries ``file_sha256``.
 * ``view`` — someone read the file's content (:func:`read_file`).
+* ``seal`` — the file was encrypted at rest (:mod:`habeas.crypto.manage`); the
+  detail carries the SHA-256 of the sealed bytes.
 * ``export`` — the file was copied out (:func:`habeas.evidence.export.export_evidence`);
   one entry per export, entity_id = the hash when one file was exported,
   otherwise empty with every hash listed in ``detail["files"]``.
@@ -22,7 +24,6 @@ therefore starts at its first ``add``/``import`` entry; whole-store events
 
 from __future__ import annotations
 
-import hashlib
 import json
 import mimetypes
 import re
@@ -33,6 +34,8 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from habeas.access.policy import INTERNAL, check_level, rank
+from habeas.crypto.manage import must_seal
 from habeas.errors import IntegrityError, NotFound, UsageError
 from habeas.store.db import Store
 from habeas.store.filestore import sha256_file
@@ -49,7 +52,7 @@ class CustodyEntry:
     seq: int
     at: str
     actor: str
-    event: str  # added, viewed, exported, verified, backed_up
+    event: str  # added, viewed, sealed, exported, verified, backed_up
     detail: dict[str, Any] = field(default_factory=dict)
     entry_hash: str = ""
 
@@ -77,29 +80,46 @@ def stored_file(store: Store, sha256: str) -> StoredFile:
 
 def add_file(store: Store, path: Path, *, actor: str | None = None,
              original_filename: str | None = None, media_type: str | None = None,
-             note: str | None = None) -> str:
+             note: str | None = None, sensitivity: str = INTERNAL) -> str:
     """Put a file (a photo, a document, a testimony) into the store and log its ``add``.
 
-    Returns its SHA-256. Adding a file the store already knows changes nothing
-    and logs nothing.
+    Returns its SHA-256. A restricted or witness-protected file is kept sealed
+    when the workspace encrypts. Adding a file the store already knows at the
+    same or a higher sensitivity changes nothing and logs nothing; at a higher
+    one, its sensitivity is raised (and it is sealed if need be), logged as an ``add``.
     """
     if not path.is_file():
         raise NotFound(f"{path} is not a file.")
     if store.files is None:
         raise UsageError("This store has no file store.")
+    sensitivity = check_level(sensitivity)
     sha256 = sha256_file(path)
     with store.read() as session:
-        if session.get(StoredFile, sha256) is not None:
-            return sha256
-    store.files.put(path, sha256)
+        known = session.get(StoredFile, sha256)
+    if known is not None and rank(known.sensitivity) >= rank(sensitivity):
+        return sha256
+    encrypt = must_seal(sensitivity)
+    store.files.put(path, sha256, encrypt=encrypt)
+    sealed_sha256 = store.files.sealed_sha256(sha256)
     name = original_filename or path.name
     kind = media_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    size = path.stat().st_size
     with store.write(actor) as op:
-        if op.session.get(StoredFile, sha256) is None:  # a concurrent add may have won
-            op.session.add(StoredFile(sha256=sha256, size=path.stat().st_size, media_type=kind,
+        row = op.session.get(StoredFile, sha256)  # a concurrent add may have won
+        detail: dict[str, Any] = {"file": name, "size": size, "media_type": kind,
+                                  "sensitivity": sensitivity}
+        if row is None:
+            op.session.add(StoredFile(sha256=sha256, size=size, media_type=kind,
                                       original_filename=name, added_by=op.actor,
-                                      added_at=datetime.now(UTC)))
-        detail: dict[str, Any] = {"file": name, "size": path.stat().st_size, "media_type": kind}
+                                      added_at=datetime.now(UTC), sensitivity=sensitivity,
+                                      sealed_sha256=sealed_sha256))
+        else:
+            if rank(sensitivity) > rank(row.sensitivity):
+                detail["raised_from"] = row.sensitivity
+                row.sensitivity = sensitivity
+            row.sealed_sha256 = sealed_sha256 or row.sealed_sha256
+        if sealed_sha256:
+            detail["sealed_sha256"] = sealed_sha256
         if note:
             detail["note"] = note
         op.log("add", ENTITY, sha256, detail)
@@ -108,18 +128,17 @@ def add_file(store: Store, path: Path, *, actor: str | None = None,
 
 def read_file(store: Store, sha256: str, *, actor: str | None = None,
               purpose: str | None = None) -> bytes:
-    """Return a stored file's content after checking its hash, and log the ``view``."""
+    """Return a stored file's content after checking its hash, and log the ``view``.
+
+    Sealed files are opened with the workspace key (:class:`~habeas.errors.KeyRequired`
+    without it).
+    """
     row = stored_file(store, sha256)
     assert store.files is not None
-    path = store.files.path_for(row.sha256)
-    if not path.exists():
+    if not store.files.contains(row.sha256):
         raise IntegrityError(f"The stored file {row.original_filename} ({row.sha256}) is "
                              "missing from the file store. Run `habeas evidence verify`.")
-    data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != row.sha256:
-        raise IntegrityError(f"The stored file {row.original_filename} ({row.sha256}) no longer "
-                             "matches its hash: its content changed. Run `habeas evidence "
-                             "verify`.")
+    data = store.files.read_bytes(row.sha256)
     with store.write(actor) as op:
         detail: dict[str, Any] = {"file": row.original_filename, "size": len(data)}
         if purpose:
@@ -138,6 +157,8 @@ def _event(entry: ChangeLogEntry, sha256: str) -> CustodyEntry | None:
         event = "added"
     elif entry.entity == ENTITY and entry.action == "view":
         event = "viewed"
+    elif entry.entity == ENTITY and entry.action == "seal":
+        event = "sealed"
     elif entry.entity == ENTITY and entry.action == "export":
         if entry.entity_id != sha256 and sha256 not in detail.get("files", []):
             return None

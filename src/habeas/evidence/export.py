@@ -21,7 +21,6 @@ a ``FILE.sha256`` next to it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -40,7 +39,7 @@ from habeas import __version__
 from habeas.errors import IntegrityError, NotFound, UsageError
 from habeas.evidence.custody import ENTITY, check_sha256, file_custody
 from habeas.store.db import Store
-from habeas.store.filestore import CHUNK, sha256_file
+from habeas.store.filestore import sha256_file
 from habeas.store.schema import Source, SourceFile, StoredFile
 
 MANIFEST_NAME = "MANIFEST.sha256"
@@ -96,20 +95,6 @@ def _select(store: Store, sha256s: Iterable[str] | None,
                 .where(SourceFile.sha256 == sha256).order_by(Source.title)).scalars())
             selected.append((row, titles))
     return selected
-
-
-def _copy_checked(src: Path, dest: Path, sha256: str, name: str) -> int:
-    digest = hashlib.sha256()
-    size = 0
-    with src.open("rb") as inp, dest.open("wb") as out:
-        while chunk := inp.read(CHUNK):
-            digest.update(chunk)
-            out.write(chunk)
-            size += len(chunk)
-    if digest.hexdigest() != sha256:
-        raise IntegrityError(f"The stored file {name} ({sha256}) no longer matches its hash; "
-                             "it was not exported. Run `habeas evidence verify`.")
-    return size
 
 
 def export_evidence(store: Store, output: Path, *, sha256s: Iterable[str] | None = None,
@@ -175,11 +160,11 @@ def _write_files(store: Store, staging: Path,
         if name.lower() in used:
             name = f"{row.sha256[:12]}_{name}"
         used.add(name.lower())
-        src = store.files.path_for(row.sha256)
-        if not src.exists():
+        if not store.files.contains(row.sha256):
             raise IntegrityError(f"The stored file {row.original_filename} ({row.sha256}) is "
                                  "missing from the file store. Run `habeas evidence verify`.")
-        size = _copy_checked(src, staging / "files" / name, row.sha256, row.original_filename)
+        # Sealed files are opened with the key; every copy is checked against its hash.
+        size = store.files.copy_to(row.sha256, staging / "files" / name)
         entries.append({
             "path": f"files/{name}", "sha256": row.sha256, "size": size,
             "media_type": row.media_type, "original_filename": row.original_filename,

@@ -52,7 +52,19 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "detention_term",
     "health",
     "family_notified",
+    # Who reported or witnessed (issue 7): witness_protected, kept out of ``record.raw``.
+    "reporter_name",
+    "reporter_contact",
+    "reporter_relationship",
+    "witness_name",
+    "witness_contact",
 )
+
+#: Fields that identify the people who report or witness (relatives, witnesses, ICPPED
+#: art. 18(2)): their values are stored apart from the record's ``raw`` values, sealed,
+#: and shown only to roles cleared for ``witness_protected``.
+PROTECTED_FIELDS: tuple[str, ...] = ("reporter_name", "reporter_contact",
+                                     "reporter_relationship", "witness_name", "witness_contact")
 
 # Folded header text -> canonical field. English and Spanish forms seen in
 # manifests, press lists, relatives' reports, court filings and NGO sheets.
@@ -145,6 +157,23 @@ _add("health", "health", "state of health", "estado de salud", "salud", "medical
      "injuries", "lesiones")
 _add("family_notified", "family notified", "familia notificada", "notificacion a la familia",
      "family notification")
+_add("reporter_name", "reporter", "reporter name", "reported by", "reporting person",
+     "reportado por", "reportada por", "denunciante", "nombre del denunciante",
+     "nombre de quien reporta", "quien reporta", "informante", "nombre del informante",
+     "familiar que reporta", "nombre del familiar", "contact person", "persona de contacto",
+     "next of kin", "emergency contact")
+_add("reporter_contact", "phone", "telephone", "phone number", "contact phone",
+     "reporter phone", "reporter contact", "telefono", "telefono de contacto",
+     "numero de telefono", "celular", "movil", "whatsapp", "email", "e mail", "correo",
+     "correo electronico", "contacto", "datos de contacto", "telefono del denunciante",
+     "telefono del familiar", "contact details")
+_add("reporter_relationship", "relationship", "relation", "relationship to detainee",
+     "relationship to the person", "parentesco", "relacion", "vinculo", "vinculo familiar",
+     "relacion con el detenido")
+_add("witness_name", "witness", "witness name", "witnesses", "testigo", "testigos",
+     "nombre del testigo", "nombre de testigo")
+_add("witness_contact", "witness phone", "witness contact", "telefono del testigo",
+     "contacto del testigo")
 _add("notes", "notes", "note", "notas", "observaciones", "comments", "comentarios", "remarks",
      "obs", "detalles", "details", "testimony", "testimonio")
 

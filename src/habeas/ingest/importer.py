@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 
+from habeas.access import policy
 from habeas.domain.dates import DateParseError, order_evidence, parse_date
 from habeas.domain.text import fold
 from habeas.errors import UsageError
@@ -27,6 +28,7 @@ from habeas.ingest.mapping import ColumnMapping, map_columns
 from habeas.ingest.normalise import DATE_FIELDS, PreparedRecord, RowContext, RowPreparer
 from habeas.ingest.problems import ImportFailed, Problem
 from habeas.ingest.readers import Table, media_type, read_tables
+from habeas.ingest.sensitivity import file_level, protected_headers, source_level, split_protected
 from habeas.store.db import Store
 from habeas.store.filestore import sha256_file
 from habeas.store.schema import (
@@ -67,6 +69,7 @@ class ImportOptions:
     date_order: str | None = None
     sheet: str | None = None
     corrects: str | None = None  # title of the source this list corrects
+    sensitivity: str | None = None  # the new source's level (default: by its kind)
 
 
 @dataclass
@@ -122,6 +125,8 @@ def _check_options(options: ImportOptions) -> None:
     if unknown:
         raise UsageError(f"--defaults names unknown field(s) {', '.join(unknown)}; fields are: "
                          f"{', '.join(CANONICAL_FIELDS)}")
+    if options.sensitivity:
+        options.sensitivity = policy.check_level(options.sensitivity)
     if options.published_on:
         try:
             date.fromisoformat(options.published_on)
@@ -282,16 +287,27 @@ def import_file(store: Store, path: Path, options: ImportOptions, *, actor: str 
     vocab = VocabularyIndex.load(store)
     if source is None:
         _require_new_source_terms(vocab, options)
+    level = source.sensitivity if source is not None else \
+        source_level(options.source_kind, options.sensitivity)
+    carries = any(protected_headers(t.mapping.fields) for t in plan.tables)
     if store.files is not None:
-        store.files.put(path, sha256)
-    return _write(store, path, options, plan, source, actor, progress)
+        _put_file(store, path, sha256, file_level(level, carries))
+    return _write(store, path, options, plan, source, actor, progress, level, carries)
+
+
+def _put_file(store: Store, path: Path, sha256: str, level: str) -> None:
+    """Store the file; restricted and witness_protected files are encrypted when the
+    workspace encrypts (the file store decides how, see :mod:`habeas.crypto`)."""
+    assert store.files is not None
+    store.files.put(path, sha256, encrypt=policy.rank(level) >= policy.rank(policy.RESTRICTED))
 
 
 def _check_same_source(source: Source, options: ImportOptions) -> None:
     if options.corrects is not None and source.corrects_source_id is None:
         raise UsageError(f"Source {source.title!r} already exists and is not a correction "
                          "list; import corrections into a new source.")
-    given = {"kind": options.source_kind, "reliability": options.reliability}
+    given = {"kind": options.source_kind, "reliability": options.reliability,
+             "sensitivity": options.sensitivity}
     for attribute, value in given.items():
         if value is not None and value != getattr(source, attribute):
             raise UsageError(
@@ -310,7 +326,10 @@ def _require_new_source_terms(vocab: VocabularyIndex, options: ImportOptions) ->
 
 
 def _write(store: Store, path: Path, options: ImportOptions, plan: ImportPlan,
-           source: Source | None, actor: str | None, progress: Progress | None) -> ImportResult:
+           source: Source | None, actor: str | None, progress: Progress | None,
+           level: str, carries_protected: bool) -> ImportResult:
+    from habeas.crypto.fields import seal_json
+
     now = datetime.now(UTC)
     with store.write(actor) as op:
         session = op.session
@@ -322,7 +341,7 @@ def _write(store: Store, path: Path, options: ImportOptions, plan: ImportPlan,
                 if options.published_on else None,
                 url=options.url, language=options.language, reliability=options.reliability,
                 notes=options.notes, one_row_per_person=options.one_row_per_person,
-                corrects_source_id=plan.corrected_source_id,
+                corrects_source_id=plan.corrected_source_id, sensitivity=level,
                 created_by=op.actor, created_at=now)
             session.add(source)
             session.flush()
@@ -333,10 +352,19 @@ def _write(store: Store, path: Path, options: ImportOptions, plan: ImportPlan,
                                         "another file); records are immutable — import a "
                                         "correction into a new source", sheet=r.sheet)
                                 for r in plan.records if r.record_key in conflicts])
-        if session.get(StoredFile, plan.sha256) is None:
+        stored_level = file_level(level, carries_protected)
+        stored = session.get(StoredFile, plan.sha256)
+        if stored is None:
             session.add(StoredFile(sha256=plan.sha256, size=path.stat().st_size,
                                    media_type=media_type(path), original_filename=path.name,
-                                   added_by=op.actor, added_at=now))
+                                   added_by=op.actor, added_at=now, sensitivity=stored_level))
+        elif policy.rank(stored.sensitivity) < policy.rank(stored_level):
+            stored.sensitivity = stored_level  # the same bytes now belong to a stricter source
+        sealed = store.files.sealed_sha256(plan.sha256) if store.files is not None else None
+        if sealed is not None:  # kept encrypted: record the sealed bytes' hash (habeas.crypto)
+            stored = session.get(StoredFile, plan.sha256)
+            assert stored is not None
+            stored.sealed_sha256 = sealed
         if session.get(SourceFile, (source.id, plan.sha256)) is None:
             session.add(SourceFile(source_id=source.id, sha256=plan.sha256, filename=path.name,
                                    added_by=op.actor, added_at=now))
@@ -350,13 +378,16 @@ def _write(store: Store, path: Path, options: ImportOptions, plan: ImportPlan,
             created_by=op.actor, created_at=now)
         session.add(batch)
         session.flush()
+        protect = {t.sheet: protected_headers(t.mapping.fields) for t in plan.tables}
         counts = _insert_rows(session, source.id, batch.id, plan.records, op.actor, now,
-                              progress, plan.corrects)
+                              progress, plan.corrects, level, protect,
+                              lambda values: seal_json(store, values))
         counts["corrections"] = _correction_links(session, batch.id, op.actor, now)
         op.log("import", "source", source.id, {
             "source": source.title, "file": path.name, "file_sha256": plan.sha256,
             "import_id": batch.id, "rows": len(plan.records), **counts,
-            "warnings": len(plan.warnings)})
+            "warnings": len(plan.warnings), "sensitivity": level,
+            "file_sensitivity": stored_level})
     return ImportResult(source.id, source.title, plan.sha256, import_id=batch.id,
                         records=len(plan.records), persons=counts["persons"],
                         identifiers=counts["identifiers"], events=counts["events"],
@@ -366,7 +397,7 @@ def _write(store: Store, path: Path, options: ImportOptions, plan: ImportPlan,
 def _options_dict(options: ImportOptions) -> dict[str, Any]:
     return {"mapping": options.mapping, "defaults": options.defaults,
             "date_order": options.date_order, "sheet": options.sheet,
-            "corrects": options.corrects}
+            "corrects": options.corrects, "sensitivity": options.sensitivity}
 
 
 def _existing_keys(session: Any, source_id: int, keys: list[str]) -> set[str]:
@@ -438,11 +469,16 @@ def _correction_links(session: Any, import_id: int, actor: str, now: datetime) -
 
 def _insert_rows(session: Any, source_id: int, import_id: int, records: list[PreparedRecord],
                  actor: str, now: datetime, progress: Progress | None,
-                 corrects: dict[str, int]) -> dict[str, int]:
-    """Bulk-insert records and everything hanging off them; returns counts."""
+                 corrects: dict[str, int], level: str,
+                 protect: dict[str | None, dict[str, str]],
+                 seal: Callable[[dict[str, Any]], str]) -> dict[str, int]:
+    """Bulk-insert records and everything hanging off them; returns counts.
+
+    Reporter and witness columns (``protect``: sheet → header → field) leave ``raw``
+    for ``protected``, sealed by ``seal``."""
     conn = session.connection()
     total = len(records)
-    counts = {"persons": 0, "identifiers": 0, "events": 0, "legal_facts": 0}
+    counts = {"persons": 0, "identifiers": 0, "events": 0, "legal_facts": 0, "protected": 0}
     facilities, units = _facility_index(session)
     batch_size = 20_000
     for start in range(0, total, batch_size):
@@ -451,9 +487,12 @@ def _insert_rows(session: Any, source_id: int, import_id: int, records: list[Pre
         _bulk_insert(conn, Person.__table__,
                      [{"id": pid, "created_by": actor, "created_at": now} for pid in person_ids])
         record_ids = _allocate_ids(conn, "record", len(chunk))
+        split = [split_protected(r.raw, protect.get(r.sheet, {})) for r in chunk]
+        counts["protected"] += sum(1 for _, values in split if values)
         record_rows = [{
             "id": rid, "source_id": source_id, "import_id": import_id, "sheet": r.sheet,
-            "row_number": r.row_number, "record_key": r.record_key, "raw": r.raw,
+            "row_number": r.row_number, "record_key": r.record_key, "raw": raw,
+            "sensitivity": level, "protected": seal(values) if values else None,
             "full_name": r.full_name,
             "given_names": list(r.name.given_names) if r.name else [],
             "surnames": list(r.name.surnames) if r.name else [],
@@ -462,7 +501,8 @@ def _insert_rows(session: Any, source_id: int, import_id: int, records: list[Pre
             "dob_precision": r.dob.precision if r.dob else None,
             "sex": r.sex, "nationality": r.nationality, "country_of_birth": r.country_of_birth,
             "corrects_record_id": corrects.get(r.record_key),
-            "created_at": now} for r, rid in zip(chunk, record_ids, strict=True)]
+            "created_at": now}
+            for r, rid, (raw, values) in zip(chunk, record_ids, split, strict=True)]
         _bulk_insert(conn, Record.__table__, record_rows)
         links: list[dict[str, Any]] = []
         identifiers: list[dict[str, Any]] = []

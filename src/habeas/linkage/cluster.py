@@ -18,11 +18,14 @@ constrained agglomeration instead (union-find; strongest pairs first):
    A refused pair is queued for review with reason ``conflict: …``.
 3. **Name-only records** (no identifier, no date of birth) come last. For each,
    the clusters it reaches with probability ≥ ``review_low`` are ranked by
-   their best pair. If the runner-up is within ``ambiguity_margin`` match
-   weight (bits) of the best — the name fits several persons about equally —
-   the record is attached to **none** and all those pairs are queued with
-   reason ``ambiguous``. Otherwise it joins the best cluster when that pair
-   reaches ``threshold`` (constraints still apply).
+   their best pair — first only clusters that hold a record with an identifier
+   or a date of birth (another bare name pointing at the same person is not a
+   rival person), then, for records that reach none, every cluster. If the
+   runner-up is within ``ambiguity_margin`` match weight (bits) of the best —
+   the name fits several persons about equally — the record is attached to
+   **none** and all those pairs are queued with reason ``ambiguous``.
+   Otherwise it joins the best cluster when that pair reaches ``threshold``
+   (constraints still apply).
 4. Every other pair: ``linked`` if its records ended in one cluster,
    ``queued`` (reason ``band``) if its probability is in
    ``[review_low, threshold)``, else ``rejected`` (reason ``weaker candidate``
@@ -49,6 +52,7 @@ class Node:
     members: list[int]
     ids: dict[str, set[str]] = field(default_factory=dict)
     rpp_sources: set[int] = field(default_factory=set)
+    anchored: bool = False  # holds a record with an identifier or a date of birth
 
 
 @dataclass
@@ -69,11 +73,12 @@ class _UnionFind:
     def __init__(self, records: pd.DataFrame, cannot: Iterable[tuple[int, int]]) -> None:
         self.parent: dict[int, int] = {}
         self.node: dict[int, Node] = {}
-        for rid, sid, rpp, ids in zip(records["unique_id"], records["source_id"],
-                                      records["rpp"], records["ids"], strict=True):
+        for rid, sid, rpp, ids, bare in zip(records["unique_id"], records["source_id"],
+                                            records["rpp"], records["ids"],
+                                            records["name_only"], strict=True):
             rid = int(rid)
             self.parent[rid] = rid
-            n = Node(members=[rid])
+            n = Node(members=[rid], anchored=not bare)
             for item in ids if ids is not None else ():
                 kind, _, value = str(item).partition(":")
                 if kind in CONSTRAINED_ID_TYPES:
@@ -118,6 +123,7 @@ class _UnionFind:
         for kind, values in b.ids.items():
             a.ids.setdefault(kind, set()).update(values)
         a.rpp_sources |= b.rpp_sources
+        a.anchored = a.anchored or b.anchored
         del self.node[rb]
         return ra
 
@@ -181,7 +187,9 @@ def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
         else:
             uf.union(ra, rb)
 
-    # 3. Name-only records: attach to one clearly best person, or to none.
+    # 3. Name-only records: attach to one clearly best person, or to none. First
+    # among persons known by more than a name; then, for records that found none,
+    # among the rest (other name-only records).
     by_record: dict[int, list[int]] = {}
     for i in order:
         if status[i] or prob[i] < review_low:
@@ -189,30 +197,14 @@ def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
         for rec in (rec_a[i], rec_b[i]):
             if rec in name_only:
                 by_record.setdefault(rec, []).append(i)
-    for rec in sorted(by_record, key=lambda r: (-weight[by_record[r][0]], r)):
-        best: dict[int, int] = {}  # other cluster root → its strongest pair
-        own = uf.find(rec)
-        for i in by_record[rec]:
-            other = rec_b[i] if rec_a[i] == rec else rec_a[i]
-            root = uf.find(other)
-            if root != own and root not in best:
-                best[root] = i
-        if not best:
-            continue
-        ranked = sorted(best.items(), key=lambda kv: -weight[kv[1]])
-        top_root, top = ranked[0]
-        if len(ranked) > 1 and weight[top] - weight[ranked[1][1]] < ambiguity_margin:
-            for _, i in ranked:
-                if weight[i] - weight[top] > -ambiguity_margin and not status[i]:
-                    status[i], reason[i] = "queued", "ambiguous"
-            continue
-        if prob[top] < threshold:
-            continue
-        why = uf.conflict(own, top_root)
-        if why:
-            status[top], reason[top] = "queued", why
-        else:
-            uf.union(own, top_root)
+    pending = sorted(by_record, key=lambda r: (-weight[by_record[r][0]], r))
+    for anchored_only in (True, False):
+        later = []
+        for rec in pending:
+            if not _attach(uf, rec, by_record[rec], rec_a, rec_b, prob, weight, status, reason,
+                           threshold, ambiguity_margin, anchored_only):
+                later.append(rec)
+        pending = later
 
     # 4. Everything else.
     cluster_of = {rec: uf.find(rec) for rec in uf.parent}
@@ -230,13 +222,53 @@ def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
     return Clustering(cluster_of=cluster_of, status=status, reason=reason, conflicts=conflicts)
 
 
-def priorities(clustering: Clustering, pairs: pd.DataFrame) -> list[float]:
-    """Queue priority of each pair: records the decision would merge or split, plus
-    how uncertain the model is (1 at p = 0.5, 0 at p = 0 or 1).
+def _attach(uf: _UnionFind, rec: int, candidates: list[int], rec_a: list[int],
+            rec_b: list[int], prob: list[float], weight: list[float], status: list[str],
+            reason: list[str | None], threshold: float, margin: float,
+            anchored_only: bool) -> bool:
+    """Attach name-only ``rec`` to its clearly best cluster (step 3 of the module doc).
 
-    A pair between two large clusters (or within one, for a split) decides the
-    fate of more records, so it comes first; among equal sizes, the pair the
-    model is least sure about comes first.
+    Returns False when no candidate cluster qualified (``anchored_only``: only
+    clusters holding a record with an identifier or a date of birth count), so
+    the record can be tried again with every cluster; True when it was decided
+    (attached, queued as ambiguous, or left alone below the threshold).
+    """
+    best: dict[int, int] = {}  # other cluster root → its strongest pair
+    own = uf.find(rec)
+    for i in candidates:
+        other = rec_b[i] if rec_a[i] == rec else rec_a[i]
+        root = uf.find(other)
+        if root != own and root not in best and (uf.node[root].anchored or not anchored_only):
+            best[root] = i
+    if not best:
+        return False
+    ranked = sorted(best.items(), key=lambda kv: -weight[kv[1]])
+    top_root, top = ranked[0]
+    if len(ranked) > 1 and weight[top] - weight[ranked[1][1]] < margin:
+        for _, i in ranked:
+            if weight[i] - weight[top] > -margin and not status[i]:
+                status[i], reason[i] = "queued", "ambiguous"
+        return True
+    if prob[top] < threshold:
+        return True
+    why = uf.conflict(own, top_root)
+    if why:
+        status[top], reason[top] = "queued", why
+    else:
+        uf.union(own, top_root)
+    return True
+
+
+def priorities(clustering: Clustering, pairs: pd.DataFrame) -> list[float]:
+    """Queue priority of each pair: the records its decision is expected to move.
+
+    A "same" on a pair between persons of ``n`` and ``m`` records merges
+    ``n + m`` records; the model expects that with probability ``p``. A
+    "different" on a pair inside one person of ``n`` records splits it, expected
+    with probability ``1 − p``. Priority = that expectation plus a small term
+    for the model's uncertainty (1 at p = 0.5, 0 at p = 0 or 1) to order equals.
+    Pairs between two large persons that the model finds unlikely (siblings,
+    namesakes) thus come after a likely merge of a bare name into its person.
     """
     sizes: dict[int, int] = {}
     for root in clustering.cluster_of.values():
@@ -245,6 +277,7 @@ def priorities(clustering: Clustering, pairs: pd.DataFrame) -> list[float]:
     for a, b, p in zip(pairs["record_a"], pairs["record_b"], pairs["match_probability"],
                        strict=True):
         ra, rb = clustering.cluster_of[int(a)], clustering.cluster_of[int(b)]
-        size = sizes[ra] + (sizes[rb] if rb != ra else 0)
-        out.append(float(size) + 1.0 - abs(2.0 * float(p) - 1.0))
+        p = float(p)
+        moved = p * (sizes[ra] + sizes[rb]) if ra != rb else (1.0 - p) * sizes[ra]
+        out.append(moved + 0.01 * (1.0 - abs(2.0 * p - 1.0)))
     return out

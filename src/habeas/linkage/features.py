@@ -24,10 +24,15 @@ sur1, sur2           first and second surname, compact ("de la cruz" →
                      "delacruz"; a hyphenated pair was split by the parser);
                      ``tf_sur1`` the frequency of ``sur1``
 sk1, sk2             Spanish phonetic keys of sur1 / sur2
-name_keys            blocking keys: every (surname key × given-name key) pair,
-                     surname keys taken with and without particles, so a
-                     missing second surname, swapped surnames, "Delacruz" vs
-                     "Cruz" and nicknames still meet in one block
+surset               both surnames, sorted ("gonzalez rodriguez"), when there are
+                     two; ``tf_surset`` its frequency (order-free, so the same
+                     frequency serves "same order" and "swapped")
+name_keys            name blocking keys (:func:`cap_block_keys`): the set of both
+                     surname keys, and surname key × given-name key (sound and
+                     variant group), so a missing second surname, swapped
+                     surnames, "Delacruz" vs "Cruz" and nicknames still meet in
+                     one block; a key held by more than ``BLOCK_CAP`` records is
+                     replaced by a finer one (surname set × given-name key)
 dob                  ISO date of birth when known to the day
 dob_sw               the same date with day and month swapped (null when the
                      swap is not a valid, different date)
@@ -49,13 +54,15 @@ featurise in seconds; the database read dominates.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from habeas.domain.names import PARTICLES
 from habeas.domain.nicknames import given_name_keys
@@ -66,6 +73,9 @@ from habeas.store.schema import Link, Record, RecordIdentifier, Source
 MAIN_ID_TYPES = ("a_number", "cedula_ve", "dui_sv")
 OTHER_ID_TYPES = ("cedula_co", "passport", "national_id")
 ID_TYPES = MAIN_ID_TYPES + OTHER_ID_TYPES
+TF_COLUMNS = ("given1", "sur1", "surset")
+MIN_TF_VALUES = 200  # term frequencies are used only when estimated from this many values
+BLOCK_CAP = 200  # records sharing one name blocking key at most (see cap_block_keys)
 
 
 @cache
@@ -91,22 +101,78 @@ def _given_keys(token: str) -> tuple[str, ...]:
 
 
 @cache
-def _name_keys(given1: str | None, surnames: tuple[str, ...]) -> tuple[str, ...]:
+def _name_key_candidates(given1: str | None, surnames: tuple[str, ...]
+                         ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(coarse keys, finer keys used where a coarse block is oversized) of one name.
+
+    Coarse: ``p:`` the set of both surname keys (order-free; given names may
+    differ: typos, variants) and ``s:`` one surname key × one given-name key
+    (a missing or swapped second surname, "Delacruz" vs "Cruz"). Finer:
+    ``g:`` the surname set × one given-name key, for records whose ``p:``
+    block is too common ("González Rodríguez").
+    """
     if not surnames:
-        return ()
+        return (), ()
     skeys: set[str] = set()
     for s in surnames:
         for form in (_compact(s), _head(s)):
             k = _key(form)
             if k:
                 skeys.add(k)
-    gkeys = _given_keys(given1) if given1 else ("",)
-    # Canonical names and phonetic keys only (the written form is one of them).
-    gkeys = tuple(g for g in gkeys if not g.startswith("~")) or gkeys
-    return tuple(sorted(f"{s}|{g}" for s in skeys for g in gkeys))
+    # Keys of sound and of variant group only: the written form and a
+    # nickname's canonical name each have a phonetic key already.
+    gkeys = tuple(g for g in (_given_keys(given1) if given1 else ()) if g[0] in "#~")
+    coarse = [f"s:{s}|{g}" for s in sorted(skeys) for g in gkeys]
+    finer: list[str] = []
+    first_two = [k for s in surnames[:2] if (k := _key(_compact(s)))]
+    if len(first_two) == 2:
+        pair = "|".join(sorted(first_two))
+        coarse.append(f"p:{pair}")
+        finer = [f"g:{pair}|{g}" for g in gkeys]
+    return tuple(coarse), tuple(finer)
 
 
-def _swap(d: date) -> str | None:
+def cap_block_keys(coarse: pd.Series, finer: pd.Series, cap: int) -> pd.Series:
+    """Each record's blocking keys, no key shared by more than ``cap`` records.
+
+    A record keeps its coarse keys whose block holds at most ``cap`` records;
+    when any coarse key is oversized it also takes its finer keys (again only
+    those within the cap). Pairs per block are then at most ``cap²/2`` and the
+    total grows about linearly with the number of records. A name so common
+    that even the finer block is oversized is left to the date-of-birth and
+    identifier rules: with no date or document, such a record fits hundreds of
+    people equally and would go to review anyway.
+    """
+    coarse = coarse.reset_index(drop=True)
+    finer = finer.reset_index(drop=True)
+    c, f = coarse.explode(), finer.explode()
+    counts = pd.concat([c, f]).dropna().value_counts()
+    c_ok = c.map(counts).le(cap)
+    lost = (c.notna() & ~c_ok).groupby(level=0).any()
+    f_ok = f.map(counts).le(cap) & f.index.isin(lost.index[lost])
+    kept = pd.concat([c[c_ok], f[f_ok]])  # per record: coarse keys, then finer ones
+    return pd.Series(_lists(kept.index.to_numpy(), kept.to_numpy(), len(coarse)),
+                     index=coarse.index, dtype="object")
+
+
+def _lists(positions: np.ndarray, values: np.ndarray, n: int) -> list[list[Any] | None]:
+    """Gather ``values`` into one list per position ``0..n-1`` (None where there is none).
+
+    Order within a list follows the input order (a stable sort by position).
+    """
+    out: list[list[Any] | None] = [None] * n
+    order = np.argsort(positions, kind="stable")
+    for pos, value in zip(positions[order].tolist(), values[order].tolist(), strict=True):
+        held = out[pos]
+        if held is None:
+            out[pos] = [value]
+        else:
+            held.append(value)
+    return out
+
+
+def _swap(iso: str) -> str | None:
+    d = date.fromisoformat(iso)
     if d.day > 12 or d.day == d.month:
         return None
     try:
@@ -115,7 +181,17 @@ def _swap(d: date) -> str | None:
         return None
 
 
-def _given_row(given: list[str]) -> tuple[Any, ...]:
+@cache
+def _names(value: Any) -> tuple[str, ...]:
+    """A stored name list (JSON text as read from the database, or a sequence) as a tuple."""
+    if value is None:
+        return ()
+    items = json.loads(value) if isinstance(value, str) else value
+    return tuple(str(x) for x in items if x)
+
+
+@cache
+def _given_row(given: tuple[str, ...]) -> tuple[Any, ...]:
     names = [g for g in given if g]
     g1 = names[0] if names else None
     g2 = names[1] if len(names) > 1 else None
@@ -124,68 +200,143 @@ def _given_row(given: list[str]) -> tuple[Any, ...]:
     return g1, g2, keys, all_keys
 
 
-def _surname_row(surnames: list[str]) -> tuple[Any, ...]:
+@cache
+def _surname_row(surnames: tuple[str, ...]) -> tuple[Any, ...]:
     s = [x for x in surnames if x]
     s1 = _compact(s[0]) if s else None
     s2 = _compact(s[1]) if len(s) > 1 else None
-    return s1, s2, (_key(s1) if s1 else None), (_key(s2) if s2 else None)
+    surset = " ".join(sorted((s1, s2))) if s1 and s2 else None
+    return s1, s2, (_key(s1) if s1 else None), (_key(s2) if s2 else None), surset
 
 
-def _dob_row(lo: date | None, hi: date | None, precision: str | None) -> tuple[Any, ...]:
-    if lo is None or hi is None:
-        return None, None, None, None, None
-    exact = precision == "exact" and lo == hi
-    return (lo.isoformat() if exact else None, _swap(lo) if exact else None,
-            lo.year if lo.year == hi.year else None, lo.isoformat(), hi.isoformat())
+def _per_value(values: pd.Series, compute: Any, width: int) -> list[np.ndarray]:
+    """``compute`` applied once per distinct value; ``width`` result columns, one per field.
 
-
-COLUMNS = ["unique_id", "source_id", "rpp", "person_id", "method",
-           "given1", "given2", "given_keys", "given_all", "sur1", "sur2", "sk1", "sk2",
-           "name_keys", "dob", "dob_sw", "dob_year", "dob_lo", "dob_hi", "sex",
-           "nationality", *MAIN_ID_TYPES, "other_id", "ids", "name_only"]
-
-
-def featurise_rows(rows: Iterable[tuple[Any, ...]],
-                   identifiers: dict[int, list[tuple[str, str]]]) -> pd.DataFrame:
-    """Build the feature frame from raw tuples (the pure core of :func:`load_features`).
-
-    Each row: ``(record_id, source_id, one_row_per_person, person_id, method,
-    given_names, surnames, dob_earliest, dob_latest, dob_precision, sex,
-    nationality)``; ``identifiers`` maps a record id to ``(id_type, value)``
-    pairs of *valid* identifiers. Usable without a store (benchmarks, tests).
+    Names and dates repeat a lot: a million records hold a few hundred
+    thousand distinct name lists, so the Python work is per distinct value and
+    the spreading back to records is array indexing.
     """
-    out: list[tuple[Any, ...]] = []
-    for (rid, sid, rpp, pid, method, given, surnames, lo, hi, prec, sex, nat) in rows:
-        g1, g2, gkeys, gall = _given_row(list(given or []))
-        s1, s2, k1, k2 = _surname_row(list(surnames or []))
-        nkeys = list(_name_keys(g1, tuple(x for x in (surnames or []) if x))) or None
-        dob, dob_sw, year, dlo, dhi = _dob_row(lo, hi, prec)
-        by_type: dict[str, str] = {}
-        all_ids: list[str] = []
-        for id_type, value in identifiers.get(rid, ()):
-            by_type.setdefault(id_type, value)
-            all_ids.append(f"{id_type}:{value}")
-        other = next((f"{t}:{by_type[t]}" for t in OTHER_ID_TYPES if t in by_type), None)
-        name_only = not all_ids and dlo is None
-        out.append((rid, sid, bool(rpp), pid, method, g1, g2, gkeys, gall, s1, s2, k1, k2,
-                    nkeys, dob, dob_sw, year, dlo, dhi, sex or None, nat or None,
-                    *(by_type.get(t) for t in MAIN_ID_TYPES), other,
-                    sorted(set(all_ids)), name_only))
-    frame = pd.DataFrame.from_records(out, columns=COLUMNS)
-    frame["dob_year"] = frame["dob_year"].astype("Int64")
-    frame["person_id"] = frame["person_id"].astype("Int64")
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    table = np.empty((len(uniques), width), dtype=object)
+    for i, value in enumerate(uniques):
+        missing = value is None or (isinstance(value, float) and value != value)
+        table[i, :] = compute(None if missing else value)
+    return [table[codes, j] for j in range(width)]
+
+
+def _dob_columns(lo: pd.Series, hi: pd.Series, precision: pd.Series) -> dict[str, Any]:
+    """dob, dob_sw, dob_year, dob_lo, dob_hi from ISO date strings (see the module doc)."""
+    lo = lo.astype("object").where(lo.notna() & hi.notna(), None)
+    hi = hi.astype("object").where(lo.notna(), None)
+    exact = lo.notna() & (precision == "exact") & (lo == hi)
+    dob = lo.where(exact, None)
+    (swapped,) = _per_value(dob, lambda v: (None if v is None else _swap(v),), 1)
+    years_lo = pd.to_numeric(lo.str[:4], errors="coerce")
+    years_hi = pd.to_numeric(hi.str[:4], errors="coerce")
+    year = years_lo.where(years_lo == years_hi).astype("Int64")
+    return {"dob": dob, "dob_sw": swapped, "dob_year": year, "dob_lo": lo, "dob_hi": hi}
+
+
+def _identifier_columns(record_ids: pd.Series, identifiers: pd.DataFrame) -> dict[str, Any]:
+    """One column per main identifier type, ``other_id`` and ``ids`` (sorted ``type:value``)."""
+    ids = identifiers[identifiers["record_id"].isin(record_ids)]
+    first = ids.drop_duplicates(["record_id", "id_type"])
+    out: dict[str, Any] = {}
+    for id_type in MAIN_ID_TYPES:
+        found = first[first["id_type"] == id_type].set_index("record_id")["value"]
+        out[id_type] = record_ids.map(found).astype("object").where(record_ids.isin(found.index),
+                                                                    None).to_numpy()
+    other = first[first["id_type"].isin(OTHER_ID_TYPES)].copy()
+    other["rank"] = other["id_type"].map({t: i for i, t in enumerate(OTHER_ID_TYPES)})
+    other = other.sort_values(["record_id", "rank"]).drop_duplicates("record_id")
+    other_by = pd.Series((other["id_type"] + ":" + other["value"]).to_numpy(),
+                         index=other["record_id"].to_numpy(), dtype="object")
+    out["other_id"] = record_ids.map(other_by).astype("object").where(
+        record_ids.isin(other_by.index), None).to_numpy()
+    position = pd.Series(np.arange(len(record_ids)), index=record_ids.to_numpy())
+    tagged = _lists(position[ids["record_id"]].to_numpy(),
+                    (ids["id_type"] + ":" + ids["value"]).to_numpy(), len(record_ids))
+    out["ids"] = [sorted(set(v)) if v else [] for v in tagged]
+    return out
+
+
+RAW_COLUMNS = ["unique_id", "source_id", "rpp", "person_id", "method", "given_names",
+               "surnames", "dob_lo", "dob_hi", "dob_precision", "sex", "nationality"]
+ID_COLUMNS = ["record_id", "id_type", "value"]
+
+
+def featurise(raw: pd.DataFrame, identifiers: pd.DataFrame, *,
+              block_cap: int = BLOCK_CAP) -> pd.DataFrame:
+    """The feature frame (module doc) from raw record columns and valid identifiers.
+
+    ``raw``: :data:`RAW_COLUMNS`; ``given_names``/``surnames`` as stored (JSON
+    text or a sequence of folded names), dates as ISO strings (or None).
+    ``identifiers``: :data:`ID_COLUMNS`, valid normalised values only, in the
+    order they were stored (the first of a type is the one compared).
+    """
+    raw = raw.reset_index(drop=True)
+    record_ids = raw["unique_id"].astype("int64")
+    given_values = raw["given_names"].map(_names, na_action="ignore")
+    surname_values = raw["surnames"].map(_names, na_action="ignore")
+    g1, g2, gkeys, gall = _per_value(given_values, lambda v: _given_row(v or ()), 4)
+    s1, s2, k1, k2, surset = _per_value(surname_values, lambda v: _surname_row(v or ()), 5)
+    both = pd.Series(list(zip(g1, surname_values, strict=True)), dtype="object")
+    coarse, finer = _per_value(both, lambda v: _name_key_candidates(v[0], v[1] or ()), 2)
+    dobs = _dob_columns(raw["dob_lo"], raw["dob_hi"], raw["dob_precision"])
+    docs = _identifier_columns(record_ids, identifiers)
+    frame = pd.DataFrame({
+        "unique_id": record_ids, "source_id": raw["source_id"],
+        "rpp": raw["rpp"].fillna(False).astype(bool),
+        "person_id": raw["person_id"].astype("Int64"), "method": raw["method"],
+        "given1": g1, "given2": g2, "given_keys": gkeys, "given_all": gall,
+        "sur1": s1, "sur2": s2, "sk1": k1, "sk2": k2, "surset": surset,
+        "name_keys": cap_block_keys(pd.Series(coarse), pd.Series(finer), block_cap),
+        **dobs,
+        "sex": raw["sex"].astype("object").where(raw["sex"].notna() & (raw["sex"] != ""), None),
+        "nationality": raw["nationality"].astype("object").where(
+            raw["nationality"].notna() & (raw["nationality"] != ""), None),
+        **{t: docs[t] for t in MAIN_ID_TYPES}, "other_id": docs["other_id"],
+        "ids": docs["ids"],
+    })
+    frame["name_only"] = (frame["ids"].map(len) == 0) & frame["dob_lo"].isna()
     add_term_frequencies(frame)
     return frame
 
 
+def featurise_rows(rows: Iterable[tuple[Any, ...]],
+                   identifiers: dict[int, list[tuple[str, str]]], *,
+                   block_cap: int = BLOCK_CAP) -> pd.DataFrame:
+    """Build the feature frame from raw tuples (for callers without a store).
+
+    Each row: ``(record_id, source_id, one_row_per_person, person_id, method,
+    given_names, surnames, dob_earliest, dob_latest, dob_precision, sex,
+    nationality)`` with dates as ``datetime.date``; ``identifiers`` maps a
+    record id to ``(id_type, value)`` pairs of *valid* identifiers.
+    """
+    raw = pd.DataFrame.from_records(list(rows), columns=RAW_COLUMNS)
+    for column in ("dob_lo", "dob_hi"):
+        raw[column] = raw[column].map(lambda d: None if d is None else d.isoformat())
+    for column in ("given_names", "surnames"):
+        raw[column] = raw[column].map(lambda v: tuple(v or ()))
+    ids = pd.DataFrame([(rid, t, v) for rid, pairs in identifiers.items() for t, v in pairs],
+                       columns=ID_COLUMNS)
+    return featurise(raw, ids, block_cap=block_cap)
+
+
 def add_term_frequencies(frame: pd.DataFrame) -> None:
-    """Add ``tf_given1`` and ``tf_sur1``: each value's share of the non-null values.
+    """Add ``tf_given1``, ``tf_sur1``, ``tf_surset``: each value's share of the non-null values.
 
     Splink uses a hard-coded ``tf_<column>`` when the input has one, so the
-    same frequencies serve training, ``predict`` and ``predict_between``.
+    same frequencies serve training, ``predict`` and ``predict_between``. With
+    fewer than ``MIN_TF_VALUES`` values the column is left empty (no adjustment).
     """
-    for column in ("given1", "sur1"):
+    for column in TF_COLUMNS:
         values = frame[column]
+        if values.notna().sum() < MIN_TF_VALUES:
+            # A share among a handful of records is noise (two records of one
+            # person already make a name "common"): no adjustment at all.
+            frame[f"tf_{column}"] = pd.Series(float("nan"), index=frame.index, dtype="float64")
+            continue
         shares = values.map(values.value_counts(normalize=True))
         frame[f"tf_{column}"] = shares.astype("float64")
 
@@ -193,12 +344,16 @@ def add_term_frequencies(frame: pd.DataFrame) -> None:
 def load_features(store: Store, record_ids: Iterable[int] | None = None) -> pd.DataFrame:
     """Every record of the store (or those listed) with its current link, featurised.
 
-    Term frequencies are computed over the records loaded.
+    Only the columns the model needs are read, as plain text (names as their
+    stored JSON, dates as ISO strings): the decoding happens once per distinct
+    value in :func:`featurise`, not once per row in the database layer. Term
+    frequencies are computed over the records loaded.
     """
     wanted = None if record_ids is None else sorted(set(record_ids))
     query = (select(Record.id, Record.source_id, Source.one_row_per_person, Link.person_id,
-                    Link.method, Record.given_names, Record.surnames, Record.dob_earliest,
-                    Record.dob_latest, Record.dob_precision, Record.sex, Record.nationality)
+                    Link.method, cast(Record.given_names, Text), cast(Record.surnames, Text),
+                    cast(Record.dob_earliest, Text), cast(Record.dob_latest, Text),
+                    Record.dob_precision, Record.sex, Record.nationality)
              .join(Source, Source.id == Record.source_id)
              .join(Link, (Link.record_id == Record.id) & Link.superseded_at.is_(None))
              .order_by(Record.id))
@@ -206,17 +361,20 @@ def load_features(store: Store, record_ids: Iterable[int] | None = None) -> pd.D
                        RecordIdentifier.value)
                 .where(RecordIdentifier.valid.is_(True), RecordIdentifier.value.is_not(None))
                 .order_by(RecordIdentifier.id))
-    rows: list[tuple[Any, ...]] = []
-    identifiers: dict[int, list[tuple[str, str]]] = {}
+    rows: list[Any] = []
+    id_rows: list[Any] = []
     chunks: list[list[int] | None] = [None] if wanted is None else [
         wanted[i:i + 900] for i in range(0, len(wanted), 900)]
     with store.read() as s:
+        connection = s.connection()
         for chunk in chunks:
             q, iq = query, id_query
             if chunk is not None:
                 q = q.where(Record.id.in_(chunk))
                 iq = iq.where(RecordIdentifier.record_id.in_(chunk))
-            rows.extend(tuple(r) for r in s.execute(q))
-            for rid, id_type, value in s.execute(iq):
-                identifiers.setdefault(rid, []).append((id_type, str(value)))
-    return featurise_rows(rows, identifiers)
+            rows.extend(connection.execute(q).all())
+            id_rows.extend(connection.execute(iq).all())
+    raw = pd.DataFrame(rows, columns=RAW_COLUMNS)
+    ids = pd.DataFrame(id_rows, columns=ID_COLUMNS)
+    ids["value"] = ids["value"].astype(str)
+    return featurise(raw, ids)

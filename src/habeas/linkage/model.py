@@ -31,11 +31,8 @@ and nicknames); first-surname key + date of birth; given-name key + date of
 birth. All are equi-joins on selective keys, so the number of pairs grows
 about linearly with the number of records.
 
-Training (:func:`train`): λ from identifier equality (recall assumed 0.6),
-u by random sampling (seeded), m by EM in three sessions (blocked on date of
-birth, on A-number, on first-surname key + given name), then — when enough
-exist — m from human review labels (pairs decided "same"). The trained model
-is a Splink JSON dict, stored in ``LinkageRun.model`` and reused.
+Training is in :mod:`habeas.linkage.training`; the trained model is a
+Splink JSON dict, stored in ``LinkageRun.model`` and reused.
 
 Custom SQL levels are written in DuckDB SQL and declared so
 (``base_dialect_str="duckdb"``); Splink translates them with sqlglot for
@@ -52,7 +49,6 @@ import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
-from splink.internals.exceptions import EMTrainingException
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +94,6 @@ def _given2() -> cl.CustomComparison:
 
 
 _SURNAME_LEVELS = [
-    ("sur1_l = sur1_r AND sur2_l = sur2_r", "Both surnames, same order"),
-    ("sur1_l = sur2_r AND sur2_l = sur1_r", "Both surnames, swapped"),
     ("(sk1_l = sk1_r AND sk2_l = sk2_r) OR (sk1_l = sk2_r AND sk2_l = sk1_r)",
      "Both surnames sound the same"),
     ("(sur2_l IS NULL OR sur2_r IS NULL) AND "
@@ -116,6 +110,10 @@ _SURNAME_LEVELS = [
 
 def _surnames() -> cl.CustomComparison:
     levels: list[Any] = [cll.NullLevel("sur1")]
+    # Both surnames, in either order: term-frequency adjusted on the sorted pair, so
+    # "Colmenares Urdaneta" is strong evidence and "González Rodríguez" much less.
+    levels.append(cll.ExactMatchLevel("surset").configure(
+        tf_adjustment_column="surset", label_for_charts="Both surnames (either order)"))
     levels += [_custom(sql, label) for sql, label in _SURNAME_LEVELS]
     levels.append(cll.ElseLevel())
     return cl.CustomComparison(output_column_name="surnames", comparison_levels=levels,
@@ -160,7 +158,7 @@ BLOCKING_RULES: list[Any] = [
     block_on("other_id"),
     block_on("name_keys", arrays_to_explode=["name_keys"]),
     block_on("sk1", "dob"),
-    block_on("given1", "dob"),
+    block_on("given_keys", "dob", arrays_to_explode=["given_keys"]),
 ]
 
 
@@ -181,8 +179,10 @@ def settings(*, retain_intermediate: bool = True, prior: float = 1e-4) -> Settin
     )
 
 
+TF_LOOKUPS = ("given1", "surset")  # the columns comparisons adjust for term frequency
 SPLINK_COLUMNS = ["unique_id", "given1", "tf_given1", "given2", "given_keys", "given_all",
-                  "sur1", "tf_sur1", "sur2", "sk1", "sk2", "name_keys", "dob", "dob_sw",
+                  "sur1", "tf_sur1", "sur2", "sk1", "sk2", "surset", "tf_surset", "name_keys",
+                  "dob", "dob_sw",
                   "dob_year", "dob_lo", "dob_hi", "sex", "nationality", "a_number",
                   "cedula_ve", "dui_sv", "other_id"]
 
@@ -196,100 +196,14 @@ def make_db_api(backend: str = "duckdb") -> Any:
     raise ValueError(f"linkage backend {backend!r} is not supported yet (use 'duckdb')")
 
 
-def _splink_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def splink_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[SPLINK_COLUMNS].copy()
     out["dob_year"] = out["dob_year"].astype("float64")
     return out
 
 
-def _quiet() -> None:
+def quiet() -> None:
     logging.getLogger("splink").setLevel(logging.ERROR)
-
-
-def train(frame: pd.DataFrame, *, backend: str = "duckdb",
-          labels: pd.DataFrame | None = None, min_labels: int = 20,
-          max_pairs: float = 2e6, seed: int = 1) -> dict[str, Any]:
-    """Train the model on the feature frame; returns the Splink model (JSON dict).
-
-    ``labels``: human decisions, columns ``record_a, record_b, decision``;
-    when at least ``min_labels`` are "same", m is also estimated from them.
-    """
-    _quiet()
-    db_api = make_db_api(backend)
-    sdf = db_api.register(_splink_frame(frame), dataset_display_name="records")
-    # The prior is estimated from pairs sharing a document number. Lists with no
-    # shared document number at all (name-only lists, FEBRL) would give 0 — "no
-    # two records ever match" — so there it starts at one expected match per record.
-    floor = 1.0 / max(len(frame), 2)
-    linker = Linker(sdf, settings(prior=floor), log_level=None)
-    t = linker.training
-    documents = ("a_number", "cedula_ve", "dui_sv")
-    if any(frame[c].dropna().duplicated().any() for c in documents if c in frame):
-        t.estimate_probability_two_random_records_match(
-            [block_on(c) for c in documents], recall=0.6)
-    t.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    skipped: list[str] = []
-    for name, rule in (("dob", block_on("dob")), ("a_number", block_on("a_number")),
-                       ("surname+given", block_on("sk1", "given1"))):
-        try:
-            t.estimate_parameters_using_expectation_maximisation(rule)
-        except EMTrainingException:
-            # A small register may have no pair agreeing on this field: EM then has
-            # nothing to learn from; the levels it would have trained keep their
-            # defaults (see ``regularise``) and the model says so.
-            skipped.append(name)
-    if labels is not None:
-        same = labels[labels["decision"] == "same"]
-        if len(same) >= min_labels:
-            table = pd.DataFrame({"source_dataset_l": "records", "unique_id_l": same["record_a"],
-                                  "source_dataset_r": "records",
-                                  "unique_id_r": same["record_b"]})
-            lsdf = db_api.register(table, dataset_display_name="habeas_labels")
-            t.estimate_m_from_pairwise_labels(lsdf)
-    model: dict[str, Any] = linker.misc.save_model_to_json()
-    prior = float(model.get("probability_two_random_records_match") or 0.0)
-    model["probability_two_random_records_match"] = min(max(prior, 1e-9) if prior > 0
-                                                         else floor, 0.5)
-    regularise(model)
-    model["habeas_model_version"] = MODEL_VERSION
-    model["habeas_em_rules_skipped"] = skipped
-    return model
-
-
-# Defaults for levels training could not reach (a document type absent from the
-# data, say), by level position: first = exact, last = else, between = fuzzy.
-_DEFAULT_M = {"first": 0.9, "middle": 0.05, "last": 0.05}
-_DEFAULT_U = {"first": 0.001, "middle": 0.001, "last": 0.99}
-_WEAK = ("sex", "nationality")
-M_FLOOR = 0.002
-U_FLOOR = 1e-5
-
-
-def regularise(model: dict[str, Any]) -> None:
-    """Fill untrained m/u with defaults and floor them, in place.
-
-    EM on a few hundred pairs drives some m to 1e-29 ("a different second
-    given name never happens among matches"), which would make one typo veto
-    any link. Flooring m at :data:`M_FLOOR` caps a single field's negative
-    evidence at about −9 bits; flooring u at :data:`U_FLOOR` caps positive
-    evidence at about +17 bits. A level Splink could not train (m = u = 1:
-    one value only, like sex when every record says male) is made neutral;
-    weak fields (sex, nationality) default to neutral too.
-    """
-    for comparison in model.get("comparisons", []):
-        weak = comparison["output_column_name"] in _WEAK
-        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-        for i, level in enumerate(levels):
-            where = "first" if i == 0 else "last" if i == len(levels) - 1 else "middle"
-            m, u = level.get("m_probability"), level.get("u_probability")
-            if len(levels) > 1 and m == 1.0 and u == 1.0:
-                m = u = 0.5
-            if m is None:
-                m = 0.5 if weak else _DEFAULT_M[where]
-            if u is None:
-                u = 0.5 if weak else _DEFAULT_U[where]
-            level["m_probability"] = max(float(m), M_FLOOR)
-            level["u_probability"] = max(float(u), U_FLOOR)
 
 
 def _linker(db_api: Any, sdfs: Any, model: dict[str, Any]) -> Linker:
@@ -300,9 +214,9 @@ def _linker(db_api: Any, sdfs: Any, model: dict[str, Any]) -> Linker:
 def predict(frame: pd.DataFrame, model: dict[str, Any], *, backend: str = "duckdb",
             threshold: float = 0.01) -> pd.DataFrame:
     """Score every blocked pair of the frame (pairs below ``threshold`` dropped)."""
-    _quiet()
+    quiet()
     db_api = make_db_api(backend)
-    sdf = db_api.register(_splink_frame(frame), dataset_display_name="records")
+    sdf = db_api.register(splink_frame(frame), dataset_display_name="records")
     linker = _linker(db_api, sdf, model)
     result = linker.inference.predict(threshold_match_probability=threshold)
     return _tidy(result.as_pandas_dataframe())
@@ -315,20 +229,22 @@ def predict_new(frame: pd.DataFrame, new_ids: set[int], model: dict[str, Any], *
     Incremental linkage: old pairs are not scored again. Term frequencies are
     those of the whole frame (hard-coded ``tf_*`` columns).
     """
-    _quiet()
-    full = _splink_frame(frame)
+    quiet()
+    full = splink_frame(frame)
     # Splink 5.0.0 ignores hard-coded tf_* columns in predict_between/within but
     # then joins the lookup table anyway: give it the lookup table instead.
-    tf = full[["given1", "tf_given1"]].dropna().drop_duplicates("given1")
-    data = full.drop(columns=["tf_given1"])
+    data = full.drop(columns=[f"tf_{c}" for c in TF_LOOKUPS])
     is_new = data["unique_id"].isin(new_ids)
     db_api = make_db_api(backend)
     new_sdf = db_api.register(data[is_new].reset_index(drop=True),
                               dataset_display_name="new_records")
     parts = []
     linker = _linker(db_api, new_sdf, model)
-    linker.table_management.register_term_frequency_lookup(
-        db_api.register(tf.reset_index(drop=True), dataset_display_name="tf_given1"), "given1")
+    for column in TF_LOOKUPS:
+        tf = full[[column, f"tf_{column}"]].dropna().drop_duplicates(column)
+        linker.table_management.register_term_frequency_lookup(
+            db_api.register(tf.reset_index(drop=True), dataset_display_name=f"tf_{column}"),
+            column)
     if (~is_new).any():
         old_sdf = db_api.register(data[~is_new].reset_index(drop=True),
                                   dataset_display_name="existing_records")

@@ -183,6 +183,35 @@ def _apply(store: Store, s: Session, a: int, b: int, decision: str,
     return {"merges": [], "splits": []}
 
 
+def _settle(s: Session, a: int, b: int, decision: str) -> int:
+    """Take out of the queue the pairs this decision has settled; returns how many.
+
+    After the decision, a queued pair whose two records now belong to one
+    person is settled (``linked``); after a "different", so is a queued pair
+    between the two persons (``rejected``: joining them would join records a
+    human decided are different). Their reason says so.
+    """
+    cur = _current(s, [a, b])
+    pa, pb = cur[a][0], cur[b][0]
+    records = _person_records(s, pa) if pa is not None else []
+    if pb != pa and pb is not None:
+        records += _person_records(s, pb)
+    if len(records) < 2:
+        return 0
+    person = {r: p for r, (p, _m) in _current(s, records).items()}
+    queued = s.execute(select(ScoredPair.id, ScoredPair.record_a, ScoredPair.record_b).where(
+        ScoredPair.status == "queued", ScoredPair.record_a.in_(records),
+        ScoredPair.record_b.in_(records))).all()
+    linked = [pid for pid, x, y in queued if person.get(x) == person.get(y)]
+    rejected = [pid for pid, x, y in queued if decision == "different"
+                and person.get(x) != person.get(y)]
+    for ids, status in ((linked, "linked"), (rejected, "rejected")):
+        for start in range(0, len(ids), 900):
+            s.execute(update(ScoredPair).where(ScoredPair.id.in_(ids[start:start + 900]))
+                      .values(status=status, reason="settled by a decision"))
+    return len(linked) + len(rejected)
+
+
 def _split(store: Store, s: Session, records: list[int], actor: str) -> dict[str, Any]:
     """Re-cluster one person's records with its stored pairs and every decision."""
     import pandas as pd
@@ -230,6 +259,7 @@ def decide(store: Store, pair: int | tuple[int, int], decision: str, *,
         d = _record_decision(op.session, a, b, p, decision, reviewer, note)
         op.session.flush()
         detail = _apply(store, op.session, a, b, decision, reviewer)
+        detail["settled"] = _settle(op.session, a, b, decision)
         op.log("review", "review_decision", d.id, {"record_a": a, "record_b": b,
                                                   "decision": decision, "note": note,
                                                   **detail})

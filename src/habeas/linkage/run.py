@@ -27,7 +27,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import select, update
 
+from habeas.errors import UsageError
 from habeas.linkage import model as mdl
+from habeas.linkage import training
 from habeas.linkage.apply import now, reassign
 from habeas.linkage.cluster import Clustering, cluster, priorities
 from habeas.linkage.features import load_features
@@ -36,8 +38,8 @@ from habeas.store.schema_linkage import LinkageRun, ReviewDecision, ScoredPair
 
 Progress = Callable[[str, int, int], None]
 
-DEFAULT_THRESHOLD = 0.8
-DEFAULT_REVIEW_BAND = (0.2, 0.8)
+DEFAULT_THRESHOLD = 0.5
+DEFAULT_REVIEW_BAND = (0.2, 0.5)
 AMBIGUITY_MARGIN = 2.0
 
 
@@ -68,6 +70,26 @@ def latest_model(store: Store) -> tuple[dict[str, Any], dict[str, Any]] | None:
                         .where(LinkageRun.model.is_not(None))
                         .order_by(LinkageRun.id.desc()).limit(1)).first()
     return (json.loads(row[0]), dict(row[1] or {})) if row else None
+
+
+def store_model(store: Store, model: dict[str, Any], *, actor: str | None = None) -> int:
+    """Keep a model trained elsewhere (another register, an earlier copy) as the latest one.
+
+    Later runs reuse it as if this store had trained it; returns the run id.
+    Nothing is scored or linked.
+    """
+    if model.get("habeas_model_version") != mdl.MODEL_VERSION:
+        raise UsageError(f"This is not a {mdl.MODEL_VERSION} model "
+                         f"(it says {model.get('habeas_model_version')!r}).")
+    with store.write(actor or default_actor()) as op:
+        run = LinkageRun(started_at=now(), finished_at=now(), actor=op.actor, kind="model",
+                         model=json.dumps(model), parameters={
+                             "model_version": model["habeas_model_version"]}, counts={})
+        op.session.add(run)
+        op.session.flush()
+        op.log("link_model", "linkage_run", run.id, {"kind": "model",
+                                                     "model_version": mdl.MODEL_VERSION})
+    return run.id
 
 
 def human_decisions(store: Store) -> pd.DataFrame:
@@ -106,7 +128,7 @@ def link(store: Store, *, retrain: bool = False, full: bool = False, backend: st
     step("training" if saved is None else "model", 1, steps)
     trained = saved is None
     if saved is None:
-        model = mdl.train(frame, backend=backend, labels=decisions, min_labels=min_labels)
+        model = training.train(frame, backend=backend, labels=decisions, min_labels=min_labels)
     else:
         model = saved[0]
     new_ids = set(frame.loc[frame["method"] == "import", "unique_id"].astype(int))

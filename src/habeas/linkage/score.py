@@ -27,6 +27,7 @@ import pandas as pd
 
 from habeas.domain.text import fold
 from habeas.linkage import model as mdl
+from habeas.linkage import training
 from habeas.linkage.cluster import cluster
 from habeas.linkage.features import ID_TYPES, featurise_rows
 
@@ -74,7 +75,7 @@ def _frame(df: pd.DataFrame, source_id: int, one_row_per_person: bool) -> tuple[
 
 
 def score_frame(df_a: pd.DataFrame, df_b: pd.DataFrame | None = None, *,
-                model: dict[str, Any] | None = None, threshold: float = 0.8,
+                model: dict[str, Any] | None = None, threshold: float = 0.5,
                 review_low: float = 0.2, backend: str = "duckdb") -> ScoreResult:
     """Featurise, (train,) score and cluster records given as columns (module doc)."""
     rows, ids = _frame(df_a, 1, df_b is not None)
@@ -83,7 +84,7 @@ def score_frame(df_a: pd.DataFrame, df_b: pd.DataFrame | None = None, *,
         rows += more_rows
         ids.update(more_ids)
     frame = featurise_rows(rows, ids)
-    trained = model or mdl.train(frame, backend=backend)
+    trained = model or training.train(frame, backend=backend)
     pairs = mdl.predict(frame, trained, backend=backend, threshold=min(review_low, threshold))
     result = cluster(frame, pairs, threshold=threshold, review_low=review_low)
     return ScoreResult(pairs=pairs, clusters=result.cluster_of, status=result.status,

@@ -20,8 +20,9 @@ How a query runs
    (a longer one is marked *truncated*: "add a date of birth"). Records found
    by several keys come first; at most ``MAX_SCORED`` are scored.
 3. If nothing scores well (a typo in a surname), the query's phonetic name keys
-   are **expanded** to the keys one edit away that exist in the index's
-   vocabulary, and step 2 runs again with them.
+   are **expanded** to the more frequent keys one edit away that exist in the
+   index's vocabulary, one name position at a time, and step 2 runs again with
+   them (:mod:`habeas.linkage.search_candidates`).
 4. Records that are not in the index yet (imported since the last indexing) are
    **scanned** directly, up to ``SCAN_LIMIT``; :class:`SearchResult` says how
    many there are, so a query never silently misses them.
@@ -39,14 +40,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from habeas.access.levels import visible_records
+from habeas.access.reader import Reader, Withheld
+from habeas.audit.reads import log_search
 from habeas.domain import identifiers as ids
 from habeas.domain.countries import normalise_country
 from habeas.domain.dates import AmbiguousDate, DateParseError, UncertainDate, parse_date
 from habeas.domain.names import parse_full_name
 from habeas.errors import UsageError
+from habeas.linkage.search_candidates import probe, query_keys, typo_alternatives, typo_keys
 from habeas.linkage.search_index import (
     SEARCH_RECORD_COLUMNS,
     IndexedRecord,
@@ -56,7 +61,6 @@ from habeas.linkage.search_index import (
     identifier_tokens,
     index_records,
     iter_indexed,
-    key_hash,
     search_status,
     surname_keys,
     unindexed_ids,
@@ -78,15 +82,10 @@ __all__ = [
     "search_status",
 ]
 
-#: posting-list caps by key family (a longer list is read up to the cap and reported)
-CAPS = {"id": 200, "gsy": 1000, "gss": 1000, "gs": 1000, "ss": 1000, "d": 1000, "s": 1000}
-#: how much a hit in each family says about a record, to pick which records to score
-HIT_WEIGHT = {"id": 100.0, "gsy": 10.0, "gss": 8.0, "gs": 4.0, "ss": 4.0, "d": 3.0, "s": 1.0}
 MAX_SCORED = 400
 SCAN_LIMIT = 5000
 MIN_SCORE = 0.3
 EXPAND_BELOW = 0.7
-_PHONETIC_LETTERS = "abdefgiklmnoprstuxy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +134,7 @@ class SearchResult:
     scanned: int = 0            # of those, scanned directly
     truncated: list[str] = field(default_factory=list)  # key families cut at their cap
     expanded: bool = False      # typo expansion was used
+    withheld: Withheld = field(default_factory=Withheld)  # records the reader may not see
 
     @property
     def warnings(self) -> list[str]:
@@ -154,7 +154,7 @@ class SearchResult:
         return {"candidates": [c.to_dict() for c in self.candidates], "scored": self.scored,
                 "unindexed": self.unindexed, "scanned": self.scanned,
                 "truncated": self.truncated, "expanded": self.expanded,
-                "warnings": self.warnings}
+                "warnings": self.warnings, "withheld": self.withheld.to_dict()}
 
 
 # --------------------------------------------------------------------------- the query
@@ -222,109 +222,7 @@ def parse_query(name: str | None = None, dob: str | None = None,
                        identifier=ident, name=name)
 
 
-# --------------------------------------------------------------------------- keys of a query
-
-
-def _query_keys(q: SearchQuery, given_keys: set[str],
-                surname_sets: list[set[str]]) -> list[tuple[str, str]]:
-    """(family, key text) to probe, most selective first."""
-    keys: list[tuple[str, str]] = []
-    if q.identifier is not None:
-        keys += [("id", f"id|{t}") for t in sorted(q.identifier.tokens)]
-    all_s: set[str] = set().union(*surname_sets) if surname_sets else set()
-    pairs = set()
-    for a in range(len(surname_sets)):
-        for b in range(a + 1, len(surname_sets)):
-            for sa in surname_sets[a]:
-                for sb in surname_sets[b]:
-                    if sa != sb:
-                        pairs.add((min(sa, sb), max(sa, sb)))
-    for sa, sb in sorted(pairs):
-        keys += [("gss", f"gss|{g}|{sa}|{sb}") for g in sorted(given_keys)]
-    keys += [("gs", f"gs|{g}|{s}") for g in sorted(given_keys) for s in sorted(all_s)]
-    keys += [("ss", f"ss|{sa}|{sb}") for sa, sb in sorted(pairs)]
-    dob = q.dob
-    if dob is not None:
-        if dob.earliest.year == dob.latest.year:
-            year = dob.earliest.year
-            keys[:0] = [("gsy", f"gsy|{g}|{s}|{year}") for g in sorted(given_keys)
-                        for s in sorted(all_s)]
-        if dob.is_exact:
-            keys.append(("d", f"d|{dob.earliest.isoformat()}"))
-            swapped = dob.swapped()
-            if swapped is not None:
-                keys.append(("d", f"d|{swapped.earliest.isoformat()}"))
-    if not given_keys and dob is None:
-        keys += [("s", f"s|{s}") for s in sorted(all_s)]
-    return keys
-
-
-def _edits1(word: str) -> set[str]:
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    out = {a + b[1:] for a, b in splits if b}
-    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    out |= {a + c + b[1:] for a, b in splits if b for c in _PHONETIC_LETTERS}
-    out |= {a + c + b for a, b in splits for c in _PHONETIC_LETTERS}
-    out.discard(word)
-    return {w for w in out if len(w) >= 2}
-
-
-_TERMS = text("SELECT term FROM search_term WHERE kind = :kind AND term IN :terms"
-              ).bindparams(bindparam("terms", expanding=True))
-
-
-def _existing_terms(session: Session, kind: str, words: Iterable[str]) -> set[str]:
-    found: set[str] = set()
-    wanted = sorted(set(words))
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start:start + 900]
-        found.update(session.execute(_TERMS, {"kind": kind, "terms": chunk}).scalars())
-    return found
-
-
-def _expanded_keys(session: Session, q: SearchQuery) -> tuple[set[str], list[set[str]]]:
-    """Given and surname keys widened to the indexed keys one edit away."""
-    given = set(all_given_keys(q.given))
-    for g in list(given):
-        if g.startswith("#") and len(g) >= 5:
-            given |= {"#" + t for t in _existing_terms(session, "g", _edits1(g[1:]))}
-    surname_sets = []
-    for s in q.surnames:
-        keys = set(surname_keys(s))
-        for k in list(keys):
-            if len(k) >= 4:
-                keys |= _existing_terms(session, "s", _edits1(k))
-        surname_sets.append(keys)
-    return given, surname_sets
-
-
-def _probe(session: Session, keys: Sequence[tuple[str, str]], seen: set[str],
-           hits: dict[int, float], truncated: list[str]) -> None:
-    """Read the posting lists of ``keys`` (each up to its family's cap) in one query."""
-    todo = []
-    for family, key_text in keys:
-        if key_text not in seen:
-            seen.add(key_text)
-            todo.append((family, key_text))
-    for start in range(0, len(todo), 200):
-        part = todo[start:start + 200]
-        arms = [f"SELECT {i} AS k, record_id FROM (SELECT record_id FROM search_key "
-                f"WHERE key = :k{i} LIMIT {CAPS[family] + 1}) AS t{i}"
-                for i, (family, _) in enumerate(part)]
-        params = {f"k{i}": key_hash(key_text) for i, (_, key_text) in enumerate(part)}
-        per_key: dict[int, list[int]] = {}
-        for i, rid in session.execute(text(" UNION ALL ".join(arms)), params):
-            per_key.setdefault(i, []).append(rid)
-        for i, rows in per_key.items():
-            family = part[i][0]
-            cap = CAPS[family]
-            if len(rows) > cap:
-                rows = rows[:cap]
-                if family not in truncated:
-                    truncated.append(family)
-            w = HIT_WEIGHT[family]
-            for rid in rows:
-                hits[rid] = hits.get(rid, 0.0) + w
+# --------------------------------------------------------------------------- reading
 
 
 _LOAD = select(*SEARCH_RECORD_COLUMNS).where(
@@ -345,7 +243,7 @@ def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
 def _load(session: Session, record_ids: Sequence[int]) -> list[IndexedRecord]:
     conn = session.connection()
     return [IndexedRecord.from_row(r) for chunk in _chunks(record_ids)
-            for r in conn.execute(_LOAD, {"ids": chunk})]
+            for r in conn.execute(_LOAD, {"ids": chunk}).all()]
 
 
 def _current_persons(session: Session, record_ids: Sequence[int]) -> dict[int, int]:
@@ -366,8 +264,10 @@ def _describe(session: Session,
 
 def search(store: Store, *, name: str | None = None, dob: str | None = None,
            nationality: str | None = None, identifier: str | None = None,
-           limit: int = 10, min_score: float = MIN_SCORE) -> SearchResult:
-    """Ranked candidate persons with the search's own status (see the module doc)."""
+           limit: int = 10, min_score: float = MIN_SCORE,
+           reader: Reader | None = None) -> SearchResult:
+    """Ranked candidate persons with the search's own status (see the module doc).
+    ``reader``: only records it may view are matched (the rest counted as withheld)."""
     if limit < 1:
         raise UsageError("--limit must be at least 1.")
     q = parse_query(name, dob, nationality, identifier)
@@ -379,23 +279,23 @@ def search(store: Store, *, name: str | None = None, dob: str | None = None,
         def score_many(records: Iterable[IndexedRecord]) -> None:
             for rec in records:
                 if rec.record_id not in scored:
-                    scored[rec.record_id] = scorer.score(rec)
+                    scored[rec.record_id] = scorer.score(rec, explain=False)
 
         hits: dict[int, float] = {}
         seen: set[str] = set()
         given_keys = all_given_keys(q.given)
         surname_sets = [set(surname_keys(s)) for s in q.surnames]
-        _probe(session, _query_keys(q, given_keys, surname_sets), seen, hits,
-               result.truncated)
+        probe(session, query_keys(q, given_keys, surname_sets), seen, hits, result.truncated)
         top = heapq.nlargest(MAX_SCORED, hits, key=hits.__getitem__)
         score_many(_load(session, top))
         best = max((s.score for s in scored.values()), default=0.0)
         if best < EXPAND_BELOW and (q.given or q.surnames):
-            result.expanded = True
-            g2, s2 = _expanded_keys(session, q)
-            if g2 != given_keys or s2 != surname_sets:
+            alternatives = typo_alternatives(session, given_keys, surname_sets)
+            if alternatives:
+                result.expanded = True
                 hits2: dict[int, float] = {}
-                _probe(session, _query_keys(q, g2, s2), seen, hits2, result.truncated)
+                probe(session, typo_keys(q, given_keys, surname_sets, alternatives), seen,
+                      hits2, result.truncated)
                 for rid in scored:
                     hits2.pop(rid, None)
                 score_many(_load(session, heapq.nlargest(MAX_SCORED, hits2,
@@ -407,6 +307,10 @@ def search(store: Store, *, name: str | None = None, dob: str | None = None,
         result.scored = len(scored)
 
         good = [s for s in scored.values() if s.score >= min_score]
+        if reader is not None:  # the access boundary (habeas.access.reader)
+            levels = visible_records(session, [s.record.record_id for s in good], reader,
+                                     result.withheld)
+            good = [s for s in good if s.record.record_id in levels]
         persons = _current_persons(session, [s.record.record_id for s in good])
         by_person: dict[int, list[Scored]] = {}
         for s in good:
@@ -417,7 +321,8 @@ def search(store: Store, *, name: str | None = None, dob: str | None = None,
             -max(s.score for s in kv[1]), -max(s.weight for s in kv[1]), kv[0]))[:limit]
         shown = [s.record.record_id for _, ss in ranked for s in ss]
         described = _describe(session, shown)
-        for pid, ss in ranked:
+        for pid, weighed in ranked:
+            ss = [scorer.score(s.record) for s in weighed]  # now with the reasons
             ss.sort(key=lambda s: (-s.score, -s.weight, s.record.record_id))
             best_s = ss[0]
             records = []
@@ -425,6 +330,11 @@ def search(store: Store, *, name: str | None = None, dob: str | None = None,
                 title, key, written = described.get(s.record.record_id, (None, None, None))
                 records.append(MatchedRecord(s.record.record_id, s.score, title, key, written))
             result.candidates.append(Candidate(pid, best_s.score, best_s.reasons, records))
+    if reader is not None:
+        log_search(store, reader, {"name": name, "dob": dob, "nationality": nationality,
+                                   "identifier": identifier},
+                   {r.record_id: (c.person_id, levels[r.record_id])
+                    for c in result.candidates for r in c.records}, result.withheld)
     return result
 
 

@@ -12,6 +12,10 @@ typo in a surname (of six letters or more) — one to three of these at once.
 Query types: ``name`` (name only), ``name+dob`` (with the date of birth,
 sometimes with day and month swapped), ``identifier`` (a document number
 written another way: "A-208-304-911", "V-12.345.678", ...).
+
+:func:`evaluate` reports hits @1/@5/@10 overall, per query type and per noise
+(misspelled, accent-stripped, nickname, swapped surnames, missing surname, ...;
+a query with several noises counts under each), and latencies per query type.
 """
 
 from __future__ import annotations
@@ -200,22 +204,60 @@ def make_queries(persons: list[TruthPerson], n: int, seed: int = 1,
     return out
 
 
+#: what each noise of :func:`noisy_name` is called in reports
+NOISE_LABELS = {"typo": "misspelled", "no_accents": "accent-stripped",
+                "nickname": "nickname", "swap": "swapped surnames",
+                "one_surname": "missing surname", "first_given": "first given name only",
+                "case": "case changed"}
+
+
+@dataclass
+class Tally:
+    """Hits of a group of queries: how many found the true person in the top 1, 5, 10."""
+
+    n: int = 0
+    at1: int = 0
+    at5: int = 0
+    at10: int = 0
+
+    def add(self, rank: int | None) -> None:
+        self.n += 1
+        if rank is not None:
+            self.at1 += int(rank < 1)
+            self.at5 += int(rank < 5)
+            self.at10 += int(rank < 10)
+
+    def rates(self) -> dict[str, float]:
+        n = self.n or 1
+        return {"n": self.n, "at1": round(self.at1 / n, 4), "at5": round(self.at5 / n, 4),
+                "at10": round(self.at10 / n, 4)}
+
+
 @dataclass
 class EvalResult:
-    queries: int
-    hits_at_1: int
-    hits_at_5: int
+    """Hit rates overall, per query type and per noise, latencies per query type."""
+
+    overall: Tally
+    by_kind: dict[str, Tally]
+    by_noise: dict[str, Tally]  # a query with several noises counts under each
     latencies_ms: dict[str, list[float]]
-    hits: dict[str, tuple[int, int, int]]  # kind -> (n, @1, @5)
     misses: list[dict[str, Any]]
 
     @property
+    def queries(self) -> int:
+        return self.overall.n
+
+    @property
     def hit_rate_1(self) -> float:
-        return self.hits_at_1 / self.queries if self.queries else 0.0
+        return self.overall.rates()["at1"]
 
     @property
     def hit_rate_5(self) -> float:
-        return self.hits_at_5 / self.queries if self.queries else 0.0
+        return self.overall.rates()["at5"]
+
+    @property
+    def hit_rate_10(self) -> float:
+        return self.overall.rates()["at10"]
 
     def percentiles(self, kind: str | None = None) -> dict[str, float]:
         values = (self.latencies_ms[kind] if kind else
@@ -226,32 +268,27 @@ class EvalResult:
         return {"p50": round(q[49], 2), "p95": round(q[94], 2), "p99": round(q[98], 2)}
 
 
-def evaluate(store: Store, queries: list[EvalQuery], *,
+def evaluate(store: Store, queries: list[EvalQuery], *, limit: int = 10,
              clock: Callable[[], float] = time.perf_counter) -> EvalResult:
-    """Run every query; a hit @k is a true record among the records of the top k persons."""
+    """Run every query (asking for ``limit`` persons); a hit @k is a true record among
+    the records of the top k persons."""
     latencies: dict[str, list[float]] = {}
-    hits: dict[str, list[int]] = {}
+    overall = Tally()
+    by_kind: dict[str, Tally] = {}
+    by_noise: dict[str, Tally] = {}
     misses: list[dict[str, Any]] = []
-    at1 = at5 = 0
     for q in queries:
         t0 = clock()
-        result = search(store, limit=5, **q.kwargs)  # type: ignore[arg-type]
+        result = search(store, limit=limit, **q.kwargs)  # type: ignore[arg-type]
         latencies.setdefault(q.kind, []).append((clock() - t0) * 1000)
-        rank = None
-        for i, c in enumerate(result.candidates):
-            if any((r.source, r.record_key) in q.person.records for r in c.records):
-                rank = i
-                break
-        h = hits.setdefault(q.kind, [0, 0, 0])
-        h[0] += 1
-        if rank == 0:
-            at1 += 1
-            h[1] += 1
-        if rank is not None:
-            at5 += 1
-            h[2] += 1
-        else:
+        rank = next((i for i, c in enumerate(result.candidates)
+                     if any((r.source, r.record_key) in q.person.records for r in c.records)),
+                    None)
+        overall.add(rank)
+        by_kind.setdefault(q.kind, Tally()).add(rank)
+        for noise in q.noises:
+            by_noise.setdefault(noise, Tally()).add(rank)
+        if rank is None:
             misses.append({"kind": q.kind, "query": q.kwargs, "noises": q.noises,
                            "truth": f"{q.person.given} {q.person.surnames} {q.person.dob}"})
-    return EvalResult(len(queries), at1, at5, latencies,
-                      {k: (v[0], v[1], v[2]) for k, v in hits.items()}, misses)
+    return EvalResult(overall, by_kind, by_noise, latencies, misses)

@@ -231,11 +231,13 @@ def _best_assignment(qs: Sequence[str], rs: Sequence[str], level_of: Any,
     """The matching of query tokens to record tokens with the largest total weight."""
     pairs = [(i, j, lv) for i, q in enumerate(qs) for j, r in enumerate(rs)
              if (lv := level_of(q, r)) is not None]
-    if not pairs:
-        return []
+    if len(pairs) < 2:
+        return pairs
+    n = min(len(qs), len(rs))
+    if n == 1:  # one pair at most: the heaviest (the first of equals)
+        return [max(pairs, key=lambda p: weight_of[p[2]] - 0.01 * abs(p[0] - p[1]))]
     best: list[tuple[int, int, str]] = []
     best_w = -1.0
-    n = min(len(qs), len(rs))
     for k in range(n, 0, -1):
         for combo in itertools.combinations(pairs, k):
             if len({p[0] for p in combo}) < k or len({p[1] for p in combo}) < k:
@@ -261,8 +263,9 @@ def _q(written: Sequence[str], folded: Sequence[str], i: int) -> str:
 
 
 def _score_surnames(query: SearchQuery, rec: IndexedRecord,
-                    reasons: list[Reason]) -> tuple[float, set[int]]:
-    """Returns (weight, indexes of record given names used by a surname)."""
+                    reasons: list[Reason] | None) -> tuple[float, set[int]]:
+    """Returns (weight, indexes of record given names used by a surname); appends the
+    reasons to ``reasons`` unless it is None (weighing only)."""
     qs, rs = query.surnames, rec.surnames
     if not qs:
         return 0.0, set()
@@ -272,9 +275,9 @@ def _score_surnames(query: SearchQuery, rec: IndexedRecord,
     matched_r = {m[1] for m in matches}
     for n, (_, _, lv) in enumerate(matches):
         weight += _SURNAME_W[lv] * (1.0 if n == 0 else WEIGHTS["second_surname_factor"])
-    q_text = " ".join(_q(query.surnames_written, qs, i) for i in range(len(qs)))
-    r_text = " ".join(title(s) for s in rs)
-    if matches:
+    if matches and reasons is not None:
+        q_text = " ".join(_q(query.surnames_written, qs, i) for i in range(len(qs)))
+        r_text = " ".join(title(s) for s in rs)
         swapped = len(matches) > 1 and any(i != j for i, j, _ in matches)
         code = "surnames_swapped" if swapped else "surnames_match"
         verb = "match in swapped order" if swapped else "match"
@@ -282,13 +285,15 @@ def _score_surnames(query: SearchQuery, rec: IndexedRecord,
                                      "matched": len(matches)},
                               f"surnames {verb} ({q_text} ~ {r_text})",
                               round(weight, 2)))
-        if len(qs) == 1 and matches[0][1] > 0:
-            # "Morales" ranks "Morales Rodríguez" above "López Morales"
-            w = WEIGHTS["surname_second_position"]
-            weight += w
+    if len(qs) == 1 and matches and matches[0][1] > 0:
+        # "Morales" ranks "Morales Rodríguez" above "López Morales"
+        w = WEIGHTS["surname_second_position"]
+        weight += w
+        if reasons is not None:
             rt = title(rs[matches[0][1]])
             reasons.append(Reason("surname_second", {"record": rt},
                                   f"'{rt}' is the record's second surname", w))
+    if reasons is not None:
         for i, j, lv in matches:
             if lv == "exact":
                 continue
@@ -304,7 +309,7 @@ def _score_surnames(query: SearchQuery, rec: IndexedRecord,
     for i in range(len(qs)):
         if i in matched_q:
             continue
-        qt = _q(query.surnames_written, qs, i)
+        qt = _q(query.surnames_written, qs, i) if reasons is not None else ""
         # a list may hold the maternal surname in a middle-name field
         found = next((j for j, g in enumerate(rec.given)
                       if j not in used_given and surname_level(qs[i], g) in ("exact", "phonetic")),
@@ -313,29 +318,54 @@ def _score_surnames(query: SearchQuery, rec: IndexedRecord,
             used_given.add(found)
             w = WEIGHTS["surname_in_given"]
             weight += w
-            reasons.append(Reason("surname_in_given", {"query": qt,
-                                                       "record": title(rec.given[found])},
-                                  f"surname '{qt}' is among the record's given names", w))
+            if reasons is not None:
+                reasons.append(Reason("surname_in_given", {"query": qt,
+                                                           "record": title(rec.given[found])},
+                                      f"surname '{qt}' is among the record's given names", w))
         elif unmatched_r:
             j = unmatched_r.pop(0)
             w = WEIGHTS["surname_differs"]
             weight += w
-            reasons.append(Reason("surname_differs", {"query": qt, "record": title(rs[j])},
-                                  f"surname '{qt}' differs from '{title(rs[j])}'", w))
-        else:
+            if reasons is not None:
+                rt = title(rs[j])
+                reasons.append(Reason("surname_differs", {"query": qt, "record": rt},
+                                      f"surname '{qt}' differs from '{rt}'", w))
+        elif reasons is not None:
             reasons.append(Reason("surname_missing", {"query": qt},
                                   f"surname '{qt}' is not on the record"))
     return weight, used_given
 
 
+def _given_text(qg: Sequence[str], rg: Sequence[str], i: int, j: int, lv: str, qt: str,
+                rt: str) -> str:
+    if lv == "exact":
+        return f"given name '{qt}' matches"
+    if lv == "nickname":
+        nick = nickname_table()
+        if qg[i] in nick and rg[j] in nick[qg[i]]:
+            return f"given name '{qt}' is a nickname of '{rt}'"
+        if rg[j] in nick and qg[i] in nick[rg[j]]:
+            return f"given name '{rt}' on the record is a nickname of '{qt}'"
+        return f"given names '{qt}' and '{rt}' are the same name (nickname)"
+    if lv == "variant":
+        return f"given name '{qt}' is a spelling variant of '{rt}'"
+    if lv == "phonetic":
+        return f"given name '{qt}' sounds like '{rt}'"
+    if lv == "typo":
+        return f"given name '{qt}' is one typo from '{rt}'"
+    return f"given name '{qt}' matches the initial of '{rt}'"
+
+
 def _score_given(query: SearchQuery, rec: IndexedRecord, used: set[int],
-                 reasons: list[Reason]) -> float:
+                 reasons: list[Reason] | None) -> float:
+    """The given names' weight; appends the reasons to ``reasons`` unless it is None."""
     qg = query.given
     if not qg:
         return 0.0
     rg = tuple(g for j, g in enumerate(rec.given) if j not in used)
     if not rg and not rec.given:
-        reasons.append(Reason("given_missing", {}, "no given name on the record"))
+        if reasons is not None:
+            reasons.append(Reason("given_missing", {}, "no given name on the record"))
         return 0.0
     matches = _best_assignment(qg, rg, given_level, _GIVEN_W)
     # a compound name against a nickname of the whole ("Chema" ~ "José María")
@@ -345,48 +375,33 @@ def _score_given(query: SearchQuery, rec: IndexedRecord, used: set[int],
             rg = (" ".join(rg),)
     elif (not matches and len(qg) > 1 and len(rg) == 1
           and given_level(" ".join(qg), rg[0]) is not None):
-        qt = " ".join(_q(query.given_written, qg, i) for i in range(len(qg)))
         w = WEIGHTS["given_nickname"]
-        reasons.append(Reason("given_nickname", {"query": qt, "record": title(rg[0])},
-                              f"given name '{qt}' and '{title(rg[0])}' are the same name"
-                              " (nickname)", w))
+        if reasons is not None:
+            qt = " ".join(_q(query.given_written, qg, i) for i in range(len(qg)))
+            reasons.append(Reason("given_nickname", {"query": qt, "record": title(rg[0])},
+                                  f"given name '{qt}' and '{title(rg[0])}' are the same name"
+                                  " (nickname)", w))
         return w
     weight = 0.0
     for n, (i, j, lv) in enumerate(matches):
         w = _GIVEN_W[lv] * (1.0 if n == 0 else WEIGHTS["other_given_factor"])
         weight += w
-        qt, rt = _q(query.given_written, qg, i), title(rg[j])
-        params = {"query": qt, "record": rt}
-        if lv == "exact":
-            text = f"given name '{qt}' matches"
-        elif lv == "nickname":
-            nick = nickname_table()
-            if qg[i] in nick and rg[j] in nick[qg[i]]:
-                text = f"given name '{qt}' is a nickname of '{rt}'"
-            elif rg[j] in nick and qg[i] in nick[rg[j]]:
-                text = f"given name '{rt}' on the record is a nickname of '{qt}'"
-            else:
-                text = f"given names '{qt}' and '{rt}' are the same name (nickname)"
-        elif lv == "variant":
-            text = f"given name '{qt}' is a spelling variant of '{rt}'"
-        elif lv == "phonetic":
-            text = f"given name '{qt}' sounds like '{rt}'"
-        elif lv == "typo":
-            text = f"given name '{qt}' is one typo from '{rt}'"
-        else:
-            text = f"given name '{qt}' matches the initial of '{rt}'"
-        reasons.append(Reason(f"given_{lv}", params, text, round(w, 2)))
+        if reasons is not None:
+            qt, rt = _q(query.given_written, qg, i), title(rg[j])
+            reasons.append(Reason(f"given_{lv}", {"query": qt, "record": rt},
+                                  _given_text(qg, rg, i, j, lv, qt, rt), round(w, 2)))
     matched_q = {m[0] for m in matches}
     matched_r = {m[1] for m in matches}
     for i in range(len(qg)):
         if i in matched_q:
             continue
-        qt = _q(query.given_written, qg, i)
+        qt = _q(query.given_written, qg, i) if reasons is not None else ""
         if any(surname_level(qg[i], s) == "exact" for s in rec.surnames):
             w = WEIGHTS["given_in_surnames"]
             weight += w
-            reasons.append(Reason("given_in_surnames", {"query": qt},
-                                  f"'{qt}' is among the record's surnames", w))
+            if reasons is not None:
+                reasons.append(Reason("given_in_surnames", {"query": qt},
+                                      f"'{qt}' is among the record's surnames", w))
             continue
         free = [j for j in range(len(rg)) if j not in matched_r]
         if free:
@@ -395,10 +410,11 @@ def _score_given(query: SearchQuery, rec: IndexedRecord, used: set[int],
             w = WEIGHTS["given_differs_first" if i == 0 and not matches
                         else "given_differs_other"]
             weight += w
-            rt = title(rg[j])
-            reasons.append(Reason("given_differs", {"query": qt, "record": rt},
-                                  f"given name '{qt}' differs from '{rt}'", w))
-        else:
+            if reasons is not None:
+                rt = title(rg[j])
+                reasons.append(Reason("given_differs", {"query": qt, "record": rt},
+                                      f"given name '{qt}' differs from '{rt}'", w))
+        elif reasons is not None:
             reasons.append(Reason("given_missing", {"query": qt},
                                   f"given name '{qt}' is not on the record"))
     return weight
@@ -472,29 +488,42 @@ def _score_identifier(qi: QueryIdentifier, rec: IndexedRecord,
 class QueryScorer:
     """Scores records against one query, memoising each field's comparison: candidates
     of one query share surnames, given names and dates (namesakes), so most records
-    cost a few dictionary look-ups."""
+    cost a few dictionary look-ups. ``score(rec, explain=False)`` weighs without
+    writing the reasons (a search weighs hundreds of records and shows a few)."""
 
     def __init__(self, query: SearchQuery) -> None:
         self.query = query
         self.max_weight = query.max_weight()
         self._names: dict[tuple[tuple[str, ...], tuple[str, ...]],
                           tuple[float, list[Reason]]] = {}
+        self._name_weights: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
         self._dob: dict[tuple[Any, Any, Any], tuple[float, list[Reason]]] = {}
+
+    def _weigh_names(self, rec: IndexedRecord, reasons: list[Reason] | None) -> float:
+        weight = 0.0
+        used: set[int] = set()
+        if self.query.surnames:
+            w, used = _score_surnames(self.query, rec, reasons)
+            weight += w
+        if self.query.given:
+            weight += _score_given(self.query, rec, used, reasons)
+        return weight
 
     def _name_part(self, rec: IndexedRecord) -> tuple[float, list[Reason]]:
         key = (rec.given, rec.surnames)
         hit = self._names.get(key)
         if hit is None:
             reasons: list[Reason] = []
-            weight = 0.0
-            used: set[int] = set()
-            if self.query.surnames:
-                w, used = _score_surnames(self.query, rec, reasons)
-                weight += w
-            if self.query.given:
-                weight += _score_given(self.query, rec, used, reasons)
+            weight = self._weigh_names(rec, reasons)
             hit = self._names[key] = (weight, reasons)
         return hit
+
+    def _name_weight(self, rec: IndexedRecord) -> float:
+        key = (rec.given, rec.surnames)
+        weight = self._name_weights.get(key)
+        if weight is None:
+            weight = self._name_weights[key] = self._weigh_names(rec, None)
+        return weight
 
     def _dob_part(self, rec: IndexedRecord) -> tuple[float, list[Reason]]:
         key = (rec.dob_earliest, rec.dob_latest, rec.dob_precision)
@@ -506,26 +535,34 @@ class QueryScorer:
             hit = self._dob[key] = (w, reasons)
         return hit
 
-    def score(self, rec: IndexedRecord) -> Scored:
-        """Compare one record with the query (levels and weights in the module doc)."""
+    def score(self, rec: IndexedRecord, *, explain: bool = True) -> Scored:
+        """Compare one record with the query (levels and weights in the module doc);
+        with ``explain=False`` the same score and weight, and no reasons."""
         query = self.query
-        weight, name_reasons = self._name_part(rec)
-        reasons = list(name_reasons)
+        reasons: list[Reason] = []
+        if explain:
+            weight, name_reasons = self._name_part(rec)
+            reasons += name_reasons
+        else:
+            weight = self._name_weight(rec)
         if query.dob is not None:
             w, dob_reasons = self._dob_part(rec)
             weight += w
-            reasons += dob_reasons
+            if explain:
+                reasons += dob_reasons
         if query.nationality and rec.nationality:
             same = query.nationality == rec.nationality
             code = "nationality_same" if same else "nationality_differs"
-            text = (f"nationality {rec.nationality}" if same
-                    else f"nationality {rec.nationality}, not {query.nationality}")
-            reasons.append(Reason(code, {"query": query.nationality,
-                                         "record": rec.nationality}, text, WEIGHTS[code]))
+            if explain:
+                text = (f"nationality {rec.nationality}" if same
+                        else f"nationality {rec.nationality}, not {query.nationality}")
+                reasons.append(Reason(code, {"query": query.nationality,
+                                             "record": rec.nationality}, text, WEIGHTS[code]))
             weight += WEIGHTS[code]
         id_match = False
         if query.identifier is not None and rec.identifiers:
-            w, id_match = _score_identifier(query.identifier, rec, reasons)
+            w, id_match = _score_identifier(query.identifier, rec,
+                                            reasons if explain else [])
             weight += w if not id_match else 0.0
         max_w = self.max_weight
         fraction = min(1.0, max(0.0, weight / max_w)) if max_w > 0 else 0.0

@@ -1,24 +1,25 @@
-"""Charts for reports: matplotlib (Agg) figures rendered to PNG ``data:`` URIs.
+"""Charts for reports and pages: matplotlib (Agg) figures rendered to PNG.
 
-Every chart takes a ``gettext`` function so its labels are in the report's language.
+Every chart takes a ``gettext`` function so its labels are in the reader's
+language. Reports embed them as ``data:`` URIs (``population_chart``); the web
+pages serve the same PNG bytes from a URL of their own (``population_png``), so
+a page never waits for matplotlib; ``has_population_chart`` and
+``has_space_chart`` say whether there is anything to draw without drawing it.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import threading
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
+from habeas.document.conditions import THRESHOLDS, FacilityConditions
 
-matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from habeas.document.conditions import THRESHOLDS, FacilityConditions  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Gettext = Callable[[str], str]
 GREYS = ["#1b1b1b", "#4a4a4a", "#7a7a7a"]
@@ -26,15 +27,31 @@ PALETTE = ["#1f4e79", "#c0392b", "#7f8c8d", "#27ae60", "#8e44ad", "#d35400", "#2
            "#16a085", "#b7950b", "#6c3483", "#a04000", "#117a65"]
 
 
-def to_data_uri(fig: Figure) -> str:
+#: matplotlib's renderer shares font caches between figures: one drawing at a time.
+_DRAWING = threading.Lock()
+
+
+def to_png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-    plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    with _DRAWING:
+        fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def png_data_uri(png: bytes | None) -> str | None:
+    return None if png is None else "data:image/png;base64," + base64.b64encode(png).decode(
+        "ascii")
+
+
+def to_data_uri(fig: Figure) -> str:
+    return "data:image/png;base64," + base64.b64encode(to_png(fig)).decode("ascii")
 
 
 def _figure(width: float = 7.0, height: float = 3.0) -> tuple[Figure, Any]:
-    fig, ax = plt.subplots(figsize=(width, height))
+    from matplotlib.figure import Figure  # imported on the first drawing, not with the module
+
+    fig = Figure(figsize=(width, height))  # no pyplot: no global state, nothing to close
+    ax = fig.subplots()
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.tick_params(labelsize=8)
@@ -42,6 +59,8 @@ def _figure(width: float = 7.0, height: float = 3.0) -> tuple[Figure, Any]:
 
 
 def _date_axis(ax: Any) -> None:
+    import matplotlib.dates as mdates
+
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
     for label in ax.get_xticklabels():
@@ -49,11 +68,30 @@ def _date_axis(ax: Any) -> None:
         label.set_horizontalalignment("right")
 
 
-def space_chart(fc: FacilityConditions, _: Gettext, max_units: int = 10) -> str | None:
-    """m² per person over time in the most crowded units, against the shared-space thresholds."""
+def _spaces_charted(fc: FacilityConditions) -> list[Any]:
+    """The spaces with an m² per person figure (units, else the whole facility)."""
     spaces = [sp for sp in fc.units if any(o.m2_per_person for o in sp.observations)]
     if not spaces:
         spaces = [fc.whole] if any(o.m2_per_person for o in fc.whole.observations) else []
+    return spaces
+
+
+def has_space_chart(fc: FacilityConditions) -> bool:
+    return bool(_spaces_charted(fc))
+
+
+def has_population_chart(fc: FacilityConditions) -> bool:
+    return bool(fc.whole.observations)
+
+
+def space_chart(fc: FacilityConditions, _: Gettext, max_units: int = 10) -> str | None:
+    """m² per person over time in the most crowded units, as a ``data:`` URI."""
+    return png_data_uri(space_png(fc, _, max_units))
+
+
+def space_png(fc: FacilityConditions, _: Gettext, max_units: int = 10) -> bytes | None:
+    """m² per person over time in the most crowded units, against the shared-space thresholds."""
+    spaces = _spaces_charted(fc)
     if not spaces:
         return None
     spaces.sort(key=lambda sp: min(o.m2_per_person or 1e9 for o in sp.observations))
@@ -75,10 +113,15 @@ def space_chart(fc: FacilityConditions, _: Gettext, max_units: int = 10) -> str 
     _date_axis(ax)
     ax.legend(fontsize=6.5, ncol=4, frameon=False, loc="upper center",
               bbox_to_anchor=(0.5, -0.3))
-    return to_data_uri(fig)
+    return to_png(fig)
 
 
 def population_chart(fc: FacilityConditions, _: Gettext) -> str | None:
+    """The facility's reported population over time, as a ``data:`` URI."""
+    return png_data_uri(population_png(fc, _))
+
+
+def population_png(fc: FacilityConditions, _: Gettext) -> bytes | None:
     """The facility's reported population over time against each capacity figure."""
     obs = fc.whole.observations
     if not obs:
@@ -95,7 +138,7 @@ def population_chart(fc: FacilityConditions, _: Gettext) -> str | None:
     ax.set_ylabel(_("people"), fontsize=8)
     _date_axis(ax)
     ax.legend(fontsize=7, frameon=False, loc="lower left")
-    return to_data_uri(fig)
+    return to_png(fig)
 
 
 def stacked_months_chart(counts: dict[str, dict[str, int]], labels: dict[str, str],

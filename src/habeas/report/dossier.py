@@ -12,6 +12,11 @@ register's state at that moment can be verified later (``habeas log verify``).
 
 The data comes from :func:`habeas.trace.person_summary` and
 :func:`habeas.document.incidents.list_incidents`; this module only presents it.
+With ``reader=`` the dossier holds what that reader may put in a dossier (the
+``dossier`` column of :data:`habeas.access.policy.SENSITIVITY_TABLE`), says how
+much was withheld, and its production is logged with the reader's purpose. The
+reporters' and witnesses' identities are never put in a dossier (it leaves the
+register).
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ from typing import Any
 from sqlalchemy import select
 
 from habeas import i18n
+from habeas.access import policy
+from habeas.access.levels import levels_of
+from habeas.access.reader import Reader
 from habeas.document.incidents import IncidentRow, list_incidents
 from habeas.errors import NotFound
 from habeas.report import render
@@ -38,13 +46,22 @@ class Dossier:
     labels: dict[str, dict[str, tuple[str, str]]]
 
 
-def build_dossier(store: Store, person_id: int, lang: str = "en") -> Dossier:
+def build_dossier(store: Store, person_id: int, lang: str = "en", *,
+                  reader: Reader | None = None) -> Dossier:
     from habeas.trace import person_summary
 
-    summary = person_summary(store, person_id, lang=lang)
+    summary = person_summary(store, person_id, lang=lang, reader=reader, action="dossier")
+    summary.protected = []  # never in a document that leaves the register
     if not summary.records:
+        if summary.withheld:
+            raise policy.PermissionDenied(
+                "dossier", reader.role if reader else None,
+                f"Every record of person {person_id} is at a level you may not put in a "
+                f"dossier ({summary.withheld['message']}).")
         raise NotFound(f"No person {person_id} (or no record is linked to them now).")
     incidents = list_incidents(store, person_id=person_id)
+    if reader is not None:
+        incidents = [i for i in incidents if i.id in summary.incident_ids]
     sources: dict[int, dict[str, Any]] = {}
     for src in summary.sources:
         sources[src.id] = {"id": src.id, "title": src.title, "kind": src.kind,
@@ -54,10 +71,22 @@ def build_dossier(store: Store, person_id: int, lang: str = "en") -> Dossier:
     if incidents:
         from habeas.document.incidents import count_incidents
 
-        for ref in count_incidents(store, person_id=person_id).sources:
-            sources.setdefault(ref.id, {"id": ref.id, "title": ref.title, "kind": ref.kind,
-                                        "reliability": ref.reliability,
-                                        "published_on": ref.published_on, "files": ref.files})
+        cited = {t for i in incidents for t in i.sources}
+        refs = [r for r in count_incidents(store, person_id=person_id).sources
+                if r.title in cited]
+        with store.read() as s:
+            source_levels = levels_of(s, "source", [r.id for r in refs])
+            file_levels = levels_of(s, "file", [f["sha256"] for r in refs for f in r.files])
+
+        def shown(level: str | None) -> bool:
+            return reader is None or reader.may(level or policy.RESTRICTED, "dossier")
+
+        for ref in refs:
+            if shown(source_levels.get(ref.id)):
+                sources.setdefault(ref.id, {
+                    "id": ref.id, "title": ref.title, "kind": ref.kind,
+                    "reliability": ref.reliability, "published_on": ref.published_on,
+                    "files": [f for f in ref.files if shown(file_levels.get(f["sha256"]))]})
     with store.read() as s:
         labels: dict[str, dict[str, tuple[str, str]]] = {}
         for term in s.execute(select(VocabularyTerm)).scalars():
@@ -77,7 +106,8 @@ def render_dossier(dossier: Dossier, lang: str, store: Store, register: str | No
 
 
 def dossier_report(store: Store, person_id: int, path: Path, *, lang: str = "en",
-                   fmt: str | None = None, register: str | None = None) -> Path:
+                   fmt: str | None = None, register: str | None = None,
+                   reader: Reader | None = None) -> Path:
     """Build and write the dossier of ``person_id`` to ``path`` (HTML or PDF)."""
-    dossier = build_dossier(store, person_id, i18n.check_language(lang))
+    dossier = build_dossier(store, person_id, i18n.check_language(lang), reader=reader)
     return render.write(render_dossier(dossier, lang, store, register), path, fmt)

@@ -2,22 +2,33 @@
 
 Every export row carries the record → person link, so a spreadsheet user can
 always see which rows habeas considers the same person.
+
+With ``reader=`` (faces always pass one) only rows whose record is at a level
+the reader may **export** are written (the ``export`` column of
+:data:`habeas.access.policy.SENSITIVITY_TABLE`, stricter than viewing for
+lawyers); :attr:`ExportResult.withheld` counts the rest, and an export that
+contains restricted rows is logged with its purpose (:mod:`habeas.audit`).
+The reporters' and witnesses' identities (``record.protected``) are never
+exported.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from habeas.access.reader import Reader, Withheld, require_reader_for
 from habeas.errors import UsageError
 from habeas.store import queries
 from habeas.store.db import Store
 
-TABLES: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
+TABLES: dict[str, Callable[..., Iterator[dict[str, Any]]]] = {
     "records": queries.iter_records,
     "persons": queries.iter_persons,
     "links": queries.iter_links,
@@ -33,14 +44,38 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def export(store: Store, what: str, path: Path, fmt: str | None = None) -> int:
+@dataclass
+class ExportResult:
+    rows: int
+    withheld: Withheld = field(default_factory=Withheld)
+
+
+
+def export(store: Store, what: str, path: Path, fmt: str | None = None, *,
+           reader: Reader | None = None) -> ExportResult:
     """Write ``what`` to ``path``; the format comes from ``fmt`` or the file suffix."""
+    from habeas.audit.reads import log_read
+
     if what not in TABLES:
         raise UsageError(f"Cannot export {what!r}; choose one of {', '.join(TABLES)}.")
     fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
     if fmt not in FORMATS:
         raise UsageError(f"Unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}.")
-    rows = [{k: _cell(v) for k, v in row.items()} for row in TABLES[what](store)]
+    withheld = Withheld()
+    shown: Counter[str] = Counter()
+    levels = None
+    if reader is not None:
+        require_reader_for(reader, "export")
+        levels = reader.levels("export")
+        for level, n in queries.records_by_level(store, what).items():
+            if level in levels:
+                shown[level] += n
+            else:
+                withheld.add(what, level, reader.why_not(level, "export") or "level", n)
+    rows = [{k: _cell(v) for k, v in row.items()} for row in TABLES[what](store, levels=levels)]
+    if reader is not None:  # logged before the file exists: no unlogged export
+        log_read(store, reader, "export", what, action="export", shown=shown, withheld=withheld,
+                 detail={"file": path.name, "format": fmt, "rows": len(rows)})
     columns: list[str] = []
     for row in rows:
         columns.extend(k for k in row if k not in columns)
@@ -61,4 +96,4 @@ def export(store: Store, what: str, path: Path, fmt: str | None = None) -> int:
         for row in rows:
             sheet.append([row.get(c) for c in columns])
         workbook.save(path)
-    return len(rows)
+    return ExportResult(len(rows), withheld)

@@ -18,6 +18,15 @@ Sections: counts; custody events over time (chart); due-process flags and
 register gaps aggregated over the people in scope (from :mod:`habeas.trace`);
 conditions (charts of population against each capacity figure and of m² per
 person against the thresholds); incidents by month and type (chart); sources.
+
+Small cells: every count of people, events or incidents below ``k`` (the
+workspace's setting, see :mod:`habeas.report.sharing`; ``k=1`` turns it off) is
+written ``"<k"``, and each distribution whose total the report shows (events by
+type, people by whereabouts, each flag and register field by status, incidents
+by type and by status) gets complementary suppressions so that the total does
+not give a hidden count back (:mod:`habeas.report.suppression`). The figures of
+the conditions section come from the sources (facility-wide populations,
+capacities) and are shown as published there.
 """
 
 from __future__ import annotations
@@ -35,6 +44,8 @@ from habeas.document.conditions import THRESHOLDS, FacilityConditions, facility_
 from habeas.document.incidents import IncidentCount, IncidentRow, count_incidents, list_incidents
 from habeas.errors import NotFound
 from habeas.report import charts, render
+from habeas.report.sharing import effective_k
+from habeas.report.suppression import protect, show
 from habeas.store.db import Store
 from habeas.store.queries import CURRENT
 from habeas.store.schema import (
@@ -153,7 +164,7 @@ def _sources(store: Store, ids: set[int]) -> list[dict[str, Any]]:
                                      .order_by(Source.id)).scalars()]
 
 
-def _trace_aggregates(store: Store, persons: list[int], lang: str = "en") -> tuple[
+def trace_aggregates(store: Store, persons: list[int], lang: str = "en") -> tuple[
         list[dict[str, Any]], list[dict[str, Any]], int, dict[str, int], int]:
     """Due-process flags, register gaps and whereabouts over the people in scope.
 
@@ -217,7 +228,7 @@ def build_situation(store: Store, *, facility: str | None = None, flight: str | 
         by_month_type.setdefault(r.month, {}).setdefault(r.act_type, 0)
         by_month_type[r.month][r.act_type] += 1
     source_ids.update(src.id for src in count.sources)
-    flags, gaps, gap_total, whereabouts, incommunicado = _trace_aggregates(store, persons, lang)
+    flags, gaps, gap_total, whereabouts, incommunicado = trace_aggregates(store, persons, lang)
     return SituationReport(
         fac_name, flight, start, end, persons, len(events), dict(by_type.most_common()),
         charted, len(events) - len(charted), conditions, count, incidents, by_month_type,
@@ -239,9 +250,51 @@ def _restrict(count: IncidentCount, rows: list[IncidentRow]) -> IncidentCount:
         sources=sources, incident_ids=[r.id for r in rows], filters=count.filters)
 
 
+def _distribution(counts: dict[str, int], k: int) -> tuple[dict[str, Any], Any]:
+    table = protect(counts, {"total": list(counts)}, k)
+    return {key: table.cell(key) for key in counts}, table.total("total")
+
+
+def suppressed_counts(report: SituationReport, k: int) -> dict[str, Any]:
+    """Every count the report shows, with small cells hidden (``"<k"`` or ``"x"``)."""
+    statuses = ("raised", "not_raised", "undetermined")
+    gap_statuses = ("known", "partial", "unknown", "not_applicable")
+    whereabouts, persons = _distribution(report.whereabouts, k)
+    events_by_type, events = _distribution(report.events_by_type, k)
+    by_type, incidents = _distribution(report.incident_count.by_type, k)
+    by_status, _n = _distribution(report.incident_count.by_status, k)
+    if not report.whereabouts:
+        persons = show(len(report.persons), k)
+    return {
+        "k": k, "persons": persons, "events": events, "incidents": incidents,
+        "whereabouts": whereabouts, "events_by_type": events_by_type,
+        "unaccounted_for": whereabouts.get("unaccounted_for", 0),
+        "incommunicado": show(report.incommunicado, k),
+        "flags": [{**f, **_distribution({s: f.get(s, 0) for s in statuses}, k)[0]}
+                  for f in report.flags],
+        "gaps": [{**g, **_distribution({s: g.get(s, 0) for s in gap_statuses}, k)[0]}
+                 for g in report.gaps],
+        "incidents_by_type": by_type, "incidents_by_status": by_status,
+        "victims": {r.id: show(len(r.victims), k) for r in report.incidents},
+        "uncertain": show(len(report.incident_count.uncertain_ids), k),
+        "not_charted": show(report.events_not_charted, k),
+    }
+
+
+def _weekly_at_least(events: list[tuple[date, str]], k: int) -> list[tuple[date, str]]:
+    """The charted events without the (week, type) bars that would show fewer than k."""
+    def week(day: date) -> date:
+        return date.fromordinal(day.toordinal() - day.weekday())
+
+    sizes = Counter((week(day), kind) for day, kind in events)
+    return [(day, kind) for day, kind in events if sizes[(week(day), kind)] >= k]
+
+
 def render_situation(report: SituationReport, lang: str, store: Store,
-                     register: str | None = None) -> str:
-    """The report as one self-contained HTML document (charts embedded)."""
+                     register: str | None = None, k: int | None = None) -> str:
+    """The report as one self-contained HTML document (charts embedded).
+
+    ``k``: counts below it are hidden (default: the workspace's setting)."""
     lang = i18n.check_language(lang)
     _ = i18n.gettext_for(lang)
     idx = 1 if lang == "es" else 0
@@ -249,25 +302,32 @@ def render_situation(report: SituationReport, lang: str, store: Store,
     def labels(vocabulary: str) -> dict[str, str]:
         return {code: pair[idx] for code, pair in report.labels.get(vocabulary, {}).items()}
 
+    k = effective_k(store, k)
     chart = {
-        "events": charts.events_chart(report.events_charted, labels("event_type"), _),
-        "incidents": charts.stacked_months_chart(report.incidents_by_month_type,
-                                                 labels("act_type"), _, _("incidents")),
+        "events": charts.events_chart(_weekly_at_least(report.events_charted, k),
+                                      labels("event_type"), _),
+        "incidents": charts.stacked_months_chart(
+            {month: {t: n for t, n in per.items() if n >= k}
+             for month, per in report.incidents_by_month_type.items()},
+            labels("act_type"), _, _("incidents")),
         "population": charts.population_chart(report.conditions, _)
         if report.conditions else None,
         "space": charts.space_chart(report.conditions, _) if report.conditions else None,
     }
     return render.render_html(
         "situation.html", lang, r=report, chart=chart, prov=render.provenance(store, register),
-        thresholds=THRESHOLDS, vocab=labels, max_gap_days=(
+        thresholds=THRESHOLDS, vocab=labels, shown=suppressed_counts(report, k),
+        max_gap_days=(
             report.conditions.max_gap_days if report.conditions else None))
 
 
 def situation_report(store: Store, path: Path, *, facility: str | None = None,
                      flight: str | None = None, start: date | None = None,
                      end: date | None = None, lang: str = "en", fmt: str | None = None,
-                     register: str | None = None) -> Path:
-    """Build and write the situation report to ``path`` (HTML or PDF)."""
+                     register: str | None = None, k: int | None = None) -> Path:
+    """Build and write the situation report to ``path`` (HTML or PDF); counts below ``k``
+    (default: the workspace's setting) are hidden."""
+    k = effective_k(store, k)
     report = build_situation(store, facility=facility, flight=flight, start=start, end=end,
                              lang=i18n.check_language(lang))
-    return render.write(render_situation(report, lang, store, register), path, fmt)
+    return render.write(render_situation(report, lang, store, register, k), path, fmt)

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from habeas.crypto.keyring import Keyring
 from habeas.errors import HabeasError, WorkspaceError
 from habeas.store import changelog, migrate
 from habeas.store.filestore import FileStore
@@ -87,8 +88,9 @@ class Operation:
 
 class Store:
     def __init__(self, engine: Engine, files: FileStore | None = None,
-                 head_path: Path | None = None) -> None:
+                 head_path: Path | None = None, keyring: Keyring | None = None) -> None:
         self.engine = engine
+        self.keyring = keyring or (files.keyring if files is not None else Keyring.disabled())
         self.files = files
         self.head_path = head_path
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -97,7 +99,8 @@ class Store:
     @classmethod
     def open(cls, workspace: Workspace, *, create: bool = False) -> Store:
         engine = make_engine(workspace.database_url)
-        store = cls(engine, FileStore(workspace.files_dir), workspace.head_path)
+        keyring = Keyring(workspace.key_material_path)
+        store = cls(engine, FileStore(workspace.files_dir, keyring), workspace.head_path, keyring)
         try:
             current = migrate.current_revision(engine)
         except OperationalError as exc:

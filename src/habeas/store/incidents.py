@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from habeas.access.policy import check_level
 from habeas.domain.dates import UncertainDate
 from habeas.errors import NotFound
 from habeas.store.db import Store
@@ -46,6 +47,7 @@ class IncidentSpec:
     description: str | None = None
     victims: list[tuple[str, str]] = field(default_factory=list)  # (source title, record id)
     perpetrators: list[PerpetratorSpec] = field(default_factory=list)
+    sensitivity: str = "restricted"  # acts of violence name victims and witnesses
 
 
 def add_incidents(store: Store, specs: list[IncidentSpec], actor: str | None = None) -> list[int]:
@@ -77,7 +79,8 @@ def add_incidents(store: Store, specs: list[IncidentSpec], actor: str | None = N
                 date_latest=spec.when.latest if spec.when else None,
                 date_precision=spec.when.precision if spec.when else None,
                 date_text=spec.date_text, facility_id=fid, unit_id=uid,
-                description=spec.description, created_by=op.actor, created_at=datetime.now(UTC))
+                description=spec.description, sensitivity=check_level(spec.sensitivity),
+                created_by=op.actor, created_at=datetime.now(UTC))
             s.add(incident)
             s.flush()
             for title in spec.source_titles:

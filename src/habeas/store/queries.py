@@ -1,9 +1,18 @@
-"""Read-only queries shared by every face (CLI, web, API, reports)."""
+"""Read-only queries shared by every face (CLI, web, API, reports).
+
+The row iterators that carry personal data take ``levels``: the sensitivity
+levels to include (``None``: all, for the library's own use). Faces do not call
+them directly with a level list; they go through :func:`habeas.report.export.export`
+or :func:`visible_sources`, which derive the levels from a
+:class:`habeas.access.reader.Reader` and count what was withheld
+(:func:`records_by_level`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections import Counter
+from collections.abc import Collection, Iterator
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,9 +34,14 @@ from habeas.store.schema import (
     RecordIdentifier,
     Source,
     SourceFile,
+    StoredFile,
 )
 
+if TYPE_CHECKING:
+    from habeas.access.reader import Reader, Withheld
+
 CURRENT = Link.superseded_at.is_(None)
+Levels = Collection[str] | None
 
 
 def show_date(earliest: Any, latest: Any, precision: str | None) -> str:
@@ -57,20 +71,70 @@ def summary(store: Store) -> dict[str, int]:
         }
 
 
-def list_sources(store: Store) -> list[dict[str, Any]]:
+def list_sources(store: Store, levels: Levels = None,
+                 file_levels: Levels = None) -> list[dict[str, Any]]:
+    """Every source (of ``levels``) with its record count and files (of ``file_levels``)."""
     with store.read() as s:
         records: dict[int, int] = {sid: n for sid, n in s.execute(
             select(Record.source_id, func.count()).group_by(Record.source_id))}
         files: dict[int, list[str]] = {}
-        for sid, sha, name in s.execute(select(SourceFile.source_id, SourceFile.sha256,
-                                               SourceFile.filename)):
+        query = select(SourceFile.source_id, SourceFile.sha256, SourceFile.filename).join(
+            StoredFile, StoredFile.sha256 == SourceFile.sha256)
+        if file_levels is not None:
+            query = query.where(StoredFile.sensitivity.in_(file_levels))
+        for sid, sha, name in s.execute(query):
             files.setdefault(sid, []).append(f"{name} ({sha[:12]})")
+        sources = select(Source).order_by(Source.id)
+        if levels is not None:
+            sources = sources.where(Source.sensitivity.in_(levels))
         return [{
             "id": src.id, "title": src.title, "kind": src.kind, "reliability": src.reliability,
             "publisher": src.publisher, "published_on": src.published_on,
             "language": src.language, "one_row_per_person": src.one_row_per_person,
+            "sensitivity": src.sensitivity,
             "records": records.get(src.id, 0), "files": files.get(src.id, []),
-        } for src in s.execute(select(Source).order_by(Source.id)).scalars()]
+        } for src in s.execute(sources).scalars()]
+
+
+def visible_sources(store: Store, reader: Reader) -> tuple[list[dict[str, Any]], Withheld]:
+    """The sources (and their files) ``reader`` may see, and what was withheld."""
+    from habeas.access import policy
+    from habeas.access.reader import Withheld
+    from habeas.audit.reads import log_read
+
+    levels = reader.levels("view")
+    withheld = Withheld()
+    with store.read() as s:
+        for model, kind in ((Source, "sources"), (StoredFile, "files")):
+            for level, n in s.execute(select(model.sensitivity, func.count())
+                                      .group_by(model.sensitivity)):
+                if level not in levels:
+                    withheld.add(kind, level, reader.why_not(level) or "level", n)
+    rows = list_sources(store, levels, levels)
+    log_read(store, reader, "source", None, action="view",
+             shown=Counter(r["sensitivity"] for r in rows), withheld=withheld,
+             detail={"sources": [r["id"] for r in rows
+                                 if policy.rank(r["sensitivity"]) >= policy.rank("restricted")]})
+    return rows, withheld
+
+
+def records_by_level(store: Store, table: str = "records") -> Counter[str]:
+    """How many rows of an export table (records, persons, links, events, legal-facts)
+    each level holds (a person counts once per level of their records)."""
+    with store.read() as s:
+        if table == "persons":
+            query = (select(Record.sensitivity, func.count(func.distinct(Link.person_id)))
+                     .join(Link, (Link.record_id == Record.id) & CURRENT))
+        elif table == "events":
+            query = select(Record.sensitivity, func.count()).join(
+                CustodyEvent, CustodyEvent.record_id == Record.id)
+        elif table == "legal-facts":
+            query = select(Record.sensitivity, func.count()).join(
+                LegalFact, LegalFact.record_id == Record.id)
+        else:
+            query = (select(Record.sensitivity, func.count())
+                     .join(Link, (Link.record_id == Record.id) & CURRENT))
+        return Counter(dict(s.execute(query.group_by(Record.sensitivity)).all()))
 
 
 def source_by_title(session: Session, title: str) -> Source:
@@ -94,8 +158,8 @@ def _identifiers(s: Session, record_ids: list[int]) -> dict[int, dict[str, str]]
 
 
 def iter_records(store: Store, source_title: str | None = None, limit: int | None = None,
-                 batch: int = 5000) -> Iterator[dict[str, Any]]:
-    """Records with their current person, source and identifiers (streamed in batches)."""
+                 batch: int = 5000, levels: Levels = None) -> Iterator[dict[str, Any]]:
+    """Records (of ``levels``) with their current person, source and identifiers."""
     with store.read() as s:
         query = (select(Record, Source.title, Link.person_id)
                  .join(Source, Source.id == Record.source_id)
@@ -103,6 +167,8 @@ def iter_records(store: Store, source_title: str | None = None, limit: int | Non
                  .order_by(Record.id))
         if source_title is not None:
             query = query.where(Record.source_id == source_by_title(s, source_title).id)
+        if levels is not None:
+            query = query.where(Record.sensitivity.in_(levels))
         if limit is not None:
             query = query.limit(limit)
         last = 0
@@ -128,24 +194,29 @@ def iter_records(store: Store, source_title: str | None = None, limit: int | Non
                 return
 
 
-def iter_links(store: Store) -> Iterator[dict[str, Any]]:
+def iter_links(store: Store, levels: Levels = None) -> Iterator[dict[str, Any]]:
     with store.read() as s:
         query = (select(Source.title, Record.record_key, Link.person_id, Link.method, Link.score)
                  .join(Record, Record.source_id == Source.id)
                  .join(Link, (Link.record_id == Record.id) & CURRENT)
                  .order_by(Record.id))
+        if levels is not None:
+            query = query.where(Record.sensitivity.in_(levels))
         for title, key, pid, method, score in s.execute(query):
             yield {"source": title, "record_id": key, "person_id": pid, "method": method,
                    "score": score}
 
 
-def iter_persons(store: Store) -> Iterator[dict[str, Any]]:
+def iter_persons(store: Store, levels: Levels = None) -> Iterator[dict[str, Any]]:
+    """Persons with the names, sources and dates of birth of their records (of ``levels``)."""
     with store.read() as s:
         query = (select(Link.person_id, Record.full_name, Source.title, Record.dob_earliest,
                         Record.dob_latest, Record.dob_precision)
                  .join(Record, Record.id == Link.record_id)
                  .join(Source, Source.id == Record.source_id)
                  .where(CURRENT).order_by(Link.person_id, Record.id))
+        if levels is not None:
+            query = query.where(Record.sensitivity.in_(levels))
         current: dict[str, Any] | None = None
         for pid, name, title, early, late, precision in s.execute(query):
             if current is None or current["person_id"] != pid:
@@ -167,7 +238,7 @@ def _finish_person(p: dict[str, Any]) -> dict[str, Any]:
             "dates_of_birth": " | ".join(p["dates_of_birth"])}
 
 
-def iter_events(store: Store) -> Iterator[dict[str, Any]]:
+def iter_events(store: Store, levels: Levels = None) -> Iterator[dict[str, Any]]:
     with store.read() as s:
         query = (select(CustodyEvent, Link.person_id, Record.record_key, Source.title,
                         Facility.name, FacilityUnit.name)
@@ -177,6 +248,8 @@ def iter_events(store: Store) -> Iterator[dict[str, Any]]:
                  .outerjoin(Facility, Facility.id == CustodyEvent.facility_id)
                  .outerjoin(FacilityUnit, FacilityUnit.id == CustodyEvent.unit_id)
                  .order_by(CustodyEvent.id))
+        if levels is not None:
+            query = query.where(Record.sensitivity.in_(levels))
         for ev, pid, key, title, facility, unit in s.execute(query):
             yield {"event": ev.id, "person_id": pid, "source": title, "record_id": key,
                    "event_type": ev.event_type,
@@ -187,13 +260,15 @@ def iter_events(store: Store) -> Iterator[dict[str, Any]]:
                    "unit": unit or ev.unit_text, "flight": ev.flight}
 
 
-def iter_legal_facts(store: Store) -> Iterator[dict[str, Any]]:
+def iter_legal_facts(store: Store, levels: Levels = None) -> Iterator[dict[str, Any]]:
     with store.read() as s:
         query = (select(LegalFact, Link.person_id, Record.record_key, Source.title)
                  .join(Record, Record.id == LegalFact.record_id)
                  .join(Link, (Link.record_id == Record.id) & CURRENT)
                  .join(Source, Source.id == LegalFact.source_id)
                  .order_by(LegalFact.id))
+        if levels is not None:
+            query = query.where(Record.sensitivity.in_(levels))
         for fact, pid, key, title in s.execute(query):
             yield {"legal_fact": fact.id, "person_id": pid, "source": title, "record_id": key,
                    "fact_type": fact.fact_type, "value": fact.value,
@@ -203,3 +278,31 @@ def iter_legal_facts(store: Store) -> Iterator[dict[str, Any]]:
 def person_count(store: Store) -> int:
     with store.read() as s:
         return int(s.execute(select(func.count()).select_from(Person)).scalar() or 0)
+
+
+def list_records(store: Store, reader: Reader, source_title: str | None = None,
+                 limit: int = 50) -> tuple[list[dict[str, Any]], Withheld]:
+    """The first ``limit`` records ``reader`` may view (of one source), what was withheld,
+    and one audit entry when restricted records were shown."""
+    from habeas.access.reader import Withheld
+    from habeas.audit.reads import log_read
+
+    levels = reader.levels("view")
+    withheld = Withheld()
+    with store.read() as s:
+        query = select(Record.sensitivity, func.count()).group_by(Record.sensitivity)
+        if source_title is not None:
+            query = query.where(Record.source_id == source_by_title(s, source_title).id)
+        for level, n in s.execute(query):
+            if level not in levels:
+                withheld.add("records", level, reader.why_not(level) or "level", n)
+        ids_levels: dict[int, str] = {}
+        rows = list(iter_records(store, source_title, limit=limit, levels=levels))
+        for chunk_start in range(0, len(rows), 900):
+            chunk = [r["record"] for r in rows[chunk_start:chunk_start + 900]]
+            ids_levels.update(s.execute(select(Record.id, Record.sensitivity)
+                                        .where(Record.id.in_(chunk))).all())
+    log_read(store, reader, "record", None, action="view",
+             shown=Counter(ids_levels.values()), withheld=withheld,
+             detail={"records": sorted(ids_levels)[:1000], "source": source_title})
+    return rows, withheld

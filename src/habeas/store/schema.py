@@ -18,6 +18,12 @@ Design rules, so the next maintainer can keep them:
   store its ``code``.
 * Every write appends one entry to :class:`ChangeLogEntry`, a hash chain
   (see :mod:`habeas.store.changelog`).
+* **Sensitivity.** Sources, stored files, records and incidents carry a
+  ``sensitivity`` level (:data:`habeas.access.policy.SENSITIVITY_LEVELS`); who
+  may see which level is :mod:`habeas.access.policy`. The identities of the
+  people who report or witness (relatives, witnesses) are not in ``record.raw``
+  but in ``record.protected`` (witness_protected; sealed by :mod:`habeas.crypto`
+  when the workspace encrypts).
 """
 
 from __future__ import annotations
@@ -86,6 +92,11 @@ class StoredFile(Base):
     original_filename: Mapped[str] = mapped_column(String(512))
     added_by: Mapped[str] = mapped_column(String(128))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sensitivity: Mapped[str] = mapped_column(String(32), default="internal",
+                                             server_default="internal")
+    # SHA-256 of the sealed (encrypted) bytes when the file is kept sealed (habeas.crypto):
+    # integrity can be checked without the key. NULL: the file is kept plain.
+    sealed_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class Source(Base):
@@ -108,6 +119,8 @@ class Source(Base):
     corrects_source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
     created_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sensitivity: Mapped[str] = mapped_column(String(32), default="internal",
+                                             server_default="internal")
 
 
 class SourceFile(Base):
@@ -143,7 +156,11 @@ class Record(Base):
     """One row (entry) of a source describing one person; immutable.
 
     ``raw`` holds every value exactly as the source wrote it, keyed by the
-    source's own column header (mapped and unmapped columns alike).
+    source's own column header (mapped and unmapped columns alike) — except the
+    columns that identify whoever reported or witnessed (reporter, witness):
+    those are in ``protected`` (JSON text, sealed; read it only through
+    :func:`habeas.crypto.fields.open_json`). ``sensitivity`` is the source's
+    level unless the record was raised above it.
     """
 
     __tablename__ = "record"
@@ -171,6 +188,9 @@ class Record(Base):
     # The record this one corrects (same record id in the corrected source), if any.
     corrects_record_id: Mapped[int | None] = mapped_column(ForeignKey("record.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sensitivity: Mapped[str] = mapped_column(String(32), default="internal",
+                                             server_default="internal")
+    protected: Mapped[str | None] = mapped_column(Text)
 
 
 class RecordIdentifier(Base):
@@ -344,6 +364,8 @@ class Incident(Base):
     verification_status: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sensitivity: Mapped[str] = mapped_column(String(32), default="restricted",
+                                             server_default="restricted")
 
 
 class IncidentSource(Base):

@@ -7,7 +7,8 @@
   stored (the token is shown once, when created). Revoked, never deleted.
 * :class:`WebSession` — a logged-in browser session: the SHA-256 of the random
   session id kept in the (signed) cookie, and when it expires. Logging out or
-  disabling the user ends it.
+  disabling the user ends it. ``purpose``: why restricted data is consulted in
+  this session (stated once; see :mod:`habeas.access.reader`).
 * :class:`LoginAttempt` — failed (and successful) logins by account and address,
   for rate limiting.
 """
@@ -59,6 +60,8 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     address: Mapped[str | None] = mapped_column(String(64))
+    # Why restricted data is consulted in this session (art. 19; asked once, remembered).
+    purpose: Mapped[str | None] = mapped_column(String(255))
 
 
 class LoginAttempt(Base):

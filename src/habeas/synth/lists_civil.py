@@ -25,6 +25,7 @@ from habeas.synth.errors import (
     typo,
 )
 from habeas.synth.lists import select, streams
+from habeas.synth.names import VEN_FEMALE_FIRST, VEN_MALE_FIRST, VEN_SURNAMES
 from habeas.synth.population import HELD_US, TRO_COURT, TRO_DATE, TRO_TIME, Population
 from habeas.synth.writers import Cell, ListFile
 
@@ -112,8 +113,30 @@ def _digit_typo_in(text: str, r: random.Random) -> str:
     return "".join(out)
 
 
+_FEMALE_RELATIONS = frozenset({"madre", "esposa", "hermana", "tía", "prima", "hija", "abuela"})
+_MOBILE_PREFIXES = ("412", "414", "416", "424", "426")
+
+
+def _weighted(pool: tuple[tuple[str, float], ...], r: random.Random) -> str:
+    return r.choices([n for n, _ in pool], weights=[w for _, w in pool])[0]
+
+
+def _reporter(relation: str, r: random.Random) -> tuple[str, str]:
+    """A made-up reporting relative (name as written, mobile number): the identities
+    habeas keeps witness-protected. Drawn from their own stream, so every other column
+    stays what it was."""
+    pool = VEN_FEMALE_FIRST if relation in _FEMALE_RELATIONS else VEN_MALE_FIRST
+    name = f"{_weighted(pool, r)} {_weighted(VEN_SURNAMES, r)} {_weighted(VEN_SURNAMES, r)}"
+    number = f"{r.choice(_MOBILE_PREFIXES)}-{r.randint(0, 9_999_999):07d}"
+    phone = f"+58 {number}" if r.random() < 0.5 else f"0{number}"
+    return name, ("" if r.random() < 0.1 else phone)
+
+
 def relatives_reports(pop: Population, seed: int) -> ListFile:
-    """Families' reports (cp1252, semicolons), duplicates when two relatives report."""
+    """Families' reports (cp1252, semicolons), duplicates when two relatives report.
+
+    Each report names the relative who made it and a contact phone (synthetic, from a
+    stream of their own): columns habeas maps to witness-protected fields."""
     nrng, r = streams(seed, "relatives", 21)
     idx = select(nrng, pop, pop.nationality == "VEN", 0.40, 0.8)
     dup = nrng.random(idx.size) < 0.15
@@ -129,12 +152,16 @@ def relatives_reports(pop: Population, seed: int) -> ListFile:
     for key, row in _follow_ups(pop, idx, seed):
         rows.append([f"RF-{len(rows) + 1:05d}", *row])
         keys.append(key)
+    reporters = random.Random(f"{seed}:relatives-reporters")
+    for row in rows:
+        row.extend(_reporter(str(row[7]), reporters))
     return ListFile(
         stem="relatives_reports", fmt="csv", delimiter=";", encoding="cp1252",
         record_id_header="Folio",
         headers=["Folio", "Nombres", "Apellidos", "Fecha de nacimiento", "Cédula",
-                 "Fecha del hecho", "Último paradero conocido", "Reportado por",
-                 "Observaciones", "Fecha de denuncia", "Estado"],
+                 "Fecha del hecho", "Último paradero conocido", "Parentesco",
+                 "Observaciones", "Fecha de denuncia", "Estado", "Reportado por",
+                 "Teléfono de contacto"],
         rows=rows, person_keys=keys,
         source={
             "title": RELATIVES, "kind": "testimony",

@@ -5,6 +5,12 @@ ISO 8601 text). Identity is given **per field with provenance**: every variant
 of a name, date of birth, document number, sex and nationality, each with the
 source and record it came from — variants are never merged into one "true"
 value.
+
+With ``reader=`` (every face passes one, see :mod:`habeas.access.reader`), the
+summary holds only what that reader may see (:mod:`habeas.trace.visible`):
+``withheld`` says how much was kept back and why, ``protected`` carries the
+reporters' and witnesses' identities for readers cleared for them, and a read
+that showed restricted data is written to the change log with its purpose.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from habeas.access.reader import Reader
 from habeas.i18n import check_language
 from habeas.store.db import Store
 from habeas.trace.facts import (
@@ -25,6 +32,7 @@ from habeas.trace.facts import (
 from habeas.trace.flags import Flag, evaluate
 from habeas.trace.gaps import Gap, compute_gaps
 from habeas.trace.timeline import Timeline, build_timeline
+from habeas.trace.visible import ProtectedValues, restrict
 from habeas.trace.whereabouts import Whereabouts, compute_whereabouts
 
 
@@ -76,6 +84,10 @@ class PersonSummary:
     legal_facts: list[LegalFactItem]
     incident_ids: list[int]
     sources: list[SourceRef]
+    # What the reader may not see (counts only; empty without a reader), and the
+    # reporters' / witnesses' identities for readers cleared for them.
+    withheld: dict[str, object] = field(default_factory=dict)
+    protected: list[ProtectedValues] = field(default_factory=list)
 
     @property
     def raised_flags(self) -> list[Flag]:
@@ -92,12 +104,31 @@ class PersonSummary:
 
 
 def person_summary(store: Store, person_id: int, *, as_of: date | None = None,
-                   unaccounted_after_days: int = 30, lang: str = "en") -> PersonSummary:
+                   unaccounted_after_days: int = 30, lang: str = "en",
+                   reader: Reader | None = None, action: str = "view") -> PersonSummary:
     """Identity with provenance, records, timeline, whereabouts, flags, gaps, sources.
 
-    The plain-language sentences (explanations, notes, reasons) are in ``lang``."""
-    return build_summary(load_person(store, person_id), as_of=as_of,
-                         unaccounted_after_days=unaccounted_after_days, lang=lang)
+    The plain-language sentences (explanations, notes, reasons) are in ``lang``.
+    ``reader``: who is asking (``None``: the library itself; nothing withheld or
+    logged); ``action``: ``view`` or ``dossier`` (the column of the policy table)."""
+    from habeas.access.reader import require_reader_for
+    from habeas.audit.reads import log_read
+
+    person = load_person(store, person_id)
+    if reader is None:
+        return build_summary(person, as_of=as_of,
+                             unaccounted_after_days=unaccounted_after_days, lang=lang)
+    require_reader_for(reader, action)
+    visible = restrict(store, person, reader, action)
+    summary = build_summary(visible.person, as_of=as_of,
+                            unaccounted_after_days=unaccounted_after_days, lang=lang)
+    summary.withheld = visible.withheld.to_dict() if visible.withheld else {}
+    summary.protected = visible.protected
+    log_read(store, reader, "dossier" if action == "dossier" else "person", person_id,
+             action=action, shown=visible.shown, withheld=visible.withheld,
+             detail={"person_id": person_id,
+                     "records": [r.id for r in visible.person.records]})
+    return summary
 
 
 def build_summary(person: PersonFacts, *, as_of: date | None = None,

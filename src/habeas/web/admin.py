@@ -1,14 +1,15 @@
-"""Administration: users (add, role, disable, API tokens), vocabulary terms, the change log."""
+"""Administration: users (add, role, disable, API tokens), vocabulary terms, the change log
+and the audit of reads (who viewed or exported restricted data, when and why)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
 from habeas.access import policy, users
+from habeas.access.reader import PURPOSES
+from habeas.audit.query import KINDS, LogFilter, count_entries, log_entries
 from habeas.errors import UsageError
-from habeas.store.schema import ChangeLogEntry
+from habeas.store.changelog import canonical_json
 from habeas.store.vocabulary import VocabularyIndex, add_term, list_terms
 from habeas.web.context import Context
 from habeas.web.rendering import render
@@ -139,21 +140,24 @@ def add_vocabulary_term(ctx: Context) -> dict[str, Any]:
 
 @page("/admin/log", permission="admin", template="admin_log.html", name="admin_log")
 def change_log(ctx: Context, before: int | None = None, actor: str | None = None,
-               action: str | None = None) -> dict[str, Any]:
-    """The change log, newest first (filters ``actor``, ``action``; page with ``before``)."""
-    with ctx.store.read() as s:
-        query = select(ChangeLogEntry).order_by(ChangeLogEntry.seq.desc()).limit(LOG_PAGE)
-        if before is not None:
-            query = query.where(ChangeLogEntry.seq < before)
-        if actor:
-            query = query.where(ChangeLogEntry.actor == actor)
-        if action:
-            query = query.where(ChangeLogEntry.action == action)
-        entries = [{"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
-                    "entity": e.entity, "entity_id": e.entity_id, "detail": e.detail,
-                    "hash": e.hash} for e in s.execute(query).scalars()]
-        total = int(s.execute(select(func.count()).select_from(ChangeLogEntry)).scalar() or 0)
-    return {"entries": entries, "total": total, "actor": actor, "action": action,
+               action: str | None = None, kind: str | None = None,
+               person: int | None = None, since: str | None = None, until: str | None = None,
+               purpose: str | None = None) -> dict[str, Any]:
+    """The change log and the audit of reads, newest first.
+
+    Filters: ``kind`` (read / write), ``actor`` (who), ``action``, ``person`` (entries
+    about one person), ``since`` / ``until`` (YYYY-MM-DD), ``purpose`` (a purpose code);
+    page with ``before``."""
+    filters = LogFilter(kind=kind or None, user=actor or None, person=person,
+                        since=since or None, until=until or None, purpose=purpose or None,
+                        action=action or None, before=before)
+    entries = [e.to_dict() for e in log_entries(ctx.store, filters, LOG_PAGE)]
+    for e in entries:
+        e["detail_text"] = canonical_json(e["detail"])
+    return {"entries": entries, "total": count_entries(ctx.store, filters),
+            "actor": actor, "action": action, "kind": kind, "person": person,
+            "since": since, "until": until, "purpose": purpose,
+            "kinds": list(KINDS), "purposes": list(PURPOSES),
             "next_before": entries[-1]["seq"] if len(entries) == LOG_PAGE else None}
 
 

@@ -17,8 +17,10 @@ import logging
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
+import annotated_types
 from fastapi import Depends, FastAPI
 from fastapi.encoders import jsonable_encoder
 from fastapi.staticfiles import StaticFiles
@@ -171,8 +173,24 @@ def _respond(vdef: ViewDef, ctx: Context, data: Any, params: dict[str, Any]) -> 
     return RedirectResponse(target, status_code=303)
 
 
+#: The range of a database integer (SQLite and PostgreSQL BIGINT): a path or query
+#: parameter outside it is a 422, not an overflow deep in the driver.
+DB_INT = (annotated_types.Ge(-(2**63)), annotated_types.Le(2**63 - 1))
+
+
+def _bounded(param: inspect.Parameter) -> inspect.Parameter:
+    """``int`` (or ``int | None``) parameters limited to what the database can hold."""
+    annotation = param.annotation
+    if annotation is int:
+        return param.replace(annotation=Annotated[int, *DB_INT])
+    if get_origin(annotation) in (Union, UnionType) and int in get_args(annotation):
+        others = [a for a in get_args(annotation) if a is not int]
+        return param.replace(annotation=Union[(Annotated[int, *DB_INT], *others)])  # noqa: UP007
+    return param
+
+
 def _endpoint(vdef: ViewDef) -> Any:
-    params = view_parameters(vdef.view)
+    params = [_bounded(p) for p in view_parameters(vdef.view)]
     is_async = inspect.iscoroutinefunction(vdef.view)
 
     async def endpoint(request: Request, **kwargs: Any) -> Response:
@@ -194,7 +212,8 @@ def _endpoint(vdef: ViewDef) -> Any:
 def _install(app: FastAPI, vdef: ViewDef) -> None:
     tags = list(vdef.tags) or [vdef.view.__module__.rsplit(".", 1)[-1]]
     common: dict[str, Any] = {"methods": list(vdef.methods), "response_model": None,
-                              "summary": vdef.summary, "tags": tags}
+                              "summary": vdef.summary, "tags": tags,
+                              "responses": errors.OPENAPI_RESPONSES}
     if vdef.kind == "page":
         if vdef.json:
             app.add_api_route(vdef.json_path, _endpoint(vdef), name=vdef.name + ".json",
@@ -235,7 +254,7 @@ def create_app(store: Store, *, secret_key: str | None = None, secure_cookies: b
         session = sessions.load(request, settings)
         request.state.session = session
         response: Response = await call_next(request)
-        sessions.save(response, session, settings)
+        sessions.save(response, session, settings, request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -16,6 +16,7 @@ from habeas.access.users import (
     check_password,
     check_totp,
     end_session,
+    set_password,
     start_session,
 )
 from habeas.errors import UsageError
@@ -131,3 +132,22 @@ def account(ctx: Context) -> dict[str, Any]:
     return {"account": ctx.user.to_dict(),
             "permissions": sorted(policy.permissions_of(ctx.role)),
             "via_token": ctx.via_token}
+
+
+@action("/account/password", permission="read_summary", name="account_password",
+        redirect="/account")
+def change_password(ctx: Context) -> dict[str, Any]:
+    """Change your own password (fields ``current_password``, ``new_password``). Every
+    session of the account ends; this browser continues in a new one."""
+    assert ctx.user is not None
+    if ctx.via_token:
+        raise UsageError(ctx._("Change the password in the browser, not with an API token."))
+    current = str(ctx.form.get("current_password", ""))
+    new = str(ctx.form.get("new_password", ""))
+    if not current or not new:
+        raise UsageError(ctx._("Enter your current password and the new one."))
+    check_password(ctx.store, ctx.user.name, current, _address(ctx))
+    set_password(ctx.store, ctx.user.name, new, actor=ctx.actor)
+    _open_session(ctx, ctx.user, "/account")
+    ctx.flash(ctx._("Your password has been changed; other sessions have ended."))
+    return {"changed": True, "redirect": "/account"}

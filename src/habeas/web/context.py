@@ -10,6 +10,12 @@ route's permission). What a view may use:
 ``ctx.user``            the logged-in :class:`habeas.access.users.User`, or ``None``
 ``ctx.role``            the user's role (``None`` when not logged in)
 ``ctx.actor``           the name to pass to ``store.write`` (the user's name)
+``ctx.reader``          who is asking (:class:`habeas.access.reader.Reader`): pass it
+                        to every library read function that shows personal data.
+                        Its purpose is the one stated for this browser session
+                        (``/purpose``), or for API clients the ``X-Habeas-Purpose``
+                        header or ``?purpose=`` parameter
+``ctx.purpose_url``     where a page sends the reader to state the purpose
 ``ctx.lang``            ``"es"`` or ``"en"``
 ``ctx._(text)``         translate a message (gettext; also ``ctx.ngettext``);
                         in templates use ``{{ _("...") }}``
@@ -37,14 +43,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import UploadFile
 
 from habeas import i18n
 from habeas.access import policy
-from habeas.access.users import User
+from habeas.access.reader import Reader, check_purpose
+from habeas.access.users import User, session_purpose
 from habeas.store.db import Store
+
+#: API clients state the purpose of a request in this header (or ``?purpose=``).
+PURPOSE_HEADER = "X-Habeas-Purpose"
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -75,6 +86,25 @@ class Context:
     @property
     def actor(self) -> str:
         return self.user.name if self.user is not None else "anonymous"
+
+    @cached_property
+    def purpose(self) -> str | None:
+        """Why this request consults restricted data (see the module doc)."""
+        if self.via_token or self.session.sid is None:
+            stated = self.request.headers.get(PURPOSE_HEADER) or \
+                self.request.query_params.get("purpose")
+            return check_purpose(stated)
+        return session_purpose(self.store, self.session.sid)
+
+    @cached_property
+    def reader(self) -> Reader:
+        return Reader(self.role, self.actor, self.purpose, "api" if self.via_token else "web")
+
+    @property
+    def purpose_url(self) -> str:
+        from urllib.parse import quote
+
+        return f"/purpose?next={quote(str(self.request.url.path), safe='')}"
 
     def allowed(self, permission: str, *, sensitivity: str = policy.PUBLIC) -> bool:
         return policy.allowed(self.role, permission, sensitivity=sensitivity)
@@ -120,4 +150,6 @@ class Context:
         self.session.flashes.append({"message": message, "kind": kind})
 
     def url(self, name: str, **params: Any) -> str:
-        return str(self.request.app.url_path_for(name, **{k: str(v) for k, v in params.items()}))
+        from habeas.web.urls import url_path
+
+        return url_path(self.request.app, name, **params)

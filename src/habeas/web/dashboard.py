@@ -1,96 +1,27 @@
 """The dashboard: where the register stands (counts, events over time, flights, facilities).
 
-Every role that may log in sees the aggregates; recent activity (who changed
-what) is shown only to roles that may read identities.
+Every role that may log in sees the aggregates (computed by
+:mod:`habeas.report.aggregates`). Roles that may read identities see them
+exact, with the recent activity (who changed what); every other role sees
+them with counts below the workspace's k hidden (``"<k"``, and ``"x"`` where
+a month total would give a hidden count back; see
+:mod:`habeas.report.suppression`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from habeas.store import queries
-from habeas.store.schema import (
-    ChangeLogEntry,
-    CustodyEvent,
-    Facility,
-    Link,
-    OccupancyObservation,
-    Record,
-    VocabularyTerm,
-)
+from habeas.report.aggregates import overview, suppress_overview
+from habeas.report.sharing import sharing_settings
+from habeas.store.schema import ChangeLogEntry
 from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.views import N_, page
 
 RECENT = 15
-
-
-def _labels(session: Any, vocabulary: str, lang: str) -> dict[str, str]:
-    rows = session.execute(select(VocabularyTerm.code, VocabularyTerm.label_en,
-                                  VocabularyTerm.label_es)
-                           .where(VocabularyTerm.vocabulary == vocabulary))
-    return {code: (es if lang == "es" else en) for code, en, es in rows}
-
-
-def events_by_month(session: Any, lang: str) -> dict[str, Any]:
-    """Custody events per month (of the earliest possible date) and type."""
-    rows = session.execute(
-        select(CustodyEvent.date_earliest, CustodyEvent.event_type, func.count())
-        .where(CustodyEvent.date_earliest.is_not(None),
-               CustodyEvent.date_precision.in_(("exact", "month", "estimate")))
-        .group_by(CustodyEvent.date_earliest, CustodyEvent.event_type)).all()
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for day, kind, n in rows:
-        counts[day.isoformat()[:7]][kind] += n
-    labels = _labels(session, "event_type", lang)
-    types = sorted({k for per in counts.values() for k in per})
-    months = sorted(counts)
-    peak = max((sum(counts[m].values()) for m in months), default=0)
-    return {"types": [{"code": t, "label": labels.get(t, t)} for t in types],
-            "months": [{"month": m, "total": sum(counts[m].values()),
-                        "by_type": dict(counts[m])} for m in months],
-            "peak": peak}
-
-
-def flights(session: Any) -> list[dict[str, Any]]:
-    rows = session.execute(
-        select(CustodyEvent.flight, func.min(CustodyEvent.date_earliest),
-               func.max(CustodyEvent.date_latest), func.count(),
-               func.count(func.distinct(Link.person_id)))
-        .join(Link, (Link.record_id == CustodyEvent.record_id) & queries.CURRENT)
-        .where(CustodyEvent.flight.is_not(None), CustodyEvent.flight != "")
-        .group_by(CustodyEvent.flight).order_by(func.min(CustodyEvent.date_earliest))).all()
-    return [{"flight": f, "first_date": first, "last_date": last, "events": n, "persons": p}
-            for f, first, last, n, p in rows]
-
-
-def facility_occupancy(session: Any) -> list[dict[str, Any]]:
-    """Each facility with its official capacity and latest facility-wide population."""
-    latest: dict[int, tuple[Any, int]] = {}
-    for fid, day, population in session.execute(
-            select(OccupancyObservation.facility_id, OccupancyObservation.observed_on,
-                   OccupancyObservation.population)
-            .where(OccupancyObservation.unit_id.is_(None))
-            .order_by(OccupancyObservation.facility_id, OccupancyObservation.observed_on)):
-        latest[fid] = (day, population)
-    events = dict(session.execute(
-        select(CustodyEvent.facility_id, func.count(func.distinct(Link.person_id)))
-        .join(Link, (Link.record_id == CustodyEvent.record_id) & queries.CURRENT)
-        .where(CustodyEvent.facility_id.is_not(None))
-        .group_by(CustodyEvent.facility_id)).all())
-    out = []
-    for fac in session.execute(select(Facility).order_by(Facility.name)).scalars():
-        day, population = latest.get(fac.id, (None, None))
-        ratio = (population / fac.official_capacity
-                 if population is not None and fac.official_capacity else None)
-        out.append({"id": fac.id, "name": fac.name, "kind": fac.kind, "country": fac.country,
-                    "official_capacity": fac.official_capacity, "population": population,
-                    "observed_on": day, "occupancy": ratio,
-                    "persons_in_register": int(events.get(fac.id, 0))})
-    return out
 
 
 def recent_activity(session: Any, limit: int = RECENT) -> list[dict[str, Any]]:
@@ -100,29 +31,31 @@ def recent_activity(session: Any, limit: int = RECENT) -> list[dict[str, Any]]:
              "entity": e.entity, "entity_id": e.entity_id} for e in rows]
 
 
-def aggregates(store: Any, session: Any, lang: str) -> dict[str, Any]:
-    """Counts, events over time, flights and facilities (whole-table scans)."""
-    counts = queries.summary(store)
-    unlinked = session.execute(select(func.count()).select_from(Record).where(
-        ~Record.id.in_(select(Link.record_id).where(queries.CURRENT)))).scalar()
-    counts["records_without_person"] = int(unlinked or 0)
-    return {"counts": counts, "events_over_time": events_by_month(session, lang),
-            "flights": flights(session), "facilities": facility_occupancy(session)}
-
-
-def cached_aggregates(store: Any, session: Any, lang: str) -> dict[str, Any]:
-    """The aggregates, recomputed only when the register changes (see habeas.web.cache)."""
-    data: dict[str, Any] = cached(store, ("dashboard", lang),
-                                  lambda: aggregates(store, session, lang))
-    return data
+def cached_aggregates(store: Any, session: Any, lang: str,
+                      k: int | None = None) -> dict[str, Any]:
+    """The aggregates (exact, or with counts below ``k`` hidden), recomputed only when the
+    register changes (see habeas.web.cache)."""
+    exact: dict[str, Any] = cached(store, ("dashboard", lang),
+                                   lambda: overview(store, session, lang))
+    if k is None:
+        return exact
+    hidden: dict[str, Any] = cached(store, ("dashboard", lang, "k", k),
+                                    lambda: suppress_overview(exact, k))
+    return hidden
 
 
 @page("/", permission="read_summary", template="dashboard.html", name="dashboard",
       nav=N_("Overview"), nav_order=10)
 def dashboard(ctx: Context) -> dict[str, Any]:
-    """Where the register stands: counts, events over time, flights, facilities."""
+    """Where the register stands: counts, events over time, flights, facilities.
+
+    Without the permission to read identities, counts below the workspace's k are
+    written "<k" (or "x" where a total would give one back)."""
+    identities = ctx.allowed("read_identities")
     with ctx.store.read() as session:
-        data = cached_aggregates(ctx.store, session, ctx.lang)
-        if ctx.allowed("read_identities"):
+        k = None if identities else cached(ctx.store, ("sharing_k",),
+                                           lambda: sharing_settings(ctx.store).k)
+        data = cached_aggregates(ctx.store, session, ctx.lang, k)
+        if identities:
             data["recent_activity"] = recent_activity(session)
     return data

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -78,6 +79,27 @@ TITLES = {400: "The request could not be processed", 401: "Please log in",
           413: "The file is too large", 422: "Some values need correcting",
           429: "Too many attempts", 500: "Something went wrong on the server",
           503: "The register is not available"}
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    code: str
+    message: str
+    details: list[dict[str, Any]]
+
+
+class ErrorResponse(BaseModel):
+    """The one JSON error shape (documented in the OpenAPI schema of every operation)."""
+
+    error: ErrorDetail
+
+
+#: The errors any operation may answer, as documented in the OpenAPI schema (a 500 is a
+#: bug, so it is not documented as an answer).
+OPENAPI_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": TITLES[status]}
+    for status in (400, 401, 403, 404, 409, 413, 422, 429, 503)
+}
 
 
 def error_body(status: int, code: str, message: str,

@@ -38,7 +38,8 @@ def environment(lang: str) -> Environment:
     env.install_gettext_translations(i18n.translator(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["date"] = lambda v, fmt="medium": _date(v, lang, fmt)
     env.filters["datetime"] = lambda v, fmt="medium": _datetime(v, lang, fmt)
-    env.filters["number"] = lambda v: i18n.format_number(v, lang)
+    # a suppressed count arrives as text ("<5", "x") and is shown as it is
+    env.filters["number"] = lambda v: v if isinstance(v, str) else i18n.format_number(v, lang)
     env.filters["decimal"] = lambda v, digits=2: i18n.format_decimal(v, lang, digits)
     env.filters["percent"] = lambda v, digits=0: i18n.format_percent(v, lang, digits)
     env.globals["lang"] = lang

@@ -5,7 +5,12 @@ SHA-256 is a row of ``web_session`` (so logging out, disabling the user or
 expiry end it server-side). It also carries the CSRF token, the chosen
 language, one-time messages ("flashes") and, between the password and TOTP
 steps of a login, the pending user name. Cookies are HttpOnly, SameSite=Lax, and
-Secure when the application runs behind TLS (``secure_cookies``).
+Secure when the application runs behind TLS: always with ``secure_cookies``, and
+otherwise whenever the request itself came over HTTPS — directly, or through a
+reverse proxy whose ``X-Forwarded-Proto`` the server trusts (``habeas serve``
+runs uvicorn with ``proxy_headers``, which trusts the proxy addresses of
+``FORWARDED_ALLOW_IPS``, by default only 127.0.0.1). An untrusted client cannot
+switch the flag with that header.
 """
 
 from __future__ import annotations
@@ -73,10 +78,12 @@ def load(request: Request, settings: Settings) -> SessionData:
     return SessionData()
 
 
-def save(response: Response, session: SessionData, settings: Settings) -> None:
+def save(response: Response, session: SessionData, settings: Settings,
+         request: Request | None = None) -> None:
     if not session.changed:
         return
+    over_tls = request is not None and request.url.scheme == "https"
     response.set_cookie(
         COOKIE_NAME, _serializer(settings).dumps(session.payload()),
         max_age=int(settings.session_lifetime.total_seconds()), path="/", httponly=True,
-        samesite="lax", secure=settings.secure_cookies)
+        samesite="lax", secure=settings.secure_cookies or over_tls)

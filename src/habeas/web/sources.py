@@ -67,8 +67,9 @@ def import_history(ctx: Context, source_id: int | None = None) -> list[dict[str,
       nav=N_("Sources"), nav_order=60)
 def sources(ctx: Context) -> dict[str, Any]:
     """Every source with its record count and files, and the import history."""
-    return {"sources": queries.list_sources(ctx.store), "imports": import_history(ctx),
-            "can_import": ctx.allowed("import")}
+    rows, withheld = queries.visible_sources(ctx.store, ctx.reader)
+    return {"sources": rows, "imports": import_history(ctx), "can_import": ctx.allowed("import"),
+            "withheld": withheld.to_dict() if withheld else {}}
 
 
 @page("/sources/import", permission="import", template="import_upload.html",

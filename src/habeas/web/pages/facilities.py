@@ -2,22 +2,28 @@
 crowding thresholds breached and for how many consecutive days.
 
 Data from :func:`habeas.document.conditions.facility_conditions`; the charts are
-the reports' own (:mod:`habeas.report.charts`, PNG ``data:`` URIs, labels in the
-reader's language), so the page and the PDF report never disagree.
+the reports' own (:mod:`habeas.report.charts`, labels in the reader's language),
+so the page and the PDF report never disagree. The page links to them: each
+chart is a PNG at ``/facilities/{id}/charts/{population|space}.png``, drawn once
+per state of the register and language, and answered with an ETag (``304 Not
+Modified`` while the register is unchanged) — the page itself never waits for
+matplotlib.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import select
+from starlette.responses import Response
 
 from habeas.document.conditions import FacilityConditions, facility_conditions
 from habeas.errors import NotFound, UsageError
 from habeas.store.db import Store
 from habeas.store.schema import Facility
-from habeas.web.cache import cached
+from habeas.web.cache import cached, etag, etag_matches, register_state
 from habeas.web.context import Context
 from habeas.web.pages._common import (
     N_,
@@ -67,8 +73,11 @@ def _breach(b: Any, lang: str, _: Gettext) -> dict[str, Any]:
             "min_consecutive_days": b.min_consecutive_days, "note": b.note}
 
 
-def _space(sp: Any, lang: str, _: Gettext) -> dict[str, Any]:
+def _space(sp: Any, lang: str, _: Gettext, shown: int | None = None) -> dict[str, Any]:
+    """One space (a unit, or the whole facility); ``shown``: its latest observations only."""
     latest = sp.latest
+    observations = sp.observations if shown is None else sp.observations[-shown:] \
+        if shown else []
     return {
         "unit": sp.unit, "building": sp.building,
         "capacities": [_figure(f, lang, _) for f in sp.capacities],
@@ -80,7 +89,8 @@ def _space(sp: Any, lang: str, _: Gettext) -> dict[str, Any]:
                        "rate_text": fmt_percent(r.rate, lang)} for r in o.rates],
             "m2_per_person": o.m2_per_person,
             "m2_text": fmt_number(o.m2_per_person, lang, 2) if o.m2_per_person else "—"}
-            for o in sp.observations],
+            for o in observations],
+        "observations_count": len(sp.observations),
         "latest": None if latest is None else {
             "day": latest.day, "day_text": fmt_date(latest.day, lang),
             "population": latest.population,
@@ -128,9 +138,21 @@ def facilities_list(store: Store, *, lang: str, _: Gettext,
     return jsonable({"facilities": items})
 
 
+#: The charts a facility page shows (each served as a PNG by :func:`facility_chart`).
+CHARTS = ("population", "space")
+#: Observations listed per unit (the latest; ``?observations=all`` for every one). A
+#: large prison has hundreds of units observed weekly: the charts show the whole series.
+OBSERVATIONS_SHOWN = 10
+
+
 def facility_detail(store: Store, facility_id: int, *, lang: str, _: Gettext,
                     vocab: dict[str, dict[str, str]], start: date | None = None,
-                    end: date | None = None, charts: bool = True) -> dict[str, Any]:
+                    end: date | None = None,
+                    observations_shown: int | None = OBSERVATIONS_SHOWN) -> dict[str, Any]:
+    """The page's data; ``charts`` says which charts have anything to draw (none drawn).
+
+    Each unit lists its latest ``observations_shown`` observations (``None``: all of
+    them); ``observations_count`` always gives how many there are."""
     from habeas.report import charts as chart_lib
 
     name = facility_id_name(store, facility_id)
@@ -138,7 +160,7 @@ def facility_detail(store: Store, facility_id: int, *, lang: str, _: Gettext,
     data = _summary(fc, facility_id, lang, _, vocab.get("facility_kind", {}))
     data.update({
         "whole": _space(fc.whole, lang, _),
-        "units": [_space(sp, lang, _) for sp in fc.units],
+        "units": [_space(sp, lang, _, observations_shown) for sp in fc.units],
         "thresholds": [{"code": t.code, "label": t.label_es if lang == "es" else t.label_en,
                         "citation": t.citation, "units_breached": t.units_breached,
                         "units_flagged": t.units_flagged,
@@ -146,12 +168,21 @@ def facility_detail(store: Store, facility_id: int, *, lang: str, _: Gettext,
                         "longest_run_unit": t.longest_run_unit} for t in fc.thresholds],
         "sources": fc.sources, "max_gap_days": fc.max_gap_days,
         "period": {"start": start, "end": end},
-        "charts": {"population": None, "space": None},
+        "charts": {"population": chart_lib.has_population_chart(fc),
+                   "space": chart_lib.has_space_chart(fc)},
     })
-    if charts:
-        data["charts"] = {"population": chart_lib.population_chart(fc, _),
-                          "space": chart_lib.space_chart(fc, _)}
     return jsonable(data)
+
+
+def chart_png(store: Store, facility_id: int, chart: str, *, _: Gettext,
+              start: date | None = None, end: date | None = None) -> bytes | None:
+    """One chart of the facility page as PNG bytes (``None``: nothing to draw)."""
+    from habeas.report import charts as chart_lib
+
+    fc = facility_conditions(store, facility_id_name(store, facility_id), start=start, end=end)
+    if chart == "population":
+        return chart_lib.population_png(fc, _)
+    return chart_lib.space_png(fc, _)
 
 
 # --------------------------------------------------------------------------- the pages
@@ -179,13 +210,45 @@ def facilities_page(ctx: Context) -> dict[str, Any]:
 @page("/facilities/{facility_id}", permission="read_aggregates", template="facility.html",
       name="facility", tags=["facilities"])
 def facility_page(ctx: Context, facility_id: int, start: str | None = None,
-                  end: str | None = None) -> dict[str, Any]:
-    """One facility: capacity, occupancy and m² per person over time, crowding thresholds."""
+                  end: str | None = None, observations: str | None = None) -> dict[str, Any]:
+    """One facility: capacity, occupancy and m² per person over time, crowding thresholds.
+
+    Each unit lists its latest observations (``?observations=all``: every one)."""
     lo, hi = _day(start, "start", ctx), _day(end, "end", ctx)
-    charts = not ctx.wants_json
+    shown = None if observations == "all" else OBSERVATIONS_SHOWN
     data: dict[str, Any] = cached(
-        ctx.store, ("facility", facility_id, ctx.lang, lo, hi, charts),
+        ctx.store, ("facility", facility_id, ctx.lang, lo, hi, shown),
         lambda: facility_detail(ctx.store, facility_id, lang=ctx.lang, _=ctx._,
                                 vocab=vocabulary_labels(ctx.store, ctx.lang), start=lo,
-                                end=hi, charts=charts))
+                                end=hi, observations_shown=shown))
+    period = urlencode({k: v.isoformat() for k, v in (("start", lo), ("end", hi)) if v})
+    data["all_observations_url"] = ctx.url("facility", facility_id=facility_id) + "?" + \
+        urlencode({**{k: v.isoformat() for k, v in (("start", lo), ("end", hi)) if v},
+                   "observations": "all"})
+    data["charts"] = {
+        chart: (ctx.url("facility_chart", facility_id=facility_id, chart=chart)
+                + (f"?{period}" if period else "")) if drawn else None
+        for chart, drawn in data["charts"].items()}
     return data
+
+
+@page("/facilities/{facility_id}/charts/{chart}.png", permission="read_aggregates",
+      name="facility_chart", json=False, tags=["facilities"])
+def facility_chart(ctx: Context, facility_id: int, chart: str, start: str | None = None,
+                   end: str | None = None) -> Response:
+    """A facility page's chart as PNG (population or space), with an ETag for 304 answers."""
+    if chart not in CHARTS:
+        raise NotFound(ctx._("No chart %(chart)s: the charts are %(charts)s.",
+                             chart=chart, charts=", ".join(CHARTS)))
+    lo, hi = _day(start, "start", ctx), _day(end, "end", ctx)
+    state = register_state(ctx.store)
+    key = ("facility_chart", facility_id, chart, ctx.lang, lo, hi)
+    tag = etag(state, key)
+    headers = {"ETag": tag, "Cache-Control": "private, no-cache", "Vary": "Cookie"}
+    if etag_matches(ctx.request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers=headers)
+    png: bytes | None = cached(ctx.store, key, lambda: chart_png(
+        ctx.store, facility_id, chart, _=ctx._, start=lo, end=hi), state=state)
+    if png is None:
+        raise NotFound(ctx._("No occupancy observations in this period."))
+    return Response(png, media_type="image/png", headers=headers)

@@ -7,12 +7,20 @@ shown only to roles that may read identities (others see how many victims).
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
-from habeas.document.incidents import count_incidents, list_incidents, record_incident
+from habeas.access.reader import Reader, Withheld
+from habeas.audit.reads import log_read
+from habeas.document.incidents import (
+    count_incidents,
+    list_incidents,
+    record_incident,
+    visible_to,
+)
 from habeas.domain.dates import DateParseError, parse_date
 from habeas.errors import UsageError
 from habeas.store.db import Store
@@ -55,7 +63,7 @@ def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict
                    show_victims: bool, type: str | None = None, facility: str | None = None,
                    status: str | None = None, start: str | None = None,
                    end: str | None = None, page: int = 1,
-                   all_victims: bool = False) -> dict[str, Any]:
+                   all_victims: bool = False, reader: Reader | None = None) -> dict[str, Any]:
     """The filtered incidents, one page of the list (``PAGE_SIZE``), and all the counts.
 
     Each incident names at most ``VICTIMS_SHOWN`` victims unless ``all_victims``
@@ -65,7 +73,10 @@ def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict
     statuses = [s] if (s := clean_text(status)) else None
     fac = clean_text(facility)
     lo, hi = _day(start, _("From"), _), _day(end, _("To"), _)
+    withheld, shown = Withheld(), Counter[str]()
     rows = list_incidents(store, types=types, facility=fac, statuses=statuses, start=lo, end=hi)
+    if reader is not None:  # the page logs each view itself (this data is cached)
+        rows = visible_to(rows, reader, withheld, shown)
     counts = count_incidents(store, types=types, facility=fac, statuses=statuses, start=lo,
                              end=hi)
     acts, verif = vocab.get("act_type", {}), vocab.get("violation_status", {})
@@ -107,6 +118,7 @@ def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict
                      for k, n in counts.by_month.items()],
         "max_month": max(counts.by_month.values(), default=0),
         "uncertain_ids": counts.uncertain_ids, "undated": counts.undated,
+        "withheld": withheld.to_dict() if withheld else {}, "shown_levels": dict(shown),
         "sources": [{"title": ref.title, "reliability": ref.reliability,
                      "incidents": ref.incidents, "files": ref.files} for ref in counts.sources],
         "vocab": {"types": [{"code": k, "label": v} for k, v in sorted(
@@ -163,17 +175,21 @@ def incidents_page(ctx: Context, type: str | None = None, facility: str | None =
                    victims: str | None = None) -> dict[str, Any]:
     """Incidents with filters (type, facility, verification status, period) and their counts."""
     show_victims = ctx.allowed("read_identities")
+    reader = ctx.reader
     data: dict[str, Any] = cached(
         ctx.store, ("incidents", ctx.lang, show_victims, type, facility, status, start, end,
-                    page, PAGE_SIZE, VICTIMS_SHOWN, victims == "all"),
+                    page, PAGE_SIZE, VICTIMS_SHOWN, victims == "all", reader.role,
+                    reader.purpose is not None),
         lambda: incidents_data(ctx.store, lang=ctx.lang, _=ctx._,
                                vocab=vocabulary_labels(ctx.store, ctx.lang),
                                show_victims=show_victims, type=type, facility=facility,
                                status=status, start=start, end=end, page=page,
-                               all_victims=victims == "all"))
+                               all_victims=victims == "all", reader=reader))
+    log_read(ctx.store, reader, "incident", None, action="view", shown=data["shown_levels"],
+             detail={"incidents": [i["id"] for i in data["incidents"]]})
     data["can_add"] = ctx.allowed("edit")
     if data["can_add"] and not ctx.wants_json:
-        data["choices"] = choices(ctx.store)
+        data["choices"] = cached(ctx.store, ("incident_choices",), lambda: choices(ctx.store))
     return data
 
 

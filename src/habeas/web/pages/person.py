@@ -6,6 +6,12 @@ facts, due-process flags, register gaps, sources and file hashes),
 :func:`habeas.document.incidents.list_incidents` (incidents naming the person)
 and :func:`habeas.linkage.explain` (why these records were joined). Texts are
 translated here; codes stay beside them.
+
+Everything goes through the logged-in user's reader (``ctx.reader``): records,
+sources, files and incidents above the user's clearance are withheld and counted
+(``withheld``), restricted ones need the session's purpose (``purpose_url``), and
+the reporters' and witnesses' identities (``protected``) appear only for roles
+cleared for witness_protected.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from habeas.access.reader import Reader
 from habeas.document.incidents import list_incidents
 from habeas.errors import NotFound
 from habeas.linkage import explain
@@ -68,11 +75,33 @@ def _identifier_value(value: str, _: Gettext) -> str:
     return f"{label} ({_('invalid')}):{rest}" if bad else f"{label}:{rest}"
 
 
+PROTECTED_LABELS = {"reporter_name": N_("Reported by"), "reporter_contact": N_("Contact"),
+                    "reporter_relationship": N_("Relationship"), "witness_name": N_("Witness"),
+                    "witness_contact": N_("Witness contact")}
+
+
+def withheld_text(withheld: dict[str, Any], _: Gettext) -> str:
+    """"Withheld: 3 items at a level you may not see" in the reader's language."""
+    if not withheld:
+        return ""
+    text = _("Withheld: %(n)s items at a sensitivity level you may not see.") % {
+        "n": withheld["total"]}
+    if withheld.get("for_purpose"):
+        text += " " + _("%(n)s of them are shown once you state the purpose of this "
+                        "consultation.") % {"n": withheld["for_purpose"]}
+    return text
+
+
 def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
-                 vocab: dict[str, dict[str, str]], can_dossier: bool) -> dict[str, Any]:
+                 vocab: dict[str, dict[str, str]], can_dossier: bool,
+                 reader: Reader | None = None) -> dict[str, Any]:
     from habeas.trace import person_summary
 
-    summary = person_summary(store, person_id, lang=lang)
+    summary = person_summary(store, person_id, lang=lang, reader=reader)
+    if not summary.records and summary.withheld:
+        return jsonable({"person_id": person_id, "display_name": _("Person %(id)s") % {
+            "id": person_id}, "all_withheld": True, "withheld": summary.withheld,
+            "withheld_text": withheld_text(summary.withheld, _)})
     if not summary.records:
         raise NotFound(_("No person %(id)s (or no record is linked to them now).")
                        % {"id": person_id})
@@ -158,10 +187,14 @@ def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
                   "facility": i.facility, "unit": i.unit, "description": i.description,
                   "status": i.verification_status, "status_label": i.status_label(lang),
                   "sources": i.sources}
-                 for i in list_incidents(store, person_id=person_id)]
+                 for i in list_incidents(store, person_id=person_id)
+                 if reader is None or i.id in summary.incident_ids]
 
+    shown_records = {r.id for r in summary.records}
     links = []
     for pair in explain(store, person_id):
+        if reader is not None and not {pair["record_a"], pair["record_b"]} <= shown_records:
+            continue
         decision = pair.get("decision")
         links.append({"pair_id": pair.get("pair_id"),
                       "a": pair.get("a", {}).get("name") or pair["record_a"],
@@ -188,6 +221,13 @@ def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
         "sources": raw["sources"],
         "links": links,
         "dossier_url": f"/persons/{person_id}/dossier.pdf" if can_dossier else None,
+        "withheld": summary.withheld,
+        "withheld_text": withheld_text(summary.withheld, _),
+        "protected": [{"record_key": p.record_key, "source": p.source_title,
+                       "values": [{"field": f, "label": _(PROTECTED_LABELS.get(f, f)),
+                                   "header": v["header"], "value": v["value"]}
+                                  for f, v in sorted(p.values.items())]}
+                      for p in summary.protected],
     })
 
 
@@ -198,9 +238,12 @@ def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
       name="person", tags=["persons"])
 def person_page(ctx: Context, person_id: int) -> dict[str, Any]:
     """One person: identity with provenance, records, custody timeline, flags, gaps, sources."""
-    return build_person(ctx.store, person_id, lang=ctx.lang, _=ctx._,
+    data = build_person(ctx.store, person_id, lang=ctx.lang, _=ctx._,
                         vocab=vocabulary_labels(ctx.store, ctx.lang),
-                        can_dossier=ctx.allowed("dossier"))
+                        can_dossier=ctx.allowed("dossier"), reader=ctx.reader)
+    data["purpose"] = ctx.reader.purpose
+    data["purpose_url"] = ctx.purpose_url
+    return data
 
 
 @page("/persons/{person_id}/dossier.pdf", permission="dossier", name="person_dossier",
@@ -211,7 +254,8 @@ def person_dossier(ctx: Context, person_id: int) -> Response:
 
     with tempfile.TemporaryDirectory(prefix="habeas-dossier-") as tmp:
         path = dossier_report(ctx.store, person_id, Path(tmp) / f"dossier-{person_id}.pdf",
-                              lang=ctx.lang, fmt="pdf", register=ctx.settings.site_name)
+                              lang=ctx.lang, fmt="pdf", register=ctx.settings.site_name,
+                              reader=ctx.reader)
         content = path.read_bytes()
     name = f"dossier-{person_id}-{ctx.lang}.pdf"
     return Response(content, media_type="application/pdf",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from habeas.access.reader import Reader
 from habeas.errors import UsageError
 from habeas.linkage.search import SearchResult, search
 from habeas.linkage.search_score import Reason
@@ -94,8 +95,9 @@ def split_box(box: str) -> tuple[str | None, str | None]:
 
 
 def run_search(store: Store, *, q: str | None, dob: str | None, nationality: str | None,
-               _: Gettext, limit: int = 10) -> dict[str, Any]:
-    """The search page's data: the query as read, candidates with reasons, or the problem."""
+               _: Gettext, limit: int = 10, reader: Reader | None = None) -> dict[str, Any]:
+    """The search page's data: the query as read, candidates with reasons, or the problem.
+    ``reader``: only records it may view are searched (habeas.access.reader)."""
     q, dob, nationality = clean_text(q), clean_text(dob), clean_text(nationality)
     data: dict[str, Any] = {"query": {"q": q or "", "dob": dob or "",
                                       "nationality": nationality or ""},
@@ -106,12 +108,13 @@ def run_search(store: Store, *, q: str | None, dob: str | None, nationality: str
     data["query"]["read_as"] = {"name": name, "identifier": identifier}
     try:
         result = search(store, name=name, dob=dob, nationality=nationality,
-                        identifier=identifier, limit=limit)
+                        identifier=identifier, limit=limit, reader=reader)
     except UsageError as exc:
         if identifier and name is None and q:
             # not a document number after all ("Nº 5 Pérez"?): try the box as a name
             try:
-                result = search(store, name=q, dob=dob, nationality=nationality, limit=limit)
+                result = search(store, name=q, dob=dob, nationality=nationality, limit=limit,
+                                reader=reader)
             except UsageError:
                 data["error"] = str(exc)
                 return data
@@ -122,6 +125,7 @@ def run_search(store: Store, *, q: str | None, dob: str | None, nationality: str
     data["candidates"] = [_candidate(c, _) for c in result.candidates]
     data["warnings"] = _warnings(result, _)
     data["expanded"] = result.expanded
+    data["withheld"] = result.withheld.to_dict() if result.withheld else {}
     return data
 
 
@@ -162,4 +166,5 @@ def search_page(ctx: Context, q: str | None = None, dob: str | None = None,
                 nationality: str | None = None, limit: int = 10) -> dict[str, Any]:
     """Find a person by name, A-number or cédula, with date of birth and nationality filters."""
     limit = max(1, min(limit, 50))
-    return run_search(ctx.store, q=q, dob=dob, nationality=nationality, _=ctx._, limit=limit)
+    return run_search(ctx.store, q=q, dob=dob, nationality=nationality, _=ctx._, limit=limit,
+                      reader=ctx.reader)

@@ -1,0 +1,159 @@
+"""Where linkage loses recall on a synthetic case: a breakdown of every true pair.
+
+Run::
+
+    python benchmarks/linkage_diagnose.py --persons 3000 --seed 2025 [--show 20]
+
+Loads the cached, imported (never linked) workspace of the benchmark
+(``benchmarks/out/ws-p{persons}-s{seed}``, made by ``benchmarks/linkage.py``),
+trains and scores with :mod:`habeas.linkage.model` exactly as ``link`` does,
+clusters with :func:`habeas.linkage.cluster.cluster`, and sorts every true
+pair of records (two records of one true person) into one bucket:
+
+* ``not blocked`` — no blocking rule put the two records in one pair;
+* ``below review`` — scored, under the review band;
+* ``in band`` — scored in ``[review_low, threshold)``;
+* ``above, refused`` — at or above the threshold but not joined
+  (constraint, ambiguity, a weaker candidate);
+* ``joined`` — in one cluster at the end (directly or transitively).
+
+Also prints the wrong merges (false pairs inside one cluster, by the pair that
+joined them) and, with ``--show``, examples of the missed pairs.
+Nothing is written to the workspace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+for _p in (str(ROOT / "src"), str(ROOT)):
+    if _p not in sys.path:
+        sys.path.insert(0, _p)
+
+from benchmarks import linkage_harness as harness  # noqa: E402
+from benchmarks.linkage_metrics import read_ground_truth, score_labels  # noqa: E402
+
+OUT = ROOT / "benchmarks" / "out"
+
+
+def truth_by_record(store: Any, case_dir: Path) -> dict[int, str]:
+    keys = harness.record_keys(store)
+    truth = read_ground_truth(case_dir / "ground_truth.csv")
+    return {rid: truth[key] for rid, key in keys.items() if key in truth}
+
+
+def diagnose(persons: int, seed: int, show: int, threshold: float, review_low: float,
+             margin: float) -> dict[str, Any]:
+    from habeas.linkage import model as mdl
+    from habeas.linkage import training
+    from habeas.linkage.cluster import cluster
+    from habeas.linkage.features import load_features
+
+    case_dir, ws_dir, _info = harness.cached_case_workspace(OUT, persons, seed)
+    store = harness.open_store(ws_dir)
+    try:
+        frame = load_features(store)
+        truth = truth_by_record(store, case_dir)
+    finally:
+        store.close()
+    t0 = time.perf_counter()
+    model = training.train(frame)
+    t1 = time.perf_counter()
+    pairs = mdl.predict(frame, model, threshold=1e-9)
+    t2 = time.perf_counter()
+    result = cluster(frame, pairs, threshold=threshold, review_low=review_low,
+                     ambiguity_margin=margin)
+    t3 = time.perf_counter()
+    print(f"train {t1 - t0:.1f} s, predict {t2 - t1:.1f} s ({len(pairs):,} pairs), "
+          f"cluster {t3 - t2:.1f} s")
+    ids = frame["unique_id"].astype(int).tolist()
+    scores = score_labels([result.cluster_of[r] for r in ids], [truth[r] for r in ids])
+    print(f"P {scores.precision:.4f}  R {scores.recall:.4f}  F1 {scores.f1:.4f}  "
+          f"B3 F1 {scores.bcubed_f1:.4f}")
+    by_pair = {(int(a), int(b)): i for i, (a, b) in
+               enumerate(zip(pairs["record_a"], pairs["record_b"], strict=True))}
+    members: dict[str, list[int]] = {}
+    for r in ids:
+        members.setdefault(truth[r], []).append(r)
+    rows = frame.set_index("unique_id")
+    buckets: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {}
+    prob = pairs["match_probability"].tolist()
+    for group in members.values():
+        for a, b in itertools.combinations(sorted(group), 2):
+            if result.cluster_of[a] == result.cluster_of[b]:
+                bucket = "joined"
+            elif (a, b) not in by_pair:
+                bucket = "not blocked"
+            else:
+                i = by_pair[(a, b)]
+                p = prob[i]
+                bucket = ("below review" if p < review_low else "in band" if p < threshold
+                          else f"above, refused ({result.reason[i]})")
+                if bucket != "below review" and result.reason[i]:
+                    bucket += f" [{result.reason[i]}]" if p < threshold else ""
+            buckets[bucket] += 1
+            if bucket != "joined" and len(examples.setdefault(bucket, [])) < show:
+                extra = ""
+                if (a, b) in by_pair:
+                    i = by_pair[(a, b)]
+                    ev = {k[3:]: round(v, 1) for k, v in pairs.iloc[i].items()
+                          if str(k).startswith("mw_") and not str(k).startswith("mw_tf")
+                          and v == v and v != 0}
+                    extra = f" p={prob[i]:.3f} {ev}"
+                examples[bucket].append(f"{_describe(rows.loc[a])}\n      "
+                                        f"{_describe(rows.loc[b])}{extra}")
+    total = sum(buckets.values())
+    print(f"\ntrue pairs: {total:,}")
+    for bucket, n in buckets.most_common():
+        print(f"  {bucket:<40} {n:>7,}  {n / total:6.1%}")
+    wrong: Counter[str] = Counter()
+    clusters: dict[int, list[int]] = {}
+    for r in ids:
+        clusters.setdefault(result.cluster_of[r], []).append(r)
+    for group in clusters.values():
+        for a, b in itertools.combinations(sorted(group), 2):
+            if truth[a] != truth[b]:
+                direct = by_pair.get((a, b))
+                wrong["direct" if direct is not None and prob[direct] >= threshold
+                      else "transitive"] += 1
+    print(f"wrong pairs in clusters: {dict(wrong)}")
+    for bucket, lines in examples.items():
+        print(f"\n--- {bucket}")
+        for line in lines:
+            print(f"    {line}")
+    return {"buckets": dict(buckets), "wrong": dict(wrong)}
+
+
+def _describe(row: Any) -> str:
+    def v(x: Any) -> Any:
+        return None if x is None or (isinstance(x, float) and x != x) else x
+    ids = ",".join(row["ids"]) if row["ids"] is not None and len(row["ids"]) else "-"
+    return (f"[src {row['source_id']}{'*' if row['rpp'] else ''}] {v(row['given1'])} "
+            f"{v(row['given2']) or ''} | {v(row['sur1'])} {v(row['sur2']) or ''} | "
+            f"dob {v(row['dob']) or (str(v(row['dob_lo'])) + '..' + str(v(row['dob_hi'])))} "
+            f"| {ids}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--persons", type=int, default=3000)
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--show", type=int, default=0)
+    parser.add_argument("--threshold", type=float, default=0.8)
+    parser.add_argument("--review-low", type=float, default=0.2)
+    parser.add_argument("--margin", type=float, default=2.0)
+    args = parser.parse_args()
+    diagnose(args.persons, args.seed, args.show, args.threshold, args.review_low, args.margin)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

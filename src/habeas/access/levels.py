@@ -1,0 +1,103 @@
+"""Reading and raising the sensitivity of stored things (records, sources, files, incidents).
+
+The read helpers answer "which level is each of these" in a few queries, for the
+library functions that filter what a :class:`habeas.access.reader.Reader` sees.
+:func:`raise_sensitivity` is the one way to change a level after the fact: it
+only ever raises (a record above its source, a source and its records, a file,
+an incident), as one logged change; lowering is not offered, because data that
+was protected may already have been relied on as protected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from habeas.access import policy
+from habeas.errors import NotFound, UsageError
+from habeas.store.db import Store
+from habeas.store.schema import Incident, Record, Source, StoredFile
+
+_CHUNK = 900
+ENTITIES: dict[str, Any] = {"record": Record, "source": Source, "file": StoredFile,
+                            "incident": Incident}
+
+
+def _chunks(ids: list[Any]) -> Iterable[list[Any]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start:start + _CHUNK]
+
+
+def levels_of(session: Session, entity: str, ids: Iterable[Any]) -> dict[Any, str]:
+    """id → sensitivity for ``entity`` (record, source, file, incident)."""
+    model = ENTITIES[entity]
+    key = model.sha256 if entity == "file" else model.id
+    wanted = sorted(set(ids))
+    found: dict[Any, str] = {}
+    for chunk in _chunks(wanted):
+        found.update(session.execute(select(key, model.sensitivity).where(key.in_(chunk))).all())
+    return found
+
+
+def protected_of(session: Session, record_ids: Iterable[int]) -> dict[int, str]:
+    """record id → its sealed protected values (only records that have some)."""
+    found: dict[int, str] = {}
+    for chunk in _chunks(sorted(set(record_ids))):
+        for rid, sealed in session.execute(select(Record.id, Record.protected).where(
+                Record.id.in_(chunk), Record.protected.is_not(None))):
+            if sealed is not None:
+                found[rid] = sealed
+    return found
+
+
+def raise_sensitivity(store: Store, entity: str, ident: str | int, level: str, *,
+                      actor: str | None = None) -> dict[str, Any]:
+    """Raise the level of one record, source (and its records and files), file or incident."""
+    if entity not in ENTITIES:
+        raise UsageError(f"Cannot set the sensitivity of {entity!r}; choose one of "
+                         f"{', '.join(ENTITIES)}.")
+    policy.check_level(level)
+    with store.write(actor) as op:
+        s = op.session
+        key: Any = str(ident) if entity == "file" else int(ident)
+        row = s.get(ENTITIES[entity], key)
+        if row is None:
+            raise NotFound(f"No {entity} {ident}.")
+        before = row.sensitivity
+        if policy.rank(level) < policy.rank(before):
+            raise UsageError(f"The {entity} is {before}; levels are only raised, never lowered "
+                             "(protected data may already have been relied on as protected).")
+        row.sensitivity = level
+        raised = {"records": 0, "files": 0}
+        if entity == "source":
+            for rec in s.execute(select(Record).where(Record.source_id == row.id)).scalars():
+                if policy.rank(rec.sensitivity) < policy.rank(level):
+                    rec.sensitivity = level
+                    raised["records"] += 1
+            from habeas.store.schema import SourceFile
+
+            for stored in s.execute(select(StoredFile).join(
+                    SourceFile, SourceFile.sha256 == StoredFile.sha256).where(
+                    SourceFile.source_id == row.id)).scalars():
+                if policy.rank(stored.sensitivity) < policy.rank(level):
+                    stored.sensitivity = level
+                    raised["files"] += 1
+        op.log("sensitivity", entity, key, {"from": before, "to": level, **raised})
+    return {"entity": entity, "id": key, "from": before, "to": level, **raised}
+
+
+def visible_records(session: Session, record_ids: Iterable[int], reader: Any,
+                    withheld: Any, action: str = "view") -> dict[int, str]:
+    """record id → level, for the records ``reader`` may reach; the others go to ``withheld``
+    (a :class:`habeas.access.reader.Withheld`)."""
+    keep: dict[int, str] = {}
+    for rid, level in levels_of(session, "record", record_ids).items():
+        reason = reader.why_not(level, action)
+        if reason is None:
+            keep[rid] = level
+        else:
+            withheld.add("records", level, reason)
+    return keep
