@@ -119,3 +119,23 @@ def test_weighing_without_reasons_scores_the_same(indexed: Store) -> None:
             weighed = scorer.score(rec, explain=False)
             assert (weighed.score, weighed.weight) == (explained.score, explained.weight)
             assert weighed.reasons == [] and explained.reasons
+
+
+def test_two_typos_try_the_best_corrections_together() -> None:
+    q = parse_query("Lius Mendosas Vargas")
+    given = all_given_keys(q.given)
+    surnames = [set(surname_keys(s)) for s in q.surnames]
+    alt = TypoAlternatives(given={"#luis", "#lois"}, surnames=[{"mendosa", "mendesas"}, set()],
+                           surname_variants=[set(), set()], given_best={"#luis"},
+                           surnames_best=[{"mendosa"}, set()])
+    texts = {text for _, text in typo_keys(q, given, surnames, alt)}
+    assert "gs|#luis|mendosa" in texts  # both corrections at once
+    # only the best ones are combined: the others still replace one position at a time
+    assert not any("#lois" in t and "mendosa|" in t + "|" for t in texts)
+    assert not any("#luis" in t and "mendesas" in t for t in texts)
+
+
+def test_a_given_name_and_a_surname_both_mistyped_are_found(indexed: Store) -> None:
+    result = search(indexed, name="Alferdo Mednoza")
+    assert result.expanded and result.candidates
+    assert {r.record_key for r in result.candidates[0].records} == {"T-06"}

@@ -37,3 +37,16 @@ def test_upgrade_a_populated_register_to_head(workspace: Workspace) -> None:
         assert record.record_key == "1" and record.corrects_record_id is None
     assert migrate.current_revision(store.engine) == migrate.head_revision()
     store.close()
+
+
+def test_migrations_build_exactly_the_schema_the_models_declare(store: Store) -> None:
+    """Alembic's autogenerate comparison finds nothing to add or drop: every table,
+    column and index of the models has its migration, and nothing more."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from habeas.store.schema import Base
+
+    with store.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert differences == []

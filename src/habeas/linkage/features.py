@@ -31,13 +31,16 @@ name_keys            name blocking keys (:func:`cap_block_keys`): the set of bot
                      surname keys, and surname key × given-name key (sound and
                      variant group), so a missing second surname, swapped
                      surnames, "Delacruz" vs "Cruz" and nicknames still meet in
-                     one block; a key held by more than ``BLOCK_CAP`` records is
-                     replaced by a finer one (surname set × given-name key)
+                     one block; a key held by more than ``BLOCK_CAP`` (50) records
+                     is replaced by a finer one (surname set × given-name key)
 dob                  ISO date of birth when known to the day
 dob_sw               the same date with day and month swapped (null when the
                      swap is not a valid, different date)
 dob_year             the year when the uncertain date lies within one year
 dob_lo, dob_hi       the uncertain date's range (ISO), for an overlap level
+initials             first letters of given1 and sur1, sorted (blocked with ``dob``:
+                     a typo in either name, or the two written in each other's
+                     field)
 sex, nationality     as stored (nationality ISO-3)
 a_number, cedula_ve, dui_sv
                      the first *valid* normalised identifier of that type
@@ -75,7 +78,7 @@ OTHER_ID_TYPES = ("cedula_co", "passport", "national_id")
 ID_TYPES = MAIN_ID_TYPES + OTHER_ID_TYPES
 TF_COLUMNS = ("given1", "sur1", "surset")
 MIN_TF_VALUES = 200  # term frequencies are used only when estimated from this many values
-BLOCK_CAP = 200  # records sharing one name blocking key at most (see cap_block_keys)
+BLOCK_CAP = 50  # records sharing one name blocking key at most (see cap_block_keys)
 
 
 @cache
@@ -260,6 +263,15 @@ def _identifier_columns(record_ids: pd.Series, identifiers: pd.DataFrame) -> dic
     return out
 
 
+def _initials(given1: pd.Series, sur1: pd.Series) -> pd.Series:
+    """First letters of the first given name and first surname, sorted ("jr" for either
+    José Rodríguez or Rodríguez José); a blocking key together with the date of birth."""
+    g = given1.str[:1].fillna("")
+    s = sur1.str[:1].fillna("")
+    pair = g.where(g <= s, s) + s.where(g <= s, g)
+    return pair.where(pair.str.len() > 0, None).astype("object")
+
+
 RAW_COLUMNS = ["unique_id", "source_id", "rpp", "person_id", "method", "given_names",
                "surnames", "dob_lo", "dob_hi", "dob_precision", "sex", "nationality"]
 ID_COLUMNS = ["record_id", "id_type", "value"]
@@ -298,6 +310,7 @@ def featurise(raw: pd.DataFrame, identifiers: pd.DataFrame, *,
         **{t: docs[t] for t in MAIN_ID_TYPES}, "other_id": docs["other_id"],
         "ids": docs["ids"],
     })
+    frame["initials"] = _initials(frame["given1"], frame["sur1"])
     frame["name_only"] = (frame["ids"].map(len) == 0) & frame["dob_lo"].isna()
     add_term_frequencies(frame)
     return frame

@@ -125,6 +125,8 @@ def link(store: Store, *, retrain: bool = False, full: bool = False, backend: st
     decisions = human_decisions(store)
     must, cannot, decided = constraints(decisions)
     saved = None if retrain else latest_model(store)
+    if saved is not None and saved[0].get("habeas_model_version") != mdl.MODEL_VERSION:
+        saved = None  # made by an older habeas, for other features: train anew
     step("training" if saved is None else "model", 1, steps)
     trained = saved is None
     if saved is None:

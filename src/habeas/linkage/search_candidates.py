@@ -21,15 +21,26 @@ the spelling it spoils) — counted, up to ``FREQUENCY_CAP``, on the postings of
 the surname alone (``s|…``) for a surname, and of the given name with the
 query's surnames (``gs|…``) for a given name — and at most ``NEIGHBOURS_PER_KEY``
 are kept, the most frequent first. A key as common as the cap is not treated as
-a typo at all. The alternatives then replace **one** name position at a time
+a typo at all. These *corrections* then replace **one** name position at a time
 (one typo per query): the other positions keep their exact keys, which keeps
-the keys to probe to a few dozen instead of tens of thousands.
+the keys to probe to a few dozen instead of tens of thousands. A query may
+carry two typos ("Dainel Rodnon"): then the single most frequent correction of
+every mistyped position is also tried all together, one more small set of keys.
+A given name's corrections are counted with the query's surnames and their
+best corrections, so a mistyped given name is still recognised beside a
+mistyped surname.
+
+The typo may also be the list's: the query spells "Zambrano" right and the only
+record of the person says "Zmbrano". So the other surname neighbours below the
+cap (other lists' typos, not common names) are probed too, as *variants*, but
+only together with the query's given names (``gs|…``): a rare spelling with a
+given name has a posting list of a handful of records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -41,9 +52,10 @@ from habeas.linkage.search_score import SearchQuery
 CAPS = {"id": 200, "gsy": 1000, "gss": 1000, "gs": 1000, "ss": 1000, "d": 1000, "s": 1000}
 #: how much a hit in each family says about a record, to pick which records to score
 HIT_WEIGHT = {"id": 100.0, "gsy": 10.0, "gss": 8.0, "gs": 4.0, "ss": 4.0, "d": 3.0, "s": 1.0}
-#: neighbour keys kept per mistyped key, and the count beyond which a key is common
+#: corrections kept per mistyped key; the posting count up to which keys are
+#: counted (a key this common is a name in its own right, never a typo)
 NEIGHBOURS_PER_KEY = 4
-FREQUENCY_CAP = 100
+FREQUENCY_CAP = 1000
 #: keys shorter than this are not expanded (too many neighbours, too little evidence)
 MIN_GIVEN_KEY = 4
 MIN_SURNAME_KEY = 4
@@ -209,6 +221,10 @@ class TypoAlternatives:
     given: set[str]
     surnames: list[set[str]]
     surname_variants: list[set[str]]
+    #: the most frequent correction of each mistyped key (given; per query surname),
+    #: tried all together for queries with more than one typo
+    given_best: set[str] = field(default_factory=set)
+    surnames_best: list[set[str]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.given) or any(self.surnames) or any(self.surname_variants)
@@ -226,7 +242,10 @@ def typo_alternatives(session: Session, given_keys: set[str],
 
     g_keys = {k for k in given_keys
               if k.startswith("#") and len(k) - 1 >= MIN_GIVEN_KEY}
-    all_s = set().union(*surname_sets) if surname_sets else set()
+    # a given name is counted with the query's surnames and their best corrections
+    # (the surname may be mistyped too)
+    all_s = set().union(*surname_sets, *([near[0]] for near in s_better.values())) \
+        if surname_sets else set()
     g_better: dict[str, list[str]] = {}
     if g_keys and all_s:
         g_near = {"#" + k: {"#" + t for t in near} for k, near in
@@ -241,13 +260,17 @@ def typo_alternatives(session: Session, given_keys: set[str],
                    for keys in surname_sets]
     variants = [{n for k in keys for n in s_rare.get(k, ())} - keys - alt
                 for keys, alt in zip(surname_sets, surname_alt, strict=True)]
-    return TypoAlternatives(given_alt, surname_alt, variants)
+    given_best = {near[0] for near in g_better.values()} - given_keys
+    surnames_best = [{s_better[k][0] for k in keys if k in s_better} - keys
+                     for keys in surname_sets]
+    return TypoAlternatives(given_alt, surname_alt, variants, given_best, surnames_best)
 
 
 def typo_keys(q: SearchQuery, given_keys: set[str], surname_sets: list[set[str]],
               alt: TypoAlternatives) -> list[tuple[str, str]]:
-    """Query keys with one name position replaced by its corrections at a time, then
-    the surname variants with the query's given names (or alone, for a surname-only
+    """Query keys with one name position replaced by its corrections at a time, the
+    best corrections of every mistyped position together (two typos), then the
+    surname variants with the query's given names (or alone, for a surname-only
     query)."""
     keys: list[tuple[str, str]] = []
     for i, alternatives in enumerate(alt.surnames):
@@ -256,6 +279,10 @@ def typo_keys(q: SearchQuery, given_keys: set[str], surname_sets: list[set[str]]
             keys += query_keys(q, given_keys, replaced)
     if alt.given:
         keys += query_keys(q, alt.given, surname_sets)
+    best = alt.surnames_best or [set() for _ in surname_sets]
+    if sum(1 for b in (alt.given_best, *best) if b) >= 2:  # two typos: best corrections together
+        keys += query_keys(q, alt.given_best or given_keys,
+                           [b or s for b, s in zip(best, surname_sets, strict=True)])
     for variants in alt.surname_variants:
         for s in sorted(variants):
             if given_keys:

@@ -32,7 +32,7 @@ from habeas.linkage import model as mdl
 
 def train(frame: pd.DataFrame, *, backend: str = "duckdb",
           labels: pd.DataFrame | None = None, min_labels: int = 20,
-          max_pairs: float = 2e6, seed: int = 1) -> dict[str, Any]:
+          max_pairs: float = 5e5, seed: int = 1) -> dict[str, Any]:
     """Train the model on the feature frame; returns the Splink model (JSON dict).
 
     ``labels``: human decisions, columns ``record_a, record_b, decision``;

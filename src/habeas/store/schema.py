@@ -379,6 +379,8 @@ class IncidentVictim(Base):
     """A victim of an incident, identified by the record that names them."""
 
     __tablename__ = "incident_victim"
+    # a person page asks "which incidents name these records?"
+    __table_args__ = (Index("ix_incident_victim_record", "record_id"),)
 
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("record.id"), primary_key=True)
