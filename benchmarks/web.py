@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python benchmarks/web.py [--persons 40000] [--seed 7] [--no-link]
-        [--requests 200] [--concurrency 6] [--runs 3] [--out benchmarks/out]
+        [--requests 200] [--concurrency 6] [--workers 1] [--runs 3] [--out benchmarks/out]
 
 1. **The register** is built once and cached under ``benchmarks/out/web_p<N>_s<seed>/``
    (git-ignored): the synthetic case (``habeas.synth.generate_case``, every list
@@ -14,7 +14,11 @@ Usage::
    ``build.json`` there records the sizes and how long each step took.
 2. **The server** is the real application (``habeas.web.app.create_app``) under
    one uvicorn process on 127.0.0.1 (as ``habeas serve`` runs it), in a
-   subprocess. This script wraps the app in a small ASGI middleware that adds a
+   subprocess; ``--workers N`` starts N such processes and spreads the requests
+   over them in turn, as a reverse proxy spreads them over ``uvicorn --workers``
+   (``docs/deploy.md``). One Python process runs one request's Python code at a
+   time, so with more requests in flight than processes, server time includes
+   waiting for the interpreter. This script wraps the app in a small ASGI middleware that adds a
    ``Server-Timing: app;dur=<ms>`` header: the time from the request reaching
    the app to the response headers (the pages render their whole body before
    that), so it is server time — not client, network or queueing time in the
@@ -38,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -238,8 +243,10 @@ async def log_in(client: Any) -> None:
         f"login failed: {answer.status_code} {answer.headers.get('location')}"
 
 
-async def load(url: str, paths: list[str], requests: int, concurrency: int,
+async def load(urls: list[str], paths: list[str], requests: int, concurrency: int,
                rng: random.Random) -> dict[str, list[float]]:
+    """``requests`` GETs of ``paths`` with ``concurrency`` in flight, spread in turn over
+    the server processes at ``urls`` (as a reverse proxy spreads them over workers)."""
     import httpx
 
     server: list[float] = []
@@ -248,17 +255,19 @@ async def load(url: str, paths: list[str], requests: int, concurrency: int,
     queue = [paths[i % len(paths)] for i in range(requests)]
     rng.shuffle(queue)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60,
+    turn = itertools.cycle(urls)
+    async with httpx.AsyncClient(base_url=urls[0], limits=limits, timeout=60,
                                  headers={"Accept-Language": "es"}) as client:
-        await log_in(client)
-        for path in paths[:3]:  # warm-up (templates compiled, caches filled)
-            await client.get(path)
+        await log_in(client)  # the session lives in the database: every worker knows it
+        for url in urls:
+            for path in paths[:3]:  # warm-up (templates compiled, caches filled)
+                await client.get(url + path)
 
         async def worker() -> None:
             while queue:
                 path = queue.pop()
                 t0 = time.perf_counter()
-                response = await client.get(path)
+                response = await client.get(next(turn) + path)
                 client_ms.append((time.perf_counter() - t0) * 1000)
                 if response.status_code != 200:
                     failures.append(f"{path}: {response.status_code}")
@@ -289,6 +298,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--no-link", action="store_true", help="do not link (faster build)")
     ap.add_argument("--requests", type=int, default=200, help="requests per page per run")
     ap.add_argument("--concurrency", type=int, default=6)
+    ap.add_argument("--workers", type=int, default=1,
+                    help="server processes (as uvicorn --workers behind a proxy; requests "
+                         "are spread over them in turn)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--pages", default=",".join(PAGES), help="comma-separated subset")
     ap.add_argument("--build-only", action="store_true")
@@ -311,21 +323,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     targets = sample_targets(base / "ws", args.seed)
     pages = [p for p in args.pages.split(",") if p]
     load_before = os.getloadavg()
-    proc, url = start_server(base / "ws")
+    servers = [start_server(base / "ws") for _ in range(args.workers)]
+    urls = [url for _, url in servers]
     runs: dict[str, list[dict[str, dict[str, float]]]] = {p: [] for p in pages}
     try:
         for run in range(args.runs):
             rng = random.Random(args.seed * 100 + run)
             for page in pages:
-                got = asyncio.run(load(url, targets[page], args.requests, args.concurrency,
+                got = asyncio.run(load(urls, targets[page], args.requests, args.concurrency,
                                        rng))
                 runs[page].append({"server": percentiles(got["server"]),
                                    "client": percentiles(got["client"])})
                 print(f"[run {run + 1}] {page:<11} server p95 "
                       f"{runs[page][-1]['server']['p95']:7.1f} ms", file=sys.stderr)
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        for proc, _ in servers:
+            proc.terminate()
+        for proc, _ in servers:
+            proc.wait(timeout=30)
     load_after = os.getloadavg()
 
     def median(page: str, kind: str, key: str) -> float:
@@ -337,7 +352,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "register": {k: meta[k] for k in ("records", "persons", "person_rows", "linked",
                                           "generated_persons", "seed", "database_bytes")},
         "requests_per_page_per_run": args.requests, "concurrency": args.concurrency,
-        "runs": args.runs, "server": "1 uvicorn process, SQLite",
+        "runs": args.runs, "server": f"{args.workers} uvicorn process(es), SQLite",
+        "workers": args.workers,
         "cpus": os.cpu_count(), "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load_after],
         "target_p95_ms": TARGET_P95_MS, "pages": table,
@@ -345,7 +361,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "per_run": runs,
     }
     print(f"\n{meta['records']:,} records, {meta['persons']:,} persons; {args.runs} runs × "
-          f"{args.requests} requests per page, concurrency {args.concurrency}; "
+          f"{args.requests} requests per page, concurrency {args.concurrency}, "
+          f"{args.workers} server process(es); "
           f"load average {load_before[0]:.1f} → {load_after[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'page':<12}{'server p50':>11}{'p95':>8}{'p99':>8}   {'client p50':>10}{'p95':>8}"
           f"{'p99':>8}  (ms, median of runs)")

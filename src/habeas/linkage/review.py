@@ -89,10 +89,13 @@ def explain(store: Store, person_id: int) -> list[dict[str, Any]]:
             Link.person_id == person_id, Link.superseded_at.is_(None))).scalars())
         if not records:
             raise NotFound(f"Person {person_id} has no records.")
-        pairs = s.execute(select(ScoredPair).where(
-            ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records),
-            ScoredPair.status.in_(("linked", "decided")))
-            .order_by(ScoredPair.match_weight.desc())).scalars().all()
+        # The status is checked here, not in SQL: given a status condition, SQLite
+        # (without statistics) walks the status index — every linked pair — instead of
+        # the few pairs of these records.
+        pairs = [p for p in s.execute(select(ScoredPair).where(
+            ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records))
+            .order_by(ScoredPair.match_weight.desc())).scalars()
+            if p.status in ("linked", "decided")]
         decisions = {(d.record_a, d.record_b): d for d in s.execute(select(ReviewDecision).where(
             ReviewDecision.record_a.in_(records), ReviewDecision.superseded_at.is_(None)))
             .scalars()}
@@ -199,9 +202,11 @@ def _settle(s: Session, a: int, b: int, decision: str) -> int:
     if len(records) < 2:
         return 0
     person = {r: p for r, (p, _m) in _current(s, records).items()}
-    queued = s.execute(select(ScoredPair.id, ScoredPair.record_a, ScoredPair.record_b).where(
-        ScoredPair.status == "queued", ScoredPair.record_a.in_(records),
-        ScoredPair.record_b.in_(records))).all()
+    # status filtered here, not in SQL (see explain: SQLite would walk the status index)
+    queued = [(pid, x, y) for pid, x, y, status in s.execute(
+        select(ScoredPair.id, ScoredPair.record_a, ScoredPair.record_b, ScoredPair.status)
+        .where(ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records)))
+        if status == "queued"]
     linked = [pid for pid, x, y in queued if person.get(x) == person.get(y)]
     rejected = [pid for pid, x, y in queued if decision == "different"
                 and person.get(x) != person.get(y)]
@@ -219,11 +224,11 @@ def _split(store: Store, s: Session, records: list[int], actor: str) -> dict[str
     keep = set(records)
     frame = load_features(store, records)
     frame = frame[frame["unique_id"].isin(keep)]
-    rows = s.execute(select(ScoredPair.record_a, ScoredPair.record_b, ScoredPair.match_weight,
-                            ScoredPair.match_probability)
-                     .where(ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records),
-                            ScoredPair.status.in_(("linked", "queued", "decided", "rejected")))
-                     ).all()
+    rows = [row[:4] for row in s.execute(
+        select(ScoredPair.record_a, ScoredPair.record_b, ScoredPair.match_weight,
+               ScoredPair.match_probability, ScoredPair.status)
+        .where(ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records)))
+        if row[4] in ("linked", "queued", "decided", "rejected")]
     pairs = pd.DataFrame(rows, columns=["record_a", "record_b", "match_weight",
                                         "match_probability"])
     pairs = pairs.sort_values("match_weight", ascending=False).drop_duplicates(

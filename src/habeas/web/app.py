@@ -10,12 +10,15 @@ worker thread and its dict is rendered as HTML or JSON.
 
 from __future__ import annotations
 
+import gc
 import hmac
 import inspect
 import json
 import logging
 import os
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -228,6 +231,18 @@ def _install(app: FastAPI, vdef: ViewDef) -> None:
                           include_in_schema=True, **common)
 
 
+@asynccontextmanager
+async def _freeze_startup_objects(app: FastAPI) -> AsyncIterator[None]:
+    """When the server starts: move everything loaded so far (modules, templates, views)
+    out of the garbage collector's reach. It lives as long as the server, and a
+    collection during a request then walks only that request's objects — the long
+    tail of page times was mostly collections walking the whole heap (a search's
+    worst case, measured in-process: 88 ms with, 22 ms without)."""
+    gc.collect()
+    gc.freeze()
+    yield
+
+
 def create_app(store: Store, *, secret_key: str | None = None, secure_cookies: bool = False,
                settings: Settings | None = None, **options: Any) -> FastAPI:
     """The web application on ``store``.
@@ -242,7 +257,7 @@ def create_app(store: Store, *, secret_key: str | None = None, secure_cookies: b
         settings = Settings(secret_key=key, secure_cookies=secure_cookies, **options)
     state = AppState(store, settings)
     app = FastAPI(title="habeas", version=__version__, openapi_url="/api/openapi.json",
-                  docs_url=None, redoc_url=None,
+                  docs_url=None, redoc_url=None, lifespan=_freeze_startup_objects,
                   description="The habeas register: every JSON view of the web application. "
                               "Authenticate with `Authorization: Bearer <token>` "
                               "(`habeas token create NAME`).")
