@@ -85,7 +85,7 @@ from habeas.evidence.backup_files import (
 )
 from habeas.store import changelog, migrate
 from habeas.store.db import Store, default_actor, make_engine
-from habeas.store.filestore import CHUNK
+from habeas.store.filestore import CHUNK, sha256_file
 from habeas.workspace import (
     CONFIG_NAME,
     DATABASE_NAME,
@@ -209,7 +209,7 @@ def backup(store: Store, output: Path, *, actor: str | None = None,
                                      for name, h in sorted(manifest.items())).encode("utf-8")
             zf.writestr(MANIFEST_NAME, manifest_bytes)
             manifest_digest = hashlib.sha256(manifest_bytes).hexdigest()
-        archive_hash = _sha256_path(tmp)
+        archive_hash = sha256_file(tmp)
         os.replace(tmp, output)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -270,12 +270,6 @@ def _dump_database(store: Store, zf: zipfile.ZipFile, manifest: dict[str, str],
     return (check.head_seq, check.head_hash), str(revision), file_rows
 
 
-def _sha256_path(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # -- restore --------------------------------------------------------------------------
@@ -424,7 +418,7 @@ def restore(archive: Path, target: Path, *, actor: str | None = None,
     except (zipfile.BadZipFile, OSError) as exc:
         raise IntegrityError(f"{archive} is not a readable ZIP archive ({exc}); not a habeas "
                              "backup, or damaged.") from exc
-    archive_hash = _sha256_path(archive)
+    archive_hash = sha256_file(archive)
     with zf:
         manifest = _read_manifest(zf, expect_digest)
         workspace, created = _prepare_target(target)

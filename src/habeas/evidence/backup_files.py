@@ -33,7 +33,7 @@ from habeas.crypto.keyring import Keyring, Prompt
 from habeas.crypto.streams import plaintext_sha256, sealed_size
 from habeas.errors import IntegrityError, KeyRequired
 from habeas.store.db import Store
-from habeas.store.filestore import CHUNK, SEALED_SUFFIX
+from habeas.store.filestore import CHUNK, SEALED_SUFFIX, sha256_file
 from habeas.workspace import FILES_DIR, KEY_MATERIAL_NAME, Workspace
 
 FILE_MEMBER_RE = re.compile(r"^files/([0-9a-f]{2})/([0-9a-f]{64})(\.sealed)?$")
@@ -171,7 +171,7 @@ def place_files(conn: Connection, workspace: Workspace, staging: Path, placed: l
         placed.append(dest)
         os.chmod(dest, 0o444)
         size, recorded_sealed = rows.get(sha256, (None, None))
-        _check_copy(sha256, sealed, _sha256_path(dest), dest.stat().st_size, size,
+        _check_copy(sha256, sealed, sha256_file(dest), dest.stat().st_size, size,
                     recorded_sealed, f" (files/{path.name} after restore).")
         result.files += 1
         if not sealed:
@@ -192,9 +192,3 @@ def place_files(conn: Connection, workspace: Workspace, staging: Path, placed: l
     return result
 
 
-def _sha256_path(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
