@@ -24,10 +24,11 @@ from habeas.access.users import add_user
 from habeas.demo import load_case
 from habeas.linkage import link
 from habeas.store.db import Store
-from habeas.store.schema import Incident, Link, Record, Source
+from habeas.store.schema import Incident, Link, Source
 from habeas.web import create_app
 from habeas.workspace import init_workspace
 from tests.web.conftest import PASSWORD, csrf, login
+from tests.web.conftest_browser import a_person
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -66,22 +67,6 @@ def web(demo_store: Store) -> Iterator[Any]:
     yield as_role
     for c in clients.values():
         c.__exit__(None, None, None)
-
-
-def _a_person(store: Store) -> tuple[int, str, str]:
-    """A linked person with a flight-manifest record: (person id, given name, surname)."""
-    with store.read() as s:
-        rows = s.execute(select(Link.person_id, Record.given_names, Record.surnames)
-                         .join(Record, Record.id == Link.record_id)
-                         .join(Source, Source.id == Record.source_id)
-                         .where(Link.superseded_at.is_(None),
-                                Source.title.like("Flight manifest%"))
-                         .order_by(Record.id)).all()
-    for pid, given, surnames in rows:
-        if given and len(surnames) == 2 and all(len(x) >= 6 for x in surnames) \
-                and len(given[0]) >= 4:
-            return pid, given[0], surnames[0]
-    raise AssertionError("no suitable person in the demo case")
 
 
 def _queue_size(store: Store) -> int:
@@ -124,7 +109,7 @@ def test_page_html_json_and_refusal(web: Any, path: str, allowed: str, refused: 
 
 
 def test_person_page(web: Any, demo_store: Store) -> None:
-    pid, _given, _surname = _a_person(demo_store)
+    pid = a_person(demo_store).person_id
     client = web("legal")
     client.get("/language/en")
     data = client.get(f"/persons/{pid}.json").json()
@@ -150,7 +135,7 @@ def test_person_page(web: Any, demo_store: Store) -> None:
 
 
 def test_dossier_pdf(web: Any, demo_store: Store) -> None:
-    pid, _, _ = _a_person(demo_store)
+    pid = a_person(demo_store).person_id
     response = web("legal").get(f"/persons/{pid}/dossier.pdf")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
@@ -164,7 +149,8 @@ def _misspell(word: str) -> str:
 
 
 def test_search_finds_a_misspelled_name(web: Any, demo_store: Store) -> None:
-    pid, given, surname = _a_person(demo_store)
+    person = a_person(demo_store)
+    pid, given, surname = person.person_id, person.given, person.surname
     query = f"{given.title()} {_misspell(surname).title()}"
     client = web("documenter")
     client.get("/language/en")
@@ -333,7 +319,7 @@ def test_estimates(web: Any, demo_store: Store) -> None:
 
 
 def test_spanish_and_english_differ(web: Any, demo_store: Store) -> None:
-    pid, _, _ = _a_person(demo_store)
+    pid = a_person(demo_store).person_id
     client = web("documenter")
     pages = ["/review", "/search?q=Rodriguez", f"/persons/{pid}", "/facilities",
              "/incidents", "/estimates"]
