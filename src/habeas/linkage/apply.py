@@ -23,9 +23,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, update
+from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
 from habeas.store.schema import Link, Person
@@ -124,7 +124,9 @@ def reassign(session: Session, clusters: Iterable[list[int]],
         session.execute(update(Link).where(Link.record_id.in_(chunk),
                                            Link.superseded_at.is_(None))
                         .values(superseded_at=at))
+    # A Core INSERT on the table: one executemany per chunk (the ORM's bulk path
+    # splits a chunk wherever ``score`` switches between a value and None).
     for start in range(0, len(to_add), 10000):
-        session.execute(insert(Link), to_add[start:start + 10000])
+        session.execute(insert(cast(Table, Link.__table__)), to_add[start:start + 10000])
     changes.links_written = len(to_add)
     return changes

@@ -22,10 +22,10 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, select, update
 
 from habeas.errors import UsageError
 from habeas.linkage import model as mdl
@@ -209,23 +209,31 @@ def _best_scores(pairs: pd.DataFrame, clustering: Clustering) -> dict[int, float
 
 def write_pairs(session: Any, run_id: int, pairs: pd.DataFrame, clustering: Clustering,
                 model: dict[str, Any]) -> int:
-    """Insert the pairs worth keeping (linked, queued, decided, rejected-in-band)."""
+    """Insert the pairs worth keeping (linked, queued, decided, rejected-in-band).
+
+    A Core ``INSERT`` on the table: one ``executemany`` per chunk. The ORM's bulk
+    path splits a chunk wherever a nullable column switches between a value and
+    None, which at a million pairs meant tens of thousands of statements.
+    """
     weights = mdl.level_weights(model)
+    keep = [i for i, (st, why) in enumerate(zip(clustering.status, clustering.reason,
+                                                strict=True))
+            if not (st == "rejected" and why is None)]
+    if not keep:
+        return 0
     prio = priorities(clustering, pairs)
-    records = pairs.to_dict("records")
+    records = pairs.iloc[keep].to_dict("records")
     rows = []
-    for row, st, why, pr in zip(records, clustering.status, clustering.reason, prio,
-                                strict=True):
-        if st == "rejected" and why is None:
-            continue
+    for i, row in zip(keep, records, strict=True):
+        st = clustering.status[i]
         rows.append({"run_id": run_id, "record_a": int(row["record_a"]),
                      "record_b": int(row["record_b"]),
                      "match_weight": float(row["match_weight"]),
                      "match_probability": float(row["match_probability"]),
-                     "evidence": mdl.evidence(row, weights), "status": st, "reason": why,
-                     "priority": pr if st == "queued" else 0.0})
-    from sqlalchemy import insert
-
+                     "evidence": mdl.evidence(row, weights), "status": st,
+                     "reason": clustering.reason[i],
+                     "priority": prio[i] if st == "queued" else 0.0})
+    statement = insert(cast(Table, ScoredPair.__table__))
     for start in range(0, len(rows), 10000):
-        session.execute(insert(ScoredPair), rows[start:start + 10000])
+        session.execute(statement, rows[start:start + 10000])
     return len(rows)

@@ -6,12 +6,17 @@
 * **u** by random sampling (seeded).
 * **m** by EM in three sessions (blocked on date of birth, on A-number, on
   first-surname key + given name), then — when enough exist — from human
-  review labels (pairs decided "same").
+  review labels (pairs decided "same"). A session that would compare more than
+  :data:`EM_MAX_PAIRS` pairs (a million records share dates of birth in tens of
+  millions of pairs) runs on a hash-sampled share of the records instead, so
+  training memory stays flat as the register grows.
 * **λ** (the probability that two random records match) is estimated last,
   from the data as scored by the trained m and u (:func:`estimate_prior`). Its
   first value comes from pairs sharing a document number (recall assumed 0.6),
   a guess that on the synthetic case is three times too low; a too-low λ
-  pushes every name-only match under the threshold.
+  pushes every name-only match under the threshold. Past
+  :data:`PRIOR_SAMPLE_RECORDS` records λ is estimated on a seeded random sample
+  of them (the share of matching pairs is the same in expectation).
 
 Levels training could not reach get defaults and every m and u a floor
 (:func:`regularise`).
@@ -53,10 +58,19 @@ def train(frame: pd.DataFrame, *, backend: str = "duckdb",
             [block_on(c) for c in documents], recall=0.6)
     t.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     skipped: list[str] = []
-    for name, rule in (("dob", block_on("dob")), ("a_number", block_on("a_number")),
-                       ("surname+given", block_on("sk1", "given1"))):
+    sampled: dict[str, int] = {}
+    for name, columns in EM_SESSIONS:
+        pairs = pairs_sharing(frame, columns)
+        limit: dict[str, Any] = {}
+        if pairs > EM_MAX_PAIRS:
+            # Millions of records: "same date of birth" alone is tens of millions of
+            # pairs. Splink then compares a hash-sampled share of the records on each
+            # side, so about EM_MAX_PAIRS pairs, drawn evenly from every block.
+            limit = {"max_pairs": EM_MAX_PAIRS, "record_sample_proportion": 0.05}
+            sampled[name] = pairs
         try:
-            t.estimate_parameters_using_expectation_maximisation(rule)
+            t.estimate_parameters_using_expectation_maximisation(
+                block_on(*columns), **limit)
         except EMTrainingException:
             # A small register may have no pair agreeing on this field: EM then has
             # nothing to learn from; the levels it would have trained keep their
@@ -75,11 +89,38 @@ def train(frame: pd.DataFrame, *, backend: str = "duckdb",
     model["probability_two_random_records_match"] = min(max(prior, 1e-9) if prior > 0
                                                          else floor, 0.5)
     regularise(model)
+    prior_frame = frame
+    if len(frame) > PRIOR_SAMPLE_RECORDS:
+        # λ is a share of pairs: a random sample of records has, in expectation, the
+        # same share of matching pairs as the whole register, at a fraction of the cost.
+        prior_frame = frame.sample(n=PRIOR_SAMPLE_RECORDS, random_state=seed)
+        sdf = db_api.register(mdl.splink_frame(prior_frame).reset_index(drop=True),
+                              dataset_display_name="prior_sample")
     model["probability_two_random_records_match"] = estimate_prior(
-        db_api, sdf, model, len(frame), fallback=model["probability_two_random_records_match"])
+        db_api, sdf, model, len(prior_frame),
+        fallback=model["probability_two_random_records_match"])
     model["habeas_model_version"] = mdl.MODEL_VERSION
     model["habeas_em_rules_skipped"] = skipped
+    model["habeas_em_sampled"] = sampled
+    model["habeas_prior_sample"] = len(prior_frame)
     return model
+
+
+#: EM sessions: (name, columns the training pairs agree on).
+EM_SESSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("dob", ("dob",)), ("a_number", ("a_number",)), ("surname+given", ("sk1", "given1")))
+#: Pairs an EM session compares at most; past this Splink samples records.
+EM_MAX_PAIRS = 2_000_000
+#: Records λ is estimated on at most (a seeded random sample past this).
+PRIOR_SAMPLE_RECORDS = 200_000
+
+
+def pairs_sharing(frame: pd.DataFrame, columns: tuple[str, ...]) -> int:
+    """How many record pairs agree on every one of ``columns`` (nulls agree with nothing)."""
+    if not len(frame) or any(c not in frame for c in columns):
+        return 0
+    sizes = frame[list(columns)].dropna().value_counts().to_numpy(dtype="float64")
+    return int((sizes * (sizes - 1) / 2).sum())
 
 
 # Defaults for levels training could not reach (a document type absent from the
