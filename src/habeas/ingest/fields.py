@@ -11,6 +11,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+#: The fields of a person's place of residence, stored together on the record as written
+#: (``record.residence``) and compared by record linkage (:mod:`habeas.domain.addresses`).
+#: ``street_number`` is for lists that write the house number in a column of its own: it
+#: is kept apart and put back in front of the street when the address is compared.
+RESIDENCE_FIELDS: tuple[str, ...] = ("street_number", "address", "address_line2", "locality",
+                                     "postcode", "region")
+
 CANONICAL_FIELDS: tuple[str, ...] = (
     "record_id",
     "full_name",
@@ -58,6 +65,8 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "reporter_relationship",
     "witness_name",
     "witness_contact",
+    # Place of residence (a relative's report: home address, city, state).
+    *RESIDENCE_FIELDS,
 )
 
 #: Fields that identify the people who report or witness (relatives, witnesses, ICPPED
@@ -73,6 +82,9 @@ HEADER_SYNONYMS: dict[str, str] = {}
 
 def _add(field: str, *forms: str) -> None:
     for form in forms:
+        if HEADER_SYNONYMS.get(form, field) != field:
+            raise ValueError(f"header {form!r} would map to both {HEADER_SYNONYMS[form]!r} "
+                             f"and {field!r}")
         HEADER_SYNONYMS[form] = field
 
 
@@ -174,6 +186,29 @@ _add("witness_name", "witness", "witness name", "witnesses", "testigo", "testigo
      "nombre del testigo", "nombre de testigo")
 _add("witness_contact", "witness phone", "witness contact", "telefono del testigo",
      "contacto del testigo")
+# Place of residence. Bare "estado"/"state" (status), "city"/"ciudad" (the event's place),
+# "sector"/"building" (a prison unit) and "numero" (record id) already mean something else.
+_add("street_number", "street number", "street no", "street nr", "house number", "house no",
+     "house nr", "numero de casa", "nro de casa", "no de casa", "numero de calle",
+     "numero de vivienda", "nro casa")
+_add("address", "address", "home address", "street address", "street", "address 1",
+     "address line 1", "address1", "residential address", "address of residence",
+     "last address", "last known address", "direccion", "direccion 1", "domicilio", "calle",
+     "direccion de habitacion", "direccion de residencia", "direccion de domicilio",
+     "direccion del domicilio", "ultima direccion", "ultima direccion conocida",
+     "ultimo domicilio", "ultimo domicilio conocido", "domicilio actual")
+_add("address_line2", "address 2", "address line 2", "address2", "direccion 2",
+     "urbanizacion", "urb", "barrio", "colonia", "urbanizacion o sector", "complemento")
+_add("locality", "locality", "localidad", "suburb", "town", "town city", "city town",
+     "municipality", "municipio", "city of residence", "place of residence", "residence",
+     "home town", "hometown", "ciudad de residencia", "lugar de residencia", "residencia",
+     "municipio de residencia", "localidad de residencia", "ciudad o municipio", "pueblo",
+     "poblacion")
+_add("postcode", "postcode", "post code", "postal code", "zip", "zip code", "zipcode",
+     "codigo postal", "cod postal", "cp", "c p", "zona postal")
+_add("region", "region", "state of residence", "home state", "state province", "province",
+     "estado de residencia", "provincia", "departamento", "entidad federal",
+     "estado provincia", "region de residencia", "provincia de residencia")
 _add("notes", "notes", "note", "notas", "observaciones", "comments", "comentarios", "remarks",
      "obs", "detalles", "details", "testimony", "testimonio")
 

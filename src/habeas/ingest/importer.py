@@ -500,7 +500,7 @@ def _insert_rows(session: Any, source_id: int, import_id: int, records: list[Pre
             "dob_latest": r.dob.latest if r.dob else None,
             "dob_precision": r.dob.precision if r.dob else None,
             "sex": r.sex, "nationality": r.nationality, "country_of_birth": r.country_of_birth,
-            "corrects_record_id": corrects.get(r.record_key),
+            "residence": r.residence, "corrects_record_id": corrects.get(r.record_key),
             "created_at": now}
             for r, rid, (raw, values) in zip(chunk, record_ids, split, strict=True)]
         _bulk_insert(conn, Record.__table__, record_rows)

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from habeas.domain.addresses import postcode_key
 from habeas.domain.countries import normalise_country
 from habeas.domain.dates import DateParseError, UncertainDate, dob_from_age, parse_date
 from habeas.domain.identifiers import (
@@ -25,6 +26,7 @@ from habeas.domain.identifiers import (
 )
 from habeas.domain.names import ParsedName, parse_full_name, parse_name_parts
 from habeas.errors import UsageError
+from habeas.ingest.fields import RESIDENCE_FIELDS
 from habeas.ingest.mapping import ColumnMapping
 from habeas.ingest.problems import Problem
 from habeas.ingest.readers import Table
@@ -43,6 +45,8 @@ LEGAL_FIELDS = {"legal_basis": ("legal_basis", "legal_basis"),
 TEXT_FACT_FIELDS = {"ordering_authority": "ordering_authority",
                     "supervising_authority": "supervising_authority", "health": "health"}
 DATE_FIELDS = ("date_of_birth", "event_date", "court_order_date")
+POSTCODE_WARNING = ("not a postcode (2 to 10 letters and digits, at least one digit): kept "
+                    "as written but not used for matching")
 
 # Time zones as lists write them (US abbreviations: the removal flights left from Texas).
 _ZONE_ABBREVIATIONS = {"z": 0, "utc": 0, "gmt": 0, "edt": -4, "est": -5, "cdt": -5, "cst": -6,
@@ -151,6 +155,8 @@ class PreparedRecord:
     identifiers: list[tuple[str, str, str | None, bool]] = field(default_factory=list)
     events: list[PreparedEvent] = field(default_factory=list)
     legal_facts: list[PreparedLegalFact] = field(default_factory=list)
+    # Place of residence as written (trimmed): field → value, only the fields present.
+    residence: dict[str, str] | None = None
 
 
 @dataclass
@@ -288,9 +294,25 @@ class RowPreparer:
 
         record = PreparedRecord(row_number, table.sheet, key, raw, full_name, name, dob, sex,
                                 nationality, birth_country, identifiers)
+        record.residence = self._residence(row_number, values)
         self._event(row_number, values, record)
         self._legal(row_number, values, record)
         return record
+
+    def _residence(self, row: int, values: dict[str, str]) -> dict[str, str] | None:
+        """The place of residence as written; what linkage cannot compare is warned about."""
+        found = {f: v for f in RESIDENCE_FIELDS if (v := self._value(values, f))}
+        if not found:
+            return None
+        code = found.get("postcode")
+        if code:  # checked once per distinct value, reported on every row that has it
+            self._cached(row, "postcode", code, ("postcode", code), lambda: (
+                None, [] if postcode_key(code) else [("warning", POSTCODE_WARNING)]))
+        if "street_number" in found and "address" not in found:
+            self._problem(row, "street_number", found["street_number"],
+                          "a house number without a street (address column): kept as "
+                          "written but not used for matching", "warning")
+        return found
 
     def _name(self, row: int, values: dict[str, str]) -> tuple[ParsedName | None, str | None]:
         full = self._value(values, "full_name")

@@ -10,11 +10,15 @@ The public facade the CLI, the web UI and the benchmarks call:
 * :func:`score_frame` — the model without a store (benchmarks): featurised
   records in, scored pairs out.
 
-Modules: :mod:`~habeas.linkage.features` (records → features),
-:mod:`~habeas.linkage.model` (Splink settings, training, scoring),
+Modules: :mod:`~habeas.linkage.features` (records → features; residence
+columns in :mod:`~habeas.linkage.residence`),
+:mod:`~habeas.linkage.comparisons` (what each field's levels are),
+:mod:`~habeas.linkage.model` (Splink settings, blocking, scoring, evidence),
+:mod:`~habeas.linkage.training` (u, m and λ; sampled at scale),
 :mod:`~habeas.linkage.cluster` (constrained clustering),
 :mod:`~habeas.linkage.apply` (links and persons written),
-:mod:`~habeas.linkage.run` (a run), :mod:`~habeas.linkage.review` (the queue).
+:mod:`~habeas.linkage.run` (a run), :mod:`~habeas.linkage.review` (the queue). How it works, what it
+can and cannot do, and its measured accuracy: ``docs/linkage.md``.
 """
 
 from __future__ import annotations

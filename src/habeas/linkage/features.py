@@ -48,6 +48,11 @@ other_id             ``type:value`` of the first valid cedula_co / passport /
                      national_id
 ids                  every valid ``type:value`` (used by the constraints)
 name_only            the record has no valid identifier and no date of birth
+street, addr_no,     place of residence (``record.residence``): street, house
+addr, addr2,         number, both together, second address line, locality,
+locality, postcode,  postcode, region; ``res_keys`` its capped blocking keys
+region, res_keys     (:mod:`habeas.linkage.residence`); ``tf_addr``,
+                     ``tf_locality`` term frequencies
 ===================  ===========================================================
 
 Speed: names repeat a lot, so every per-token function is memoised
@@ -70,13 +75,14 @@ from sqlalchemy import Text, cast, select
 from habeas.domain.names import PARTICLES
 from habeas.domain.nicknames import given_name_keys
 from habeas.domain.phonetic import spanish_key
+from habeas.linkage.residence import residence_columns, residence_keys, stored_text
 from habeas.store.db import Store
 from habeas.store.schema import Link, Record, RecordIdentifier, Source
 
 MAIN_ID_TYPES = ("a_number", "cedula_ve", "dui_sv")
 OTHER_ID_TYPES = ("cedula_co", "passport", "national_id")
 ID_TYPES = MAIN_ID_TYPES + OTHER_ID_TYPES
-TF_COLUMNS = ("given1", "sur1", "surset")
+TF_COLUMNS = ("given1", "sur1", "surset", "addr", "locality")
 MIN_TF_VALUES = 200  # term frequencies are used only when estimated from this many values
 BLOCK_CAP = 50  # records sharing one name blocking key at most (see cap_block_keys)
 
@@ -274,6 +280,8 @@ def _initials(given1: pd.Series, sur1: pd.Series) -> pd.Series:
 
 RAW_COLUMNS = ["unique_id", "source_id", "rpp", "person_id", "method", "given_names",
                "surnames", "dob_lo", "dob_hi", "dob_precision", "sex", "nationality"]
+#: What :func:`load_features` reads: :data:`RAW_COLUMNS` and the residence (JSON text).
+STORE_COLUMNS = [*RAW_COLUMNS, "residence"]
 ID_COLUMNS = ["record_id", "id_type", "value"]
 
 
@@ -282,7 +290,8 @@ def featurise(raw: pd.DataFrame, identifiers: pd.DataFrame, *,
     """The feature frame (module doc) from raw record columns and valid identifiers.
 
     ``raw``: :data:`RAW_COLUMNS`; ``given_names``/``surnames`` as stored (JSON
-    text or a sequence of folded names), dates as ISO strings (or None).
+    text or a sequence of folded names), dates as ISO strings (or None);
+    optionally ``residence`` (JSON text or a dict, as stored; absent = none).
     ``identifiers``: :data:`ID_COLUMNS`, valid normalised values only, in the
     order they were stored (the first of a type is the one compared).
     """
@@ -296,6 +305,9 @@ def featurise(raw: pd.DataFrame, identifiers: pd.DataFrame, *,
     coarse, finer = _per_value(both, lambda v: _name_key_candidates(v[0], v[1] or ()), 2)
     dobs = _dob_columns(raw["dob_lo"], raw["dob_hi"], raw["dob_precision"])
     docs = _identifier_columns(record_ids, identifiers)
+    residence = raw["residence"] if "residence" in raw else pd.Series(None, index=raw.index,
+                                                                       dtype="object")
+    places = residence_columns(residence)
     frame = pd.DataFrame({
         "unique_id": record_ids, "source_id": raw["source_id"],
         "rpp": raw["rpp"].fillna(False).astype(bool),
@@ -308,7 +320,8 @@ def featurise(raw: pd.DataFrame, identifiers: pd.DataFrame, *,
         "nationality": raw["nationality"].astype("object").where(
             raw["nationality"].notna() & (raw["nationality"] != ""), None),
         **{t: docs[t] for t in MAIN_ID_TYPES}, "other_id": docs["other_id"],
-        "ids": docs["ids"],
+        "ids": docs["ids"], **places,
+        "res_keys": pd.Series(residence_keys(places, k1, block_cap), dtype="object"),
     })
     frame["initials"] = _initials(frame["given1"], frame["sur1"])
     frame["name_only"] = (frame["ids"].map(len) == 0) & frame["dob_lo"].isna()
@@ -318,15 +331,20 @@ def featurise(raw: pd.DataFrame, identifiers: pd.DataFrame, *,
 
 def featurise_rows(rows: Iterable[tuple[Any, ...]],
                    identifiers: dict[int, list[tuple[str, str]]], *,
+                   residences: dict[int, dict[str, str]] | None = None,
                    block_cap: int = BLOCK_CAP) -> pd.DataFrame:
     """Build the feature frame from raw tuples (for callers without a store).
 
     Each row: ``(record_id, source_id, one_row_per_person, person_id, method,
     given_names, surnames, dob_earliest, dob_latest, dob_precision, sex,
     nationality)`` with dates as ``datetime.date``; ``identifiers`` maps a
-    record id to ``(id_type, value)`` pairs of *valid* identifiers.
+    record id to ``(id_type, value)`` pairs of *valid* identifiers; ``residences``
+    a record id to its residence fields as written (``record.residence``).
     """
     raw = pd.DataFrame.from_records(list(rows), columns=RAW_COLUMNS)
+    if residences:
+        raw["residence"] = raw["unique_id"].map(
+            lambda rid: stored_text(residences.get(int(rid))))
     for column in ("dob_lo", "dob_hi"):
         raw[column] = raw[column].map(lambda d: None if d is None else d.isoformat())
     for column in ("given_names", "surnames"):
@@ -337,7 +355,7 @@ def featurise_rows(rows: Iterable[tuple[Any, ...]],
 
 
 def add_term_frequencies(frame: pd.DataFrame) -> None:
-    """Add ``tf_given1``, ``tf_sur1``, ``tf_surset``: each value's share of the non-null values.
+    """Add ``tf_<column>`` for :data:`TF_COLUMNS`: each value's share of the non-null values.
 
     Splink uses a hard-coded ``tf_<column>`` when the input has one, so the
     same frequencies serve training, ``predict`` and ``predict_between``. With
@@ -366,7 +384,8 @@ def load_features(store: Store, record_ids: Iterable[int] | None = None) -> pd.D
     query = (select(Record.id, Record.source_id, Source.one_row_per_person, Link.person_id,
                     Link.method, cast(Record.given_names, Text), cast(Record.surnames, Text),
                     cast(Record.dob_earliest, Text), cast(Record.dob_latest, Text),
-                    Record.dob_precision, Record.sex, Record.nationality)
+                    Record.dob_precision, Record.sex, Record.nationality,
+                    cast(Record.residence, Text))
              .join(Source, Source.id == Record.source_id)
              .join(Link, (Link.record_id == Record.id) & Link.superseded_at.is_(None))
              .order_by(Record.id))
@@ -387,7 +406,7 @@ def load_features(store: Store, record_ids: Iterable[int] | None = None) -> pd.D
                 iq = iq.where(RecordIdentifier.record_id.in_(chunk))
             rows.extend(connection.execute(q).all())
             id_rows.extend(connection.execute(iq).all())
-    raw = pd.DataFrame(rows, columns=RAW_COLUMNS)
+    raw = pd.DataFrame(rows, columns=STORE_COLUMNS)
     ids = pd.DataFrame(id_rows, columns=ID_COLUMNS)
     ids["value"] = ids["value"].astype(str)
     return featurise(raw, ids)

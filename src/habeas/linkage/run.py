@@ -222,16 +222,16 @@ def write_pairs(session: Any, run_id: int, pairs: pd.DataFrame, clustering: Clus
     if not keep:
         return 0
     prio = priorities(clustering, pairs)
-    records = pairs.iloc[keep].to_dict("records")
+    kept = pairs.iloc[keep]
+    evidence = mdl.evidence_rows(kept, weights)
     rows = []
-    for i, row in zip(keep, records, strict=True):
+    for i, a, b, w, p, ev in zip(keep, kept["record_a"].tolist(), kept["record_b"].tolist(),
+                                 kept["match_weight"].tolist(),
+                                 kept["match_probability"].tolist(), evidence, strict=True):
         st = clustering.status[i]
-        rows.append({"run_id": run_id, "record_a": int(row["record_a"]),
-                     "record_b": int(row["record_b"]),
-                     "match_weight": float(row["match_weight"]),
-                     "match_probability": float(row["match_probability"]),
-                     "evidence": mdl.evidence(row, weights), "status": st,
-                     "reason": clustering.reason[i],
+        rows.append({"run_id": run_id, "record_a": int(a), "record_b": int(b),
+                     "match_weight": float(w), "match_probability": float(p),
+                     "evidence": ev, "status": st, "reason": clustering.reason[i],
                      "priority": prio[i] if st == "queued" else 0.0})
     statement = insert(cast(Table, ScoredPair.__table__))
     for start in range(0, len(rows), 10000):

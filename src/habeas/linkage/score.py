@@ -14,7 +14,10 @@ a space-separated str), ``surnames`` (list or space-separated str),
 ``dob`` (``datetime.date`` or ISO str, optional), ``sex``, ``nationality``,
 and any identifier columns named like the store's id types (``a_number``,
 ``cedula_ve``, ``dui_sv``, ``cedula_co``, ``passport``, ``national_id``;
-already normalised). Strings are folded (:func:`habeas.domain.text.fold`).
+already normalised), and any residence columns named like the import fields
+(:data:`habeas.ingest.fields.RESIDENCE_FIELDS`: ``street_number``, ``address``,
+``address_line2``, ``locality``, ``postcode``, ``region``; as written).
+Strings are folded (:func:`habeas.domain.text.fold`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from habeas.domain.text import fold
+from habeas.ingest.fields import RESIDENCE_FIELDS
 from habeas.linkage import model as mdl
 from habeas.linkage import training
 from habeas.linkage.cluster import cluster
@@ -58,8 +62,13 @@ def _date(value: Any) -> date | None:
         return None
 
 
-def _frame(df: pd.DataFrame, source_id: int, one_row_per_person: bool) -> tuple[list, dict]:
-    rows, ids = [], {}
+def _present(value: Any) -> bool:
+    return value is not None and value == value and str(value).strip() != ""
+
+
+def _frame(df: pd.DataFrame, source_id: int, one_row_per_person: bool
+           ) -> tuple[list, dict, dict]:
+    rows, ids, residences = [], {}, {}
     for rec in df.to_dict("records"):
         rid = int(rec["unique_id"])
         d = _date(rec.get("dob"))
@@ -71,19 +80,23 @@ def _frame(df: pd.DataFrame, source_id: int, one_row_per_person: bool) -> tuple[
                  if t in rec and rec[t] is not None and rec[t] == rec[t] and str(rec[t])]
         if found:
             ids[rid] = found
-    return rows, ids
+        home = {f: str(rec[f]).strip() for f in RESIDENCE_FIELDS if _present(rec.get(f))}
+        if home:
+            residences[rid] = home
+    return rows, ids, residences
 
 
 def score_frame(df_a: pd.DataFrame, df_b: pd.DataFrame | None = None, *,
                 model: dict[str, Any] | None = None, threshold: float = 0.5,
                 review_low: float = 0.2, backend: str = "duckdb") -> ScoreResult:
     """Featurise, (train,) score and cluster records given as columns (module doc)."""
-    rows, ids = _frame(df_a, 1, df_b is not None)
+    rows, ids, residences = _frame(df_a, 1, df_b is not None)
     if df_b is not None:
-        more_rows, more_ids = _frame(df_b, 2, True)
+        more_rows, more_ids, more_homes = _frame(df_b, 2, True)
         rows += more_rows
         ids.update(more_ids)
-    frame = featurise_rows(rows, ids)
+        residences.update(more_homes)
+    frame = featurise_rows(rows, ids, residences=residences)
     trained = model or training.train(frame, backend=backend)
     pairs = mdl.predict(frame, trained, backend=backend, threshold=min(review_low, threshold))
     result = cluster(frame, pairs, threshold=threshold, review_low=review_low)

@@ -160,7 +160,11 @@ class Record(Base):
     columns that identify whoever reported or witnessed (reporter, witness):
     those are in ``protected`` (JSON text, sealed; read it only through
     :func:`habeas.crypto.fields.open_json`). ``sensitivity`` is the source's
-    level unless the record was raised above it.
+    level unless the record was raised above it. ``residence`` is the person's
+    place of residence as the source wrote it (trimmed), by field —
+    ``street_number``, ``address``, ``address_line2``, ``locality``,
+    ``postcode``, ``region`` (:data:`habeas.ingest.fields.RESIDENCE_FIELDS`),
+    only those given — or NULL; the same values are also in ``raw``.
     """
 
     __tablename__ = "record"
@@ -185,6 +189,7 @@ class Record(Base):
     sex: Mapped[str | None] = mapped_column(String(64))
     nationality: Mapped[str | None] = mapped_column(String(3))
     country_of_birth: Mapped[str | None] = mapped_column(String(3))
+    residence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The record this one corrects (same record id in the corrected source), if any.
     corrects_record_id: Mapped[int | None] = mapped_column(ForeignKey("record.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

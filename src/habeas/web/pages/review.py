@@ -25,6 +25,7 @@ FIELDS = {
     "surnames": N_("Surnames"), "dob": N_("Date of birth"), "a_number": N_("A-number"),
     "cedula_ve": N_("Venezuelan cédula"), "dui_sv": N_("DUI"),
     "other_id": N_("Other document"), "sex": N_("Sex"), "nationality": N_("Nationality"),
+    "address": N_("Address"), "locality": N_("Locality"),
 }
 
 #: The linkage model's level labels (habeas.linkage.model) and Splink's own.
@@ -45,6 +46,17 @@ LEVELS = {
     "Day and month swapped": N_("day and month swapped"),
     "Same year": N_("same year"),
     "Uncertain dates overlap": N_("uncertain dates overlap"),
+    "One typo": N_("one typo"),
+    "Same street and house number": N_("same street and house number"),
+    "Street a near spelling, same house number":
+        N_("street a near spelling, same house number"),
+    "Same street, another house number": N_("same street, another house number"),
+    "An address line in common": N_("an address line in common"),
+    "Same locality and postcode": N_("same locality and postcode"),
+    "Same locality": N_("same locality"),
+    "Locality a near spelling": N_("locality a near spelling"),
+    "Same postcode, another locality": N_("same postcode, another locality"),
+    "Same region only": N_("same state or province only"),
     "All other comparisons": N_("different"),
 }
 

@@ -1,0 +1,248 @@
+"""The comparisons of the linkage model: one function per compared field, its levels.
+
+Used by :func:`habeas.linkage.model.settings`. Columns are those of
+:mod:`habeas.linkage.features` (and :mod:`habeas.linkage.residence`).
+
+* **given** (first given name): exact (term-frequency adjusted, so "José" is
+  weaker evidence than "Yeferson") / same name by nickname, spelling variant or
+  sound (``given_keys`` intersect: Pepe = José, Jhon = John, Yeferson =
+  Jefferson) / typo (Jaro-Winkler ≥ 0.88) / given name and first surname
+  written in each other's field / one given name shared in another position
+  ("José Ramón" vs "Ramón") / else.
+* **given2** (second given name or middle initial): same / initial agrees /
+  same by keys / different — a different second name separates the many
+  namesakes "José Luis" vs "José Ramón"; absent on either side = null.
+* **surnames** compared as a pair: both the same in order /
+  both the same swapped / both the same by sound (either order) / one side has
+  a single surname found in the other's pair (the second surname was dropped)
+  / one surname the same and the other a near-spelling / one surname in common,
+  the other different (siblings, cousins) / first surnames a near-spelling /
+  given name and first surname swapped / else.
+* **dob**: exact / day and month swapped / one typo (Damerau-Levenshtein 1 on
+  the ISO string) / same year / uncertain ranges overlap / else.
+* **a_number, cedula_ve, dui_sv, other_id**: exact / one typo / different;
+  null when absent on either side. A different valid document number gets a
+  strongly negative weight (and the clustering constraints forbid the merge).
+  "One typo" (here and for dates) is Damerau-Levenshtein ≤ 1 behind a cheap
+  Hamming / length pre-check (:func:`_one_typo`).
+* **address** (place of residence, :mod:`habeas.linkage.residence`): same
+  street and house number (term-frequency adjusted: a shelter's or a detention
+  centre's address, shared by many, is weak evidence) / street a near spelling
+  (Jaro-Winkler ≥ 0.9 on the folded, compact street), same house number / same
+  street, another or no house number / an address line in common (the second
+  line — urbanización, barrio, building — or the two lines written in each
+  other's column) / else; null when either side has neither street nor second
+  line.
+* **locality**: locality (near spelling) and postcode / same locality, the
+  postcode missing or one typo (term-frequency adjusted: the same big city is
+  weak evidence) / locality a near spelling, postcode missing or one typo / same
+  postcode, another locality / same state or province only / else; null when
+  either side gives none of locality, postcode and region.
+* **sex**, **nationality**: weak evidence (exact / different).
+
+Custom SQL levels are written in DuckDB SQL and declared so
+(``base_dialect_str="duckdb"``); Splink translates them with sqlglot for
+other backends (Spark, later).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+
+
+def _custom(sql: str, label: str) -> cll.CustomLevel:
+    return cll.CustomLevel(sql, label_for_charts=label, base_dialect_str="duckdb")
+
+
+def _when(cheap: str, costly: str) -> str:
+    """``costly`` only where ``cheap`` holds (false elsewhere, and where either is null).
+
+    DuckDB evaluates a CASE branch only on the rows that reach it, but an ``AND``
+    inside a level's condition may compute both sides on every pair: a nested
+    CASE is what makes a cheap test spare a string distance.
+    """
+    return f"(CASE WHEN {cheap} THEN {costly} ELSE false END)"
+
+
+# A name written in the wrong order ("QUINTERO, RAMIRO" read as given "Quintero",
+# surname "Ramiro"): each side's first given name is the other's first surname.
+_SWAPPED = ("jaro_winkler_similarity(given1_l, sur1_r) >= 0.88 AND "
+            "jaro_winkler_similarity(sur1_l, given1_r) >= 0.88")
+
+
+def given() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="given",
+        comparison_description="First given name: exact / nickname, variant or sound / "
+                               "typo / shared in another position",
+        comparison_levels=[
+            cll.NullLevel("given1"),
+            cll.ExactMatchLevel("given1").configure(tf_adjustment_column="given1",
+                                                    tf_adjustment_weight=1.0),
+            cll.ArrayIntersectLevel("given_keys", 1).configure(
+                label_for_charts="Nickname, variant or same sound"),
+            cll.JaroWinklerLevel("given1", 0.88),
+            _custom(_SWAPPED, "Given name and surname swapped"),
+            cll.ArrayIntersectLevel("given_all", 1).configure(
+                label_for_charts="A given name shared in another position"),
+            cll.ElseLevel(),
+        ])
+
+
+def given2() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="given2",
+        comparison_description="Second given name or middle initial",
+        comparison_levels=[
+            cll.NullLevel("given2"),
+            cll.ExactMatchLevel("given2"),
+            _custom("(length(given2_l) = 1 OR length(given2_r) = 1) AND "
+                    "substr(given2_l, 1, 1) = substr(given2_r, 1, 1)", "Initial agrees"),
+            cll.JaroWinklerLevel("given2", 0.88),
+            cll.ElseLevel(),
+        ])
+
+
+_SURNAME_LEVELS = [
+    ("(sk1_l = sk1_r AND sk2_l = sk2_r) OR (sk1_l = sk2_r AND sk2_l = sk1_r)",
+     "Both surnames sound the same"),
+    ("(sur2_l IS NULL OR sur2_r IS NULL) AND "
+     "(sk1_l = sk1_r OR sk1_l = sk2_r OR sk2_l = sk1_r)",
+     "One side has one surname, found in the other"),
+    ("(sk1_l = sk1_r AND jaro_winkler_similarity(sur2_l, sur2_r) >= 0.85) OR "
+     "(sk2_l = sk2_r AND jaro_winkler_similarity(sur1_l, sur1_r) >= 0.85)",
+     "One surname the same, the other a near spelling"),
+    ("sk1_l = sk1_r OR sk1_l = sk2_r OR sk2_l = sk1_r OR sk2_l = sk2_r",
+     "One surname in common, the other different"),
+    ("jaro_winkler_similarity(sur1_l, sur1_r) >= 0.88", "First surnames a near spelling"),
+    (_SWAPPED, "Given name and surname swapped"),
+]
+
+
+def surnames() -> cl.CustomComparison:
+    levels: list[Any] = [cll.NullLevel("sur1")]
+    # Both surnames, in either order: term-frequency adjusted on the sorted pair, so
+    # "Colmenares Urdaneta" is strong evidence and "González Rodríguez" much less.
+    levels.append(cll.ExactMatchLevel("surset").configure(
+        tf_adjustment_column="surset", label_for_charts="Both surnames (either order)"))
+    levels += [_custom(sql, label) for sql, label in _SURNAME_LEVELS]
+    levels.append(cll.ElseLevel())
+    return cl.CustomComparison(output_column_name="surnames", comparison_levels=levels,
+                               comparison_description="Surnames as a pair")
+
+
+def dob() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_description="Date of birth",
+        comparison_levels=[
+            cll.NullLevel("dob_lo"),
+            cll.ExactMatchLevel("dob"),
+            _custom("dob_l = dob_sw_r", "Day and month swapped"),
+            _one_typo("dob"),
+            cll.ExactMatchLevel("dob_year").configure(label_for_charts="Same year"),
+            _custom("dob_lo_l <= dob_hi_r AND dob_lo_r <= dob_hi_l", "Uncertain dates overlap"),
+            cll.ElseLevel(),
+        ])
+
+
+def _one_typo_sql(a: str, b: str) -> str:
+    """Damerau-Levenshtein ≤ 1 between two columns, behind a cheap necessary condition."""
+    return (f"(CASE WHEN length({a}) = length({b}) AND length({a}) > 0 "
+            f"THEN {_when(f'hamming({a}, {b}) <= 2', f'damerau_levenshtein({a}, {b}) <= 1')} "
+            f"WHEN abs(length({a}) - length({b})) = 1 "
+            f"THEN damerau_levenshtein({a}, {b}) <= 1 ELSE false END)")
+
+
+def _one_typo(column: str) -> cll.CustomLevel:
+    """Damerau-Levenshtein distance ≤ 1 (one substitution, transposition, insertion or
+    deletion), with a cheap necessary condition first.
+
+    DuckDB's ``damerau_levenshtein`` is 10-50× slower than ``hamming``; most
+    compared pairs (all of them when u is sampled) differ widely, and one typo
+    implies equal lengths with at most two differing positions, or lengths one
+    apart. The condition is exactly Damerau-Levenshtein ≤ 1, only cheaper.
+    """
+    return _custom(_one_typo_sql(f"{column}_l", f"{column}_r"), "One typo")
+
+
+def identifier(column: str) -> cl.CustomComparison:
+    levels: list[Any] = [cll.NullLevel(column), cll.ExactMatchLevel(column),
+                         _one_typo(column), cll.ElseLevel()]
+    return cl.CustomComparison(output_column_name=column, comparison_levels=levels,
+                               comparison_description=f"{column}: exact / one typo / different")
+
+
+def _jw(a: str, b: str, threshold: float = 0.9) -> str:
+    return f"jaro_winkler_similarity({a}, {b}) >= {threshold}"
+
+
+# Splink writes a comparison's levels as one CASE: a level is tested only on the pairs
+# no earlier level took, and most pairs (all those the u sampling draws at random)
+# reach the last. Cheap equalities guard the string distances (:func:`_when`), so such
+# a pair costs one Jaro-Winkler on the street, one on the second line, one on the
+# locality.
+def address() -> cl.CustomComparison:
+    """Street, house number and second address line (:mod:`habeas.linkage.residence`)."""
+    same_number = "coalesce(addr_no_l, '') = coalesce(addr_no_r, '')"
+    return cl.CustomComparison(
+        output_column_name="address",
+        comparison_description="Address: street and house number / near spelling / same "
+                               "street, another number / an address line in common",
+        comparison_levels=[
+            _custom("(street_l IS NULL AND addr2_l IS NULL) OR "
+                    "(street_r IS NULL AND addr2_r IS NULL)", "Null").configure(
+                        is_null_level=True),
+            cll.ExactMatchLevel("addr").configure(
+                tf_adjustment_column="addr", label_for_charts="Same street and house number"),
+            _custom(_when(same_number, _jw("street_l", "street_r")),
+                    "Street a near spelling, same house number"),
+            _custom(_jw("street_l", "street_r"), "Same street, another house number"),
+            # The second line, or the two lines written in each other's column (their
+            # first letters agree: a cheap test before the distance).
+            _custom(f"{_jw('addr2_l', 'addr2_r')} OR "
+                    f"{_when('left(street_l, 1) = left(addr2_r, 1)', _jw('street_l', 'addr2_r'))}"
+                    f" OR "
+                    f"{_when('left(addr2_l, 1) = left(street_r, 1)', _jw('addr2_l', 'street_r'))}",
+                    "An address line in common"),
+            cll.ElseLevel(),
+        ])
+
+
+# Postcodes that agree, are missing on a side, or differ by one typo.
+_POSTCODE_OPEN = ("(postcode_l IS NULL OR postcode_r IS NULL OR "
+                  f"{_one_typo_sql('postcode_l', 'postcode_r')})")
+
+
+def locality() -> cl.CustomComparison:
+    """Locality (city, municipality, suburb), postcode and region together."""
+    return cl.CustomComparison(
+        output_column_name="locality",
+        comparison_description="Locality and postcode / locality / postcode / region",
+        comparison_levels=[
+            _custom("(locality_l IS NULL AND postcode_l IS NULL AND region_l IS NULL) OR "
+                    "(locality_r IS NULL AND postcode_r IS NULL AND region_r IS NULL)",
+                    "Null").configure(is_null_level=True),
+            _custom(_when("postcode_l = postcode_r", _jw("locality_l", "locality_r")),
+                    "Same locality and postcode"),
+            # Term-frequency adjusted: the same big city is weaker evidence than the
+            # same village. Its own u is the baseline (not an exact-match level's).
+            _custom(_when("locality_l = locality_r", _POSTCODE_OPEN),
+                    "Same locality").configure(tf_adjustment_column="locality",
+                                               disable_tf_exact_match_detection=True),
+            _custom(_when(_POSTCODE_OPEN, _jw("locality_l", "locality_r")),
+                    "Locality a near spelling"),
+            _custom("postcode_l = postcode_r", "Same postcode, another locality"),
+            _custom("region_l = region_r", "Same region only"),
+            cll.ElseLevel(),
+        ])
+
+
+def weak(column: str) -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name=column, comparison_description=f"{column} (weak evidence)",
+        comparison_levels=[cll.NullLevel(column), cll.ExactMatchLevel(column),
+                           cll.ElseLevel()])
