@@ -77,6 +77,8 @@ def test_incremental_link_of_a_new_list(store: Store, demo_case: Path,
     load_case(store, demo_case)
     inc = link(store, actor="tester")
     assert inc.kind == "incremental" and not inc.trained
+    assert inc.model_records == full.records and full.model_records == full.records
+    assert inc.model_outgrown is (inc.records >= 2 * full.records)
     with store.read() as s:
         run = s.get(LinkageRun, inc.run_id)
         assert run is not None
@@ -106,3 +108,42 @@ def test_retrain_is_a_full_run(store: Store, demo_case: Path) -> None:
         stale = s.execute(select(ScoredPair.status).where(ScoredPair.run_id == 1)).scalars()
         assert set(stale) <= {"superseded", "decided"}
     assert store.verify_log().ok
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_model_trained_on_a_small_start_says_it_was_outgrown(
+        store: Store, demo_case: Path, workspace: object, tmp_path: Path) -> None:
+    """Link one list, import the others: the incremental run reuses the model and says
+    the register outgrew it (``habeas link`` prints the hint); ``--retrain`` clears it."""
+    import typer
+    from typer.testing import CliRunner
+
+    from habeas.cli import linkage as cli
+
+    case = json.loads(demo_case.read_text(encoding="utf-8"))
+    sources = [dict(src, file=str(demo_case.parent / src["file"])) for src in case["sources"]]
+    first = tmp_path / "case_first_list.json"
+    first.write_text(json.dumps(dict(case, sources=sources[:1], incidents=[])),
+                     encoding="utf-8")
+    load_case(store, first)
+    start = link(store, actor="tester")
+    assert start.trained and not start.model_outgrown and start.model_records == start.records
+    load_case(store, demo_case)
+    app = typer.Typer()
+    app.command("noop")(lambda: None)
+    cli.register(app)
+    ws = ["--workspace", str(workspace.root)]  # type: ignore[attr-defined]
+    printed = CliRunner().invoke(app, ["link", *ws])
+    assert printed.exit_code == 0, printed.output
+    said = " ".join(printed.output.split())  # Rich wraps long lines
+    assert f"trained on {start.records:,} records" in said and "habeas link --retrain" in said
+    out = CliRunner().invoke(app, ["link", "--json", *ws])  # nothing new: the same model
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.output)
+    assert report["records"] >= 2 * start.records  # the precondition of this test
+    assert report["model_records"] == start.records and report["model_outgrown"] is True
+    retrained = link(store, retrain=True, actor="tester")
+    assert retrained.model_records == retrained.records and not retrained.model_outgrown
+    plain = CliRunner().invoke(app, ["link", *ws])
+    assert "--retrain" not in plain.output
+

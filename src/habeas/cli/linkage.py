@@ -43,6 +43,10 @@ def link(
                   f"{report.persons:,} persons; {report.merges:,} merges, {report.splits:,} "
                   f"splits; {report.pairs_scored:,} pairs scored, {report.queued:,} queued for "
                   f"review ({report.seconds:.1f} s).")
+    if report.model_outgrown:
+        console.print(f"The model was trained on {report.model_records:,} records and the "
+                      f"register now holds {report.records:,}: run `habeas link --retrain` "
+                      "to learn from all of them (review decisions are kept).")
 
 
 @review_app.command("list")

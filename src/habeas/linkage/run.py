@@ -41,6 +41,7 @@ Progress = Callable[[str, int, int], None]
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_REVIEW_BAND = (0.2, 0.5)
 AMBIGUITY_MARGIN = 2.0
+OUTGROWN_FACTOR = 2  # see LinkReport.model_outgrown
 
 
 @dataclass
@@ -58,9 +59,21 @@ class LinkReport:
     queued: int
     trained: bool
     seconds: float
+    model_records: int | None = None  # records the model in use was trained on
+
+    @property
+    def model_outgrown(self) -> bool:
+        """The register has grown to at least twice what the model was trained on.
+
+        EM learns what matches look like from the duplicates it sees: a model
+        trained on one list (few duplicates) under-rates the evidence later lists
+        bring. ``habeas link --retrain`` trains on everything (decisions are kept).
+        """
+        return (not self.trained and bool(self.model_records)
+                and self.records >= OUTGROWN_FACTOR * (self.model_records or 0))
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "model_outgrown": self.model_outgrown}
 
 
 def latest_model(store: Store) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -193,7 +206,8 @@ def link(store: Store, *, retrain: bool = False, full: bool = False, backend: st
                       records=len(frame), merges=len(changes.merges),
                       splits=len(changes.splits), pairs_scored=len(pairs),
                       auto_links=auto_links, queued=queued, trained=trained,
-                      seconds=round(time.perf_counter() - started, 3))
+                      seconds=round(time.perf_counter() - started, 3),
+                      model_records=model.get("habeas_trained_records"))
 
 
 def _best_scores(pairs: pd.DataFrame, clustering: Clustering) -> dict[int, float]:

@@ -106,6 +106,7 @@ def train(frame: pd.DataFrame, *, backend: str = "duckdb",
     model["habeas_em_rules_skipped"] = skipped
     model["habeas_em_sampled"] = sampled
     model["habeas_prior_sample"] = len(prior_frame)
+    model["habeas_trained_records"] = len(frame)
     return model
 
 
