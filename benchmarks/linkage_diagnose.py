@@ -17,8 +17,12 @@ pair of records (two records of one true person) into one bucket:
   (constraint, ambiguity, a weaker candidate);
 * ``joined`` — in one cluster at the end (directly or transitively).
 
-Also prints the wrong merges (false pairs inside one cluster, by the pair that
-joined them) and, with ``--show``, examples of the missed pairs.
+Then sorts the missed true pairs by what their records carry: both a document
+number or a date of birth; a bare name (neither) that several true persons
+share — no method can join those safely, and in a large register they are most
+of what is missed; a bare name only this person has. Also prints the wrong
+merges (false pairs inside one cluster, by the pair that joined them) and, with
+``--show``, examples of the missed pairs. Thresholds default to ``habeas link``'s.
 Nothing is written to the workspace.
 """
 
@@ -39,6 +43,11 @@ for _p in (str(ROOT / "src"), str(ROOT)):
 
 from benchmarks import linkage_harness as harness  # noqa: E402
 from benchmarks.linkage_metrics import read_ground_truth, score_labels  # noqa: E402
+from habeas.linkage.run import (  # noqa: E402
+    AMBIGUITY_MARGIN,
+    DEFAULT_REVIEW_BAND,
+    DEFAULT_THRESHOLD,
+)
 
 OUT = ROOT / "benchmarks" / "out"
 
@@ -83,6 +92,15 @@ def diagnose(persons: int, seed: int, show: int, threshold: float, review_low: f
     for r in ids:
         members.setdefault(truth[r], []).append(r)
     rows = frame.set_index("unique_id")
+    # Who else answers to a bare record's name: (first given name, first surname) →
+    # the true persons with a record of that name.
+    name_of = dict(zip(frame["unique_id"].astype(int),
+                       zip(frame["given1"], frame["sur1"], strict=True), strict=True))
+    bare = set(frame.loc[frame["name_only"].astype(bool), "unique_id"].astype(int))
+    namesakes: dict[tuple[Any, Any], set[str]] = {}
+    for r in ids:
+        namesakes.setdefault(name_of[r], set()).add(truth[r])
+    carried: Counter[str] = Counter()
     buckets: Counter[str] = Counter()
     examples: dict[str, list[str]] = {}
     prob = pairs["match_probability"].tolist()
@@ -100,6 +118,12 @@ def diagnose(persons: int, seed: int, show: int, threshold: float, review_low: f
                 if bucket != "below review" and result.reason[i]:
                     bucket += f" [{result.reason[i]}]" if p < threshold else ""
             buckets[bucket] += 1
+            if bucket != "joined":
+                bare_sides = [r for r in (a, b) if r in bare]
+                carried["both records carry a document or a date of birth" if not bare_sides
+                        else "a bare name that several true persons share"
+                        if any(len(namesakes[name_of[r]]) > 1 for r in bare_sides)
+                        else "a bare name only this person has"] += 1
             if bucket != "joined" and len(examples.setdefault(bucket, [])) < show:
                 extra = ""
                 if (a, b) in by_pair:
@@ -114,6 +138,10 @@ def diagnose(persons: int, seed: int, show: int, threshold: float, review_low: f
     print(f"\ntrue pairs: {total:,}")
     for bucket, n in buckets.most_common():
         print(f"  {bucket:<40} {n:>7,}  {n / total:6.1%}")
+    print("missed true pairs, by what the records carry (a bare name: no document number, "
+          "no date of birth; namesakes by first given name and first surname):")
+    for kind, n in carried.most_common():
+        print(f"  {kind:<52} {n:>7,}  {n / total:6.1%} of true pairs")
     wrong: Counter[str] = Counter()
     clusters: dict[int, list[int]] = {}
     for r in ids:
@@ -126,10 +154,12 @@ def diagnose(persons: int, seed: int, show: int, threshold: float, review_low: f
                       else "transitive"] += 1
     print(f"wrong pairs in clusters: {dict(wrong)}")
     for bucket, lines in examples.items():
+        if not lines:
+            continue
         print(f"\n--- {bucket}")
         for line in lines:
             print(f"    {line}")
-    return {"buckets": dict(buckets), "wrong": dict(wrong)}
+    return {"buckets": dict(buckets), "wrong": dict(wrong), "missed_by_kind": dict(carried)}
 
 
 def _describe(row: Any) -> str:
@@ -147,9 +177,10 @@ def main() -> int:
     parser.add_argument("--persons", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--show", type=int, default=0)
-    parser.add_argument("--threshold", type=float, default=0.8)
-    parser.add_argument("--review-low", type=float, default=0.2)
-    parser.add_argument("--margin", type=float, default=2.0)
+    # The defaults of ``habeas link``.
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--review-low", type=float, default=DEFAULT_REVIEW_BAND[0])
+    parser.add_argument("--margin", type=float, default=AMBIGUITY_MARGIN)
     args = parser.parse_args()
     diagnose(args.persons, args.seed, args.show, args.threshold, args.review_low, args.margin)
     return 0
