@@ -53,3 +53,21 @@ def test_lists_without_any_document_number_link(store: Store, tmp_path: Path) ->
     assert persons[("Press", "1")] == persons[("Relatives", "A")]
     assert persons[("Press", "3")] not in {persons[("Relatives", "A")],
                                             persons[("Relatives", "B")]}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_two_records_sharing_an_a_number_train_and_link(store: Store, tmp_path: Path) -> None:
+    """Two records, one A-number: every pair shares a document, which Splink's prior
+    estimate refuses ("recall must be at least 1.00"); training keeps its floor instead."""
+    one = tmp_path / "one.csv"
+    one.write_text('No.,NAME,A#\n1,"MARCANO RENGIFO, YORGELIS",A-208-304-911\n',
+                   encoding="utf-8")
+    two = tmp_path / "two.csv"
+    two.write_text("ID;Nombres;Apellidos;Número A\nR1;Yorgelis;Marcano Rengifo;208304911\n",
+                   encoding="utf-8")
+    import_file(store, one, ImportOptions("Manifest", "list"))
+    import_file(store, two, ImportOptions("Reportes", "testimony"))
+    report = link(store)
+    assert report.trained and report.records == 2
+    persons = {(r["source"], r["record_id"]): r["person_id"] for r in queries.iter_records(store)}
+    assert persons[("Manifest", "1")] == persons[("Reportes", "R1")]

@@ -97,7 +97,8 @@ def _identity(s: PersonSummary) -> None:
     ident = s.identity
     for label, variants in (("name", ident.names), ("date of birth", ident.dates_of_birth),
                             ("document", ident.identifiers),
-                            ("nationality", ident.nationalities), ("sex", ident.sexes)):
+                            ("nationality", ident.nationalities), ("sex", ident.sexes),
+                            ("residence", ident.residences)):
         for v in variants:
             table.add_row(label, v.value, " | ".join(v.as_written),
                           "\n".join(f"{p.source} #{p.record}" for p in v.stated_by))

@@ -226,6 +226,7 @@ class RecordItem:
     raw: dict[str, Any]
     link_method: str
     link_score: float | None
+    residence: dict[str, str] | None = None  # place of residence as written (record.residence)
 
 
 @dataclass
@@ -312,7 +313,7 @@ def _load(s: Session, person_ids: list[int]) -> dict[int, PersonFacts]:
             list(rec.given_names or []), list(rec.surnames or []),
             show_date(rec.dob_earliest, rec.dob_latest, rec.dob_precision), rec.sex,
             rec.nationality, rec.country_of_birth, idents.get(rid, []), dict(rec.raw or {}),
-            link.method, link.score))
+            link.method, link.score, residence=dict(rec.residence) if rec.residence else None))
     for ev in events:
         p = out[owner[ev.record_id]]
         src = sources[ev.source_id] if ev.source_id in sources else _sources(

@@ -62,6 +62,7 @@ class Identity:
     nationalities: list[FieldVariant] = field(default_factory=list)
     sexes: list[FieldVariant] = field(default_factory=list)
     countries_of_birth: list[FieldVariant] = field(default_factory=list)
+    residences: list[FieldVariant] = field(default_factory=list)
 
     @property
     def display_name(self) -> str:
@@ -169,7 +170,20 @@ def _identity(records: list[RecordItem]) -> Identity:
                              (identity.countries_of_birth, rec.country_of_birth)):
             if code:
                 _add(target, code, code, prov)
+        if rec.residence:
+            home = residence_line(rec.residence)
+            if home:
+                _add(identity.residences, home, home, prov)
     return identity
+
+
+def residence_line(parts: dict[str, str]) -> str:
+    """A place of residence on one line, as written: "Calle 7 casa 21, Urb. Santa Rosa,
+    Ciudad Ojeda, 4019, Zulia" (house number before the street when given apart)."""
+    street = " ".join(p for p in (parts.get("street_number"), parts.get("address")) if p)
+    pieces = [street, parts.get("address_line2"), parts.get("locality"), parts.get("postcode"),
+              parts.get("region")]
+    return ", ".join(str(p).strip() for p in pieces if p and str(p).strip())
 
 
 def _raw_for(rec: RecordItem, headers: tuple[str, ...]) -> str | None:

@@ -45,6 +45,7 @@ IDENTITY_FIELDS = (
     ("nationalities", N_("Nationality")),
     ("sexes", N_("Sex")),
     ("countries_of_birth", N_("Country of birth")),
+    ("residences", N_("Place of residence")),
 )
 
 ID_TYPES = {"a_number": N_("A-number"), "cedula_ve": N_("Venezuelan cédula"),
