@@ -71,3 +71,38 @@ def test_two_records_sharing_an_a_number_train_and_link(store: Store, tmp_path: 
     assert report.trained and report.records == 2
     persons = {(r["source"], r["record_id"]): r["person_id"] for r in queries.iter_records(store)}
     assert persons[("Manifest", "1")] == persons[("Reportes", "R1")]
+
+
+def test_a_pair_sharing_a_document_reaches_review_however_low_it_scores(
+        store: Store, demo_case: Path, tmp_path: Path) -> None:
+    """Same A-number, nothing else alike (a name copied onto the wrong row, or badly
+    transcribed): the score is far below the review floor, yet the pair is queued,
+    with reason ``same document`` — in the incremental run and after re-training."""
+    from sqlalchemy import select
+
+    from habeas.demo import load_case
+    from habeas.store.schema_linkage import ScoredPair
+
+    load_case(store, demo_case)
+    link(store)
+    holder = next(r for r in queries.iter_records(store) if r.get("id_a_number"))
+    number = str(holder["id_a_number"]).split(";")[0].strip()
+    odd = tmp_path / "odd.csv"
+    odd.write_text(f"No.,NAME,DOB,A#\n1,\"ZZYZX QWERTY, BARTHOLOMEU\",01/01/1950,{number}\n",
+                   encoding="utf-8")
+    import_file(store, odd, ImportOptions("Odd list", "list", date_order="MDY"))
+    new = next(r["record"] for r in queries.iter_records(store) if r["source"] == "Odd list")
+    pair = (min(holder["record"], new), max(holder["record"], new))
+    for run in ({}, {"retrain": True}):
+        report = link(store, **run)
+        with store.read() as s:
+            rows = s.execute(select(ScoredPair.status, ScoredPair.reason,
+                                    ScoredPair.match_probability)
+                             .where(ScoredPair.run_id == report.run_id,
+                                    ScoredPair.record_a == pair[0],
+                                    ScoredPair.record_b == pair[1])).all()
+        assert len(rows) == 1, run
+        status, reason, probability = rows[0]
+        assert (status, reason) == ("queued", "same document") and probability < 0.2, run
+        persons = {r["record"]: r["person_id"] for r in queries.iter_records(store)}
+        assert persons[new] != persons[holder["record"]]

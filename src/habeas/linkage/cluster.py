@@ -28,8 +28,10 @@ constrained agglomeration instead (union-find; strongest pairs first):
    (constraints still apply).
 4. Every other pair: ``linked`` if its records ended in one cluster,
    ``queued`` (reason ``band``) if its probability is in
-   ``[review_low, threshold)``, else ``rejected`` (reason ``weaker candidate``
-   when a name-only record went to a clearly better person). Pairs a human decided keep
+   ``[review_low, threshold)``, ``queued`` (reason ``same document``) if the two
+   records share a valid document number however low their score (a name badly
+   transcribed must reach a reviewer), else ``rejected`` (reason ``weaker
+   candidate`` when a name-only record went to a clearly better person). Pairs a human decided keep
    status ``decided``.
 
 The result is deterministic for the same input (ties broken by record ids).
@@ -208,6 +210,7 @@ def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
 
     # 4. Everything else.
     cluster_of = {rec: uf.find(rec) for rec in uf.parent}
+    documents = _documents(records)
     for i in range(n):
         if status[i]:
             continue
@@ -217,9 +220,22 @@ def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
             status[i], reason[i] = "rejected", "weaker candidate"
         elif prob[i] >= review_low:
             status[i], reason[i] = "queued", "band"
+        elif documents.get(rec_a[i], set()) & documents.get(rec_b[i], set()):
+            status[i], reason[i] = "queued", "same document"
         else:
             status[i] = "rejected"
     return Clustering(cluster_of=cluster_of, status=status, reason=reason, conflicts=conflicts)
+
+
+def _documents(records: pd.DataFrame) -> dict[int, set[str]]:
+    """record → its valid constrained document numbers (``type:value``)."""
+    out: dict[int, set[str]] = {}
+    for rid, ids in zip(records["unique_id"], records["ids"], strict=True):
+        held = {str(i) for i in (ids if ids is not None else ())
+                if str(i).partition(":")[0] in CONSTRAINED_ID_TYPES}
+        if held:
+            out[int(rid)] = held
+    return out
 
 
 def _attach(uf: _UnionFind, rec: int, candidates: list[int], rec_a: list[int],

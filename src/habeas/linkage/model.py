@@ -119,6 +119,55 @@ def predict(frame: pd.DataFrame, model: dict[str, Any], *, backend: str = "duckd
     return _tidy(result.as_pandas_dataframe())
 
 
+DOCUMENT_COLUMNS = ("a_number", "cedula_ve", "dui_sv")  # valid numbers, one per record
+
+
+def document_pairs(frame: pd.DataFrame, *, max_group: int = 20) -> set[tuple[int, int]]:
+    """Record pairs (a < b) that share a valid A-number, Venezuelan cédula or DUI.
+
+    A number written on more than ``max_group`` records (a placeholder, a
+    consulate's number copied into every row) pairs nobody: it says nothing
+    about who is who.
+    """
+    out: set[tuple[int, int]] = set()
+    for column in DOCUMENT_COLUMNS:
+        if column not in frame:
+            continue
+        held = frame.loc[frame[column].notna(), [column, "unique_id"]]
+        for ids in held.groupby(column)["unique_id"].agg(list):
+            if 1 < len(ids) <= max_group:
+                ids = sorted(int(i) for i in ids)
+                out.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1:])
+    return out
+
+
+def predict_documents(frame: pd.DataFrame, wanted: set[tuple[int, int]],
+                      model: dict[str, Any], *, backend: str = "duckdb") -> pd.DataFrame:
+    """Score ``wanted`` pairs (they share a document number) whatever their score.
+
+    :func:`predict` drops pairs under the review floor. Two records with the same
+    A-number and little else in common (a name badly transcribed, a number
+    copied onto the wrong row) must still reach a reviewer, so they are scored
+    again here, blocked on the document columns alone.
+    """
+    if not wanted:
+        return _tidy(pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight",
+                                           "match_probability"]))
+    involved = {r for pair in wanted for r in pair}
+    subset = frame[frame["unique_id"].isin(involved)].reset_index(drop=True)
+    rules = [block_on(c) for c in DOCUMENT_COLUMNS]
+    only_documents = {**model, "blocking_rules_to_generate_predictions": [
+        rule.get_blocking_rule("duckdb").as_dict() for rule in rules]}
+    quiet()
+    db_api = make_db_api(backend)
+    sdf = db_api.register(splink_frame(subset), dataset_display_name="document_pairs")
+    scored = _tidy(_linker(db_api, sdf, only_documents).inference.predict()
+                   .as_pandas_dataframe())
+    keys = list(zip(scored["record_a"].astype(int), scored["record_b"].astype(int),
+                    strict=True))
+    return scored[[k in wanted for k in keys]].reset_index(drop=True)
+
+
 def predict_new(frame: pd.DataFrame, new_ids: set[int], model: dict[str, Any], *,
                 backend: str = "duckdb", threshold: float = 0.01) -> pd.DataFrame:
     """Score only pairs that involve a new record: new × existing and new × new.

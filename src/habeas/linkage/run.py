@@ -158,6 +158,8 @@ def link(store: Store, *, retrain: bool = False, full: bool = False, backend: st
         pairs = mdl.predict_new(frame, new_ids, model, backend=backend, threshold=low)
     else:
         pairs = mdl.predict(frame, model, backend=backend, threshold=low)
+    pairs = _with_document_pairs(frame, pairs, model, backend=backend,
+                                 new_ids=new_ids if incremental else None)
     step("clustering", 3, steps)
     groups = None
     if incremental:
@@ -208,6 +210,26 @@ def link(store: Store, *, retrain: bool = False, full: bool = False, backend: st
                       auto_links=auto_links, queued=queued, trained=trained,
                       seconds=round(time.perf_counter() - started, 3),
                       model_records=model.get("habeas_trained_records"))
+
+
+def _with_document_pairs(frame: pd.DataFrame, pairs: pd.DataFrame, model: dict[str, Any], *,
+                         backend: str, new_ids: set[int] | None) -> pd.DataFrame:
+    """``pairs`` plus the pairs sharing a document number that scored under the floor.
+
+    Clustering queues those for review (reason ``same document``) instead of
+    letting them vanish; in an incremental run only pairs with a new record count.
+    """
+    if not len(frame):
+        return pairs
+    scored = set(zip(pairs["record_a"].astype(int), pairs["record_b"].astype(int),
+                     strict=True))
+    wanted = {p for p in mdl.document_pairs(frame) if p not in scored
+              and (new_ids is None or p[0] in new_ids or p[1] in new_ids)}
+    extra = mdl.predict_documents(frame, wanted, model, backend=backend)
+    if not len(extra):
+        return pairs
+    both = pd.concat([pairs, extra], ignore_index=True)
+    return both.sort_values("match_weight", ascending=False).reset_index(drop=True)
 
 
 def _best_scores(pairs: pd.DataFrame, clustering: Clustering) -> dict[int, float]:
