@@ -62,7 +62,9 @@ LEVELS = {
 
 QUEUE_REASONS = {"band": N_("the model is unsure"),
                  "ambiguous": N_("the record could belong to more than one person"),
-                 "conflict": N_("linking would join records that must stay apart")}
+                 "conflict": N_("linking would join records that must stay apart"),
+                 "same document": N_("they share a document number, though little else "
+                                     "agrees")}
 
 DECISIONS = {"same": N_("Same person"), "different": N_("Different people"),
              "unsure": N_("Not sure")}
