@@ -75,16 +75,22 @@ class _UnionFind:
     def __init__(self, records: pd.DataFrame, cannot: Iterable[tuple[int, int]]) -> None:
         self.parent: dict[int, int] = {}
         self.node: dict[int, Node] = {}
+        # record → its own valid constrained document numbers (``type:value``)
+        self.documents: dict[int, set[str]] = {}
         for rid, sid, rpp, ids, bare in zip(records["unique_id"], records["source_id"],
                                             records["rpp"], records["ids"],
                                             records["name_only"], strict=True):
             rid = int(rid)
             self.parent[rid] = rid
             n = Node(members=[rid], anchored=not bare)
+            held = set()
             for item in ids if ids is not None else ():
                 kind, _, value = str(item).partition(":")
                 if kind in CONSTRAINED_ID_TYPES:
                     n.ids.setdefault(kind, set()).add(value)
+                    held.add(str(item))
+            if held:
+                self.documents[rid] = held
             if rpp:
                 n.rpp_sources.add(int(sid))
             self.node[rid] = n
@@ -210,7 +216,7 @@ def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
 
     # 4. Everything else.
     cluster_of = {rec: uf.find(rec) for rec in uf.parent}
-    documents = _documents(records)
+    documents = uf.documents
     for i in range(n):
         if status[i]:
             continue
@@ -225,17 +231,6 @@ def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
         else:
             status[i] = "rejected"
     return Clustering(cluster_of=cluster_of, status=status, reason=reason, conflicts=conflicts)
-
-
-def _documents(records: pd.DataFrame) -> dict[int, set[str]]:
-    """record → its valid constrained document numbers (``type:value``)."""
-    out: dict[int, set[str]] = {}
-    for rid, ids in zip(records["unique_id"], records["ids"], strict=True):
-        held = {str(i) for i in (ids if ids is not None else ())
-                if str(i).partition(":")[0] in CONSTRAINED_ID_TYPES}
-        if held:
-            out[int(rid)] = held
-    return out
 
 
 def _attach(uf: _UnionFind, rec: int, candidates: list[int], rec_a: list[int],

@@ -34,6 +34,7 @@ import pandas as pd
 from splink import Linker, SettingsCreator, block_on
 
 from habeas.linkage import comparisons as cmp
+from habeas.linkage.features import MAIN_ID_TYPES
 
 logger = logging.getLogger(__name__)
 
@@ -119,9 +120,6 @@ def predict(frame: pd.DataFrame, model: dict[str, Any], *, backend: str = "duckd
     return _tidy(result.as_pandas_dataframe())
 
 
-DOCUMENT_COLUMNS = ("a_number", "cedula_ve", "dui_sv")  # valid numbers, one per record
-
-
 def document_pairs(frame: pd.DataFrame, *, max_group: int = 20) -> set[tuple[int, int]]:
     """Record pairs (a < b) that share a valid A-number, Venezuelan cédula or DUI.
 
@@ -130,7 +128,7 @@ def document_pairs(frame: pd.DataFrame, *, max_group: int = 20) -> set[tuple[int
     about who is who.
     """
     out: set[tuple[int, int]] = set()
-    for column in DOCUMENT_COLUMNS:
+    for column in MAIN_ID_TYPES:
         if column not in frame:
             continue
         held = frame.loc[frame[column].notna(), [column, "unique_id"]]
@@ -155,7 +153,7 @@ def predict_documents(frame: pd.DataFrame, wanted: set[tuple[int, int]],
                                            "match_probability"]))
     involved = {r for pair in wanted for r in pair}
     subset = frame[frame["unique_id"].isin(involved)].reset_index(drop=True)
-    rules = [block_on(c) for c in DOCUMENT_COLUMNS]
+    rules = [block_on(c) for c in MAIN_ID_TYPES]
     only_documents = {**model, "blocking_rules_to_generate_predictions": [
         rule.get_blocking_rule("duckdb").as_dict() for rule in rules]}
     quiet()

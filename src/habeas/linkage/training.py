@@ -34,6 +34,7 @@ from splink import Linker, block_on
 from splink.internals.exceptions import EMTrainingException
 
 from habeas.linkage import model as mdl
+from habeas.linkage.features import MAIN_ID_TYPES
 
 
 def train(frame: pd.DataFrame, *, backend: str = "duckdb",
@@ -53,14 +54,13 @@ def train(frame: pd.DataFrame, *, backend: str = "duckdb",
     floor = 1.0 / max(len(frame), 2)
     linker = Linker(sdf, mdl.settings(prior=floor), log_level=None, validate_settings=False)
     t = linker.training
-    documents = ("a_number", "cedula_ve", "dui_sv")
-    if any(frame[c].dropna().duplicated().any() for c in documents if c in frame):
+    if any(frame[c].dropna().duplicated().any() for c in MAIN_ID_TYPES if c in frame):
         # A tiny register where shared documents are most of all pairs (two records,
         # one A-number): "recall 0.6" would put λ above 1 and Splink refuses. Keep the
         # floor; λ is estimated from the scored data at the end anyway.
         with contextlib.suppress(ValueError):
             t.estimate_probability_two_random_records_match(
-                [block_on(c) for c in documents], recall=0.6)
+                [block_on(c) for c in MAIN_ID_TYPES], recall=0.6)
     # One chunk: Splink's default (10) re-runs the sample query per chunk and per rare
     # level until each level has been seen 100 times; one pass over max_pairs pairs
     # costs half the time.
