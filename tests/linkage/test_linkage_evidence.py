@@ -38,7 +38,7 @@ def test_one_row_and_many_rows_agree() -> None:
                           "mw_sex": rng.choice([0.3, -1.2, np.nan], 200)})
     many = mdl.evidence_rows(pairs, WEIGHTS)
     for i, row in enumerate(pairs.to_dict("records")):
-        one = mdl.evidence(row, WEIGHTS)
+        one = mdl.evidence_rows(pd.DataFrame([row]), WEIGHTS)[0]
         assert one == many[i]
         expected = row["mw_given"] + row["mw_tf_given"]
         assert math.isclose(one["given"][1], expected, abs_tol=5e-4 + 1e-9)  # shown to 3 places

@@ -232,11 +232,6 @@ def level_weights(model: dict[str, Any]) -> dict[str, list[tuple[float, str]]]:
     return table
 
 
-def evidence(row: dict[str, Any], weights: dict[str, list[tuple[float, str]]]) -> dict[str, Any]:
-    """Per-field evidence of one scored pair (see :func:`evidence_rows`)."""
-    return evidence_rows(pd.DataFrame([row]), weights)[0]
-
-
 def evidence_rows(pairs: pd.DataFrame,
                   weights: dict[str, list[tuple[float, str]]]) -> list[dict[str, Any]]:
     """Per-field evidence of each scored pair: ``{field: [level label, match weight]}``.
