@@ -35,6 +35,8 @@ import csv
 from functools import cache, lru_cache
 from importlib import resources
 
+from nicknames import NickNamer
+
 from habeas.domain.names import PARTICLES
 from habeas.domain.phonetic import spanish_key
 from habeas.domain.text import fold
@@ -47,8 +49,16 @@ def _read(name: str) -> list[dict[str, str]]:
 
 @cache
 def nickname_table() -> dict[str, frozenset[str]]:
-    """Folded nickname → folded canonical names."""
+    """Folded nickname → folded canonical names.
+
+    The project's own ``nicknames.csv`` (Spanish and Venezuelan usage) and the
+    English names and nicknames of the ``nicknames`` package (Jim → James, Polly →
+    Mary, Zeke → Zachary): lists made in the United States write both.
+    """
     table: dict[str, set[str]] = {}
+    for nick, canonicals in NickNamer().canonical_lookup.items():
+        n = fold(nick)
+        table.setdefault(n, set()).update(c for x in canonicals if (c := fold(x)) and c != n)
     for row in _read("nicknames.csv"):
         nick = fold(row["nickname"])
         for canonical in (row["canonical"] or "").split("|"):

@@ -14,7 +14,10 @@ constrained agglomeration instead (union-find; strongest pairs first):
    * join records a human decided are **different** (cannot-links),
    * put two different valid document numbers of one type (A-number, cédula,
      DUI, Colombian cédula) in one person,
-   * give one person two records of a source declared *one row per person*.
+   * give one person two records of a source declared *one row per person*,
+   * put in one person two records the model scored as clearly different
+     (probability under :data:`UNLIKE`): a chain A–B–C must not join A and C
+     when A and C are, say, cousins whose second given names differ.
    A refused pair is queued for review with reason ``conflict: …``.
 3. **Name-only records** (no identifier, no date of birth) come last. For each,
    the clusters it reaches with probability ≥ ``review_low`` are ranked by
@@ -45,6 +48,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 CONSTRAINED_ID_TYPES = frozenset({"a_number", "cedula_ve", "dui_sv", "cedula_co"})
+#: A pair scored under this is evidence that its records are two people: no chain of
+#: other pairs may put them in one person (the join is queued, "conflict: unlike a member").
+UNLIKE = 0.01
 
 
 @dataclass
@@ -98,6 +104,11 @@ class _UnionFind:
         for a, b in cannot:
             self.cannot.setdefault(a, set()).add(b)
             self.cannot.setdefault(b, set()).add(a)
+        self.unlike: dict[int, set[int]] = {}  # pairs the model scored under UNLIKE
+
+    def add_unlike(self, a: int, b: int) -> None:
+        self.unlike.setdefault(a, set()).add(b)
+        self.unlike.setdefault(b, set()).add(a)
 
     def find(self, x: int) -> int:
         root = x
@@ -120,6 +131,10 @@ class _UnionFind:
             for other in self.cannot.get(rec, ()):
                 if self.find(other) == big:
                     return "conflict: decided different"
+        for rec in small.members:
+            for other in self.unlike.get(rec, ()):
+                if self.find(other) == big:
+                    return "conflict: unlike a member"
         return None
 
     def union(self, ra: int, rb: int) -> int:
@@ -176,9 +191,16 @@ def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
     rec_b = pairs["record_b"].astype(int).tolist()
     prob = pairs["match_probability"].astype(float).tolist()
     weight = pairs["match_weight"].astype(float).tolist()
+    caution = [c if isinstance(c, str) else None
+               for c in (pairs["caution"] if "caution" in pairs else [None] * n)]
+    for i in range(n):
+        if prob[i] < UNLIKE and (rec_a[i], rec_b[i]) not in decided_set:
+            uf.add_unlike(rec_a[i], rec_b[i])
     for i in range(n):
         if (rec_a[i], rec_b[i]) in decided_set:
             status[i] = "decided"
+        elif caution[i] and prob[i] >= review_low:
+            status[i], reason[i] = "queued", caution[i]
     order = sorted(range(n), key=lambda i: (-weight[i], rec_a[i], rec_b[i]))
 
     # 2. Pairs between records that carry an identifier or a date of birth.
@@ -206,11 +228,12 @@ def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
             if rec in name_only:
                 by_record.setdefault(rec, []).append(i)
     pending = sorted(by_record, key=lambda r: (-weight[by_record[r][0]], r))
+    torn = _torn(by_record, rec_a, rec_b, weight, ambiguity_margin)
     for anchored_only in (True, False):
         later = []
         for rec in pending:
             if not _attach(uf, rec, by_record[rec], rec_a, rec_b, prob, weight, status, reason,
-                           threshold, ambiguity_margin, anchored_only):
+                           threshold, ambiguity_margin, anchored_only, torn):
                 later.append(rec)
         pending = later
 
@@ -233,10 +256,34 @@ def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
     return Clustering(cluster_of=cluster_of, status=status, reason=reason, conflicts=conflicts)
 
 
+def _torn(by_record: dict[int, list[int]], rec_a: list[int], rec_b: list[int],
+          weight: list[float], margin: float) -> set[int]:
+    """Name-only records whose two best candidate records are within ``margin`` bits.
+
+    Such a record fits two people equally; a third record must not be attached to
+    it as if it were clearly one of them ("Jorgelys Marcano" fits both cousins
+    "Yorgelis Carolina" and "Yorgelis Andreina": neither cousin may join her).
+    """
+    out = set()
+    for rec, candidates in by_record.items():
+        seen: list[float] = []
+        others: set[int] = set()
+        for i in candidates:  # strongest first
+            other = rec_b[i] if rec_a[i] == rec else rec_a[i]
+            if other not in others:
+                others.add(other)
+                seen.append(weight[i])
+            if len(seen) == 2:
+                break
+        if len(seen) == 2 and seen[0] - seen[1] < margin:
+            out.add(rec)
+    return out
+
+
 def _attach(uf: _UnionFind, rec: int, candidates: list[int], rec_a: list[int],
             rec_b: list[int], prob: list[float], weight: list[float], status: list[str],
             reason: list[str | None], threshold: float, margin: float,
-            anchored_only: bool) -> bool:
+            anchored_only: bool, torn: set[int]) -> bool:
     """Attach name-only ``rec`` to its clearly best cluster (step 3 of the module doc).
 
     Returns False when no candidate cluster qualified (``anchored_only``: only
@@ -255,7 +302,8 @@ def _attach(uf: _UnionFind, rec: int, candidates: list[int], rec_a: list[int],
         return False
     ranked = sorted(best.items(), key=lambda kv: -weight[kv[1]])
     top_root, top = ranked[0]
-    if len(ranked) > 1 and weight[top] - weight[ranked[1][1]] < margin:
+    counterpart = rec_b[top] if rec_a[top] == rec else rec_a[top]
+    if (len(ranked) > 1 and weight[top] - weight[ranked[1][1]] < margin) or counterpart in torn:
         for _, i in ranked:
             if weight[i] - weight[top] > -margin and not status[i]:
                 status[i], reason[i] = "queued", "ambiguous"

@@ -8,16 +8,19 @@ Used by :func:`habeas.linkage.model.settings`. Columns are those of
   sound (``given_keys`` intersect: Pepe = José, Jhon = John, Yeferson =
   Jefferson) / typo (Jaro-Winkler ≥ 0.88) / given name and first surname
   written in each other's field / one given name shared in another position
-  ("José Ramón" vs "Ramón") / else.
+  ("José Ramón" vs "Ramón") / one side gives only an initial, and it agrees /
+  else (completely different first given names: a caution, see
+  :data:`habeas.linkage.model.CAUTIONS`).
 * **given2** (second given name or middle initial): same / initial agrees /
   same by keys / different — a different second name separates the many
   namesakes "José Luis" vs "José Ramón"; absent on either side = null.
-* **surnames** compared as a pair: both the same in order /
-  both the same swapped / both the same by sound (either order) / one side has
-  a single surname found in the other's pair (the second surname was dropped)
-  / one surname the same and the other a near-spelling / one surname in common,
-  the other different (siblings, cousins) / first surnames a near-spelling /
-  given name and first surname swapped / else.
+* **surnames** compared as a pair: both the same (either order) / one surname
+  each, the same / both the same by sound (either order) / one side has a single
+  surname found in the other's pair (the second surname was dropped) / one
+  surname the same and the other a near-spelling / one surname in common, the
+  other different (siblings, cousins) / first surnames a near-spelling / else;
+  given name and first surname swapped is no evidence here (counted in
+  **given**). Shared surnames are term-frequency adjusted.
 * **dob**: exact / day and month swapped / one typo (Damerau-Levenshtein 1 on
   the ISO string) / same year / uncertain ranges overlap / else.
 * **a_number, cedula_ve, dui_sv, other_id**: exact / one typo / different;
@@ -26,6 +29,9 @@ Used by :func:`habeas.linkage.model.settings`. Columns are those of
   "One typo" (here and for dates) is Damerau-Levenshtein ≤ 1 behind a cheap
   Hamming / length pre-check (:func:`_one_typo`).
 * **address** (place of residence, :mod:`habeas.linkage.residence`): same
+  home and a surname in common (a household: its u is the share of
+  same-surname non-matching pairs that share a home, so siblings, parents and
+  children at one address are not counted as the same person twice over) / same
   street and house number (term-frequency adjusted: a shelter's or a detention
   centre's address, shared by many, is weak evidence) / street a near spelling
   (Jaro-Winkler ≥ 0.9 on the folded, compact street), same house number / same
@@ -88,6 +94,8 @@ def given() -> cl.CustomComparison:
             _custom(_SWAPPED, "Given name and surname swapped"),
             cll.ArrayIntersectLevel("given_all", 1).configure(
                 label_for_charts="A given name shared in another position"),
+            _custom("(length(given1_l) = 1 OR length(given1_r) = 1) AND "
+                    "left(given1_l, 1) = left(given1_r, 1)", "Initial agrees"),
             cll.ElseLevel(),
         ])
 
@@ -106,30 +114,42 @@ def given2() -> cl.CustomComparison:
         ])
 
 
-_SURNAME_LEVELS = [
-    ("(sk1_l = sk1_r AND sk2_l = sk2_r) OR (sk1_l = sk2_r AND sk2_l = sk1_r)",
-     "Both surnames sound the same"),
-    ("(sur2_l IS NULL OR sur2_r IS NULL) AND "
-     "(sk1_l = sk1_r OR sk1_l = sk2_r OR sk2_l = sk1_r)",
-     "One side has one surname, found in the other"),
-    ("(sk1_l = sk1_r AND jaro_winkler_similarity(sur2_l, sur2_r) >= 0.85) OR "
-     "(sk2_l = sk2_r AND jaro_winkler_similarity(sur1_l, sur1_r) >= 0.85)",
-     "One surname the same, the other a near spelling"),
-    ("sk1_l = sk1_r OR sk1_l = sk2_r OR sk2_l = sk1_r OR sk2_l = sk2_r",
-     "One surname in common, the other different"),
-    ("jaro_winkler_similarity(sur1_l, sur1_r) >= 0.88", "First surnames a near spelling"),
-    (_SWAPPED, "Given name and surname swapped"),
-]
+_SHARED_SURNAME = "sk1_l = sk1_r OR sk1_l = sk2_r OR sk2_l = sk1_r OR sk2_l = sk2_r"
 
 
 def surnames() -> cl.CustomComparison:
-    levels: list[Any] = [cll.NullLevel("sur1")]
-    # Both surnames, in either order: term-frequency adjusted on the sorted pair, so
-    # "Colmenares Urdaneta" is strong evidence and "González Rodríguez" much less.
-    levels.append(cll.ExactMatchLevel("surset").configure(
-        tf_adjustment_column="surset", label_for_charts="Both surnames (either order)"))
-    levels += [_custom(sql, label) for sql, label in _SURNAME_LEVELS]
-    levels.append(cll.ElseLevel())
+    """Surnames as a pair (module doc). Three things matter for families and namesakes:
+
+    * every level where a surname is shared is **term-frequency adjusted**: on both
+      surnames when both sides give two ("González Rodríguez" is weaker evidence than
+      "Colmenares Urdaneta"), on the single surname otherwise ("Williams", "García");
+    * a list with one surname per person (most non-Hispanic lists) gets its own level
+      "one surname each, the same", not the level for a dropped second surname;
+    * "given name and surname swapped" is counted once, in :func:`given`: here it is a
+      null level (no evidence either way), or one swap would score twice.
+    """
+    one_found = ("(sur2_l IS NULL OR sur2_r IS NULL) AND "
+                 "(sk1_l = sk1_r OR sk1_l = sk2_r OR sk2_l = sk1_r)")
+    levels: list[Any] = [
+        cll.NullLevel("sur1"),
+        cll.ExactMatchLevel("surset").configure(
+            tf_adjustment_column="surset", label_for_charts="Both surnames (either order)"),
+        _custom("sur2_l IS NULL AND sur2_r IS NULL AND sur1_l = sur1_r",
+                "One surname each, the same").configure(
+                    tf_adjustment_column="sur1", disable_tf_exact_match_detection=True),
+        _custom("(sk1_l = sk1_r AND sk2_l = sk2_r) OR (sk1_l = sk2_r AND sk2_l = sk1_r)",
+                "Both surnames sound the same"),
+        _custom(one_found, "One side has one surname, found in the other").configure(
+            tf_adjustment_column="sur1", disable_tf_exact_match_detection=True),
+        _custom("(sk1_l = sk1_r AND jaro_winkler_similarity(sur2_l, sur2_r) >= 0.85) OR "
+                "(sk2_l = sk2_r AND jaro_winkler_similarity(sur1_l, sur1_r) >= 0.85)",
+                "One surname the same, the other a near spelling"),
+        _custom(_SHARED_SURNAME, "One surname in common, the other different"),
+        _custom("jaro_winkler_similarity(sur1_l, sur1_r) >= 0.88",
+                "First surnames a near spelling"),
+        _custom(_SWAPPED, "Given name and surname swapped").configure(is_null_level=True),
+        cll.ElseLevel(),
+    ]
     return cl.CustomComparison(output_column_name="surnames", comparison_levels=levels,
                                comparison_description="Surnames as a pair")
 
@@ -196,6 +216,9 @@ def address() -> cl.CustomComparison:
             _custom("(street_l IS NULL AND addr2_l IS NULL) OR "
                     "(street_r IS NULL AND addr2_r IS NULL)", "Null").configure(
                         is_null_level=True),
+            # A family shares a home and its surnames: given a shared surname, the same
+            # home is weak evidence (its u is conditional, see training.household_share).
+            _custom(f"addr_l = addr_r AND ({_SHARED_SURNAME})", "Same home, a surname in common"),
             cll.ExactMatchLevel("addr").configure(
                 tf_adjustment_column="addr", label_for_charts="Same street and house number"),
             _custom(_when(same_number, _jw("street_l", "street_r")),

@@ -19,7 +19,7 @@ given2               second given name or middle initial (``"g"``)
 given_keys           every key the first given name can stand for: itself,
                      canonical names of a nickname, its variant group,
                      phonetic keys (:func:`habeas.domain.nicknames.given_name_keys`)
-given_all            phonetic keys of every given name
+given_all            phonetic keys of every given name (initials left out)
 sur1, sur2           first and second surname, compact ("de la cruz" →
                      "delacruz"; a hyphenated pair was split by the parser);
                      ``tf_sur1`` the frequency of ``sur1``
@@ -31,16 +31,19 @@ name_keys            name blocking keys (:func:`cap_block_keys`): the set of bot
                      surname keys, and surname key × given-name key (sound and
                      variant group), so a missing second surname, swapped
                      surnames, "Delacruz" vs "Cruz" and nicknames still meet in
-                     one block; a key held by more than ``BLOCK_CAP`` (50) records
-                     is replaced by a finer one (surname set × given-name key)
+                     one block; ``i:`` surname key × given-name initial; a key held
+                     by more than ``BLOCK_CAP`` (50) records is replaced by a finer
+                     one (surname set × given-name key), and one still oversized
+                     is cut into sorted windows (:func:`cap_block_keys`)
 dob                  ISO date of birth when known to the day
 dob_sw               the same date with day and month swapped (null when the
                      swap is not a valid, different date)
 dob_year             the year when the uncertain date lies within one year
 dob_lo, dob_hi       the uncertain date's range (ISO), for an overlap level
-initials             first letters of given1 and sur1, sorted (blocked with ``dob``:
-                     a typo in either name, or the two written in each other's
-                     field)
+initials             first letters of given1 and sur1, sorted
+dob_keys             date-of-birth blocking keys: the date × each surname key,
+                     × the given name's keys, × the initials
+                     (:func:`_dob_key_candidates`), capped like ``name_keys``
 sex, nationality     as stored (nationality ISO-3)
 a_number, cedula_ve, dui_sv
                      the first *valid* normalised identifier of that type
@@ -85,6 +88,7 @@ ID_TYPES = MAIN_ID_TYPES + OTHER_ID_TYPES
 TF_COLUMNS = ("given1", "sur1", "surset", "addr", "locality")
 MIN_TF_VALUES = 200  # term frequencies are used only when estimated from this many values
 BLOCK_CAP = 50  # records sharing one name blocking key at most (see cap_block_keys)
+WINDOW = 10  # records in one window of an oversized block (see cap_block_keys)
 
 
 @cache
@@ -132,6 +136,10 @@ def _name_key_candidates(given1: str | None, surnames: tuple[str, ...]
     # nickname's canonical name each have a phonetic key already.
     gkeys = tuple(g for g in (_given_keys(given1) if given1 else ()) if g[0] in "#~")
     coarse = [f"s:{s}|{g}" for s in sorted(skeys) for g in gkeys]
+    if given1:
+        # A typo in the given name that changes its sound ("vaughan" / "vsughan"),
+        # on a record with no date of birth: surname key × first letter.
+        coarse += [f"i:{s}|{given1[0]}" for s in sorted(skeys)]
     finer: list[str] = []
     first_two = [k for s in surnames[:2] if (k := _key(_compact(s)))]
     if len(first_two) == 2:
@@ -141,16 +149,38 @@ def _name_key_candidates(given1: str | None, surnames: tuple[str, ...]
     return tuple(coarse), tuple(finer)
 
 
-def cap_block_keys(coarse: pd.Series, finer: pd.Series, cap: int) -> pd.Series:
+@cache
+def _dob_key_candidates(dob: str | None, given1: str | None, surnames: tuple[str, ...]
+                        ) -> tuple[str, ...]:
+    """Date-of-birth blocking keys: the date × each surname key (first, second, without
+    particles: a missing or extra surname still meets), × the given name's sound and
+    variant keys, × the sorted initials of given name and first surname (a typo in
+    both names' sounds, or the names written in each other's field)."""
+    if not dob:
+        return ()
+    keys = {f"{dob}|s:{k}" for s in surnames for form in (_compact(s), _head(s))
+            if (k := _key(form))}
+    if given1:
+        keys |= {f"{dob}|g:{g}" for g in _given_keys(given1) if g[0] in "#~"}
+        first = _compact(surnames[0])[:1] if surnames else ""
+        keys.add(f"{dob}|i:{''.join(sorted(given1[:1] + first))}")
+    return tuple(sorted(keys))
+
+
+def cap_block_keys(coarse: pd.Series, finer: pd.Series, cap: int,
+                   order: pd.Series | None = None, window: int = WINDOW) -> pd.Series:
     """Each record's blocking keys, no key shared by more than ``cap`` records.
 
     A record keeps its coarse keys whose block holds at most ``cap`` records;
     when any coarse key is oversized it also takes its finer keys (again only
-    those within the cap). Pairs per block are then at most ``cap²/2`` and the
-    total grows about linearly with the number of records. A name so common
-    that even the finer block is oversized is left to the date-of-birth and
-    identifier rules: with no date or document, such a record fits hundreds of
-    people equally and would go to review anyway.
+    those within the cap). A block still oversized — a name as common as "José
+    González" or "Gerd Hoffmann" — is **split, never dropped**: its records are
+    sorted by ``order`` (the name, then the date of birth: see
+    :func:`_sort_order`) and cut into overlapping windows of ``window`` records
+    (``key#0``, ``key#1``, …; each record in two), so every record still meets
+    its neighbours in that order — the sorted-neighbourhood method. Pairs per
+    block are then at most ``cap²/2`` and the total grows about linearly with
+    the number of records.
     """
     coarse = coarse.reset_index(drop=True)
     finer = finer.reset_index(drop=True)
@@ -158,10 +188,42 @@ def cap_block_keys(coarse: pd.Series, finer: pd.Series, cap: int) -> pd.Series:
     counts = pd.concat([c, f]).dropna().value_counts()
     c_ok = c.map(counts).le(cap)
     lost = (c.notna() & ~c_ok).groupby(level=0).any()
-    f_ok = f.map(counts).le(cap) & f.index.isin(lost.index[lost])
-    kept = pd.concat([c[c_ok], f[f_ok]])  # per record: coarse keys, then finer ones
+    in_lost = f.index.isin(lost.index[lost])
+    f_small = f.map(counts).le(cap)
+    f_ok = f_small & in_lost
+    over = pd.concat([c[c.notna() & ~c_ok], f[f.notna() & ~f_small & in_lost]])
+    windows = _windows(over, order, window)
+    kept = pd.concat([c[c_ok], f[f_ok], windows])  # per record: coarse, finer, windows
     return pd.Series(_lists(kept.index.to_numpy(), kept.to_numpy(), len(coarse)),
                      index=coarse.index, dtype="object")
+
+
+def _windows(over: pd.Series, order: pd.Series | None, window: int) -> pd.Series:
+    """Window keys (record position → ``key#k``) for oversized keys (see cap_block_keys)."""
+    if not len(over):
+        return pd.Series([], dtype="object")
+    half = max(window // 2, 1)
+    table = pd.DataFrame({"pos": over.index.to_numpy(), "key": over.to_numpy()})
+    table["sort"] = ("" if order is None
+                     else order.reset_index(drop=True).reindex(table["pos"]).fillna("").to_numpy())
+    table = table.sort_values(["key", "sort", "pos"], kind="stable")
+    step = table.groupby("key", sort=False).cumcount().to_numpy() // half
+    keys = table["key"].astype(str).to_numpy()
+    pos = table["pos"].to_numpy()
+    first = pd.Series([f"{k}#{w}" for k, w in zip(keys, step.tolist(), strict=True)], index=pos)
+    has_prev = step > 0
+    second = pd.Series([f"{k}#{w - 1}" for k, w in zip(keys[has_prev], step[has_prev].tolist(),
+                                                          strict=True)], index=pos[has_prev])
+    return pd.concat([first, second])
+
+
+def _sort_order(given1: Any, given2: Any, sur1: Any, sur2: Any, dob: Any) -> pd.Series:
+    """Each record's place in an oversized block: names, then the date of birth."""
+    parts = [pd.Series(x, dtype="object").fillna("~") for x in (given1, sur1, given2, sur2, dob)]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out + "|" + part
+    return out
 
 
 def _lists(positions: np.ndarray, values: np.ndarray, n: int) -> list[list[Any] | None]:
@@ -205,7 +267,9 @@ def _given_row(given: tuple[str, ...]) -> tuple[Any, ...]:
     g1 = names[0] if names else None
     g2 = names[1] if len(names) > 1 else None
     keys = list(_given_keys(g1)) if g1 else None
-    all_keys = sorted({k for g in names if (k := _key(g.replace(" ", "")))}) or None
+    # An initial is not a name: two siblings with the middle initial "R" share nothing.
+    all_keys = sorted({k for g in names if len(g) > 1 and (k := _key(g.replace(" ", "")))}
+                      ) or None
     return g1, g2, keys, all_keys
 
 
@@ -304,7 +368,12 @@ def featurise(raw: pd.DataFrame, identifiers: pd.DataFrame, *,
     both = pd.Series(list(zip(g1, surname_values, strict=True)), dtype="object")
     coarse, finer = _per_value(both, lambda v: _name_key_candidates(v[0], v[1] or ()), 2)
     dobs = _dob_columns(raw["dob_lo"], raw["dob_hi"], raw["dob_precision"])
+    with_dob = pd.Series(list(zip(dobs["dob"], g1, surname_values, strict=True)),
+                         dtype="object")
+    (dob_candidates,) = _per_value(
+        with_dob, lambda v: (_dob_key_candidates(v[0], v[1], v[2] or ()),), 1)
     docs = _identifier_columns(record_ids, identifiers)
+    order = _sort_order(g1, g2, s1, s2, dobs["dob"])
     residence = raw["residence"] if "residence" in raw else pd.Series(None, index=raw.index,
                                                                        dtype="object")
     places = residence_columns(residence)
@@ -314,8 +383,11 @@ def featurise(raw: pd.DataFrame, identifiers: pd.DataFrame, *,
         "person_id": raw["person_id"].astype("Int64"), "method": raw["method"],
         "given1": g1, "given2": g2, "given_keys": gkeys, "given_all": gall,
         "sur1": s1, "sur2": s2, "sk1": k1, "sk2": k2, "surset": surset,
-        "name_keys": cap_block_keys(pd.Series(coarse), pd.Series(finer), block_cap),
+        "name_keys": cap_block_keys(pd.Series(coarse), pd.Series(finer), block_cap, order),
         **dobs,
+        "dob_keys": cap_block_keys(pd.Series(dob_candidates),
+                                   pd.Series([()] * len(raw), dtype="object"), block_cap,
+                                   order),
         "sex": raw["sex"].astype("object").where(raw["sex"].notna() & (raw["sex"] != ""), None),
         "nationality": raw["nationality"].astype("object").where(
             raw["nationality"].notna() & (raw["nationality"] != ""), None),

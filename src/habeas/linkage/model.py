@@ -48,8 +48,7 @@ BLOCKING_RULES: list[Any] = [
     block_on("dui_sv"),
     block_on("other_id"),
     block_on("name_keys", arrays_to_explode=["name_keys"]),
-    block_on("sk1", "dob"),
-    block_on("initials", "dob"),
+    block_on("dob_keys", arrays_to_explode=["dob_keys"]),
     block_on("res_keys", arrays_to_explode=["res_keys"]),
 ]
 
@@ -73,9 +72,10 @@ def settings(*, retain_intermediate: bool = True, prior: float = 1e-4) -> Settin
 
 
 # the columns comparisons adjust for term frequency
-TF_LOOKUPS = ("given1", "surset", "addr", "locality")
+TF_LOOKUPS = ("given1", "sur1", "surset", "addr", "locality")
 SPLINK_COLUMNS = ["unique_id", "given1", "tf_given1", "given2", "given_keys", "given_all",
                   "sur1", "tf_sur1", "sur2", "sk1", "sk2", "surset", "tf_surset", "name_keys",
+                  "dob_keys",
                   "initials", "dob", "dob_sw",
                   "dob_year", "dob_lo", "dob_hi", "sex", "nationality", "a_number",
                   "cedula_ve", "dui_sv", "other_id", "street", "addr_no", "addr", "tf_addr",
@@ -117,7 +117,7 @@ def predict(frame: pd.DataFrame, model: dict[str, Any], *, backend: str = "duckd
     sdf = db_api.register(splink_frame(frame), dataset_display_name="records")
     linker = _linker(db_api, sdf, model)
     result = linker.inference.predict(threshold_match_probability=threshold)
-    return _tidy(result.as_pandas_dataframe())
+    return with_cautions(_tidy(result.as_pandas_dataframe()), model)
 
 
 def document_pairs(frame: pd.DataFrame, *, max_group: int = 20) -> set[tuple[int, int]]:
@@ -163,7 +163,7 @@ def predict_documents(frame: pd.DataFrame, wanted: set[tuple[int, int]],
                    .as_pandas_dataframe())
     keys = list(zip(scored["record_a"].astype(int), scored["record_b"].astype(int),
                     strict=True))
-    return scored[[k in wanted for k in keys]].reset_index(drop=True)
+    return with_cautions(scored[[k in wanted for k in keys]].reset_index(drop=True), model)
 
 
 def predict_new(frame: pd.DataFrame, new_ids: set[int], model: dict[str, Any], *,
@@ -201,7 +201,7 @@ def predict_new(frame: pd.DataFrame, new_ids: set[int], model: dict[str, Any], *
     if not parts:
         return _tidy(pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight",
                                            "match_probability"]))
-    return _tidy(pd.concat(parts, ignore_index=True))
+    return with_cautions(_tidy(pd.concat(parts, ignore_index=True)), model)
 
 
 def _tidy(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -218,6 +218,48 @@ def _tidy(pairs: pd.DataFrame) -> pd.DataFrame:
             out[f"mw_tf_{name}"] = pairs[f"mw_tf_adj_{name}"].astype("float64")
     out = out.sort_values("match_weight", ascending=False)
     return out.drop_duplicates(["record_a", "record_b"]).reset_index(drop=True)
+
+
+DIFFERENT_GIVEN_NAMES = "different given names"
+_DOCUMENTS = ("a_number", "cedula_ve", "dui_sv", "other_id")
+
+
+def with_cautions(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
+    """``pairs`` with a ``caution`` column: why a pair must not be linked without a human.
+
+    Completely different first given names (not a nickname, variant, typo, swap,
+    initial or a name shared in another position) on two records with the same
+    surnames, home or date of birth is the signature of a family: siblings share
+    both surnames, twins a date of birth, households an address and, in some lists,
+    a copied document number. Fellegi–Sunter adds those agreements as if they were
+    independent, so a family outweighs one different name. Such a pair is queued
+    (:data:`DIFFERENT_GIVEN_NAMES`) unless it agrees on *both* the date of birth
+    (exactly) and a document number (or one typo apart) — two independent
+    identifiers no sibling shares
+    (a list that replaced a given name, or wrote a nickname habeas does not know).
+
+    Levels are read from each pair's weight in a comparison (it is the level's
+    weight), so no extra column is needed from Splink.
+    """
+    pairs = pairs.copy()
+    caution = np.full(len(pairs), None, dtype=object)
+    weights = level_weights(model)
+
+    def at(name: str, position: int) -> np.ndarray:
+        column = f"mw_{name}"
+        if column not in pairs or not weights.get(name):
+            return np.zeros(len(pairs), dtype=bool)
+        values = pairs[column].to_numpy(dtype="float64", na_value=np.nan)
+        return np.isclose(values, weights[name][position][0], atol=1e-9)
+
+    differ = at("given", -1)
+    if differ.any():
+        documents = np.zeros(len(pairs), dtype=bool)
+        for name in _DOCUMENTS:
+            documents |= at(name, 0) | at(name, 1)  # the same number, or one typo apart
+        caution[differ & ~(at("dob", 0) & documents)] = DIFFERENT_GIVEN_NAMES
+    pairs["caution"] = caution
+    return pairs
 
 
 def level_weights(model: dict[str, Any]) -> dict[str, list[tuple[float, str]]]:

@@ -42,6 +42,7 @@ DEFAULT_THRESHOLD = 0.5
 DEFAULT_REVIEW_BAND = (0.2, 0.5)
 AMBIGUITY_MARGIN = 2.0
 OUTGROWN_FACTOR = 2  # see LinkReport.model_outgrown
+KEEP_FLOOR = 1e-4  # pairs scored at least this are kept for clustering (see cluster.UNLIKE)
 
 
 @dataclass
@@ -150,7 +151,9 @@ def link(store: Store, *, retrain: bool = False, full: bool = False, backend: st
     incremental = not trained and not full and len(new_ids) < len(frame)
     kind = "retrain" if retrain else "incremental" if incremental else "full"
     step("scoring", 2, steps)
-    low = min(review_band[0], threshold)
+    # Pairs far under the review band are kept too: they are what stops a chain
+    # (see cluster.UNLIKE) from joining two people through a third record.
+    low = min(review_band[0], threshold, KEEP_FLOOR)
     if not len(frame) or (incremental and not new_ids):
         pairs = mdl._tidy(pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight",
                                                 "match_probability"]))

@@ -98,7 +98,7 @@ def score_frame(df_a: pd.DataFrame, df_b: pd.DataFrame | None = None, *,
         residences.update(more_homes)
     frame = featurise_rows(rows, ids, residences=residences)
     trained = model or training.train(frame, backend=backend)
-    pairs = mdl.predict(frame, trained, backend=backend, threshold=min(review_low, threshold))
+    pairs = mdl.predict(frame, trained, backend=backend, threshold=min(review_low, threshold, 1e-4))
     result = cluster(frame, pairs, threshold=threshold, review_low=review_low)
     return ScoreResult(pairs=pairs, clusters=result.cluster_of, status=result.status,
                        model=trained)

@@ -1,206 +1,247 @@
-"""Training the linkage model: u by sampling, m by EM (and from human labels), then λ.
+"""Training the linkage model: u by sampling, m and λ by EM over the blocked pairs.
 
 :func:`train` returns the trained model as a Splink JSON dict (stored in
 ``LinkageRun.model`` and reused by later runs; see :mod:`habeas.linkage.run`).
+It never fails on a register it can read: every step has the default model of
+:mod:`habeas.linkage.priors` to fall back on, and says in the model which steps
+it could not take (``habeas_training_notes``).
 
-* **u** by random sampling (seeded).
-* **m** by EM in three sessions (blocked on date of birth, on A-number, on
-  first-surname key + given name), then — when enough exist — from human
-  review labels (pairs decided "same"). A session that would compare more than
-  :data:`EM_MAX_PAIRS` pairs (a million records share dates of birth in tens of
-  millions of pairs) runs on a hash-sampled share of the records instead, so
-  training memory stays flat as the register grows.
-* **λ** (the probability that two random records match) is estimated last,
-  from the data as scored by the trained m and u (:func:`estimate_prior`). Its
-  first value comes from pairs sharing a document number (recall assumed 0.6),
-  a guess that on the synthetic case is three times too low; a too-low λ
-  pushes every name-only match under the threshold. Past
-  :data:`PRIOR_SAMPLE_RECORDS` records λ is estimated on a seeded random sample
-  of them (the share of matching pairs is the same in expectation).
+1. **Default model**: m and u of every level from field knowledge
+   (:mod:`habeas.linkage.priors`).
+2. **u** from random record pairs (Splink's sampling, seeded), blended with the
+   default u in proportion to the pairs sampled: a register of ten records has
+   45 pairs, too few to say how often random people share a surname.
+3. **m and λ** by EM over every pair the blocking compares
+   (:mod:`habeas.linkage.em`): priors keep it from collapsing on a small register;
+   human decisions are labels; ceilings keep families apart. Past
+   :data:`EM_SAMPLE_RECORDS` records EM runs on a seeded random sample of them —
+   m is a property of matching pairs, and a sample holds the same mix.
+4. **λ** = expected matches among blocked pairs ÷ all record pairs (blocking
+   finds nearly every match; the pairs it leaves out are almost all non-matches).
 
-Levels training could not reach get defaults and every m and u a floor
-(:func:`regularise`).
+Every m and u then gets a floor (:func:`regularise`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import math
+import logging
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from splink import Linker, block_on
-from splink.internals.exceptions import EMTrainingException
+from splink import Linker
 
+from habeas.linkage import em, priors
 from habeas.linkage import model as mdl
-from habeas.linkage.features import MAIN_ID_TYPES
 
+logger = logging.getLogger(__name__)
 
-def train(frame: pd.DataFrame, *, backend: str = "duckdb",
-          labels: pd.DataFrame | None = None, min_labels: int = 20,
-          max_pairs: float = 5e5, seed: int = 1) -> dict[str, Any]:
-    """Train the model on the feature frame; returns the Splink model (JSON dict).
-
-    ``labels``: human decisions, columns ``record_a, record_b, decision``;
-    when at least ``min_labels`` are "same", m is also estimated from them.
-    """
-    mdl.quiet()
-    db_api = mdl.make_db_api(backend)
-    sdf = db_api.register(mdl.splink_frame(frame), dataset_display_name="records")
-    # The prior is estimated from pairs sharing a document number. Lists with no
-    # shared document number at all (name-only lists, FEBRL) would give 0 — "no
-    # two records ever match" — so there it starts at one expected match per record.
-    floor = 1.0 / max(len(frame), 2)
-    linker = Linker(sdf, mdl.settings(prior=floor), log_level=None, validate_settings=False)
-    t = linker.training
-    if any(frame[c].dropna().duplicated().any() for c in MAIN_ID_TYPES if c in frame):
-        # A tiny register where shared documents are most of all pairs (two records,
-        # one A-number): "recall 0.6" would put λ above 1 and Splink refuses. Keep the
-        # floor; λ is estimated from the scored data at the end anyway.
-        with contextlib.suppress(ValueError):
-            t.estimate_probability_two_random_records_match(
-                [block_on(c) for c in MAIN_ID_TYPES], recall=0.6)
-    # One chunk: Splink's default (10) re-runs the sample query per chunk and per rare
-    # level until each level has been seen 100 times; one pass over max_pairs pairs
-    # costs half the time.
-    t.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed, num_chunks=1)
-    skipped: list[str] = []
-    sampled: dict[str, int] = {}
-    for name, columns in EM_SESSIONS:
-        pairs = pairs_sharing(frame, columns)
-        limit: dict[str, Any] = {}
-        if pairs > EM_MAX_PAIRS:
-            # Millions of records: "same date of birth" alone is tens of millions of
-            # pairs. Splink then compares a hash-sampled share of the records on each
-            # side, so about EM_MAX_PAIRS pairs, drawn evenly from every block.
-            limit = {"max_pairs": EM_MAX_PAIRS, "record_sample_proportion": 0.05}
-            sampled[name] = pairs
-        try:
-            t.estimate_parameters_using_expectation_maximisation(
-                block_on(*columns), **limit)
-        except EMTrainingException:
-            # A small register may have no pair agreeing on this field: EM then has
-            # nothing to learn from; the levels it would have trained keep their
-            # defaults (see ``regularise``) and the model says so.
-            skipped.append(name)
-    if labels is not None:
-        same = labels[labels["decision"] == "same"]
-        if len(same) >= min_labels:
-            table = pd.DataFrame({"source_dataset_l": "records", "unique_id_l": same["record_a"],
-                                  "source_dataset_r": "records",
-                                  "unique_id_r": same["record_b"]})
-            lsdf = db_api.register(table, dataset_display_name="habeas_labels")
-            t.estimate_m_from_pairwise_labels(lsdf)
-    model: dict[str, Any] = linker.misc.save_model_to_json()
-    prior = float(model.get("probability_two_random_records_match") or 0.0)
-    model["probability_two_random_records_match"] = min(max(prior, 1e-9) if prior > 0
-                                                         else floor, 0.5)
-    regularise(model)
-    prior_frame = frame
-    if len(frame) > PRIOR_SAMPLE_RECORDS:
-        # λ is a share of pairs: a random sample of records has, in expectation, the
-        # same share of matching pairs as the whole register, at a fraction of the cost.
-        prior_frame = frame.sample(n=PRIOR_SAMPLE_RECORDS, random_state=seed)
-        sdf = db_api.register(mdl.splink_frame(prior_frame).reset_index(drop=True),
-                              dataset_display_name="prior_sample")
-    model["probability_two_random_records_match"] = estimate_prior(
-        db_api, sdf, model, len(prior_frame),
-        fallback=model["probability_two_random_records_match"])
-    model["habeas_model_version"] = mdl.MODEL_VERSION
-    model["habeas_em_rules_skipped"] = skipped
-    model["habeas_em_sampled"] = sampled
-    model["habeas_prior_sample"] = len(prior_frame)
-    model["habeas_trained_records"] = len(frame)
-    return model
-
-
-#: EM sessions: (name, columns the training pairs agree on).
-EM_SESSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("dob", ("dob",)), ("a_number", ("a_number",)), ("surname+given", ("sk1", "given1")))
-#: Pairs an EM session compares at most; past this Splink samples records.
-EM_MAX_PAIRS = 2_000_000
-#: Records λ is estimated on at most (a seeded random sample past this).
-PRIOR_SAMPLE_RECORDS = 200_000
-
-
-def pairs_sharing(frame: pd.DataFrame, columns: tuple[str, ...]) -> int:
-    """How many record pairs agree on every one of ``columns`` (nulls agree with nothing)."""
-    if not len(frame) or any(c not in frame for c in columns):
-        return 0
-    sizes = frame[list(columns)].dropna().value_counts().to_numpy(dtype="float64")
-    return int((sizes * (sizes - 1) / 2).sum())
-
-
-# Defaults for levels training could not reach (a document type absent from the
-# data, say), by level position: first = exact, last = else, between = fuzzy.
-_DEFAULT_M = {"first": 0.9, "middle": 0.05, "last": 0.05}
-_DEFAULT_U = {"first": 0.001, "middle": 0.001, "last": 0.99}
-_WEAK = ("sex", "nationality")
+#: Records EM is trained on at most (a seeded random sample past this).
+EM_SAMPLE_RECORDS = 200_000
+#: Random pairs u is sampled from at most.
+U_MAX_PAIRS = 5e5
 M_FLOOR = 0.002
 U_FLOOR = 1e-5
 
 
-def regularise(model: dict[str, Any]) -> None:
-    """Fill untrained m/u with defaults and floor them, in place.
+def train(frame: pd.DataFrame, *, backend: str = "duckdb",
+          labels: pd.DataFrame | None = None, seed: int = 1,
+          u_max_pairs: float = U_MAX_PAIRS, **_ignored: Any) -> dict[str, Any]:
+    """Train the model on the feature frame; returns the Splink model (JSON dict).
 
-    EM on a few hundred pairs drives some m to 1e-29 ("a different second
-    given name never happens among matches"), which would make one typo veto
-    any link. Flooring m at :data:`M_FLOOR` caps a single field's negative
-    evidence at about −9 bits; flooring u at :data:`U_FLOOR` caps positive
-    evidence at about +17 bits. A level Splink could not train (m = u = 1:
-    one value only, like sex when every record says male) is made neutral;
-    weak fields (sex, nationality) default to neutral too.
+    ``labels``: human decisions, columns ``record_a, record_b, decision`` ("same",
+    "different"; others are ignored). See the module doc for the steps.
+    """
+    mdl.quiet()
+    notes: list[str] = []
+    records = len(frame)
+    all_pairs = records * (records - 1) / 2
+    db_api = mdl.make_db_api(backend)
+    sdf = db_api.register(mdl.splink_frame(frame), dataset_display_name="records")
+    model = _settings_dict(prior=1.0 / max(records, 2))
+    priors.apply_defaults(model)
+    sampled_pairs = min(u_max_pairs, all_pairs)
+    if sampled_pairs >= 1:
+        try:
+            linker = Linker(sdf, mdl.settings(prior=1.0 / max(records, 2)), log_level=None,
+                            validate_settings=False)
+            linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs,
+                                                             seed=seed, num_chunks=1)
+            _blend_u(model, linker.misc.save_model_to_json(), sampled_pairs)
+        except Exception as exc:  # noqa: BLE001 - the default u stands; the model says why
+            logger.warning("u sampling failed: %s", exc)
+            notes.append(f"u_sampling_failed: {type(exc).__name__}")
+    _set_household_u(model, frame)
+    em_frame = frame
+    if records > EM_SAMPLE_RECORDS:
+        em_frame = frame.sample(n=EM_SAMPLE_RECORDS, random_state=seed)
+    result = None
+    try:
+        patterns = comparison_patterns(em_frame, model, labels, backend=backend)
+        u = {c["output_column_name"]: [float(lv["u_probability"]) for lv in priors.levels(c)]
+             for c in model["comparisons"]}
+        result = em.estimate(patterns, {k: np.asarray(v) for k, v in u.items()},
+                             len(em_frame) * (len(em_frame) - 1) / 2)
+    except Exception as exc:  # noqa: BLE001 - the default m stands; the model says why
+        logger.warning("EM failed: %s", exc)
+        notes.append(f"em_failed: {type(exc).__name__}")
+    if result is not None:
+        for comparison in model["comparisons"]:
+            m = result.m[comparison["output_column_name"]]
+            for level, value in zip(priors.levels(comparison), m.tolist(), strict=True):
+                level["m_probability"] = value
+    em_records = len(em_frame)
+    em_all_pairs = em_records * (em_records - 1) / 2
+    if result is not None and em_all_pairs >= 1 and result.matches > 0:
+        lam = result.matches / em_all_pairs
+    else:
+        lam = 1.0 / max(records, 2)  # one expected match per record
+        notes.append("prior_default")
+    model["probability_two_random_records_match"] = min(max(lam, 1e-9), 0.5)
+    regularise(model)
+    model["habeas_model_version"] = mdl.MODEL_VERSION
+    model["habeas_trained_records"] = records
+    model["habeas_em_records"] = em_records
+    model["habeas_em_pairs"] = 0 if result is None else int(result.pairs)
+    model["habeas_em_matches"] = 0.0 if result is None else round(result.matches, 3)
+    model["habeas_labels_used"] = _label_count(labels)
+    model["habeas_training_notes"] = notes
+    return model
+
+
+def default_model(records: int = 2) -> dict[str, Any]:
+    """The untrained model with the default m and u (what a register starts from)."""
+    model = _settings_dict(prior=1.0 / max(records, 2))
+    priors.apply_defaults(model)
+    regularise(model)
+    model["habeas_model_version"] = mdl.MODEL_VERSION
+    model["habeas_trained_records"] = 0
+    model["habeas_training_notes"] = ["default"]
+    return model
+
+
+def _settings_dict(*, prior: float) -> dict[str, Any]:
+    settings: dict[str, Any] = mdl.settings(prior=prior).get_settings("duckdb").as_dict()
+    return settings
+
+
+def _label_count(labels: pd.DataFrame | None) -> int:
+    if labels is None or not len(labels):
+        return 0
+    return int(labels["decision"].isin(("same", "different")).sum())
+
+
+def _blend_u(model: dict[str, Any], sampled: dict[str, Any], pairs: float) -> None:
+    """Each level's u := the sampled u and the default u, weighted by pairs (module doc)."""
+    weight = pairs / (pairs + priors.U_PRIOR_PAIRS)
+    by_name = {c["output_column_name"]: c for c in sampled["comparisons"]}
+    for comparison in model["comparisons"]:
+        theirs = priors.levels(by_name[comparison["output_column_name"]])
+        for level, other in zip(priors.levels(comparison), theirs, strict=True):
+            u = other.get("u_probability")
+            if u is not None:
+                level["u_probability"] = weight * float(u) + (1 - weight) * level[
+                    "u_probability"]
+
+
+def household_share(frame: pd.DataFrame, *, min_pairs: int = 200) -> float | None:
+    """How often two *different* people who share a surname also share a home.
+
+    The u of the address level "same home, a surname in common": given that two
+    records share a surname, how likely the same address is for non-matches.
+    Counted over every pair of records with the same first-surname key and
+    different first given names (nearly all non-matches: a person's records share
+    a given name), as Σ C(n, 2) per (surname, home) ÷ per surname. None when fewer
+    than ``min_pairs`` such pairs exist.
+    """
+    columns = ["sk1", "given1", "addr"]
+    if any(c not in frame for c in columns):
+        return None
+    rows = frame[columns].dropna()
+    if not len(rows):
+        return None
+
+    def pairs(keys: list[str]) -> float:
+        sizes = rows.groupby(keys).size().to_numpy(dtype="float64")
+        return float((sizes * (sizes - 1) / 2).sum())
+
+    surname = pairs(["sk1"]) - pairs(["sk1", "given1"])
+    home = pairs(["sk1", "addr"]) - pairs(["sk1", "addr", "given1"])
+    if surname < min_pairs:
+        return None
+    return min(max(home / surname, 1e-4), 0.9)
+
+
+def _set_household_u(model: dict[str, Any], frame: pd.DataFrame) -> None:
+    share = household_share(frame)
+    if share is None:
+        return
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] == "address":
+            priors.levels(comparison)[0]["u_probability"] = share
+
+
+def comparison_patterns(frame: pd.DataFrame, model: dict[str, Any],
+                        labels: pd.DataFrame | None, *, backend: str = "duckdb"
+                        ) -> pd.DataFrame:
+    """Every blocked pair's comparison levels, counted per distinct pattern.
+
+    Columns ``gamma_<comparison>``, ``n`` (pairs without a human decision), ``same``
+    and ``different`` (pairs with that decision). Scored by Splink on the model's
+    blocking rules; only the pattern counts leave the database.
+    """
+    names = [c["output_column_name"] for c in model["comparisons"]]
+    columns = [*(f"gamma_{c}" for c in names), "n", "same", "different"]
+    if len(frame) < 2:
+        return pd.DataFrame(columns=columns)
+    db_api = mdl.make_db_api(backend)
+    sdf = db_api.register(mdl.splink_frame(frame).reset_index(drop=True),
+                          dataset_display_name="em_records")
+    lean = {k: v for k, v in model.items() if not k.startswith("habeas_")}
+    # Splink keeps the gamma (level) columns only with the matching columns.
+    lean.update(retain_intermediate_calculation_columns=False, retain_matching_columns=True)
+    linker = Linker(sdf, lean, log_level=None, validate_settings=False)
+    scored = linker.inference.predict()
+    gammas = ", ".join(f"gamma_{c}" for c in names)
+    decided = pd.DataFrame(columns=["a", "b", "decision"])
+    if labels is not None and len(labels):
+        kept = labels[labels["decision"].isin(("same", "different"))]
+        decided = pd.DataFrame({"a": kept[["record_a", "record_b"]].min(axis=1).astype("int64"),
+                                "b": kept[["record_a", "record_b"]].max(axis=1).astype("int64"),
+                                "decision": kept["decision"].astype(str)})
+    if len(decided):
+        table = db_api.register(decided.drop_duplicates(["a", "b"]).reset_index(drop=True),
+                                dataset_display_name="em_labels").physical_name
+        sql = (f"SELECT {gammas}, "
+               f"SUM(CASE WHEN d.decision IS NULL THEN 1 ELSE 0 END) AS n, "
+               f"SUM(CASE WHEN d.decision = 'same' THEN 1 ELSE 0 END) AS same, "
+               f"SUM(CASE WHEN d.decision = 'different' THEN 1 ELSE 0 END) AS different "
+               f"FROM {{this}} p LEFT JOIN {table} d "
+               f"ON d.a = least(p.unique_id_l, p.unique_id_r) "
+               f"AND d.b = greatest(p.unique_id_l, p.unique_id_r) GROUP BY ALL")
+    else:
+        sql = (f"SELECT {gammas}, COUNT(*) AS n, 0 AS same, 0 AS different "
+               f"FROM {{this}} GROUP BY ALL")
+    out = scored.query_sql(sql).as_pandas_dataframe()
+    return out[columns] if len(out) else pd.DataFrame(columns=columns)
+
+
+def regularise(model: dict[str, Any]) -> None:
+    """Floor every m at :data:`M_FLOOR` and u at :data:`U_FLOOR`, in place.
+
+    A floored m caps one field's negative evidence at about −9 bits; a floored u
+    caps positive evidence at about +17 bits. Missing values (a comparison added
+    to a model made elsewhere) take the default.
     """
     for comparison in model.get("comparisons", []):
-        weak = comparison["output_column_name"] in _WEAK
-        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-        for i, level in enumerate(levels):
-            where = "first" if i == 0 else "last" if i == len(levels) - 1 else "middle"
+        name = comparison["output_column_name"]
+        m_prior = priors.M_PRIOR.get(name)
+        u_prior = priors.U_PRIOR.get(name)
+        for i, level in enumerate(priors.levels(comparison)):
             m, u = level.get("m_probability"), level.get("u_probability")
-            if len(levels) > 1 and m == 1.0 and u == 1.0:
-                m = u = 0.5
             if m is None:
-                m = 0.5 if weak else _DEFAULT_M[where]
+                m = m_prior[i] if m_prior and i < len(m_prior) else 0.5
             if u is None:
-                u = 0.5 if weak else _DEFAULT_U[where]
+                u = u_prior[i] if u_prior and i < len(u_prior) else 0.5
             level["m_probability"] = max(float(m), M_FLOOR)
             level["u_probability"] = max(float(u), U_FLOOR)
-
-
-def estimate_prior(db_api: Any, sdf: Any, model: dict[str, Any], records: int, *,
-                   fallback: float, iterations: int = 50) -> float:
-    """λ as the fixed point "expected matches among all pairs", given the trained m and u.
-
-    Every blocked pair is scored once; its Bayes factor (match weight minus the
-    prior's weight) does not depend on λ. Then λ ← Σ P(match | pair, λ) / all
-    pairs, repeated until it settles: the share of record pairs the model itself
-    believes to be matches. Blocking finds nearly every match and pairs left
-    out contribute almost nothing, so the sum over blocked pairs stands for the
-    sum over all pairs. Returns ``fallback`` when nothing is blocked.
-    """
-    total = records * (records - 1) / 2
-    if total < 1:
-        return fallback
-    lean = {k: v for k, v in model.items() if not k.startswith("habeas_")}
-    lean.update(retain_intermediate_calculation_columns=False, retain_matching_columns=False)
-    linker = Linker(sdf, lean, log_level=None, validate_settings=False)
-    # Pairs far below any threshold still count towards λ, a little: keep them
-    # down to a match weight of -10 at the starting λ (1/1000 of a match each).
-    scored = linker.inference.predict(threshold_match_weight=-10.0)
-    weights = np.asarray(scored.as_pandas_dataframe()["match_weight"], dtype="float64")
-    if not len(weights):
-        return fallback
-    lam0 = float(model["probability_two_random_records_match"])
-    bayes = weights - math.log2(lam0 / (1 - lam0))
-    lam = lam0
-    for _ in range(iterations):
-        with np.errstate(over="ignore"):
-            p = 1.0 / (1.0 + np.exp2(-(bayes + math.log2(lam / (1 - lam)))))
-        new = float(p.sum() / total)
-        new = min(max(new, 1e-12), 0.5)
-        if abs(new - lam) <= 1e-6 * lam:
-            lam = new
-            break
-        lam = new
-    return lam
