@@ -50,7 +50,7 @@ import pandas as pd
 CONSTRAINED_ID_TYPES = frozenset({"a_number", "cedula_ve", "dui_sv", "cedula_co"})
 #: A pair scored under this is evidence that its records are two people: no chain of
 #: other pairs may put them in one person (the join is queued, "conflict: unlike a member").
-UNLIKE = 0.01
+UNLIKE = 0.001
 
 
 @dataclass
