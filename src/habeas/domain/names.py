@@ -56,6 +56,15 @@ _PARTICLE_TEXT = "de del la las los da das do dos di van von der den le san sant
 PARTICLES = frozenset(_PARTICLE_TEXT.split())
 JOINERS = frozenset({"y", "e"})
 PLACEHOLDERS = frozenset({"fnu", "lnu", "nfn", "nln"})
+#: Forms of address and honours written where a given name belongs, folded ("Sr. José",
+#: "Sir Francis", "Mrs Molesworth", "Rt Hon"): never a name, so linkage skips them.
+TITLES = frozenset({
+    "sr", "sra", "srta", "dr", "dra", "lic", "lcdo", "lcda", "ing", "prof", "abg", "gral",
+    "cnel", "mr", "mrs", "ms", "miss", "mister", "sir", "dame", "lady", "lord", "rt", "right",
+    "hon", "honourable", "honorable", "rev", "reverend", "fr", "father", "capt", "captain",
+    "col", "colonel", "gen", "general", "brig", "maj", "major", "lt", "sgt", "st", "1st",
+    "2nd", "3rd",
+})
 ORDERS = frozenset({"given_first", "surname_first"})
 
 _WORD = re.compile(r"[^\W_]+(?:['’`´][^\W_]+)*")

@@ -29,6 +29,7 @@ from habeas.ingest.normalise import DATE_FIELDS, PreparedRecord, RowContext, Row
 from habeas.ingest.problems import ImportFailed, Problem
 from habeas.ingest.readers import Table, media_type, read_tables
 from habeas.ingest.sensitivity import file_level, protected_headers, source_level, split_protected
+from habeas.store.bulk import bulk_insert
 from habeas.store.db import Store
 from habeas.store.filestore import sha256_file
 from habeas.store.schema import (
@@ -432,25 +433,6 @@ def _allocate_ids(conn: Any, table: str, n: int) -> list[int]:
     return list(range(start, start + n))
 
 
-def _bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
-    """INSERT many rows through the driver's executemany with positional tuples.
-
-    Each value goes through its column type's own bind processor (dates, JSON),
-    so what is stored is exactly what SQLAlchemy would store; skipping its
-    per-row parameter compilation makes bulk imports several times faster.
-    """
-    if not rows:
-        return
-    columns = list(rows[0])
-    processors = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join([marker] * len(columns))})")
-    params = [tuple(row[c] if proc is None or row[c] is None else proc(row[c])
-                    for c, proc in zip(columns, processors, strict=True)) for row in rows]
-    conn.exec_driver_sql(sql, params)
-
-
 def _correction_links(session: Any, import_id: int, actor: str, now: datetime) -> int:
     """A correction and the record it corrects are the same person: a human must-link.
 
@@ -459,7 +441,7 @@ def _correction_links(session: Any, import_id: int, actor: str, now: datetime) -
     """
     pairs = session.execute(select(Record.corrects_record_id, Record.id).where(
         Record.import_id == import_id, Record.corrects_record_id.is_not(None))).all()
-    _bulk_insert(session.connection(), ReviewDecision.__table__, [
+    bulk_insert(session.connection(), ReviewDecision.__table__, [
         {"record_a": min(old, new), "record_b": max(old, new), "decision": "same",
          "reviewer": actor, "note": f"correction: record {new} corrects record {old}",
          "decided_at": now, "superseded_at": None, "pair_id": None, "position": None}
@@ -484,7 +466,7 @@ def _insert_rows(session: Any, source_id: int, import_id: int, records: list[Pre
     for start in range(0, total, batch_size):
         chunk = records[start:start + batch_size]
         person_ids = _allocate_ids(conn, "person", len(chunk))
-        _bulk_insert(conn, Person.__table__,
+        bulk_insert(conn, Person.__table__,
                      [{"id": pid, "created_by": actor, "created_at": now} for pid in person_ids])
         record_ids = _allocate_ids(conn, "record", len(chunk))
         split = [split_protected(r.raw, protect.get(r.sheet, {})) for r in chunk]
@@ -503,7 +485,7 @@ def _insert_rows(session: Any, source_id: int, import_id: int, records: list[Pre
             "residence": r.residence, "corrects_record_id": corrects.get(r.record_key),
             "created_at": now}
             for r, rid, (raw, values) in zip(chunk, record_ids, split, strict=True)]
-        _bulk_insert(conn, Record.__table__, record_rows)
+        bulk_insert(conn, Record.__table__, record_rows)
         links: list[dict[str, Any]] = []
         identifiers: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
@@ -533,10 +515,10 @@ def _insert_rows(session: Any, source_id: int, import_id: int, records: list[Pre
                           "court": f.court, "case_number": None, "detail": None,
                           "occurred_at": f.occurred_at, "time_text": f.time_text}
                          for f in rec.legal_facts)
-        _bulk_insert(conn, Link.__table__, links)
+        bulk_insert(conn, Link.__table__, links)
         for table, rows in ((RecordIdentifier, identifiers), (CustodyEvent, events),
                             (LegalFact, legal)):
-            _bulk_insert(conn, table.__table__, rows)
+            bulk_insert(conn, table.__table__, rows)
         counts["persons"] += len(chunk)
         counts["identifiers"] += len(identifiers)
         counts["events"] += len(events)

@@ -15,9 +15,10 @@ constrained agglomeration instead (union-find; strongest pairs first):
    * put two different valid document numbers of one type (A-number, cédula,
      DUI, Colombian cédula) in one person,
    * give one person two records of a source declared *one row per person*,
-   * put in one person two records the model scored as clearly different
-     (probability under :data:`UNLIKE`): a chain A–B–C must not join A and C
-     when A and C are, say, cousins whose second given names differ.
+   * (for name-only records, step 3) put in one person two records the model
+     scored as clearly different (probability under :data:`UNLIKE`): a bare name
+     B must not chain A and C when A and C are, say, cousins whose second given
+     names differ.
    A refused pair is queued for review with reason ``conflict: …``.
 3. **Name-only records** (no identifier, no date of birth) come last. For each,
    the clusters it reaches with probability ≥ ``review_low`` are ranked by
@@ -83,12 +84,15 @@ class _UnionFind:
         self.node: dict[int, Node] = {}
         # record → its own valid constrained document numbers (``type:value``)
         self.documents: dict[int, set[str]] = {}
+        self.bare: set[int] = set()  # name-only records (no document, no date of birth)
         for rid, sid, rpp, ids, bare in zip(records["unique_id"], records["source_id"],
                                             records["rpp"], records["ids"],
                                             records["name_only"], strict=True):
             rid = int(rid)
             self.parent[rid] = rid
             n = Node(members=[rid], anchored=not bare)
+            if bare:
+                self.bare.add(rid)
             held = set()
             for item in ids if ids is not None else ():
                 kind, _, value = str(item).partition(":")
@@ -118,8 +122,13 @@ class _UnionFind:
             self.parent[x], x = root, self.parent[x]
         return root
 
-    def conflict(self, ra: int, rb: int) -> str | None:
-        """Why clusters ``ra`` and ``rb`` (roots) may not be joined, or None."""
+    def conflict(self, ra: int, rb: int, *, through_bare_name: bool = False) -> str | None:
+        """Why clusters ``ra`` and ``rb`` (roots) may not be joined, or None.
+
+        ``through_bare_name``: the join rests on a pair with a name-only record; then a
+        member of one side the model scored as clearly different from a member of the
+        other (:data:`UNLIKE`) forbids it too.
+        """
         a, b = self.node[ra], self.node[rb]
         for kind in a.ids.keys() & b.ids.keys():
             if not a.ids[kind] & b.ids[kind]:
@@ -131,10 +140,11 @@ class _UnionFind:
             for other in self.cannot.get(rec, ()):
                 if self.find(other) == big:
                     return "conflict: decided different"
-        for rec in small.members:
-            for other in self.unlike.get(rec, ()):
-                if self.find(other) == big:
-                    return "conflict: unlike a member"
+        if through_bare_name:
+            for rec in small.members:
+                for other in self.unlike.get(rec, ()):
+                    if self.find(other) == big:
+                        return "conflict: unlike a member"
         return None
 
     def union(self, ra: int, rb: int) -> int:
@@ -310,7 +320,7 @@ def _attach(uf: _UnionFind, rec: int, candidates: list[int], rec_a: list[int],
         return True
     if prob[top] < threshold:
         return True
-    why = uf.conflict(own, top_root)
+    why = uf.conflict(own, top_root, through_bare_name=counterpart in uf.bare)
     if why:
         status[top], reason[top] = "queued", why
     else:

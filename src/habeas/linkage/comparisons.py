@@ -9,6 +9,7 @@ Used by :func:`habeas.linkage.model.settings`. Columns are those of
   Jefferson) / typo (Jaro-Winkler ≥ 0.88) / given name and first surname
   written in each other's field / one given name shared in another position
   ("José Ramón" vs "Ramón") / one side gives only an initial, and it agrees /
+  the same first three letters (a short form) /
   else (completely different first given names: a caution, see
   :data:`habeas.linkage.model.CAUTIONS`).
 * **given2** (second given name or middle initial): same / initial agrees /
@@ -90,12 +91,18 @@ def given() -> cl.CustomComparison:
                                                     tf_adjustment_weight=1.0),
             cll.ArrayIntersectLevel("given_keys", 1).configure(
                 label_for_charts="Nickname, variant or same sound"),
-            cll.JaroWinklerLevel("given1", 0.88),
+            # A typo: Jaro-Winkler catches long names; short ones ("lois" / "luis",
+            # "liis" / "luis") need the edit distance.
+            _custom(f"jaro_winkler_similarity(given1_l, given1_r) >= 0.88 OR "
+                    f"{_one_typo_sql('given1_l', 'given1_r')}", "One typo"),
             _custom(_SWAPPED, "Given name and surname swapped"),
             cll.ArrayIntersectLevel("given_all", 1).configure(
                 label_for_charts="A given name shared in another position"),
             _custom("(length(given1_l) = 1 OR length(given1_r) = 1) AND "
                     "left(given1_l, 1) = left(given1_r, 1)", "Initial agrees"),
+            # A short form the nickname lists lack ("artie" / "arthur", "merry" /
+            # "meredith"): weak evidence, but not "a different given name".
+            _custom("left(given1_l, 3) = left(given1_r, 3)", "Same first three letters"),
             cll.ElseLevel(),
         ])
 

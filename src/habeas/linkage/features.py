@@ -42,8 +42,9 @@ dob_year             the year when the uncertain date lies within one year
 dob_lo, dob_hi       the uncertain date's range (ISO), for an overlap level
 initials             first letters of given1 and sur1, sorted
 dob_keys             date-of-birth blocking keys: the date × each surname key,
-                     × the given name's keys, × the initials
-                     (:func:`_dob_key_candidates`), capped like ``name_keys``
+                     × the given name's keys, × the initials; the year × each
+                     name's key (:func:`_dob_key_candidates`), capped like
+                     ``name_keys``
 sex, nationality     as stored (nationality ISO-3)
 a_number, cedula_ve, dui_sv
                      the first *valid* normalised identifier of that type
@@ -75,7 +76,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Text, cast, select
 
-from habeas.domain.names import PARTICLES
+from habeas.domain.names import PARTICLES, TITLES
 from habeas.domain.nicknames import given_name_keys
 from habeas.domain.phonetic import spanish_key
 from habeas.linkage.residence import residence_columns, residence_keys, stored_text
@@ -150,20 +151,28 @@ def _name_key_candidates(given1: str | None, surnames: tuple[str, ...]
 
 
 @cache
-def _dob_key_candidates(dob: str | None, given1: str | None, surnames: tuple[str, ...]
-                        ) -> tuple[str, ...]:
-    """Date-of-birth blocking keys: the date × each surname key (first, second, without
-    particles: a missing or extra surname still meets), × the given name's sound and
-    variant keys, × the sorted initials of given name and first surname (a typo in
-    both names' sounds, or the names written in each other's field)."""
-    if not dob:
-        return ()
-    keys = {f"{dob}|s:{k}" for s in surnames for form in (_compact(s), _head(s))
-            if (k := _key(form))}
-    if given1:
-        keys |= {f"{dob}|g:{g}" for g in _given_keys(given1) if g[0] in "#~"}
-        first = _compact(surnames[0])[:1] if surnames else ""
-        keys.add(f"{dob}|i:{''.join(sorted(given1[:1] + first))}")
+def _dob_key_candidates(dob: str | None, year: int | None, given1: str | None,
+                        surnames: tuple[str, ...]) -> tuple[str, ...]:
+    """Date-of-birth blocking keys.
+
+    The exact date × each surname key (first, second, without particles: a missing
+    or extra surname still meets), × the given name's sound and variant keys, × the
+    sorted initials of given name and first surname (a typo in both names' sounds,
+    or the names written in each other's field). And the **year** × the key of
+    every name, given or surname: a typo in the day or month, a date known only to
+    the year, a name written in the other field.
+    """
+    keys: set[str] = set()
+    if dob:
+        keys |= {f"{dob}|s:{k}" for s in surnames for form in (_compact(s), _head(s))
+                 if (k := _key(form))}
+        if given1:
+            keys |= {f"{dob}|g:{g}" for g in _given_keys(given1) if g[0] in "#~"}
+            first = _compact(surnames[0])[:1] if surnames else ""
+            keys.add(f"{dob}|i:{''.join(sorted(given1[:1] + first))}")
+    if year is not None:
+        names = [given1] if given1 and len(given1) > 1 else []
+        keys |= {f"y{year}|n:{k}" for n in [*names, *surnames] if (k := _key(_compact(n)))}
     return tuple(sorted(keys))
 
 
@@ -252,18 +261,44 @@ def _swap(iso: str) -> str | None:
         return None
 
 
+#: Digits a scan or a typist puts in a name for the letter they resemble ("r0bert").
+_DIGIT_LETTERS = str.maketrans("013458", "oleasb")
+
+
 @cache
 def _names(value: Any) -> tuple[str, ...]:
-    """A stored name list (JSON text as read from the database, or a sequence) as a tuple."""
+    """A stored name list (JSON text as read from the database, or a sequence) as a tuple.
+
+    A digit inside a name is read as the letter it resembles (:func:`_letters`).
+    """
     if value is None:
         return ()
     items = json.loads(value) if isinstance(value, str) else value
-    return tuple(str(x) for x in items if x)
+    return tuple(_letters(str(x)) for x in items if x)
+
+
+def _letters(name: str) -> str:
+    """Digits read as letters in a word of at least three letters ("r0bert", not "1st")."""
+    if not any(c.isdigit() for c in name):
+        return name
+    return " ".join(w.translate(_DIGIT_LETTERS) if sum(c.isalpha() for c in w) >= 3 else w
+                    for w in name.split())
+
+
+def _without_titles(given: tuple[str, ...]) -> tuple[str, ...]:
+    """Given names without forms of address ("sir", "sra", "rt"): every word of a
+    name that is one is dropped ("brig gen" → nothing)."""
+    out = []
+    for name in given:
+        words = [w for w in name.split() if w not in TITLES]
+        if words:
+            out.append(" ".join(words))
+    return tuple(out)
 
 
 @cache
 def _given_row(given: tuple[str, ...]) -> tuple[Any, ...]:
-    names = [g for g in given if g]
+    names = [g for g in _without_titles(given) if g]
     g1 = names[0] if names else None
     g2 = names[1] if len(names) > 1 else None
     keys = list(_given_keys(g1)) if g1 else None
@@ -312,7 +347,7 @@ def _dob_columns(lo: pd.Series, hi: pd.Series, precision: pd.Series) -> dict[str
 
 def _identifier_columns(record_ids: pd.Series, identifiers: pd.DataFrame) -> dict[str, Any]:
     """One column per main identifier type, ``other_id`` and ``ids`` (sorted ``type:value``)."""
-    ids = identifiers[identifiers["record_id"].isin(record_ids)]
+    ids = infer_types(identifiers[identifiers["record_id"].isin(record_ids)])
     first = ids.drop_duplicates(["record_id", "id_type"])
     out: dict[str, Any] = {}
     for id_type in MAIN_ID_TYPES:
@@ -331,6 +366,39 @@ def _identifier_columns(record_ids: pd.Series, identifiers: pd.DataFrame) -> dic
                     (ids["id_type"] + ":" + ids["value"]).to_numpy(), len(record_ids))
     out["ids"] = [sorted(set(v)) if v else [] for v in tagged]
     return out
+
+
+def infer_types(ids: pd.DataFrame) -> pd.DataFrame:
+    """Identifiers with a bare number's type inferred from the other lists.
+
+    A list without a nationality column writes a Venezuelan cédula as "12345678":
+    the importer keeps it as a ``national_id`` (it does not guess), and it would
+    never be compared with the same number stored as the cédula "V12345678" from
+    another list. Here a ``national_id`` of digits only is read as a cédula when
+    some record of the register holds that cédula (V or E), and as an A-number when
+    some record holds that A-number (8 digits zero-padded to 9). The stored values
+    are unchanged.
+    """
+    if not len(ids):
+        return ids
+    bare = ids["id_type"].eq("national_id") & ids["value"].str.fullmatch(r"\d{6,9}")
+    if not bare.any():
+        return ids
+    ids = ids.copy()
+    digits = ids.loc[bare, "value"].str.lstrip("0")
+    cedulas = set(ids.loc[ids["id_type"].eq("cedula_ve"), "value"])
+    a_numbers = set(ids.loc[ids["id_type"].eq("a_number"), "value"])
+    for prefix in ("V", "E"):
+        hit = (prefix + digits).isin(cedulas)
+        ids.loc[hit[hit].index, "id_type"] = "cedula_ve"
+        ids.loc[hit[hit].index, "value"] = prefix + digits[hit]
+        digits = digits[~hit]
+    padded = digits.str.zfill(9)
+    hit = padded.isin(a_numbers)
+    if hit.any():
+        ids.loc[hit[hit].index, "id_type"] = "a_number"
+        ids.loc[hit[hit].index, "value"] = padded[hit]
+    return ids
 
 
 def _initials(given1: pd.Series, sur1: pd.Series) -> pd.Series:
@@ -368,10 +436,11 @@ def featurise(raw: pd.DataFrame, identifiers: pd.DataFrame, *,
     both = pd.Series(list(zip(g1, surname_values, strict=True)), dtype="object")
     coarse, finer = _per_value(both, lambda v: _name_key_candidates(v[0], v[1] or ()), 2)
     dobs = _dob_columns(raw["dob_lo"], raw["dob_hi"], raw["dob_precision"])
-    with_dob = pd.Series(list(zip(dobs["dob"], g1, surname_values, strict=True)),
+    years = [None if pd.isna(y) else int(y) for y in dobs["dob_year"]]
+    with_dob = pd.Series(list(zip(dobs["dob"], years, g1, surname_values, strict=True)),
                          dtype="object")
     (dob_candidates,) = _per_value(
-        with_dob, lambda v: (_dob_key_candidates(v[0], v[1], v[2] or ()),), 1)
+        with_dob, lambda v: (_dob_key_candidates(v[0], v[1], v[2], v[3] or ()),), 1)
     docs = _identifier_columns(record_ids, identifiers)
     order = _sort_order(g1, g2, s1, s2, dobs["dob"])
     residence = raw["residence"] if "residence" in raw else pd.Series(None, index=raw.index,

@@ -22,10 +22,10 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import select, update
 
 from habeas.errors import UsageError
 from habeas.linkage import model as mdl
@@ -33,6 +33,7 @@ from habeas.linkage import training
 from habeas.linkage.apply import now, reassign
 from habeas.linkage.cluster import Clustering, cluster, priorities
 from habeas.linkage.features import load_features
+from habeas.store.bulk import bulk_insert
 from habeas.store.db import Store, default_actor
 from habeas.store.schema_linkage import LinkageRun, ReviewDecision, ScoredPair
 
@@ -250,9 +251,8 @@ def write_pairs(session: Any, run_id: int, pairs: pd.DataFrame, clustering: Clus
                 model: dict[str, Any]) -> int:
     """Insert the pairs worth keeping (linked, queued, decided, rejected-in-band).
 
-    A Core ``INSERT`` on the table: one ``executemany`` per chunk. The ORM's bulk
-    path splits a chunk wherever a nullable column switches between a value and
-    None, which at a million pairs meant tens of thousands of statements.
+    Through the driver's ``executemany`` (:func:`habeas.store.bulk.bulk_insert`):
+    SQLAlchemy's per-row parameter compilation cost more than SQLite's writing.
     """
     weights = mdl.level_weights(model)
     keep = [i for i, (st, why) in enumerate(zip(clustering.status, clustering.reason,
@@ -272,7 +272,7 @@ def write_pairs(session: Any, run_id: int, pairs: pd.DataFrame, clustering: Clus
                      "match_weight": float(w), "match_probability": float(p),
                      "evidence": ev, "status": st, "reason": clustering.reason[i],
                      "priority": prio[i] if st == "queued" else 0.0})
-    statement = insert(cast(Table, ScoredPair.__table__))
-    for start in range(0, len(rows), 10000):
-        session.execute(statement, rows[start:start + 10000])
+    connection = session.connection()
+    for start in range(0, len(rows), 50_000):
+        bulk_insert(connection, ScoredPair.__table__, rows[start:start + 50_000])
     return len(rows)
