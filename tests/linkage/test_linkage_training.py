@@ -48,10 +48,19 @@ def test_em_on_nothing_returns_the_priors_and_no_matches() -> None:
     np.testing.assert_allclose(result.m["dob"], priors.M_PRIOR["dob"], atol=1e-9)
 
 
+def _g(name: str, position: int) -> int:
+    """Splink's gamma of a comparison's level at ``position`` (0 = first; −1 = last)."""
+    count = len(priors.M_PRIOR[name])
+    return count - 1 - (position % count)
+
+
+AGREE = {"given": _g("given", 0), "surnames": _g("surnames", 0), "dob": _g("dob", 0)}
+
+
 def test_em_never_drives_a_level_to_zero_and_keeps_the_ceilings() -> None:
     # 500 pairs agree on everything; nobody ever disagrees on the given name.
-    agree = {"given": 6, "surnames": 7, "dob": 5}
-    family = {"given": 0, "surnames": 7, "dob": 0}  # different given names and dates
+    agree = AGREE
+    family = {"given": 0, "surnames": _g("surnames", 0), "dob": 0}  # other names and dates
     result = em.estimate(_patterns([(agree, 500, 0, 0), (family, 5000, 0, 0)]), _u(), 1e6)
     for name, m in result.m.items():
         assert (m > 0).all(), name
@@ -63,8 +72,8 @@ def test_em_never_drives_a_level_to_zero_and_keeps_the_ceilings() -> None:
 
 def test_human_decisions_are_labels_that_move_m() -> None:
     """Pairs decided "same" that disagree on the date teach EM that matches sometimes do."""
-    typo = {"given": 6, "surnames": 7, "dob": 3}  # dob level "one typo" (position 2)
-    agree = {"given": 6, "surnames": 7, "dob": 5}
+    typo = {**AGREE, "dob": _g("dob", 2)}  # dob level "one typo" (position 2)
+    agree = AGREE
     without = em.estimate(_patterns([(agree, 200, 0, 0), (typo, 10, 0, 0)]), _u(), 1e6)
     with_labels = em.estimate(_patterns([(agree, 200, 0, 0), (typo, 10, 60, 0)]), _u(), 1e6)
     assert with_labels.m["dob"][2] > without.m["dob"][2] * 1.5

@@ -23,7 +23,8 @@ Used by :func:`habeas.linkage.model.settings`. Columns are those of
   given name and first surname swapped is no evidence here (counted in
   **given**). Shared surnames are term-frequency adjusted.
 * **dob**: exact / day and month swapped / one typo (Damerau-Levenshtein 1 on
-  the ISO string) / same year / uncertain ranges overlap / else.
+  the ISO string) / same year / uncertain ranges overlap / another date within 12
+  years / a generation apart (12 years or more: a caution).
 * **a_number, cedula_ve, dui_sv, other_id**: exact / one typo / different;
   null when absent on either side. A different valid document number gets a
   strongly negative weight (and the clustering constraints forbid the merge).
@@ -172,7 +173,12 @@ def dob() -> cl.CustomComparison:
             _one_typo("dob"),
             cll.ExactMatchLevel("dob_year").configure(label_for_charts="Same year"),
             _custom("dob_lo_l <= dob_hi_r AND dob_lo_r <= dob_hi_l", "Uncertain dates overlap"),
-            cll.ElseLevel(),
+            _custom("abs(CAST(substr(dob_lo_l, 1, 4) AS INTEGER) - "
+                    "CAST(substr(dob_lo_r, 1, 4) AS INTEGER)) < 12",
+                    "Another date, within 12 years"),
+            # A generation apart: a father and the son who carries his name (a caution,
+            # see habeas.linkage.model.with_cautions).
+            cll.ElseLevel().configure(label_for_charts="Dates a generation apart"),
         ])
 
 

@@ -221,6 +221,7 @@ def _tidy(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 DIFFERENT_GIVEN_NAMES = "different given names"
+GENERATION_APART = "dates of birth a generation apart"
 _DOCUMENTS = ("a_number", "cedula_ve", "dui_sv", "other_id")
 
 
@@ -238,6 +239,11 @@ def with_cautions(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
     identifiers no sibling shares
     (a list that replaced a given name, or wrote a nickname habeas does not know).
 
+    Dates of birth 12 years or more apart (not a typo, not a swap) are a father and
+    the son who carries his full name, far more often than one person written
+    twice: :data:`GENERATION_APART`, queued too — unless a document number agrees
+    (a date replaced by a wrong one on a record that keeps its document).
+
     Levels are read from each pair's weight in a comparison (it is the level's
     weight), so no extra column is needed from Splink.
     """
@@ -252,12 +258,12 @@ def with_cautions(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
         values = pairs[column].to_numpy(dtype="float64", na_value=np.nan)
         return np.isclose(values, weights[name][position][0], atol=1e-9)
 
-    differ = at("given", -1)
-    if differ.any():
-        documents = np.zeros(len(pairs), dtype=bool)
-        for name in _DOCUMENTS:
-            documents |= at(name, 0) | at(name, 1)  # the same number, or one typo apart
-        caution[differ & ~(at("dob", 0) & documents)] = DIFFERENT_GIVEN_NAMES
+    documents = np.zeros(len(pairs), dtype=bool)
+    for name in _DOCUMENTS:
+        documents |= at(name, 0) | at(name, 1)  # the same number, or one typo apart
+    caution[at("given", -1) & ~(at("dob", 0) & documents)] = DIFFERENT_GIVEN_NAMES
+    unset = np.array([c is None for c in caution], dtype=bool)
+    caution[at("dob", -1) & ~documents & unset] = GENERATION_APART
     pairs["caution"] = caution
     return pairs
 

@@ -18,9 +18,10 @@ Training (:mod:`habeas.linkage.em`) treats these m as a Dirichlet prior worth
 links with the default model, and a large one learns its own m. A few levels
 also carry a **ceiling** (:data:`M_CEILINGS`) that no amount of data moves: the
 share of true matches with completely different first given names or dates of
-birth. EM on a register of families can otherwise learn that "matches" often
-disagree on them — it mistakes households (same surnames, same address) for
-people — and then two brothers or a father and his son become one person.
+birth (another date; one a generation apart). EM on a register of families can
+otherwise learn that "matches" often disagree on them — it mistakes households
+(same surnames, same address) for people — and then two brothers or a father and
+his son become one person.
 """
 
 from __future__ import annotations
@@ -37,9 +38,12 @@ M_PRIOR: dict[str, tuple[float, ...]] = {
     # both (either order) / one surname each, the same / both sound the same / one side has
     # one, found in the other / one the same, other near / one in common, other different /
     # first a near spelling / else
-    "surnames": (0.50, 0.25, 0.04, 0.10, 0.03, 0.03, 0.03, 0.02),
-    # exact / day-month swapped / one typo / same year / ranges overlap / else
-    "dob": (0.86, 0.02, 0.05, 0.02, 0.02, 0.03),
+    # ("one in common, the other different" is how siblings and cousins compare: rare
+    # among the records of one person, who keeps both surnames)
+    "surnames": (0.50, 0.25, 0.04, 0.10, 0.03, 0.005, 0.03, 0.045),
+    # exact / day-month swapped / one typo / same year / ranges overlap / another date
+    # within 12 years / a generation apart
+    "dob": (0.86, 0.02, 0.05, 0.02, 0.02, 0.02, 0.01),
     # exact / one typo / different (each document type)
     "a_number": (0.93, 0.03, 0.04),
     "cedula_ve": (0.93, 0.03, 0.04),
@@ -59,7 +63,7 @@ U_PRIOR: dict[str, tuple[float, ...]] = {
     "given": (0.01, 0.005, 0.01, 0.0005, 0.01, 0.003, 0.01, 0.9515),
     "given2": (0.02, 0.05, 0.01, 0.92),
     "surnames": (0.0001, 0.002, 0.0001, 0.002, 0.0001, 0.01, 0.005, 0.9807),
-    "dob": (0.0001, 0.00001, 0.0005, 0.014, 0.02, 0.96539),
+    "dob": (0.0001, 0.00001, 0.0005, 0.014, 0.02, 0.35, 0.61539),
     "a_number": (0.000001, 0.00001, 0.999989),
     "cedula_ve": (0.000001, 0.00001, 0.999989),
     "dui_sv": (0.000001, 0.00001, 0.999989),
@@ -74,7 +78,7 @@ U_PRIOR: dict[str, tuple[float, ...]] = {
 #: comparison → {level position: the largest m training may give it} (−1: the last level).
 M_CEILINGS: dict[str, dict[int, float]] = {
     "given": {-1: 0.05},   # completely different first given names
-    "dob": {-1: 0.06},     # completely different dates of birth
+    "dob": {-2: 0.06, -1: 0.03},  # another date of birth; one a generation apart
 }
 
 #: The prior's weight in EM, in matching pairs (see the module doc).
