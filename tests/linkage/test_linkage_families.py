@@ -135,3 +135,22 @@ def test_a_date_known_to_the_year_still_meets_its_match() -> None:
     frame = featurise_rows(rows, {})
     keys = [set(k or ()) for k in frame["dob_keys"]]
     assert keys[0] & keys[1]
+
+
+def test_a_document_copied_within_a_household_does_not_join_two_siblings() -> None:
+    """The same A-number on a brother's and a sister's record (copied on a form), other
+    given names and other dates: two people, the pair for a reviewer."""
+    rows = _population()
+    n = len(rows)
+    home = {"street_number": "4", "address": "calle 90", "locality": "maracaibo"}
+    extra = [
+        {"unique_id": n + 1, "given_names": "julio", "surnames": "soto rivera",
+         "dob": "1990-03-01", "a_number": "208304911", **home},
+        {"unique_id": n + 2, "given_names": "nora", "surnames": "soto rivera",
+         "dob": "1994-07-12", "a_number": "208304911", **home},
+    ]
+    frame = pd.DataFrame(rows + extra).drop(columns=["person"])
+    result = score_frame(frame)
+    assert result.clusters[n + 1] != result.clusters[n + 2]
+    pair = result.pairs.set_index(["record_a", "record_b"]).loc[(n + 1, n + 2)]
+    assert pair["caution"] == "different given names"

@@ -222,6 +222,8 @@ def _tidy(pairs: pd.DataFrame) -> pd.DataFrame:
 
 DIFFERENT_GIVEN_NAMES = "different given names"
 GENERATION_APART = "dates of birth a generation apart"
+#: The reasons :func:`with_cautions` gives (a queued pair's ``reason``).
+CAUTION_REASONS = frozenset({DIFFERENT_GIVEN_NAMES, GENERATION_APART})
 _DOCUMENTS = ("a_number", "cedula_ve", "dui_sv", "other_id")
 
 

@@ -30,6 +30,7 @@ from habeas.errors import NotFound, UsageError
 from habeas.linkage.apply import now, reassign
 from habeas.linkage.cluster import cluster
 from habeas.linkage.features import load_features
+from habeas.linkage.model import CAUTION_REASONS
 from habeas.linkage.run import DEFAULT_REVIEW_BAND, DEFAULT_THRESHOLD
 from habeas.store.db import Store, default_actor
 from habeas.store.schema import Link, Record, Source
@@ -224,13 +225,15 @@ def _split(store: Store, s: Session, records: list[int], actor: str) -> dict[str
     keep = set(records)
     frame = load_features(store, records)
     frame = frame[frame["unique_id"].isin(keep)]
-    rows = [row[:4] for row in s.execute(
+    # A pair the model cautioned against (different given names, a generation apart)
+    # stays a question for a reviewer when the person is re-cut, as in a run.
+    rows = [(*row[:4], row[5] if row[5] in CAUTION_REASONS else None) for row in s.execute(
         select(ScoredPair.record_a, ScoredPair.record_b, ScoredPair.match_weight,
-               ScoredPair.match_probability, ScoredPair.status)
+               ScoredPair.match_probability, ScoredPair.status, ScoredPair.reason)
         .where(ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records)))
         if row[4] in ("linked", "queued", "decided", "rejected")]
     pairs = pd.DataFrame(rows, columns=["record_a", "record_b", "match_weight",
-                                        "match_probability"])
+                                        "match_probability", "caution"])
     pairs = pairs.sort_values("match_weight", ascending=False).drop_duplicates(
         ["record_a", "record_b"])
     decisions = s.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
