@@ -266,6 +266,22 @@ def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
     return Clustering(cluster_of=cluster_of, status=status, reason=reason, conflicts=conflicts)
 
 
+def evidence_needed(records: pd.DataFrame, pairs: pd.DataFrame, floor: float
+                    ) -> pd.DataFrame:
+    """The pairs clustering reads: those at or above ``floor``, and, below it, those with a
+    name-only record (what :data:`UNLIKE` reads, step 3). Millions of clearly different
+    pairs between records with dates or documents would only cost time.
+    """
+    if not len(pairs):
+        return pairs
+    bare = set(records.loc[records["name_only"].astype(bool), "unique_id"].astype(int))
+    low = pairs["match_probability"].to_numpy() < floor
+    if not low.any():
+        return pairs
+    touches = pairs["record_a"].isin(bare).to_numpy() | pairs["record_b"].isin(bare).to_numpy()
+    return pairs[~low | touches].reset_index(drop=True)
+
+
 def _torn(by_record: dict[int, list[int]], rec_a: list[int], rec_b: list[int],
           weight: list[float], margin: float) -> set[int]:
     """Name-only records whose two best candidate records are within ``margin`` bits.

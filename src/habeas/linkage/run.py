@@ -31,7 +31,7 @@ from habeas.errors import UsageError
 from habeas.linkage import model as mdl
 from habeas.linkage import training
 from habeas.linkage.apply import now, reassign
-from habeas.linkage.cluster import Clustering, cluster, priorities
+from habeas.linkage.cluster import Clustering, cluster, evidence_needed, priorities
 from habeas.linkage.features import load_features
 from habeas.store.bulk import bulk_insert
 from habeas.store.db import Store, default_actor
@@ -162,6 +162,7 @@ def link(store: Store, *, retrain: bool = False, full: bool = False, backend: st
         pairs = mdl.predict_new(frame, new_ids, model, backend=backend, threshold=low)
     else:
         pairs = mdl.predict(frame, model, backend=backend, threshold=low)
+    pairs = evidence_needed(frame, pairs, min(review_band[0], threshold))
     pairs = _with_document_pairs(frame, pairs, model, backend=backend,
                                  new_ids=new_ids if incremental else None)
     step("clustering", 3, steps)

@@ -32,7 +32,7 @@ from habeas.domain.text import fold
 from habeas.ingest.fields import RESIDENCE_FIELDS
 from habeas.linkage import model as mdl
 from habeas.linkage import training
-from habeas.linkage.cluster import cluster
+from habeas.linkage.cluster import cluster, evidence_needed
 from habeas.linkage.features import ID_TYPES, featurise_rows
 
 
@@ -99,6 +99,7 @@ def score_frame(df_a: pd.DataFrame, df_b: pd.DataFrame | None = None, *,
     frame = featurise_rows(rows, ids, residences=residences)
     trained = model or training.train(frame, backend=backend)
     pairs = mdl.predict(frame, trained, backend=backend, threshold=min(review_low, threshold, 1e-4))
+    pairs = evidence_needed(frame, pairs, min(review_low, threshold))
     result = cluster(frame, pairs, threshold=threshold, review_low=review_low)
     return ScoreResult(pairs=pairs, clusters=result.cluster_of, status=result.status,
                        model=trained)
