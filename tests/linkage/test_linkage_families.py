@@ -164,3 +164,17 @@ def _caution(pairs: pd.DataFrame, a: int, b: int) -> str | None:
         return "not kept"
     value = pairs.loc[(a, b), "caution"]
     return value if isinstance(value, str) else None
+
+
+def test_a_date_of_birth_in_the_future_is_compared_as_unknown() -> None:
+    """"2107-05-09" is a mistyped year, not a person born a century from now: it must not
+    make one person's two records "a generation apart"."""
+    from datetime import date as d
+
+    rows = [(1, 1, False, None, "import", ["veronica"], ["pereyra"], d(2005, 5, 9),
+             d(2005, 5, 9), "exact", None, None),
+            (2, 2, False, None, "import", ["veronica"], ["pereyra"], d(2107, 5, 9),
+             d(2107, 5, 9), "exact", None, None)]
+    frame = featurise_rows(rows, {}).set_index("unique_id")
+    assert frame.at[1, "dob"] == "2005-05-09"
+    assert frame.at[2, "dob"] is None and frame.at[2, "dob_lo"] is None

@@ -333,8 +333,14 @@ def _per_value(values: pd.Series, compute: Any, width: int) -> list[np.ndarray]:
 
 
 def _dob_columns(lo: pd.Series, hi: pd.Series, precision: pd.Series) -> dict[str, Any]:
-    """dob, dob_sw, dob_year, dob_lo, dob_hi from ISO date strings (see the module doc)."""
-    lo = lo.astype("object").where(lo.notna() & hi.notna(), None)
+    """dob, dob_sw, dob_year, dob_lo, dob_hi from ISO date strings (see the module doc).
+
+    A date of birth in the future ("2107-05-09", "5997-05-02": a mistyped year) is
+    nobody's: it is compared as unknown, not as a date a generation away. The record
+    keeps it as written.
+    """
+    future = lo.astype("object").fillna("").astype(str) > date.today().isoformat()
+    lo = lo.astype("object").where(lo.notna() & hi.notna() & ~future, None)
     hi = hi.astype("object").where(lo.notna(), None)
     exact = lo.notna() & (precision == "exact") & (lo == hi)
     dob = lo.where(exact, None)
