@@ -178,3 +178,18 @@ def test_a_date_of_birth_in_the_future_is_compared_as_unknown() -> None:
     frame = featurise_rows(rows, {}).set_index("unique_id")
     assert frame.at[1, "dob"] == "2005-05-09"
     assert frame.at[2, "dob"] is None and frame.at[2, "dob_lo"] is None
+
+
+def test_every_level_and_caution_has_words_on_the_review_page() -> None:
+    """A reviewer reads each level and each reason in their language, never a code."""
+    from habeas.linkage.model import CAUTION_REASONS, settings
+    from habeas.web.pages.review import LEVELS, QUEUE_REASONS, level_text
+
+    def unexplained(label: str) -> bool:
+        return level_text(label, lambda s: s) == label and label not in LEVELS
+
+    model = settings().get_settings("duckdb").as_dict()
+    labels = [lv.get("label_for_charts") or "" for c in model["comparisons"]
+              for lv in c["comparison_levels"] if not lv.get("is_null_level")]
+    assert not [label for label in labels if unexplained(label)]
+    assert CAUTION_REASONS <= set(QUEUE_REASONS)

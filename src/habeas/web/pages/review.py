@@ -57,6 +57,20 @@ LEVELS = {
     "Locality a near spelling": N_("locality a near spelling"),
     "Same postcode, another locality": N_("same postcode, another locality"),
     "Same region only": N_("same state or province only"),
+    "Same home, a surname in common":
+        N_("same home, a surname in common"),
+    "One surname each, the same":
+        N_("one surname each, the same"),
+    "Both surnames (either order)":
+        N_("both surnames, in either order"),
+    "Same first three letters":
+        N_("the same first three letters (a short form)"),
+    "Another date, within 12 years":
+        N_("another date, within 12 years"),
+    "Dates a generation apart":
+        N_("dates a generation apart"),
+    "Given name and surname swapped":
+        N_("given name and surname swapped"),
     "All other comparisons": N_("different"),
 }
 
@@ -64,7 +78,12 @@ QUEUE_REASONS = {"band": N_("the model is unsure"),
                  "ambiguous": N_("the record could belong to more than one person"),
                  "conflict": N_("linking would join records that must stay apart"),
                  "same document": N_("they share a document number, though little else "
-                                     "agrees")}
+                                     "agrees"),
+                 "different given names": N_("the first given names are different: relatives "
+                                             "share everything else"),
+                 "dates of birth a generation apart": N_("the dates of birth are a generation "
+                                                         "apart: a father and a son can share "
+                                                         "a name")}
 
 DECISIONS = {"same": N_("Same person"), "different": N_("Different people"),
              "unsure": N_("Not sure")}
