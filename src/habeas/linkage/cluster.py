@@ -52,6 +52,9 @@ CONSTRAINED_ID_TYPES = frozenset({"a_number", "cedula_ve", "dui_sv", "cedula_co"
 #: A pair scored under this is evidence that its records are two people: no chain of
 #: other pairs may put them in one person (the join is queued, "conflict: unlike a member").
 UNLIKE = 0.001
+#: Pairs scored at least this are kept for clustering: those under :data:`UNLIKE` are
+#: what stops a bare name from chaining two people (see :func:`evidence_needed`).
+KEEP_FLOOR = 1e-4
 
 
 @dataclass

@@ -76,7 +76,7 @@ def estimate(patterns: pd.DataFrame, u: dict[str, np.ndarray], all_pairs: float,
     m = {c: np.asarray(M_PRIOR[c], dtype=np.float64) for c in comparisons}
     blocked = float(n.sum() + same.sum() + patterns["different"].to_numpy().sum())
     total = max(float(all_pairs), blocked, 1.0)
-    lam = min(max(len(n) and float(n.sum()) / 10 / total, 1e-9), 0.5) if total else 1e-4
+    lam = min(max(float(n.sum()) / 10 / total, 1e-9), 0.5)  # a tenth of blocked pairs
     iterations = 0
     r = np.zeros(len(n))
     for iterations in range(1, max_iterations + 1):  # noqa: B007 - reported

@@ -31,7 +31,13 @@ from habeas.errors import UsageError
 from habeas.linkage import model as mdl
 from habeas.linkage import training
 from habeas.linkage.apply import now, reassign
-from habeas.linkage.cluster import Clustering, cluster, evidence_needed, priorities
+from habeas.linkage.cluster import (
+    KEEP_FLOOR,
+    Clustering,
+    cluster,
+    evidence_needed,
+    priorities,
+)
 from habeas.linkage.features import load_features
 from habeas.store.bulk import bulk_insert
 from habeas.store.db import Store, default_actor
@@ -43,7 +49,6 @@ DEFAULT_THRESHOLD = 0.5
 DEFAULT_REVIEW_BAND = (0.2, 0.5)
 AMBIGUITY_MARGIN = 2.0
 OUTGROWN_FACTOR = 2  # see LinkReport.model_outgrown
-KEEP_FLOOR = 1e-4  # pairs scored at least this are kept for clustering (see cluster.UNLIKE)
 
 
 @dataclass
@@ -129,7 +134,7 @@ def link(store: Store, *, retrain: bool = False, full: bool = False, backend: st
          actor: str | None = None, progress: Progress | None = None,
          threshold: float = DEFAULT_THRESHOLD,
          review_band: tuple[float, float] = DEFAULT_REVIEW_BAND,
-         ambiguity_margin: float = AMBIGUITY_MARGIN, min_labels: int = 20) -> LinkReport:
+         ambiguity_margin: float = AMBIGUITY_MARGIN) -> LinkReport:
     """Link the store's records into persons (see the module doc for the kinds of run)."""
     started = time.perf_counter()
     actor = actor or default_actor()
@@ -144,10 +149,8 @@ def link(store: Store, *, retrain: bool = False, full: bool = False, backend: st
         saved = None  # made by an older habeas, for other features: train anew
     step("training" if saved is None else "model", 1, steps)
     trained = saved is None
-    if saved is None:
-        model = training.train(frame, backend=backend, labels=decisions, min_labels=min_labels)
-    else:
-        model = saved[0]
+    model = training.train(frame, backend=backend, labels=decisions) if saved is None \
+        else saved[0]
     new_ids = set(frame.loc[frame["method"] == "import", "unique_id"].astype(int))
     incremental = not trained and not full and len(new_ids) < len(frame)
     kind = "retrain" if retrain else "incremental" if incremental else "full"

@@ -32,7 +32,7 @@ from habeas.domain.text import fold
 from habeas.ingest.fields import RESIDENCE_FIELDS
 from habeas.linkage import model as mdl
 from habeas.linkage import training
-from habeas.linkage.cluster import cluster, evidence_needed
+from habeas.linkage.cluster import KEEP_FLOOR, cluster, evidence_needed
 from habeas.linkage.features import ID_TYPES, featurise_rows
 
 
@@ -98,7 +98,8 @@ def score_frame(df_a: pd.DataFrame, df_b: pd.DataFrame | None = None, *,
         residences.update(more_homes)
     frame = featurise_rows(rows, ids, residences=residences)
     trained = model or training.train(frame, backend=backend)
-    pairs = mdl.predict(frame, trained, backend=backend, threshold=min(review_low, threshold, 1e-4))
+    pairs = mdl.predict(frame, trained, backend=backend,
+                        threshold=min(review_low, threshold, KEEP_FLOOR))
     pairs = evidence_needed(frame, pairs, min(review_low, threshold))
     result = cluster(frame, pairs, threshold=threshold, review_low=review_low)
     return ScoreResult(pairs=pairs, clusters=result.cluster_of, status=result.status,

@@ -46,7 +46,7 @@ U_FLOOR = 1e-5
 
 def train(frame: pd.DataFrame, *, backend: str = "duckdb",
           labels: pd.DataFrame | None = None, seed: int = 1,
-          u_max_pairs: float = U_MAX_PAIRS, **_ignored: Any) -> dict[str, Any]:
+          u_max_pairs: float = U_MAX_PAIRS) -> dict[str, Any]:
     """Train the model on the feature frame; returns the Splink model (JSON dict).
 
     ``labels``: human decisions, columns ``record_a, record_b, decision`` ("same",
