@@ -11,13 +11,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint typecheck check bench clean
+.PHONY: demo test lint typecheck check bench clean lock cli-docs
 
-$(STAMP): pyproject.toml
+# Set-up installs the exact versions in requirements.lock (the ones CI tests), then
+# habeas itself; `make lock` re-resolves the lock after a change to pyproject.toml.
+$(STAMP): pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { echo "habeas needs Python 3.11 or newer (python3.11+ not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@echo "Installing the locked dependencies (a few minutes the first time)..."
+	$(BIN)/python -m pip install --progress-bar on -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 demo: $(STAMP)
@@ -36,6 +40,16 @@ check: lint typecheck test
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/import_csv.py
+
+cli-docs: $(STAMP)
+	$(BIN)/python -m habeas.cli.reference docs/cli.md
+
+lock:
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet pip-tools
+	$(VENV)-lock/bin/pip-compile --quiet --extra dev --extra postgres --extra pdf --strip-extras \
+	    --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+	rm -rf $(VENV)-lock
 
 clean:
 	rm -rf $(VENV) demo-workspace .pytest_cache .mypy_cache .ruff_cache

@@ -83,7 +83,11 @@ def write_pdf(html: str, path: Path) -> Path:
 
     try:
         from weasyprint import HTML
-    except (ImportError, OSError) as exc:
+    except ImportError as exc:
+        raise HabeasError(
+            "PDF output needs WeasyPrint, an optional part of habeas "
+            "(pip install 'habeas[pdf]'); HTML output works without it.") from exc
+    except OSError as exc:
         raise HabeasError(
             "PDF output needs WeasyPrint and the Pango library it uses "
             f"({exc.__class__.__name__}: {exc}). On Debian/Ubuntu: apt install "

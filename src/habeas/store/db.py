@@ -67,7 +67,14 @@ def make_engine(url: str) -> Engine:
             dbapi_connection.isolation_level = None
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ImportError as exc:  # the driver is an optional part of habeas
+        from habeas.errors import HabeasError
+
+        raise HabeasError(
+            f"The database driver for this URL is not installed ({exc}). PostgreSQL needs "
+            "psycopg, an optional part of habeas: pip install 'habeas[postgres]'.") from exc
 
 
 @dataclass
