@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from habeas.cli.main import app, main
+from habeas.cli.main import main
 from habeas.workspace import Workspace
 
 MANIFEST = ("No.,NAME,DOB,A#,FLIGHT\n"
@@ -165,9 +165,8 @@ def test_vocab_add_then_import_uses_it(ws: Path, tmp_path: Path,
 
 
 def _commands() -> list[list[str]]:
-    import typer.main
+    from habeas.cli.commands import loaded
 
-    command = typer.main.get_command(app)
     found: list[list[str]] = []
 
     def walk(cmd: object, path: list[str]) -> None:
@@ -178,7 +177,8 @@ def _commands() -> list[list[str]]:
         else:
             found.append(path)
 
-    walk(command, [])
+    for name, command in loaded().items():
+        walk(command, [name])
     return found
 
 

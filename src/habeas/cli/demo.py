@@ -20,6 +20,22 @@ from habeas.workspace import Workspace, find_workspace, init_workspace, load_wor
 DEMO_DIR = "demo-workspace"
 
 
+def activate_hint() -> str:
+    """A first line for the "Next" commands when ``habeas`` is not on this shell's PATH (the
+    usual case after ``make demo``, which installs into ``.venv``): how to make it so."""
+    import shutil
+    import sys
+
+    here = Path(sys.executable).parent
+    found = shutil.which("habeas")
+    if found and Path(found).resolve().parent == here.resolve():
+        return ""
+    activate = here / "activate"
+    if activate.exists():
+        return f"  source {activate}    # once per shell: puts habeas on your PATH\n"
+    return f"  export PATH={here}:$PATH    # once per shell: puts habeas on your PATH\n"
+
+
 def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
 
@@ -92,6 +108,7 @@ def demo(
         f"({counts['units']:,} units) · incidents {counts['incidents']:,}\n"
         f"  Ground truth (which records are the same person): {case_dir / 'ground_truth.csv'}\n"
         "[bold]Next[/]\n"
+        f"{activate_hint()}"
         f"  cd {ws.root}\n"
         "  habeas sources                      # what was imported, with file hashes\n"
         "  habeas records --limit 20           # records with their normalised fields\n"

@@ -14,27 +14,7 @@ import typer
 from rich.markup import escape
 
 from habeas import __version__
-from habeas.cli import (
-    backup,
-    browse,
-    demo,
-    document,
-    encryption,
-    estimate,
-    evidence,
-    export,
-    find,
-    importing,
-    linkage,
-    logs,
-    publish,
-    serve,
-    trace,
-    users,
-    vocab,
-    workspace,
-)
-from habeas.cli.common import err_console
+from habeas.cli.commands import LazyGroup
 from habeas.errors import HabeasError
 
 app = typer.Typer(
@@ -42,6 +22,7 @@ app = typer.Typer(
     help="Account for every person who is detained or deported: register, link, trace, "
          "document, estimate, share.\n\nStart with `habeas demo` or `habeas init DIR`.",
     no_args_is_help=True,
+    cls=LazyGroup,  # a command's module is imported only when it runs: --help is instant
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
@@ -62,13 +43,11 @@ def _root(
     """habeas command line."""
 
 
-for module in (workspace, importing, linkage, find, browse, trace, export, document, estimate,
-               serve, users, evidence, encryption, backup, logs, vocab, demo, publish):
-    module.register(app)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code (also used by tests)."""
+    from rich.console import Console
+
+    err_console = Console(stderr=True)
     try:
         # Standalone mode: Typer prints usage errors itself and exits with 2.
         app(args=argv, prog_name="habeas", standalone_mode=True)
