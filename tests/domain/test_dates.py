@@ -105,7 +105,7 @@ def test_partial_estimate_and_range(text, earliest, latest, precision):
 def test_invalid_raises_with_expectation(text):
     with pytest.raises(DateParseError) as exc:
         parse_date(text)
-    assert "expected" in str(exc.value)
+    assert "expected" in str(exc.value) or "there is no" in str(exc.value)
     assert isinstance(exc.value, ValueError)
     assert exc.value.value == text
 
@@ -235,3 +235,21 @@ def test_dob_from_age_is_exactly_the_people_of_that_age(age, as_of):
     assert _age_on(date.fromordinal(r.earliest.toordinal() - 1), as_of) == age + 1
     if r.latest < as_of:
         assert _age_on(date.fromordinal(r.latest.toordinal() + 1), as_of) == age - 1
+
+
+@pytest.mark.parametrize(("text", "order", "says"), [
+    ("31/02/1994", None, "there is no 31 February 1994 (February 1994 has 28 days)"),
+    ("31/02/1994", "DMY", "there is no 31 February 1994"),
+    ("29/02/2023", "DMY", "there is no 29 February 2023 (February 2023 has 28 days)"),
+    ("2025-02-30", None, "there is no 30 February 2025"),
+    ("04/31/1990", "MDY", "there is no 31 April 1990 (April 1990 has 30 days)"),
+])
+def test_a_day_the_month_does_not_have_is_said_to_not_exist(text, order, says):
+    with pytest.raises(DateParseError) as exc:
+        parse_date(text, order)
+    assert says in str(exc.value)
+    assert exc.value.missing_day is not None
+
+
+def test_a_leap_day_that_exists_is_read():
+    assert parse_date("29/02/2024", "DMY").earliest.isoformat() == "2024-02-29"

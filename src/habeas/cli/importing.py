@@ -57,6 +57,11 @@ def import_command(
         help="public, internal, restricted or witness_protected (default by kind: "
              "testimony and court_filing restricted, others internal). Reporters' and "
              "witnesses' columns are always witness_protected.")] = None,
+    keep_as_written: Annotated[list[str] | None, typer.Option(
+        "--keep-as-written", metavar="COLUMN",
+        help="Cells of this column that cannot be read are kept exactly as written (flagged, "
+             "not read) instead of refusing the import: never edit the evidence to import "
+             "it. Repeatable.")] = None,
     dry_run: Annotated[bool, typer.Option(
         help="Show the mapping, sample rows and every problem; write nothing.")] = False,
     output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
@@ -74,13 +79,17 @@ def import_command(
 
       habeas import correcciones.csv --source-title "Manifest corrections (lawyer)"
         --source-kind document --corrects "Flight manifest"
+
+      habeas import familiares.csv --source-title "Reportes de familiares"
+        --source-kind testimony --keep-as-written "Fecha de nacimiento"
     """
     options = ImportOptions(
         source_title=source_title, source_kind=source_kind, reliability=reliability,
         publisher=publisher, published_on=date, url=url, language=language, notes=notes,
         one_row_per_person=one_row_per_person, mapping=_pairs(map_ or [], "--map"),
         defaults=_pairs(defaults or [], "--defaults"), date_order=date_order, sheet=sheet,
-        corrects=corrects, sensitivity=sensitivity)
+        corrects=corrects, sensitivity=sensitivity,
+        keep_as_written=tuple(keep_as_written or ()))
     store = open_store(workspace)
     with progress_bar(output == "text") as progress:
         if dry_run:

@@ -48,13 +48,29 @@ EXPECTED = (
 )
 
 
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+
+
 class DateParseError(ValueError):
     """A value that cannot be read as a date; the message says what was expected."""
 
-    def __init__(self, value: str, expected: str = EXPECTED) -> None:
+    def __init__(self, value: str, expected: str = EXPECTED, *,
+                 missing_day: tuple[int, int, int] | None = None) -> None:
         self.value = value
         self.expected = expected
-        super().__init__(f"cannot read {value!r} as a date: expected {expected}")
+        #: (year, month, day) when the value is well formed but names a day the month
+        #: does not have (31/02/1994): the date does not exist, whatever the format.
+        self.missing_day = missing_day
+        if missing_day is not None:
+            y, m, d = missing_day
+            month = MONTHS_EN[m - 1]
+            last = calendar.monthrange(y, m)[1]
+            text = (f"cannot read {value!r} as a date: there is no {d} {month} {y} "
+                    f"({month} {y} has {last} days)")
+        else:
+            text = f"cannot read {value!r} as a date: expected {expected}"
+        super().__init__(text)
 
 
 class AmbiguousDate(DateParseError):
@@ -229,6 +245,8 @@ def _make(value: str, y: int, m: int, d: int, expected: str = EXPECTED) -> date:
     try:
         return date(y, m, d)
     except ValueError:
+        if 1 <= m <= 12 and 1 <= d <= 31 and 1 <= y <= 9999:
+            raise DateParseError(value, expected, missing_day=(y, m, d)) from None
         raise DateParseError(value, expected) from None
 
 

@@ -23,7 +23,7 @@ from habeas.access import policy
 from habeas.domain.dates import DateParseError, order_evidence, parse_date
 from habeas.domain.text import fold
 from habeas.errors import UsageError
-from habeas.ingest.fields import CANONICAL_FIELDS
+from habeas.ingest.fields import CANONICAL_FIELDS, fold_header
 from habeas.ingest.mapping import ColumnMapping, map_columns
 from habeas.ingest.normalise import DATE_FIELDS, PreparedRecord, RowContext, RowPreparer
 from habeas.ingest.problems import ImportFailed, Problem
@@ -71,6 +71,11 @@ class ImportOptions:
     sheet: str | None = None
     corrects: str | None = None  # title of the source this list corrects
     sensitivity: str | None = None  # the new source's level (default: by its kind)
+    # Columns (headers as written, or field names) whose unreadable cells are kept as
+    # written instead of refusing the import: the value stays verbatim in the record's raw
+    # row, is not read into a normalised field (precision unknown), and is flagged with a
+    # warning stored with the import. Evidence is never edited to be imported.
+    keep_as_written: tuple[str, ...] = ()
 
 
 @dataclass
@@ -171,9 +176,10 @@ def plan_import(store: Store, path: Path, options: ImportOptions,
     sha256 = sha256 or sha256_file(path)
     tables = read_tables(path, options.sheet)
     vocab = VocabularyIndex.load(store)
+    problems: list[Problem] = _source_problems(store, vocab, path.name, options)
+    _check_kept_columns(path.name, tables, options)
     as_of = date.fromisoformat(options.published_on) if options.published_on else \
         datetime.now(UTC).date()
-    problems: list[Problem] = []
     plans: list[TablePlan] = []
     records: list[PreparedRecord] = []
     total = sum(len(t.rows) for t in tables)
@@ -193,7 +199,8 @@ def plan_import(store: Store, path: Path, options: ImportOptions,
         orders = _date_orders(table, mapping, options.date_order, problems)
         plans.append(TablePlan(table.sheet, table.headers, mapping, orders, len(table.rows)))
         context = RowContext(table, mapping, vocab, options.defaults, orders, as_of,
-                             multi_sheet=len(tables) > 1, key_prefix=sha256[:10])
+                             multi_sheet=len(tables) > 1, key_prefix=sha256[:10],
+                             keep=_kept_fields(mapping, options.keep_as_written))
         preparer = RowPreparer(context)
         for row_number, cells in table.rows:
             prepared = preparer.prepare(row_number, cells)
@@ -212,6 +219,38 @@ def plan_import(store: Store, path: Path, options: ImportOptions,
         if options.corrects:
             _cite_corrected(session, options.corrects, plan)
     return plan
+
+
+def _source_problems(store: Store, vocab: VocabularyIndex, file: str,
+                     options: ImportOptions) -> list[Problem]:
+    """What the import would refuse about the source itself (its kind, reliability, or a
+    clash with the existing source of that title), so that the dry run says it too."""
+    with store.read() as session:
+        source = session.execute(
+            select(Source).where(Source.title == options.source_title)).scalar_one_or_none()
+    try:
+        if source is not None:
+            _check_same_source(source, options)
+        else:
+            _require_new_source_terms(vocab, options)
+    except UsageError as exc:
+        return [Problem(file, None, None, options.source_title, str(exc))]
+    return []
+
+
+def _kept_fields(mapping: ColumnMapping, wanted: tuple[str, ...]) -> frozenset[str]:
+    names = {fold_header(w) for w in wanted}
+    return frozenset(fld for fld, header in mapping.fields.items()
+                     if fld in wanted or fold_header(header) in names)
+
+
+def _check_kept_columns(file: str, tables: list[Table], options: ImportOptions) -> None:
+    folded = {fold_header(h) for t in tables for h in t.headers}
+    unknown = [w for w in options.keep_as_written
+               if w not in CANONICAL_FIELDS and fold_header(w) not in folded]
+    if unknown:
+        raise UsageError(f"{file} has no column {unknown[0]!r} to keep as written (its "
+                         f"columns: {', '.join(h for t in tables for h in t.headers)}).")
 
 
 def _cite_corrected(session: Any, title: str, plan: ImportPlan) -> None:
@@ -282,12 +321,11 @@ def import_file(store: Store, path: Path, options: ImportOptions, *, actor: str 
             if done is not None:
                 return ImportResult(source.id, source.title, sha256, already_imported=True,
                                     import_id=done[0])
+    if source is None:
+        _require_new_source_terms(VocabularyIndex.load(store), options)
     plan = plan_import(store, path, options, progress, sha256)
     if plan.errors:
         raise ImportFailed(plan.problems)
-    vocab = VocabularyIndex.load(store)
-    if source is None:
-        _require_new_source_terms(vocab, options)
     level = source.sensitivity if source is not None else \
         source_level(options.source_kind, options.sensitivity)
     carries = any(protected_headers(t.mapping.fields) for t in plan.tables)

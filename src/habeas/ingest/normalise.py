@@ -159,6 +159,11 @@ class PreparedRecord:
     residence: dict[str, str] | None = None
 
 
+#: How a cell that could not be read, in a column the user chose to keep as written, is
+#: flagged: the value stays verbatim in the record's raw row and nowhere else.
+KEPT_AS_WRITTEN = "kept as written, not read (precision unknown)"
+
+
 @dataclass
 class RowContext:
     """What every row of one table shares."""
@@ -171,6 +176,7 @@ class RowContext:
     as_of: date  # reference date for ages (the source's date, else today)
     multi_sheet: bool
     key_prefix: str  # for lists without a record id column: the file's short hash
+    keep: frozenset[str] = frozenset()  # fields whose unreadable cells are kept as written
 
 
 class RowPreparer:
@@ -200,6 +206,8 @@ class RowPreparer:
         column = self.fields.get(fld) if fld else None
         if fld and column is None:
             column = f"--defaults {fld}"
+        elif severity == "error" and fld in self.ctx.keep:
+            severity, message = "warning", f"{KEPT_AS_WRITTEN}: {message}"
         self.problems.append(Problem(self.ctx.table.file, row, column, value, message, severity,
                                      self.ctx.table.sheet))
 
