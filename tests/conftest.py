@@ -21,6 +21,10 @@ from sqlalchemy.engine import make_url
 from habeas.store.db import Store
 from habeas.workspace import Workspace, init_workspace
 
+# The CLI speaks the language of the locale (habeas.cli.lang): tests that expect English
+# output must not depend on the developer's LANG; Spanish tests set it themselves.
+os.environ["HABEAS_LANG"] = "en"
+
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 

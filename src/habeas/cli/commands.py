@@ -15,6 +15,8 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from habeas.cli.lang import _
+
 # Typer vendors its own copy of Click (typer._click): only Typer's public names are
 # used here (typer.core.TyperCommand and TyperGroup), never a separate ``click``.
 
@@ -99,15 +101,18 @@ class LazyGroup(TyperGroup):
         if cmd_name not in COMMANDS:
             return None
         if self._listing:
-            return _Listed(cmd_name, COMMANDS[cmd_name][1])
+            return _Listed(cmd_name, _(COMMANDS[cmd_name][1]))
         return load(cmd_name)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
+        english = self.help
         self._listing = True
+        self.help = _(english) if english else english
         try:
             super().format_help(ctx, formatter)
         finally:
             self._listing = False
+            self.help = english
 
 
 def loaded() -> dict[str, Any]:

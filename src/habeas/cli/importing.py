@@ -9,8 +9,10 @@ import typer
 from rich.table import Table
 
 from habeas.cli.common import WorkspaceOption, console, open_store, print_json, progress_bar
+from habeas.cli.lang import _
 from habeas.errors import UsageError
 from habeas.ingest.importer import ImportOptions, ImportPlan, import_file, plan_import
+from habeas.ingest.problems import Problem
 from habeas.linkage.search_index import index_pending
 
 
@@ -110,21 +112,24 @@ def import_command(
                     "warnings": [w.to_dict() for w in result.warnings]})
         return
     if result.already_imported:
-        console.print(f"Already imported: {file.name} (SHA-256 {result.sha256[:12]}…) is in "
-                      f"source {result.source_title!r} (import {result.import_id}). "
-                      "Nothing changed.")
+        console.print(_("Already imported: {file} (SHA-256 {sha}…) is in source {source!r} "
+                        "(import {id}). Nothing changed.").format(
+            file=file.name, sha=result.sha256[:12], source=result.source_title,
+            id=result.import_id))
         return
-    console.print(f"Imported {result.records:,} records from {file.name} into "
-                  f"{result.source_title!r}: {result.events:,} events, {result.legal_facts:,} "
-                  f"legal facts, {result.identifiers:,} identifiers; {indexed:,} records indexed "
-                  "for `habeas find`. Next: `habeas link` to join them to known persons.")
+    console.print(_("Imported {records} records from {file} into {source!r}: {events} events, "
+                    "{facts} legal facts, {ids} identifiers; {indexed} records indexed for "
+                    "`habeas find`. Next: `habeas link` to join them to known persons.").format(
+        records=f"{result.records:,}", file=file.name, source=result.source_title,
+        events=f"{result.events:,}", facts=f"{result.legal_facts:,}",
+        ids=f"{result.identifiers:,}", indexed=f"{indexed:,}"))
     if result.warnings:
-        console.print(f"{len(result.warnings)} warning(s):")
+        console.print(_("{n} warning(s):").format(n=len(result.warnings)))
         for warning in result.warnings[:20]:
             console.print(f"  {warning}", highlight=False, markup=False)
         if len(result.warnings) > 20:
-            console.print(f"  … {len(result.warnings) - 20} more (habeas import --dry-run "
-                          "--format json shows all)")
+            console.print(_("  … {n} more (habeas import --dry-run --format json shows "
+                            "all)").format(n=len(result.warnings) - 20))
 
 
 def _show_plan(plan: ImportPlan, output: str) -> None:
@@ -142,20 +147,26 @@ def _show_plan(plan: ImportPlan, output: str) -> None:
                         "events": [e.event_type for e in r.events]} for r in plan.records[:5]],
             "problems": [p.to_dict() for p in plan.problems]})
         return
+    errors, warnings = plan.errors, plan.warnings
+    _show_problems(plan, errors, warnings)  # problems first: they decide what to do next
     for table in plan.tables:
-        title = f"{plan.file}" + (f" — sheet {table.sheet!r}" if table.sheet else "")
-        mapping = Table(title=f"{title}: {table.rows:,} rows", show_lines=False)
-        mapping.add_column("column in the file")
-        mapping.add_column("habeas field")
+        title = f"{plan.file}" + (_(" — sheet {sheet!r}").format(sheet=table.sheet)
+                                  if table.sheet else "")
+        mapping = Table(title=_("{title}: {rows} rows").format(title=title,
+                                                                rows=f"{table.rows:,}"),
+                        show_lines=False)
+        mapping.add_column(_("column in the file"))
+        mapping.add_column(_("habeas field"))
         for header, field in table.mapping.columns.items():
-            mapping.add_row(header, field or "[dim](kept as written)[/]")
+            mapping.add_row(header, field or f"[dim]{_('(kept as written)')}[/]")
         console.print(mapping)
         for fld, order in table.date_orders.items():
-            console.print(f"{fld}: day/month order {order or 'not needed (no ambiguous dates)'}")
-    sample = Table(title="Sample of parsed rows")
+            console.print(_("{field}: day/month order {order}").format(
+                field=fld, order=order or _("not needed (no ambiguous dates)")))
+    sample = Table(title=_("Sample of parsed rows"))
     for column in ("row", "record id", "given names", "surnames", "date of birth", "ids",
                    "events"):
-        sample.add_column(column)
+        sample.add_column(_(column))
     for r in plan.records[:5]:
         sample.add_row(str(r.row_number), r.record_key,
                        " ".join(r.name.given_names) if r.name else "",
@@ -164,8 +175,22 @@ def _show_plan(plan: ImportPlan, output: str) -> None:
                        ", ".join(f"{t}={v or '(invalid)'}" for t, _, v, _ in r.identifiers),
                        ", ".join(e.event_type for e in r.events))
     console.print(sample)
-    errors, warnings = plan.errors, plan.warnings
-    console.print(f"{len(plan.records):,} records would be imported; {len(errors)} error(s), "
-                  f"{len(warnings)} warning(s). Nothing was written (dry run).")
+    console.print(_("{records} records would be imported; {errors} error(s), {warnings} "
+                    "warning(s). Nothing was written (dry run).").format(
+        records=f"{len(plan.records):,}", errors=len(errors), warnings=len(warnings)))
+
+
+def _show_problems(plan: ImportPlan, errors: list[Problem], warnings: list[Problem]) -> None:
+    if not errors and not warnings:
+        return
+    console.print(_("{errors} error(s), {warnings} warning(s) in {file}:").format(
+        errors=len(errors), warnings=len(warnings), file=plan.file))
     for problem in (errors + warnings)[:50]:
-        console.print(f"  [{problem.severity}] {problem}", highlight=False, markup=False)
+        severity = _("error") if problem.severity == "error" else _("warning")
+        console.print(f"  [{severity}] {problem}", highlight=False, markup=False)
+    if len(errors) + len(warnings) > 50:
+        console.print(_("  … {n} more (--format json shows all)").format(
+            n=len(errors) + len(warnings) - 50))
+    if errors:
+        console.print(_("A cell that cannot be read can be kept exactly as written with "
+                        "--keep-as-written COLUMN, instead of editing the file."))

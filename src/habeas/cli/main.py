@@ -14,7 +14,9 @@ import typer
 from rich.markup import escape
 
 from habeas import __version__
+from habeas.cli import lang
 from habeas.cli.commands import LazyGroup
+from habeas.cli.lang import _
 from habeas.errors import HabeasError
 
 app = typer.Typer(
@@ -35,10 +37,17 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _lang(value: str | None) -> None:
+    lang.choose(value)
+
+
 @app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Show the version and exit."),
+    language: str | None = typer.Option(
+        None, "--lang", callback=_lang, is_eager=True, metavar="es|en",
+        help="Language of the answers: es or en (default: HABEAS_LANG, then the locale)."),
 ) -> None:
     """habeas command line."""
 
@@ -48,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     from rich.console import Console
 
     err_console = Console(stderr=True)
+    lang.choose(None)  # each run starts from HABEAS_LANG and the locale (tests run many)
     try:
         # Standalone mode: Typer prints usage errors itself and exits with 2.
         app(args=argv, prog_name="habeas", standalone_mode=True)
@@ -55,20 +65,20 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except HabeasError as exc:
-        err_console.print(f"[bold red]Error:[/] {escape(str(exc))}", markup=True, highlight=False,
-                          soft_wrap=True)
+        err_console.print(f"[bold red]{_('Error:')}[/] {escape(_(str(exc)))}", markup=True,
+                          highlight=False, soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
-        err_console.print("Interrupted; nothing was half-written (each change is one "
-                          "transaction).")
+        err_console.print(_("Interrupted; nothing was half-written (each change is one "
+                            "transaction)."))
         return 130
     except Exception as exc:  # a bug: say so plainly, keep the traceback for HABEAS_DEBUG
         if os.environ.get("HABEAS_DEBUG"):
             raise
         kind = exc.__class__.__name__
-        err_console.print(f"[bold red]Unexpected error[/] ({kind}): {escape(str(exc))}\n"
-                          "This is a bug in habeas. Run again with HABEAS_DEBUG=1 to see the "
-                          "details, and report it.", markup=True, highlight=False)
+        err_console.print(f"[bold red]{_('Unexpected error')}[/] ({kind}): {escape(str(exc))}\n"
+                          + _("This is a bug in habeas. Run again with HABEAS_DEBUG=1 to see "
+                              "the details, and report it."), markup=True, highlight=False)
         return 1
     return 0
 

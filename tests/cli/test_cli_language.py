@@ -1,0 +1,72 @@
+"""The CLI answers in Spanish with --lang es, HABEAS_LANG=es or a Spanish locale."""
+
+from __future__ import annotations
+
+import pytest
+
+from habeas.cli.commands import COMMANDS
+from habeas.cli.main import main
+
+
+def _help(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    assert main([*args, "--help"]) == 0
+    return capsys.readouterr().out
+
+
+def test_lang_option_lists_the_commands_in_spanish(capsys, monkeypatch) -> None:
+    out = _help(capsys, "--lang", "es")
+    assert "Importar una lista con procedencia" in out
+    assert "Import a list with row-level provenance" not in out
+    assert "Empiece con" in out
+
+
+@pytest.mark.parametrize(("env", "spanish"), [
+    ({"HABEAS_LANG": "es"}, True),
+    ({"HABEAS_LANG": "", "LANG": "es_VE.UTF-8"}, True),
+    ({"HABEAS_LANG": "", "LC_ALL": "es_ES.UTF-8", "LANG": "en_US.UTF-8"}, True),
+    ({"HABEAS_LANG": "", "LANG": "C.UTF-8"}, False),
+    ({"HABEAS_LANG": "en", "LANG": "es_VE.UTF-8"}, False),
+])
+def test_language_from_environment(capsys, monkeypatch, env, spanish) -> None:
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    out = _help(capsys)
+    assert ("La cola de revisión" in out) is spanish
+    assert ("The review queue" in out) is not spanish
+
+
+def test_every_command_summary_has_a_spanish_translation() -> None:
+    from habeas.i18n import gettext_for
+
+    es = gettext_for("es")
+    missing = [name for name, (_, summary) in COMMANDS.items() if es(summary) == summary]
+    assert not missing
+
+
+def test_errors_and_an_unknown_language_in_spanish(capsys, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("HABEAS_LANG", "es")
+    assert main(["status", "--workspace", str(tmp_path / "none")]) == 1
+    assert capsys.readouterr().err.startswith("Error:")
+    assert main(["--lang", "fr", "--help"]) != 0
+    assert "fr" in capsys.readouterr().err
+
+
+def test_import_dry_run_in_spanish_puts_problems_first(capsys, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("HABEAS_LANG", "es")
+    assert main(["init", str(tmp_path / "ws")]) == 0
+    path = tmp_path / "familiares.csv"
+    path.write_text("Nombre,Fecha de nacimiento\nAna Pérez,31/02/1994\n", encoding="utf-8")
+    capsys.readouterr()
+    code = main(["import", str(path), "--source-title", "Reportes", "--source-kind",
+                 "testimony", "--dry-run", "--workspace", str(tmp_path / "ws")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.index("1 error(es)") < out.index("columna del archivo")
+    assert "--keep-as-written" in out and "No se escribió nada" in out
+    code = main(["import", str(path), "--source-title", "Reportes", "--source-kind",
+                 "testimony", "--keep-as-written", "Fecha de nacimiento",
+                 "--workspace", str(tmp_path / "ws")])
+    out = capsys.readouterr().out
+    assert code == 0 and "Importados 1 registros" in out and "1 advertencia(s)" in out
