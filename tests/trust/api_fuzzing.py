@@ -76,7 +76,7 @@ def fuzz_api(app: FastAPI, store: Store, user: str, role: str, *, examples: int,
         for mode in modes:
             if mode == "negative" and not list(operation.iter_parameters()):
                 continue  # nothing to make invalid
-            token = create_token(store, user, "schemathesis")
+            token = create_token(store, user, "schemathesis").token
             _fuzz_operation(operation, mode, {"Authorization": f"Bearer {token}"}, result,
                             examples=examples, derandomize=derandomize)
     return result

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from habeas.crypto.fields import PREFIX, is_sealed, open_json, seal_json
 from habeas.errors import IntegrityError, KeyRequired, WrongKey
 from habeas.store.db import Store
+from habeas.store.schema import ChangeLogEntry
 from habeas.workspace import Workspace
 from tests.trust.encryption_helpers import PASSPHRASE, enable_encryption
 
@@ -140,3 +141,49 @@ def test_enable_seals_identities_written_before(store: Store, workspace: Workspa
     assert [open_json(store, t) for t in after] == values
     assert encryption_status(store).plain_protected_fields == 0
     assert seal_protected_fields(store) == 0  # nothing left: running it again changes nothing
+
+
+def _stored_totp(store: Store, name: str) -> str:
+    from habeas.store.schema_access import AppUser
+
+    with store.read() as s:
+        value = s.execute(select(AppUser.totp_secret).where(AppUser.name == name)).scalar()
+    assert value is not None
+    return str(value)
+
+
+def test_totp_secrets_are_sealed_when_the_workspace_encrypts(store: Store) -> None:
+    """#14.7: the second factor's secret is not readable from the database or a backup."""
+    import pyotp
+
+    from habeas.access import users as accounts
+
+    enable_encryption(store)
+    _, secret = accounts.add_user(store, "ines", "legal", "a long enough password", totp=True)
+    assert secret
+    stored = _stored_totp(store, "ines")
+    assert is_sealed(stored) and secret not in stored
+    # logging in with the code still works
+    assert accounts.check_totp(store, "ines", pyotp.TOTP(secret).now(), "10.0.0.1").name == "ines"
+
+
+def test_totp_secrets_written_before_are_sealed_on_enable_or_first_use(store: Store) -> None:
+    import pyotp
+    from sqlalchemy import update
+
+    from habeas.access import users as accounts
+    from habeas.store.schema_access import AppUser
+
+    _, before = accounts.add_user(store, "ana", "legal", "a long enough password", totp=True)
+    assert before and _stored_totp(store, "ana") == before  # no encryption: plain
+    enable_encryption(store)
+    assert is_sealed(_stored_totp(store, "ana"))  # sealed by `encryption enable`
+    with store.read() as s:
+        entries = [e.detail for e in s.execute(select(ChangeLogEntry).where(
+            ChangeLogEntry.action == "seal_fields", ChangeLogEntry.entity == "user")).scalars()]
+    assert entries and before not in entries[0]  # logged, without the secret
+    # a secret left plain (written by an older habeas) is sealed the first time it is used
+    with store.engine.begin() as conn:
+        conn.execute(update(AppUser).where(AppUser.name == "ana").values(totp_secret=before))
+    assert accounts.check_totp(store, "ana", pyotp.TOTP(before).now(), "10.0.0.1").name == "ana"
+    assert is_sealed(_stored_totp(store, "ana"))

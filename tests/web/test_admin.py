@@ -57,3 +57,42 @@ def test_admin_vocabulary_and_log(client_as: Callable[[str], TestClient], store:
     assert verify["ok"] is True and verify["entries"] >= 1
     page = admin.get("/admin/log/verify")
     assert page.status_code == 200 and verify["head_hash"] in page.text
+
+
+def test_only_admins_see_the_audit_trail_on_the_dashboard(
+        client_as: Callable[[str], TestClient]) -> None:
+    """#14.11: who read which person, logins and tokens are for the admin permission."""
+    admin = client_as("admin")
+    assert admin.get("/index.json").json()["recent_activity"]
+    assert 'id="activity"' in admin.get("/").text
+    for role in ("documenter", "legal", "analyst", "viewer"):
+        client = client_as(role)
+        assert "recent_activity" not in client.get("/index.json").json(), role
+        assert 'id="activity"' not in client.get("/").text, role
+
+
+def test_weak_password_refused_in_the_visitors_language(
+        client_as: Callable[[str], TestClient]) -> None:
+    admin = client_as("admin")
+    admin.get("/language/es")
+    r = admin.post("/admin/users", data={"name": "rosa.m", "role": "viewer",
+                                         "password": "aaaaaaaaaaaa", "csrf_token": csrf(admin)})
+    assert r.status_code == 400 and "un mismo carácter repetido" in r.text
+    r = admin.post("/admin/users", data={"name": "rosa.m", "role": "viewer",
+                                         "password": "password123", "csrf_token": csrf(admin)},
+                   headers=JSON)
+    assert r.status_code == 400 and "más comunes" in r.json()["error"]["message"]
+    assert "rosa.m" not in {u["name"] for u in admin.get("/admin.json").json()["users"]}
+
+
+def test_admin_token_shows_its_expiry(client_as: Callable[[str], TestClient]) -> None:
+    admin = client_as("admin")
+    admin.get("/language/en")
+    r = admin.post("/admin/users/analyst/token", data={"days": "7", "csrf_token": csrf(admin)})
+    assert r.status_code == 200 and "It expires on" in r.text
+    tokens = admin.get("/admin.json").json()["tokens"]
+    assert tokens[-1]["expires_at"] and tokens[-1]["expired"] is False
+    assert "Expires" in admin.get("/admin").text
+    r = admin.post("/admin/users/analyst/token", data={"days": "0"},
+                   headers={**JSON, "X-CSRF-Token": csrf(admin)})
+    assert r.status_code == 400

@@ -89,7 +89,7 @@ def test_every_action_refuses_a_post_without_the_right_csrf_token(
 
 
 def test_api_tokens_need_no_csrf_token(client: TestClient, store: Store) -> None:
-    token = accounts.create_token(store, "admin", "script")
+    token = accounts.create_token(store, "admin", "script").token
     r = client.post("/admin/users", data={"name": "por-token", "role": "viewer",
                                           "password": "a long enough password"},
                     headers={**JSON, "Authorization": f"Bearer {token}"})
@@ -191,12 +191,12 @@ def test_expired_sessions_are_refused(app: FastAPI, store: Store) -> None:
 def test_login_rate_limiting_engages(client: TestClient) -> None:
     token = csrf(client)
     codes = []
-    for _ in range(accounts.MAX_FAILURES_PER_ACCOUNT + 1):
+    for _ in range(accounts.FAILURES_BEFORE_BACKOFF + 1):
         r = client.post("/login", data={"name": "viewer", "password": "not the password",
                                         "csrf_token": token}, headers=JSON)
         codes.append(r.json()["error"]["code"])
-    assert codes[:accounts.MAX_FAILURES_PER_ACCOUNT] == \
-        ["login_failed"] * accounts.MAX_FAILURES_PER_ACCOUNT
+    assert codes[:accounts.FAILURES_BEFORE_BACKOFF] == \
+        ["login_failed"] * accounts.FAILURES_BEFORE_BACKOFF
     assert codes[-1] == "rate_limited"
     # even the right password is refused now, with Retry-After
     r = client.post("/login", data={"name": "viewer", "password": PASSWORD,

@@ -1,43 +1,68 @@
 """Accounts: users, passwords (argon2), TOTP second factor, API tokens, sessions, rate limits.
 
 Every change is one logged write (``store.write``): adding, disabling or changing
-a user, creating or revoking a token, each login and each failed login. Secrets
-are never stored in the clear: passwords as argon2 hashes, API tokens and
-session ids as SHA-256 digests (they are long random strings, so a fast hash is
-enough). The TOTP secret has to be readable to check codes; issue 7 encrypts it.
+a user, creating or revoking a token, each login and each failed login (a name that is
+not an account is logged only as "unknown account" and its length: it may be a
+password typed in the wrong field). Secrets are never stored in the clear:
+passwords as argon2 hashes, API tokens and session ids as SHA-256 digests (they
+are long random strings, so a fast hash is enough). The TOTP secret has to be
+readable to check codes; it is sealed when the workspace encrypts
+(:mod:`habeas.access.totp`).
 
-Rate limiting: after :data:`MAX_FAILURES_PER_ACCOUNT` failed logins for one
-account, or :data:`MAX_FAILURES_PER_ADDRESS` from one network address, within
-:data:`FAILURE_WINDOW`, further attempts are refused (:class:`RateLimited`)
-until the window has passed — even with the right password.
+Passwords: see :mod:`habeas.access.passwords` (what is refused). Changing a
+password ends the user's sessions and revokes their API tokens. API tokens
+expire, by default after :data:`TOKEN_LIFETIME`.
+
+Rate limiting (:mod:`habeas.access.throttle`): failed logins slow down the
+address they come from, per account, with growing waits; attempts that must
+wait are refused (:class:`RateLimited`) even with the right password.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from habeas.access import throttle
+from habeas.access import totp as second_factor
+from habeas.access.account import User, aware, digest, get_row, utcnow
+from habeas.access.passwords import MIN_PASSWORD_LENGTH, WeakPassword, check_password_strength
 from habeas.access.policy import check_role
-from habeas.errors import HabeasError, NotFound, UsageError
+from habeas.access.throttle import (
+    FAILURE_WINDOW,
+    FAILURES_BEFORE_BACKOFF,
+    MAX_FAILURES_PER_ADDRESS,
+    UNKNOWN_ACCOUNT,
+    RateLimited,
+)
+from habeas.access.tokens import (
+    MAX_TOKEN_LIFETIME,
+    TOKEN_LIFETIME,
+    TOKEN_PREFIX,
+    NewToken,
+    create_token,
+    list_tokens,
+    revoke_token,
+    token_user,
+)
+from habeas.crypto.fields import is_sealed
+from habeas.errors import HabeasError, UsageError
 from habeas.store.db import Store
 from habeas.store.schema_access import ApiToken, AppUser, LoginAttempt, WebSession
 
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
-FAILURE_WINDOW = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
+__all__ = ["FAILURES_BEFORE_BACKOFF", "FAILURE_WINDOW", "MAX_FAILURES_PER_ADDRESS",
+           "MAX_TOKEN_LIFETIME", "MIN_PASSWORD_LENGTH", "TOKEN_LIFETIME", "TOKEN_PREFIX",
+           "UNKNOWN_ACCOUNT", "NewToken", "RateLimited", "User", "WeakPassword",
+           "check_password_strength", "create_token", "digest", "list_tokens", "revoke_token",
+           "token_user"]
+
 SESSION_LIFETIME = timedelta(hours=12)
-TOKEN_PREFIX = "hbs_"
-TOTP_ISSUER = "habeas"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$")
 
 _hasher = PasswordHasher()
@@ -49,66 +74,11 @@ class LoginFailed(HabeasError):
     """Wrong name, password or code (deliberately not saying which)."""
 
 
-class RateLimited(HabeasError):
-    """Too many failed logins recently; try again later."""
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-@dataclass(frozen=True)
-class User:
-    id: int
-    name: str
-    role: str
-    display_name: str | None = None
-    disabled: bool = False
-    has_totp: bool = False
-    created_at: datetime | None = None
-
-    @classmethod
-    def of(cls, row: AppUser) -> User:
-        return cls(row.id, row.name, row.role, row.display_name, row.disabled,
-                   row.totp_secret is not None, row.created_at)
-
-    def to_dict(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name, "role": self.role,
-                "display_name": self.display_name, "disabled": self.disabled,
-                "totp": self.has_totp,
-                "created_at": self.created_at.isoformat() if self.created_at else None}
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite returns naive datetimes (stored in UTC)."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
-def check_password_strength(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UsageError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
-
-
 def _check_name(name: str) -> str:
     if not NAME_PATTERN.match(name or ""):
         raise UsageError(f"User name {name!r} is not valid: use letters, digits and . _ @ - "
                          "(at most 128 characters, starting with a letter or digit).")
     return name
-
-
-def _get(session: Session, name: str) -> AppUser:
-    row = session.execute(select(AppUser).where(AppUser.name == name)).scalar_one_or_none()
-    if row is None:
-        raise NotFound(f"No user named {name!r}.")
-    return row
 
 
 # -- managing users ------------------------------------------------------------
@@ -120,15 +90,16 @@ def add_user(store: Store, name: str, role: str, password: str | None = None, *,
     _check_name(name)
     check_role(role)
     if password is not None:
-        check_password_strength(password)
-    secret = pyotp.random_base32() if totp else None
+        check_password_strength(password, name)
+    secret = second_factor.new_secret() if totp else None
+    stored = second_factor.stored_form(store, secret) if secret is not None else None
     with store.write(actor) as op:
         if op.session.execute(select(AppUser.id).where(AppUser.name == name)).first():
             raise UsageError(f"A user named {name!r} already exists.")
         row = AppUser(name=name, display_name=display_name, role=role,
                       password_hash=_hasher.hash(password) if password is not None else None,
-                      totp_secret=secret, disabled=False, created_by=op.actor,
-                      created_at=_now())
+                      totp_secret=stored, disabled=False, created_by=op.actor,
+                      created_at=utcnow())
         op.session.add(row)
         op.session.flush()
         op.log("add", "user", name, {"role": role, "totp": totp,
@@ -139,7 +110,7 @@ def add_user(store: Store, name: str, role: str, password: str | None = None, *,
 
 def totp_uri(name: str, secret: str) -> str:
     """The otpauth:// URI an authenticator app reads (as a QR code or typed in)."""
-    return pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name=TOTP_ISSUER)
+    return second_factor.provisioning_uri(name, secret)
 
 
 def list_users(store: Store) -> list[User]:
@@ -150,7 +121,7 @@ def list_users(store: Store) -> list[User]:
 
 def get_user(store: Store, name: str) -> User:
     with store.read() as session:
-        return User.of(_get(session, name))
+        return User.of(get_row(session, name))
 
 
 def count_users(store: Store) -> int:
@@ -161,7 +132,7 @@ def count_users(store: Store) -> int:
 def set_role(store: Store, name: str, role: str, actor: str | None = None) -> User:
     check_role(role)
     with store.write(actor) as op:
-        row = _get(op.session, name)
+        row = get_row(op.session, name)
         before = row.role
         row.role = role
         op.log("set_role", "user", name, {"from": before, "to": role})
@@ -171,10 +142,10 @@ def set_role(store: Store, name: str, role: str, actor: str | None = None) -> Us
 def set_disabled(store: Store, name: str, disabled: bool, actor: str | None = None) -> User:
     """Disable (or re-enable) a user; disabling ends their sessions and tokens stop working."""
     with store.write(actor) as op:
-        row = _get(op.session, name)
+        row = get_row(op.session, name)
         row.disabled = disabled
         if disabled:
-            now = _now()
+            now = utcnow()
             for s in op.session.execute(select(WebSession).where(
                     WebSession.user_id == row.id, WebSession.ended_at.is_(None))).scalars():
                 s.ended_at = now
@@ -182,46 +153,40 @@ def set_disabled(store: Store, name: str, disabled: bool, actor: str | None = No
         return User.of(row)
 
 
-def set_password(store: Store, name: str, password: str, actor: str | None = None) -> None:
-    """Change a password; every open session of the user ends (log in again)."""
-    check_password_strength(password)
+@dataclass(frozen=True)
+class PasswordChanged:
+    sessions_ended: int
+    tokens_revoked: int
+
+
+def set_password(store: Store, name: str, password: str,
+                 actor: str | None = None) -> PasswordChanged:
+    """Change (or, as an admin, reset) a password: every open session of the user ends
+    and every API token of theirs is revoked (whoever knew the old password may have
+    made one)."""
+    check_password_strength(password, name)
     with store.write(actor) as op:
-        row = _get(op.session, name)
+        row = get_row(op.session, name)
         row.password_hash = _hasher.hash(password)
-        now = _now()
-        ended = 0
+        now = utcnow()
+        ended = revoked = 0
         for s in op.session.execute(select(WebSession).where(
                 WebSession.user_id == row.id, WebSession.ended_at.is_(None))).scalars():
             s.ended_at = now
             ended += 1
-        op.log("set_password", "user", name, {"sessions_ended": ended})
+        for t in op.session.execute(select(ApiToken).where(
+                ApiToken.user_id == row.id, ApiToken.revoked_at.is_(None))).scalars():
+            t.revoked_at = now
+            revoked += 1
+        op.log("set_password", "user", name, {"sessions_ended": ended,
+                                              "tokens_revoked": revoked})
+    return PasswordChanged(ended, revoked)
 
 
 # -- logging in ---------------------------------------------------------------
 
-def _recent_failures(session: Session, column: InstrumentedAttribute[str], value: str,
-                     since: datetime) -> int:
-    query = select(func.count()).select_from(LoginAttempt).where(
-        column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since)
-    return int(session.execute(query).scalar() or 0)
-
-
-def check_rate_limit(store: Store, name: str, address: str) -> None:
-    since = _now() - FAILURE_WINDOW
-    with store.read() as session:
-        by_name = _recent_failures(session, LoginAttempt.name, name, since)
-        by_address = _recent_failures(session, LoginAttempt.address, address, since)
-    if by_name >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS:
-        minutes = int(FAILURE_WINDOW.total_seconds() // 60)
-        raise RateLimited(f"Too many failed logins; wait {minutes} minutes and try again.",
-                          retry_after=int(FAILURE_WINDOW.total_seconds()))
-
-
-def _record_failure(store: Store, name: str, address: str, stage: str) -> None:
-    with store.write(name) as op:
-        op.session.add(LoginAttempt(name=name, address=address, at=_now(), success=False,
-                                    stage=stage))
-        op.log("login_failed", "user", name, {"address": address, "stage": stage})
+class _Accepted(Exception):  # noqa: N818 - control flow: nothing to write, roll back
+    """Raised inside a login's write transaction when there is nothing to record."""
 
 
 @dataclass(frozen=True)
@@ -230,41 +195,85 @@ class PasswordOk:
     needs_totp: bool
 
 
-def check_password(store: Store, name: str, password: str, address: str) -> PasswordOk:
-    """First step of a login. Raises :class:`RateLimited` or :class:`LoginFailed`."""
-    check_rate_limit(store, name, address)
-    with store.read() as session:
-        row = session.execute(select(AppUser).where(AppUser.name == name)).scalar_one_or_none()
+def _verify(row: AppUser | None, password: str) -> bool:
     stored = row.password_hash if row is not None and row.password_hash else _DUMMY_HASH
-    ok: bool
     try:
         ok = bool(_hasher.verify(stored, password))
     except (VerificationError, InvalidHashError):
         ok = False
-    if not ok or row is None or row.password_hash is None or row.disabled:
-        _record_failure(store, name, address, "password")
-        raise LoginFailed("Wrong user name or password (or the account is disabled).")
-    return PasswordOk(User.of(row), row.totp_secret is not None)
+    return ok and row is not None and row.password_hash is not None and not row.disabled
+
+
+def check_password(store: Store, name: str, password: str, address: str) -> PasswordOk:
+    """First step of a login. Raises :class:`RateLimited` or :class:`LoginFailed`.
+
+    The decision (may this address try now, was the password right, record the
+    failure) is taken in one transaction that concurrent attempts from the same
+    address enter one at a time (see :mod:`habeas.access.throttle`)."""
+    address = throttle.bounded_address(address)
+    with store.read() as session:
+        row = None if not NAME_PATTERN.match(name or "") else session.execute(
+            select(AppUser).where(AppUser.name == name)).scalar_one_or_none()
+    account = row.name if row is not None else UNKNOWN_ACCOUNT
+    throttle.precheck(store, account, address)
+    detail: dict[str, object] = {"address": address, "stage": "password"}
+    if row is None:
+        detail["name_length"] = min(len(name or ""), 10_000)
+    try:
+        with store.write(account) as op:
+            throttle.serialize(op.session, address)
+            throttle.enforce(op.session, account, address)
+            if _verify(row, password):
+                raise _Accepted
+            throttle.record_failure(op.session, account, address, "password")
+            op.log("login_failed", "user", row.name if row is not None else None, detail)
+    except _Accepted:
+        assert row is not None
+        return PasswordOk(User.of(row), row.totp_secret is not None)
+    raise LoginFailed("Wrong user name or password (or the account is disabled).")
 
 
 def check_totp(store: Store, name: str, code: str, address: str) -> User:
-    """Second step: the 6-digit code from the user's authenticator app."""
-    check_rate_limit(store, name, address)
+    """Second step: the 6-digit code from the user's authenticator app, accepted once.
+
+    A secret still kept plain on a workspace that encrypts is sealed now."""
+    address = throttle.bounded_address(address)
     with store.read() as session:
-        row = _get(session, name)
-    code = re.sub(r"\s", "", code or "")
-    if row.disabled or row.totp_secret is None or \
-            not pyotp.TOTP(row.totp_secret).verify(code, valid_window=1):
-        _record_failure(store, name, address, "totp")
-        raise LoginFailed("That code is not right (or has expired); try the current one.")
-    return User.of(row)
+        user_id = get_row(session, name).id
+    throttle.precheck(store, name, address)
+    accepted: User | None = None
+    with store.write(name) as op:
+        throttle.serialize(op.session, address)
+        throttle.enforce(op.session, name, address)
+        row = op.session.get(AppUser, user_id, with_for_update=True)
+        assert row is not None
+        step = None
+        if not row.disabled and row.totp_secret is not None:
+            secret = second_factor.open_secret(store, row.totp_secret)
+            step = second_factor.accepted_step(secret, code, row.totp_last_step)
+        if step is None:
+            throttle.record_failure(op.session, name, address, "totp")
+            op.log("login_failed", "user", name, {"address": address, "stage": "totp"})
+        else:
+            row.totp_last_step = step
+            detail: dict[str, object] = {"address": address}
+            if store.keyring.enabled and not is_sealed(row.totp_secret):
+                row.totp_secret = second_factor.stored_form(store, secret)
+                detail["sealed"] = "totp_secret"
+            op.log("login_totp", "user", name, detail)
+            accepted = User.of(row)
+    if accepted is None:
+        raise LoginFailed("That code is not right (or has expired, or was already used); "
+                          "try the next one.")
+    return accepted
 
 
 def start_session(store: Store, user: User, address: str,
                   lifetime: timedelta = SESSION_LIFETIME) -> str:
     """Record a successful login and open a session; returns the session id (for the cookie)."""
     sid = secrets.token_urlsafe(32)
-    now = _now()
+    now = utcnow()
+    address = throttle.bounded_address(address)
     with store.write(user.name) as op:
         op.session.add(LoginAttempt(name=user.name, address=address, at=now, success=True,
                                     stage="session"))
@@ -283,7 +292,7 @@ def session_user(store: Store, sid: str) -> User | None:
     if found is None:
         return None
     web, row = found
-    if web.ended_at is not None or _aware(web.expires_at) <= _now() or row.disabled:
+    if web.ended_at is not None or aware(web.expires_at) <= utcnow() or row.disabled:
         return None
     return User.of(row)
 
@@ -320,58 +329,5 @@ def end_session(store: Store, sid: str) -> None:
     with store.write(found.name) as op:
         web = op.session.get(WebSession, found.id_hash)
         assert web is not None
-        web.ended_at = _now()
+        web.ended_at = utcnow()
         op.log("logout", "user", found.name, {})
-
-
-# -- API tokens ---------------------------------------------------------------
-
-def create_token(store: Store, name: str, label: str = "api", *, actor: str | None = None,
-                 lifetime: timedelta | None = None) -> str:
-    """A new API token for user ``name``; returned once, only its hash is kept."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    now = _now()
-    with store.write(actor) as op:
-        row = _get(op.session, name)
-        if row.disabled:
-            raise UsageError(f"User {name!r} is disabled.")
-        op.session.add(ApiToken(user_id=row.id, label=label, token_hash=digest(token),
-                                prefix=token[:10], created_by=op.actor, created_at=now,
-                                expires_at=now + lifetime if lifetime else None))
-        op.log("create_token", "user", name, {"label": label, "prefix": token[:10]})
-    return token
-
-
-def token_user(store: Store, token: str) -> User | None:
-    if not token.startswith(TOKEN_PREFIX):
-        return None
-    with store.read() as session:
-        found = session.execute(select(ApiToken, AppUser).join(
-            AppUser, AppUser.id == ApiToken.user_id).where(
-            ApiToken.token_hash == digest(token))).first()
-    if found is None:
-        return None
-    tok, row = found
-    if tok.revoked_at is not None or row.disabled or \
-            (tok.expires_at is not None and _aware(tok.expires_at) <= _now()):
-        return None
-    return User.of(row)
-
-
-def list_tokens(store: Store, name: str | None = None) -> list[dict[str, object]]:
-    with store.read() as session:
-        query = select(ApiToken, AppUser.name).join(AppUser, AppUser.id == ApiToken.user_id)
-        if name:
-            query = query.where(AppUser.name == name)
-        return [{"id": t.id, "user": uname, "label": t.label, "prefix": t.prefix,
-                 "created_at": t.created_at, "revoked": t.revoked_at is not None}
-                for t, uname in session.execute(query.order_by(ApiToken.id))]
-
-
-def revoke_token(store: Store, token_id: int, actor: str | None = None) -> None:
-    with store.write(actor) as op:
-        tok = op.session.get(ApiToken, token_id)
-        if tok is None:
-            raise NotFound(f"No API token {token_id}.")
-        tok.revoked_at = _now()
-        op.log("revoke_token", "api_token", token_id, {"prefix": tok.prefix})

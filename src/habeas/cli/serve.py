@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -35,19 +35,34 @@ def secret_key(workspace: Workspace) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
+def proxy_options(trusted: list[str] | None) -> dict[str, Any]:
+    """uvicorn's proxy settings: ``X-Forwarded-For`` / ``-Proto`` are believed only from
+    the configured proxies; without any, from nobody (not even 127.0.0.1)."""
+    addresses = [a.strip() for item in trusted or [] for a in item.split(",") if a.strip()]
+    if not addresses:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(addresses)}
+
+
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every network).")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     secure_cookies: Annotated[bool, typer.Option(
         help="Send cookies only over HTTPS (when served behind TLS).")] = False,
+    trusted_proxy: Annotated[list[str] | None, typer.Option(
+        "--trusted-proxy", envvar="HABEAS_TRUSTED_PROXY", show_envvar=True,
+        help="Address of the reverse proxy in front (repeatable): only its "
+             "X-Forwarded-For and X-Forwarded-Proto headers are believed. Without it "
+             "they are ignored.")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Serve the register in a browser (and the JSON API) on this workspace.
 
     Example: habeas serve --port 8000   (then open http://127.0.0.1:8000)
 
-    For a shared server, see docs/deploy.md (reverse proxy with TLS, PostgreSQL).
+    For a shared server, see docs/deploy.md (reverse proxy with TLS, PostgreSQL;
+    --trusted-proxy 127.0.0.1 when the proxy runs on this machine).
     """
     import uvicorn
 
@@ -69,4 +84,4 @@ def serve_command(
     app = create_app(store, secret_key=secret_key(ws), secure_cookies=secure_cookies,
                      site_name=ws.name)
     console.print(f"Serving {ws.name} on http://{host}:{port} (Ctrl+C stops).")
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", **proxy_options(trusted_proxy))

@@ -1,8 +1,10 @@
-"""``habeas user add|list|disable|role`` and ``habeas token create``: accounts of the web app."""
+"""``habeas user add|list|disable|role|password`` and ``habeas token create|list``: accounts
+of the web app."""
 
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -100,17 +102,62 @@ def role_command(name: Annotated[str, typer.Argument(help="The user name.")],
     console.print(f"{name} is now {role}.")
 
 
+@user_app.command("password")
+def password_command(
+    name: Annotated[str, typer.Argument(help="The user name.")],
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the new password from standard input (scripts).")]
+    = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Set a new password for a user (a reset): their sessions end and their API tokens
+    are revoked.
+
+    Example: habeas user password ana
+    """
+    changed = users.set_password(open_store(workspace), name, _read_password(password_stdin))
+    console.print(f"New password set for {name}: {changed.sessions_ended} sessions ended, "
+                  f"{changed.tokens_revoked} API tokens revoked (create new ones if needed).")
+
+
 @token_app.command("create")
 def token_create_command(
     name: Annotated[str, typer.Argument(help="The user the token acts as.")],
     label: Annotated[str, typer.Option(help="What the token is for.")] = "api",
+    days: Annotated[int, typer.Option(
+        help="How many days the token stays valid (1 to 3650).")] = users.TOKEN_LIFETIME.days,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Create an API token (printed once; only its hash is kept).
+    """Create an API token (printed once; only its hash is kept). It expires after
+    --days days (default 90); changing the user's password revokes it.
 
-    Example: habeas token create ana --label "weekly export"
+    Example: habeas token create ana --label "weekly export" --days 30
     """
-    token = users.create_token(open_store(workspace), name, label)
-    console.print("API token (shown only now; send it as `Authorization: Bearer TOKEN`):",
-                  markup=False)
-    typer.echo(token)
+    if not 0 < days <= users.MAX_TOKEN_LIFETIME.days:
+        raise UsageError(f"--days must be between 1 and {users.MAX_TOKEN_LIFETIME.days}.")
+    new = users.create_token(open_store(workspace), name, label, lifetime=timedelta(days=days))
+    console.print("API token (shown only now; send it as `Authorization: Bearer TOKEN`; "
+                  f"it expires {new.expires_at.isoformat(timespec='minutes')}):", markup=False)
+    typer.echo(new.token)
+
+
+@token_app.command("list")
+def token_list_command(
+    name: Annotated[str | None, typer.Argument(help="Only this user's tokens.")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """List API tokens: whose, what for, how they begin, when they expire, their state.
+
+    Example: habeas token list ana
+    """
+    found = users.list_tokens(open_store(workspace), name)
+    table = Table(title=f"{len(found)} API tokens")
+    for column in ("id", "user", "label", "begins with", "created", "expires", "state"):
+        table.add_column(column)
+    for t in found:
+        created, expires = t["created_at"], t["expires_at"]
+        table.add_row(str(t["id"]), str(t["user"]), str(t["label"]), f"{t['prefix']}…",
+                      created.isoformat(timespec="minutes") if created else "",  # type: ignore[attr-defined]
+                      expires.isoformat(timespec="minutes") if expires else "never",  # type: ignore[attr-defined]
+                      "revoked" if t["revoked"] else "expired" if t["expired"] else "active")
+    console.print(table)

@@ -4,9 +4,11 @@
   passphrase (scrypt) or the deployment's key file (HKDF); then every stored
   file already restricted or witness-protected is sealed (:func:`seal_protected`),
   and so is every relative's or witness's identity written before as plain JSON
-  (:func:`seal_protected_fields`).
+  (:func:`seal_protected_fields`), and every user's TOTP secret
+  (:func:`habeas.access.totp.seal_totp_secrets`).
 * :func:`change_key` — re-wrap the same data key under a new passphrase or key
-  file: nothing is re-encrypted, everything stays readable.
+  file: nothing is re-encrypted, everything stays readable; TOTP secrets still
+  plain (written by an older habeas) are sealed.
 * :func:`encryption_status` — what is enabled and what is sealed.
 
 Each is logged in the change log (entity ``encryption``; sealing a file is a
@@ -26,6 +28,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from habeas.access.policy import RESTRICTED, rank
+from habeas.access.totp import seal_totp_secrets
 from habeas.crypto.fields import is_sealed, open_json, seal_json
 from habeas.crypto.material import (
     KEY_BYTES,
@@ -70,6 +73,7 @@ class EnableResult:
     sealed_files: int
     log_seq: int | None
     sealed_fields: int = 0
+    sealed_totp_secrets: int = 0
 
 
 def enable(store: Store, *, passphrase: str | None = None, key_file: Path | None = None,
@@ -92,7 +96,8 @@ def enable(store: Store, *, passphrase: str | None = None, key_file: Path | None
         seq = op.entry.seq if op.entry is not None else None
     sealed = seal_protected(store, actor=actor, progress=progress)
     fields = seal_protected_fields(store, actor=actor, progress=progress)
-    return EnableResult(kind, sealed, seq, fields)
+    secrets_sealed = seal_totp_secrets(store, actor=actor)
+    return EnableResult(kind, sealed, seq, fields, secrets_sealed)
 
 
 def change_key(store: Store, *, passphrase: str | None = None, key_file: Path | None = None,
@@ -110,7 +115,9 @@ def change_key(store: Store, *, passphrase: str | None = None, key_file: Path | 
     with store.write(actor) as op:
         op.log("change_key", ENTITY, None, {"kind": kind, "kdf": material.kdf,
                                             "previous_kind": old.kind})
-        return op.entry.seq if op.entry is not None else None
+        seq = op.entry.seq if op.entry is not None else None
+    seal_totp_secrets(store, actor=actor)
+    return seq
 
 
 def seal_protected(store: Store, *, actor: str | None = None,

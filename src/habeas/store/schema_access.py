@@ -1,7 +1,8 @@
 """Tables for accounts and access (see :mod:`habeas.access.users`).
 
 * :class:`AppUser` — a person who logs in: a name, one role, an argon2 password
-  hash, an optional TOTP secret (second factor), disabled or not. Users are never
+  hash, an optional TOTP secret (second factor; sealed when the workspace
+  encrypts) and the time step of the last code accepted, disabled or not. Users are never
   deleted (the change log names them); they are disabled.
 * :class:`ApiToken` — a bearer token for the JSON API; only its SHA-256 is
   stored (the token is shown once, when created). Revoked, never deleted.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from habeas.store.schema import Base, Id
@@ -31,7 +32,10 @@ class AppUser(Base):
     display_name: Mapped[str | None] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(32))
     password_hash: Mapped[str | None] = mapped_column(String(256))
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Sealed (``hbs1:...``) when the workspace encrypts; see habeas.access.totp.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    # The 30-second step of the last TOTP code accepted (a code is used once).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -3,6 +3,7 @@ and the audit of reads (who viewed or exported restricted data, when and why).""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from habeas.access import policy, users
@@ -11,6 +12,7 @@ from habeas.audit.query import KINDS, LogFilter, count_entries, log_entries
 from habeas.errors import UsageError
 from habeas.store.changelog import canonical_json
 from habeas.store.vocabulary import VocabularyIndex, add_term, list_terms
+from habeas.web.auth import weak_password_message
 from habeas.web.context import Context
 from habeas.web.rendering import render
 from habeas.web.views import N_, action, page
@@ -48,9 +50,12 @@ def add_user(ctx: Context) -> Any:
     totp = str(ctx.form.get("totp", "")) in ("1", "on", "true")
     if not name or not role or not password:
         raise UsageError(ctx._("Give a user name, a role and a password."))
-    user, secret = users.add_user(ctx.store, name, role, password, totp=totp,
-                                  display_name=str(ctx.form.get("display_name", "")) or None,
-                                  actor=ctx.actor)
+    try:
+        user, secret = users.add_user(ctx.store, name, role, password, totp=totp,
+                                      display_name=str(ctx.form.get("display_name", "")) or None,
+                                      actor=ctx.actor)
+    except users.WeakPassword as exc:
+        raise UsageError(weak_password_message(ctx, exc)) from exc
     if secret is None:
         ctx.flash(ctx._("User %(name)s added.", name=name), "ok")
         return {"user": user.to_dict()}
@@ -95,11 +100,20 @@ def enable(ctx: Context, name: str) -> dict[str, Any]:
 @action("/admin/users/{name}/token", permission="admin", name="admin_create_token",
         redirect="/admin")
 def create_token(ctx: Context, name: str) -> Any:
-    """Create an API token for a user (field ``label``); it is shown only once."""
+    """Create an API token for a user (fields ``label`` and ``days``, how long it stays
+    valid: default 90); it is shown only once, with the date it expires."""
     label = str(ctx.form.get("label", "")).strip() or "api"
-    token = users.create_token(ctx.store, name, label, actor=ctx.actor)
+    raw_days = str(ctx.form.get("days", "")).strip()
+    days = int(raw_days) if raw_days.isdigit() else users.TOKEN_LIFETIME.days
+    if raw_days and not raw_days.isdigit() or \
+            not 0 < days <= users.MAX_TOKEN_LIFETIME.days:
+        raise UsageError(ctx._("A token is valid for 1 to %(max)s days.",
+                               max=users.MAX_TOKEN_LIFETIME.days))
+    new = users.create_token(ctx.store, name, label, actor=ctx.actor,
+                             lifetime=timedelta(days=days))
     return _shown_once(ctx, {"user": users.get_user(ctx.store, name).to_dict(),
-                             "token": token, "label": label, "totp_secret": None})
+                             "token": new.token, "expires_at": new.expires_at,
+                             "label": label, "totp_secret": None})
 
 
 @action("/admin/tokens/{token_id}/revoke", permission="admin", name="admin_revoke_token",

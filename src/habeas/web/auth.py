@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
 from starlette.responses import RedirectResponse
 
 from habeas import i18n
-from habeas.access import policy
+from habeas.access import passwords, policy
 from habeas.access.users import (
     LoginFailed,
     RateLimited,
     User,
+    WeakPassword,
     check_password,
     check_totp,
     end_session,
@@ -33,8 +35,34 @@ def _next(value: str | None) -> str:
 
 
 def _address(ctx: Context) -> str:
+    """The client's address: the TCP peer, or what a trusted proxy says (``habeas serve
+    --trusted-proxy``; never ``X-Forwarded-For`` from anyone else)."""
     client = ctx.request.client
     return client.host if client is not None else "unknown"
+
+
+def refused_message(ctx: Context, exc: LoginFailed | RateLimited, wrong: str) -> str:
+    """What to tell a visitor whose login was refused (``wrong``: the LoginFailed text)."""
+    if isinstance(exc, RateLimited):
+        return ctx._("Too many failed logins; wait %(minutes)s minute(s) and try again.",
+                     minutes=max(1, math.ceil(exc.retry_after / 60)))
+    return wrong
+
+
+def weak_password_message(ctx: Context, exc: WeakPassword) -> str:
+    """Why a new password was refused, and what to choose instead, in the visitor's language."""
+    if exc.reason == passwords.SHORT:
+        return ctx._("The password must have at least %(n)s characters; a few unrelated "
+                     "words make a good one.", n=passwords.MIN_PASSWORD_LENGTH)
+    if exc.reason == passwords.BLANK:
+        return ctx._("The password cannot be only spaces; choose a few unrelated words.")
+    if exc.reason == passwords.REPEATED:
+        return ctx._("The password cannot be one character repeated; choose a few "
+                     "unrelated words.")
+    if exc.reason == passwords.NAME:
+        return ctx._("The password cannot be the user name; choose a few unrelated words.")
+    return ctx._("That is one of the most common passwords, the first an attacker tries; "
+                 "choose a few unrelated words.")
 
 
 def _open_session(ctx: Context, user: User, target: str) -> dict[str, Any]:
@@ -65,9 +93,7 @@ def login_submit(ctx: Context) -> dict[str, Any]:
     except (LoginFailed, RateLimited) as exc:
         if ctx.wants_json:
             raise
-        ctx.flash(ctx._("Too many failed logins; wait 15 minutes and try again.")
-                  if isinstance(exc, RateLimited)
-                  else ctx._("Wrong user name or password."), "error")
+        ctx.flash(refused_message(ctx, exc, ctx._("Wrong user name or password.")), "error")
         return {"redirect": f"/login?next={target}"}
     if ok.needs_totp:
         ctx.session.pending = {"name": ok.user.name, "at": int(time.time()), "next": target}
@@ -99,9 +125,8 @@ def totp_submit(ctx: Context) -> dict[str, Any]:
     except (LoginFailed, RateLimited) as exc:
         if ctx.wants_json:
             raise
-        ctx.flash(ctx._("Too many failed logins; wait 15 minutes and try again.")
-                  if isinstance(exc, RateLimited) else ctx._("That code is not right."),
-                  "error")
+        ctx.flash(refused_message(ctx, exc, ctx._(
+            "That code is not right, or it was already used; enter the next one.")), "error")
         return {"redirect": "/login/totp"}
     return _open_session(ctx, user, _next(pending.get("next")))
 
@@ -138,7 +163,8 @@ def account(ctx: Context) -> dict[str, Any]:
         redirect="/account")
 def change_password(ctx: Context) -> dict[str, Any]:
     """Change your own password (fields ``current_password``, ``new_password``). Every
-    session of the account ends; this browser continues in a new one."""
+    session of the account ends and its API tokens are revoked; this browser continues
+    in a new session."""
     assert ctx.user is not None
     if ctx.via_token:
         raise UsageError(ctx._("Change the password in the browser, not with an API token."))
@@ -147,7 +173,12 @@ def change_password(ctx: Context) -> dict[str, Any]:
     if not current or not new:
         raise UsageError(ctx._("Enter your current password and the new one."))
     check_password(ctx.store, ctx.user.name, current, _address(ctx))
-    set_password(ctx.store, ctx.user.name, new, actor=ctx.actor)
+    try:
+        changed = set_password(ctx.store, ctx.user.name, new, actor=ctx.actor)
+    except WeakPassword as exc:
+        raise UsageError(weak_password_message(ctx, exc)) from exc
     _open_session(ctx, ctx.user, "/account")
-    ctx.flash(ctx._("Your password has been changed; other sessions have ended."))
-    return {"changed": True, "redirect": "/account"}
+    ctx.flash(ctx._("Your password has been changed; your other sessions have ended and "
+                    "your API tokens were revoked (%(tokens)s).", tokens=changed.tokens_revoked))
+    return {"changed": True, "sessions_ended": changed.sessions_ended,
+            "tokens_revoked": changed.tokens_revoked, "redirect": "/account"}

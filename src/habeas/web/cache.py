@@ -42,7 +42,7 @@ from habeas.store.schema import ChangeLogEntry
 MAX_ENTRIES = 256
 #: Change-log actions that record an access, not a change to the register's content.
 NOT_CHANGES = frozenset({READ_ACTION, "login", "login_failed", "logout", "purpose", "view",
-                         "verify", "backup", "export"})
+                         "verify", "backup", "export", "login_totp"})
 _entries: OrderedDict[tuple[Hashable, ...], bytes] = OrderedDict()
 _computing: dict[tuple[Hashable, ...], threading.Lock] = {}
 _lock = threading.Lock()

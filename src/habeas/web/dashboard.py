@@ -2,10 +2,11 @@
 
 Every role that may log in sees the aggregates (computed by
 :mod:`habeas.report.aggregates`). Roles that may read identities see them
-exact, with the recent activity (who changed what); every other role sees
-them with counts below the workspace's k hidden (``"<k"``, and ``"x"`` where
-a month total would give a hidden count back; see
-:mod:`habeas.report.suppression`).
+exact; every other role sees them with counts below the workspace's k hidden
+(``"<k"``, and ``"x"`` where a month total would give a hidden count back; see
+:mod:`habeas.report.suppression`). The recent activity (the newest change-log
+entries: who read which person, logins, tokens) is part of the audit trail,
+shown only with the ``admin`` permission.
 """
 
 from __future__ import annotations
@@ -56,6 +57,6 @@ def dashboard(ctx: Context) -> dict[str, Any]:
         k = None if identities else cached(ctx.store, ("sharing_k",),
                                            lambda: sharing_settings(ctx.store).k)
         data = cached_aggregates(ctx.store, session, ctx.lang, k)
-        if identities:
+        if ctx.allowed("admin"):
             data["recent_activity"] = recent_activity(session)
     return data

@@ -7,10 +7,10 @@ language, one-time messages ("flashes") and, between the password and TOTP
 steps of a login, the pending user name. Cookies are HttpOnly, SameSite=Lax, and
 Secure when the application runs behind TLS: always with ``secure_cookies``, and
 otherwise whenever the request itself came over HTTPS — directly, or through a
-reverse proxy whose ``X-Forwarded-Proto`` the server trusts (``habeas serve``
-runs uvicorn with ``proxy_headers``, which trusts the proxy addresses of
-``FORWARDED_ALLOW_IPS``, by default only 127.0.0.1). An untrusted client cannot
-switch the flag with that header.
+reverse proxy whose ``X-Forwarded-Proto`` the server trusts (``habeas serve
+--trusted-proxy ADDRESS``; without it ``habeas serve`` believes no forwarded
+header, not even from 127.0.0.1). An untrusted client cannot switch the flag
+with that header.
 """
 
 from __future__ import annotations
