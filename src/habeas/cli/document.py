@@ -18,11 +18,13 @@ from habeas.cli.common import (
     PurposeOption,
     WorkspaceOption,
     console,
+    err_console,
     open_store,
     print_json,
     print_withheld,
     reader_for,
 )
+from habeas.cli.notices import current_person
 from habeas.document import conditions as cond
 from habeas.document import incidents as inc
 from habeas.domain.dates import DateParseError, parse_date
@@ -319,6 +321,8 @@ def report_person(
     lang = i18n.check_language(lang)
     path = output or Path(f"dossier-person-{person_id}-{lang}.{fmt}")
     store = open_store(workspace)
+    for line in current_person(store, person_id)[2]:
+        err_console.print(f"[bold]{line}[/]", highlight=False)
     dossier_report(store, person_id, path, lang=lang, fmt=fmt,
                    register=_register_name(workspace),
                    reader=reader_for(store, as_user, purpose))
