@@ -24,7 +24,7 @@ from habeas.cli.common import (
     print_withheld,
     reader_for,
 )
-from habeas.cli.notices import current_person
+from habeas.cli.notices import current_person, tr
 from habeas.document import conditions as cond
 from habeas.document import incidents as inc
 from habeas.domain.dates import DateParseError, parse_date
@@ -210,7 +210,7 @@ def incidents(
     rows = [] if by else inc.list_incidents(store, **filters,
                                             reader=reader_for(store, as_user, purpose),
                                             withheld=withheld)
-    print_withheld(withheld)
+    print_withheld(withheld, lang)  # first: before any count
     if as_json:
         data = count.to_dict()
         if not by:
@@ -234,6 +234,10 @@ def incidents(
                           (r.facility or "") + (f" — {r.unit}" if r.unit else ""),
                           r.status_label(lang), str(len(r.victims)), "; ".join(r.sources))
         console.print(table)
+        if not rows and withheld:
+            console.print(tr("None of the incidents counted above can be listed for you: "
+                             "they are withheld (see the top of this output).", lang),
+                          highlight=False)
     if count.uncertain_ids:
         ids = ", ".join(map(str, count.uncertain_ids))
         console.print(f"Not counted: {len(count.uncertain_ids)} incidents whose dates only "

@@ -37,6 +37,7 @@ from habeas.web.pages._common import (
     vocabulary_labels,
 )
 from habeas.web.pages._person_ids import id_notices, retired_redirect
+from habeas.web.pages._withheld import withheld_notice
 from habeas.web.views import page
 
 IDENTITY_FIELDS = (
@@ -252,6 +253,7 @@ def person_page(ctx: Context, person_id: int, merged: int | None = None) -> Any:
     data["purpose"] = ctx.reader.purpose
     data["purpose_url"] = ctx.purpose_url
     data.update(id_notices(ctx, where, merged))
+    data["withheld_notice"] = withheld_notice(ctx, data.get("withheld"))
     return data
 
 
