@@ -64,6 +64,7 @@ def test_merged_ids_lead_to_the_survivor_and_a_split_keeps_the_larger_part(
     assert new_ids == set(after.values()) - {survivor} and len(new_ids) == 1
 
     assert not resolve(store, 10_000).known  # never existed
+    assert not resolve(store, 2**70).known and not resolve(store, -1).known
 
 
 def test_a_rerun_of_link_keeps_every_person_id(store: Store, tmp_path: Path) -> None:

@@ -92,6 +92,8 @@ def resolve(store: Store, person_id: int) -> PersonId:
 
 
 def resolve_in(s: Session, person_id: int) -> PersonId:
+    if not 0 < person_id < 2**63:  # no such id (and PostgreSQL's bigint would refuse it)
+        return PersonId(person_id, False)
     if _is_current(s, person_id):
         return PersonId(person_id, True, split_off=tuple(_moves(s, person_id, "split")))
     holders = _holders_now(s, person_id)
