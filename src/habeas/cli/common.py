@@ -55,14 +55,16 @@ def reader_for(store: Store, as_user: str | None, purpose: str | None) -> Reader
     return cli_reader(store, as_user, purpose, explicit=as_user is not None)
 
 
-def print_withheld(withheld: dict[str, Any] | Withheld | None) -> None:
-    """Say on stderr what was kept back (never silently)."""
-    if isinstance(withheld, Withheld):
-        withheld = withheld.to_dict() if withheld else None
-    if withheld:
-        err_console.print(f"[yellow]{withheld['message'].capitalize()}.[/]"
-                          + ("" if not withheld.get("for_purpose") else
-                             " Give --purpose to see restricted data."), highlight=False)
+def print_withheld(withheld: dict[str, Any] | Withheld | None, lang: str | None = None) -> bool:
+    """Say on stderr what was kept back and how to see it (never silently); call it
+    before any count or "no match". True when something was withheld."""
+    from habeas.cli.notices import withheld_lines
+
+    lines = withheld_lines(withheld, lang)
+    for i, line in enumerate(lines):
+        err_console.print(f"[bold yellow]{line}[/]" if i == 0 else f"[yellow]{line}[/]",
+                          highlight=False)
+    return bool(lines)
 
 
 @contextmanager

@@ -18,11 +18,13 @@ from habeas.cli.common import (
     PurposeOption,
     WorkspaceOption,
     console,
+    err_console,
     open_store,
     print_json,
     print_withheld,
     reader_for,
 )
+from habeas.cli.notices import current_person, tr
 from habeas.document import conditions as cond
 from habeas.document import incidents as inc
 from habeas.domain.dates import DateParseError, parse_date
@@ -208,7 +210,7 @@ def incidents(
     rows = [] if by else inc.list_incidents(store, **filters,
                                             reader=reader_for(store, as_user, purpose),
                                             withheld=withheld)
-    print_withheld(withheld)
+    print_withheld(withheld, lang)  # first: before any count
     if as_json:
         data = count.to_dict()
         if not by:
@@ -232,6 +234,10 @@ def incidents(
                           (r.facility or "") + (f" — {r.unit}" if r.unit else ""),
                           r.status_label(lang), str(len(r.victims)), "; ".join(r.sources))
         console.print(table)
+        if not rows and withheld:
+            console.print(tr("None of the incidents counted above can be listed for you: "
+                             "they are withheld (see the top of this output).", lang),
+                          highlight=False)
     if count.uncertain_ids:
         ids = ", ".join(map(str, count.uncertain_ids))
         console.print(f"Not counted: {len(count.uncertain_ids)} incidents whose dates only "
@@ -319,6 +325,8 @@ def report_person(
     lang = i18n.check_language(lang)
     path = output or Path(f"dossier-person-{person_id}-{lang}.{fmt}")
     store = open_store(workspace)
+    for line in current_person(store, person_id)[2]:
+        err_console.print(f"[bold]{line}[/]", highlight=False)
     dossier_report(store, person_id, path, lang=lang, fmt=fmt,
                    register=_register_name(workspace),
                    reader=reader_for(store, as_user, purpose))

@@ -16,6 +16,7 @@ from habeas.cli.common import (
     print_withheld,
     reader_for,
 )
+from habeas.cli.notices import tr
 from habeas.evidence.export import write_sidecar_manifest
 from habeas.report.export import TABLES, export
 
@@ -51,7 +52,11 @@ def export_command(
     """
     store = open_store(workspace)
     result = export(store, what, output, fmt, reader=reader_for(store, as_user, purpose))
-    console.print(f"Wrote {result.rows:,} {what} to {output}")
-    print_withheld(result.withheld)
+    if print_withheld(result.withheld):  # first, then what was written
+        console.print(tr("Wrote %(n)s %(what)s to %(path)s; %(w)s more were withheld from "
+                         "this export (see above).", n=f"{result.rows:,}", what=what,
+                         path=output, w=f"{result.withheld.total:,}"), highlight=False)
+    else:
+        console.print(f"Wrote {result.rows:,} {what} to {output}")
     if manifest:
         console.print(f"Wrote {write_sidecar_manifest(output)}")

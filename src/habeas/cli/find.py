@@ -20,6 +20,7 @@ from habeas.cli.common import (
     progress_bar,
     reader_for,
 )
+from habeas.cli.notices import tr
 from habeas.linkage import search as search_lib
 
 index_app = typer.Typer(help="The find-a-person search index.", no_args_is_help=True)
@@ -57,14 +58,17 @@ def find(
     result = search_lib.search(store, name=name, dob=dob, nationality=nationality,
                                identifier=identifier, limit=limit,
                                reader=reader_for(store, as_user, purpose))
-    print_withheld(result.withheld)
+    withheld = print_withheld(result.withheld)  # first: never a bare "no match"
     if as_json:
         print_json(result.to_dict())
         return
     for warning in result.warnings:
         err_console.print(f"[yellow]Warning:[/] {escape(warning)}", highlight=False)
     if not result.candidates:
-        console.print("No matching person found.")
+        console.print(tr("No one you may see matches; the records withheld above were "
+                         "searched but are not shown.") if withheld else
+                      tr("No one in the register matches. Try fewer words, only the "
+                         "surnames, or a document number."), highlight=False)
         return
     table = Table(title=f"{len(result.candidates)} candidate persons")
     for column in ("person", "score", "why", "records (source: name as written)"):

@@ -13,11 +13,13 @@ from habeas.cli.common import (
     PurposeOption,
     WorkspaceOption,
     console,
+    err_console,
     open_store,
     print_json,
     print_withheld,
     reader_for,
 )
+from habeas.cli.notices import current_person
 from habeas.errors import UsageError
 from habeas.trace import group_gaps, person_summary
 from habeas.trace.person import PersonSummary
@@ -63,12 +65,15 @@ def person(
     Example: habeas person 42 --as-of 2025-06-30 --purpose "lawyer_request: case 25-1"
     """
     store = open_store(workspace)
+    person_id, where, lines = current_person(store, person_id)
+    for line in lines:
+        err_console.print(f"[bold]{line}[/]", highlight=False)
     summary = person_summary(store, person_id, as_of=_as_of(as_of),
                              unaccounted_after_days=unaccounted_after,
                              reader=reader_for(store, as_user, purpose))
     print_withheld(summary.withheld)
     if as_json:
-        print_json(summary.to_dict())
+        print_json({**summary.to_dict(), "asked": where.to_dict()})
         return
     _identity(summary)
     _timeline(summary)

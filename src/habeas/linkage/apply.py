@@ -7,7 +7,14 @@ cluster size, then lowest record id). Each takes the existing person that
 holds the most of its records (ties: the lowest person id) unless an earlier
 cluster took it; then the next one; a cluster with no free existing person gets
 a new person. So when persons merge, the one with the most records keeps its
-id; when a person splits, the part with most of its records keeps it.
+id; when a person splits, the part with most of its records keeps it. A run
+that changes nothing keeps every id.
+
+A person id once given is never given to anyone else, and a retired one still
+leads somewhere: every move of records between persons is written to
+``person_change`` (``merged``: the old person kept none of its records, its id
+is retired; ``split``: it kept its id and lost some records), which
+:mod:`habeas.store.person_ids` follows when a retired id is asked for.
 
 Links are superseded, never edited: a record whose person changes (or whose
 link still says ``import``) gets its current link closed (``superseded_at``)
@@ -29,6 +36,7 @@ from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
 from habeas.store.schema import Link, Person
+from habeas.store.schema_linkage import PersonChange
 
 CHUNK = 900
 
@@ -119,6 +127,8 @@ def reassign(session: Session, clusters: Iterable[list[int]],
     for old_pid, now_in in sorted(before.items()):
         if len(now_in) > 1:
             changes.splits.append({"person": old_pid, "into": sorted(now_in)})
+    _record_moves(session, current, changes.person_of,
+                  {pid for _, pid in plan if pid is not None}, actor=actor, at=at)
     for start in range(0, len(to_close), CHUNK):
         chunk = to_close[start:start + CHUNK]
         session.execute(update(Link).where(Link.record_id.in_(chunk),
@@ -130,3 +140,19 @@ def reassign(session: Session, clusters: Iterable[list[int]],
         session.execute(insert(cast(Table, Link.__table__)), to_add[start:start + 10000])
     changes.links_written = len(to_add)
     return changes
+
+
+def _record_moves(session: Session, current: dict[int, tuple[int | None, str]],
+                  person_of: dict[int, int], kept: set[int], *, actor: str,
+                  at: datetime) -> None:
+    """One ``person_change`` row per (old person, new person) that records moved between."""
+    moved: Counter[tuple[int, int]] = Counter()
+    for r, new_pid in person_of.items():
+        old_pid = current.get(r, (None, ""))[0]
+        if old_pid is not None and old_pid != new_pid:
+            moved[(old_pid, new_pid)] += 1
+    rows = [{"person_id": old, "into_id": new, "records": n, "at": at, "actor": actor,
+             "kind": "split" if old in kept else "merged"}
+            for (old, new), n in sorted(moved.items())]
+    if rows:
+        session.execute(insert(cast(Table, PersonChange.__table__)), rows)

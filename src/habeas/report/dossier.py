@@ -35,6 +35,7 @@ from habeas.document.incidents import IncidentRow, list_incidents
 from habeas.errors import NotFound
 from habeas.report import render
 from habeas.store.db import Store
+from habeas.store.person_ids import Move, PersonId, resolve
 from habeas.store.schema import VocabularyTerm
 
 
@@ -44,12 +45,23 @@ class Dossier:
     incidents: list[IncidentRow]
     sources: list[dict[str, Any]]  # {"id", "title", "kind", "reliability", "published_on", "files"}
     labels: dict[str, dict[str, tuple[str, str]]]
+    #: the id asked for, when it was retired by a merge (the dossier is the survivor's),
+    #: and the records this person lost to splits (habeas.store.person_ids)
+    asked: PersonId | None = None
+    split_off: tuple[Move, ...] = ()
 
 
 def build_dossier(store: Store, person_id: int, lang: str = "en", *,
                   reader: Reader | None = None) -> Dossier:
     from habeas.trace import person_summary
 
+    asked = resolve(store, person_id)
+    if not asked.current and asked.moved_to:
+        if asked.survivor is None:
+            raise NotFound(f"Person {person_id} was merged; its records now belong to persons "
+                           f"{', '.join(map(str, asked.moved_to))}.")
+        person_id = asked.survivor
+    here = asked if asked.current else resolve(store, person_id)
     summary = person_summary(store, person_id, lang=lang, reader=reader, action="dossier")
     summary.protected = []  # never in a document that leaves the register
     if not summary.records:
@@ -91,7 +103,8 @@ def build_dossier(store: Store, person_id: int, lang: str = "en", *,
         labels: dict[str, dict[str, tuple[str, str]]] = {}
         for term in s.execute(select(VocabularyTerm)).scalars():
             labels.setdefault(term.vocabulary, {})[term.code] = (term.label_en, term.label_es)
-    return Dossier(summary, incidents, [sources[k] for k in sorted(sources)], labels)
+    return Dossier(summary, incidents, [sources[k] for k in sorted(sources)], labels,
+                   asked=None if asked.current else asked, split_off=here.split_off)
 
 
 def render_dossier(dossier: Dossier, lang: str, store: Store, register: str | None = None) -> str:

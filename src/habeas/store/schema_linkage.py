@@ -66,3 +66,25 @@ class ReviewDecision(Base):
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     pair_id: Mapped[int | None] = mapped_column(ForeignKey("scored_pair.id"))
     position: Mapped[int | None] = mapped_column(Integer)  # queue position when decided
+
+
+class PersonChange(Base):
+    """Records of one person moved to another: how person ids stay citable.
+
+    ``kind`` ``merged``: ``person_id`` kept none of its records (its id is retired)
+    and ``records`` of them now belong to ``into_id``; ``split``: ``person_id`` kept
+    its id and ``records`` of its records left for ``into_id``. Written by
+    :func:`habeas.linkage.apply.reassign`; read by :mod:`habeas.store.person_ids`.
+    """
+
+    __tablename__ = "person_change"
+    __table_args__ = (Index("ix_person_change_person", "person_id", "at"),
+                      Index("ix_person_change_into", "into_id"))
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # merged, split
+    into_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    records: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(128))

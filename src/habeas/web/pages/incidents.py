@@ -29,6 +29,7 @@ from habeas.store.schema import Facility, FacilityUnit, Source
 from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.pages._common import Gettext, clean_text, fmt_date, jsonable, vocabulary_labels
+from habeas.web.pages._withheld import withheld_notice
 from habeas.web.views import N_, action, page
 
 #: Incidents listed per page (the counts always cover every incident).
@@ -187,6 +188,7 @@ def incidents_page(ctx: Context, type: str | None = None, facility: str | None =
                                all_victims=victims == "all", reader=reader))
     log_read(ctx.store, reader, "incident", None, action="view", shown=data["shown_levels"],
              detail={"incidents": [i["id"] for i in data["incidents"]]})
+    data["withheld_notice"] = withheld_notice(ctx, data["withheld"])
     data["can_add"] = ctx.allowed("edit")
     if data["can_add"] and not ctx.wants_json:
         data["choices"] = cached(ctx.store, ("incident_choices",), lambda: choices(ctx.store))

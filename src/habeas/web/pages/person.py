@@ -36,6 +36,8 @@ from habeas.web.pages._common import (
     status_text,
     vocabulary_labels,
 )
+from habeas.web.pages._person_ids import id_notices, retired_redirect
+from habeas.web.pages._withheld import withheld_notice
 from habeas.web.views import page
 
 IDENTITY_FIELDS = (
@@ -237,21 +239,35 @@ def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
 
 @page("/persons/{person_id}", permission="read_identities", template="person.html",
       name="person", tags=["persons"])
-def person_page(ctx: Context, person_id: int) -> dict[str, Any]:
-    """One person: identity with provenance, records, custody timeline, flags, gaps, sources."""
+def person_page(ctx: Context, person_id: int, merged: int | None = None) -> Any:
+    """One person: identity with provenance, records, custody timeline, flags, gaps, sources.
+
+    A retired id (a person merged into another) redirects to the surviving person
+    (``?merged=`` names the id asked for; the page says so)."""
+    where, moved = retired_redirect(ctx, person_id)
+    if moved is not None:
+        return moved
     data = build_person(ctx.store, person_id, lang=ctx.lang, _=ctx._,
                         vocab=vocabulary_labels(ctx.store, ctx.lang),
                         can_dossier=ctx.allowed("dossier"), reader=ctx.reader)
     data["purpose"] = ctx.reader.purpose
     data["purpose_url"] = ctx.purpose_url
+    data.update(id_notices(ctx, where, merged))
+    data["withheld_notice"] = withheld_notice(ctx, data.get("withheld"))
     return data
 
 
 @page("/persons/{person_id}/dossier.pdf", permission="dossier", name="person_dossier",
       json=False, tags=["persons"])
 def person_dossier(ctx: Context, person_id: int) -> Response:
-    """The person's dossier as a PDF (identity, timeline, flags, gaps, incidents, sources)."""
+    """The person's dossier as a PDF (identity, timeline, flags, gaps, incidents, sources).
+
+    A retired id redirects to the surviving person's dossier."""
     from habeas.report.dossier import dossier_report
+
+    _where, moved = retired_redirect(ctx, person_id, "person_dossier")
+    if moved is not None:
+        return moved
 
     with tempfile.TemporaryDirectory(prefix="habeas-dossier-") as tmp:
         path = dossier_report(ctx.store, person_id, Path(tmp) / f"dossier-{person_id}.pdf",

@@ -19,6 +19,7 @@ from habeas.linkage.search_score import Reason
 from habeas.store.db import Store
 from habeas.web.context import Context
 from habeas.web.pages._common import N_, Gettext, clean_text
+from habeas.web.pages._withheld import withheld_notice
 from habeas.web.views import page
 
 #: Reason code → message with %(query)s / %(record)s placeholders (English ids).
@@ -166,5 +167,7 @@ def search_page(ctx: Context, q: str | None = None, dob: str | None = None,
                 nationality: str | None = None, limit: int = 10) -> dict[str, Any]:
     """Find a person by name, A-number or cédula, with date of birth and nationality filters."""
     limit = max(1, min(limit, 50))
-    return run_search(ctx.store, q=q, dob=dob, nationality=nationality, _=ctx._, limit=limit,
+    data = run_search(ctx.store, q=q, dob=dob, nationality=nationality, _=ctx._, limit=limit,
                       reader=ctx.reader)
+    data["withheld_notice"] = withheld_notice(ctx, data.get("withheld"))
+    return data

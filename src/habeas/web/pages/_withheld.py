@@ -1,0 +1,42 @@
+"""How every page says that data was withheld: first, prominently, and how to see it.
+
+The library reports what it kept from the reader (:class:`habeas.access.reader.Withheld`);
+:func:`withheld_notice` turns it into the words every page shows *above* its
+counts and results (template ``_withheld_notice.html``): how many items, how many
+a stated purpose would show (with the link to the purpose form, coming back to
+this very page and query), and how many are above the role's clearance (ask an
+administrator). A page says "no match" only when nothing matched at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from habeas.access.reader import Withheld
+from habeas.web.context import Context
+
+
+def withheld_notice(ctx: Context, withheld: dict[str, Any] | Withheld | None,
+                    next_path: str | None = None) -> dict[str, Any]:
+    """``{}`` when nothing was withheld; else the texts, counts and the purpose link."""
+    if isinstance(withheld, Withheld):
+        withheld = withheld.to_dict() if withheld else None
+    if not withheld or not withheld.get("total"):
+        return {}
+    total, for_purpose = int(withheld["total"]), int(withheld.get("for_purpose") or 0)
+    if next_path is None:
+        url = ctx.request.url
+        path = url.path.removesuffix(".json")  # the API points to the page
+        next_path = path + (f"?{url.query}" if url.query else "")
+    above = total - for_purpose
+    return {
+        "total": total, "for_purpose": for_purpose, "above_clearance": above,
+        "text": ctx._("Withheld: %(n)s items at a sensitivity level you may not see.")
+        % {"n": total},
+        "purpose_text": ctx._("%(n)s of them are shown once you state the purpose of this "
+                              "consultation.") % {"n": for_purpose} if for_purpose else "",
+        "purpose_url": f"/purpose?next={quote(next_path, safe='')}" if for_purpose else None,
+        "level_text": ctx._("%(n)s of them are above your role's clearance: ask an "
+                            "administrator if you need them.") % {"n": above} if above else "",
+    }
