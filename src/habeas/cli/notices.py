@@ -1,30 +1,26 @@
 """What the terminal says first: a retired person id, and data withheld from the reader.
 
 Both go to stderr (stdout stays the table or the JSON) in the reader's language:
-``HABEAS_LANG``, else the ``LANG`` of the shell (``es_VE.UTF-8`` → Spanish), else
-English. Withheld data is said *before* any count or "no match", with how to see
+``--lang``, ``HABEAS_LANG``, else the locale (:mod:`habeas.cli.lang`).
+Withheld data is said *before* any count or "no match", with how to see
 it: ``--purpose`` for restricted data, an administrator for levels above the role.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from habeas import i18n
 from habeas.access.reader import Withheld
+from habeas.cli.lang import current
 from habeas.errors import NotFound
 from habeas.store.db import Store
 from habeas.store.person_ids import Move, PersonId, resolve
 
 
 def cli_lang() -> str:
-    for name in ("HABEAS_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        code = value.lower().split("_")[0].split("-")[0].split(".")[0]
-        if code in i18n.LANGUAGES:
-            return code
-    return i18n.DEFAULT_LANGUAGE
+    """The CLI's language (one rule for every command: :func:`habeas.cli.lang.current`)."""
+    return current()
 
 
 def tr(message: str, lang: str | None = None, **values: Any) -> str:
