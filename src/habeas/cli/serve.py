@@ -9,13 +9,11 @@ from typing import Annotated
 
 import typer
 
-from habeas.cli.common import WorkspaceOption, console
+from habeas.cli.common import WorkspaceOption, console, warn_loose
 from habeas.cli.passphrase import ask_passphrase
 from habeas.errors import UsageError
 from habeas.store.db import Store
-from habeas.workspace import Workspace, find_workspace
-
-SECRET_NAME = "web.secret"
+from habeas.workspace import SECRET_NAME, Workspace, find_workspace
 
 
 def register(app: typer.Typer) -> None:
@@ -57,6 +55,7 @@ def serve_command(
     if not 0 < port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, not {port}.")
     ws = find_workspace(workspace)
+    warn_loose(ws)
     store = Store.open(ws)
     if store.keyring.enabled:  # unlock now: a server never asks mid-request
         store.keyring.prompt = ask_passphrase

@@ -27,6 +27,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from habeas.errors import NotFound, UsageError
+from habeas.filemodes import private_output
 from habeas.linkage.apply import now, reassign
 from habeas.linkage.cluster import cluster
 from habeas.linkage.features import load_features
@@ -285,7 +286,7 @@ def export_decisions(store: Store, path: Path, *, include_decided: bool = True) 
         decisions = {(d.record_a, d.record_b): d for d in s.execute(
             select(ReviewDecision).where(ReviewDecision.superseded_at.is_(None))).scalars()}
         info = _describe(s, sorted({r for p in pairs for r in (p.record_a, p.record_b)}))
-        with Path(path).open("w", encoding="utf-8", newline="") as fh:
+        with private_output(Path(path)).open("w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
             w.writeheader()
             seen = set()

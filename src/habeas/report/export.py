@@ -27,6 +27,7 @@ from typing import Any
 
 from habeas.access.reader import Reader, Withheld, require_reader_for
 from habeas.errors import UsageError
+from habeas.filemodes import private_output
 from habeas.report.spreadsheet import csv_row, xlsx_cell
 from habeas.store import queries
 from habeas.store.db import Store
@@ -82,6 +83,7 @@ def export(store: Store, what: str, path: Path, fmt: str | None = None, *,
     columns: list[str] = []
     for row in rows:
         columns.extend(k for k in row if k not in columns)
+    private_output(path)  # owner-only (0600) from its first byte; the writers keep the mode
     if fmt == "json":
         path.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     elif fmt == "csv":
