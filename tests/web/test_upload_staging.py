@@ -8,6 +8,7 @@ server could (e.g. the demo admin's password) through the dry-run page.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -176,3 +177,29 @@ def test_abandoned_uploads_are_removed(client_as: Callable[[str], TestClient],
     assert not (workspace.uploads_dir / again).exists()
     assert (workspace.uploads_dir / fresh).exists() and keep.exists()
     assert Uploads(workspace.uploads_dir).cleanup() == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_serve_removes_abandoned_uploads_at_start(workspace: Workspace, store: Store,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import typer
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from habeas.cli import serve
+
+    uploads = Uploads(staging_dir(None, store))
+    old = uploads.save("lista.csv", io.BytesIO(CSV.encode()), "ana", 1 << 20)
+    fresh = uploads.save("otra.csv", io.BytesIO(CSV.encode()), "ana", 1 << 20)
+    meta_path = workspace.uploads_dir / old / "upload.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["created"] = time.time() - 2 * 24 * 3600
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    app = typer.Typer()
+    app.command("noop")(lambda: None)
+    serve.register(app)
+    result = CliRunner().invoke(app, ["serve", "--workspace", str(workspace.root)])
+    assert result.exit_code == 0, result.output
+    assert not (workspace.uploads_dir / old).exists()
+    assert (workspace.uploads_dir / fresh).exists()

@@ -63,6 +63,9 @@ def serve_command(
         store.keyring.prompt = None
         console.print("Encryption: unlocked; protected files and fields will be opened "
                       "for the users allowed to see them.")
+    from habeas.web.uploads import Uploads, staging_dir
+
+    Uploads(staging_dir(None, store)).cleanup()  # uploads abandoned while the server was down
     if count_users(store) == 0:
         console.print("No users yet: add one with `habeas user add NAME --role admin`.")
     app = create_app(store, secret_key=secret_key(ws), secure_cookies=secure_cookies,
