@@ -140,3 +140,15 @@ def test_a_loose_workspace_is_reported_and_the_cli_warns(sqlite_workspace: Works
     assert ws.loose_paths() == []
     result = runner.invoke(app, ["log", "verify", "--workspace", str(ws.root)])
     assert "go-rwx" not in result.output
+
+
+def test_migrate_warns_about_a_loose_workspace_too(sqlite_workspace: Workspace,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = sqlite_workspace
+    Store.open(ws, create=True).close()
+    os.chmod(ws.root, 0o711)
+    monkeypatch.setenv("LC_ALL", "es_AR.UTF-8")
+    result = CliRunner().invoke(app, ["migrate", "--workspace", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert ". (0711)" in text and "chmod -R go-rwx" in text
