@@ -152,3 +152,27 @@ def test_migrate_warns_about_a_loose_workspace_too(sqlite_workspace: Workspace,
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert ". (0711)" in text and "chmod -R go-rwx" in text
+
+
+def test_a_restored_workspace_is_private(umask: int, sqlite_workspace: Workspace,
+                                         tmp_path: Path) -> None:
+    from habeas.evidence import add_file, restore
+    from tests.trust.encryption_helpers import enable_encryption
+
+    store = Store.open(sqlite_workspace, create=True)
+    try:
+        enable_encryption(store)
+        testimony = tmp_path / "testimony.txt"
+        testimony.write_bytes(b"synthetic testimony\n")
+        add_file(store, testimony, sensitivity="witness_protected", actor="ana")
+        import_manifest(store, tmp_path)
+        backup(store, tmp_path / "copia.zip")
+    finally:
+        store.close()
+    restore(tmp_path / "copia.zip", tmp_path / "restored", actor="admin")
+    restored = tmp_path / "restored"
+    assert _mode(restored) == 0o700
+    assert _mode(restored / "encryption.json") == 0o600
+    assert _mode(restored / "habeas.db") == 0o600 and _mode(restored / "log.head") == 0o600
+    stored = [p for p in (restored / "files").rglob("*")]
+    assert stored and all(_mode(p) == (0o700 if p.is_dir() else 0o400) for p in stored)

@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 from habeas.crypto.keyring import Keyring, Prompt
 from habeas.crypto.streams import plaintext_sha256, sealed_size
 from habeas.errors import IntegrityError, KeyRequired
-from habeas.filemodes import READ_ONLY, private_dir
+from habeas.filemodes import PRIVATE_FILE, READ_ONLY, private_dir
 from habeas.store.db import Store
 from habeas.store.filestore import CHUNK, SEALED_SUFFIX, sha256_file
 from habeas.workspace import FILES_DIR, KEY_MATERIAL_NAME, Workspace
@@ -160,6 +160,7 @@ def place_files(conn: Connection, workspace: Workspace, staging: Path, placed: l
     if material.exists():
         os.replace(material, workspace.key_material_path)
         placed.append(workspace.key_material_path)
+        os.chmod(workspace.key_material_path, PRIVATE_FILE)
     keyring = Keyring(workspace.key_material_path, prompt)
     data_key: bytes | None = None
     result = PlacedFiles()
