@@ -12,6 +12,11 @@ Layout::
       encryption.json key material when encryption is enabled: KDF parameters,
                       salt, check value, wrapped data key — never the key
                       (see habeas.crypto and docs/encryption.md)
+      uploads/        web uploads waiting for their import (habeas.web.uploads)
+
+Only the owner may read any of it: folders are 0700, files 0600, stored files
+0400 (:mod:`habeas.filemodes`); :meth:`Workspace.loose_paths` lists what is
+looser in an existing workspace (the faces warn about it).
 
 Commands find the workspace from ``--workspace``, then ``HABEAS_WORKSPACE``,
 then the current directory and its parents. ``HABEAS_DATABASE_URL`` (e.g.
@@ -28,12 +33,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from habeas.errors import WorkspaceError
+from habeas.filemodes import PRIVATE_DIR, LoosePath, loose_paths, private_output
 
 CONFIG_NAME = "habeas.toml"
 DATABASE_NAME = "habeas.db"
 FILES_DIR = "files"
 HEAD_NAME = "log.head"
 KEY_MATERIAL_NAME = "encryption.json"
+UPLOADS_DIR = "uploads"
+SECRET_NAME = "web.secret"
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,17 @@ class Workspace:
     def key_material_path(self) -> Path:
         return self.root / KEY_MATERIAL_NAME
 
+    @property
+    def uploads_dir(self) -> Path:
+        return self.root / UPLOADS_DIR
+
+    def loose_paths(self) -> list[LoosePath]:
+        """The workspace's folders and files that other local users can reach."""
+        names = [FILES_DIR, UPLOADS_DIR, CONFIG_NAME, HEAD_NAME, KEY_MATERIAL_NAME, SECRET_NAME]
+        if self.database_url.startswith("sqlite"):
+            names += [DATABASE_NAME, f"{DATABASE_NAME}-wal", f"{DATABASE_NAME}-shm"]
+        return loose_paths([self.root, *(self.root / name for name in names)])
+
 
 def _sqlite_url(root: Path) -> str:
     return f"sqlite:///{(root / DATABASE_NAME).resolve()}"
@@ -70,10 +89,12 @@ def init_workspace(directory: Path, name: str | None = None) -> Workspace:
     if config.exists():
         raise WorkspaceError(f"{directory} is already a habeas workspace ({CONFIG_NAME} exists).")
     directory.mkdir(parents=True, exist_ok=True)
+    os.chmod(directory, PRIVATE_DIR)  # the workspace: its owner's only
     (directory / FILES_DIR).mkdir(exist_ok=True)
+    os.chmod(directory / FILES_DIR, PRIVATE_DIR)
     name = name or directory.name
     created = datetime.now(UTC).isoformat(timespec="seconds")
-    config.write_text(
+    private_output(config).write_text(
         "# habeas workspace configuration\n"
         f'name = "{_toml_escape(name)}"\n'
         f'created = "{created}"\n'

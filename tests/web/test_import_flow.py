@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from habeas.store.db import Store
+from habeas.workspace import Workspace
 from tests.conftest import db_snapshot
 from tests.web.conftest import csrf
 
@@ -20,12 +21,9 @@ JSON = {"Accept": "application/json"}
 
 
 @pytest.fixture
-def staging(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "uploads"
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
-    import tempfile
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    return folder
+def staging(workspace: Workspace) -> Path:
+    """Uploads wait in the workspace (see tests/web/test_upload_staging.py)."""
+    return workspace.uploads_dir
 
 
 def test_dry_run_adjust_confirm(client_as: Callable[[str], TestClient], store: Store,

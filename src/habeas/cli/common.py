@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -13,10 +15,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from habeas import i18n
 from habeas.access.reader import Reader, Withheld, cli_reader
 from habeas.cli.passphrase import ask_passphrase
 from habeas.store.db import Store
-from habeas.workspace import find_workspace
+from habeas.workspace import Workspace, find_workspace
 
 console = Console()
 err_console = Console(stderr=True)
@@ -44,8 +47,34 @@ PurposeOption = Annotated[
 ]
 
 
+def cli_language() -> str:
+    """The language of the terminal's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``): es or en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "es" if value.lower().startswith("es") else "en"
+    return "en"
+
+
+def warn_loose(workspace: Workspace) -> None:
+    """Say on stderr when other local users can reach the workspace, and how to fix it."""
+    loose = workspace.loose_paths()
+    if not loose:
+        return
+    _ = i18n.gettext_for(cli_language())
+    paths = ", ".join(f"{p.path.relative_to(workspace.root) if p.path != workspace.root else '.'}"
+                      f" ({p.octal})" for p in loose)
+    err_console.print(_("Warning: other users of this computer can read or change this "
+                        "workspace (%(paths)s). Make it yours alone with: "
+                        "chmod -R go-rwx %(root)s") % {"paths": paths,
+                                                      "root": shlex.quote(str(workspace.root))},
+                      style="yellow", highlight=False, markup=False)
+
+
 def open_store(workspace: Path | None) -> Store:
-    store = Store.open(find_workspace(workspace))
+    found = find_workspace(workspace)
+    warn_loose(found)
+    store = Store.open(found)
     store.keyring.prompt = ask_passphrase  # asked only when protected data is touched
     return store
 

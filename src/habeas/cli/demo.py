@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from habeas.cli.common import WorkspaceOption, console, progress_bar
+from habeas.cli.common import WorkspaceOption, console, progress_bar, warn_loose
 from habeas.cli.estimate import render_estimates
 from habeas.demo import build_demo, demo_estimate, demo_login, demo_reports
 from habeas.errors import WorkspaceError
@@ -65,6 +65,7 @@ def demo(
     Example: habeas demo --persons 600 --seed 7
     """
     ws, created = _demo_workspace(workspace)
+    warn_loose(ws)
     store = Store.open(ws, create=created)
     case_dir = ws.root / "demo-files"
     console.print(f"Building the synthetic case ({persons} fictional persons, seed {seed}) "

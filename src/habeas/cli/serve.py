@@ -9,13 +9,11 @@ from typing import Annotated, Any
 
 import typer
 
-from habeas.cli.common import WorkspaceOption, console
+from habeas.cli.common import WorkspaceOption, console, warn_loose
 from habeas.cli.passphrase import ask_passphrase
 from habeas.errors import UsageError
 from habeas.store.db import Store
-from habeas.workspace import Workspace, find_workspace
-
-SECRET_NAME = "web.secret"
+from habeas.workspace import SECRET_NAME, Workspace, find_workspace
 
 
 def register(app: typer.Typer) -> None:
@@ -72,6 +70,7 @@ def serve_command(
     if not 0 < port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, not {port}.")
     ws = find_workspace(workspace)
+    warn_loose(ws)
     store = Store.open(ws)
     if store.keyring.enabled:  # unlock now: a server never asks mid-request
         store.keyring.prompt = ask_passphrase
@@ -79,6 +78,9 @@ def serve_command(
         store.keyring.prompt = None
         console.print("Encryption: unlocked; protected files and fields will be opened "
                       "for the users allowed to see them.")
+    from habeas.web.uploads import Uploads, staging_dir
+
+    Uploads(staging_dir(None, store)).cleanup()  # uploads abandoned while the server was down
     if count_users(store) == 0:
         console.print("No users yet: add one with `habeas user add NAME --role admin`.")
     app = create_app(store, secret_key=secret_key(ws), secure_cookies=secure_cookies,

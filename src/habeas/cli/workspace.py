@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from habeas.cli.common import WorkspaceOption, console, open_store, print_json
+from habeas.cli.common import WorkspaceOption, console, open_store, print_json, warn_loose
 from habeas.store import migrate as migrations
 from habeas.store import queries
 from habeas.store.db import Store, make_engine
@@ -64,6 +64,7 @@ def migrate(workspace: WorkspaceOption = None) -> None:
     Example: habeas migrate
     """
     ws = find_workspace(workspace)
+    warn_loose(ws)
     engine = make_engine(ws.database_url)
     before = migrations.current_revision(engine)
     engine.dispose()

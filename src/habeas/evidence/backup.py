@@ -83,6 +83,7 @@ from habeas.evidence.backup_files import (
     dump_files,
     place_files,
 )
+from habeas.filemodes import private_output
 from habeas.store import changelog, migrate
 from habeas.store.db import Store, default_actor, make_engine
 from habeas.store.filestore import CHUNK, sha256_file
@@ -190,7 +191,8 @@ def backup(store: Store, output: Path, *, actor: str | None = None,
     manifest: dict[str, str] = {}
     table_info: list[dict[str, Any]] = []
     try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+        with zipfile.ZipFile(private_output(tmp), "w", compression=zipfile.ZIP_DEFLATED,
+                             allowZip64=True) as zf:
             head, revision, file_rows = _dump_database(store, zf, manifest, table_info,
                                                        recorded, progress)
             files, size = dump_files(store, zf, manifest, file_rows, progress)
@@ -527,7 +529,7 @@ def _load(workspace: Workspace, staging: Path, meta: dict[str, Any], manifest: d
                     session.flush()
                     entry_seq, entry_hash = entry.seq, entry.hash
                 tmp = workspace.head_path.with_suffix(".restore-tmp")
-                tmp.write_text(f"{entry_seq} {entry_hash}\n", encoding="ascii")
+                private_output(tmp).write_text(f"{entry_seq} {entry_hash}\n", encoding="ascii")
                 os.replace(tmp, workspace.head_path)
     finally:
         engine.dispose()

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection
 from habeas.crypto.keyring import Keyring, Prompt
 from habeas.crypto.streams import plaintext_sha256, sealed_size
 from habeas.errors import IntegrityError, KeyRequired
+from habeas.filemodes import PRIVATE_FILE, READ_ONLY, private_dir
 from habeas.store.db import Store
 from habeas.store.filestore import CHUNK, SEALED_SUFFIX, sha256_file
 from habeas.workspace import FILES_DIR, KEY_MATERIAL_NAME, Workspace
@@ -92,7 +93,7 @@ def dump_files(store: Store, zf: zipfile.ZipFile, manifest: dict[str, str], rows
         member = f"files/{path.name[:2]}/{path.name}"
         info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
         info.compress_type = zipfile.ZIP_STORED if sealed else zipfile.ZIP_DEFLATED
-        info.external_attr = 0o444 << 16
+        info.external_attr = READ_ONLY << 16
         with zf.open(info, "w", force_zip64=True) as raw, path.open("rb") as src:
             out = HashingWriter(raw)
             while chunk := src.read(CHUNK):
@@ -159,6 +160,7 @@ def place_files(conn: Connection, workspace: Workspace, staging: Path, placed: l
     if material.exists():
         os.replace(material, workspace.key_material_path)
         placed.append(workspace.key_material_path)
+        os.chmod(workspace.key_material_path, PRIVATE_FILE)
     keyring = Keyring(workspace.key_material_path, prompt)
     data_key: bytes | None = None
     result = PlacedFiles()
@@ -166,10 +168,10 @@ def place_files(conn: Connection, workspace: Workspace, staging: Path, placed: l
         sha256 = path.name.removesuffix(SEALED_SUFFIX)
         sealed = path.name.endswith(SEALED_SUFFIX)
         dest = workspace.files_dir / path.name[:2] / path.name
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(dest.parent)
         os.replace(path, dest)
         placed.append(dest)
-        os.chmod(dest, 0o444)
+        os.chmod(dest, READ_ONLY)
         size, recorded_sealed = rows.get(sha256, (None, None))
         _check_copy(sha256, sealed, sha256_file(dest), dest.stat().st_size, size,
                     recorded_sealed, f" (files/{path.name} after restore).")

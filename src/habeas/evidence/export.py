@@ -10,6 +10,7 @@
     files/NAME        the files, under their original names (a hash prefix
                       is added when two files share a name)
 
+The export is its owner's only (folders 0700, files 0600: :mod:`habeas.filemodes`).
 Every file is re-hashed while it is copied; an export refuses to ship a file
 whose content no longer matches its hash. The export is one logged operation
 (action ``export``, entity ``stored_file``), written in the same transaction:
@@ -38,6 +39,7 @@ from sqlalchemy import select
 from habeas import __version__
 from habeas.errors import IntegrityError, NotFound, UsageError
 from habeas.evidence.custody import ENTITY, check_sha256, file_custody
+from habeas.filemodes import private_dir, private_output
 from habeas.store.db import Store
 from habeas.store.filestore import sha256_file
 from habeas.store.schema import Source, SourceFile, StoredFile
@@ -58,7 +60,7 @@ def write_sidecar_manifest(path: Path) -> Path:
     if not path.is_file():
         raise NotFound(f"{path} is not a file.")
     sidecar = path.with_name(path.name + ".sha256")
-    sidecar.write_text(f"{sha256_file(path)}  {path.name}\n", encoding="utf-8")
+    private_output(sidecar).write_text(f"{sha256_file(path)}  {path.name}\n", encoding="utf-8")
     return sidecar
 
 
@@ -132,9 +134,9 @@ def export_evidence(store: Store, output: Path, *, sha256s: Iterable[str] | None
                 "change_log_entry": {"seq": op.entry.seq, "hash": op.entry.hash},
                 "files": entries,
             }
-            (staging / JSON_MANIFEST_NAME).write_text(
+            private_output(staging / JSON_MANIFEST_NAME).write_text(
                 json.dumps(manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-            (staging / MANIFEST_NAME).write_text(
+            private_output(staging / MANIFEST_NAME).write_text(
                 "".join(f"{e['sha256']}  {e['path']}\n" for e in entries), encoding="utf-8")
             _publish(staging, output, as_zip)
             seq = op.entry.seq
@@ -152,7 +154,7 @@ def export_evidence(store: Store, output: Path, *, sha256s: Iterable[str] | None
 def _write_files(store: Store, staging: Path,
                  selected: list[tuple[StoredFile, list[str]]]) -> list[dict[str, Any]]:
     assert store.files is not None
-    (staging / "files").mkdir()
+    private_dir(staging / "files")
     used: set[str] = set()
     entries: list[dict[str, Any]] = []
     for row, titles in selected:
@@ -178,7 +180,7 @@ def _write_files(store: Store, staging: Path,
 def _publish(staging: Path, output: Path, as_zip: bool) -> None:
     if as_zip:
         tmp = output.with_name(f".{output.name}.tmp")
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED,
+        with zipfile.ZipFile(private_output(tmp), "w", compression=zipfile.ZIP_DEFLATED,
                              allowZip64=True) as archive:
             for path in sorted(staging.rglob("*")):
                 if path.is_file():

@@ -27,11 +27,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from habeas.errors import NotFound, UsageError
+from habeas.filemodes import private_output
 from habeas.linkage.apply import now, reassign
 from habeas.linkage.cluster import cluster
 from habeas.linkage.features import load_features
 from habeas.linkage.model import CAUTION_REASONS
 from habeas.linkage.run import DEFAULT_REVIEW_BAND, DEFAULT_THRESHOLD
+from habeas.report.spreadsheet import csv_row, csv_text
 from habeas.store.db import Store, default_actor
 from habeas.store.schema import Link, Record, Source
 from habeas.store.schema_linkage import LinkageRun, ReviewDecision, ScoredPair
@@ -284,7 +286,7 @@ def export_decisions(store: Store, path: Path, *, include_decided: bool = True) 
         decisions = {(d.record_a, d.record_b): d for d in s.execute(
             select(ReviewDecision).where(ReviewDecision.superseded_at.is_(None))).scalars()}
         info = _describe(s, sorted({r for p in pairs for r in (p.record_a, p.record_b)}))
-        with Path(path).open("w", encoding="utf-8", newline="") as fh:
+        with private_output(Path(path)).open("w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
             w.writeheader()
             seen = set()
@@ -294,7 +296,7 @@ def export_decisions(store: Store, path: Path, *, include_decided: bool = True) 
                 seen.add((p.record_a, p.record_b))
                 a, b = info.get(p.record_a, {}), info.get(p.record_b, {})
                 d = decisions.get((p.record_a, p.record_b))
-                w.writerow({"pair_id": p.id, "record_a": p.record_a, "record_b": p.record_b,
+                w.writerow(csv_row({"pair_id": p.id, "record_a": p.record_a, "record_b": p.record_b,
                             "source_a": a.get("source"), "record_id_a": a.get("record_id"),
                             "source_b": b.get("source"), "record_id_b": b.get("record_id"),
                             "name_a": a.get("name"), "name_b": b.get("name"),
@@ -303,7 +305,7 @@ def export_decisions(store: Store, path: Path, *, include_decided: bool = True) 
                             "reason": p.reason or "",
                             "decision": d.decision if d else "",
                             "reviewer": d.reviewer if d else "",
-                            "note": (d.note or "") if d else ""})
+                            "note": (d.note or "") if d else ""}))
     return len(seen)
 
 
@@ -355,8 +357,8 @@ def import_decisions(store: Store, path: Path, *, reviewer: str | None = None) -
                 if s.get(Record, rid) is None:
                     errors.append(f"{path.name}:{n}: {col}: no record {rid}")
             if current.get((a, b)) != decision:
-                who = (row.get("reviewer") or "").strip() or reviewer or default_actor()
-                todo.append((a, b, decision, who, (row.get("note") or "").strip() or None))
+                who = csv_text(row.get("reviewer")).strip() or reviewer or default_actor()
+                todo.append((a, b, decision, who, csv_text(row.get("note")).strip() or None))
     if errors:
         raise UsageError("Nothing imported; fix these rows:\n" + "\n".join(errors))
     if not todo:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from habeas import i18n
 from habeas.errors import UsageError
 from habeas.report.labels import STATUSES
+from habeas.report.spreadsheet import csv_row
 from habeas.report.suppression import ProtectedTable, below, protect, show
 from habeas.store import queries
 from habeas.store.db import Store
@@ -277,5 +278,5 @@ def write_aggregates(store: Store, path: Path, *, k: int, lang: str = "es",
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=AGGREGATE_COLUMNS)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(csv_row(row) for row in rows)
     return len(rows)

@@ -9,7 +9,9 @@ the reader may **export** are written (the ``export`` column of
 lawyers); :attr:`ExportResult.withheld` counts the rest, and an export that
 contains restricted rows is logged with its purpose (:mod:`habeas.audit`).
 The reporters' and witnesses' identities (``record.protected``) are never
-exported.
+exported. CSV and XLSX cells are never formulas (:mod:`habeas.report.spreadsheet`:
+in CSV a text beginning with ``= + - @``, a tab, a carriage return or ``'`` gets
+one ``'`` in front).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from typing import Any
 
 from habeas.access.reader import Reader, Withheld, require_reader_for
 from habeas.errors import UsageError
+from habeas.filemodes import private_output
+from habeas.report.spreadsheet import csv_row, xlsx_cell
 from habeas.store import queries
 from habeas.store.db import Store
 
@@ -79,6 +83,7 @@ def export(store: Store, what: str, path: Path, fmt: str | None = None, *,
     columns: list[str] = []
     for row in rows:
         columns.extend(k for k in row if k not in columns)
+    private_output(path)  # owner-only (0600) from its first byte; the writers keep the mode
     if fmt == "json":
         path.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     elif fmt == "csv":
@@ -86,14 +91,14 @@ def export(store: Store, what: str, path: Path, fmt: str | None = None, *,
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(csv_row(row) for row in rows)
     else:
         from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(what)
-        sheet.append(columns)
+        sheet.append([xlsx_cell(sheet, c) for c in columns])
         for row in rows:
-            sheet.append([row.get(c) for c in columns])
+            sheet.append([xlsx_cell(sheet, row.get(c)) for c in columns])
         workbook.save(path)
     return ExportResult(len(rows), withheld)

@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from habeas import __version__, i18n
+from habeas.filemodes import private_output
 from habeas.report.labels import STATUSES
 from habeas.store.db import Store
 
@@ -95,7 +96,7 @@ def write_pdf(html: str, path: Path) -> Path:
             "Or write HTML with --format html.") from exc
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    HTML(string=html, base_url=str(path.parent)).write_pdf(str(path))
+    HTML(string=html, base_url=str(path.parent)).write_pdf(str(private_output(path)))
     return path
 
 
@@ -109,5 +110,5 @@ def write(html: str, path: Path, fmt: str | None = None) -> Path:
     if fmt == "pdf":
         return write_pdf(html, path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    private_output(path).write_text(html, encoding="utf-8")  # owner-only: personal data
     return path

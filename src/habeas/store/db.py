@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from habeas.crypto.keyring import Keyring
 from habeas.errors import HabeasError, WorkspaceError
+from habeas.filemodes import PRIVATE_FILE, private_output
 from habeas.store import changelog, migrate
 from habeas.store.filestore import FileStore
 from habeas.workspace import Workspace
@@ -42,8 +43,32 @@ def default_actor() -> str:
         return "unknown"
 
 
+def _create_private_sqlite(url: str) -> None:
+    """Create the SQLite file owner-only (0600) before SQLite does (it would use the umask).
+
+    SQLite gives the WAL and shared-memory files the database file's mode, so
+    they are owner-only too.
+    """
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                     PRIVATE_FILE)
+    except FileExistsError:  # created meanwhile by another process
+        return
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+    finally:
+        os.close(fd)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _create_private_sqlite(url)
         engine = create_engine(url, connect_args={"timeout": 60})
 
         @event.listens_for(engine, "connect")
@@ -176,7 +201,7 @@ class Store:
         if current is not None and current[0] >= entry.seq:
             return
         tmp = self.head_path.with_name(f".{self.head_path.name}.{os.getpid()}.{id(entry)}")
-        tmp.write_text(f"{entry.seq} {entry.hash}\n", encoding="ascii")
+        private_output(tmp).write_text(f"{entry.seq} {entry.hash}\n", encoding="ascii")
         current = self.recorded_head()
         if current is not None and current[0] >= entry.seq:
             tmp.unlink(missing_ok=True)

@@ -2,8 +2,9 @@
 
 A file's path is ``files/<first two hex digits>/<full hash>``. Writing goes to
 a temporary file in the same folder and is renamed into place, so a crash never
-leaves a half-written file under a hash name. Stored files are made read-only;
-nothing in habeas opens them for writing again.
+leaves a half-written file under a hash name. Stored files are made read-only
+for their owner alone (0400, in 0700 folders: :mod:`habeas.filemodes`); nothing
+in habeas opens them for writing again.
 
 **Sealed files.** When the workspace encrypts (:mod:`habeas.crypto`) and a file
 must be protected (restricted or witness-protected), it is kept sealed instead,
@@ -29,6 +30,7 @@ from typing import BinaryIO
 from habeas.crypto.keyring import Keyring
 from habeas.crypto.streams import open_stream, plaintext_sha256, seal_stream
 from habeas.errors import IntegrityError, NotFound
+from habeas.filemodes import READ_ONLY, private_dir
 
 CHUNK = 1 << 20
 SEALED_SUFFIX = ".sealed"
@@ -92,7 +94,7 @@ class FileStore:
 
     def _write_plain(self, source: Path, sha256: str) -> None:
         target = self.path_for(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         digest = hashlib.sha256()
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
@@ -104,7 +106,7 @@ class FileStore:
                 os.fsync(out.fileno())
             if digest.hexdigest() != sha256:
                 raise IntegrityError(f"{source} changed while it was being stored.")
-            os.chmod(tmp_name, 0o444)
+            os.chmod(tmp_name, READ_ONLY)
             os.replace(tmp_name, target)
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
@@ -114,7 +116,7 @@ class FileStore:
         """Seal ``source`` into place; it is opened and re-hashed before it is renamed."""
         data_key = self.keyring.data_key()
         target = self.sealed_path_for(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         plain = hashlib.sha256()
         sealed = hashlib.sha256()
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
@@ -132,7 +134,7 @@ class FileStore:
                 reopened, _size = plaintext_sha256(data_key, sha256, check)
             if reopened != sha256:
                 raise IntegrityError(f"Sealing {source} did not round-trip; nothing was stored.")
-            os.chmod(tmp_name, 0o444)
+            os.chmod(tmp_name, READ_ONLY)
             os.replace(tmp_name, target)
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)

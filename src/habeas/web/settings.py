@@ -19,7 +19,8 @@ class Settings:
     default_language: str = "es"
     #: Largest file accepted for import (bytes).
     max_upload_bytes: int = 200 * 1024 * 1024
-    #: Where uploaded files wait between the dry run and the import (default: a temp dir).
+    #: Where uploaded files wait between the dry run and the import (default: the
+    #: workspace's private uploads/ folder; see habeas.web.uploads).
     upload_dir: Path | None = None
     #: Title shown in the header (e.g. the workspace name).
     site_name: str = "habeas"

@@ -37,7 +37,7 @@ TEXT_OPTIONS = ("source_title", "source_kind", "reliability", "publisher", "url"
 
 
 def _uploads(ctx: Context) -> Uploads:
-    return Uploads(staging_dir(ctx.settings.upload_dir))
+    return Uploads(staging_dir(ctx.settings.upload_dir, ctx.store), ctx.store.keyring)
 
 
 def _terms(ctx: Context, vocabulary: str) -> list[dict[str, str]]:
@@ -163,7 +163,8 @@ def upload_submit(ctx: Context) -> dict[str, Any]:
     data: dict[str, Any] = {"upload_id": upload_id,
                             "redirect": f"/sources/import/{upload_id}"}
     if ctx.wants_json:
-        data["plan"] = plan_dict(plan_import(ctx.store, uploads.path(upload_id, meta), options))
+        with uploads.opened(upload_id, meta) as path:
+            data["plan"] = plan_dict(plan_import(ctx.store, path, options))
     return data
 
 
@@ -181,7 +182,8 @@ def _staged(ctx: Context, upload_id: str) -> tuple[Uploads, dict[str, Any], Impo
 def dry_run(ctx: Context, upload_id: str) -> dict[str, Any]:
     """The dry run: detected mapping, sample rows and every problem. Writes nothing."""
     uploads, meta, options = _staged(ctx, upload_id)
-    plan = plan_import(ctx.store, uploads.path(upload_id, meta), options)
+    with uploads.opened(upload_id, meta) as path:
+        plan = plan_import(ctx.store, path, options)
     return {"upload_id": upload_id, "options": options.__dict__,
             "plan": plan_dict(plan, None if ctx.wants_json else 1000),
             "fields": list(CANONICAL_FIELDS), "date_orders": list(DATE_ORDERS),
@@ -197,7 +199,8 @@ def check(ctx: Context, upload_id: str) -> dict[str, Any]:
     uploads.set_options(upload_id, meta, options)
     data: dict[str, Any] = {"upload_id": upload_id}
     if ctx.wants_json:
-        data["plan"] = plan_dict(plan_import(ctx.store, uploads.path(upload_id, meta), options))
+        with uploads.opened(upload_id, meta) as path:
+            data["plan"] = plan_dict(plan_import(ctx.store, path, options))
     return data
 
 
@@ -205,7 +208,8 @@ def check(ctx: Context, upload_id: str) -> dict[str, Any]:
 def confirm(ctx: Context, upload_id: str) -> dict[str, Any]:
     """Import the staged file (all or nothing; 422 with every problem if refused)."""
     uploads, meta, options = _staged(ctx, upload_id)
-    result = import_file(ctx.store, uploads.path(upload_id, meta), options, actor=ctx.actor)
+    with uploads.opened(upload_id, meta) as path:
+        result = import_file(ctx.store, path, options, actor=ctx.actor)
     uploads.remove(upload_id)
     if result.already_imported:
         ctx.flash(ctx._("This file was already imported into this source; nothing changed."))
