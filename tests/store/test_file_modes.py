@@ -128,11 +128,13 @@ def test_a_loose_workspace_is_reported_and_the_cli_warns(sqlite_workspace: Works
     runner = CliRunner()
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.delenv("HABEAS_LANG", raising=False)
     monkeypatch.setenv("LANG", "es_VE.UTF-8")
     result = runner.invoke(app, ["log", "verify", "--workspace", str(ws.root)])
     text = " ".join(result.output.split())
     assert "otros usuarios de esta computadora" in text
     assert "habeas.db (0644)" in text and "chmod -R go-rwx" in text
+    monkeypatch.delenv("HABEAS_LANG", raising=False)
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     result = runner.invoke(app, ["log", "verify", "--workspace", str(ws.root)])
     assert "other users of this computer" in " ".join(result.output.split())
@@ -147,6 +149,7 @@ def test_migrate_warns_about_a_loose_workspace_too(sqlite_workspace: Workspace,
     ws = sqlite_workspace
     Store.open(ws, create=True).close()
     os.chmod(ws.root, 0o711)
+    monkeypatch.delenv("HABEAS_LANG", raising=False)
     monkeypatch.setenv("LC_ALL", "es_AR.UTF-8")
     result = CliRunner().invoke(app, ["migrate", "--workspace", str(ws.root)])
     assert result.exit_code == 0, result.output

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from habeas import i18n
 from habeas.access.reader import Reader, Withheld, cli_reader
+from habeas.cli import lang
 from habeas.cli.passphrase import ask_passphrase
 from habeas.store.db import Store
 from habeas.workspace import Workspace, find_workspace
@@ -48,12 +48,8 @@ PurposeOption = Annotated[
 
 
 def cli_language() -> str:
-    """The language of the terminal's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``): es or en."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name)
-        if value:
-            return "es" if value.lower().startswith("es") else "en"
-    return "en"
+    """The CLI's language: ``--lang``, ``HABEAS_LANG``, then the locale (:mod:`habeas.cli.lang`)."""
+    return lang.current()
 
 
 def warn_loose(workspace: Workspace) -> None:
