@@ -50,3 +50,71 @@ def test_import_history_follows_the_readers_clearance(
     assert SEALED not in str(unstated)
     assert "purpose" in admin.get(f"/sources/imports/{ids['witness_protected']}").text
     assert SEALED not in admin.get("/sources.json").text
+
+
+def test_estimates_use_only_lists_within_clearance_and_hide_small_counts(
+        store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]) -> None:
+    build_levels(store, tmp_path)
+    analyst = client_as("analyst")
+    form = analyst.get("/estimates.json").json()
+    titles = [c["title"] for c in form["choices"]["lists"]]
+    assert titles == [SOURCES["public"][0], SOURCES["internal"][0]]
+    assert all(c["records"] == "<5" for c in form["choices"]["lists"])
+    assert SEALED not in analyst.get("/estimates").text
+    data = analyst.get("/estimates.json", params={"lists": titles, "method": "chapman"}).json()
+    assert data["histories"]["observed"] == "<5"
+    assert [p["count"] for p in data["histories"]["patterns"]] == ["<5"]
+    assert all(r["observed"] == "<5" for r in data["results"])
+    # a list above the clearance is answered like a list that does not exist
+    sealed = analyst.get("/estimates.json", params={
+        "lists": [titles[0], SEALED], "method": "chapman"}).json()
+    assert not sealed["ran"] and sealed["error"] and SOURCES["restricted"][0] not in str(sealed)
+    missing = analyst.get("/estimates.json", params={
+        "lists": [titles[0], "No such list"], "method": "chapman"}).json()
+    assert missing["error"].replace("No such list", SEALED) == sealed["error"]
+
+
+def test_incident_counts_follow_the_readers_clearance(
+        store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]) -> None:
+    from habeas.report.sharing import set_sharing
+
+    build_levels(store, tmp_path)
+    analyst = client_as("analyst")
+    for params in ({}, {"start": "2025-01-01", "end": "2025-12-31"}):
+        data = analyst.get("/incidents.json", params=params).json()
+        assert data["count"] in ("<5", 0)
+        assert all(isinstance(row["n"], str) for row in data["by_type"])
+    assert SEALED not in str(analyst.get("/incidents.json").json())
+    html = analyst.get("/incidents").text
+    assert "&lt;5" in html
+    set_sharing(store, k=1, actor="admin")  # no suppression: the counts are the visible ones
+    data = analyst.get("/incidents.json").json()
+    assert data["count"] == 2 and data["by_type"][0]["n"] == 2  # public and internal only
+    documenter = client_as("documenter")  # restricted incidents need a purpose
+    assert documenter.get("/incidents.json").json()["count"] == 2
+
+
+def test_estimate_with_a_list_emptied_by_the_filters(
+        store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]) -> None:
+    """Three lists, one with nobody left after the filter: the page answers (it crashed
+    with a 500 when the histories dropped the empty list)."""
+    from habeas.ingest.importer import ImportOptions, import_file
+
+    people = {"A": [("Ana Uno", "VEN"), ("Berta Dos", "VEN"), ("Carla Tres", "VEN")],
+              "B": [("Ana Uno", "VEN"), ("Dora Cuatro", "VEN"), ("Eva Cinco", "VEN")],
+              "C": [("Fina Seis", "COL"), ("Gala Siete", "COL")]}
+    for name, rows in people.items():
+        path = tmp_path / f"list-{name}.csv"
+        path.write_text("Folio;Nombre completo;Nacionalidad\n" + "".join(
+            f"{name}-{i};{who};{nat}\n" for i, (who, nat) in enumerate(rows)), encoding="utf-8")
+        import_file(store, path, ImportOptions(source_title=f"List {name}", source_kind="list",
+                                               sensitivity="internal"), actor="ana")
+    documenter = client_as("documenter")
+    answer = documenter.get("/estimates.json", params={
+        "lists": ["List A", "List B", "List C"], "method": "independence",
+        "nationality": "VEN"})
+    assert answer.status_code == 200, answer.text
+    data = answer.json()
+    assert data["ran"], data["error"]
+    assert all(set(p["lists"]) <= {"List A", "List B"} for p in data["histories"]["patterns"])
+    assert any("List C" in w for w in data["warnings"])

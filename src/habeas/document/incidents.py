@@ -211,6 +211,22 @@ def log_incident_read(store: Store, reader: Reader, rows: list[IncidentRow],
              detail={"incidents": [r.id for r in rows][:500]})
 
 
+def incident_why_not(reader: Reader, level: str) -> str | None:
+    """Why ``reader`` may not see an incident (or count it) at ``level``: ``"level"`` (above
+    the clearance of their role: aggregate-only roles reach ``internal``), ``"purpose"``
+    (restricted or above, no purpose stated), or ``None``."""
+    if not policy.allowed(reader.role, "read_summary", sensitivity=level):
+        return "level"
+    if level in AUDITED_LEVELS and reader.purpose is None:
+        return "purpose"
+    return None
+
+
+def incident_levels(reader: Reader) -> list[str]:
+    """The levels of the incidents ``reader`` may see and count."""
+    return [lv for lv in policy.SENSITIVITY_LEVELS if incident_why_not(reader, lv) is None]
+
+
 def visible_to(rows: list[IncidentRow], reader: Reader, withheld: Withheld,
                shown: Counter[str]) -> list[IncidentRow]:
     """The incidents ``reader`` may see and, in them, the victims it may see by name.
@@ -222,11 +238,9 @@ def visible_to(rows: list[IncidentRow], reader: Reader, withheld: Withheld,
     out = []
     for row in rows:
         level = row.sensitivity
-        if not policy.allowed(reader.role, "read_summary", sensitivity=level):
-            withheld.add("incidents", level, "level")
-            continue
-        if level in AUDITED_LEVELS and reader.purpose is None:
-            withheld.add("incidents", level, "purpose")
+        reason = incident_why_not(reader, level)
+        if reason is not None:
+            withheld.add("incidents", level, reason)
             continue
         shown[level] += 1
         victims = []
