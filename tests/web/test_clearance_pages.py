@@ -118,3 +118,48 @@ def test_estimate_with_a_list_emptied_by_the_filters(
     assert data["ran"], data["error"]
     assert all(set(p["lists"]) <= {"List A", "List B"} for p in data["histories"]["patterns"])
     assert any("List C" in w for w in data["warnings"])
+
+
+def _reads(store: Store, entity: str) -> list[dict[str, object]]:
+    import json
+
+    from habeas.audit.reads import READ_ACTION
+    from habeas.store.schema import ChangeLogEntry
+
+    with store.read() as s:
+        return [json.loads(d) for d in s.execute(select(ChangeLogEntry.detail).where(
+            ChangeLogEntry.action == READ_ACTION, ChangeLogEntry.entity == entity)).scalars()]
+
+
+def test_search_says_nothing_of_levels_above_the_clearance(
+        store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]) -> None:
+    build_levels(store, tmp_path)
+    # the witness-protected record's own spelling: only that source names him so
+    documenter = client_as("documenter")
+    sealed_only = documenter.get("/search.json", params={"q": "Zebulon Testino Dos"}).json()
+    assert "witness_protected" not in str(sealed_only["withheld"])
+    assert sealed_only["withheld"].get("levels", {}) == {"restricted": 1}  # needs a purpose
+    assert sealed_only["withheld"]["for_purpose"] == sealed_only["withheld"]["total"]
+    # telling them restricted data exists is a read of it: logged although nothing was shown
+    logged = _reads(store, "search")
+    assert logged and logged[-1]["purpose"] is None
+    assert set(logged[-1]["shown"]) <= {"public", "internal"}
+    assert logged[-1]["withheld"] == {"records": 1}
+
+
+def test_incident_victims_above_the_clearance_are_not_found(
+        store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]) -> None:
+    from tests.web.conftest import csrf
+
+    build_levels(store, tmp_path)
+    documenter = client_as("documenter")
+    form = {"act_type": "beating", "verification_status": "possible",
+            "source": SOURCES["internal"][0], "victim_source": SEALED,
+            "victim_record": "L-witness_protected", "csrf_token": csrf(documenter)}
+    sealed = documenter.post("/incidents/new", data=form,
+                             headers={"Accept": "application/json"})
+    missing = documenter.post("/incidents/new", data={**form, "victim_record": "L-nobody"},
+                              headers={"Accept": "application/json"})
+    assert sealed.status_code == missing.status_code == 404
+    assert sealed.json()["error"]["message"].replace("L-witness_protected", "L-nobody") == \
+        missing.json()["error"]["message"]

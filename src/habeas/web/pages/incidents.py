@@ -176,7 +176,8 @@ def suppress_counts(data: dict[str, Any], k: int | None) -> dict[str, Any]:
     return data
 
 
-def add_incident(store: Store, form: dict[str, Any], actor: str, _: Gettext) -> int:
+def add_incident(store: Store, form: dict[str, Any], actor: str, _: Gettext,
+                 reader: Reader | None = None) -> int:
     """Record one incident from the add form; every problem is reported at once."""
     problems = []
     act = clean_text(form.get("act_type"))
@@ -207,7 +208,7 @@ def add_incident(store: Store, form: dict[str, Any], actor: str, _: Gettext) -> 
                         when=when, date_text=date_text, facility=clean_text(form.get("facility")),
                         unit=clean_text(form.get("unit")),
                         description=clean_text(form.get("description")), victims=victims)
-    return record_incident(store, spec, actor=actor)
+    return record_incident(store, spec, actor=actor, reader=reader)
 
 
 # --------------------------------------------------------------------------- the pages
@@ -247,7 +248,7 @@ def incidents_page(ctx: Context, type: str | None = None, facility: str | None =
         tags=["incidents"])
 def incident_add(ctx: Context) -> dict[str, Any]:
     """Add an incident: act_type, verification_status, source, date, facility, unit, ..."""
-    incident_id = add_incident(ctx.store, ctx.form, ctx.actor, ctx._)
+    incident_id = add_incident(ctx.store, ctx.form, ctx.actor, ctx._, ctx.reader)
     if not ctx.wants_json:
         ctx.flash(ctx._("Incident %(id)s added.", id=incident_id), "ok")
     return {"incident_id": incident_id, "redirect": f"/incidents#incident-{incident_id}"}
