@@ -19,6 +19,11 @@ class Settings:
     default_language: str = "es"
     #: Largest file accepted for import (bytes).
     max_upload_bytes: int = 200 * 1024 * 1024
+    #: Largest request body (bytes) of every route but the import upload (forms, JSON).
+    max_body_bytes: int = 1024 * 1024
+    #: Host names the server answers to besides loopback ones (``*.example.org``: its
+    #: subdomains); ``None``: no check (``habeas serve`` always sets it).
+    allowed_hosts: tuple[str, ...] | None = None
     #: Where uploaded files wait between the dry run and the import (default: a temp dir).
     upload_dir: Path | None = None
     #: Title shown in the header (e.g. the workspace name).
