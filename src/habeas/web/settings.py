@@ -24,6 +24,9 @@ class Settings:
     #: Host names the server answers to besides loopback ones (``*.example.org``: its
     #: subdomains); ``None``: no check (``habeas serve`` always sets it).
     allowed_hosts: tuple[str, ...] | None = None
+    #: Estimates computed at the same time (each may take seconds of CPU); more are
+    #: refused with 503 and Retry-After. Results are cached per register state.
+    max_concurrent_estimates: int = 2
     #: Where uploaded files wait between the dry run and the import (default: a temp dir).
     upload_dir: Path | None = None
     #: Title shown in the header (e.g. the workspace name).

@@ -17,6 +17,7 @@ The flow (each step also JSON):
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -28,6 +29,7 @@ from habeas.ingest.importer import DATE_ORDERS, ImportOptions, ImportPlan, impor
 from habeas.ingest.mapping import UNMAPPED
 from habeas.store import queries
 from habeas.store.schema import Source, VocabularyTerm
+from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.uploads import Uploads, staging_dir
 from habeas.web.views import N_, action, page
@@ -154,8 +156,24 @@ def upload_submit(ctx: Context) -> dict[str, Any]:
     data: dict[str, Any] = {"upload_id": upload_id,
                             "redirect": f"/sources/import/{upload_id}"}
     if ctx.wants_json:
-        data["plan"] = plan_dict(plan_import(ctx.store, uploads.path(upload_id, meta), options))
+        data["plan"] = planned(ctx, uploads.path(upload_id, meta), options)["plan"]
     return data
+
+
+def planned(ctx: Context, path: Path, options: ImportOptions,
+            max_problems: int | None = None) -> dict[str, Any]:
+    """The dry run of the staged file at ``path`` (``plan`` and ``can_import``), parsed
+    once per register state, file and options: reading a large workbook takes seconds and
+    hundreds of MB, and the dry-run page is viewed again after every change."""
+    def compute() -> dict[str, Any]:
+        plan = plan_import(ctx.store, path, options)
+        return {"plan": plan_dict(plan, max_problems), "can_import": not plan.errors}
+
+    stat = path.stat()
+    key = ("import_plan", str(path), stat.st_size, stat.st_mtime_ns, repr(options),
+           max_problems)
+    result: dict[str, Any] = cached(ctx.store, key, compute)
+    return result
 
 
 def _staged(ctx: Context, upload_id: str) -> tuple[Uploads, dict[str, Any], ImportOptions]:
@@ -172,11 +190,11 @@ def _staged(ctx: Context, upload_id: str) -> tuple[Uploads, dict[str, Any], Impo
 def dry_run(ctx: Context, upload_id: str) -> dict[str, Any]:
     """The dry run: detected mapping, sample rows and every problem. Writes nothing."""
     uploads, meta, options = _staged(ctx, upload_id)
-    plan = plan_import(ctx.store, uploads.path(upload_id, meta), options)
-    return {"upload_id": upload_id, "options": options.__dict__,
-            "plan": plan_dict(plan, None if ctx.wants_json else 1000),
+    plan = planned(ctx, uploads.path(upload_id, meta), options,
+                   None if ctx.wants_json else 1000)
+    return {"upload_id": upload_id, "options": options.__dict__, "plan": plan["plan"],
             "fields": list(CANONICAL_FIELDS), "date_orders": list(DATE_ORDERS),
-            "can_import": not plan.errors}
+            "can_import": plan["can_import"]}
 
 
 @action("/sources/import/{upload_id}/check", permission="import", name="import_check",
@@ -188,7 +206,7 @@ def check(ctx: Context, upload_id: str) -> dict[str, Any]:
     uploads.set_options(upload_id, meta, options)
     data: dict[str, Any] = {"upload_id": upload_id}
     if ctx.wants_json:
-        data["plan"] = plan_dict(plan_import(ctx.store, uploads.path(upload_id, meta), options))
+        data["plan"] = planned(ctx, uploads.path(upload_id, meta), options)["plan"]
     return data
 
 

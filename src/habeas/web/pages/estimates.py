@@ -30,8 +30,9 @@ from habeas.report.sharing import sharing_settings
 from habeas.report.suppression import protect, show
 from habeas.store.db import Store
 from habeas.store.schema import Record, Source
-from habeas.web.cache import cached
+from habeas.web.cache import cached, slots
 from habeas.web.context import Context
+from habeas.web.errors import ServerBusy
 from habeas.web.pages._common import Gettext, clean_text, fmt_number, jsonable
 from habeas.web.views import N_, page
 
@@ -46,6 +47,8 @@ METHODS: dict[str, str] = {
     "lincoln": N_("Lincoln-Petersen (two lists)"),
 }
 ALL = "all"
+#: Seconds a client refused for want of a free estimate slot is asked to wait.
+RETRY_AFTER = 30
 #: "all" runs these (the quick and the robust ones)
 ALL_METHODS = ("independence", "loglinear", "bhs", "dga", "lcmcr")
 FILTER_LABELS = {"nationality": N_("Nationality (ISO code, e.g. VEN)"), "sex": N_("Sex"),
@@ -214,6 +217,23 @@ def estimates_page(ctx: Context, lists: list[str] | None = Query(None),  # noqa:
              "facility": facility or "", "from": date_from or "", "to": date_to or ""}
     k = None if ctx.allowed("read_identities") else cached(
         ctx.store, ("sharing_k",), lambda: sharing_settings(ctx.store).k)
-    return estimate_data(ctx.store, lang=ctx.lang, _=ctx._, lists=lists, method=method,
-                         where=where, strata=strata, seed=seed, plot=not ctx.wants_json,
-                         levels=estimate_levels(ctx.role), k=k)
+    levels = estimate_levels(ctx.role)
+    plot = not ctx.wants_json
+    running = slots("estimates", ctx.settings.max_concurrent_estimates)
+
+    def compute() -> dict[str, Any]:
+        if not running.try_enter():
+            raise ServerBusy(ctx._("Other estimates are being computed right now; try again "
+                                   "in a minute."), retry_after=RETRY_AFTER)
+        try:
+            return estimate_data(ctx.store, lang=ctx.lang, _=ctx._, lists=lists,
+                                 method=method, where=where, strata=strata, seed=seed,
+                                 plot=plot, levels=levels, k=k)
+        finally:
+            running.leave()
+
+    # the same question on the same register gives the same answer: computed once
+    key = ("estimates", ctx.lang, tuple(lists or ()), method, tuple(sorted(where.items())),
+           strata, seed, plot, tuple(levels), k)
+    data: dict[str, Any] = cached(ctx.store, key, compute)
+    return data
