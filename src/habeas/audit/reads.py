@@ -35,16 +35,19 @@ def audited(levels: Iterable[str]) -> bool:
 
 def log_read(store: Store, reader: Reader, entity: str, entity_id: str | int | None, *,
              action: str, shown: Counter[str] | dict[str, int],
-             withheld: Withheld | None = None, detail: dict[str, Any] | None = None) -> bool:
+             withheld: Withheld | None = None, detail: dict[str, Any] | None = None,
+             disclosed: bool = False) -> bool:
     """Log the read if anything shown is restricted or witness_protected; return whether
     it was logged. ``action`` is the policy action (view, export, dossier); ``shown``
-    counts the items shown by level."""
+    counts the items shown by level. ``disclosed``: the reader was told that such data
+    exists (withheld until they state a purpose), which is logged too, purpose or not."""
     if entity not in READ_ENTITIES:
         raise ValueError(f"unknown read entity {entity!r}")
     levels = {lv: n for lv, n in shown.items() if n}
     if not audited(levels):
-        return False
-    if reader.purpose is None:  # the library withholds before it gets here
+        if not disclosed:
+            return False
+    elif reader.purpose is None:  # the library withholds before it gets here
         raise PurposeRequired("Restricted data can only be shown for a stated purpose.")
     body = {"kind": "read", "action": action, "role": reader.role, "face": reader.face,
             "purpose": reader.purpose, "shown": dict(sorted(levels.items())),
@@ -63,5 +66,5 @@ def log_search(store: Store, reader: Reader, query: dict[str, Any],
     levels = Counter(level for _, level in shown.values())
     persons = sorted({pid for pid, _ in shown.values()})
     return log_read(store, reader, "search", None, action="view", shown=levels,
-                    withheld=withheld,
+                    withheld=withheld, disclosed=withheld.for_purpose > 0,
                     detail={"query": {k: v for k, v in query.items() if v}, "persons": persons})

@@ -53,6 +53,10 @@ def serve_command(
         help="Address of the reverse proxy in front (repeatable): only its "
              "X-Forwarded-For and X-Forwarded-Proto headers are believed. Without it "
              "they are ignored.")] = None,
+    allowed_host: Annotated[list[str] | None, typer.Option(
+        "--allowed-host", help="A host name the server answers to besides loopback ones "
+        "(repeat it; *.example.org allows its subdomains; also HABEAS_ALLOWED_HOSTS, "
+        "comma-separated). Requests naming another host are refused.")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Serve the register in a browser (and the JSON API) on this workspace.
@@ -65,6 +69,7 @@ def serve_command(
     import uvicorn
 
     from habeas.access.users import count_users
+    from habeas.web.accesslog import log_config
     from habeas.web.app import create_app
 
     if not 0 < port < 65536:
@@ -83,7 +88,21 @@ def serve_command(
     Uploads(staging_dir(None, store)).cleanup()  # uploads abandoned while the server was down
     if count_users(store) == 0:
         console.print("No users yet: add one with `habeas user add NAME --role admin`.")
+    hosts = allowed_hosts(host, allowed_host or [])
     app = create_app(store, secret_key=secret_key(ws), secure_cookies=secure_cookies,
-                     site_name=ws.name)
+                     site_name=ws.name, allowed_hosts=hosts)
     console.print(f"Serving {ws.name} on http://{host}:{port} (Ctrl+C stops).")
-    uvicorn.run(app, host=host, port=port, log_level="info", **proxy_options(trusted_proxy))
+    if hosts:
+        console.print(f"Answering to: {', '.join(hosts)} and loopback names.")
+    uvicorn.run(app, host=host, port=port, log_level="info", log_config=log_config(),
+                **proxy_options(trusted_proxy))
+
+
+def allowed_hosts(bound: str, given: list[str]) -> tuple[str, ...]:
+    """The host names the server answers to besides loopback: ``--allowed-host`` names,
+    ``HABEAS_ALLOWED_HOSTS`` (comma-separated) and the address it listens on (unless
+    that is every address)."""
+    names = [*given, *os.environ.get("HABEAS_ALLOWED_HOSTS", "").split(",")]
+    if bound not in ("0.0.0.0", "::", ""):
+        names.append(bound)
+    return tuple(dict.fromkeys(n.strip().lower() for n in names if n.strip()))

@@ -17,6 +17,7 @@ is counted, the undated ones under :data:`UNDATED`.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -36,6 +37,7 @@ from habeas.store.schema import (
     Link,
     Source,
     SourceFile,
+    StoredFile,
 )
 from habeas.store.vocabulary import VocabularyIndex
 
@@ -140,17 +142,23 @@ def period_filter(start: date | None, end: date | None,
     return [_touching(start, end) if include_overlapping else _inside(start, end)]
 
 
-def source_refs(s: Session, source_ids: list[int] | set[int]) -> dict[int, SourceRef]:
-    """The sources with these ids, with their files."""
+def source_refs(s: Session, source_ids: list[int] | set[int],
+                levels: Collection[str] | None = None) -> dict[int, SourceRef]:
+    """The sources with these ids, with their files (only those at ``levels``, if given)."""
     refs: dict[int, SourceRef] = {}
     if not source_ids:
         return refs
     files: dict[int, list[dict[str, str]]] = {}
-    for sid, sha, name in s.execute(select(SourceFile.source_id, SourceFile.sha256,
-                                           SourceFile.filename)
-                                    .where(SourceFile.source_id.in_(source_ids))):
+    file_query = (select(SourceFile.source_id, SourceFile.sha256, SourceFile.filename)
+                  .where(SourceFile.source_id.in_(source_ids)))
+    source_query = select(Source).where(Source.id.in_(source_ids))
+    if levels is not None:
+        file_query = file_query.join(StoredFile, StoredFile.sha256 == SourceFile.sha256).where(
+            StoredFile.sensitivity.in_(levels))
+        source_query = source_query.where(Source.sensitivity.in_(levels))
+    for sid, sha, name in s.execute(file_query):
         files.setdefault(sid, []).append({"filename": name, "sha256": sha})
-    for src in s.execute(select(Source).where(Source.id.in_(source_ids))).scalars():
+    for src in s.execute(source_query).scalars():
         refs[src.id] = SourceRef(src.id, src.title, src.kind, src.reliability,
                                  src.published_on, files.get(src.id, []))
     return refs
@@ -189,8 +197,12 @@ def _most_common(rows: Any) -> dict[str, int]:
 def count_incidents(store: Store, *, types: list[str] | None = None,
                     facility: str | None = None, unit: str | None = None,
                     statuses: list[str] | None = None, start: date | None = None,
-                    end: date | None = None, person_id: int | None = None) -> IncidentCount:
-    """Count incidents matching the filters, by month, type, facility and status, with sources."""
+                    end: date | None = None, person_id: int | None = None,
+                    levels: Collection[str] | None = None) -> IncidentCount:
+    """Count incidents matching the filters, by month, type, facility and status, with sources.
+
+    ``levels``: count only incidents at these sensitivity levels, and cite only sources
+    and files at them (a face passes the levels its reader may see; ``None``: all)."""
     asked = {"types": types, "facility": facility, "unit": unit, "statuses": statuses,
              "start": start, "end": end, "person_id": person_id}
     types = check_terms(store, "act_type", types, "incident type")
@@ -200,6 +212,8 @@ def count_incidents(store: Store, *, types: list[str] | None = None,
     with store.read() as s:
         chosen = incident_filter(s, types=types, facility=facility, unit=unit,
                                  statuses=statuses, person_id=person_id)
+        if levels is not None:
+            chosen.append(Incident.sensitivity.in_(levels))
         counted = [*chosen, *period_filter(start, end)]
 
         def grouped(*columns: Any) -> Any:
@@ -228,7 +242,7 @@ def count_incidents(store: Store, *, types: list[str] | None = None,
         cited = dict(s.execute(select(IncidentSource.source_id, func.count())
                                .join(Incident, Incident.id == IncidentSource.incident_id)
                                .where(*counted).group_by(IncidentSource.source_id)).all())
-        refs = source_refs(s, set(cited))
+        refs = source_refs(s, set(cited), levels)
         uncertain: list[int] = []
         undated = 0
         if period:

@@ -49,6 +49,7 @@ from habeas.document.incident_counts import (
     period_filter,
     source_refs,
 )
+from habeas.errors import NotFound
 from habeas.store.db import Store
 from habeas.store.incidents import IncidentSpec, add_incidents
 from habeas.store.queries import CURRENT, show_date
@@ -69,9 +70,40 @@ __all__ = ["GROUPINGS", "SPANS_MONTHS", "UNDATED", "IncidentCount", "IncidentRow
            "count_incidents", "list_incidents", "month_key", "record_incident", "visible_to"]
 
 
-def record_incident(store: Store, spec: IncidentSpec, actor: str | None = None) -> int:
-    """Record one incident (vocabularies, facility, unit, sources and victims are checked)."""
+def record_incident(store: Store, spec: IncidentSpec, actor: str | None = None,
+                    reader: Reader | None = None) -> int:
+    """Record one incident (vocabularies, facility, unit, sources and victims are checked).
+
+    ``reader``: who records it; the sources and victim records they name must be
+    ones the reader may view (:func:`check_cited`)."""
+    if reader is not None:
+        check_cited(store, spec, reader)
     return add_incidents(store, [spec], actor=actor)[0]
+
+
+def check_cited(store: Store, spec: IncidentSpec, reader: Reader) -> None:
+    """Refuse sources and victim records ``reader`` may not view: one above their
+    clearance is answered as if it did not exist (naming it must not tell whether it
+    does); one that needs a purpose says so."""
+    from habeas.audit.reads import PurposeRequired
+
+    titles = {*spec.source_titles, *(title for title, _ in spec.victims)}
+    with store.read() as s:
+        levels = dict(s.execute(select(Source.title, Source.sensitivity)
+                                .where(Source.title.in_(titles))).all())
+        for title in sorted(titles):
+            if title in levels and reader.why_not(levels[title]) == "level":
+                raise NotFound(f"No source titled {title!r}.")
+        for title, key in spec.victims:
+            level = s.execute(select(Record.sensitivity).join(
+                Source, Source.id == Record.source_id).where(
+                Source.title == title, Record.record_key == key)).scalar()
+            why = None if level is None else reader.why_not(level)
+            if why == "level":
+                raise NotFound(f"Source {title!r} has no record {key!r}.")
+            if why == "purpose":
+                raise PurposeRequired(f"Record {key!r} of {title!r} is restricted: naming it "
+                                      "as a victim needs a stated purpose.")
 
 
 @dataclass
@@ -211,6 +243,22 @@ def log_incident_read(store: Store, reader: Reader, rows: list[IncidentRow],
              detail={"incidents": [r.id for r in rows][:500]})
 
 
+def incident_why_not(reader: Reader, level: str) -> str | None:
+    """Why ``reader`` may not see an incident (or count it) at ``level``: ``"level"`` (above
+    the clearance of their role: aggregate-only roles reach ``internal``), ``"purpose"``
+    (restricted or above, no purpose stated), or ``None``."""
+    if not policy.allowed(reader.role, "read_summary", sensitivity=level):
+        return "level"
+    if level in AUDITED_LEVELS and reader.purpose is None:
+        return "purpose"
+    return None
+
+
+def incident_levels(reader: Reader) -> list[str]:
+    """The levels of the incidents ``reader`` may see and count."""
+    return [lv for lv in policy.SENSITIVITY_LEVELS if incident_why_not(reader, lv) is None]
+
+
 def visible_to(rows: list[IncidentRow], reader: Reader, withheld: Withheld,
                shown: Counter[str]) -> list[IncidentRow]:
     """The incidents ``reader`` may see and, in them, the victims it may see by name.
@@ -222,11 +270,9 @@ def visible_to(rows: list[IncidentRow], reader: Reader, withheld: Withheld,
     out = []
     for row in rows:
         level = row.sensitivity
-        if not policy.allowed(reader.role, "read_summary", sensitivity=level):
-            withheld.add("incidents", level, "level")
-            continue
-        if level in AUDITED_LEVELS and reader.purpose is None:
-            withheld.add("incidents", level, "purpose")
+        reason = incident_why_not(reader, level)
+        if reason is not None:
+            withheld.add("incidents", level, reason)
             continue
         shown[level] += 1
         victims = []

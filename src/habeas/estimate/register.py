@@ -25,17 +25,18 @@ opposite. The histories carry a warning when unreviewed pairs remain.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from habeas.errors import UsageError
+from habeas.errors import NotFound, UsageError
 from habeas.estimate.histories import CaptureHistories
 from habeas.store.db import Store
 from habeas.store.queries import CURRENT, source_by_title
-from habeas.store.schema import CustodyEvent, Facility, Link, Record
+from habeas.store.schema import CustodyEvent, Facility, Link, Record, Source
 from habeas.store.schema_linkage import LinkageRun
 
 FILTER_KEYS = ("nationality", "sex", "event_type", "facility", "from", "to")
@@ -60,15 +61,19 @@ def parse_where(items: Sequence[str]) -> dict[str, str]:
     return where
 
 
-def _person_facts(store: Store, source_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """For every person with a record on a chosen source: sources, nationalities, sexes."""
+def _person_facts(store: Store, source_ids: list[int],
+                  levels: Collection[str] | None = None) -> dict[int, dict[str, Any]]:
+    """For every person with a record on a chosen source: sources, nationalities, sexes
+    (from the records at ``levels`` only, when given)."""
     facts: dict[int, dict[str, Any]] = defaultdict(
         lambda: {"sources": set(), "nationality": Counter(), "sex": Counter(),
                  "facility": Counter(), "event_types": set(), "dates": []})
     with store.read() as s:
-        rows = s.execute(select(Link.person_id, Record.id, Record.source_id, Record.nationality,
-                                Record.sex)
-                         .join(Record, Record.id == Link.record_id).where(CURRENT))
+        query = (select(Link.person_id, Record.id, Record.source_id, Record.nationality,
+                        Record.sex).join(Record, Record.id == Link.record_id).where(CURRENT))
+        if levels is not None:
+            query = query.where(Record.sensitivity.in_(levels))
+        rows = s.execute(query)
         persons_on_lists: set[int] = set()
         record_person: dict[int, int] = {}
         for pid, rid, sid, nationality, sex in rows:
@@ -123,17 +128,30 @@ def _stratum(f: dict[str, Any], key: str) -> str:
     return sorted(v for v, c in counts.items() if c == best)[0]
 
 
+def _listed(s: Session, title: str, levels: Collection[str]) -> Source:
+    source = s.execute(select(Source).where(Source.title == title,
+                                            Source.sensitivity.in_(levels))).scalar_one_or_none()
+    if source is None:
+        raise NotFound(f"No list titled {title!r} among the lists you may use.")
+    return source
+
+
 def histories_from_register(
     store: Store, lists: Sequence[str], where: Mapping[str, str] | None = None,
-    strata: str | None = None,
+    strata: str | None = None, levels: Collection[str] | None = None,
 ) -> dict[str, CaptureHistories]:
-    """Capture histories per stratum (key ``"all"`` without strata)."""
+    """Capture histories per stratum (key ``"all"`` without strata).
+
+    ``levels``: the sensitivity levels the caller may read (a face passes its reader's
+    clearance); lists and records at other levels are not used, and a list above them
+    is answered as if it did not exist. ``None``: every level (the library computing)."""
     if len(lists) < 2:
         raise UsageError("Estimation needs at least two lists (--lists A --lists B ...).")
     if strata is not None and strata not in STRATA_KEYS:
         raise UsageError(f"--strata must be one of {', '.join(STRATA_KEYS)}.")
     with store.read() as s:
-        sources = [source_by_title(s, title) for title in lists]
+        sources = [source_by_title(s, title) if levels is None else _listed(s, title, levels)
+                   for title in lists]
         # Records imported after the last finished linkage run have not been linked.
         last_run = s.execute(select(func.max(LinkageRun.finished_at))).scalar()
         unlinked_q = select(func.count()).select_from(Record)
@@ -143,7 +161,7 @@ def histories_from_register(
     ids = [src.id for src in sources]
     if len(set(ids)) != len(ids):
         raise UsageError("The same list is named twice.")
-    facts = _person_facts(store, ids)
+    facts = _person_facts(store, ids, levels)
     patterns: dict[str, list[tuple[int, ...]]] = defaultdict(list)
     for f in facts.values():
         if where and not _keep(f, where):

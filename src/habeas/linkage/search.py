@@ -134,7 +134,8 @@ class SearchResult:
     scanned: int = 0            # of those, scanned directly
     truncated: list[str] = field(default_factory=list)  # key families cut at their cap
     expanded: bool = False      # typo expansion was used
-    withheld: Withheld = field(default_factory=Withheld)  # records the reader may not see
+    # records the reader would see by stating a purpose (nothing is said of higher levels)
+    withheld: Withheld = field(default_factory=Withheld)
 
     @property
     def warnings(self) -> list[str]:
@@ -262,6 +263,17 @@ def _describe(session: Session,
 # --------------------------------------------------------------------------- search
 
 
+def reachable_only(held: Withheld, reader: Reader) -> Withheld:
+    """What a search may say it withheld: only the records the reader would see by
+    stating a purpose. A reader must not learn that a name is in data above their
+    clearance, so records at such levels are left out without a word."""
+    said = Withheld()
+    for level, n in held.levels.items():
+        if reader.why_not(level) == "purpose":
+            said.add("records", level, "purpose", n)
+    return said
+
+
 def search(store: Store, *, name: str | None = None, dob: str | None = None,
            nationality: str | None = None, identifier: str | None = None,
            limit: int = 10, min_score: float = MIN_SCORE,
@@ -308,8 +320,9 @@ def search(store: Store, *, name: str | None = None, dob: str | None = None,
 
         good = [s for s in scored.values() if s.score >= min_score]
         if reader is not None:  # the access boundary (habeas.access.reader)
-            levels = visible_records(session, [s.record.record_id for s in good], reader,
-                                     result.withheld)
+            held = Withheld()
+            levels = visible_records(session, [s.record.record_id for s in good], reader, held)
+            result.withheld = reachable_only(held, reader)
             good = [s for s in good if s.record.record_id in levels]
         persons = _current_persons(session, [s.record.record_id for s in good])
         by_person: dict[int, list[Scored]] = {}

@@ -29,7 +29,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from habeas import __version__, i18n
@@ -40,6 +40,7 @@ from habeas.store.db import Store
 from habeas.web import errors, sessions
 from habeas.web.context import Context
 from habeas.web.errors import CsrfFailed, NotAuthenticated, PayloadTooLarge, prefers_json
+from habeas.web.guards import BodyLimit, TrustedHosts, refused_body
 from habeas.web.rendering import render
 from habeas.web.settings import Settings
 from habeas.web.views import VIEWS, ViewDef, load_views, view_parameters
@@ -109,15 +110,38 @@ def _guard(vdef: ViewDef, force_json: bool) -> Any:
 async def _read_form(request: Request) -> None:
     """Actions: read the form (or JSON body) and check the CSRF token."""
     ctx: Context = request.state.ctx
+    try:
+        await _read_body(request, ctx)
+    except ClientDisconnect:
+        refused = refused_body(request.scope, ctx.lang)  # cut off by guards.BodyLimit
+        if refused is not None:
+            raise refused from None
+        raise
+    if request.method in UNSAFE_METHODS and not ctx.via_token:
+        sent = str(ctx.form.get(sessions.CSRF_FIELD) or
+                   request.headers.get(sessions.CSRF_HEADER, ""))
+        if not sent or not hmac.compare_digest(sent, ctx.session.csrf):
+            raise CsrfFailed("The form has expired or did not come from this site (CSRF "
+                             "check failed). Reload the page and try again.")
+
+
+async def _read_body(request: Request, ctx: Context) -> None:
+    """The form (or JSON body) into ``ctx.form`` and ``ctx.files``."""
     settings = ctx.settings
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("application/json"):
+        too_deep = ctx._("The JSON body is nested too deeply (at most %(n)s levels).",
+                         n=MAX_JSON_DEPTH)
         try:
             body = await request.json()
         except ValueError:
-            raise UsageError("The request body is not valid JSON.") from None
+            raise UsageError(ctx._("The request body is not valid JSON.")) from None
+        except RecursionError:
+            raise UsageError(too_deep) from None
         if not isinstance(body, dict):
-            raise UsageError("The JSON body must be an object.")
+            raise UsageError(ctx._("The JSON body must be an object."))
+        if json_depth(body) > MAX_JSON_DEPTH:
+            raise UsageError(too_deep)
         # scalar values as text, like a form; nested values as JSON text
         ctx.form = {str(k): v if isinstance(v, str) else json.dumps(v)
                     if isinstance(v, dict | list) else str(v).lower()
@@ -134,12 +158,24 @@ async def _read_form(request: Request) -> None:
                     ctx.files[key] = value
             else:
                 ctx.form[key] = value
-    if request.method in UNSAFE_METHODS and not ctx.via_token:
-        sent = str(ctx.form.get(sessions.CSRF_FIELD) or
-                   request.headers.get(sessions.CSRF_HEADER, ""))
-        if not sent or not hmac.compare_digest(sent, ctx.session.csrf):
-            raise CsrfFailed("The form has expired or did not come from this site (CSRF "
-                             "check failed). Reload the page and try again.")
+
+
+#: How deeply a JSON body may nest (no form needs more than a few levels).
+MAX_JSON_DEPTH = 32
+
+
+def json_depth(value: Any) -> int:
+    """How deeply ``value`` nests (a scalar: 0), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth <= MAX_JSON_DEPTH:
+                stack.extend((v, depth) for v in (item.values() if isinstance(item, dict)
+                                                  else item))
+    return deepest
 
 
 def _safe_target(target: str | None) -> str | None:
@@ -279,6 +315,9 @@ def create_app(store: Store, *, secret_key: str | None = None, secure_cookies: b
             response.headers["Cache-Control"] = "no-store"
         return response
 
+    # added last, so they run first: no view, session or body parsing before them
+    app.add_middleware(BodyLimit, settings=settings)
+    app.add_middleware(TrustedHosts, settings=settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     load_views()
     for vdef in VIEWS:

@@ -141,6 +141,34 @@ def etag_matches(if_none_match: str | None, tag: str) -> bool:
                for part in (p.strip() for p in if_none_match.split(",")))
 
 
+class Slots:
+    """At most ``limit`` computations of one kind at a time, in this process: a page whose
+    computation takes seconds of CPU (an estimate) is refused rather than queued when
+    every slot is taken, so that one user cannot occupy every worker."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = max(1, limit)
+        self._free = threading.BoundedSemaphore(self.limit)
+
+    def try_enter(self) -> bool:
+        return self._free.acquire(blocking=False)
+
+    def leave(self) -> None:
+        self._free.release()
+
+
+_slots: dict[tuple[str, int], Slots] = {}
+
+
+def slots(kind: str, limit: int) -> Slots:
+    """The process's :class:`Slots` for ``kind`` (one set per kind and limit)."""
+    with _lock:
+        found = _slots.get((kind, limit))
+        if found is None:
+            found = _slots[(kind, limit)] = Slots(limit)
+        return found
+
+
 def clear() -> None:
     with _lock:
         _entries.clear()

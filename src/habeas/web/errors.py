@@ -13,7 +13,8 @@ HTML: an error page (``error.html``) in the visitor's language; a visitor who is
 not logged in is sent to ``/login?next=...`` instead of a 401 page.
 
 Library errors map to statuses: ``NotFound`` 404, ``UsageError`` 400,
-``ImportFailed`` 422, ``PermissionDenied`` 403, ``WorkspaceError`` 503,
+``ImportFailed`` 422, ``PermissionDenied`` 403, ``WorkspaceError`` and
+``ServerBusy`` 503 (the latter with ``Retry-After``),
 ``IntegrityError`` 409, any other ``HabeasError`` 400; anything unexpected is a
 500 whose message reveals nothing (the traceback goes to the server log).
 """
@@ -51,6 +52,14 @@ class PayloadTooLarge(HabeasError):
     """An upload larger than the configured limit."""
 
 
+class ServerBusy(HabeasError):
+    """Too many long computations are running at once; the client may retry later."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 #: exception class -> (status, code); the first match in this order wins.
 STATUS: list[tuple[type[Exception], int, str]] = [
     (NotAuthenticated, 401, "not_authenticated"),
@@ -62,6 +71,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (ImportFailed, 422, "import_failed"),
     (RateLimited, 429, "rate_limited"),
     (UsageError, 400, "invalid_request"),
+    (ServerBusy, 503, "busy"),
     (WorkspaceError, 503, "workspace_unavailable"),
     (IntegrityError, 409, "integrity_error"),
     (HabeasError, 400, "error"),
@@ -157,7 +167,8 @@ def error_response(request: Request, status: int, code: str, message: str,
 def install(app: FastAPI) -> None:
     async def habeas_error(request: Request, exc: Exception) -> Response:
         status, code = classify(exc)
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        headers = ({"Retry-After": str(exc.retry_after)}
+                   if isinstance(exc, RateLimited | ServerBusy) else None)
         if status == 500:
             log.exception("unexpected error on %s %s", request.method, request.url.path,
                           exc_info=exc)

@@ -19,6 +19,14 @@ class Settings:
     default_language: str = "es"
     #: Largest file accepted for import (bytes).
     max_upload_bytes: int = 200 * 1024 * 1024
+    #: Largest request body (bytes) of every route but the import upload (forms, JSON).
+    max_body_bytes: int = 1024 * 1024
+    #: Host names the server answers to besides loopback ones (``*.example.org``: its
+    #: subdomains); ``None``: no check (``habeas serve`` always sets it).
+    allowed_hosts: tuple[str, ...] | None = None
+    #: Estimates computed at the same time (each may take seconds of CPU); more are
+    #: refused with 503 and Retry-After. Results are cached per register state.
+    max_concurrent_estimates: int = 2
     #: Where uploaded files wait between the dry run and the import (default: the
     #: workspace's private uploads/ folder; see habeas.web.uploads).
     upload_dir: Path | None = None

@@ -17,16 +17,19 @@ The flow (each step also JSON):
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from habeas.errors import NotFound, UsageError
 from habeas.ingest.fields import CANONICAL_FIELDS
+from habeas.ingest.history import import_detail, visible_imports
 from habeas.ingest.importer import DATE_ORDERS, ImportOptions, ImportPlan, import_file, plan_import
 from habeas.ingest.mapping import UNMAPPED
 from habeas.store import queries
-from habeas.store.schema import ImportBatch, Record, Source, SourceFile, VocabularyTerm
+from habeas.store.schema import Source, VocabularyTerm
+from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.uploads import Uploads, staging_dir
 from habeas.web.views import N_, action, page
@@ -48,27 +51,16 @@ def _terms(ctx: Context, vocabulary: str) -> list[dict[str, str]]:
                 for t in rows]
 
 
-def import_history(ctx: Context, source_id: int | None = None) -> list[dict[str, Any]]:
-    with ctx.store.read() as s:
-        query = (select(ImportBatch, Source.title, SourceFile.filename)
-                 .join(Source, Source.id == ImportBatch.source_id)
-                 .outerjoin(SourceFile, (SourceFile.source_id == ImportBatch.source_id)
-                            & (SourceFile.sha256 == ImportBatch.file_sha256))
-                 .order_by(ImportBatch.id.desc()))
-        if source_id is not None:
-            query = query.where(ImportBatch.source_id == source_id)
-        return [{"id": b.id, "source_id": b.source_id, "source": title, "file": filename,
-                 "file_sha256": b.file_sha256, "rows": b.row_count,
-                 "warnings": len(b.warnings or []), "created_by": b.created_by,
-                 "created_at": b.created_at} for b, title, filename in s.execute(query)]
-
-
 @page("/sources", permission="read_identities", template="sources.html", name="sources",
       nav=N_("Sources"), nav_order=60)
 def sources(ctx: Context) -> dict[str, Any]:
     """Every source with its record count and files, and the import history."""
     rows, withheld = queries.visible_sources(ctx.store, ctx.reader)
-    return {"sources": rows, "imports": import_history(ctx), "can_import": ctx.allowed("import"),
+    imports, hidden = visible_imports(ctx.store, ctx.reader)
+    withheld.counts.update(hidden.counts)
+    withheld.levels.update(hidden.levels)
+    withheld.for_purpose += hidden.for_purpose
+    return {"sources": rows, "imports": imports, "can_import": ctx.allowed("import"),
             "withheld": withheld.to_dict() if withheld else {}}
 
 
@@ -77,7 +69,8 @@ def sources(ctx: Context) -> dict[str, Any]:
 def upload_form(ctx: Context) -> dict[str, Any]:
     """What the upload form needs: source kinds, reliability grades, existing sources."""
     with ctx.store.read() as s:
-        titles = list(s.execute(select(Source.title).order_by(Source.title)).scalars())
+        titles = list(s.execute(select(Source.title).where(
+            Source.sensitivity.in_(ctx.reader.levels("view"))).order_by(Source.title)).scalars())
     return {"source_kinds": _terms(ctx, "source_kind"), "reliability": _terms(ctx, "reliability"),
             "sources": titles, "date_orders": list(DATE_ORDERS),
             "max_upload_mb": ctx.settings.max_upload_bytes // (1024 * 1024)}
@@ -164,8 +157,24 @@ def upload_submit(ctx: Context) -> dict[str, Any]:
                             "redirect": f"/sources/import/{upload_id}"}
     if ctx.wants_json:
         with uploads.opened(upload_id, meta) as path:
-            data["plan"] = plan_dict(plan_import(ctx.store, path, options))
+            data["plan"] = planned(ctx, upload_id, path, options)["plan"]
     return data
+
+
+def planned(ctx: Context, upload_id: str, path: Path, options: ImportOptions,
+            max_problems: int | None = None) -> dict[str, Any]:
+    """The dry run of the staged file at ``path`` (``plan`` and ``can_import``), parsed
+    once per register state, file and options: reading a large workbook takes seconds and
+    hundreds of MB, and the dry-run page is viewed again after every change."""
+    def compute() -> dict[str, Any]:
+        plan = plan_import(ctx.store, path, options)
+        return {"plan": plan_dict(plan, max_problems), "can_import": not plan.errors}
+
+    # A staged upload never changes; when the workspace encrypts, ``path`` is a fresh
+    # private copy each time, so the key is the upload, not the path.
+    key = ("import_plan", upload_id, path.stat().st_size, repr(options), max_problems)
+    result: dict[str, Any] = cached(ctx.store, key, compute)
+    return result
 
 
 def _staged(ctx: Context, upload_id: str) -> tuple[Uploads, dict[str, Any], ImportOptions]:
@@ -183,11 +192,10 @@ def dry_run(ctx: Context, upload_id: str) -> dict[str, Any]:
     """The dry run: detected mapping, sample rows and every problem. Writes nothing."""
     uploads, meta, options = _staged(ctx, upload_id)
     with uploads.opened(upload_id, meta) as path:
-        plan = plan_import(ctx.store, path, options)
-    return {"upload_id": upload_id, "options": options.__dict__,
-            "plan": plan_dict(plan, None if ctx.wants_json else 1000),
+        plan = planned(ctx, upload_id, path, options, None if ctx.wants_json else 1000)
+    return {"upload_id": upload_id, "options": options.__dict__, "plan": plan["plan"],
             "fields": list(CANONICAL_FIELDS), "date_orders": list(DATE_ORDERS),
-            "can_import": not plan.errors}
+            "can_import": plan["can_import"]}
 
 
 @action("/sources/import/{upload_id}/check", permission="import", name="import_check",
@@ -200,7 +208,7 @@ def check(ctx: Context, upload_id: str) -> dict[str, Any]:
     data: dict[str, Any] = {"upload_id": upload_id}
     if ctx.wants_json:
         with uploads.opened(upload_id, meta) as path:
-            data["plan"] = plan_dict(plan_import(ctx.store, path, options))
+            data["plan"] = planned(ctx, upload_id, path, options)["plan"]
     return data
 
 
@@ -228,20 +236,10 @@ def confirm(ctx: Context, upload_id: str) -> dict[str, Any]:
       name="import_report")
 def import_report(ctx: Context, import_id: int) -> dict[str, Any]:
     """One import: its source, file, options, mapping and row-level warnings."""
-    with ctx.store.read() as s:
-        found = s.execute(select(ImportBatch, Source.title).join(
-            Source, Source.id == ImportBatch.source_id).where(ImportBatch.id == import_id)).first()
-        if found is None:
-            raise NotFound(f"No import {import_id}.")
-        batch, title = found
-        records = s.execute(select(func.count()).select_from(Record).where(
-            Record.import_id == import_id)).scalar()
-        filename = s.execute(select(SourceFile.filename).where(
-            SourceFile.source_id == batch.source_id,
-            SourceFile.sha256 == batch.file_sha256)).scalar()
-    return {"import": {"id": batch.id, "source_id": batch.source_id, "source": title,
-                       "file": filename, "file_sha256": batch.file_sha256,
-                       "rows": batch.row_count, "records": int(records or 0),
-                       "options": batch.options, "mapping": batch.mapping,
-                       "created_by": batch.created_by, "created_at": batch.created_at},
-            "warnings": batch.warnings or []}
+    seen = import_detail(ctx.store, ctx.reader, import_id)
+    withheld = seen.withheld.to_dict() if seen.withheld else {}
+    if seen.detail is None:
+        return {"import": {"id": import_id}, "all_withheld": True, "warnings": [],
+                "withheld": withheld, "purpose_url": ctx.purpose_url}
+    return {"import": seen.detail, "warnings": seen.warnings, "withheld": withheld,
+            "all_withheld": False, "purpose_url": ctx.purpose_url}

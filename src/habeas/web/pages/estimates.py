@@ -12,19 +12,27 @@ from __future__ import annotations
 import base64
 import math
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from fastapi import Query
 from sqlalchemy import func, select
 
+from habeas.access import policy
+from habeas.access.policy import SENSITIVITY_LEVELS
 from habeas.errors import HabeasError, UsageError
 from habeas.estimate import accepted_options, run_all
+from habeas.estimate.histories import CaptureHistories
 from habeas.estimate.register import FILTER_KEYS, STRATA_KEYS, histories_from_register
 from habeas.estimate.result import Estimate
+from habeas.report.sharing import sharing_settings
+from habeas.report.suppression import protect, show
 from habeas.store.db import Store
 from habeas.store.schema import Record, Source
+from habeas.web.cache import cached, slots
 from habeas.web.context import Context
+from habeas.web.errors import ServerBusy
 from habeas.web.pages._common import Gettext, clean_text, fmt_number, jsonable
 from habeas.web.views import N_, page
 
@@ -39,6 +47,8 @@ METHODS: dict[str, str] = {
     "lincoln": N_("Lincoln-Petersen (two lists)"),
 }
 ALL = "all"
+#: Seconds a client refused for want of a free estimate slot is asked to wait.
+RETRY_AFTER = 30
 #: "all" runs these (the quick and the robust ones)
 ALL_METHODS = ("independence", "loglinear", "bhs", "dga", "lcmcr")
 FILTER_LABELS = {"nationality": N_("Nationality (ISO code, e.g. VEN)"), "sex": N_("Sex"),
@@ -48,14 +58,23 @@ STRATA_LABELS = {"nationality": N_("nationality"), "sex": N_("sex"),
                  "facility": N_("facility")}
 
 
-def list_choices(store: Store) -> list[dict[str, Any]]:
-    """Sources with records: the lists one can estimate from."""
+def list_choices(store: Store, levels: Collection[str],
+                 k: int | None = None) -> list[dict[str, Any]]:
+    """Sources with records at ``levels``: the lists one can estimate from (record counts
+    below ``k`` hidden, when given)."""
     with store.read() as s:
         rows = s.execute(select(Source.id, Source.title, Source.kind, func.count(Record.id))
                          .join(Record, Record.source_id == Source.id)
+                         .where(Source.sensitivity.in_(levels), Record.sensitivity.in_(levels))
                          .group_by(Source.id, Source.title, Source.kind)
                          .order_by(Source.id)).all()
-    return [{"id": i, "title": t, "kind": k, "records": n} for i, t, k, n in rows]
+    return [{"id": i, "title": t, "kind": kind, "records": n if k is None else show(n, k)}
+            for i, t, kind, n in rows]
+
+
+def estimate_levels(role: str | None) -> list[str]:
+    """The sensitivity levels whose lists ``role`` may estimate from (its clearance)."""
+    return [lv for lv in SENSITIVITY_LEVELS if policy.allowed(role, "estimate", sensitivity=lv)]
 
 
 def _plot(est: Estimate, _: Gettext) -> str | None:
@@ -88,14 +107,18 @@ def _row(est: Estimate, lang: str, _: Gettext) -> dict[str, Any]:
 
 def estimate_data(store: Store, *, lang: str, _: Gettext, lists: list[str] | None,
                   method: str | None, where: dict[str, str], strata: str | None,
-                  seed: int = 7, plot: bool = True) -> dict[str, Any]:
+                  seed: int = 7, plot: bool = True, levels: Collection[str] | None = None,
+                  k: int | None = None) -> dict[str, Any]:
+    """The estimate page's data: lists and records at ``levels`` only (``None``: all);
+    with ``k`` (roles that may not read identities), counts of people below k hidden."""
+    levels = list(SENSITIVITY_LEVELS) if levels is None else list(levels)
     chosen = [t for t in (lists or []) if clean_text(t)]
     method = clean_text(method) or "dga"
     strata = clean_text(strata)
     where = {k: v.strip() for k, v in where.items() if clean_text(v)}
     data: dict[str, Any] = {
         "form": {"lists": chosen, "method": method, "where": where, "strata": strata or ""},
-        "choices": {"lists": list_choices(store),
+        "choices": {"lists": list_choices(store, levels, k),
                     "methods": [{"code": ALL, "label": _("All the main methods, side by "
                                                           "side")}]
                     + [{"code": k, "label": _(v)} for k, v in METHODS.items()],
@@ -110,7 +133,7 @@ def estimate_data(store: Store, *, lang: str, _: Gettext, lists: list[str] | Non
         data["error"] = _("Unknown method %(method)s.") % {"method": method}
         return jsonable(data)
     try:
-        tables = histories_from_register(store, chosen, where, strata)
+        tables = histories_from_register(store, chosen, where, strata, levels)
         names = list(ALL_METHODS) if method == ALL else [method]
         options = {"seed": seed, "chains": 2, "level": 0.95}
         results: list[Estimate] = []
@@ -119,8 +142,7 @@ def estimate_data(store: Store, *, lang: str, _: Gettext, lists: list[str] | Non
             hist = tables["all"]
             warnings += hist.warnings
             results = run_all(hist, names, **options)
-            data["histories"] = {"observed": int(hist.n),
-                                 "patterns": _patterns(hist, chosen)}
+            data["histories"] = _histories(hist, k)
         else:
             from habeas.estimate.strata import estimate_by_strata
 
@@ -137,6 +159,10 @@ def estimate_data(store: Store, *, lang: str, _: Gettext, lists: list[str] | Non
         return jsonable(data)
     data["ran"] = True
     data["results"] = [_row(e, lang, _) for e in results]
+    observed = (data["histories"] or {}).get("observed")
+    if isinstance(observed, str):  # the total itself is small: do not give it back
+        for row in data["results"]:
+            row["observed"] = row["observed_text"] = observed
     data["warnings"] = warnings
     if plot:
         target = next((e for e in results if e.point is not None and _plot_ok(e)), None)
@@ -152,13 +178,26 @@ def _plot_ok(est: Estimate) -> bool:
     return has_curve(est)
 
 
-def _patterns(hist: Any, names: list[str]) -> list[dict[str, Any]]:
+def _histories(hist: CaptureHistories, k: int | None) -> dict[str, Any]:
+    """Who is on which lists: one count per capture pattern, and the total observed.
+
+    The names are the histories' own lists (a list with nobody left after the
+    filters is dropped from them). With ``k``, counts below k are hidden, and so is
+    any count the total would give back (:func:`habeas.report.suppression.protect`)."""
+    names = hist.lists
     out: list[dict[str, Any]] = []
     for row, count in zip(hist.patterns.tolist(), hist.counts.tolist(), strict=True):
         out.append({"lists": [n for n, bit in zip(names, row, strict=True) if bit],
                     "count": int(count)})
     out.sort(key=lambda p: (-len(p["lists"]), -p["count"]))
-    return out
+    observed: int | str = int(hist.n)
+    if k is not None:
+        table = protect({i: p["count"] for i, p in enumerate(out)},
+                        {"observed": range(len(out))}, k)
+        for i, p in enumerate(out):
+            p["count"] = table.cell(i)
+        observed = table.total("observed")
+    return {"observed": observed, "patterns": out}
 
 
 # --------------------------------------------------------------------------- the page
@@ -176,5 +215,25 @@ def estimates_page(ctx: Context, lists: list[str] | None = Query(None),  # noqa:
     """Estimate how many people no list names: choose lists, a method and filters."""
     where = {"nationality": nationality or "", "sex": sex or "", "event_type": event_type or "",
              "facility": facility or "", "from": date_from or "", "to": date_to or ""}
-    return estimate_data(ctx.store, lang=ctx.lang, _=ctx._, lists=lists, method=method,
-                         where=where, strata=strata, seed=seed, plot=not ctx.wants_json)
+    k = None if ctx.allowed("read_identities") else cached(
+        ctx.store, ("sharing_k",), lambda: sharing_settings(ctx.store).k)
+    levels = estimate_levels(ctx.role)
+    plot = not ctx.wants_json
+    running = slots("estimates", ctx.settings.max_concurrent_estimates)
+
+    def compute() -> dict[str, Any]:
+        if not running.try_enter():
+            raise ServerBusy(ctx._("Other estimates are being computed right now; try again "
+                                   "in a minute."), retry_after=RETRY_AFTER)
+        try:
+            return estimate_data(ctx.store, lang=ctx.lang, _=ctx._, lists=lists,
+                                 method=method, where=where, strata=strata, seed=seed,
+                                 plot=plot, levels=levels, k=k)
+        finally:
+            running.leave()
+
+    # the same question on the same register gives the same answer: computed once
+    key = ("estimates", ctx.lang, tuple(lists or ()), method, tuple(sorted(where.items())),
+           strata, seed, plot, tuple(levels), k)
+    data: dict[str, Any] = cached(ctx.store, key, compute)
+    return data

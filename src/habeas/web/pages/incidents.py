@@ -17,12 +17,15 @@ from habeas.access.reader import Reader, Withheld
 from habeas.audit.reads import log_read
 from habeas.document.incidents import (
     count_incidents,
+    incident_levels,
     list_incidents,
     record_incident,
     visible_to,
 )
 from habeas.domain.dates import DateParseError, parse_date
 from habeas.errors import UsageError
+from habeas.report.sharing import sharing_settings
+from habeas.report.suppression import WITHHELD, below, protect, show
 from habeas.store.db import Store
 from habeas.store.incidents import IncidentSpec
 from habeas.store.schema import Facility, FacilityUnit, Source
@@ -49,14 +52,15 @@ def _day(value: str | None, what: str, _: Gettext) -> date | None:
                          % {"what": what, "value": value}) from None
 
 
-def choices(store: Store) -> dict[str, Any]:
+def choices(store: Store, levels: list[str]) -> dict[str, Any]:
     with store.read() as s:
         facilities = list(s.execute(select(Facility.name).order_by(Facility.name)).scalars())
         units = [{"facility": f, "unit": u} for f, u in s.execute(
             select(Facility.name, FacilityUnit.name).join(
                 Facility, Facility.id == FacilityUnit.facility_id)
             .order_by(Facility.name, FacilityUnit.name))]
-        sources = list(s.execute(select(Source.title).order_by(Source.title)).scalars())
+        sources = list(s.execute(select(Source.title).where(Source.sensitivity.in_(levels))
+                                 .order_by(Source.title)).scalars())
     return {"facilities": facilities, "units": units, "sources": sources}
 
 
@@ -64,8 +68,12 @@ def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict
                    show_victims: bool, type: str | None = None, facility: str | None = None,
                    status: str | None = None, start: str | None = None,
                    end: str | None = None, page: int = 1,
-                   all_victims: bool = False, reader: Reader | None = None) -> dict[str, Any]:
+                   all_victims: bool = False, reader: Reader | None = None,
+                   k: int | None = None) -> dict[str, Any]:
     """The filtered incidents, one page of the list (``PAGE_SIZE``), and all the counts.
+
+    The counts cover only the incidents ``reader`` may see; with ``k`` (roles that may
+    not read identities), counts below k are hidden (:func:`suppress_counts`).
 
     Each incident names at most ``VICTIMS_SHOWN`` victims unless ``all_victims``
     (an incident can name a whole cell); ``victims_count`` always gives the total.
@@ -79,7 +87,7 @@ def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict
     if reader is not None:  # the page logs each view itself (this data is cached)
         rows = visible_to(rows, reader, withheld, shown)
     counts = count_incidents(store, types=types, facility=fac, statuses=statuses, start=lo,
-                             end=hi)
+                             end=hi, levels=None if reader is None else incident_levels(reader))
     acts, verif = vocab.get("act_type", {}), vocab.get("violation_status", {})
     months = {"spans several months": _("spans several months"), "undated": _("undated")}
     pages = max(1, -(-len(rows) // PAGE_SIZE))
@@ -102,7 +110,7 @@ def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict
             "perpetrators": [{"role": p["role"], "label": p["role_label_es"] if lang == "es"
                               else p["role_label_en"], "unit": p["unit"]}
                              for p in r.perpetrators]})
-    return jsonable({
+    return jsonable(suppress_counts({
         "filters": {"type": types[0] if types else "", "facility": fac or "",
                     "status": statuses[0] if statuses else "", "start": start or "",
                     "end": end or ""},
@@ -128,10 +136,49 @@ def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict
                   "perpetrators": [{"code": k, "label": v} for k, v in
                                    vocab.get("perpetrator_type", {}).items()]},
         "show_victims": show_victims,
-    })
+    }, k))
 
 
-def add_incident(store: Store, form: dict[str, Any], actor: str, _: Gettext) -> int:
+#: The count tables of the incident page: each is a breakdown of ``count``.
+COUNT_TABLES = ("by_type", "by_status", "by_facility", "by_month")
+
+
+def suppress_counts(data: dict[str, Any], k: int | None) -> dict[str, Any]:
+    """The page's counts with those below ``k`` hidden ("<k"; "x" where the total would
+    give one back), as the dashboard does for roles that may not read identities. A
+    hidden count has no bar; ``None``: nothing is hidden."""
+    if k is None or k == 1:
+        return data
+    total_hidden = False
+    for name in COUNT_TABLES:
+        rows = data[name]
+        table = protect({i: row["n"] for i, row in enumerate(rows)},
+                        {"count": range(len(rows))}, k)
+        for i, row in enumerate(rows):
+            row["n"] = table.cell(i)
+        total_hidden = total_hidden or isinstance(table.total("count"), str)
+    count = data["count"]
+    if total_hidden:
+        data["count"] = below(k) if 0 < count < k else WITHHELD
+    else:
+        data["count"] = show(count, k)
+    data["undated"] = show(data["undated"], k)
+    data["max_month"] = max((m["n"] for m in data["by_month"] if isinstance(m["n"], int)),
+                            default=0)
+    for ref in data["sources"]:
+        ref["incidents"] = show(ref["incidents"], k)
+    if data["withheld"]:  # how many were kept back is a count too; the levels are not said
+        held = data["withheld"]
+        data["withheld"] = {"total": show(held["total"], k),
+                            "counts": {kind: show(n, k) for kind, n in held["counts"].items()},
+                            "levels": {}, "for_purpose": show(held["for_purpose"], k),
+                            "message": ""}
+    data["suppressed_k"] = k
+    return data
+
+
+def add_incident(store: Store, form: dict[str, Any], actor: str, _: Gettext,
+                 reader: Reader | None = None) -> int:
     """Record one incident from the add form; every problem is reported at once."""
     problems = []
     act = clean_text(form.get("act_type"))
@@ -162,7 +209,7 @@ def add_incident(store: Store, form: dict[str, Any], actor: str, _: Gettext) -> 
                         when=when, date_text=date_text, facility=clean_text(form.get("facility")),
                         unit=clean_text(form.get("unit")),
                         description=clean_text(form.get("description")), victims=victims)
-    return record_incident(store, spec, actor=actor)
+    return record_incident(store, spec, actor=actor, reader=reader)
 
 
 # --------------------------------------------------------------------------- the pages
@@ -177,21 +224,25 @@ def incidents_page(ctx: Context, type: str | None = None, facility: str | None =
     """Incidents with filters (type, facility, verification status, period) and their counts."""
     show_victims = ctx.allowed("read_identities")
     reader = ctx.reader
+    k = None if show_victims else cached(ctx.store, ("sharing_k",),
+                                         lambda: sharing_settings(ctx.store).k)
     data: dict[str, Any] = cached(
         ctx.store, ("incidents", ctx.lang, show_victims, type, facility, status, start, end,
                     page, PAGE_SIZE, VICTIMS_SHOWN, victims == "all", reader.role,
-                    reader.purpose is not None),
+                    reader.purpose is not None, k),
         lambda: incidents_data(ctx.store, lang=ctx.lang, _=ctx._,
                                vocab=vocabulary_labels(ctx.store, ctx.lang),
                                show_victims=show_victims, type=type, facility=facility,
                                status=status, start=start, end=end, page=page,
-                               all_victims=victims == "all", reader=reader))
+                               all_victims=victims == "all", reader=reader, k=k))
     log_read(ctx.store, reader, "incident", None, action="view", shown=data["shown_levels"],
              detail={"incidents": [i["id"] for i in data["incidents"]]})
     data["withheld_notice"] = withheld_notice(ctx, data["withheld"])
     data["can_add"] = ctx.allowed("edit")
     if data["can_add"] and not ctx.wants_json:
-        data["choices"] = cached(ctx.store, ("incident_choices",), lambda: choices(ctx.store))
+        levels = reader.levels("view")
+        data["choices"] = cached(ctx.store, ("incident_choices", levels),
+                                 lambda: choices(ctx.store, list(levels)))
     return data
 
 
@@ -199,7 +250,7 @@ def incidents_page(ctx: Context, type: str | None = None, facility: str | None =
         tags=["incidents"])
 def incident_add(ctx: Context) -> dict[str, Any]:
     """Add an incident: act_type, verification_status, source, date, facility, unit, ..."""
-    incident_id = add_incident(ctx.store, ctx.form, ctx.actor, ctx._)
+    incident_id = add_incident(ctx.store, ctx.form, ctx.actor, ctx._, ctx.reader)
     if not ctx.wants_json:
         ctx.flash(ctx._("Incident %(id)s added.", id=incident_id), "ok")
     return {"incident_id": incident_id, "redirect": f"/incidents#incident-{incident_id}"}
