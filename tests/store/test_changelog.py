@@ -245,6 +245,11 @@ def test_legacy_chain_verifies_unkeyed_and_can_be_keyed(store: Store) -> None:
     with pytest.raises(UsageError):
         logkey.adopt(store)
     assert store.log_key_path is not None
+    app = typer.Typer()
+    logs.register(app)
+    again = CliRunner().invoke(app, ["log", "create-key", "--workspace",
+                                     str(store.log_key_path.parent), "--lang", "es"])
+    assert isinstance(again.exception, UsageError) and "ya está firmado" in str(again.exception)
     store.log_key_path.unlink()  # the key removed: said so, not a silent legacy chain
     result = store.verify_log()
     assert not result.ok and any("log key" in p and "missing" in p for p in result.problems)

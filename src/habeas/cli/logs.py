@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from habeas import i18n
+from habeas.audit.messages import MessageError, MessageUsageError
 from habeas.audit.query import LogFilter, log_entries
 from habeas.cli.common import WorkspaceOption, console, open_store, print_json
 from habeas.errors import IntegrityError, UsageError
@@ -88,7 +89,12 @@ def create_key(workspace: WorkspaceOption = None, lang: LangOption = "en") -> No
     """
     _ = i18n.gettext_for(i18n.check_language(lang))
     store = open_store(workspace)
-    adopted = logkey.adopt(store)
+    try:
+        adopted = logkey.adopt(store)
+    except MessageUsageError as exc:
+        raise UsageError(exc.text(lang)) from exc
+    except MessageError as exc:
+        raise IntegrityError(exc.text(lang)) from exc
     console.print(_("The change log is keyed from entry {since} on (log key {key_id}, in "
                     "{path}). Keep a copy of that file apart from the workspace and its "
                     "backups: restoring a backup needs it.").format(

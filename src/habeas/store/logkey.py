@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from habeas.audit.messages import N_, MessageError, MessageUsageError, say
 from habeas.errors import IntegrityError, UsageError
 
 if TYPE_CHECKING:
@@ -129,11 +130,12 @@ def adopt(store: Store, actor: str | None = None) -> Adopted:
     if path is None:
         raise UsageError("This store has no workspace folder to keep a log key in.")
     if path.exists():
-        raise UsageError(f"The change log is already keyed ({path} exists).")
+        raise MessageUsageError(say(N_("The change log is already keyed ({path} exists)."),
+                                    path=path))
     check = store.verify_log()
     if not check.ok:
-        raise IntegrityError("The change log does not verify; it cannot be keyed:\n  "
-                             + "\n  ".join(check.problems))
+        raise MessageError(say(N_("The change log does not verify, so it cannot be keyed "
+                                  "(keying it would bless the changes):")), check.issues)
     with store.write(actor) as op:
         since = changelog.next_seq(op.session)
         key = create(path, since)
