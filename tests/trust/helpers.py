@@ -55,3 +55,38 @@ def portable_snapshot(store: Store) -> dict[str, list[tuple[str, ...]]]:
             rows = conn.execute(table.select()).all()
             snapshot[table.name] = sorted(tuple(norm(v) for v in row) for row in rows)
     return snapshot
+
+
+def forge_archive(archive: Path, out: Path, changes: dict[str, bytes | None],
+                  key_path: Path | None = None) -> None:
+    """A backup rewritten by a forger: members changed (None removes one), ``backup.json``'s
+    sizes, the manifest and (with the log key, as someone who has it would) its signature
+    recomputed to match."""
+    import hashlib
+    import json
+    import zipfile
+
+    from habeas.store import logkey
+
+    with zipfile.ZipFile(archive) as zf:
+        members = {name: zf.read(name) for name in zf.namelist()}
+    for name, data in changes.items():
+        if data is None:
+            members.pop(name, None)
+        else:
+            members[name] = data
+    body = {k: v for k, v in members.items() if k not in ("MANIFEST.sha256", "MANIFEST.sig")}
+    if "backup.json" in body and "backup.json" not in changes:
+        meta = json.loads(body["backup.json"])
+        meta["sizes"] = {k: len(v) for k, v in body.items() if k != "backup.json"}
+        body["backup.json"] = json.dumps(meta).encode()
+    manifest = "".join(f"{hashlib.sha256(v).hexdigest()}  {k}\n"
+                       for k, v in sorted(body.items())).encode()
+    body["MANIFEST.sha256"] = manifest
+    key = logkey.load(key_path)
+    if key is not None:
+        body["MANIFEST.sig"] = json.dumps({"scheme": "hmac-sha256", "key_id": key.key_id,
+                                           "signature": key.sign(manifest)}).encode()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, data in body.items():
+            zf.writestr(name, data)

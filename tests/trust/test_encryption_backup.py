@@ -17,6 +17,7 @@ from habeas.store.db import Store
 from habeas.workspace import Workspace, load_workspace
 from tests.conftest import private_pg_schema
 from tests.trust.encryption_helpers import PASSPHRASE, enable_encryption
+from tests.trust.helpers import forge_archive
 
 MARKER = b"TESTIMONIO-SINTETICO-K2P9"
 
@@ -75,7 +76,8 @@ def test_restore_with_the_key_opens_every_sealed_file(
     archive = tmp_path / "backup.zip"
     backup(store, archive, actor="admin")
     monkeypatch.setenv("HABEAS_PASSPHRASE", PASSPHRASE)
-    result = restore(archive, tmp_path / "restored", actor="admin")
+    result = restore(archive, tmp_path / "restored", actor="admin",
+                     log_key=store.log_key_path)
     assert (result.sealed_files, result.plaintext_unchecked) == (1, 0)
     restored = Store.open(load_workspace(tmp_path / "restored"))
     try:
@@ -94,7 +96,8 @@ def test_restore_without_the_key_checks_what_it_can(
     archive = tmp_path / "backup.zip"
     backup(store, archive, actor="admin")
     monkeypatch.delenv("HABEAS_PASSPHRASE", raising=False)
-    result = restore(archive, tmp_path / "restored", actor="admin")
+    result = restore(archive, tmp_path / "restored", actor="admin",
+                     log_key=store.log_key_path)
     assert (result.sealed_files, result.plaintext_unchecked) == (1, 1)
     restored = Store.open(load_workspace(tmp_path / "restored"))
     try:
@@ -111,20 +114,15 @@ def test_restore_refuses_a_wrong_passphrase(store: Store, tmp_path: Path, target
     backup(store, archive, actor="admin")
     monkeypatch.setenv("HABEAS_PASSPHRASE", "not the right synthetic passphrase")
     with pytest.raises(WrongKey):
-        restore(archive, tmp_path / "restored", actor="admin")
+        restore(archive, tmp_path / "restored", actor="admin",
+                log_key=store.log_key_path)
     assert not (tmp_path / "restored").exists()
 
 
-def _rewrite(archive: Path, out: Path, name: str, data: bytes) -> None:
-    """A forged archive: one member replaced and the manifest rewritten to match."""
-    members = _members(archive)
-    members[name] = data
-    lines = [f"{hashlib.sha256(v).hexdigest()}  {k}" for k, v in sorted(members.items())
-             if k != "MANIFEST.sha256"]
-    members["MANIFEST.sha256"] = ("\n".join(lines) + "\n").encode()
-    with zipfile.ZipFile(out, "w") as zf:
-        for key, value in members.items():
-            zf.writestr(key, value)
+def _rewrite(archive: Path, out: Path, name: str, data: bytes, key_path: Path | None) -> None:
+    """A forged archive: one member replaced, the manifest rewritten and re-signed with the
+    log key (a forger who has it); the deeper checks must still catch it."""
+    forge_archive(archive, out, {name: data}, key_path)
 
 
 def test_restore_refuses_a_forged_sealed_file_even_without_the_key(
@@ -137,10 +135,11 @@ def test_restore_refuses_a_forged_sealed_file_even_without_the_key(
     data = bytearray(_members(archive)[name])
     data[-1] ^= 0x01
     forged = tmp_path / "forged.zip"
-    _rewrite(archive, forged, name, bytes(data))
+    _rewrite(archive, forged, name, bytes(data), store.log_key_path)
     monkeypatch.delenv("HABEAS_PASSPHRASE", raising=False)
     with pytest.raises(IntegrityError, match="sealed file .* changed"):
-        restore(forged, tmp_path / "restored", actor="admin")
+        restore(forged, tmp_path / "restored", actor="admin",
+                log_key=store.log_key_path)
     assert not (tmp_path / "restored").exists()
 
 
@@ -152,8 +151,10 @@ def test_restore_refuses_altered_key_material(store: Store, tmp_path: Path, targ
     material = json.loads(_members(archive)["encryption.json"])
     material["wrapped_key"] = material["wrapped_key"][:-4] + "AAA="
     forged = tmp_path / "forged.zip"
-    _rewrite(archive, forged, "encryption.json", json.dumps(material).encode())
+    _rewrite(archive, forged, "encryption.json", json.dumps(material).encode(),
+             store.log_key_path)
     monkeypatch.setenv("HABEAS_PASSPHRASE", PASSPHRASE)
     with pytest.raises(IntegrityError, match="wrapped data key"):
-        restore(forged, tmp_path / "restored", actor="admin")
+        restore(forged, tmp_path / "restored", actor="admin",
+                log_key=store.log_key_path)
     assert not (tmp_path / "restored").exists()

@@ -86,10 +86,74 @@ def test_key_file_envelope(store: Store, workspace: Workspace, tmp_path: Path,
 
 def test_a_key_file_inside_the_workspace_is_refused(store: Store, workspace: Workspace) -> None:
     key = workspace.root / "beside-the-data.key"
-    write_key_file(key)
+    with pytest.raises(UsageError, match="inside the workspace"):
+        write_key_file(key)
+    assert not key.exists()
+    key.write_text("ab" * 32 + "\n")  # put there by other means
+    key.chmod(0o600)
     with pytest.raises(UsageError, match="inside the workspace"):
         enable(store, key_file=key)
     assert not workspace.key_material_path.exists()
+
+
+def test_a_key_file_moved_into_the_workspace_is_refused_when_loaded(
+        store: Store, workspace: Workspace, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    key = tmp_path / "deploy.key"
+    write_key_file(key)
+    enable(store, key_file=key, actor="ana")
+    text = seal_json(store, VALUE)
+    inside = workspace.root / "files" / "deploy.key"
+    key.rename(inside)
+    moved = _reopen(workspace, monkeypatch, key_file=inside)
+    try:
+        with pytest.raises(UsageError, match="inside the workspace"):
+            open_json(moved, text)
+    finally:
+        moved.close()
+
+
+def test_a_key_file_others_can_read_is_refused(store: Store, workspace: Workspace,
+                                               tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    key = tmp_path / "deploy.key"
+    write_key_file(key)
+    enable(store, key_file=key, actor="ana")
+    text = seal_json(store, VALUE)
+    key.chmod(0o644)
+    loose = _reopen(workspace, monkeypatch, key_file=key)
+    try:
+        with pytest.raises(UsageError, match="chmod 600"):
+            open_json(loose, text)
+    finally:
+        loose.close()
+    with pytest.raises(UsageError, match="other users"):
+        change_key(store, key_file=key)
+    key.chmod(0o600)
+    fixed = _reopen(workspace, monkeypatch, key_file=key)
+    try:
+        assert open_json(fixed, text) == VALUE
+    finally:
+        fixed.close()
+
+
+def test_cli_new_key_file_refuses_the_workspace(workspace: Workspace, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    Store.open(workspace, create=True).close()
+    monkeypatch.chdir(workspace.root)
+    runner = CliRunner()
+    inside = runner.invoke(app, ["encryption", "new-key-file", "registro.key", "--lang", "es"])
+    assert isinstance(inside.exception, UsageError)
+    assert "dentro de la carpeta" in str(inside.exception)
+    assert not (workspace.root / "registro.key").exists()
+    monkeypatch.chdir(tmp_path)
+    nested = runner.invoke(app, ["encryption", "new-key-file",
+                                 str(workspace.root / "files" / "x.key")])
+    assert isinstance(nested.exception, UsageError)
+    assert not (workspace.root / "files" / "x.key").exists()
+    done = runner.invoke(app, ["encryption", "new-key-file", str(tmp_path / "ok.key")])
+    assert done.exit_code == 0, done.output
+    assert stat.S_IMODE((tmp_path / "ok.key").stat().st_mode) == 0o600
 
 
 def test_short_passphrase_and_second_enable_are_refused(store: Store) -> None:

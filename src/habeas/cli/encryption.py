@@ -10,7 +10,9 @@ import typer
 from rich.markup import escape
 
 from habeas import i18n
+from habeas.audit.messages import MessageUsageError
 from habeas.cli.common import WorkspaceOption, console, open_store, print_json, progress_bar
+from habeas.cli.lang import current
 from habeas.cli.passphrase import ask_new_passphrase
 from habeas.crypto.keyring import ENV_KEY_FILE, ENV_PASSPHRASE
 from habeas.crypto.manage import (
@@ -22,7 +24,8 @@ from habeas.crypto.manage import (
 )
 from habeas.crypto.material import write_key_file
 from habeas.crypto.notice import confirm_question, loss_warning
-from habeas.errors import UsageError
+from habeas.errors import UsageError, WorkspaceError
+from habeas.workspace import find_workspace
 
 ENV_NEW_PASSPHRASE = "HABEAS_NEW_PASSPHRASE"
 
@@ -50,8 +53,9 @@ def enable_command(
     yes: Annotated[bool, typer.Option(
         "--yes", help="Do not ask for confirmation (for scripts; read docs/encryption.md "
         "first).")] = False,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the warning: en or es.")]
-    = "en",
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="Language of the warning: en or es (default: habeas --lang, "
+        "HABEAS_LANG, the locale).")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Encrypt restricted and witness-protected files and fields from now on.
@@ -156,13 +160,31 @@ def seal_command(workspace: WorkspaceOption = None) -> None:
 def new_key_file_command(
     path: Annotated[Path, typer.Argument(help="Where to write the key (must not exist); keep "
                                          "it OUTSIDE the workspace.", dir_okay=False)],
+    workspace: WorkspaceOption = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="Language of the messages: en or es (default: habeas --lang, "
+        "HABEAS_LANG, the locale).")] = None,
 ) -> None:
     """Write a new random 32-byte key (hexadecimal, readable by its owner only).
 
+    Refuses a place inside a workspace folder (the current one, --workspace, or any
+    folder holding a habeas.toml).
+
     Example: habeas encryption new-key-file /etc/habeas/registro.key
     """
+    lang = i18n.check_language(lang or current())
+    _ = i18n.gettext_for(lang)
     if path.exists():
-        raise UsageError(f"{path} already exists; a key file is never overwritten.")
-    write_key_file(path)
-    console.print(f"Wrote a new key to {escape(str(path))}. Keep a copy somewhere safe: "
-                  "losing it loses the protected data.", highlight=False)
+        raise UsageError(_("{path} already exists; a key file is never overwritten.").format(
+            path=path))
+    try:
+        root: Path | None = find_workspace(workspace).root
+    except WorkspaceError:
+        root = None  # not run in a workspace: only folders holding a habeas.toml are refused
+    try:
+        write_key_file(path, root)
+    except MessageUsageError as exc:
+        raise UsageError(exc.text(lang)) from exc
+    console.print(_("Wrote a new key to {path} (readable by you only). Keep a copy somewhere "
+                    "safe, apart from the workspace and its backups: losing it loses the "
+                    "protected data.").format(path=escape(str(path))), highlight=False)

@@ -84,7 +84,7 @@ class Keyring:
                               "(`habeas encryption enable`).")
         with self._lock:
             if self._data_key is None:
-                secret = self._secret_from_environment(material)
+                secret = self._secret_from_environment(material, self._workspace_root)
                 if secret is None and self.prompt is not None:
                     secret = self.prompt(material)
                 if secret is None:
@@ -110,11 +110,16 @@ class Keyring:
         self._material = material
         self._data_key = data_key
 
+    @property
+    def _workspace_root(self) -> Path | None:
+        return None if self.path is None else self.path.parent
+
     @staticmethod
-    def _secret_from_environment(material: KeyMaterial) -> bytes | None:
+    def _secret_from_environment(material: KeyMaterial,
+                                 workspace_root: Path | None = None) -> bytes | None:
         if material.kind == KEY_FILE:
             key_file = os.environ.get(ENV_KEY_FILE)
-            return read_key_file(Path(key_file)) if key_file else None
+            return read_key_file(Path(key_file), workspace_root) if key_file else None
         if material.kind == PASSPHRASE:
             passphrase = os.environ.get(ENV_PASSPHRASE)
             return passphrase.encode("utf-8") if passphrase else None

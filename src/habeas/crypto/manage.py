@@ -60,11 +60,7 @@ def _secret(store: Store, passphrase: str | None,
     if passphrase is not None:
         return PASSPHRASE, passphrase_secret(passphrase)
     assert key_file is not None and store.keyring.path is not None
-    if key_file.resolve().is_relative_to(store.keyring.path.parent.resolve()):
-        raise UsageError(f"The key file {key_file} is inside the workspace: a key kept beside "
-                         "the data protects nothing. Keep it elsewhere (another disk, the "
-                         "deployment's secret store).")
-    return KEY_FILE, read_key_file(key_file)
+    return KEY_FILE, read_key_file(key_file, store.keyring.path.parent)
 
 
 @dataclass

@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from habeas.audit.messages import N_, MessageUsageError, say
 from habeas.errors import IntegrityError, UsageError, WrongKey
 
 FORMAT = "habeas-key-material"
@@ -185,8 +186,51 @@ def passphrase_secret(passphrase: str) -> bytes:
     return passphrase.encode("utf-8")
 
 
-def read_key_file(path: Path) -> bytes:
-    """A deployment key file: 32 raw bytes, 64 hexadecimal digits, or 32 bytes in base64."""
+def _inside_a_workspace(path: Path, workspace_root: Path | None) -> Path | None:
+    """The workspace folder ``path`` lies in (``workspace_root`` or any folder holding a
+    workspace configuration), if any."""
+    from habeas.workspace import CONFIG_NAME
+
+    resolved = path.resolve()
+    if workspace_root is not None and resolved.is_relative_to(workspace_root.resolve()):
+        return workspace_root
+    return next((folder for folder in resolved.parents if (folder / CONFIG_NAME).exists()),
+                None)
+
+
+def check_key_file_place(path: Path, workspace_root: Path | None = None) -> None:
+    """Refuse a key file kept inside a workspace folder: a key beside the data protects
+    nothing (it travels with every copy of the folder)."""
+    folder = _inside_a_workspace(path, workspace_root)
+    if folder is not None:
+        raise MessageUsageError(say(N_(
+            "The key file {path} is inside the workspace folder {folder}: a key kept beside "
+            "the data protects nothing. Keep it elsewhere (another disk, the deployment's "
+            "secret store)."), path=path, folder=folder))
+
+
+def check_key_file_mode(path: Path) -> None:
+    """Refuse a key file that other users can read (as ssh refuses such a private key)."""
+    if os.name == "nt":  # no POSIX modes; the folder's ACL decides
+        return
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise UsageError(f"Cannot read the key file {path}: {exc.strerror}.") from exc
+    if mode & 0o077:
+        raise MessageUsageError(say(N_(
+            "The key file {path} can be read by other users of this machine (mode {mode}); a "
+            "key others can read protects nothing. Make it readable by its owner only: chmod "
+            "600 {path}"), path=path, mode=f"{mode & 0o777:o}"))
+
+
+def read_key_file(path: Path, workspace_root: Path | None = None) -> bytes:
+    """A deployment key file: 32 raw bytes, 64 hexadecimal digits, or 32 bytes in base64.
+
+    Refused when it lies inside a workspace folder or other users can read it.
+    """
+    check_key_file_place(path, workspace_root)
+    check_key_file_mode(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -205,8 +249,10 @@ def read_key_file(path: Path) -> bytes:
     return key
 
 
-def write_key_file(path: Path) -> None:
-    """Write a new random 32-byte key (hexadecimal) to ``path``, readable by the owner only."""
+def write_key_file(path: Path, workspace_root: Path | None = None) -> None:
+    """Write a new random 32-byte key (hexadecimal) to ``path``, readable by the owner only;
+    never inside a workspace folder."""
+    check_key_file_place(path, workspace_root)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(secrets.token_bytes(KEY_BYTES).hex() + "\n")

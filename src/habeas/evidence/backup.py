@@ -14,7 +14,10 @@ The archive is a ZIP file (ZIP64 for large stores) with these members::
     encryption.json        the key material, when the workspace encrypts (never the
                            key; see :mod:`habeas.evidence.backup_files`)
     MANIFEST.sha256        the SHA-256 of every other member, as `sha256sum` writes
-                           it (written last)
+                           it (written after them)
+    MANIFEST.sig           the manifest's signature: HMAC-SHA256 under the source
+                           workspace's log key (:mod:`habeas.store.logkey`), with
+                           the key's id; absent when the workspace has no log key
 
 **Why JSON Lines rather than pg_dump or an SQLite file:** the same archive
 restores into SQLite or PostgreSQL whatever the server version, and it can be
@@ -41,14 +44,20 @@ appends one ``restore`` entry to the log. Only then does it commit. Any failure
 rolls the transaction back and removes what it placed, leaving the target
 empty.
 
-The manifest protects against corruption and against edits by anyone who does
-not also rewrite the manifest; it is not a signature. ``habeas backup`` prints
-the backup's **digest** (the SHA-256 of ``MANIFEST.sha256``, which covers every
-member, ``backup.json`` and its log head included) and logs it in the source
-workspace's change log; keep it somewhere else and pass it to
-``habeas restore --expect-digest``: then a rewritten archive is refused even if
-its manifest was rewritten to match. (``--expect-head`` checks the change-log
-head only, which a forger who changes rows but not the log would keep.)
+The manifest alone protects against corruption only: whoever edits a row can
+rewrite the manifest to match. So restore **authenticates the manifest before
+anything else**: a signed backup needs the source workspace's log key
+(``--log-key``, the ``log.key`` kept apart) and its signature must match; an
+unsigned one (older, or from a workspace without a log key) is refused unless
+``--expect-digest`` gives the backup's **digest** (the SHA-256 of
+``MANIFEST.sha256``, which covers every member, ``backup.json`` and its log
+head included) noted when it was made. ``habeas backup`` prints that digest
+and logs it in the source workspace's change log; keep it somewhere else.
+``--expect-digest`` can be given for a signed backup too. (``--expect-head``
+checks the change-log head only, which a forger who changes rows but not the
+log would keep.) ``backup.json`` records every member's size, so restore
+refuses a member whose declared size differs and stops writing one that grows
+past it.
 """
 
 from __future__ import annotations
@@ -56,11 +65,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -75,18 +82,24 @@ from sqlalchemy.orm import Session
 from habeas import __version__
 from habeas.crypto.keyring import Prompt
 from habeas.errors import HabeasError, IntegrityError, UsageError, WorkspaceError
+from habeas.evidence.backup_check import (
+    MANIFEST_NAME,
+    META_NAME,
+    SIGNATURE_NAME,
+    authenticate,
+    read_manifest,
+    stage,
+)
 from habeas.evidence.backup_files import (
-    FILE_MEMBER_RE,
-    KEY_MATERIAL_MEMBER,
     FileRows,
     HashingWriter,
     dump_files,
     place_files,
 )
 from habeas.filemodes import private_output
-from habeas.store import changelog, migrate
+from habeas.store import changelog, logkey, migrate
 from habeas.store.db import Store, default_actor, make_engine
-from habeas.store.filestore import CHUNK, sha256_file
+from habeas.store.filestore import sha256_file
 from habeas.workspace import (
     CONFIG_NAME,
     DATABASE_NAME,
@@ -97,11 +110,8 @@ from habeas.workspace import (
 )
 
 FORMAT = "habeas backup 1"
-META_NAME = "backup.json"
-MANIFEST_NAME = "MANIFEST.sha256"
 SKIP_TABLES = {"alembic_version"}
 INSERT_BATCH = 2000
-DB_MEMBER_RE = re.compile(r"^db/\d{2,3}-[a-z0-9_]+\.jsonl$")
 Progress = Callable[[str, int, int], None]
 
 
@@ -115,6 +125,7 @@ class BackupResult:
     tables: dict[str, int]
     files: int
     bytes: int
+    signed_by: str | None = None  # the log key's id; None: not signed (no log key)
 
 
 @dataclass
@@ -188,14 +199,16 @@ def backup(store: Store, output: Path, *, actor: str | None = None,
     output.parent.mkdir(parents=True, exist_ok=True)
     recorded = store.recorded_head()  # read first: the snapshot below is at least this new
     tmp = output.with_name(f".{output.name}.incomplete")
+    key = logkey.load(store.log_key_path)
     manifest: dict[str, str] = {}
     table_info: list[dict[str, Any]] = []
     try:
         with zipfile.ZipFile(private_output(tmp), "w", compression=zipfile.ZIP_DEFLATED,
                              allowZip64=True) as zf:
             head, revision, file_rows = _dump_database(store, zf, manifest, table_info,
-                                                       recorded, progress)
+                                                       recorded, key, progress)
             files, size = dump_files(store, zf, manifest, file_rows, progress)
+            sizes = {i.filename: i.file_size for i in zf.infolist()}
             meta = {
                 "format": FORMAT, "habeas_version": __version__,
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -203,6 +216,7 @@ def backup(store: Store, output: Path, *, actor: str | None = None,
                 "backend": store.engine.dialect.name, "alembic_revision": revision,
                 "log_head": {"seq": head[0], "hash": head[1]},
                 "tables": table_info, "files": files, "file_bytes": size,
+                "sizes": sizes,
             }
             data = json.dumps(meta, ensure_ascii=False, indent=2).encode("utf-8")
             zf.writestr(META_NAME, data)
@@ -211,6 +225,10 @@ def backup(store: Store, output: Path, *, actor: str | None = None,
                                      for name, h in sorted(manifest.items())).encode("utf-8")
             zf.writestr(MANIFEST_NAME, manifest_bytes)
             manifest_digest = hashlib.sha256(manifest_bytes).hexdigest()
+            if key is not None:
+                zf.writestr(SIGNATURE_NAME, json.dumps(
+                    {"scheme": "hmac-sha256", "key_id": key.key_id,
+                     "signature": key.sign(manifest_bytes)}) + "\n")
         archive_hash = sha256_file(tmp)
         os.replace(tmp, output)
     except BaseException:
@@ -222,13 +240,15 @@ def backup(store: Store, output: Path, *, actor: str | None = None,
             "file": output.name, "archive_sha256": archive_hash,
             "manifest_sha256": manifest_digest,
             "log_head_seq": head[0], "log_head_hash": head[1],
+            "signed_by": key.key_id if key else None,
             "rows": sum(tables.values()), "files": files, "file_bytes": size})
     return BackupResult(output, archive_hash, head[0], head[1], manifest_digest, tables, files,
-                        size)
+                        size, key.key_id if key else None)
 
 
 def _dump_database(store: Store, zf: zipfile.ZipFile, manifest: dict[str, str],
                    table_info: list[dict[str, Any]], recorded: tuple[int, str] | None,
+                   key: logkey.LogKey | None,
                    progress: Progress | None) -> tuple[tuple[int, str], str, FileRows]:
     """Dump every table inside one snapshot; returns (log head, revision, stored-file rows)."""
     file_rows: FileRows = {}
@@ -264,7 +284,8 @@ def _dump_database(store: Store, zf: zipfile.ZipFile, manifest: dict[str, str],
                 if progress:
                     progress("dumping tables", number, len(tables))
             with Session(bind=conn) as session:
-                check = changelog.verify(session, recorded)
+                check = changelog.verify(session, recorded, key=key,
+                                         head_required=store.head_path is not None)
             if not check.ok:
                 raise IntegrityError("The change log does not verify; back up refused (a "
                                      "backup must not bless a tampered register):\n  "
@@ -285,7 +306,7 @@ def _prepare_target(target: Path) -> tuple[Workspace, bool]:
         workspace = load_workspace(target)
         extra = [p.name for p in target.iterdir() if p.name not in
                  {CONFIG_NAME, FILES_DIR, DATABASE_NAME, f"{DATABASE_NAME}-wal",
-                  f"{DATABASE_NAME}-shm"}]
+                  f"{DATABASE_NAME}-shm", logkey.KEY_NAME}]
         if extra:
             raise UsageError(f"{target} is not empty ({', '.join(sorted(extra)[:5])}); "
                              "restore only into an empty workspace.")
@@ -315,74 +336,6 @@ def _prepare_target(target: Path) -> tuple[Workspace, bool]:
     return workspace, created
 
 
-def _read_manifest(zf: zipfile.ZipFile, expect_digest: str | None) -> dict[str, str]:
-    try:
-        raw = zf.read(MANIFEST_NAME)
-    except KeyError:
-        raise IntegrityError(f"Not a habeas backup: no {MANIFEST_NAME} in the archive.") from None
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-        raise IntegrityError(f"{MANIFEST_NAME} cannot be read ({exc}).") from exc
-    digest = hashlib.sha256(raw).hexdigest()
-    if expect_digest is not None and expect_digest.strip().lower() != digest:
-        raise IntegrityError(f"The backup's digest (SHA-256 of {MANIFEST_NAME}) is {digest}, "
-                             f"not the {expect_digest} you noted: the archive was rewritten "
-                             "or it is another backup.")
-    try:
-        text_ = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise IntegrityError(f"{MANIFEST_NAME} is not text.") from exc
-    manifest: dict[str, str] = {}
-    for number, line in enumerate(text_.splitlines(), start=1):
-        match = re.fullmatch(r"([0-9a-f]{64})  (.+)", line)
-        if not match:
-            raise IntegrityError(f"{MANIFEST_NAME} line {number} is not `HASH  NAME`.")
-        digest, name = match.groups()
-        if name in manifest:
-            raise IntegrityError(f"{MANIFEST_NAME} lists {name} twice.")
-        if not (name in (META_NAME, KEY_MATERIAL_MEMBER) or DB_MEMBER_RE.match(name)
-                or FILE_MEMBER_RE.match(name)):
-            raise IntegrityError(f"{MANIFEST_NAME} lists an unexpected member {name!r}.")
-        manifest[name] = digest
-    return manifest
-
-
-def _stage(zf: zipfile.ZipFile, manifest: dict[str, str], staging: Path,
-           progress: Progress | None) -> list[str]:
-    """Extract every member into ``staging`` while checking its hash; returns problems."""
-    problems: list[str] = []
-    names = [i.filename for i in zf.infolist()]
-    if len(names) != len(set(names)):
-        problems.append("the archive holds two members with the same name")
-    present = set(names) - {MANIFEST_NAME}
-    for name in sorted(set(manifest) - present):
-        problems.append(f"{name}: listed in the manifest but missing from the archive")
-    for name in sorted(present - set(manifest)):
-        problems.append(f"{name}: in the archive but not in the manifest")
-    if META_NAME not in manifest:
-        problems.append(f"{META_NAME}: missing")
-    for number, name in enumerate(sorted(set(manifest) & present), start=1):
-        dest = staging / name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        try:
-            with zf.open(name) as src, dest.open("wb") as out:
-                while chunk := src.read(CHUNK):
-                    digest.update(chunk)
-                    out.write(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-            problems.append(f"{name}: cannot be read ({exc})")
-            continue
-        if digest.hexdigest() != manifest[name]:
-            problems.append(f"{name}: its SHA-256 is {digest.hexdigest()}, the manifest says "
-                            f"{manifest[name]} (the archive was changed or damaged)")
-        match = FILE_MEMBER_RE.match(name)
-        if match and not match.group(3) and match.group(2) != manifest[name]:
-            problems.append(f"{name}: a stored file must be named by its own hash")
-        if progress:
-            progress("checking the archive", number, len(manifest))
-    return problems
-
-
 def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with path.open("r", encoding="utf-8") as handle:
         for line in handle:
@@ -407,8 +360,12 @@ def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
 
 def restore(archive: Path, target: Path, *, actor: str | None = None,
             expect_head: str | None = None, expect_digest: str | None = None,
-            progress: Progress | None = None, prompt: Prompt | None = None) -> RestoreResult:
+            log_key: Path | None = None, progress: Progress | None = None,
+            prompt: Prompt | None = None) -> RestoreResult:
     """Restore a backup into the empty workspace ``target``; verify everything, then accept.
+
+    The manifest is authenticated first: by its signature under ``log_key`` (the source
+    workspace's ``log.key``; the restored workspace keeps it), or by ``expect_digest``.
 
     Sealed files are checked against their recorded sealed hashes; with the key
     (environment or ``prompt``) they are opened and their plaintext re-hashed too.
@@ -420,22 +377,27 @@ def restore(archive: Path, target: Path, *, actor: str | None = None,
     except (zipfile.BadZipFile, OSError) as exc:
         raise IntegrityError(f"{archive} is not a readable ZIP archive ({exc}); not a habeas "
                              "backup, or damaged.") from exc
+    key = _given_key(log_key)
     archive_hash = sha256_file(archive)
     with zf:
-        manifest = _read_manifest(zf, expect_digest)
+        manifest, raw_manifest = read_manifest(zf, expect_digest)
+        signed_by = authenticate(zf, raw_manifest, key, expect_digest)
         workspace, created = _prepare_target(target)
+        key_target = logkey.key_path(workspace.root)
+        old_key = key_target.read_bytes() if key_target.exists() else None
         staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=workspace.root))
         placed: list[Path] = []
         head_written = False
         try:
-            problems = _stage(zf, manifest, staging, progress)
+            problems = stage(zf, manifest, staging, progress)
             if problems:
                 raise IntegrityError("The backup does not verify; nothing was restored:\n  "
                                      + "\n  ".join(problems[:50]))
             meta = json.loads((staging / META_NAME).read_text(encoding="utf-8"))
             meta["archive_sha256"] = archive_hash
+            meta["signed_by"] = signed_by
             result = _load(workspace, staging, meta, manifest, actor, expect_head, placed,
-                           progress, prompt)
+                           progress, prompt, key)
             head_written = True
             return result
         except BaseException:
@@ -443,6 +405,9 @@ def restore(archive: Path, target: Path, *, actor: str | None = None,
                 path.unlink(missing_ok=True)
             if not head_written:
                 workspace.head_path.unlink(missing_ok=True)
+                key_target.unlink(missing_ok=True)
+                if old_key is not None and not created:
+                    key_target.write_bytes(old_key)
             if created:
                 shutil.rmtree(workspace.root, ignore_errors=True)
             else:
@@ -450,6 +415,15 @@ def restore(archive: Path, target: Path, *, actor: str | None = None,
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _given_key(path: Path | None) -> logkey.LogKey | None:
+    if path is None:
+        return None
+    key = logkey.load(path)
+    if key is None:
+        raise UsageError(f"{path} does not exist.")
+    return key
 
 
 def _remove_sqlite(workspace: Workspace) -> None:
@@ -460,7 +434,8 @@ def _remove_sqlite(workspace: Workspace) -> None:
 
 def _load(workspace: Workspace, staging: Path, meta: dict[str, Any], manifest: dict[str, str],
           actor: str | None, expect_head: str | None, placed: list[Path],
-          progress: Progress | None, prompt: Prompt | None) -> RestoreResult:
+          progress: Progress | None, prompt: Prompt | None,
+          key: logkey.LogKey | None) -> RestoreResult:
     if meta.get("format") != FORMAT:
         raise IntegrityError(f"Not a habeas backup this version can read (format "
                              f"{meta.get('format')!r}, expected {FORMAT!r}).")
@@ -508,13 +483,17 @@ def _load(workspace: Workspace, staging: Path, meta: dict[str, Any], manifest: d
                 if conn.dialect.name == "postgresql":
                     _reset_sequences(conn, live)
                 with Session(bind=conn) as session:
-                    check = changelog.verify(session, (head_seq, head_hash))
+                    check = changelog.verify(session, (head_seq, head_hash), key=key)
                     if not check.ok or (check.head_seq, check.head_hash) != (head_seq, head_hash):
                         raise IntegrityError("The restored change log does not verify against "
                                              "the recorded head:\n  "
                                              + "\n  ".join(check.problems or
                                                            [f"head is {check.head_seq}"]))
                     files = place_files(conn, workspace, staging, placed, prompt)
+                    key_path = logkey.key_path(workspace.root)
+                    key_path.unlink(missing_ok=True)  # an empty target's own, unused key
+                    if key is not None:
+                        logkey.write(key_path, key)
                     entry = changelog.append(
                         session, actor=actor or default_actor(), action="restore",
                         entity="workspace", entity_id=None, detail={
@@ -522,10 +501,12 @@ def _load(workspace: Workspace, staging: Path, meta: dict[str, Any], manifest: d
                             "backup_created_at": meta.get("created_at"),
                             "backup_created_by": meta.get("created_by"),
                             "backup_backend": meta.get("backend"),
+                            "signed_by": meta.get("signed_by"),
                             "restored_log_head": {"seq": head_seq, "hash": head_hash},
                             "rows": sum(tables.values()), "files": files.files,
                             "sealed_files": files.sealed,
-                            "plaintext_unchecked": files.plaintext_unchecked})
+                            "plaintext_unchecked": files.plaintext_unchecked},
+                        key_path=key_path)
                     session.flush()
                     entry_seq, entry_hash = entry.seq, entry.hash
                 tmp = workspace.head_path.with_suffix(".restore-tmp")

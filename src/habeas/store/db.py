@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from habeas.crypto.keyring import Keyring
 from habeas.errors import HabeasError, WorkspaceError
 from habeas.filemodes import PRIVATE_FILE, private_output
-from habeas.store import changelog, migrate
+from habeas.store import changelog, logkey, migrate
 from habeas.store.filestore import FileStore
 from habeas.workspace import Workspace
 
@@ -109,13 +109,15 @@ class Operation:
     session: Session
     actor: str
     entry: changelog.ChangeLogEntry | None = None
+    key_path: Path | None = None
 
     def log(self, action: str, entity: str, entity_id: str | int | None,
             detail: dict[str, Any]) -> None:
         if self.entry is not None:
             raise RuntimeError("one operation writes one change-log entry")
         self.entry = changelog.append(self.session, actor=self.actor, action=action,
-                                      entity=entity, entity_id=entity_id, detail=detail)
+                                      entity=entity, entity_id=entity_id, detail=detail,
+                                      key_path=self.key_path)
 
 
 class Store:
@@ -140,7 +142,12 @@ class Store:
         if create:
             if current is None and inspect(engine).get_table_names():
                 raise WorkspaceError("The database already has tables that habeas did not create.")
+            key = store._new_log_key() if current is None else None
             store.migrate()
+            if key is not None:
+                with store.write() as op:
+                    op.log(logkey.KEY_ACTION, "change_log", None,
+                           {"key_id": key.key_id, "since": key.since, "scheme": "hmac-sha256"})
         elif current is None:
             raise WorkspaceError(
                 "The workspace database is empty. Run `habeas init` (or `habeas migrate`)."
@@ -151,6 +158,18 @@ class Store:
                 f"{migrate.head_revision()}. Back up, then run `habeas migrate`."
             )
         return store
+
+    @property
+    def log_key_path(self) -> Path | None:
+        """The change log's key, beside ``log.head`` (see :mod:`habeas.store.logkey`)."""
+        return None if self.head_path is None else logkey.key_path(self.head_path.parent)
+
+    def _new_log_key(self) -> logkey.LogKey | None:
+        """A new register's log is keyed from its first entry."""
+        path = self.log_key_path
+        if path is None or path.exists():
+            return None
+        return logkey.create(path, since=1)
 
     def migrate(self) -> None:
         migrate.upgrade(self.engine)
@@ -169,7 +188,8 @@ class Store:
 
     @contextmanager
     def write(self, actor: str | None = None) -> Iterator[Operation]:
-        operation = Operation(session=self._sessions(), actor=actor or default_actor())
+        operation = Operation(session=self._sessions(), actor=actor or default_actor(),
+                              key_path=self.log_key_path)
         try:
             with operation.session.begin():
                 operation.session.connection(execution_options={"habeas_write": True})
@@ -208,6 +228,10 @@ class Store:
             return
         os.replace(tmp, self.head_path)
 
-    def verify_log(self) -> changelog.VerifyResult:
+    def verify_log(self, anchor: str | None = None) -> changelog.VerifyResult:
+        """Verify the chain against the recorded head, with the log key if there is one;
+        ``anchor``: a head digest noted elsewhere (``habeas log verify --expect-head``)."""
         with self.read() as session:
-            return changelog.verify(session, self.recorded_head())
+            return changelog.verify(session, self.recorded_head(),
+                                    key=logkey.load(self.log_key_path),
+                                    head_required=self.head_path is not None, anchor=anchor)
