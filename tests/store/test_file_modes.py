@@ -170,9 +170,10 @@ def test_a_restored_workspace_is_private(umask: int, sqlite_workspace: Workspace
         add_file(store, testimony, sensitivity="witness_protected", actor="ana")
         import_manifest(store, tmp_path)
         backup(store, tmp_path / "copia.zip")
+        log_key = store.log_key_path
     finally:
         store.close()
-    restore(tmp_path / "copia.zip", tmp_path / "restored", actor="admin")
+    restore(tmp_path / "copia.zip", tmp_path / "restored", actor="admin", log_key=log_key)
     restored = tmp_path / "restored"
     assert _mode(restored) == 0o700
     assert _mode(restored / "encryption.json") == 0o600
