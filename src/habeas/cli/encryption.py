@@ -66,7 +66,7 @@ def enable_command(
 
     Example: habeas encryption enable --lang es
     """
-    lang = i18n.check_language(lang)
+    lang = i18n.check_language(lang or current())
     store = open_store(workspace)
     if store.keyring.enabled:
         raise UsageError("Encryption is already enabled on this workspace.")
