@@ -118,8 +118,9 @@ def test_cli_register_mode_json(store: Store, demo_case: Path, capsys: pytest.Ca
     assert main([*args, "--method", "independence", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out[0]["method"] == "independence" and out[0]["observed"] > 0
-    assert set(out[0]) == {"method", "observed", "point", "interval", "level", "model",
-                           "diagnostics", "warnings"}
+    assert set(out[0]) == {"method", "observed", "point", "missing", "interval", "level",
+                           "interval_kind", "unstable_interval", "model", "lists", "stratum",
+                           "diagnostics", "warnings", "error", "hints"}
     code = main([*args, "--method", "independence", "--strata", "nationality", "--format",
                  "json"])
     assert code == 0
