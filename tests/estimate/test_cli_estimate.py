@@ -154,3 +154,19 @@ def test_stratified_results_carry_stratum_names() -> None:
     render_estimates([*per.values(), total], console, "es")
     text = console.export_text()
     assert "estrato" in text and "VEN" in text and "COL" in text and "suma de los estratos" in text
+
+
+def test_a_warning_shared_by_several_methods_is_printed_once() -> None:
+    from rich.console import Console
+
+    from habeas.cli.estimate import render_estimates
+    from habeas.estimate.result import Estimate
+
+    shared = "3 repeated capture pattern row(s) were added together."
+    results = [Estimate("independence", 10, 20.0, (12.0, 30.0), warnings=[shared]),
+               Estimate("loglinear", 10, 21.0, (13.0, 31.0), warnings=[shared, "own"])]
+    console = Console(record=True, width=200)
+    render_estimates(results, console)
+    text = console.export_text()
+    assert text.count(shared) == 1 and f"warning (independence, loglinear): {shared}" in text
+    assert "warning (loglinear): own" in text

@@ -135,17 +135,19 @@ def render_estimates(results: list[Any], console: Console, lang: str = "en") -> 
             technical = f" [dim]({escape(e.model)})[/dim]" if e.model and described else ""
             console.print(f"[bold]{escape(name)}[/bold]: {escape(described or e.model or '')}"
                           f"{technical}", highlight=False)
+    # one line per message, naming every method it concerns (the table's warnings,
+    # e.g. about the input, would otherwise repeat once per method)
+    lines: dict[tuple[str, str], list[str]] = {}
     for e in results:
         name = e.method if not e.stratum else f"{e.method} [{e.stratum}]"
-        if e.error is not None:
-            console.print(f"[red]{labels['error']}[/red] ({escape(name)}): "
-                          f"{escape(e.error)}", highlight=False)
-        for w in e.warnings:
-            console.print(f"[yellow]{labels['warning']}[/yellow] ({escape(name)}): "
-                          f"{escape(w)}", highlight=False)
-        for h in e.hints:
-            console.print(f"[cyan]{labels['hint']}[/cyan] ({escape(name)}): "
-                          f"{escape(advice(h, lang))}", highlight=False)
+        for key in ([("error", e.error)] if e.error is not None else []) + \
+                [("warning", w) for w in e.warnings] + \
+                [("hint", advice(h, lang)) for h in e.hints]:
+            lines.setdefault(key, []).append(name)
+    colour = {"error": "red", "warning": "yellow", "hint": "cyan"}
+    for (kind, text), names in lines.items():
+        console.print(f"[{colour[kind]}]{labels[kind]}[/{colour[kind]}] "
+                      f"({escape(', '.join(names))}): {escape(text)}", highlight=False)
 
 
 class _Progress:
