@@ -128,7 +128,6 @@ def test_cli_register_mode_json(store: Store, demo_case: Path, capsys: pytest.Ca
     assert "VEN" in payload["strata"] and payload["total"]["model"] == "sum over strata"
 
 
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_cli_register_mode_warns_about_undecided_review_pairs(
         store: Store, demo_case: Path, capsys: pytest.CaptureFixture[str],
         workspace: object) -> None:
