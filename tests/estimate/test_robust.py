@@ -148,3 +148,10 @@ def test_missing_header_is_named(tmp_path) -> None:
     f.write_text("1,0,0,0,0,54\n0,1,0,0,0,464\n")
     with pytest.raises(UsageError, match="header row with the list names is missing"):
         CaptureHistories.from_table(f)
+
+
+def test_dga_on_two_lists_does_not_advise_merging_lists() -> None:
+    hist = CaptureHistories.from_patterns(["A", "B"], [[1, 0], [0, 1], [1, 1]], [30, 20, 5])
+    [dga] = run_all(hist, ["dga"])
+    assert dga.error is not None and "3 to 5 lists" in dga.error
+    assert "Merge or drop" not in dga.error  # wrong advice with too few lists

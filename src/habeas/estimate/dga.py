@@ -178,8 +178,7 @@ def dga(
     p = patterns.shape[1]
     if not 3 <= p <= 5:
         raise UsageError(
-            f"dga averages over decomposable graphs on 3 to 5 lists; this table has {p}. "
-            "Merge or drop lists, or use another method (e.g. lcmcr or loglinear)."
+            f"dga averages over decomposable graphs on 3 to 5 lists; this table has {p}."
         )
     if not 0 < level < 1:
         raise UsageError(f"level must be between 0 and 1, not {level}")
