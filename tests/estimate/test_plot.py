@@ -31,3 +31,29 @@ def test_posterior_plot(tmp_path) -> None:
 def test_no_curve_is_a_usage_error(tmp_path) -> None:
     with pytest.raises(UsageError, match="no likelihood or posterior curve"):
         plot_estimate(independence(load("australia_trafficking_4lists")), tmp_path / "x.png")
+
+
+def test_axes_fit_the_result_and_speak_the_language() -> None:
+    import matplotlib.pyplot as plt
+
+    from habeas.estimate import run
+    from habeas.estimate.plot import figure
+
+    est = run("dga", load("australia_trafficking_4lists"))
+    assert est.interval is not None
+    fig = figure(est, lang="es")
+    ax = fig.axes[0]
+    left, right = ax.get_xlim()
+    grid_top = max(est.diagnostics["curve_N"])  # the posterior grid runs to 30 times n
+    assert left <= est.observed and right >= est.interval[1]
+    lo, hi = est.interval
+    assert right <= hi + 0.5 * (hi - lo) + 1 < grid_top  # the interval, not the whole grid
+    assert ax.get_xlabel() == "número total de personas"
+    assert ax.get_ylabel() == "probabilidad a posteriori"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(t.startswith("intervalo del 95") for t in labels)
+    assert any(t.startswith("en las listas (414)") for t in labels)
+    plt.close(fig)
+    english = figure(est, lang="en")
+    assert english.axes[0].get_xlabel() == "total number of people"
+    plt.close(english)

@@ -118,10 +118,30 @@ def test_cli_register_mode_json(store: Store, demo_case: Path, capsys: pytest.Ca
     assert main([*args, "--method", "independence", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out[0]["method"] == "independence" and out[0]["observed"] > 0
-    assert set(out[0]) == {"method", "observed", "point", "interval", "level", "model",
-                           "diagnostics", "warnings"}
+    assert set(out[0]) == {"method", "observed", "point", "missing", "interval", "level",
+                           "interval_kind", "unstable_interval", "model", "lists", "stratum",
+                           "diagnostics", "warnings", "error", "hints"}
     code = main([*args, "--method", "independence", "--strata", "nationality", "--format",
                  "json"])
     assert code == 0
     payload = json.loads(capsys.readouterr().out)
     assert "VEN" in payload["strata"] and payload["total"]["model"] == "sum over strata"
+
+
+def test_cli_register_mode_warns_about_undecided_review_pairs(
+        store: Store, demo_case: Path, capsys: pytest.CaptureFixture[str],
+        workspace: object) -> None:
+    from habeas.estimate.register import unreviewed_pairs
+    from habeas.linkage import link
+
+    load_case(store, demo_case)
+    link(store, actor="test")
+    pending = unreviewed_pairs(store, LISTS)
+    assert pending > 0  # the model leaves pairs for people to decide
+    args = ["estimate", "--workspace", str(workspace.root)]  # type: ignore[attr-defined]
+    for title in LISTS:
+        args += ["--lists", title]
+    assert main([*args, "--method", "independence", "--format", "json"]) == 0
+    [est] = json.loads(capsys.readouterr().out)
+    assert any(w.startswith(f"{pending} pairs of records on these lists are waiting in the "
+                            "review queue") for w in est["warnings"])

@@ -15,10 +15,14 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from habeas import i18n
 from habeas.cli.common import WorkspaceOption, open_store
 from habeas.errors import HabeasError, UsageError
+from habeas.estimate.budget import DEFAULT_SECONDS
 
 CHOICES = ("lincoln", "chapman", "independence", "loglinear", "stepwise", "bhs", "dga",
            "lcmcr", "all")
@@ -43,13 +47,18 @@ def _clean(value: Any) -> Any:
 
 def estimate_dict(est: Any) -> dict[str, Any]:
     d = est.to_dict()
-    keys = ("method", "observed", "point", "interval", "level", "model", "diagnostics",
-            "warnings")
-    return {k: _clean(d[k]) for k in keys}
+    d["missing"] = est.missing
+    return {k: _clean(d[k]) for k in JSON_KEYS}
+
+
+JSON_KEYS = ("method", "observed", "point", "missing", "interval", "level", "interval_kind",
+             "unstable_interval", "model", "lists", "stratum", "diagnostics", "warnings",
+             "error", "hints")
 
 
 def _options(method: str, model: str | None, seed: int | None, chains: int | None,
-             nboot: int | None, level: float) -> dict[str, Any]:
+             nboot: int | None, level: float, mcmc: dict[str, int] | None = None
+             ) -> dict[str, Any]:
     opts: dict[str, Any] = {}
     opts["level"] = level
     if model is not None and method == "loglinear":
@@ -64,30 +73,108 @@ def _options(method: str, model: str | None, seed: int | None, chains: int | Non
         opts["nboot"] = nboot
     if chains is not None and method == "lcmcr":
         opts["chains"] = chains
+    if method == "lcmcr":
+        opts.update({k: v for k, v in (mcmc or {}).items() if v is not None})
     return opts
 
 
-def _fmt(v: float | None) -> str:
-    if v is None:
-        return "-"
-    if not math.isfinite(v):
-        return "∞"
-    return f"{v:,.0f}"
+def advice(hint: str, lang: str) -> str:
+    """What to change on this command line for a result's hint (see ``Estimate.hints``)."""
+    _ = i18n.gettext_for(lang)
+    texts = {
+        "more_draws": _("Raise --samples or --thinning (LCMCR) for more independent draws."),
+        "longer_burnin": _("Raise --burnin and --chains (LCMCR); if the chains still "
+                           "disagree, do not report a single number."),
+        "more_time": _("Allow more time with --time-limit SECONDS (0 for no limit), or "
+                       "lower --nboot, --samples or --thinning."),
+        "two_lists": _("Choose the two lists with --model A,B (Lincoln-Petersen, Chapman)."),
+        "fewer_lists": _("Use fewer lists (drop or merge list columns, or fewer --lists), "
+                         "or another method."),
+    }
+    return str(texts.get(hint, hint))
 
 
-def render_estimates(results: list[Any], console: Console) -> None:
-    """The estimates side by side, then every warning."""
-    table = Table(title="Estimated total (observed + unobserved)")
-    for col in ("method", "observed", "estimate", "interval", "model"):
-        table.add_column(col, justify="right" if col in ("observed", "estimate") else "left")
+def render_estimates(results: list[Any], console: Console, lang: str = "en") -> None:
+    """The conclusion in plain words, the estimates side by side, then warnings and advice."""
+    from habeas.estimate.summary import conclusion, describe_model, interval_kind, whole
+
+    _ = i18n.gettext_for(lang)
+    headline = [e for e in results if e.stratum is None or e.stratum == "total"]
+    console.print(escape(conclusion(headline or results, lang)), style="bold",
+                  highlight=False)
+    table = Table(title=_("Estimated total (people on a list + people on none)"))
+    strata = any(e.stratum for e in results)
+    interval_head = _("interval")
+    columns = ([_("stratum")] if strata else []) + [
+        _("method"), _("on the lists"), _("estimate"), _("on no list"),
+        interval_head + (f" {i18n.format_percent(results[0].level, lang)}" if results else ""),
+        _("interval from")]
+    numeric = {_("on the lists"), _("estimate"), _("on no list")}
+    for col in columns:
+        table.add_column(col, justify="right" if col in numeric else "left",
+                         no_wrap=col == _("method"))
     for e in results:
-        interval = "-" if e.interval is None else (
-            f"{_fmt(e.interval[0])} – {_fmt(e.interval[1])} ({e.level:.0%})")
-        table.add_row(e.method, f"{e.observed:,}", _fmt(e.point), interval, e.model or "-")
+        if e.interval is None:
+            interval = "-"
+        else:
+            interval = f"{whole(e.interval[0], lang)} – {whole(e.interval[1], lang)}"
+            if e.unstable_interval:
+                interval += " ⚠ " + _("unstable")
+        row = [escape(e.method), whole(e.observed, lang),
+               whole(e.point, lang) if e.error is None else _("not computed"),
+               whole(e.missing, lang) if e.point is not None else "-", interval,
+               interval_kind(e.interval_kind, lang) or "-"]
+        table.add_row(*([escape(e.stratum or "")] if strata else []), *row)
     console.print(table)
+    labels = {"error": escape(_("not computed")), "warning": escape(_("warning")),
+              "hint": escape(_("what to do"))}
     for e in results:
-        for w in e.warnings:
-            console.print(f"[yellow]warning[/yellow] ({e.method}): {w}")
+        name = e.method if not e.stratum else f"{e.method} [{e.stratum}]"
+        described = describe_model(e, lang)
+        if described or e.model:
+            technical = f" [dim]({escape(e.model)})[/dim]" if e.model and described else ""
+            console.print(f"[bold]{escape(name)}[/bold]: {escape(described or e.model or '')}"
+                          f"{technical}", highlight=False)
+    # one line per message, naming every method it concerns (the table's warnings,
+    # e.g. about the input, would otherwise repeat once per method)
+    lines: dict[tuple[str, str], list[str]] = {}
+    for e in results:
+        name = e.method if not e.stratum else f"{e.method} [{e.stratum}]"
+        for key in ([("error", e.error)] if e.error is not None else []) + \
+                [("warning", w) for w in e.warnings] + \
+                [("hint", advice(h, lang)) for h in e.hints]:
+            lines.setdefault(key, []).append(name)
+    colour = {"error": "red", "warning": "yellow", "hint": "cyan"}
+    for (kind, text), names in lines.items():
+        console.print(f"[{colour[kind]}]{labels[kind]}[/{colour[kind]}] "
+                      f"({escape(', '.join(names))}): {escape(text)}", highlight=False)
+
+
+class _Progress:
+    """Which method is running and how long each took, on stderr (Rich)."""
+
+    def __init__(self, lang: str) -> None:
+        self._ = i18n.gettext_for(lang)
+        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                            TimeElapsedColumn(), console=Console(stderr=True),
+                            transient=False)
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> _Progress:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+    def __call__(self, name: str, est: Any) -> None:
+        if est is None:
+            self.tasks[name] = self.bar.add_task(
+                self._("%(method)s: running…") % {"method": name}, total=1)
+            return
+        done = (self._("%(method)s: not computed") if est.error is not None
+                else self._("%(method)s: done"))
+        self.bar.update(self.tasks[name], completed=1, description=done % {"method": name})
 
 
 def register(app: typer.Typer) -> None:
@@ -103,8 +190,16 @@ def register(app: typer.Typer) -> None:
                                          "pairs A:B,B:C; lincoln/chapman: two lists A,B."),
         seed: int | None = typer.Option(None, "--seed", help="Random seed."),
         chains: int | None = typer.Option(None, "--chains", help="LCMCR chains."),
+        samples: int | None = typer.Option(None, "--samples", help="LCMCR draws kept per "
+                                           "chain (default 1000)."),
+        thinning: int | None = typer.Option(None, "--thinning", help="LCMCR sweeps between "
+                                            "kept draws (default 100)."),
+        burnin: int | None = typer.Option(None, "--burnin", help="LCMCR sweeps discarded "
+                                          "before keeping draws (default 10000)."),
         nboot: int | None = typer.Option(None, "--nboot", help="Bootstrap samples (stepwise)."),
         level: float = typer.Option(0.95, "--level", help="Interval level."),
+        time_limit: float = typer.Option(DEFAULT_SECONDS, "--time-limit", help="Seconds each "
+                                         "method may run before it stops (0: no limit)."),
         fmt: str = typer.Option("table", "--format", help="table | json"),
         plot: Path | None = typer.Option(None, "--plot", help="Write a PNG of the "
                                          "likelihood/posterior of the (first) method."),
@@ -115,6 +210,7 @@ def register(app: typer.Typer) -> None:
                                                "facility, from, to. Repeatable."),
         strata: str | None = typer.Option(None, "--strata", help="Register mode: estimate "
                                           "per nationality, sex or facility, with a total."),
+        lang: str = typer.Option("en", "--lang", help="Language of the output: en or es."),
         workspace: WorkspaceOption = None,
     ) -> None:
         """Estimate how many people are on none of the lists (multiple systems estimation).
@@ -124,106 +220,154 @@ def register(app: typer.Typer) -> None:
         Example (register): habeas estimate --lists "Flight manifest" --lists "Press list"
         --lists "Repatriation list" --method dga --where nationality=VEN
         """
+        run = _Run(method, model, seed, chains, nboot, level, fmt, time_limit or None,
+                   {"samples": samples, "thinning": thinning, "burnin": burnin})
         try:
+            lang = i18n.check_language(lang)
+            run.check()
+            _ = i18n.gettext_for(lang)
+            if plot is not None and not plot.parent.is_dir():
+                raise UsageError(_("--plot: the folder %(folder)s does not exist; create it or "
+                                   "choose another path.") % {"folder": plot.parent})
             if lists:
                 if table is not None:
                     raise UsageError("Give either a TABLE or --lists from the register, "
                                      "not both.")
-                payload = _run_register(workspace, lists, where or [], strata, method, model,
-                                        seed, chains, nboot, level, fmt)
-                if payload is not None:
-                    typer.echo(json.dumps(payload, indent=2, allow_nan=False))
-                return
-            if where or strata:
-                raise UsageError("--where and --strata apply to register mode (--lists).")
-            results = _run(table, method, model, seed, chains, nboot, level, fmt)
-            if plot is not None:
-                _plot(results, plot)
+                results = _run_register(workspace, lists, where or [], strata, run, lang)
+            else:
+                if where or strata:
+                    raise UsageError("--where and --strata apply to register mode (--lists).")
+                results = _run(table, run, lang)
         except HabeasError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        if fmt == "json":
-            payload_any: Any = [estimate_dict(e) for e in results]
-            if method != "all":
-                payload_any = payload_any[0]
-            typer.echo(json.dumps(payload_any, indent=2, allow_nan=False))
+        _print(results, run, unwrap=not lists, lang=lang)
+        if plot is not None:  # after printing: a failed plot never loses the estimate
+            try:
+                _plot(results, plot, lang)
+            except HabeasError as exc:
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(exc.exit_code) from None
+
+
+class _Run:
+    """The method choice and options of one command line."""
+
+    def __init__(self, method: str, model: str | None, seed: int | None, chains: int | None,
+                 nboot: int | None, level: float, fmt: str, time_limit: float | None,
+                 mcmc: dict[str, int | None]) -> None:
+        self.method, self.model, self.seed, self.chains = method, model, seed, chains
+        self.nboot, self.level, self.fmt, self.time_limit = nboot, level, fmt, time_limit
+        self.mcmc = {k: v for k, v in mcmc.items() if v is not None}
+
+    def check(self) -> None:
+        if self.fmt not in ("table", "json"):
+            raise UsageError("--format must be table or json.")
+        if self.method not in CHOICES:
+            raise UsageError(f"Unknown method {self.method!r}; choose one of "
+                             f"{', '.join(CHOICES)}.")
+        if not 0 < self.level < 1:
+            raise UsageError("--level must be between 0 and 1.")
+        if self.time_limit is not None and self.time_limit < 0:
+            raise UsageError("--time-limit must be 0 (no limit) or a number of seconds.")
+        for flag, value in self.mcmc.items():
+            if value < (0 if flag == "burnin" else 1):
+                raise UsageError(f"--{flag} must be at least {0 if flag == 'burnin' else 1}.")
+
+    @property
+    def names(self) -> list[str]:
+        return [m for m in CHOICES if m != "all"] if self.method == "all" else [self.method]
+
+    def options(self, name: str) -> dict[str, Any]:
+        return _options(name, self.model, self.seed, self.chains, self.nboot, self.level,
+                        self.mcmc)
+
+    def estimates(self, hist: Any, lang: str) -> list[Any]:
+        """Every chosen method on ``hist``; with one method its failure is the error."""
+        from habeas.estimate import run, run_all
+
+        with _Progress(lang) as progress:
+            if self.method != "all":
+                progress(self.method, None)
+                est = run(self.method, hist, time_limit=self.time_limit,
+                          **self.options(self.method))
+                progress(self.method, est)
+                return [est]
+            results = []
+            for name in self.names:  # each method with its own options
+                results += run_all(hist, [name], time_limit=self.time_limit,
+                                   progress=progress, **self.options(name))
+            return results
+
+
+def _print(results: Any, run: _Run, *, unwrap: bool, lang: str) -> None:
+    """JSON (one object for one method from a table, else a list) or the table."""
+    if run.fmt == "json":
+        if isinstance(results, tuple):
+            per, total = results
+            payload: Any = {"strata": {k: estimate_dict(e) for k, e in per.items()},
+                            "total": estimate_dict(total)}
         else:
-            render_estimates(results, Console())
+            payload = [estimate_dict(e) for e in results]
+            if unwrap and run.method != "all" and len(payload) == 1:
+                payload = payload[0]
+        typer.echo(json.dumps(payload, indent=2, allow_nan=False))
+        return
+    if isinstance(results, tuple):
+        per, total = results
+        results = [*per.values(), total]
+    render_estimates(results, Console(), lang)
 
 
-def _plot(results: list[Any], path: Path) -> None:
+def _plot(results: Any, path: Path, lang: str) -> None:
     from habeas.estimate.plot import has_curve, plot_estimate
 
+    if isinstance(results, tuple):
+        results = [*results[0].values(), results[1]]
     target = next((e for e in results if has_curve(e)), None)
     if target is None:
         raise UsageError("None of the chosen methods produced a curve to plot "
                          "(try --method loglinear, dga or lcmcr).")
-    plot_estimate(target, path)
+    plot_estimate(target, path, lang=lang)
 
 
 def _run_register(workspace: Path | None, lists: list[str], where: list[str],
-                  strata: str | None, method: str, model: str | None, seed: int | None,
-                  chains: int | None, nboot: int | None, level: float,
-                  fmt: str) -> Any:
-    """Register mode: histories from persons × sources; returns a JSON payload or prints."""
-    from habeas.estimate import run_all
-    from habeas.estimate.register import histories_from_register, parse_where
+                  strata: str | None, run: _Run, lang: str) -> Any:
+    """Register mode: histories from persons × sources (a tuple (per, total) with strata)."""
+    from habeas.estimate.register import histories_from_register, parse_where, unreviewed_pairs
     from habeas.estimate.strata import estimate_by_strata
 
-    if method not in CHOICES:
-        raise UsageError(f"Unknown method {method!r}; choose one of {', '.join(CHOICES)}.")
     store = open_store(workspace)
     tables = histories_from_register(store, lists, parse_where(where), strata)
-    console = Console()
+    _ = i18n.gettext_for(lang)
+    pending = unreviewed_pairs(store, lists)
+    queue = [_("%(num)s pairs of records on these lists are waiting in the review queue. Each "
+               "decision can merge or split people and change the estimate: decide them "
+               "first (habeas review list).") % {"num": i18n.format_number(pending, lang)}
+             ] if pending else []
     if strata is None:
         hist = tables["all"]
-        names = None if method == "all" else [method]
-        results = run_all(hist, names, **_options(method, model, seed, chains, nboot, level))
+        results = run.estimates(hist, lang)
         for e in results:
-            e.warnings = [*hist.warnings, *e.warnings]
-        if fmt == "json":
-            return [estimate_dict(e) for e in results]
-        render_estimates(results, console)
-        return None
-    if method == "all":
+            e.warnings = [*queue, *hist.warnings, *e.warnings]
+        return results
+    if run.method == "all":
         raise UsageError("With --strata choose one --method (e.g. --method dga).")
-    per, total = estimate_by_strata(tables, method, **_options(method, model, seed, chains,
-                                                                nboot, level))
-    if fmt == "json":
-        return {"strata": {k: estimate_dict(e) for k, e in per.items()},
-                "total": estimate_dict(total)}
-    for name, est in per.items():
-        est.method = f"{method} [{name}]"
-    total.method = f"{method} [total]"
-    render_estimates([*per.values(), total], console)
-    return None
+    with _Progress(lang) as progress:
+        progress(run.method, None)
+        per, total = estimate_by_strata(tables, run.method, time_limit=run.time_limit,
+                                        **run.options(run.method))
+        progress(run.method, total)
+    total.warnings = [*queue, *total.warnings]
+    return per, total
 
 
-def _run(table: Path | None, method: str, model: str | None, seed: int | None,
-         chains: int | None, nboot: int | None, level: float, fmt: str) -> list[Any]:
-    from habeas.estimate import run
+def _run(table: Path | None, run: _Run, lang: str) -> list[Any]:
+    from habeas.estimate import check_estimable
     from habeas.estimate.histories import CaptureHistories
-    from habeas.estimate.result import Estimate
 
-    if fmt not in ("table", "json"):
-        raise UsageError("--format must be table or json.")
-    if method not in CHOICES:
-        raise UsageError(f"Unknown method {method!r}; choose one of {', '.join(CHOICES)}.")
-    if not 0 < level < 1:
-        raise UsageError("--level must be between 0 and 1.")
     if table is None:
         raise UsageError("Give a capture-history table (CSV).")
     hist = CaptureHistories.from_table(table)
-    names = [m for m in CHOICES if m != "all"] if method == "all" else [method]
-    results = []
-    for name in names:
-        opts = _options(name, model, seed, chains, nboot, level)
-        if method == "all":
-            try:
-                results.append(run(name, hist, **opts))
-            except HabeasError as exc:
-                results.append(Estimate(name, hist.n, None, None, level, None, {},
-                                        [f"Not computed: {exc}"]))
-        else:
-            results.append(run(name, hist, **opts))
-    return results
+    check_estimable(hist)
+    return run.estimates(hist, lang)

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from habeas.errors import HabeasError, UsageError
+from habeas.estimate import budget
 from habeas.estimate.histories import CaptureHistories
 from habeas.estimate.result import Estimate
 
 Estimator = Callable[..., Estimate]
+logger = logging.getLogger(__name__)
 
 _TARGETS: dict[str, tuple[str, str]] = {
     "lincoln": ("habeas.estimate.twolist", "lincoln"),
@@ -66,20 +69,45 @@ class NoOverlap(HabeasError):
     """No case is on two lists: capture-recapture has nothing to go on."""
 
 
-def run(method: str, histories: CaptureHistories, **options: Any) -> Estimate:
-    """Run one method by name.
+class OneList(HabeasError):
+    """Only one list: nothing can say how many people it missed."""
 
-    Every method needs some cases on more than one list: with none, the number
-    missed is unbounded (the likelihood grows without limit), so this refuses
-    with a plain explanation instead of returning a meaningless number.
+
+Progress = Callable[[str, Estimate | None], None]
+
+
+def run(method: str, histories: CaptureHistories, *,
+        time_limit: float | None = budget.DEFAULT_SECONDS, **options: Any) -> Estimate:
+    """Run one method by name, within ``time_limit`` seconds (None: no limit).
+
+    Every method needs at least two lists and some cases on more than one list:
+    with one list, or none shared, the number missed is unbounded, so this
+    refuses with a plain explanation instead of returning a meaningless number.
+    A method that cannot handle this many lists refuses up front
+    (:class:`~habeas.estimate.budget.TooManyLists`); one that runs out of time
+    raises :class:`~habeas.estimate.budget.OutOfTime`.
     """
     estimator = get_method(method)
+    check_estimable(histories)
+    budget.check_size(method, histories.t)
+    with budget.limit(time_limit):
+        est = estimator(histories, **options)
+    if not est.lists:
+        est.lists = list(histories.lists)
+    return est
+
+
+def check_estimable(histories: CaptureHistories) -> None:
+    """Raise :class:`OneList` or :class:`NoOverlap` when no method can estimate anything."""
+    if histories.t < 2:
+        raise OneList(
+            f"There is only one list ({', '.join(histories.lists)}). One list cannot show "
+            "how many people it missed: estimation compares who appears on two or more lists.")
     if not (histories.patterns.sum(axis=1) > 1).any():
         raise NoOverlap(
             "No one appears on more than one list, so the number of people on none of them "
             "cannot be estimated (it could be anything). If the lists come from the register, "
             "link the records first (`habeas link`).")
-    return estimator(histories, **options)
 
 
 def accepted_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -92,20 +120,46 @@ def accepted_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in options.items() if k in names}
 
 
-def run_all(histories: CaptureHistories, methods: Iterable[str] | None = None,
-            **options: Any) -> list[Estimate]:
-    """Run several methods with the options each accepts; a method that fails yields an
-    Estimate with its error as a warning."""
+def failed(name: str, histories: CaptureHistories, level: float, exc: BaseException) -> Estimate:
+    """The result of a method that gave no estimate: ``error`` says why."""
+    if isinstance(exc, HabeasError):
+        reason = str(exc)
+    else:  # a bug: keep the other methods' results and say what happened
+        logger.exception("estimate method %s failed", name)
+        reason = (f"Unexpected failure ({type(exc).__name__}: {exc}); this is a bug in "
+                  "habeas, please report it.")
+    hint = getattr(exc, "hint", None)
+    return Estimate(name, histories.n, None, None, level, None, {}, [],
+                    error=reason, lists=list(histories.lists),
+                    hints=[hint] if isinstance(hint, str) else [])
+
+
+def run_all(histories: CaptureHistories, methods: Iterable[str] | None = None, *,
+            time_limit: float | None = budget.DEFAULT_SECONDS,
+            progress: Progress | None = None, **options: Any) -> list[Estimate]:
+    """Run several methods with the options each accepts, each within ``time_limit``.
+
+    One method's failure (a refusal, a time-out, even a bug) never discards the
+    others: it yields an Estimate with ``error`` set. ``progress(name, None)``
+    is called as each method starts and ``progress(name, estimate)`` when it ends.
+    Data no method can use (one list, no overlap) raise at once, as :func:`run` does.
+    """
+    check_estimable(histories)
     out = []
+    level = options.get("level", 0.95)
     for name in methods or list(_TARGETS):
+        if progress is not None:
+            progress(name, None)
         try:
-            out.append(run(name, histories, **accepted_options(name, options)))
-        except HabeasError as exc:
-            out.append(Estimate(name, histories.n, None, None, options.get("level", 0.95),
-                                None, {}, [f"Not computed: {exc}"]))
+            est = run(name, histories, time_limit=time_limit,
+                      **accepted_options(name, options))
+        except Exception as exc:  # noqa: BLE001 (see failed(): a bug must not lose the rest)
+            est = failed(name, histories, level, exc)
+        out.append(est)
+        if progress is not None:
+            progress(name, est)
     return out
 
 
-__all__ = ["METHODS", "CaptureHistories", "Estimate", "NoOverlap", "accepted_options",
-           "get_method", "run",
-           "run_all"]
+__all__ = ["METHODS", "CaptureHistories", "Estimate", "NoOverlap", "OneList",
+           "accepted_options", "failed", "get_method", "run", "run_all"]

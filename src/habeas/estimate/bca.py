@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
+from habeas.estimate import budget
 from habeas.estimate.glm import FloatArray
 
 
@@ -35,12 +36,21 @@ class BootResult:
     ahat: float
     z0: float
     warnings: list[str] = field(default_factory=list)
+    unstable: bool = False
 
 
 def bca_limits(
     boot: FloatArray, estimate: float, ahat: float, alphas: Sequence[float]
 ) -> tuple[list[float], float, list[str]]:
     """``bcaconfvalues``: BCa limits at levels ``alphas``; returns (limits, z0, warnings)."""
+    zq, z0, warnings = _levels(boot, estimate, ahat, alphas)
+    lim = np.quantile(boot[np.isfinite(boot)], zq, method="median_unbiased")
+    return [float(v) for v in lim], z0, warnings
+
+
+def _levels(boot: FloatArray, estimate: float, ahat: float, alphas: Sequence[float]
+            ) -> tuple[FloatArray, float, list[str]]:
+    """The adjusted quantile levels of the BCa limits, z0 and warnings."""
     warnings: list[str] = []
     boot = boot[np.isfinite(boot)]
     frac = float(np.mean(boot < estimate))
@@ -55,8 +65,25 @@ def bca_limits(
     za = stats.norm.ppf(np.asarray(alphas, dtype=float))
     za0 = za + z0
     zq = stats.norm.cdf(z0 + za0 / (1.0 - ahat * za0))
-    lim = np.quantile(boot, zq, method="median_unbiased")
-    return [float(v) for v in lim], z0, warnings
+    return np.asarray(zq, dtype=float), z0, warnings
+
+
+#: A BCa limit with fewer than this many replicates beyond it is set by the most
+#: extreme replicate or two: it moves with the seed and cannot be trusted.
+MIN_TAIL = 2
+
+
+def extreme_limits(boot: FloatArray, estimate: float, ahat: float,
+                   alphas: Sequence[float]) -> list[bool]:
+    """For each BCa limit, whether fewer than :data:`MIN_TAIL` replicates lie beyond it.
+
+    The bias correction and acceleration can push a nominal 2.5% quantile to a
+    level below 1/B (B replicates); the limit is then just the smallest (or
+    largest) replicate, which changes from seed to seed.
+    """
+    zq, _z0, _w = _levels(boot, estimate, ahat, alphas)
+    size = int(np.isfinite(boot).sum())
+    return [bool(min(q, 1.0 - q) * size < MIN_TAIL) for q in zq]
 
 
 def bca_bootstrap(
@@ -72,7 +99,10 @@ def bca_bootstrap(
     counts = np.asarray(counts, dtype=float)
     n = int(counts.sum())
     draws = rng.multinomial(n, counts / n, size=nboot).astype(float)
-    reps = np.array([estimator(d) for d in draws])
+    reps = np.empty(len(draws))
+    for k, d in enumerate(draws):
+        budget.check("The bootstrap")
+        reps[k] = estimator(d)
     warnings: list[str] = []
     nfail = int(np.sum(~np.isfinite(reps)))
     if nfail:
@@ -81,6 +111,7 @@ def bca_bootstrap(
     obs = np.flatnonzero(counts > 0)
     jack = np.empty(len(obs))
     for k, h in enumerate(obs):
+        budget.check("The jackknife")
         c1 = counts.copy()
         c1[h] -= 1
         jack[k] = estimator(c1)
@@ -95,4 +126,9 @@ def bca_bootstrap(
         warnings.append("The jackknife failed for some histories; acceleration set to 0.")
     limits, z0, w2 = bca_limits(reps, estimate, ahat, alphas)
     warnings.extend(w2)
-    return BootResult(limits, reps, ahat, z0, warnings)
+    extreme = extreme_limits(reps, estimate, ahat, alphas)
+    if any(extreme):
+        warnings.append(
+            "The bootstrap interval is unstable: a limit is set by the most extreme one or "
+            "two of the bootstrap samples, so it changes with the random seed.")
+    return BootResult(limits, reps, ahat, z0, warnings, any(extreme))

@@ -27,6 +27,7 @@ import math
 from scipy import stats
 
 from habeas.errors import UsageError
+from habeas.estimate import budget
 from habeas.estimate.histories import CaptureHistories
 from habeas.estimate.loglinear import fit_to_estimate
 from habeas.estimate.profile import profile_interval
@@ -53,6 +54,7 @@ def bhs_select(histories: CaptureHistories, pthresh: float = 0.05
         for pr in cand:
             if pr in pairs:
                 continue
+            budget.check("bhs")
             f = _fit(histories, [*pairs, pr])
             if f.aic < best_aic:
                 best, best_aic, best_fit = pr, f.aic, f

@@ -178,8 +178,7 @@ def dga(
     p = patterns.shape[1]
     if not 3 <= p <= 5:
         raise UsageError(
-            f"dga averages over decomposable graphs on 3 to 5 lists; this table has {p}. "
-            "Merge or drop lists, or use another method (e.g. lcmcr or loglinear)."
+            f"dga averages over decomposable graphs on 3 to 5 lists; this table has {p}."
         )
     if not 0 < level < 1:
         raise UsageError(f"level must be between 0 and 1, not {level}")
@@ -236,6 +235,7 @@ def dga(
         "mode": float(big_n[np.argmax(post_n)]),
         "posterior_mean": float(np.sum(post_n * big_n)),
         "top_models": models,
+        "top_cliques": [[names[v] for v in c] for c in graphs[top].cliques],
         "curve_N": big_n.tolist(),
         "curve_value": post_n.tolist(),
         "curve_kind": "posterior",
@@ -246,9 +246,10 @@ def dga(
         point=point,
         interval=interval,
         level=level,
-        model=f"average of {len(graphs)} decomposable graphs (top {graphs[top].label})",
+        model=f"average of {len(graphs)} decomposable graphs (top {graphs[top].named(names)})",
         diagnostics=diagnostics,
-        warnings=notes + _warnings(big_n, post_n, post_g, graphs, order, hi_q),
+        warnings=notes + _warnings(big_n, post_n, post_g, graphs, order, hi_q, names),
+        interval_kind="posterior",
     )
 
 
@@ -259,6 +260,7 @@ def _warnings(
     graphs: tuple[Graph, ...],
     order: NDArray[np.int64],
     hi_q: float,
+    names: list[str],
 ) -> list[str]:
     out = []
     tail = post_n[-max(1, post_n.size // 20):].sum()
@@ -271,12 +273,14 @@ def _warnings(
     if post_n[0] > 0.01:
         out.append(
             f"{post_n[0]:.1%} of the posterior is on the smallest total considered "
-            f"({big_n[0]:.0f}); extend the grid of missing counts downwards."
+            f"({big_n[0]:.0f}): the data suggest very few people are missing, and the "
+            f"totals considered ({big_n[1] - big_n[0]:.0f} apart) are too coarse to say "
+            "how few."
         )
     if post_g[order[0]] < 0.2:
         out.append(
             f"No single dependence structure dominates (the most probable, "
-            f"{graphs[order[0]].label}, has {post_g[order[0]]:.0%}); the estimate "
+            f"{graphs[order[0]].named(names)}, has {post_g[order[0]]:.0%}); the estimate "
             "averages over models that may disagree."
         )
     return out

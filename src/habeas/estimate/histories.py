@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,38 @@ from habeas.errors import UsageError
 IntArray = NDArray[np.int64]
 
 COUNT_NAMES = ("count", "freq", "frequency", "n")
+#: Largest count (and total) accepted: the methods compute in floating point,
+#: which holds whole numbers exactly only up to 2^53.
+MAX_COUNT = 2**53
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _count(val: str, where: str) -> int:
+    """Parse one count cell; errors name ``where`` (file, row, column)."""
+    try:
+        num = int(val)
+    except ValueError:
+        try:
+            real = float(val)
+        except ValueError:
+            raise UsageError(f"{where}: count {val!r} is not a number.") from None
+        if not math.isfinite(real):
+            raise UsageError(f"{where}: count {val!r} is not a finite number.") from None
+        if real != int(real):
+            raise UsageError(f"{where}: count {val!r} is not a whole number.") from None
+        num = int(real)
+    if num < 0:
+        raise UsageError(f"{where}: count {val!r} is negative.")
+    if num > MAX_COUNT:
+        raise UsageError(f"{where}: count {val!r} is too large (more than {MAX_COUNT:,}).")
+    return num
 
 
 @dataclass
@@ -168,6 +201,10 @@ class CaptureHistories:
         header = [h.strip() for h in header if h is not None]
         if not header:
             raise UsageError(f"{label}: the table is empty (no header).")
+        if all(_is_number(h) for h in header):
+            raise UsageError(
+                f"{label}: the header row with the list names is missing (the first row, "
+                f"{','.join(header)}, holds only numbers).")
         if not rows:
             raise UsageError(f"{label}: the table has a header but no rows.")
         ccol = count_column
@@ -198,22 +235,10 @@ class CaptureHistories:
                     raise UsageError(
                         f"{label}, row {rowno}, column {ccol!r}: the count is missing."
                     )
-                try:
-                    num = float(val)
-                except ValueError:
-                    raise UsageError(
-                        f"{label}, row {rowno}, column {ccol!r}: count {val!r} is not a number."
-                    ) from None
-                if num < 0:
-                    raise UsageError(
-                        f"{label}, row {rowno}, column {ccol!r}: count {val!r} is negative."
-                    )
-                if num != int(num):
-                    raise UsageError(
-                        f"{label}, row {rowno}, column {ccol!r}: "
-                        f"count {val!r} is not a whole number."
-                    )
-                cnt[r] = int(num)
+                cnt[r] = _count(val, f"{label}, row {rowno}, column {ccol!r}")
+        if int(cnt.sum()) > MAX_COUNT:
+            raise UsageError(f"{label}: the counts add up to more than {MAX_COUNT:,}, "
+                             "too many to compute with.")
         return cls._normalise(list_cols, pat, cnt, label, True)
 
     @classmethod

@@ -23,6 +23,7 @@ import numpy as np
 from scipy import optimize, stats
 
 from habeas.errors import UsageError
+from habeas.estimate import budget
 from habeas.estimate.glm import fit_poisson
 from habeas.estimate.histories import CaptureHistories
 from habeas.estimate.result import Estimate
@@ -42,6 +43,7 @@ def independence(histories: CaptureHistories, *, level: float = 0.95, **_: objec
     xr = x[:, 1:]
 
     def excess(beta0: float) -> float:
+        budget.check("independence")
         off = np.full(len(y), beta0)
         start = fit.eta + (beta0 - b0)
         sub = fit_poisson(y, xr, offset=off, eta_start=start)
@@ -69,4 +71,4 @@ def independence(histories: CaptureHistories, *, level: float = 0.95, **_: objec
     warnings.append("The independence model assumes the lists are unrelated and everyone is "
                     "equally likely to be listed; real lists usually violate this.")
     return Estimate("independence", n, n + math.exp(b0), interval, level,
-                    "independence (main effects)", diag, warnings)
+                    "independence (main effects)", diag, warnings, interval_kind="profile")

@@ -34,6 +34,7 @@ and a plain-language warning says so.
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -43,6 +44,7 @@ from scipy.special import ndtri
 from scipy.stats import rankdata
 
 from habeas.errors import UsageError
+from habeas.estimate import budget
 from habeas.estimate.lcmcr_kernel import run_chain
 from habeas.estimate.result import Estimate
 
@@ -154,6 +156,32 @@ def _check(histories: Any) -> tuple[NDArray[np.int64], NDArray[np.int64], list[s
     return patterns[keep], counts[keep], warnings
 
 
+#: Sweeps of the timing run that predicts how long the chains will take.
+PILOT_SWEEPS = 200
+
+
+def _check_time(patterns: NDArray[np.int64], counts: NDArray[np.int64], k: int,
+                a_alpha: float, b_alpha: float, *, seed: int, sweeps: int, rounds: int) -> None:
+    """Refuse up front when the chains would overrun the time limit (:mod:`budget`).
+
+    A short run of the same sampler on the same data times one sweep; the chains
+    take about ``sweeps`` of them each, ``rounds`` chains one after another.
+    """
+    left = budget.remaining()
+    if left is None:
+        return
+    run_chain(patterns, counts, k, float(a_alpha), float(b_alpha), 0, 1, 1, seed, N0_CAP, 0)
+    start = time.perf_counter()
+    run_chain(patterns, counts, k, float(a_alpha), float(b_alpha), 0, 1, PILOT_SWEEPS, seed,
+              N0_CAP, 0)
+    need = (time.perf_counter() - start) / PILOT_SWEEPS * sweeps * rounds
+    if need > left:
+        raise budget.OutOfTime(
+            f"lcmcr would need about {need:.0f} seconds with these settings ({sweeps:,} "
+            f"sweeps per chain), more than the {max(left, 0):.0f} seconds left of its "
+            "time limit.")
+
+
 def lcmcr(
     histories: Any,
     *,
@@ -192,6 +220,8 @@ def lcmcr(
                          samples, thinning, chain_seed, N0_CAP)
 
     workers = min(chains, workers or os.cpu_count() or 1)
+    _check_time(patterns, counts, K, a_alpha, b_alpha, seed=chain_seeds[0],
+                sweeps=500 + burnin + samples * thinning, rounds=-(-chains // workers))
     if workers > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             traces = list(pool.map(one, chain_seeds))
@@ -202,20 +232,23 @@ def lcmcr(
     lo_q, hi_q = (1 - level) / 2, (1 + level) / 2
     lo, med, hi = (float(v) for v in np.quantile(pooled, [lo_q, 0.5, hi_q]))
     rhat = split_rhat(draws)  # nan with fewer than 4 draws per chain
+    hints: list[str] = []
     ess = ess_bulk(draws)
 
     if np.isfinite(rhat) and rhat > RHAT_LIMIT:
         warnings.append(
             f"The {chains} chains disagree (R-hat {rhat:.2f} > {RHAT_LIMIT}; chain medians "
             f"{', '.join(f'{v:.0f}' for v in np.median(draws, axis=1))}): the sampler has "
-            "not converged and the estimate is unreliable. Run longer, with more chains; "
-            "if it persists the posterior has several modes and no single number summarises it."
+            "not converged and the estimate is unreliable; if longer runs with more chains "
+            "disagree too, the posterior has several modes and no single number summarises it."
         )
+        hints.append("longer_burnin")
     if np.isfinite(ess) and ess < ESS_PER_CHAIN * chains:
         warnings.append(
             f"Only about {ess:.0f} effectively independent draws of N: the median and "
-            "especially the interval carry Monte Carlo error. Increase samples or thinning."
+            "especially the interval carry Monte Carlo error."
         )
+        hints.append("more_draws")
     near_cap = float((draws - n > 0.9 * N0_CAP * n).mean())
     if near_cap > 0.01:
         warnings.append(
@@ -257,4 +290,6 @@ def lcmcr(
         else f"latent classes (K={K}, a={a_alpha:g}, b={b_alpha:g})",
         diagnostics=diagnostics,
         warnings=warnings,
+        interval_kind="posterior",
+        hints=hints,
     )

@@ -51,6 +51,7 @@ def fit_to_estimate(
     diag: dict[str, Any] = {"N_poisson": f.N, "se": f.se, "deviance": f.deviance,
                             "df": f.df, "AIC": f.aic, "BIC": f.bic, "rank": f.fit.rank}
     point: float = f.N
+    kind = "profile"
     if f.kind == "standard":
         _, counts = histories.full_table()
         chao_nca = None
@@ -72,6 +73,7 @@ def fit_to_estimate(
     else:
         interval = lognormal_interval(histories.n, f.N, f.se, level)
         diag["interval_kind"] = "log-normal (Chao 1987) from the delta-method s.e."
+        kind = "lognormal"
     if f.dropped_eta:
         diag["dropped_eta"] = f.dropped_eta
         warnings.append(f"Negative Chao parameters ({', '.join(f.dropped_eta)}) were set to "
@@ -86,7 +88,8 @@ def fit_to_estimate(
                         "supported by the data.")
     if table is not None:
         diag["models"] = [m.row() for m in table]
-    return Estimate(method, histories.n, point, interval, level, f.name, diag, warnings)
+    return Estimate(method, histories.n, point, interval, level, f.name, diag, warnings,
+                    interval_kind=kind)
 
 
 def _original_x(histories: CaptureHistories, f: LoglinearFit) -> np.ndarray:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from habeas.errors import UsageError
+from habeas.estimate import budget
 from habeas.estimate.glm import FloatArray, PoissonFit, fit_poisson
 from habeas.estimate.histories import CaptureHistories
 
@@ -243,7 +244,11 @@ def _fit_behaviour(y: FloatArray, pat: FloatArray, k: FloatArray, n: int, t: int
 def closedp_table(histories: CaptureHistories) -> list[LoglinearFit]:
     """All 12 models of ``closedp.t`` (M0, Mt, Mb for two lists)."""
     names = ("M0", "Mt", "Mb") if histories.t == 2 else CLOSEDP_MODELS
-    return [fit_model(histories, m) for m in names]
+    fits = []
+    for m in names:
+        budget.check("loglinear")
+        fits.append(fit_model(histories, m))
+    return fits
 
 
 def hierarchical_models(t: int, maxorder: int | None = None) -> list[list[Term]]:
@@ -259,6 +264,8 @@ def hierarchical_models(t: int, maxorder: int | None = None) -> list[list[Term]]
 
     def extend(current: frozenset[Term], idx: int) -> None:
         if idx == len(candidates):
+            if len(models) % 1024 == 0:
+                budget.check("The model search")
             models.append(current)
             return
         s = candidates[idx]
@@ -275,5 +282,8 @@ def hierarchical_models(t: int, maxorder: int | None = None) -> list[list[Term]]
 def closedp_ms(histories: CaptureHistories, h: str | None = None,
                maxorder: int | None = None) -> list[LoglinearFit]:
     """``closedpMS.t``: fit every hierarchical model, sorted by BIC (best first)."""
-    fits = [fit_model(histories, terms, h) for terms in hierarchical_models(histories.t, maxorder)]
+    fits = []
+    for terms in hierarchical_models(histories.t, maxorder):
+        budget.check("The model search")
+        fits.append(fit_model(histories, terms, h))
     return sorted(fits, key=lambda f: f.bic)

@@ -136,6 +136,19 @@ def _listed(s: Session, title: str, levels: Collection[str]) -> Source:
     return source
 
 
+def unreviewed_pairs(store: Store, lists: Sequence[str]) -> int:
+    """Pairs in the review queue with a record on one of ``lists`` (source titles).
+
+    Each decision on such a pair may merge two persons or split one, changing
+    who is on which list, so the estimate may change once they are decided.
+    """
+    from habeas.linkage.review import pending_count
+
+    with store.read() as s:
+        ids = [source_by_title(s, title).id for title in lists]
+    return pending_count(store, ids)
+
+
 def histories_from_register(
     store: Store, lists: Sequence[str], where: Mapping[str, str] | None = None,
     strata: str | None = None, levels: Collection[str] | None = None,

@@ -40,9 +40,10 @@ from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import sparse, stats
 from scipy.optimize import linprog
 
+from habeas.estimate import budget
 from habeas.estimate.glm import FloatArray, PoissonFit, fit_poisson
 from habeas.estimate.histories import CaptureHistories, full_patterns
 from habeas.estimate.result import Estimate
@@ -148,10 +149,12 @@ def checkident_counts(y: FloatArray, pairs: list[Pair], t: int) -> int:
     rankdef = npar - int(np.linalg.matrix_rank(a))
     tvec = a.T @ yr
     # variables: x (nobs), s ; maximise s
+    # (sparse: a dense identity of 2^t - 1 rows needs 32 GiB at 16 lists)
     c = np.zeros(nobs + 1)
     c[-1] = -1.0
-    a_eq = np.hstack([a.T, np.zeros((npar, 1))])
-    a_ub = np.hstack([-np.eye(nobs), np.ones((nobs, 1))])
+    a_eq = sparse.hstack([sparse.csr_matrix(a.T), sparse.csr_matrix((npar, 1))], format="csr")
+    a_ub = sparse.hstack([-sparse.identity(nobs, format="csr"),
+                          sparse.csr_matrix(np.ones((nobs, 1)))], format="csr")
     res = linprog(c, A_ub=a_ub, b_ub=np.zeros(nobs), A_eq=a_eq, b_eq=tvec,
                   bounds=[(0, None)] * (nobs + 1), method="highs")
     s = float(-res.fun) if res.status == 0 else 0.0
@@ -197,6 +200,7 @@ def stepwise_counts(y: FloatArray, t: int, pthresh: float = 0.02) -> SparseFit:
     included = [False] * len(cand)
     pvals: list[float] = []
     for _cycle in range(len(cand)):
+        budget.check("stepwise")
         mu = zfit.fit.fitted
         rows = zfit.rows
         pv = np.ones(len(cand))
@@ -304,6 +308,8 @@ def stepwise(
         "normal_interval": [zfit.quantile(alpha / 2), zfit.quantile(1 - alpha / 2)],
     }
     point = zfit.quantile(0.5)
+    hints: list[str] = []
+    unstable = False
     interval: tuple[float, float] = (zfit.quantile(alpha / 2), zfit.quantile(1 - alpha / 2))
     if nboot > 0:
         rng = np.random.default_rng(seed)
@@ -315,13 +321,23 @@ def stepwise(
                 return modelfit_counts(counts, fixed, t).point
             return stepwise_counts(counts, t, pthresh).point
 
-        boot = bca_bootstrap(yf, point, estimator, nboot=nboot, rng=rng,
-                             alphas=(alpha / 2, 1 - alpha / 2))
-        interval = (boot.limits[0], boot.limits[1])
-        diag.update({"nboot": nboot, "seed": seed, "ahat": boot.ahat, "z0": boot.z0,
-                     "interval_kind": "BCa bootstrap"})
-        warnings.extend(boot.warnings)
-    else:
+        try:
+            boot = bca_bootstrap(yf, point, estimator, nboot=nboot, rng=rng,
+                                 alphas=(alpha / 2, 1 - alpha / 2))
+        except budget.OutOfTime:
+            nboot = 0
+            hints.append("more_time")
+            warnings.append(
+                "The bootstrap did not finish within the time limit, so the interval is the "
+                "normal approximation, which ignores the uncertainty of the model choice "
+                "and is usually too narrow.")
+        else:
+            interval = (boot.limits[0], boot.limits[1])
+            unstable = boot.unstable
+            diag.update({"nboot": nboot, "seed": seed, "ahat": boot.ahat, "z0": boot.z0,
+                         "interval_kind": "BCa bootstrap"})
+            warnings.extend(boot.warnings)
+    if nboot <= 0:
         diag["interval_kind"] = "normal on log scale (estimatepopulation.0)"
     if zfit.empty:
         names = ", ".join(f"{histories.lists[i]}&{histories.lists[j]}" for i, j in zfit.empty)
@@ -330,7 +346,9 @@ def stepwise(
     if not zfit.fit.converged:
         warnings.append("The model fit did not converge; treat the estimate with suspicion.")
     return Estimate("stepwise", histories.n, point, interval, level,
-                    model_name(histories.lists, zfit.pairs), diag, warnings)
+                    model_name(histories.lists, zfit.pairs), diag, warnings,
+                    interval_kind="bootstrap" if nboot > 0 else "normal",
+                    unstable_interval=unstable, hints=hints)
 
 
 def raise_usage(msg: str) -> None:

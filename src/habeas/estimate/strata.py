@@ -26,7 +26,7 @@ from typing import Any
 from scipy import stats
 
 from habeas.errors import HabeasError
-from habeas.estimate import accepted_options, run
+from habeas.estimate import accepted_options, failed, run
 from habeas.estimate.histories import CaptureHistories
 from habeas.estimate.result import Estimate
 
@@ -43,8 +43,8 @@ def estimate_by_strata(
         try:
             per[name] = run(method, hist, level=level, **options)
         except HabeasError as exc:
-            per[name] = Estimate(method, hist.n, None, None, level, None, {},
-                                 [f"Not computed: {exc}"])
+            per[name] = failed(method, hist, level, exc)
+        per[name].stratum = name
     observed = sum(e.observed for e in per.values())
     warnings = [
         "The total's interval adds the strata as if their errors were independent and "
@@ -54,7 +54,7 @@ def estimate_by_strata(
     if missing:
         warnings.append(f"No estimate for stratum/strata {', '.join(missing)}: no total.")
         return per, Estimate(method, observed, None, None, level, "sum over strata",
-                             {"strata": list(per)}, warnings)
+                             {"strata": list(per)}, warnings, stratum="total")
     z = float(stats.norm.ppf(0.5 + level / 2))
     point = sum(float(e.point) for e in per.values() if e.point is not None)
     var = 0.0
@@ -76,7 +76,7 @@ def estimate_by_strata(
     for k, e in per.items():
         warnings.extend(f"[{k}] {w}" for w in e.warnings)
     return per, Estimate(method, observed, point, interval, level, "sum over strata", diag,
-                         warnings)
+                         warnings, interval_kind="normal", stratum="total")
 
 
 def sensitivity_table(
@@ -99,8 +99,7 @@ def sensitivity_table(
         try:
             rows.append(run(name, histories, **opts))
         except HabeasError as exc:
-            rows.append(Estimate(name, histories.n, None, None, common.get("level", 0.95),
-                                 None, {}, [f"Not computed: {exc}"]))
+            rows.append(failed(name, histories, common.get("level", 0.95), exc))
     points = [e.point for e in rows if e.point is not None]
     if len(points) >= 2 and min(points) > 0 and max(points) / min(points) > 2:
         for e in rows:

@@ -43,7 +43,7 @@ def _two(histories: CaptureHistories, lists: Sequence[str] | str | None
         lists = histories.lists[:2]
         if histories.t > 2:
             warnings.append(f"Only lists {lists[0]} and {lists[1]} were used (of "
-                            f"{histories.t}); choose others with lists=... .")
+                            f"{histories.t}); the others were ignored.")
     if len(lists) != 2:
         raise UsageError("Give exactly two lists.")
     sub = histories.subset(list(lists))
@@ -59,6 +59,11 @@ def _lognormal(r: int, N: float, var: float, level: float) -> tuple[float, float
     z = float(stats.norm.ppf(0.5 + level / 2))
     c = math.exp(z * math.sqrt(math.log(1 + var / f0**2)))
     return (r + f0 / c, r + f0 * c)
+
+
+def _hints(histories: CaptureHistories, lists: Sequence[str] | str | None) -> list[str]:
+    """``two_lists`` when the first two lists were taken because none were chosen."""
+    return ["two_lists"] if lists is None and histories.t > 2 else []
 
 
 def _overlap_warnings(m: int, n1: int, n2: int, names: list[str]) -> list[str]:
@@ -92,12 +97,14 @@ def lincoln(histories: CaptureHistories, *, lists: Sequence[str] | str | None = 
     diag = {"n1": n1, "n2": n2, "m": m, "lists": sub.lists,
             "interval_kind": "log-normal (Chao 1987), Lincoln-Petersen variance"}
     if m == 0:
-        return Estimate("lincoln", r, None, None, level, "Lincoln-Petersen", diag, warnings)
+        return Estimate("lincoln", r, None, None, level, "Lincoln-Petersen", diag, warnings,
+                        lists=list(sub.lists), hints=_hints(histories, lists))
     N = n1 * n2 / m
     var = n1 * n2 * (n1 - m) * (n2 - m) / m**3
     diag["se"] = math.sqrt(var)
     return Estimate("lincoln", r, N, _lognormal(r, N, var, level), level, "Lincoln-Petersen",
-                    diag, warnings)
+                    diag, warnings, interval_kind="lognormal", lists=list(sub.lists),
+                    hints=_hints(histories, lists))
 
 
 def chapman(histories: CaptureHistories, *, lists: Sequence[str] | str | None = None,
@@ -115,4 +122,5 @@ def chapman(histories: CaptureHistories, *, lists: Sequence[str] | str | None = 
         warnings.append("With no overlap, Chapman's formula still gives a number, but it only "
                         "reflects the list sizes; do not use it as an estimate.")
     return Estimate("chapman", r, N, _lognormal(r, N, var, level), level, "Chapman", diag,
-                    warnings)
+                    warnings, interval_kind="lognormal", lists=list(sub.lists),
+                    hints=_hints(histories, lists))

@@ -76,6 +76,20 @@ def queue(store: Store, limit: int = 50) -> list[dict[str, Any]]:
         return [_pair_dict(s, p) for p in pairs]
 
 
+def pending_count(store: Store, source_ids: list[int] | None = None) -> int:
+    """Queued (undecided) pairs, only those with a record on ``source_ids`` if given.
+
+    Each such decision may merge or split persons, so counts built on those
+    sources (e.g. estimates) may change once the queue is worked through.
+    """
+    q = select(func.count()).select_from(ScoredPair).where(ScoredPair.status == "queued")
+    if source_ids is not None:
+        on_sources = select(Record.id).where(Record.source_id.in_(source_ids))
+        q = q.where(ScoredPair.record_a.in_(on_sources) | ScoredPair.record_b.in_(on_sources))
+    with store.read() as s:
+        return int(s.execute(q).scalar() or 0)
+
+
 def show(store: Store, pair_id: int) -> dict[str, Any]:
     """One scored pair with both records side by side and the per-field evidence."""
     with store.read() as s:

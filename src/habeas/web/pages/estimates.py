@@ -22,9 +22,14 @@ from sqlalchemy import func, select
 from habeas.access import policy
 from habeas.access.policy import SENSITIVITY_LEVELS
 from habeas.errors import HabeasError, UsageError
-from habeas.estimate import accepted_options, run_all
+from habeas.estimate import accepted_options, run_all, summary
 from habeas.estimate.histories import CaptureHistories
-from habeas.estimate.register import FILTER_KEYS, STRATA_KEYS, histories_from_register
+from habeas.estimate.register import (
+    FILTER_KEYS,
+    STRATA_KEYS,
+    histories_from_register,
+    unreviewed_pairs,
+)
 from habeas.estimate.result import Estimate
 from habeas.report.sharing import sharing_settings
 from habeas.report.suppression import protect, show
@@ -77,14 +82,13 @@ def estimate_levels(role: str | None) -> list[str]:
     return [lv for lv in SENSITIVITY_LEVELS if policy.allowed(role, "estimate", sensitivity=lv)]
 
 
-def _plot(est: Estimate, _: Gettext) -> str | None:
+def _plot(est: Estimate, lang: str) -> str | None:
     from habeas.estimate.plot import has_curve, plot_estimate
 
     if not has_curve(est):
         return None
     with tempfile.TemporaryDirectory(prefix="habeas-plot-") as tmp:
-        path = plot_estimate(est, Path(tmp) / "estimate.png",
-                             title=f"{est.method}: {est.model or ''}")
+        path = plot_estimate(est, Path(tmp) / "estimate.png", lang=lang)
         return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
@@ -102,6 +106,9 @@ def _row(est: Estimate, lang: str, _: Gettext) -> dict[str, Any]:
         f"{fmt_number(interval[0], lang)} – {fmt_number(interval[1], lang)}",
         "level": est.level, "model": est.model, "warnings": est.warnings,
         "computed": est.point is not None,
+        "model_text": summary.describe_model(est, lang) or est.model or "",
+        "interval_kind_text": summary.interval_kind(est.interval_kind, lang),
+        "unstable": est.unstable_interval, "error": est.error, "stratum": est.stratum,
     }
 
 
@@ -125,7 +132,7 @@ def estimate_data(store: Store, *, lang: str, _: Gettext, lists: list[str] | Non
                     "filters": [{"key": k, "label": _(FILTER_LABELS[k])} for k in FILTER_KEYS],
                     "strata": [{"code": k, "label": _(STRATA_LABELS[k])} for k in STRATA_KEYS]},
         "ran": False, "results": [], "strata_results": [], "warnings": [], "plot": None,
-        "plot_method": None, "error": None, "histories": None,
+        "plot_method": None, "error": None, "histories": None, "conclusion": None,
     }
     if not chosen:
         return jsonable(data)
@@ -135,7 +142,7 @@ def estimate_data(store: Store, *, lang: str, _: Gettext, lists: list[str] | Non
     try:
         tables = histories_from_register(store, chosen, where, strata, levels)
         names = list(ALL_METHODS) if method == ALL else [method]
-        options = {"seed": seed, "chains": 2, "level": 0.95}
+        options: dict[str, Any] = {"seed": seed, "chains": 2, "level": 0.95}
         results: list[Estimate] = []
         warnings: list[str] = []
         if strata is None:
@@ -143,6 +150,7 @@ def estimate_data(store: Store, *, lang: str, _: Gettext, lists: list[str] | Non
             warnings += hist.warnings
             results = run_all(hist, names, **options)
             data["histories"] = _histories(hist, k)
+            data["conclusion"] = summary.conclusion(results, lang)
         else:
             from habeas.estimate.strata import estimate_by_strata
 
@@ -154,6 +162,13 @@ def estimate_data(store: Store, *, lang: str, _: Gettext, lists: list[str] | Non
             per, total = estimate_by_strata(tables, method, level=0.95, **extra)
             data["strata_results"] = [{"stratum": k, **_row(e, lang, _)} for k, e in per.items()]
             results = [total]
+            data["conclusion"] = summary.conclusion(results, lang)
+        pending = unreviewed_pairs(store, chosen)
+        if pending:
+            warnings.append(_("%(num)s pairs of records on these lists are waiting in the review "
+                              "queue. Each decision can merge or split people and change the "
+                              "estimate: decide them in the review queue first.")
+                            % {"num": fmt_number(pending, lang)})
     except HabeasError as exc:
         data["error"] = str(exc)
         return jsonable(data)
@@ -167,7 +182,7 @@ def estimate_data(store: Store, *, lang: str, _: Gettext, lists: list[str] | Non
     if plot:
         target = next((e for e in results if e.point is not None and _plot_ok(e)), None)
         if target is not None:
-            data["plot"] = _plot(target, _)
+            data["plot"] = _plot(target, lang)
             data["plot_method"] = _(METHODS.get(target.method, target.method))
     return jsonable(data)
 
