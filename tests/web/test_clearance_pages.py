@@ -109,6 +109,9 @@ def test_estimate_with_a_list_emptied_by_the_filters(
             f"{name}-{i};{who};{nat}\n" for i, (who, nat) in enumerate(rows)), encoding="utf-8")
         import_file(store, path, ImportOptions(source_title=f"List {name}", source_kind="list",
                                                sensitivity="internal"), actor="ana")
+    from habeas.linkage import link
+
+    link(store)  # Ana Uno is on A and B: something to estimate from
     documenter = client_as("documenter")
     answer = documenter.get("/estimates.json", params={
         "lists": ["List A", "List B", "List C"], "method": "independence",

@@ -34,7 +34,10 @@ def test_an_estimate_is_computed_once_per_register_state(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from habeas.web.pages import estimates
 
+    from habeas.linkage import link
+
     titles = _lists(store, tmp_path)
+    link(store)  # Ana Uno and Berta Dos on both lists: something to estimate from
     calls: list[Any] = []
     real = estimates.run_all
 
@@ -63,7 +66,10 @@ def test_estimates_beyond_the_slots_are_refused_with_retry_after(
         store: Store, tmp_path: Path, users: dict[str, str]) -> None:
     from habeas.web.cache import slots
 
+    from habeas.linkage import link
+
     titles = _lists(store, tmp_path)
+    link(store)  # the lists overlap: the estimate can run once a slot is free
     app = create_app(store, secret_key="test-secret-key", max_concurrent_estimates=1)
     running = slots("estimates", 1)
     with TestClient(app) as client:

@@ -24,12 +24,16 @@ def withheld_notice(ctx: Context, withheld: dict[str, Any] | Withheld | None,
         withheld = withheld.to_dict() if withheld else None
     if not withheld or not withheld.get("total"):
         return {}
-    total, for_purpose = int(withheld["total"]), int(withheld.get("for_purpose") or 0)
+    total: int | str = withheld["total"]
+    for_purpose: int | str = withheld.get("for_purpose") or 0
     if next_path is None:
         url = ctx.request.url
         path = url.path.removesuffix(".json")  # the API points to the page
         next_path = path + (f"?{url.query}" if url.query else "")
-    above = total - for_purpose
+    if isinstance(total, int) and isinstance(for_purpose, int):
+        above: int | str = total - for_purpose
+    else:  # a small count hidden from roles that see aggregates only ("<5")
+        above = total if not for_purpose else ""
     return {
         "total": total, "for_purpose": for_purpose, "above_clearance": above,
         "text": ctx._("Withheld: %(n)s items at a sensitivity level you may not see.")
