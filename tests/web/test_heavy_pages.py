@@ -32,9 +32,8 @@ def _lists(store: Store, folder: Path) -> list[str]:
 def test_an_estimate_is_computed_once_per_register_state(
         store: Store, tmp_path: Path, client_as: Callable[[str], TestClient],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from habeas.web.pages import estimates
-
     from habeas.linkage import link
+    from habeas.web.pages import estimates
 
     titles = _lists(store, tmp_path)
     link(store)  # Ana Uno and Berta Dos on both lists: something to estimate from
@@ -64,9 +63,8 @@ def test_an_estimate_is_computed_once_per_register_state(
 
 def test_estimates_beyond_the_slots_are_refused_with_retry_after(
         store: Store, tmp_path: Path, users: dict[str, str]) -> None:
-    from habeas.web.cache import slots
-
     from habeas.linkage import link
+    from habeas.web.cache import slots
 
     titles = _lists(store, tmp_path)
     link(store)  # the lists overlap: the estimate can run once a slot is free
