@@ -71,8 +71,11 @@ def _pair(store: Store, tmp_path: Path) -> tuple[dict[str, int], int]:
 def test_enter_in_the_note_cannot_decide(store: Store, tmp_path: Path, client_as: Any) -> None:
     _r, pid = _pair(store, tmp_path)
     doc = client_as("documenter")
+    doc.get("/language/es")
+    page = doc.get("/review").text
+    assert "Enter nunca decide" in page and "puede deshacerla" in page  # the page says so
     form = _Form()
-    form.feed(doc.get("/review").text)
+    form.feed(page)
     buttons = [attrs for tag, attrs in form.controls if tag == "button"]
     # implicit submission (Enter in a field) uses the form's first submit button: disabled
     assert buttons[0].get("type") == "submit" and "disabled" in buttons[0]
