@@ -9,6 +9,7 @@ import pytest
 from linkage_support import current_persons, pairwise, truth
 from sqlalchemy import select
 
+from habeas.access.reader import Reader
 from habeas.demo import load_case
 from habeas.linkage import explain, link, queue
 from habeas.store.db import Store
@@ -47,7 +48,7 @@ def test_full_run_meets_precision_and_recall(store: Store, demo_case: Path) -> N
     assert reasons and all(r["evidence"] for r in reasons if r["pair_id"])
     assert any(w > 0 for r in reasons for _, w in r["evidence"].values())
     # The queue is ordered by priority.
-    q = queue(store, 1000)
+    q = queue(store, 1000, reader=Reader("admin", "ana", "documentation"))
     assert [r["priority"] for r in q] == sorted((r["priority"] for r in q), reverse=True)
 
 

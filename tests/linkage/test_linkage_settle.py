@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from habeas.access.reader import Reader
 from habeas.ingest.importer import ImportOptions, import_file
 from habeas.linkage import decide
 from habeas.linkage.apply import now
@@ -23,6 +24,8 @@ LIST = ("ID,Nombre,Fecha de nacimiento\n"
         "2,Ramiro Quintero A.,1990-05-04\n"
         "3,Ramiro Quinteros Albornos,\n"
         "4,Ramira Quintana Albornoz,1991-02-03\n")
+
+ADMIN = Reader("admin", "ana", "documentation")
 
 
 def _records(store: Store, tmp_path: Path) -> dict[str, int]:
@@ -62,9 +65,10 @@ def _key(a: int, b: int) -> tuple[int, int]:
 def test_same_settles_every_queued_pair_inside_the_merged_person(store: Store,
                                                                  tmp_path: Path) -> None:
     r = _records(store, tmp_path)
-    decide(store, (r["2"], r["3"]), "same", reviewer="ana")  # 2 and 3: one person already
+    # 2 and 3: one person already
+    decide(store, (r["2"], r["3"]), "same", reviewer="ana", reader=ADMIN)
     _queue(store, [(r["1"], r["2"]), (r["1"], r["3"]), (r["3"], r["4"])])
-    result = decide(store, (r["1"], r["2"]), "same", reviewer="ana")
+    result = decide(store, (r["1"], r["2"]), "same", reviewer="ana", reader=ADMIN)
     assert result["settled"] == 1
     status = _status(store)
     assert status[_key(r["1"], r["2"])][0] == "decided"
@@ -77,9 +81,10 @@ def test_same_settles_every_queued_pair_inside_the_merged_person(store: Store,
 def test_different_settles_every_queued_pair_between_the_two_persons(store: Store,
                                                                      tmp_path: Path) -> None:
     r = _records(store, tmp_path)
-    decide(store, (r["2"], r["3"]), "same", reviewer="ana")
+    decide(store, (r["2"], r["3"]), "same", reviewer="ana", reader=ADMIN)
     _queue(store, [(r["1"], r["2"]), (r["1"], r["3"]), (r["3"], r["4"]), (r["1"], r["4"])])
-    result = decide(store, (r["1"], r["2"]), "different", reviewer="ana")
+    result = decide(store, (r["1"], r["2"]), "different", reviewer="ana",
+                    reader=ADMIN)
     assert result["settled"] == 1
     status = _status(store)
     assert status[_key(r["1"], r["2"])][0] == "decided"

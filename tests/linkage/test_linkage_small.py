@@ -107,6 +107,7 @@ def test_a_pair_sharing_a_document_reaches_review_however_low_it_scores(
         persons = {r["record"]: r["person_id"] for r in queries.iter_records(store)}
         assert persons[new] != persons[holder["record"]]
     # The review page says why, in Spanish.
+    from habeas.access.reader import Reader
     from habeas.i18n import gettext_for
     from habeas.web.pages._common import vocabulary_labels
     from habeas.web.pages.review import pair_data
@@ -116,5 +117,6 @@ def test_a_pair_sharing_a_document_reaches_review_however_low_it_scores(
             ScoredPair.run_id == report.run_id, ScoredPair.record_a == pair[0],
             ScoredPair.record_b == pair[1])).scalar_one()
     shown = pair_data(store, pair_id, lang="es", _=gettext_for("es"),
-                      vocab=vocabulary_labels(store, "es"))["pair"]
+                      vocab=vocabulary_labels(store, "es"),
+                      reader=Reader("admin", "ana", "documentation"))["pair"]
     assert shown["reason_text"] == "comparten un número de documento, aunque poco más coincide"

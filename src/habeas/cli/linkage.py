@@ -9,7 +9,19 @@ import typer
 from rich.table import Table
 
 from habeas import linkage
-from habeas.cli.common import WorkspaceOption, console, open_store, print_json, progress_bar
+from habeas.access.reader import Withheld
+from habeas.cli.common import (
+    AsOption,
+    PurposeOption,
+    WorkspaceOption,
+    console,
+    err_console,
+    open_store,
+    print_json,
+    progress_bar,
+    reader_for,
+)
+from habeas.linkage.review_access import PairWithheld
 
 review_app = typer.Typer(help="The review queue: pairs the model is unsure of.",
                          no_args_is_help=True)
@@ -49,21 +61,51 @@ def link(
                       "to learn from all of them (review decisions are kept).")
 
 
+def _print_pairs_withheld(withheld: Withheld) -> None:
+    """Say on stderr how many pairs were kept back and how to see them."""
+    if not withheld:
+        return
+    n = withheld.total
+    text = f"{n:,} pair{'s' if n != 1 else ''} withheld: a record is at a sensitivity you " \
+           "may not see."
+    if withheld.for_purpose:
+        text += (f" {withheld.for_purpose:,} would be shown with --purpose "
+                 "(e.g. --purpose documentation).")
+    if withheld.for_purpose < n:
+        text += " The others need an account cleared for their level: ask an administrator."
+    err_console.print(f"[yellow]{text}[/]", highlight=False, soft_wrap=True)
+
+
+def _refused(exc: PairWithheld) -> typer.Exit:
+    how = ("give --purpose (e.g. --purpose documentation)" if exc.reason == "purpose"
+           else "ask an administrator (your role is not cleared for that level)")
+    err_console.print(f"[red]{exc} To see or decide it, {how}.[/]", highlight=False,
+                      soft_wrap=True)
+    return typer.Exit(1)
+
+
 @review_app.command("list")
 def review_list(
     limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 20,
     workspace: WorkspaceOption = None,
+    as_user: AsOption = None,
+    purpose: PurposeOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List queued pairs, the decision that resolves most first.
+    """List queued pairs you may see, the decision that resolves most first.
 
-    Example: habeas review list --limit 10
+    Pairs with a record you may not see are counted, not shown.
+
+    Example: habeas review list --limit 10 --purpose documentation
     """
-    rows = linkage.queue(open_store(workspace), limit)
+    store = open_store(workspace)
+    result = linkage.queue(store, limit, reader=reader_for(store, as_user, purpose))
+    rows = result.pairs
+    _print_pairs_withheld(result.withheld)
     if as_json:
         print_json(rows)
         return
-    table = Table(title=f"{len(rows)} queued pairs")
+    table = Table(title=f"{len(rows)} of {result.count} queued pairs")
     for column in ("pair", "record A", "record B", "born", "p", "reason"):
         table.add_column(column)
     for r in rows:
@@ -79,13 +121,19 @@ def review_list(
 def review_show(
     pair_id: Annotated[int, typer.Argument(help="The pair id (from `habeas review list`).")],
     workspace: WorkspaceOption = None,
+    as_user: AsOption = None,
+    purpose: PurposeOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one pair side by side with the evidence of every field.
 
-    Example: habeas review show 42
+    Example: habeas review show 42 --purpose documentation
     """
-    pair = linkage.show(open_store(workspace), pair_id)
+    store = open_store(workspace)
+    try:
+        pair = linkage.show(store, pair_id, reader=reader_for(store, as_user, purpose))
+    except PairWithheld as exc:
+        raise _refused(exc) from None
     if as_json:
         print_json(pair)
         return
@@ -108,33 +156,83 @@ def review_show(
 @review_app.command("decide")
 def review_decide(
     pair_id: Annotated[int, typer.Argument(help="The pair id.")],
-    decision: Annotated[str, typer.Argument(help="same, different or unsure.")],
+    decision: Annotated[str, typer.Argument(
+        help="same (misma), different (distinta) or unsure (dudosa).")],
     note: Annotated[str | None, typer.Option(help="Why (kept with the decision).")] = None,
     workspace: WorkspaceOption = None,
+    as_user: AsOption = None,
+    purpose: PurposeOption = None,
 ) -> None:
-    """Decide a pair: same, different or unsure. Applied at once; binds every later run.
+    """Decide a pair: same / misma, different / distinta, unsure / dudosa.
 
-    Example: habeas review decide 42 different --note "different mothers' names"
+    Applied at once; binds every later run. Prints the decision's number: `habeas review
+    undo NUMBER` reverses it.
+
+    Example: habeas review decide 42 distinta --note "different mothers' names"
     """
-    result = linkage.decide(open_store(workspace), pair_id, decision, note=note)
-    console.print(f"Decision {result['decision_id']}: records {result['record_a']} and "
-                  f"{result['record_b']} are {decision}; {len(result['merges'])} merge(s), "
-                  f"{len(result['splits'])} split(s).")
+    store = open_store(workspace)
+    try:
+        result = linkage.decide(store, pair_id, decision, note=note,
+                                reader=reader_for(store, as_user, purpose))
+    except PairWithheld as exc:
+        raise _refused(exc) from None
+    a, b = result["a"], result["b"]
+    console.print(f"Decision {result['decision_id']}: {a.get('name') or result['record_a']} "
+                  f"({a.get('source', '')}) and {b.get('name') or result['record_b']} "
+                  f"({b.get('source', '')}) are {result['decision']}; "
+                  f"{len(result['merges'])} merge(s), {len(result['splits'])} split(s). "
+                  f"To reverse it: habeas review undo {result['decision_id']}", highlight=False)
+
+
+@review_app.command("undo")
+def review_undo(
+    decision_id: Annotated[int, typer.Argument(
+        help="The decision's number (printed by `habeas review decide`).")],
+    note: Annotated[str | None, typer.Option(help="Why (kept with the undo).")] = None,
+    workspace: WorkspaceOption = None,
+    as_user: AsOption = None,
+    purpose: PurposeOption = None,
+) -> None:
+    """Reverse a decision: the pair goes back to the queue and binds no later run.
+
+    The records it merged or split are re-grouped as the model and the other decisions
+    say. The undo is itself a decision, kept in the change log.
+
+    Example: habeas review undo 17 --note "pressed Enter by mistake"
+    """
+    store = open_store(workspace)
+    try:
+        result = linkage.undo(store, decision_id, note=note,
+                              reader=reader_for(store, as_user, purpose))
+    except PairWithheld as exc:
+        raise _refused(exc) from None
+    a, b = result["a"], result["b"]
+    console.print(f"Decision {result['undoes']} ({result['was']}) on "
+                  f"{a.get('name') or result['record_a']} ({a.get('source', '')}) and "
+                  f"{b.get('name') or result['record_b']} ({b.get('source', '')}) undone; "
+                  f"{len(result['merges'])} merge(s), {len(result['splits'])} split(s); the "
+                  f"pair is back in the queue.", highlight=False)
 
 
 @review_app.command("export")
 def review_export(
     file: Annotated[Path, typer.Argument(help="CSV file to write.", dir_okay=False)],
     workspace: WorkspaceOption = None,
+    as_user: AsOption = None,
+    purpose: PurposeOption = None,
 ) -> None:
-    """Write the queue and past decisions as CSV, to review in a spreadsheet.
+    """Write the queue and past decisions you may export as CSV, to review in a spreadsheet.
 
-    Fill the "decision" column (same / different / unsure), then `habeas review import`.
+    Fill the "decision" column (same / different / unsure, or misma / distinta / dudosa),
+    then `habeas review import`. Pairs with a record you may not export are left out and
+    counted.
 
-    Example: habeas review export queue.csv
+    Example: habeas review export queue.csv --purpose documentation
     """
-    n = linkage.export_decisions(open_store(workspace), file)
-    console.print(f"Wrote {n:,} pairs to {file}.")
+    store = open_store(workspace)
+    result = linkage.export_decisions(store, file, reader=reader_for(store, as_user, purpose))
+    console.print(f"Wrote {result.rows:,} pairs to {file}.")
+    _print_pairs_withheld(result.withheld)
 
 
 @review_app.command("import")
@@ -142,10 +240,13 @@ def review_import(
     file: Annotated[Path, typer.Argument(help="CSV written by `habeas review export`.",
                                          exists=True, dir_okay=False)],
     workspace: WorkspaceOption = None,
+    as_user: AsOption = None,
+    purpose: PurposeOption = None,
 ) -> None:
     """Apply the decisions filled in a review CSV (all rows or none).
 
-    Example: habeas review import queue.csv
+    Example: habeas review import queue.csv --purpose documentation
     """
-    n = linkage.import_decisions(open_store(workspace), file)
+    store = open_store(workspace)
+    n = linkage.import_decisions(store, file, reader=reader_for(store, as_user, purpose))
     console.print(f"Applied {n:,} decisions from {file}.")

@@ -12,36 +12,57 @@
   only takes the pair out of the queue. A later decision on the same pair
   supersedes the earlier one (both kept). Every later run honours decisions:
   ``same`` is a must-link, ``different`` a cannot-link.
-* :func:`export_decisions` / :func:`import_decisions`: the queue (and past
-  decisions) as CSV for a spreadsheet, and back. Import validates every row
-  first and applies all rows or none.
+* :func:`undo` reverses a decision with a new one (``undone``, logged): the
+  pair returns to the queue, the records it merged or split are re-clustered
+  with the stored scores and the remaining decisions, and later runs no longer
+  bind the pair.
+* :func:`export_decisions` / :func:`import_decisions` (:mod:`habeas.linkage.review_csv`):
+  the queue (and past decisions) as CSV for a spreadsheet, and back. Import
+  validates every row first and applies all rows or none.
+
+Every function that shows or decides pairs takes the ``reader`` (a
+:class:`habeas.access.reader.Reader`): a pair is shown and may be decided only
+when the reader may see both records (:mod:`habeas.linkage.review_access`); the
+rest is counted as withheld, and reads of restricted records are audited.
 """
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from habeas.access import policy
+from habeas.access.reader import Reader, Withheld
 from habeas.errors import NotFound, UsageError
-from habeas.filemodes import private_output
 from habeas.linkage.apply import now, reassign
 from habeas.linkage.cluster import cluster
 from habeas.linkage.features import load_features
 from habeas.linkage.model import CAUTION_REASONS
+from habeas.linkage.review_access import check_records, log_pairs_read, visible_queue
 from habeas.linkage.run import DEFAULT_REVIEW_BAND, DEFAULT_THRESHOLD
-from habeas.report.spreadsheet import csv_row, csv_text
-from habeas.store.db import Store, default_actor
+from habeas.store.db import Store
 from habeas.store.schema import Link, Record, Source
 from habeas.store.schema_linkage import LinkageRun, ReviewDecision, ScoredPair
 
 DECISIONS = ("same", "different", "unsure")
-CSV_COLUMNS = ["pair_id", "record_a", "record_b", "source_a", "record_id_a", "source_b",
-               "record_id_b", "name_a", "name_b", "dob_a", "dob_b", "match_probability",
-               "reason", "decision", "reviewer", "note"]
+#: The stored decision of :func:`undo`: binds nothing, the pair is queued again.
+UNDONE = "undone"
+#: Words a reviewer may type for a decision (English and Spanish).
+DECISION_WORDS = {"same": "same", "different": "different", "unsure": "unsure",
+                  "misma": "same", "distinta": "different", "dudosa": "unsure"}
+
+
+def normalise_decision(word: str) -> str:
+    """``same`` / ``different`` / ``unsure`` from an English or Spanish word
+    (misma / distinta / dudosa); :class:`UsageError` for anything else."""
+    key = (word or "").strip().lower()
+    if key not in DECISION_WORDS:
+        raise UsageError(f"Decision must be one of {', '.join(DECISION_WORDS)}, not {word!r}.")
+    return DECISION_WORDS[key]
 
 
 def _describe(s: Session, record_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -67,13 +88,34 @@ def _pair_dict(s: Session, p: ScoredPair) -> dict[str, Any]:
             "priority": round(p.priority, 3), "evidence": p.evidence}
 
 
-def queue(store: Store, limit: int = 50) -> list[dict[str, Any]]:
-    """Queued pairs, the decision that resolves most first."""
+@dataclass
+class ReviewQueue:
+    """The queued pairs a reader may see (at most ``limit``), how many they may see in
+    all, and the queued pairs kept back from them."""
+
+    pairs: list[dict[str, Any]]
+    count: int
+    withheld: Withheld = field(default_factory=Withheld)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+def queue(store: Store, limit: int = 50, *, reader: Reader) -> ReviewQueue:
+    """Queued pairs ``reader`` may see, the decision that resolves most first (read-audited)."""
     with store.read() as s:
-        pairs = s.execute(select(ScoredPair).where(ScoredPair.status == "queued")
-                          .order_by(ScoredPair.priority.desc(), ScoredPair.id)
-                          .limit(limit)).scalars().all()
-        return [_pair_dict(s, p) for p in pairs]
+        visible = visible_queue(s, reader)
+        shown = visible.pair_ids[:max(0, limit)]
+        found = {p.id: p for p in s.execute(select(ScoredPair).where(
+            ScoredPair.id.in_(shown))).scalars()} if shown else {}
+        pairs = [{**_pair_dict(s, found[pid]), "position": n}
+                 for n, pid in enumerate(shown, start=1)]
+    log_pairs_read(store, reader, [(p["pair_id"], p["record_a"], p["record_b"]) for p in pairs],
+                   [visible.levels[p["pair_id"]] for p in pairs])
+    return ReviewQueue(pairs, len(visible.pair_ids), visible.withheld)
 
 
 def pending_count(store: Store, source_ids: list[int] | None = None) -> int:
@@ -90,13 +132,21 @@ def pending_count(store: Store, source_ids: list[int] | None = None) -> int:
         return int(s.execute(q).scalar() or 0)
 
 
-def show(store: Store, pair_id: int) -> dict[str, Any]:
-    """One scored pair with both records side by side and the per-field evidence."""
+def show(store: Store, pair_id: int, *, reader: Reader) -> dict[str, Any]:
+    """One scored pair with both records side by side and the per-field evidence.
+
+    Refused (:class:`habeas.linkage.review_access.PairWithheld`) when the reader may
+    not see both records; ``position`` is its place in the reader's queue."""
     with store.read() as s:
         p = s.get(ScoredPair, pair_id)
         if p is None:
             raise NotFound(f"No scored pair {pair_id}.")
-        return _pair_dict(s, p)
+        levels = check_records(s, reader, p.record_a, p.record_b)
+        out = _pair_dict(s, p)
+        out["position"] = visible_queue(s, reader).position(p.id) if p.status == "queued" \
+            else None
+    log_pairs_read(store, reader, [(p.id, p.record_a, p.record_b)], [levels])
+    return out
 
 
 def explain(store: Store, person_id: int) -> list[dict[str, Any]]:
@@ -114,8 +164,8 @@ def explain(store: Store, person_id: int) -> list[dict[str, Any]]:
             .order_by(ScoredPair.match_weight.desc())).scalars()
             if p.status in ("linked", "decided")]
         decisions = {(d.record_a, d.record_b): d for d in s.execute(select(ReviewDecision).where(
-            ReviewDecision.record_a.in_(records), ReviewDecision.superseded_at.is_(None)))
-            .scalars()}
+            ReviewDecision.record_a.in_(records), ReviewDecision.superseded_at.is_(None),
+            ReviewDecision.decision != UNDONE)).scalars()}
         out = []
         for p in pairs:
             item = _pair_dict(s, p)
@@ -149,7 +199,7 @@ def _find_pair(s: Session, pair: int | tuple[int, int]) -> tuple[int, int, Score
 
 def _record_decision(s: Session, a: int, b: int, p: ScoredPair | None, decision: str,
                      reviewer: str, note: str | None) -> ReviewDecision:
-    if decision not in DECISIONS:
+    if decision not in (*DECISIONS, UNDONE):
         raise UsageError(f"Decision must be one of {', '.join(DECISIONS)}, not {decision!r}.")
     if a == b:
         raise UsageError("A pair needs two different records.")
@@ -274,119 +324,77 @@ def _last_parameters(s: Session) -> tuple[float, float]:
     return float(params.get("threshold", DEFAULT_THRESHOLD)), float(band[0])
 
 
-def decide(store: Store, pair: int | tuple[int, int], decision: str, *,
+def _read_detail(reader: Reader, levels: tuple[str, str]) -> dict[str, Any]:
+    """Who decided, for what purpose, seeing records at which levels (in the log entry)."""
+    return {"read": {"role": reader.role, "face": reader.face, "purpose": reader.purpose,
+                     "levels": list(levels)}}
+
+
+def decide(store: Store, pair: int | tuple[int, int], decision: str, *, reader: Reader,
            reviewer: str | None = None, note: str | None = None) -> dict[str, Any]:
-    """Record a decision on a pair (a scored pair id, or two record ids) and apply it."""
-    reviewer = reviewer or default_actor()
+    """Record a decision on a pair (a scored pair id, or two record ids) and apply it.
+
+    Refused (:class:`habeas.linkage.review_access.PairWithheld`, nothing written) when
+    the reader may not see both records. The result names both records (``a``, ``b``:
+    name, source, record id) for the confirmation, and its ``decision_id`` is what
+    :func:`undo` takes."""
+    policy.require(reader.role, "review")
+    reviewer = reviewer or reader.user
+    decision = normalise_decision(decision)
     with store.write(reviewer) as op:
         a, b, p = _find_pair(op.session, pair)
+        levels = check_records(op.session, reader, a, b)
         d = _record_decision(op.session, a, b, p, decision, reviewer, note)
         op.session.flush()
         detail = _apply(store, op.session, a, b, decision, reviewer)
         detail["settled"] = _settle(op.session, a, b, decision)
         op.log("review", "review_decision", d.id, {"record_a": a, "record_b": b,
                                                   "decision": decision, "note": note,
-                                                  **detail})
-    return {"decision_id": d.id, "record_a": a, "record_b": b, "decision": decision, **detail}
+                                                  **detail, **_read_detail(reader, levels)})
+        info = _describe(op.session, [a, b])
+    return {"decision_id": d.id, "record_a": a, "record_b": b, "decision": decision,
+            "a": info.get(a, {}), "b": info.get(b, {}), **detail}
 
 
-def export_decisions(store: Store, path: Path, *, include_decided: bool = True) -> int:
-    """Write the queue (and, by default, decided pairs) as CSV; returns the row count."""
-    with store.read() as s:
-        statuses = ("queued", "decided") if include_decided else ("queued",)
-        pairs = s.execute(select(ScoredPair).where(ScoredPair.status.in_(statuses))
-                          .order_by((ScoredPair.status == "decided"),
-                                    ScoredPair.priority.desc(), ScoredPair.id)).scalars().all()
-        decisions = {(d.record_a, d.record_b): d for d in s.execute(
-            select(ReviewDecision).where(ReviewDecision.superseded_at.is_(None))).scalars()}
-        info = _describe(s, sorted({r for p in pairs for r in (p.record_a, p.record_b)}))
-        with private_output(Path(path)).open("w", encoding="utf-8", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
-            w.writeheader()
-            seen = set()
-            for p in pairs:
-                if (p.record_a, p.record_b) in seen:
-                    continue
-                seen.add((p.record_a, p.record_b))
-                a, b = info.get(p.record_a, {}), info.get(p.record_b, {})
-                d = decisions.get((p.record_a, p.record_b))
-                w.writerow(csv_row({"pair_id": p.id, "record_a": p.record_a, "record_b": p.record_b,
-                            "source_a": a.get("source"), "record_id_a": a.get("record_id"),
-                            "source_b": b.get("source"), "record_id_b": b.get("record_id"),
-                            "name_a": a.get("name"), "name_b": b.get("name"),
-                            "dob_a": a.get("dob"), "dob_b": b.get("dob"),
-                            "match_probability": f"{p.match_probability:.4f}",
-                            "reason": p.reason or "",
-                            "decision": d.decision if d else "",
-                            "reviewer": d.reviewer if d else "",
-                            "note": (d.note or "") if d else ""}))
-    return len(seen)
+def undo(store: Store, decision_id: int, *, reader: Reader, note: str | None = None,
+         reviewer: str | None = None) -> dict[str, Any]:
+    """Reverse a decision with a new one (``undone``): the pair is queued again, the
+    records the decision merged or split are re-clustered with the stored pair scores
+    and the remaining decisions, and later runs no longer bind the pair.
 
-
-def import_decisions(store: Store, path: Path, *, reviewer: str | None = None) -> int:
-    """Apply the decisions filled in a CSV written by :func:`export_decisions`.
-
-    Rows with an empty ``decision`` are skipped; rows whose decision equals
-    the current one are skipped too. Every row is validated before anything
-    is written (a :class:`UsageError` lists every problem as
-    ``file:row: column: message``); then all decisions are applied in one
-    operation.
-    """
-    path = Path(path)
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            rows = list(reader)
-    except OSError as exc:
-        raise UsageError(f"Cannot read {path}: {exc.strerror}") from exc
-    missing = [c for c in ("record_a", "record_b", "decision") if c not in header]
-    if missing:
-        raise UsageError(f"{path}: missing column(s): {', '.join(missing)}")
-    errors: list[str] = []
-    todo: list[tuple[int, int, str, str, str | None]] = []
-    with store.read() as s:
-        current = {(d.record_a, d.record_b): d.decision for d in s.execute(
-            select(ReviewDecision).where(ReviewDecision.superseded_at.is_(None))).scalars()}
-        for n, row in enumerate(rows, start=2):
-            decision = (row.get("decision") or "").strip().lower()
-            if not decision:
-                continue
-            ids = []
-            for col in ("record_a", "record_b"):
-                try:
-                    ids.append(int(row.get(col) or ""))
-                except ValueError:
-                    errors.append(f"{path.name}:{n}: {col}: not a record id: {row.get(col)!r}")
-            if decision not in DECISIONS:
-                errors.append(f"{path.name}:{n}: decision: {decision!r} is not one of "
-                              f"{', '.join(DECISIONS)}")
-            if len(ids) != 2:
-                continue
-            a, b = sorted(ids)
-            if a == b:
-                errors.append(f"{path.name}:{n}: record_b: same record as record_a")
-                continue
-            for col, rid in (("record_a", a), ("record_b", b)):
-                if s.get(Record, rid) is None:
-                    errors.append(f"{path.name}:{n}: {col}: no record {rid}")
-            if current.get((a, b)) != decision:
-                who = csv_text(row.get("reviewer")).strip() or reviewer or default_actor()
-                todo.append((a, b, decision, who, csv_text(row.get("note")).strip() or None))
-    if errors:
-        raise UsageError("Nothing imported; fix these rows:\n" + "\n".join(errors))
-    if not todo:
-        return 0
-    actor = reviewer or default_actor()
-    with store.write(actor) as op:
-        applied = []
-        for a, b, decision, who, note in todo:
-            _, _, p = _find_pair(op.session, (a, b))
-            _record_decision(op.session, a, b, p, decision, who, note)
-            op.session.flush()
-            detail = _apply(store, op.session, a, b, decision, who)
-            applied.append({"record_a": a, "record_b": b, "decision": decision,
-                            "reviewer": who, **detail})
-        op.log("review_import", "review_decision", None,
-               {"file": path.name, "decisions": applied})
-    return len(todo)
+    Only the current decision of a pair can be undone (a superseded one already
+    was replaced); refused like :func:`decide` when the reader may not see both records."""
+    policy.require(reader.role, "review")
+    reviewer = reviewer or reader.user
+    with store.write(reviewer) as op:
+        s = op.session
+        old = s.get(ReviewDecision, int(decision_id))
+        if old is None:
+            raise NotFound(f"No review decision {decision_id}.")
+        if old.superseded_at is not None:
+            raise UsageError(f"Decision {decision_id} was already replaced by a later one.")
+        if old.decision == UNDONE:
+            raise UsageError(f"Decision {decision_id} is itself an undo.")
+        a, b = old.record_a, old.record_b
+        levels = check_records(s, reader, a, b)
+        _, _, p = _find_pair(s, (a, b))
+        d = _record_decision(s, a, b, None, UNDONE, reviewer,
+                             note or f"undo of decision {old.id} ({old.decision})")
+        d.pair_id = None if p is None else p.id
+        if p is not None:
+            s.execute(update(ScoredPair).where(ScoredPair.id == p.id).values(status="queued"))
+        s.flush()
+        detail: dict[str, Any] = {"merges": [], "splits": []}
+        if old.decision in ("same", "different"):
+            records = {a, b}
+            for person, _method in _current(s, [a, b]).values():
+                if person is not None:
+                    records |= set(_person_records(s, person))
+            detail = _split(store, s, sorted(records), reviewer)
+        op.log("review_undo", "review_decision", d.id,
+               {"record_a": a, "record_b": b, "undoes": old.id, "was": old.decision,
+                "note": d.note, **detail, **_read_detail(reader, levels)})
+        info = _describe(s, [a, b])
+    return {"decision_id": d.id, "undoes": old.id, "was": old.decision, "record_a": a,
+            "record_b": b, "pair_id": None if p is None else p.id,
+            "a": info.get(a, {}), "b": info.get(b, {}), **detail}

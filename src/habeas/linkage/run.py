@@ -113,12 +113,17 @@ def store_model(store: Store, model: dict[str, Any], *, actor: str | None = None
 
 
 def human_decisions(store: Store) -> pd.DataFrame:
-    """Current (not superseded) decisions: record_a, record_b, decision, reviewer."""
+    """Current decisions: record_a, record_b, decision, reviewer — the newest of each
+    pair only (should two be current), and none where the newest was an undo
+    (``undone``: the pair binds nothing and may be queued again)."""
     with store.read() as s:
         rows = s.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
                                 ReviewDecision.decision, ReviewDecision.reviewer)
-                         .where(ReviewDecision.superseded_at.is_(None))).all()
-    return pd.DataFrame(rows, columns=["record_a", "record_b", "decision", "reviewer"])
+                         .where(ReviewDecision.superseded_at.is_(None))
+                         .order_by(ReviewDecision.decided_at, ReviewDecision.id)).all()
+    frame = pd.DataFrame(rows, columns=["record_a", "record_b", "decision", "reviewer"])
+    frame = frame.drop_duplicates(["record_a", "record_b"], keep="last")
+    return frame[frame["decision"] != "undone"].reset_index(drop=True)
 
 
 def constraints(decisions: pd.DataFrame) -> tuple[list[tuple[int, int]], list[tuple[int, int]],

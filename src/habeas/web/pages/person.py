@@ -17,6 +17,7 @@ cleared for witness_protected.
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,16 @@ FACT_TYPES = {
     "counsel": N_("counsel"), "asylum_claim": N_("asylum claim"),
     "family_notification": N_("family notification"),
 }
+
+
+def _conflicting(key: str, variants: list[dict[str, Any]]) -> int:
+    """How many variants of one value the records give (more than one: they disagree).
+    For identity documents, per type: an A-number and a cédula are two documents, not
+    two variants of one."""
+    if key != "identifiers":
+        return len(variants)
+    kinds = Counter(v["code"].partition(":")[0].removesuffix(" (invalid)") for v in variants)
+    return max(kinds.values(), default=0)
 
 
 def _identifier_value(value: str, _: Gettext) -> str:
@@ -125,7 +136,8 @@ def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
             variants.append({"value": value, "code": v["value"], "as_written": v["as_written"],
                              "stated_by": v["stated_by"]})
         identity.append({"field": key, "label": _(label), "variants": variants,
-                         "conflict": len(variants) > 1})
+                         "conflict": _conflicting(key, variants) > 1,
+                         "variant_count": _conflicting(key, variants)})
 
     contradicted: dict[int, list[str]] = {}
     contradictions = []

@@ -1,23 +1,41 @@
 """The review queue: one pair of records side by side, the model's evidence field by field.
 
-A reviewer decides *same*, *different* or *unsure* (buttons, or the keys s / d / u);
-the decision is applied at once by :func:`habeas.linkage.decide` and the next
-pair is shown (an htmx swap of the pair partial; a redirect without JavaScript).
+A reviewer decides *same*, *different* or *unsure* (buttons, or the keys s / d / u;
+Enter in the note field never decides); the decision is applied at once by
+:func:`habeas.linkage.decide` and the next pair is shown (an htmx swap of the
+pair partial; a redirect without JavaScript), under a confirmation that names both
+records and offers to undo it (:func:`habeas.linkage.undo`, a new decision).
+
+Only pairs whose two records the logged-in user may see are shown or decided
+(``ctx.reader``; restricted ones with the session's purpose, read-audited); the
+others are counted, with how to see them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from habeas.errors import NotFound, UsageError
-from habeas.linkage import decide, queue, show
+from habeas.access.policy import PermissionDenied
+from habeas.access.reader import Reader
+from habeas.audit.reads import log_read
+from habeas.errors import UsageError
+from habeas.linkage import decide, queue, show, undo
+from habeas.linkage.review_access import PairWithheld
+from habeas.linkage.review_conflict import conflict_records
 from habeas.store.db import Store
 from habeas.store.schema import Record, RecordIdentifier
-from habeas.store.schema_linkage import ScoredPair
+from habeas.trace.person import residence_line
 from habeas.web.context import Context
 from habeas.web.pages._common import N_, Gettext, fmt_date, jsonable, vocabulary_labels
+from habeas.web.pages._review_explain import (
+    conflict_text,
+    shown_fields,
+    visible_evidence,
+    withheld_pairs_text,
+)
 from habeas.web.views import action, page
 
 FIELDS = {
@@ -88,6 +106,9 @@ QUEUE_REASONS = {"band": N_("the model is unsure"),
 DECISIONS = {"same": N_("Same person"), "different": N_("Different people"),
              "unsure": N_("Not sure")}
 
+#: where the page sends a reader to state the purpose of the consultation (and back)
+PURPOSE_URL = "/purpose?next=%2Freview"
+
 #: a bar is full at this many units of evidence (log2 Bayes factor)
 BAR_FULL = 8.0
 
@@ -105,29 +126,14 @@ def level_text(label: str, _: Gettext) -> str:
     return label
 
 
-def queue_count(store: Store) -> int:
-    with store.read() as s:
-        return int(s.execute(select(func.count()).select_from(ScoredPair)
-                             .where(ScoredPair.status == "queued")).scalar() or 0)
-
-
-def _position(store: Store, pair_id: int) -> int | None:
-    with store.read() as s:
-        p = s.get(ScoredPair, pair_id)
-        if p is None or p.status != "queued":
-            return None
-        ahead = s.execute(select(func.count()).select_from(ScoredPair).where(
-            ScoredPair.status == "queued",
-            (ScoredPair.priority > p.priority)
-            | ((ScoredPair.priority == p.priority) & (ScoredPair.id < p.id)))).scalar()
-        return 1 + int(ahead or 0)
-
-
-def _records(store: Store, ids: list[int], lang: str,
-             vocab: dict[str, dict[str, str]], _: Gettext) -> dict[int, dict[str, Any]]:
+def _records(store: Store, ids: list[int], lang: str, vocab: dict[str, dict[str, str]],
+             _: Gettext) -> tuple[dict[int, dict[str, Any]], dict[int, set[str]]]:
+    """What each record card shows, and the compared fields it shows a value for."""
     out: dict[int, dict[str, Any]] = {}
+    fields: dict[int, set[str]] = {}
     with store.read() as s:
         idents: dict[int, list[str]] = {}
+        types: dict[int, set[str]] = {}
         for rid, kind, value, written, valid in s.execute(select(
                 RecordIdentifier.record_id, RecordIdentifier.id_type, RecordIdentifier.value,
                 RecordIdentifier.raw, RecordIdentifier.valid)
@@ -135,6 +141,7 @@ def _records(store: Store, ids: list[int], lang: str,
             label = _(FIELDS[kind]) if kind in FIELDS else kind
             idents.setdefault(rid, []).append(
                 f"{label}: {value if valid else written}" + ("" if valid else f" ({_('invalid')})"))
+            types.setdefault(rid, set()).add(kind)
         for r in s.execute(select(Record).where(Record.id.in_(ids))).scalars():
             dob = ""
             if r.dob_earliest is not None:
@@ -145,53 +152,90 @@ def _records(store: Store, ids: list[int], lang: str,
                 "surnames": " ".join(x.title() for x in r.surnames),
                 "dob": dob, "sex": vocab.get("sex", {}).get(r.sex or "", r.sex or ""),
                 "nationality": r.nationality or "", "identifiers": idents.get(r.id, []),
+                "residence": residence_line(r.residence or {}),
                 "raw": {str(k): ("" if v is None else str(v)) for k, v in r.raw.items()},
             }
-    return out
+            fields[r.id] = shown_fields(r, types.get(r.id, set()))
+    return out, fields
 
 
-def pair_data(store: Store, pair_id: int | None, *, lang: str, _: Gettext,
-              vocab: dict[str, dict[str, str]]) -> dict[str, Any]:
-    """The pair to show (``pair_id``, or the head of the queue) with position and count."""
-    total = queue_count(store)
-    if pair_id is None:
-        head = queue(store, limit=1)
-        if not head:
-            return {"pair": None, "count": 0, "position": None, "decisions": _decisions(_)}
-        pair = head[0]
-    else:
-        pair = show(store, pair_id)
-    records = _records(store, [pair["record_a"], pair["record_b"]], lang, vocab, _)
+def _bar(weight: float) -> float:
+    return round(min(abs(weight), BAR_FULL) / BAR_FULL * 100, 1)
+
+
+def _direction(weight: float) -> str:
+    return "for" if weight > 0 else "against" if weight < 0 else "none"
+
+
+def _evidence(pair: dict[str, Any], shown_a: set[str], shown_b: set[str],
+              _: Gettext) -> list[dict[str, Any]]:
+    stored = pair.get("evidence") or {}
     evidence = []
-    for field, (label, weight) in (pair.get("evidence") or {}).items():
+    for field, (label, weight) in visible_evidence(stored, shown_a, shown_b).items():
         w = float(weight)
         evidence.append({"field": field, "label": _(FIELDS[field]) if field in FIELDS else field,
                          "level": level_text(str(label), _), "level_code": label,
-                         "weight": round(w, 2),
-                         "bar": round(min(abs(w), BAR_FULL) / BAR_FULL * 100, 1),
-                         "direction": "for" if w > 0 else "against" if w < 0 else "none"})
-    prior = float(pair["match_weight"]) - sum(e["weight"] for e in evidence)
+                         "weight": round(w, 2), "bar": _bar(w), "direction": _direction(w)})
+    # the starting point from every stored comparison, shown or not
+    prior = float(pair["match_weight"]) - sum(float(w) for _label, w in stored.values())
     evidence.append({"field": "prior", "label": _("Starting point (how rare a match is)"),
                      "level": "", "level_code": "", "weight": round(prior, 2),
-                     "bar": round(min(abs(prior), BAR_FULL) / BAR_FULL * 100, 1),
-                     "direction": "for" if prior > 0 else "against" if prior < 0 else "none"})
+                     "bar": _bar(prior), "direction": _direction(prior)})
+    return evidence
+
+
+def refusal(exc: PairWithheld, _: Gettext) -> PermissionDenied:
+    """The web's words for a pair the reader may not see: what is wrong, how to fix it."""
+    if exc.reason == "purpose":
+        how = _("State the purpose of this consultation to see or decide it.")
+    else:
+        how = _("Your role is not cleared for that level: ask an administrator.")
+    return PermissionDenied("read_identities", None, _(
+        "This pair includes a record at a sensitivity level you may not see now.") + " " + how)
+
+
+def pair_data(store: Store, pair_id: int | None, *, reader: Reader, lang: str, _: Gettext,
+              vocab: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """The pair to show (``pair_id``, or the head of the reader's queue) with position,
+    count and the queued pairs withheld from the reader."""
+    head = queue(store, limit=1 if pair_id is None else 0, reader=reader)
+    common = {"count": head.count, "withheld": head.withheld.to_dict() if head.withheld else {},
+              "withheld_text": withheld_pairs_text(head.withheld, _),
+              "decisions": _decisions(_)}
+    if pair_id is None:
+        if not head.pairs:
+            return jsonable({"pair": None, "position": None, **common})
+        pair = head.pairs[0]
+    else:
+        try:
+            pair = show(store, pair_id, reader=reader)
+        except PairWithheld as exc:
+            raise refusal(exc, _) from None
+    a, b = pair["record_a"], pair["record_b"]
+    records, fields = _records(store, [a, b], lang, vocab, _)
+    evidence = _evidence(pair, fields.get(a, set()), fields.get(b, set()), _)
     reason = (pair.get("reason") or "").split(":")[0]
+    with store.read() as s:
+        conflict = conflict_records(s, reader, a, b, pair.get("reason"))
+    if conflict is not None and conflict.shown_levels:
+        log_read(store, reader, "record", None, action="view",
+                 shown=Counter(conflict.shown_levels.values()),
+                 detail={"view": "review conflict", "pair": pair["pair_id"],
+                         "records": sorted(conflict.shown_levels)})
     side = {}
-    for key, rid in (("a", pair["record_a"]), ("b", pair["record_b"])):
+    for key, rid in (("a", a), ("b", b)):
         side[key] = {**pair.get(key, {}), **records.get(rid, {})}
+    reason_text = conflict_text(conflict, _) or (
+        _(QUEUE_REASONS[reason]) if reason in QUEUE_REASONS else (pair.get("reason") or ""))
     return jsonable({
         "pair": {"pair_id": pair["pair_id"], "status": pair["status"],
                  "match_probability": pair["match_probability"],
                  "probability_text": f"{pair['match_probability'] * 100:.0f} %",
                  "match_weight": pair["match_weight"],
-                 "reason": pair.get("reason"),
-                 "reason_text": _(QUEUE_REASONS[reason]) if reason in QUEUE_REASONS
-                 else (pair.get("reason") or ""),
+                 "reason": pair.get("reason"), "reason_text": reason_text,
                  "a": side["a"], "b": side["b"], "evidence": evidence,
                  "same_person_now": side["a"].get("person_id") == side["b"].get("person_id")},
-        "count": total,
-        "position": _position(store, pair["pair_id"]),
-        "decisions": _decisions(_),
+        "position": pair.get("position"), **common,
     })
 
 
@@ -200,10 +244,9 @@ def _decisions(_: Gettext) -> list[dict[str, str]]:
     return [{"value": k, "label": _(v), "key": keys[k]} for k, v in DECISIONS.items()]
 
 
-def check_pair(store: Store, pair_id: int) -> None:
-    with store.read() as s:
-        if s.get(ScoredPair, pair_id) is None:
-            raise NotFound(f"No scored pair {pair_id}.")
+def _side_text(side: dict[str, Any], _: Gettext) -> str:
+    return _("%(name)s (%(source)s)") % {"name": side.get("name") or "—",
+                                         "source": side.get("source") or "—"}
 
 
 # --------------------------------------------------------------------------- the pages
@@ -212,25 +255,58 @@ def check_pair(store: Store, pair_id: int) -> None:
 @page("/review", permission="review", template="review.html", partial="_review_pair.html",
       name="review", nav=N_("Review queue"), nav_order=30, tags=["review"])
 def review_page(ctx: Context, pair: int | None = None) -> dict[str, Any]:
-    """The review queue: the pair to decide next (or ``pair``), its evidence, the queue size."""
-    return pair_data(ctx.store, pair, lang=ctx.lang, _=ctx._,
+    """The review queue: the pair to decide next (or ``pair``), its evidence, the queue size
+    and how many queued pairs are withheld from you."""
+    data = pair_data(ctx.store, pair, reader=ctx.reader, lang=ctx.lang, _=ctx._,
                      vocab=vocabulary_labels(ctx.store, ctx.lang))
+    data["purpose_url"] = PURPOSE_URL
+    return data
 
 
 @action("/review/{pair_id}/decide", permission="review", name="review_decide",
         partial="_review_pair.html", redirect="/review", tags=["review"])
 def review_decide(ctx: Context, pair_id: int) -> dict[str, Any]:
-    """Decide a pair: ``decision`` = same | different | unsure, optional ``note``."""
+    """Decide a pair: ``decision`` = same | different | unsure, optional ``note``.
+    Refused (403) when you may not see both records."""
     decision = str(ctx.form.get("decision", "")).strip().lower()
     if decision not in DECISIONS:
         raise UsageError(ctx._("Choose a decision: same, different or unsure."))
-    check_pair(ctx.store, pair_id)
     note = str(ctx.form.get("note", "")).strip() or None
-    result = decide(ctx.store, pair_id, decision, reviewer=ctx.actor, note=note)
-    data = pair_data(ctx.store, None, lang=ctx.lang, _=ctx._,
+    try:
+        result = decide(ctx.store, pair_id, decision, reader=ctx.reader, note=note)
+    except PairWithheld as exc:
+        raise refusal(exc, ctx._) from None
+    data = pair_data(ctx.store, None, reader=ctx.reader, lang=ctx.lang, _=ctx._,
                      vocab=vocabulary_labels(ctx.store, ctx.lang))
-    data["decided"] = jsonable({**result, "pair_id": pair_id,
+    data["purpose_url"] = PURPOSE_URL
+    text = ctx._("Decision saved: %(decision)s — %(a)s and %(b)s.",
+                 decision=ctx._(DECISIONS[decision]), a=_side_text(result["a"], ctx._),
+                 b=_side_text(result["b"], ctx._))
+    data["decided"] = jsonable({**result, "pair_id": pair_id, "text": text,
                                 "decision_text": ctx._(DECISIONS[decision])})
     if not ctx.htmx and not ctx.wants_json:
-        ctx.flash(ctx._("Decision saved: %(decision)s.", decision=ctx._(DECISIONS[decision])))
+        ctx.flash(text)
+    return data
+
+
+@action("/review/decisions/{decision_id}/undo", permission="review", name="review_undo",
+        partial="_review_pair.html", redirect="/review", tags=["review"])
+def review_undo(ctx: Context, decision_id: int) -> dict[str, Any]:
+    """Undo a decision (a new decision, logged): the pair is queued again and shown, to
+    decide anew. Refused (403) when you may not see both records."""
+    try:
+        result = undo(ctx.store, decision_id, reader=ctx.reader,
+                      note=str(ctx.form.get("note", "")).strip() or None)
+    except PairWithheld as exc:
+        raise refusal(exc, ctx._) from None
+    pair_id = result["pair_id"]
+    data = pair_data(ctx.store, pair_id, reader=ctx.reader, lang=ctx.lang, _=ctx._,
+                     vocab=vocabulary_labels(ctx.store, ctx.lang))
+    data["purpose_url"] = PURPOSE_URL
+    text = ctx._("Decision undone: %(a)s and %(b)s are back in the queue.",
+                 a=_side_text(result["a"], ctx._), b=_side_text(result["b"], ctx._))
+    data["undone"] = jsonable({**result, "text": text})
+    data["redirect"] = f"/review?pair={pair_id}" if pair_id else "/review"
+    if not ctx.htmx and not ctx.wants_json:
+        ctx.flash(text)
     return data
