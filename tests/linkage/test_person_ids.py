@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from habeas.access.reader import Reader
 from habeas.ingest.importer import ImportOptions, import_file
 from habeas.linkage import link
 from habeas.linkage.review import decide
@@ -14,6 +15,8 @@ from habeas.store import queries
 from habeas.store.db import Store
 from habeas.store.person_ids import resolve
 from habeas.workspace import Workspace
+
+ADMIN = Reader("admin", "ana", "documentation")
 
 LISTS = {
     "Manifest": 'No.,NAME,DOB,A#\n1,"RODRIGUEZ PEREZ, JOSE LUIS",05/04/1990,A-208-304-911\n',
@@ -42,7 +45,8 @@ def test_merged_ids_lead_to_the_survivor_and_a_split_keeps_the_larger_part(
                                                         start["Relatives"])
     assert len({m_pid, p_pid, r_pid}) == 3
 
-    decide(store, (m_rec, p_rec), "same", reviewer="ana")  # one record each: lowest id stays
+    # one record each: the lowest id stays
+    decide(store, (m_rec, p_rec), "same", reviewer="ana", reader=ADMIN)
     survivor = min(m_pid, p_pid)
     retired = max(m_pid, p_pid)
     assert set(_persons(store).values()) == {survivor, r_pid}
@@ -50,12 +54,12 @@ def test_merged_ids_lead_to_the_survivor_and_a_split_keeps_the_larger_part(
     assert not moved.current and moved.survivor == survivor and moved.merged_at is not None
     assert moved.path[0].records == 1 and moved.path[0].kind == "merged"
 
-    decide(store, (m_rec, r_rec), "same", reviewer="ana")  # two records beat one
+    decide(store, (m_rec, r_rec), "same", reviewer="ana", reader=ADMIN)  # two records beat one
     assert set(_persons(store).values()) == {survivor}
     assert resolve(store, r_pid).survivor == survivor
     assert resolve(store, retired).survivor == survivor  # still, after a second merge
 
-    decide(store, (m_rec, r_rec), "different", reviewer="ana")  # keeps {m, p}
+    decide(store, (m_rec, r_rec), "different", reviewer="ana", reader=ADMIN)  # keeps {m, p}
     after = _persons(store)
     assert after["Manifest"] == survivor  # the id stays with the larger part
     split = resolve(store, survivor)
@@ -88,7 +92,7 @@ def test_a_merge_written_before_person_change_is_followed_through_the_links(
     from habeas.store.schema_linkage import PersonChange
 
     start = _three_persons(store, tmp_path)
-    decide(store, (start["Manifest"][0], start["Press"][0]), "same", reviewer="ana")
+    decide(store, (start["Manifest"][0], start["Press"][0]), "same", reviewer="ana", reader=ADMIN)
     with store.engine.begin() as conn:
         conn.execute(delete(PersonChange))
     retired = max(start["Manifest"][1], start["Press"][1])
@@ -101,7 +105,7 @@ def test_cli_person_and_dossier_of_a_retired_id_show_the_survivor(
     from habeas.cli.main import main
 
     start = _three_persons(store, tmp_path)
-    decide(store, (start["Manifest"][0], start["Press"][0]), "same", reviewer="ana")
+    decide(store, (start["Manifest"][0], start["Press"][0]), "same", reviewer="ana", reader=ADMIN)
     survivor, retired = sorted((start["Manifest"][1], start["Press"][1]))
     ws = ["--workspace", str(workspace.root)]
     monkeypatch.setenv("HABEAS_LANG", "en")

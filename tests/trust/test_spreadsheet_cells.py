@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from habeas.access.reader import Reader
 from habeas.demo import load_case
 from habeas.ingest.importer import ImportOptions, import_file
 from habeas.linkage import decide, export_decisions, import_decisions, link, queue
@@ -104,11 +105,12 @@ def test_review_export_neutralises_formulas_and_round_trips(store: Store, demo_c
                                                              tmp_path: Path) -> None:
     load_case(store, demo_case)
     link(store, actor="tester")
-    pair = queue(store, 1)[0]
+    admin = Reader("admin", "ana", "documentation")
+    pair = queue(store, 1, reader=admin)[0]
     decide(store, (pair["record_a"], pair["record_b"]), "unsure", reviewer="=ana",
-           note="=cmd|' /C calc'!A0")
+           note="=cmd|' /C calc'!A0", reader=admin)
     path = tmp_path / "queue.csv"
-    export_decisions(store, path)
+    export_decisions(store, path, reader=admin)
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     assert not [v for r in rows for v in r.values() if v[:1] and v[:1] in "=+-@\t\r"]
     row = next(r for r in rows if r["decision"] == "unsure")
@@ -118,7 +120,7 @@ def test_review_export_neutralises_formulas_and_round_trips(store: Store, demo_c
         writer = csv.DictWriter(fh, fieldnames=list(row))
         writer.writeheader()
         writer.writerow(row)
-    assert import_decisions(store, path, reviewer="ana") == 1
+    assert import_decisions(store, path, reviewer="ana", reader=admin) == 1
     with store.read() as s:
         latest = s.query(ReviewDecision).filter(ReviewDecision.superseded_at.is_(None),
                                                 ReviewDecision.decision == "different").one()

@@ -7,10 +7,13 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from habeas.access.reader import Reader
 from habeas.ingest.importer import ImportOptions, import_file
 from habeas.linkage.review import decide
 from habeas.store import queries
 from habeas.store.db import Store
+
+ADMIN = Reader("admin", "ana", "documentation")
 
 LISTS = {
     "Manifest": 'No.,NAME,DOB,A#\n1,"RODRIGUEZ PEREZ, JOSE LUIS",05/04/1990,A-208-304-911\n',
@@ -26,7 +29,7 @@ def _merge_two(store: Store, tmp_path: Path) -> tuple[int, int, int]:
         path.write_text(text, encoding="utf-8")
         import_file(store, path, ImportOptions(title, "list", date_order="MDY"))
     start = {r["source"]: (r["record"], r["person_id"]) for r in queries.iter_records(store)}
-    decide(store, (start["Manifest"][0], start["Press"][0]), "same", reviewer="ana")
+    decide(store, (start["Manifest"][0], start["Press"][0]), "same", reviewer="ana", reader=ADMIN)
     pids = sorted((start["Manifest"][1], start["Press"][1]))
     return pids[0], pids[1], start["Relatives"][1]
 
@@ -65,8 +68,9 @@ def test_a_split_person_names_the_new_id(store: Store, tmp_path: Path,
                                          client_as: Callable[[str], TestClient]) -> None:
     survivor, _retired, third = _merge_two(store, tmp_path)
     records = {r["source"]: r["record"] for r in queries.iter_records(store)}
-    decide(store, (records["Manifest"], records["Relatives"]), "same", reviewer="ana")
-    decide(store, (records["Manifest"], records["Relatives"]), "different", reviewer="ana")
+    pair = (records["Manifest"], records["Relatives"])
+    decide(store, pair, "same", reviewer="ana", reader=ADMIN)
+    decide(store, pair, "different", reviewer="ana", reader=ADMIN)
     now = {r["source"]: r["person_id"] for r in queries.iter_records(store)}
     assert now["Manifest"] == now["Press"] == survivor
     new = now["Relatives"]
