@@ -10,7 +10,7 @@ import typer
 import typer.main
 from typer.testing import CliRunner
 
-from habeas.cli import document
+from habeas.cli import document, facilities
 from habeas.store.db import Store
 from tests.document.conftest import NGO
 
@@ -26,6 +26,7 @@ def app() -> typer.Typer:
         """test root"""
 
     document.register(app)
+    facilities.register(app)
     return app
 
 
@@ -51,9 +52,9 @@ def _leaves(app: typer.Typer) -> list[list[str]]:
 
 def test_every_command_has_an_example(app: typer.Typer) -> None:
     leaves = _leaves(app)
-    assert ["facility"] in leaves and ["incidents", "add"] in leaves
+    assert ["facility", "show"] in leaves and ["incidents", "add"] in leaves
     assert ["report", "person"] in leaves and ["report", "situation"] in leaves
-    for path in [*leaves, ["incidents"], ["report"]]:
+    for path in [*leaves, ["facility"], ["incidents"], ["report"]]:
         result = runner.invoke(app, [*path, "--help"])
         assert result.exit_code == 0 and "Example" in result.output, path
 

@@ -30,6 +30,9 @@ def test_cecot_layout_and_conflicting_capacity(case: dict[str, Any]) -> None:
     figures = {f["value"]: f["source_title"] for f in cecot["capacity_figures"]}
     assert figures.keys() >= {40000, 20480} and figures[40000] != figures[20480]
     assert set(figures.values()) <= _titles(case)
+    # the engineer's design figure is a design capacity, never an "official" one
+    kinds_of = {f["value"]: f.get("kind") for f in cecot["capacity_figures"]}
+    assert kinds_of[20480] == "design_capacity" and kinds_of[40000] == "official_capacity"
     kinds = {f["kind"] for f in case["facilities"]}
     assert kinds >= {"prison", "immigration_detention", "staging_facility"}
 

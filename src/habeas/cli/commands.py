@@ -44,9 +44,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gaps": ("trace", "The register gap report for a group: per required field, how many have "
                       "it recorded."),
     "export": ("export", "Export a table; every row carries its record → person link."),
-    "facility": ("document", "Conditions in a facility: capacity figures side by side, "
-                             "occupancy rate and m² per person over time, thresholds breached "
-                             "(ICRC, CPT, ECtHR) and for how many consecutive days."),
+    "facility": ("facilities", "Show a facility's conditions, or enter its units, areas, "
+                               "capacity figures and occupancy, each from a source."),
     "incidents": ("document", "List, count and record incidents (torture, beatings, deaths in "
                               "custody, ...)."),
     "report": ("document", "Write a person dossier or a situation report (PDF or HTML, English "

@@ -52,7 +52,7 @@ OutputOption = Annotated[Path | None, typer.Option(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("facility")(facility)
+    # (habeas facility: the group in habeas.cli.facilities; its show command is facility())
     app.add_typer(incidents_app, name="incidents")
     app.add_typer(report_app, name="report")
 

@@ -252,6 +252,8 @@ class Figure:
     note: str | None
     source: str | None  # source title, or None when the register holds it without a source
     origin: str  # "figure" (a FacilityFigure), "facility", "unit" or "derived"
+    #: whose claim it is: the source's kind (official_statement, news_report, ...)
+    source_kind: str | None = None
 
 
 @dataclass
@@ -378,7 +380,10 @@ def facility_conditions(store: Store, name: str, *, start: date | None = None,
     """Conditions in facility ``name`` (and each observed unit) between ``start`` and ``end``."""
     with store.read() as s:
         fac = _facility(s, name)
-        titles: dict[int, str] = {i: t for i, t in s.execute(select(Source.id, Source.title))}
+        titles: dict[int, str] = {}
+        source_kinds: dict[int, str] = {}
+        for sid, title, skind in s.execute(select(Source.id, Source.title, Source.kind)):
+            titles[sid], source_kinds[sid] = title, skind
         units = list(s.execute(select(FacilityUnit).where(FacilityUnit.facility_id == fac.id)
                                .order_by(FacilityUnit.id)).scalars())
         figures = list(s.execute(select(FacilityFigure)
@@ -400,13 +405,14 @@ def facility_conditions(store: Store, name: str, *, start: date | None = None,
 
     def fig(f: FacilityFigure) -> Figure:
         return Figure(f.kind, f.value, f.note, titles.get(f.source_id) if f.source_id else None,
-                      "figure")
+                      "figure", source_kinds.get(f.source_id) if f.source_id else None)
 
     fac_caps = [fig(f) for f in figures if f.unit_id is None and f.kind in CAPACITY_KINDS]
     if fac.official_capacity:
         fac_caps.append(Figure("official_capacity", float(fac.official_capacity),
                                "capacity recorded on the facility",
-                               titles.get(fac.source_id) if fac.source_id else None, "facility"))
+                               titles.get(fac.source_id) if fac.source_id else None, "facility",
+                               source_kinds.get(fac.source_id) if fac.source_id else None))
     fac_caps = _dedupe(fac_caps)
     fac_areas = [fig(f) for f in figures if f.unit_id is None and f.kind == "area_m2"]
     unit_areas = [u.area_m2 for u in units if u.area_m2]

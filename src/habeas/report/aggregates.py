@@ -26,6 +26,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from habeas import i18n
+from habeas.document.conditions import facility_conditions
+from habeas.document.crowding import headline_text, space_headline
 from habeas.errors import UsageError
 from habeas.report.labels import STATUSES
 from habeas.report.spreadsheet import csv_row
@@ -90,8 +92,41 @@ def flights(session: Any) -> list[dict[str, Any]]:
             for f, first, last, n, p in rows]
 
 
-def facility_occupancy(session: Any) -> list[dict[str, Any]]:
-    """Each facility with its official capacity and latest facility-wide population."""
+#: How a capacity figure's kind is shown: a figure is never called "official" on its own
+#: (whose claim it is, the source's kind, is shown beside it).
+CAPACITY_LABELS = {"official_capacity": "stated capacity", "design_capacity": "design capacity"}
+
+
+def _capacities(fc: Any, population: int | None, kinds: dict[str, str],
+                _: Any) -> list[dict[str, Any]]:
+    """Every capacity figure with whose claim it is and the occupancy it gives."""
+    return [{"kind": c.kind, "kind_label": _(CAPACITY_LABELS.get(c.kind, c.kind)),
+             "value": c.value, "source": c.source, "source_kind": c.source_kind,
+             "source_kind_label": kinds.get(c.source_kind or "", c.source_kind)
+             if c.source_kind else None,
+             "occupancy": population / c.value
+             if population is not None and c.value > 0 else None}
+            for c in fc.capacities]
+
+
+def _space(fc: Any, lang: str) -> dict[str, Any]:
+    """The crowding headline (:mod:`habeas.document.crowding`) of one facility."""
+    h = space_headline(fc)
+    point = h.smallest if h.units_observed else h.whole
+    return {"text": headline_text(h, lang),
+            "text_without_smallest": headline_text(h, lang, show_smallest=False)
+            if h.units_observed else None,
+            "threshold": h.threshold.code, "threshold_m2": h.threshold.m2_per_person,
+            "units_observed": h.units_observed, "units_under": h.units_under,
+            "smallest_m2": round(point.m2_per_person, 2) if point else None,
+            "smallest_population": point.population if point else None}
+
+
+def facility_occupancy(store: Store, session: Any, lang: str = "en") -> list[dict[str, Any]]:
+    """Each facility: space per person against the standard first, then every capacity
+    figure with whose claim it is, and the latest facility-wide population."""
+    _ = i18n.gettext_for(lang)
+    kinds = vocabulary_labels(session, "source_kind", lang)
     latest: dict[int, tuple[Any, int]] = {}
     for fid, day, population in session.execute(
             select(OccupancyObservation.facility_id, OccupancyObservation.observed_on,
@@ -107,11 +142,11 @@ def facility_occupancy(session: Any) -> list[dict[str, Any]]:
     out = []
     for fac in session.execute(select(Facility).order_by(Facility.name)).scalars():
         day, population = latest.get(fac.id, (None, None))
-        ratio = (population / fac.official_capacity
-                 if population is not None and fac.official_capacity else None)
+        fc = facility_conditions(store, fac.name)
         out.append({"id": fac.id, "name": fac.name, "kind": fac.kind, "country": fac.country,
-                    "official_capacity": fac.official_capacity, "population": population,
-                    "observed_on": day, "occupancy": ratio,
+                    "space": _space(fc, lang),
+                    "capacities": _capacities(fc, population, kinds, _),
+                    "population": population, "observed_on": day,
                     "persons_in_register": int(events.get(fac.id, 0))})
     return out
 
@@ -123,7 +158,7 @@ def overview(store: Store, session: Session, lang: str) -> dict[str, Any]:
         ~Record.id.in_(select(Link.record_id).where(queries.CURRENT)))).scalar()
     counts["records_without_person"] = int(unlinked or 0)
     return {"counts": counts, "events_over_time": events_by_month(session, lang),
-            "flights": flights(session), "facilities": facility_occupancy(session)}
+            "flights": flights(session), "facilities": facility_occupancy(store, session, lang)}
 
 
 # -- suppression -----------------------------------------------------------------
@@ -153,13 +188,23 @@ def suppress_events(events: dict[str, Any], k: int) -> dict[str, Any]:
 
 
 def suppress_facilities(facilities: list[dict[str, Any]], k: int) -> list[dict[str, Any]]:
+    """Small populations hidden, and every figure that would give one back: the occupancy
+    rates, and an m² per person figure of a space holding fewer than ``k`` people."""
     out = []
     for fac in facilities:
         row = dict(fac)
         row["persons_in_register"] = show(fac["persons_in_register"], k)
         row["population"] = show(fac["population"], k)
-        if isinstance(row["population"], str):
-            row["occupancy"] = None
+        hide_rate = isinstance(row["population"], str)
+        row["capacities"] = [{**{key: v for key, v in c.items() if key != "source"},
+                              "occupancy": None if hide_rate else c["occupancy"]}
+                             for c in fac["capacities"]]
+        space = dict(fac["space"])
+        if space["smallest_population"] is not None and space["smallest_population"] < k:
+            space["text"] = space["text_without_smallest"]
+            space["smallest_m2"] = None
+        space["smallest_population"] = None
+        row["space"] = space
         out.append(row)
     return out
 
@@ -222,9 +267,17 @@ def public_situation(store: Store, *, k: int, lang: str = "es") -> dict[str, Any
             "types": exact["events_over_time"]["types"],
             "months": [{"month": m, "total": table.total(("month", m)),
                         "by_type": {t: table.cell((m, t)) for t in types}} for m in months]},
-        "facilities": [{key: fac[key] for key in (
-            "name", "kind", "country", "official_capacity", "population", "observed_on",
-            "occupancy", "persons_in_register")}
+        "facilities": [{
+            **{key: fac[key] for key in ("name", "kind", "country", "population", "observed_on",
+                                         "persons_in_register")},
+            "space": {key: fac["space"][key] for key in (
+                "text", "threshold", "threshold_m2", "units_observed", "units_under",
+                "smallest_m2")},
+            # whose claim each figure is, by the source's kind (titles stay internal)
+            "capacities": [{key: c[key] for key in ("kind", "kind_label", "value",
+                                                    "source_kind", "source_kind_label",
+                                                    "occupancy")}
+                           for c in fac["capacities"]]}
             for fac in suppress_facilities(exact["facilities"], k)],
         "incidents": {"total": incident_total,
                       "by_type": [{"code": code, "label": act_labels.get(code, code),

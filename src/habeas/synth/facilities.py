@@ -75,8 +75,10 @@ def facilities(rng: np.random.Generator) -> list[dict[str, Any]]:
         "longitude": -88.9, "official_capacity": 40000,
         "authority": "Prison authority of El Salvador",
         "capacity_figures": [
-            {"value": 40000, "note": "claimed capacity", "source_title": DOC_CAPACITY_CLAIM},
-            {"value": 20480, "note": "designed for (256 cells × 80)", "source_title": DOC_DESIGN},
+            {"kind": "official_capacity", "value": 40000, "note": "claimed capacity",
+             "source_title": DOC_CAPACITY_CLAIM},
+            {"kind": "design_capacity", "value": 20480, "note": "designed for (256 cells × 80)",
+             "source_title": DOC_DESIGN},
         ],
         "units": units,
     }

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from habeas.document.conditions import FacilityConditions, facility_conditions
+from habeas.document.crowding import headline_text, space_headline
 from habeas.errors import NotFound, UsageError
 from habeas.store.db import Store
 from habeas.store.schema import Facility
@@ -36,7 +37,9 @@ from habeas.web.pages._common import (
 )
 from habeas.web.views import page
 
-FIGURE_KINDS = {"official_capacity": N_("official capacity"),
+#: A capacity figure is never called "official" by its kind alone: whose claim it is (the
+#: source's kind: official statement, news report, ...) is shown beside it.
+FIGURE_KINDS = {"official_capacity": N_("stated capacity"),
                 "design_capacity": N_("design capacity"), "area_m2": N_("area (m²)")}
 ORIGINS = {"figure": N_("stated by a source"), "facility": N_("recorded on the facility"),
            "unit": N_("recorded on the unit"), "derived": N_("sum of the units' areas")}
@@ -50,8 +53,11 @@ def facility_id_name(store: Store, facility_id: int) -> str:
     return str(name)
 
 
-def _figure(f: Any, lang: str, _: Gettext) -> dict[str, Any]:
+def _figure(f: Any, lang: str, _: Gettext,
+            source_kinds: dict[str, str] | None = None) -> dict[str, Any]:
+    who = (source_kinds or {}).get(f.source_kind, f.source_kind) if f.source_kind else None
     return {"kind": f.kind, "kind_text": _(FIGURE_KINDS.get(f.kind, f.kind)),
+            "source_kind": f.source_kind, "source_kind_text": who,
             "value": f.value, "value_text": fmt_number(f.value, lang, 1 if f.kind == "area_m2"
                                                        and f.value % 1 else 0),
             "note": f.note, "source": f.source,
@@ -106,14 +112,25 @@ def _space(sp: Any, lang: str, _: Gettext, shown: int | None = None) -> dict[str
     }
 
 
+def _headline(fc: FacilityConditions, lang: str) -> dict[str, Any]:
+    """Space per person against the standard: what the page leads with."""
+    h = space_headline(fc)
+    return {"text": headline_text(h, lang), "threshold": h.threshold.code,
+            "units_observed": h.units_observed, "units_under": h.units_under,
+            "smallest_m2": h.smallest.m2_per_person if h.smallest else None,
+            "smallest_unit": h.smallest.unit if h.smallest else None,
+            "smallest_day_text": fmt_date(h.smallest.day, lang) if h.smallest else ""}
+
+
 def _summary(fc: FacilityConditions, facility_id: int, lang: str, _: Gettext,
-             kinds: dict[str, str]) -> dict[str, Any]:
+             vocab: dict[str, dict[str, str]]) -> dict[str, Any]:
     latest = fc.whole.latest
+    kinds = vocab.get("facility_kind", {})
     return {
         "id": facility_id, "name": fc.facility, "kind": fc.kind,
         "kind_text": kinds.get(fc.kind, fc.kind), "country": fc.country,
-        "authority": fc.authority,
-        "capacities": [_figure(f, lang, _) for f in fc.capacities],
+        "authority": fc.authority, "space": _headline(fc, lang),
+        "capacities": [_figure(f, lang, _, vocab.get("source_kind")) for f in fc.capacities],
         "latest_population": latest.population if latest else None,
         "latest_population_text": fmt_number(latest.population, lang) if latest else "—",
         "latest_day_text": fmt_date(latest.day, lang) if latest else "",
@@ -132,8 +149,7 @@ def facilities_list(store: Store, *, lang: str, _: Gettext,
                     vocab: dict[str, dict[str, str]]) -> dict[str, Any]:
     with store.read() as s:
         rows = s.execute(select(Facility.id, Facility.name).order_by(Facility.name)).all()
-    kinds = vocab.get("facility_kind", {})
-    items = [_summary(facility_conditions(store, name), fid, lang, _, kinds)
+    items = [_summary(facility_conditions(store, name), fid, lang, _, vocab)
              for fid, name in rows]
     return jsonable({"facilities": items})
 
@@ -157,7 +173,7 @@ def facility_detail(store: Store, facility_id: int, *, lang: str, _: Gettext,
 
     name = facility_id_name(store, facility_id)
     fc = facility_conditions(store, name, start=start, end=end)
-    data = _summary(fc, facility_id, lang, _, vocab.get("facility_kind", {}))
+    data = _summary(fc, facility_id, lang, _, vocab)
     data.update({
         "whole": _space(fc.whole, lang, _),
         "units": [_space(sp, lang, _, observations_shown) for sp in fc.units],
