@@ -50,7 +50,8 @@ def test_init_then_status(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     code, out, _ = run(capsys, "init", str(tmp_path / "reg"))
     assert code == 0 and "Created workspace" in out
     code, out, _ = run(capsys, "status", "--workspace", str(tmp_path / "reg"), "--json")
-    assert code == 0 and json.loads(out)["log_entries"] == 1
+    # two entries: the vocabulary seed and the id of the key that chains the log (log.key)
+    assert code == 0 and json.loads(out)["log_entries"] == 2
 
 
 def test_import_status_sources_records(ws: Path, tmp_path: Path,

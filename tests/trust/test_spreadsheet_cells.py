@@ -106,7 +106,7 @@ def test_review_export_neutralises_formulas_and_round_trips(store: Store, demo_c
     load_case(store, demo_case)
     link(store, actor="tester")
     admin = Reader("admin", "ana", "documentation")
-    pair = queue(store, 1, reader=admin)[0]
+    pair = queue(store, 1, reader=admin).pairs[0]
     decide(store, (pair["record_a"], pair["record_b"]), "unsure", reviewer="=ana",
            note="=cmd|' /C calc'!A0", reader=admin)
     path = tmp_path / "queue.csv"

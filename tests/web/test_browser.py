@@ -401,7 +401,9 @@ _A11Y_JS = """() => {
   const unlabelled = controls.filter(e => !(e.labels && e.labels.length) &&
       !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
     .map(e => e.outerHTML.slice(0, 120));
+  // elements outside the accessibility tree (hidden, aria-hidden) need no name
   const emptyButtons = [...document.querySelectorAll('button, a[href]')]
+    .filter(e => !e.hidden && e.getAttribute('aria-hidden') !== 'true')
     .filter(e => !e.textContent.trim() && !e.getAttribute('aria-label'))
     .map(e => e.outerHTML.slice(0, 120));
   const images = [...document.querySelectorAll('img:not([alt])')].map(e => e.outerHTML);
