@@ -11,6 +11,7 @@ from rich.table import Table
 
 from habeas.cli.common import WorkspaceOption, console, progress_bar, warn_loose
 from habeas.cli.estimate import render_estimates
+from habeas.cli.lang import _
 from habeas.demo import build_demo, demo_estimate, demo_login, demo_reports
 from habeas.errors import WorkspaceError
 from habeas.store import queries
@@ -53,9 +54,37 @@ def _demo_workspace(explicit: Path | None) -> tuple[Workspace, bool]:
     return init_workspace(target, "habeas demo (synthetic case)"), True
 
 
+def _write_files(persons: int, seed: int, explicit: Path | None) -> None:
+    """Generate the synthetic lists and stop: the user imports them (``docs/tour.md``)."""
+    from habeas.synth import generate_case
+
+    try:
+        root = find_workspace(explicit).root
+    except WorkspaceError:
+        if explicit is not None or os.environ.get("HABEAS_WORKSPACE"):
+            raise
+        root = Path.cwd()
+    case_dir = root / "demo-files"
+    if (case_dir / "case.json").exists():
+        console.print(_("{folder} already holds a synthetic case; it was left as it is.")
+                      .format(folder=case_dir), highlight=False)
+    else:
+        generate_case(case_dir, persons=persons, seed=seed)
+        console.print(_("Wrote the synthetic lists ({persons} fictional persons, seed {seed}) "
+                        "into {folder}; nothing was imported.")
+                      .format(persons=persons, seed=seed, folder=case_dir), highlight=False)
+    lists = sorted(p.name for p in (case_dir / "lists").iterdir())
+    console.print(_("Lists: {names}").format(names=", ".join(lists)), highlight=False)
+    console.print(_("Next: habeas import {folder}/lists/FILE --source-title TITLE --dry-run")
+                  .format(folder=case_dir.name), highlight=False)
+
+
 def demo(
     persons: Annotated[int, typer.Option(help="Size of the synthetic population.", min=10)] = 600,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same case).")] = 7,
+    files_only: Annotated[bool, typer.Option(
+        "--files-only", help="Only write the lists (demo-files/ in the workspace, or in the "
+        "current folder when there is none) to import them yourself; import nothing.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Build a synthetic CECOT-like case (fictional people only) and import every list.
@@ -63,7 +92,12 @@ def demo(
     Into the current workspace, or a new ./demo-workspace when there is none.
 
     Example: habeas demo --persons 600 --seed 7
+
+    Example (the lists only, as in docs/tour.md): habeas demo --files-only --persons 300
     """
+    if files_only:
+        _write_files(persons, seed, workspace)
+        return
     ws, created = _demo_workspace(workspace)
     warn_loose(ws)
     store = Store.open(ws, create=created)
