@@ -10,7 +10,14 @@
         (target && target.isContentEditable)) { return; }
     var key = (event.key || "").toLowerCase();
     var button = document.querySelector('#review-pair button[data-key="' + key + '"]');
-    if (button && !button.disabled) { event.preventDefault(); button.click(); }
+    if (button && !button.disabled) {
+      event.preventDefault();
+      // a key pressed right after the next pair was swapped in may come before htmx has
+      // wired its form: wire it now, so the decision comes back as the next pair with its
+      // confirmation and undo button (not as a full page without them)
+      if (window.htmx && button.form) { window.htmx.process(button.form); }
+      button.click();
+    }
   });
   // after htmx swaps in the next pair, put the focus on it so screen readers announce it
   document.addEventListener("htmx:afterSwap", function (event) {
