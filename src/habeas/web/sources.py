@@ -33,7 +33,7 @@ from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.import_form import default_fields, form_defaults, kept_columns, problem_columns
 from habeas.web.import_problems import shown
-from habeas.web.pages._common import vocabulary_labels
+from habeas.web.pages._common import fmt_date, vocabulary_labels
 from habeas.web.uploads import Uploads, staging_dir
 from habeas.web.views import N_, action, page
 
@@ -64,6 +64,7 @@ def sources(ctx: Context) -> dict[str, Any]:
     withheld.levels.update(hidden.levels)
     withheld.for_purpose += hidden.for_purpose
     return {"sources": rows, "imports": imports, "can_import": ctx.allowed("import"),
+            "source_kind_labels": vocabulary_labels(ctx.store, ctx.lang).get("source_kind", {}),
             "withheld": withheld.to_dict() if withheld else {}}
 
 
@@ -209,7 +210,9 @@ def dry_run(ctx: Context, upload_id: str) -> dict[str, Any]:
         vocab = vocabulary_labels(ctx.store, ctx.lang)
         problems = plan["plan"]["problems"]
         headers = [h for t in plan["plan"]["tables"] for h in t["headers"]]
-        data["plan"] = {**plan["plan"], "problems": shown(problems, ctx._, ctx.lang, vocab)}
+        data["plan"] = {**plan["plan"], "problems": shown(problems, ctx._, ctx.lang, vocab),
+                        "sample": [{**r, "date_of_birth": fmt_date(r["date_of_birth"], ctx.lang)}
+                                   for r in plan["plan"]["sample"]]}
         data["default_fields"] = default_fields(ctx._, vocab, options.defaults)
         data["text_defaults"] = {k: v for k, v in options.defaults.items()
                                  if not any(f["field"] == k for f in data["default_fields"])}
