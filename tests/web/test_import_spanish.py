@@ -114,3 +114,14 @@ def test_person_404_names_no_cli_command(client_as: Callable[[str], TestClient])
     r = c.get("/persons/987654")
     assert r.status_code == 404
     assert "habeas find" not in r.text and "No hay ninguna persona 987654" in r.text
+
+
+def test_refused_import_page_in_spanish(client_as: Callable[[str], TestClient],
+                                        staging: Path) -> None:
+    c = client_as("documenter")
+    c.get("/language/es")
+    plan_url = _upload(c)
+    r = c.post(plan_url + "/confirm", data={"csrf_token": csrf(c)}, follow_redirects=False)
+    assert r.status_code == 422
+    assert "La importación se rechazó" in r.text and "no existe el 31 de febrero" in r.text
+    assert "--defaults" not in r.text and "Import refused" not in r.text
