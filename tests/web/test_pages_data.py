@@ -387,3 +387,71 @@ def test_an_incident_names_a_few_victims_on_the_page(web: Any, demo_store: Store
     full = legal.get("/incidents.json", params={"victims": "all"}).json()["incidents"]
     assert all(len(i["victims"]) == i["victims_count"] for i in full)
     assert "more" in legal.get("/incidents").text
+
+
+# --------------------------------------------------------------------------- phones (#13.10)
+
+WRAPPED_TABLE = re.compile(r'<div class="(?:table-)?wrap">\s*<table')
+
+
+def _tables_wrapped(html: str) -> tuple[int, int]:
+    return html.count("<table"), len(WRAPPED_TABLE.findall(html))
+
+
+def test_public_page_tables_scroll_inside_their_own_box(demo_store: Store) -> None:
+    """Every table of the public page is in a scroll container (the page itself stays
+    as wide as the phone); the months of "events over time" keep their labels in view."""
+    from habeas.report.aggregates import public_situation
+    from habeas.report.public_page import page_html
+
+    html = page_html(public_situation(demo_store, k=1, lang="es"), site_name="x",
+                     language_links={}, json_href=None)
+    tables, wrapped = _tables_wrapped(html)
+    assert tables >= 4 and wrapped == tables
+    assert '<table class="timeline" aria-describedby="events">' in html
+    assert "table.timeline th[scope=row] { position: sticky" in html
+    assert "@media (max-width: 40rem)" in html
+
+
+def test_dashboard_timeline_and_review_bars_on_phones(web: Any) -> None:
+    html = web("documenter").get("/").text
+    assert re.search(r'<div class="table-wrap">\s*<table class="timeline"', html)
+    review = web("documenter").get("/review").text
+    if 'class="evbar"' in review:  # a pair to review: its bars keep a width on phones
+        assert re.search(r'<td class="bar-cell"><svg class="evbar"', review)
+    import habeas.web
+
+    css = (Path(habeas.web.__file__).parent / "static" / "habeas.css").read_text()
+    phone = css[css.rindex("@media (max-width: 40rem)"):]
+    assert "svg.evbar" in phone and "min-width" in phone
+
+
+def test_facility_units_are_collapsed_worst_first(web: Any, demo_store: Store) -> None:
+    client = web("analyst")
+    client.get("/language/en")
+    facilities = client.get("/facilities.json").json()["facilities"]
+    fid = max(facilities, key=lambda f: f["units_observed"])["id"]
+    html = client.get(f"/facilities/{fid}").text
+    units = re.findall(r'<details class="unit"[^>]*>', html)
+    assert units and not any(" open" in u for u in units)  # collapsed by default
+    data = client.get(f"/facilities/{fid}.json").json()["units"]
+    keys = [(-len(u["flagged"]), (u["latest"] or {}).get("m2_per_person") or float("inf"))
+            for u in data]
+    assert keys == sorted(keys)  # the most crowded first
+
+
+def test_incident_pages_keep_the_filters(web: Any, demo_store: Store) -> None:
+    """50 incidents a page; next/previous links carry the filters."""
+    legal = web("legal")
+    legal.get("/language/en")
+    every = legal.get("/incidents.json").json()
+    assert every["page_size"] == 50 and len(every["incidents"]) == min(50, every["listed"])
+    status = max(every["by_status"], key=lambda s: s["n"])["code"]
+    first = legal.get("/incidents", params={"status": status, "start": "2000-01-01"}).text
+    listed = legal.get("/incidents.json", params={"status": status,
+                                                  "start": "2000-01-01"}).json()
+    assert first.count('<article class="card"') == min(50, listed["listed"])
+    if listed["pages"] > 1:
+        nxt = re.search(r'rel="next" href="([^"]+)"', first)
+        assert nxt and f"status={status}" in nxt.group(1) and "start=2000-01-01" in \
+            nxt.group(1).replace("&amp;", "&") and "page=2" in nxt.group(1)

@@ -158,13 +158,15 @@ def _date_orders(table: Table, mapping: ColumnMapping, declared: str | None,
                 table.file, None, header,
                 f"{evidence.examples['day_first']} / {evidence.examples['month_first']}",
                 "the column mixes day-first and month-first dates; say which order the "
-                "source uses with --date-order DMY or --date-order MDY", sheet=table.sheet))
+                "source uses with --date-order DMY or --date-order MDY", sheet=table.sheet,
+                code="date_order_mixed", params=(("column", header),)))
         elif evidence.needs_order:
             problems.append(Problem(
                 table.file, None, header, evidence.examples.get("ambiguous"),
                 f"{evidence.ambiguous} date(s) could be day-first or month-first and nothing in "
                 "the column decides; give --date-order DMY (Latin-American) or "
-                "--date-order MDY (US)", sheet=table.sheet))
+                "--date-order MDY (US)", sheet=table.sheet, code="date_order_needed",
+                params=(("column", header), ("n", str(evidence.ambiguous)))))
         orders[fld] = evidence.order
     return orders
 

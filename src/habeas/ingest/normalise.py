@@ -7,6 +7,7 @@ warnings are kept with it.
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Callable
@@ -17,7 +18,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from habeas.domain.addresses import postcode_key
 from habeas.domain.countries import normalise_country
-from habeas.domain.dates import DateParseError, UncertainDate, dob_from_age, parse_date
+from habeas.domain.dates import (
+    AmbiguousDate,
+    DateParseError,
+    UncertainDate,
+    dob_from_age,
+    parse_date,
+)
 from habeas.domain.identifiers import (
     InvalidIdentifier,
     classify_national_id,
@@ -164,6 +171,20 @@ class PreparedRecord:
 KEPT_AS_WRITTEN = "kept as written, not read (precision unknown)"
 
 
+def date_problem(exc: DateParseError) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The problem code and parameters of a date that cannot be read."""
+    if exc.missing_day is not None:
+        y, m, d = exc.missing_day
+        last = calendar.monthrange(y, m)[1]
+        return "date_missing_day", (("value", exc.value), ("day", str(d)), ("month", str(m)),
+                                    ("year", str(y)), ("last", str(last)))
+    if isinstance(exc, AmbiguousDate):
+        first, second = exc.readings
+        return "date_ambiguous", (("value", exc.value), ("first", first.isoformat()),
+                                  ("second", second.isoformat()))
+    return "date_unreadable", (("value", exc.value),)
+
+
 @dataclass
 class RowContext:
     """What every row of one table shares."""
@@ -187,29 +208,33 @@ class RowPreparer:
         self.problems: list[Problem] = []
         # Lists repeat values (sex, nationality, dates, given names): each distinct value is
         # parsed once per column; its problems are re-reported for every row that has it.
-        self._cache: dict[tuple[str, ...], tuple[Any, tuple[tuple[str, str], ...]]] = {}
+        # Each message: (severity, message) or (severity, message, code, params).
+        self._cache: dict[tuple[str, ...], tuple[Any, tuple[Any, ...]]] = {}
 
     def _cached(self, row: int, fld: str, value: str, key: tuple[str, ...],
-                compute: Callable[[], tuple[Any, list[tuple[str, str]]]]) -> Any:
+                compute: Callable[[], tuple[Any, list[Any]]]) -> Any:
         hit = self._cache.get(key)
         if hit is None:
             result, messages = compute()
             hit = (result, tuple(messages))
             self._cache[key] = hit
-        for severity, message in hit[1]:
-            self._problem(row, fld, value, message, severity)
+        for severity, message, *coded in hit[1]:
+            code, params = (coded[0], coded[1]) if coded else (None, ())
+            self._problem(row, fld, value, message, severity, code=code, params=params)
         return hit[0]
 
     # -- helpers ---------------------------------------------------------------
     def _problem(self, row: int, fld: str | None, value: str | None, message: str,
-                 severity: str = "error") -> None:
+                 severity: str = "error", *, code: str | None = None,
+                 params: tuple[tuple[str, str], ...] = ()) -> None:
         column = self.fields.get(fld) if fld else None
+        kept = False
         if fld and column is None:
             column = f"--defaults {fld}"
         elif severity == "error" and fld in self.ctx.keep:
-            severity, message = "warning", f"{KEPT_AS_WRITTEN}: {message}"
+            severity, message, kept = "warning", f"{KEPT_AS_WRITTEN}: {message}", True
         self.problems.append(Problem(self.ctx.table.file, row, column, value, message, severity,
-                                     self.ctx.table.sheet))
+                                     self.ctx.table.sheet, code, params, kept))
 
     def _value(self, values: dict[str, str], fld: str) -> str:
         """The row's value for a canonical field, else its ``--defaults`` value."""
@@ -225,7 +250,7 @@ class RowPreparer:
     def _date(self, row: int, fld: str, text: str) -> UncertainDate | None:
         order = self.ctx.date_orders.get(fld)
 
-        def compute() -> tuple[UncertainDate | None, list[tuple[str, str]]]:
+        def compute() -> tuple[UncertainDate | None, list[Any]]:
             try:
                 return parse_date(text, order), []
             except DateParseError as exc:
@@ -238,18 +263,21 @@ class RowPreparer:
                     else:
                         return parsed, [("warning", f"only readable as {other} while the column "
                                          f"is {order}: read as {parsed.display()} (day and "
-                                         "month may have been swapped)")]
-                return None, [("error", str(exc))]
+                                         "month may have been swapped)", "date_swapped",
+                                         (("value", text), ("read", parsed.display()),
+                                          ("order", order), ("other", other)))]
+                return None, [("error", str(exc), *date_problem(exc))]
 
         result: UncertainDate | None = self._cached(row, fld, text, ("date", fld, text), compute)
         return result
 
     def _term(self, row: int, fld: str, vocabulary: str, text: str) -> str | None:
-        def compute() -> tuple[str | None, list[tuple[str, str]]]:
+        def compute() -> tuple[str | None, list[Any]]:
             try:
                 return self.ctx.vocab.require(vocabulary, text, "value"), []
             except UsageError as exc:
-                return None, [("error", str(exc))]
+                return None, [("error", str(exc), "unknown_term",
+                               (("value", text), ("vocabulary", vocabulary)))]
 
         result: str | None = self._cached(row, fld, text, ("term", vocabulary, text), compute)
         return result
@@ -261,10 +289,13 @@ class RowPreparer:
         if len(cells) > len(table.headers) and any(c.strip() for c in cells[len(table.headers):]):
             self._problem(row_number, None, cells[len(table.headers)],
                           f"the row has {len(cells)} cells but the header has "
-                          f"{len(table.headers)} columns")
+                          f"{len(table.headers)} columns", code="too_many_cells",
+                          params=(("cells", str(len(cells))),
+                                  ("columns", str(len(table.headers)))))
             return None
         if not any(v.strip() for v in values.values()):
-            self._problem(row_number, None, None, "empty row: skipped", "warning")
+            self._problem(row_number, None, None, "empty row: skipped", "warning",
+                          code="empty_row")
             return None
         raw = {h: v for h, v in values.items() if h}
 
@@ -272,7 +303,7 @@ class RowPreparer:
         if not key:
             if "record_id" in self.fields:
                 self._problem(row_number, "record_id", "", "no record id: the row number is used",
-                              "warning")
+                              "warning", code="no_record_id")
             # No id in the source: the file version (short hash) and row identify the entry.
             sheet = f"{table.sheet}!" if self.ctx.multi_sheet else ""
             key = f"{self.ctx.key_prefix}:{sheet}row {row_number}"
@@ -281,7 +312,8 @@ class RowPreparer:
         identifiers = self._identifiers(row_number, values)
         if name is None and not identifiers:
             self._problem(row_number, None, None,
-                          "the row has neither a name nor an identity document number")
+                          "the row has neither a name nor an identity document number",
+                          code="no_name_or_id")
             return None
 
         dob = None
@@ -410,7 +442,8 @@ class RowPreparer:
                 first = next(f for f, v in details.items() if v)
                 self._problem(row, first, details[first],
                               f"the row has event details ({', '.join(present)}) but no event "
-                              "type; add an event type column or --defaults event_type=TYPE")
+                              "type; add an event type column or --defaults event_type=TYPE",
+                              code="event_without_type", params=(("columns", ", ".join(present)),))
             return
         event_type = self._term(row, "event_type", "event_type", type_text)
         when = self._date(row, "event_date", details["event_date"]) if details["event_date"] \

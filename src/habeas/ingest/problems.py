@@ -3,6 +3,11 @@
 An *error* stops the import (nothing is written); a *warning* is reported and
 stored with the import (e.g. an A-number that is not 8 or 9 digits is kept as
 written, marked invalid, and not used for matching).
+
+``message`` is English (the CLI and the JSON API show it). The problems people meet
+most also carry a ``code`` and its ``params`` (see :data:`CODES`), so that each face
+can say them in its reader's language in its own terms (the web page names no CLI
+flag); ``code`` is ``None`` for the others.
 """
 
 from __future__ import annotations
@@ -10,6 +15,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from habeas.errors import HabeasError
+
+#: The problem codes and their parameters (all values are text).
+CODES = {
+    "date_unreadable": ("value",),  # not a date in any format habeas reads
+    "date_missing_day": ("value", "day", "month", "year", "last"),  # 31/02/1994
+    "date_ambiguous": ("value", "first", "second"),  # 03/04/2025 with no order known
+    "date_swapped": ("value", "read", "order", "other"),  # readable only the other way
+    "date_order_mixed": ("column",),  # a column mixes day-first and month-first dates
+    "date_order_needed": ("column", "n"),  # ambiguous dates and nothing decides
+    "unknown_term": ("value", "vocabulary"),  # not a term of a controlled vocabulary
+    "event_without_type": ("columns",),  # event details but no event type
+    "no_name_or_id": (),  # a row with neither a name nor a document number
+    "no_record_id": (),  # the row number is used instead
+    "empty_row": (),
+    "too_many_cells": ("cells", "columns"),
+}
 
 
 @dataclass(frozen=True)
@@ -21,6 +42,14 @@ class Problem:
     message: str
     severity: str = "error"  # or "warning"
     sheet: str | None = None
+    code: str | None = None  # one of CODES, or None
+    params: tuple[tuple[str, str], ...] = ()
+    #: the cell is kept verbatim (the user chose "keep as written" for its column)
+    kept: bool = False
+
+    @property
+    def values(self) -> dict[str, str]:
+        return dict(self.params)
 
     def location(self) -> str:
         parts = [self.file]
@@ -38,7 +67,8 @@ class Problem:
 
     def to_dict(self) -> dict[str, object]:
         return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
-                "value": self.value, "message": self.message, "severity": self.severity}
+                "value": self.value, "message": self.message, "severity": self.severity,
+                "code": self.code, "params": self.values, "kept": self.kept}
 
 
 @dataclass

@@ -12,6 +12,7 @@ from habeas.audit.query import KINDS, LogFilter, count_entries, log_entries
 from habeas.errors import UsageError
 from habeas.store.changelog import canonical_json
 from habeas.store.vocabulary import VocabularyIndex, add_term, list_terms
+from habeas.web import labels
 from habeas.web.auth import weak_password_message
 from habeas.web.context import Context
 from habeas.web.rendering import render
@@ -31,7 +32,9 @@ def admin(ctx: Context) -> dict[str, Any]:
     return {"users": [u.to_dict() for u in users.list_users(ctx.store)],
             "tokens": users.list_tokens(ctx.store),
             "roles": list(policy.ROLES),
-            "role_permissions": {r: sorted(p) for r, p in policy.ROLE_PERMISSIONS.items()}}
+            "role_permissions": {r: sorted(p) for r, p in policy.ROLE_PERMISSIONS.items()},
+            "permission_labels": {r: labels.permissions(sorted(p), ctx._)
+                                  for r, p in policy.ROLE_PERMISSIONS.items()}}
 
 
 def _shown_once(ctx: Context, data: dict[str, Any]) -> Any:
@@ -168,6 +171,9 @@ def change_log(ctx: Context, before: int | None = None, actor: str | None = None
     entries = [e.to_dict() for e in log_entries(ctx.store, filters, LOG_PAGE)]
     for e in entries:
         e["detail_text"] = canonical_json(e["detail"])
+        e["action_label"] = labels.label(labels.ACTIONS, e["action"], ctx._)
+        e["entity_label"] = labels.label(labels.ENTITIES, e["entity"], ctx._)
+        e["detail_items"] = labels.detail_items(e["detail"], ctx._)
     return {"entries": entries, "total": count_entries(ctx.store, filters),
             "actor": actor, "action": action, "kind": kind, "person": person,
             "since": since, "until": until, "purpose": purpose,

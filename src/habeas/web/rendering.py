@@ -111,6 +111,14 @@ def render_error(request: Request, status: int, code: str, message: str,
     ctx = getattr(request.state, "ctx", None)
     if not isinstance(ctx, Context):
         ctx = request.app.state.habeas.anonymous_context(request)
+    if code == "import_failed":  # the problems in the page's language, without CLI flags
+        from habeas.web.import_problems import shown
+        from habeas.web.pages._common import vocabulary_labels
+
+        errors = sum(1 for d in details if d.get("severity") == "error")
+        message = ctx._("The import was refused: %(n)s error(s); nothing was written.",
+                        n=errors)
+        details = shown(details, ctx._, ctx.lang, vocabulary_labels(ctx.store, ctx.lang))
     data = {"status": status, "code": code, "message": message, "details": details,
             "title": TITLES.get(status, "Error")}
     return render(ctx, "error.html", data, status=status, headers=headers)

@@ -31,6 +31,9 @@ from habeas.store import queries
 from habeas.store.schema import Source, VocabularyTerm
 from habeas.web.cache import cached
 from habeas.web.context import Context
+from habeas.web.import_form import default_fields, form_defaults, kept_columns, problem_columns
+from habeas.web.import_problems import shown
+from habeas.web.pages._common import fmt_date, vocabulary_labels
 from habeas.web.uploads import Uploads, staging_dir
 from habeas.web.views import N_, action, page
 
@@ -61,6 +64,7 @@ def sources(ctx: Context) -> dict[str, Any]:
     withheld.levels.update(hidden.levels)
     withheld.for_purpose += hidden.for_purpose
     return {"sources": rows, "imports": imports, "can_import": ctx.allowed("import"),
+            "source_kind_labels": vocabulary_labels(ctx.store, ctx.lang).get("source_kind", {}),
             "withheld": withheld.to_dict() if withheld else {}}
 
 
@@ -73,10 +77,12 @@ def upload_form(ctx: Context) -> dict[str, Any]:
             Source.sensitivity.in_(ctx.reader.levels("view"))).order_by(Source.title)).scalars())
     return {"source_kinds": _terms(ctx, "source_kind"), "reliability": _terms(ctx, "reliability"),
             "sources": titles, "date_orders": list(DATE_ORDERS),
+            "default_fields": default_fields(ctx._, vocabulary_labels(ctx.store, ctx.lang), {}),
             "max_upload_mb": ctx.settings.max_upload_bytes // (1024 * 1024)}
 
 
-def _options(form: dict[str, Any], previous: ImportOptions | None) -> ImportOptions:
+def _options(form: dict[str, Any], previous: ImportOptions | None,
+             _: Any = lambda text: text) -> ImportOptions:
     attributes = {"date": "published_on"}
 
     def text(key: str) -> str | None:
@@ -88,13 +94,13 @@ def _options(form: dict[str, Any], previous: ImportOptions | None) -> ImportOpti
 
     title = text("source_title") or (previous.source_title if previous else None)
     if not title:
-        raise UsageError("Give the source a title (which list or document this is).")
+        raise UsageError(_("Give the source a title (which list or document this is)."))
     defaults: dict[str, str] = {}
     for line in str(form.get("defaults") or "").splitlines():
         if line.strip():
             if "=" not in line:
-                raise UsageError(f"Default values are written field=value, one per line; "
-                                 f"got {line.strip()!r}.")
+                raise UsageError(_("Values for every row are written field=value, one per "
+                                   "line, not “%(line)s”.") % {"line": line.strip()})
             key, value = line.split("=", 1)
             defaults[key.strip()] = value.strip()
     mapping = dict(previous.mapping) if previous else {}
@@ -106,16 +112,20 @@ def _options(form: dict[str, Any], previous: ImportOptions | None) -> ImportOpti
             elif target == UNMAPPED or target in CANONICAL_FIELDS:
                 mapping[header] = target
             else:
-                raise UsageError(f"{target!r} is not a field of habeas.")
+                raise UsageError(_("“%(field)s” is not a field of habeas.") % {"field": target})
     options = ImportOptions(
         source_title=title, source_kind=text("source_kind"), reliability=text("reliability"),
         publisher=text("publisher"), published_on=text("date"), url=text("url"),
         language=text("language"), notes=text("notes"),
         one_row_per_person=str(form.get("one_row_per_person") or "") in ("1", "on", "true")
         if "one_row_per_person" in form or previous is None else previous.one_row_per_person,
-        mapping=mapping, defaults=defaults if "defaults" in form or not previous
+        mapping=mapping,
+        defaults=form_defaults(form, defaults, _)
+        if "defaults" in form or any(k.startswith("default:") for k in form) or not previous
         else previous.defaults,
-        date_order=(text("date_order") or "").upper() or None, sheet=text("sheet"))
+        date_order=(text("date_order") or "").upper() or None, sheet=text("sheet"),
+        keep_as_written=kept_columns(form, tuple(previous.keep_as_written) if previous
+                                     else ()))
     return options
 
 
@@ -147,7 +157,7 @@ def upload_submit(ctx: Context) -> dict[str, Any]:
     upload = ctx.files.get("file")
     if upload is None or not upload.filename:
         raise UsageError(ctx._("Choose a file to upload."))
-    options = _options(ctx.form, None)
+    options = _options(ctx.form, None, ctx._)
     uploads = _uploads(ctx)
     upload_id = uploads.save(upload.filename, upload.file, ctx.actor,
                              ctx.settings.max_upload_bytes)
@@ -193,9 +203,22 @@ def dry_run(ctx: Context, upload_id: str) -> dict[str, Any]:
     uploads, meta, options = _staged(ctx, upload_id)
     with uploads.opened(upload_id, meta) as path:
         plan = planned(ctx, upload_id, path, options, None if ctx.wants_json else 1000)
-    return {"upload_id": upload_id, "options": options.__dict__, "plan": plan["plan"],
+    data = {"upload_id": upload_id, "options": options.__dict__, "plan": plan["plan"],
             "fields": list(CANONICAL_FIELDS), "date_orders": list(DATE_ORDERS),
             "can_import": plan["can_import"]}
+    if not ctx.wants_json:  # the page: problems in its language, choices by their labels
+        vocab = vocabulary_labels(ctx.store, ctx.lang)
+        problems = plan["plan"]["problems"]
+        headers = [h for t in plan["plan"]["tables"] for h in t["headers"]]
+        data["plan"] = {**plan["plan"], "problems": shown(problems, ctx._, ctx.lang, vocab),
+                        "sample": [{**r, "date_of_birth": fmt_date(r["date_of_birth"], ctx.lang)}
+                                   for r in plan["plan"]["sample"]]}
+        data["default_fields"] = default_fields(ctx._, vocab, options.defaults)
+        data["text_defaults"] = {k: v for k, v in options.defaults.items()
+                                 if not any(f["field"] == k for f in data["default_fields"])}
+        data["problem_columns"] = problem_columns(problems, tuple(options.keep_as_written),
+                                                  headers)
+    return data
 
 
 @action("/sources/import/{upload_id}/check", permission="import", name="import_check",
@@ -203,7 +226,7 @@ def dry_run(ctx: Context, upload_id: str) -> dict[str, Any]:
 def check(ctx: Context, upload_id: str) -> dict[str, Any]:
     """Change the mapping (fields ``map:COLUMN``) or options, then dry-run again."""
     uploads, meta, options = _staged(ctx, upload_id)
-    options = _options(ctx.form, options)
+    options = _options(ctx.form, options, ctx._)
     uploads.set_options(upload_id, meta, options)
     data: dict[str, Any] = {"upload_id": upload_id}
     if ctx.wants_json:

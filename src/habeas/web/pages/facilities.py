@@ -101,6 +101,7 @@ def _space(sp: Any, lang: str, _: Gettext, shown: int | None = None) -> dict[str
             "day": latest.day, "day_text": fmt_date(latest.day, lang),
             "population": latest.population,
             "population_text": fmt_number(latest.population, lang),
+            "m2_per_person": latest.m2_per_person,
             "m2_text": fmt_number(latest.m2_per_person, lang, 2)
             if latest.m2_per_person else "—",
             "rates": [{"capacity_text": fmt_number(r.capacity, lang), "source": r.capacity_source,
@@ -154,6 +155,16 @@ def facilities_list(store: Store, *, lang: str, _: Gettext,
     return jsonable({"facilities": items})
 
 
+def worst_first(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Units in the order a reader needs them: most thresholds flagged first, then the least
+    space per person at the latest observation (units without an area last)."""
+    def key(u: dict[str, Any]) -> tuple[int, float, str]:
+        m2 = (u["latest"] or {}).get("m2_per_person")
+        return (-len(u["flagged"]), m2 if m2 else float("inf"), u["unit"] or "")
+
+    return sorted(units, key=key)
+
+
 #: The charts a facility page shows (each served as a PNG by :func:`facility_chart`).
 CHARTS = ("population", "space")
 #: Observations listed per unit (the latest; ``?observations=all`` for every one). A
@@ -176,7 +187,7 @@ def facility_detail(store: Store, facility_id: int, *, lang: str, _: Gettext,
     data = _summary(fc, facility_id, lang, _, vocab)
     data.update({
         "whole": _space(fc.whole, lang, _),
-        "units": [_space(sp, lang, _, observations_shown) for sp in fc.units],
+        "units": worst_first([_space(sp, lang, _, observations_shown) for sp in fc.units]),
         "thresholds": [{"code": t.code, "label": t.label_es if lang == "es" else t.label_en,
                         "citation": t.citation, "units_breached": t.units_breached,
                         "units_flagged": t.units_flagged,

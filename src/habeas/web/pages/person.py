@@ -111,7 +111,12 @@ def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
                  reader: Reader | None = None) -> dict[str, Any]:
     from habeas.trace import person_summary
 
-    summary = person_summary(store, person_id, lang=lang, reader=reader)
+    try:
+        summary = person_summary(store, person_id, lang=lang, reader=reader)
+    except NotFound:  # the library's message names a CLI command: say it in the page's terms
+        raise NotFound(_("No person %(id)s (or no record is linked to them now). Persons "
+                         "merged by linkage keep the id of the surviving person: look the "
+                         "person up by name on the search page.") % {"id": person_id}) from None
     if not summary.records and summary.withheld:
         return jsonable({"person_id": person_id, "display_name": _("Person %(id)s") % {
             "id": person_id}, "all_withheld": True, "withheld": summary.withheld,

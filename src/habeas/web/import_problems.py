@@ -1,0 +1,100 @@
+"""Import problems in the page's language, in the web's own terms (no CLI flag).
+
+The importer gives each problem an English ``message`` (for the CLI and the JSON API)
+and, for the problems people meet most, a ``code`` with its ``params``
+(:data:`habeas.ingest.problems.CODES`). This module turns a problem (as a dict,
+``Problem.to_dict()``) into what the check page shows: the column's name (or "value
+for every row" for a value chosen for every row) and the message, translated. A
+problem without a code keeps its English message.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from babel.dates import get_month_names
+
+from habeas import i18n
+from habeas.web.views import N_
+
+Gettext = Any
+
+#: code -> message (msgid); ``%(name)s`` are the problem's params (dates already
+#: written in the page's language).
+MESSAGES = {
+    "date_unreadable": N_("Cannot read “%(value)s” as a date. Write it as 17/03/2025, "
+                          "03/2025 or 2025."),
+    "date_missing_day": N_("“%(value)s” is not a date: there is no %(day)s %(month)s %(year)s "
+                           "(%(month)s %(year)s has %(last)s days)."),
+    "date_ambiguous": N_("“%(value)s” can be read as %(first)s or as %(second)s: choose the "
+                         "order of day and month in dates, under “Source and options”."),
+    "date_swapped": N_("Only readable with day and month the other way round: read as "
+                       "%(read)s. Check that day and month were not swapped."),
+    "date_order_mixed": N_("This column mixes dates written day first and month first: choose "
+                           "the order of day and month the source uses, under “Source and "
+                           "options”."),
+    "date_order_needed": N_("%(n)s date(s) in this column could be day first or month first, "
+                            "and nothing in the column decides: choose the order of day and "
+                            "month, under “Source and options”."),
+    "unknown_term": N_("“%(value)s” is not one of the known values (%(known)s). Correct it in "
+                       "the file, or ask an administrator to add it to the vocabulary."),
+    "event_without_type": N_("The row has event details (%(columns)s) but no event type: "
+                             "choose the column that holds it, or choose the event type of "
+                             "every row under “Values for every row”."),
+    "no_name_or_id": N_("The row has neither a name nor an identity document number."),
+    "no_record_id": N_("No record id: the row number is used instead."),
+    "empty_row": N_("Empty row: skipped."),
+    "too_many_cells": N_("The row has %(cells)s cells but the header has %(columns)s "
+                         "columns."),
+}
+KEPT = N_("Kept as written, not read: %(message)s")
+EVERY_ROW = N_("value for every row: %(field)s")
+#: Known values listed in an unknown-term message.
+KNOWN_SHOWN = 12
+
+
+def _day(iso: str, lang: str) -> str:
+    try:
+        return i18n.format_date(date.fromisoformat(iso), lang, "long")
+    except ValueError:
+        return iso
+
+
+def message_text(problem: dict[str, Any], _: Gettext, lang: str,
+                 vocab: dict[str, dict[str, str]]) -> str:
+    """The problem's message in the page's language (the English one when it has no code)."""
+    code = problem.get("code")
+    params = dict(problem.get("params") or {})
+    template = MESSAGES.get(code or "")
+    if template is None:
+        return str(problem.get("message", ""))
+    if code == "date_missing_day":
+        params["month"] = get_month_names("wide", locale=i18n.check_language(lang))[
+            int(params["month"])]
+    elif code == "date_ambiguous":
+        params["first"], params["second"] = (_day(params["first"], lang),
+                                             _day(params["second"], lang))
+    elif code == "unknown_term":
+        labels = vocab.get(params.get("vocabulary", ""), {})
+        known = [f"{label} ({c})" if label.casefold() != c.casefold() else c
+                 for c, label in labels.items()]
+        params["known"] = ", ".join(known[:KNOWN_SHOWN]) + (" …" if len(known) > KNOWN_SHOWN
+                                                             else "")
+    text = str(_(template)) % params
+    return str(_(KEPT)) % {"message": text} if problem.get("kept") else text
+
+
+def column_text(problem: dict[str, Any], _: Gettext) -> str:
+    column = problem.get("column") or ""
+    if column.startswith("--defaults "):
+        return str(_(EVERY_ROW)) % {"field": column.removeprefix("--defaults ")}
+    return str(column)
+
+
+def shown(problems: list[dict[str, Any]], _: Gettext, lang: str,
+          vocab: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """``problems`` with ``column_text`` and ``message_text`` for the page."""
+    return [{**p, "column_text": column_text(p, _), "message_text": message_text(p, _, lang,
+                                                                                 vocab)}
+            for p in problems]
