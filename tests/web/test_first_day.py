@@ -2,8 +2,8 @@
 
 Playwright drives Debian's Chromium against the real server on loopback, on a
 workspace of its own (the synthetic case, 120 persons): log in; upload a list
-with an impossible date and see the problem; upload the corrected file and
-import it; find a just-imported name; review three pairs with the keyboard
+with an impossible date and see the problem; keep that column as written on the
+check page (the file is never edited) and import it; find a just-imported name; review three pairs with the keyboard
 (a note ending with Enter does not decide); undo the last decision from its
 confirmation; open a merged person's old address (it leads to the survivor,
 with a notice); look at a facility's m² per person.
@@ -11,8 +11,8 @@ with a notice); look at a facility's m² per person.
 Every page visited is also photographed at 1280 px and 390 px into
 ``HABEAS_SCREENSHOTS`` (a folder) when that is set, to look at them by eye.
 
-Not here yet: "keep as written" on the check page (the web import offers only
-a corrected file for now) and entering facility facts in a web form.
+Last, she enters a facility of her own in the web form (a cell with its area and
+a count) and reads its m² per person.
 """
 
 from __future__ import annotations
@@ -134,27 +134,26 @@ def test_a_documenters_first_day(day: tuple[Store, str, Chromium], tmp_path: Pat
         problem = page.locator("table.problems tbody tr.error").first
         assert "31/02/1990" in problem.inner_text()
         assert page.get_by_role("button", name=re.compile(r"^Importar")).count() == 0
-        keep = re.compile(r"conserv.*tal como est", re.IGNORECASE)
-        offered = sum(page.get_by_role(role, name=keep).count()
-                      for role in ("button", "checkbox", "radio"))
-        assert offered == 0, "the check page now offers 'keep as written': use it here"
         with store.read() as s:
             assert s.execute(select(Source.id).where(Source.title == TITLE)).first() is None
 
-        # 2. The corrected file (a new upload), then import it.
-        fixed = tmp_path / "familiares-corregido.csv"
-        fixed.write_text(HEADER + ROWS.format(dob="28/02/1990"), encoding="utf-8")
-        _upload(page, url, fixed)
+        # 2. Fix it on the check page, never in the evidence: keep the unreadable date as
+        #    written (flagged), map "Nombre" to given names, check again, then import.
         plan_url = page.url
+        page.get_by_label("Conservar la columna «Fecha de nacimiento» tal como está escrita"
+                          ).check()
         page.get_by_label("Nombre", exact=True).select_option("given_names")
         page.get_by_role("button", name="Revisar de nuevo").click()
         page.wait_for_url(plan_url)
+        assert "Hay que corregir" not in page.locator("main").inner_text()
         page.get_by_role("button", name=re.compile(r"^Importar 2 registros")).click()
         page.wait_for_url(re.compile(r"/sources/imports/\d+$"))
         with store.read() as s:
-            imported = s.execute(select(func.count()).select_from(Record).join(
-                Source, Source.id == Record.source_id).where(Source.title == TITLE)).scalar()
-        assert imported == 2
+            rows = s.execute(select(Record.raw, Record.dob_earliest).join(
+                Source, Source.id == Record.source_id).where(Source.title == TITLE)).all()
+        assert len(rows) == 2
+        kept = [dob for raw, dob in rows if raw.get("Fecha de nacimiento") == "31/02/1990"]
+        assert kept == [None], "the impossible date is kept as written and not read"
 
         # 3. Find the name just imported, as typed by someone in a hurry.
         page.goto(url + "/search")
@@ -223,6 +222,32 @@ def test_a_documenters_first_day(day: tuple[Store, str, Chromium], tmp_path: Pat
         units = page.locator("#h-units").locator("xpath=..")
         assert re.search(r"\d[\d,.]* m²/persona", units.inner_text()), \
             units.inner_text()[:500]
+
+        # 8. A facility of her own: a cell with its area and a count, then m² per person.
+        page.goto(url + "/facility-entry")
+        page.locator("#n-name").fill("Centro de Prueba Norte")
+        page.locator("#n-kind").select_option(index=1)
+        page.locator("#n-nst").fill("Informe de monitoreo, marzo 2025")
+        page.locator("#n-nsk").select_option(index=1)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/facilities/\d+/enter$"))
+        enter_url = page.url
+        with store.read() as s:
+            monitor = s.execute(select(Source.id).where(
+                Source.title == "Informe de monitoreo, marzo 2025")).scalar_one()
+        page.locator("#u-unit").fill("Celda 7")
+        page.locator("#u-area").fill("12")
+        page.locator("#u-source").select_option(value=str(monitor))
+        page.locator("#enter-unit button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/facilities/\d+(#.*)?$"))
+        page.goto(enter_url)
+        page.locator("#p-date").fill("17/03/2025")
+        page.locator("#p-pop").fill("8")
+        page.locator("#p-unit").select_option("Celda 7")
+        page.locator("#p-source").select_option(value=str(monitor))
+        page.locator("#enter-population button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/facilities/\d+(#.*)?$"))
+        assert "1,50 m²/persona" in page.locator("main").inner_text()  # 12 m² for 8 people
 
         assert not errors, "errors in the browser:\n" + "\n".join(errors)
     finally:
