@@ -1,4 +1,4 @@
-"""The newcomer's tour (docs/tour.md) runs as written, in Spanish and in English.
+"""The README's five-minute tour runs as written, in Spanish and in English.
 
 Every ``habeas …`` line of the tour's ``sh`` blocks goes through the real CLI entry
 point, in order, from the folder the tour's ``cd`` lines lead to. The two words the
@@ -19,7 +19,16 @@ import pytest
 
 from habeas.cli.main import main
 
-TOUR = Path(__file__).resolve().parent.parent / "docs" / "tour.md"
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def tour_text() -> str:
+    """The README's "Five-minute tour" section: from its heading to the next one."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index("## Five-minute tour")
+    return text[start:text.index("\n## ", start + 3)]
+
+
 NOT_RUN = {"serve"}  # runs until Ctrl+C
 
 # A row of a rich table starts with its first cell: the pair or person number.
@@ -39,7 +48,7 @@ def tour_commands(text: str) -> list[list[str]]:
 
 
 def test_the_tour_is_parsed_as_a_reader_types_it() -> None:
-    commands = tour_commands(TOUR.read_text(encoding="utf-8"))
+    commands = tour_commands(tour_text())
     assert commands[:3] == [["habeas", "init", "registro"], ["cd", "registro"],
                             ["habeas", "demo", "--files-only", "--persons", "300"]]
     # A command split over lines with backslashes is one command, its comment dropped.
@@ -73,7 +82,7 @@ def test_the_tour_runs_as_written(lang: str, tmp_path: Path, monkeypatch: pytest
     filled: dict[str, str] = {}
     outputs: dict[str, str] = {}
     skipped: list[list[str]] = []
-    for command in tour_commands(TOUR.read_text(encoding="utf-8")):
+    for command in tour_commands(tour_text()):
         if command[0] == "cd":
             monkeypatch.chdir(Path.cwd() / command[1])
             continue

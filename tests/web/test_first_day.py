@@ -3,7 +3,8 @@
 Playwright drives Debian's Chromium against the real server on loopback, on a
 workspace of its own (the synthetic case, 120 persons): log in; upload a list
 with an impossible date and see the problem; keep that column as written on the
-check page (the file is never edited) and import it; find a just-imported name; review three pairs with the keyboard
+check page (the file is never edited) and import it; find a just-imported name;
+review three pairs with the keyboard
 (a note ending with Enter does not decide); undo the last decision from its
 confirmation; open a merged person's old address (it leads to the survivor,
 with a notice); look at a facility's m² per person.
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from habeas.store.db import Store
 from habeas.store.person_ids import resolve

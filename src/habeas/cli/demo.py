@@ -55,7 +55,7 @@ def _demo_workspace(explicit: Path | None) -> tuple[Workspace, bool]:
 
 
 def _write_files(persons: int, seed: int, explicit: Path | None) -> None:
-    """Generate the synthetic lists and stop: the user imports them (``docs/tour.md``)."""
+    """Generate the synthetic lists and stop: the user imports them (the README's tour)."""
     from habeas.synth import generate_case
 
     try:
@@ -93,7 +93,7 @@ def demo(
 
     Example: habeas demo --persons 600 --seed 7
 
-    Example (the lists only, as in docs/tour.md): habeas demo --files-only --persons 300
+    Example (the lists only, as in the README's tour): habeas demo --files-only --persons 300
     """
     if files_only:
         _write_files(persons, seed, workspace)
