@@ -16,14 +16,13 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select
 from starlette.responses import Response
 
 from habeas.document.conditions import FacilityConditions, facility_conditions
 from habeas.document.crowding import headline_text, space_headline
 from habeas.errors import NotFound, UsageError
+from habeas.read.facilities import facility_name, facility_names
 from habeas.store.db import Store
-from habeas.store.schema import Facility
 from habeas.web.cache import cached, etag, etag_matches, register_state
 from habeas.web.context import Context
 from habeas.web.pages._common import (
@@ -46,11 +45,7 @@ ORIGINS = {"figure": N_("stated by a source"), "facility": N_("recorded on the f
 
 
 def facility_id_name(store: Store, facility_id: int) -> str:
-    with store.read() as s:
-        name = s.execute(select(Facility.name).where(Facility.id == facility_id)).scalar()
-    if name is None:
-        raise NotFound(f"No facility {facility_id}.")
-    return str(name)
+    return facility_name(store, facility_id)
 
 
 def _figure(f: Any, lang: str, _: Gettext,
@@ -147,10 +142,8 @@ def _summary(fc: FacilityConditions, facility_id: int, lang: str, _: Gettext,
 
 def facilities_list(store: Store, *, lang: str, _: Gettext,
                     vocab: dict[str, dict[str, str]]) -> dict[str, Any]:
-    with store.read() as s:
-        rows = s.execute(select(Facility.id, Facility.name).order_by(Facility.name)).all()
-    items = [_summary(facility_conditions(store, name), fid, lang, _, vocab)
-             for fid, name in rows]
+    items = [_summary(facility_conditions(store, f.name), f.id, lang, _, vocab)
+             for f in facility_names(store)]
     return jsonable({"facilities": items})
 
 
