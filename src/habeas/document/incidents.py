@@ -49,9 +49,9 @@ from habeas.document.incident_counts import (
     period_filter,
     source_refs,
 )
+from habeas.document.incident_entry import IncidentSpec, add_incidents
 from habeas.errors import NotFound
 from habeas.store.db import Store
-from habeas.store.incidents import IncidentSpec, add_incidents
 from habeas.store.queries import CURRENT, show_date
 from habeas.store.schema import (
     Facility,

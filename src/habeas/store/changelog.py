@@ -36,7 +36,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from habeas.audit.messages import N_, Message, say
+from habeas.messages import N_, Message, say
 from habeas.store.logkey import KEY_ACTION, KEY_NAME, LogKey
 from habeas.store.logkey import load as load_key
 from habeas.store.schema import ChangeLogEntry

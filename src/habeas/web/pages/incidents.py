@@ -13,6 +13,7 @@ from typing import Any
 
 from habeas.access.reader import Reader, Withheld
 from habeas.audit.reads import log_read
+from habeas.document.incident_entry import IncidentSpec
 from habeas.document.incidents import (
     count_incidents,
     incident_levels,
@@ -27,7 +28,6 @@ from habeas.read.sources import source_titles
 from habeas.report.sharing import sharing_settings
 from habeas.report.suppression import WITHHELD, below, protect, show
 from habeas.store.db import Store
-from habeas.store.incidents import IncidentSpec
 from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.pages._common import Gettext, clean_text, fmt_date, jsonable, vocabulary_labels
