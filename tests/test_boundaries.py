@@ -76,3 +76,12 @@ def test_the_check_sees_an_import(tmp_path: Path) -> None:
     assert [o.split(" imports ")[1] for o in offences(
         "web", ("sqlalchemy", "habeas.store.schema"), root)] == [
         "sqlalchemy.orm", "habeas.store.schema_linkage"]
+
+
+def test_search_is_its_own_package() -> None:
+    """Finding a person is not record linkage: it lives in habeas.search (issue #14)."""
+    from habeas.search import find, search
+    from habeas.search.query import search as in_query
+
+    assert search is in_query and callable(find)
+    assert sorted(p.name for p in (SRC / "linkage").glob("search*.py")) == []

@@ -27,7 +27,7 @@ from habeas.estimate.result import Estimate
 from habeas.ingest.importer import ImportOptions, ImportResult, import_file
 from habeas.ingest.sources import add_source
 from habeas.linkage import LinkReport, link
-from habeas.linkage.search_index import index_pending
+from habeas.search.index import index_pending
 from habeas.store.db import Store
 from habeas.store.facilities import (
     FacilitySpec,

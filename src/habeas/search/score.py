@@ -58,7 +58,7 @@ from typing import Any
 from habeas.domain.dates import UncertainDate
 from habeas.domain.names import PARTICLES
 from habeas.domain.nicknames import given_name_keys, nickname_table
-from habeas.linkage.search_index import IndexedRecord, identifier_tokens, surname_keys
+from habeas.search.index import IndexedRecord, identifier_tokens, surname_keys
 
 WEIGHTS: dict[str, float] = {
     "surname_exact": 4.0, "surname_phonetic": 3.5, "surname_typo": 2.5,
