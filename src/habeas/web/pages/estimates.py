@@ -21,7 +21,7 @@ from fastapi import Query
 from habeas.access import policy
 from habeas.access.policy import SENSITIVITY_LEVELS
 from habeas.errors import HabeasError, UsageError
-from habeas.estimate import accepted_options, run_all, summary
+from habeas.estimate import MAIN_METHODS, accepted_options, run_all, summary
 from habeas.estimate.histories import CaptureHistories
 from habeas.estimate.register import (
     FILTER_KEYS,
@@ -53,8 +53,6 @@ METHODS: dict[str, str] = {
 ALL = "all"
 #: Seconds a client refused for want of a free estimate slot is asked to wait.
 RETRY_AFTER = 30
-#: "all" runs these (the quick and the robust ones)
-ALL_METHODS = ("independence", "loglinear", "bhs", "dga", "lcmcr")
 FILTER_LABELS = {"nationality": N_("Nationality (ISO code, e.g. VEN)"), "sex": N_("Sex"),
                  "event_type": N_("Event type"), "facility": N_("Facility"),
                  "from": N_("From (YYYY-MM-DD)"), "to": N_("To (YYYY-MM-DD)")}
@@ -135,7 +133,7 @@ def estimate_data(store: Store, *, lang: str, _: Gettext, lists: list[str] | Non
         return jsonable(data)
     try:
         tables = histories_from_register(store, chosen, where, strata, levels)
-        names = list(ALL_METHODS) if method == ALL else [method]
+        names = list(MAIN_METHODS) if method == ALL else [method]
         options: dict[str, Any] = {"seed": seed, "chains": 2, "level": 0.95}
         results: list[Estimate] = []
         warnings: list[str] = []
