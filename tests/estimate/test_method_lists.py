@@ -9,8 +9,8 @@ def test_every_face_lists_the_same_methods() -> None:
     from habeas.cli.estimate import CHOICES, _Run
     from habeas.web.pages import estimates as page
 
-    assert ALL_METHODS == tuple(METHODS.names())
-    assert CHOICES == (*ALL_METHODS, "all")
+    assert tuple(METHODS.names()) == ALL_METHODS
+    assert (*ALL_METHODS, "all") == CHOICES
     assert set(page.METHODS) == set(ALL_METHODS)  # a label for every method
     assert set(MAIN_METHODS) < set(ALL_METHODS)
     assert not hasattr(page, "ALL_METHODS")  # the page's "all" is MAIN_METHODS

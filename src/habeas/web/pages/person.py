@@ -25,6 +25,7 @@ from starlette.responses import Response
 
 from habeas.access.reader import Reader
 from habeas.document.incidents import list_incidents
+from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.errors import NotFound
 from habeas.linkage import explain
 from habeas.store.db import Store
@@ -51,9 +52,7 @@ IDENTITY_FIELDS = (
     ("residences", N_("Place of residence")),
 )
 
-ID_TYPES = {"a_number": N_("A-number"), "cedula_ve": N_("Venezuelan cédula"),
-            "dui_sv": N_("DUI"), "cedula_co": N_("Colombian cédula"),
-            "passport": N_("passport"), "national_id": N_("national ID")}
+ID_TYPES = ID_TYPE_LABELS
 
 LINK_METHODS = {"model": N_("linkage model"), "human": N_("human decision"),
                 "single": N_("only record"), "deterministic": N_("same document number")}

@@ -19,6 +19,7 @@ from typing import Any
 from habeas.access.policy import PermissionDenied
 from habeas.access.reader import Reader
 from habeas.audit.reads import log_read
+from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.errors import UsageError
 from habeas.linkage import decide, queue, show, undo
 from habeas.linkage.review_access import PairWithheld
@@ -38,8 +39,8 @@ from habeas.web.views import action, page
 
 FIELDS = {
     "given": N_("First given name"), "given2": N_("Second given name"),
-    "surnames": N_("Surnames"), "dob": N_("Date of birth"), "a_number": N_("A-number"),
-    "cedula_ve": N_("Venezuelan cédula"), "dui_sv": N_("DUI"),
+    "surnames": N_("Surnames"), "dob": N_("Date of birth"),
+    **{t: ID_TYPE_LABELS[t] for t in ("a_number", "cedula_ve", "dui_sv")},
     "other_id": N_("Other document"), "sex": N_("Sex"), "nationality": N_("Nationality"),
     "address": N_("Address"), "locality": N_("Locality"),
 }

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from habeas.access.reader import Reader
+from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.errors import UsageError
 from habeas.search import SearchResult, search
 from habeas.search.score import Reason
@@ -55,11 +56,7 @@ REASON_TEXT: dict[str, str] = {
     "identifier_differs": N_("%(type)s on the record is %(record)s, not '%(query)s'"),
 }
 
-ID_TYPE_TEXT: dict[str, str] = {
-    "a_number": N_("A-number"), "cedula_ve": N_("Venezuelan cédula"), "dui_sv": N_("DUI"),
-    "cedula_co": N_("Colombian cédula"), "passport": N_("passport"),
-    "national_id": N_("national ID"),
-}
+ID_TYPE_TEXT: dict[str, str] = ID_TYPE_LABELS
 
 _NO_GIVEN = N_("no given name on the record")
 
