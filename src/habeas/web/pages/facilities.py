@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from starlette.responses import Response
 
+from habeas import i18n
 from habeas.document.conditions import FacilityConditions, facility_conditions
 from habeas.document.crowding import headline_text, space_headline
 from habeas.errors import NotFound, UsageError
@@ -61,7 +62,7 @@ def _figure(f: Any, lang: str, _: Gettext,
 
 def _breach(b: Any, lang: str, _: Gettext) -> dict[str, Any]:
     run = b.longest_run
-    return {"code": b.code, "label": b.label_es if lang == "es" else b.label_en,
+    return {"code": b.code, "label": i18n.label(b, lang),
             "m2_per_person": b.m2_per_person, "citation": b.citation,
             "days_breached": b.days_breached, "longest_run_days": b.longest_run_days,
             "longest_run": None if run is None else {
@@ -132,8 +133,8 @@ def _summary(fc: FacilityConditions, facility_id: int, lang: str, _: Gettext,
         "latest_rates": [{"rate": r.rate, "rate_text": fmt_percent(r.rate, lang),
                           "source": r.capacity_source} for r in latest.rates] if latest else [],
         "units_total": fc.units_total, "units_observed": len(fc.units),
-        "thresholds_flagged": [{"code": t.code, "label": t.label_es if lang == "es"
-                                else t.label_en, "units_flagged": t.units_flagged,
+        "thresholds_flagged": [{"code": t.code, "label": i18n.label(t, lang),
+                                "units_flagged": t.units_flagged,
                                 "longest_run_days": t.longest_run_days,
                                 "longest_run_unit": t.longest_run_unit}
                                for t in fc.thresholds if t.units_flagged],
@@ -170,7 +171,7 @@ def facility_detail(store: Store, facility_id: int, *, lang: str, _: Gettext,
     data.update({
         "whole": _space(fc.whole, lang, _),
         "units": [_space(sp, lang, _, observations_shown) for sp in fc.units],
-        "thresholds": [{"code": t.code, "label": t.label_es if lang == "es" else t.label_en,
+        "thresholds": [{"code": t.code, "label": i18n.label(t, lang),
                         "citation": t.citation, "units_breached": t.units_breached,
                         "units_flagged": t.units_flagged,
                         "longest_run_days": t.longest_run_days,

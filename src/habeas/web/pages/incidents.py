@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from habeas import i18n
 from habeas.access.reader import Reader, Withheld
 from habeas.audit.reads import log_read
 from habeas.document.incident_entry import IncidentSpec
@@ -100,8 +101,8 @@ def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict
                          "record_id": v["record_id"]}
                         for v in (r.victims if all_victims else r.victims[:VICTIMS_SHOWN])]
             if show_victims else [],
-            "perpetrators": [{"role": p["role"], "label": p["role_label_es"] if lang == "es"
-                              else p["role_label_en"], "unit": p["unit"]}
+            "perpetrators": [{"role": p["role"], "label": i18n.label(p, lang, "role_label"),
+                              "unit": p["unit"]}
                              for p in r.perpetrators]})
     return jsonable(suppress_counts({
         "filters": {"type": types[0] if types else "", "facility": fac or "",

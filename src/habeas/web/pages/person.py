@@ -23,6 +23,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from habeas import i18n
 from habeas.access.reader import Reader
 from habeas.document.incidents import list_incidents
 from habeas.domain.identifiers import ID_TYPE_LABELS
@@ -168,7 +169,7 @@ def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
     w["last_seen_local"] = fmt_date(w.get("last_seen"), lang, "long")
     w["last_event_label"] = events.get(w.get("last_event_type") or "", w.get("last_event_type"))
 
-    flags = [{**f, "title": f["title_es"] if lang == "es" else f["title_en"],
+    flags = [{**f, "title": i18n.label(f, lang, "title"),
               "status_text": status_text(f["status"], _)}
              for f in raw["flags"]]
     flags.sort(key=lambda f: (not f["raised"], f["status"] != "undetermined"))
