@@ -15,7 +15,7 @@ Usage::
    complete and ``--rebuild-index`` is not given; build time and size are reported
    (the time of the last build is kept in ``index_build.json``).
 3. ``--queries`` noisy queries (a third each: name only, name + date of birth,
-   identifier in another format; :mod:`habeas.linkage.search_eval`) are run
+   identifier in another format; :mod:`habeas.search.evaluate`) are run
    ``--runs`` times; wall-clock latency p50/p95/p99 per type and overall is the
    median over runs. CPU time per query is reported too (the machine is shared:
    wall time includes waiting for a core), and the load average before and after.
@@ -41,8 +41,8 @@ from sqlalchemy import text
 from habeas.demo import load_case
 from habeas.ingest.importer import ImportOptions, import_file
 from habeas.ingest.problems import ImportFailed
-from habeas.linkage.search import build_search_index, search, search_status
-from habeas.linkage.search_eval import (
+from habeas.search import build_search_index, search, search_status
+from habeas.search.evaluate import (
     NOISE_LABELS,
     evaluate,
     known_identifier_tokens,

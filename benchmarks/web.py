@@ -70,7 +70,7 @@ def build(base: Path, persons: int, seed: int, linked: bool) -> dict[str, Any]:
     from habeas.access.users import add_user, count_users
     from habeas.demo import load_case
     from habeas.linkage import link
-    from habeas.linkage.search_index import index_pending
+    from habeas.search.index import index_pending
     from habeas.store.db import Store
     from habeas.store.schema import Link, Person, Record
     from habeas.synth import generate_case

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from habeas.document.incident_entry import IncidentSpec, PerpetratorSpec, add_incidents
 from habeas.domain.dates import parse_date
 from habeas.estimate import run_all
 from habeas.estimate.register import histories_from_register
@@ -26,7 +27,7 @@ from habeas.estimate.result import Estimate
 from habeas.ingest.importer import ImportOptions, ImportResult, import_file
 from habeas.ingest.sources import add_source
 from habeas.linkage import LinkReport, link
-from habeas.linkage.search_index import index_pending
+from habeas.search.index import index_pending
 from habeas.store.db import Store
 from habeas.store.facilities import (
     FacilitySpec,
@@ -36,7 +37,6 @@ from habeas.store.facilities import (
     add_facility,
     add_occupancy,
 )
-from habeas.store.incidents import IncidentSpec, PerpetratorSpec, add_incidents
 from habeas.store.schema import Facility, Incident, Link, OccupancyObservation, Source
 from habeas.synth import generate_case
 

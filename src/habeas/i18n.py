@@ -22,6 +22,7 @@ Adding or changing a message: edit the templates or code (``_("...")``), then::
 from __future__ import annotations
 
 import gettext
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -90,9 +91,12 @@ def format_percent(value: float | None, lang: str, digits: int = 0) -> str:
     return babel_numbers.format_percent(value, format=pattern, locale=check_language(lang))
 
 
-def label(term: Any, lang: str) -> str:
-    """A vocabulary term's label (a ``VocabularyTerm`` or an object with label_en/label_es)."""
-    return str(term.label_es if check_language(lang) == "es" else term.label_en)
+def label(term: Any, lang: str, name: str = "label") -> str:
+    """The text of ``term`` kept in both languages, in ``lang``: its ``<name>_es`` or
+    ``<name>_en`` (an attribute, or a key when ``term`` is a mapping). A vocabulary term's
+    label by default; ``name="title"`` for a flag's title, and so on."""
+    key = f"{name}_{'es' if check_language(lang) == 'es' else 'en'}"
+    return str(term[key] if isinstance(term, Mapping) else getattr(term, key))
 
 
 def compile_catalogs(locale_dir: Path = LOCALE_DIR) -> list[Path]:

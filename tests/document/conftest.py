@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from habeas.document.incident_entry import IncidentSpec, PerpetratorSpec, add_incidents
 from habeas.domain.dates import parse_date
 from habeas.ingest.importer import ImportOptions, import_file
 from habeas.ingest.sources import add_source
@@ -21,7 +22,6 @@ from habeas.store.facilities import (
     add_facility,
     add_occupancy,
 )
-from habeas.store.incidents import IncidentSpec, PerpetratorSpec, add_incidents
 from habeas.workspace import init_workspace
 
 LIST = "Prisoner list (test)"

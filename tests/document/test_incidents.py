@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from habeas.document.incident_entry import IncidentSpec
 from habeas.document.incidents import (
     SPANS_MONTHS,
     UNDATED,
@@ -18,7 +19,6 @@ from habeas.document.incidents import (
 from habeas.domain.dates import parse_date
 from habeas.errors import NotFound, UsageError
 from habeas.store.db import Store
-from habeas.store.incidents import IncidentSpec
 from habeas.store.queries import iter_records
 from tests.document.conftest import LIST, NGO, PRESS
 

@@ -205,3 +205,22 @@ def test_classify_rejects_bad_dui_and_empty():
         classify_national_id("  ")
     with pytest.raises(InvalidIdentifier):
         classify_national_id("n/a")
+
+
+def test_identifier_type_names_have_one_home() -> None:
+    """The names of identifier types are written once (issue #14) and translated."""
+    from habeas.domain.identifiers import ID_TYPE_LABELS
+    from habeas.i18n import gettext_for
+    from habeas.linkage.features import ID_TYPES
+    from habeas.search.score import ID_LABELS
+    from habeas.web.pages.person import ID_TYPES as PERSON_ID_TYPES
+    from habeas.web.pages.review import FIELDS
+    from habeas.web.pages.search import ID_TYPE_TEXT
+
+    assert set(ID_TYPE_LABELS) == set(ID_TYPES)
+    assert ID_LABELS is ID_TYPE_LABELS and ID_TYPE_TEXT is ID_TYPE_LABELS
+    assert PERSON_ID_TYPES is ID_TYPE_LABELS
+    assert all(FIELDS[t] == ID_TYPE_LABELS[t] for t in ("a_number", "cedula_ve", "dui_sv"))
+    spanish = gettext_for("es")
+    assert spanish(ID_TYPE_LABELS["a_number"]) != "A-number"
+    assert spanish(ID_TYPE_LABELS["national_id"]) != "national ID"

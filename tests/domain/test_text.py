@@ -96,3 +96,19 @@ def _reference_fold(text: str) -> str:
 @given(st.text(alphabet="áàâäãåéèêëíìîïóòôöõúùûüñçýÿÁÉÍÓÚÜÑÇabcxyzABC -.,'"))
 def test_fast_path_matches_unicode_decomposition(text):
     assert fold(text) == _reference_fold(text)
+
+
+def test_one_accent_removal_serves_headers_dates_terms_and_synthetic_lists() -> None:
+    """Accents are stripped in one place (domain.text.strip_accents), for column headers,
+    dates, stated terms and the synthetic lists alike."""
+    from habeas.domain.dates import parse_date
+    from habeas.domain.text import fold_header, strip_accents
+    from habeas.ingest.fields import guess_field
+    from habeas.ingest.normalise import parse_term_days
+
+    assert strip_accents("Peña Ibáñez") == "Pena Ibanez"
+    assert strip_accents("Conceição François à") == "Conceicao Francois a"
+    assert fold_header("F. Nac.") == "f nac" and fold_header("Número A") == "numero a"
+    assert guess_field("Fecha de Nacimiento") == "date_of_birth"
+    assert parse_term_days("6 MESES") == 180 and parse_term_days("1 año") == 365
+    assert parse_date("1º de mayo de 2025").earliest.isoformat() == "2025-05-01"

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from habeas.errors import UsageError
 from habeas.ingest.importer import ImportOptions, import_file
-from habeas.linkage.search import (
+from habeas.search import (
     Candidate,
     build_search_index,
     find,

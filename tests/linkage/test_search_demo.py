@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from habeas.demo import load_case
-from habeas.linkage.search import build_search_index
-from habeas.linkage.search_eval import (
+from habeas.search import build_search_index
+from habeas.search.evaluate import (
     NOISE_LABELS,
     evaluate,
     known_identifier_tokens,

@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 
 from habeas.ingest.importer import ImportOptions, import_file
-from habeas.linkage.search import build_search_index, parse_query, search
-from habeas.linkage.search_candidates import (
+from habeas.search import build_search_index, parse_query, search
+from habeas.search.candidates import (
     TypoAlternatives,
     edits1,
     query_keys,
     typo_alternatives,
     typo_keys,
 )
-from habeas.linkage.search_index import all_given_keys, iter_indexed, surname_keys
-from habeas.linkage.search_score import QueryScorer
+from habeas.search.index import all_given_keys, iter_indexed, surname_keys
+from habeas.search.score import QueryScorer
 from habeas.store.db import Store
 
 # "rodriges" (Rodríguez) is common; "rodirges" (a list's typo) is rare

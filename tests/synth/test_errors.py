@@ -8,12 +8,12 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
+from habeas.domain.text import strip_accents
 from habeas.synth.errors import (
     a_number_as_written,
     cedula_as_written,
     date_as_written,
     ocr_error,
-    strip_accents,
     surnames_as_written,
     swap_day_month,
     typo,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from habeas.crypto.manage import EnableResult, enable
+from habeas.encryption import EnableResult, enable
 from habeas.store.db import Store
 
 PASSPHRASE = "correct horse battery staple"

@@ -13,10 +13,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from habeas.access.policy import SENSITIVITY_LEVELS
+from habeas.document.incident_entry import IncidentSpec
 from habeas.document.incidents import record_incident
 from habeas.ingest.importer import ImportOptions, import_file
 from habeas.store.db import Store
-from habeas.store.incidents import IncidentSpec
 from habeas.store.schema import Link, Record
 
 REPORTER = "Marisol Ficticia Quintanilla"

@@ -111,7 +111,7 @@ def test_sealed_value_in_a_workspace_without_key_material(store: Store,
 def test_enable_seals_identities_written_before(store: Store, workspace: Workspace,
                                                 tmp_path: Path) -> None:
     """A relative's name imported while the workspace was plain is sealed by `enable`."""
-    from habeas.crypto.manage import encryption_status, seal_protected_fields
+    from habeas.encryption import encryption_status, seal_protected_fields
     from habeas.ingest.importer import ImportOptions, import_file
     from habeas.store.schema import Record
 

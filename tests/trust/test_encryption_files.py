@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from habeas.crypto.manage import encryption_status, seal_protected
 from habeas.crypto.streams import CHUNK, HEADER, sealed_size
+from habeas.encryption import encryption_status, seal_protected
 from habeas.errors import IntegrityError, KeyRequired
 from habeas.evidence import add_file, export_evidence, file_custody, read_file, verify_evidence
 from habeas.store.db import Store

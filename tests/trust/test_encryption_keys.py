@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from habeas.cli.main import app
 from habeas.crypto.fields import PREFIX, _aad, open_json, seal_json
-from habeas.crypto.manage import change_key, enable
 from habeas.crypto.material import write_key_file
+from habeas.encryption import change_key, enable
 from habeas.errors import KeyRequired, UsageError, WrongKey
 from habeas.store.db import Store
 from habeas.workspace import Workspace

@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select, text
 
 from habeas.access.reader import Reader
-from habeas.linkage.search import search
 from habeas.report.dossier import build_dossier, render_dossier
 from habeas.report.export import export
+from habeas.search import search
 from habeas.store import migrate
 from habeas.store.db import Store, make_engine
 from habeas.store.schema import Incident, Record, Source, StoredFile

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from habeas.document.incident_entry import IncidentSpec, add_incidents
 from habeas.ingest.importer import ImportOptions, import_file
 from habeas.store.db import Store
-from habeas.store.incidents import IncidentSpec, add_incidents
 from habeas.workspace import Workspace
 from tests.web.conftest import csrf
 

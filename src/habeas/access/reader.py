@@ -3,7 +3,7 @@
 A :class:`Reader` is a role, a user name and a purpose. Library read functions
 (:func:`habeas.trace.person_summary`, :func:`habeas.store.queries.iter_records`,
 :func:`habeas.report.export.export`, :func:`habeas.report.dossier.build_dossier`,
-:func:`habeas.linkage.search.search`, :func:`habeas.document.incidents.list_incidents`,
+:func:`habeas.search.search`, :func:`habeas.document.incidents.list_incidents`,
 ...) take ``reader=``; they keep what the reader may reach (:func:`habeas.access.policy.may`)
 and report the rest as withheld (:class:`Withheld`), never silently. Reads of
 ``restricted`` or ``witness_protected`` data need a purpose (art. 19 ICPPED:

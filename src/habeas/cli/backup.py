@@ -9,13 +9,13 @@ import typer
 from rich.markup import escape
 
 from habeas import i18n
-from habeas.audit.messages import MessageError, MessageUsageError
 from habeas.cli.common import WorkspaceOption, console, open_store, progress_bar
 from habeas.cli.lang import current
 from habeas.cli.passphrase import ask_passphrase
 from habeas.errors import HabeasError, IntegrityError, UsageError
 from habeas.evidence.backup import backup, restore
 from habeas.evidence.backup_check import DigestNeeded, KeyNeeded
+from habeas.messages import MessageError, MessageUsageError
 
 
 def register(app: typer.Typer) -> None:

@@ -17,7 +17,8 @@ from habeas.cli.common import (
     print_withheld,
     reader_for,
 )
-from habeas.store import queries
+from habeas.read.records import list_records
+from habeas.read.sources import visible_sources
 
 
 def register(app: typer.Typer) -> None:
@@ -36,8 +37,9 @@ def sources(
     Example: habeas sources
     """
     store = open_store(workspace)
-    rows, withheld = queries.visible_sources(store, reader_for(store, as_user, purpose))
-    print_withheld(withheld)
+    found = visible_sources(store, reader=reader_for(store, as_user, purpose))
+    rows = [r.to_dict() for r in found.rows]
+    print_withheld(found.withheld)
     if as_json:
         print_json(rows)
         return
@@ -63,9 +65,10 @@ def records(
     Example: habeas records --source "Flight manifest" --limit 20
     """
     store = open_store(workspace)
-    rows, withheld = queries.list_records(store, reader_for(store, as_user, purpose), source,
-                                          limit)
-    print_withheld(withheld)
+    found = list_records(store, reader=reader_for(store, as_user, purpose),
+                         source_title=source, limit=limit)
+    rows = found.rows
+    print_withheld(found.withheld)
     if as_json:
         print_json(rows)
         return

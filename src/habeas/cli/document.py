@@ -27,9 +27,9 @@ from habeas.cli.common import (
 from habeas.cli.notices import current_person, tr
 from habeas.document import conditions as cond
 from habeas.document import incidents as inc
+from habeas.document.incident_entry import IncidentSpec, PerpetratorSpec
 from habeas.domain.dates import DateParseError, parse_date
 from habeas.errors import UsageError
-from habeas.store.incidents import IncidentSpec, PerpetratorSpec
 
 incidents_app = typer.Typer(
     help="List, count and record incidents (torture, beatings, deaths in custody, ...).\n\n"

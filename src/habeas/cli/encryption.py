@@ -10,21 +10,21 @@ import typer
 from rich.markup import escape
 
 from habeas import i18n
-from habeas.audit.messages import MessageUsageError
 from habeas.cli.common import WorkspaceOption, console, open_store, print_json, progress_bar
 from habeas.cli.lang import current
 from habeas.cli.passphrase import ask_new_passphrase
 from habeas.crypto.keyring import ENV_KEY_FILE, ENV_PASSPHRASE
-from habeas.crypto.manage import (
+from habeas.crypto.material import write_key_file
+from habeas.crypto.notice import confirm_question, loss_warning
+from habeas.encryption import (
     change_key,
     enable,
     encryption_status,
     seal_protected,
     seal_protected_fields,
 )
-from habeas.crypto.material import write_key_file
-from habeas.crypto.notice import confirm_question, loss_warning
 from habeas.errors import UsageError, WorkspaceError
+from habeas.messages import MessageUsageError
 from habeas.workspace import find_workspace
 
 ENV_NEW_PASSPHRASE = "HABEAS_NEW_PASSPHRASE"

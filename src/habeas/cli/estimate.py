@@ -22,10 +22,10 @@ from rich.table import Table
 from habeas import i18n
 from habeas.cli.common import WorkspaceOption, open_store
 from habeas.errors import HabeasError, UsageError
+from habeas.estimate import ALL_METHODS
 from habeas.estimate.budget import DEFAULT_SECONDS
 
-CHOICES = ("lincoln", "chapman", "independence", "loglinear", "stepwise", "bhs", "dga",
-           "lcmcr", "all")
+CHOICES = (*ALL_METHODS, "all")
 
 
 def _clean(value: Any) -> Any:
@@ -276,7 +276,7 @@ class _Run:
 
     @property
     def names(self) -> list[str]:
-        return [m for m in CHOICES if m != "all"] if self.method == "all" else [self.method]
+        return list(ALL_METHODS) if self.method == "all" else [self.method]
 
     def options(self, name: str) -> dict[str, Any]:
         return _options(name, self.model, self.seed, self.chains, self.nboot, self.level,

@@ -18,7 +18,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from sqlalchemy import select
 from typer.core import TyperGroup
 
 from habeas.access.reader import Reader
@@ -29,8 +28,8 @@ from habeas.cli.lang import _
 from habeas.document import facility_entry as fe
 from habeas.document.facility_import import FacilityImportFailed, import_facilities, parse_day
 from habeas.errors import UsageError
+from habeas.read.sources import find_source_id
 from habeas.store.db import Store
-from habeas.store.schema import Source
 
 
 class _FacilityGroup(TyperGroup):
@@ -96,12 +95,8 @@ def _editor(store: Store, as_user: str | None) -> Reader:
     return reader
 
 
-def _source_id(store: Store, text: str) -> int:
-    with store.read() as s:
-        if text.startswith("#") and text[1:].isdigit():
-            found = s.execute(select(Source.id).where(Source.id == int(text[1:]))).scalar()
-        else:
-            found = s.execute(select(Source.id).where(Source.title == text)).scalar()
+def _source_id(store: Store, text: str, reader: Reader) -> int:
+    found = find_source_id(store, text, reader=reader)
     if found is None:
         raise UsageError(_("There is no source {source!r}.").format(source=text) + " "
                          + _("See the sources with `habeas sources`; add one with "
@@ -113,7 +108,7 @@ def _enter(workspace: Path | None, as_user: str | None, source: str,
            build: Any) -> list[fe.Entered]:
     store = open_store(workspace)
     reader = _editor(store, as_user)
-    facts = build(_source_id(store, source))
+    facts = build(_source_id(store, source, reader))
     with _explained():
         return fe.enter_all(store, reader, facts)
 

@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from habeas import search as search_lib
 from habeas.cli.common import (
     AsOption,
     PurposeOption,
@@ -21,7 +22,6 @@ from habeas.cli.common import (
     reader_for,
 )
 from habeas.cli.notices import tr
-from habeas.linkage import search as search_lib
 
 index_app = typer.Typer(help="The find-a-person search index.", no_args_is_help=True)
 

@@ -13,7 +13,7 @@ from habeas.cli.lang import _
 from habeas.errors import UsageError
 from habeas.ingest.importer import ImportOptions, ImportPlan, import_file, plan_import
 from habeas.ingest.problems import Problem
-from habeas.linkage.search_index import index_pending
+from habeas.search.index import index_pending
 
 
 def register(app: typer.Typer) -> None:

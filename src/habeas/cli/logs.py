@@ -11,11 +11,11 @@ import typer
 from rich.table import Table
 
 from habeas import i18n
-from habeas.audit.messages import MessageError, MessageUsageError
 from habeas.audit.query import LogFilter, log_entries
 from habeas.cli.common import WorkspaceOption, console, open_store, print_json
 from habeas.cli.lang import current
 from habeas.errors import IntegrityError, UsageError
+from habeas.messages import MessageError, MessageUsageError
 from habeas.store import logkey
 
 typing_gettext = Callable[[str], str]

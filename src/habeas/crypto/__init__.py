@@ -6,7 +6,8 @@
   from (``HABEAS_PASSPHRASE``, ``HABEAS_KEY_FILE``, a prompt).
 * :mod:`habeas.crypto.fields` — :func:`seal_json` / :func:`open_json` for database columns.
 * :mod:`habeas.crypto.streams` — the chunked format of sealed files.
-* :mod:`habeas.crypto.manage` — :func:`enable`, :func:`change_key`, :func:`encryption_status`.
+* :mod:`habeas.encryption` (above crypto, the store and access) — :func:`enable`,
+  :func:`change_key`, :func:`encryption_status`.
 * :mod:`habeas.crypto.notice` — what losing the key means, in English and Spanish.
 
 See ``docs/encryption.md``.

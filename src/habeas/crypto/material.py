@@ -36,8 +36,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from habeas.audit.messages import N_, MessageUsageError, say
 from habeas.errors import IntegrityError, UsageError, WrongKey
+from habeas.messages import N_, MessageUsageError, say
 
 FORMAT = "habeas-key-material"
 VERSION = 1

@@ -1,7 +1,7 @@
 """What enabling encryption means, said before it is enabled (English and Spanish).
 
 The faces show :func:`loss_warning` and ask for confirmation before
-:func:`habeas.crypto.manage.enable` runs.
+:func:`habeas.encryption.enable` runs.
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from habeas import i18n
 from habeas.access import policy
 from habeas.access.reader import AUDITED_LEVELS, Reader, Withheld
 from habeas.document.incident_counts import (
@@ -49,9 +50,9 @@ from habeas.document.incident_counts import (
     period_filter,
     source_refs,
 )
+from habeas.document.incident_entry import IncidentSpec, add_incidents
 from habeas.errors import NotFound
 from habeas.store.db import Store
-from habeas.store.incidents import IncidentSpec, add_incidents
 from habeas.store.queries import CURRENT, show_date
 from habeas.store.schema import (
     Facility,
@@ -133,10 +134,10 @@ class IncidentRow:
         return month_key(self.date_earliest, self.date_latest)
 
     def label(self, lang: str) -> str:
-        return self.act_label_es if lang == "es" else self.act_label_en
+        return i18n.label(self, lang, "act_label")
 
     def status_label(self, lang: str) -> str:
-        return self.status_label_es if lang == "es" else self.status_label_en
+        return i18n.label(self, lang, "status_label")
 
 
 def _load(store: Store, *, types: list[str] | None, facility: str | None, unit: str | None,

@@ -36,6 +36,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from habeas.domain.text import strip_accents
+
 PRECISIONS = frozenset({"exact", "estimate", "month", "year", "range"})
 ORDERS = frozenset({"DMY", "MDY", "YMD"})
 TWO_DIGIT_PIVOT = 30
@@ -208,7 +210,7 @@ _WEEKDAY_TEXT = (
 _WEEKDAYS = frozenset(_WEEKDAY_TEXT.split())
 _FILLER = frozenset({"de", "del", "of", "the", "el"})
 
-_ACCENTS = str.maketrans("áéíóúüñÁÉÍÓÚÜÑºª°", "aeiouunAEIOUUN   ")
+_SIGNS = str.maketrans("ºª°", "   ")  # "1º de mayo", "3°": before NFKD makes º an "o"
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _NUM3 = re.compile(
@@ -255,7 +257,7 @@ def parse_date(text: str, order: str | None = None) -> UncertainDate:
     if order is not None and order not in ORDERS:
         raise ValueError(f"order must be one of {sorted(ORDERS)}, not {order!r}")
     value = text
-    s = " ".join(str(text).translate(_ACCENTS).lower().split())
+    s = " ".join(strip_accents(str(text).translate(_SIGNS)).lower().split())
     if not s:
         raise DateParseError(value)
     return _parse(value, s, order, depth=0)

@@ -39,6 +39,19 @@ from habeas.domain.countries import normalise_country
 from habeas.domain.text import fold
 
 
+def N_(text: str) -> str:  # noqa: N802 - gettext convention: marks a msgid, each face translates
+    return text
+
+
+#: Every identifier type and its name (an English msgid: the web translates it with the
+#: request's gettext, the CLI with its own, the search reasons keep it in English).
+ID_TYPE_LABELS: dict[str, str] = {
+    "a_number": N_("A-number"), "cedula_ve": N_("Venezuelan cédula"), "dui_sv": N_("DUI"),
+    "cedula_co": N_("Colombian cédula"), "passport": N_("passport"),
+    "national_id": N_("national ID"),
+}
+
+
 class InvalidIdentifier(ValueError):
     """A value that cannot be a document number of the given kind."""
 

@@ -12,6 +12,9 @@
 
 ``fold`` is idempotent: ``fold(fold(x)) == fold(x)``.
 
+``strip_accents`` is the one accent removal (NFKD, combining marks dropped; case and
+everything else kept); :func:`fold_header` folds a column header for matching.
+
 ``ocr_repair`` undoes common OCR confusions inside a *single folded name token*.
 It is deliberately conservative, because most names are written correctly and a
 "repair" of a correct name is a new error:
@@ -59,9 +62,21 @@ _SPECIAL = str.maketrans(
 )
 
 
-def _strip_marks(text: str) -> str:
+def strip_accents(text: str) -> str:
+    """``text`` with its accents and other combining marks removed (``"Peña" → "Pena"``):
+    NFKD, so compatibility forms become plain letters too (``"º" → "o"``)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_strip_marks = strip_accents
+_HEADER_WORD = re.compile(r"[a-z0-9]+")
+
+
+def fold_header(text: str) -> str:
+    """Fold a column header (or a vocabulary label) for matching: lower case, no accents,
+    ASCII words only (``"F. Nac."`` → ``"f nac"``)."""
+    return " ".join(_HEADER_WORD.findall(strip_accents(text).lower()))
 
 
 # Fast path for the accented letters Spanish, Portuguese and French names use; anything

@@ -33,6 +33,16 @@ _TARGETS: dict[str, tuple[str, str]] = {
     "lcmcr": ("habeas.estimate.lcmcr", "lcmcr"),
 }
 
+#: Every method, in the order the faces list them. ``habeas estimate --method all``
+#: runs them all.
+ALL_METHODS: tuple[str, ...] = tuple(_TARGETS)
+#: What "all" runs on the web page: the main multi-list methods, side by side. A web
+#: request must answer within the page's time budget and fill one table, so it leaves
+#: out the two-list formulas (Lincoln-Petersen, Chapman: only for exactly two lists,
+#: where ``independence`` gives the same model) and stepwise SparseMSE (a slow variant
+#: of the log-linear models); each can still be chosen on its own.
+MAIN_METHODS: tuple[str, ...] = ("independence", "loglinear", "bhs", "dga", "lcmcr")
+
 
 class _Registry(dict[str, Estimator]):
     """Name -> estimator, resolving each module on first use."""
@@ -161,5 +171,5 @@ def run_all(histories: CaptureHistories, methods: Iterable[str] | None = None, *
     return out
 
 
-__all__ = ["METHODS", "CaptureHistories", "Estimate", "NoOverlap", "OneList",
-           "accepted_options", "failed", "get_method", "run", "run_all"]
+__all__ = ["ALL_METHODS", "MAIN_METHODS", "METHODS", "CaptureHistories", "Estimate",
+           "NoOverlap", "OneList", "accepted_options", "failed", "get_method", "run", "run_all"]

@@ -16,9 +16,9 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from habeas.audit.messages import N_, MessageError, MessageUsageError, say
 from habeas.errors import IntegrityError
 from habeas.evidence.backup_files import FILE_MEMBER_RE, KEY_MATERIAL_MEMBER
+from habeas.messages import N_, MessageError, MessageUsageError, say
 from habeas.store import logkey
 from habeas.store.filestore import CHUNK
 

@@ -8,7 +8,7 @@ other change. The events are:
   (entity_id = the SHA-256); files that came in through an import are "added"
   by the ``import`` entry, whose detail carries ``file_sha256``.
 * ``view`` — someone read the file's content (:func:`read_file`).
-* ``seal`` — the file was encrypted at rest (:mod:`habeas.crypto.manage`); the
+* ``seal`` — the file was encrypted at rest (:mod:`habeas.encryption`); the
   detail carries the SHA-256 of the sealed bytes.
 * ``export`` — the file was copied out (:func:`habeas.evidence.export.export_evidence`);
   one entry per export, entity_id = the hash when one file was exported,
@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from habeas.access.policy import INTERNAL, check_level, rank
-from habeas.crypto.manage import must_seal
+from habeas.encryption import must_seal
 from habeas.errors import IntegrityError, NotFound, UsageError
 from habeas.store.db import Store
 from habeas.store.filestore import sha256_file

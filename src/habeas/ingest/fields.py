@@ -8,8 +8,7 @@ are kept verbatim on the record under ``extra``.
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from habeas.domain.text import fold_header
 
 #: The fields of a person's place of residence, stored together on the record as written
 #: (``record.residence``) and compared by record linkage (:mod:`habeas.domain.addresses`).
@@ -211,14 +210,6 @@ _add("region", "region", "state of residence", "home state", "state province", "
      "estado provincia", "region de residencia", "provincia de residencia")
 _add("notes", "notes", "note", "notas", "observaciones", "comments", "comentarios", "remarks",
      "obs", "detalles", "details", "testimony", "testimonio")
-
-
-def fold_header(text: str) -> str:
-    """Fold a column header for matching: lower case, no accents, words only."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    words = re.findall(r"[a-z0-9]+", stripped.lower())
-    return " ".join(words)
 
 
 def guess_field(header: str) -> str | None:

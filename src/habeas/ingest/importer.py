@@ -21,9 +21,9 @@ from sqlalchemy import select, text
 
 from habeas.access import policy
 from habeas.domain.dates import DateParseError, order_evidence, parse_date
-from habeas.domain.text import fold
+from habeas.domain.text import fold, fold_header
 from habeas.errors import UsageError
-from habeas.ingest.fields import CANONICAL_FIELDS, fold_header
+from habeas.ingest.fields import CANONICAL_FIELDS
 from habeas.ingest.mapping import ColumnMapping, map_columns
 from habeas.ingest.normalise import DATE_FIELDS, PreparedRecord, RowContext, RowPreparer
 from habeas.ingest.problems import ImportFailed, Problem

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from habeas.ingest.fields import CANONICAL_FIELDS, fold_header, guess_field
+from habeas.domain.text import fold_header
+from habeas.ingest.fields import CANONICAL_FIELDS, guess_field
 from habeas.ingest.problems import Problem
 from habeas.ingest.readers import Table
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
@@ -32,6 +31,7 @@ from habeas.domain.identifiers import (
     normalise_passport,
 )
 from habeas.domain.names import ParsedName, parse_full_name, parse_name_parts
+from habeas.domain.text import strip_accents
 from habeas.errors import UsageError
 from habeas.ingest.fields import RESIDENCE_FIELDS
 from habeas.ingest.mapping import ColumnMapping
@@ -112,8 +112,7 @@ def parse_time_at(day: date, text: str, zone: str | None) -> datetime:
 
 def parse_term_days(text: str) -> int:
     """A stated detention term in days: "1 year" 365, "6 meses" 180, "90 days" 90."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = strip_accents(text.lower())
     m = _TERM.search(folded)
     if m is None:
         raise ValueError(f"cannot read {text!r} as a term: expected e.g. '1 year', "

@@ -54,7 +54,7 @@ def vocabulary_labels(session: Session, vocabulary: str, lang: str) -> dict[str,
     rows = session.execute(select(VocabularyTerm.code, VocabularyTerm.label_en,
                                   VocabularyTerm.label_es)
                            .where(VocabularyTerm.vocabulary == vocabulary))
-    return {code: (es if lang == "es" else en) for code, en, es in rows}
+    return {row.code: i18n.label(row, lang) for row in rows}
 
 
 def events_by_month(session: Any, lang: str) -> dict[str, Any]:
@@ -249,7 +249,7 @@ def public_situation(store: Store, *, k: int, lang: str = "es") -> dict[str, Any
     for flag in sorted(flags, key=lambda f: f["code"]):
         cells, _n = _line({s: flag[s] for s in ("raised", "not_raised", "undetermined")}, k)
         flag_rows.append({"code": flag["code"],
-                          "title": flag["title_es"] if lang == "es" else flag["title_en"],
+                          "title": i18n.label(flag, lang, "title"),
                           **cells})
     counts = exact["counts"]
     return {

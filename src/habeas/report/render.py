@@ -7,6 +7,7 @@ PNG images embedded as ``data:`` URIs, so one HTML file is the whole report.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -55,17 +56,20 @@ def environment(lang: str) -> Environment:
     def fdate(value: date | datetime | None, fmt: str = "medium") -> str:
         return i18n.format_date(value, lang, fmt)
 
-    env.filters.update({
+    def label(obj: Any, en: str = "label_en", es: str = "label_es") -> str:
+        """``obj|label("title_en", "title_es")``: the text in both languages, in ``lang``."""
+        return i18n.label(obj, lang, en.removesuffix("_en"))
+
+    filters: dict[str, Callable[..., Any]] = {
         "date": fdate,
         "number": lambda v: i18n.format_number(v, lang),
         "decimal": lambda v, digits=2: i18n.format_decimal(v, lang, digits),
         "percent": lambda v, digits=0: i18n.format_percent(v, lang, digits),
         "tr": lambda text: translations.gettext(text) if text else "",
         "status": lambda code: translations.gettext(STATUSES.get(code) or str(code)),
-        "label": lambda obj, en="label_en", es="label_es": (
-            (obj.get(es) if lang == "es" else obj.get(en)) if isinstance(obj, dict)
-            else getattr(obj, es if lang == "es" else en)),
-    })
+        "label": label,
+    }
+    env.filters.update(filters)
     env.globals.update(lang=lang)
     return env
 

@@ -33,10 +33,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from habeas.audit.messages import N_, Message, say
+from habeas.messages import N_, Message, say
 from habeas.store.logkey import KEY_ACTION, KEY_NAME, LogKey
 from habeas.store.logkey import load as load_key
 from habeas.store.schema import ChangeLogEntry
@@ -200,3 +200,17 @@ def _detail(text_: str) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def newest_seq(session: Session, *, after: int = 0, upto: int | None = None,
+               excluding: frozenset[str] = frozenset()) -> int | None:
+    """The sequence number of the newest entry after ``after`` (up to ``upto``) whose
+    action is not in ``excluding``; ``None`` when there is none."""
+    log = ChangeLogEntry
+    query = select(func.max(log.seq)).where(log.seq > after)
+    if upto is not None:
+        query = query.where(log.seq <= upto)
+    if excluding:
+        query = query.where(log.action.not_in(excluding))
+    found = session.execute(query).scalar()
+    return None if found is None else int(found)

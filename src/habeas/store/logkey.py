@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from habeas.audit.messages import N_, MessageError, MessageUsageError, say
 from habeas.errors import IntegrityError, UsageError
+from habeas.messages import N_, MessageError, MessageUsageError, say
 
 if TYPE_CHECKING:
     from habeas.store.db import Store

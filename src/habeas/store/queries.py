@@ -1,18 +1,18 @@
 """Read-only queries shared by every face (CLI, web, API, reports).
 
-The row iterators that carry personal data take ``levels``: the sensitivity
-levels to include (``None``: all, for the library's own use). Faces do not call
-them directly with a level list; they go through :func:`habeas.report.export.export`
-or :func:`visible_sources`, which derive the levels from a
-:class:`habeas.access.reader.Reader` and count what was withheld
-(:func:`records_by_level`).
+Persistence only: the row iterators that carry personal data take ``levels``, the
+sensitivity levels to include (``None``: all, for the library's own use). Faces do
+not call them with a level list; they go through :mod:`habeas.read` or
+:func:`habeas.report.export.export`, which derive the levels from a
+:class:`habeas.access.reader.Reader`, count what was withheld
+(:func:`records_by_level`) and write the read audit.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,9 +36,6 @@ from habeas.store.schema import (
     SourceFile,
     StoredFile,
 )
-
-if TYPE_CHECKING:
-    from habeas.access.reader import Reader, Withheld
 
 CURRENT = Link.superseded_at.is_(None)
 Levels = Collection[str] | None
@@ -94,28 +91,6 @@ def list_sources(store: Store, levels: Levels = None,
             "sensitivity": src.sensitivity,
             "records": records.get(src.id, 0), "files": files.get(src.id, []),
         } for src in s.execute(sources).scalars()]
-
-
-def visible_sources(store: Store, reader: Reader) -> tuple[list[dict[str, Any]], Withheld]:
-    """The sources (and their files) ``reader`` may see, and what was withheld."""
-    from habeas.access import policy
-    from habeas.access.reader import Withheld
-    from habeas.audit.reads import log_read
-
-    levels = reader.levels("view")
-    withheld = Withheld()
-    with store.read() as s:
-        for model, kind in ((Source, "sources"), (StoredFile, "files")):
-            for level, n in s.execute(select(model.sensitivity, func.count())
-                                      .group_by(model.sensitivity)):
-                if level not in levels:
-                    withheld.add(kind, level, reader.why_not(level) or "level", n)
-    rows = list_sources(store, levels, levels)
-    log_read(store, reader, "source", None, action="view",
-             shown=Counter(r["sensitivity"] for r in rows), withheld=withheld,
-             detail={"sources": [r["id"] for r in rows
-                                 if policy.rank(r["sensitivity"]) >= policy.rank("restricted")]})
-    return rows, withheld
 
 
 def records_by_level(store: Store, table: str = "records") -> Counter[str]:
@@ -278,31 +253,3 @@ def iter_legal_facts(store: Store, levels: Levels = None) -> Iterator[dict[str, 
 def person_count(store: Store) -> int:
     with store.read() as s:
         return int(s.execute(select(func.count()).select_from(Person)).scalar() or 0)
-
-
-def list_records(store: Store, reader: Reader, source_title: str | None = None,
-                 limit: int = 50) -> tuple[list[dict[str, Any]], Withheld]:
-    """The first ``limit`` records ``reader`` may view (of one source), what was withheld,
-    and one audit entry when restricted records were shown."""
-    from habeas.access.reader import Withheld
-    from habeas.audit.reads import log_read
-
-    levels = reader.levels("view")
-    withheld = Withheld()
-    with store.read() as s:
-        query = select(Record.sensitivity, func.count()).group_by(Record.sensitivity)
-        if source_title is not None:
-            query = query.where(Record.source_id == source_by_title(s, source_title).id)
-        for level, n in s.execute(query):
-            if level not in levels:
-                withheld.add("records", level, reader.why_not(level) or "level", n)
-        ids_levels: dict[int, str] = {}
-        rows = list(iter_records(store, source_title, limit=limit, levels=levels))
-        for chunk_start in range(0, len(rows), 900):
-            chunk = [r["record"] for r in rows[chunk_start:chunk_start + 900]]
-            ids_levels.update(s.execute(select(Record.id, Record.sensitivity)
-                                        .where(Record.id.in_(chunk))).all())
-    log_read(store, reader, "record", None, action="view",
-             shown=Counter(ids_levels.values()), withheld=withheld,
-             detail={"records": sorted(ids_levels)[:1000], "source": source_title})
-    return rows, withheld

@@ -1,4 +1,4 @@
-"""Tables for the find-a-person search index (see :mod:`habeas.linkage.search_index`).
+"""Tables for the find-a-person search index (see :mod:`habeas.search.index`).
 
 The index is derived data: every row can be rebuilt from ``record`` and
 ``record_identifier`` (``habeas index rebuild``). It is keyed by **record**, never
@@ -7,7 +7,7 @@ record belongs to is looked up through the current link at query time.
 
 * :class:`SearchKey` — the postings: one row per (blocking key, record). A key is
   a 64-bit hash of a compound text key such as ``gs|#yose|#rodriges`` (given-name
-  key + surname phonetic key); see ``search_index.record_keys`` for the families.
+  key + surname phonetic key); see ``habeas.search.index.record_keys`` for the families.
 * :class:`SearchRecord` — one row per indexed record with the folded fields the
   scorer needs (so scoring a candidate is one primary-key read, no JSON, no join).
   A record without a row here is *unindexed*; queries count and scan those.

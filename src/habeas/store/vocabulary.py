@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from habeas.domain.text import fold_header
 from habeas.errors import NotFound, UsageError
-from habeas.ingest.fields import fold_header
 from habeas.store.schema import VocabularyTerm
 
 if TYPE_CHECKING:

@@ -16,7 +16,6 @@ import random
 
 from habeas.synth.names import NICKNAMES, VARIANTS
 
-_ACCENTS = str.maketrans("áéíóúüñÁÉÍÓÚÜÑ", "aeiouunAEIOUUN")
 # Letters a hurried typist or a Spanish/English speaker confuses.
 _CONFUSABLE: dict[str, str] = {
     "a": "se", "b": "vn", "c": "sxk", "d": "sf", "e": "ari", "f": "dg", "g": "hj", "h": "gj",
@@ -28,11 +27,6 @@ _OCR_PAIRS: tuple[tuple[str, str], ...] = (
     ("rn", "m"), ("m", "rn"), ("O", "0"), ("o", "0"), ("l", "1"), ("I", "1"), ("i", "l"),
     ("S", "5"), ("B", "8"), ("e", "c"), ("cl", "d"), ("h", "b"),
 )
-
-
-def strip_accents(text: str) -> str:
-    """Drop Spanish accents and the tilde of ñ, as English-language systems do."""
-    return text.translate(_ACCENTS)
 
 
 def typo(text: str, r: random.Random) -> str:

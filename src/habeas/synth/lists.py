@@ -12,6 +12,7 @@ import random
 
 import numpy as np
 
+from habeas.domain.text import strip_accents
 from habeas.synth.errors import (
     a_number_as_written,
     cedula_as_written,
@@ -20,7 +21,6 @@ from habeas.synth.errors import (
     given_as_written,
     maybe,
     ocr_error,
-    strip_accents,
     surnames_as_written,
     typo,
 )

@@ -13,6 +13,7 @@ import random
 
 import numpy as np
 
+from habeas.domain.text import strip_accents
 from habeas.synth.errors import (
     a_number_as_written,
     cedula_as_written,
@@ -20,7 +21,6 @@ from habeas.synth.errors import (
     digit_typo,
     given_as_written,
     maybe,
-    strip_accents,
     surnames_as_written,
     typo,
 )

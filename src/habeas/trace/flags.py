@@ -19,6 +19,7 @@ from datetime import date, datetime
 from importlib import resources
 from typing import Any
 
+from habeas import i18n
 from habeas.i18n import check_language, format_date, format_number, translator
 from habeas.store.db import Store
 from habeas.trace.facts import (
@@ -56,7 +57,7 @@ class Flag:
     contrary: list[FactRef] = field(default_factory=list)
 
     def title(self, language: str = "en") -> str:
-        return self.title_es if language == "es" else self.title_en
+        return i18n.label(self, language, "title")
 
     def to_dict(self) -> dict[str, object]:
         data = to_jsonable(self)

@@ -33,11 +33,9 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-
 from habeas.audit.reads import READ_ACTION
+from habeas.store.changelog import newest_seq
 from habeas.store.db import Store
-from habeas.store.schema import ChangeLogEntry
 
 MAX_ENTRIES = 256
 #: Change-log actions that record an access, not a change to the register's content.
@@ -73,16 +71,14 @@ def register_state(store: Store) -> int:
     """The sequence number of the newest change-log entry that changed the register
     (:data:`NOT_CHANGES` excluded): it changes whenever the register does."""
     seen = _seen_for(store)
-    log = ChangeLogEntry
     with store.read() as session:
-        newest = int(session.execute(select(func.max(log.seq))).scalar() or 0)
+        newest = newest_seq(session) or 0
         known, state = seen.newest, seen.state
         if newest == known:
             return state
         since = known if 0 < known < newest else 0  # a shorter log: another database
-        changed = session.execute(select(func.max(log.seq)).where(
-            log.seq > since, log.seq <= newest, log.action.not_in(NOT_CHANGES))).scalar()
-    state = int(changed) if changed is not None else (state if since else 0)
+        changed = newest_seq(session, after=since, upto=newest, excluding=NOT_CHANGES)
+    state = changed if changed is not None else (state if since else 0)
     with _lock:
         if newest >= seen.newest:
             seen.newest, seen.state = newest, state

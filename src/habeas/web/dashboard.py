@@ -13,23 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
+from habeas.read.activity import recent_activity
 from habeas.report.aggregates import overview, suppress_overview
 from habeas.report.sharing import sharing_settings
-from habeas.store.schema import ChangeLogEntry
 from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.views import N_, page
-
-RECENT = 15
-
-
-def recent_activity(session: Any, limit: int = RECENT) -> list[dict[str, Any]]:
-    rows = session.execute(select(ChangeLogEntry).order_by(ChangeLogEntry.seq.desc())
-                           .limit(limit)).scalars()
-    return [{"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
-             "entity": e.entity, "entity_id": e.entity_id} for e in rows]
 
 
 def cached_aggregates(store: Any, session: Any, lang: str,
@@ -58,5 +47,6 @@ def dashboard(ctx: Context) -> dict[str, Any]:
                                            lambda: sharing_settings(ctx.store).k)
         data = cached_aggregates(ctx.store, session, ctx.lang, k)
         if ctx.allowed("admin"):
-            data["recent_activity"] = recent_activity(session)
+            data["recent_activity"] = [e.to_dict() for e in recent_activity(
+                ctx.store, reader=ctx.reader)]
     return data

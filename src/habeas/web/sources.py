@@ -20,15 +20,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from habeas.errors import NotFound, UsageError
 from habeas.ingest.fields import CANONICAL_FIELDS
 from habeas.ingest.history import import_detail, visible_imports
 from habeas.ingest.importer import DATE_ORDERS, ImportOptions, ImportPlan, import_file, plan_import
 from habeas.ingest.mapping import UNMAPPED
-from habeas.store import queries
-from habeas.store.schema import Source, VocabularyTerm
+from habeas.read.sources import source_titles, visible_sources
+from habeas.read.vocabulary import terms
 from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.import_form import default_fields, form_defaults, kept_columns, problem_columns
@@ -47,18 +45,15 @@ def _uploads(ctx: Context) -> Uploads:
 
 
 def _terms(ctx: Context, vocabulary: str) -> list[dict[str, str]]:
-    with ctx.store.read() as s:
-        rows = s.execute(select(VocabularyTerm).where(VocabularyTerm.vocabulary == vocabulary)
-                         .order_by(VocabularyTerm.id)).scalars()
-        return [{"code": t.code, "label": t.label_es if ctx.lang == "es" else t.label_en}
-                for t in rows]
+    return [{"code": t.code, "label": t.label(ctx.lang)} for t in terms(ctx.store, vocabulary)]
 
 
 @page("/sources", permission="read_identities", template="sources.html", name="sources",
       nav=N_("Sources"), nav_order=60)
 def sources(ctx: Context) -> dict[str, Any]:
     """Every source with its record count and files, and the import history."""
-    rows, withheld = queries.visible_sources(ctx.store, ctx.reader)
+    found = visible_sources(ctx.store, reader=ctx.reader)
+    rows, withheld = [r.to_dict() for r in found.rows], found.withheld
     imports, hidden = visible_imports(ctx.store, ctx.reader)
     withheld.counts.update(hidden.counts)
     withheld.levels.update(hidden.levels)
@@ -72,9 +67,7 @@ def sources(ctx: Context) -> dict[str, Any]:
       name="import_upload")
 def upload_form(ctx: Context) -> dict[str, Any]:
     """What the upload form needs: source kinds, reliability grades, existing sources."""
-    with ctx.store.read() as s:
-        titles = list(s.execute(select(Source.title).where(
-            Source.sensitivity.in_(ctx.reader.levels("view"))).order_by(Source.title)).scalars())
+    titles = source_titles(ctx.store, reader=ctx.reader)
     return {"source_kinds": _terms(ctx, "source_kind"), "reliability": _terms(ctx, "reliability"),
             "sources": titles, "date_orders": list(DATE_ORDERS),
             "default_fields": default_fields(ctx._, vocabulary_labels(ctx.store, ctx.lang), {}),

@@ -16,12 +16,11 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_skeleton
-from sqlalchemy import select
 
 from habeas import i18n
+from habeas.read.vocabulary import vocabulary_labels as _labels
 from habeas.report.labels import STATUSES
 from habeas.store.db import Store
-from habeas.store.schema import VocabularyTerm
 
 Gettext = Callable[[str], str]
 
@@ -42,14 +41,7 @@ def status_text(code: str | None, _: Gettext) -> str:
 
 def vocabulary_labels(store: Store, lang: str) -> dict[str, dict[str, str]]:
     """``{vocabulary: {code: label in lang}}`` for every controlled vocabulary."""
-    es = i18n.check_language(lang) == "es"
-    out: dict[str, dict[str, str]] = {}
-    with store.read() as s:
-        for vocab, code, en, sp in s.execute(select(
-                VocabularyTerm.vocabulary, VocabularyTerm.code, VocabularyTerm.label_en,
-                VocabularyTerm.label_es)):
-            out.setdefault(vocab, {})[code] = sp if es else en
-    return out
+    return _labels(store, lang)
 
 
 def jsonable(value: Any) -> Any:

@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Query
-from sqlalchemy import func, select
 
 from habeas.access import policy
 from habeas.access.policy import SENSITIVITY_LEVELS
 from habeas.errors import HabeasError, UsageError
-from habeas.estimate import accepted_options, run_all, summary
+from habeas.estimate import MAIN_METHODS, accepted_options, run_all, summary
 from habeas.estimate.histories import CaptureHistories
 from habeas.estimate.register import (
     FILTER_KEYS,
@@ -31,10 +30,10 @@ from habeas.estimate.register import (
     unreviewed_pairs,
 )
 from habeas.estimate.result import Estimate
+from habeas.read.estimates import estimable_lists
 from habeas.report.sharing import sharing_settings
 from habeas.report.suppression import protect, show
 from habeas.store.db import Store
-from habeas.store.schema import Record, Source
 from habeas.web.cache import cached, slots
 from habeas.web.context import Context
 from habeas.web.errors import ServerBusy
@@ -54,8 +53,6 @@ METHODS: dict[str, str] = {
 ALL = "all"
 #: Seconds a client refused for want of a free estimate slot is asked to wait.
 RETRY_AFTER = 30
-#: "all" runs these (the quick and the robust ones)
-ALL_METHODS = ("independence", "loglinear", "bhs", "dga", "lcmcr")
 FILTER_LABELS = {"nationality": N_("Nationality (ISO code, e.g. VEN)"), "sex": N_("Sex"),
                  "event_type": N_("Event type"), "facility": N_("Facility"),
                  "from": N_("From (YYYY-MM-DD)"), "to": N_("To (YYYY-MM-DD)")}
@@ -67,14 +64,9 @@ def list_choices(store: Store, levels: Collection[str],
                  k: int | None = None) -> list[dict[str, Any]]:
     """Sources with records at ``levels``: the lists one can estimate from (record counts
     below ``k`` hidden, when given)."""
-    with store.read() as s:
-        rows = s.execute(select(Source.id, Source.title, Source.kind, func.count(Record.id))
-                         .join(Record, Record.source_id == Source.id)
-                         .where(Source.sensitivity.in_(levels), Record.sensitivity.in_(levels))
-                         .group_by(Source.id, Source.title, Source.kind)
-                         .order_by(Source.id)).all()
-    return [{"id": i, "title": t, "kind": kind, "records": n if k is None else show(n, k)}
-            for i, t, kind, n in rows]
+    return [{"id": c.id, "title": c.title, "kind": c.kind,
+             "records": c.records if k is None else show(c.records, k)}
+            for c in estimable_lists(store, levels)]
 
 
 def estimate_levels(role: str | None) -> list[str]:
@@ -141,7 +133,7 @@ def estimate_data(store: Store, *, lang: str, _: Gettext, lists: list[str] | Non
         return jsonable(data)
     try:
         tables = histories_from_register(store, chosen, where, strata, levels)
-        names = list(ALL_METHODS) if method == ALL else [method]
+        names = list(MAIN_METHODS) if method == ALL else [method]
         options: dict[str, Any] = {"seed": seed, "chains": 2, "level": 0.95}
         results: list[Estimate] = []
         warnings: list[str] = []

@@ -16,14 +16,14 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select
 from starlette.responses import Response
 
+from habeas import i18n
 from habeas.document.conditions import FacilityConditions, facility_conditions
 from habeas.document.crowding import headline_text, space_headline
 from habeas.errors import NotFound, UsageError
+from habeas.read.facilities import facility_name, facility_names
 from habeas.store.db import Store
-from habeas.store.schema import Facility
 from habeas.web.cache import cached, etag, etag_matches, register_state
 from habeas.web.context import Context
 from habeas.web.pages._common import (
@@ -46,11 +46,7 @@ ORIGINS = {"figure": N_("stated by a source"), "facility": N_("recorded on the f
 
 
 def facility_id_name(store: Store, facility_id: int) -> str:
-    with store.read() as s:
-        name = s.execute(select(Facility.name).where(Facility.id == facility_id)).scalar()
-    if name is None:
-        raise NotFound(f"No facility {facility_id}.")
-    return str(name)
+    return facility_name(store, facility_id)
 
 
 def _figure(f: Any, lang: str, _: Gettext,
@@ -66,7 +62,7 @@ def _figure(f: Any, lang: str, _: Gettext,
 
 def _breach(b: Any, lang: str, _: Gettext) -> dict[str, Any]:
     run = b.longest_run
-    return {"code": b.code, "label": b.label_es if lang == "es" else b.label_en,
+    return {"code": b.code, "label": i18n.label(b, lang),
             "m2_per_person": b.m2_per_person, "citation": b.citation,
             "days_breached": b.days_breached, "longest_run_days": b.longest_run_days,
             "longest_run": None if run is None else {
@@ -138,8 +134,8 @@ def _summary(fc: FacilityConditions, facility_id: int, lang: str, _: Gettext,
         "latest_rates": [{"rate": r.rate, "rate_text": fmt_percent(r.rate, lang),
                           "source": r.capacity_source} for r in latest.rates] if latest else [],
         "units_total": fc.units_total, "units_observed": len(fc.units),
-        "thresholds_flagged": [{"code": t.code, "label": t.label_es if lang == "es"
-                                else t.label_en, "units_flagged": t.units_flagged,
+        "thresholds_flagged": [{"code": t.code, "label": i18n.label(t, lang),
+                                "units_flagged": t.units_flagged,
                                 "longest_run_days": t.longest_run_days,
                                 "longest_run_unit": t.longest_run_unit}
                                for t in fc.thresholds if t.units_flagged],
@@ -148,10 +144,8 @@ def _summary(fc: FacilityConditions, facility_id: int, lang: str, _: Gettext,
 
 def facilities_list(store: Store, *, lang: str, _: Gettext,
                     vocab: dict[str, dict[str, str]]) -> dict[str, Any]:
-    with store.read() as s:
-        rows = s.execute(select(Facility.id, Facility.name).order_by(Facility.name)).all()
-    items = [_summary(facility_conditions(store, name), fid, lang, _, vocab)
-             for fid, name in rows]
+    items = [_summary(facility_conditions(store, f.name), f.id, lang, _, vocab)
+             for f in facility_names(store)]
     return jsonable({"facilities": items})
 
 
@@ -188,7 +182,7 @@ def facility_detail(store: Store, facility_id: int, *, lang: str, _: Gettext,
     data.update({
         "whole": _space(fc.whole, lang, _),
         "units": worst_first([_space(sp, lang, _, observations_shown) for sp in fc.units]),
-        "thresholds": [{"code": t.code, "label": t.label_es if lang == "es" else t.label_en,
+        "thresholds": [{"code": t.code, "label": i18n.label(t, lang),
                         "citation": t.citation, "units_breached": t.units_breached,
                         "units_flagged": t.units_flagged,
                         "longest_run_days": t.longest_run_days,

@@ -11,10 +11,10 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
+from habeas import i18n
 from habeas.access.reader import Reader, Withheld
 from habeas.audit.reads import log_read
+from habeas.document.incident_entry import IncidentSpec
 from habeas.document.incidents import (
     count_incidents,
     incident_levels,
@@ -24,11 +24,11 @@ from habeas.document.incidents import (
 )
 from habeas.domain.dates import DateParseError, parse_date
 from habeas.errors import UsageError
+from habeas.read.facilities import facility_names, unit_names
+from habeas.read.sources import source_titles
 from habeas.report.sharing import sharing_settings
 from habeas.report.suppression import WITHHELD, below, protect, show
 from habeas.store.db import Store
-from habeas.store.incidents import IncidentSpec
-from habeas.store.schema import Facility, FacilityUnit, Source
 from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.pages._common import Gettext, clean_text, fmt_date, jsonable, vocabulary_labels
@@ -52,16 +52,10 @@ def _day(value: str | None, what: str, _: Gettext) -> date | None:
                          % {"what": what, "value": value}) from None
 
 
-def choices(store: Store, levels: list[str]) -> dict[str, Any]:
-    with store.read() as s:
-        facilities = list(s.execute(select(Facility.name).order_by(Facility.name)).scalars())
-        units = [{"facility": f, "unit": u} for f, u in s.execute(
-            select(Facility.name, FacilityUnit.name).join(
-                Facility, Facility.id == FacilityUnit.facility_id)
-            .order_by(Facility.name, FacilityUnit.name))]
-        sources = list(s.execute(select(Source.title).where(Source.sensitivity.in_(levels))
-                                 .order_by(Source.title)).scalars())
-    return {"facilities": facilities, "units": units, "sources": sources}
+def choices(store: Store, *, reader: Reader) -> dict[str, Any]:
+    return {"facilities": [f.name for f in facility_names(store)],
+            "units": [{"facility": u.facility, "unit": u.unit} for u in unit_names(store)],
+            "sources": source_titles(store, reader=reader)}
 
 
 def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict[str, str]],
@@ -107,8 +101,8 @@ def incidents_data(store: Store, *, lang: str, _: Gettext, vocab: dict[str, dict
                          "record_id": v["record_id"]}
                         for v in (r.victims if all_victims else r.victims[:VICTIMS_SHOWN])]
             if show_victims else [],
-            "perpetrators": [{"role": p["role"], "label": p["role_label_es"] if lang == "es"
-                              else p["role_label_en"], "unit": p["unit"]}
+            "perpetrators": [{"role": p["role"], "label": i18n.label(p, lang, "role_label"),
+                              "unit": p["unit"]}
                              for p in r.perpetrators]})
     return jsonable(suppress_counts({
         "filters": {"type": types[0] if types else "", "facility": fac or "",
@@ -242,7 +236,7 @@ def incidents_page(ctx: Context, type: str | None = None, facility: str | None =
     if data["can_add"] and not ctx.wants_json:
         levels = reader.levels("view")
         data["choices"] = cached(ctx.store, ("incident_choices", levels),
-                                 lambda: choices(ctx.store, list(levels)))
+                                 lambda: choices(ctx.store, reader=reader))
     return data
 
 

@@ -23,8 +23,10 @@ from typing import Any
 
 from starlette.responses import Response
 
+from habeas import i18n
 from habeas.access.reader import Reader
 from habeas.document.incidents import list_incidents
+from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.errors import NotFound
 from habeas.linkage import explain
 from habeas.store.db import Store
@@ -51,9 +53,7 @@ IDENTITY_FIELDS = (
     ("residences", N_("Place of residence")),
 )
 
-ID_TYPES = {"a_number": N_("A-number"), "cedula_ve": N_("Venezuelan cédula"),
-            "dui_sv": N_("DUI"), "cedula_co": N_("Colombian cédula"),
-            "passport": N_("passport"), "national_id": N_("national ID")}
+ID_TYPES = ID_TYPE_LABELS
 
 LINK_METHODS = {"model": N_("linkage model"), "human": N_("human decision"),
                 "single": N_("only record"), "deterministic": N_("same document number")}
@@ -174,7 +174,7 @@ def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
     w["last_seen_local"] = fmt_date(w.get("last_seen"), lang, "long")
     w["last_event_label"] = events.get(w.get("last_event_type") or "", w.get("last_event_type"))
 
-    flags = [{**f, "title": f["title_es"] if lang == "es" else f["title_en"],
+    flags = [{**f, "title": i18n.label(f, lang, "title"),
               "status_text": status_text(f["status"], _)}
              for f in raw["flags"]]
     flags.sort(key=lambda f: (not f["raised"], f["status"] != "undetermined"))

@@ -16,17 +16,16 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import select
-
 from habeas.access.policy import PermissionDenied
 from habeas.access.reader import Reader
 from habeas.audit.reads import log_read
+from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.errors import UsageError
 from habeas.linkage import decide, queue, show, undo
 from habeas.linkage.review_access import PairWithheld
 from habeas.linkage.review_conflict import conflict_records
+from habeas.read.review import review_records
 from habeas.store.db import Store
-from habeas.store.schema import Record, RecordIdentifier
 from habeas.trace.person import residence_line
 from habeas.web.context import Context
 from habeas.web.pages._common import N_, Gettext, fmt_date, jsonable, vocabulary_labels
@@ -40,8 +39,8 @@ from habeas.web.views import action, page
 
 FIELDS = {
     "given": N_("First given name"), "given2": N_("Second given name"),
-    "surnames": N_("Surnames"), "dob": N_("Date of birth"), "a_number": N_("A-number"),
-    "cedula_ve": N_("Venezuelan cédula"), "dui_sv": N_("DUI"),
+    "surnames": N_("Surnames"), "dob": N_("Date of birth"),
+    **{t: ID_TYPE_LABELS[t] for t in ("a_number", "cedula_ve", "dui_sv")},
     "other_id": N_("Other document"), "sex": N_("Sex"), "nationality": N_("Nationality"),
     "address": N_("Address"), "locality": N_("Locality"),
 }
@@ -127,35 +126,29 @@ def level_text(label: str, _: Gettext) -> str:
 
 
 def _records(store: Store, ids: list[int], lang: str, vocab: dict[str, dict[str, str]],
-             _: Gettext) -> tuple[dict[int, dict[str, Any]], dict[int, set[str]]]:
+             _: Gettext, *, reader: Reader
+             ) -> tuple[dict[int, dict[str, Any]], dict[int, set[str]]]:
     """What each record card shows, and the compared fields it shows a value for."""
     out: dict[int, dict[str, Any]] = {}
     fields: dict[int, set[str]] = {}
-    with store.read() as s:
-        idents: dict[int, list[str]] = {}
-        types: dict[int, set[str]] = {}
-        for rid, kind, value, written, valid in s.execute(select(
-                RecordIdentifier.record_id, RecordIdentifier.id_type, RecordIdentifier.value,
-                RecordIdentifier.raw, RecordIdentifier.valid)
-                .where(RecordIdentifier.record_id.in_(ids))):
-            label = _(FIELDS[kind]) if kind in FIELDS else kind
-            idents.setdefault(rid, []).append(
-                f"{label}: {value if valid else written}" + ("" if valid else f" ({_('invalid')})"))
-            types.setdefault(rid, set()).add(kind)
-        for r in s.execute(select(Record).where(Record.id.in_(ids))).scalars():
-            dob = ""
-            if r.dob_earliest is not None:
-                dob = (fmt_date(r.dob_earliest, lang) if r.dob_earliest == r.dob_latest
-                       else f"{r.dob_earliest.isoformat()} – {r.dob_latest}")
-            out[r.id] = {
-                "given_names": " ".join(g.title() for g in r.given_names),
-                "surnames": " ".join(x.title() for x in r.surnames),
-                "dob": dob, "sex": vocab.get("sex", {}).get(r.sex or "", r.sex or ""),
-                "nationality": r.nationality or "", "identifiers": idents.get(r.id, []),
-                "residence": residence_line(r.residence or {}),
-                "raw": {str(k): ("" if v is None else str(v)) for k, v in r.raw.items()},
-            }
-            fields[r.id] = shown_fields(r, types.get(r.id, set()))
+    found, _withheld = review_records(store, ids, reader=reader)
+    for r in found.values():
+        idents = [f"{_(FIELDS[i.kind]) if i.kind in FIELDS else i.kind}: "
+                  f"{i.value if i.valid else i.written}" + ("" if i.valid else f" ({_('invalid')})")
+                  for i in r.identifiers]
+        dob = ""
+        if r.dob_earliest is not None:
+            dob = (fmt_date(r.dob_earliest, lang) if r.dob_earliest == r.dob_latest
+                   else f"{r.dob_earliest.isoformat()} – {r.dob_latest}")
+        out[r.id] = {
+            "given_names": " ".join(g.title() for g in r.given_names),
+            "surnames": " ".join(x.title() for x in r.surnames),
+            "dob": dob, "sex": vocab.get("sex", {}).get(r.sex or "", r.sex or ""),
+            "nationality": r.nationality or "", "identifiers": idents,
+            "residence": residence_line(r.residence),
+            "raw": {str(k): ("" if v is None else str(v)) for k, v in r.raw.items()},
+        }
+        fields[r.id] = shown_fields(r, {i.kind for i in r.identifiers})
     return out, fields
 
 
@@ -212,7 +205,7 @@ def pair_data(store: Store, pair_id: int | None, *, reader: Reader, lang: str, _
         except PairWithheld as exc:
             raise refusal(exc, _) from None
     a, b = pair["record_a"], pair["record_b"]
-    records, fields = _records(store, [a, b], lang, vocab, _)
+    records, fields = _records(store, [a, b], lang, vocab, _, reader=reader)
     evidence = _evidence(pair, fields.get(a, set()), fields.get(b, set()), _)
     reason = (pair.get("reason") or "").split(":")[0]
     with store.read() as s:

@@ -2,7 +2,7 @@
 
 One box takes a name, an A-number or a cédula (or a name and a number): tokens
 with digits are read as a document number, the rest as a name. Date of birth and
-nationality are separate filters. :func:`habeas.linkage.search.search` does the
+nationality are separate filters. :func:`habeas.search.search` does the
 work; this module reads the box and says *why* each candidate matched, in the
 reader's language (each reason keeps its code and parameters for programs).
 """
@@ -13,9 +13,10 @@ import re
 from typing import Any
 
 from habeas.access.reader import Reader
+from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.errors import UsageError
-from habeas.linkage.search import SearchResult, search
-from habeas.linkage.search_score import Reason
+from habeas.search import SearchResult, search
+from habeas.search.score import Reason
 from habeas.store.db import Store
 from habeas.web.context import Context
 from habeas.web.pages._common import N_, Gettext, clean_text
@@ -55,11 +56,7 @@ REASON_TEXT: dict[str, str] = {
     "identifier_differs": N_("%(type)s on the record is %(record)s, not '%(query)s'"),
 }
 
-ID_TYPE_TEXT: dict[str, str] = {
-    "a_number": N_("A-number"), "cedula_ve": N_("Venezuelan cédula"), "dui_sv": N_("DUI"),
-    "cedula_co": N_("Colombian cédula"), "passport": N_("passport"),
-    "national_id": N_("national ID"),
-}
+ID_TYPE_TEXT: dict[str, str] = ID_TYPE_LABELS
 
 _NO_GIVEN = N_("no given name on the record")
 

@@ -13,7 +13,7 @@ How a query runs
    possibly partial date, the country normalised, the identifier read as every
    document it could be (A-number, cédula, DUI, passport, …). Bad input raises
    :class:`habeas.errors.UsageError`.
-2. **Candidates** from the index (:mod:`habeas.linkage.search_index`): the
+2. **Candidates** from the index (:mod:`habeas.search.index`): the
    query's compound keys (given+surname+birth year, given+both surnames,
    given+surname, both surnames, date of birth, identifier, lone surname for a
    surname-only query) are looked up; each posting list is read up to a cap
@@ -22,11 +22,11 @@ How a query runs
 3. If nothing scores well (a typo in a surname), the query's phonetic name keys
    are **expanded** to the more frequent keys one edit away that exist in the
    index's vocabulary, one name position at a time, and step 2 runs again with
-   them (:mod:`habeas.linkage.search_candidates`).
+   them (:mod:`habeas.search.candidates`).
 4. Records that are not in the index yet (imported since the last indexing) are
    **scanned** directly, up to ``SCAN_LIMIT``; :class:`SearchResult` says how
    many there are, so a query never silently misses them.
-5. **Score** each candidate record (:mod:`habeas.linkage.search_score`), then
+5. **Score** each candidate record (:mod:`habeas.search.score`), then
    group records into persons through their *current* links (linkage may have
    merged or split persons since indexing; the index is keyed by record). A
    person's score is its best record's; its reasons are that record's.
@@ -51,8 +51,8 @@ from habeas.domain.countries import normalise_country
 from habeas.domain.dates import AmbiguousDate, DateParseError, UncertainDate, parse_date
 from habeas.domain.names import parse_full_name
 from habeas.errors import UsageError
-from habeas.linkage.search_candidates import probe, query_keys, typo_alternatives, typo_keys
-from habeas.linkage.search_index import (
+from habeas.search.candidates import probe, query_keys, typo_alternatives, typo_keys
+from habeas.search.index import (
     SEARCH_RECORD_COLUMNS,
     IndexedRecord,
     SearchStatus,
@@ -65,7 +65,7 @@ from habeas.linkage.search_index import (
     surname_keys,
     unindexed_ids,
 )
-from habeas.linkage.search_score import (
+from habeas.search.score import (
     QueryIdentifier,
     QueryScorer,
     Reason,

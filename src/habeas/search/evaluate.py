@@ -33,8 +33,8 @@ from sqlalchemy import select
 
 from habeas.domain.nicknames import nickname_table
 from habeas.domain.text import fold
-from habeas.linkage.search import search
-from habeas.linkage.search_index import identifier_tokens
+from habeas.search import search
+from habeas.search.index import identifier_tokens
 from habeas.store.db import Store
 from habeas.store.schema import RecordIdentifier
 

@@ -1,6 +1,6 @@
 """Which records a find-a-person query scores: its index keys, their postings, typo keys.
 
-:mod:`habeas.linkage.search_index` files every record under compound keys
+:mod:`habeas.search.index` files every record under compound keys
 (given + surname, both surnames, birth year, date, identifier, ...). A query
 computes the same keys (:func:`query_keys`), reads their posting lists
 (:func:`probe`, one SQL statement for up to 200 keys, each list read up to its
@@ -45,8 +45,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from habeas.linkage.search_index import key_hash
-from habeas.linkage.search_score import SearchQuery
+from habeas.search.index import key_hash
+from habeas.search.score import SearchQuery
 
 #: posting-list caps by key family (a longer list is read up to the cap and reported)
 CAPS = {"id": 200, "gsy": 1000, "gss": 1000, "gs": 1000, "ss": 1000, "d": 1000, "s": 1000}

@@ -56,9 +56,10 @@ from functools import lru_cache
 from typing import Any
 
 from habeas.domain.dates import UncertainDate
+from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.domain.names import PARTICLES
 from habeas.domain.nicknames import given_name_keys, nickname_table
-from habeas.linkage.search_index import IndexedRecord, identifier_tokens, surname_keys
+from habeas.search.index import IndexedRecord, identifier_tokens, surname_keys
 
 WEIGHTS: dict[str, float] = {
     "surname_exact": 4.0, "surname_phonetic": 3.5, "surname_typo": 2.5,
@@ -73,9 +74,7 @@ WEIGHTS: dict[str, float] = {
     "identifier_exact": 12.0, "identifier_differs": -6.0,
 }
 
-ID_LABELS = {"a_number": "A-number", "cedula_ve": "Venezuelan cédula", "dui_sv": "DUI",
-             "cedula_co": "Colombian cédula", "passport": "passport",
-             "national_id": "national ID"}
+ID_LABELS = ID_TYPE_LABELS
 STRONG_ID_TYPES = frozenset({"a_number", "cedula_ve", "dui_sv", "cedula_co"})
 
 

@@ -8,7 +8,7 @@ and an exact-match lookup (what ICE's locator does) misses most real queries.
 So each record is indexed under a handful of **compound keys**, each of which a
 noisy query still reproduces, and each of which is rare enough that its posting
 list is short. A query computes its own keys, reads the postings, and only the
-records found that way are scored (:mod:`habeas.linkage.search_score`).
+records found that way are scored (:mod:`habeas.search.score`).
 
 Key families (``record_keys``; ``G`` = given-name keys, ``S`` = surname keys)
 ---------------------------------------------------------------------------
