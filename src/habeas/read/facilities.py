@@ -50,3 +50,11 @@ def unit_names(store: Store) -> list[UnitName]:
             select(Facility.name, FacilityUnit.name).join(
                 Facility, Facility.id == FacilityUnit.facility_id)
             .order_by(Facility.name, FacilityUnit.name))]
+
+
+def units_of(store: Store, facility_id: int) -> list[str]:
+    """The names of facility ``facility_id``'s units, in alphabetical order."""
+    with store.read() as s:
+        return list(s.execute(select(FacilityUnit.name)
+                              .where(FacilityUnit.facility_id == facility_id)
+                              .order_by(FacilityUnit.name)).scalars())

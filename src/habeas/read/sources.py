@@ -69,6 +69,23 @@ def source_titles(store: Store, *, reader: Reader) -> list[str]:
             Source.sensitivity.in_(reader.levels("view"))).order_by(Source.title)).scalars())
 
 
+@dataclass(frozen=True)
+class SourceChoice:
+    """A source to cite, as a form offers it: id, title and kind (a vocabulary code)."""
+
+    id: int
+    title: str
+    kind: str
+
+
+def source_choices(store: Store, *, reader: Reader) -> list[SourceChoice]:
+    """The sources ``reader`` may view, to cite in a form, by title."""
+    with store.read() as s:
+        return [SourceChoice(i, t, k) for i, t, k in s.execute(
+            select(Source.id, Source.title, Source.kind)
+            .where(Source.sensitivity.in_(reader.levels("view"))).order_by(Source.title))]
+
+
 def find_source_id(store: Store, text: str, *, reader: Reader) -> int | None:
     """The id of the source named ``text`` (its title, or ``#id``) among those ``reader``
     may view; ``None`` when there is none (a source the reader may not see is not found)."""

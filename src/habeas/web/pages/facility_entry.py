@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
 from starlette.responses import Response
 
 from habeas.document import facility_entry as fe
 from habeas.document.facility_import import NUMBER_ERRORS, parse_day, parse_number
 from habeas.errors import UsageError
 from habeas.ingest.sources import add_source
-from habeas.store.schema import FacilityUnit, Source
+from habeas.read.facilities import units_of
+from habeas.read.sources import find_source_id, source_choices
 from habeas.web.context import Context
 from habeas.web.pages._common import N_, clean_text, vocabulary_labels
 from habeas.web.pages.facilities import facility_id_name
@@ -73,16 +73,11 @@ def _required(ctx: Context, form: dict[str, str], name: str, message: str) -> st
 
 def _choices(ctx: Context, facility_id: int | None) -> dict[str, Any]:
     """What the forms offer: the sources this reader may see, vocabularies, the units."""
-    levels = list(ctx.reader.levels("view"))
     vocab = vocabulary_labels(ctx.store, ctx.lang)
-    with ctx.store.read() as s:
-        sources = [{"id": sid, "title": title, "kind": vocab.get("source_kind", {}).get(k, k)}
-                   for sid, title, k in s.execute(
-                       select(Source.id, Source.title, Source.kind)
-                       .where(Source.sensitivity.in_(levels)).order_by(Source.title))]
-        units = [] if facility_id is None else list(s.execute(
-            select(FacilityUnit.name).where(FacilityUnit.facility_id == facility_id)
-            .order_by(FacilityUnit.name)).scalars())
+    sources = [{"id": c.id, "title": c.title,
+                "kind": vocab.get("source_kind", {}).get(c.kind, c.kind)}
+               for c in source_choices(ctx.store, reader=ctx.reader)]
+    units = [] if facility_id is None else units_of(ctx.store, facility_id)
 
     def terms(name: str) -> list[dict[str, str]]:
         return [{"code": c, "label": label} for c, label in
@@ -105,10 +100,9 @@ def _source_id(ctx: Context, form: dict[str, str]) -> int:
     kind = clean_text(form.get("new_source_kind"))
     if kind is None:
         raise FormErrors({"new_source_kind": ctx._("Choose the kind of the new source.")})
-    with ctx.store.read() as s:
-        existing = s.execute(select(Source.id).where(Source.title == title)).scalar()
+    existing = find_source_id(ctx.store, title, reader=ctx.reader)
     if existing is not None:
-        return int(existing)  # the same title: that source
+        return existing  # the same title: that source (only one the reader may see)
     fe.may_edit(ctx.reader)
     try:
         new_id = add_source(ctx.store, title, kind, actor=ctx.actor)
