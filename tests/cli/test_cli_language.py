@@ -70,3 +70,66 @@ def test_import_dry_run_in_spanish_puts_problems_first(capsys, monkeypatch, tmp_
                  "--workspace", str(tmp_path / "ws")])
     out = capsys.readouterr().out
     assert code == 0 and "Importados 1 registros" in out and "1 advertencia(s)" in out
+
+
+def _answer(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    assert code == 0, f"habeas {' '.join(args)} exited {code}:\n{captured.out}{captured.err}"
+    return " ".join((captured.out + captured.err).split())  # as read, whatever the wrapping
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("es", {"init": "Espacio de trabajo", "status": "registros", "migrate": "Esquema"}),
+    ("en", {"init": "Created workspace", "status": "records", "migrate": "Schema at"}),
+])
+def test_init_status_migrate_answer_in_the_language(capsys, monkeypatch, tmp_path, lang,
+                                                    words) -> None:
+    monkeypatch.setenv("HABEAS_LANG", lang)
+    monkeypatch.delenv("HABEAS_DATABASE_URL", raising=False)
+    ws = ["--workspace", str(tmp_path / "reg")]
+    said = {"init": _answer(capsys, "init", str(tmp_path / "reg")),
+            "status": _answer(capsys, "status", *ws), "migrate": _answer(capsys, "migrate", *ws)}
+    for command, word in words.items():
+        assert word in said[command], f"habeas {command}: {word!r} not in\n{said[command]}"
+    other = "Created workspace" if lang == "es" else "Espacio de trabajo"
+    assert other not in said["init"]
+
+
+LINK_REVIEW = {
+    "es": {"link": "en cola de revisión", "review list": "pares en cola",
+           "review show": "Evidencia", "review decide": "quedan como dudosos",
+           "review undo": "revertida", "review export": "Se escribieron",
+           "review import": "Se aplicaron"},
+    "en": {"link": "queued for review", "review list": "queued pairs",
+           "review show": "Evidence", "review decide": "are unsure",
+           "review undo": "undone", "review export": "Wrote", "review import": "Applied"},
+}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_link_and_review_answer_in_the_language(capsys, monkeypatch, tmp_path, store, workspace,
+                                                demo_case, lang) -> None:
+    import json
+    import re
+
+    from habeas.demo import load_case
+
+    load_case(store, demo_case)
+    monkeypatch.setenv("HABEAS_LANG", lang)
+    ws = ["--workspace", str(workspace.root), "--purpose", "documentation"]
+    said = {"link": _answer(capsys, "link", "--workspace", str(workspace.root)),
+            "review list": _answer(capsys, "review", "list", *ws)}
+    pair = str(json.loads(_answer(capsys, "review", "list", "--json", *ws))[0]["pair_id"])
+    said["review show"] = _answer(capsys, "review", "show", pair, *ws)
+    said["review decide"] = _answer(capsys, "review", "decide", pair, "unsure", *ws)
+    decision = re.findall(r"undo (\d+)", said["review decide"])[-1]
+    said["review undo"] = _answer(capsys, "review", "undo", decision, *ws)
+    csv_path = str(tmp_path / "pares.csv")
+    said["review export"] = _answer(capsys, "review", "export", csv_path, *ws)
+    said["review import"] = _answer(capsys, "review", "import", csv_path, *ws)
+    for command, word in LINK_REVIEW[lang].items():
+        assert word in said[command], f"habeas {command}: {word!r} not in\n{said[command]}"
+    other = LINK_REVIEW["en" if lang == "es" else "es"]
+    assert other["review list"] not in said["review list"]

@@ -21,10 +21,17 @@ from habeas.cli.common import (
     progress_bar,
     reader_for,
 )
+from habeas.cli.lang import _, ngettext
 from habeas.linkage.review_access import PairWithheld
 
 review_app = typer.Typer(help="The review queue: pairs the model is unsure of.",
                          no_args_is_help=True)
+
+
+def _are(decision: str) -> str:
+    """``are same`` / ``are different`` / ``are unsure``, in the CLI's language."""
+    return {"same": _("are same"), "different": _("are different"),
+            "unsure": _("are unsure")}.get(decision, "are " + decision)
 
 
 def register(app: typer.Typer) -> None:
@@ -50,15 +57,19 @@ def link(
     if as_json:
         print_json(report.as_dict())
         return
-    console.print(f"Linkage run {report.run_id} ({report.kind}"
-                  f"{', trained' if report.trained else ''}): {report.records:,} records → "
-                  f"{report.persons:,} persons; {report.merges:,} merges, {report.splits:,} "
-                  f"splits; {report.pairs_scored:,} pairs scored, {report.queued:,} queued for "
-                  f"review ({report.seconds:.1f} s).")
+    console.print(_("Linkage run {run} ({kind}{trained}): {records} records → {persons} "
+                    "persons; {merges} merges, {splits} splits; {scored} pairs scored, "
+                    "{queued} queued for review ({seconds} s).").format(
+        run=report.run_id, kind=_(report.kind), trained=_(", trained") if report.trained else "",
+        records=f"{report.records:,}", persons=f"{report.persons:,}",
+        merges=f"{report.merges:,}", splits=f"{report.splits:,}",
+        scored=f"{report.pairs_scored:,}", queued=f"{report.queued:,}",
+        seconds=f"{report.seconds:.1f}"))
     if report.model_outgrown:
-        console.print(f"The model was trained on {report.model_records:,} records and the "
-                      f"register now holds {report.records:,}: run `habeas link --retrain` "
-                      "to learn from all of them (review decisions are kept).")
+        console.print(_("The model was trained on {trained} records and the register now "
+                        "holds {records}: run `habeas link --retrain` to learn from all of "
+                        "them (review decisions are kept).").format(
+            trained=f"{report.model_records:,}", records=f"{report.records:,}"))
 
 
 def _print_pairs_withheld(withheld: Withheld) -> None:
@@ -66,21 +77,29 @@ def _print_pairs_withheld(withheld: Withheld) -> None:
     if not withheld:
         return
     n = withheld.total
-    text = f"{n:,} pair{'s' if n != 1 else ''} withheld: a record is at a sensitivity you " \
-           "may not see."
+    text = ngettext("{n} pair withheld: a record is at a sensitivity you may not see.",
+                    "{n} pairs withheld: a record is at a sensitivity you may not see.",
+                    n).format(n=f"{n:,}")
     if withheld.for_purpose:
-        text += (f" {withheld.for_purpose:,} would be shown with --purpose "
-                 "(e.g. --purpose documentation).")
+        text += " " + _("{n} would be shown with --purpose (e.g. --purpose documentation)."
+                        ).format(n=f"{withheld.for_purpose:,}")
     if withheld.for_purpose < n:
-        text += " The others need an account cleared for their level: ask an administrator."
+        text += " " + _("The others need an account cleared for their level: ask an "
+                        "administrator.")
     err_console.print(f"[yellow]{text}[/]", highlight=False, soft_wrap=True)
 
 
 def _refused(exc: PairWithheld) -> typer.Exit:
-    how = ("give --purpose (e.g. --purpose documentation)" if exc.reason == "purpose"
-           else "ask an administrator (your role is not cleared for that level)")
-    err_console.print(f"[red]{exc} To see or decide it, {how}.[/]", highlight=False,
-                      soft_wrap=True)
+    how = (_("To see or decide it, give --purpose (e.g. --purpose documentation).")
+           if exc.reason == "purpose" else
+           _("To see or decide it, ask an administrator (your role is not cleared for that "
+             "level)."))
+    why = (_("Records {a} and {b} include one at sensitivity {level}; showing or deciding the "
+             "pair needs a stated purpose.") if exc.reason == "purpose" else
+           _("Records {a} and {b} include one at sensitivity {level}; showing or deciding the "
+             "pair needs a role cleared for that level.")).format(
+        a=exc.record_a, b=exc.record_b, level=exc.level)
+    err_console.print(f"[red]{why} {how}[/]", highlight=False, soft_wrap=True)
     return typer.Exit(1)
 
 
@@ -105,9 +124,10 @@ def review_list(
     if as_json:
         print_json(rows)
         return
-    table = Table(title=f"{len(rows)} of {result.count} queued pairs")
+    table = Table(title=_("{shown} of {count} queued pairs").format(shown=len(rows),
+                                                                     count=result.count))
     for column in ("pair", "record A", "record B", "born", "p", "reason"):
-        table.add_column(column)
+        table.add_column(_(column))
     for r in rows:
         a, b = r["a"], r["b"]
         table.add_row(str(r["pair_id"]), f"{a.get('name', '')}\n{a.get('source', '')}",
@@ -137,17 +157,18 @@ def review_show(
     if as_json:
         print_json(pair)
         return
-    table = Table(title=f"Pair {pair_id}: p = {pair['match_probability']:.3f} "
-                        f"({pair['status']}{', ' + pair['reason'] if pair['reason'] else ''})")
+    table = Table(title=_("Pair {pair}: p = {p} ({status})").format(
+        pair=pair_id, p=f"{pair['match_probability']:.3f}",
+        status=_(pair["status"]) + (", " + pair["reason"] if pair["reason"] else "")))
     table.add_column("")
     table.add_column("A")
     table.add_column("B")
     for key in ("source", "record_id", "name", "dob", "person_id"):
-        table.add_row(key, str(pair["a"].get(key, "")), str(pair["b"].get(key, "")))
+        table.add_row(_(key), str(pair["a"].get(key, "")), str(pair["b"].get(key, "")))
     console.print(table)
-    evidence = Table(title="Evidence (match weight, bits)")
+    evidence = Table(title=_("Evidence (match weight, bits)"))
     for column in ("field", "level", "weight"):
-        evidence.add_column(column)
+        evidence.add_column(_(column))
     for field, (level, weight) in pair["evidence"].items():
         evidence.add_row(field, level, f"{weight:+.2f}")
     console.print(evidence)
@@ -177,11 +198,16 @@ def review_decide(
     except PairWithheld as exc:
         raise _refused(exc) from None
     a, b = result["a"], result["b"]
-    console.print(f"Decision {result['decision_id']}: {a.get('name') or result['record_a']} "
-                  f"({a.get('source', '')}) and {b.get('name') or result['record_b']} "
-                  f"({b.get('source', '')}) are {result['decision']}; "
-                  f"{len(result['merges'])} merge(s), {len(result['splits'])} split(s). "
-                  f"To reverse it: habeas review undo {result['decision_id']}", highlight=False)
+    console.print(_("Decision {id}: {a} ({source_a}) and {b} ({source_b}) {are}; "
+                    "{merges} merge(s), {splits} split(s). To reverse it: habeas review undo "
+                    "{id}").format(id=result["decision_id"],
+                                   a=a.get("name") or result["record_a"],
+                                   source_a=a.get("source", ""),
+                                   b=b.get("name") or result["record_b"],
+                                   source_b=b.get("source", ""),
+                                   are=_are(result["decision"]),
+                                   merges=len(result["merges"]),
+                                   splits=len(result["splits"])), highlight=False)
 
 
 @review_app.command("undo")
@@ -207,11 +233,15 @@ def review_undo(
     except PairWithheld as exc:
         raise _refused(exc) from None
     a, b = result["a"], result["b"]
-    console.print(f"Decision {result['undoes']} ({result['was']}) on "
-                  f"{a.get('name') or result['record_a']} ({a.get('source', '')}) and "
-                  f"{b.get('name') or result['record_b']} ({b.get('source', '')}) undone; "
-                  f"{len(result['merges'])} merge(s), {len(result['splits'])} split(s); the "
-                  f"pair is back in the queue.", highlight=False)
+    console.print(_("Decision {id} ({was}) on {a} ({source_a}) and {b} ({source_b}) undone; "
+                    "{merges} merge(s), {splits} split(s); the pair is back in the queue."
+                    ).format(id=result["undoes"], was=_(result["was"]),
+                             a=a.get("name") or result["record_a"],
+                             source_a=a.get("source", ""),
+                             b=b.get("name") or result["record_b"],
+                             source_b=b.get("source", ""),
+                             merges=len(result["merges"]), splits=len(result["splits"])),
+                  highlight=False)
 
 
 @review_app.command("export")
@@ -231,7 +261,7 @@ def review_export(
     """
     store = open_store(workspace)
     result = linkage.export_decisions(store, file, reader=reader_for(store, as_user, purpose))
-    console.print(f"Wrote {result.rows:,} pairs to {file}.")
+    console.print(_("Wrote {n} pairs to {file}.").format(n=f"{result.rows:,}", file=file))
     _print_pairs_withheld(result.withheld)
 
 
@@ -249,4 +279,4 @@ def review_import(
     """
     store = open_store(workspace)
     n = linkage.import_decisions(store, file, reader=reader_for(store, as_user, purpose))
-    console.print(f"Applied {n:,} decisions from {file}.")
+    console.print(_("Applied {n} decisions from {file}.").format(n=f"{n:,}", file=file))

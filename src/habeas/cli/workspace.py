@@ -9,10 +9,18 @@ import typer
 from rich.table import Table
 
 from habeas.cli.common import WorkspaceOption, console, open_store, print_json, warn_loose
+from habeas.cli.lang import _
 from habeas.store import migrate as migrations
 from habeas.store import queries
 from habeas.store.db import Store, make_engine
 from habeas.workspace import find_workspace, init_workspace
+
+#: What ``habeas status`` counts, as it is printed (English message ids).
+_COUNTED = {"sources": "sources", "imports": "imports", "records": "records",
+            "persons": "persons", "identifiers": "identifiers",
+            "invalid_identifiers": "invalid identifiers", "events": "events",
+            "legal_facts": "legal facts", "facilities": "facilities", "units": "units",
+            "incidents": "incidents", "log_entries": "log entries"}
 
 
 def register(app: typer.Typer) -> None:
@@ -34,9 +42,10 @@ def init(
     store.close()
     where = "PostgreSQL (HABEAS_DATABASE_URL)" if workspace.database_url.startswith(
         "postgresql") else str(workspace.root / "habeas.db")
-    console.print(f"Created workspace [bold]{workspace.name}[/] in {workspace.root}\n"
-                  f"Database: {where}\nNext: cd {directory} && habeas import LIST.csv "
-                  "--source-title TITLE --source-kind list")
+    console.print(_("Created workspace [bold]{name}[/] in {root}\nDatabase: {where}\n"
+                    "Next: cd {directory} && habeas import LIST.csv --source-title TITLE "
+                    "--source-kind list").format(name=workspace.name, root=workspace.root,
+                                                 where=where, directory=directory))
 
 
 def status(
@@ -52,9 +61,10 @@ def status(
     if as_json:
         print_json(counts)
         return
-    table = Table(title="habeas register", show_header=False)
+    table = Table(title=_("habeas register"), show_header=False)
     for key, value in counts.items():
-        table.add_row(key.replace("_", " "), f"{value:,}")
+        table.add_row(_(_COUNTED[key]) if key in _COUNTED else key.replace("_", " "),
+                      f"{value:,}")
     console.print(table)
 
 
@@ -70,4 +80,5 @@ def migrate(workspace: WorkspaceOption = None) -> None:
     engine.dispose()
     store = Store.open(ws, create=True)
     store.close()
-    console.print(f"Schema at {migrations.head_revision()} (was {before or 'empty'}).")
+    console.print(_("Schema at {head} (was {before}).").format(
+        head=migrations.head_revision(), before=before or _("empty")))
