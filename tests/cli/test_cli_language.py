@@ -133,3 +133,45 @@ def test_link_and_review_answer_in_the_language(capsys, monkeypatch, tmp_path, s
         assert word in said[command], f"habeas {command}: {word!r} not in\n{said[command]}"
     other = LINK_REVIEW["en" if lang == "es" else "es"]
     assert other["review list"] not in said["review list"]
+
+
+LOOKING = {
+    "es": {"index rebuild": "Indexados", "index status": "Todos los registros están indexados",
+           "find": "personas candidatas", "sources": "fuentes", "records": "3 registros",
+           "person": "Cronología", "gaps": "Lagunas del registro",
+           "export": "Se escribieron"},
+    "en": {"index rebuild": "Indexed", "index status": "Every record is indexed",
+           "find": "candidate persons", "sources": "sources", "records": "3 records",
+           "person": "Custody", "gaps": "Register gaps", "export": "Wrote"},
+}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_finding_and_reading_answer_in_the_language(capsys, monkeypatch, tmp_path, store,
+                                                    workspace, demo_case, lang) -> None:
+    import json
+
+    from habeas.demo import load_case
+
+    load_case(store, demo_case)
+    monkeypatch.setenv("HABEAS_LANG", lang)
+    ws = ["--workspace", str(workspace.root), "--purpose", "documentation"]
+    said = {"index rebuild": _answer(capsys, "index", "rebuild", *ws[:2]),
+            "index status": _answer(capsys, "index", "status", *ws[:2]),
+            "find": _answer(capsys, "find", "Jeferson Blanco Perez", *ws),
+            "sources": _answer(capsys, "sources", *ws),
+            "records": _answer(capsys, "records", "--limit", "3", *ws),
+            "gaps": _answer(capsys, "gaps", *ws[:2]),
+            "export": _answer(capsys, "export", "records", str(tmp_path / "r.csv"), *ws)}
+    found = json.loads(_answer(capsys, "find", "Jeferson Blanco Perez", "--json", *ws))
+    person = str(found["candidates"][0]["person_id"])
+    said["person"] = _answer(capsys, "person", person, *ws)
+    for command, word in LOOKING[lang].items():
+        assert word in said[command], f"habeas {command}: {word!r} not in\n{said[command]}"
+    other = LOOKING["en" if lang == "es" else "es"]
+    for command in ("find", "person", "gaps", "index status"):
+        assert other[command] not in said[command]
+    if lang == "es":  # statuses and library labels in Spanish too
+        assert "Paradero al" in said["person"] and "Alertas de debido proceso" in said["person"]
+        assert "registros" in said["export"]

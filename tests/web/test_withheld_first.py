@@ -103,4 +103,4 @@ def test_cli_find_incidents_and_export_say_withheld_first(
     assert main(["export", "records", str(tmp_path / "r.csv"), *ws]) == 0
     out, err = _said(capsys)
     assert "Retenidos: 1 elementos" in err and "--purpose lawyer_request" in err
-    assert "Se escribieron 0 records en" in out and "otros 1 quedaron retenidos" in out
+    assert "Se escribieron 0 registros en" in out and "otros 1 quedaron retenidos" in out

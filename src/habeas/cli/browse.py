@@ -17,6 +17,7 @@ from habeas.cli.common import (
     print_withheld,
     reader_for,
 )
+from habeas.cli.lang import _
 from habeas.read.records import list_records
 from habeas.read.sources import visible_sources
 
@@ -43,9 +44,9 @@ def sources(
     if as_json:
         print_json(rows)
         return
-    table = Table(title=f"{len(rows)} sources")
+    table = Table(title=_("{n} sources").format(n=len(rows)))
     for column in ("id", "title", "kind", "reliability", "date", "records", "files"):
-        table.add_column(column)
+        table.add_column(_(column))
     for r in rows:
         table.add_row(str(r["id"]), r["title"], r["kind"], r["reliability"] or "",
                       str(r["published_on"] or ""), f"{r['records']:,}", "\n".join(r["files"]))
@@ -72,10 +73,11 @@ def records(
     if as_json:
         print_json(rows)
         return
-    table = Table(title=f"{len(rows)} records" + (f" of {source!r}" if source else ""))
+    table = Table(title=(_("{n} records of {source!r}") if source else _("{n} records")
+                         ).format(n=len(rows), source=source))
     for column in ("record", "person", "source", "row", "name as written", "surnames",
                    "born", "ids"):
-        table.add_column(column)
+        table.add_column(_(column))
     for r in rows:
         ids = ", ".join(f"{k[3:]}={v}" for k, v in r.items() if k.startswith("id_"))
         table.add_row(str(r["record"]), str(r["person_id"]), r["source"], str(r["row"]),

@@ -16,6 +16,7 @@ from habeas.cli.common import (
     print_withheld,
     reader_for,
 )
+from habeas.cli.lang import _
 from habeas.cli.notices import tr
 from habeas.evidence.export import write_sidecar_manifest
 from habeas.report.export import TABLES, export
@@ -54,9 +55,11 @@ def export_command(
     result = export(store, what, output, fmt, reader=reader_for(store, as_user, purpose))
     if print_withheld(result.withheld):  # first, then what was written
         console.print(tr("Wrote %(n)s %(what)s to %(path)s; %(w)s more were withheld from "
-                         "this export (see above).", n=f"{result.rows:,}", what=what,
+                         "this export (see above).", n=f"{result.rows:,}", what=_(what),
                          path=output, w=f"{result.withheld.total:,}"), highlight=False)
     else:
-        console.print(f"Wrote {result.rows:,} {what} to {output}")
+        console.print(_("Wrote {n} {what} to {path}").format(
+            n=f"{result.rows:,}", what=_(what), path=output), highlight=False)
     if manifest:
-        console.print(f"Wrote {write_sidecar_manifest(output)}")
+        console.print(_("Wrote {path}").format(path=write_sidecar_manifest(output)),
+                      highlight=False)

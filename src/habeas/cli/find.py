@@ -21,6 +21,7 @@ from habeas.cli.common import (
     progress_bar,
     reader_for,
 )
+from habeas.cli.lang import _
 from habeas.cli.notices import tr
 
 index_app = typer.Typer(help="The find-a-person search index.", no_args_is_help=True)
@@ -63,16 +64,16 @@ def find(
         print_json(result.to_dict())
         return
     for warning in result.warnings:
-        err_console.print(f"[yellow]Warning:[/] {escape(warning)}", highlight=False)
+        err_console.print(f"[yellow]{_('Warning:')}[/] {escape(warning)}", highlight=False)
     if not result.candidates:
         console.print(tr("No one you may see matches; the records withheld above were "
                          "searched but are not shown.") if withheld else
                       tr("No one in the register matches. Try fewer words, only the "
                          "surnames, or a document number."), highlight=False)
         return
-    table = Table(title=f"{len(result.candidates)} candidate persons")
+    table = Table(title=_("{n} candidate persons").format(n=len(result.candidates)))
     for column in ("person", "score", "why", "records (source: name as written)"):
-        table.add_column(column)
+        table.add_column(_(column))
     for c in result.candidates:
         records = "\n".join(f"{r.source}: {r.name or ''}" for r in c.records)
         table.add_row(str(c.person_id), f"{c.score:.2f}",
@@ -89,7 +90,8 @@ def rebuild(workspace: WorkspaceOption = None) -> None:
     store = open_store(workspace)
     with progress_bar() as progress:
         counts = search_lib.build_search_index(store, progress=progress)
-    console.print(f"Indexed {counts['records']:,} records ({counts['keys']:,} keys).")
+    console.print(_("Indexed {records} records ({keys} keys).").format(
+        records=f"{counts['records']:,}", keys=f"{counts['keys']:,}"))
 
 
 @index_app.command("status")
@@ -108,8 +110,9 @@ def status(
         print_json(data)
         return
     if st.built_at is None:
-        console.print("The search index has never been built: run `habeas index rebuild`.")
+        console.print(_("The search index has never been built: run `habeas index rebuild`."))
     elif st.unindexed:
-        console.print(f"{st.unindexed:,} records are not indexed yet (built {st.built_at}).")
+        console.print(_("{n} records are not indexed yet (built {built}).").format(
+            n=f"{st.unindexed:,}", built=st.built_at))
     else:
-        console.print(f"Every record is indexed (built {st.built_at}).")
+        console.print(_("Every record is indexed (built {built}).").format(built=st.built_at))

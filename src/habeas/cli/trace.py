@@ -19,14 +19,28 @@ from habeas.cli.common import (
     print_withheld,
     reader_for,
 )
+from habeas.cli.lang import _, current
 from habeas.cli.notices import current_person
 from habeas.errors import UsageError
+from habeas.report.labels import STATUSES
 from habeas.trace import group_gaps, person_summary
 from habeas.trace.person import PersonSummary
 
 _STATUS_STYLE = {"raised": "bold red", "not_raised": "green", "undetermined": "yellow",
                  "known": "green", "partial": "yellow", "unknown": "bold red",
                  "not_applicable": "dim"}
+
+
+def _status(code: str) -> str:
+    """A whereabouts, flag or gap status as printed: in English the code with spaces."""
+    if current() == "en" or code not in STATUSES:
+        return code.replace("_", " ")
+    return _(STATUSES[code])
+
+
+def _columns(table: Table, *names: str) -> None:
+    for name in names:
+        table.add_column(_(name))
 
 
 def register(app: typer.Typer) -> None:
@@ -86,9 +100,9 @@ def person(
 def _protected(s: PersonSummary) -> None:
     if not s.protected:
         return
-    table = Table(title="Who reported (witness-protected: never share; this view is logged)")
-    for column in ("record", "field", "value"):
-        table.add_column(column)
+    table = Table(title=_("Who reported (witness-protected: never share; this view is "
+                          "logged)"))
+    _columns(table, "record", "field", "value")
     for p in s.protected:
         for fld, v in sorted(p.values.items()):
             table.add_row(f"{p.source_title} #{p.record_key}", fld, v["value"])
@@ -96,25 +110,24 @@ def _protected(s: PersonSummary) -> None:
 
 
 def _identity(s: PersonSummary) -> None:
-    table = Table(title=f"Person {s.person_id}: {s.display_name} — identity, per source")
-    for column in ("field", "value", "as written", "stated by"):
-        table.add_column(column)
+    table = Table(title=_("Person {id}: {name} — identity, per source").format(
+        id=s.person_id, name=s.display_name))
+    _columns(table, "field", "value", "as written", "stated by")
     ident = s.identity
     for label, variants in (("name", ident.names), ("date of birth", ident.dates_of_birth),
                             ("document", ident.identifiers),
                             ("nationality", ident.nationalities), ("sex", ident.sexes),
                             ("residence", ident.residences)):
         for v in variants:
-            table.add_row(label, v.value, " | ".join(v.as_written),
+            table.add_row(_(label), v.value, " | ".join(v.as_written),
                           "\n".join(f"{p.source} #{p.record}" for p in v.stated_by))
     console.print(table)
 
 
 def _timeline(s: PersonSummary) -> None:
-    table = Table(title="Custody timeline (earliest first; events in one group cannot be "
-                  "ordered against each other)")
-    for column in ("#", "date", "time", "event", "where", "flight", "source"):
-        table.add_column(column)
+    table = Table(title=_("Custody timeline (earliest first; events in one group cannot be "
+                          "ordered against each other)"))
+    _columns(table, "#", "date", "time", "event", "where", "flight", "source")
     for group in s.timeline.groups:
         marker = str(group.position) if group.order_known else f"{group.position}*"
         for ev in group.events:
@@ -122,13 +135,15 @@ def _timeline(s: PersonSummary) -> None:
                           " / ".join(x for x in (ev.facility or ev.place, ev.unit) if x),
                           ev.flight or "", f"{ev.source_title} #{ev.record_key}")
     for ev in s.timeline.undated:
-        table.add_row("?", "undated", ev.time_text or "", ev.event_type.replace("_", " "),
+        table.add_row("?", _("undated"), ev.time_text or "", ev.event_type.replace("_", " "),
                       ev.facility or ev.place or "", ev.flight or "", ev.source_title)
     console.print(table)
     if any(not g.order_known for g in s.timeline.groups):
-        console.print("[dim]* order unknown: these events' dates overlap.[/dim]")
+        unknown_order = _("* order unknown: these events' dates overlap.")
+        console.print(f"[dim]{unknown_order}[/dim]")
     for c in s.timeline.contradictions:
-        console.print(f"[bold red]Contradiction ({c.kind})[/bold red]: {c.description}")
+        console.print(f"[bold red]{_('Contradiction ({kind})').format(kind=c.kind)}"
+                      f"[/bold red]: {c.description}")
         for v in c.values:
             console.print(f"  {v.value}: {'; '.join(v.records)}")
 
@@ -136,41 +151,44 @@ def _timeline(s: PersonSummary) -> None:
 def _whereabouts(s: PersonSummary) -> None:
     w = s.whereabouts
     style = "bold red" if w.status == "unaccounted_for" else "bold"
-    console.print(f"\n[{style}]Whereabouts as of {w.as_of}: {w.status.replace('_', ' ')}"
-                  f"[/{style}] — {w.place or 'no place recorded'}"
+    heading = _("Whereabouts as of {date}: {status}").format(date=w.as_of,
+                                                             status=_status(w.status))
+    console.print(f"\n[{style}]{heading}[/{style}] — {w.place or _('no place recorded')}"
                   + (f" / {w.unit}" if w.unit else "")
-                  + (f", last confirmed {w.last_seen}" if w.last_seen else "")
-                  + f" (confidence {w.confidence}: {w.confidence_reason})")
+                  + (_(", last confirmed {date}").format(date=w.last_seen) if w.last_seen
+                     else "")
+                  + " " + _("(confidence {level}: {reason})").format(
+                      level=_status(w.confidence), reason=w.confidence_reason))
     if w.explanation:
         console.print(f"  {w.explanation}")
     if w.incommunicado:
-        console.print(f"  [bold red]Incommunicado[/bold red]: detained since {w.detained_since};"
-                      " no contact with family or counsel is recorded since.")
+        console.print(f"  [bold red]{_('Incommunicado')}[/bold red]: "
+                      + _("detained since {date}; no contact with family or counsel is "
+                          "recorded since.").format(date=w.detained_since))
     elif w.contact_evidence:
-        console.print(f"  Contact recorded: {'; '.join(w.contact_evidence)}")
+        console.print("  " + _("Contact recorded: {contacts}").format(
+            contacts="; ".join(w.contact_evidence)))
 
 
 def _flags(s: PersonSummary) -> None:
-    table = Table(title="Due-process flags")
-    for column in ("flag", "status", "why (facts and sources)"):
-        table.add_column(column)
+    table = Table(title=_("Due-process flags"))
+    _columns(table, "flag", "status", "why (facts and sources)")
     for f in s.flags:
         style = _STATUS_STYLE[f.status]
-        table.add_row(f.title_en, f"[{style}]{f.status.replace('_', ' ')}[/{style}]",
+        table.add_row(f.title(current()), f"[{style}]{_status(f.status)}[/{style}]",
                       f.explanation)
     console.print(table)
 
 
 def _gaps(s: PersonSummary) -> None:
-    table = Table(title="Register gaps (ICPPED art. 17(3), 18; Body of Principles 12, 16)")
-    for column in ("field", "legal basis", "status", "evidence / note", "should be held by"):
-        table.add_column(column)
+    table = Table(title=_("Register gaps (ICPPED art. 17(3), 18; Body of Principles 12, 16)"))
+    _columns(table, "field", "legal basis", "status", "evidence / note", "should be held by")
     for g in s.gaps:
         style = _STATUS_STYLE[g.status]
-        detail = "\n".join(g.evidence[:3] + ([f"… {len(g.evidence) - 3} more"]
+        detail = "\n".join(g.evidence[:3] + ([_("… {n} more").format(n=len(g.evidence) - 3)]
                                             if len(g.evidence) > 3 else []))
-        table.add_row(g.label, g.legal_basis, f"[{style}]{g.status.replace('_', ' ')}[/{style}]",
-                      "\n".join(x for x in (detail, g.note) if x), g.holder)
+        table.add_row(_(g.label), g.legal_basis, f"[{style}]{_status(g.status)}[/{style}]",
+                      "\n".join(x for x in (detail, g.note) if x), _(g.holder))
     console.print(table)
 
 
@@ -191,14 +209,14 @@ def gaps(
     if as_json:
         print_json(report.to_dict())
         return
-    table = Table(title=f"Register gaps for {report.persons} {report.description}")
-    for column in ("field", "legal basis", "known", "partly", "unknown", "n/a",
-                   "should be held by"):
-        table.add_column(column)
+    table = Table(title=_("Register gaps for {n} {group}").format(n=report.persons,
+                                                                 group=report.description))
+    _columns(table, "field", "legal basis", "known", "partly", "unknown", "n/a",
+             "should be held by")
     for f in report.fields:
-        table.add_row(f.label, f.legal_basis, str(f.known), str(f.partial),
+        table.add_row(_(f.label), f.legal_basis, str(f.known), str(f.partial),
                       f"[bold red]{f.unknown}[/bold red]" if f.unknown else "0",
-                      str(f.not_applicable), f.holder)
+                      str(f.not_applicable), _(f.holder))
     console.print(table)
     worst = [f for f in report.fields if f.known == 0 and f.persons]
     for f in worst:
