@@ -175,3 +175,41 @@ def test_finding_and_reading_answer_in_the_language(capsys, monkeypatch, tmp_pat
     if lang == "es":  # statuses and library labels in Spanish too
         assert "Paradero al" in said["person"] and "Alertas de debido proceso" in said["person"]
         assert "registros" in said["export"]
+
+
+DOCUMENTING = {
+    "es": {"incidents": "incidentes por mes", "report": "Se escribió", "user add": "añadido",
+           "user list": "usuarios", "token create": "solo se muestra ahora",
+           "token list": "tokens de API"},
+    "en": {"incidents": "incidents by month", "report": "Wrote", "user add": "Added user",
+           "user list": "users", "token create": "shown only now", "token list": "API tokens"},
+}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_incidents_report_and_accounts_answer_in_the_language(
+        capsys, monkeypatch, tmp_path, store, workspace, demo_case, lang) -> None:
+    import io
+    import sys
+
+    from habeas.demo import load_case
+
+    load_case(store, demo_case)
+    monkeypatch.setenv("HABEAS_LANG", lang)
+    monkeypatch.chdir(tmp_path)
+    ws = ["--workspace", str(workspace.root)]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("una contraseña larga y secreta\n"))
+    said = {"incidents": _answer(capsys, "incidents", "--by", "month", *ws),
+            "report": _answer(capsys, "report", "situation", "--format", "html", *ws),
+            "user add": _answer(capsys, "user", "add", "ana", "--role", "documenter",
+                                "--password-stdin", *ws),
+            "user list": _answer(capsys, "user", "list", *ws),
+            "token create": _answer(capsys, "token", "create", "ana", *ws),
+            "token list": _answer(capsys, "token", "list", *ws)}
+    for command, word in DOCUMENTING[lang].items():
+        assert word in said[command], f"habeas {command}: {word!r} not in\n{said[command]}"
+    # without --lang, the report (and its default file name) follows the CLI's language
+    assert (tmp_path / f"situation-all-{lang}.html").exists()
+    other = DOCUMENTING["en" if lang == "es" else "es"]
+    assert other["incidents"] not in said["incidents"]

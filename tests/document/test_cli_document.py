@@ -90,7 +90,7 @@ def test_incidents_count_list_and_add(app: typer.Typer, sqlite_case: Store) -> N
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["incidents", "-w", ws, "--type", "beating", "--lang", "es",
                                  "--purpose", "documentation"])  # incidents are restricted
-    assert result.exit_code == 0 and "Golpiza" in result.output and "2 incidents" in result.output
+    assert result.exit_code == 0 and "Golpiza" in result.output and "2 incidentes" in result.output
     bad = runner.invoke(app, ["incidents", "-w", ws, "--from", "last year"])
     assert bad.exit_code != 0
 

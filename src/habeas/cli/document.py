@@ -24,6 +24,7 @@ from habeas.cli.common import (
     print_withheld,
     reader_for,
 )
+from habeas.cli.lang import current
 from habeas.cli.notices import current_person, tr
 from habeas.document import conditions as cond
 from habeas.document import incidents as inc
@@ -44,7 +45,9 @@ FromOption = Annotated[str | None, typer.Option(
     "--from", help="From this date (YYYY-MM-DD), inclusive.")]
 ToOption = Annotated[str | None, typer.Option(
     "--to", help="To this date (YYYY-MM-DD), inclusive.")]
-LangOption = Annotated[str, typer.Option("--lang", help="Language: en or es.")]
+LangOption = Annotated[str | None, typer.Option(
+    "--lang", help="Language: en or es (default: habeas --lang, HABEAS_LANG or the locale).",
+    show_default=False)]
 FormatOption = Annotated[str, typer.Option("--format", help="pdf or html.")]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write here (default: a descriptive name in the current folder).",
@@ -185,7 +188,7 @@ def incidents(
     person: Annotated[int | None, typer.Option(help="Only incidents with this victim.")] = None,
     by: Annotated[str | None, typer.Option(
         help="Count by month, type, facility or status instead of listing.")] = None,
-    lang: LangOption = "en",
+    lang: LangOption = None,
     workspace: WorkspaceOption = None,
     as_json: JsonOption = False,
     as_user: AsOption = None,
@@ -198,7 +201,7 @@ def incidents(
     """
     if ctx.invoked_subcommand is not None:
         return
-    lang = i18n.check_language(lang)
+    lang = i18n.check_language(lang or current())
     store = open_store(workspace)
     filters: dict[str, Any] = {
         "types": _split(act_type), "facility": facility_name, "unit": unit,
@@ -218,17 +221,19 @@ def incidents(
             data["withheld"] = withheld.to_dict()
         print_json(data)
         return
+    _ = i18n.gettext_for(lang)
     if groups is not None:
-        table = Table(title=f"{count.count} incidents by {by}")
-        table.add_column(by or "")
-        table.add_column("incidents", justify="right")
+        label = _(by) if by else ""  # never _(""): that is the catalog's header
+        table = Table(title=_("{n} incidents by {by}").format(n=count.count, by=label))
+        table.add_column(label)
+        table.add_column(_("incidents"), justify="right")
         for key, n in groups.items():
             table.add_row(key, str(n))
         console.print(table)
     else:
-        table = Table(title=f"{count.count} incidents")
+        table = Table(title=_("{n} incidents").format(n=count.count))
         for column in ("id", "date", "type", "where", "status", "victims", "sources"):
-            table.add_column(column)
+            table.add_column(_(column))
         for r in rows:
             table.add_row(str(r.id), r.date, r.label(lang),
                           (r.facility or "") + (f" — {r.unit}" if r.unit else ""),
@@ -240,12 +245,12 @@ def incidents(
                           highlight=False)
     if count.uncertain_ids:
         ids = ", ".join(map(str, count.uncertain_ids))
-        console.print(f"Not counted: {len(count.uncertain_ids)} incidents whose dates only "
-                      f"partly overlap the period (ids {ids}).")
+        console.print(_("Not counted: {n} incidents whose dates only partly overlap the "
+                        "period (ids {ids}).").format(n=len(count.uncertain_ids), ids=ids))
     if count.undated:
-        console.print(f"Not counted: {count.undated} undated incidents.")
-    console.print("Sources: " + ("; ".join(f"{s.title} ({s.incidents})" for s in count.sources)
-                                 or "none"))
+        console.print(_("Not counted: {n} undated incidents.").format(n=count.undated))
+    console.print(_("Sources: {sources}").format(
+        sources="; ".join(f"{s.title} ({s.incidents})" for s in count.sources) or _("none")))
 
 
 def _victim(value: str) -> tuple[str, str]:
@@ -295,7 +300,7 @@ def incidents_add(
                         description=description, victims=[_victim(v) for v in victim or []],
                         perpetrators=[_perpetrator(p) for p in perpetrator or []])
     new_id = inc.record_incident(open_store(workspace), spec)
-    console.print(f"Recorded incident {new_id}.")
+    console.print(i18n.gettext_for(current())("Recorded incident {id}.").format(id=new_id))
 
 
 # -- habeas report ----------------------------------------------------------------------------
@@ -309,7 +314,7 @@ def _slug(text: str) -> str:
 def report_person(
     person_id: Annotated[int, typer.Argument(help="The person's id (see `habeas records`).")],
     fmt: FormatOption = "pdf",
-    lang: LangOption = "en",
+    lang: LangOption = None,
     output: OutputOption = None,
     workspace: WorkspaceOption = None,
     as_user: AsOption = None,
@@ -322,7 +327,7 @@ def report_person(
     """
     from habeas.report.dossier import dossier_report
 
-    lang = i18n.check_language(lang)
+    lang = i18n.check_language(lang or current())
     path = output or Path(f"dossier-person-{person_id}-{lang}.{fmt}")
     store = open_store(workspace)
     for line in current_person(store, person_id)[2]:
@@ -330,7 +335,7 @@ def report_person(
     dossier_report(store, person_id, path, lang=lang, fmt=fmt,
                    register=_register_name(workspace),
                    reader=reader_for(store, as_user, purpose))
-    console.print(f"Wrote {path}")
+    console.print(i18n.gettext_for(lang)("Wrote {path}").format(path=path), highlight=False)
 
 
 @report_app.command("situation")
@@ -340,7 +345,7 @@ def report_situation(
     start: FromOption = None,
     end: ToOption = None,
     fmt: FormatOption = "pdf",
-    lang: LangOption = "en",
+    lang: LangOption = None,
     output: OutputOption = None,
     k: Annotated[int | None, typer.Option(
         "--k", help="Hide counts below k (default: the workspace's setting; 1 hides "
@@ -354,13 +359,13 @@ def report_situation(
     """
     from habeas.report.situation import situation_report
 
-    lang = i18n.check_language(lang)
+    lang = i18n.check_language(lang or current())
     scope = "-".join(_slug(p) for p in (facility_name, flight, start, end) if p)
     path = output or Path(f"situation-{scope or 'all'}-{lang}.{fmt}")
     situation_report(open_store(workspace), path, facility=facility_name, flight=flight,
                      start=_day(start, "--from"), end=_day(end, "--to"), lang=lang, fmt=fmt,
                      register=_register_name(workspace), k=k)
-    console.print(f"Wrote {path}")
+    console.print(i18n.gettext_for(lang)("Wrote {path}").format(path=path), highlight=False)
 
 
 def _register_name(workspace: Path | None) -> str:

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from habeas.access import policy, users
 from habeas.cli.common import WorkspaceOption, console, open_store
+from habeas.cli.lang import _
 from habeas.errors import UsageError
 
 user_app = typer.Typer(help="Accounts of the web application (habeas serve).",
@@ -54,10 +55,10 @@ def add_command(
     password = _read_password(password_stdin)
     user, secret = users.add_user(store, name, role, password, totp=totp,
                                   display_name=display_name)
-    console.print(f"Added user {user.name} ({user.role}).")
+    console.print(_("Added user {name} ({role}).").format(name=user.name, role=user.role))
     if secret:
-        console.print("Second factor: enter this key in the authenticator app "
-                      "(shown only now):")
+        console.print(_("Second factor: enter this key in the authenticator app "
+                        "(shown only now):"))
         console.print(f"  {secret}", highlight=False)
         console.print(f"  {users.totp_uri(user.name, secret)}", highlight=False, markup=False)
 
@@ -69,12 +70,12 @@ def list_command(workspace: WorkspaceOption = None) -> None:
     Example: habeas user list
     """
     found = users.list_users(open_store(workspace))
-    table = Table(title=f"{len(found)} users")
+    table = Table(title=_("{n} users").format(n=len(found)))
     for column in ("name", "role", "TOTP", "state", "created"):
-        table.add_column(column)
+        table.add_column(_(column))
     for u in found:
-        table.add_row(u.name, u.role, "yes" if u.has_totp else "no",
-                      "disabled" if u.disabled else "active",
+        table.add_row(u.name, u.role, _("yes") if u.has_totp else _("no"),
+                      _("disabled") if u.disabled else _("active"),
                       u.created_at.isoformat(timespec="minutes") if u.created_at else "")
     console.print(table)
 
@@ -87,7 +88,7 @@ def disable_command(name: Annotated[str, typer.Argument(help="The user name.")],
     Example: habeas user disable ana
     """
     users.set_disabled(open_store(workspace), name, True)
-    console.print(f"Disabled {name}.")
+    console.print(_("Disabled {name}.").format(name=name))
 
 
 @user_app.command("role")
@@ -99,7 +100,7 @@ def role_command(name: Annotated[str, typer.Argument(help="The user name.")],
     Example: habeas user role ana legal
     """
     users.set_role(open_store(workspace), name, role)
-    console.print(f"{name} is now {role}.")
+    console.print(_("{name} is now {role}.").format(name=name, role=role))
 
 
 @user_app.command("password")
@@ -116,8 +117,9 @@ def password_command(
     Example: habeas user password ana
     """
     changed = users.set_password(open_store(workspace), name, _read_password(password_stdin))
-    console.print(f"New password set for {name}: {changed.sessions_ended} sessions ended, "
-                  f"{changed.tokens_revoked} API tokens revoked (create new ones if needed).")
+    console.print(_("New password set for {name}: {sessions} sessions ended, {tokens} API "
+                    "tokens revoked (create new ones if needed).").format(
+        name=name, sessions=changed.sessions_ended, tokens=changed.tokens_revoked))
 
 
 @token_app.command("create")
@@ -136,8 +138,9 @@ def token_create_command(
     if not 0 < days <= users.MAX_TOKEN_LIFETIME.days:
         raise UsageError(f"--days must be between 1 and {users.MAX_TOKEN_LIFETIME.days}.")
     new = users.create_token(open_store(workspace), name, label, lifetime=timedelta(days=days))
-    console.print("API token (shown only now; send it as `Authorization: Bearer TOKEN`; "
-                  f"it expires {new.expires_at.isoformat(timespec='minutes')}):", markup=False)
+    console.print(_("API token (shown only now; send it as `Authorization: Bearer TOKEN`; "
+                    "it expires {expires}):").format(
+        expires=new.expires_at.isoformat(timespec="minutes")), markup=False)
     typer.echo(new.token)
 
 
@@ -151,13 +154,14 @@ def token_list_command(
     Example: habeas token list ana
     """
     found = users.list_tokens(open_store(workspace), name)
-    table = Table(title=f"{len(found)} API tokens")
+    table = Table(title=_("{n} API tokens").format(n=len(found)))
     for column in ("id", "user", "label", "begins with", "created", "expires", "state"):
-        table.add_column(column)
+        table.add_column(_(column))
     for t in found:
         created, expires = t["created_at"], t["expires_at"]
         table.add_row(str(t["id"]), str(t["user"]), str(t["label"]), f"{t['prefix']}…",
                       created.isoformat(timespec="minutes") if created else "",  # type: ignore[attr-defined]
-                      expires.isoformat(timespec="minutes") if expires else "never",  # type: ignore[attr-defined]
-                      "revoked" if t["revoked"] else "expired" if t["expired"] else "active")
+                      expires.isoformat(timespec="minutes") if expires else _("never"),  # type: ignore[attr-defined]
+                      _("revoked") if t["revoked"] else _("expired") if t["expired"]
+                      else _("active"))
     console.print(table)
