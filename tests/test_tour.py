@@ -59,14 +59,30 @@ def test_the_tour_is_parsed_as_a_reader_types_it() -> None:
 
 
 # Steps whose answers are in the reader's language (command → a word of the answer).
-# Not yet translated, so not checked here: init, link, review, find, person, gaps,
-# facility show, incidents, report, estimate, user, status, sources, records, export.
+# Not yet translated, so not checked here: facility show, estimate. The tour's two
+# reports pass --lang of their own, which wins for the report and its message.
 IN_LANGUAGE = {
-    "es": {"demo --files-only": "no se importó nada", "facility add": "Registrado",
+    "es": {"init registro": "Espacio de trabajo", "demo --files-only": "no se importó nada",
+           "facility add": "Registrado",
            "import demo-files/lists/flight_manifest.csv": "Importados 190 registros",
+           "link": "Enlace", "review list": "pares en cola", "review show": "Evidencia",
+           "review decide": "Decisión", "review export": "Se escribieron",
+           "review import": "Se aplicaron", "find Jeferson Blanco Perez": "personas candidatas",
+           "person PERSON": "Paradero al", "gaps --flight": "Lagunas del registro",
+           "incidents add": "registrado", "incidents --type": "incidentes por mes",
+           "user add": "añadido", "status": "registro habeas", "sources": "fuentes",
+           "records --source": "registros de", "export records": "Se escribieron",
            "log verify": "verificado"},
-    "en": {"demo --files-only": "nothing was imported", "facility add": "Recorded",
+    "en": {"init registro": "Created workspace", "demo --files-only": "nothing was imported",
+           "facility add": "Recorded",
            "import demo-files/lists/flight_manifest.csv": "Imported 190 records",
+           "link": "Linkage run", "review list": "queued pairs", "review show": "Evidence",
+           "review decide": "Decision", "review export": "Wrote", "review import": "Applied",
+           "find Jeferson Blanco Perez": "candidate persons",
+           "person PERSON": "Whereabouts as of", "gaps --flight": "Register gaps",
+           "incidents add": "Recorded incident", "incidents --type": "incidents by month",
+           "user add": "Added user", "status": "habeas register",
+           "sources": "sources", "records --source": "records of", "export records": "Wrote",
            "log verify": "verified"},
 }
 
