@@ -183,6 +183,18 @@ def seal_protected_fields(store: Store, *, actor: str | None = None,
     return len(todo)
 
 
+#: What encryption at rest does NOT cover (docs/encryption.md says it at length): readable
+#: by anyone holding the database file, its WAL, a dump or a backup, whatever the level.
+NOT_ENCRYPTED: tuple[str, ...] = (
+    "records: names, dates of birth, sex, nationality, identifiers, places of residence and "
+    "the raw row as written",
+    "import warnings (they quote cell values)",
+    "the search index (name and identifier keys)",
+    "persons, links, events, legal facts, incidents and their victims",
+    "the change log, file names and sizes, and every file's SHA-256",
+)
+
+
 @dataclass
 class EncryptionStatus:
     enabled: bool
@@ -195,9 +207,13 @@ class EncryptionStatus:
     sealed_files: int
     plain_protected_files: int
     plain_protected_fields: int = 0
+    #: restricted and witness-protected records whose names, dates and identifiers are in
+    #: the database in clear (encryption covers their reporters' and witnesses' values only)
+    protected_records_in_clear: int = 0
+    not_encrypted: tuple[str, ...] = NOT_ENCRYPTED
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "not_encrypted": list(self.not_encrypted)}
 
 
 def encryption_status(store: Store) -> EncryptionStatus:
@@ -210,6 +226,8 @@ def encryption_status(store: Store) -> EncryptionStatus:
             StoredFile.sealed_sha256.is_(None)))]
         fields = [t for (t,) in session.execute(select(Record.protected).where(
             Record.protected.is_not(None)))]
+        in_clear = session.execute(select(func.count()).select_from(Record).where(
+            Record.sensitivity.in_(("restricted", "witness_protected")))).scalar_one()
     return EncryptionStatus(
         enabled=material is not None, unlocked=keyring.unlocked,
         kind=material.kind if material else None, kdf=material.kdf if material else {},
@@ -217,4 +235,5 @@ def encryption_status(store: Store) -> EncryptionStatus:
         changed=material.changed if material else None,
         key_material=str(keyring.path) if material else None,
         sealed_files=int(sealed), plain_protected_files=sum(1 for s in plain if must_seal(s)),
-        plain_protected_fields=sum(1 for t in fields if not is_sealed(t)))
+        plain_protected_fields=sum(1 for t in fields if not is_sealed(t)),
+        protected_records_in_clear=int(in_clear))

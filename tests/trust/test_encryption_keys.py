@@ -213,6 +213,13 @@ def test_cli_enable_explains_then_asks(workspace: Workspace, monkeypatch: pytest
     assert added.exit_code == 0 and "sealed" in added.output, added.output
     status = runner.invoke(app, ["encryption", "status", "--json"])
     assert json.loads(status.output)["sealed_files"] == 1
+    # what encryption does not cover is said plainly (#14.3), in the reader's language
+    said = json.loads(status.output)
+    assert any("names, dates of birth" in item for item in said["not_encrypted"])
+    assert said["protected_records_in_clear"] == 0
+    text = " ".join(runner.invoke(app, ["--lang", "es", "encryption", "status"]).output.split())
+    assert "Sin cifrar, legible para quien tenga el archivo de la base de datos" in text
+    assert "registros: nombres, fechas de nacimiento" in text
     monkeypatch.delenv("HABEAS_KEY_FILE")
     verify = runner.invoke(app, ["evidence", "verify"])
     assert verify.exit_code == 0

@@ -11,12 +11,13 @@ from rich.markup import escape
 
 from habeas import i18n
 from habeas.cli.common import WorkspaceOption, console, open_store, print_json, progress_bar
-from habeas.cli.lang import current
+from habeas.cli.lang import _, current
 from habeas.cli.passphrase import ask_new_passphrase
 from habeas.crypto.keyring import ENV_KEY_FILE, ENV_PASSPHRASE
 from habeas.crypto.material import write_key_file
 from habeas.crypto.notice import confirm_question, loss_warning
 from habeas.encryption import (
+    EncryptionStatus,
     change_key,
     enable,
     encryption_status,
@@ -111,6 +112,17 @@ def status_command(
                   + (" (run `habeas encryption seal`)."
                      if status.plain_protected_files or status.plain_protected_fields else "."),
                   highlight=False)
+    _print_not_encrypted(status)
+
+
+def _print_not_encrypted(status: EncryptionStatus) -> None:
+    """Say plainly what encryption at rest does not cover."""
+    console.print(_("Not encrypted, readable by anyone holding the database file, its WAL or "
+                    "a backup (for {n} restricted or witness-protected records too); protect "
+                    "them with full-disk encryption (docs/encryption.md):").format(
+                        n=status.protected_records_in_clear), highlight=False)
+    for item in status.not_encrypted:
+        console.print(f"  - {_(item)}", highlight=False)
 
 
 @encryption_app.command("change-passphrase")
