@@ -9,8 +9,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -86,3 +88,19 @@ def client_as(app: FastAPI) -> Iterator[Callable[[str], TestClient]]:
     yield make
     for c in made:
         c.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One Chromium per test process, shared by every browser test: Playwright's sync API
+    runs an event loop in the thread, so a second instance cannot start beside the first."""
+    from tests.web.conftest_browser import Chromium, ChromiumUnavailable
+
+    try:
+        browser = Chromium().start()
+    except ChromiumUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests must run in CI: {exc}")
+        pytest.skip(str(exc))
+    yield browser
+    browser.stop()

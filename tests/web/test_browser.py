@@ -19,7 +19,6 @@ it: ``.ci/run``) and are skipped with the reason otherwise.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -35,7 +34,6 @@ from habeas.web import create_app
 from tests.web.conftest_browser import (
     PHONE,
     Chromium,
-    ChromiumUnavailable,
     LiveServer,
     a_person,
     build_demo_store,
@@ -49,18 +47,6 @@ TIMEOUT_MS = 30_000  # a shared, busy machine: generous waits (never a duration 
 
 
 # -- the session: workspace, server, browser -----------------------------------
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Chromium]:
-    try:
-        browser = Chromium().start()
-    except ChromiumUnavailable as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests must run in CI: {exc}")
-        pytest.skip(str(exc))
-    yield browser
-    browser.stop()
-
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:

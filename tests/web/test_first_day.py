@@ -34,7 +34,6 @@ from habeas.store.schema_linkage import ReviewDecision, ScoredPair
 from habeas.web import create_app
 from tests.web.conftest_browser import (
     Chromium,
-    ChromiumUnavailable,
     LiveServer,
     build_demo_store,
     log_in,
@@ -51,13 +50,8 @@ WIDTHS = (1280, 390)
 
 
 @pytest.fixture(scope="module")
-def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, str, Chromium]]:
-    try:
-        chromium = Chromium().start()
-    except ChromiumUnavailable as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests must run in CI: {exc}")
-        pytest.skip(str(exc))
+def day(tmp_path_factory: pytest.TempPathFactory,
+        chromium: Chromium) -> Iterator[tuple[Store, str, Chromium]]:
     mp = pytest.MonkeyPatch()
     mp.delenv("HABEAS_DATABASE_URL", raising=False)
     mp.delenv("HABEAS_WORKSPACE", raising=False)
@@ -68,7 +62,6 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, str, 
     yield store, live.url, chromium
     live.stop()
     store.close()
-    chromium.stop()
     mp.undo()
 
 
