@@ -37,8 +37,12 @@ def measure(args: list[str], runs: int) -> tuple[float, float]:
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run([*executable(), *args], check=True, stdout=subprocess.DEVNULL,
-                       env={**os.environ, "COLUMNS": "100"})
+        subprocess.run(
+            [*executable(), *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "COLUMNS": "100"},
+        )
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))

@@ -69,9 +69,15 @@ def bench_methods(repeats: int) -> list[dict[str, Any]]:
             func(h) if name != "lcmcr" else None  # warm-up (imports, numba cache)
             call = (lambda f=func: f(h)) if name != "lcmcr" else (lambda: lcmcr(h, seed=1))
             secs, est = _median_time(call, repeats if name != "lcmcr" else max(1, repeats // 2))
-            rows.append({"method": name, "seconds": round(secs, 4), "point": est.point,
-                         "interval": list(est.interval) if est.interval else None,
-                         "model": est.model})
+            rows.append(
+                {
+                    "method": name,
+                    "seconds": round(secs, 4),
+                    "point": est.point,
+                    "interval": list(est.interval) if est.interval else None,
+                    "model": est.model,
+                }
+            )
         except Exception as exc:  # noqa: BLE001 - report, do not crash the benchmark
             rows.append({"method": name, "note": f"skipped: {type(exc).__name__}: {exc}"})
     return rows
@@ -91,19 +97,24 @@ def bench_target(repeats: int) -> dict[str, Any]:
     settings = {"K": 10, "burnin": 10_000, "samples": 1000, "thinning": 100}
     lcmcr(doubled, seed=1, chains=1, K=10, burnin=10, samples=2, thinning=1)  # warm
     secs, est = _median_time(
-        lambda: lcmcr(doubled, seed=1, chains=1, workers=1, **settings), repeats)
-    secs4, est4 = _median_time(
-        lambda: lcmcr(doubled, seed=1, chains=4, workers=1, **settings), 1)
+        lambda: lcmcr(doubled, seed=1, chains=1, workers=1, **settings), repeats
+    )
+    secs4, est4 = _median_time(lambda: lcmcr(doubled, seed=1, chains=4, workers=1, **settings), 1)
     return {
         "table": "rcapture_lesbian_allegheny_4lists.csv, counts doubled",
-        "records": int(doubled.n), "lists": len(doubled.lists),
+        "records": int(doubled.n),
+        "lists": len(doubled.lists),
         "patterns": int(doubled.patterns.shape[0]),
-        "settings": settings, "sweeps_per_chain": 110_500,
-        "one_chain_seconds": round(secs, 3), "target_seconds": TARGET_SECONDS,
+        "settings": settings,
+        "sweeps_per_chain": 110_500,
+        "one_chain_seconds": round(secs, 3),
+        "target_seconds": TARGET_SECONDS,
         "meets_target": secs < TARGET_SECONDS,
-        "one_chain_point": est.point, "one_chain_interval": list(est.interval or ()),
+        "one_chain_point": est.point,
+        "one_chain_interval": list(est.interval or ()),
         "four_chains_one_core_seconds": round(secs4, 3),
-        "four_chains_point": est4.point, "four_chains_rhat": est4.diagnostics["rhat"],
+        "four_chains_point": est4.point,
+        "four_chains_rhat": est4.diagnostics["rhat"],
     }
 
 
@@ -116,8 +127,11 @@ def main() -> None:
     uk = CaptureHistories.from_table(UK)
     les = CaptureHistories.from_table(LESBIAN)
     report: dict[str, Any] = {
-        "machine": {"python": platform.python_version(), "cpu": platform.processor(),
-                    "cpus": os.cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpu": platform.processor(),
+            "cpus": os.cpu_count(),
+        },
         "uk_5lists_methods": bench_methods(args.repeats),
         "lcmcr_sweeps_per_second_K10": {
             "uk_5lists": round(sweeps_per_second(uk)),
@@ -137,13 +151,19 @@ def main() -> None:
         else:
             print(f"{row['method']:<14}  {row['note']}")
     sps = report["lcmcr_sweeps_per_second_K10"]
-    print(f"\nLCMCR sweeps/s, K=10, one chain: UK 5 lists {sps['uk_5lists']:,}; "
-          f"4 lists {sps['lesbian_4lists']:,}")
+    print(
+        f"\nLCMCR sweeps/s, K=10, one chain: UK 5 lists {sps['uk_5lists']:,}; "
+        f"4 lists {sps['lesbian_4lists']:,}"
+    )
     t = report["target"]
-    print(f"\nTarget: {t['table']} ({t['records']} records, {t['lists']} lists), "
-          f"K=10, burn-in 10,000 + 1,000 x 100")
-    print(f"  one chain: {t['one_chain_seconds']:.2f} s (target < {TARGET_SECONDS:.0f} s: "
-          f"{'met' if t['meets_target'] else 'NOT met'}); N = {t['one_chain_point']:.0f}")
+    print(
+        f"\nTarget: {t['table']} ({t['records']} records, {t['lists']} lists), "
+        f"K=10, burn-in 10,000 + 1,000 x 100"
+    )
+    print(
+        f"  one chain: {t['one_chain_seconds']:.2f} s (target < {TARGET_SECONDS:.0f} s: "
+        f"{'met' if t['meets_target'] else 'NOT met'}); N = {t['one_chain_point']:.0f}"
+    )
     print(f"  four chains on one core: {t['four_chains_one_core_seconds']:.2f} s")
     text = json.dumps(report, indent=2)
     print("\n" + text)

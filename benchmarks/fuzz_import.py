@@ -36,8 +36,9 @@ def run(fmt: str, examples: int, seed_value: int) -> tuple[FuzzTally, float]:
     state = {"before": snapshot(store)}
 
     @seed(seed_value)
-    @settings(max_examples=examples, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(FORMATS[fmt])
     def case(data: bytes) -> None:
         state["before"] = check_import(store, root / "in", fmt, data, tally, state["before"])
@@ -59,18 +60,23 @@ def main() -> int:
     for fmt in args.formats.split(","):
         tally, seconds = run(fmt, args.examples, args.seed)
         failed += len(tally.failures)
-        summary[fmt] = {"cases": tally.cases, "refused": tally.refused,
-                        "imported": tally.imported, "failures": len(tally.failures),
-                        "seconds": round(seconds, 1)}
-        print(f"{fmt:6} {tally.cases:6} cases  {tally.refused:6} refused  "
-              f"{tally.imported:4} imported  {len(tally.failures)} failures  ({seconds:.0f} s)",
-              flush=True)
+        summary[fmt] = {
+            "cases": tally.cases,
+            "refused": tally.refused,
+            "imported": tally.imported,
+            "failures": len(tally.failures),
+            "seconds": round(seconds, 1),
+        }
+        print(
+            f"{fmt:6} {tally.cases:6} cases  {tally.refused:6} refused  "
+            f"{tally.imported:4} imported  {len(tally.failures)} failures  ({seconds:.0f} s)",
+            flush=True,
+        )
         for failure in tally.failures[:10]:
             print(f"    {failure}")
     total = sum(v["cases"] for v in summary.values())
     print(f"{total} cases in all, {failed} failures (seed {args.seed})")
-    print(json.dumps({"seed": args.seed, "formats": summary, "cases": total,
-                      "failures": failed}))
+    print(json.dumps({"seed": args.seed, "formats": summary, "cases": total, "failures": failed}))
     return 1 if failed else 0
 
 

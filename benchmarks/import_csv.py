@@ -44,12 +44,17 @@ def run_once(path: Path, backend: str) -> dict[str, float]:
     try:
         if backend == "postgresql":
             os.environ["HABEAS_DATABASE_URL"] = os.environ.get(
-                "HABEAS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+                "HABEAS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+            )
         store = Store.open(init_workspace(root / "ws"), create=True)
         if backend == "postgresql":
             _reset_postgres(store)
-        options = ImportOptions(source_title="Benchmark list", source_kind="list",
-                                date_order="DMY", defaults={"event_type": "removal_flight"})
+        options = ImportOptions(
+            source_title="Benchmark list",
+            source_kind="list",
+            date_order="DMY",
+            defaults={"event_type": "removal_flight"},
+        )
         start = time.perf_counter()
         plan = plan_import(store, path, options)
         checked = time.perf_counter()
@@ -60,9 +65,13 @@ def run_once(path: Path, backend: str) -> dict[str, float]:
         assert result.records == len(plan.records)
         assert store.verify_log().ok
         store.close()
-        return {"check_only_s": checked - start, "import_s": end - start_full,
-                "import_cpu_s": cpu_end - cpu_start,
-                "rows": result.records, "rows_per_s": result.records / (end - start_full)}
+        return {
+            "check_only_s": checked - start,
+            "import_s": end - start_full,
+            "import_cpu_s": cpu_end - cpu_start,
+            "rows": result.records,
+            "rows_per_s": result.records / (end - start_full),
+        }
     finally:
         os.environ.pop("HABEAS_DATABASE_URL", None)
         shutil.rmtree(root, ignore_errors=True)
@@ -90,18 +99,31 @@ def main(argv: list[str] | None = None) -> int:
     for n in range(args.runs):
         figures = run_once(path, args.backend)
         runs.append(figures)
-        print(f"run {n + 1}: {figures['import_s']:.1f} s for {figures['rows']:,} rows "
-              f"({figures['rows_per_s']:,.0f} rows/s; CPU {figures['import_cpu_s']:.1f} s; "
-              "reading + checking alone "
-              f"{figures['check_only_s']:.1f} s)", flush=True)
+        print(
+            f"run {n + 1}: {figures['import_s']:.1f} s for {figures['rows']:,} rows "
+            f"({figures['rows_per_s']:,.0f} rows/s; CPU {figures['import_cpu_s']:.1f} s; "
+            "reading + checking alone "
+            f"{figures['check_only_s']:.1f} s)",
+            flush=True,
+        )
     median = statistics.median(r["import_s"] for r in runs)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    summary = {"benchmark": "import_csv", "backend": args.backend, "rows": args.rows,
-               "columns": len(HEADERS), "runs": runs, "median_import_s": median,
-               "target_s": 180, "meets_target": median < 180, "peak_rss_mb": peak_mb,
-               "python": sys.version.split()[0]}
-    print(f"\nmedian of {args.runs}: {median:.1f} s (target < 180 s: "
-          f"{'met' if median < 180 else 'NOT met'}); peak memory {peak_mb:,.0f} MB")
+    summary = {
+        "benchmark": "import_csv",
+        "backend": args.backend,
+        "rows": args.rows,
+        "columns": len(HEADERS),
+        "runs": runs,
+        "median_import_s": median,
+        "target_s": 180,
+        "meets_target": median < 180,
+        "peak_rss_mb": peak_mb,
+        "python": sys.version.split()[0],
+    }
+    print(
+        f"\nmedian of {args.runs}: {median:.1f} s (target < 180 s: "
+        f"{'met' if median < 180 else 'NOT met'}); peak memory {peak_mb:,.0f} MB"
+    )
     print(json.dumps(summary, indent=1))
     if args.json:
         args.json.write_text(json.dumps(summary, indent=1))

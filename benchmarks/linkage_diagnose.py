@@ -58,8 +58,9 @@ def truth_by_record(store: Any, case_dir: Path) -> dict[int, str]:
     return {rid: truth[key] for rid, key in keys.items() if key in truth}
 
 
-def diagnose(persons: int, seed: int, show: int, threshold: float, review_low: float,
-             margin: float) -> dict[str, Any]:
+def diagnose(
+    persons: int, seed: int, show: int, threshold: float, review_low: float, margin: float
+) -> dict[str, Any]:
     from habeas.linkage import model as mdl
     from habeas.linkage import training
     from habeas.linkage.cluster import cluster
@@ -77,25 +78,37 @@ def diagnose(persons: int, seed: int, show: int, threshold: float, review_low: f
     t1 = time.perf_counter()
     pairs = mdl.predict(frame, model, threshold=1e-9)
     t2 = time.perf_counter()
-    result = cluster(frame, pairs, threshold=threshold, review_low=review_low,
-                     ambiguity_margin=margin)
+    result = cluster(
+        frame, pairs, threshold=threshold, review_low=review_low, ambiguity_margin=margin
+    )
     t3 = time.perf_counter()
-    print(f"train {t1 - t0:.1f} s, predict {t2 - t1:.1f} s ({len(pairs):,} pairs), "
-          f"cluster {t3 - t2:.1f} s")
+    print(
+        f"train {t1 - t0:.1f} s, predict {t2 - t1:.1f} s ({len(pairs):,} pairs), "
+        f"cluster {t3 - t2:.1f} s"
+    )
     ids = frame["unique_id"].astype(int).tolist()
     scores = score_labels([result.cluster_of[r] for r in ids], [truth[r] for r in ids])
-    print(f"P {scores.precision:.4f}  R {scores.recall:.4f}  F1 {scores.f1:.4f}  "
-          f"B3 F1 {scores.bcubed_f1:.4f}")
-    by_pair = {(int(a), int(b)): i for i, (a, b) in
-               enumerate(zip(pairs["record_a"], pairs["record_b"], strict=True))}
+    print(
+        f"P {scores.precision:.4f}  R {scores.recall:.4f}  F1 {scores.f1:.4f}  "
+        f"B3 F1 {scores.bcubed_f1:.4f}"
+    )
+    by_pair = {
+        (int(a), int(b)): i
+        for i, (a, b) in enumerate(zip(pairs["record_a"], pairs["record_b"], strict=True))
+    }
     members: dict[str, list[int]] = {}
     for r in ids:
         members.setdefault(truth[r], []).append(r)
     rows = frame.set_index("unique_id")
     # Who else answers to a bare record's name: (first given name, first surname) →
     # the true persons with a record of that name.
-    name_of = dict(zip(frame["unique_id"].astype(int),
-                       zip(frame["given1"], frame["sur1"], strict=True), strict=True))
+    name_of = dict(
+        zip(
+            frame["unique_id"].astype(int),
+            zip(frame["given1"], frame["sur1"], strict=True),
+            strict=True,
+        )
+    )
     bare = set(frame.loc[frame["name_only"].astype(bool), "unique_id"].astype(int))
     namesakes: dict[tuple[Any, Any], set[str]] = {}
     for r in ids:
@@ -113,33 +126,49 @@ def diagnose(persons: int, seed: int, show: int, threshold: float, review_low: f
             else:
                 i = by_pair[(a, b)]
                 p = prob[i]
-                bucket = ("below review" if p < review_low else "in band" if p < threshold
-                          else f"above, refused ({result.reason[i]})")
+                bucket = (
+                    "below review"
+                    if p < review_low
+                    else "in band"
+                    if p < threshold
+                    else f"above, refused ({result.reason[i]})"
+                )
                 if bucket != "below review" and result.reason[i]:
                     bucket += f" [{result.reason[i]}]" if p < threshold else ""
             buckets[bucket] += 1
             if bucket != "joined":
                 bare_sides = [r for r in (a, b) if r in bare]
-                carried["both records carry a document or a date of birth" if not bare_sides
-                        else "a bare name that several true persons share"
-                        if any(len(namesakes[name_of[r]]) > 1 for r in bare_sides)
-                        else "a bare name only this person has"] += 1
+                carried[
+                    "both records carry a document or a date of birth"
+                    if not bare_sides
+                    else "a bare name that several true persons share"
+                    if any(len(namesakes[name_of[r]]) > 1 for r in bare_sides)
+                    else "a bare name only this person has"
+                ] += 1
             if bucket != "joined" and len(examples.setdefault(bucket, [])) < show:
                 extra = ""
                 if (a, b) in by_pair:
                     i = by_pair[(a, b)]
-                    ev = {k[3:]: round(v, 1) for k, v in pairs.iloc[i].items()
-                          if str(k).startswith("mw_") and not str(k).startswith("mw_tf")
-                          and v == v and v != 0}
+                    ev = {
+                        k[3:]: round(v, 1)
+                        for k, v in pairs.iloc[i].items()
+                        if str(k).startswith("mw_")
+                        and not str(k).startswith("mw_tf")
+                        and v == v
+                        and v != 0
+                    }
                     extra = f" p={prob[i]:.3f} {ev}"
-                examples[bucket].append(f"{_describe(rows.loc[a])}\n      "
-                                        f"{_describe(rows.loc[b])}{extra}")
+                examples[bucket].append(
+                    f"{_describe(rows.loc[a])}\n      {_describe(rows.loc[b])}{extra}"
+                )
     total = sum(buckets.values())
     print(f"\ntrue pairs: {total:,}")
     for bucket, n in buckets.most_common():
         print(f"  {bucket:<40} {n:>7,}  {n / total:6.1%}")
-    print("missed true pairs, by what the records carry (a bare name: no document number, "
-          "no date of birth; namesakes by first given name and first surname):")
+    print(
+        "missed true pairs, by what the records carry (a bare name: no document number, "
+        "no date of birth; namesakes by first given name and first surname):"
+    )
     for kind, n in carried.most_common():
         print(f"  {kind:<52} {n:>7,}  {n / total:6.1%} of true pairs")
     wrong: Counter[str] = Counter()
@@ -150,8 +179,9 @@ def diagnose(persons: int, seed: int, show: int, threshold: float, review_low: f
         for a, b in itertools.combinations(sorted(group), 2):
             if truth[a] != truth[b]:
                 direct = by_pair.get((a, b))
-                wrong["direct" if direct is not None and prob[direct] >= threshold
-                      else "transitive"] += 1
+                wrong[
+                    "direct" if direct is not None and prob[direct] >= threshold else "transitive"
+                ] += 1
     print(f"wrong pairs in clusters: {dict(wrong)}")
     for bucket, lines in examples.items():
         if not lines:
@@ -165,11 +195,14 @@ def diagnose(persons: int, seed: int, show: int, threshold: float, review_low: f
 def _describe(row: Any) -> str:
     def v(x: Any) -> Any:
         return None if x is None or (isinstance(x, float) and x != x) else x
+
     ids = ",".join(row["ids"]) if row["ids"] is not None and len(row["ids"]) else "-"
-    return (f"[src {row['source_id']}{'*' if row['rpp'] else ''}] {v(row['given1'])} "
-            f"{v(row['given2']) or ''} | {v(row['sur1'])} {v(row['sur2']) or ''} | "
-            f"dob {v(row['dob']) or (str(v(row['dob_lo'])) + '..' + str(v(row['dob_hi'])))} "
-            f"| {ids}")
+    return (
+        f"[src {row['source_id']}{'*' if row['rpp'] else ''}] {v(row['given1'])} "
+        f"{v(row['given2']) or ''} | {v(row['sur1'])} {v(row['sur2']) or ''} | "
+        f"dob {v(row['dob']) or (str(v(row['dob_lo'])) + '..' + str(v(row['dob_hi'])))} "
+        f"| {ids}"
+    )
 
 
 def main() -> int:

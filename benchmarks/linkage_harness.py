@@ -35,6 +35,7 @@ class LinkageUnavailable(RuntimeError):
 
 # --- workspaces -------------------------------------------------------------------------------
 
+
 def schema_revision() -> str:
     from habeas.store import migrate
 
@@ -63,8 +64,9 @@ def copy_workspace(pristine: Path, target: Path) -> Any:
     return open_store(target)
 
 
-def cached_case_workspace(out_dir: Path, persons: int, seed: int,
-                          log: Callable[[str], None] = print) -> tuple[Path, Path, dict[str, Any]]:
+def cached_case_workspace(
+    out_dir: Path, persons: int, seed: int, log: Callable[[str], None] = print
+) -> tuple[Path, Path, dict[str, Any]]:
     """Generate (once) the synthetic case and import it (once) into a pristine workspace.
 
     Returns (case directory, workspace directory, info with timings). Both are
@@ -77,6 +79,7 @@ def cached_case_workspace(out_dir: Path, persons: int, seed: int,
     case_dir = out_dir / f"case-p{persons}-s{seed}"
     ws_dir = out_dir / f"ws-p{persons}-s{seed}"
     info_path = ws_dir.parent / (ws_dir.name + ".json")
+
     def generate() -> None:
         log(f"  generating the synthetic case ({persons:,} persons, seed {seed}) …")
         t0 = time.perf_counter()
@@ -100,8 +103,10 @@ def cached_case_workspace(out_dir: Path, persons: int, seed: int,
             open_store(ws_dir).close()  # brings the cached store up to the current schema
             return case_dir, ws_dir, json.loads(info_path.read_text())
         except Exception as exc:  # noqa: BLE001 - a failed migration: import again
-            log(f"  the cached workspace does not migrate to the current schema "
-                f"({type(exc).__name__}: {str(exc).splitlines()[0][:160]}); re-importing")
+            log(
+                f"  the cached workspace does not migrate to the current schema "
+                f"({type(exc).__name__}: {str(exc).splitlines()[0][:160]}); re-importing"
+            )
     info_path.unlink(missing_ok=True)  # written again only once the import has finished
     if ws_dir.exists():
         shutil.rmtree(ws_dir)
@@ -114,8 +119,10 @@ def cached_case_workspace(out_dir: Path, persons: int, seed: int,
         except Exception as exc:  # noqa: BLE001 - a case made by an older generator
             if fresh:
                 raise
-            log(f"  the cached case does not import with this habeas ({type(exc).__name__}: "
-                f"{str(exc).splitlines()[0][:120]}); generating it again")
+            log(
+                f"  the cached case does not import with this habeas ({type(exc).__name__}: "
+                f"{str(exc).splitlines()[0][:120]}); generating it again"
+            )
             store.close()
             shutil.rmtree(ws_dir)
             generate()
@@ -125,9 +132,13 @@ def cached_case_workspace(out_dir: Path, persons: int, seed: int,
         records = sum(imp.records for imp in result.imports)
     finally:
         store.close()
-    info = {"persons": persons, "seed": seed, "records": records,
-            "import_seconds": round(time.perf_counter() - t0, 2),
-            "schema_revision": schema_revision()}
+    info = {
+        "persons": persons,
+        "seed": seed,
+        "records": records,
+        "import_seconds": round(time.perf_counter() - t0, 2),
+        "schema_revision": schema_revision(),
+    }
     info_path.write_text(json.dumps(info))
     log(f"  imported {records:,} records in {info['import_seconds']} s")
     return case_dir, ws_dir, info
@@ -150,8 +161,12 @@ FEBRL_MAPPING = {
     # number in a column of its own (habeas' ``street_number``), the street in
     # address_1, a building or property name in address_2, and an Australian
     # suburb, postcode and state.
-    "street_number": "street_number", "address_1": "address", "address_2": "address_line2",
-    "suburb": "locality", "postcode": "postcode", "state": "region",
+    "street_number": "street_number",
+    "address_1": "address",
+    "address_2": "address_line2",
+    "suburb": "locality",
+    "postcode": "postcode",
+    "state": "region",
     "date_of_birth_as_written": "-",
 }
 
@@ -184,8 +199,9 @@ def write_febrl_csv(df: pd.DataFrame, path: Path) -> int:
     return int((~valid & written.notna()).sum())
 
 
-def import_febrl(store: Any, frames: dict[str, pd.DataFrame], work: Path,
-                 one_row_per_person: bool) -> dict[str, Any]:
+def import_febrl(
+    store: Any, frames: dict[str, pd.DataFrame], work: Path, one_row_per_person: bool
+) -> dict[str, Any]:
     """Import FEBRL frames (title → frame) with ``import_file``; returns counts and seconds."""
     from habeas.ingest.importer import ImportOptions, import_file
 
@@ -195,25 +211,36 @@ def import_febrl(store: Any, frames: dict[str, pd.DataFrame], work: Path,
     for title, df in frames.items():
         path = work / f"{title.replace(' ', '_')}.csv"
         blanked += write_febrl_csv(df, path)
-        options = ImportOptions(source_title=title, source_kind="list", mapping=FEBRL_MAPPING,
-                                date_order="YMD", one_row_per_person=one_row_per_person)
+        options = ImportOptions(
+            source_title=title,
+            source_kind="list",
+            mapping=FEBRL_MAPPING,
+            date_order="YMD",
+            one_row_per_person=one_row_per_person,
+        )
         records += import_file(store, path, options, actor=ACTOR).records
-    return {"records": records, "dates_blanked": blanked,
-            "import_seconds": time.perf_counter() - t0}
+    return {
+        "records": records,
+        "dates_blanked": blanked,
+        "import_seconds": time.perf_counter() - t0,
+    }
 
 
 # --- the linkage facade ----------------------------------------------------------------------
+
 
 def _facade(name: str) -> Callable[..., Any]:
     try:
         import habeas.linkage as linkage
     except Exception as exc:  # noqa: BLE001 - report why, do not crash
-        raise LinkageUnavailable(f"import habeas.linkage failed: {type(exc).__name__}: "
-                                 f"{exc}") from exc
+        raise LinkageUnavailable(
+            f"import habeas.linkage failed: {type(exc).__name__}: {exc}"
+        ) from exc
     func = getattr(linkage, name, None)
     if func is None:
-        raise LinkageUnavailable(f"habeas.linkage.{name} does not exist (linkage core not "
-                                 "landed yet)")
+        raise LinkageUnavailable(
+            f"habeas.linkage.{name} does not exist (linkage core not landed yet)"
+        )
     return func  # type: ignore[no-any-return]
 
 
@@ -235,8 +262,9 @@ def _report_dict(report: Any) -> dict[str, Any]:
         raw = dict(report)
     else:
         raw = {k: v for k, v in vars(report).items() if not k.startswith("_")}
-    return {k: v for k, v in raw.items()
-            if isinstance(v, int | float | str | bool | dict | type(None))}
+    return {
+        k: v for k, v in raw.items() if isinstance(v, int | float | str | bool | dict | type(None))
+    }
 
 
 def run_link(store: Any, **options: Any) -> tuple[dict[str, Any], float]:
@@ -256,8 +284,9 @@ def run_link(store: Any, **options: Any) -> tuple[dict[str, Any], float]:
     try:
         report = link(store, **_accepts(link, actor=ACTOR, progress=progress, **options))
     except Exception as exc:  # noqa: BLE001
-        raise LinkageUnavailable(f"habeas.linkage.link failed: {type(exc).__name__}: "
-                                 f"{exc}") from exc
+        raise LinkageUnavailable(
+            f"habeas.linkage.link failed: {type(exc).__name__}: {exc}"
+        ) from exc
     seconds = time.perf_counter() - t0
     out = _report_dict(report)
     if marks:
@@ -288,6 +317,7 @@ def give_model(store: Any, model: dict[str, Any]) -> None:
 
 # --- links out, keys ---------------------------------------------------------------------------
 
+
 def iter_links(store: Any) -> Iterator[dict[str, Any]]:
     from habeas.store import queries
 
@@ -301,8 +331,9 @@ def export_links_csv(store: Any, path: Path) -> int:
         writer = csv.writer(handle)
         writer.writerow(["source", "record_id", "person_id", "method", "score"])
         for row in iter_links(store):
-            writer.writerow([row["source"], row["record_id"], row["person_id"], row["method"],
-                             row["score"]])
+            writer.writerow(
+                [row["source"], row["record_id"], row["person_id"], row["method"], row["score"]]
+            )
             n += 1
     return n
 
@@ -314,12 +345,16 @@ def record_keys(store: Any) -> dict[int, tuple[str, str]]:
     from habeas.store.schema import Record, Source
 
     with store.read() as s:
-        rows = s.execute(select(Record.id, Source.title, Record.record_key)
-                         .join(Source, Source.id == Record.source_id))
+        rows = s.execute(
+            select(Record.id, Source.title, Record.record_key).join(
+                Source, Source.id == Record.source_id
+            )
+        )
         return {rid: (title, key) for rid, title, key in rows}
 
 
 # --- the simulated reviewer ----------------------------------------------------------------------
+
 
 def _field(item: Any, *names: str) -> Any:
     for name in names:
@@ -331,9 +366,14 @@ def _field(item: Any, *names: str) -> Any:
 
 
 def _pair_records(item: Any) -> tuple[Any, Any]:
-    for a, b in (("record_a", "record_b"), ("record_id_a", "record_id_b"),
-                 ("left_record_id", "right_record_id"), ("left", "right"),
-                 ("record_l", "record_r"), ("unique_id_l", "unique_id_r")):
+    for a, b in (
+        ("record_a", "record_b"),
+        ("record_id_a", "record_id_b"),
+        ("left_record_id", "right_record_id"),
+        ("left", "right"),
+        ("record_l", "record_r"),
+        ("unique_id_l", "unique_id_r"),
+    ):
         ra, rb = _field(item, a), _field(item, b)
         if ra is not None and rb is not None:
             return _as_id(ra), _as_id(rb)
@@ -360,8 +400,9 @@ class ReviewOutcome:
     relink_seconds: float = 0.0
 
 
-def simulate_review(store: Any, truth: dict[tuple[str, str], str], budget: int = 500,
-                    relink: bool = False) -> ReviewOutcome:
+def simulate_review(
+    store: Any, truth: dict[tuple[str, str], str], budget: int = 500, relink: bool = False
+) -> ReviewOutcome:
     """Answer the first ``budget`` queued pairs from the ground truth, as a reviewer would.
 
     The queue is read in order (``queue(store, limit)``); a pair is "same" when
@@ -378,8 +419,9 @@ def simulate_review(store: Any, truth: dict[tuple[str, str], str], budget: int =
     seen: set[Any] = set()
     while out.decisions < budget:
         try:
-            items = list(queue(store, **_accepts(queue, limit=budget - out.decisions,
-                                                 reader=_reader())))
+            items = list(
+                queue(store, **_accepts(queue, limit=budget - out.decisions, reader=_reader()))
+            )
         except TypeError:
             items = list(queue(store, budget - out.decisions))
         if out.queued_before == 0:
@@ -400,10 +442,17 @@ def simulate_review(store: Any, truth: dict[tuple[str, str], str], budget: int =
                 decision = "same" if ta == tb else "different"
             pair = _field(item, "pair", "pair_id", "id")
             pair = item if pair is None else pair
-            decide(store, pair, decision, **_accepts(decide, reviewer=REVIEWER,
-                                                     reader=_reader(),
-                                                     note="benchmark: answered from ground "
-                                                          "truth"))
+            decide(
+                store,
+                pair,
+                decision,
+                **_accepts(
+                    decide,
+                    reviewer=REVIEWER,
+                    reader=_reader(),
+                    note="benchmark: answered from ground truth",
+                ),
+            )
             out.decisions += 1
             out.same += decision == "same"
             out.different += decision == "different"

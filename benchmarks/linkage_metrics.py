@@ -78,8 +78,7 @@ class PairScores:
 def _codes(labels: Iterable[Hashable]) -> np.ndarray:
     """Dense integer codes 0..k-1 for arbitrary hashable labels (first-seen order)."""
     index: dict[Hashable, int] = {}
-    return np.fromiter((index.setdefault(label, len(index)) for label in labels),
-                       dtype=np.int64)
+    return np.fromiter((index.setdefault(label, len(index)) for label in labels), dtype=np.int64)
 
 
 def _pairs(sizes: np.ndarray) -> int:
@@ -110,15 +109,24 @@ def score_labels(predicted: Sequence[Hashable], truth: Sequence[Hashable]) -> Sc
     b_precision = float((squares / p_sizes[cell_p]).sum() / n)
     b_recall = float((squares / t_sizes[cell_t]).sum() / n)
     return Scores(
-        records=n, true_pairs=true_pairs, predicted_pairs=predicted_pairs, correct_pairs=correct,
-        precision=precision, recall=recall, f1=_f1(precision, recall),
-        bcubed_precision=b_precision, bcubed_recall=b_recall,
+        records=n,
+        true_pairs=true_pairs,
+        predicted_pairs=predicted_pairs,
+        correct_pairs=correct,
+        precision=precision,
+        recall=recall,
+        f1=_f1(precision, recall),
+        bcubed_precision=b_precision,
+        bcubed_recall=b_recall,
         bcubed_f1=_f1(b_precision, b_recall),
-        predicted_clusters=len(p_sizes), true_clusters=len(t_sizes))
+        predicted_clusters=len(p_sizes),
+        true_clusters=len(t_sizes),
+    )
 
 
-def score_clusters(predicted: Mapping[Hashable, Hashable],
-                   truth: Mapping[Hashable, Hashable]) -> Scores:
+def score_clusters(
+    predicted: Mapping[Hashable, Hashable], truth: Mapping[Hashable, Hashable]
+) -> Scores:
     """Scores of ``predicted`` (record key → cluster) against ``truth`` (record key → person).
 
     Scored on the truth's keys; a key the prediction lacks is its own singleton.
@@ -148,8 +156,9 @@ def _unordered(pairs: Iterable[tuple[Hashable, Hashable]]) -> set[tuple[Hashable
     return out
 
 
-def score_pairs(predicted: Iterable[tuple[Hashable, Hashable]],
-                truth: Iterable[tuple[Hashable, Hashable]]) -> PairScores:
+def score_pairs(
+    predicted: Iterable[tuple[Hashable, Hashable]], truth: Iterable[tuple[Hashable, Hashable]]
+) -> PairScores:
     """Precision / recall / F1 of explicit unordered pairs (for small sets such as FEBRL)."""
     pred = _unordered(predicted)
     true = _unordered(truth)
@@ -159,8 +168,9 @@ def score_pairs(predicted: Iterable[tuple[Hashable, Hashable]],
     return PairScores(len(true), len(pred), correct, precision, recall, _f1(precision, recall))
 
 
-def clusters_from_pairs(keys: Iterable[Hashable],
-                        pairs: Iterable[tuple[Hashable, Hashable]]) -> dict[Hashable, Hashable]:
+def clusters_from_pairs(
+    keys: Iterable[Hashable], pairs: Iterable[tuple[Hashable, Hashable]]
+) -> dict[Hashable, Hashable]:
     """Connected components (union–find): record key → cluster id (a member key)."""
     parent: dict[Hashable, Hashable] = {k: k for k in keys}
 
@@ -189,18 +199,21 @@ def pairs_within(clusters: Mapping[Hashable, Hashable]) -> set[tuple[Hashable, H
     out: set[tuple[Hashable, Hashable]] = set()
     for group in members.values():
         for i, a in enumerate(group):
-            for b in group[i + 1:]:
+            for b in group[i + 1 :]:
                 out.add((a, b))
     return _unordered(out)
 
 
 # --- files: ground truth of the synthetic case, habeas' exported links -----------------------
 
+
 def read_ground_truth(path: Path) -> dict[Key, str]:
     """``ground_truth.csv`` (source_title, record_id, person_key) → {(source, id): person}."""
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
-        return {(row["source_title"], row["record_id"]): row["person_key"]
-                for row in csv.DictReader(handle)}
+        return {
+            (row["source_title"], row["record_id"]): row["person_key"]
+            for row in csv.DictReader(handle)
+        }
 
 
 def links_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[Key, str]:

@@ -27,8 +27,9 @@ from tests.trust.api_fuzzing import demo_store, fuzz_api  # noqa: E402
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=int, default=100,
-                        help="cases per operation and mode (default 100)")
+    parser.add_argument(
+        "--examples", type=int, default=100, help="cases per operation and mode (default 100)"
+    )
     parser.add_argument("--persons", type=int, default=300)
     parser.add_argument("--roles", default="admin,analyst,viewer")
     args = parser.parse_args()
@@ -40,14 +41,17 @@ def main() -> int:
         total = failed = 0
         for role in args.roles.split(","):
             started = time.perf_counter()
-            result = fuzz_api(app, store, f"fuzz-{role}", role, examples=args.examples,
-                              derandomize=False)
+            result = fuzz_api(
+                app, store, f"fuzz-{role}", role, examples=args.examples, derandomize=False
+            )
             seconds = time.perf_counter() - started
             total += result.cases
             failed += result.failed()
             statuses = ", ".join(f"{s}: {n}" for s, n in sorted(result.statuses.items()))
-            print(f"{role}: {result.cases} cases, {result.failed()} failed "
-                  f"({seconds:.0f} s; statuses {statuses})")
+            print(
+                f"{role}: {result.cases} cases, {result.failed()} failed "
+                f"({seconds:.0f} s; statuses {statuses})"
+            )
             for failure in result.failures[:20]:
                 print("  " + failure)
         store.close()

@@ -64,8 +64,15 @@ def _search_query(store: Any) -> tuple[str, int]:
     return f"{misspell(person.given)} {misspell(person.surname)}", person.person_id
 
 
-def shoot(chromium: Chromium, url: str, user: str, password: str, out: Path,
-          targets: dict[str, str], upload: Path) -> list[str]:
+def shoot(
+    chromium: Chromium,
+    url: str,
+    user: str,
+    password: str,
+    out: Path,
+    targets: dict[str, str],
+    upload: Path,
+) -> list[str]:
     problems: list[str] = []
     for lang in ("es", "en"):
         for size in ("desktop", "phone"):
@@ -125,18 +132,23 @@ def main(argv: list[str] | None = None) -> None:
             store = build_demo_store(Path(tmp), persons=args.persons, seed=args.seed)
             query, pid = _search_query(store)
             fid = _facility_id(store)
-            server = LiveServer(create_app(store, secret_key="screenshots",
-                                           upload_dir=Path(tmp) / "uploads")).start()
+            server = LiveServer(
+                create_app(store, secret_key="screenshots", upload_dir=Path(tmp) / "uploads")
+            ).start()
             url = server.url
         from urllib.parse import quote
 
-        targets = {"dashboard": "/", "search": f"/search?q={quote(query)}",
-                   "person": f"/persons/{pid}", "review": "/review",
-                   "import-dry-run": "", "facility": f"/facilities/{fid}"}
+        targets = {
+            "dashboard": "/",
+            "search": f"/search?q={quote(query)}",
+            "person": f"/persons/{pid}",
+            "review": "/review",
+            "import-dry-run": "",
+            "facility": f"/facilities/{fid}",
+        }
         chromium = Chromium().start()
         try:
-            problems = shoot(chromium, url, args.user, args.password, args.out, targets,
-                             upload)
+            problems = shoot(chromium, url, args.user, args.password, args.out, targets, upload)
         finally:
             chromium.stop()
             if server is not None:

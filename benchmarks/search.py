@@ -92,16 +92,20 @@ def _load(store: Store, case_json: Path) -> dict[str, list[str]]:
         mapping = dict(spec.get("map") or {})
         for _ in range(3):
             options = ImportOptions(
-                source_title=spec["title"], mapping=dict(mapping),
+                source_title=spec["title"],
+                mapping=dict(mapping),
                 defaults={k: str(v) for k, v in (spec.get("defaults") or {}).items()},
-                date_order=spec.get("date_order"), sheet=spec.get("sheet"),
-                published_on=spec.get("date"))
+                date_order=spec.get("date_order"),
+                sheet=spec.get("sheet"),
+                published_on=spec.get("date"),
+            )
             try:
                 import_file(store, case_json.parent / spec["file"], options, actor="benchmark")
                 break
             except ImportFailed as exc:
-                columns = sorted({p.column for p in exc.problems
-                                  if p.severity == "error" and p.column})
+                columns = sorted(
+                    {p.column for p in exc.problems if p.severity == "error" and p.column}
+                )
                 if not columns:
                     raise
                 kept_raw[spec["title"]] = columns
@@ -114,9 +118,12 @@ def _index_size(store: Store) -> dict[str, Any]:
     """Bytes of the index tables (SQLite dbstat), or None when unavailable."""
     try:
         with store.engine.connect() as conn:
-            rows = conn.execute(text(
-                "SELECT name, SUM(pgsize) FROM dbstat WHERE name LIKE 'search_%' "
-                "OR name LIKE 'sqlite_autoindex_search_%' GROUP BY name")).all()
+            rows = conn.execute(
+                text(
+                    "SELECT name, SUM(pgsize) FROM dbstat WHERE name LIKE 'search_%' "
+                    "OR name LIKE 'sqlite_autoindex_search_%' GROUP BY name"
+                )
+            ).all()
         return {name: int(size) for name, size in rows}
     except Exception:  # noqa: BLE001 - dbstat is optional in SQLite builds
         return {}
@@ -155,8 +162,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     persons = load_truth(base / "case")
     known = known_identifier_tokens(store)
-    queries = make_queries(persons, args.queries, seed=args.seed, kinds=KINDS,
-                           known_identifiers=known)
+    queries = make_queries(
+        persons, args.queries, seed=args.seed, kinds=KINDS, known_identifiers=known
+    )
     # the ground truth of every person (millions of objects) is not part of a search
     # process; drop it so the garbage collector does not walk it during the queries
     del persons, known
@@ -176,45 +184,62 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         per_run = []
         for run in runs:
             r = run[which]
-            values = (r.latencies_ms[kind] if kind else
-                      [v for vs in r.latencies_ms.values() for v in vs])
+            values = (
+                r.latencies_ms[kind] if kind else [v for vs in r.latencies_ms.values() for v in vs]
+            )
             per_run.append(_percentiles(values))
-        return {k: round(statistics.median(p[k] for p in per_run), 2)
-                for k in ("p50", "p95", "p99")}
+        return {
+            k: round(statistics.median(p[k] for p in per_run), 2) for k in ("p50", "p95", "p99")
+        }
 
     first = runs[0][0]
     report: dict[str, Any] = {
-        "persons": args.persons, "records": n_records, "queries": len(queries),
-        "runs": args.runs, "limit": args.limit,
-        "load_average": {"before": [round(x, 2) for x in load_before],
-                         "after": [round(x, 2) for x in load_after]},
-        "index_build_seconds": build.get("seconds"), "index_postings": build.get("keys"),
+        "persons": args.persons,
+        "records": n_records,
+        "queries": len(queries),
+        "runs": args.runs,
+        "limit": args.limit,
+        "load_average": {
+            "before": [round(x, 2) for x in load_before],
+            "after": [round(x, 2) for x in load_after],
+        },
+        "index_build_seconds": build.get("seconds"),
+        "index_postings": build.get("keys"),
         "index_bytes": _index_size(store),
         "latency_ms": {k: median_of(k, 0) for k in KINDS} | {"all": median_of(None, 0)},
         "cpu_ms": {k: median_of(k, 1) for k in KINDS} | {"all": median_of(None, 1)},
-        "hit_rate": {k: first.by_kind[k].rates() for k in KINDS}
-                    | {"all": first.overall.rates()},
-        "hit_rate_by_noise": {NOISE_LABELS[k]: t.rates()
-                              for k, t in sorted(first.by_noise.items())},
+        "hit_rate": {k: first.by_kind[k].rates() for k in KINDS} | {"all": first.overall.rates()},
+        "hit_rate_by_noise": {
+            NOISE_LABELS[k]: t.rates() for k, t in sorted(first.by_noise.items())
+        },
         "sample_misses": first.misses[:10],
     }
     size_mb = sum(report["index_bytes"].values()) / 1e6 if report["index_bytes"] else None
-    print(f"\nfind-a-person: {args.persons:,} persons, {n_records:,} records, "
-          f"{len(queries)} queries x {args.runs} runs (median), top {args.limit}")
-    print(f"load average (1, 5, 15 min) before {report['load_average']['before']}, "
-          f"after {report['load_average']['after']}")
-    print(f"index build {build.get('seconds')} s, {build.get('keys'):,} postings"
-          + (f", {size_mb:,.0f} MB" if size_mb else ""))
-    print(f"{'type':<12}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-          f"{'cpu p95':>9}{'hit@1':>8}{'hit@5':>8}{'hit@10':>8}")
+    print(
+        f"\nfind-a-person: {args.persons:,} persons, {n_records:,} records, "
+        f"{len(queries)} queries x {args.runs} runs (median), top {args.limit}"
+    )
+    print(
+        f"load average (1, 5, 15 min) before {report['load_average']['before']}, "
+        f"after {report['load_average']['after']}"
+    )
+    print(
+        f"index build {build.get('seconds')} s, {build.get('keys'):,} postings"
+        + (f", {size_mb:,.0f} MB" if size_mb else "")
+    )
+    print(
+        f"{'type':<12}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'cpu p95':>9}{'hit@1':>8}{'hit@5':>8}{'hit@10':>8}"
+    )
     for k in (*KINDS, "all"):
         lat, cpu, hit = report["latency_ms"][k], report["cpu_ms"][k], report["hit_rate"][k]
-        print(f"{k:<12}{hit['n']:>6}{lat['p50']:>9}{lat['p95']:>9}{lat['p99']:>9}"
-              f"{cpu['p95']:>9}{hit['at1']:>8.3f}{hit['at5']:>8.3f}{hit['at10']:>8.3f}")
+        print(
+            f"{k:<12}{hit['n']:>6}{lat['p50']:>9}{lat['p95']:>9}{lat['p99']:>9}"
+            f"{cpu['p95']:>9}{hit['at1']:>8.3f}{hit['at5']:>8.3f}{hit['at10']:>8.3f}"
+        )
     print(f"\n{'name queries with noise':<26}{'n':>6}{'hit@1':>8}{'hit@5':>8}{'hit@10':>8}")
     for label, hit in report["hit_rate_by_noise"].items():
-        print(f"{label:<26}{hit['n']:>6}{hit['at1']:>8.3f}{hit['at5']:>8.3f}"
-              f"{hit['at10']:>8.3f}")
+        print(f"{label:<26}{hit['n']:>6}{hit['at1']:>8.3f}{hit['at5']:>8.3f}{hit['at10']:>8.3f}")
     print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
     return report
 

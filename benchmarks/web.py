@@ -57,11 +57,21 @@ from typing import Any
 
 TARGET_P95_MS = 100.0
 ADMIN, PASSWORD = "bench-admin", "benchmark password 2025"
-PAGES = ("dashboard", "search", "person", "review", "facilities", "facility", "chart",
-         "incidents", "sources")
+PAGES = (
+    "dashboard",
+    "search",
+    "person",
+    "review",
+    "facilities",
+    "facility",
+    "chart",
+    "incidents",
+    "sources",
+)
 
 
 # -- 1. the register -------------------------------------------------------------
+
 
 def build(base: Path, persons: int, seed: int, linked: bool) -> dict[str, Any]:
     """The cached workspace (built on first use); returns ``build.json``'s content."""
@@ -91,8 +101,10 @@ def build(base: Path, persons: int, seed: int, linked: bool) -> dict[str, Any]:
         meta_path.write_text(json.dumps(meta, indent=1))
         print(f"[build] {name}: {meta['seconds'][name]} s", file=sys.stderr, flush=True)
 
-    step("generate", lambda: generate_case(case_dir, persons=persons, seed=seed,
-                                           lists_format_mix=False))
+    step(
+        "generate",
+        lambda: generate_case(case_dir, persons=persons, seed=seed, lists_format_mix=False),
+    )
     if not ws_dir.exists():
         init_workspace(ws_dir)
     store = Store.open(find_workspace(ws_dir), create=True)
@@ -104,12 +116,23 @@ def build(base: Path, persons: int, seed: int, linked: bool) -> dict[str, Any]:
         add_user(store, ADMIN, "admin", PASSWORD, actor="benchmark")
     with store.read() as s:
         meta["records"] = int(s.execute(select(func.count()).select_from(Record)).scalar() or 0)
-        meta["persons"] = int(s.execute(select(func.count(func.distinct(Link.person_id)))
-                                        .where(Link.superseded_at.is_(None))).scalar() or 0)
-        meta["person_rows"] = int(s.execute(select(func.count()).select_from(Person))
-                                  .scalar() or 0)
-    meta.update({"generated_persons": persons, "seed": seed, "linked": linked,
-                 "database_bytes": sum(p.stat().st_size for p in ws_dir.glob("*.db*"))})
+        meta["persons"] = int(
+            s.execute(
+                select(func.count(func.distinct(Link.person_id))).where(
+                    Link.superseded_at.is_(None)
+                )
+            ).scalar()
+            or 0
+        )
+        meta["person_rows"] = int(s.execute(select(func.count()).select_from(Person)).scalar() or 0)
+    meta.update(
+        {
+            "generated_persons": persons,
+            "seed": seed,
+            "linked": linked,
+            "database_bytes": sum(p.stat().st_size for p in ws_dir.glob("*.db*")),
+        }
+    )
     meta_path.write_text(json.dumps(meta, indent=1))
     store.close()
     return meta
@@ -128,30 +151,41 @@ def sample_targets(ws_dir: Path, seed: int, n: int = 60) -> dict[str, list[str]]
     rng = random.Random(seed)
     store = Store.open(find_workspace(ws_dir))
     with store.read() as s:
-        person_ids = list(s.execute(select(Link.person_id).where(
-            Link.superseded_at.is_(None)).distinct()).scalars())
+        person_ids = list(
+            s.execute(
+                select(Link.person_id).where(Link.superseded_at.is_(None)).distinct()
+            ).scalars()
+        )
         facility_ids = list(s.execute(select(Facility.id)).scalars())
         facility_names = list(s.execute(select(Facility.id, Facility.name)).all())
         max_record = int(s.execute(select(Record.id).order_by(Record.id.desc())).scalar() or 0)
         names: list[str] = []
         while len(names) < n:
             rid = rng.randint(1, max_record)
-            row = s.execute(select(Record.given_names, Record.surnames)
-                            .where(Record.id == rid)).first()
+            row = s.execute(
+                select(Record.given_names, Record.surnames).where(Record.id == rid)
+            ).first()
             if row and row[0] and row[1]:
                 given, surnames = row[0][0], " ".join(row[1])
                 query = f"{given} {surnames}"
                 if len(names) % 3 == 2 and len(surnames) > 5:  # a typo: two letters swapped
                     i = len(surnames) // 2
-                    query = f"{given} {surnames[:i - 1]}{surnames[i]}{surnames[i - 1]}" \
-                            f"{surnames[i + 1:]}"
+                    query = (
+                        f"{given} {surnames[: i - 1]}{surnames[i]}{surnames[i - 1]}"
+                        f"{surnames[i + 1 :]}"
+                    )
                 names.append(query)
     charts = []  # the charts the facility pages link to (those with something to draw)
     for fid, name in facility_names:
         fc = facility_conditions(store, name)
-        charts += [f"/facilities/{fid}/charts/{chart}.png" for chart, drawn in
-                   (("population", has_population_chart(fc)), ("space", has_space_chart(fc)))
-                   if drawn]
+        charts += [
+            f"/facilities/{fid}/charts/{chart}.png"
+            for chart, drawn in (
+                ("population", has_population_chart(fc)),
+                ("space", has_space_chart(fc)),
+            )
+            if drawn
+        ]
     store.close()
     from urllib.parse import quote
 
@@ -170,6 +204,7 @@ def sample_targets(ws_dir: Path, seed: int, n: int = 60) -> dict[str, list[str]]
 
 # -- 2. the server (a subprocess running this file with --serve) --------------------
 
+
 class ServerTiming:
     """ASGI middleware: ``Server-Timing: app;dur=<ms>`` from request to response start."""
 
@@ -186,8 +221,10 @@ class ServerTiming:
             if message["type"] == "http.response.start":
                 ms = (time.perf_counter() - started) * 1000
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"],
-                                      (b"server-timing", f"app;dur={ms:.2f}".encode())]
+                message["headers"] = [
+                    *message["headers"],
+                    (b"server-timing", f"app;dur={ms:.2f}".encode()),
+                ]
             await send(message)
 
         await self.app(scope, receive, timed_send)
@@ -205,16 +242,19 @@ def serve(ws_dir: Path, port: int) -> None:
     logging.getLogger("habeas.web").setLevel(logging.WARNING)
     store = Store.open(find_workspace(ws_dir))
     app = create_app(store, secret_key="benchmark-secret-key")
-    uvicorn.run(ServerTiming(app), host="127.0.0.1", port=port, log_level="warning",
-                access_log=False)
+    uvicorn.run(
+        ServerTiming(app), host="127.0.0.1", port=port, log_level="warning", access_log=False
+    )
 
 
 def start_server(ws_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", str(ws_dir),
-                             "--port", str(port)], cwd=Path(__file__).parent.parent)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(ws_dir), "--port", str(port)],
+        cwd=Path(__file__).parent.parent,
+    )
     url = f"http://127.0.0.1:{port}"
     import httpx
 
@@ -233,18 +273,22 @@ def start_server(ws_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 # -- 3. the load generator ---------------------------------------------------------------
 
+
 async def log_in(client: Any) -> None:
     page = await client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token, "no CSRF token on the login page"
-    answer = await client.post("/login", data={"name": ADMIN, "password": PASSWORD,
-                                               "csrf_token": token.group(1)})
-    assert answer.status_code == 303 and answer.headers["location"] == "/", \
+    answer = await client.post(
+        "/login", data={"name": ADMIN, "password": PASSWORD, "csrf_token": token.group(1)}
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/", (
         f"login failed: {answer.status_code} {answer.headers.get('location')}"
+    )
 
 
-async def load(urls: list[str], paths: list[str], requests: int, concurrency: int,
-               rng: random.Random) -> dict[str, list[float]]:
+async def load(
+    urls: list[str], paths: list[str], requests: int, concurrency: int, rng: random.Random
+) -> dict[str, list[float]]:
     """``requests`` GETs of ``paths`` with ``concurrency`` in flight, spread in turn over
     the server processes at ``urls`` (as a reverse proxy spreads them over workers)."""
     import httpx
@@ -256,8 +300,9 @@ async def load(urls: list[str], paths: list[str], requests: int, concurrency: in
     rng.shuffle(queue)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     turn = itertools.cycle(urls)
-    async with httpx.AsyncClient(base_url=urls[0], limits=limits, timeout=60,
-                                 headers={"Accept-Language": "es"}) as client:
+    async with httpx.AsyncClient(
+        base_url=urls[0], limits=limits, timeout=60, headers={"Accept-Language": "es"}
+    ) as client:
         await log_in(client)  # the session lives in the database: every worker knows it
         for url in urls:
             for path in paths[:3]:  # warm-up (templates compiled, caches filled)
@@ -290,17 +335,26 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
 # -- 4. main ---------------------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--persons", type=int, default=40_000,
-                    help="persons the generator makes (40,000 → ~110,000 records)")
+    ap.add_argument(
+        "--persons",
+        type=int,
+        default=40_000,
+        help="persons the generator makes (40,000 → ~110,000 records)",
+    )
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-link", action="store_true", help="do not link (faster build)")
     ap.add_argument("--requests", type=int, default=200, help="requests per page per run")
     ap.add_argument("--concurrency", type=int, default=6)
-    ap.add_argument("--workers", type=int, default=1,
-                    help="server processes (as uvicorn --workers behind a proxy; requests "
-                         "are spread over them in turn)")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (as uvicorn --workers behind a proxy; requests "
+        "are spread over them in turn)",
+    )
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--pages", default=",".join(PAGES), help="comma-separated subset")
     ap.add_argument("--build-only", action="store_true")
@@ -315,9 +369,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     linked = not args.no_link
     base = args.out / f"web_p{args.persons}_s{args.seed}{'' if linked else '_unlinked'}"
     meta = build(base, args.persons, args.seed, linked)
-    print(f"register: {meta['records']:,} records, {meta['persons']:,} persons "
-          f"({'linked' if linked else 'not linked'}), {meta['database_bytes'] / 1e6:.0f} MB",
-          file=sys.stderr)
+    print(
+        f"register: {meta['records']:,} records, {meta['persons']:,} persons "
+        f"({'linked' if linked else 'not linked'}), {meta['database_bytes'] / 1e6:.0f} MB",
+        file=sys.stderr,
+    )
     if args.build_only:
         return meta
     targets = sample_targets(base / "ws", args.seed)
@@ -330,12 +386,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         for run in range(args.runs):
             rng = random.Random(args.seed * 100 + run)
             for page in pages:
-                got = asyncio.run(load(urls, targets[page], args.requests, args.concurrency,
-                                       rng))
-                runs[page].append({"server": percentiles(got["server"]),
-                                   "client": percentiles(got["client"])})
-                print(f"[run {run + 1}] {page:<11} server p95 "
-                      f"{runs[page][-1]['server']['p95']:7.1f} ms", file=sys.stderr)
+                got = asyncio.run(load(urls, targets[page], args.requests, args.concurrency, rng))
+                runs[page].append(
+                    {"server": percentiles(got["server"]), "client": percentiles(got["client"])}
+                )
+                print(
+                    f"[run {run + 1}] {page:<11} server p95 "
+                    f"{runs[page][-1]['server']['p95']:7.1f} ms",
+                    file=sys.stderr,
+                )
     finally:
         for proc, _ in servers:
             proc.terminate()
@@ -346,31 +405,56 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     def median(page: str, kind: str, key: str) -> float:
         return round(statistics.median(r[kind][key] for r in runs[page]), 1)
 
-    table = {page: {kind: {k: median(page, kind, k) for k in ("p50", "p95", "p99")}
-                    for kind in ("server", "client")} for page in pages}
+    table = {
+        page: {
+            kind: {k: median(page, kind, k) for k in ("p50", "p95", "p99")}
+            for kind in ("server", "client")
+        }
+        for page in pages
+    }
     result = {
-        "register": {k: meta[k] for k in ("records", "persons", "person_rows", "linked",
-                                          "generated_persons", "seed", "database_bytes")},
-        "requests_per_page_per_run": args.requests, "concurrency": args.concurrency,
-        "runs": args.runs, "server": f"{args.workers} uvicorn process(es), SQLite",
+        "register": {
+            k: meta[k]
+            for k in (
+                "records",
+                "persons",
+                "person_rows",
+                "linked",
+                "generated_persons",
+                "seed",
+                "database_bytes",
+            )
+        },
+        "requests_per_page_per_run": args.requests,
+        "concurrency": args.concurrency,
+        "runs": args.runs,
+        "server": f"{args.workers} uvicorn process(es), SQLite",
         "workers": args.workers,
-        "cpus": os.cpu_count(), "load_average_before": [round(x, 2) for x in load_before],
+        "cpus": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load_after],
-        "target_p95_ms": TARGET_P95_MS, "pages": table,
+        "target_p95_ms": TARGET_P95_MS,
+        "pages": table,
         "missed_target": [p for p in pages if table[p]["server"]["p95"] >= TARGET_P95_MS],
         "per_run": runs,
     }
-    print(f"\n{meta['records']:,} records, {meta['persons']:,} persons; {args.runs} runs × "
-          f"{args.requests} requests per page, concurrency {args.concurrency}, "
-          f"{args.workers} server process(es); "
-          f"load average {load_before[0]:.1f} → {load_after[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"{'page':<12}{'server p50':>11}{'p95':>8}{'p99':>8}   {'client p50':>10}{'p95':>8}"
-          f"{'p99':>8}  (ms, median of runs)")
+    print(
+        f"\n{meta['records']:,} records, {meta['persons']:,} persons; {args.runs} runs × "
+        f"{args.requests} requests per page, concurrency {args.concurrency}, "
+        f"{args.workers} server process(es); "
+        f"load average {load_before[0]:.1f} → {load_after[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+    print(
+        f"{'page':<12}{'server p50':>11}{'p95':>8}{'p99':>8}   {'client p50':>10}{'p95':>8}"
+        f"{'p99':>8}  (ms, median of runs)"
+    )
     for page in pages:
         s, c = table[page]["server"], table[page]["client"]
         flag = "" if s["p95"] < TARGET_P95_MS else "  ← misses p95 < 100 ms"
-        print(f"{page:<12}{s['p50']:>11.1f}{s['p95']:>8.1f}{s['p99']:>8.1f}   "
-              f"{c['p50']:>10.1f}{c['p95']:>8.1f}{c['p99']:>8.1f}{flag}")
+        print(
+            f"{page:<12}{s['p50']:>11.1f}{s['p95']:>8.1f}{s['p99']:>8.1f}   "
+            f"{c['p50']:>10.1f}{c['p95']:>8.1f}{c['p99']:>8.1f}{flag}"
+        )
     out = args.out / "web_results.json"
     out.write_text(json.dumps(result, indent=1))
     print(json.dumps({"pages": table, "missed_target": result["missed_target"]}))

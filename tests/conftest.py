@@ -74,8 +74,9 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, backend: str, request: pytest.FixtureRequest,
-              monkeypatch: pytest.MonkeyPatch) -> Workspace:
+def workspace(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Workspace:
     """A fresh workspace on the backend under test (HABEAS_DATABASE_URL set for PostgreSQL)."""
     monkeypatch.delenv("HABEAS_DATABASE_URL", raising=False)
     monkeypatch.delenv("HABEAS_WORKSPACE", raising=False)

@@ -28,7 +28,7 @@ def imports(path: Path, root: Path = SRC) -> Iterator[tuple[int, str]]:
             base = node.module or ""
             if node.level:
                 parts = package.split(".")
-                parts = parts[:len(parts) - node.level + 1]
+                parts = parts[: len(parts) - node.level + 1]
                 base = ".".join([*parts, base] if base else parts)
             yield node.lineno, base
             for alias in node.names:  # from habeas.store import schema
@@ -39,8 +39,9 @@ def offences(package: str, forbidden: tuple[str, ...], root: Path = SRC) -> list
     found = []
     for path in sorted((root / package).rglob("*.py")):
         for line, name in imports(path, root):
-            if any(name == f or name.startswith(f + ".") or name.startswith(f + "_")
-                   for f in forbidden):
+            if any(
+                name == f or name.startswith(f + ".") or name.startswith(f + "_") for f in forbidden
+            ):
                 found.append(f"{path.relative_to(root.parent)}:{line} imports {name}")
     return found
 
@@ -51,9 +52,21 @@ def test_faces_do_not_query(face: str) -> None:
 
 
 def test_store_keeps_persistence_only() -> None:
-    assert offences("store", ("habeas.access", "habeas.audit", "habeas.ingest",
-                              "habeas.encryption", "habeas.read", "habeas.web",
-                              "habeas.cli")) == []
+    assert (
+        offences(
+            "store",
+            (
+                "habeas.access",
+                "habeas.audit",
+                "habeas.ingest",
+                "habeas.encryption",
+                "habeas.read",
+                "habeas.web",
+                "habeas.cli",
+            ),
+        )
+        == []
+    )
 
 
 def test_crypto_is_below_the_store() -> None:
@@ -65,17 +78,24 @@ def test_the_check_sees_an_import(tmp_path: Path) -> None:
     root = tmp_path / "habeas"
     module = root / "web" / "pages" / "probe.py"
     module.parent.mkdir(parents=True)
-    module.write_text("import sqlalchemy.orm\n"
-                      "from ..context import Context\n"
-                      "from habeas.store import db\n"
-                      "def f():\n    from habeas.store import schema_linkage\n",
-                      encoding="utf-8")
+    module.write_text(
+        "import sqlalchemy.orm\n"
+        "from ..context import Context\n"
+        "from habeas.store import db\n"
+        "def f():\n    from habeas.store import schema_linkage\n",
+        encoding="utf-8",
+    )
     names = {n for _, n in imports(module, root)}
-    assert {"sqlalchemy.orm", "habeas.web.context", "habeas.store.db",
-            "habeas.store.schema_linkage"} <= names
-    assert [o.split(" imports ")[1] for o in offences(
-        "web", ("sqlalchemy", "habeas.store.schema"), root)] == [
-        "sqlalchemy.orm", "habeas.store.schema_linkage"]
+    assert {
+        "sqlalchemy.orm",
+        "habeas.web.context",
+        "habeas.store.db",
+        "habeas.store.schema_linkage",
+    } <= names
+    assert [
+        o.split(" imports ")[1]
+        for o in offences("web", ("sqlalchemy", "habeas.store.schema"), root)
+    ] == ["sqlalchemy.orm", "habeas.store.schema_linkage"]
 
 
 def test_search_is_its_own_package() -> None:

@@ -31,7 +31,8 @@ def test_no_module_picks_a_language_by_hand() -> None:
             if not isinstance(node, ast.IfExp):
                 continue
             test = ast.unparse(node.test)
-            if "'es'" in test and ("_es" in ast.unparse(node.body)
-                                   or "_es" in ast.unparse(node.orelse)):
+            if "'es'" in test and (
+                "_es" in ast.unparse(node.body) or "_es" in ast.unparse(node.orelse)
+            ):
                 found.append(f"{path.relative_to(SRC)}:{node.lineno}")
     assert found == []

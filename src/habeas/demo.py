@@ -53,8 +53,9 @@ class DemoResult:
     linkage: LinkReport | None = None
 
 
-def build_demo(store: Store, case_dir: Path, *, persons: int = 600, seed: int = 7,
-               progress: Any = None) -> DemoResult:
+def build_demo(
+    store: Store, case_dir: Path, *, persons: int = 600, seed: int = 7, progress: Any = None
+) -> DemoResult:
     """Generate the case (once), load it, then link its records into persons."""
     case_path = case_dir / "case.json"
     if not case_path.exists():
@@ -79,55 +80,101 @@ def load_case(store: Store, case_path: Path, progress: Any = None) -> DemoResult
     titles = _existing(store, Source.title)
     for spec in [*case.get("documents", []), *case["sources"]]:
         if spec["title"] not in titles:
-            add_source(store, spec["title"], spec["kind"], reliability=spec.get("reliability"),
-                       publisher=spec.get("publisher"), published_on=spec.get("date"),
-                       url=spec.get("url"), language=spec.get("language"),
-                       notes=spec.get("notes"),
-                       one_row_per_person=bool(spec.get("one_row_per_person")),
-                       actor=DEMO_ACTOR)
+            add_source(
+                store,
+                spec["title"],
+                spec["kind"],
+                reliability=spec.get("reliability"),
+                publisher=spec.get("publisher"),
+                published_on=spec.get("date"),
+                url=spec.get("url"),
+                language=spec.get("language"),
+                notes=spec.get("notes"),
+                one_row_per_person=bool(spec.get("one_row_per_person")),
+                actor=DEMO_ACTOR,
+            )
             titles.add(spec["title"])
     for title in sorted(_cited_titles(case) - titles):
-        add_source(store, title, "document", notes="Cited by the synthetic case's facility, "
-                   "occupancy or incident data.", actor=DEMO_ACTOR)
+        add_source(
+            store,
+            title,
+            "document",
+            notes="Cited by the synthetic case's facility, occupancy or incident data.",
+            actor=DEMO_ACTOR,
+        )
 
     # 2. Facilities, so that imported events link to them.
     facilities = _existing(store, Facility.name)
     for f in case.get("facilities", []):
         if f["name"] in facilities:
             continue
-        add_facility(store, FacilitySpec(
-            name=f["name"], kind=f["kind"], country=f.get("country"),
-            latitude=f.get("latitude"), longitude=f.get("longitude"),
-            official_capacity=f.get("official_capacity"), authority=f.get("authority"),
-            notes=f.get("notes"),
-            units=[UnitSpec(u["name"], u.get("building"), u.get("area_m2"),
-                            u.get("design_capacity")) for u in f.get("units", [])],
-            figures=[FigureSpec(fig.get("kind", "official_capacity"), fig["value"],
-                                fig.get("note"), fig.get("source_title"))
-                     for fig in f.get("capacity_figures", [])]), actor=DEMO_ACTOR)
+        add_facility(
+            store,
+            FacilitySpec(
+                name=f["name"],
+                kind=f["kind"],
+                country=f.get("country"),
+                latitude=f.get("latitude"),
+                longitude=f.get("longitude"),
+                official_capacity=f.get("official_capacity"),
+                authority=f.get("authority"),
+                notes=f.get("notes"),
+                units=[
+                    UnitSpec(
+                        u["name"], u.get("building"), u.get("area_m2"), u.get("design_capacity")
+                    )
+                    for u in f.get("units", [])
+                ],
+                figures=[
+                    FigureSpec(
+                        fig.get("kind", "official_capacity"),
+                        fig["value"],
+                        fig.get("note"),
+                        fig.get("source_title"),
+                    )
+                    for fig in f.get("capacity_figures", [])
+                ],
+            ),
+            actor=DEMO_ACTOR,
+        )
         result.facilities_added += 1
 
     # 3. Occupancy (one batch; skipped if the demo loaded it before).
     with store.read() as s:
-        has_occupancy = bool(s.execute(select(func.count()).select_from(OccupancyObservation))
-                             .scalar())
+        has_occupancy = bool(
+            s.execute(select(func.count()).select_from(OccupancyObservation)).scalar()
+        )
     if case.get("occupancy") and not has_occupancy:
-        result.occupancy_added = add_occupancy(store, [
-            OccupancySpec(o["facility"], date.fromisoformat(o["date"]), int(o["population"]),
-                          o.get("unit"), o.get("source_title")) for o in case["occupancy"]],
-            actor=DEMO_ACTOR)
+        result.occupancy_added = add_occupancy(
+            store,
+            [
+                OccupancySpec(
+                    o["facility"],
+                    date.fromisoformat(o["date"]),
+                    int(o["population"]),
+                    o.get("unit"),
+                    o.get("source_title"),
+                )
+                for o in case["occupancy"]
+            ],
+            actor=DEMO_ACTOR,
+        )
 
     # 4. The lists, through the real importer.
     for spec in case["sources"]:
         if not spec.get("file"):
             continue
         options = ImportOptions(
-            source_title=spec["title"], mapping=dict(spec.get("map") or {}),
+            source_title=spec["title"],
+            mapping=dict(spec.get("map") or {}),
             defaults={k: str(v) for k, v in (spec.get("defaults") or {}).items()},
-            date_order=spec.get("date_order"), sheet=spec.get("sheet"),
-            published_on=spec.get("date"))
-        result.imports.append(import_file(store, root / spec["file"], options,
-                                          actor=DEMO_ACTOR, progress=progress))
+            date_order=spec.get("date_order"),
+            sheet=spec.get("sheet"),
+            published_on=spec.get("date"),
+        )
+        result.imports.append(
+            import_file(store, root / spec["file"], options, actor=DEMO_ACTOR, progress=progress)
+        )
 
     # 5. Incidents, naming victims by (source, record id).
     with store.read() as s:
@@ -136,14 +183,25 @@ def load_case(store: Store, case_path: Path, progress: Any = None) -> DemoResult
         specs = []
         for inc in case["incidents"]:
             when = parse_date(inc["date"], "YMD") if inc.get("date") else None
-            specs.append(IncidentSpec(
-                act_type=inc["type"], verification_status=inc["verification_status"],
-                source_titles=[inc["source_title"]], when=when, date_text=inc.get("date"),
-                facility=inc.get("facility"), unit=inc.get("unit"),
-                description=inc.get("description"),
-                victims=[(v["source_title"], str(v["record_id"])) for v in inc.get("victims", [])],
-                perpetrators=[PerpetratorSpec(p["role"], p.get("unit"), p.get("involvement"))
-                              for p in inc.get("perpetrators", [])]))
+            specs.append(
+                IncidentSpec(
+                    act_type=inc["type"],
+                    verification_status=inc["verification_status"],
+                    source_titles=[inc["source_title"]],
+                    when=when,
+                    date_text=inc.get("date"),
+                    facility=inc.get("facility"),
+                    unit=inc.get("unit"),
+                    description=inc.get("description"),
+                    victims=[
+                        (v["source_title"], str(v["record_id"])) for v in inc.get("victims", [])
+                    ],
+                    perpetrators=[
+                        PerpetratorSpec(p["role"], p.get("unit"), p.get("involvement"))
+                        for p in inc.get("perpetrators", [])
+                    ],
+                )
+            )
         result.incidents_added = len(add_incidents(store, specs, actor=DEMO_ACTOR))
     return result
 
@@ -151,8 +209,9 @@ def load_case(store: Store, case_path: Path, progress: Any = None) -> DemoResult
 def _cited_titles(case: dict[str, Any]) -> set[str]:
     cited: set[str] = set()
     for f in case.get("facilities", []):
-        cited.update(fig["source_title"] for fig in f.get("capacity_figures", [])
-                     if fig.get("source_title"))
+        cited.update(
+            fig["source_title"] for fig in f.get("capacity_figures", []) if fig.get("source_title")
+        )
     cited.update(o["source_title"] for o in case.get("occupancy", []) if o.get("source_title"))
     for inc in case.get("incidents", []):
         cited.add(inc["source_title"])
@@ -176,8 +235,11 @@ class DemoEstimate:
 def demo_estimate(store: Store, case_path: Path, seed: int = 7) -> DemoEstimate:
     """Estimate how many Venezuelans no list names, and give the synthetic truth beside it."""
     case = json.loads(case_path.read_text(encoding="utf-8"))
-    titles = [s["title"] for s in case["sources"]
-              if s.get("file") and Path(s["file"]).stem in ESTIMATION_FILES]
+    titles = [
+        s["title"]
+        for s in case["sources"]
+        if s.get("file") and Path(s["file"]).stem in ESTIMATION_FILES
+    ]
     histories = histories_from_register(store, titles, {"nationality": "VEN"})["all"]
     estimates = run_all(histories, ESTIMATION_METHODS, seed=seed, chains=2)
     truth_path = case_path.parent / "persons_truth.csv"
@@ -204,13 +266,26 @@ def demo_reports(store: Store, out_dir: Path, lang: str = "es") -> DemoReports:
 
     with store.read() as s:
         person_id = s.execute(
-            select(Link.person_id).where(Link.superseded_at.is_(None))
-            .group_by(Link.person_id).order_by(func.count().desc(), Link.person_id).limit(1)
+            select(Link.person_id)
+            .where(Link.superseded_at.is_(None))
+            .group_by(Link.person_id)
+            .order_by(func.count().desc(), Link.person_id)
+            .limit(1)
         ).scalar_one()
-    situation = situation_report(store, out_dir / f"situation-CECOT-{lang}.pdf",
-                                 facility="CECOT", lang=lang, register="habeas demo")
-    dossier = dossier_report(store, int(person_id), out_dir / f"dossier-{person_id}-{lang}.pdf",
-                             lang=lang, register="habeas demo")
+    situation = situation_report(
+        store,
+        out_dir / f"situation-CECOT-{lang}.pdf",
+        facility="CECOT",
+        lang=lang,
+        register="habeas demo",
+    )
+    dossier = dossier_report(
+        store,
+        int(person_id),
+        out_dir / f"dossier-{person_id}-{lang}.pdf",
+        lang=lang,
+        register="habeas demo",
+    )
     return DemoReports(situation, dossier, int(person_id))
 
 
@@ -231,8 +306,9 @@ def demo_login(store: Store, root: Path) -> tuple[str, str]:
         name, password = path.read_text(encoding="utf-8").split()[:2]
         return name, password
     password = secrets.token_urlsafe(12)
-    add_user(store, DEMO_USER, "admin", password, display_name="Demo administrator",
-             actor=DEMO_ACTOR)
+    add_user(
+        store, DEMO_USER, "admin", password, display_name="Demo administrator", actor=DEMO_ACTOR
+    )
     path.write_text(f"{DEMO_USER} {password}\n", encoding="utf-8")
     path.chmod(0o600)
     return DEMO_USER, password

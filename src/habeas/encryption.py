@@ -53,8 +53,7 @@ def must_seal(sensitivity: str) -> bool:
     return rank(sensitivity) >= rank(RESTRICTED)
 
 
-def _secret(store: Store, passphrase: str | None,
-            key_file: Path | None) -> tuple[str, bytes]:
+def _secret(store: Store, passphrase: str | None, key_file: Path | None) -> tuple[str, bytes]:
     if (passphrase is None) == (key_file is None):
         raise UsageError("Give either a passphrase or a key file (not both).")
     if passphrase is not None:
@@ -72,23 +71,35 @@ class EnableResult:
     sealed_totp_secrets: int = 0
 
 
-def enable(store: Store, *, passphrase: str | None = None, key_file: Path | None = None,
-           actor: str | None = None, scrypt_n: int = SCRYPT_N,
-           progress: Progress | None = None) -> EnableResult:
+def enable(
+    store: Store,
+    *,
+    passphrase: str | None = None,
+    key_file: Path | None = None,
+    actor: str | None = None,
+    scrypt_n: int = SCRYPT_N,
+    progress: Progress | None = None,
+) -> EnableResult:
     """Encrypt this workspace's protected data from now on, and seal the files it has."""
     keyring = store.keyring
     if keyring.path is None:
         raise UsageError("This store has no workspace folder to keep key material in.")
     if keyring.enabled:
-        raise UsageError("Encryption is already enabled on this workspace; "
-                         "`habeas encryption change-passphrase` changes the passphrase or key.")
+        raise UsageError(
+            "Encryption is already enabled on this workspace; "
+            "`habeas encryption change-passphrase` changes the passphrase or key."
+        )
     kind, secret = _secret(store, passphrase, key_file)
     data_key = secrets.token_bytes(KEY_BYTES)
     material = wrap(kind, secret, data_key, uuid.uuid4().hex, scrypt_n=scrypt_n)
     keyring.install(material, data_key)
     with store.write(actor) as op:
-        op.log("enable", ENTITY, None, {"kind": kind, "kdf": material.kdf,
-                                        "key_material": keyring.path.name})
+        op.log(
+            "enable",
+            ENTITY,
+            None,
+            {"kind": kind, "kdf": material.kdf, "key_material": keyring.path.name},
+        )
         seq = op.entry.seq if op.entry is not None else None
     sealed = seal_protected(store, actor=actor, progress=progress)
     fields = seal_protected_fields(store, actor=actor, progress=progress)
@@ -96,8 +107,14 @@ def enable(store: Store, *, passphrase: str | None = None, key_file: Path | None
     return EnableResult(kind, sealed, seq, fields, secrets_sealed)
 
 
-def change_key(store: Store, *, passphrase: str | None = None, key_file: Path | None = None,
-               actor: str | None = None, scrypt_n: int = SCRYPT_N) -> int | None:
+def change_key(
+    store: Store,
+    *,
+    passphrase: str | None = None,
+    key_file: Path | None = None,
+    actor: str | None = None,
+    scrypt_n: int = SCRYPT_N,
+) -> int | None:
     """Wrap the data key under a new passphrase or key file (needs the current one)."""
     keyring = store.keyring
     old = keyring.material
@@ -105,19 +122,25 @@ def change_key(store: Store, *, passphrase: str | None = None, key_file: Path | 
         raise UsageError("Encryption is not enabled on this workspace.")
     data_key = keyring.data_key()
     kind, secret = _secret(store, passphrase, key_file)
-    material = wrap(kind, secret, data_key, old.workspace_id, scrypt_n=scrypt_n,
-                    created=old.created)
+    material = wrap(
+        kind, secret, data_key, old.workspace_id, scrypt_n=scrypt_n, created=old.created
+    )
     keyring.install(material, data_key)
     with store.write(actor) as op:
-        op.log("change_key", ENTITY, None, {"kind": kind, "kdf": material.kdf,
-                                            "previous_kind": old.kind})
+        op.log(
+            "change_key",
+            ENTITY,
+            None,
+            {"kind": kind, "kdf": material.kdf, "previous_kind": old.kind},
+        )
         seq = op.entry.seq if op.entry is not None else None
     seal_totp_secrets(store, actor=actor)
     return seq
 
 
-def seal_protected(store: Store, *, actor: str | None = None,
-                   progress: Progress | None = None) -> int:
+def seal_protected(
+    store: Store, *, actor: str | None = None, progress: Progress | None = None
+) -> int:
     """Seal every restricted or witness-protected stored file still kept plain.
 
     Each file is sealed and checked before its plain copy is removed, then its
@@ -130,9 +153,12 @@ def seal_protected(store: Store, *, actor: str | None = None,
     files = store.files
     with store.read() as session:
         rows = session.execute(select(StoredFile).order_by(StoredFile.sha256)).scalars().all()
-    todo = [row for row in rows
-            if (must_seal(row.sensitivity) or files.is_sealed(row.sha256))
-            and (row.sealed_sha256 is None or files.path_for(row.sha256).exists())]
+    todo = [
+        row
+        for row in rows
+        if (must_seal(row.sensitivity) or files.is_sealed(row.sha256))
+        and (row.sealed_sha256 is None or files.path_for(row.sha256).exists())
+    ]
     sealed = 0
     for done, row in enumerate(todo, start=1):
         if files.contains(row.sha256):  # a missing file: `habeas evidence verify` reports it
@@ -143,8 +169,12 @@ def seal_protected(store: Store, *, actor: str | None = None,
                     stored = op.session.get(StoredFile, row.sha256)
                     assert stored is not None
                     stored.sealed_sha256 = sealed_sha256
-                    op.log("seal", FILE_ENTITY, row.sha256, {"file": row.original_filename,
-                                                              "sealed_sha256": sealed_sha256})
+                    op.log(
+                        "seal",
+                        FILE_ENTITY,
+                        row.sha256,
+                        {"file": row.original_filename, "sealed_sha256": sealed_sha256},
+                    )
         if progress:
             progress("sealing protected files", done, len(todo))
     return sealed
@@ -153,8 +183,9 @@ def seal_protected(store: Store, *, actor: str | None = None,
 FIELD_BATCH = 2000
 
 
-def seal_protected_fields(store: Store, *, actor: str | None = None,
-                          progress: Progress | None = None) -> int:
+def seal_protected_fields(
+    store: Store, *, actor: str | None = None, progress: Progress | None = None
+) -> int:
     """Seal the protected values (``record.protected``) still kept as plain JSON.
 
     They were written before encryption was enabled. The value is the same; only
@@ -166,18 +197,25 @@ def seal_protected_fields(store: Store, *, actor: str | None = None,
     if not store.keyring.enabled:
         return 0
     with store.read() as session:
-        rows = session.execute(select(Record.id, Record.protected).where(
-            Record.protected.is_not(None)).order_by(Record.id)).all()
+        rows = session.execute(
+            select(Record.id, Record.protected)
+            .where(Record.protected.is_not(None))
+            .order_by(Record.id)
+        ).all()
     todo = [(rid, text) for rid, text in rows if text is not None and not is_sealed(text)]
     for start in range(0, len(todo), FIELD_BATCH):
-        batch = todo[start:start + FIELD_BATCH]
+        batch = todo[start : start + FIELD_BATCH]
         with store.write(actor) as op:
             for rid, text in batch:
                 record = op.session.get(Record, rid)
                 assert record is not None
                 record.protected = seal_json(store, open_json(store, text))
-            op.log("seal_fields", "record", None,
-                   {"records": [rid for rid, _ in batch], "field": "protected"})
+            op.log(
+                "seal_fields",
+                "record",
+                None,
+                {"records": [rid for rid, _ in batch], "field": "protected"},
+            )
         if progress:
             progress("sealing protected values", start + len(batch), len(todo))
     return len(todo)
@@ -220,20 +258,38 @@ def encryption_status(store: Store) -> EncryptionStatus:
     keyring = store.keyring
     material = keyring.material
     with store.read() as session:
-        sealed = session.execute(select(func.count()).select_from(StoredFile).where(
-            StoredFile.sealed_sha256.is_not(None))).scalar_one()
-        plain = [s for (s,) in session.execute(select(StoredFile.sensitivity).where(
-            StoredFile.sealed_sha256.is_(None)))]
-        fields = [t for (t,) in session.execute(select(Record.protected).where(
-            Record.protected.is_not(None)))]
-        in_clear = session.execute(select(func.count()).select_from(Record).where(
-            Record.sensitivity.in_(("restricted", "witness_protected")))).scalar_one()
+        sealed = session.execute(
+            select(func.count())
+            .select_from(StoredFile)
+            .where(StoredFile.sealed_sha256.is_not(None))
+        ).scalar_one()
+        plain = [
+            s
+            for (s,) in session.execute(
+                select(StoredFile.sensitivity).where(StoredFile.sealed_sha256.is_(None))
+            )
+        ]
+        fields = [
+            t
+            for (t,) in session.execute(
+                select(Record.protected).where(Record.protected.is_not(None))
+            )
+        ]
+        in_clear = session.execute(
+            select(func.count())
+            .select_from(Record)
+            .where(Record.sensitivity.in_(("restricted", "witness_protected")))
+        ).scalar_one()
     return EncryptionStatus(
-        enabled=material is not None, unlocked=keyring.unlocked,
-        kind=material.kind if material else None, kdf=material.kdf if material else {},
+        enabled=material is not None,
+        unlocked=keyring.unlocked,
+        kind=material.kind if material else None,
+        kdf=material.kdf if material else {},
         created=material.created if material else None,
         changed=material.changed if material else None,
         key_material=str(keyring.path) if material else None,
-        sealed_files=int(sealed), plain_protected_files=sum(1 for s in plain if must_seal(s)),
+        sealed_files=int(sealed),
+        plain_protected_files=sum(1 for s in plain if must_seal(s)),
         plain_protected_fields=sum(1 for t in fields if not is_sealed(t)),
-        protected_records_in_clear=int(in_clear))
+        protected_records_in_clear=int(in_clear),
+    )

@@ -98,7 +98,7 @@ def init_workspace(directory: Path, name: str | None = None) -> Workspace:
         "# habeas workspace configuration\n"
         f'name = "{_toml_escape(name)}"\n'
         f'created = "{created}"\n'
-        "# database_url = \"postgresql+psycopg://user@host/dbname\"  "
+        '# database_url = "postgresql+psycopg://user@host/dbname"  '
         "# default: habeas.db in this folder\n",
         encoding="utf-8",
     )

@@ -32,17 +32,27 @@ CASES = [
     pytest.param(["x", "x", "y"], [1, 1, 2], 1, 1, 1, 1, 1, id="perfect, other label names"),
     pytest.param([1, 2, 3, 4], ["a", "a", "b", "b"], 1, 0, 0, 1, 0.5, id="all singletons"),
     pytest.param([1, 1, 1], ["a", "a", "b"], 1 / 3, 1, 0.5, 5 / 9, 1, id="one wrong merge"),
-    pytest.param([1, 1, 1, 2, 2, 2, 2], ["A"] * 5 + ["B"] * 2, 5 / 9, 5 / 11, 0.5,
-                 5 / 7, 4.6 / 7, id="split and merge"),
-    pytest.param([1, 1, 1, 1], ["a", "a", "b", "b"], 1 / 3, 1, 0.5, 0.5, 1,
-                 id="two persons merged into one"),
+    pytest.param(
+        [1, 1, 1, 2, 2, 2, 2],
+        ["A"] * 5 + ["B"] * 2,
+        5 / 9,
+        5 / 11,
+        0.5,
+        5 / 7,
+        4.6 / 7,
+        id="split and merge",
+    ),
+    pytest.param(
+        [1, 1, 1, 1], ["a", "a", "b", "b"], 1 / 3, 1, 0.5, 0.5, 1, id="two persons merged into one"
+    ),
     pytest.param([1, 2, 3], [1, 2, 3], 1, 1, 1, 1, 1, id="no true pairs, none predicted"),
 ]
 
 
 @pytest.mark.parametrize(("pred", "true", "p", "r", "f1", "bp", "br"), CASES)
-def test_hand_computed_scores(pred: list[object], true: list[object], p: float, r: float,
-                              f1: float, bp: float, br: float) -> None:
+def test_hand_computed_scores(
+    pred: list[object], true: list[object], p: float, r: float, f1: float, bp: float, br: float
+) -> None:
     s = score_labels(pred, true)
     assert (s.precision, s.recall, s.f1) == (approx(p), approx(r), approx(f1))
     assert (s.bcubed_precision, s.bcubed_recall) == (approx(bp), approx(br))
@@ -74,13 +84,28 @@ def test_pairwise_counts_match_enumeration_on_random_clusterings() -> None:
         pred = [rng.randint(0, n // 2 + 1) for _ in range(n)]
         s = score_labels(pred, true)
         ps = score_pairs(pairs_within(dict(enumerate(pred))), pairs_within(dict(enumerate(true))))
-        assert (s.precision, s.recall, s.f1) == (approx(ps.precision), approx(ps.recall),
-                                                 approx(ps.f1))
+        assert (s.precision, s.recall, s.f1) == (
+            approx(ps.precision),
+            approx(ps.recall),
+            approx(ps.f1),
+        )
         # B-cubed by its definition, record by record
-        bp = sum(sum(1 for j in range(n) if pred[j] == pred[i] and true[j] == true[i])
-                 / sum(1 for j in range(n) if pred[j] == pred[i]) for i in range(n)) / n
-        br = sum(sum(1 for j in range(n) if pred[j] == pred[i] and true[j] == true[i])
-                 / sum(1 for j in range(n) if true[j] == true[i]) for i in range(n)) / n
+        bp = (
+            sum(
+                sum(1 for j in range(n) if pred[j] == pred[i] and true[j] == true[i])
+                / sum(1 for j in range(n) if pred[j] == pred[i])
+                for i in range(n)
+            )
+            / n
+        )
+        br = (
+            sum(
+                sum(1 for j in range(n) if pred[j] == pred[i] and true[j] == true[i])
+                / sum(1 for j in range(n) if true[j] == true[i])
+                for i in range(n)
+            )
+            / n
+        )
         assert (s.bcubed_precision, s.bcubed_recall) == (approx(bp), approx(br))
 
 
@@ -105,13 +130,13 @@ def test_score_pairs_is_unordered_and_ignores_self_pairs() -> None:
 
 
 def test_clusters_from_pairs_are_connected_components() -> None:
-    clusters = clusters_from_pairs(["a", "b", "c", "d", "e"], [("a", "b"), ("c", "b"),
-                                                                ("x", "e")])
+    clusters = clusters_from_pairs(["a", "b", "c", "d", "e"], [("a", "b"), ("c", "b"), ("x", "e")])
     assert clusters["a"] == clusters["b"] == clusters["c"]
     assert clusters["e"] == clusters["x"] != clusters["a"]
     assert clusters["d"] not in (clusters["a"], clusters["e"])
-    assert pairs_within(clusters) == score_pairs_set([("a", "b"), ("a", "c"), ("b", "c"),
-                                                      ("e", "x")])
+    assert pairs_within(clusters) == score_pairs_set(
+        [("a", "b"), ("a", "c"), ("b", "c"), ("e", "x")]
+    )
 
 
 def score_pairs_set(pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -120,14 +145,21 @@ def score_pairs_set(pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
 
 def test_read_ground_truth_and_exported_links(tmp_path: Path) -> None:
     truth = tmp_path / "ground_truth.csv"
-    truth.write_text("source_title,record_id,person_key\nList A,1,P1\nList A,2,P2\n"
-                     "List B,x-1,P1\n", encoding="utf-8")
+    truth.write_text(
+        "source_title,record_id,person_key\nList A,1,P1\nList A,2,P2\nList B,x-1,P1\n",
+        encoding="utf-8",
+    )
     links = tmp_path / "links.csv"
     with links.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM, as habeas writes
         writer = csv.writer(handle)
         writer.writerow(["source", "record_id", "person_id", "method", "score"])
-        writer.writerows([["List A", "1", 7, "model", 0.99], ["List A", "2", 8, "import", ""],
-                          ["List B", "x-1", 7, "model", 0.99]])
+        writer.writerows(
+            [
+                ["List A", "1", 7, "model", 0.99],
+                ["List A", "2", 8, "import", ""],
+                ["List B", "x-1", 7, "model", 0.99],
+            ]
+        )
     t = read_ground_truth(truth)
     assert t == {("List A", "1"): "P1", ("List A", "2"): "P2", ("List B", "x-1"): "P1"}
     predicted = read_links(links)
@@ -138,7 +170,8 @@ def test_read_ground_truth_and_exported_links(tmp_path: Path) -> None:
 def test_harness_before_linkage_every_record_is_its_own_person(tmp_path: Path) -> None:
     """Smoke run of the model-free harness: generate, import, export, score (recall 0)."""
     case_dir, ws_dir, info = harness.cached_case_workspace(
-        tmp_path, persons=25, seed=3, log=lambda _m: None)
+        tmp_path, persons=25, seed=3, log=lambda _m: None
+    )
     truth = read_ground_truth(case_dir / "ground_truth.csv")
     assert info["records"] == len(truth) > 25
     store = harness.copy_workspace(ws_dir, tmp_path / "copy")
@@ -158,9 +191,15 @@ def test_harness_before_linkage_every_record_is_its_own_person(tmp_path: Path) -
 
 
 def test_febrl_csv_blanks_impossible_dates_and_keeps_them(tmp_path: Path) -> None:
-    df = pd.DataFrame({"given_name": ["ana", None], "surname": ["diaz", "ruiz"],
-                       "date_of_birth": ["19800229", "19801341"], "soc_sec_id": ["1", "2"]},
-                      index=pd.Index(["rec-1-org", "rec-1-dup-0"], name="rec_id"))
+    df = pd.DataFrame(
+        {
+            "given_name": ["ana", None],
+            "surname": ["diaz", "ruiz"],
+            "date_of_birth": ["19800229", "19801341"],
+            "soc_sec_id": ["1", "2"],
+        },
+        index=pd.Index(["rec-1-org", "rec-1-dup-0"], name="rec_id"),
+    )
     assert harness.write_febrl_csv(df, tmp_path / "f.csv") == 1
     with (tmp_path / "f.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

@@ -13,9 +13,11 @@ from sqlalchemy import text
 from habeas.cli.main import main
 from habeas.workspace import Workspace
 
-MANIFEST = ("No.,NAME,DOB,A#,FLIGHT\n"
-            "1,\"RODRIGUEZ PEREZ, JOSE LUIS\",05/04/1990,A-208-304-911,FL-1\n"
-            "2,\"GONZALEZ, YEFERSON\",12/25/1995,A208123456,FL-1\n")
+MANIFEST = (
+    "No.,NAME,DOB,A#,FLIGHT\n"
+    '1,"RODRIGUEZ PEREZ, JOSE LUIS",05/04/1990,A-208-304-911,FL-1\n'
+    '2,"GONZALEZ, YEFERSON",12/25/1995,A208123456,FL-1\n'
+)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -40,12 +42,24 @@ def _manifest(tmp_path: Path) -> Path:
     return path
 
 
-IMPORT = ["import", "--source-title", "Manifest", "--source-kind", "list", "--date-order", "MDY",
-          "--defaults", "event_type=removal_flight", "--defaults", "event_date=2025-03-15"]
+IMPORT = [
+    "import",
+    "--source-title",
+    "Manifest",
+    "--source-kind",
+    "list",
+    "--date-order",
+    "MDY",
+    "--defaults",
+    "event_type=removal_flight",
+    "--defaults",
+    "event_date=2025-03-15",
+]
 
 
-def test_init_then_status(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_then_status(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("HABEAS_DATABASE_URL", raising=False)
     code, out, _ = run(capsys, "init", str(tmp_path / "reg"))
     assert code == 0 and "Created workspace" in out
@@ -54,8 +68,9 @@ def test_init_then_status(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert code == 0 and json.loads(out)["log_entries"] == 2
 
 
-def test_import_status_sources_records(ws: Path, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_status_sources_records(
+    ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _manifest(tmp_path)
     code, out, err = run(capsys, *IMPORT, str(path))
     assert code == 0, err
@@ -74,8 +89,9 @@ def test_import_status_sources_records(ws: Path, tmp_path: Path,
     assert rows[0]["id_a_number"] == "208304911"
 
 
-def test_dry_run_writes_nothing(ws: Path, tmp_path: Path,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_dry_run_writes_nothing(
+    ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, *IMPORT, "--dry-run", "--format", "json", str(_manifest(tmp_path)))
     assert code == 0
     plan = json.loads(out)
@@ -85,12 +101,14 @@ def test_dry_run_writes_nothing(ws: Path, tmp_path: Path,
     assert json.loads(out)["records"] == 0
 
 
-def test_broken_import_is_one_clear_message_and_exit_1(ws: Path, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_import_is_one_clear_message_and_exit_1(
+    ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "roto.csv"
     path.write_text("Nombre;Fecha de nacimiento\nAna Pérez;1990-02-31\n", encoding="utf-8")
-    code, out, err = run(capsys, "import", str(path), "--source-title", "X", "--source-kind",
-                         "list")
+    code, out, err = run(
+        capsys, "import", str(path), "--source-title", "X", "--source-kind", "list"
+    )
     assert code == 1
     assert "roto.csv, row 2, column 'Fecha de nacimiento'" in err
     assert "Traceback" not in err + out
@@ -103,8 +121,9 @@ def test_usage_errors_exit_2(ws: Path, capsys: pytest.CaptureFixture[str], tmp_p
     assert code == 2 and "NAME=VALUE" in err
 
 
-def test_no_workspace_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_workspace_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("HABEAS_WORKSPACE", raising=False)
     code, _, err = run(capsys, "status")
@@ -113,8 +132,9 @@ def test_no_workspace_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFix
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
 @pytest.mark.parametrize("what", ["records", "persons", "links", "events", "legal-facts"])
-def test_export(ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str,
-                what: str) -> None:
+def test_export(
+    ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, what: str
+) -> None:
     assert run(capsys, *IMPORT, str(_manifest(tmp_path)))[0] == 0
     out_path = tmp_path / f"out.{fmt}"
     code, out, err = run(capsys, "export", what, str(out_path))
@@ -134,9 +154,9 @@ def test_export(ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fm
         assert "person_id" in rows[0]
 
 
-def test_log_verify_passes_then_fails_after_tampering(ws: Path, tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str],
-                                                      workspace: Workspace) -> None:
+def test_log_verify_passes_then_fails_after_tampering(
+    ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], workspace: Workspace
+) -> None:
     run(capsys, *IMPORT, str(_manifest(tmp_path)))
     code, out, _ = run(capsys, "log", "verify")
     assert code == 0 and "verified" in out
@@ -151,14 +171,16 @@ def test_log_verify_passes_then_fails_after_tampering(ws: Path, tmp_path: Path,
     assert code == 0 and "import" in out
 
 
-def test_vocab_add_then_import_uses_it(ws: Path, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_vocab_add_then_import_uses_it(
+    ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "l.csv"
     path.write_text("Nombre;Base legal\nAna Pérez;Título 42\n", encoding="utf-8")
     args = ["import", str(path), "--source-title", "L", "--source-kind", "list"]
     assert run(capsys, *args)[0] == 1
-    code, _, err = run(capsys, "vocab", "add", "legal_basis", "title_42", "--en", "Title 42",
-                       "--es", "Título 42")
+    code, _, err = run(
+        capsys, "vocab", "add", "legal_basis", "title_42", "--en", "Title 42", "--es", "Título 42"
+    )
     assert code == 0, err
     assert run(capsys, *args)[0] == 0
     code, out, _ = run(capsys, "vocab", "list", "legal_basis")
@@ -184,15 +206,17 @@ def _commands() -> list[list[str]]:
 
 
 @pytest.mark.parametrize("command", _commands(), ids=lambda c: " ".join(c))
-def test_every_command_has_help_with_an_example(command: list[str],
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_command_has_help_with_an_example(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, *command, "--help")
     assert code == 0
     assert "Example" in out, f"habeas {' '.join(command)} --help shows no example"
 
 
-def test_import_then_find_without_rebuilding(ws: Path, tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_then_find_without_rebuilding(
+    ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, *IMPORT, str(_manifest(tmp_path)))
     assert code == 0 and "2 records indexed" in out
     code, out, _ = run(capsys, "find", "Jeferson Gonzales", "--json")
@@ -204,8 +228,9 @@ def test_import_then_find_without_rebuilding(ws: Path, tmp_path: Path,
     assert best["person_id"] == person_of["GONZALEZ, YEFERSON"]
 
 
-def test_export_with_a_manifest(ws: Path, tmp_path: Path,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_with_a_manifest(
+    ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import hashlib
 
     assert run(capsys, *IMPORT, str(_manifest(tmp_path)))[0] == 0

@@ -20,13 +20,16 @@ def test_lang_option_lists_the_commands_in_spanish(capsys, monkeypatch) -> None:
     assert "Empiece con" in out
 
 
-@pytest.mark.parametrize(("env", "spanish"), [
-    ({"HABEAS_LANG": "es"}, True),
-    ({"HABEAS_LANG": "", "LANG": "es_VE.UTF-8"}, True),
-    ({"HABEAS_LANG": "", "LC_ALL": "es_ES.UTF-8", "LANG": "en_US.UTF-8"}, True),
-    ({"HABEAS_LANG": "", "LANG": "C.UTF-8"}, False),
-    ({"HABEAS_LANG": "en", "LANG": "es_VE.UTF-8"}, False),
-])
+@pytest.mark.parametrize(
+    ("env", "spanish"),
+    [
+        ({"HABEAS_LANG": "es"}, True),
+        ({"HABEAS_LANG": "", "LANG": "es_VE.UTF-8"}, True),
+        ({"HABEAS_LANG": "", "LC_ALL": "es_ES.UTF-8", "LANG": "en_US.UTF-8"}, True),
+        ({"HABEAS_LANG": "", "LANG": "C.UTF-8"}, False),
+        ({"HABEAS_LANG": "en", "LANG": "es_VE.UTF-8"}, False),
+    ],
+)
 def test_language_from_environment(capsys, monkeypatch, env, spanish) -> None:
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(variable, raising=False)
@@ -59,15 +62,37 @@ def test_import_dry_run_in_spanish_puts_problems_first(capsys, monkeypatch, tmp_
     path = tmp_path / "familiares.csv"
     path.write_text("Nombre,Fecha de nacimiento\nAna Pérez,31/02/1994\n", encoding="utf-8")
     capsys.readouterr()
-    code = main(["import", str(path), "--source-title", "Reportes", "--source-kind",
-                 "testimony", "--dry-run", "--workspace", str(tmp_path / "ws")])
+    code = main(
+        [
+            "import",
+            str(path),
+            "--source-title",
+            "Reportes",
+            "--source-kind",
+            "testimony",
+            "--dry-run",
+            "--workspace",
+            str(tmp_path / "ws"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1
     assert out.index("1 error(es)") < out.index("columna del archivo")
     assert "--keep-as-written" in out and "No se escribió nada" in out
-    code = main(["import", str(path), "--source-title", "Reportes", "--source-kind",
-                 "testimony", "--keep-as-written", "Fecha de nacimiento",
-                 "--workspace", str(tmp_path / "ws")])
+    code = main(
+        [
+            "import",
+            str(path),
+            "--source-title",
+            "Reportes",
+            "--source-kind",
+            "testimony",
+            "--keep-as-written",
+            "Fecha de nacimiento",
+            "--workspace",
+            str(tmp_path / "ws"),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0 and "Importados 1 registros" in out and "1 advertencia(s)" in out
 
@@ -79,17 +104,24 @@ def _answer(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return " ".join((captured.out + captured.err).split())  # as read, whatever the wrapping
 
 
-@pytest.mark.parametrize(("lang", "words"), [
-    ("es", {"init": "Espacio de trabajo", "status": "registros", "migrate": "Esquema"}),
-    ("en", {"init": "Created workspace", "status": "records", "migrate": "Schema at"}),
-])
-def test_init_status_migrate_answer_in_the_language(capsys, monkeypatch, tmp_path, lang,
-                                                    words) -> None:
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("es", {"init": "Espacio de trabajo", "status": "registros", "migrate": "Esquema"}),
+        ("en", {"init": "Created workspace", "status": "records", "migrate": "Schema at"}),
+    ],
+)
+def test_init_status_migrate_answer_in_the_language(
+    capsys, monkeypatch, tmp_path, lang, words
+) -> None:
     monkeypatch.setenv("HABEAS_LANG", lang)
     monkeypatch.delenv("HABEAS_DATABASE_URL", raising=False)
     ws = ["--workspace", str(tmp_path / "reg")]
-    said = {"init": _answer(capsys, "init", str(tmp_path / "reg")),
-            "status": _answer(capsys, "status", *ws), "migrate": _answer(capsys, "migrate", *ws)}
+    said = {
+        "init": _answer(capsys, "init", str(tmp_path / "reg")),
+        "status": _answer(capsys, "status", *ws),
+        "migrate": _answer(capsys, "migrate", *ws),
+    }
     for command, word in words.items():
         assert word in said[command], f"habeas {command}: {word!r} not in\n{said[command]}"
     other = "Created workspace" if lang == "es" else "Espacio de trabajo"
@@ -97,20 +129,32 @@ def test_init_status_migrate_answer_in_the_language(capsys, monkeypatch, tmp_pat
 
 
 LINK_REVIEW = {
-    "es": {"link": "en cola de revisión", "review list": "pares en cola",
-           "review show": "Evidencia", "review decide": "quedan como dudosos",
-           "review undo": "revertida", "review export": "Se escribieron",
-           "review import": "Se aplicaron"},
-    "en": {"link": "queued for review", "review list": "queued pairs",
-           "review show": "Evidence", "review decide": "are unsure",
-           "review undo": "undone", "review export": "Wrote", "review import": "Applied"},
+    "es": {
+        "link": "en cola de revisión",
+        "review list": "pares en cola",
+        "review show": "Evidencia",
+        "review decide": "quedan como dudosos",
+        "review undo": "revertida",
+        "review export": "Se escribieron",
+        "review import": "Se aplicaron",
+    },
+    "en": {
+        "link": "queued for review",
+        "review list": "queued pairs",
+        "review show": "Evidence",
+        "review decide": "are unsure",
+        "review undo": "undone",
+        "review export": "Wrote",
+        "review import": "Applied",
+    },
 }
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("lang", ["es", "en"])
-def test_link_and_review_answer_in_the_language(capsys, monkeypatch, tmp_path, store, workspace,
-                                                demo_case, lang) -> None:
+def test_link_and_review_answer_in_the_language(
+    capsys, monkeypatch, tmp_path, store, workspace, demo_case, lang
+) -> None:
     import json
     import re
 
@@ -119,8 +163,10 @@ def test_link_and_review_answer_in_the_language(capsys, monkeypatch, tmp_path, s
     load_case(store, demo_case)
     monkeypatch.setenv("HABEAS_LANG", lang)
     ws = ["--workspace", str(workspace.root), "--purpose", "documentation"]
-    said = {"link": _answer(capsys, "link", "--workspace", str(workspace.root)),
-            "review list": _answer(capsys, "review", "list", *ws)}
+    said = {
+        "link": _answer(capsys, "link", "--workspace", str(workspace.root)),
+        "review list": _answer(capsys, "review", "list", *ws),
+    }
     pair = str(json.loads(_answer(capsys, "review", "list", "--json", *ws))[0]["pair_id"])
     said["review show"] = _answer(capsys, "review", "show", pair, *ws)
     said["review decide"] = _answer(capsys, "review", "decide", pair, "unsure", *ws)
@@ -136,20 +182,34 @@ def test_link_and_review_answer_in_the_language(capsys, monkeypatch, tmp_path, s
 
 
 LOOKING = {
-    "es": {"index rebuild": "Indexados", "index status": "Todos los registros están indexados",
-           "find": "personas candidatas", "sources": "fuentes", "records": "3 registros",
-           "person": "Cronología", "gaps": "Lagunas del registro",
-           "export": "Se escribieron"},
-    "en": {"index rebuild": "Indexed", "index status": "Every record is indexed",
-           "find": "candidate persons", "sources": "sources", "records": "3 records",
-           "person": "Custody", "gaps": "Register gaps", "export": "Wrote"},
+    "es": {
+        "index rebuild": "Indexados",
+        "index status": "Todos los registros están indexados",
+        "find": "personas candidatas",
+        "sources": "fuentes",
+        "records": "3 registros",
+        "person": "Cronología",
+        "gaps": "Lagunas del registro",
+        "export": "Se escribieron",
+    },
+    "en": {
+        "index rebuild": "Indexed",
+        "index status": "Every record is indexed",
+        "find": "candidate persons",
+        "sources": "sources",
+        "records": "3 records",
+        "person": "Custody",
+        "gaps": "Register gaps",
+        "export": "Wrote",
+    },
 }
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("lang", ["es", "en"])
-def test_finding_and_reading_answer_in_the_language(capsys, monkeypatch, tmp_path, store,
-                                                    workspace, demo_case, lang) -> None:
+def test_finding_and_reading_answer_in_the_language(
+    capsys, monkeypatch, tmp_path, store, workspace, demo_case, lang
+) -> None:
     import json
 
     from habeas.demo import load_case
@@ -157,13 +217,15 @@ def test_finding_and_reading_answer_in_the_language(capsys, monkeypatch, tmp_pat
     load_case(store, demo_case)
     monkeypatch.setenv("HABEAS_LANG", lang)
     ws = ["--workspace", str(workspace.root), "--purpose", "documentation"]
-    said = {"index rebuild": _answer(capsys, "index", "rebuild", *ws[:2]),
-            "index status": _answer(capsys, "index", "status", *ws[:2]),
-            "find": _answer(capsys, "find", "Jeferson Blanco Perez", *ws),
-            "sources": _answer(capsys, "sources", *ws),
-            "records": _answer(capsys, "records", "--limit", "3", *ws),
-            "gaps": _answer(capsys, "gaps", *ws[:2]),
-            "export": _answer(capsys, "export", "records", str(tmp_path / "r.csv"), *ws)}
+    said = {
+        "index rebuild": _answer(capsys, "index", "rebuild", *ws[:2]),
+        "index status": _answer(capsys, "index", "status", *ws[:2]),
+        "find": _answer(capsys, "find", "Jeferson Blanco Perez", *ws),
+        "sources": _answer(capsys, "sources", *ws),
+        "records": _answer(capsys, "records", "--limit", "3", *ws),
+        "gaps": _answer(capsys, "gaps", *ws[:2]),
+        "export": _answer(capsys, "export", "records", str(tmp_path / "r.csv"), *ws),
+    }
     found = json.loads(_answer(capsys, "find", "Jeferson Blanco Perez", "--json", *ws))
     person = str(found["candidates"][0]["person_id"])
     said["person"] = _answer(capsys, "person", person, *ws)
@@ -178,18 +240,30 @@ def test_finding_and_reading_answer_in_the_language(capsys, monkeypatch, tmp_pat
 
 
 DOCUMENTING = {
-    "es": {"incidents": "incidentes por mes", "report": "Se escribió", "user add": "añadido",
-           "user list": "usuarios", "token create": "solo se muestra ahora",
-           "token list": "tokens de API"},
-    "en": {"incidents": "incidents by month", "report": "Wrote", "user add": "Added user",
-           "user list": "users", "token create": "shown only now", "token list": "API tokens"},
+    "es": {
+        "incidents": "incidentes por mes",
+        "report": "Se escribió",
+        "user add": "añadido",
+        "user list": "usuarios",
+        "token create": "solo se muestra ahora",
+        "token list": "tokens de API",
+    },
+    "en": {
+        "incidents": "incidents by month",
+        "report": "Wrote",
+        "user add": "Added user",
+        "user list": "users",
+        "token create": "shown only now",
+        "token list": "API tokens",
+    },
 }
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_incidents_report_and_accounts_answer_in_the_language(
-        capsys, monkeypatch, tmp_path, store, workspace, demo_case, lang) -> None:
+    capsys, monkeypatch, tmp_path, store, workspace, demo_case, lang
+) -> None:
     import io
     import sys
 
@@ -200,13 +274,16 @@ def test_incidents_report_and_accounts_answer_in_the_language(
     monkeypatch.chdir(tmp_path)
     ws = ["--workspace", str(workspace.root)]
     monkeypatch.setattr(sys, "stdin", io.StringIO("una contraseña larga y secreta\n"))
-    said = {"incidents": _answer(capsys, "incidents", "--by", "month", *ws),
-            "report": _answer(capsys, "report", "situation", "--format", "html", *ws),
-            "user add": _answer(capsys, "user", "add", "ana", "--role", "documenter",
-                                "--password-stdin", *ws),
-            "user list": _answer(capsys, "user", "list", *ws),
-            "token create": _answer(capsys, "token", "create", "ana", *ws),
-            "token list": _answer(capsys, "token", "list", *ws)}
+    said = {
+        "incidents": _answer(capsys, "incidents", "--by", "month", *ws),
+        "report": _answer(capsys, "report", "situation", "--format", "html", *ws),
+        "user add": _answer(
+            capsys, "user", "add", "ana", "--role", "documenter", "--password-stdin", *ws
+        ),
+        "user list": _answer(capsys, "user", "list", *ws),
+        "token create": _answer(capsys, "token", "create", "ana", *ws),
+        "token list": _answer(capsys, "token", "list", *ws),
+    }
     for command, word in DOCUMENTING[lang].items():
         assert word in said[command], f"habeas {command}: {word!r} not in\n{said[command]}"
     # without --lang, the report (and its default file name) follows the CLI's language

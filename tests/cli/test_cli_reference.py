@@ -66,12 +66,13 @@ def test_every_readme_command_and_option_exists() -> None:
             command = command.commands[rest[0]]
             path.append(rest.pop(0))
         if hasattr(command, "commands") and not getattr(command, "invoke_without_command", False):
-            problems.append(f"README line {number}: 'habeas {' '.join(path)}' needs a "
-                            "subcommand")
+            problems.append(f"README line {number}: 'habeas {' '.join(path)}' needs a subcommand")
             continue
         known = _option_names(command) | {"--help"}
         for word in rest:
             if word.startswith("--") and word.split("=", 1)[0] not in known:
-                problems.append(f"README line {number}: habeas {' '.join(path)} has no "
-                                f"option {word.split('=', 1)[0]}")
+                problems.append(
+                    f"README line {number}: habeas {' '.join(path)} has no "
+                    f"option {word.split('=', 1)[0]}"
+                )
     assert not problems, "\n".join(problems)

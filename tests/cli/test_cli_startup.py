@@ -13,8 +13,18 @@ import typer
 
 from habeas.cli.commands import COMMANDS, load
 
-HEAVY = ("pandas", "splink", "sqlalchemy", "duckdb", "numpy", "scipy", "fastapi", "alembic",
-         "openpyxl", "matplotlib")
+HEAVY = (
+    "pandas",
+    "splink",
+    "sqlalchemy",
+    "duckdb",
+    "numpy",
+    "scipy",
+    "fastapi",
+    "alembic",
+    "openpyxl",
+    "matplotlib",
+)
 
 
 def test_each_summary_is_the_commands_own_first_line() -> None:
@@ -33,14 +43,17 @@ def test_every_registered_command_is_listed_under_its_module() -> None:
 
 
 def test_help_and_version_import_nothing_heavy() -> None:
-    probe = ("import io, json, sys, contextlib\n"
-             "from habeas.cli.main import main\n"
-             "for args in (['--help'], ['--version'], []):\n"
-             "    with contextlib.redirect_stdout(io.StringIO()):\n"
-             "        assert main(args) in (0, 2), args\n"
-             f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))\n")
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
-                         text=True).stdout
+    probe = (
+        "import io, json, sys, contextlib\n"
+        "from habeas.cli.main import main\n"
+        "for args in (['--help'], ['--version'], []):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        assert main(args) in (0, 2), args\n"
+        f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout
     assert json.loads(out.strip().splitlines()[-1]) == []
 
 

@@ -29,29 +29,47 @@ CLAIM = "Government capacity claim (test)"
 DESIGN = "Technician on the design (test)"
 NGO = "NGO report (test)"
 PRESS = "Press report (test)"
-ROSTER = ("ID,NAME,DOB,NATIONALITY\n"
-          "P-1,\"PÉREZ GÓMEZ, JOSÉ LUIS\",1990-05-04,VEN\n"
-          "P-2,\"RAMÍREZ, YEFERSON\",1995-12-25,VEN\n")
+ROSTER = (
+    "ID,NAME,DOB,NATIONALITY\n"
+    'P-1,"PÉREZ GÓMEZ, JOSÉ LUIS",1990-05-04,VEN\n'
+    'P-2,"RAMÍREZ, YEFERSON",1995-12-25,VEN\n'
+)
 
 
 def build_case(store: Store, tmp_path: Path) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    import_file(store, roster, ImportOptions(source_title=LIST, source_kind="list",
-                                             date_order="YMD"), actor="test")
+    import_file(
+        store,
+        roster,
+        ImportOptions(source_title=LIST, source_kind="list", date_order="YMD"),
+        actor="test",
+    )
     add_source(store, CLAIM, "official_statement", reliability="D", actor="test")
     add_source(store, DESIGN, "news_report", reliability="C", actor="test")
     add_source(store, NGO, "testimony", reliability="B", actor="test")
     add_source(store, PRESS, "news_report", reliability="C", actor="test")
-    add_facility(store, FacilitySpec(
-        name="Test Prison", kind="prison", country="SLV", official_capacity=400,
-        authority="Prison authority",
-        units=[UnitSpec("Cell 1", "Module 1", 100.0, 80),   # always crowded
-               UnitSpec("Cell 2", "Module 1", 100.0, 80),   # crowded with a break
-               UnitSpec("Cell 3", "Module 2", 100.0, 80),   # never crowded
-               UnitSpec("Iso 1", "Module 2", 6.0, 1)],      # single cell
-        figures=[FigureSpec("official_capacity", 400, "claimed capacity", CLAIM),
-                 FigureSpec("design_capacity", 200, "designed for", DESIGN)]), actor="test")
+    add_facility(
+        store,
+        FacilitySpec(
+            name="Test Prison",
+            kind="prison",
+            country="SLV",
+            official_capacity=400,
+            authority="Prison authority",
+            units=[
+                UnitSpec("Cell 1", "Module 1", 100.0, 80),  # always crowded
+                UnitSpec("Cell 2", "Module 1", 100.0, 80),  # crowded with a break
+                UnitSpec("Cell 3", "Module 2", 100.0, 80),  # never crowded
+                UnitSpec("Iso 1", "Module 2", 6.0, 1),
+            ],  # single cell
+            figures=[
+                FigureSpec("official_capacity", 400, "claimed capacity", CLAIM),
+                FigureSpec("design_capacity", 200, "designed for", DESIGN),
+            ],
+        ),
+        actor="test",
+    )
     obs = []
     # Cell 1: 50 people (2 m² each) every 7 days from 1 March to 29 March -> 29 days.
     for d in (1, 8, 15, 22, 29):
@@ -73,26 +91,58 @@ def build_case(store: Store, tmp_path: Path) -> None:
     def when(text: str) -> object:
         return parse_date(text, "YMD")
 
-    add_incidents(store, [
-        IncidentSpec("torture", "confirmed", [NGO], when("2024-01-15"), "2024-01-15",
-                     "Test Prison", "Cell 1", "Beaten during interrogation.",
-                     victims=[(LIST, "P-1")],
-                     perpetrators=[PerpetratorSpec("prison_officials", "Guards",
-                                                   "directly_carried_out")]),
-        IncidentSpec("killing", "likely", [NGO, PRESS], when("2024-02"), "2024-02",
-                     "Test Prison", None, "Death after a beating."),
-        IncidentSpec("torture", "possible", [PRESS], when("2024-06-30"), "2024-06-30",
-                     "Test Prison", "Cell 2", None, victims=[(LIST, "P-2")]),
-        IncidentSpec("beating", "confirmed", [NGO], when("2024-03-03"), "2024-03-03",
-                     "Test Prison"),
-        # Dated only to 2024: overlaps the first half but is not inside it.
-        IncidentSpec("torture", "likely", [NGO], when("2024"), "2024", "Test Prison"),
-        # Second half: outside.
-        IncidentSpec("killing", "confirmed", [PRESS], when("2024-07-02"), "2024-07-02",
-                     "Test Prison"),
-        # Undated, no facility.
-        IncidentSpec("torture", "unlikely", [PRESS], None, None, None),
-    ], actor="test")
+    add_incidents(
+        store,
+        [
+            IncidentSpec(
+                "torture",
+                "confirmed",
+                [NGO],
+                when("2024-01-15"),
+                "2024-01-15",
+                "Test Prison",
+                "Cell 1",
+                "Beaten during interrogation.",
+                victims=[(LIST, "P-1")],
+                perpetrators=[
+                    PerpetratorSpec("prison_officials", "Guards", "directly_carried_out")
+                ],
+            ),
+            IncidentSpec(
+                "killing",
+                "likely",
+                [NGO, PRESS],
+                when("2024-02"),
+                "2024-02",
+                "Test Prison",
+                None,
+                "Death after a beating.",
+            ),
+            IncidentSpec(
+                "torture",
+                "possible",
+                [PRESS],
+                when("2024-06-30"),
+                "2024-06-30",
+                "Test Prison",
+                "Cell 2",
+                None,
+                victims=[(LIST, "P-2")],
+            ),
+            IncidentSpec(
+                "beating", "confirmed", [NGO], when("2024-03-03"), "2024-03-03", "Test Prison"
+            ),
+            # Dated only to 2024: overlaps the first half but is not inside it.
+            IncidentSpec("torture", "likely", [NGO], when("2024"), "2024", "Test Prison"),
+            # Second half: outside.
+            IncidentSpec(
+                "killing", "confirmed", [PRESS], when("2024-07-02"), "2024-07-02", "Test Prison"
+            ),
+            # Undated, no facility.
+            IncidentSpec("torture", "unlikely", [PRESS], None, None, None),
+        ],
+        actor="test",
+    )
 
 
 @pytest.fixture

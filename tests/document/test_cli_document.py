@@ -67,46 +67,103 @@ def test_facility_json_and_table(app: typer.Typer, sqlite_case: Store) -> None:
     cell1 = next(u for u in data["units"] if u["unit"] == "Cell 1")
     mursic = next(b for b in cell1["breaches"] if b["code"] == "ecthr_mursic_3")
     assert mursic["longest_run_days"] == 29 and mursic["flagged"]
-    result = runner.invoke(app, ["facility", "Test Prison", "-w", _ws(sqlite_case),
-                                 "--unit", "Cell 2"])
+    result = runner.invoke(
+        app, ["facility", "Test Prison", "-w", _ws(sqlite_case), "--unit", "Cell 2"]
+    )
     assert result.exit_code == 0, result.output
     assert "Conflicting populations" in result.output and "21 days" in result.output
 
 
 def test_incidents_count_list_and_add(app: typer.Typer, sqlite_case: Store) -> None:
     ws = _ws(sqlite_case)
-    result = runner.invoke(app, ["incidents", "-w", ws, "--type", "torture,killing",
-                                 "--facility", "Test Prison", "--from", "2024-01-01",
-                                 "--to", "2024-06-30", "--by", "month", "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "incidents",
+            "-w",
+            ws,
+            "--type",
+            "torture,killing",
+            "--facility",
+            "Test Prison",
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2024-06-30",
+            "--by",
+            "month",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["count"] == 3 and data["by_month"] == {"2024-01": 1, "2024-02": 1, "2024-06": 1}
     assert {s["title"] for s in data["sources"]} == {NGO, "Press report (test)"}
-    result = runner.invoke(app, ["incidents", "add", "-w", ws, "--type", "beating",
-                                 "--status", "likely", "--source", NGO, "--date", "2024-04",
-                                 "--facility", "Test Prison", "--unit", "Cell 3",
-                                 "--victim", "Prisoner list (test)::P-2",
-                                 "--perpetrator", "prison_officials:directly_carried_out"])
+    result = runner.invoke(
+        app,
+        [
+            "incidents",
+            "add",
+            "-w",
+            ws,
+            "--type",
+            "beating",
+            "--status",
+            "likely",
+            "--source",
+            NGO,
+            "--date",
+            "2024-04",
+            "--facility",
+            "Test Prison",
+            "--unit",
+            "Cell 3",
+            "--victim",
+            "Prisoner list (test)::P-2",
+            "--perpetrator",
+            "prison_officials:directly_carried_out",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(app, ["incidents", "-w", ws, "--type", "beating", "--lang", "es",
-                                 "--purpose", "documentation"])  # incidents are restricted
+    result = runner.invoke(
+        app,
+        ["incidents", "-w", ws, "--type", "beating", "--lang", "es", "--purpose", "documentation"],
+    )  # incidents are restricted
     assert result.exit_code == 0 and "Golpiza" in result.output and "2 incidentes" in result.output
     bad = runner.invoke(app, ["incidents", "-w", ws, "--from", "last year"])
     assert bad.exit_code != 0
 
 
-def test_report_commands_write_files(app: typer.Typer, sqlite_case: Store,
-                                     tmp_path: Path) -> None:
+def test_report_commands_write_files(app: typer.Typer, sqlite_case: Store, tmp_path: Path) -> None:
     ws = _ws(sqlite_case)
     out = tmp_path / "sit.html"
-    result = runner.invoke(app, ["report", "situation", "-w", ws, "--facility", "Test Prison",
-                                 "--format", "html", "--lang", "es", "--output", str(out)])
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "situation",
+            "-w",
+            ws,
+            "--facility",
+            "Test Prison",
+            "--format",
+            "html",
+            "--lang",
+            "es",
+            "--output",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Informe de situación" in out.read_text(encoding="utf-8")
-    pid = next(r["person_id"] for r in __import__("habeas.store.queries", fromlist=["x"])
-               .iter_records(sqlite_case) if r["record_id"] == "P-1")
+    pid = next(
+        r["person_id"]
+        for r in __import__("habeas.store.queries", fromlist=["x"]).iter_records(sqlite_case)
+        if r["record_id"] == "P-1"
+    )
     out = tmp_path / "person.html"
-    result = runner.invoke(app, ["report", "person", str(pid), "-w", ws, "--format", "html",
-                                 "--output", str(out)])
+    result = runner.invoke(
+        app, ["report", "person", str(pid), "-w", ws, "--format", "html", "--output", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "Person dossier" in out.read_text(encoding="utf-8")

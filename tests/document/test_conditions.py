@@ -102,8 +102,12 @@ def test_facility_conditions_known_answers(case: Store) -> None:
     assert fc.whole.areas[0].value == 306.0 and fc.whole.areas[0].origin == "derived"
     assert first.m2_per_person == pytest.approx(306 / 300)
     # Two sources disagree on 15 March: both kept, the smaller used for breaches.
-    assert fc.whole.conflicts == [{"day": date(2025, 3, 15), "figures": [
-        {"population": 320, "source": NGO}, {"population": 360, "source": PRESS}]}]
+    assert fc.whole.conflicts == [
+        {
+            "day": date(2025, 3, 15),
+            "figures": [{"population": 320, "source": NGO}, {"population": 360, "source": PRESS}],
+        }
+    ]
     assert [o.population for o in fc.whole.observations] == [300, 320, 360]
 
     units = {u.unit: u for u in fc.units}
@@ -116,7 +120,9 @@ def test_facility_conditions_known_answers(case: Store) -> None:
     cell2 = units["Cell 2"]
     mursic2 = cell2.breach("ecthr_mursic_3")
     assert [(r.start, r.end, r.days) for r in mursic2.runs] == [
-        (date(2025, 3, 1), date(2025, 3, 21), 21), (date(2025, 3, 29), date(2025, 3, 29), 1)]
+        (date(2025, 3, 1), date(2025, 3, 21), 21),
+        (date(2025, 3, 29), date(2025, 3, 29), 1),
+    ]
     assert mursic2.days_breached == 22 and not mursic2.flagged
     assert cell2.breach("cpt_multi_4").flagged  # CPT/ICRC flag any breach
     assert not any(b.runs for b in units["Cell 3"].breaches)
@@ -132,8 +138,7 @@ def test_facility_conditions_known_answers(case: Store) -> None:
 
 
 def test_period_restricts_observations(case: Store) -> None:
-    fc = facility_conditions(case, "test prison", start=date(2025, 3, 8),
-                             end=date(2025, 3, 15))
+    fc = facility_conditions(case, "test prison", start=date(2025, 3, 8), end=date(2025, 3, 15))
     cell1 = next(u for u in fc.units if u.unit == "Cell 1")
     assert [o.day.day for o in cell1.observations] == [8, 15]
     assert cell1.breach("ecthr_mursic_3").longest_run_days == 8  # 8..14 and 15 itself

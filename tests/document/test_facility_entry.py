@@ -43,42 +43,57 @@ VISIT = "NGO visit (test)"
 
 @pytest.fixture
 def sources(store: Store) -> dict[str, int]:
-    return {CLAIM: add_source(store, CLAIM, "official_statement", actor="test"),
-            DESIGN: add_source(store, DESIGN, "news_report", actor="test"),
-            VISIT: add_source(store, VISIT, "testimony", actor="test")}
+    return {
+        CLAIM: add_source(store, CLAIM, "official_statement", actor="test"),
+        DESIGN: add_source(store, DESIGN, "news_report", actor="test"),
+        VISIT: add_source(store, VISIT, "testimony", actor="test"),
+    }
 
 
 def _counts(store: Store) -> tuple[int, ...]:
     with store.read() as s:
-        return tuple(int(s.execute(select(func.count()).select_from(t)).scalar() or 0)
-                     for t in (Facility, FacilityUnit, FacilityFigure, OccupancyObservation,
-                               ChangeLogEntry))
+        return tuple(
+            int(s.execute(select(func.count()).select_from(t)).scalar() or 0)
+            for t in (Facility, FacilityUnit, FacilityFigure, OccupancyObservation, ChangeLogEntry)
+        )
 
 
-def test_facts_are_sourced_logged_and_kept_side_by_side(store: Store,
-                                                        sources: dict[str, int]) -> None:
+def test_facts_are_sourced_logged_and_kept_side_by_side(
+    store: Store, sources: dict[str, int]
+) -> None:
     claim, design, visit = sources[CLAIM], sources[DESIGN], sources[VISIT]
-    fe.enter(store, DOC, fe.FacilityFact("Test Prison", "prison", claim, "El Salvador",
-                                         "Prison authority"))
-    fe.enter_all(store, DOC, [fe.UnitFact("Test Prison", "Cell 1", visit, "Module 1"),
-                              fe.AreaFact("Test Prison", "Cell 1", 30.0, visit)])
+    fe.enter(
+        store,
+        DOC,
+        fe.FacilityFact("Test Prison", "prison", claim, "El Salvador", "Prison authority"),
+    )
+    fe.enter_all(
+        store,
+        DOC,
+        [
+            fe.UnitFact("Test Prison", "Cell 1", visit, "Module 1"),
+            fe.AreaFact("Test Prison", "Cell 1", 30.0, visit),
+        ],
+    )
     fe.enter(store, DOC, fe.AreaFact("Test Prison", "Cell 1", 36.0, claim))  # a 2nd source
     fe.enter(store, DOC, fe.CapacityFact("Test Prison", "official_capacity", 40000, claim))
     fe.enter(store, DOC, fe.CapacityFact("Test Prison", "design_capacity", 20480, design))
-    fe.enter(store, DOC, fe.PopulationFact("Test Prison", date(2025, 6, 1), 20, visit,
-                                           "Cell 1"))
+    fe.enter(store, DOC, fe.PopulationFact("Test Prison", date(2025, 6, 1), 20, visit, "Cell 1"))
     fc = facility_conditions(store, "Test Prison")
     assert fc.country == "SLV" and fc.authority == "Prison authority"
     caps = {(c.kind, c.value, c.source, c.source_kind) for c in fc.capacities}
-    assert caps == {("official_capacity", 40000, CLAIM, "official_statement"),
-                    ("design_capacity", 20480, DESIGN, "news_report")}
+    assert caps == {
+        ("official_capacity", 40000, CLAIM, "official_statement"),
+        ("design_capacity", 20480, DESIGN, "news_report"),
+    }
     cell = fc.units[0]
     assert sorted(a.value for a in cell.areas) == [30.0, 36.0]  # both areas, none replaced
     assert cell.latest is not None and cell.latest.m2_per_person == pytest.approx(1.8)
     with store.read() as s:
         log = list(s.execute(select(ChangeLogEntry).order_by(ChangeLogEntry.seq)).scalars())
-        assert {f.source_id for f in s.execute(select(FacilityFigure)).scalars()} <= \
-            set(sources.values())
+        assert {f.source_id for f in s.execute(select(FacilityFigure)).scalars()} <= set(
+            sources.values()
+        )
     mine = [e for e in log if e.actor == "ana"]
     assert len(mine) == 6  # one entry per call; the unit and its area are one operation
     assert json.loads(mine[1].detail)["facts"][1]["entity"] == "facility_figure"
@@ -114,8 +129,14 @@ def test_errors_name_the_field_and_write_nothing(store: Store, sources: dict[str
         assert caught.value.field == field, fact
     # all or nothing: a valid fact before a bad one is not written either
     with pytest.raises(fe.EntryError):
-        fe.enter_all(store, DOC, [fe.UnitFact("Test Prison", "Cell 1", claim),
-                                  fe.AreaFact("Test Prison", "Cell 1", 0.0, claim)])
+        fe.enter_all(
+            store,
+            DOC,
+            [
+                fe.UnitFact("Test Prison", "Cell 1", claim),
+                fe.AreaFact("Test Prison", "Cell 1", 0.0, claim),
+            ],
+        )
     assert _counts(store) == before
 
 
@@ -130,8 +151,9 @@ población;Penal Test;;;;;;15600;2025-03-17;{claim};
 """
 
 
-def test_import_spanish_csv_all_in_one_logged_operation(store: Store, sources: dict[str, int],
-                                                         tmp_path: Path) -> None:
+def test_import_spanish_csv_all_in_one_logged_operation(
+    store: Store, sources: dict[str, int], tmp_path: Path
+) -> None:
     path = tmp_path / "centros.csv"
     path.write_text(CSV_ES.format(claim=CLAIM, visit=VISIT, design=DESIGN), encoding="utf-8")
     seq_before = _counts(store)[-1]
@@ -139,20 +161,25 @@ def test_import_spanish_csv_all_in_one_logged_operation(store: Store, sources: d
     assert dry.dry_run and len(dry.entered) == 7
     assert _counts(store)[-1] == seq_before  # the dry run wrote nothing
     result = import_facilities(store, DOC, path)
-    assert result.counts() == {"facility": 1, "facility_unit": 1, "facility_figure": 3,
-                               "occupancy_observation": 2}
+    assert result.counts() == {
+        "facility": 1,
+        "facility_unit": 1,
+        "facility_figure": 3,
+        "occupancy_observation": 2,
+    }
     assert _counts(store)[-1] == seq_before + 1
     fc = facility_conditions(store, "Penal Test")
     assert fc.kind == "prison" and fc.country == "SLV"
     assert sorted((c.kind, c.value) for c in fc.capacities) == [
-        ("design_capacity", 20480), ("official_capacity", 40000)]
+        ("design_capacity", 20480),
+        ("official_capacity", 40000),
+    ]
     assert fc.units[0].latest is not None
     assert fc.units[0].latest.m2_per_person == pytest.approx(0.5)
     assert fc.units[0].latest.day == date(2025, 3, 17)
 
 
-def test_import_xlsx_english_headers(store: Store, sources: dict[str, int],
-                                     tmp_path: Path) -> None:
+def test_import_xlsx_english_headers(store: Store, sources: dict[str, int], tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
@@ -171,7 +198,8 @@ def test_import_xlsx_english_headers(store: Store, sources: dict[str, int],
 
 
 def test_import_errors_name_file_row_and_column_and_write_nothing(
-        store: Store, sources: dict[str, int], tmp_path: Path) -> None:
+    store: Store, sources: dict[str, int], tmp_path: Path
+) -> None:
     text = CSV_ES.format(claim=CLAIM, visit=VISIT, design=DESIGN)
     text = text.replace('"30,5"', '"1.480"')  # ambiguous area (row 4)
     text = text.replace("17/03/2025", "31/02/2025")  # no such day (row 7)
@@ -182,13 +210,15 @@ def test_import_errors_name_file_row_and_column_and_write_nothing(
     with pytest.raises(FacilityImportFailed) as caught:
         import_facilities(store, DOC, path)
     where = [(e.file, e.row, e.column) for e in caught.value.errors]
-    assert where == [("centros.csv", 4, "valor"), ("centros.csv", 7, "fecha"),
-                     ("centros.csv", 9, "fuente")]
+    assert where == [
+        ("centros.csv", 4, "valor"),
+        ("centros.csv", 7, "fecha"),
+        ("centros.csv", 9, "fuente"),
+    ]
     assert "1.480" in str(caught.value)
     assert _counts(store) == before
     # a row that only fails against the register (a unit of a facility not yet there)
-    path.write_text("record,facility,unit,source\nunit,Nowhere,Cell 1,"
-                    f"{VISIT}\n", encoding="utf-8")
+    path.write_text(f"record,facility,unit,source\nunit,Nowhere,Cell 1,{VISIT}\n", encoding="utf-8")
     with pytest.raises(FacilityImportFailed) as caught:
         import_facilities(store, DOC, path)
     assert [(e.row, e.column) for e in caught.value.errors] == [(2, "facility")]

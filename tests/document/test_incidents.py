@@ -60,7 +60,10 @@ def test_counts_without_period_and_undated(case: Store) -> None:
 
 def test_filters(case: Store) -> None:
     assert [r.date for r in list_incidents(case, statuses=["confirmed"])] == [
-        "2024-01-15", "2024-03-03", "2024-07-02"]
+        "2024-01-15",
+        "2024-03-03",
+        "2024-07-02",
+    ]
     cell1 = list_incidents(case, facility="Test Prison", unit="Cell 1")
     assert len(cell1) == 1 and cell1[0].unit == "Cell 1"
     assert cell1[0].perpetrators[0]["role"] == "prison_officials"
@@ -81,9 +84,20 @@ def test_victim_filter_follows_the_person(case: Store) -> None:
 
 
 def test_record_incident_and_month_keys(case: Store) -> None:
-    new = record_incident(case, IncidentSpec(
-        "denial_of_medical_care", "likely", [NGO], parse_date("2024-05-10", "YMD"),
-        "2024-05-10", "Test Prison", "Cell 2", victims=[(LIST, "P-2")]), actor="test")
+    new = record_incident(
+        case,
+        IncidentSpec(
+            "denial_of_medical_care",
+            "likely",
+            [NGO],
+            parse_date("2024-05-10", "YMD"),
+            "2024-05-10",
+            "Test Prison",
+            "Cell 2",
+            victims=[(LIST, "P-2")],
+        ),
+        actor="test",
+    )
     got = count_incidents(case, types=["denial_of_medical_care"], **H1)
     assert got.incident_ids == [new] and got.by_month == {"2024-05": 1}
     assert case.verify_log().ok
@@ -94,10 +108,17 @@ def test_record_incident_and_month_keys(case: Store) -> None:
         record_incident(case, IncidentSpec("beating", "likely", ["No such source"]))
 
 
-@pytest.mark.parametrize("period", [
-    {}, H1, {"start": date(2024, 2, 1)}, {"end": date(2024, 1, 31)},
-    {"start": date(2024, 1, 15), "end": date(2024, 1, 15)},
-    {"start": date(2030, 1, 1), "end": date(2030, 12, 31)}])
+@pytest.mark.parametrize(
+    "period",
+    [
+        {},
+        H1,
+        {"start": date(2024, 2, 1)},
+        {"end": date(2024, 1, 31)},
+        {"start": date(2024, 1, 15), "end": date(2024, 1, 15)},
+        {"start": date(2030, 1, 1), "end": date(2030, 12, 31)},
+    ],
+)
 def test_counts_agree_with_the_list(case: Store, period: dict[str, date]) -> None:
     """The counts (grouped in SQL) and the list (filtered in SQL) always say the same thing."""
     listed = list_incidents(case, **period)
@@ -110,7 +131,7 @@ def test_counts_agree_with_the_list(case: Store, period: dict[str, date]) -> Non
     assert got.by_status == dict(Counter(r.verification_status for r in listed))
     assert got.by_facility == dict(Counter(r.facility or "(no facility)" for r in listed))
     assert {s.title: s.incidents for s in got.sources} == dict(
-        Counter(t for r in listed for t in r.sources))
+        Counter(t for r in listed for t in r.sources)
+    )
     everything = list_incidents(case)
-    assert got.undated == (sum(1 for r in everything if r.date_earliest is None)
-                           if period else 0)
+    assert got.undated == (sum(1 for r in everything if r.date_earliest is None) if period else 0)

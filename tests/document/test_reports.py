@@ -42,12 +42,21 @@ def _person(store: Store, key: str) -> int:
 
 def test_dossier_pdf_in_english(sqlite_case: Store, tmp_path: Path) -> None:
     pid = _person(sqlite_case, "P-1")
-    out = dossier_report(sqlite_case, pid, tmp_path / "dossier.pdf", lang="en",
-                         register="Test register")
+    out = dossier_report(
+        sqlite_case, pid, tmp_path / "dossier.pdf", lang="en", register="Test register"
+    )
     text, pages = _pdf_text(out)
     assert pages >= 2
-    for heading in ("Person dossier", "Identity", "Custody timeline", "Due-process flags",
-                    "Register gaps", "Incidents", "Sources", "Change-log head hash"):
+    for heading in (
+        "Person dossier",
+        "Identity",
+        "Custody timeline",
+        "Due-process flags",
+        "Register gaps",
+        "Incidents",
+        "Sources",
+        "Change-log head hash",
+    ):
         assert heading in text, heading
     assert _has(text, "PÉREZ GÓMEZ, JOSÉ LUIS")  # the name as the list wrote it
     assert _has(text, "Removed under the Alien Enemies Act")  # a flag title
@@ -61,12 +70,24 @@ def test_dossier_pdf_in_english(sqlite_case: Store, tmp_path: Path) -> None:
 
 
 def test_situation_pdf_in_spanish(sqlite_case: Store, tmp_path: Path) -> None:
-    out = situation_report(sqlite_case, tmp_path / "situacion.pdf", facility="Test Prison",
-                           lang="es", register="Registro de prueba")
+    out = situation_report(
+        sqlite_case,
+        tmp_path / "situacion.pdf",
+        facility="Test Prison",
+        lang="es",
+        register="Registro de prueba",
+    )
     text, _ = _pdf_text(out)
-    for heading in ("Informe de situación", "Resumen", "Alertas de debido proceso",
-                    "Lagunas del registro", "Condiciones de detención", "Incidentes", "Fuentes",
-                    "Página 1"):
+    for heading in (
+        "Informe de situación",
+        "Resumen",
+        "Alertas de debido proceso",
+        "Lagunas del registro",
+        "Condiciones de detención",
+        "Incidentes",
+        "Fuentes",
+        "Página 1",
+    ):
         assert heading in text, heading
     assert "Tortura" in text  # vocabulary label from the database, in Spanish
     assert _has(text, "Technician on the design (test)")
@@ -103,8 +124,9 @@ def test_situation_counts_on_the_hand_built_case(sqlite_case: Store) -> None:
     assert html.count("data:image/png;base64,") >= 3  # population, space, incidents charts
 
 
-def test_demo_case_cecot_situation_report_renders(demo_case: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_case_cecot_situation_report_renders(
+    demo_case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("HABEAS_DATABASE_URL", raising=False)
     store = Store.open(init_workspace(tmp_path / "ws"), create=True)
     load_case(store, demo_case)
@@ -128,13 +150,17 @@ def test_message_catalogs_are_compiled_and_complete(tmp_path: Path) -> None:
     shutil.copytree(i18n.LOCALE_DIR, copy)
     for mo in i18n.compile_catalogs(copy):
         committed = i18n.LOCALE_DIR / mo.relative_to(copy)
-        assert mo.read_bytes() == committed.read_bytes(), \
+        assert mo.read_bytes() == committed.read_bytes(), (
             f"{committed} is stale: run habeas.i18n.compile_catalogs()"
+        )
     i18n.translator.cache_clear()
     with (i18n.LOCALE_DIR / "es" / "LC_MESSAGES" / "habeas.po").open("rb") as handle:
         spanish = read_po(handle)
-    untranslated = [m.id for m in spanish if m.id and not (
-        all(m.string) if isinstance(m.string, list | tuple) else m.string)]
+    untranslated = [
+        m.id
+        for m in spanish
+        if m.id and not (all(m.string) if isinstance(m.string, list | tuple) else m.string)
+    ]
     assert not untranslated, f"untranslated Spanish messages: {untranslated[:5]}"
     assert i18n.translator("es").gettext("Situation report") == "Informe de situación"
     assert i18n.format_decimal(3.4, "es", 1) == "3,4"

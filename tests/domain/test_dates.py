@@ -237,13 +237,16 @@ def test_dob_from_age_is_exactly_the_people_of_that_age(age, as_of):
         assert _age_on(date.fromordinal(r.latest.toordinal() + 1), as_of) == age - 1
 
 
-@pytest.mark.parametrize(("text", "order", "says"), [
-    ("31/02/1994", None, "there is no 31 February 1994 (February 1994 has 28 days)"),
-    ("31/02/1994", "DMY", "there is no 31 February 1994"),
-    ("29/02/2023", "DMY", "there is no 29 February 2023 (February 2023 has 28 days)"),
-    ("2025-02-30", None, "there is no 30 February 2025"),
-    ("04/31/1990", "MDY", "there is no 31 April 1990 (April 1990 has 30 days)"),
-])
+@pytest.mark.parametrize(
+    ("text", "order", "says"),
+    [
+        ("31/02/1994", None, "there is no 31 February 1994 (February 1994 has 28 days)"),
+        ("31/02/1994", "DMY", "there is no 31 February 1994"),
+        ("29/02/2023", "DMY", "there is no 29 February 2023 (February 2023 has 28 days)"),
+        ("2025-02-30", None, "there is no 30 February 2025"),
+        ("04/31/1990", "MDY", "there is no 31 April 1990 (April 1990 has 30 days)"),
+    ],
+)
 def test_a_day_the_month_does_not_have_is_said_to_not_exist(text, order, says):
     with pytest.raises(DateParseError) as exc:
         parse_date(text, order)

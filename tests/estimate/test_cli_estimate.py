@@ -12,9 +12,23 @@ try:
 except ImportError:  # tests/ is not a package
     from _mse import DATA, expected  # type: ignore[no-redef]
 
-KEYS = ["method", "observed", "point", "missing", "interval", "level", "interval_kind",
-        "unstable_interval", "model", "lists", "stratum", "diagnostics", "warnings", "error",
-        "hints"]
+KEYS = [
+    "method",
+    "observed",
+    "point",
+    "missing",
+    "interval",
+    "level",
+    "interval_kind",
+    "unstable_interval",
+    "model",
+    "lists",
+    "stratum",
+    "diagnostics",
+    "warnings",
+    "error",
+    "hints",
+]
 
 
 def app() -> typer.Typer:
@@ -34,8 +48,15 @@ def invoke(*args: str):
 
 
 def test_json_single_method() -> None:
-    res = invoke(str(DATA / "uk_modern_slavery_2013_5lists.csv"), "--method", "stepwise",
-                 "--nboot", "0", "--format", "json")
+    res = invoke(
+        str(DATA / "uk_modern_slavery_2013_5lists.csv"),
+        "--method",
+        "stepwise",
+        "--nboot",
+        "0",
+        "--format",
+        "json",
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert list(out) == KEYS
@@ -65,8 +86,13 @@ def test_errors_are_clean(tmp_path) -> None:
     assert res.exit_code == 2 and "Unknown method" in res.output
     res = invoke("--method", "chapman")
     assert res.exit_code == 2
-    res = invoke(str(DATA / "uk_modern_slavery_2013_5lists.csv"), "--method", "independence",
-                 "--plot", str(tmp_path / "x.png"))
+    res = invoke(
+        str(DATA / "uk_modern_slavery_2013_5lists.csv"),
+        "--method",
+        "independence",
+        "--plot",
+        str(tmp_path / "x.png"),
+    )
     assert res.exit_code == 2 and "curve" in res.output
 
 
@@ -92,9 +118,25 @@ def test_all_methods_keep_going_when_one_refuses(tmp_path) -> None:
     x = x[x.sum(axis=1) > 0]
     f = tmp_path / "seven.csv"
     f.write_text("A,B,C,D,E,F,G\n" + "\n".join(",".join(map(str, r)) for r in x) + "\n")
-    res = invoke(str(f), "--method", "all", "--nboot", "20", "--samples", "50",
-                 "--thinning", "2", "--burnin", "50", "--chains", "2", "--seed", "1",
-                 "--format", "json")
+    res = invoke(
+        str(f),
+        "--method",
+        "all",
+        "--nboot",
+        "20",
+        "--samples",
+        "50",
+        "--thinning",
+        "2",
+        "--burnin",
+        "50",
+        "--chains",
+        "2",
+        "--seed",
+        "1",
+        "--format",
+        "json",
+    )
     assert res.exit_code == 0, res.output
     by = {e["method"]: e for e in json.loads(res.stdout)}
     assert by["dga"]["point"] is None and "at most 5 lists" in by["dga"]["error"]
@@ -145,8 +187,10 @@ def test_stratified_results_carry_stratum_names() -> None:
     except ImportError:
         from _mse import load  # type: ignore[no-redef]
 
-    tables = {"VEN": load("australia_trafficking_4lists"),
-              "COL": load("western_us_trafficking_5lists").subset(["A", "B", "C", "D"])}
+    tables = {
+        "VEN": load("australia_trafficking_4lists"),
+        "COL": load("western_us_trafficking_5lists").subset(["A", "B", "C", "D"]),
+    }
     per, total = estimate_by_strata(tables, "independence")
     assert {k: e.stratum for k, e in per.items()} == {"VEN": "VEN", "COL": "COL"}
     assert total.stratum == "total"
@@ -163,8 +207,10 @@ def test_a_warning_shared_by_several_methods_is_printed_once() -> None:
     from habeas.estimate.result import Estimate
 
     shared = "3 repeated capture pattern row(s) were added together."
-    results = [Estimate("independence", 10, 20.0, (12.0, 30.0), warnings=[shared]),
-               Estimate("loglinear", 10, 21.0, (13.0, 31.0), warnings=[shared, "own"])]
+    results = [
+        Estimate("independence", 10, 20.0, (12.0, 30.0), warnings=[shared]),
+        Estimate("loglinear", 10, 21.0, (13.0, 31.0), warnings=[shared, "own"]),
+    ]
     console = Console(record=True, width=200)
     render_estimates(results, console)
     text = console.export_text()

@@ -71,8 +71,13 @@ def test_madigan_york_three_list_example() -> None:
     a, b = 13.14, 55.17
 
     def log_prior(big_n: np.ndarray) -> np.ndarray:
-        return (big_n * np.log(b) - (big_n + a) * np.log(1 + b) + gammaln(big_n + a)
-                - gammaln(big_n + 1) - gammaln(a))
+        return (
+            big_n * np.log(b)
+            - (big_n + a) * np.log(1 + b)
+            + gammaln(big_n + a)
+            - gammaln(big_n + 1)
+            - gammaln(a)
+        )
 
     est = dga(h, delta=1, n_missing=np.arange(1, 301), log_prior=log_prior)
     top = est.diagnostics["top_models"][0]
@@ -90,13 +95,16 @@ def test_result_does_not_depend_on_list_order() -> None:
     h = CaptureHistories.from_table(DATA / "western_us_trafficking_5lists.csv")
     perm = [3, 0, 4, 2, 1]
     shuffled = SimpleNamespace(
-        lists=[h.lists[i] for i in perm], patterns=h.patterns[::-1, perm],
-        counts=h.counts[::-1], n=h.n,
+        lists=[h.lists[i] for i in perm],
+        patterns=h.patterns[::-1, perm],
+        counts=h.counts[::-1],
+        n=h.n,
     )
     a, b = dga(h), dga(shuffled)
     assert (a.point, a.interval) == (b.point, b.interval)
     assert a.diagnostics["top_models"][0]["probability"] == pytest.approx(
-        b.diagnostics["top_models"][0]["probability"])
+        b.diagnostics["top_models"][0]["probability"]
+    )
 
 
 def test_graph_prior_shifts_model_weights() -> None:
@@ -109,20 +117,26 @@ def test_graph_prior_shifts_model_weights() -> None:
 
 
 def test_wrong_number_of_lists_is_a_usage_error() -> None:
-    two = SimpleNamespace(lists=["A", "B"], patterns=np.array([[1, 0], [0, 1], [1, 1]]),
-                          counts=np.array([5, 6, 2]), n=13)
+    two = SimpleNamespace(
+        lists=["A", "B"],
+        patterns=np.array([[1, 0], [0, 1], [1, 1]]),
+        counts=np.array([5, 6, 2]),
+        n=13,
+    )
     with pytest.raises(UsageError, match="3 to 5 lists"):
         dga(two)
-    six = SimpleNamespace(lists=list("ABCDEF"), patterns=np.eye(6, dtype=int),
-                          counts=np.ones(6, dtype=int), n=6)
+    six = SimpleNamespace(
+        lists=list("ABCDEF"), patterns=np.eye(6, dtype=int), counts=np.ones(6, dtype=int), n=6
+    )
     with pytest.raises(UsageError, match="3 to 5 lists"):
         dga(six)
 
 
 def test_flat_posterior_warns_about_the_grid() -> None:
     """Three lists with no overlaps at all: nothing bounds N from above."""
-    h = SimpleNamespace(lists=["A", "B", "C"], patterns=np.eye(3, dtype=int),
-                        counts=np.array([20, 30, 25]), n=75)
+    h = SimpleNamespace(
+        lists=["A", "B", "C"], patterns=np.eye(3, dtype=int), counts=np.array([20, 30, 25]), n=75
+    )
     est = dga(h)
     assert any("largest total" in w for w in est.warnings)
 
@@ -135,8 +149,10 @@ def test_well_determined_posterior_has_no_grid_warning() -> None:
 def test_rows_on_no_list_are_ignored_like_r() -> None:
     h = CaptureHistories.from_table(DATA / "madigan_york_spina_bifida_3lists.csv")
     with_zero = SimpleNamespace(
-        lists=h.lists, patterns=np.vstack([np.zeros((1, 3), dtype=int), h.patterns]),
-        counts=np.concatenate([[99], h.counts]), n=h.n + 99,
+        lists=h.lists,
+        patterns=np.vstack([np.zeros((1, 3), dtype=int), h.patterns]),
+        counts=np.concatenate([[99], h.counts]),
+        n=h.n + 99,
     )
     a, b = dga(h), dga(with_zero)
     assert (a.point, a.interval, a.observed) == (b.point, b.interval, b.observed)

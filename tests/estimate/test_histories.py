@@ -17,8 +17,10 @@ def test_every_dataset_reads_with_stated_total(name: str) -> None:
     h = load(name)
     assert h.n == EXPECTED[name]["n_observed"]
     if name == "sparsemse_artificial_3":  # list C overlaps no other list by design
-        assert h.warnings == ["List C shares no case with any other list: estimates that "
-                              "use it rest on assumptions the data cannot check."]
+        assert h.warnings == [
+            "List C shares no case with any other list: estimates that "
+            "use it rest on assumptions the data cannot check."
+        ]
     else:
         assert h.warnings == []
 
@@ -46,8 +48,9 @@ def test_full_table_has_all_cells_with_zeros() -> None:
 
 def test_repairs_are_reported(tmp_path) -> None:
     f = tmp_path / "t.csv"
-    f.write_text("A,B,C,D,count\n0,0,0,0,5\n1,0,0,0,4\n1,0,0,0,1\n0,1,0,0,3\n"
-                 "1,1,0,0,2\n0,0,0,1,7\n")
+    f.write_text(
+        "A,B,C,D,count\n0,0,0,0,5\n1,0,0,0,4\n1,0,0,0,1\n0,1,0,0,3\n1,1,0,0,2\n0,0,0,1,7\n"
+    )
     h = CaptureHistories.from_table(f)
     text = " ".join(h.warnings)
     assert "5 case(s) are on none of the lists" in text

@@ -54,8 +54,11 @@ FAST = {"chains": 4, "burnin": 10_000, "samples": 250, "thinning": 40}
 
 @pytest.mark.parametrize(
     "name",
-    ["new_orleans_trafficking_5lists", "western_us_trafficking_5lists",
-     "australia_trafficking_4lists"],
+    [
+        "new_orleans_trafficking_5lists",
+        "western_us_trafficking_5lists",
+        "australia_trafficking_4lists",
+    ],
 )
 def test_median_within_monte_carlo_error_of_r(name: str) -> None:
     exp = _r_lcmcr(name)
@@ -97,8 +100,9 @@ def test_recovers_a_known_population() -> None:
 def test_non_converged_chains_warn() -> None:
     """The UK posterior is bimodal; with no burn-in and short chains the
     chains sit in different places and R-hat is far above 1.1."""
-    est = lcmcr(_load("uk_modern_slavery_2013_5lists"), seed=1, chains=8, burnin=0,
-                samples=100, thinning=5)
+    est = lcmcr(
+        _load("uk_modern_slavery_2013_5lists"), seed=1, chains=8, burnin=0, samples=100, thinning=5
+    )
     assert est.diagnostics["rhat"] > 1.1
     assert any("chains disagree" in w for w in est.warnings)
     assert any("effectively independent" in w for w in est.warnings)
@@ -149,11 +153,21 @@ def test_rhat_and_ess_on_known_chains() -> None:
 
 def test_bad_settings_are_usage_errors() -> None:
     h = _load("new_orleans_trafficking_5lists")
-    for kw in ({"K": 0}, {"chains": 0}, {"thinning": 0}, {"burnin": -1}, {"a_alpha": 0},
-               {"level": 1.5}):
+    for kw in (
+        {"K": 0},
+        {"chains": 0},
+        {"thinning": 0},
+        {"burnin": -1},
+        {"a_alpha": 0},
+        {"level": 1.5},
+    ):
         with pytest.raises(UsageError):
             lcmcr(h, **kw)
-    empty = SimpleNamespace(lists=["A", "B", "C"], patterns=np.zeros((0, 3), dtype=int),
-                            counts=np.zeros(0, dtype=int), n=0)
+    empty = SimpleNamespace(
+        lists=["A", "B", "C"],
+        patterns=np.zeros((0, 3), dtype=int),
+        counts=np.zeros(0, dtype=int),
+        n=0,
+    )
     with pytest.raises(UsageError):
         lcmcr(empty)

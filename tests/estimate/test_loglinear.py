@@ -107,6 +107,5 @@ def test_mb_and_table_of_twelve() -> None:
 @given(st.permutations(list(range(4))))
 def test_independence_invariant_to_list_order(perm: list[int]) -> None:
     h = load("australia_trafficking_4lists")
-    p = CaptureHistories.from_patterns([h.lists[i] for i in perm], h.patterns[:, perm],
-                                       h.counts)
+    p = CaptureHistories.from_patterns([h.lists[i] for i in perm], h.patterns[:, perm], h.counts)
     assert independence(p).point == pytest.approx(independence(h).point, rel=1e-9)

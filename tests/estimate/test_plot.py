@@ -22,9 +22,17 @@ def test_profile_plot_is_png(tmp_path) -> None:
 
 
 def test_posterior_plot(tmp_path) -> None:
-    e = Estimate("dga", 10, 20.0, (12.0, 40.0), diagnostics={
-        "curve_N": [10, 20, 30, 40, 50], "curve_value": [0.1, 0.4, 0.3, 0.15, 0.05],
-        "curve_kind": "posterior"})
+    e = Estimate(
+        "dga",
+        10,
+        20.0,
+        (12.0, 40.0),
+        diagnostics={
+            "curve_N": [10, 20, 30, 40, 50],
+            "curve_value": [0.1, 0.4, 0.3, 0.15, 0.05],
+            "curve_kind": "posterior",
+        },
+    )
     assert plot_estimate(e, tmp_path / "q.png").stat().st_size > 5000
 
 

@@ -20,15 +20,18 @@ from habeas.store.db import Store
 from habeas.store.schema import Link, Record, Source
 from habeas.store.schema_linkage import LinkageRun
 
-LISTS = ["Flight manifest (leaked), 15 March 2025",
-         "List of names published by the press, March 2025",
-         "Repatriation list, 18 July 2025"]
+LISTS = [
+    "Flight manifest (leaked), 15 March 2025",
+    "List of names published by the press, March 2025",
+    "Repatriation list, 18 July 2025",
+]
 
 
 def _truth(case: Path) -> dict[tuple[str, str], str]:
     with (case.parent / "ground_truth.csv").open(encoding="utf-8") as handle:
-        return {(r["source_title"], r["record_id"]): r["person_key"]
-                for r in csv.DictReader(handle)}
+        return {
+            (r["source_title"], r["record_id"]): r["person_key"] for r in csv.DictReader(handle)
+        }
 
 
 def _link_by_truth(store: Store, case: Path) -> None:
@@ -37,21 +40,41 @@ def _link_by_truth(store: Store, case: Path) -> None:
     now = datetime.now(UTC)
     with store.write("test") as op:
         s = op.session
-        rows = s.execute(select(Record.id, Source.title, Record.record_key, Link.person_id)
-                         .join(Source, Source.id == Record.source_id)
-                         .join(Link, Link.record_id == Record.id)
-                         .where(Link.superseded_at.is_(None))).all()
+        rows = s.execute(
+            select(Record.id, Source.title, Record.record_key, Link.person_id)
+            .join(Source, Source.id == Record.source_id)
+            .join(Link, Link.record_id == Record.id)
+            .where(Link.superseded_at.is_(None))
+        ).all()
         person_for_key: dict[str, int] = {}
         for rid, title, key, pid in rows:
             target = person_for_key.setdefault(truth[(title, key)], pid)
             if target != pid:
-                s.execute(update(Link).where(Link.record_id == rid,
-                                             Link.superseded_at.is_(None))
-                          .values(superseded_at=now))
-                s.add(Link(record_id=rid, person_id=target, method="human", score=None,
-                           decided_by="test", decided_at=now))
-        s.add(LinkageRun(started_at=now, finished_at=datetime.now(UTC), actor="test",
-                         kind="ground-truth", parameters={}, counts={}))
+                s.execute(
+                    update(Link)
+                    .where(Link.record_id == rid, Link.superseded_at.is_(None))
+                    .values(superseded_at=now)
+                )
+                s.add(
+                    Link(
+                        record_id=rid,
+                        person_id=target,
+                        method="human",
+                        score=None,
+                        decided_by="test",
+                        decided_at=now,
+                    )
+                )
+        s.add(
+            LinkageRun(
+                started_at=now,
+                finished_at=datetime.now(UTC),
+                actor="test",
+                kind="ground-truth",
+                parameters={},
+                counts={},
+            )
+        )
         op.log("test-link", "link", None, {"by": "ground truth"})
 
 
@@ -59,16 +82,20 @@ def _expected_patterns(case: Path, lists: list[str]) -> Counter[tuple[int, ...]]
     by_person: dict[str, set[str]] = {}
     for (title, _key), person in _truth(case).items():
         by_person.setdefault(person, set()).add(title)
-    return Counter(tuple(int(t in titles) for t in lists) for titles in by_person.values()
-                   if titles & set(lists))
+    return Counter(
+        tuple(int(t in titles) for t in lists)
+        for titles in by_person.values()
+        if titles & set(lists)
+    )
 
 
 def test_histories_match_the_ground_truth(store: Store, demo_case: Path) -> None:
     load_case(store, demo_case)
     _link_by_truth(store, demo_case)
     [hist] = histories_from_register(store, LISTS).values()
-    got = Counter({tuple(int(x) for x in p): int(c)
-                   for p, c in zip(hist.patterns, hist.counts, strict=True)})
+    got = Counter(
+        {tuple(int(x) for x in p): int(c) for p, c in zip(hist.patterns, hist.counts, strict=True)}
+    )
     assert got == _expected_patterns(demo_case, LISTS)
     assert not any("linkage" in w for w in hist.warnings)
     estimate = run("independence", hist)
@@ -105,8 +132,9 @@ def test_bad_requests() -> None:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_cli_register_mode_json(store: Store, demo_case: Path, capsys: pytest.CaptureFixture[str],
-                                workspace: object) -> None:
+def test_cli_register_mode_json(
+    store: Store, demo_case: Path, capsys: pytest.CaptureFixture[str], workspace: object
+) -> None:
     load_case(store, demo_case)
     _link_by_truth(store, demo_case)
     args = ["estimate", "--workspace", str(workspace.root)]  # type: ignore[attr-defined]
@@ -118,19 +146,32 @@ def test_cli_register_mode_json(store: Store, demo_case: Path, capsys: pytest.Ca
     assert main([*args, "--method", "independence", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out[0]["method"] == "independence" and out[0]["observed"] > 0
-    assert set(out[0]) == {"method", "observed", "point", "missing", "interval", "level",
-                           "interval_kind", "unstable_interval", "model", "lists", "stratum",
-                           "diagnostics", "warnings", "error", "hints"}
-    code = main([*args, "--method", "independence", "--strata", "nationality", "--format",
-                 "json"])
+    assert set(out[0]) == {
+        "method",
+        "observed",
+        "point",
+        "missing",
+        "interval",
+        "level",
+        "interval_kind",
+        "unstable_interval",
+        "model",
+        "lists",
+        "stratum",
+        "diagnostics",
+        "warnings",
+        "error",
+        "hints",
+    }
+    code = main([*args, "--method", "independence", "--strata", "nationality", "--format", "json"])
     assert code == 0
     payload = json.loads(capsys.readouterr().out)
     assert "VEN" in payload["strata"] and payload["total"]["model"] == "sum over strata"
 
 
 def test_cli_register_mode_warns_about_undecided_review_pairs(
-        store: Store, demo_case: Path, capsys: pytest.CaptureFixture[str],
-        workspace: object) -> None:
+    store: Store, demo_case: Path, capsys: pytest.CaptureFixture[str], workspace: object
+) -> None:
     from habeas.estimate.register import unreviewed_pairs
     from habeas.linkage import link
 
@@ -143,5 +184,7 @@ def test_cli_register_mode_warns_about_undecided_review_pairs(
         args += ["--lists", title]
     assert main([*args, "--method", "independence", "--format", "json"]) == 0
     [est] = json.loads(capsys.readouterr().out)
-    assert any(w.startswith(f"{pending} pairs of records on these lists are waiting in the "
-                            "review queue") for w in est["warnings"])
+    assert any(
+        w.startswith(f"{pending} pairs of records on these lists are waiting in the review queue")
+        for w in est["warnings"]
+    )

@@ -93,10 +93,17 @@ def test_a_bug_in_one_method_keeps_the_others(monkeypatch) -> None:
 
 def test_progress_reports_start_and_end_of_each_method() -> None:
     seen: list[tuple[str, bool]] = []
-    run_all(load("australia_trafficking_4lists"), ["independence", "chapman"],
-            progress=lambda name, est: seen.append((name, est is not None)))
-    assert seen == [("independence", False), ("independence", True), ("chapman", False),
-                    ("chapman", True)]
+    run_all(
+        load("australia_trafficking_4lists"),
+        ["independence", "chapman"],
+        progress=lambda name, est: seen.append((name, est is not None)),
+    )
+    assert seen == [
+        ("independence", False),
+        ("independence", True),
+        ("chapman", False),
+        ("chapman", True),
+    ]
 
 
 def test_one_list_says_so() -> None:
@@ -122,12 +129,15 @@ def test_stepwise_result_carries_the_unstable_flag() -> None:
     assert est.to_dict()["unstable_interval"] is True
 
 
-@pytest.mark.parametrize(("cell", "message"), [
-    ("nan", "'nan' is not a finite number"),
-    ("inf", "'inf' is not a finite number"),
-    (str(2**70), "is too large"),
-    ("1e400", "is not a finite number"),
-])
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("nan", "'nan' is not a finite number"),
+        ("inf", "'inf' is not a finite number"),
+        (str(2**70), "is too large"),
+        ("1e400", "is not a finite number"),
+    ],
+)
 def test_bad_counts_name_file_row_and_column(tmp_path, cell: str, message: str) -> None:
     f = tmp_path / "t.csv"
     f.write_text(f"A,B,count\n1,0,5\n1,1,{cell}\n")

@@ -23,8 +23,13 @@ def test_checkident_codes_artificial_3() -> None:
     ref = EXPECTED["sparsemse_artificial_3"]["expected"][0]["point"]
     h = load("sparsemse_artificial_3")
     ab, ac, bc = all_pairs(3)
-    models = {"all three pairs": [ab, ac, bc], "AB only": [ab], "AB+AC": [ab, ac],
-              "AC+BC": [ac, bc], "main only": []}
+    models = {
+        "all three pairs": [ab, ac, bc],
+        "AB only": [ab],
+        "AB+AC": [ab, ac],
+        "AC+BC": [ac, bc],
+        "main only": [],
+    }
     for label, pairs in models.items():
         assert checkident(h, pairs) == ref[label], label
 

@@ -41,8 +41,9 @@ def _methods() -> list[str]:
 
 def test_sensitivity_table_side_by_side() -> None:
     h = load("uk_modern_slavery_2013_5lists")
-    rows = sensitivity_table(h, methods=_methods(), seed=1,
-                             method_options={"stepwise": {"nboot": 20}})
+    rows = sensitivity_table(
+        h, methods=_methods(), seed=1, method_options={"stepwise": {"nboot": 20}}
+    )
     assert [r.method for r in rows] == _methods()
     assert all(r.observed == h.n for r in rows)
     points = [r.point for r in rows if r.point is not None]

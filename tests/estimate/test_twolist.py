@@ -9,8 +9,7 @@ from habeas.estimate.twolist import chapman, lincoln
 
 def two(n1only: int, n2only: int, m: int) -> CaptureHistories:
     rows = [([1, 0], n1only), ([0, 1], n2only), ([1, 1], m)]
-    return CaptureHistories.from_patterns(["A", "B"], [r for r, _ in rows],
-                                          [c for _, c in rows])
+    return CaptureHistories.from_patterns(["A", "B"], [r for r, _ in rows], [c for _, c in rows])
 
 
 def test_textbook_values() -> None:
@@ -37,8 +36,9 @@ def test_tiny_overlap_warns() -> None:
 
 
 def test_list_choice_on_more_lists() -> None:
-    h = CaptureHistories.from_patterns(["A", "B", "C"], [[1, 0, 0], [0, 0, 1], [1, 0, 1],
-                                                          [0, 1, 0], [1, 1, 0]], [5, 5, 5, 5, 5])
+    h = CaptureHistories.from_patterns(
+        ["A", "B", "C"], [[1, 0, 0], [0, 0, 1], [1, 0, 1], [0, 1, 0], [1, 1, 0]], [5, 5, 5, 5, 5]
+    )
     e = chapman(h, lists="A,C")
     assert e.diagnostics["m"] == 5 and e.observed == 20
 

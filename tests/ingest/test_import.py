@@ -29,9 +29,9 @@ from tests.conftest import db_snapshot
 
 MANIFEST = (
     "No.,NAME,DOB,A#,NATIONALITY,SEX,FLIGHT,Case number\n"
-    "1,\"RODRIGUEZ PEREZ, JOSE LUIS\",05/04/1990,A-208-304-911,VENEZUELA,M,FL-1,X-1\n"
-    "2,\"GONZALEZ, YEFERSON\",12/25/1995,A 08 123 456,Venezuelan,M,FL-1,\n"
-    "3,\"DE LA CRUZ DA SILVA, MARIA JOSE\",01/30/1988,12345,VEN,F,FL-2,X-3\n"
+    '1,"RODRIGUEZ PEREZ, JOSE LUIS",05/04/1990,A-208-304-911,VENEZUELA,M,FL-1,X-1\n'
+    '2,"GONZALEZ, YEFERSON",12/25/1995,A 08 123 456,Venezuelan,M,FL-1,\n'
+    '3,"DE LA CRUZ DA SILVA, MARIA JOSE",01/30/1988,12345,VEN,F,FL-2,X-3\n'
 )
 
 
@@ -58,10 +58,21 @@ def _count(store: Store, model: type) -> int:
 def test_import_keeps_values_as_written_and_normalises(store: Store, tmp_path: Path) -> None:
     add_facility(store, FacilitySpec("CECOT", "prison", "SLV", units=[UnitSpec("Módulo 3")]))
     path = _csv(tmp_path, MANIFEST)
-    result = import_file(store, path, _options(
-        date_order="MDY", reliability="B", one_row_per_person=True,
-        defaults={"event_type": "removal_flight", "event_date": "2025-03-15",
-                  "facility": "CECOT"}), actor="ana")
+    result = import_file(
+        store,
+        path,
+        _options(
+            date_order="MDY",
+            reliability="B",
+            one_row_per_person=True,
+            defaults={
+                "event_type": "removal_flight",
+                "event_date": "2025-03-15",
+                "facility": "CECOT",
+            },
+        ),
+        actor="ana",
+    )
     assert (result.records, result.persons, result.events) == (3, 3, 3)
     assert not result.already_imported
     with store.read() as s:
@@ -113,12 +124,15 @@ def test_same_record_ids_from_another_file_are_refused(store: Store, tmp_path: P
 
 
 BROKEN = {
-    "bad date": ("Nombre;Fecha de nacimiento\nAna Pérez;1990-05-04\nLuis Gómez;31/02/1990\n",
-                 "utf-8", "Fecha de nacimiento", 3),
+    "bad date": (
+        "Nombre;Fecha de nacimiento\nAna Pérez;1990-05-04\nLuis Gómez;31/02/1990\n",
+        "utf-8",
+        "Fecha de nacimiento",
+        3,
+    ),
     "unknown encoding bytes": ("Nombre;Fecha\nAna Pérez;2025\n", "bad-bytes", None, 2),
     "missing name column": ("Fecha;Lugar\n2025-03-15;Texas\n", "utf-8", None, None),
-    "unknown vocabulary term": ("Nombre;Sexo\nAna Pérez;F\nLuis Gómez;alien\n", "utf-8",
-                                "Sexo", 3),
+    "unknown vocabulary term": ("Nombre;Sexo\nAna Pérez;F\nLuis Gómez;alien\n", "utf-8", "Sexo", 3),
     "event details without a type": ("Nombre;Fecha\nAna Pérez;2025-03-15\n", "utf-8", None, 2),
 }
 
@@ -131,8 +145,9 @@ def test_broken_files_write_nothing(store: Store, tmp_path: Path, case: str) -> 
         path.write_bytes(text.encode("utf-8").replace(b"2025", b"20\x81\x8d"))
     else:
         path.write_bytes(text.encode(encoding))
-    import_file(store, _csv(tmp_path, MANIFEST, name="ok.csv"),
-                _options(date_order="MDY", defaults=FLIGHT))
+    import_file(
+        store, _csv(tmp_path, MANIFEST, name="ok.csv"), _options(date_order="MDY", defaults=FLIGHT)
+    )
     before = db_snapshot(store)
     files_before = sorted(p.name for p in store.files.root.rglob("*")) if store.files else []
     with pytest.raises(ImportFailed) as info:
@@ -194,7 +209,8 @@ def test_date_order_is_inferred_from_the_whole_column(store: Store, tmp_path: Pa
 
 
 def test_a_value_only_readable_in_the_other_order_is_kept_with_a_warning(
-        store: Store, tmp_path: Path) -> None:
+    store: Store, tmp_path: Path
+) -> None:
     path = _csv(tmp_path, "Nombre;DOB\nAna Pérez;05/04/1990\nLuis Gómez;25/02/1985\n")
     result = import_file(store, path, _options(date_order="MDY", defaults=FLIGHT))
     assert result.records == 2
@@ -211,18 +227,32 @@ def test_unknown_vocabulary_value_never_creates_a_term(store: Store, tmp_path: P
 
 def test_legal_columns_create_legal_facts(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "filings.json"
-    path.write_text(json.dumps([
-        {"ID": "HC-1", "Full name": "Carlos Ruiz Díaz", "Legal basis": "AEA",
-         "Hearing": "no", "Criminal record": "none", "Docket": "1:25-cv-001"},
-    ]), encoding="utf-8")
-    result = import_file(store, path, _options(source_title="Filings",
-                                               source_kind="court_filing"))
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "ID": "HC-1",
+                    "Full name": "Carlos Ruiz Díaz",
+                    "Legal basis": "AEA",
+                    "Hearing": "no",
+                    "Criminal record": "none",
+                    "Docket": "1:25-cv-001",
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = import_file(store, path, _options(source_title="Filings", source_kind="court_filing"))
     assert result.legal_facts == 3
     with store.read() as s:
-        facts = {(f.fact_type, f.value, f.value_text) for f in s.execute(select(LegalFact))
-                 .scalars()}
-    assert facts == {("legal_basis", "alien_enemies_act", "AEA"), ("hearing", "not_held", "no"),
-                     ("criminal_record", "none_found", "none")}
+        facts = {
+            (f.fact_type, f.value, f.value_text) for f in s.execute(select(LegalFact)).scalars()
+        }
+    assert facts == {
+        ("legal_basis", "alien_enemies_act", "AEA"),
+        ("hearing", "not_held", "no"),
+        ("criminal_record", "none_found", "none"),
+    }
 
 
 def test_age_gives_a_date_of_birth_range(store: Store, tmp_path: Path) -> None:
@@ -269,19 +299,26 @@ def test_a_correction_cites_what_it_corrects(store: Store, tmp_path: Path) -> No
     from habeas.store.schema_linkage import ReviewDecision
 
     import_file(store, _csv(tmp_path, MANIFEST), _options(date_order="MDY", defaults=FLIGHT))
-    fix = _csv(tmp_path, "No.,NAME,DOB\n2,\"GONZALEZ, YEFERSON\",12/24/1995\n", name="fix.csv")
+    fix = _csv(tmp_path, 'No.,NAME,DOB\n2,"GONZALEZ, YEFERSON",12/24/1995\n', name="fix.csv")
     with pytest.raises(UsageError, match="no source titled"):
-        import_file(store, fix, _options(source_title="Fix", source_kind="document",
-                                         corrects="Nope", date_order="MDY"))
-    result = import_file(store, fix, _options(source_title="Fix", source_kind="document",
-                                              corrects="Manifest", date_order="MDY"))
+        import_file(
+            store,
+            fix,
+            _options(source_title="Fix", source_kind="document", corrects="Nope", date_order="MDY"),
+        )
+    result = import_file(
+        store,
+        fix,
+        _options(source_title="Fix", source_kind="document", corrects="Manifest", date_order="MDY"),
+    )
     assert result.records == 1
     with store.read() as s:
-        original = s.execute(select(Record).where(Record.record_key == "2",
-                                                  Record.source_id != result.source_id)
-                             ).scalar_one()
-        correction = s.execute(select(Record).where(Record.source_id == result.source_id)
-                               ).scalar_one()
+        original = s.execute(
+            select(Record).where(Record.record_key == "2", Record.source_id != result.source_id)
+        ).scalar_one()
+        correction = s.execute(
+            select(Record).where(Record.source_id == result.source_id)
+        ).scalar_one()
         source = s.get(Source, result.source_id)
         decision = s.execute(select(ReviewDecision)).scalar_one()
     assert correction.corrects_record_id == original.id  # cited, not overwritten
@@ -289,8 +326,12 @@ def test_a_correction_cites_what_it_corrects(store: Store, tmp_path: Path) -> No
     assert correction.dob_earliest.isoformat() == "1995-12-24"
     assert source is not None and source.corrects_source_id == original.source_id
     assert (decision.record_a, decision.record_b, decision.decision) == (
-        original.id, correction.id, "same")
-    bad = _csv(tmp_path, "No.,NAME\n9,\"X, Y\"\n", name="bad.csv")
+        original.id,
+        correction.id,
+        "same",
+    )
+    bad = _csv(tmp_path, 'No.,NAME\n9,"X, Y"\n', name="bad.csv")
     with pytest.raises(ImportFailed, match="must cite a record"):
-        import_file(store, bad, _options(source_title="Fix 2", source_kind="document",
-                                         corrects="Manifest"))
+        import_file(
+            store, bad, _options(source_title="Fix 2", source_kind="document", corrects="Manifest")
+        )

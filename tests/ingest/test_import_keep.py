@@ -15,9 +15,11 @@ from habeas.ingest.problems import ImportFailed
 from habeas.store.db import Store
 from habeas.store.schema import Record
 
-LIST = ("Nombre,Fecha de nacimiento,Cédula\n"
-        "Ana Pérez,31/02/1994,V-12345678\n"
-        "Luis Gómez,15/03/1990,V-23456789\n")
+LIST = (
+    "Nombre,Fecha de nacimiento,Cédula\n"
+    "Ana Pérez,31/02/1994,V-12345678\n"
+    "Luis Gómez,15/03/1990,V-23456789\n"
+)
 
 
 def _csv(tmp_path: Path, text: str = LIST) -> Path:
@@ -36,15 +38,14 @@ def test_a_date_that_does_not_exist_refuses_and_says_so(store: Store, tmp_path: 
     with pytest.raises(ImportFailed) as failed:
         import_file(store, _csv(tmp_path), _options())
     [problem] = [p for p in failed.value.problems if p.severity == "error"]
-    assert (problem.row, problem.column, problem.value) == (2, "Fecha de nacimiento",
-                                                            "31/02/1994")
+    assert (problem.row, problem.column, problem.value) == (2, "Fecha de nacimiento", "31/02/1994")
     assert "there is no 31 February 1994" in problem.message
 
 
-@pytest.mark.parametrize("column", ["Fecha de nacimiento", "fecha de nacimiento",
-                                    "date_of_birth"])
-def test_keep_as_written_imports_the_row_verbatim_and_flags_it(store: Store, tmp_path: Path,
-                                                                column: str) -> None:
+@pytest.mark.parametrize("column", ["Fecha de nacimiento", "fecha de nacimiento", "date_of_birth"])
+def test_keep_as_written_imports_the_row_verbatim_and_flags_it(
+    store: Store, tmp_path: Path, column: str
+) -> None:
     result = import_file(store, _csv(tmp_path), _options(keep_as_written=(column,)))
     assert result.records == 2
     [flag] = result.warnings
@@ -63,12 +64,15 @@ def test_keep_as_written_names_a_column_the_file_has(store: Store, tmp_path: Pat
         plan_import(store, _csv(tmp_path), _options(keep_as_written=("Fecha",)))
 
 
-def test_dry_run_refuses_what_the_import_refuses_about_the_source(store: Store,
-                                                                  tmp_path: Path) -> None:
+def test_dry_run_refuses_what_the_import_refuses_about_the_source(
+    store: Store, tmp_path: Path
+) -> None:
     path = _csv(tmp_path, "Nombre\nAna Pérez\n")
-    for options, says in ((_options(source_kind="rumour"), "not a known term"),
-                          (_options(source_kind=None), "is new"),
-                          (_options(reliability="Z"), "not a known term")):
+    for options, says in (
+        (_options(source_kind="rumour"), "not a known term"),
+        (_options(source_kind=None), "is new"),
+        (_options(reliability="Z"), "not a known term"),
+    ):
         plan = plan_import(store, path, options)
         assert any(says in p.message for p in plan.errors), (options, plan.errors)
     import_file(store, path, _options())

@@ -9,17 +9,36 @@ from habeas.ingest.mapping import map_columns
 from habeas.ingest.readers import Table
 
 
-@pytest.mark.parametrize("header,field", [
-    ("Nombre", "full_name"), ("Nombres", "given_names"), ("Apellidos", "surnames"),
-    ("Primer apellido", "first_surname"), ("Segundo Apellido", "second_surname"),
-    ("Fecha de nacimiento", "date_of_birth"), ("F. Nac.", "date_of_birth"),
-    ("Cédula", "national_id"), ("C.I.", "national_id"), ("Nacionalidad", "nationality"),
-    ("Sexo", "sex"), ("Edad", "age"), ("A#", "a_number"), ("A-Number", "a_number"),
-    ("Alien number", "a_number"), ("DOB", "date_of_birth"), ("Last name", "surnames"),
-    ("First name", "given_names"), ("Full name", "full_name"), ("NAME", "full_name"),
-    ("record_id", "record_id"), ("Pasaporte", "passport"), ("Vuelo", "flight"),
-    ("Observaciones", "notes"), ("Centro de detención", "facility"),
-])
+@pytest.mark.parametrize(
+    "header,field",
+    [
+        ("Nombre", "full_name"),
+        ("Nombres", "given_names"),
+        ("Apellidos", "surnames"),
+        ("Primer apellido", "first_surname"),
+        ("Segundo Apellido", "second_surname"),
+        ("Fecha de nacimiento", "date_of_birth"),
+        ("F. Nac.", "date_of_birth"),
+        ("Cédula", "national_id"),
+        ("C.I.", "national_id"),
+        ("Nacionalidad", "nationality"),
+        ("Sexo", "sex"),
+        ("Edad", "age"),
+        ("A#", "a_number"),
+        ("A-Number", "a_number"),
+        ("Alien number", "a_number"),
+        ("DOB", "date_of_birth"),
+        ("Last name", "surnames"),
+        ("First name", "given_names"),
+        ("Full name", "full_name"),
+        ("NAME", "full_name"),
+        ("record_id", "record_id"),
+        ("Pasaporte", "passport"),
+        ("Vuelo", "flight"),
+        ("Observaciones", "notes"),
+        ("Centro de detención", "facility"),
+    ],
+)
 def test_common_headers(header: str, field: str) -> None:
     assert guess_field(header) == field
 
@@ -35,15 +54,19 @@ def _table(headers: list[str]) -> Table:
 
 def test_unknown_columns_are_kept_unmapped() -> None:
     mapping = map_columns(_table(["Nombre", "Número de caso", "Talla de zapatos"]))
-    assert mapping.columns == {"Nombre": "full_name", "Número de caso": None,
-                               "Talla de zapatos": None}
+    assert mapping.columns == {
+        "Nombre": "full_name",
+        "Número de caso": None,
+        "Talla de zapatos": None,
+    }
     assert mapping.extras() == ["Número de caso", "Talla de zapatos"]
     assert not mapping.problems
 
 
 def test_map_overrides_and_unmaps() -> None:
-    mapping = map_columns(_table(["Detenido", "Fecha", "Caso"]),
-                          {"Caso": "record_id", "fecha": "-"})
+    mapping = map_columns(
+        _table(["Detenido", "Fecha", "Caso"]), {"Caso": "record_id", "fecha": "-"}
+    )
     assert mapping.columns == {"Detenido": "full_name", "Fecha": None, "Caso": "record_id"}
 
 

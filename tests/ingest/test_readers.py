@@ -11,8 +11,11 @@ from openpyxl import Workbook
 from habeas.ingest.problems import ImportFailed
 from habeas.ingest.readers import read_tables
 
-ROWS = [["Nombres", "Apellidos", "Cédula"], ["José Luis", "Núñez Peña", "V-12.345.678"],
-        ["María José", "Ibáñez", "E-8.765.432"]]
+ROWS = [
+    ["Nombres", "Apellidos", "Cédula"],
+    ["José Luis", "Núñez Peña", "V-12.345.678"],
+    ["María José", "Ibáñez", "E-8.765.432"],
+]
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
@@ -25,8 +28,10 @@ def test_csv_any_delimiter(tmp_path: Path, delimiter: str) -> None:
     assert table.delimiter == delimiter
 
 
-@pytest.mark.parametrize("encoding,expected", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"),
-                                               ("cp1252", "cp1252"), ("latin-1", "cp1252")])
+@pytest.mark.parametrize(
+    "encoding,expected",
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("cp1252", "cp1252"), ("latin-1", "cp1252")],
+)
 def test_csv_encodings(tmp_path: Path, encoding: str, expected: str) -> None:
     path = tmp_path / "lista.csv"
     path.write_bytes("\n".join(";".join(r) for r in ROWS).encode(encoding))
@@ -54,8 +59,10 @@ def test_quoted_multiline_cells_keep_row_numbers(tmp_path: Path) -> None:
 
 
 def test_json_array_and_jsonl(tmp_path: Path) -> None:
-    people = [{"Nombre": "Ana Pérez", "A#": "A-123-456-789"},
-              {"Nombre": "Luis Gómez", "Edad": 31, "Extra": {"x": 1}}]
+    people = [
+        {"Nombre": "Ana Pérez", "A#": "A-123-456-789"},
+        {"Nombre": "Luis Gómez", "Edad": 31, "Extra": {"x": 1}},
+    ]
     arr = tmp_path / "l.json"
     arr.write_text(json.dumps(people), encoding="utf-8")
     [table] = read_tables(arr)
@@ -92,10 +99,17 @@ def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
 def test_xlsx_every_sheet_or_one(tmp_path: Path) -> None:
     import datetime as dt
 
-    path = _workbook(tmp_path / "l.xlsx", {
-        "Marzo": [["Nombre", "Fecha"], ["Ana Pérez", dt.datetime(2025, 3, 15)], ["Luis", 1990.0]],
-        "Abril": [[None], ["Nombre"], ["Carlos Ruiz"]],
-    })
+    path = _workbook(
+        tmp_path / "l.xlsx",
+        {
+            "Marzo": [
+                ["Nombre", "Fecha"],
+                ["Ana Pérez", dt.datetime(2025, 3, 15)],
+                ["Luis", 1990.0],
+            ],
+            "Abril": [[None], ["Nombre"], ["Carlos Ruiz"]],
+        },
+    )
     tables = read_tables(path)
     assert [t.sheet for t in tables] == ["Marzo", "Abril"]
     assert tables[0].rows == [(2, ["Ana Pérez", "2025-03-15"]), (3, ["Luis", "1990"])]

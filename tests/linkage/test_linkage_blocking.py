@@ -9,17 +9,20 @@ from habeas.linkage.features import cap_block_keys
 
 
 def test_an_oversized_coarse_key_is_replaced_by_the_finer_keys_and_split_in_windows() -> None:
-    coarse = pd.Series([("s:gonzalez|~jose", "p:gonzalez|rodriguez")] * 3
-                       + [("s:gonzalez|~jose",)])
-    finer = pd.Series([("g:gonzalez|rodriguez|~jose",)] * 2 + [("g:gonzalez|rodriguez|#luis",)]
-                      + [()])
+    coarse = pd.Series([("s:gonzalez|~jose", "p:gonzalez|rodriguez")] * 3 + [("s:gonzalez|~jose",)])
+    finer = pd.Series(
+        [("g:gonzalez|rodriguez|~jose",)] * 2 + [("g:gonzalez|rodriguez|#luis",)] + [()]
+    )
     keys = cap_block_keys(coarse, finer, cap=3, window=4)
     # "s:gonzalez|~jose" is held by 4 records (> 3): finer keys are added, and the
     # oversized block itself is cut into windows of 4 records (steps of 2), never dropped.
-    assert keys[0] == ["p:gonzalez|rodriguez", "g:gonzalez|rodriguez|~jose",
-                       "s:gonzalez|~jose#0"]
-    assert keys[2] == ["p:gonzalez|rodriguez", "g:gonzalez|rodriguez|#luis",
-                       "s:gonzalez|~jose#1", "s:gonzalez|~jose#0"]
+    assert keys[0] == ["p:gonzalez|rodriguez", "g:gonzalez|rodriguez|~jose", "s:gonzalez|~jose#0"]
+    assert keys[2] == [
+        "p:gonzalez|rodriguez",
+        "g:gonzalez|rodriguez|#luis",
+        "s:gonzalez|~jose#1",
+        "s:gonzalez|~jose#0",
+    ]
     assert keys[3] == ["s:gonzalez|~jose#1", "s:gonzalez|~jose#0"]
 
 
@@ -49,9 +52,11 @@ def test_no_key_is_shared_by_more_records_than_the_cap() -> None:
 def test_a_likely_merge_of_a_bare_name_comes_before_an_unlikely_one_of_two_big_persons() -> None:
     # records 1-5 one person, 6-10 another, 11 alone
     cluster_of = {r: (1 if r <= 5 else 6 if r <= 10 else 11) for r in range(1, 12)}
-    clustering = Clustering(cluster_of=cluster_of, status=["queued", "queued"],
-                            reason=["band", "band"])
-    pairs = pd.DataFrame({"record_a": [1, 6], "record_b": [6, 11],
-                          "match_probability": [0.25, 0.45]})
+    clustering = Clustering(
+        cluster_of=cluster_of, status=["queued", "queued"], reason=["band", "band"]
+    )
+    pairs = pd.DataFrame(
+        {"record_a": [1, 6], "record_b": [6, 11], "match_probability": [0.25, 0.45]}
+    )
     unlikely_big, likely_small = priorities(clustering, pairs)
     assert likely_small > unlikely_big  # 0.45 × 6 records vs 0.25 × 10

@@ -11,18 +11,20 @@ from habeas.linkage import model as mdl
 
 WEIGHTS = {
     "given": [(6.0, "Exact"), (3.5, "Nickname"), (1.0, "Typo"), (-4.0, "Else")],
-    "dob": [(9.0, "Exact"), (0.0, "Same year"), (-8.0, "Else")],   # a level weighing 0
+    "dob": [(9.0, "Exact"), (0.0, "Same year"), (-8.0, "Else")],  # a level weighing 0
     "sex": [(0.3, "Exact"), (-1.2, "Else")],
 }
 
 
 def test_each_weight_is_named_by_its_nearest_level_with_the_term_frequency_added() -> None:
-    pairs = pd.DataFrame({
-        "mw_given": [6.0, 3.5, -4.0, np.nan],
-        "mw_tf_given": [1.25, np.nan, 0.0, np.nan],
-        "mw_dob": [9.0, 0.0, np.nan, -8.0],
-        "mw_sex": [0.3, 0.0, -1.2, 0.3],          # 0 on sex: missing on a side, left out
-    })
+    pairs = pd.DataFrame(
+        {
+            "mw_given": [6.0, 3.5, -4.0, np.nan],
+            "mw_tf_given": [1.25, np.nan, 0.0, np.nan],
+            "mw_dob": [9.0, 0.0, np.nan, -8.0],
+            "mw_sex": [0.3, 0.0, -1.2, 0.3],  # 0 on sex: missing on a side, left out
+        }
+    )
     rows = mdl.evidence_rows(pairs, WEIGHTS)
     assert rows[0] == {"given": ["Exact", 7.25], "dob": ["Exact", 9.0], "sex": ["Exact", 0.3]}
     assert rows[1] == {"given": ["Nickname", 3.5], "dob": ["Same year", 0.0]}
@@ -33,9 +35,13 @@ def test_each_weight_is_named_by_its_nearest_level_with_the_term_frequency_added
 def test_one_row_and_many_rows_agree() -> None:
     rng = np.random.default_rng(5)
     levels = [w for w, _ in WEIGHTS["given"]]
-    pairs = pd.DataFrame({"mw_given": rng.choice(levels, 200),
-                          "mw_tf_given": rng.normal(0, 1, 200).round(4),
-                          "mw_sex": rng.choice([0.3, -1.2, np.nan], 200)})
+    pairs = pd.DataFrame(
+        {
+            "mw_given": rng.choice(levels, 200),
+            "mw_tf_given": rng.normal(0, 1, 200).round(4),
+            "mw_sex": rng.choice([0.3, -1.2, np.nan], 200),
+        }
+    )
     many = mdl.evidence_rows(pairs, WEIGHTS)
     for i, row in enumerate(pairs.to_dict("records")):
         one = mdl.evidence_rows(pd.DataFrame([row]), WEIGHTS)[0]

@@ -17,13 +17,62 @@ import pandas as pd
 from habeas.linkage import score_frame
 from habeas.linkage.features import featurise_rows, infer_types
 
-GIVEN = ["ana", "luis", "carmen", "pedro", "rosa", "jesus", "elena", "mario", "isabel",
-         "tomas", "lucia", "andres", "sofia", "ramon", "teresa", "hugo", "marta", "julio",
-         "ines", "raul", "diego", "paula", "sergio", "laura", "victor", "nora"]
-SURNAMES = ["acosta", "bermudez", "castillo", "duarte", "escalona", "fuenmayor", "guerrero",
-            "herrera", "infante", "jimenez", "lozada", "montilla", "navas", "ortega",
-            "pineda", "quintero", "rondon", "salazar", "toro", "urdaneta", "villegas",
-            "zambrano", "alvarado", "benitez", "cordero", "delgado"]
+GIVEN = [
+    "ana",
+    "luis",
+    "carmen",
+    "pedro",
+    "rosa",
+    "jesus",
+    "elena",
+    "mario",
+    "isabel",
+    "tomas",
+    "lucia",
+    "andres",
+    "sofia",
+    "ramon",
+    "teresa",
+    "hugo",
+    "marta",
+    "julio",
+    "ines",
+    "raul",
+    "diego",
+    "paula",
+    "sergio",
+    "laura",
+    "victor",
+    "nora",
+]
+SURNAMES = [
+    "acosta",
+    "bermudez",
+    "castillo",
+    "duarte",
+    "escalona",
+    "fuenmayor",
+    "guerrero",
+    "herrera",
+    "infante",
+    "jimenez",
+    "lozada",
+    "montilla",
+    "navas",
+    "ortega",
+    "pineda",
+    "quintero",
+    "rondon",
+    "salazar",
+    "toro",
+    "urdaneta",
+    "villegas",
+    "zambrano",
+    "alvarado",
+    "benitez",
+    "cordero",
+    "delgado",
+]
 
 
 def _population(seed: int = 3, people: int = 220) -> list[dict]:
@@ -36,12 +85,23 @@ def _population(seed: int = 3, people: int = 220) -> list[dict]:
         given = rng.choice(GIVEN)
         s1, s2 = rng.sample(SURNAMES, 2)
         dob = date(1960, 1, 1) + timedelta(days=rng.randrange(15000))
-        home = {"street_number": str(rng.randrange(1, 200)), "address": f"calle {i + 3}",
-                "locality": "maracaibo"}
+        home = {
+            "street_number": str(rng.randrange(1, 200)),
+            "address": f"calle {i + 3}",
+            "locality": "maracaibo",
+        }
         for copy in range(2):
             surnames = f"{s1} {s2}" if copy == 0 or rng.random() < 0.7 else s1
-            rows.append({"unique_id": uid, "given_names": given, "surnames": surnames,
-                         "dob": dob.isoformat(), "person": f"p{i}", **home})
+            rows.append(
+                {
+                    "unique_id": uid,
+                    "given_names": given,
+                    "surnames": surnames,
+                    "dob": dob.isoformat(),
+                    "person": f"p{i}",
+                    **home,
+                }
+            )
             uid += 1
     return rows
 
@@ -50,13 +110,17 @@ def _family(start: int) -> list[dict]:
     home = {"street_number": "21", "address": "calle 7", "locality": "maracaibo"}
     twins = date(2001, 4, 3).isoformat()
     people = [
-        ("carla", "rivera soto", twins, "twin-1"), ("lucia", "rivera soto", twins, "twin-2"),
+        ("carla", "rivera soto", twins, "twin-1"),
+        ("lucia", "rivera soto", twins, "twin-2"),
         ("pedro", "rivera soto", "1961-08-19", "father"),
         ("pedro", "rivera soto", "1988-02-11", "son"),
-        ("ramon", "rivera soto", None, "brother"), ("ines", "rivera soto", None, "sister"),
+        ("ramon", "rivera soto", None, "brother"),
+        ("ines", "rivera soto", None, "sister"),
     ]
-    return [{"unique_id": start + i, "given_names": g, "surnames": s, "dob": d,
-             "person": who, **home} for i, (g, s, d, who) in enumerate(people)]
+    return [
+        {"unique_id": start + i, "given_names": g, "surnames": s, "dob": d, "person": who, **home}
+        for i, (g, s, d, who) in enumerate(people)
+    ]
 
 
 def test_a_family_at_one_home_stays_six_people() -> None:
@@ -68,8 +132,9 @@ def test_a_family_at_one_home_stays_six_people() -> None:
     clusters = {person_of[u]: result.clusters[u] for u in (r["unique_id"] for r in family)}
     assert len(set(clusters.values())) == 6, clusters
     # and the population's own duplicates are still found
-    joined = sum(result.clusters[r["unique_id"]] == result.clusters[r["unique_id"] + 1]
-                 for r in rows[::2])
+    joined = sum(
+        result.clusters[r["unique_id"]] == result.clusters[r["unique_id"] + 1] for r in rows[::2]
+    )
     assert joined >= 0.9 * len(rows) // 2
 
 
@@ -77,16 +142,33 @@ def test_different_given_names_are_cautioned_but_variants_are_not() -> None:
     rows = _population()
     n = len(rows)
     extra = [
-        {"unique_id": n + 1, "given_names": "luis", "surnames": "vargas gonzalez",
-         "dob": "2000-01-04", "cedula_ve": "V25877646"},
-        {"unique_id": n + 2, "given_names": "lois", "surnames": "vargas gonzalez",
-         "dob": None, "cedula_ve": "V25877646"},  # a typo in a short name
-        {"unique_id": n + 3, "given_names": "sir raul", "surnames": "pereira",
-         "dob": "1950-02-02"},
-        {"unique_id": n + 4, "given_names": "raul", "surnames": "pereira",
-         "dob": "1950-02-02"},  # a title is not a name
-        {"unique_id": n + 5, "given_names": "marta", "surnames": "pereira",
-         "dob": "1950-02-02"},  # a sister born the same day
+        {
+            "unique_id": n + 1,
+            "given_names": "luis",
+            "surnames": "vargas gonzalez",
+            "dob": "2000-01-04",
+            "cedula_ve": "V25877646",
+        },
+        {
+            "unique_id": n + 2,
+            "given_names": "lois",
+            "surnames": "vargas gonzalez",
+            "dob": None,
+            "cedula_ve": "V25877646",
+        },  # a typo in a short name
+        {"unique_id": n + 3, "given_names": "sir raul", "surnames": "pereira", "dob": "1950-02-02"},
+        {
+            "unique_id": n + 4,
+            "given_names": "raul",
+            "surnames": "pereira",
+            "dob": "1950-02-02",
+        },  # a title is not a name
+        {
+            "unique_id": n + 5,
+            "given_names": "marta",
+            "surnames": "pereira",
+            "dob": "1950-02-02",
+        },  # a sister born the same day
     ]
     frame = pd.DataFrame(rows + extra).drop(columns=["person"])
     result = score_frame(frame)
@@ -100,11 +182,11 @@ def test_different_given_names_are_cautioned_but_variants_are_not() -> None:
 
 
 def test_titles_and_digits_in_names() -> None:
-    rows = [(1, 1, False, None, "import", ["sir", "francis"], ["vane"], None, None, None,
-             None, None),
-            (2, 1, False, None, "import", ["r0bert"], ["l0wth"], None, None, None, None, None),
-            (3, 1, False, None, "import", ["brig", "gen"], ["grogan"], None, None, None, None,
-             None)]
+    rows = [
+        (1, 1, False, None, "import", ["sir", "francis"], ["vane"], None, None, None, None, None),
+        (2, 1, False, None, "import", ["r0bert"], ["l0wth"], None, None, None, None, None),
+        (3, 1, False, None, "import", ["brig", "gen"], ["grogan"], None, None, None, None, None),
+    ]
     frame = featurise_rows(rows, {}).set_index("unique_id")
     assert frame.at[1, "given1"] == "francis"
     assert (frame.at[2, "given1"], frame.at[2, "sur1"]) == ("robert", "lowth")
@@ -112,12 +194,20 @@ def test_titles_and_digits_in_names() -> None:
 
 
 def test_a_bare_number_takes_the_type_other_lists_give_it() -> None:
-    ids = pd.DataFrame({
-        "record_id": [1, 2, 3, 4, 5, 6],
-        "id_type": ["cedula_ve", "national_id", "a_number", "national_id", "national_id",
-                    "national_id"],
-        "value": ["V12345678", "12345678", "020830491", "20830491", "99887766", "A1B2"],
-    })
+    ids = pd.DataFrame(
+        {
+            "record_id": [1, 2, 3, 4, 5, 6],
+            "id_type": [
+                "cedula_ve",
+                "national_id",
+                "a_number",
+                "national_id",
+                "national_id",
+                "national_id",
+            ],
+            "value": ["V12345678", "12345678", "020830491", "20830491", "99887766", "A1B2"],
+        }
+    )
     out = infer_types(ids).set_index("record_id")
     assert tuple(out.loc[2]) == ("cedula_ve", "V12345678")
     assert tuple(out.loc[4]) == ("a_number", "020830491")  # 8 digits, zero-padded to 9
@@ -129,10 +219,36 @@ def test_a_date_known_to_the_year_still_meets_its_match() -> None:
     """Year × name keys: "1546-11-01" and a year-only "1546" with one surname missing."""
     from datetime import date as d
 
-    rows = [(1, 1, False, None, "import", ["ulpian"], ["fulwell"], d(1546, 11, 1),
-             d(1546, 11, 1), "exact", None, None),
-            (2, 2, False, None, "import", ["ulpian"], [], d(1546, 1, 1), d(1546, 12, 31),
-             "year", None, None)]
+    rows = [
+        (
+            1,
+            1,
+            False,
+            None,
+            "import",
+            ["ulpian"],
+            ["fulwell"],
+            d(1546, 11, 1),
+            d(1546, 11, 1),
+            "exact",
+            None,
+            None,
+        ),
+        (
+            2,
+            2,
+            False,
+            None,
+            "import",
+            ["ulpian"],
+            [],
+            d(1546, 1, 1),
+            d(1546, 12, 31),
+            "year",
+            None,
+            None,
+        ),
+    ]
     frame = featurise_rows(rows, {})
     keys = [set(k or ()) for k in frame["dob_keys"]]
     assert keys[0] & keys[1]
@@ -145,10 +261,22 @@ def test_a_document_copied_within_a_household_does_not_join_two_siblings() -> No
     n = len(rows)
     home = {"street_number": "4", "address": "calle 90", "locality": "maracaibo"}
     extra = [
-        {"unique_id": n + 1, "given_names": "julio", "surnames": "soto rivera",
-         "dob": "1990-03-01", "a_number": "208304911", **home},
-        {"unique_id": n + 2, "given_names": "nora", "surnames": "soto rivera",
-         "dob": "1994-07-12", "a_number": "208304911", **home},
+        {
+            "unique_id": n + 1,
+            "given_names": "julio",
+            "surnames": "soto rivera",
+            "dob": "1990-03-01",
+            "a_number": "208304911",
+            **home,
+        },
+        {
+            "unique_id": n + 2,
+            "given_names": "nora",
+            "surnames": "soto rivera",
+            "dob": "1994-07-12",
+            "a_number": "208304911",
+            **home,
+        },
     ]
     frame = pd.DataFrame(rows + extra).drop(columns=["person"])
     result = score_frame(frame)
@@ -167,14 +295,40 @@ def _caution(pairs: pd.DataFrame, a: int, b: int) -> str | None:
 
 
 def test_a_date_of_birth_in_the_future_is_compared_as_unknown() -> None:
-    """"2107-05-09" is a mistyped year, not a person born a century from now: it must not
+    """ "2107-05-09" is a mistyped year, not a person born a century from now: it must not
     make one person's two records "a generation apart"."""
     from datetime import date as d
 
-    rows = [(1, 1, False, None, "import", ["veronica"], ["pereyra"], d(2005, 5, 9),
-             d(2005, 5, 9), "exact", None, None),
-            (2, 2, False, None, "import", ["veronica"], ["pereyra"], d(2107, 5, 9),
-             d(2107, 5, 9), "exact", None, None)]
+    rows = [
+        (
+            1,
+            1,
+            False,
+            None,
+            "import",
+            ["veronica"],
+            ["pereyra"],
+            d(2005, 5, 9),
+            d(2005, 5, 9),
+            "exact",
+            None,
+            None,
+        ),
+        (
+            2,
+            2,
+            False,
+            None,
+            "import",
+            ["veronica"],
+            ["pereyra"],
+            d(2107, 5, 9),
+            d(2107, 5, 9),
+            "exact",
+            None,
+            None,
+        ),
+    ]
     frame = featurise_rows(rows, {}).set_index("unique_id")
     assert frame.at[1, "dob"] == "2005-05-09"
     assert frame.at[2, "dob"] is None and frame.at[2, "dob_lo"] is None
@@ -189,7 +343,11 @@ def test_every_level_and_caution_has_words_on_the_review_page() -> None:
         return level_text(label, lambda s: s) == label and label not in LEVELS
 
     model = settings().get_settings("duckdb").as_dict()
-    labels = [lv.get("label_for_charts") or "" for c in model["comparisons"]
-              for lv in c["comparison_levels"] if not lv.get("is_null_level")]
+    labels = [
+        lv.get("label_for_charts") or ""
+        for c in model["comparisons"]
+        for lv in c["comparison_levels"]
+        if not lv.get("is_null_level")
+    ]
     assert not [label for label in labels if unexplained(label)]
     assert set(QUEUE_REASONS) >= CAUTION_REASONS

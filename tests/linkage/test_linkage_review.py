@@ -39,8 +39,11 @@ def test_human_different_survives_retraining(store: Store, demo_case: Path) -> N
     link(store, retrain=True, actor="tester")
     assert current_persons(store)[a] != current_persons(store)[b]
     # and a "same" (must-link) joins two persons and survives a re-run too
-    singles = sorted(r for r, p in current_persons(store).items()
-                     if list(current_persons(store).values()).count(p) == 1)
+    singles = sorted(
+        r
+        for r, p in current_persons(store).items()
+        if list(current_persons(store).values()).count(p) == 1
+    )
     x, y = singles[0], singles[1]
     merged = decide(store, (x, y), "same", reviewer="ana", reader=ADMIN)
     assert merged["merges"] and current_persons(store)[x] == current_persons(store)[y]
@@ -78,8 +81,9 @@ def test_review_csv_round_trip(store: Store, demo_case: Path, tmp_path: Path) ->
     with store.read() as s:
         assert not s.execute(select(ReviewDecision)).first()  # all or nothing
     assert import_decisions(store, tmp_path / "good.csv", reviewer="ana", reader=ADMIN) == 2
-    assert import_decisions(store, tmp_path / "good.csv", reviewer="ana",
-                            reader=ADMIN) == 0  # idempotent
+    assert (
+        import_decisions(store, tmp_path / "good.csv", reviewer="ana", reader=ADMIN) == 0
+    )  # idempotent
     export_decisions(store, path, reader=ADMIN)
     again = {r["pair_id"]: r for r in csv.DictReader(path.open(encoding="utf-8"))}
     assert again[rows[0]["pair_id"]]["decision"] == "different"
@@ -90,8 +94,9 @@ def test_review_csv_round_trip(store: Store, demo_case: Path, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_cli_link_and_review(store: Store, demo_case: Path, workspace: object,
-                             tmp_path: Path) -> None:
+def test_cli_link_and_review(
+    store: Store, demo_case: Path, workspace: object, tmp_path: Path
+) -> None:
     from habeas.cli import linkage as cli
 
     load_case(store, demo_case)
@@ -113,6 +118,13 @@ def test_cli_link_and_review(store: Store, demo_case: Path, workspace: object,
     csv_path = tmp_path / "q.csv"
     assert runner.invoke(app, ["review", "export", str(csv_path), *ws]).exit_code == 0
     assert runner.invoke(app, ["review", "import", str(csv_path), *ws]).exit_code == 0
-    for command in (["link"], ["review", "list"], ["review", "show"], ["review", "decide"],
-                    ["review", "undo"], ["review", "export"], ["review", "import"]):
+    for command in (
+        ["link"],
+        ["review", "list"],
+        ["review", "show"],
+        ["review", "decide"],
+        ["review", "undo"],
+        ["review", "export"],
+        ["review", "import"],
+    ):
         assert "Example" in runner.invoke(app, [*command, "--help"]).output

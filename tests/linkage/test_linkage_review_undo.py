@@ -30,11 +30,13 @@ from habeas.store.schema import ChangeLogEntry
 from habeas.store.schema_linkage import LinkageRun, ReviewDecision, ScoredPair
 
 ADMIN = Reader("admin", "ana", "documentation")
-LIST = ("ID,Nombre,Fecha de nacimiento\n"
-        "1,Ramiro Quintero Albornoz,1990-05-04\n"
-        "2,Ramiro Quintero A.,1990-05-04\n"
-        "3,Ramiro Quinteros Albornos,\n"
-        "4,Ramira Quintana Albornoz,1991-02-03\n")
+LIST = (
+    "ID,Nombre,Fecha de nacimiento\n"
+    "1,Ramiro Quintero Albornoz,1990-05-04\n"
+    "2,Ramiro Quintero A.,1990-05-04\n"
+    "3,Ramiro Quinteros Albornos,\n"
+    "4,Ramira Quintana Albornoz,1991-02-03\n"
+)
 
 
 def _setup(store: Store, tmp_path: Path) -> tuple[dict[str, int], int]:
@@ -43,14 +45,21 @@ def _setup(store: Store, tmp_path: Path) -> tuple[dict[str, int], int]:
     import_file(store, path, ImportOptions("Press", "news_report"))
     r = {x["record_id"]: int(x["record"]) for x in queries.iter_records(store)}
     with store.write("tester") as op:
-        run = LinkageRun(started_at=now(), actor="tester", kind="full", parameters={},
-                         counts={})
+        run = LinkageRun(started_at=now(), actor="tester", kind="full", parameters={}, counts={})
         op.session.add(run)
         op.session.flush()
         a, b = sorted((r["1"], r["2"]))
-        pair = ScoredPair(run_id=run.id, record_a=a, record_b=b, match_weight=1.0,
-                          match_probability=0.4, evidence={}, status="queued", reason="band",
-                          priority=1.0)
+        pair = ScoredPair(
+            run_id=run.id,
+            record_a=a,
+            record_b=b,
+            match_weight=1.0,
+            match_probability=0.4,
+            evidence={},
+            status="queued",
+            reason="band",
+            priority=1.0,
+        )
         op.session.add(pair)
         op.session.flush()
         op.log("link", "linkage_run", run.id, {"test": "queued pair"})
@@ -63,27 +72,34 @@ def _persons(store: Store) -> dict[int, int]:
 
 def _status(store: Store, pair_id: int) -> str:
     with store.read() as s:
-        return str(s.execute(select(ScoredPair.status).where(ScoredPair.id == pair_id))
-                   .scalar_one())
+        return str(
+            s.execute(select(ScoredPair.status).where(ScoredPair.id == pair_id)).scalar_one()
+        )
 
 
 def _binding(store: Store) -> dict[tuple[int, int], str]:
-    return {(int(a), int(b)): str(d) for a, b, d in zip(
-        *(human_decisions(store)[c] for c in ("record_a", "record_b", "decision")),
-        strict=True)}
+    return {
+        (int(a), int(b)): str(d)
+        for a, b, d in zip(
+            *(human_decisions(store)[c] for c in ("record_a", "record_b", "decision")), strict=True
+        )
+    }
 
 
 def test_undo_a_same_splits_requeues_and_binds_no_run(store: Store, tmp_path: Path) -> None:
     r, pid = _setup(store, tmp_path)
     a, b = sorted((r["1"], r["2"]))
-    merged = decide(store, pid, "misma", reader=ADMIN,
-                    note="cedula distinta, no es la misma persona")  # Spanish word
+    merged = decide(
+        store, pid, "misma", reader=ADMIN, note="cedula distinta, no es la misma persona"
+    )  # Spanish word
     assert merged["decision"] == "same" and merged["merges"]
     assert _persons(store)[a] == _persons(store)[b]
     assert _binding(store) == {(a, b): "same"}
     # the confirmation names both records
-    assert {merged["a"]["name"], merged["b"]["name"]} == {"Ramiro Quintero Albornoz",
-                                                          "Ramiro Quintero A."}
+    assert {merged["a"]["name"], merged["b"]["name"]} == {
+        "Ramiro Quintero Albornoz",
+        "Ramiro Quintero A.",
+    }
     assert merged["a"]["source"] == "Press"
     undone = undo(store, merged["decision_id"], reader=ADMIN)
     assert undone["was"] == "same" and undone["pair_id"] == pid
@@ -91,10 +107,15 @@ def test_undo_a_same_splits_requeues_and_binds_no_run(store: Store, tmp_path: Pa
     assert _status(store, pid) == "queued"  # back in the queue
     assert _binding(store) == {}  # the next run is not bound by the pair
     with store.read() as s:
-        rows = s.execute(select(ReviewDecision.decision, ReviewDecision.superseded_at)
-                         .order_by(ReviewDecision.id)).all()
-        actions = [e.action for e in s.execute(select(ChangeLogEntry)
-                                               .order_by(ChangeLogEntry.seq)).scalars()]
+        rows = s.execute(
+            select(ReviewDecision.decision, ReviewDecision.superseded_at).order_by(
+                ReviewDecision.id
+            )
+        ).all()
+        actions = [
+            e.action
+            for e in s.execute(select(ChangeLogEntry).order_by(ChangeLogEntry.seq)).scalars()
+        ]
     assert [d for d, _ in rows] == ["same", "undone"]  # a new decision; the old one kept
     assert rows[0][1] is not None and rows[1][1] is None
     assert actions[-2:] == ["review", "review_undo"]
@@ -127,8 +148,11 @@ def test_the_newest_of_two_current_decisions_binds(store: Store, tmp_path: Path)
     with store.write("tester") as op:
         # the newer one written first (a lower id): the time decides, not the row order
         for decision, when in (("same", at + timedelta(seconds=1)), ("different", at)):
-            op.session.add(ReviewDecision(record_a=a, record_b=b, decision=decision,
-                                          reviewer="x", decided_at=when))
+            op.session.add(
+                ReviewDecision(
+                    record_a=a, record_b=b, decision=decision, reviewer="x", decided_at=when
+                )
+            )
         op.log("review", "review_decision", None, {"test": "two current decisions"})
     assert len(human_decisions(store)) == 1
     assert _binding(store) == {(a, b): "same"}
@@ -141,8 +165,7 @@ def test_unknown_decision_words_are_refused(store: Store, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_cli_decides_in_spanish_and_undoes(store: Store, tmp_path: Path,
-                                           workspace: object) -> None:
+def test_cli_decides_in_spanish_and_undoes(store: Store, tmp_path: Path, workspace: object) -> None:
     from habeas.cli import linkage as cli
 
     r, pid = _setup(store, tmp_path)

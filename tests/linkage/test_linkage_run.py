@@ -30,11 +30,11 @@ def test_full_run_meets_precision_and_recall(store: Store, demo_case: Path) -> N
     assert report.merges > 0 and report.queued > 0
     # The change log names the merges and verifies.
     with store.read() as s:
-        entry = s.execute(select(ChangeLogEntry).order_by(ChangeLogEntry.seq.desc())
-                          .limit(1)).scalar_one()
+        entry = s.execute(
+            select(ChangeLogEntry).order_by(ChangeLogEntry.seq.desc()).limit(1)
+        ).scalar_one()
         run = s.execute(select(LinkageRun)).scalar_one()
-        methods = set(s.execute(select(Link.method).where(Link.superseded_at.is_(None)))
-                      .scalars())
+        methods = set(s.execute(select(Link.method).where(Link.superseded_at.is_(None))).scalars())
     detail = json.loads(entry.detail)
     assert entry.action == "link" and len(detail["merges"]) == report.merges
     assert all({"into", "from"} <= set(m) for m in detail["merges"])
@@ -42,8 +42,10 @@ def test_full_run_meets_precision_and_recall(store: Store, demo_case: Path) -> N
     assert methods == {"model"}
     assert store.verify_log().ok
     # Every person with several records can say why they were joined.
-    person = max(set(current_persons(store).values()),
-                 key=lambda p: list(current_persons(store).values()).count(p))
+    person = max(
+        set(current_persons(store).values()),
+        key=lambda p: list(current_persons(store).values()).count(p),
+    )
     reasons = explain(store, person)
     assert reasons and all(r["evidence"] for r in reasons if r["pair_id"])
     assert any(w > 0 for r in reasons for _, w in r["evidence"].values())
@@ -62,8 +64,7 @@ def test_second_run_reuses_model_and_changes_nothing(store: Store, demo_case: Pa
     assert current_persons(store) == before
 
 
-def test_incremental_link_of_a_new_list(store: Store, demo_case: Path,
-                                        tmp_path: Path) -> None:
+def test_incremental_link_of_a_new_list(store: Store, demo_case: Path, tmp_path: Path) -> None:
     """Import all lists but one, link, then import the last one and link incrementally."""
     case = json.loads(demo_case.read_text(encoding="utf-8"))
     held_back = case["sources"][-1]
@@ -83,10 +84,12 @@ def test_incremental_link_of_a_new_list(store: Store, demo_case: Path,
     with store.read() as s:
         run = s.get(LinkageRun, inc.run_id)
         assert run is not None
-        new_pairs = s.execute(select(ScoredPair.record_a, ScoredPair.record_b)
-                              .where(ScoredPair.run_id == inc.run_id)).all()
-        kept = s.execute(select(ScoredPair.id, ScoredPair.status)
-                         .where(ScoredPair.run_id == full.run_id)).all()
+        new_pairs = s.execute(
+            select(ScoredPair.record_a, ScoredPair.record_b).where(ScoredPair.run_id == inc.run_id)
+        ).all()
+        kept = s.execute(
+            select(ScoredPair.id, ScoredPair.status).where(ScoredPair.run_id == full.run_id)
+        ).all()
     new_count = run.counts["new_records"]
     assert new_count == inc.records - full.records > 0
     assert sorted(kept) == sorted(old_pairs)  # old pairs neither re-scored nor touched
@@ -113,7 +116,8 @@ def test_retrain_is_a_full_run(store: Store, demo_case: Path) -> None:
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_model_trained_on_a_small_start_says_it_was_outgrown(
-        store: Store, demo_case: Path, workspace: object, tmp_path: Path) -> None:
+    store: Store, demo_case: Path, workspace: object, tmp_path: Path
+) -> None:
     """Link one list, import the others: the incremental run reuses the model and says
     the register outgrew it (``habeas link`` prints the hint); ``--retrain`` clears it."""
     import typer
@@ -124,8 +128,7 @@ def test_a_model_trained_on_a_small_start_says_it_was_outgrown(
     case = json.loads(demo_case.read_text(encoding="utf-8"))
     sources = [dict(src, file=str(demo_case.parent / src["file"])) for src in case["sources"]]
     first = tmp_path / "case_first_list.json"
-    first.write_text(json.dumps(dict(case, sources=sources[:1], incidents=[])),
-                     encoding="utf-8")
+    first.write_text(json.dumps(dict(case, sources=sources[:1], incidents=[])), encoding="utf-8")
     load_case(store, first)
     start = link(store, actor="tester")
     assert start.trained and not start.model_outgrown and start.model_records == start.records
@@ -147,4 +150,3 @@ def test_a_model_trained_on_a_small_start_says_it_was_outgrown(
     assert retrained.model_records == retrained.records and not retrained.model_outgrown
     plain = CliRunner().invoke(app, ["link", *ws])
     assert "--retrain" not in plain.output
-

@@ -31,15 +31,23 @@ def _patterns(rows: list[tuple[dict[str, int], int, int, int]]) -> pd.DataFrame:
     names = [c["output_column_name"] for c in _model()["comparisons"]]
     out = []
     for gammas, n, same, different in rows:
-        out.append({**{f"gamma_{c}": gammas.get(c, -1) for c in names}, "n": n, "same": same,
-                    "different": different})
+        out.append(
+            {
+                **{f"gamma_{c}": gammas.get(c, -1) for c in names},
+                "n": n,
+                "same": same,
+                "different": different,
+            }
+        )
     columns = [*(f"gamma_{c}" for c in names), "n", "same", "different"]
     return pd.DataFrame(out, columns=columns)
 
 
 def _u() -> dict[str, np.ndarray]:
-    return {c["output_column_name"]: np.array([lv["u_probability"] for lv in priors.levels(c)])
-            for c in _model()["comparisons"]}
+    return {
+        c["output_column_name"]: np.array([lv["u_probability"] for lv in priors.levels(c)])
+        for c in _model()["comparisons"]
+    }
 
 
 def test_em_on_nothing_returns_the_priors_and_no_matches() -> None:
@@ -93,18 +101,22 @@ def test_a_register_of_two_records_trains_to_the_default_model() -> None:
 def _tiny_frame() -> pd.DataFrame:
     from habeas.linkage.features import featurise_rows
 
-    rows = [(1, 1, False, None, "import", ["ana"], ["toro"], None, None, None, None, None),
-            (2, 2, False, None, "import", ["ana"], ["toro"], None, None, None, None, None)]
+    rows = [
+        (1, 1, False, None, "import", ["ana"], ["toro"], None, None, None, None, None),
+        (2, 2, False, None, "import", ["ana"], ["toro"], None, None, None, None, None),
+    ]
     return featurise_rows(rows, {})
 
 
 def test_household_share_counts_families_not_duplicates() -> None:
     """Among records sharing a surname, how often *different* people share a home."""
-    frame = pd.DataFrame({
-        "sk1": ["rivera"] * 4 + ["soto"] * 40,
-        "given1": ["ana", "luis", "ana", "eva"] + [f"g{i}" for i in range(40)],
-        "addr": ["h1", "h1", "h1", "h2"] + [f"a{i}" for i in range(40)],
-    })
+    frame = pd.DataFrame(
+        {
+            "sk1": ["rivera"] * 4 + ["soto"] * 40,
+            "given1": ["ana", "luis", "ana", "eva"] + [f"g{i}" for i in range(40)],
+            "addr": ["h1", "h1", "h1", "h2"] + [f"a{i}" for i in range(40)],
+        }
+    )
     share = training.household_share(frame, min_pairs=1)
     # different-given pairs sharing a surname: rivera 5 + soto 780; sharing a home: 2
     assert share == pytest.approx(2 / 785)
@@ -112,7 +124,8 @@ def test_household_share_counts_families_not_duplicates() -> None:
 
 
 def test_training_on_a_sample_of_records_still_links_well(
-        store: Store, demo_case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Store, demo_case: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Past EM_SAMPLE_RECORDS records EM trains on a seeded sample; λ is the same share
     of matching pairs, give or take, and linkage keeps the accuracy targets."""
     load_case(store, demo_case)
@@ -122,8 +135,10 @@ def test_training_on_a_sample_of_records_still_links_well(
     monkeypatch.setattr(training, "EM_SAMPLE_RECORDS", int(len(frame) * 0.7))
     sampled = training.train(frame)
     assert sampled["habeas_em_records"] == int(len(frame) * 0.7) < len(frame)
-    ratio = (sampled["probability_two_random_records_match"]
-             / full["probability_two_random_records_match"])
+    ratio = (
+        sampled["probability_two_random_records_match"]
+        / full["probability_two_random_records_match"]
+    )
     assert 0.6 < ratio < 1.6, ratio
     report = link(store, actor="tester")
     assert report.trained

@@ -20,7 +20,7 @@ ADMIN = Reader("admin", "ana", "documentation")
 
 LISTS = {
     "Manifest": 'No.,NAME,DOB,A#\n1,"RODRIGUEZ PEREZ, JOSE LUIS",05/04/1990,A-208-304-911\n',
-    "Press": "No.,NAME,DOB\n1,\"RODRIGUEZ PEREZ, JOSE LUIS\",05/04/1990\n",
+    "Press": 'No.,NAME,DOB\n1,"RODRIGUEZ PEREZ, JOSE LUIS",05/04/1990\n',
     "Relatives": 'No.,NAME,DOB,A#\n1,"RODRIGUES, JOSE",05/04/1990,A208304911\n',
 }
 
@@ -39,10 +39,14 @@ def _persons(store: Store) -> dict[str, int]:
 
 
 def test_merged_ids_lead_to_the_survivor_and_a_split_keeps_the_larger_part(
-        store: Store, tmp_path: Path) -> None:
+    store: Store, tmp_path: Path
+) -> None:
     start = _three_persons(store, tmp_path)
-    (m_rec, m_pid), (p_rec, p_pid), (r_rec, r_pid) = (start["Manifest"], start["Press"],
-                                                        start["Relatives"])
+    (m_rec, m_pid), (p_rec, p_pid), (r_rec, r_pid) = (
+        start["Manifest"],
+        start["Press"],
+        start["Relatives"],
+    )
     assert len({m_pid, p_pid, r_pid}) == 3
 
     # one record each: the lowest id stays
@@ -85,7 +89,8 @@ def test_a_rerun_of_link_keeps_every_person_id(store: Store, tmp_path: Path) -> 
 
 
 def test_a_merge_written_before_person_change_is_followed_through_the_links(
-        store: Store, tmp_path: Path) -> None:
+    store: Store, tmp_path: Path
+) -> None:
     """Registers linked before revision 0012 have no person_change rows."""
     from sqlalchemy import delete
 
@@ -100,8 +105,12 @@ def test_a_merge_written_before_person_change_is_followed_through_the_links(
 
 
 def test_cli_person_and_dossier_of_a_retired_id_show_the_survivor(
-        store: Store, workspace: Workspace, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Store,
+    workspace: Workspace,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from habeas.cli.main import main
 
     start = _three_persons(store, tmp_path)
@@ -117,8 +126,10 @@ def test_cli_person_and_dossier_of_a_retired_id_show_the_survivor(
     assert f"Showing person {survivor}" in err
     monkeypatch.setenv("HABEAS_LANG", "es")
     dossier = tmp_path / "d.html"
-    assert main(["report", "person", str(retired), "--format", "html", "--output",
-                 str(dossier), *ws]) == 0
+    assert (
+        main(["report", "person", str(retired), "--format", "html", "--output", str(dossier), *ws])
+        == 0
+    )
     err = capsys.readouterr().err
     assert f"La persona {retired} se fusionó con la persona {survivor} el " in err
     html = dossier.read_text(encoding="utf-8")

@@ -24,25 +24,29 @@ from habeas.store.schema_search import SearchKey, SearchRecord
 
 REGISTER = (
     "Folio,Nombre,Fecha de nacimiento,A#,Cedula,Nacionalidad\n"
-    "R-01,\"NÚÑEZ PEÑA, JOSÉ LUIS\",1990-05-04,A208304911,V-12.345.678,VEN\n"
-    "R-02,\"RODRÍGUEZ PÉREZ, MARÍA FERNANDA\",1985-11-20,,,VEN\n"
-    "R-03,\"GONZÁLEZ RODRÍGUEZ, JOSÉ\",1992-03-10,,,VEN\n"
-    "R-04,\"GONZÁLEZ RODRÍGUEZ, JOSÉ\",1978-07-22,,,VEN\n"
-    "R-05,\"CARRASQUERO MORALES, YEFERSON\",1995-12-25,,,VEN\n"
-    "R-06,\"IBÁÑEZ CASTILLO, JESÚS ALBERTO\",1988-01-30,,,VEN\n"
-    "R-07,\"MENDOZA VARGAS, LUIS ALFREDO\",1991-04-06,,,VEN\n"
-    "R-08,\"MENDOZA VARGAS, LUIS\",1991-06-04,,,VEN\n"
-    "R-09,\"DE LA CRUZ SALAZAR, ANA KARINA\",1999-02-14,,,VEN\n"
-    "R-10,\"PÉREZ RODRÍGUEZ, MARÍA\",1960-01-01,,,VEN\n"
-    "R-11,\"HERNÁNDEZ LÓPEZ, CARLOS\",1970-09-09,A099001122,,VEN\n"
+    'R-01,"NÚÑEZ PEÑA, JOSÉ LUIS",1990-05-04,A208304911,V-12.345.678,VEN\n'
+    'R-02,"RODRÍGUEZ PÉREZ, MARÍA FERNANDA",1985-11-20,,,VEN\n'
+    'R-03,"GONZÁLEZ RODRÍGUEZ, JOSÉ",1992-03-10,,,VEN\n'
+    'R-04,"GONZÁLEZ RODRÍGUEZ, JOSÉ",1978-07-22,,,VEN\n'
+    'R-05,"CARRASQUERO MORALES, YEFERSON",1995-12-25,,,VEN\n'
+    'R-06,"IBÁÑEZ CASTILLO, JESÚS ALBERTO",1988-01-30,,,VEN\n'
+    'R-07,"MENDOZA VARGAS, LUIS ALFREDO",1991-04-06,,,VEN\n'
+    'R-08,"MENDOZA VARGAS, LUIS",1991-06-04,,,VEN\n'
+    'R-09,"DE LA CRUZ SALAZAR, ANA KARINA",1999-02-14,,,VEN\n'
+    'R-10,"PÉREZ RODRÍGUEZ, MARÍA",1960-01-01,,,VEN\n'
+    'R-11,"HERNÁNDEZ LÓPEZ, CARLOS",1970-09-09,A099001122,,VEN\n'
 )
 
 
 def _import(store: Store, tmp_path: Path, text: str, title: str = "Register") -> None:
     path = tmp_path / f"{title}.csv"
     path.write_text(text, encoding="utf-8")
-    import_file(store, path, ImportOptions(source_title=title, source_kind="list",
-                                           date_order="YMD"), actor="test")
+    import_file(
+        store,
+        path,
+        ImportOptions(source_title=title, source_kind="list", date_order="YMD"),
+        actor="test",
+    )
 
 
 @pytest.fixture
@@ -196,8 +200,12 @@ def test_bad_input_is_a_usage_error(indexed: Store) -> None:
 
 
 def test_new_records_are_not_missed_before_indexing(indexed: Store, tmp_path: Path) -> None:
-    _import(indexed, tmp_path, "Folio,Nombre,Fecha de nacimiento\n"
-            "N-1,\"BRICEÑO SUÁREZ, JHON\",2001-08-15\n", title="Later list")
+    _import(
+        indexed,
+        tmp_path,
+        'Folio,Nombre,Fecha de nacimiento\nN-1,"BRICEÑO SUÁREZ, JHON",2001-08-15\n',
+        title="Later list",
+    )
     status = search_status(indexed)
     assert status.unindexed == 1 and not status.complete
     result = search(indexed, name="John Briceno Suarez")
@@ -221,8 +229,14 @@ def test_new_records_are_not_missed_before_indexing(indexed: Store, tmp_path: Pa
     # re-indexing the same record is idempotent
     index_records(indexed, [new_id])
     with indexed.read() as s:
-        assert s.execute(select(func.count()).select_from(SearchRecord).where(
-            SearchRecord.record_id == new_id)).scalar() == 1
+        assert (
+            s.execute(
+                select(func.count())
+                .select_from(SearchRecord)
+                .where(SearchRecord.record_id == new_id)
+            ).scalar()
+            == 1
+        )
 
 
 def test_rebuild_is_one_logged_operation_and_idempotent(indexed: Store) -> None:
@@ -232,8 +246,9 @@ def test_rebuild_is_one_logged_operation_and_idempotent(indexed: Store) -> None:
     counts = build_search_index(indexed, actor="test")
     with indexed.read() as s:
         assert s.execute(select(func.count()).select_from(SearchKey)).scalar() == keys
-        assert s.execute(select(func.count()).select_from(ChangeLogEntry)).scalar() \
-            == log_before + 1
+        assert (
+            s.execute(select(func.count()).select_from(ChangeLogEntry)).scalar() == log_before + 1
+        )
     assert counts["records"] == 11 and counts["keys"] == keys
     assert indexed.verify_log().ok
 
@@ -242,16 +257,29 @@ def test_persons_follow_the_current_links(indexed: Store) -> None:
     """The index is keyed by record: a merge made after indexing shows up at once."""
     with indexed.read() as s:
         ids = dict(s.execute(select(Record.record_key, Record.id)).all())
-        person_of = dict(s.execute(select(Link.record_id, Link.person_id).where(
-            Link.superseded_at.is_(None))).all())
+        person_of = dict(
+            s.execute(
+                select(Link.record_id, Link.person_id).where(Link.superseded_at.is_(None))
+            ).all()
+        )
     target = person_of[ids["R-01"]]
     now = datetime.now(UTC)
     with indexed.write("reviewer") as op:
-        op.session.execute(update(Link).where(Link.record_id == ids["R-11"],
-                                              Link.superseded_at.is_(None))
-                           .values(superseded_at=now))
-        op.session.add(Link(record_id=ids["R-11"], person_id=target, method="human",
-                            score=None, decided_by="reviewer", decided_at=now))
+        op.session.execute(
+            update(Link)
+            .where(Link.record_id == ids["R-11"], Link.superseded_at.is_(None))
+            .values(superseded_at=now)
+        )
+        op.session.add(
+            Link(
+                record_id=ids["R-11"],
+                person_id=target,
+                method="human",
+                score=None,
+                decided_by="reviewer",
+                decided_at=now,
+            )
+        )
         op.log("merge", "person", target, {"records": [ids["R-11"]]})
     top = _top(indexed, identifier="A099001122")
     assert top[0].person_id == target

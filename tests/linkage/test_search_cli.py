@@ -15,9 +15,11 @@ from habeas.ingest.importer import ImportOptions, import_file
 from habeas.store.db import Store
 from habeas.workspace import Workspace
 
-ROWS = ("Folio,Nombre,Fecha de nacimiento,A#\n"
-        "R-1,\"NÚÑEZ PEÑA, JOSÉ LUIS\",1990-05-04,A208304911\n"
-        "R-2,\"GONZÁLEZ RODRÍGUEZ, JOSÉ\",1992-03-10,\n")
+ROWS = (
+    "Folio,Nombre,Fecha de nacimiento,A#\n"
+    'R-1,"NÚÑEZ PEÑA, JOSÉ LUIS",1990-05-04,A208304911\n'
+    'R-2,"GONZÁLEZ RODRÍGUEZ, JOSÉ",1992-03-10,\n'
+)
 
 
 def _app() -> typer.Typer:
@@ -35,8 +37,7 @@ def _app() -> typer.Typer:
 def test_find_and_index_commands(store: Store, workspace: Workspace, tmp_path: Path) -> None:
     path = tmp_path / "l.csv"
     path.write_text(ROWS, encoding="utf-8")
-    import_file(store, path, ImportOptions(source_title="L", source_kind="list",
-                                           date_order="YMD"))
+    import_file(store, path, ImportOptions(source_title="L", source_kind="list", date_order="YMD"))
     runner, app, ws = CliRunner(), _app(), str(workspace.root)
 
     out = runner.invoke(app, ["index", "status", "--workspace", ws])
@@ -50,8 +51,9 @@ def test_find_and_index_commands(store: Store, workspace: Workspace, tmp_path: P
     assert out.exit_code == 0, out.output
     assert "Indexed 2 records" in out.output
 
-    out = runner.invoke(app, ["find", "Jose Luis Nunez", "--dob", "1990-05-04",
-                              "--json", "--workspace", ws])
+    out = runner.invoke(
+        app, ["find", "Jose Luis Nunez", "--dob", "1990-05-04", "--json", "--workspace", ws]
+    )
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert data["warnings"] == []
@@ -60,8 +62,7 @@ def test_find_and_index_commands(store: Store, workspace: Workspace, tmp_path: P
     assert top["records"][0]["name"] == "NÚÑEZ PEÑA, JOSÉ LUIS"
     assert any(r["code"] == "dob_exact" for r in top["reasons"])
 
-    out = runner.invoke(app, ["find", "--id", "A-208-304-911", "--limit", "1",
-                              "--workspace", ws])
+    out = runner.invoke(app, ["find", "--id", "A-208-304-911", "--limit", "1", "--workspace", ws])
     assert out.exit_code == 0 and "Nunez" in out.output.replace("NÚÑEZ", "Nunez")
 
     out = runner.invoke(app, ["find", "--workspace", ws])

@@ -31,13 +31,16 @@ def test_noisy_queries_find_the_true_person(store: Store, demo_case: Path) -> No
     rates = {}
     noisy = {}
     for kinds, n in ((("name+dob",), 300), (("name",), 300), (("identifier",), 150)):
-        queries = make_queries(persons, n, seed=11, kinds=kinds,
-                               known_identifiers=known_identifier_tokens(store))
+        queries = make_queries(
+            persons, n, seed=11, kinds=kinds, known_identifiers=known_identifier_tokens(store)
+        )
         result = evaluate(store, queries)
         rates[kinds[0]] = (result.hit_rate_1, result.hit_rate_5)
-        print(f"{kinds[0]}: n={result.queries} hit@1={result.hit_rate_1:.3f} "
-              f"hit@5={result.hit_rate_5:.3f} hit@10={result.hit_rate_10:.3f} "
-              f"misses={result.misses[:3]}")
+        print(
+            f"{kinds[0]}: n={result.queries} hit@1={result.hit_rate_1:.3f} "
+            f"hit@5={result.hit_rate_5:.3f} hit@10={result.hit_rate_10:.3f} "
+            f"misses={result.misses[:3]}"
+        )
         if kinds[0] == "name+dob":
             noisy = {NOISE_LABELS[k]: t.rates() for k, t in result.by_noise.items()}
             print(noisy)
@@ -47,7 +50,12 @@ def test_noisy_queries_find_the_true_person(store: Store, demo_case: Path) -> No
     # name only: namesakes are frequent in the generator, as in life
     assert rates["name"][1] >= 0.85
     # with a date of birth, every kind of noise is found in the top ten
-    for label in ("misspelled", "accent-stripped", "nickname", "swapped surnames",
-                  "missing surname"):
+    for label in (
+        "misspelled",
+        "accent-stripped",
+        "nickname",
+        "swapped surnames",
+        "missing surname",
+    ):
         assert noisy[label]["n"] >= 20, label
         assert noisy[label]["at10"] >= 0.9, (label, noisy[label])

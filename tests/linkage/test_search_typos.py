@@ -22,12 +22,12 @@ from habeas.store.db import Store
 # "rodriges" (Rodríguez) is common; "rodirges" (a list's typo) is rare
 REGISTER = (
     "Folio,Nombre,Fecha de nacimiento\n"
-    "T-01,\"RODRÍGUEZ PÉREZ, MARÍA FERNANDA\",1985-11-20\n"
-    "T-02,\"RODRÍGUEZ LUGO, JOSÉ\",1992-03-10\n"
-    "T-03,\"RODRÍGUEZ MATA, LUIS\",1978-07-22\n"
-    "T-04,\"RODIRGUEZ SOTO, ANA\",1999-02-14\n"
-    "T-05,\"CARRASQUERO MORALES, YEFERSON\",1995-12-25\n"
-    "T-06,\"MENDOZA VARGAS, LUIS ALFREDO\",1991-04-06\n"
+    'T-01,"RODRÍGUEZ PÉREZ, MARÍA FERNANDA",1985-11-20\n'
+    'T-02,"RODRÍGUEZ LUGO, JOSÉ",1992-03-10\n'
+    'T-03,"RODRÍGUEZ MATA, LUIS",1978-07-22\n'
+    'T-04,"RODIRGUEZ SOTO, ANA",1999-02-14\n'
+    'T-05,"CARRASQUERO MORALES, YEFERSON",1995-12-25\n'
+    'T-06,"MENDOZA VARGAS, LUIS ALFREDO",1991-04-06\n'
 )
 
 
@@ -35,8 +35,12 @@ REGISTER = (
 def indexed(store: Store, tmp_path: Path) -> Store:
     path = tmp_path / "typos.csv"
     path.write_text(REGISTER, encoding="utf-8")
-    import_file(store, path, ImportOptions(source_title="Typos", source_kind="list",
-                                           date_order="YMD"), actor="test")
+    import_file(
+        store,
+        path,
+        ImportOptions(source_title="Typos", source_kind="list", date_order="YMD"),
+        actor="test",
+    )
     build_search_index(store, actor="test")
     return store
 
@@ -44,8 +48,9 @@ def indexed(store: Store, tmp_path: Path) -> Store:
 def _alternatives(store: Store, name: str) -> TypoAlternatives:
     q = parse_query(name)
     with store.read() as session:
-        return typo_alternatives(session, all_given_keys(q.given),
-                                 [set(surname_keys(s)) for s in q.surnames])
+        return typo_alternatives(
+            session, all_given_keys(q.given), [set(surname_keys(s)) for s in q.surnames]
+        )
 
 
 def test_edits1_is_one_edit_away() -> None:
@@ -77,8 +82,9 @@ def test_typo_keys_replace_one_name_position_at_a_time() -> None:
     q = parse_query("Luis Mendoza Vargas")
     given = all_given_keys(q.given)
     surnames = [set(surname_keys(s)) for s in q.surnames]
-    alt = TypoAlternatives(given={"#luiz"}, surnames=[{"mendosas"}, {"bargaz"}],
-                           surname_variants=[{"mendoa"}, set()])
+    alt = TypoAlternatives(
+        given={"#luiz"}, surnames=[{"mendosas"}, {"bargaz"}], surname_variants=[{"mendoa"}, set()]
+    )
     keys = typo_keys(q, given, surnames, alt)
     texts = {text for _, text in keys}
     assert "gs|#luis|mendosas" in texts and "gs|#luis|bargaz" in texts
@@ -88,10 +94,12 @@ def test_typo_keys_replace_one_name_position_at_a_time() -> None:
     assert not any("#luiz" in t and ("mendosas" in t or "bargaz" in t) for t in texts)
     # a variant only with the query's given names
     assert {(f, t) for f, t in keys if "mendoa" in t} == {("gs", "gs|#luis|mendoa")}
-    assert not typo_keys(q, given, surnames, TypoAlternatives(set(), [set(), set()],
-                                                              [set(), set()]))
+    assert not typo_keys(
+        q, given, surnames, TypoAlternatives(set(), [set(), set()], [set(), set()])
+    )
     assert {t for _, t in query_keys(q, given, surnames)} <= {
-        t for _, t in query_keys(q, given | {"#luiz"}, surnames)}
+        t for _, t in query_keys(q, given | {"#luiz"}, surnames)
+    }
 
 
 def test_a_list_typo_is_found_from_the_right_spelling(indexed: Store) -> None:
@@ -111,8 +119,12 @@ def test_a_mistyped_surname_is_found_through_expansion(indexed: Store) -> None:
 def test_weighing_without_reasons_scores_the_same(indexed: Store) -> None:
     with indexed.read() as session:
         records = list(iter_indexed(session))
-    for name, dob in (("Maria Rodriguez", "1985-11-20"), ("Luis Mendoza", None),
-                      ("Yeferson Carasquero Moralez", "25/12/1995"), ("Jose Rodirguez", None)):
+    for name, dob in (
+        ("Maria Rodriguez", "1985-11-20"),
+        ("Luis Mendoza", None),
+        ("Yeferson Carasquero Moralez", "25/12/1995"),
+        ("Jose Rodirguez", None),
+    ):
         scorer = QueryScorer(parse_query(name, dob))
         for rec in records:
             explained = scorer.score(rec)
@@ -125,9 +137,13 @@ def test_two_typos_try_the_best_corrections_together() -> None:
     q = parse_query("Lius Mendosas Vargas")
     given = all_given_keys(q.given)
     surnames = [set(surname_keys(s)) for s in q.surnames]
-    alt = TypoAlternatives(given={"#luis", "#lois"}, surnames=[{"mendosa", "mendesas"}, set()],
-                           surname_variants=[set(), set()], given_best={"#luis"},
-                           surnames_best=[{"mendosa"}, set()])
+    alt = TypoAlternatives(
+        given={"#luis", "#lois"},
+        surnames=[{"mendosa", "mendesas"}, set()],
+        surname_variants=[set(), set()],
+        given_best={"#luis"},
+        surnames_best=[{"mendosa"}, set()],
+    )
     texts = {text for _, text in typo_keys(q, given, surnames, alt)}
     assert "gs|#luis|mendosa" in texts  # both corrections at once
     # only the best ones are combined: the others still replace one position at a time

@@ -38,8 +38,9 @@ def test_chain_verifies_and_links(store: Store) -> None:
 def test_edit_is_detected(store: Store) -> None:
     _write_entries(store, 3)
     with store.engine.begin() as conn:
-        conn.execute(update(ChangeLogEntry).where(ChangeLogEntry.seq == 3)
-                     .values(detail='{"i":99}'))
+        conn.execute(
+            update(ChangeLogEntry).where(ChangeLogEntry.seq == 3).values(detail='{"i":99}')
+        )
     result = store.verify_log()
     assert not result.ok
     assert any("entry 3" in p and "edited" in p for p in result.problems)
@@ -48,8 +49,9 @@ def test_edit_is_detected(store: Store) -> None:
 def test_actor_edit_is_detected(store: Store) -> None:
     _write_entries(store, 2)
     with store.engine.begin() as conn:
-        conn.execute(update(ChangeLogEntry).where(ChangeLogEntry.seq == 2)
-                     .values(actor="someone else"))
+        conn.execute(
+            update(ChangeLogEntry).where(ChangeLogEntry.seq == 2).values(actor="someone else")
+        )
     assert not store.verify_log().ok
 
 
@@ -78,13 +80,26 @@ def test_reordering_is_detected(store: Store) -> None:
         # Swap the content of entries 2 and 3, keeping their sequence numbers.
         for seq, other in ((2, 3), (3, 2)):
             src = rows[other]
-            conn.execute(update(ChangeLogEntry).where(ChangeLogEntry.seq == seq).values(
-                at=src.at, actor=src.actor, action=src.action, entity=src.entity,
-                entity_id=src.entity_id, detail=src.detail, prev_hash=src.prev_hash,
-                hash=f"tmp{seq}"))
+            conn.execute(
+                update(ChangeLogEntry)
+                .where(ChangeLogEntry.seq == seq)
+                .values(
+                    at=src.at,
+                    actor=src.actor,
+                    action=src.action,
+                    entity=src.entity,
+                    entity_id=src.entity_id,
+                    detail=src.detail,
+                    prev_hash=src.prev_hash,
+                    hash=f"tmp{seq}",
+                )
+            )
         for seq, other in ((2, 3), (3, 2)):
-            conn.execute(update(ChangeLogEntry).where(ChangeLogEntry.seq == seq)
-                         .values(hash=rows[other].hash))
+            conn.execute(
+                update(ChangeLogEntry)
+                .where(ChangeLogEntry.seq == seq)
+                .values(hash=rows[other].hash)
+            )
     result = store.verify_log()
     assert not result.ok
     assert any("does not chain" in p for p in result.problems)
@@ -121,11 +136,22 @@ def _rechain(store: Store, keep: list[ChangeLogEntry], key: logkey.LogKey | None
     prev = changelog.GENESIS
     rows = []
     for seq, e in enumerate(keep, start=1):
-        digest = changelog.entry_hash(prev, seq, e.at, e.actor, e.action, e.entity, e.entity_id,
-                                      e.detail, key)
-        rows.append({"seq": seq, "at": e.at, "actor": e.actor, "action": e.action,
-                     "entity": e.entity, "entity_id": e.entity_id, "detail": e.detail,
-                     "prev_hash": prev, "hash": digest})
+        digest = changelog.entry_hash(
+            prev, seq, e.at, e.actor, e.action, e.entity, e.entity_id, e.detail, key
+        )
+        rows.append(
+            {
+                "seq": seq,
+                "at": e.at,
+                "actor": e.actor,
+                "action": e.action,
+                "entity": e.entity,
+                "entity_id": e.entity_id,
+                "detail": e.detail,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
         prev = digest
     with store.engine.begin() as conn:
         conn.execute(text("DELETE FROM change_log"))
@@ -162,8 +188,9 @@ def test_rechained_log_with_a_filler_entry_is_detected(store: Store) -> None:
     assert len(_entries(store)) == store.recorded_head()[0] + 1  # type: ignore[index]
     result = store.verify_log()
     assert not result.ok
-    assert any("not the entry the workspace recorded" in p for p in result.problems), \
+    assert any("not the entry the workspace recorded" in p for p in result.problems), (
         result.problems
+    )
 
 
 def test_missing_head_is_a_problem(store: Store) -> None:
@@ -239,24 +266,33 @@ def test_legacy_chain_verifies_unkeyed_and_can_be_keyed(store: Store) -> None:
     assert key is not None
     newest = _entries(store)[-1]
     # the new entries are HMAC-keyed; the old ones keep their SHA-256 hashes
-    assert newest.hash != changelog.entry_hash(newest.prev_hash, newest.seq, newest.at,
-                                               newest.actor, newest.action, newest.entity,
-                                               newest.entity_id, newest.detail)
+    assert newest.hash != changelog.entry_hash(
+        newest.prev_hash,
+        newest.seq,
+        newest.at,
+        newest.actor,
+        newest.action,
+        newest.entity,
+        newest.entity_id,
+        newest.detail,
+    )
     with pytest.raises(UsageError):
         logkey.adopt(store)
     assert store.log_key_path is not None
     app = typer.Typer()
     logs.register(app)
-    again = CliRunner().invoke(app, ["log", "create-key", "--workspace",
-                                     str(store.log_key_path.parent), "--lang", "es"])
+    again = CliRunner().invoke(
+        app, ["log", "create-key", "--workspace", str(store.log_key_path.parent), "--lang", "es"]
+    )
     assert isinstance(again.exception, UsageError) and "ya está firmado" in str(again.exception)
     store.log_key_path.unlink()  # the key removed: said so, not a silent legacy chain
     result = store.verify_log()
     assert not result.ok and any("log key" in p and "missing" in p for p in result.problems)
 
 
-def test_log_verify_cli_prints_the_head_and_checks_an_anchor(store: Store,
-                                                             workspace: Workspace) -> None:
+def test_log_verify_cli_prints_the_head_and_checks_an_anchor(
+    store: Store, workspace: Workspace
+) -> None:
     app = typer.Typer()
     logs.register(app)
     runner = CliRunner()
@@ -264,9 +300,31 @@ def test_log_verify_cli_prints_the_head_and_checks_an_anchor(store: Store,
     assert done.exit_code == 0, done.output
     head = store.verify_log().head_hash
     assert head in done.output and "keyed" in done.output
-    again = runner.invoke(app, ["log", "verify", "--workspace", str(workspace.root),
-                                "--expect-head", head, "--lang", "es"])
+    again = runner.invoke(
+        app,
+        [
+            "log",
+            "verify",
+            "--workspace",
+            str(workspace.root),
+            "--expect-head",
+            head,
+            "--lang",
+            "es",
+        ],
+    )
     assert again.exit_code == 0, again.output
-    wrong = runner.invoke(app, ["log", "verify", "--workspace", str(workspace.root),
-                                "--expect-head", "ab" * 32, "--lang", "es"])
+    wrong = runner.invoke(
+        app,
+        [
+            "log",
+            "verify",
+            "--workspace",
+            str(workspace.root),
+            "--expect-head",
+            "ab" * 32,
+            "--lang",
+            "es",
+        ],
+    )
     assert wrong.exit_code == 1 and "NO se verifica" in str(wrong.exception)

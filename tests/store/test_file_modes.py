@@ -46,8 +46,9 @@ def sqlite_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspa
     return init_workspace(tmp_path / "reg")
 
 
-def test_a_new_workspace_is_private(umask: int, sqlite_workspace: Workspace,
-                                    tmp_path: Path) -> None:
+def test_a_new_workspace_is_private(
+    umask: int, sqlite_workspace: Workspace, tmp_path: Path
+) -> None:
     ws = sqlite_workspace
     store = Store.open(ws, create=True)
     try:
@@ -68,8 +69,9 @@ def test_a_new_workspace_is_private(umask: int, sqlite_workspace: Workspace,
         store.close()
 
 
-def test_exports_and_backups_are_private(umask: int, sqlite_workspace: Workspace,
-                                         tmp_path: Path) -> None:
+def test_exports_and_backups_are_private(
+    umask: int, sqlite_workspace: Workspace, tmp_path: Path
+) -> None:
     store = Store.open(sqlite_workspace, create=True)
     out = tmp_path / "out"
     out.mkdir()
@@ -94,8 +96,7 @@ def test_exports_and_backups_are_private(umask: int, sqlite_workspace: Workspace
         store.close()
 
 
-def test_an_existing_export_file_is_tightened(sqlite_workspace: Workspace,
-                                              tmp_path: Path) -> None:
+def test_an_existing_export_file_is_tightened(sqlite_workspace: Workspace, tmp_path: Path) -> None:
     store = Store.open(sqlite_workspace, create=True)
     try:
         import_manifest(store, tmp_path)
@@ -117,8 +118,9 @@ def test_file_store_folders_and_files(umask: int, tmp_path: Path) -> None:
     assert _mode(files.root) == 0o700 and _mode(files.path_for(digest).parent) == 0o700
 
 
-def test_a_loose_workspace_is_reported_and_the_cli_warns(sqlite_workspace: Workspace,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_loose_workspace_is_reported_and_the_cli_warns(
+    sqlite_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ws = sqlite_workspace
     Store.open(ws, create=True).close()
     os.chmod(ws.root, 0o755)
@@ -144,8 +146,9 @@ def test_a_loose_workspace_is_reported_and_the_cli_warns(sqlite_workspace: Works
     assert "go-rwx" not in result.output
 
 
-def test_migrate_warns_about_a_loose_workspace_too(sqlite_workspace: Workspace,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_migrate_warns_about_a_loose_workspace_too(
+    sqlite_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ws = sqlite_workspace
     Store.open(ws, create=True).close()
     os.chmod(ws.root, 0o711)
@@ -157,8 +160,9 @@ def test_migrate_warns_about_a_loose_workspace_too(sqlite_workspace: Workspace,
     assert ". (0711)" in text and "chmod -R go-rwx" in text
 
 
-def test_a_restored_workspace_is_private(umask: int, sqlite_workspace: Workspace,
-                                         tmp_path: Path) -> None:
+def test_a_restored_workspace_is_private(
+    umask: int, sqlite_workspace: Workspace, tmp_path: Path
+) -> None:
     from habeas.evidence import add_file, restore
     from tests.trust.encryption_helpers import enable_encryption
 

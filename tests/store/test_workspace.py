@@ -11,8 +11,9 @@ from habeas.store.filestore import FileStore, sha256_file
 from habeas.workspace import find_workspace, init_workspace
 
 
-def test_init_creates_config_database_and_file_store(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_creates_config_database_and_file_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("HABEAS_DATABASE_URL", raising=False)
     ws = init_workspace(tmp_path / "reg", name="Registro")
     Store.open(ws, create=True).close()
@@ -24,8 +25,9 @@ def test_init_creates_config_database_and_file_store(tmp_path: Path,
         init_workspace(tmp_path / "reg")
 
 
-def test_find_workspace_from_option_env_and_cwd(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_find_workspace_from_option_env_and_cwd(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("HABEAS_WORKSPACE", raising=False)
     ws = init_workspace(tmp_path / "reg")
     assert find_workspace(ws.root).root == ws.root
@@ -47,8 +49,9 @@ def test_database_url_from_environment(tmp_path: Path, monkeypatch: pytest.Monke
     assert ws.database_url.startswith("postgresql+psycopg://")
 
 
-def test_opening_an_uninitialised_database_says_what_to_do(tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_opening_an_uninitialised_database_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("HABEAS_DATABASE_URL", raising=False)
     ws = init_workspace(tmp_path / "reg")
     with pytest.raises(WorkspaceError, match="habeas init"):

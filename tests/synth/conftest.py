@@ -22,8 +22,9 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[list[str], list[di
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = raw.decode("cp1252")
-        delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") \
-            else ","
+        delimiter = (
+            ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+        )
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         headers = next(reader)
         return headers, [dict(zip(headers, row, strict=True)) for row in reader]

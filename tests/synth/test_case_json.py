@@ -13,8 +13,22 @@ def _titles(case: dict[str, Any]) -> set[str]:
 def test_top_level_shape(case: dict[str, Any]) -> None:
     assert case["seed"] == 7 and case["persons"] == 600
     assert set(case) >= {"sources", "facilities", "occupancy", "legal_facts", "incidents"}
-    keys = {"file", "title", "kind", "publisher", "date", "url", "language", "reliability",
-            "notes", "one_row_per_person", "sheet", "date_order", "map", "defaults"}
+    keys = {
+        "file",
+        "title",
+        "kind",
+        "publisher",
+        "date",
+        "url",
+        "language",
+        "reliability",
+        "notes",
+        "one_row_per_person",
+        "sheet",
+        "date_order",
+        "map",
+        "defaults",
+    }
     for source in case["sources"]:
         assert set(source) == keys
         assert source["date_order"] in (None, "DMY", "MDY")
@@ -46,8 +60,9 @@ def test_occupancy_has_crowded_cells_for_long_stretches(case: dict[str, Any]) ->
         if obs["unit"]:
             assert obs["unit"] in units
             if obs["population"]:
-                series[obs["unit"]].append((obs["date"], units[obs["unit"]]["area_m2"]
-                                            / obs["population"]))
+                series[obs["unit"]].append(
+                    (obs["date"], units[obs["unit"]]["area_m2"] / obs["population"])
+                )
     assert any(o["unit"] is None and o["facility"] == "CECOT" for o in case["occupancy"])
 
     def longest_below(points: list[tuple[str, float]]) -> int:

@@ -55,8 +55,10 @@ def test_surname_forms() -> None:
     assert surnames_as_written("Pérez", "García", r, p_swap=1.0) == "García Pérez"
     assert surnames_as_written("Pérez", "García", r, p_hyphen=1.0) == "Pérez-García"
     assert surnames_as_written("Pérez", "García", r, p_y=1.0) == "Pérez y García"
-    forms = {surnames_as_written("De La Cruz", "Díaz", random.Random(s), p_particle=1.0)
-             for s in range(20)}
+    forms = {
+        surnames_as_written("De La Cruz", "Díaz", random.Random(s), p_particle=1.0)
+        for s in range(20)
+    }
     assert forms == {"Delacruz Díaz", "de la Cruz Díaz"}
 
 

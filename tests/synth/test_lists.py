@@ -68,8 +68,9 @@ def test_coverage_bands_and_duplicates(case: dict[str, Any], truth: list, person
     status = {p["person_key"]: p for p in persons}
     eligible = {
         "Flight manifest": lambda p: p["status"] == "removed_2025-03-15",
-        "List of names published": lambda p: p["status"] == "removed_2025-03-15"
-        and p["nationality"] == "VEN",
+        "List of names published": lambda p: (
+            p["status"] == "removed_2025-03-15" and p["nationality"] == "VEN"
+        ),
         "Relatives' reports": lambda p: p["nationality"] == "VEN",
         "Habeas corpus": lambda p: True,
         "List of Salvadorans": lambda p: p["nationality"] == "SLV",
@@ -112,8 +113,19 @@ def test_manifest_style(tables: dict, case: dict[str, Any]) -> None:
     for row in rows:
         assert row["NAME"] == row["NAME"].upper() and ", " in row["NAME"]
         assert row["NAME"].isascii()
-    styles = {("dash" if "-" in r["A#"] else "space" if " " in r["A#"] else
-               "A" if r["A#"].startswith("A") else "plain") for r in rows if r["A#"]}
+    styles = {
+        (
+            "dash"
+            if "-" in r["A#"]
+            else "space"
+            if " " in r["A#"]
+            else "A"
+            if r["A#"].startswith("A")
+            else "plain"
+        )
+        for r in rows
+        if r["A#"]
+    }
     assert styles == {"dash", "space", "A", "plain"}
     months = [int(r["DOB"][:2]) for r in rows if r["DOB"]]
     assert max(months) <= 12  # MM/DD/YYYY

@@ -23,9 +23,12 @@ def test_names_come_only_from_pools(persons: list) -> None:
     for p in persons:
         assert p["first_surname"] in ALL_SURNAMES and p["second_surname"] in ALL_SURNAMES
         given = p["given_names"]
-        first = next(g for g in sorted(ALL_GIVEN, key=len, reverse=True)
-                     if given == g or given.startswith(g + " "))
-        rest = given[len(first):].strip()
+        first = next(
+            g
+            for g in sorted(ALL_GIVEN, key=len, reverse=True)
+            if given == g or given.startswith(g + " ")
+        )
+        rest = given[len(first) :].strip()
         assert rest == "" or rest in ALL_GIVEN, given
 
 

@@ -10,8 +10,13 @@ from typing import Any
 from habeas.ingest.fields import guess_field
 
 VOCAB_CSV = Path(__file__).parents[2] / "src/habeas/domain/data/vocabularies.csv"
-FIELD_VOCAB = {"sex": "sex", "event_type": "event_type", "legal_basis": "legal_basis",
-               "criminal_record": "criminal_record", "hearing": "hearing"}
+FIELD_VOCAB = {
+    "sex": "sex",
+    "event_type": "event_type",
+    "legal_basis": "legal_basis",
+    "criminal_record": "criminal_record",
+    "hearing": "hearing",
+}
 
 
 def _fold(text: str) -> str:

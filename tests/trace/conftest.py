@@ -22,19 +22,41 @@ def add_list(store: Store, tmp_path: Path) -> Importer:
     """Import CSV text as a new source; returns the person ids of its rows, in row order."""
     counter = {"n": 0}
 
-    def add(title: str, text: str, *, kind: str = "list", reliability: str = "B",
-            defaults: dict[str, str] | None = None, date_order: str | None = "DMY") -> list[int]:
+    def add(
+        title: str,
+        text: str,
+        *,
+        kind: str = "list",
+        reliability: str = "B",
+        defaults: dict[str, str] | None = None,
+        date_order: str | None = "DMY",
+    ) -> list[int]:
         counter["n"] += 1
         path = tmp_path / f"list{counter['n']}.csv"
         path.write_text(text, encoding="utf-8")
-        import_file(store, path, ImportOptions(
-            source_title=title, source_kind=kind, reliability=reliability,
-            defaults=defaults or {}, date_order=date_order), actor="test")
+        import_file(
+            store,
+            path,
+            ImportOptions(
+                source_title=title,
+                source_kind=kind,
+                reliability=reliability,
+                defaults=defaults or {},
+                date_order=date_order,
+            ),
+            actor="test",
+        )
         with store.read() as s:
-            return list(s.execute(
-                select(Link.person_id).join(Record, Record.id == Link.record_id)
-                .join(Source, Source.id == Record.source_id)
-                .where(CURRENT, Source.title == title).order_by(Record.row_number)).scalars())
+            return list(
+                s.execute(
+                    select(Link.person_id)
+                    .join(Record, Record.id == Link.record_id)
+                    .join(Source, Source.id == Record.source_id)
+                    .where(CURRENT, Source.title == title)
+                    .order_by(Record.row_number)
+                ).scalars()
+            )
+
     return add
 
 
@@ -43,12 +65,23 @@ def merge(store: Store, person_ids: list[int]) -> int:
     keep = person_ids[0]
     now = datetime.now(UTC)
     with store.write("test") as op:
-        links = op.session.execute(select(Link).where(
-            CURRENT, Link.person_id.in_(person_ids[1:]))).scalars().all()
+        links = (
+            op.session.execute(select(Link).where(CURRENT, Link.person_id.in_(person_ids[1:])))
+            .scalars()
+            .all()
+        )
         for link in links:
             link.superseded_at = now
-            op.session.add(Link(record_id=link.record_id, person_id=keep, method="human",
-                                score=None, decided_by="test", decided_at=now,
-                                superseded_at=None))
+            op.session.add(
+                Link(
+                    record_id=link.record_id,
+                    person_id=keep,
+                    method="human",
+                    score=None,
+                    decided_by="test",
+                    decided_at=now,
+                    superseded_at=None,
+                )
+            )
         op.log("merge", "person", keep, {"persons": person_ids})
     return keep

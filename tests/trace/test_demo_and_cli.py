@@ -43,8 +43,10 @@ def test_demo_case_summaries(store: Store, demo_case: Path) -> None:
     assert 0.35 <= share <= 0.7  # ~137:101 among Venezuelans; Salvadorans under Title 8
     assert flags[("removed_after_turn_around_order", "raised")] == 0  # no linkage: no
     # record carries both the flight and the TRO
-    assert flags[("no_criminal_conviction", "raised")] > flags[("no_criminal_conviction",
-                                                                 "not_raised")]
+    assert (
+        flags[("no_criminal_conviction", "raised")]
+        > flags[("no_criminal_conviction", "not_raised")]
+    )
     assert status["released"] > 0 and status["unaccounted_for"] > 0
     assert status["deceased"] >= 1
     gaps = {f.field: f for f in group_gaps(store).fields}
@@ -57,13 +59,25 @@ def test_demo_case_summaries(store: Store, demo_case: Path) -> None:
 
 def test_cli_person_and_gaps(store: Store, workspace: Workspace, tmp_path: Path) -> None:
     path = tmp_path / "m.csv"
-    path.write_text("NAME;FLIGHT;DEPARTURE;AUTHORITY\nAna Pérez;RWG1501;17:25 EDT;AEA\n",
-                    encoding="utf-8")
+    path.write_text(
+        "NAME;FLIGHT;DEPARTURE;AUTHORITY\nAna Pérez;RWG1501;17:25 EDT;AEA\n", encoding="utf-8"
+    )
     from habeas.ingest.importer import ImportOptions, import_file
-    import_file(store, path, ImportOptions(
-        source_title="Manifest", source_kind="list", reliability="B",
-        defaults={"event_type": "removal_flight", "event_date": "2025-03-15",
-                  "facility": "CECOT"}))
+
+    import_file(
+        store,
+        path,
+        ImportOptions(
+            source_title="Manifest",
+            source_kind="list",
+            reliability="B",
+            defaults={
+                "event_type": "removal_flight",
+                "event_date": "2025-03-15",
+                "facility": "CECOT",
+            },
+        ),
+    )
     (pid,) = {p["person_id"] for p in queries.iter_persons(store)}
     app = typer.Typer()
     register(app)
@@ -74,8 +88,7 @@ def test_cli_person_and_gaps(store: Store, workspace: Workspace, tmp_path: Path)
 
     runner = CliRunner()
     ws = ["--workspace", str(workspace.root)]
-    out = runner.invoke(app, ["person", str(pid), "--as-of", "2025-06-01", *ws],
-                        terminal_width=200)
+    out = runner.invoke(app, ["person", str(pid), "--as-of", "2025-06-01", *ws], terminal_width=200)
     assert out.exit_code == 0, out.output
     assert "Ana Pérez" in out.output and "unaccounted" in out.output
     assert "Due-process flags" in out.output and "Register gaps" in out.output
@@ -84,8 +97,7 @@ def test_cli_person_and_gaps(store: Store, workspace: Workspace, tmp_path: Path)
     assert data["whereabouts"]["status"] == "located"
     flags = {f["code"]: f["status"] for f in data["flags"]}
     assert flags["removed_under_aea"] == "raised"
-    assert data["timeline"]["groups"][0]["events"][0]["occurred_at"] == \
-        "2025-03-15T21:25:00+00:00"
+    assert data["timeline"]["groups"][0]["events"][0]["occurred_at"] == "2025-03-15T21:25:00+00:00"
     assert runner.invoke(app, ["person", str(pid), "--as-of", "soon", *ws]).exit_code != 0
     out = runner.invoke(app, ["gaps", "--flight", "RWG1501", "--json", *ws])
     assert json.loads(out.output)["persons"] == 1

@@ -10,8 +10,11 @@ from tests.trace.conftest import Importer
 
 
 def test_flag_whereabouts_and_gap_sentences_in_spanish(store: Store, add_list: Importer) -> None:
-    (ana,) = add_list("Prison list", "Nombre;Fecha\nAna Pérez;2025-03-16\n",
-                      defaults={"event_type": "admission", "facility": "CECOT"})
+    (ana,) = add_list(
+        "Prison list",
+        "Nombre;Fecha\nAna Pérez;2025-03-16\n",
+        defaults={"event_type": "admission", "facility": "CECOT"},
+    )
     as_of = date(2025, 5, 1)
 
     flags = {f.code: f for f in due_process_flags(store, ana, as_of=as_of)}

@@ -33,8 +33,12 @@ from habeas.access.users import add_user, create_token
 from habeas.store.db import Store
 from habeas.workspace import init_workspace
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 PASSWORD = "a long enough password"
 
 
@@ -57,9 +61,16 @@ def demo_store(directory: Path, case: Path) -> Store:
     return store
 
 
-def fuzz_api(app: FastAPI, store: Store, user: str, role: str, *, examples: int,
-             modes: tuple[str, ...] = ("positive", "negative"),
-             derandomize: bool = True) -> FuzzResult:
+def fuzz_api(
+    app: FastAPI,
+    store: Store,
+    user: str,
+    role: str,
+    *,
+    examples: int,
+    modes: tuple[str, ...] = ("positive", "negative"),
+    derandomize: bool = True,
+) -> FuzzResult:
     """Run ``examples`` generated cases per operation and mode as ``user`` (made if needed);
     ``derandomize``: the same cases on every run (the test), else new ones (the benchmark)."""
     from habeas.access.users import get_user
@@ -77,17 +88,35 @@ def fuzz_api(app: FastAPI, store: Store, user: str, role: str, *, examples: int,
             if mode == "negative" and not list(operation.iter_parameters()):
                 continue  # nothing to make invalid
             token = create_token(store, user, "schemathesis").token
-            _fuzz_operation(operation, mode, {"Authorization": f"Bearer {token}"}, result,
-                            examples=examples, derandomize=derandomize)
+            _fuzz_operation(
+                operation,
+                mode,
+                {"Authorization": f"Bearer {token}"},
+                result,
+                examples=examples,
+                derandomize=derandomize,
+            )
     return result
 
 
-def _fuzz_operation(operation: Any, mode: str, headers: dict[str, str], result: FuzzResult,
-                    *, examples: int, derandomize: bool) -> None:
+def _fuzz_operation(
+    operation: Any,
+    mode: str,
+    headers: dict[str, str],
+    result: FuzzResult,
+    *,
+    examples: int,
+    derandomize: bool,
+) -> None:
     strategy = operation.as_strategy(generation_mode=schemathesis.GenerationMode(mode))
 
-    @settings(max_examples=examples, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck), derandomize=derandomize)
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=derandomize,
+    )
     @given(strategy)
     def run(case: schemathesis.Case) -> None:
         result.cases += 1

@@ -26,15 +26,30 @@ def main(argv: list[str]) -> int:
         time.sleep(0.01)
     if command == "import":
         csv_path, title = argv[2], argv[3]
-        result = import_file(store, Path(csv_path), ImportOptions(
-            source_title=title, source_kind="list", date_order="DMY",
-            defaults={"event_type": "removal_flight"}), actor=f"proc-{title}")
+        result = import_file(
+            store,
+            Path(csv_path),
+            ImportOptions(
+                source_title=title,
+                source_kind="list",
+                date_order="DMY",
+                defaults={"event_type": "removal_flight"},
+            ),
+            actor=f"proc-{title}",
+        )
         print(f"OK {result.records}", flush=True)
     elif command == "vocab":
         prefix, count = argv[2], int(argv[3])
         for n in range(count):
-            add_term(store, "source_kind", f"{prefix}_{n}", f"{prefix} {n}", f"{prefix} {n}", [],
-                     actor=f"proc-{prefix}")
+            add_term(
+                store,
+                "source_kind",
+                f"{prefix}_{n}",
+                f"{prefix} {n}",
+                f"{prefix} {n}",
+                [],
+                actor=f"proc-{prefix}",
+            )
         print(f"OK {count}", flush=True)
     store.close()
     return 0

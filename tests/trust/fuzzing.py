@@ -28,19 +28,75 @@ from habeas.errors import HabeasError
 from habeas.ingest.importer import ImportOptions, import_file
 from habeas.store.db import Store
 
-HEADERS = ["No.", "NAME", "Nombres", "Apellidos", "DOB", "Fecha de nacimiento", "A#", "Cédula",
-           "SEX", "Sexo", "NATIONALITY", "FLIGHT", "Vuelo", "Fecha", "Notas", "", " ", "x"]
-VALUES = ["RODRIGUEZ PEREZ, JOSE LUIS", "05/04/1990", "1990-04-05", "31/02/1990", "A-208-304-911",
-          "V-12.345.678", "M", "F", "VEN", "Venezolana", "FL-1", "15/03/2025", "13/13/13",
-          "", "NULL", "N/A", "0", "-1", "1e309", "José Núñez", "=1/0", "\u202e", "🙂"]
-ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "latin-1", "cp1252", "cp437",
-             "shift_jis", "koi8-r", "utf-32"]
+HEADERS = [
+    "No.",
+    "NAME",
+    "Nombres",
+    "Apellidos",
+    "DOB",
+    "Fecha de nacimiento",
+    "A#",
+    "Cédula",
+    "SEX",
+    "Sexo",
+    "NATIONALITY",
+    "FLIGHT",
+    "Vuelo",
+    "Fecha",
+    "Notas",
+    "",
+    " ",
+    "x",
+]
+VALUES = [
+    "RODRIGUEZ PEREZ, JOSE LUIS",
+    "05/04/1990",
+    "1990-04-05",
+    "31/02/1990",
+    "A-208-304-911",
+    "V-12.345.678",
+    "M",
+    "F",
+    "VEN",
+    "Venezolana",
+    "FL-1",
+    "15/03/2025",
+    "13/13/13",
+    "",
+    "NULL",
+    "N/A",
+    "0",
+    "-1",
+    "1e309",
+    "José Núñez",
+    "=1/0",
+    "\u202e",
+    "🙂",
+]
+ENCODINGS = [
+    "utf-8",
+    "utf-8-sig",
+    "utf-16",
+    "utf-16-le",
+    "latin-1",
+    "cp1252",
+    "cp437",
+    "shift_jis",
+    "koi8-r",
+    "utf-32",
+]
 DELIMITERS = [",", ";", "\t", "|", " ", '"', "'", ":", "\x00", ",,"]
 
 _text = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
-_cell = st.one_of(st.sampled_from(VALUES), _text,
-                  st.builds(lambda c, n: c * n, st.sampled_from("x\"',\n\r\x00é"),
-                            st.sampled_from([1, 2, 100, 10_000, 140_000])))
+_cell = st.one_of(
+    st.sampled_from(VALUES),
+    _text,
+    st.builds(
+        lambda c, n: c * n,
+        st.sampled_from("x\"',\n\r\x00é"),
+        st.sampled_from([1, 2, 100, 10_000, 140_000]),
+    ),
+)
 
 
 @st.composite
@@ -49,14 +105,17 @@ def csv_bytes(draw: st.DrawFn) -> bytes:
     if draw(st.integers(0, 4)) == 0:
         return draw(st.binary(max_size=3000))
     width = draw(st.integers(0, 8))
-    header = draw(st.lists(st.one_of(st.sampled_from(HEADERS), _text), min_size=width,
-                           max_size=width))
+    header = draw(
+        st.lists(st.one_of(st.sampled_from(HEADERS), _text), min_size=width, max_size=width)
+    )
     rows = draw(st.lists(st.lists(_cell, min_size=0, max_size=width + 2), max_size=12))
     delimiter = draw(st.sampled_from(DELIMITERS))
     quote = draw(st.sampled_from(['"', "'", "", '"""']))
     newline = draw(st.sampled_from(["\n", "\r\n", "\r", "\n\n"]))
-    lines = [delimiter.join(f"{quote}{c}{quote}" if draw(st.booleans()) else c for c in row)
-             for row in [header, *rows]]
+    lines = [
+        delimiter.join(f"{quote}{c}{quote}" if draw(st.booleans()) else c for c in row)
+        for row in [header, *rows]
+    ]
     text = newline.join(lines)
     if draw(st.booleans()):
         text += newline
@@ -75,17 +134,23 @@ def _damage(draw: st.DrawFn, data: bytes) -> bytes:
     if how == "cut":
         return data[:at]
     if how == "flip":
-        return data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1:]
+        return data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1 :]
     return data[:at] + draw(st.binary(min_size=1, max_size=16)) + data[at:]
 
 
-_json_scalar = st.one_of(st.none(), st.booleans(), st.integers(),
-                         st.floats(allow_nan=True, allow_infinity=True), _text,
-                         st.sampled_from(VALUES))
-_json_value = st.recursive(_json_scalar,
-                           lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                   st.dictionaries(_text, inner, max_size=4)),
-                           max_leaves=20)
+_json_scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    _text,
+    st.sampled_from(VALUES),
+)
+_json_value = st.recursive(
+    _json_scalar,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_text, inner, max_size=4)),
+    max_leaves=20,
+)
 _person = st.dictionaries(st.one_of(st.sampled_from(HEADERS), _text), _json_value, max_size=8)
 
 
@@ -129,8 +194,11 @@ def jsonl_bytes(draw: st.DrawFn) -> bytes:
             lines.append(draw(_text))
         else:
             lines.append("1" * draw(st.sampled_from([10, 4301, 5000])))
-    data = draw(st.sampled_from(["\n", "\r\n", "\u2028"])).join(lines).encode(
-        draw(st.sampled_from(ENCODINGS)), errors="replace")
+    data = (
+        draw(st.sampled_from(["\n", "\r\n", "\u2028"]))
+        .join(lines)
+        .encode(draw(st.sampled_from(ENCODINGS)), errors="replace")
+    )
     if draw(st.integers(0, 3)) == 0 and data:
         data = _damage(draw, data)
     return data
@@ -144,10 +212,15 @@ def _printable(text: str) -> str:
 
 
 _xlsx_value = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**15, 10**15),
-    st.floats(allow_nan=False, allow_infinity=False), _text.map(_printable),
-    st.dates(min_value=date(1900, 3, 1)), st.datetimes(min_value=datetime(1900, 3, 1)),
-    st.times(), st.sampled_from(VALUES[:-3] + ["=1/0", "=SUM(A1:A2)", "=A1"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**15), 10**15),
+    st.floats(allow_nan=False, allow_infinity=False),
+    _text.map(_printable),
+    st.dates(min_value=date(1900, 3, 1)),
+    st.datetimes(min_value=datetime(1900, 3, 1)),
+    st.times(),
+    st.sampled_from(VALUES[:-3] + ["=1/0", "=SUM(A1:A2)", "=A1"]),
 )
 
 
@@ -164,20 +237,20 @@ def xlsx_bytes(draw: st.DrawFn) -> bytes:
     for number in range(draw(st.integers(0, 3))):
         sheet = workbook.create_sheet(f"S{number}")
         for row in draw(st.lists(st.lists(_xlsx_value, max_size=8), max_size=10)):
-            sheet.append([v.replace(tzinfo=None) if isinstance(v, datetime | time) else v
-                          for v in row])
+            sheet.append(
+                [v.replace(tzinfo=None) if isinstance(v, datetime | time) else v for v in row]
+            )
     buffer = io.BytesIO()
     if not workbook.worksheets:
         workbook.create_sheet("empty")
     workbook.save(buffer)
     data = buffer.getvalue()
     if kind == 1:  # truncate
-        return data[:draw(st.integers(0, 9999)) * len(data) // 10_000]
+        return data[: draw(st.integers(0, 9999)) * len(data) // 10_000]
     if kind == 2:  # corrupt bytes inside
         return _damage(draw, data)
     if kind == 3:  # replace one member of the zip with junk
-        return _replace_member(data, draw(st.binary(max_size=500)),
-                               draw(st.integers(0, 1000)))
+        return _replace_member(data, draw(st.binary(max_size=500)), draw(st.integers(0, 1000)))
     return data
 
 
@@ -192,8 +265,7 @@ def _replace_member(data: bytes, junk: bytes, pick: int) -> bytes:
     return out.getvalue()
 
 
-FORMATS = {"csv": csv_bytes(), "xlsx": xlsx_bytes(), "json": json_bytes(),
-           "jsonl": jsonl_bytes()}
+FORMATS = {"csv": csv_bytes(), "xlsx": xlsx_bytes(), "json": json_bytes(), "jsonl": jsonl_bytes()}
 
 
 def _files_state(store: Store) -> set[str]:
@@ -216,8 +288,14 @@ class FuzzTally:
     failures: list[str] = field(default_factory=list)
 
 
-def check_import(store: Store, folder: Path, suffix: str, data: bytes, tally: FuzzTally,
-                 before: tuple[Any, set[str]]) -> tuple[Any, set[str]]:
+def check_import(
+    store: Store,
+    folder: Path,
+    suffix: str,
+    data: bytes,
+    tally: FuzzTally,
+    before: tuple[Any, set[str]],
+) -> tuple[Any, set[str]]:
     """Import ``data`` as a file; record a failure unless the property holds.
 
     Returns the state the next case should be compared with.
@@ -238,8 +316,10 @@ def check_import(store: Store, folder: Path, suffix: str, data: bytes, tally: Fu
             tally.failures.append(f"{suffix}: refused ({message[:80]!r}) but the store changed")
         return after
     except Exception as exc:  # noqa: BLE001 - this is what the fuzzer hunts
-        tally.failures.append(f"{suffix}: crash {type(exc).__name__}: {str(exc)[:200]} "
-                              f"(input {data[:120]!r}…, {len(data)} bytes)")
+        tally.failures.append(
+            f"{suffix}: crash {type(exc).__name__}: {str(exc)[:200]} "
+            f"(input {data[:120]!r}…, {len(data)} bytes)"
+        )
         return snapshot(store)
     finally:
         path.unlink(missing_ok=True)

@@ -11,19 +11,33 @@ from habeas.store.db import Store
 
 MANIFEST = (
     "No.,NAME,DOB,A#,NATIONALITY,SEX,FLIGHT\n"
-    "1,\"RODRIGUEZ PEREZ, JOSE LUIS\",05/04/1990,A-208-304-911,VENEZUELA,M,FL-1\n"
-    "2,\"GONZALEZ, YEFERSON\",12/25/1995,A 08 123 456,Venezuelan,M,FL-1\n"
-    "3,\"DE LA CRUZ DA SILVA, MARIA JOSE\",01/30/1988,A-211-000-111,VEN,F,FL-2\n"
+    '1,"RODRIGUEZ PEREZ, JOSE LUIS",05/04/1990,A-208-304-911,VENEZUELA,M,FL-1\n'
+    '2,"GONZALEZ, YEFERSON",12/25/1995,A 08 123 456,Venezuelan,M,FL-1\n'
+    '3,"DE LA CRUZ DA SILVA, MARIA JOSE",01/30/1988,A-211-000-111,VEN,F,FL-2\n'
 )
 
 
-def import_manifest(store: Store, folder: Path, title: str = "Manifest", *,
-                    name: str = "manifest.csv", extra: str = "") -> ImportResult:
+def import_manifest(
+    store: Store,
+    folder: Path,
+    title: str = "Manifest",
+    *,
+    name: str = "manifest.csv",
+    extra: str = "",
+) -> ImportResult:
     path = folder / name
     path.write_text(MANIFEST + extra, encoding="utf-8")
-    return import_file(store, path, ImportOptions(
-        source_title=title, source_kind="list", date_order="MDY",
-        defaults={"event_type": "removal_flight", "event_date": "2025-03-15"}), actor="ana")
+    return import_file(
+        store,
+        path,
+        ImportOptions(
+            source_title=title,
+            source_kind="list",
+            date_order="MDY",
+            defaults={"event_type": "removal_flight", "event_date": "2025-03-15"},
+        ),
+        actor="ana",
+    )
 
 
 def tamper(path: Path, offset: int = 0) -> None:
@@ -57,8 +71,9 @@ def portable_snapshot(store: Store) -> dict[str, list[tuple[str, ...]]]:
     return snapshot
 
 
-def forge_archive(archive: Path, out: Path, changes: dict[str, bytes | None],
-                  key_path: Path | None = None) -> None:
+def forge_archive(
+    archive: Path, out: Path, changes: dict[str, bytes | None], key_path: Path | None = None
+) -> None:
     """A backup rewritten by a forger: members changed (None removes one), ``backup.json``'s
     sizes, the manifest and (with the log key, as someone who has it would) its signature
     recomputed to match."""
@@ -80,13 +95,15 @@ def forge_archive(archive: Path, out: Path, changes: dict[str, bytes | None],
         meta = json.loads(body["backup.json"])
         meta["sizes"] = {k: len(v) for k, v in body.items() if k != "backup.json"}
         body["backup.json"] = json.dumps(meta).encode()
-    manifest = "".join(f"{hashlib.sha256(v).hexdigest()}  {k}\n"
-                       for k, v in sorted(body.items())).encode()
+    manifest = "".join(
+        f"{hashlib.sha256(v).hexdigest()}  {k}\n" for k, v in sorted(body.items())
+    ).encode()
     body["MANIFEST.sha256"] = manifest
     key = logkey.load(key_path)
     if key is not None:
-        body["MANIFEST.sig"] = json.dumps({"scheme": "hmac-sha256", "key_id": key.key_id,
-                                           "signature": key.sign(manifest)}).encode()
+        body["MANIFEST.sig"] = json.dumps(
+            {"scheme": "hmac-sha256", "key_id": key.key_id, "signature": key.sign(manifest)}
+        ).encode()
     with zipfile.ZipFile(out, "w") as zf:
         for name, data in body.items():
             zf.writestr(name, data)

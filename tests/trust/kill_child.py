@@ -29,9 +29,18 @@ def main(argv: list[str]) -> int:
             planned = True
             print("PLANNED", flush=True)
 
-    result = import_file(store, Path(csv_path), ImportOptions(
-        source_title=title, source_kind="list", date_order="DMY",
-        defaults={"event_type": "removal_flight"}), actor="killer", progress=progress)
+    result = import_file(
+        store,
+        Path(csv_path),
+        ImportOptions(
+            source_title=title,
+            source_kind="list",
+            date_order="DMY",
+            defaults={"event_type": "removal_flight"},
+        ),
+        actor="killer",
+        progress=progress,
+    )
     print(f"DONE {result.records}", flush=True)
     return 0
 

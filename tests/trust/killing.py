@@ -52,8 +52,11 @@ def build_csv(path: Path, rows: int, seed: int = 1) -> Path:
 def files_state(store: Store) -> dict[str, str]:
     assert store.files is not None
     root = store.files.root
-    return {os.path.relpath(os.path.join(d, n), root): os.path.join(d, n)
-            for d, _, names in os.walk(root) for n in names}
+    return {
+        os.path.relpath(os.path.join(d, n), root): os.path.join(d, n)
+        for d, _, names in os.walk(root)
+        for n in names
+    }
 
 
 def snapshot(store: Store) -> dict[str, Any]:
@@ -92,8 +95,14 @@ class _Reader(threading.Thread):
                 self.done.set()
 
 
-def run_trial(workspace: Workspace, csv_path: Path, rows: int, title: str,
-              rng: random.Random, timing: tuple[float, float]) -> Trial:
+def run_trial(
+    workspace: Workspace,
+    csv_path: Path,
+    rows: int,
+    title: str,
+    rng: random.Random,
+    timing: tuple[float, float],
+) -> Trial:
     """One kill -9 trial; ``timing`` is (seconds until rows are checked, seconds of writing)."""
     store = Store.open(workspace)
     before = snapshot(store)
@@ -102,9 +111,13 @@ def run_trial(workspace: Workspace, csv_path: Path, rows: int, title: str,
     store.close()
     started = time.monotonic()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.trust.kill_child", str(workspace.root), str(csv_path),
-         title], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)})
+        [sys.executable, "-m", "tests.trust.kill_child", str(workspace.root), str(csv_path), title],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     reader = _Reader(proc)
     reader.start()
     if rng.random() < 0.2:  # while the child starts up, reads and checks rows
@@ -114,12 +127,20 @@ def run_trial(workspace: Workspace, csv_path: Path, rows: int, title: str,
         if not reader.planned.wait(600):
             proc.kill()
             proc.wait()
-            return Trial("FAILED: the child never finished checking rows: "
-                         + (proc.stderr.read()[-500:] if proc.stderr else ""), "", 0, 0)
+            return Trial(
+                "FAILED: the child never finished checking rows: "
+                + (proc.stderr.read()[-500:] if proc.stderr else ""),
+                "",
+                0,
+                0,
+            )
         delay = rng.uniform(0.0, timing[1] * 0.8)
         time.sleep(delay)
-    phase = "after DONE" if reader.done.is_set() else \
-        ("writing" if reader.planned.is_set() else "checking rows")
+    phase = (
+        "after DONE"
+        if reader.done.is_set()
+        else ("writing" if reader.planned.is_set() else "checking rows")
+    )
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -127,14 +148,25 @@ def run_trial(workspace: Workspace, csv_path: Path, rows: int, title: str,
     stderr = proc.stderr.read() if proc.stderr else ""
     elapsed = time.monotonic() - started
     if proc.returncode not in (-signal.SIGKILL, 0):
-        return Trial(f"FAILED: the child failed by itself ({proc.returncode}): {stderr[-800:]}",
-                     phase, delay, elapsed)
-    return Trial(_check(workspace, before, head_before, files_before, rows, title),
-                 phase, delay, elapsed)
+        return Trial(
+            f"FAILED: the child failed by itself ({proc.returncode}): {stderr[-800:]}",
+            phase,
+            delay,
+            elapsed,
+        )
+    return Trial(
+        _check(workspace, before, head_before, files_before, rows, title), phase, delay, elapsed
+    )
 
 
-def _check(workspace: Workspace, before: dict[str, Any], head_before: tuple[int, str] | None,
-           files_before: dict[str, str], rows: int, title: str) -> str:
+def _check(
+    workspace: Workspace,
+    before: dict[str, Any],
+    head_before: tuple[int, str] | None,
+    files_before: dict[str, str],
+    rows: int,
+    title: str,
+) -> str:
     store = Store.open(workspace)
     try:
         verified = store.verify_log()
@@ -155,9 +187,13 @@ def _check(workspace: Workspace, before: dict[str, Any], head_before: tuple[int,
             return "before"
         with store.read() as session:
             source = session.execute(
-                select(Source).where(Source.title == title)).scalar_one_or_none()
-            count = session.execute(select(func.count()).select_from(Record).where(
-                Record.source_id == (source.id if source else -1))).scalar()
+                select(Source).where(Source.title == title)
+            ).scalar_one_or_none()
+            count = session.execute(
+                select(func.count())
+                .select_from(Record)
+                .where(Record.source_id == (source.id if source else -1))
+            ).scalar()
         if source is None or count != rows:
             return f"FAILED: a partial import is visible ({count} of {rows} rows)"
         if verified.entries != len(before["change_log"]) + 1:
@@ -171,9 +207,13 @@ def calibrate(workspace: Workspace, csv_path: Path, title: str) -> tuple[float, 
     """Run one import to completion: (seconds until rows are checked, seconds of writing)."""
     started = time.monotonic()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.trust.kill_child", str(workspace.root), str(csv_path),
-         title], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)})
+        [sys.executable, "-m", "tests.trust.kill_child", str(workspace.root), str(csv_path), title],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert proc.stdout is not None
     planned_at = done_at = None
     for line in proc.stdout:
@@ -183,6 +223,7 @@ def calibrate(workspace: Workspace, csv_path: Path, title: str) -> tuple[float, 
             done_at = time.monotonic()
     proc.wait()
     if proc.returncode != 0 or planned_at is None or done_at is None:
-        raise RuntimeError("calibration import failed: "
-                           + (proc.stderr.read() if proc.stderr else ""))
+        raise RuntimeError(
+            "calibration import failed: " + (proc.stderr.read() if proc.stderr else "")
+        )
     return planned_at - started, max(done_at - planned_at, 0.2)

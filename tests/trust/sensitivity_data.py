@@ -54,19 +54,37 @@ def build_levels(store: Store, folder: Path) -> LevelCase:
             header += ";Parentesco;Reportado por;Teléfono de contacto"
             row += f";madre;{REPORTER};{PHONE}"
         path.write_text(f"{header}\n{row}\n", encoding="utf-8")
-        result = import_file(store, path, ImportOptions(
-            source_title=title, source_kind=kind, sensitivity=chosen, date_order="DMY",
-            defaults={"event_type": "detention", "event_date": "2025-03-15"}), actor="ana")
+        result = import_file(
+            store,
+            path,
+            ImportOptions(
+                source_title=title,
+                source_kind=kind,
+                sensitivity=chosen,
+                date_order="DMY",
+                defaults={"event_type": "detention", "event_date": "2025-03-15"},
+            ),
+            actor="ana",
+        )
         with store.read() as s:
-            record_ids[level] = s.execute(select(Record.id).where(
-                Record.source_id == result.source_id)).scalar_one()
+            record_ids[level] = s.execute(
+                select(Record.id).where(Record.source_id == result.source_id)
+            ).scalar_one()
     person_id = _link_all(store, list(record_ids.values()))
     incidents: dict[str, int] = {}
     for level in SENSITIVITY_LEVELS:
-        incidents[level] = record_incident(store, IncidentSpec(
-            act_type="beating", verification_status="possible",
-            source_titles=[SOURCES["internal"][0]], description=f"incident at {level}",
-            victims=[(SOURCES["internal"][0], "L-internal")], sensitivity=level), actor="ana")
+        incidents[level] = record_incident(
+            store,
+            IncidentSpec(
+                act_type="beating",
+                verification_status="possible",
+                source_titles=[SOURCES["internal"][0]],
+                description=f"incident at {level}",
+                victims=[(SOURCES["internal"][0], "L-internal")],
+                sensitivity=level,
+            ),
+            actor="ana",
+        )
     return LevelCase(person_id, record_ids, incidents)
 
 
@@ -74,13 +92,26 @@ def _link_all(store: Store, record_ids: list[int]) -> int:
     """One person for all records (as a reviewer's decisions would make it)."""
     now = datetime.now(UTC)
     with store.write("ana") as op:
-        links = op.session.execute(select(Link).where(
-            Link.record_id.in_(record_ids), Link.superseded_at.is_(None))).scalars().all()
+        links = (
+            op.session.execute(
+                select(Link).where(Link.record_id.in_(record_ids), Link.superseded_at.is_(None))
+            )
+            .scalars()
+            .all()
+        )
         target = min(link.person_id for link in links)
         for link in links:
             if link.person_id != target:
                 link.superseded_at = now
-                op.session.add(Link(record_id=link.record_id, person_id=target, method="human",
-                                    score=None, decided_by="ana", decided_at=now))
+                op.session.add(
+                    Link(
+                        record_id=link.record_id,
+                        person_id=target,
+                        method="human",
+                        score=None,
+                        decided_by="ana",
+                        decided_at=now,
+                    )
+                )
         op.log("link", "person", target, {"records": record_ids})
     return target

@@ -37,8 +37,9 @@ def _without_last_log_entry(snapshot: dict[str, list[tuple[str, ...]]]) -> dict[
     return copy
 
 
-def _restore_and_compare(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                         target_url: str | None) -> Store:
+def _restore_and_compare(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target_url: str | None
+) -> Store:
     archive = tmp_path / "backup.zip"
     made = backup(store, archive, actor="admin")
     before = portable_snapshot(store)  # includes the "backup" entry the backup appended
@@ -46,8 +47,13 @@ def _restore_and_compare(store: Store, tmp_path: Path, monkeypatch: pytest.Monke
         monkeypatch.setenv("HABEAS_DATABASE_URL", target_url)
     else:
         monkeypatch.delenv("HABEAS_DATABASE_URL", raising=False)
-    result = restore(archive, tmp_path / "restored", actor="admin",
-                     expect_head=made.log_head_hash, log_key=store.log_key_path)
+    result = restore(
+        archive,
+        tmp_path / "restored",
+        actor="admin",
+        expect_head=made.log_head_hash,
+        log_key=store.log_key_path,
+    )
     restored = Store.open(load_workspace(tmp_path / "restored"))
     after = portable_snapshot(restored)
     # everything up to the backup's head is identical; then one "restore" entry
@@ -62,9 +68,15 @@ def _restore_and_compare(store: Store, tmp_path: Path, monkeypatch: pytest.Monke
     return restored
 
 
-def test_round_trip_on_each_backend(store: Store, workspace: Workspace, demo_case: Path,
-                                    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                    request: pytest.FixtureRequest, backend: str) -> None:
+def test_round_trip_on_each_backend(
+    store: Store,
+    workspace: Workspace,
+    demo_case: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    backend: str,
+) -> None:
     load_case(store, demo_case)
     target = request.getfixturevalue("target_pg_url") if backend == "postgresql" else None
     restored = _restore_and_compare(store, tmp_path, monkeypatch, target)
@@ -76,8 +88,9 @@ def test_round_trip_on_each_backend(store: Store, workspace: Workspace, demo_cas
 
 
 @pytest.mark.postgres
-def test_sqlite_to_postgresql(tmp_path: Path, demo_case: Path, monkeypatch: pytest.MonkeyPatch,
-                              target_pg_url: str) -> None:
+def test_sqlite_to_postgresql(
+    tmp_path: Path, demo_case: Path, monkeypatch: pytest.MonkeyPatch, target_pg_url: str
+) -> None:
     from habeas.workspace import init_workspace
 
     monkeypatch.delenv("HABEAS_DATABASE_URL", raising=False)
@@ -105,7 +118,8 @@ def _empty(path: Path) -> bool:
 
 
 def test_tampered_archives_are_refused_and_leave_the_target_empty(
-        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     result = import_manifest(store, tmp_path)
     archive = tmp_path / "b.zip"
     made = backup(store, archive)
@@ -131,13 +145,15 @@ def test_tampered_archives_are_refused_and_leave_the_target_empty(
     old = hashlib.sha256(records).hexdigest()
     cases["a changed row with a forged manifest"] = {  # caught by the digest only
         record_member: forged_rows,
-        "MANIFEST.sha256": manifest.replace(old, hashlib.sha256(forged_rows).hexdigest()).encode()}
+        "MANIFEST.sha256": manifest.replace(old, hashlib.sha256(forged_rows).hexdigest()).encode(),
+    }
     # the newest log entry dropped and the manifest forged: the recorded head catches it
     cut = b"\n".join(log_lines[:-1]) + b"\n"
     old_log = hashlib.sha256(b"\n".join(log_lines) + b"\n").hexdigest()
     cases["the newest log entry dropped, forged manifest"] = {  # the recorded head catches it
         log_member: cut,
-        "MANIFEST.sha256": manifest.replace(old_log, hashlib.sha256(cut).hexdigest()).encode()}
+        "MANIFEST.sha256": manifest.replace(old_log, hashlib.sha256(cut).hexdigest()).encode(),
+    }
     key = store.log_key_path
     for number, (label, change) in enumerate(cases.items()):
         bad = tmp_path / f"bad{number}.zip"
@@ -159,8 +175,9 @@ def test_tampered_archives_are_refused_and_leave_the_target_empty(
     assert _empty(tmp_path / "t-flip")
 
 
-def test_the_log_is_checked_against_the_change_log_rows(store: Store, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_log_is_checked_against_the_change_log_rows(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Even a consistent forgery (rows, manifest, backup.json, and a signature made with the
     log key) breaks the hash chain."""
     import_manifest(store, tmp_path)
@@ -174,16 +191,16 @@ def test_the_log_is_checked_against_the_change_log_rows(store: Store, tmp_path: 
     entry["actor"] = "somebody else"
     lines[-1] = json.dumps(entry, separators=(",", ":")).encode()
     forged = tmp_path / "forged.zip"
-    forge_archive(archive, forged, {log_member: b"\n".join(lines) + b"\n"},
-                  store.log_key_path)
+    forge_archive(archive, forged, {log_member: b"\n".join(lines) + b"\n"}, store.log_key_path)
     monkeypatch.delenv("HABEAS_DATABASE_URL", raising=False)
     with pytest.raises(IntegrityError, match="change log"):
         restore(forged, tmp_path / "t", log_key=store.log_key_path)
     assert _empty(tmp_path / "t")
 
 
-def test_restore_refuses_a_non_empty_workspace(store: Store, workspace: Workspace,
-                                               tmp_path: Path) -> None:
+def test_restore_refuses_a_non_empty_workspace(
+    store: Store, workspace: Workspace, tmp_path: Path
+) -> None:
     import_manifest(store, tmp_path)
     archive = tmp_path / "b.zip"
     backup(store, archive)
@@ -199,8 +216,9 @@ def test_restore_refuses_a_non_empty_workspace(store: Store, workspace: Workspac
     assert [p.name for p in busy.iterdir()] == ["notes.txt"]
 
 
-def test_restore_refuses_a_database_that_has_tables(store: Store, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_restore_refuses_a_database_that_has_tables(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`habeas init` then restore: the seeded database is not empty."""
     from habeas.workspace import init_workspace
 
@@ -242,9 +260,14 @@ def test_backup_refuses_to_overwrite(store: Store, tmp_path: Path) -> None:
     assert (tmp_path / "b.zip").read_bytes() == b"precious"
 
 
-def test_cli_backup_and_restore(store: Store, workspace: Workspace, tmp_path: Path,
-                                monkeypatch: pytest.MonkeyPatch, backend: str,
-                                request: pytest.FixtureRequest) -> None:
+def test_cli_backup_and_restore(
+    store: Store,
+    workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    backend: str,
+    request: pytest.FixtureRequest,
+) -> None:
     import_manifest(store, tmp_path)
     app = typer.Typer()
     backup_cli.register(app)
@@ -255,16 +278,38 @@ def test_cli_backup_and_restore(store: Store, workspace: Workspace, tmp_path: Pa
     head = made.output.split("Change-log head: entry ")[1].split()[1]
     if backend == "postgresql":
         monkeypatch.setenv("HABEAS_DATABASE_URL", request.getfixturevalue("target_pg_url"))
-    wrong = runner.invoke(app, ["restore", str(archive), "--workspace", str(tmp_path / "n1"),
-                                "--expect-head", "0" * 64, "--log-key", str(store.log_key_path)])
+    wrong = runner.invoke(
+        app,
+        [
+            "restore",
+            str(archive),
+            "--workspace",
+            str(tmp_path / "n1"),
+            "--expect-head",
+            "0" * 64,
+            "--log-key",
+            str(store.log_key_path),
+        ],
+    )
     assert wrong.exit_code == 1 and isinstance(wrong.exception, IntegrityError)
     assert _empty(tmp_path / "n1")
     if backend == "postgresql":
         engine = create_engine(request.getfixturevalue("target_pg_url"))
         assert inspect(engine).get_table_names() == []  # rolled back, still empty
         engine.dispose()
-    done = runner.invoke(app, ["restore", str(archive), "--workspace", str(tmp_path / "n2"),
-                               "--expect-head", head, "--log-key", str(store.log_key_path)])
+    done = runner.invoke(
+        app,
+        [
+            "restore",
+            str(archive),
+            "--workspace",
+            str(tmp_path / "n2"),
+            "--expect-head",
+            head,
+            "--log-key",
+            str(store.log_key_path),
+        ],
+    )
     assert done.exit_code == 0, done.output
     assert Store.open(load_workspace(tmp_path / "n2")).verify_log().ok
     for command in ("backup", "restore"):
@@ -272,21 +317,22 @@ def test_cli_backup_and_restore(store: Store, workspace: Workspace, tmp_path: Pa
 
 
 # -- a backup that cannot be quietly rewritten (issue #14.8) --------------------------------
-def _escalating_forgery(store: Store, archive: Path, tmp_path: Path,
-                        key_path: Path | None) -> Path:
+def _escalating_forgery(store: Store, archive: Path, tmp_path: Path, key_path: Path | None) -> Path:
     """backup.zip edited to make 'ana' an admin, re-manifested (and re-signed with key_path)."""
     with zipfile.ZipFile(archive) as zf:
         member = next(n for n in zf.namelist() if n.endswith("-app_user.jsonl"))
         users = zf.read(member)
     assert b'"role":"viewer"' in users
     forged = tmp_path / f"forged-{len(list(tmp_path.glob('forged-*')))}.zip"
-    forge_archive(archive, forged, {member: users.replace(b'"role":"viewer"', b'"role":"admin"')},
-                  key_path)
+    forge_archive(
+        archive, forged, {member: users.replace(b'"role":"viewer"', b'"role":"admin"')}, key_path
+    )
     return forged
 
 
-def test_a_rewritten_backup_is_refused(store: Store, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rewritten_backup_is_refused(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Rows edited and the manifest rewritten to match: no longer "every hash verified"."""
     from habeas.access.users import add_user
 
@@ -320,8 +366,7 @@ def test_a_rewritten_backup_is_refused(store: Store, tmp_path: Path,
     other = tmp_path / "other.key"
     logkey.create(other, since=1)
     with pytest.raises(IntegrityError, match="signed with the log key"):
-        restore(_escalating_forgery(store, archive, tmp_path, other), tmp_path / "t3",
-                log_key=key)
+        restore(_escalating_forgery(store, archive, tmp_path, other), tmp_path / "t3", log_key=key)
     assert _empty(tmp_path / "t3")
     # a signed backup needs its key
     with pytest.raises(UsageError, match="signed with the log key"):
@@ -334,8 +379,9 @@ def test_a_rewritten_backup_is_refused(store: Store, tmp_path: Path,
     assert ((tmp_path / "t5" / "log.key").stat().st_mode & 0o777) == 0o600
 
 
-def test_an_unsigned_backup_restores_with_its_digest(store: Store, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unsigned_backup_restores_with_its_digest(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A legacy workspace (no log key) writes unsigned backups: the digest vouches for them."""
     import_manifest(store, tmp_path)
     assert store.log_key_path is not None and store.head_path is not None
@@ -355,16 +401,19 @@ def test_an_unsigned_backup_restores_with_its_digest(store: Store, tmp_path: Pat
     assert done.log_head_seq == made.log_head_seq
 
 
-def test_restore_stops_a_member_larger_than_recorded(store: Store, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_restore_stops_a_member_larger_than_recorded(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A member inflated in the archive is not written out in full before it is checked."""
     result = import_manifest(store, tmp_path)
     archive = tmp_path / "b.zip"
     backup(store, archive)
     member = f"files/{result.sha256[:2]}/{result.sha256}"
     bomb = tmp_path / "bomb.zip"
-    with zipfile.ZipFile(archive) as src, \
-            zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(archive) as src,
+        zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as dst,
+    ):
         for name in src.namelist():
             if name == member:
                 dst.writestr(name, b"0" * (64 * 1024 * 1024))  # 64 MB, about 64 kB packed

@@ -36,25 +36,35 @@ RUNS = int(os.environ.get("CONCURRENT_RUNS", "1"))
 
 
 def _child(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "tests.trust.concurrent_child", *args],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.trust.concurrent_child", *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
 
 
 def one_round(store: Store, workspace: Workspace, tmp_path: Path, tag: str) -> dict[str, int]:
     with store.read() as s:
         log_before = s.execute(select(func.count()).select_from(ChangeLogEntry)).scalar() or 0
-    files = [build_csv(tmp_path / f"list-{tag}-{n}.csv", ROWS, seed=hash((tag, n)) % 10_000)
-             for n in range(IMPORTERS)]
+    files = [
+        build_csv(tmp_path / f"list-{tag}-{n}.csv", ROWS, seed=hash((tag, n)) % 10_000)
+        for n in range(IMPORTERS)
+    ]
     evidence = tmp_path / f"photo-{tag}.bin"
     evidence.write_bytes(f"synthetic evidence {tag}".encode())
     photo = add_file(store, evidence, actor="setup")
     (workspace.root / "go").unlink(missing_ok=True)
     procs: list[tuple[str, subprocess.Popen[str]]] = [
         (f"import {n}", _child("import", str(workspace.root), str(f), f"List {tag}-{n}"))
-        for n, f in enumerate(files)]
-    procs += [(f"vocab {n}", _child("vocab", str(workspace.root), f"p{tag}_{n}",
-                                     str(TERMS_PER_PROC))) for n in range(VOCAB_PROCS)]
+        for n, f in enumerate(files)
+    ]
+    procs += [
+        (f"vocab {n}", _child("vocab", str(workspace.root), f"p{tag}_{n}", str(TERMS_PER_PROC)))
+        for n in range(VOCAB_PROCS)
+    ]
     errors: list[str] = []
 
     def thread_work(n: int) -> None:
@@ -81,12 +91,18 @@ def one_round(store: Store, workspace: Workspace, tmp_path: Path, tag: str) -> d
     with store.read() as s:
         for n in range(IMPORTERS):
             source = s.execute(select(Source).where(Source.title == f"List {tag}-{n}")).scalar_one()
-            count = s.execute(select(func.count()).select_from(Record)
-                              .where(Record.source_id == source.id)).scalar()
+            count = s.execute(
+                select(func.count()).select_from(Record).where(Record.source_id == source.id)
+            ).scalar()
             assert count == ROWS
-        terms = s.execute(select(func.count()).select_from(VocabularyTerm).where(
-            VocabularyTerm.code.like(f"p{tag}\\_%", escape="\\")
-            | VocabularyTerm.code.like(f"t{tag}\\_%", escape="\\"))).scalar()
+        terms = s.execute(
+            select(func.count())
+            .select_from(VocabularyTerm)
+            .where(
+                VocabularyTerm.code.like(f"p{tag}\\_%", escape="\\")
+                | VocabularyTerm.code.like(f"t{tag}\\_%", escape="\\")
+            )
+        ).scalar()
         assert terms == VOCAB_PROCS * TERMS_PER_PROC + THREADS * OPS_PER_THREAD
         seqs = list(s.execute(select(ChangeLogEntry.seq).order_by(ChangeLogEntry.seq)).scalars())
     assert seqs == list(range(1, len(seqs) + 1))  # no gap, no duplicate
@@ -100,9 +116,12 @@ def one_round(store: Store, workspace: Workspace, tmp_path: Path, tag: str) -> d
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
-def test_concurrent_writers_lose_nothing(store: Store, workspace: Workspace,
-                                         tmp_path: Path) -> None:
+def test_concurrent_writers_lose_nothing(
+    store: Store, workspace: Workspace, tmp_path: Path
+) -> None:
     for run in range(RUNS):
         figures = one_round(store, workspace, tmp_path, f"r{run}")
-        print(f"\nrun {run + 1}/{RUNS}: {figures['operations']} concurrent operations, "
-              f"{figures['log_entries']} log entries, chain verifies")
+        print(
+            f"\nrun {run + 1}/{RUNS}: {figures['operations']} concurrent operations, "
+            f"{figures['log_entries']} log entries, chain verifies"
+        )

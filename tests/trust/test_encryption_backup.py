@@ -23,8 +23,9 @@ MARKER = b"TESTIMONIO-SINTETICO-K2P9"
 
 
 @pytest.fixture
-def target_url(backend: str, request: pytest.FixtureRequest,
-               monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def target_url(
+    backend: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """Restores go to a second, empty database of the backend under test."""
     if backend == "postgresql":
         with private_pg_schema(request.getfixturevalue("postgres_url"), "r") as url:
@@ -52,7 +53,8 @@ def _members(archive: Path) -> dict[str, bytes]:
 
 
 def test_backup_carries_sealed_files_and_key_material_but_no_key(
-        store: Store, workspace: Workspace, tmp_path: Path) -> None:
+    store: Store, workspace: Workspace, tmp_path: Path
+) -> None:
     sealed, plain, content = _encrypted_workspace(store, tmp_path)
     archive = tmp_path / "backup.zip"
     backup(store, archive, actor="admin")
@@ -69,15 +71,14 @@ def test_backup_carries_sealed_files_and_key_material_but_no_key(
 
 
 def test_restore_with_the_key_opens_every_sealed_file(
-        store: Store, tmp_path: Path, target_url: None,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Store, tmp_path: Path, target_url: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sealed, _plain, content = _encrypted_workspace(store, tmp_path)
     witness = seal_json(store, {"witness": "Testigo Sintetico Tres"})
     archive = tmp_path / "backup.zip"
     backup(store, archive, actor="admin")
     monkeypatch.setenv("HABEAS_PASSPHRASE", PASSPHRASE)
-    result = restore(archive, tmp_path / "restored", actor="admin",
-                     log_key=store.log_key_path)
+    result = restore(archive, tmp_path / "restored", actor="admin", log_key=store.log_key_path)
     assert (result.sealed_files, result.plaintext_unchecked) == (1, 0)
     restored = Store.open(load_workspace(tmp_path / "restored"))
     try:
@@ -90,14 +91,13 @@ def test_restore_with_the_key_opens_every_sealed_file(
 
 
 def test_restore_without_the_key_checks_what_it_can(
-        store: Store, tmp_path: Path, target_url: None,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Store, tmp_path: Path, target_url: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _encrypted_workspace(store, tmp_path)
     archive = tmp_path / "backup.zip"
     backup(store, archive, actor="admin")
     monkeypatch.delenv("HABEAS_PASSPHRASE", raising=False)
-    result = restore(archive, tmp_path / "restored", actor="admin",
-                     log_key=store.log_key_path)
+    result = restore(archive, tmp_path / "restored", actor="admin", log_key=store.log_key_path)
     assert (result.sealed_files, result.plaintext_unchecked) == (1, 1)
     restored = Store.open(load_workspace(tmp_path / "restored"))
     try:
@@ -107,15 +107,15 @@ def test_restore_without_the_key_checks_what_it_can(
         restored.close()
 
 
-def test_restore_refuses_a_wrong_passphrase(store: Store, tmp_path: Path, target_url: None,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_restore_refuses_a_wrong_passphrase(
+    store: Store, tmp_path: Path, target_url: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _encrypted_workspace(store, tmp_path)
     archive = tmp_path / "backup.zip"
     backup(store, archive, actor="admin")
     monkeypatch.setenv("HABEAS_PASSPHRASE", "not the right synthetic passphrase")
     with pytest.raises(WrongKey):
-        restore(archive, tmp_path / "restored", actor="admin",
-                log_key=store.log_key_path)
+        restore(archive, tmp_path / "restored", actor="admin", log_key=store.log_key_path)
     assert not (tmp_path / "restored").exists()
 
 
@@ -126,8 +126,8 @@ def _rewrite(archive: Path, out: Path, name: str, data: bytes, key_path: Path | 
 
 
 def test_restore_refuses_a_forged_sealed_file_even_without_the_key(
-        store: Store, tmp_path: Path, target_url: None,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Store, tmp_path: Path, target_url: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sealed, _plain, _content = _encrypted_workspace(store, tmp_path)
     archive = tmp_path / "backup.zip"
     backup(store, archive, actor="admin")
@@ -138,23 +138,21 @@ def test_restore_refuses_a_forged_sealed_file_even_without_the_key(
     _rewrite(archive, forged, name, bytes(data), store.log_key_path)
     monkeypatch.delenv("HABEAS_PASSPHRASE", raising=False)
     with pytest.raises(IntegrityError, match="sealed file .* changed"):
-        restore(forged, tmp_path / "restored", actor="admin",
-                log_key=store.log_key_path)
+        restore(forged, tmp_path / "restored", actor="admin", log_key=store.log_key_path)
     assert not (tmp_path / "restored").exists()
 
 
-def test_restore_refuses_altered_key_material(store: Store, tmp_path: Path, target_url: None,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_restore_refuses_altered_key_material(
+    store: Store, tmp_path: Path, target_url: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _encrypted_workspace(store, tmp_path)
     archive = tmp_path / "backup.zip"
     backup(store, archive, actor="admin")
     material = json.loads(_members(archive)["encryption.json"])
     material["wrapped_key"] = material["wrapped_key"][:-4] + "AAA="
     forged = tmp_path / "forged.zip"
-    _rewrite(archive, forged, "encryption.json", json.dumps(material).encode(),
-             store.log_key_path)
+    _rewrite(archive, forged, "encryption.json", json.dumps(material).encode(), store.log_key_path)
     monkeypatch.setenv("HABEAS_PASSPHRASE", PASSPHRASE)
     with pytest.raises(IntegrityError, match="wrapped data key"):
-        restore(forged, tmp_path / "restored", actor="admin",
-                log_key=store.log_key_path)
+        restore(forged, tmp_path / "restored", actor="admin", log_key=store.log_key_path)
     assert not (tmp_path / "restored").exists()

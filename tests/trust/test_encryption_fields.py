@@ -31,7 +31,7 @@ def test_sealed_round_trip_hides_the_value(store: Store) -> None:
     text = seal_json(store, WITNESS)
     assert text.startswith(PREFIX)
     assert "Sintetico" not in text
-    assert "Sintetico" not in base64.urlsafe_b64decode(text[len(PREFIX):]).decode("latin-1")
+    assert "Sintetico" not in base64.urlsafe_b64decode(text[len(PREFIX) :]).decode("latin-1")
     assert open_json(store, text) == WITNESS
 
 
@@ -44,14 +44,14 @@ def test_plain_values_written_before_enabling_stay_readable(store: Store) -> Non
 def test_every_seal_uses_a_fresh_nonce(store: Store) -> None:
     enable_encryption(store)
     sealed = [seal_json(store, WITNESS) for _ in range(200)]
-    nonces = {base64.urlsafe_b64decode(s[len(PREFIX):])[:12] for s in sealed}
+    nonces = {base64.urlsafe_b64decode(s[len(PREFIX) :])[:12] for s in sealed}
     assert len(nonces) == 200
     assert len(set(sealed)) == 200
 
 
 def test_tampered_value_is_detected(store: Store) -> None:
     enable_encryption(store)
-    raw = bytearray(base64.urlsafe_b64decode(seal_json(store, WITNESS)[len(PREFIX):]))
+    raw = bytearray(base64.urlsafe_b64decode(seal_json(store, WITNESS)[len(PREFIX) :]))
     raw[-1] ^= 0x01  # flip one bit of the GCM tag
     with pytest.raises(IntegrityError, match="does not authenticate"):
         open_json(store, PREFIX + base64.urlsafe_b64encode(bytes(raw)).decode())
@@ -64,8 +64,9 @@ def test_a_value_sealed_for_one_context_does_not_open_in_another(store: Store) -
         open_json(store, text, context="incident.witness")
 
 
-def test_key_required_without_passphrase(workspace: Workspace, store: Store,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_key_required_without_passphrase(
+    workspace: Workspace, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     enable_encryption(store)
     text = seal_json(store, WITNESS)
     monkeypatch.delenv("HABEAS_PASSPHRASE", raising=False)
@@ -82,8 +83,9 @@ def test_key_required_without_passphrase(workspace: Workspace, store: Store,
         other.close()
 
 
-def test_wrong_passphrase_is_refused(workspace: Workspace, store: Store,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_passphrase_is_refused(
+    workspace: Workspace, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     enable_encryption(store)
     text = seal_json(store, WITNESS)
     monkeypatch.setenv("HABEAS_PASSPHRASE", "not the passphrase at all")
@@ -95,8 +97,9 @@ def test_wrong_passphrase_is_refused(workspace: Workspace, store: Store,
         other.close()
 
 
-def test_sealed_value_in_a_workspace_without_key_material(store: Store,
-                                                          workspace: Workspace) -> None:
+def test_sealed_value_in_a_workspace_without_key_material(
+    store: Store, workspace: Workspace
+) -> None:
     enable_encryption(store)
     text = seal_json(store, WITNESS)
     workspace.key_material_path.unlink()
@@ -108,25 +111,38 @@ def test_sealed_value_in_a_workspace_without_key_material(store: Store,
         other.close()
 
 
-def test_enable_seals_identities_written_before(store: Store, workspace: Workspace,
-                                                tmp_path: Path) -> None:
+def test_enable_seals_identities_written_before(
+    store: Store, workspace: Workspace, tmp_path: Path
+) -> None:
     """A relative's name imported while the workspace was plain is sealed by `enable`."""
     from habeas.encryption import encryption_status, seal_protected_fields
     from habeas.ingest.importer import ImportOptions, import_file
     from habeas.store.schema import Record
 
     path = tmp_path / "reportes.csv"
-    path.write_text("Nombres,Apellidos,Reportado por,Teléfono de contacto\n"
-                    "Yorbis Antonio,Quintero Lameda,Zulay Marín Ocando,0414-5550101\n"
-                    "Deiby José,Pacheco Urdaneta,Nelsy Urdaneta,0424-5550202\n",
-                    encoding="utf-8")
-    import_file(store, path, ImportOptions(source_title="Reportes de familiares",
-                                           source_kind="testimony"), actor="ana")
+    path.write_text(
+        "Nombres,Apellidos,Reportado por,Teléfono de contacto\n"
+        "Yorbis Antonio,Quintero Lameda,Zulay Marín Ocando,0414-5550101\n"
+        "Deiby José,Pacheco Urdaneta,Nelsy Urdaneta,0424-5550202\n",
+        encoding="utf-8",
+    )
+    import_file(
+        store,
+        path,
+        ImportOptions(source_title="Reportes de familiares", source_kind="testimony"),
+        actor="ana",
+    )
 
     def stored() -> list[str]:
         with store.read() as session:
-            return [t for (t,) in session.execute(select(Record.protected).where(
-                Record.protected.is_not(None)).order_by(Record.id))]
+            return [
+                t
+                for (t,) in session.execute(
+                    select(Record.protected)
+                    .where(Record.protected.is_not(None))
+                    .order_by(Record.id)
+                )
+            ]
 
     before = stored()
     assert len(before) == 2 and not any(is_sealed(t) for t in before)
@@ -179,8 +195,14 @@ def test_totp_secrets_written_before_are_sealed_on_enable_or_first_use(store: St
     enable_encryption(store)
     assert is_sealed(_stored_totp(store, "ana"))  # sealed by `encryption enable`
     with store.read() as s:
-        entries = [e.detail for e in s.execute(select(ChangeLogEntry).where(
-            ChangeLogEntry.action == "seal_fields", ChangeLogEntry.entity == "user")).scalars()]
+        entries = [
+            e.detail
+            for e in s.execute(
+                select(ChangeLogEntry).where(
+                    ChangeLogEntry.action == "seal_fields", ChangeLogEntry.entity == "user"
+                )
+            ).scalars()
+        ]
     assert entries and before not in entries[0]  # logged, without the secret
     # a secret left plain (written by an older habeas) is sealed the first time it is used
     with store.engine.begin() as conn:

@@ -35,8 +35,7 @@ def _grep(root: Path, needle: bytes) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file() and needle in p.read_bytes()]
 
 
-def _fresh(workspace: Workspace, monkeypatch: pytest.MonkeyPatch,
-           passphrase: str | None) -> Store:
+def _fresh(workspace: Workspace, monkeypatch: pytest.MonkeyPatch, passphrase: str | None) -> Store:
     """The same workspace opened anew (another process), with or without the passphrase."""
     monkeypatch.delenv("HABEAS_KEY_FILE", raising=False)
     if passphrase is None:
@@ -46,8 +45,9 @@ def _fresh(workspace: Workspace, monkeypatch: pytest.MonkeyPatch,
     return Store.open(workspace)
 
 
-def test_protected_file_is_sealed_and_reads_back(store: Store, workspace: Workspace,
-                                                 tmp_path: Path) -> None:
+def test_protected_file_is_sealed_and_reads_back(
+    store: Store, workspace: Workspace, tmp_path: Path
+) -> None:
     enable_encryption(store)
     source = _testimony(tmp_path, size=3 * CHUNK + 123)  # several chunks
     sha256 = add_file(store, source, sensitivity="witness_protected", actor="ana")
@@ -79,7 +79,7 @@ def test_each_file_gets_its_own_salt(store: Store, tmp_path: Path) -> None:
         path = tmp_path / f"t{number}.txt"
         path.write_bytes(MARKER + str(number).encode())
         sha256 = add_file(store, path, sensitivity="restricted")
-        header = store.files.sealed_path_for(sha256).read_bytes()[:HEADER.size]
+        header = store.files.sealed_path_for(sha256).read_bytes()[: HEADER.size]
         salts.add(HEADER.unpack(header)[3])
     assert len(salts) == 20
 
@@ -106,13 +106,14 @@ def test_truncated_sealed_file_is_detected(store: Store, tmp_path: Path) -> None
     path = store.files.sealed_path_for(sha256)
     os.chmod(path, 0o600)
     data = path.read_bytes()
-    path.write_bytes(data[:HEADER.size + CHUNK + 16])  # drop every chunk after the first
+    path.write_bytes(data[: HEADER.size + CHUNK + 16])  # drop every chunk after the first
     with pytest.raises(IntegrityError, match="does not authenticate"):
         read_file(store, sha256)
 
 
-def test_enable_seals_files_already_restricted(store: Store, workspace: Workspace,
-                                               tmp_path: Path) -> None:
+def test_enable_seals_files_already_restricted(
+    store: Store, workspace: Workspace, tmp_path: Path
+) -> None:
     restricted = add_file(store, _testimony(tmp_path, "a.txt"), sensitivity="restricted")
     internal = add_file(store, _other(tmp_path), sensitivity="internal")
     assert encryption_status(store).plain_protected_files == 1
@@ -156,8 +157,8 @@ def test_interrupted_sealing_is_reported_and_finished(store: Store, tmp_path: Pa
 
 
 def test_verify_without_the_key_checks_the_sealed_bytes_only(
-        store: Store, workspace: Workspace, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Store, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     enable_encryption(store)
     sha256 = add_file(store, _testimony(tmp_path), sensitivity="restricted")
     locked = _fresh(workspace, monkeypatch, None)
@@ -214,17 +215,26 @@ def test_raising_a_files_sensitivity_seals_it(store: Store, tmp_path: Path) -> N
     assert verify_evidence(store).ok
 
 
-def test_an_imported_testimony_is_sealed(store: Store, workspace: Workspace,
-                                         tmp_path: Path) -> None:
+def test_an_imported_testimony_is_sealed(
+    store: Store, workspace: Workspace, tmp_path: Path
+) -> None:
     from habeas.ingest.importer import ImportOptions, import_file
     from tests.trust.helpers import MANIFEST
 
     enable_encryption(store)
     path = tmp_path / "testimonio.csv"
     path.write_text(MANIFEST.replace("FL-2", "FL-2-" + MARKER.decode()), encoding="utf-8")
-    result = import_file(store, path, ImportOptions(
-        source_title="Testimonio", source_kind="testimony", date_order="MDY",
-        defaults={"event_type": "removal_flight", "event_date": "2025-03-15"}), actor="ana")
+    result = import_file(
+        store,
+        path,
+        ImportOptions(
+            source_title="Testimonio",
+            source_kind="testimony",
+            date_order="MDY",
+            defaults={"event_type": "removal_flight", "event_date": "2025-03-15"},
+        ),
+        actor="ana",
+    )
     assert store.files is not None and store.files.is_sealed(result.sha256)
     report = verify_evidence(store)
     assert report.ok and report.sealed_files == 1

@@ -24,8 +24,13 @@ from tests.trust.encryption_helpers import PASSPHRASE, TEST_SCRYPT_N, enable_enc
 VALUE = {"relative": "Familiar Sintetica Dos"}
 
 
-def _reopen(workspace: Workspace, monkeypatch: pytest.MonkeyPatch, *,
-            passphrase: str | None = None, key_file: Path | None = None) -> Store:
+def _reopen(
+    workspace: Workspace,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    passphrase: str | None = None,
+    key_file: Path | None = None,
+) -> Store:
     for name, value in (("HABEAS_PASSPHRASE", passphrase), ("HABEAS_KEY_FILE", key_file)):
         if value is None:
             monkeypatch.delenv(name, raising=False)
@@ -35,7 +40,8 @@ def _reopen(workspace: Workspace, monkeypatch: pytest.MonkeyPatch, *,
 
 
 def test_changing_the_passphrase_keeps_everything_readable(
-        store: Store, workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Store, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     enable_encryption(store)
     text = seal_json(store, VALUE)
     before = json.loads(workspace.key_material_path.read_text())
@@ -55,8 +61,9 @@ def test_changing_the_passphrase_keeps_everything_readable(
         old.close()
 
 
-def test_key_file_envelope(store: Store, workspace: Workspace, tmp_path: Path,
-                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_key_file_envelope(
+    store: Store, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     key = tmp_path / "deploy.key"
     write_key_file(key)
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
@@ -97,8 +104,8 @@ def test_a_key_file_inside_the_workspace_is_refused(store: Store, workspace: Wor
 
 
 def test_a_key_file_moved_into_the_workspace_is_refused_when_loaded(
-        store: Store, workspace: Workspace, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Store, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     key = tmp_path / "deploy.key"
     write_key_file(key)
     enable(store, key_file=key, actor="ana")
@@ -113,9 +120,9 @@ def test_a_key_file_moved_into_the_workspace_is_refused_when_loaded(
         moved.close()
 
 
-def test_a_key_file_others_can_read_is_refused(store: Store, workspace: Workspace,
-                                               tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_key_file_others_can_read_is_refused(
+    store: Store, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     key = tmp_path / "deploy.key"
     write_key_file(key)
     enable(store, key_file=key, actor="ana")
@@ -137,8 +144,9 @@ def test_a_key_file_others_can_read_is_refused(store: Store, workspace: Workspac
         fixed.close()
 
 
-def test_cli_new_key_file_refuses_the_workspace(workspace: Workspace, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_new_key_file_refuses_the_workspace(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     Store.open(workspace, create=True).close()
     monkeypatch.chdir(workspace.root)
     runner = CliRunner()
@@ -147,8 +155,9 @@ def test_cli_new_key_file_refuses_the_workspace(workspace: Workspace, tmp_path: 
     assert "dentro de la carpeta" in str(inside.exception)
     assert not (workspace.root / "registro.key").exists()
     monkeypatch.chdir(tmp_path)
-    nested = runner.invoke(app, ["encryption", "new-key-file",
-                                 str(workspace.root / "files" / "x.key")])
+    nested = runner.invoke(
+        app, ["encryption", "new-key-file", str(workspace.root / "files" / "x.key")]
+    )
     assert isinstance(nested.exception, UsageError)
     assert not (workspace.root / "files" / "x.key").exists()
     done = runner.invoke(app, ["encryption", "new-key-file", str(tmp_path / "ok.key")])
@@ -168,7 +177,7 @@ def test_key_material_holds_no_key(store: Store, workspace: Workspace) -> None:
     """Nothing in encryption.json opens sealed data: no field, no 32-byte window of it."""
     enable_encryption(store)
     text = seal_json(store, VALUE)
-    raw = base64.urlsafe_b64decode(text[len(PREFIX):])
+    raw = base64.urlsafe_b64decode(text[len(PREFIX) :])
     nonce, body = raw[:12], raw[12:]
     aad = _aad(store.keyring, "record.protected")
     path = workspace.key_material_path
@@ -180,7 +189,7 @@ def test_key_material_holds_no_key(store: Store, workspace: Workspace) -> None:
     tried = 0
     for blob in blobs:
         for start in range(0, max(1, len(blob) - 31)):
-            candidate = blob[start:start + 32]
+            candidate = blob[start : start + 32]
             if len(candidate) != 32:
                 continue
             tried += 1
@@ -189,8 +198,9 @@ def test_key_material_holds_no_key(store: Store, workspace: Workspace) -> None:
     assert tried > 100
 
 
-def test_cli_enable_explains_then_asks(workspace: Workspace, monkeypatch: pytest.MonkeyPatch,
-                                       tmp_path: Path) -> None:
+def test_cli_enable_explains_then_asks(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     Store.open(workspace, create=True).close()
     monkeypatch.chdir(workspace.root)
     monkeypatch.setenv("HABEAS_PASSPHRASE", PASSPHRASE)
@@ -208,8 +218,9 @@ def test_cli_enable_explains_then_asks(workspace: Workspace, monkeypatch: pytest
     testimony = tmp_path / "testimony.txt"
     testimony.write_text("synthetic testimony", encoding="utf-8")
     monkeypatch.setenv("HABEAS_KEY_FILE", str(key))
-    added = runner.invoke(app, ["evidence", "add", str(testimony), "--sensitivity",
-                                "witness_protected"])
+    added = runner.invoke(
+        app, ["evidence", "add", str(testimony), "--sensitivity", "witness_protected"]
+    )
     assert added.exit_code == 0 and "sealed" in added.output, added.output
     status = runner.invoke(app, ["encryption", "status", "--json"])
     assert json.loads(status.output)["sealed_files"] == 1
@@ -227,7 +238,8 @@ def test_cli_enable_explains_then_asks(workspace: Workspace, monkeypatch: pytest
 
 
 def test_cli_change_passphrase_from_the_environment(
-        workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = Store.open(workspace, create=True)
     enable_encryption(store)
     text = seal_json(store, VALUE)

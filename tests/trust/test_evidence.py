@@ -41,15 +41,26 @@ def test_custody_records_add_view_export_verify(store: Store, tmp_path: Path) ->
     photo_sha = add_file(store, photo, actor="luis", note="taken by witness 4")
     assert add_file(store, photo, actor="luis") == photo_sha  # known: nothing logged again
 
-    assert read_file(store, result.sha256, actor="eva", purpose="art. 18 request") == \
-        (tmp_path / "manifest.csv").read_bytes()
-    export_evidence(store, tmp_path / "out.zip", sha256s=[result.sha256, photo_sha],
-                    actor="eva", purpose="court filing")
+    assert (
+        read_file(store, result.sha256, actor="eva", purpose="art. 18 request")
+        == (tmp_path / "manifest.csv").read_bytes()
+    )
+    export_evidence(
+        store,
+        tmp_path / "out.zip",
+        sha256s=[result.sha256, photo_sha],
+        actor="eva",
+        purpose="court filing",
+    )
     verify_evidence(store, actor="admin")
 
     events = [(e.event, e.actor) for e in file_custody(store, result.sha256)]
-    assert events == [("added", "ana"), ("viewed", "eva"), ("exported", "eva"),
-                      ("verified", "admin")]
+    assert events == [
+        ("added", "ana"),
+        ("viewed", "eva"),
+        ("exported", "eva"),
+        ("verified", "admin"),
+    ]
     photo_events = file_custody(store, photo_sha)
     assert [e.event for e in photo_events] == ["added", "exported", "verified"]
     assert photo_events[0].detail["note"] == "taken by witness 4"
@@ -64,11 +75,17 @@ def test_custody_of_unknown_hash_is_not_found(store: Store) -> None:
         file_custody(store, "not-a-hash")
 
 
-def test_verify_detects_changed_missing_size_and_unknown_files(store: Store,
-                                                               tmp_path: Path) -> None:
+def test_verify_detects_changed_missing_size_and_unknown_files(
+    store: Store, tmp_path: Path
+) -> None:
     first = import_manifest(store, tmp_path, "Manifest A", name="a.csv")
-    second = import_manifest(store, tmp_path, "Manifest B", name="b.csv",
-                             extra="4,\"PEREZ, ANA\",02/02/1992,A-200-000-004,VEN,F,FL-3\n")
+    second = import_manifest(
+        store,
+        tmp_path,
+        "Manifest B",
+        name="b.csv",
+        extra='4,"PEREZ, ANA",02/02/1992,A-200-000-004,VEN,F,FL-3\n',
+    )
     assert store.files is not None
     assert verify_evidence(store).ok
 
@@ -103,8 +120,9 @@ def test_verify_detects_a_size_mismatch(store: Store, tmp_path: Path) -> None:
     from habeas.store.schema import StoredFile
 
     with store.write("intruder") as op:  # a row edited behind habeas's back
-        op.session.execute(update(StoredFile).where(StoredFile.sha256 == result.sha256)
-                           .values(size=1))
+        op.session.execute(
+            update(StoredFile).where(StoredFile.sha256 == result.sha256).values(size=1)
+        )
         op.log("test", "stored_file", result.sha256, {})
     report = verify_evidence(store)
     assert [(p.kind, p.sha256) for p in report.problems] == [("size", result.sha256)]
@@ -122,8 +140,7 @@ def test_read_and_export_refuse_a_changed_file(store: Store, tmp_path: Path) -> 
     assert [e.event for e in file_custody(store, result.sha256)] == ["added"]  # nothing logged
 
 
-def test_export_by_source_writes_sha256sum_manifest_and_json(store: Store,
-                                                             tmp_path: Path) -> None:
+def test_export_by_source_writes_sha256sum_manifest_and_json(store: Store, tmp_path: Path) -> None:
     result = import_manifest(store, tmp_path)
     out = tmp_path / "evidence"
     exported = export_evidence(store, out, source_title="Manifest", actor="eva")
@@ -170,8 +187,9 @@ def test_cli_verify_custody_export(store: Store, workspace: Workspace, tmp_path:
     assert done.exit_code == 0, done.output
     with zipfile.ZipFile(out) as zf:
         assert set(zf.namelist()) == {"MANIFEST.sha256", "manifest.json", "files/manifest.csv"}
-    by_hash = runner.invoke(_app(), ["evidence", "export", result.sha256,
-                                     str(tmp_path / "ev2.zip"), *ws])
+    by_hash = runner.invoke(
+        _app(), ["evidence", "export", result.sha256, str(tmp_path / "ev2.zip"), *ws]
+    )
     assert by_hash.exit_code == 0, by_hash.output
 
     assert store.files is not None

@@ -40,21 +40,25 @@ def fuzz_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_malformed_files_are_refused_cleanly_and_write_nothing(
-        fmt: str, fuzz_store: tuple[Store, Path]) -> None:
+    fmt: str, fuzz_store: tuple[Store, Path]
+) -> None:
     store, folder = fuzz_store
     tally = FuzzTally()
     state = {"before": snapshot(store)}
 
     @seed(20250315)
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(FORMATS[fmt])
     def case(data: bytes) -> None:
         state["before"] = check_import(store, folder, fmt, data, tally, state["before"])
 
     case()
-    print(f"\n{fmt}: {tally.cases} cases, {tally.refused} refused, {tally.imported} imported, "
-          f"{len(tally.failures)} failures")
+    print(
+        f"\n{fmt}: {tally.cases} cases, {tally.refused} refused, {tally.imported} imported, "
+        f"{len(tally.failures)} failures"
+    )
     assert tally.cases >= min(EXAMPLES, 50)
     assert tally.refused > 0  # the generator does produce malformed files
     assert not tally.failures, "\n".join(tally.failures[:20])

@@ -26,16 +26,19 @@ def big_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_csv(tmp_path_factory.mktemp("kill") / f"lista_{ROWS}.csv", ROWS)
 
 
-def test_kill_9_during_import(store: Store, workspace: Workspace, big_csv: Path,
-                              tmp_path: Path) -> None:
+def test_kill_9_during_import(
+    store: Store, workspace: Workspace, big_csv: Path, tmp_path: Path
+) -> None:
     import_manifest(store, tmp_path)  # the store already holds something
     store.close()
     timing = calibrate(workspace, big_csv, "Calibration")
     rng = random.Random(int.from_bytes(os.urandom(4), "big"))
-    trials = [run_trial(workspace, big_csv, ROWS, f"Trial {n}", rng, timing)
-              for n in range(TRIALS)]
-    report = "\n".join(f"  {t.outcome:9} killed while {t.killed_at} after {t.delay:.2f}s"
-                       for t in trials)
-    print(f"\n{sum(t.survived for t in trials)} of {len(trials)} trials survived "
-          f"(timing {timing[0]:.1f}s + {timing[1]:.1f}s):\n{report}")
+    trials = [run_trial(workspace, big_csv, ROWS, f"Trial {n}", rng, timing) for n in range(TRIALS)]
+    report = "\n".join(
+        f"  {t.outcome:9} killed while {t.killed_at} after {t.delay:.2f}s" for t in trials
+    )
+    print(
+        f"\n{sum(t.survived for t in trials)} of {len(trials)} trials survived "
+        f"(timing {timing[0]:.1f}s + {timing[1]:.1f}s):\n{report}"
+    )
     assert all(t.survived for t in trials), report

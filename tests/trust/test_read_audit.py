@@ -28,8 +28,11 @@ def _reads(store: Store, **filters: object) -> list[dict[str, object]]:
 def test_a_restricted_view_is_logged_with_its_purpose(store: Store, tmp_path: Path) -> None:
     case = build_levels(store, tmp_path)
     before = len(_reads(store))
-    person_summary(store, case.person_id,
-                   reader=Reader("documenter", "dora", "relative_request: folio RF-1", "web"))
+    person_summary(
+        store,
+        case.person_id,
+        reader=Reader("documenter", "dora", "relative_request: folio RF-1", "web"),
+    )
     reads = _reads(store)
     assert len(reads) == before + 1
     entry = reads[0]
@@ -40,8 +43,13 @@ def test_a_restricted_view_is_logged_with_its_purpose(store: Store, tmp_path: Pa
     assert detail["purpose"] == "relative_request: folio RF-1"
     assert detail["role"] == "documenter" and detail["face"] == "web"
     assert detail["shown"] == {"internal": 2, "public": 2, "restricted": 2}  # records+incidents
-    assert detail["withheld"] == {"files": 1, "incidents": 1, "protected values": 1,
-                                  "records": 1, "sources": 1}
+    assert detail["withheld"] == {
+        "files": 1,
+        "incidents": 1,
+        "protected values": 1,
+        "records": 1,
+        "sources": 1,
+    }
     # The values themselves are not in the log.
     assert "Quintanilla" not in json.dumps(detail)
     assert store.verify_log().ok
@@ -57,8 +65,9 @@ def test_reads_below_restricted_are_not_logged(store: Store, tmp_path: Path) -> 
 def test_filters_by_person_user_purpose_and_period(store: Store, tmp_path: Path) -> None:
     case = build_levels(store, tmp_path)
     person_summary(store, case.person_id, reader=Reader("legal", "lucia", "lawyer_request"))
-    export(store, "records", tmp_path / "r.csv",
-           reader=Reader("admin", "adm", "audit: yearly check"))
+    export(
+        store, "records", tmp_path / "r.csv", reader=Reader("admin", "adm", "audit: yearly check")
+    )
     assert [e["actor"] for e in _reads(store, person=case.person_id)] == ["lucia"]
     assert [e["entity"] for e in _reads(store, purpose="audit")] == ["export"]
     assert [e["actor"] for e in _reads(store, user="adm")] == ["adm"]
@@ -74,10 +83,12 @@ def test_an_edited_read_entry_breaks_the_chain(store: Store, tmp_path: Path) -> 
     case = build_levels(store, tmp_path)
     person_summary(store, case.person_id, reader=Reader("legal", "lucia", "lawyer_request"))
     with store.engine.begin() as conn:
-        seq = conn.execute(select(ChangeLogEntry.seq).where(
-            ChangeLogEntry.action == "read")).scalar_one()
-        conn.execute(update(ChangeLogEntry).where(ChangeLogEntry.seq == seq).values(
-            actor="someone-else"))
+        seq = conn.execute(
+            select(ChangeLogEntry.seq).where(ChangeLogEntry.action == "read")
+        ).scalar_one()
+        conn.execute(
+            update(ChangeLogEntry).where(ChangeLogEntry.seq == seq).values(actor="someone-else")
+        )
     result = store.verify_log()
     assert not result.ok and any(f"entry {seq}" in p for p in result.problems)
 
@@ -87,8 +98,9 @@ def test_unknown_purpose_is_refused() -> None:
         Reader("legal", "lucia", "curiosity")
 
 
-def test_cli_reads_are_logged_and_verified(workspace: Workspace, store: Store, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_reads_are_logged_and_verified(
+    workspace: Workspace, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = build_levels(store, tmp_path)
     monkeypatch.setenv("HABEAS_USER", "laptop-owner")
     runner = CliRunner()
@@ -96,14 +108,25 @@ def test_cli_reads_are_logged_and_verified(workspace: Workspace, store: Store, t
     out = runner.invoke(app, ["person", str(case.person_id), "--json", *ws])
     assert out.exit_code == 0, out.output
     assert "Testino Uno" not in out.stdout  # restricted record withheld without a purpose
-    out = runner.invoke(app, ["person", str(case.person_id), "--json",
-                              "--purpose", "court_filing: habeas petition", *ws])
+    out = runner.invoke(
+        app,
+        [
+            "person",
+            str(case.person_id),
+            "--json",
+            "--purpose",
+            "court_filing: habeas petition",
+            *ws,
+        ],
+    )
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
-    assert data["protected"][0]["values"]["reporter_name"]["value"] == \
-        "Marisol Ficticia Quintanilla"  # the local owner is admin
-    out = runner.invoke(app, ["log", "show", "--kind", "read", "--person",
-                              str(case.person_id), "--json", *ws])
+    assert (
+        data["protected"][0]["values"]["reporter_name"]["value"] == "Marisol Ficticia Quintanilla"
+    )  # the local owner is admin
+    out = runner.invoke(
+        app, ["log", "show", "--kind", "read", "--person", str(case.person_id), "--json", *ws]
+    )
     assert out.exit_code == 0, out.output
     (entry,) = json.loads(out.stdout)
     assert entry["actor"] == "laptop-owner" and entry["purpose"] == "court_filing: habeas petition"

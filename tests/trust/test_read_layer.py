@@ -43,8 +43,9 @@ def test_sources_need_a_purpose_above_internal(store: Store, tmp_path: Path) -> 
     assert sid is not None and find_source_id(store, f"#{sid}", reader=WITH_PURPOSE) == sid
 
 
-def test_review_cards_leave_out_records_the_reader_may_not_see(store: Store,
-                                                               tmp_path: Path) -> None:
+def test_review_cards_leave_out_records_the_reader_may_not_see(
+    store: Store, tmp_path: Path
+) -> None:
     case = build_levels(store, tmp_path)
     ids = list(case.record_ids.values())
     cards, withheld = review_records(store, ids, reader=NO_PURPOSE)

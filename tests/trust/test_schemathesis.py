@@ -21,8 +21,9 @@ from tests.trust.api_fuzzing import demo_store, fuzz_api
 
 
 @pytest.fixture(scope="module")
-def fuzz_target(tmp_path_factory: pytest.TempPathFactory, demo_case: Path
-                ) -> Iterator[tuple[FastAPI, Store]]:
+def fuzz_target(
+    tmp_path_factory: pytest.TempPathFactory, demo_case: Path
+) -> Iterator[tuple[FastAPI, Store]]:
     mp = pytest.MonkeyPatch()
     mp.delenv("HABEAS_DATABASE_URL", raising=False)
     store = demo_store(tmp_path_factory.mktemp("schemathesis") / "ws", demo_case)
@@ -31,12 +32,16 @@ def fuzz_target(tmp_path_factory: pytest.TempPathFactory, demo_case: Path
     mp.undo()
 
 
-@pytest.mark.parametrize(("role", "examples", "modes"), [
-    ("admin", 4, ("positive", "negative")),
-    ("analyst", 3, ("positive",)),
-])
-def test_every_response_matches_the_schema(fuzz_target: tuple[FastAPI, Store], role: str,
-                                           examples: int, modes: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("role", "examples", "modes"),
+    [
+        ("admin", 4, ("positive", "negative")),
+        ("analyst", 3, ("positive",)),
+    ],
+)
+def test_every_response_matches_the_schema(
+    fuzz_target: tuple[FastAPI, Store], role: str, examples: int, modes: tuple[str, ...]
+) -> None:
     app, store = fuzz_target
     result = fuzz_api(app, store, f"fuzz-{role}", role, examples=examples, modes=modes)
     assert result.cases >= 50 * len(modes), result

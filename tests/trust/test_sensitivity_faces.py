@@ -36,14 +36,18 @@ def test_reporter_values_are_kept_out_of_raw(store: Store, tmp_path: Path) -> No
         assert set(rec.raw) == {"Folio", "Nombre completo", "Fecha de nacimiento"}
         levels = dict(s.execute(select(Source.title, Source.sensitivity)).all())
         assert {t: levels[t] for t, _, _ in SOURCES.values()} == {
-            t: lv for lv, (t, _, _) in SOURCES.items()}
+            t: lv for lv, (t, _, _) in SOURCES.items()
+        }
         assert rec.sensitivity == "restricted"
-        files = dict(s.execute(select(StoredFile.original_filename,
-                                      StoredFile.sensitivity)).all())
+        files = dict(s.execute(select(StoredFile.original_filename, StoredFile.sensitivity)).all())
         assert files["testimony-restricted.csv"] == "witness_protected"  # carries a reporter
         assert files["list-internal.csv"] == "internal"
         assert set(s.execute(select(Incident.sensitivity)).scalars()) == {
-            "public", "internal", "restricted", "witness_protected"}
+            "public",
+            "internal",
+            "restricted",
+            "witness_protected",
+        }
 
 
 def test_no_uncleared_face_shows_the_reporter(store: Store, tmp_path: Path) -> None:
@@ -66,8 +70,11 @@ def test_no_uncleared_face_shows_the_reporter(store: Store, tmp_path: Path) -> N
             out = tmp_path / f"{what}.{fmt}"
             export(store, what, out, reader=admin)
             if fmt == "xlsx":
-                body = json.dumps([list(r) for r in load_workbook(out).active.values],
-                                  ensure_ascii=False, default=str)
+                body = json.dumps(
+                    [list(r) for r in load_workbook(out).active.values],
+                    ensure_ascii=False,
+                    default=str,
+                )
             else:
                 body = out.read_text(encoding="utf-8-sig")
             _clean(body, f"{what}.{fmt}")
@@ -80,39 +87,68 @@ def test_migration_from_0006_sets_levels(workspace: Workspace) -> None:
     migrate.upgrade(engine, "0006")
     with engine.begin() as conn:
         for sid, title, kind in ((1, "A manifest", "list"), (2, "Testimonies", "testimony")):
-            conn.execute(text(
-                "INSERT INTO source (id, title, kind, one_row_per_person, created_by, created_at) "
-                "VALUES (:id, :t, :k, false, 'test', '2025-03-16 00:00:00')"),
-                {"id": sid, "t": title, "k": kind})
-            conn.execute(text(
-                "INSERT INTO stored_file (sha256, size, media_type, original_filename, "
-                "added_by, added_at) VALUES (:h, 1, 'text/csv', 'f.csv', 'test', "
-                "'2025-03-16 00:00:00')"), {"h": str(sid) * 64})
-            conn.execute(text(
-                "INSERT INTO source_file (source_id, sha256, filename, added_by, added_at) "
-                "VALUES (:id, :h, 'f.csv', 'test', '2025-03-16 00:00:00')"),
-                {"id": sid, "h": str(sid) * 64})
-            conn.execute(text(
-                "INSERT INTO import_batch (id, source_id, file_sha256, options, mapping, "
-                "row_count, warnings, created_by, created_at) VALUES (:id, :id, :h, '{}', '{}', "
-                "1, '[]', 'test', '2025-03-16 00:00:00')"), {"id": sid, "h": str(sid) * 64})
-            conn.execute(text(
-                "INSERT INTO record (id, source_id, import_id, row_number, record_key, raw, "
-                "given_names, surnames, created_at) VALUES (:id, :id, :id, 2, '1', '{}', '[]', "
-                "'[]', '2025-03-16 00:00:00')"), {"id": sid})
-        conn.execute(text(
-            "INSERT INTO incident (id, act_type, verification_status, created_by, created_at) "
-            "VALUES (1, 'beating', 'possible', 'test', '2025-03-16 00:00:00')"))
+            conn.execute(
+                text(
+                    "INSERT INTO source (id, title, kind, one_row_per_person, created_by, "
+                    "created_at) "
+                    "VALUES (:id, :t, :k, false, 'test', '2025-03-16 00:00:00')"
+                ),
+                {"id": sid, "t": title, "k": kind},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO stored_file (sha256, size, media_type, original_filename, "
+                    "added_by, added_at) VALUES (:h, 1, 'text/csv', 'f.csv', 'test', "
+                    "'2025-03-16 00:00:00')"
+                ),
+                {"h": str(sid) * 64},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO source_file (source_id, sha256, filename, added_by, added_at) "
+                    "VALUES (:id, :h, 'f.csv', 'test', '2025-03-16 00:00:00')"
+                ),
+                {"id": sid, "h": str(sid) * 64},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO import_batch (id, source_id, file_sha256, options, mapping, "
+                    "row_count, warnings, created_by, created_at) VALUES (:id, :id, :h, '{}', "
+                    "'{}', "
+                    "1, '[]', 'test', '2025-03-16 00:00:00')"
+                ),
+                {"id": sid, "h": str(sid) * 64},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO record (id, source_id, import_id, row_number, record_key, raw, "
+                    "given_names, surnames, created_at) VALUES (:id, :id, :id, 2, '1', '{}', '[]', "
+                    "'[]', '2025-03-16 00:00:00')"
+                ),
+                {"id": sid},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO incident (id, act_type, verification_status, created_by, created_at) "
+                "VALUES (1, 'beating', 'possible', 'test', '2025-03-16 00:00:00')"
+            )
+        )
     engine.dispose()
     store = Store.open(workspace, create=True)  # upgrades 0006 -> head
     with store.read() as s:
         assert dict(s.execute(select(Source.id, Source.sensitivity)).all()) == {
-            1: "internal", 2: "restricted"}
+            1: "internal",
+            2: "restricted",
+        }
         assert dict(s.execute(select(Record.id, Record.sensitivity)).all()) == {
-            1: "internal", 2: "restricted"}
+            1: "internal",
+            2: "restricted",
+        }
         assert s.execute(select(Record.protected)).scalars().all() == [None, None]
         assert dict(s.execute(select(StoredFile.sha256, StoredFile.sensitivity)).all()) == {
-            "1" * 64: "internal", "2" * 64: "restricted"}
+            "1" * 64: "internal",
+            "2" * 64: "restricted",
+        }
         assert s.execute(select(Incident.sensitivity)).scalar_one() == "restricted"
     assert migrate.current_revision(store.engine) == migrate.head_revision()
     store.close()

@@ -26,16 +26,19 @@ from tests.trust.sensitivity_data import NAMES, SOURCES, LevelCase, build_levels
 ACTIONS = tuple(policy.ACTIONS)
 
 
-def _titles_seen(store: Store, case: LevelCase, reader: Reader, action: str,
-                 tmp: Path) -> set[str] | None:
+def _titles_seen(
+    store: Store, case: LevelCase, reader: Reader, action: str, tmp: Path
+) -> set[str] | None:
     """Source titles whose record the library showed; ``None`` when refused outright."""
     try:
         if action == "view":
             summary = person_summary(store, case.person_id, reader=reader)
             return {r.source_title for r in summary.records}
         if action == "dossier":
-            return {r.source_title for r in build_dossier(store, case.person_id,
-                                                          reader=reader).summary.records}
+            return {
+                r.source_title
+                for r in build_dossier(store, case.person_id, reader=reader).summary.records
+            }
         out = tmp / f"export-{reader.role}-{reader.purpose is not None}.json"
         export(store, "records", out, reader=reader)
         return {row["source"] for row in json.loads(out.read_text(encoding="utf-8"))}
@@ -54,8 +57,9 @@ def test_policy_table_has_every_cell() -> None:
     assert not any(policy.may("analyst", lv, a) for lv in SENSITIVITY_LEVELS for a in ACTIONS)
 
 
-def test_role_sensitivity_action_matrix(store: Store, tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_role_sensitivity_action_matrix(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     case = build_levels(store, tmp_path)
     checked = 0
     failures = []
@@ -66,31 +70,41 @@ def test_role_sensitivity_action_matrix(store: Store, tmp_path: Path,
                 seen = _titles_seen(store, case, reader, action, tmp_path)
                 for level in SENSITIVITY_LEVELS:
                     expected = policy.may(role, level, action) and (
-                        purpose is not None or level not in AUDITED_LEVELS)
+                        purpose is not None or level not in AUDITED_LEVELS
+                    )
                     shown = seen is not None and SOURCES[level][0] in seen
                     if shown != expected:
-                        failures.append(f"{role} {action} {level} purpose={purpose!r}: "
-                                        f"shown={shown} expected={expected}")
+                        failures.append(
+                            f"{role} {action} {level} purpose={purpose!r}: "
+                            f"shown={shown} expected={expected}"
+                        )
                     checked += 1
     assert not failures, "\n".join(failures)
     assert checked == (len(ROLES) + 1) * 2 * len(ACTIONS) * len(SENSITIVITY_LEVELS) == 144
     with capsys.disabled():
-        print(f"\nrole × sensitivity × action (× purpose given or not) combinations "
-              f"checked against the library: {checked}")
+        print(
+            f"\nrole × sensitivity × action (× purpose given or not) combinations "
+            f"checked against the library: {checked}"
+        )
 
 
 def test_withheld_is_said_never_silent(store: Store, tmp_path: Path) -> None:
     case = build_levels(store, tmp_path)
-    legal = person_summary(store, case.person_id,
-                           reader=Reader("legal", "lucia", "lawyer_request", "cli"))
+    legal = person_summary(
+        store, case.person_id, reader=Reader("legal", "lucia", "lawyer_request", "cli")
+    )
     # The witness-protected record (and its source), the reporter's identity on the
     # restricted record, that record's file (it carries the identity) and one incident.
-    assert legal.withheld["counts"] == {"records": 1, "sources": 1, "protected values": 1,
-                                        "files": 1, "incidents": 1}
+    assert legal.withheld["counts"] == {
+        "records": 1,
+        "sources": 1,
+        "protected values": 1,
+        "files": 1,
+        "incidents": 1,
+    }
     assert legal.withheld["levels"] == {"witness_protected": 4}
     assert legal.withheld["for_purpose"] == 0
-    no_purpose = person_summary(store, case.person_id,
-                                reader=Reader("legal", "lucia", None, "cli"))
+    no_purpose = person_summary(store, case.person_id, reader=Reader("legal", "lucia", None, "cli"))
     assert no_purpose.withheld["counts"] == {"records": 2, "sources": 2, "incidents": 2}
     assert no_purpose.withheld["for_purpose"] == 2  # the restricted record and incident
     assert "withheld: " in no_purpose.withheld["message"]
@@ -105,12 +119,15 @@ def test_incidents_follow_their_level(store: Store, tmp_path: Path) -> None:
     case = build_levels(store, tmp_path)
     for role in [*ROLES, None]:
         withheld = Withheld()
-        rows = list_incidents(store, reader=Reader(role, "x", "documentation", "web"),
-                              withheld=withheld)
+        rows = list_incidents(
+            store, reader=Reader(role, "x", "documentation", "web"), withheld=withheld
+        )
         seen = {r.id for r in rows}
         for level, iid in case.incident_ids.items():
-            assert (iid in seen) == policy.allowed(role, "read_summary", sensitivity=level), \
-                (role, level)
+            assert (iid in seen) == policy.allowed(role, "read_summary", sensitivity=level), (
+                role,
+                level,
+            )
         assert withheld.counts["incidents"] == len(case.incident_ids) - len(seen)
         for r in rows:  # victims are named only for readers who may view the record
             assert len(r.victims) == (1 if policy.may(role, "internal", "view") else 0)

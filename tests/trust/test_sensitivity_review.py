@@ -34,18 +34,22 @@ def _queue_all(store: Store, case: LevelCase) -> dict[tuple[str, str], int]:
     """Queue every pair of the four records; (level a, level b) -> pair id."""
     out = {}
     with store.write("tester") as op:
-        run = LinkageRun(started_at=now(), actor="tester", kind="full", parameters={},
-                         counts={})
+        run = LinkageRun(started_at=now(), actor="tester", kind="full", parameters={}, counts={})
         op.session.add(run)
         op.session.flush()
         for i, (la, lb) in enumerate(itertools.combinations(SENSITIVITY_LEVELS, 2)):
             a, b = sorted((case.record_ids[la], case.record_ids[lb]))
-            p = ScoredPair(run_id=run.id, record_a=a, record_b=b, match_weight=0.5,
-                           match_probability=0.5, status="queued", reason="band",
-                           priority=float(10 - i),
-                           evidence={"given": ["Exact match", 3.0], "dui_sv": ["All other "
-                                                                             "comparisons",
-                                                                             -6.0]})
+            p = ScoredPair(
+                run_id=run.id,
+                record_a=a,
+                record_b=b,
+                match_weight=0.5,
+                match_probability=0.5,
+                status="queued",
+                reason="band",
+                priority=float(10 - i),
+                evidence={"given": ["Exact match", 3.0], "dui_sv": ["All other comparisons", -6.0]},
+            )
             op.session.add(p)
             op.session.flush()
             out[(la, lb)] = p.id
@@ -54,8 +58,11 @@ def _queue_all(store: Store, case: LevelCase) -> dict[tuple[str, str], int]:
 
 
 def _allowed(reader: Reader, la: str, lb: str, action: str = "view") -> bool:
-    return all(policy.may(reader.role, lv, action)
-               and (reader.purpose is not None or lv not in AUDITED_LEVELS) for lv in (la, lb))
+    return all(
+        policy.may(reader.role, lv, action)
+        and (reader.purpose is not None or lv not in AUDITED_LEVELS)
+        for lv in (la, lb)
+    )
 
 
 def _decisions(store: Store) -> int:
@@ -63,8 +70,9 @@ def _decisions(store: Store) -> int:
         return int(s.execute(select(func.count()).select_from(ReviewDecision)).scalar() or 0)
 
 
-def test_review_library_role_sensitivity_matrix(store: Store, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_review_library_role_sensitivity_matrix(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     case = build_levels(store, tmp_path)
     pairs = _queue_all(store, case)
     checked = 0
@@ -77,8 +85,7 @@ def test_review_library_role_sensitivity_matrix(store: Store, tmp_path: Path,
         if listed != expected:
             failures.append(f"queue {role} {purpose}: {sorted(listed)} != {sorted(expected)}")
         if result.count != len(expected) or result.withheld.total != len(pairs) - len(expected):
-            failures.append(f"counts {role} {purpose}: {result.count} "
-                            f"{result.withheld.total}")
+            failures.append(f"counts {role} {purpose}: {result.count} {result.withheld.total}")
         for (la, lb), pid in pairs.items():
             try:
                 shown = show(store, pid, reader=reader)
@@ -111,12 +118,17 @@ def test_withheld_pairs_need_a_purpose_or_clearance(store: Store, tmp_path: Path
     assert doc.withheld.total == 5 and doc.withheld.for_purpose == 2
     assert doc.withheld.counts == {"pairs": 5}
     with pytest.raises(PairWithheld) as refused:
-        decide(store, pairs[("internal", "witness_protected")], "same",
-               reader=Reader("documenter", "dora", "documentation", "cli"))
+        decide(
+            store,
+            pairs[("internal", "witness_protected")],
+            "same",
+            reader=Reader("documenter", "dora", "documentation", "cli"),
+        )
     assert refused.value.reason == "level"
     with pytest.raises(PairWithheld) as refused:
-        show(store, pairs[("public", "restricted")],
-             reader=Reader("documenter", "dora", None, "cli"))
+        show(
+            store, pairs[("public", "restricted")], reader=Reader("documenter", "dora", None, "cli")
+        )
     assert refused.value.reason == "purpose"
     assert _decisions(store) == 0
 
@@ -128,8 +140,14 @@ def test_review_reads_of_restricted_pairs_are_audited(store: Store, tmp_path: Pa
 
     def reads() -> list[dict[str, Any]]:
         with store.read() as s:
-            return [json.loads(e.detail) for e in s.execute(select(ChangeLogEntry).where(
-                ChangeLogEntry.action == "read", ChangeLogEntry.actor == "dora")).scalars()]
+            return [
+                json.loads(e.detail)
+                for e in s.execute(
+                    select(ChangeLogEntry).where(
+                        ChangeLogEntry.action == "read", ChangeLogEntry.actor == "dora"
+                    )
+                ).scalars()
+            ]
 
     show(store, pairs[("public", "internal")], reader=reader)
     assert reads() == []  # nothing restricted shown
@@ -140,17 +158,21 @@ def test_review_reads_of_restricted_pairs_are_audited(store: Store, tmp_path: Pa
     assert entry["shown"] == {"internal": 1, "restricted": 1}
     result = decide(store, pid, "unsure", reader=reader)
     with store.read() as s:
-        logged = json.loads(s.execute(select(ChangeLogEntry.detail).where(
-            ChangeLogEntry.action == "review")).scalar_one())
-    assert logged["read"] == {"role": "documenter", "face": "web",
-                              "purpose": "documentation: review",
-                              "levels": ["internal", "restricted"]}
-    assert {result["a"]["name"], result["b"]["name"]} == {NAMES["internal"],
-                                                          NAMES["restricted"]}
+        logged = json.loads(
+            s.execute(
+                select(ChangeLogEntry.detail).where(ChangeLogEntry.action == "review")
+            ).scalar_one()
+        )
+    assert logged["read"] == {
+        "role": "documenter",
+        "face": "web",
+        "purpose": "documentation: review",
+        "levels": ["internal", "restricted"],
+    }
+    assert {result["a"]["name"], result["b"]["name"]} == {NAMES["internal"], NAMES["restricted"]}
 
 
-def test_review_export_and_import_follow_the_export_column(store: Store,
-                                                            tmp_path: Path) -> None:
+def test_review_export_and_import_follow_the_export_column(store: Store, tmp_path: Path) -> None:
     case = build_levels(store, tmp_path)
     pairs = _queue_all(store, case)
     out = tmp_path / "q.csv"
@@ -164,8 +186,14 @@ def test_review_export_and_import_follow_the_export_column(store: Store,
     admin = Reader("admin", "adm", "audit", "cli")
     assert export_decisions(store, out, reader=admin).rows == 6
     with store.read() as s:
-        audit = [json.loads(d) for d in s.execute(select(ChangeLogEntry.detail).where(
-            ChangeLogEntry.action == "read", ChangeLogEntry.entity == "export")).scalars()]
+        audit = [
+            json.loads(d)
+            for d in s.execute(
+                select(ChangeLogEntry.detail).where(
+                    ChangeLogEntry.action == "read", ChangeLogEntry.entity == "export"
+                )
+            ).scalars()
+        ]
     assert audit and audit[-1]["purpose"] == "audit" and audit[-1]["rows"] == 6
     # importing a decision on a pair the reader may not see is refused, nothing written
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
@@ -181,8 +209,9 @@ def test_review_export_and_import_follow_the_export_column(store: Store,
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_review_cli_withholds_and_says_how(store: Store, tmp_path: Path, workspace: Any,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_review_cli_withholds_and_says_how(
+    store: Store, tmp_path: Path, workspace: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import typer
     from typer.testing import CliRunner
 
@@ -201,12 +230,22 @@ def test_review_cli_withholds_and_says_how(store: Store, tmp_path: Path, workspa
     assert listed.exit_code == 0, listed.output
     assert "5 pairs withheld" in listed.output and "--purpose" in listed.output
     assert "ask an administrator" in listed.output
-    shown = runner.invoke(cli_app, ["review", "show", str(pairs[("public", "witness_protected")]),
-                                *ws, "--purpose", "documentation"])
+    shown = runner.invoke(
+        cli_app,
+        [
+            "review",
+            "show",
+            str(pairs[("public", "witness_protected")]),
+            *ws,
+            "--purpose",
+            "documentation",
+        ],
+    )
     assert shown.exit_code == 1 and NAMES["witness_protected"] not in shown.output
     assert "ask an administrator" in shown.output
-    refused = runner.invoke(cli_app, ["review", "decide", str(pairs[("public", "restricted")]),
-                                  "misma", *ws])
+    refused = runner.invoke(
+        cli_app, ["review", "decide", str(pairs[("public", "restricted")]), "misma", *ws]
+    )
     assert refused.exit_code == 1 and "--purpose" in refused.output
     assert _decisions(store) == 0
     out = tmp_path / "q.csv"

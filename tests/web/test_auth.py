@@ -28,8 +28,11 @@ JSON = {"Accept": "application/json"}
 
 
 def _post_login(client: TestClient, name: str, password: str) -> object:
-    return client.post("/login", data={"name": name, "password": password,
-                                       "csrf_token": csrf(client)}, follow_redirects=False)
+    return client.post(
+        "/login",
+        data={"name": name, "password": password, "csrf_token": csrf(client)},
+        follow_redirects=False,
+    )
 
 
 def test_login_good_and_bad(client: TestClient) -> None:
@@ -43,19 +46,28 @@ def test_login_good_and_bad(client: TestClient) -> None:
     assert me["account"]["name"] == "documenter" and me["account"]["role"] == "documenter"
     assert "import" in me["permissions"] and "admin" not in me["permissions"]
     # the JSON API answers a failed login with the error shape
-    r = client.post("/login", data={"name": "viewer", "password": "nope nope nope",
-                                    "csrf_token": csrf(client)}, headers=JSON)
+    r = client.post(
+        "/login",
+        data={"name": "viewer", "password": "nope nope nope", "csrf_token": csrf(client)},
+        headers=JSON,
+    )
     assert r.status_code == 401 and r.json()["error"]["code"] == "login_failed"
 
 
 def test_rate_limited_after_five_failures(client: TestClient, store: Store) -> None:
     for _ in range(accounts.FAILURES_BEFORE_BACKOFF):
-        r = client.post("/login", data={"name": "legal", "password": "not the password",
-                                        "csrf_token": csrf(client)}, headers=JSON)
+        r = client.post(
+            "/login",
+            data={"name": "legal", "password": "not the password", "csrf_token": csrf(client)},
+            headers=JSON,
+        )
         assert r.status_code == 401
     # even the right password is refused now
-    r = client.post("/login", data={"name": "legal", "password": PASSWORD,
-                                    "csrf_token": csrf(client)}, headers=JSON)
+    r = client.post(
+        "/login",
+        data={"name": "legal", "password": PASSWORD, "csrf_token": csrf(client)},
+        headers=JSON,
+    )
     assert r.status_code == 429
     assert r.json()["error"]["code"] == "rate_limited"
     assert int(r.headers["retry-after"]) > 0
@@ -85,13 +97,15 @@ def test_totp_second_step(app: FastAPI, store: Store) -> None:
     assert r.headers["location"] == "/login/totp"  # type: ignore[attr-defined]
     assert client.get("/index.json").status_code == 401  # not logged in yet
     token = csrf(client)
-    r = client.post("/login/totp", data={"code": "000000", "csrf_token": token},
-                    headers=JSON)
+    r = client.post("/login/totp", data={"code": "000000", "csrf_token": token}, headers=JSON)
     if pyotp.TOTP(secret).verify("000000", valid_window=1):  # astronomically unlikely
         return
     assert r.status_code == 401
-    r = client.post("/login/totp", data={"code": pyotp.TOTP(secret).now(), "csrf_token": token},
-                    follow_redirects=False)
+    r = client.post(
+        "/login/totp",
+        data={"code": pyotp.TOTP(secret).now(), "csrf_token": token},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/"
     assert client.get("/account.json").json()["account"]["totp"] is True
 
@@ -158,15 +172,18 @@ def test_api_token(client: TestClient, store: Store) -> None:
     assert bad.status_code == 401 and bad.json()["error"]["code"] == "not_authenticated"
     # token requests need no CSRF token (no ambient cookies)
     admin_token = accounts.create_token(store, "admin", "script").token
-    r = client.post("/admin/users", json={"name": "bot", "role": "viewer",
-                                          "password": "0123456789abc"},
-                    headers={"Authorization": f"Bearer {admin_token}"})
+    r = client.post(
+        "/admin/users",
+        json={"name": "bot", "role": "viewer", "password": "0123456789abc"},
+        headers={"Authorization": f"Bearer {admin_token}"},
+    )
     assert r.status_code == 200, r.text
     # only the hash is stored
     with store.read() as s:
         from sqlalchemy import select
 
         from habeas.store.schema_access import ApiToken
+
         hashes = list(s.execute(select(ApiToken.token_hash)).scalars())
     assert token not in hashes and accounts.digest(token) in hashes
     # disabling the user stops the token
@@ -191,12 +208,14 @@ def test_passwords_are_hashed_with_argon2(store: Store, users: dict[str, str]) -
     from sqlalchemy import select
 
     from habeas.store.schema_access import AppUser
+
     with store.read() as s:
         stored = s.execute(select(AppUser.password_hash).where(AppUser.name == "admin")).scalar()
     assert stored and stored.startswith("$argon2id$") and PASSWORD not in stored
 
 
 # -- #14.13: throttled per (account, address), atomically; X-Forwarded-For ----------
+
 
 def _fail(store: Store, name: str, address: str, times: int = 1) -> None:
     for _ in range(times):
@@ -209,14 +228,16 @@ def _age_attempts(store: Store, seconds: float) -> None:
     from sqlalchemy import select
 
     from habeas.store.schema_access import LoginAttempt
+
     with store.write("test") as op:
         for attempt in op.session.execute(select(LoginAttempt)).scalars():
             attempt.at = attempt.at - timedelta(seconds=seconds)
         op.log("test", "login_attempt", None, {})
 
 
-def test_failures_from_one_address_do_not_lock_the_owner_out(store: Store,
-                                                             users: dict[str, str]) -> None:
+def test_failures_from_one_address_do_not_lock_the_owner_out(
+    store: Store, users: dict[str, str]
+) -> None:
     _fail(store, "admin", "203.0.113.9", 3 * accounts.FAILURES_BEFORE_BACKOFF)
     with pytest.raises(accounts.RateLimited):
         accounts.check_password(store, "admin", PASSWORD, "203.0.113.9")
@@ -239,12 +260,14 @@ def test_waits_grow_with_each_failure(store: Store, users: dict[str, str]) -> No
     assert accounts.check_password(store, "legal", PASSWORD, address).user.name == "legal"
 
 
-def test_concurrent_guesses_count_against_one_limit(store: Store, users: dict[str, str],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_concurrent_guesses_count_against_one_limit(
+    store: Store, users: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Twenty simultaneous wrong passwords: only the first five are checked and counted."""
     from sqlalchemy import func, select
 
     from habeas.store.schema_access import LoginAttempt
+
     class Slow(PasswordHasher):
         def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
             time.sleep(0.2)  # like the real argon2 parameters: the guesses overlap
@@ -276,14 +299,22 @@ def test_concurrent_guesses_count_against_one_limit(store: Store, users: dict[st
 
 # -- #14.11: a name that is not an account is not kept ------------------------------
 
-def test_unknown_names_are_not_stored(client_as: Callable[[str], TestClient], store: Store,
-                                      client: TestClient) -> None:
+
+def test_unknown_names_are_not_stored(
+    client_as: Callable[[str], TestClient], store: Store, client: TestClient
+) -> None:
     typed = "my secret passphrase " * 10_000  # 210 KB, a password typed as the name
-    r = client.post("/login", data={"name": typed, "password": "x" * 12,
-                                    "csrf_token": csrf(client)}, headers=JSON)
+    r = client.post(
+        "/login",
+        data={"name": typed, "password": "x" * 12, "csrf_token": csrf(client)},
+        headers=JSON,
+    )
     assert r.status_code == 401
-    r = client.post("/login", data={"name": "no.such.user", "password": "x" * 12,
-                                    "csrf_token": csrf(client)}, headers=JSON)
+    r = client.post(
+        "/login",
+        data={"name": "no.such.user", "password": "x" * 12, "csrf_token": csrf(client)},
+        headers=JSON,
+    )
     assert r.status_code == 401
     dump = "\n".join(repr(rows) for rows in db_snapshot(store).values())
     assert "secret passphrase" not in dump and "no.such.user" not in dump
@@ -298,6 +329,7 @@ def test_unknown_names_are_not_stored(client_as: Callable[[str], TestClient], st
 
 
 # -- #14.14: a TOTP code is accepted once -------------------------------------------
+
 
 def test_a_totp_code_cannot_be_used_twice(store: Store, users: dict[str, str]) -> None:
     _, secret = accounts.add_user(store, "ines", "legal", PASSWORD, totp=True)
@@ -314,9 +346,21 @@ def test_a_totp_code_cannot_be_used_twice(store: Store, users: dict[str, str]) -
 
 # -- #14.15: passwords easy to guess are refused ------------------------------------
 
-@pytest.mark.parametrize("password", [" " * 12, "aaaaaaaaaa", "AAAAAaaaaaaa",
-                                      "maria.lopez", "Maria.Lopez", "password123",
-                                      "1234567890", "Contraseña123", "qwertyuiop"])
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        " " * 12,
+        "aaaaaaaaaa",
+        "AAAAAaaaaaaa",
+        "maria.lopez",
+        "Maria.Lopez",
+        "password123",
+        "1234567890",
+        "Contraseña123",
+        "qwertyuiop",
+    ],
+)
 def test_weak_passwords_are_refused(store: Store, password: str) -> None:
     with pytest.raises(UsageError):
         accounts.add_user(store, "maria.lopez", "viewer", password)
@@ -326,6 +370,7 @@ def test_weak_passwords_are_refused(store: Store, password: str) -> None:
 
 
 # -- #14.16: tokens expire, and a password change revokes them ----------------------
+
 
 def test_tokens_expire_by_default(store: Store, users: dict[str, str]) -> None:
     made = accounts.create_token(store, "analyst", "script")
@@ -344,9 +389,15 @@ def test_password_change_revokes_api_tokens(client: TestClient, store: Store) ->
     auth = {"Authorization": f"Bearer {token}"}
     assert client.get("/index.json", headers=auth).status_code == 200
     login(client, "legal")
-    r = client.post("/account/password", data={"current_password": PASSWORD,
-                                               "new_password": "a brand new password",
-                                               "csrf_token": csrf(client)}, headers=JSON)
+    r = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a brand new password",
+            "csrf_token": csrf(client),
+        },
+        headers=JSON,
+    )
     assert r.status_code == 200 and r.json()["tokens_revoked"] == 1
     assert client.get("/index.json", headers=auth).status_code == 401
     # an admin's reset (the library call) revokes them too

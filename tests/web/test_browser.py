@@ -48,23 +48,27 @@ TIMEOUT_MS = 30_000  # a shared, busy machine: generous waits (never a duration 
 
 # -- the session: workspace, server, browser -----------------------------------
 
+
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     mp = pytest.MonkeyPatch()
     mp.delenv("HABEAS_DATABASE_URL", raising=False)
     mp.delenv("HABEAS_WORKSPACE", raising=False)
-    store = build_demo_store(tmp_path_factory.mktemp("browser"),
-                             roles=("admin", "documenter", "legal", "analyst"))
+    store = build_demo_store(
+        tmp_path_factory.mktemp("browser"), roles=("admin", "documenter", "legal", "analyst")
+    )
     yield store
     store.close()
     mp.undo()
 
 
 @pytest.fixture(scope="session")
-def server(demo: Store, tmp_path_factory: pytest.TempPathFactory,
-           chromium: Chromium) -> Iterator[str]:
-    app = create_app(demo, secret_key="browser-test-secret",
-                     upload_dir=tmp_path_factory.mktemp("uploads"))
+def server(
+    demo: Store, tmp_path_factory: pytest.TempPathFactory, chromium: Chromium
+) -> Iterator[str]:
+    app = create_app(
+        demo, secret_key="browser-test-secret", upload_dir=tmp_path_factory.mktemp("uploads")
+    )
     live = LiveServer(app).start()
     yield live.url
     live.stop()
@@ -124,6 +128,7 @@ def _same_document(page: Any) -> bool:
 
 # -- log in --------------------------------------------------------------------
 
+
 def test_log_in_refuses_a_wrong_password_then_logs_in(browse: Browse, server: str) -> None:
     page = browse(None)
     page.goto(server + "/")
@@ -133,8 +138,10 @@ def test_log_in_refuses_a_wrong_password_then_logs_in(browse: Browse, server: st
     page.get_by_role("button", name="Iniciar sesión").click()
     page.wait_for_load_state()
     assert _path(page).startswith("/login")
-    assert page.locator("main .flash.error").inner_text().strip() == \
-        "Usuario o contraseña incorrectos."
+    assert (
+        page.locator("main .flash.error").inner_text().strip()
+        == "Usuario o contraseña incorrectos."
+    )
 
     page.get_by_label("Usuario", exact=True).fill("legal")
     page.get_by_label("Contraseña", exact=True).fill("correct horse battery staple")
@@ -154,8 +161,10 @@ def test_log_in_refuses_a_wrong_password_then_logs_in(browse: Browse, server: st
 
 # -- search and person ----------------------------------------------------------
 
+
 def test_search_with_a_misspelled_name_finds_the_person_and_opens_their_page(
-        browse: Browse, server: str, demo: Store) -> None:
+    browse: Browse, server: str, demo: Store
+) -> None:
     person = a_person(demo)
     typed = f"{misspell(person.given)} {misspell(person.surname)}"
     assert typed.lower() != f"{person.given} {person.surname}".lower()
@@ -171,16 +180,17 @@ def test_search_with_a_misspelled_name_finds_the_person_and_opens_their_page(
     assert _same_document(page), "the results replaced the whole page"
     assert "q=" in page.url, "the search is not in the address bar (cannot be bookmarked)"
     assert person.surname.lower() in hit.inner_text().lower()
-    candidate = page.locator("#search-results li.candidate", has=page.locator(
-        f'a.candidate-name[href="/persons/{person.person_id}"]'))
+    candidate = page.locator(
+        "#search-results li.candidate",
+        has=page.locator(f'a.candidate-name[href="/persons/{person.person_id}"]'),
+    )
     assert candidate.locator("ul.reasons li").count() > 0, "no reasons why it matched"
 
     hit.click()
     page.wait_for_url(f"{server}/persons/{person.person_id}")
     heading = page.locator("main h1").inner_text()
     assert person.surname.lower() in heading.lower()
-    for section in ("identity", "whereabouts", "timeline", "flags", "gaps", "records",
-                    "sources"):
+    for section in ("identity", "whereabouts", "timeline", "flags", "gaps", "records", "sources"):
         assert page.locator(f"main section#{section}").count() == 1, f"no section {section}"
     assert page.locator("#identity tbody tr").count() > 0
     assert page.locator("#records").inner_text().strip()
@@ -190,6 +200,7 @@ def test_search_with_a_misspelled_name_finds_the_person_and_opens_their_page(
 
 
 # -- review queue with the keyboard ------------------------------------------------
+
 
 def _pair_id(page: Any) -> int:
     action = page.locator("#review-pair form.decide").get_attribute("action") or ""
@@ -201,14 +212,17 @@ def _pair_id(page: Any) -> int:
 def _decision(store: Store, pair_id: int) -> tuple[str, str | None]:
     with store.read() as s:
         status = s.execute(select(ScoredPair.status).where(ScoredPair.id == pair_id)).scalar()
-        decision = s.execute(select(ReviewDecision.decision)
-                             .where(ReviewDecision.pair_id == pair_id,
-                                    ReviewDecision.superseded_at.is_(None))).scalar()
+        decision = s.execute(
+            select(ReviewDecision.decision).where(
+                ReviewDecision.pair_id == pair_id, ReviewDecision.superseded_at.is_(None)
+            )
+        ).scalar()
     return str(status), decision
 
 
 def test_review_pairs_are_decided_with_the_keyboard_without_a_page_reload(
-        browse: Browse, server: str, demo: Store) -> None:
+    browse: Browse, server: str, demo: Store
+) -> None:
     page = browse("documenter")
     page.goto(server + "/review")
     assert page.locator("main h1").inner_text() == "Cola de revisión"
@@ -231,7 +245,9 @@ def test_review_pairs_are_decided_with_the_keyboard_without_a_page_reload(
         page.wait_for_function(
             "old => { const f = document.querySelector('#review-pair form.decide');"
             " return !f || !f.getAttribute('action').includes('/review/' + old + '/'); }",
-            arg=pair, timeout=TIMEOUT_MS)
+            arg=pair,
+            timeout=TIMEOUT_MS,
+        )
         assert _same_document(page), f"pressing {key!r} reloaded the page"
         assert _path(page) == "/review"
         status = page.locator("#review-pair .flash.ok").inner_text()
@@ -239,17 +255,23 @@ def test_review_pairs_are_decided_with_the_keyboard_without_a_page_reload(
         assert _decision(demo, pair) == ("decided", expected)
         assert _pair_id(page) != pair, "the next pair did not arrive"
         # the focus moves to the new pair's heading (screen readers announce it)
-        assert page.evaluate("document.activeElement && document.activeElement.id") == \
-            "review-pair-heading"
+        assert (
+            page.evaluate("document.activeElement && document.activeElement.id")
+            == "review-pair-heading"
+        )
 
 
 # -- upload and import a list --------------------------------------------------------
 
+
 def _mapping(page: Any) -> dict[str, str]:
     """The dry run's mapping table: column in the file -> the option shown as chosen."""
-    return {page.locator(f'label[for="{select.get_attribute("id")}"]').inner_text().strip():
-            select.locator("option:checked").inner_text().strip()
-            for select in page.locator("#mapping-form select[name^='map:']").all()}
+    return {
+        page.locator(f'label[for="{select.get_attribute("id")}"]')
+        .inner_text()
+        .strip(): select.locator("option:checked").inner_text().strip()
+        for select in page.locator("#mapping-form select[name^='map:']").all()
+    }
 
 
 LIST_CSV = """\
@@ -261,7 +283,8 @@ Luisa,Pérez de Arcia,27/07/1999,F,V-26.118.905
 
 
 def test_upload_a_list_see_the_dry_run_and_import_it(
-        browse: Browse, server: str, demo: Store, tmp_path: Path) -> None:
+    browse: Browse, server: str, demo: Store, tmp_path: Path
+) -> None:
     title = "Lista de prueba del navegador"
     path = tmp_path / "lista_familiares.csv"
     path.write_text(LIST_CSV, encoding="utf-8")
@@ -302,28 +325,38 @@ def test_upload_a_list_see_the_dry_run_and_import_it(
     page.wait_for_url(re.compile(r"/sources/imports/\d+$"))
     assert "3" in page.locator("main .flash.ok").inner_text()
     with demo.read() as s:
-        imported = s.execute(select(func.count()).select_from(Record).join(
-            Source, Source.id == Record.source_id).where(Source.title == title)).scalar()
+        imported = s.execute(
+            select(func.count())
+            .select_from(Record)
+            .join(Source, Source.id == Record.source_id)
+            .where(Source.title == title)
+        ).scalar()
     assert imported == 3
 
 
 # -- language -------------------------------------------------------------------------
 
+
 def test_switching_language_changes_the_strings_and_keeps_the_page(
-        browse: Browse, server: str) -> None:
+    browse: Browse, server: str
+) -> None:
     page = browse("legal")
     page.goto(server + "/search?q=Rodriguez")
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.locator("main h1").inner_text() == "Buscar a una persona"
-    assert page.get_by_role("navigation", name="Principal").get_by_role(
-        "link", name="Resumen").count() == 1
+    assert (
+        page.get_by_role("navigation", name="Principal").get_by_role("link", name="Resumen").count()
+        == 1
+    )
 
     page.locator('nav.lang a[hreflang="en"]').click()
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert _path(page) == "/search?q=Rodriguez", "switching language left the page"
     assert page.locator("main h1").inner_text() == "Find a person"
-    assert page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Overview").count() == 1
+    assert (
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Overview").count()
+        == 1
+    )
     assert page.locator("#search-q").input_value() == "Rodriguez"
 
     page.goto(server + "/")  # the choice is remembered for the session
@@ -336,6 +369,7 @@ def test_switching_language_changes_the_strings_and_keeps_the_page(
 
 # -- phone screens ------------------------------------------------------------------------
 
+
 def _fits_the_phone(page: Any, path: str) -> None:
     """The page is no wider than the phone's screen (no sideways scrolling).
 
@@ -346,15 +380,25 @@ def _fits_the_phone(page: Any, path: str) -> None:
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, (
         f"{path} scrolls sideways on a phone: the page is {scroll}px wide on a {width}px "
-        "screen; what sticks out: " + page.evaluate(_WIDEST_JS, width))
+        "screen; what sticks out: " + page.evaluate(_WIDEST_JS, width)
+    )
 
 
 def test_person_page_and_data_pages_fit_a_phone_screen(
-        browse: Browse, server: str, demo: Store) -> None:
+    browse: Browse, server: str, demo: Store
+) -> None:
     page = browse("admin", phone=True)
-    paths = [f"/persons/{a_person(demo).person_id}", "/search?q=Rodriguez", "/review",
-             "/facilities", "/facilities/1", "/incidents", "/estimates", "/sources",
-             "/sources/import"]
+    paths = [
+        f"/persons/{a_person(demo).person_id}",
+        "/search?q=Rodriguez",
+        "/review",
+        "/facilities",
+        "/facilities/1",
+        "/incidents",
+        "/estimates",
+        "/sources",
+        "/sources/import",
+    ]
     for path in paths:
         page.goto(server + path)
         _fits_the_phone(page, path)
@@ -401,12 +445,23 @@ _A11Y_JS = """() => {
 
 
 def test_pages_have_landmarks_labelled_fields_and_a_visible_focus(
-        browse: Browse, server: str, demo: Store) -> None:
+    browse: Browse, server: str, demo: Store
+) -> None:
     pid = a_person(demo).person_id
     page = browse("admin")
-    paths = ["/", "/search?q=Rodriguez", f"/persons/{pid}", "/review", "/facilities",
-             "/facilities/1", "/incidents", "/estimates", "/sources", "/sources/import",
-             "/admin"]
+    paths = [
+        "/",
+        "/search?q=Rodriguez",
+        f"/persons/{pid}",
+        "/review",
+        "/facilities",
+        "/facilities/1",
+        "/incidents",
+        "/estimates",
+        "/sources",
+        "/sources/import",
+        "/admin",
+    ]
     labelled_controls = 0
     for path in paths:
         page.goto(server + path)
@@ -414,10 +469,12 @@ def test_pages_have_landmarks_labelled_fields_and_a_visible_focus(
         assert found["main"] == 1, f"{path}: {found['main']} <main> elements"
         assert found["h1"] == 1, f"{path}: {found['h1']} <h1> headings"
         assert found["lang"] == "es" and found["title"], path
-        assert not found["unlabelled"], f"{path}: form fields without a label: " \
-            f"{found['unlabelled']}"
-        assert not found["emptyButtons"], f"{path}: buttons or links without a name: " \
-            f"{found['emptyButtons']}"
+        assert not found["unlabelled"], (
+            f"{path}: form fields without a label: {found['unlabelled']}"
+        )
+        assert not found["emptyButtons"], (
+            f"{path}: buttons or links without a name: {found['emptyButtons']}"
+        )
         assert not found["images"], f"{path}: images without alt text"
         labelled_controls += found["controls"]
     assert labelled_controls > 20, "the label check saw almost no form fields"
@@ -443,7 +500,8 @@ def test_pages_have_landmarks_labelled_fields_and_a_visible_focus(
         if style["tag"] == "BODY":
             continue
         seen += 1
-        visible = (style["outline"] != "none" and style["width"] != "0px") or \
-            style["shadow"] not in ("none", "")
+        visible = (style["outline"] != "none" and style["width"] != "0px") or style[
+            "shadow"
+        ] not in ("none", "")
         assert visible, f"no visible focus on a {style['tag']}: {style}"
     assert seen >= 8

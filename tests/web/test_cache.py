@@ -67,8 +67,10 @@ def test_concurrent_requests_compute_once(store: Store) -> None:
         time.sleep(0.2)  # long enough for the other threads to arrive meanwhile
         return "drawn"
 
-    threads = [threading.Thread(target=lambda: results.append(
-        cache.cached(store, ("slow",), slow))) for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.cached(store, ("slow",), slow)))
+        for _ in range(4)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -78,8 +80,9 @@ def test_concurrent_requests_compute_once(store: Store) -> None:
 
 def test_etag_matching() -> None:
     tag = cache.etag(7, ("facility_chart", 1, "space", "es", None, None))
-    assert tag.startswith('"7-') and tag != cache.etag(8, ("facility_chart", 1, "space", "es",
-                                                             None, None))
+    assert tag.startswith('"7-') and tag != cache.etag(
+        8, ("facility_chart", 1, "space", "es", None, None)
+    )
     assert tag != cache.etag(7, ("facility_chart", 1, "space", "en", None, None))
     assert cache.etag_matches(tag, tag) and cache.etag_matches(f'"x", W/{tag}', tag)
     assert cache.etag_matches("*", tag)

@@ -21,13 +21,19 @@ SEALED = SOURCES["witness_protected"][0]
 
 def _import_ids(store: Store) -> dict[str, int]:
     with store.read() as s:
-        return {level: s.execute(select(ImportBatch.id).join(
-            Source, Source.id == ImportBatch.source_id).where(Source.title == title)).scalar_one()
-            for level, (title, _, _) in SOURCES.items()}
+        return {
+            level: s.execute(
+                select(ImportBatch.id)
+                .join(Source, Source.id == ImportBatch.source_id)
+                .where(Source.title == title)
+            ).scalar_one()
+            for level, (title, _, _) in SOURCES.items()
+        }
 
 
 def test_import_history_follows_the_readers_clearance(
-        store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]) -> None:
+    store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]
+) -> None:
     build_levels(store, tmp_path)
     ids = _import_ids(store)
     documenter = client_as("documenter")
@@ -53,7 +59,8 @@ def test_import_history_follows_the_readers_clearance(
 
 
 def test_estimates_use_only_lists_within_clearance_and_hide_small_counts(
-        store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]) -> None:
+    store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]
+) -> None:
     build_levels(store, tmp_path)
     analyst = client_as("analyst")
     form = analyst.get("/estimates.json").json()
@@ -66,16 +73,19 @@ def test_estimates_use_only_lists_within_clearance_and_hide_small_counts(
     assert [p["count"] for p in data["histories"]["patterns"]] == ["<5"]
     assert all(r["observed"] == "<5" for r in data["results"])
     # a list above the clearance is answered like a list that does not exist
-    sealed = analyst.get("/estimates.json", params={
-        "lists": [titles[0], SEALED], "method": "chapman"}).json()
+    sealed = analyst.get(
+        "/estimates.json", params={"lists": [titles[0], SEALED], "method": "chapman"}
+    ).json()
     assert not sealed["ran"] and sealed["error"] and SOURCES["restricted"][0] not in str(sealed)
-    missing = analyst.get("/estimates.json", params={
-        "lists": [titles[0], "No such list"], "method": "chapman"}).json()
+    missing = analyst.get(
+        "/estimates.json", params={"lists": [titles[0], "No such list"], "method": "chapman"}
+    ).json()
     assert missing["error"].replace("No such list", SEALED) == sealed["error"]
 
 
 def test_incident_counts_follow_the_readers_clearance(
-        store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]) -> None:
+    store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]
+) -> None:
     from habeas.report.sharing import set_sharing
 
     build_levels(store, tmp_path)
@@ -95,27 +105,42 @@ def test_incident_counts_follow_the_readers_clearance(
 
 
 def test_estimate_with_a_list_emptied_by_the_filters(
-        store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]) -> None:
+    store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]
+) -> None:
     """Three lists, one with nobody left after the filter: the page answers (it crashed
     with a 500 when the histories dropped the empty list)."""
     from habeas.ingest.importer import ImportOptions, import_file
 
-    people = {"A": [("Ana Uno", "VEN"), ("Berta Dos", "VEN"), ("Carla Tres", "VEN")],
-              "B": [("Ana Uno", "VEN"), ("Dora Cuatro", "VEN"), ("Eva Cinco", "VEN")],
-              "C": [("Fina Seis", "COL"), ("Gala Siete", "COL")]}
+    people = {
+        "A": [("Ana Uno", "VEN"), ("Berta Dos", "VEN"), ("Carla Tres", "VEN")],
+        "B": [("Ana Uno", "VEN"), ("Dora Cuatro", "VEN"), ("Eva Cinco", "VEN")],
+        "C": [("Fina Seis", "COL"), ("Gala Siete", "COL")],
+    }
     for name, rows in people.items():
         path = tmp_path / f"list-{name}.csv"
-        path.write_text("Folio;Nombre completo;Nacionalidad\n" + "".join(
-            f"{name}-{i};{who};{nat}\n" for i, (who, nat) in enumerate(rows)), encoding="utf-8")
-        import_file(store, path, ImportOptions(source_title=f"List {name}", source_kind="list",
-                                               sensitivity="internal"), actor="ana")
+        path.write_text(
+            "Folio;Nombre completo;Nacionalidad\n"
+            + "".join(f"{name}-{i};{who};{nat}\n" for i, (who, nat) in enumerate(rows)),
+            encoding="utf-8",
+        )
+        import_file(
+            store,
+            path,
+            ImportOptions(source_title=f"List {name}", source_kind="list", sensitivity="internal"),
+            actor="ana",
+        )
     from habeas.linkage import link
 
     link(store)  # Ana Uno is on A and B: something to estimate from
     documenter = client_as("documenter")
-    answer = documenter.get("/estimates.json", params={
-        "lists": ["List A", "List B", "List C"], "method": "independence",
-        "nationality": "VEN"})
+    answer = documenter.get(
+        "/estimates.json",
+        params={
+            "lists": ["List A", "List B", "List C"],
+            "method": "independence",
+            "nationality": "VEN",
+        },
+    )
     assert answer.status_code == 200, answer.text
     data = answer.json()
     assert data["ran"], data["error"]
@@ -130,12 +155,19 @@ def _reads(store: Store, entity: str) -> list[dict[str, object]]:
     from habeas.store.schema import ChangeLogEntry
 
     with store.read() as s:
-        return [json.loads(d) for d in s.execute(select(ChangeLogEntry.detail).where(
-            ChangeLogEntry.action == READ_ACTION, ChangeLogEntry.entity == entity)).scalars()]
+        return [
+            json.loads(d)
+            for d in s.execute(
+                select(ChangeLogEntry.detail).where(
+                    ChangeLogEntry.action == READ_ACTION, ChangeLogEntry.entity == entity
+                )
+            ).scalars()
+        ]
 
 
 def test_search_says_nothing_of_levels_above_the_clearance(
-        store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]) -> None:
+    store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]
+) -> None:
     build_levels(store, tmp_path)
     # the witness-protected record's own spelling: only that source names him so
     documenter = client_as("documenter")
@@ -151,18 +183,28 @@ def test_search_says_nothing_of_levels_above_the_clearance(
 
 
 def test_incident_victims_above_the_clearance_are_not_found(
-        store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]) -> None:
+    store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]
+) -> None:
     from tests.web.conftest import csrf
 
     build_levels(store, tmp_path)
     documenter = client_as("documenter")
-    form = {"act_type": "beating", "verification_status": "possible",
-            "source": SOURCES["internal"][0], "victim_source": SEALED,
-            "victim_record": "L-witness_protected", "csrf_token": csrf(documenter)}
-    sealed = documenter.post("/incidents/new", data=form,
-                             headers={"Accept": "application/json"})
-    missing = documenter.post("/incidents/new", data={**form, "victim_record": "L-nobody"},
-                              headers={"Accept": "application/json"})
+    form = {
+        "act_type": "beating",
+        "verification_status": "possible",
+        "source": SOURCES["internal"][0],
+        "victim_source": SEALED,
+        "victim_record": "L-witness_protected",
+        "csrf_token": csrf(documenter),
+    }
+    sealed = documenter.post("/incidents/new", data=form, headers={"Accept": "application/json"})
+    missing = documenter.post(
+        "/incidents/new",
+        data={**form, "victim_record": "L-nobody"},
+        headers={"Accept": "application/json"},
+    )
     assert sealed.status_code == missing.status_code == 404
-    assert sealed.json()["error"]["message"].replace("L-witness_protected", "L-nobody") == \
-        missing.json()["error"]["message"]
+    assert (
+        sealed.json()["error"]["message"].replace("L-witness_protected", "L-nobody")
+        == missing.json()["error"]["message"]
+    )

@@ -24,14 +24,20 @@ def cli() -> typer.Typer:
 def test_user_add_list_token(cli: typer.Typer, workspace: Workspace, store: Store) -> None:
     runner = CliRunner()
     ws = ["--workspace", str(workspace.root)]
-    r = runner.invoke(cli, ["user", "add", "ana", "--role", "documenter", "--password-stdin",
-                            "--totp", *ws], input="a very long password\n")
+    r = runner.invoke(
+        cli,
+        ["user", "add", "ana", "--role", "documenter", "--password-stdin", "--totp", *ws],
+        input="a very long password\n",
+    )
     assert r.exit_code == 0, r.output
     assert "otpauth://totp/" in r.output
     user = accounts.get_user(store, "ana")
     assert user.role == "documenter" and user.has_totp
-    r = runner.invoke(cli, ["user", "add", "ana", "--role", "viewer", "--password-stdin", *ws],
-                      input="another long password\n")
+    r = runner.invoke(
+        cli,
+        ["user", "add", "ana", "--role", "viewer", "--password-stdin", *ws],
+        input="another long password\n",
+    )
     assert r.exit_code != 0
     r = runner.invoke(cli, ["user", "list", *ws])
     assert r.exit_code == 0 and "ana" in r.output and "documenter" in r.output
@@ -45,24 +51,36 @@ def test_user_add_list_token(cli: typer.Typer, workspace: Workspace, store: Stor
     assert r.exit_code == 0 and accounts.token_user(store, token) is None
 
 
-@pytest.mark.parametrize("command", [["user", "add"], ["user", "list"], ["user", "disable"],
-                                     ["user", "password"], ["token", "list"],
-                                     ["user", "role"], ["token", "create"], ["serve"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["user", "add"],
+        ["user", "list"],
+        ["user", "disable"],
+        ["user", "password"],
+        ["token", "list"],
+        ["user", "role"],
+        ["token", "create"],
+        ["serve"],
+    ],
+)
 def test_every_command_has_an_example(cli: typer.Typer, command: list[str]) -> None:
     r = CliRunner().invoke(cli, [*command, "--help"])
     assert r.exit_code == 0 and "Example" in r.output
 
 
-def test_serve_keeps_one_secret_per_workspace(workspace: Workspace,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_keeps_one_secret_per_workspace(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("HABEAS_SECRET_KEY", raising=False)
     first = serve.secret_key(workspace)
     assert len(first) > 40 and serve.secret_key(workspace) == first
     assert (workspace.root / serve.SECRET_NAME).stat().st_mode & 0o077 == 0
 
 
-def test_tokens_expire_and_are_listed(cli: typer.Typer, workspace: Workspace, store: Store,
-                                      users: dict[str, str]) -> None:
+def test_tokens_expire_and_are_listed(
+    cli: typer.Typer, workspace: Workspace, store: Store, users: dict[str, str]
+) -> None:
     runner = CliRunner()
     ws = ["--workspace", str(workspace.root)]
     r = runner.invoke(cli, ["token", "create", "analyst", "--days", "30", *ws])
@@ -75,18 +93,26 @@ def test_tokens_expire_and_are_listed(cli: typer.Typer, workspace: Workspace, st
     assert r.exit_code == 0 and "analyst" in r.output and "active" in r.output
     assert runner.invoke(cli, ["token", "create", "analyst", "--days", "0", *ws]).exit_code != 0
     # an admin's reset of the password revokes it, and says so
-    r = runner.invoke(cli, ["user", "password", "analyst", "--password-stdin", *ws],
-                      input="a fresh long password\n")
+    r = runner.invoke(
+        cli,
+        ["user", "password", "analyst", "--password-stdin", *ws],
+        input="a fresh long password\n",
+    )
     assert r.exit_code == 0 and "1 API tokens revoked" in r.output
     assert accounts.token_user(store, token) is None
-    r = runner.invoke(cli, ["user", "password", "analyst", "--password-stdin", *ws],
-                      input="aaaaaaaaaaaa\n")
+    r = runner.invoke(
+        cli, ["user", "password", "analyst", "--password-stdin", *ws], input="aaaaaaaaaaaa\n"
+    )
     assert r.exit_code != 0  # one character repeated
 
 
 def test_serve_believes_forwarded_headers_only_from_a_configured_proxy(
-        cli: typer.Typer, workspace: Workspace, store: Store, users: dict[str, str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    cli: typer.Typer,
+    workspace: Workspace,
+    store: Store,
+    users: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import uvicorn
 
     runs: list[dict[str, object]] = []

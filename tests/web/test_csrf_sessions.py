@@ -55,7 +55,8 @@ def _refused(response: object) -> bool:
 
 
 def test_every_action_refuses_a_post_without_the_right_csrf_token(
-        app: FastAPI, store: Store) -> None:
+    app: FastAPI, store: Store
+) -> None:
     admin = TestClient(app)
     login(admin, "admin")
     other = TestClient(app)
@@ -68,18 +69,20 @@ def test_every_action_refuses_a_post_without_the_right_csrf_token(
     for route, method in _actions():
         path = concrete(route.path)
         for label, data, headers in (
-                ("missing", {"name": "x"}, JSON),
-                ("wrong", {"name": "x", "csrf_token": "forged-" + own_token[:10]}, JSON),
-                ("other session's", {"name": "x", "csrf_token": other_token}, JSON),
-                ("other session's header", {"name": "x"}, {**JSON, "X-CSRF-Token": other_token}),
-                ("missing (JSON body)", None, JSON)):
+            ("missing", {"name": "x"}, JSON),
+            ("wrong", {"name": "x", "csrf_token": "forged-" + own_token[:10]}, JSON),
+            ("other session's", {"name": "x", "csrf_token": other_token}, JSON),
+            ("other session's header", {"name": "x"}, {**JSON, "X-CSRF-Token": other_token}),
+            ("missing (JSON body)", None, JSON),
+        ):
             if data is None:
                 r = admin.request(method, path, json={"name": "x"}, headers=headers)
             else:
                 r = admin.request(method, path, data=data, headers=headers)
             if not _refused(r):
-                failures.append(f"{label} token: {method} {route.path} -> {r.status_code} "
-                                f"{r.text[:120]}")
+                failures.append(
+                    f"{label} token: {method} {route.path} -> {r.status_code} {r.text[:120]}"
+                )
             checked += 1
     assert not failures, "\n".join(failures)
     assert checked == 5 * len(_actions())
@@ -90,21 +93,27 @@ def test_every_action_refuses_a_post_without_the_right_csrf_token(
 
 def test_api_tokens_need_no_csrf_token(client: TestClient, store: Store) -> None:
     token = accounts.create_token(store, "admin", "script").token
-    r = client.post("/admin/users", data={"name": "por-token", "role": "viewer",
-                                          "password": "a long enough password"},
-                    headers={**JSON, "Authorization": f"Bearer {token}"})
+    r = client.post(
+        "/admin/users",
+        data={"name": "por-token", "role": "viewer", "password": "a long enough password"},
+        headers={**JSON, "Authorization": f"Bearer {token}"},
+    )
     assert r.status_code == 200, r.text
     assert accounts.get_user(store, "por-token").role == "viewer"
     # a cookie session does need it, for the same request
     login(client, "admin")
-    r = client.post("/admin/users", data={"name": "por-cookie", "role": "viewer",
-                                          "password": "a long enough password"}, headers=JSON)
+    r = client.post(
+        "/admin/users",
+        data={"name": "por-cookie", "role": "viewer", "password": "a long enough password"},
+        headers=JSON,
+    )
     assert _refused(r)
 
 
 @pytest.mark.parametrize("secure_setting", [False, True])
-def test_cookie_flags_and_secure_over_tls(store: Store, users: dict[str, str],
-                                          secure_setting: bool) -> None:
+def test_cookie_flags_and_secure_over_tls(
+    store: Store, users: dict[str, str], secure_setting: bool
+) -> None:
     app = create_app(store, secret_key=SECRET, secure_cookies=secure_setting)
 
     def cookie(client: TestClient, headers: dict[str, str] | None = None) -> str:
@@ -162,13 +171,25 @@ def test_password_change_ends_every_session(app: FastAPI, store: Store) -> None:
     login(laptop, "legal")
     login(phone, "legal")
     old_laptop = str(laptop.cookies.get(COOKIE_NAME))
-    r = laptop.post("/account/password", data={"current_password": "wrong password!",
-                                               "new_password": "a brand new password",
-                                               "csrf_token": csrf(laptop)}, headers=JSON)
+    r = laptop.post(
+        "/account/password",
+        data={
+            "current_password": "wrong password!",
+            "new_password": "a brand new password",
+            "csrf_token": csrf(laptop),
+        },
+        headers=JSON,
+    )
     assert r.status_code == 401 and r.json()["error"]["code"] == "login_failed"
-    r = laptop.post("/account/password", data={"current_password": PASSWORD,
-                                               "new_password": "a brand new password",
-                                               "csrf_token": csrf(laptop)}, headers=JSON)
+    r = laptop.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a brand new password",
+            "csrf_token": csrf(laptop),
+        },
+        headers=JSON,
+    )
     assert r.status_code == 200, r.text
     assert phone.get("/index.json").status_code == 401  # the other device is logged out
     assert _replay(app, old_laptop) == 401  # so is the old cookie of this one
@@ -183,8 +204,7 @@ def test_expired_sessions_are_refused(app: FastAPI, store: Store) -> None:
     login(client, "analyst")
     assert client.get("/index.json").status_code == 200
     with store.engine.begin() as conn:
-        conn.execute(update(WebSession).values(
-            expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+        conn.execute(update(WebSession).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
     assert client.get("/index.json").status_code == 401
 
 
@@ -192,13 +212,19 @@ def test_login_rate_limiting_engages(client: TestClient) -> None:
     token = csrf(client)
     codes = []
     for _ in range(accounts.FAILURES_BEFORE_BACKOFF + 1):
-        r = client.post("/login", data={"name": "viewer", "password": "not the password",
-                                        "csrf_token": token}, headers=JSON)
+        r = client.post(
+            "/login",
+            data={"name": "viewer", "password": "not the password", "csrf_token": token},
+            headers=JSON,
+        )
         codes.append(r.json()["error"]["code"])
-    assert codes[:accounts.FAILURES_BEFORE_BACKOFF] == \
-        ["login_failed"] * accounts.FAILURES_BEFORE_BACKOFF
+    assert (
+        codes[: accounts.FAILURES_BEFORE_BACKOFF]
+        == ["login_failed"] * accounts.FAILURES_BEFORE_BACKOFF
+    )
     assert codes[-1] == "rate_limited"
     # even the right password is refused now, with Retry-After
-    r = client.post("/login", data={"name": "viewer", "password": PASSWORD,
-                                    "csrf_token": token}, headers=JSON)
+    r = client.post(
+        "/login", data={"name": "viewer", "password": PASSWORD, "csrf_token": token}, headers=JSON
+    )
     assert r.status_code == 429 and int(r.headers["retry-after"]) > 0

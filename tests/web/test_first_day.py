@@ -44,21 +44,28 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 TIMEOUT_MS = 30_000
 TITLE = "Reportes de familiares, primer día"
 HEADER = "Nombre,Apellidos,Fecha de nacimiento,Sexo,Cédula\n"
-ROWS = ("Ana Beatriz,Quintero Salas,{dob},F,V-19.442.871\n"
-        "José Gregorio,Mendoza Rivas,03/11/1985,M,V-17.220.334\n")
+ROWS = (
+    "Ana Beatriz,Quintero Salas,{dob},F,V-19.442.871\n"
+    "José Gregorio,Mendoza Rivas,03/11/1985,M,V-17.220.334\n"
+)
 WIDTHS = (1280, 390)
 
 
 @pytest.fixture(scope="module")
-def day(tmp_path_factory: pytest.TempPathFactory,
-        chromium: Chromium) -> Iterator[tuple[Store, str, Chromium]]:
+def day(
+    tmp_path_factory: pytest.TempPathFactory, chromium: Chromium
+) -> Iterator[tuple[Store, str, Chromium]]:
     mp = pytest.MonkeyPatch()
     mp.delenv("HABEAS_DATABASE_URL", raising=False)
     mp.delenv("HABEAS_WORKSPACE", raising=False)
-    store = build_demo_store(tmp_path_factory.mktemp("first-day"), persons=120,
-                             roles=("documenter",))
-    live = LiveServer(create_app(store, secret_key="first-day-secret",
-                                 upload_dir=tmp_path_factory.mktemp("uploads"))).start()
+    store = build_demo_store(
+        tmp_path_factory.mktemp("first-day"), persons=120, roles=("documenter",)
+    )
+    live = LiveServer(
+        create_app(
+            store, secret_key="first-day-secret", upload_dir=tmp_path_factory.mktemp("uploads")
+        )
+    ).start()
     yield store, live.url, chromium
     live.stop()
     store.close()
@@ -79,26 +86,35 @@ def _pair_id(page: Any) -> int:
 def _persons(store: Store, pair_id: int) -> tuple[int, int]:
     """The persons the pair's two records belong to now."""
     with store.read() as s:
-        a, b = s.execute(select(ScoredPair.record_a, ScoredPair.record_b)
-                         .where(ScoredPair.id == pair_id)).one()
-        current = dict(s.execute(select(Link.record_id, Link.person_id)
-                                 .where(Link.record_id.in_((a, b)),
-                                        Link.superseded_at.is_(None))).all())
+        a, b = s.execute(
+            select(ScoredPair.record_a, ScoredPair.record_b).where(ScoredPair.id == pair_id)
+        ).one()
+        current = dict(
+            s.execute(
+                select(Link.record_id, Link.person_id).where(
+                    Link.record_id.in_((a, b)), Link.superseded_at.is_(None)
+                )
+            ).all()
+        )
     return current[a], current[b]
 
 
 def _decision(store: Store, pair_id: int) -> str | None:
     with store.read() as s:
-        return s.execute(select(ReviewDecision.decision)
-                         .where(ReviewDecision.pair_id == pair_id,
-                                ReviewDecision.superseded_at.is_(None))).scalar()
+        return s.execute(
+            select(ReviewDecision.decision).where(
+                ReviewDecision.pair_id == pair_id, ReviewDecision.superseded_at.is_(None)
+            )
+        ).scalar()
 
 
 def _wait_for_next_pair(page: Any, old: int) -> None:
     page.wait_for_function(
         "old => { const f = document.querySelector('#review-pair form.decide');"
         " return !f || !f.getAttribute('action').includes('/review/' + old + '/'); }",
-        arg=old, timeout=TIMEOUT_MS)
+        arg=old,
+        timeout=TIMEOUT_MS,
+    )
 
 
 def test_a_documenters_first_day(day: tuple[Store, str, Chromium], tmp_path: Path) -> None:
@@ -109,11 +125,18 @@ def test_a_documenters_first_day(day: tuple[Store, str, Chromium], tmp_path: Pat
     visited: list[str] = []
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    page.on("console", lambda m: errors.append(f"console: {m.text}")
-            if m.type == "error" and not (m.location or {}).get("url", "").endswith(
-                "/favicon.ico") else None)
-    page.on("framenavigated", lambda frame: visited.append(_path(frame))
-            if frame == page.main_frame else None)
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(f"console: {m.text}")
+            if m.type == "error" and not (m.location or {}).get("url", "").endswith("/favicon.ico")
+            else None
+        ),
+    )
+    page.on(
+        "framenavigated",
+        lambda frame: visited.append(_path(frame)) if frame == page.main_frame else None,
+    )
     try:
         log_in(page, url, "documenter")
         assert _path(page) == "/"
@@ -134,8 +157,9 @@ def test_a_documenters_first_day(day: tuple[Store, str, Chromium], tmp_path: Pat
         # 2. Fix it on the check page, never in the evidence: keep the unreadable date as
         #    written (flagged), map "Nombre" to given names, check again, then import.
         plan_url = page.url
-        page.get_by_label("Conservar la columna «Fecha de nacimiento» tal como está escrita"
-                          ).check()
+        page.get_by_label(
+            "Conservar la columna «Fecha de nacimiento» tal como está escrita"
+        ).check()
         page.get_by_label("Nombre", exact=True).select_option("given_names")
         page.get_by_role("button", name="Revisar de nuevo").click()
         page.wait_for_url(plan_url)
@@ -143,8 +167,11 @@ def test_a_documenters_first_day(day: tuple[Store, str, Chromium], tmp_path: Pat
         page.get_by_role("button", name=re.compile(r"^Importar 2 registros")).click()
         page.wait_for_url(re.compile(r"/sources/imports/\d+$"))
         with store.read() as s:
-            rows = s.execute(select(Record.raw, Record.dob_earliest).join(
-                Source, Source.id == Record.source_id).where(Source.title == TITLE)).all()
+            rows = s.execute(
+                select(Record.raw, Record.dob_earliest)
+                .join(Source, Source.id == Record.source_id)
+                .where(Source.title == TITLE)
+            ).all()
         assert len(rows) == 2
         kept = [dob for raw, dob in rows if raw.get("Fecha de nacimiento") == "31/02/1990"]
         assert kept == [None], "the impossible date is kept as written and not read"
@@ -152,7 +179,8 @@ def test_a_documenters_first_day(day: tuple[Store, str, Chromium], tmp_path: Pat
         # 3. Find the name just imported, as typed by someone in a hurry.
         page.goto(url + "/search")
         page.get_by_label("Nombre, número A o cédula").press_sequentially(
-            "ana quintero salas", delay=15)
+            "ana quintero salas", delay=15
+        )
         page.locator("#search-results li.candidate").first.wait_for()
         assert "quintero" in page.locator("#search-results").inner_text().lower()
 
@@ -187,8 +215,9 @@ def test_a_documenters_first_day(day: tuple[Store, str, Chromium], tmp_path: Pat
             if expected == "same":
                 merged = (a, b)
         assert decided[0][0] == first and decided[0][1] != "unsure"
-        assert "mismo padre, distinta fecha" in _notes(store, first), \
+        assert "mismo padre, distinta fecha" in _notes(store, first), (
             "the note typed before deciding was not kept with the decision"
+        )
 
         # 5. Undo the last decision from its confirmation: the pair is back in the queue.
         last_pair, last = decided[-1]
@@ -197,8 +226,10 @@ def test_a_documenters_first_day(day: tuple[Store, str, Chromium], tmp_path: Pat
         page.locator("#review-pair .flash.ok", has_text="Decisión deshecha").wait_for()
         assert _decision(store, last_pair) == "undone"  # the undo is itself a decision
         with store.read() as s:
-            assert s.execute(select(ScoredPair.status)
-                             .where(ScoredPair.id == last_pair)).scalar() == "queued"
+            assert (
+                s.execute(select(ScoredPair.status).where(ScoredPair.id == last_pair)).scalar()
+                == "queued"
+            )
 
         # 6. A merged person's old address leads to the survivor, with a notice.
         assert merged is not None, "none of the three pairs joined two persons"
@@ -214,8 +245,7 @@ def test_a_documenters_first_day(day: tuple[Store, str, Chromium], tmp_path: Pat
         page.get_by_role("link", name="CECOT").first.click()
         page.wait_for_url(re.compile(r"/facilities/\d+"))
         units = page.locator("#h-units").locator("xpath=..")
-        assert re.search(r"\d[\d,.]* m²/persona", units.inner_text()), \
-            units.inner_text()[:500]
+        assert re.search(r"\d[\d,.]* m²/persona", units.inner_text()), units.inner_text()[:500]
 
         # 8. A facility of her own: a cell with its area and a count, then m² per person.
         page.goto(url + "/facility-entry")
@@ -227,8 +257,9 @@ def test_a_documenters_first_day(day: tuple[Store, str, Chromium], tmp_path: Pat
         page.wait_for_url(re.compile(r"/facilities/\d+/enter$"))
         enter_url = page.url
         with store.read() as s:
-            monitor = s.execute(select(Source.id).where(
-                Source.title == "Informe de monitoreo, marzo 2025")).scalar_one()
+            monitor = s.execute(
+                select(Source.id).where(Source.title == "Informe de monitoreo, marzo 2025")
+            ).scalar_one()
         page.locator("#u-unit").fill("Celda 7")
         page.locator("#u-area").fill("12")
         page.locator("#u-source").select_option(value=str(monitor))
@@ -251,8 +282,12 @@ def test_a_documenters_first_day(day: tuple[Store, str, Chromium], tmp_path: Pat
 
 def _notes(store: Store, pair_id: int) -> str:
     with store.read() as s:
-        return " ".join(n or "" for n in s.execute(
-            select(ReviewDecision.note).where(ReviewDecision.pair_id == pair_id)).scalars())
+        return " ".join(
+            n or ""
+            for n in s.execute(
+                select(ReviewDecision.note).where(ReviewDecision.pair_id == pair_id)
+            ).scalars()
+        )
 
 
 def _upload(page: Any, url: str, path: Path) -> None:
@@ -271,8 +306,9 @@ def _photograph(chromium: Chromium, url: str, visited: list[str]) -> None:
     if not folder:
         return
     Path(folder).mkdir(parents=True, exist_ok=True)
-    paths = list(dict.fromkeys(p for p in visited
-                               if not p.startswith(("/login", "/sources/imports/"))))
+    paths = list(
+        dict.fromkeys(p for p in visited if not p.startswith(("/login", "/sources/imports/")))
+    )
     for width in WIDTHS:
         context = chromium.context(lang="es", viewport={"width": width, "height": 900})
         page = context.new_page()

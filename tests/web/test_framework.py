@@ -26,8 +26,7 @@ def assert_error_shape(body: dict, status: int, code: str) -> None:
     assert isinstance(error["details"], list)
 
 
-def test_error_shape_everywhere(client: TestClient,
-                                client_as: Callable[[str], TestClient]) -> None:
+def test_error_shape_everywhere(client: TestClient, client_as: Callable[[str], TestClient]) -> None:
     # unknown route
     r = client.get("/no/such/page", headers=JSON)
     assert r.status_code == 404
@@ -54,8 +53,11 @@ def test_error_shape_everywhere(client: TestClient,
     assert_error_shape(r.json(), 422, "validation_failed")
     assert r.json()["error"]["details"][0]["loc"] == ["path", "import_id"]
     # a library UsageError
-    r = admin.post("/admin/users/viewer/role", data={"role": "emperor"},
-                   headers={**JSON, "X-CSRF-Token": _token(admin)})
+    r = admin.post(
+        "/admin/users/viewer/role",
+        data={"role": "emperor"},
+        headers={**JSON, "X-CSRF-Token": _token(admin)},
+    )
     assert r.status_code == 400
     assert_error_shape(r.json(), 400, "invalid_request")
     # wrong method
@@ -70,9 +72,9 @@ def _token(client: TestClient) -> str:
     return csrf(client)
 
 
-def test_html_errors_are_pages_in_the_users_language(client: TestClient,
-                                                     client_as: Callable[[str], TestClient]
-                                                     ) -> None:
+def test_html_errors_are_pages_in_the_users_language(
+    client: TestClient, client_as: Callable[[str], TestClient]
+) -> None:
     r = client.get("/admin", follow_redirects=False)
     assert r.status_code == 303
     assert r.headers["location"] == "/login?next=%2Fadmin"
@@ -114,8 +116,9 @@ def test_every_app_route_is_registered_with_a_permission(app: FastAPI) -> None:
             continue
         methods = (route.methods or set()) - {"HEAD"}  # type: ignore[attr-defined]
         for method in methods:
-            assert (route.path, method) in registered, \
-                f"{method} {route.path} is served but not in views.ROUTES"  # type: ignore[attr-defined]
+            assert (route.path, method) in registered, (
+                f"{method} {route.path} is served but not in views.ROUTES"
+            )  # type: ignore[attr-defined]
     assert all(r.permission in PERMISSIONS for r in ROUTES)
     names = [r.name for r in ROUTES]
     assert len(names) == len(set(names))
@@ -143,8 +146,15 @@ def test_openapi_lists_every_json_route(client: TestClient, app: FastAPI) -> Non
 
 def test_base_page_landmarks_and_assets(client: TestClient) -> None:
     page = client.get("/login").text
-    for landmark in ("<header", "<main id=\"main\"", "<footer", 'class="skip" href="#main"',
-                     "/static/htmx.min.js", "/static/habeas.css", 'name="viewport"'):
+    for landmark in (
+        "<header",
+        '<main id="main"',
+        "<footer",
+        'class="skip" href="#main"',
+        "/static/htmx.min.js",
+        "/static/habeas.css",
+        'name="viewport"',
+    ):
         assert landmark in page
     assert 'hreflang="en"' in page or 'hreflang="es"' in page
     for asset in ("/static/htmx.min.js", "/static/habeas.css", "/static/habeas.js"):

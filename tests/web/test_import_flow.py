@@ -14,9 +14,11 @@ from habeas.workspace import Workspace
 from tests.conftest import db_snapshot
 from tests.web.conftest import csrf
 
-CSV = ("Nro,Nombre completo,Fecha de nacimiento,A-Number,Apodo\n"
-       "1,José Rodríguez Pérez,1990-05-02,123456789,Pepe\n"
-       "2,Luis Gómez,1985-13-45,12345,Lucho\n")
+CSV = (
+    "Nro,Nombre completo,Fecha de nacimiento,A-Number,Apodo\n"
+    "1,José Rodríguez Pérez,1990-05-02,123456789,Pepe\n"
+    "2,Luis Gómez,1985-13-45,12345,Lucho\n"
+)
 JSON = {"Accept": "application/json"}
 
 
@@ -26,28 +28,48 @@ def staging(workspace: Workspace) -> Path:
     return workspace.uploads_dir
 
 
-def test_dry_run_adjust_confirm(client_as: Callable[[str], TestClient], store: Store,
-                                staging: Path) -> None:
+def test_dry_run_adjust_confirm(
+    client_as: Callable[[str], TestClient], store: Store, staging: Path
+) -> None:
     c = client_as("documenter")
-    c.post("/purpose", data={"purpose": "documentation", "next": "/",  # testimony: restricted
-                             "csrf_token": csrf(c)})
+    c.post(
+        "/purpose",
+        data={
+            "purpose": "documentation",
+            "next": "/",  # testimony: restricted
+            "csrf_token": csrf(c),
+        },
+    )
     before = db_snapshot(store)
-    r = c.post("/sources/import", files={"file": ("familiares.csv", CSV.encode(), "text/csv")},
-               data={"source_title": "Reportes de familiares", "source_kind": "testimony",
-                     "reliability": "C", "csrf_token": csrf(c)}, follow_redirects=False)
+    r = c.post(
+        "/sources/import",
+        files={"file": ("familiares.csv", CSV.encode(), "text/csv")},
+        data={
+            "source_title": "Reportes de familiares",
+            "source_kind": "testimony",
+            "reliability": "C",
+            "csrf_token": csrf(c),
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
     plan_url = r.headers["location"]
     assert re.fullmatch(r"/sources/import/[A-Za-z0-9_-]+", plan_url)
     # the dry run: detected mapping, every problem, nothing written
     plan = c.get(plan_url + ".json").json()
     table = plan["plan"]["tables"][0]
-    assert table["mapping"] == {"Nro": "record_id", "Nombre completo": "full_name",
-                                "Fecha de nacimiento": "date_of_birth",
-                                "A-Number": "a_number", "Apodo": None}
+    assert table["mapping"] == {
+        "Nro": "record_id",
+        "Nombre completo": "full_name",
+        "Fecha de nacimiento": "date_of_birth",
+        "A-Number": "a_number",
+        "Apodo": None,
+    }
     problems = plan["plan"]["problems"]
     assert {(p["severity"], p["row"], p["column"], p["value"]) for p in problems} == {
         ("error", 3, "Fecha de nacimiento", "1985-13-45"),
-        ("warning", 3, "A-Number", "12345")}
+        ("warning", 3, "A-Number", "12345"),
+    }
     assert plan["can_import"] is False
     html = c.get(plan_url)
     assert "1985-13-45" in html.text and "Apodo" in html.text
@@ -62,9 +84,15 @@ def test_dry_run_adjust_confirm(client_as: Callable[[str], TestClient], store: S
     assert any(d["value"] == "1985-13-45" for d in error["details"])
     assert db_snapshot(store) == before
     # adjust: keep the date of birth column as written
-    r = c.post(plan_url + "/check", data={"map:Fecha de nacimiento": "-", "csrf_token": csrf(c),
-                                          "source_title": "Reportes de familiares"},
-               follow_redirects=False)
+    r = c.post(
+        plan_url + "/check",
+        data={
+            "map:Fecha de nacimiento": "-",
+            "csrf_token": csrf(c),
+            "source_title": "Reportes de familiares",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == plan_url
     plan = c.get(plan_url + ".json").json()
     assert plan["plan"]["tables"][0]["mapping"]["Fecha de nacimiento"] is None
@@ -79,7 +107,8 @@ def test_dry_run_adjust_confirm(client_as: Callable[[str], TestClient], store: S
     assert report["import"]["rows"] == 2 and report["import"]["records"] == 2
     assert report["import"]["source"] == "Reportes de familiares"
     assert [(w["row"], w["column"], w["value"]) for w in report["warnings"]] == [
-        (3, "A-Number", "12345")]
+        (3, "A-Number", "12345")
+    ]
     assert "12345" in c.get(report_url).text
     # history and sources list it; the upload is gone
     sources = c.get("/sources.json").json()
@@ -90,15 +119,23 @@ def test_dry_run_adjust_confirm(client_as: Callable[[str], TestClient], store: S
     assert store.verify_log().ok
 
 
-def test_uploads_are_private_and_checked(client_as: Callable[[str], TestClient],
-                                         staging: Path) -> None:
+def test_uploads_are_private_and_checked(
+    client_as: Callable[[str], TestClient], staging: Path
+) -> None:
     c = client_as("documenter")
-    r = c.post("/sources/import", files={"file": ("list.exe", b"MZ", "application/x-msdownload")},
-               data={"source_title": "x", "csrf_token": csrf(c)}, headers=JSON)
+    r = c.post(
+        "/sources/import",
+        files={"file": ("list.exe", b"MZ", "application/x-msdownload")},
+        data={"source_title": "x", "csrf_token": csrf(c)},
+        headers=JSON,
+    )
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_request"
-    r = c.post("/sources/import", files={"file": ("a.csv", CSV.encode(), "text/csv")},
-               data={"source_title": "Lista", "source_kind": "list", "csrf_token": csrf(c)},
-               headers=JSON)
+    r = c.post(
+        "/sources/import",
+        files={"file": ("a.csv", CSV.encode(), "text/csv")},
+        data={"source_title": "Lista", "source_kind": "list", "csrf_token": csrf(c)},
+        headers=JSON,
+    )
     assert r.status_code == 200
     body = r.json()
     assert body["plan"]["records"] == 2 and "redirect" not in body

@@ -14,8 +14,9 @@ from habeas.web.pages._common import fmt_date
 from tests.web.conftest import csrf
 
 
-def test_admin_pages_show_labels_not_codes(client_as: Callable[[str], TestClient],
-                                           store: Store) -> None:
+def test_admin_pages_show_labels_not_codes(
+    client_as: Callable[[str], TestClient], store: Store
+) -> None:
     add_source(store, "Comunicado del gobierno", "official_statement", actor="test")
     c = client_as("admin")
     c.get("/language/es")
@@ -36,7 +37,9 @@ def test_admin_pages_show_labels_not_codes(client_as: Callable[[str], TestClient
 def test_partial_dates_in_the_readers_language() -> None:
     assert fmt_date("2025-03 (day unknown)", "es") == "marzo de 2025 (día desconocido)"
     assert fmt_date("1990 (month and day unknown)", "es") == "1990 (mes y día desconocidos)"
-    assert fmt_date("between 2025-03-01 and 2025-03-15", "es") == \
-        "entre el 1 mar 2025 y el 15 mar 2025"
+    assert (
+        fmt_date("between 2025-03-01 and 2025-03-15", "es")
+        == "entre el 1 mar 2025 y el 15 mar 2025"
+    )
     assert fmt_date("2025-03 (day unknown)", "en") == "March 2025 (day unknown)"
     assert fmt_date("as written", "es") == "as written"

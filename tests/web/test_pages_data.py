@@ -37,8 +37,7 @@ CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 def demo_store(tmp_path_factory: pytest.TempPathFactory, demo_case: Path) -> Iterator[Store]:
     mp = pytest.MonkeyPatch()
     mp.delenv("HABEAS_DATABASE_URL", raising=False)
-    store = Store.open(init_workspace(tmp_path_factory.mktemp("web-pages") / "ws"),
-                       create=True)
+    store = Store.open(init_workspace(tmp_path_factory.mktemp("web-pages") / "ws"), create=True)
     load_case(store, demo_case)
     link(store, actor="test")
     for role in ROLES:
@@ -59,8 +58,10 @@ def web(demo_store: Store) -> Iterator[Any]:
             c.__enter__()
             login(c, role)
             if allowed(role, "read_identities"):  # restricted data needs a stated purpose
-                c.post("/purpose", data={"purpose": "documentation", "next": "/",
-                                         "csrf_token": csrf(c)})
+                c.post(
+                    "/purpose",
+                    data={"purpose": "documentation", "next": "/", "csrf_token": csrf(c)},
+                )
             clients[role] = c
         return clients[role]
 
@@ -73,8 +74,12 @@ def _queue_size(store: Store) -> int:
     from habeas.store.schema_linkage import ScoredPair
 
     with store.read() as s:
-        return int(s.execute(select(func.count()).select_from(ScoredPair)
-                             .where(ScoredPair.status == "queued")).scalar() or 0)
+        return int(
+            s.execute(
+                select(func.count()).select_from(ScoredPair).where(ScoredPair.status == "queued")
+            ).scalar()
+            or 0
+        )
 
 
 PAGES = [
@@ -88,8 +93,9 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("path", "allowed", "refused", "text"), PAGES)
-def test_page_html_json_and_refusal(web: Any, path: str, allowed: str, refused: str,
-                                    text: str) -> None:
+def test_page_html_json_and_refusal(
+    web: Any, path: str, allowed: str, refused: str, text: str
+) -> None:
     client = web(allowed)
     client.get("/language/en")
     html = client.get(path)
@@ -114,8 +120,7 @@ def test_person_page(web: Any, demo_store: Store) -> None:
     client.get("/language/en")
     data = client.get(f"/persons/{pid}.json").json()
     assert data["person_id"] == pid
-    assert {f["field"] for f in data["identity"]} >= {"names", "dates_of_birth",
-                                                      "identifiers"}
+    assert {f["field"] for f in data["identity"]} >= {"names", "dates_of_birth", "identifiers"}
     names = data["identity"][0]["variants"]
     assert names and all(v["stated_by"] for v in names)  # provenance on every value
     assert data["records"] and data["sources"]
@@ -124,9 +129,16 @@ def test_person_page(web: Any, demo_store: Store) -> None:
     assert data["gaps"] and data["flags"]
     assert data["dossier_url"] == f"/persons/{pid}/dossier.pdf"
     html = client.get(f"/persons/{pid}").text
-    for heading in ("Identity", "Custody timeline", "Last known whereabouts",
-                    "Due-process flags", "Register gaps", "Legal facts", "Sources",
-                    "Dossier (PDF)"):
+    for heading in (
+        "Identity",
+        "Custody timeline",
+        "Last known whereabouts",
+        "Due-process flags",
+        "Register gaps",
+        "Legal facts",
+        "Sources",
+        "Dossier (PDF)",
+    ):
         assert heading in html
     assert data["sources"][0]["files"][0]["sha256"] in html
     # analysts never see identities
@@ -180,10 +192,12 @@ def test_search_by_document_number(web: Any, demo_store: Store) -> None:
     with demo_store.read() as s:
         rid, raw, pid = s.execute(
             select(RecordIdentifier.record_id, RecordIdentifier.raw, Link.person_id)
-            .join(Link, (Link.record_id == RecordIdentifier.record_id)
-                  & Link.superseded_at.is_(None))
+            .join(
+                Link, (Link.record_id == RecordIdentifier.record_id) & Link.superseded_at.is_(None)
+            )
             .where(RecordIdentifier.id_type == "a_number", RecordIdentifier.valid.is_(True))
-            .limit(1)).one()
+            .limit(1)
+        ).one()
     data = web("legal").get("/search.json", params={"q": raw}).json()
     assert data["candidates"][0]["person_id"] == pid
     assert data["candidates"][0]["reasons"][0]["code"] == "identifier_exact"
@@ -196,23 +210,25 @@ def test_review_decision_changes_queue_and_person(web: Any, demo_store: Store) -
     assert before["count"] == _queue_size(demo_store) > 0
     assert before["position"] == 1
     pair = before["pair"]
-    assert pair["evidence"] and {"field", "weight", "bar", "direction"} <= set(
-        pair["evidence"][0])
+    assert pair["evidence"] and {"field", "weight", "bar", "direction"} <= set(pair["evidence"][0])
     a, b = pair["a"], pair["b"]
     assert a["person_id"] != b["person_id"]
     html = client.get("/review").text
     assert 'data-key="s"' in html and 'data-key="d"' in html and 'data-key="u"' in html
     assert "/assets/review-keys.js" in html
     # without the CSRF token: refused, nothing changes
-    refused = client.post(f"/review/{pair['pair_id']}/decide", data={"decision": "same"},
-                          follow_redirects=False)
+    refused = client.post(
+        f"/review/{pair['pair_id']}/decide", data={"decision": "same"}, follow_redirects=False
+    )
     assert refused.status_code == 403
     assert _queue_size(demo_store) == before["count"]
     # the plain form post (no JavaScript): 303 back to the queue
     token = csrf(client)
-    response = client.post(f"/review/{pair['pair_id']}/decide",
-                           data={"decision": "same", "note": "same cédula",
-                                 "csrf_token": token}, follow_redirects=False)
+    response = client.post(
+        f"/review/{pair['pair_id']}/decide",
+        data={"decision": "same", "note": "same cédula", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and response.headers["location"] == "/review"
     assert _queue_size(demo_store) < before["count"]
     after = client.get("/review.json").json()
@@ -227,18 +243,28 @@ def test_review_decision_changes_queue_and_person(web: Any, demo_store: Store) -
     # htmx: the next pair as a partial, the queue one shorter
     count = after["count"]
     nxt = after["pair"]["pair_id"]
-    partial = client.post(f"/review/{nxt}/decide", data={"decision": "unsure"},
-                          headers={"HX-Request": "true", "X-CSRF-Token": token})
+    partial = client.post(
+        f"/review/{nxt}/decide",
+        data={"decision": "unsure"},
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
     assert partial.status_code == 200
     assert "<html" not in partial.text and 'id="review-pair"' in partial.text
     assert "Decision saved" in partial.text
     assert _queue_size(demo_store) == count - 1
     # an invalid decision is a 400, not a change
-    bad = client.post(f"/review/{nxt}/decide", data={"decision": "maybe"},
-                      headers={"X-CSRF-Token": token, "Accept": "application/json"})
+    bad = client.post(
+        f"/review/{nxt}/decide",
+        data={"decision": "maybe"},
+        headers={"X-CSRF-Token": token, "Accept": "application/json"},
+    )
     assert bad.status_code == 400
-    assert web("legal").post(f"/review/{nxt}/decide", data={"decision": "same"},
-                             headers={"X-CSRF-Token": token}).status_code == 403
+    assert (
+        web("legal")
+        .post(f"/review/{nxt}/decide", data={"decision": "same"}, headers={"X-CSRF-Token": token})
+        .status_code
+        == 403
+    )
 
 
 def test_facility_page(web: Any, demo_store: Store) -> None:
@@ -283,21 +309,34 @@ def test_incidents_filter_and_add(web: Any, demo_store: Store) -> None:
     with demo_store.read() as s:
         before = s.execute(select(func.count()).select_from(Incident)).scalar()
         source = s.execute(select(Source.title).order_by(Source.id)).scalars().first()
-    form = {"act_type": "beating", "verification_status": "possible", "source": source,
-            "date": "02/04/2025", "facility": "CECOT",
-            "description": "Beaten during a cell search (test)."}
-    assert analyst.post("/incidents/new", data={**form, "csrf_token": csrf(analyst)}
-                        ).status_code == 403
-    response = documenter.post("/incidents/new", data={**form, "csrf_token": csrf(documenter)},
-                               follow_redirects=False)
+    form = {
+        "act_type": "beating",
+        "verification_status": "possible",
+        "source": source,
+        "date": "02/04/2025",
+        "facility": "CECOT",
+        "description": "Beaten during a cell search (test).",
+    }
+    assert (
+        analyst.post("/incidents/new", data={**form, "csrf_token": csrf(analyst)}).status_code
+        == 403
+    )
+    response = documenter.post(
+        "/incidents/new", data={**form, "csrf_token": csrf(documenter)}, follow_redirects=False
+    )
     assert response.status_code == 303
     with demo_store.read() as s:
         assert s.execute(select(func.count()).select_from(Incident)).scalar() == before + 1
     shown = documenter.get("/incidents.json", params={"type": "beating"}).json()
-    assert any(i["description"] == form["description"] and i["date"].startswith("2025-04-02")
-               for i in shown["incidents"])
-    missing = documenter.post("/incidents/new", data={"csrf_token": csrf(documenter)},
-                              headers={"Accept": "application/json"})
+    assert any(
+        i["description"] == form["description"] and i["date"].startswith("2025-04-02")
+        for i in shown["incidents"]
+    )
+    missing = documenter.post(
+        "/incidents/new",
+        data={"csrf_token": csrf(documenter)},
+        headers={"Accept": "application/json"},
+    )
     assert missing.status_code == 400
     assert "type of incident" in missing.json()["error"]["message"]
 
@@ -306,11 +345,15 @@ def test_estimates(web: Any, demo_store: Store) -> None:
     client = web("analyst")
     client.get("/language/en")
     form = client.get("/estimates.json").json()
-    lists = [c["title"] for c in form["choices"]["lists"]
-             if c["title"].startswith(("Flight manifest", "List of names", "Repatriation"))]
+    lists = [
+        c["title"]
+        for c in form["choices"]["lists"]
+        if c["title"].startswith(("Flight manifest", "List of names", "Repatriation"))
+    ]
     assert len(lists) == 3
-    data = client.get("/estimates.json", params={"lists": lists, "method": "dga",
-                                                 "nationality": "VEN"}).json()
+    data = client.get(
+        "/estimates.json", params={"lists": lists, "method": "dga", "nationality": "VEN"}
+    ).json()
     assert data["ran"] and data["error"] is None
     result = data["results"][0]
     assert result["method"] == "dga" and result["point"] >= result["observed"] > 0
@@ -323,8 +366,14 @@ def test_estimates(web: Any, demo_store: Store) -> None:
 def test_spanish_and_english_differ(web: Any, demo_store: Store) -> None:
     pid = a_person(demo_store).person_id
     client = web("documenter")
-    pages = ["/review", "/search?q=Rodriguez", f"/persons/{pid}", "/facilities",
-             "/incidents", "/estimates"]
+    pages = [
+        "/review",
+        "/search?q=Rodriguez",
+        f"/persons/{pid}",
+        "/facilities",
+        "/incidents",
+        "/estimates",
+    ]
     client.get("/language/es")
     spanish = {p: client.get(p).text for p in pages}
     client.get("/language/en")
@@ -353,8 +402,9 @@ def test_assets_are_served(web: Any) -> None:
     assert js.status_code == 200 and 'data-key="' in js.text
 
 
-def test_incidents_are_listed_a_page_at_a_time(web: Any, demo_store: Store,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_incidents_are_listed_a_page_at_a_time(
+    web: Any, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The counts cover every incident; the list shows one page, with links to the others."""
     from habeas.web.pages import incidents as page_module
 
@@ -374,8 +424,9 @@ def test_incidents_are_listed_a_page_at_a_time(web: Any, demo_store: Store,
     assert "There is no page" in missing.json()["error"]["message"]
 
 
-def test_an_incident_names_a_few_victims_on_the_page(web: Any, demo_store: Store,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_incident_names_a_few_victims_on_the_page(
+    web: Any, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from habeas.web.pages import incidents as page_module
 
     monkeypatch.setattr(page_module, "VICTIMS_SHOWN", 0)
@@ -404,8 +455,12 @@ def test_public_page_tables_scroll_inside_their_own_box(demo_store: Store) -> No
     from habeas.report.aggregates import public_situation
     from habeas.report.public_page import page_html
 
-    html = page_html(public_situation(demo_store, k=1, lang="es"), site_name="x",
-                     language_links={}, json_href=None)
+    html = page_html(
+        public_situation(demo_store, k=1, lang="es"),
+        site_name="x",
+        language_links={},
+        json_href=None,
+    )
     tables, wrapped = _tables_wrapped(html)
     assert tables >= 4 and wrapped == tables
     assert '<table class="timeline" aria-describedby="events">' in html
@@ -422,7 +477,7 @@ def test_dashboard_timeline_and_review_bars_on_phones(web: Any) -> None:
     import habeas.web
 
     css = (Path(habeas.web.__file__).parent / "static" / "habeas.css").read_text()
-    phone = css[css.rindex("@media (max-width: 40rem)"):]
+    phone = css[css.rindex("@media (max-width: 40rem)") :]
     assert "svg.evbar" in phone and "min-width" in phone
 
 
@@ -435,8 +490,9 @@ def test_facility_units_are_collapsed_worst_first(web: Any, demo_store: Store) -
     units = re.findall(r'<details class="unit"[^>]*>', html)
     assert units and not any(" open" in u for u in units)  # collapsed by default
     data = client.get(f"/facilities/{fid}.json").json()["units"]
-    keys = [(-len(u["flagged"]), (u["latest"] or {}).get("m2_per_person") or float("inf"))
-            for u in data]
+    keys = [
+        (-len(u["flagged"]), (u["latest"] or {}).get("m2_per_person") or float("inf")) for u in data
+    ]
     assert keys == sorted(keys)  # the most crowded first
 
 
@@ -448,10 +504,13 @@ def test_incident_pages_keep_the_filters(web: Any, demo_store: Store) -> None:
     assert every["page_size"] == 50 and len(every["incidents"]) == min(50, every["listed"])
     status = max(every["by_status"], key=lambda s: s["n"])["code"]
     first = legal.get("/incidents", params={"status": status, "start": "2000-01-01"}).text
-    listed = legal.get("/incidents.json", params={"status": status,
-                                                  "start": "2000-01-01"}).json()
+    listed = legal.get("/incidents.json", params={"status": status, "start": "2000-01-01"}).json()
     assert first.count('<article class="card"') == min(50, listed["listed"])
     if listed["pages"] > 1:
         nxt = re.search(r'rel="next" href="([^"]+)"', first)
-        assert nxt and f"status={status}" in nxt.group(1) and "start=2000-01-01" in \
-            nxt.group(1).replace("&amp;", "&") and "page=2" in nxt.group(1)
+        assert (
+            nxt
+            and f"status={status}" in nxt.group(1)
+            and "start=2000-01-01" in nxt.group(1).replace("&amp;", "&")
+            and "page=2" in nxt.group(1)
+        )

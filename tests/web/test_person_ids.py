@@ -17,7 +17,7 @@ ADMIN = Reader("admin", "ana", "documentation")
 
 LISTS = {
     "Manifest": 'No.,NAME,DOB,A#\n1,"RODRIGUEZ PEREZ, JOSE LUIS",05/04/1990,A-208-304-911\n',
-    "Press": "No.,NAME,DOB\n1,\"RODRIGUEZ PEREZ, JOSE LUIS\",05/04/1990\n",
+    "Press": 'No.,NAME,DOB\n1,"RODRIGUEZ PEREZ, JOSE LUIS",05/04/1990\n',
     "Relatives": 'No.,NAME,DOB,A#\n1,"RODRIGUES, JOSE",05/04/1990,A208304911\n',
 }
 
@@ -35,7 +35,8 @@ def _merge_two(store: Store, tmp_path: Path) -> tuple[int, int, int]:
 
 
 def test_a_merged_id_redirects_to_the_survivor_with_a_notice(
-        store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]) -> None:
+    store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]
+) -> None:
     survivor, retired, third = _merge_two(store, tmp_path)
     client = client_as("documenter")
     client.get("/language/en")
@@ -57,15 +58,19 @@ def test_a_merged_id_redirects_to_the_survivor_with_a_notice(
     assert dossier.status_code == 307
     assert dossier.headers["location"].startswith(f"/persons/{survivor}/dossier.pdf")
     client.get("/language/es")
-    assert f"La persona {retired} se fusionó con la persona {survivor} el " in \
-        client.get(f"/persons/{retired}").text
+    assert (
+        f"La persona {retired} se fusionó con la persona {survivor} el "
+        in client.get(f"/persons/{retired}").text
+    )
     # a refused role learns nothing, not even the redirect
-    assert client_as("analyst").get(f"/persons/{retired}",
-                                     follow_redirects=False).status_code == 403
+    assert (
+        client_as("analyst").get(f"/persons/{retired}", follow_redirects=False).status_code == 403
+    )
 
 
-def test_a_split_person_names_the_new_id(store: Store, tmp_path: Path,
-                                         client_as: Callable[[str], TestClient]) -> None:
+def test_a_split_person_names_the_new_id(
+    store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]
+) -> None:
     survivor, _retired, third = _merge_two(store, tmp_path)
     records = {r["source"]: r["record"] for r in queries.iter_records(store)}
     pair = (records["Manifest"], records["Relatives"])
@@ -82,5 +87,6 @@ def test_a_split_person_names_the_new_id(store: Store, tmp_path: Path,
     # the third's id was retired by the merge; its record now lies with the new person
     moved = client.get(f"/persons/{third}.json").json()
     assert moved["person_id"] == new
-    assert [m["text"] for m in moved["merged_from"]][-1] == \
-        f"The records of person {third} now belong to person {new}."
+    assert [m["text"] for m in moved["merged_from"]][
+        -1
+    ] == f"The records of person {third} now belong to person {new}."

@@ -44,8 +44,9 @@ JSON = {"Accept": "application/json"}
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, demo_case: Path
-         ) -> Iterator[tuple[Workspace, Store]]:
+def demo(
+    tmp_path_factory: pytest.TempPathFactory, demo_case: Path
+) -> Iterator[tuple[Workspace, Store]]:
     mp = pytest.MonkeyPatch()
     mp.delenv("HABEAS_DATABASE_URL", raising=False)
     ws = init_workspace(tmp_path_factory.mktemp("public") / "ws")
@@ -86,18 +87,26 @@ def _personal_strings(store: Store) -> set[str]:
     """Every name, identifier, date of birth and free text about people in the register."""
     found: set[str] = set()
     with store.read() as s:
-        for full, given, surnames, dob, raw in s.execute(select(
-                Record.full_name, Record.given_names, Record.surnames, Record.dob_earliest,
-                Record.raw)):
+        for full, given, surnames, dob, raw in s.execute(
+            select(
+                Record.full_name,
+                Record.given_names,
+                Record.surnames,
+                Record.dob_earliest,
+                Record.raw,
+            )
+        ):
             found.update(x for x in [full, *given, *surnames] if x)
             if dob is not None:
                 found.add(dob.isoformat())
-            found.update(v for v in (raw or {}).values()
-                         if isinstance(v, str) and len(v) >= 25)  # free-text columns
+            found.update(
+                v for v in (raw or {}).values() if isinstance(v, str) and len(v) >= 25
+            )  # free-text columns
         for raw, value in s.execute(select(RecordIdentifier.raw, RecordIdentifier.value)):
             found.update(x for x in (raw, value) if x)
-        for row in s.execute(select(CustodyEvent.notes, CustodyEvent.place,
-                                    CustodyEvent.date_text)):
+        for row in s.execute(
+            select(CustodyEvent.notes, CustodyEvent.place, CustodyEvent.date_text)
+        ):
             found.update(x for x in row if x)
         for row in s.execute(select(LegalFact.case_number, LegalFact.detail)):
             found.update(x for x in row if x)
@@ -106,8 +115,13 @@ def _personal_strings(store: Store) -> set[str]:
     # Facility names are the register's vocabulary (they are shown on purpose); the
     # synthetic lists write a missing value as a placeholder word, which names nobody.
     placeholders = {"none", "null", "unknown", "desconocido", "desconocida", "n/a", "s/d"}
-    return {x.strip() for x in found if len(x.strip()) >= 3 and x.strip() not in facilities
-            and x.strip().lower() not in placeholders}
+    return {
+        x.strip()
+        for x in found
+        if len(x.strip()) >= 3
+        and x.strip() not in facilities
+        and x.strip().lower() not in placeholders
+    }
 
 
 def _leaks(text: str, strings: set[str]) -> list[str]:
@@ -133,18 +147,26 @@ def test_public_page_is_off_until_an_admin_publishes_it(web: Any, store: Store) 
     assert page.status_code == 200
     assert "Publish the page" in page.text or "Publicar la página" in page.text
     # only an admin may publish, and only with the CSRF token
-    r = web("documenter").post("/public/publish", data={"published": "true",
-                                                        "csrf_token": csrf(web("documenter"))},
-                               headers=JSON)
+    r = web("documenter").post(
+        "/public/publish",
+        data={"published": "true", "csrf_token": csrf(web("documenter"))},
+        headers=JSON,
+    )
     assert r.status_code == 403
     r = admin.post("/public/publish", data={"published": "true"}, headers=JSON)
     assert r.status_code == 403 and r.json()["error"]["code"] == "csrf_failed"
     assert sharing_settings(store).public_page is False
-    r = admin.post("/public/publish", data={"published": "true", "k": "2",
-                                            "csrf_token": csrf(admin)}, headers=JSON)
+    r = admin.post(
+        "/public/publish",
+        data={"published": "true", "k": "2", "csrf_token": csrf(admin)},
+        headers=JSON,
+    )
     assert r.status_code == 400  # k = 2 is refused
-    r = admin.post("/public/publish", data={"published": "true", "k": "5",
-                                            "csrf_token": csrf(admin)}, headers=JSON)
+    r = admin.post(
+        "/public/publish",
+        data={"published": "true", "k": "5", "csrf_token": csrf(admin)},
+        headers=JSON,
+    )
     assert r.status_code == 200, r.text
     assert r.json()["sharing"] == {**r.json()["sharing"], "public_page": True, "k": 5}
     assert sharing_settings(store).changed_by == "admin"
@@ -159,9 +181,11 @@ def test_public_page_is_off_until_an_admin_publishes_it(web: Any, store: Store) 
 
 
 def test_public_page_shows_no_personal_data(web: Any, store: Store, tmp_path: Path) -> None:
-    web("admin").post("/public/publish", data={"published": "true", "k": "5",
-                                               "csrf_token": csrf(web("admin"))},
-                      headers=JSON)
+    web("admin").post(
+        "/public/publish",
+        data={"published": "true", "k": "5", "csrf_token": csrf(web("admin"))},
+        headers=JSON,
+    )
     strings = _personal_strings(store)
     assert len(strings) > 500, "the demo case should hold many names and identifiers"
     anonymous = web(None)
@@ -184,8 +208,13 @@ def test_public_page_shows_no_personal_data(web: Any, store: Store, tmp_path: Pa
         if isinstance(value, dict):
             for key, v in value.items():
                 # (counts of facilities, sources and units name nobody)
-                if key in ("k", "facilities", "sources", "units_observed", "units_under") and \
-                        isinstance(v, int):
+                if key in (
+                    "k",
+                    "facilities",
+                    "sources",
+                    "units_observed",
+                    "units_under",
+                ) and isinstance(v, int):
                     continue
                 yield from ((f"{key}.{p}", n) for p, n in numbers(v))
         elif isinstance(value, list):
@@ -206,8 +235,9 @@ def test_public_figures_match_the_register(store: Store) -> None:
     assert data["counts"]["persons"] == exact["counts"]["persons"]
     assert data["counts"]["custody_events"] == exact["counts"]["events"]
     assert sum(w["persons"] for w in data["whereabouts"]) == exact["counts"]["persons"]
-    for month, row in zip(data["events_over_time"]["months"],
-                          exact["events_over_time"]["months"], strict=True):
+    for month, row in zip(
+        data["events_over_time"]["months"], exact["events_over_time"]["months"], strict=True
+    ):
         assert month["total"] == row["total"]
     suppressed = public_situation(store, k=10, lang="en")
     for month in suppressed["events_over_time"]["months"]:
@@ -224,8 +254,12 @@ def test_dashboard_suppresses_for_roles_without_identities(web: Any) -> None:
     assert "recent_activity" not in legal and "recent_activity" not in analyst
     assert analyst["k"] == 5 and viewer["counts"]["persons"] == analyst["counts"]["persons"]
     assert legal["counts"]["persons"] == analyst["counts"]["persons"]  # large: shown
-    exact_small = [(m["month"], t, n) for m in legal["events_over_time"]["months"]
-                   for t, n in m["by_type"].items() if 0 < n < 5]
+    exact_small = [
+        (m["month"], t, n)
+        for m in legal["events_over_time"]["months"]
+        for t, n in m["by_type"].items()
+        if 0 < n < 5
+    ]
     assert exact_small, "the demo case has small monthly counts"
     months = {m["month"]: m for m in analyst["events_over_time"]["months"]}
     for month, kind, _n in exact_small:
@@ -238,19 +272,22 @@ def test_publish_commands(demo: tuple[Workspace, Store], tmp_path: Path) -> None
     ws, _store = demo
     runner = CliRunner()
     out = tmp_path / "agg.csv"
-    result = runner.invoke(cli_app, ["publish", "aggregates", str(out), "--k", "10",
-                                     "-w", str(ws.root)])
+    result = runner.invoke(
+        cli_app, ["publish", "aggregates", str(out), "--k", "10", "-w", str(ws.root)]
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert {"counts", "people_by_whereabouts", "events_by_month_and_type",
-            "people_by_flag"} <= {r["table"] for r in rows}
+    assert {"counts", "people_by_whereabouts", "events_by_month_and_type", "people_by_flag"} <= {
+        r["table"] for r in rows
+    }
     people = [r for r in rows if r["category"] not in ("facilities", "sources")]
-    assert all(r["count"] in ("<10", "x") or int(r["count"]) == 0 or int(r["count"]) >= 10
-               for r in people), [r for r in people if r["count"] not in ("<10", "x")
-                                  and 0 < int(r["count"]) < 10]
+    assert all(
+        r["count"] in ("<10", "x") or int(r["count"]) == 0 or int(r["count"]) >= 10 for r in people
+    ), [r for r in people if r["count"] not in ("<10", "x") and 0 < int(r["count"]) < 10]
     assert any(r["count"] == "<10" for r in people)
-    result = runner.invoke(cli_app, ["publish", "situation", str(tmp_path / "site"),
-                                     "-w", str(ws.root)])
+    result = runner.invoke(
+        cli_app, ["publish", "situation", str(tmp_path / "site"), "-w", str(ws.root)]
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "site" / "index.html").exists()
     result = runner.invoke(cli_app, ["publish", "settings", "--k", "2", "-w", str(ws.root)])

@@ -22,9 +22,11 @@ from habeas.store.db import Store
 from habeas.store.schema_linkage import LinkageRun, ReviewDecision, ScoredPair
 from tests.web.conftest import csrf
 
-LIST = ("ID,Nombre,Fecha de nacimiento\n"
-        "1,Ramiro Quintero Albornoz,1990-05-04\n"
-        "2,Ramiro Quintero A.,1990-05-04\n")
+LIST = (
+    "ID,Nombre,Fecha de nacimiento\n"
+    "1,Ramiro Quintero Albornoz,1990-05-04\n"
+    "2,Ramiro Quintero A.,1990-05-04\n"
+)
 
 
 class _Form(HTMLParser):
@@ -53,14 +55,21 @@ def _pair(store: Store, tmp_path: Path) -> tuple[dict[str, int], int]:
     import_file(store, path, ImportOptions("Press", "news_report"))
     r = {x["record_id"]: int(x["record"]) for x in queries.iter_records(store)}
     with store.write("tester") as op:
-        run = LinkageRun(started_at=now(), actor="tester", kind="full", parameters={},
-                         counts={})
+        run = LinkageRun(started_at=now(), actor="tester", kind="full", parameters={}, counts={})
         op.session.add(run)
         op.session.flush()
         a, b = sorted(r.values())
-        pair = ScoredPair(run_id=run.id, record_a=a, record_b=b, match_weight=1.0,
-                          match_probability=0.4, evidence={}, status="queued", reason="band",
-                          priority=1.0)
+        pair = ScoredPair(
+            run_id=run.id,
+            record_a=a,
+            record_b=b,
+            match_weight=1.0,
+            match_probability=0.4,
+            evidence={},
+            status="queued",
+            reason="band",
+            priority=1.0,
+        )
         op.session.add(pair)
         op.session.flush()
         op.log("link", "linkage_run", run.id, {"test": "queued pair"})
@@ -84,23 +93,29 @@ def test_enter_in_the_note_cannot_decide(store: Store, tmp_path: Path, client_as
     assert [a.get("name") for t, a in form.controls if t == "textarea"] == ["note"]
     assert not [a for t, a in form.controls if t == "input" and a.get("type") != "hidden"]
     # what a browser would send if it still submitted: no decision, so nothing is stored
-    sent = doc.post(f"/review/{pid}/decide",
-                    data={"note": "cedula distinta, no es la misma persona"},
-                    headers={"X-CSRF-Token": csrf(doc), "Accept": "application/json"})
+    sent = doc.post(
+        f"/review/{pid}/decide",
+        data={"note": "cedula distinta, no es la misma persona"},
+        headers={"X-CSRF-Token": csrf(doc), "Accept": "application/json"},
+    )
     assert sent.status_code == 400
     with store.read() as s:
         assert s.execute(select(ReviewDecision)).first() is None
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_the_confirmation_names_both_records_and_undo_requeues(store: Store, tmp_path: Path,
-                                                               client_as: Any) -> None:
+def test_the_confirmation_names_both_records_and_undo_requeues(
+    store: Store, tmp_path: Path, client_as: Any
+) -> None:
     r, pid = _pair(store, tmp_path)
     doc = client_as("documenter")
     doc.get("/language/es")
     token = csrf(doc)
-    done = doc.post(f"/review/{pid}/decide", data={"decision": "same"},
-                    headers={"HX-Request": "true", "X-CSRF-Token": token})
+    done = doc.post(
+        f"/review/{pid}/decide",
+        data={"decision": "same"},
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
     assert done.status_code == 200
     assert "Ramiro Quintero Albornoz (Press)" in done.text
     assert "Ramiro Quintero A. (Press)" in done.text
@@ -111,8 +126,9 @@ def test_the_confirmation_names_both_records_and_undo_requeues(store: Store, tmp
     persons = {int(x["record"]): x["person_id"] for x in queries.iter_records(store)}
     assert persons[r["1"]] == persons[r["2"]]
     # undo without JavaScript: back to the same pair, to decide again
-    back = doc.post(f"/review/decisions/{decision_id}/undo", data={"csrf_token": token},
-                    follow_redirects=False)
+    back = doc.post(
+        f"/review/decisions/{decision_id}/undo", data={"csrf_token": token}, follow_redirects=False
+    )
     assert back.status_code == 303 and back.headers["location"] == f"/review?pair={pid}"
     persons = {int(x["record"]): x["person_id"] for x in queries.iter_records(store)}
     assert persons[r["1"]] != persons[r["2"]]
@@ -120,6 +136,8 @@ def test_the_confirmation_names_both_records_and_undo_requeues(store: Store, tmp
     assert again["pair"]["status"] == "queued" and again["position"] == 1
     # an analyst or a lawyer may not undo (the review permission)
     lawyer = client_as("legal")
-    refused = lawyer.post(f"/review/decisions/{decision_id}/undo",
-                          headers={"X-CSRF-Token": csrf(lawyer), "Accept": "application/json"})
+    refused = lawyer.post(
+        f"/review/decisions/{decision_id}/undo",
+        headers={"X-CSRF-Token": csrf(lawyer), "Accept": "application/json"},
+    )
     assert refused.status_code == 403

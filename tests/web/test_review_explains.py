@@ -23,10 +23,12 @@ from habeas.web.pages.person import build_person
 from habeas.web.pages.review import pair_data
 
 ADMIN = Reader("admin", "ana", "documentation")
-LIST = ("ID,Nombre,Fecha de nacimiento,Numero A,Cedula,Nacionalidad\n"
-        "1,Ramiro Quintero Albornoz,1990-05-04,A230119595,,\n"
-        "2,Ramiro Quintero A.,1990-05-04,,V-12345678,Venezuela\n"
-        "3,Ramiro Quinteros Albornos,,A230119596,,\n")
+LIST = (
+    "ID,Nombre,Fecha de nacimiento,Numero A,Cedula,Nacionalidad\n"
+    "1,Ramiro Quintero Albornoz,1990-05-04,A230119595,,\n"
+    "2,Ramiro Quintero A.,1990-05-04,,V-12345678,Venezuela\n"
+    "3,Ramiro Quinteros Albornos,,A230119596,,\n"
+)
 
 
 def _records(store: Store, tmp_path: Path) -> dict[str, int]:
@@ -38,14 +40,21 @@ def _records(store: Store, tmp_path: Path) -> dict[str, int]:
 
 def _queue(store: Store, a: int, b: int, reason: str, evidence: dict[str, list[object]]) -> int:
     with store.write("tester") as op:
-        run = LinkageRun(started_at=now(), actor="tester", kind="full", parameters={},
-                         counts={})
+        run = LinkageRun(started_at=now(), actor="tester", kind="full", parameters={}, counts={})
         op.session.add(run)
         op.session.flush()
         a, b = sorted((a, b))
-        pair = ScoredPair(run_id=run.id, record_a=a, record_b=b, match_weight=-2.0,
-                          match_probability=0.2, evidence=evidence, status="queued",
-                          reason=reason, priority=1.0)
+        pair = ScoredPair(
+            run_id=run.id,
+            record_a=a,
+            record_b=b,
+            match_weight=-2.0,
+            match_probability=0.2,
+            evidence=evidence,
+            status="queued",
+            reason=reason,
+            priority=1.0,
+        )
         op.session.add(pair)
         op.session.flush()
         op.log("link", "linkage_run", run.id, {"test": "queued pair"})
@@ -53,8 +62,14 @@ def _queue(store: Store, a: int, b: int, reason: str, evidence: dict[str, list[o
 
 
 def _shown(store: Store, pair_id: int, lang: str = "en") -> dict[str, object]:
-    data = pair_data(store, pair_id, reader=ADMIN, lang=lang, _=gettext_for(lang),
-                     vocab=vocabulary_labels(store, lang))
+    data = pair_data(
+        store,
+        pair_id,
+        reader=ADMIN,
+        lang=lang,
+        _=gettext_for(lang),
+        vocab=vocabulary_labels(store, lang),
+    )
     pair = data["pair"]
     assert isinstance(pair, dict)
     return pair
@@ -62,13 +77,20 @@ def _shown(store: Store, pair_id: int, lang: str = "en") -> dict[str, object]:
 
 def test_evidence_lists_only_fields_both_cards_show(store: Store, tmp_path: Path) -> None:
     r = _records(store, tmp_path)
-    pid = _queue(store, r["1"], r["2"], "band", {
-        "given": ["Exact match", 4.0], "surnames": ["Exact match", 5.0],
-        "dob": ["Exact match", 6.0],
-        "dui_sv": ["All other comparisons", -7.0],  # neither record has a DUI
-        "sex": ["Exact match", 0.2],  # neither states a sex
-        "a_number": ["All other comparisons", -8.0],  # only record 1 has one
-    })
+    pid = _queue(
+        store,
+        r["1"],
+        r["2"],
+        "band",
+        {
+            "given": ["Exact match", 4.0],
+            "surnames": ["Exact match", 5.0],
+            "dob": ["Exact match", 6.0],
+            "dui_sv": ["All other comparisons", -7.0],  # neither record has a DUI
+            "sex": ["Exact match", 0.2],  # neither states a sex
+            "a_number": ["All other comparisons", -8.0],  # only record 1 has one
+        },
+    )
     pair = _shown(store, pid)
     evidence = pair["evidence"]
     assert isinstance(evidence, list)
@@ -99,9 +121,15 @@ def test_two_document_types_are_not_two_variants(store: Store, tmp_path: Path) -
     person = result["merges"][0]["into"]
 
     def documents() -> dict[str, object]:
-        data = build_person(store, person, lang="en", _=gettext_for("en"),
-                            vocab=vocabulary_labels(store, "en"), can_dossier=False,
-                            reader=ADMIN)
+        data = build_person(
+            store,
+            person,
+            lang="en",
+            _=gettext_for("en"),
+            vocab=vocabulary_labels(store, "en"),
+            can_dossier=False,
+            reader=ADMIN,
+        )
         return next(f for f in data["identity"] if f["field"] == "identifiers")
 
     ids = documents()

@@ -29,14 +29,14 @@ def levels_web(store: Store, tmp_path: Path, client_as: Any) -> tuple[Any, dict[
 
 
 def _with_purpose(client: TestClient) -> TestClient:
-    client.post("/purpose", data={"purpose": "documentation", "next": "/",
-                                  "csrf_token": csrf(client)})
+    client.post(
+        "/purpose", data={"purpose": "documentation", "next": "/", "csrf_token": csrf(client)}
+    )
     return client
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_review_web_withholds_pairs(levels_web: tuple[Any, dict[Any, int]],
-                                    store: Store) -> None:
+def test_review_web_withholds_pairs(levels_web: tuple[Any, dict[Any, int]], store: Store) -> None:
     client_as, pairs = levels_web
     doc = client_as("documenter")
     doc.get("/language/en")
@@ -52,15 +52,21 @@ def test_review_web_withholds_pairs(levels_web: tuple[Any, dict[Any, int]],
     no_purpose = doc.get(f"/review.json?pair={pairs[('public', 'restricted')]}")
     assert no_purpose.status_code == 403 and "purpose" in no_purpose.json()["error"]["message"]
     token = csrf(doc)
-    post = doc.post(f"/review/{hidden}/decide", data={"decision": "same"},
-                    headers={"X-CSRF-Token": token, "Accept": "application/json"})
+    post = doc.post(
+        f"/review/{hidden}/decide",
+        data={"decision": "same"},
+        headers={"X-CSRF-Token": token, "Accept": "application/json"},
+    )
     assert post.status_code == 403
     html = doc.get("/review").text
     assert "Pairs withheld: 5" in html and "/purpose?next=" in html
     # once the one visible pair is decided, the page does not say "queue empty" but why
     with store.write("tester") as op:
-        op.session.execute(update(ScoredPair).where(
-            ScoredPair.id == pairs[("public", "internal")]).values(status="decided"))
+        op.session.execute(
+            update(ScoredPair)
+            .where(ScoredPair.id == pairs[("public", "internal")])
+            .values(status="decided")
+        )
         op.log("test", "scored_pair", pairs[("public", "internal")], {"status": "decided"})
     empty = doc.get("/review").text
     assert "The queue is empty" not in empty

@@ -33,9 +33,13 @@ def concrete(path: str) -> str:
 
 def _request(client: TestClient, route: RouteInfo, method: str, token: str) -> object:
     headers = {"Accept": "application/json", "X-CSRF-Token": token}
-    return client.request(method, concrete(route.path), headers=headers,
-                          data={"csrf_token": token} if method != "GET" else None,
-                          follow_redirects=False)
+    return client.request(
+        method,
+        concrete(route.path),
+        headers=headers,
+        data={"csrf_token": token} if method != "GET" else None,
+        follow_redirects=False,
+    )
 
 
 def _check(role: str | None, route: RouteInfo, method: str, response: object) -> str | None:
@@ -104,8 +108,14 @@ def test_policy_table_matches_the_roles_described() -> None:
 # ---------------------------------------------------------------------------------------------
 # role × route × sensitivity: the same register, one record / incident / source at each level.
 
-SENSITIVITY_ROUTES = ("person", "person.json", "dossier", "sources.json", "search.json",
-                      "incidents.json")
+SENSITIVITY_ROUTES = (
+    "person",
+    "person.json",
+    "dossier",
+    "sources.json",
+    "search.json",
+    "incidents.json",
+)
 
 
 def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set[str] | None:
@@ -113,21 +123,33 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
     from tests.trust.sensitivity_data import NAMES, SOURCES
 
     pid = case.person_id
-    url = {"person": f"/persons/{pid}", "person.json": f"/persons/{pid}.json",
-           "dossier": f"/persons/{pid}/dossier.pdf", "sources.json": "/sources.json",
-           "search.json": "/search.json?q=Zebulon+Testino",
-           "incidents.json": "/incidents.json"}[route]
-    response = client.get(url, headers={"Accept": "application/json"} if route.endswith(
-        ".json") else {}, follow_redirects=False)
-    if response.status_code in (401, 403) or (response.status_code == 303 and route in (
-            "person", "dossier")):
+    url = {
+        "person": f"/persons/{pid}",
+        "person.json": f"/persons/{pid}.json",
+        "dossier": f"/persons/{pid}/dossier.pdf",
+        "sources.json": "/sources.json",
+        "search.json": "/search.json?q=Zebulon+Testino",
+        "incidents.json": "/incidents.json",
+    }[route]
+    response = client.get(
+        url,
+        headers={"Accept": "application/json"} if route.endswith(".json") else {},
+        follow_redirects=False,
+    )
+    if response.status_code in (401, 403) or (
+        response.status_code == 303 and route in ("person", "dossier")
+    ):
         return None
     assert response.status_code == 200, (route, response.status_code, response.text[:300])
     if route == "person":
         return {lv for lv, name in NAMES.items() if name in response.text}
     if route == "person.json":
-        names = {v["value"] for f in response.json()["identity"] if f["field"] == "names"
-                 for v in f["variants"]}
+        names = {
+            v["value"]
+            for f in response.json()["identity"]
+            if f["field"] == "names"
+            for v in f["variants"]
+        }
         return {lv for lv, name in NAMES.items() if name in names}
     if route == "dossier":  # the PDF is compressed: read what it held from the audit entry
         from habeas.audit.query import LogFilter, log_entries
@@ -160,8 +182,9 @@ def _expected(role: str | None, route: str, level: str) -> bool | None:
 
 
 @pytest.mark.parametrize("role", [*ROLES, None], ids=[*ROLES, "anonymous"])
-def test_role_route_sensitivity(app: FastAPI, store: Store, tmp_path: Path,
-                                role: str | None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_role_route_sensitivity(
+    app: FastAPI, store: Store, tmp_path: Path, role: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
     from habeas.access.policy import SENSITIVITY_LEVELS
     from tests.trust.sensitivity_data import REPORTER, build_levels
 
@@ -170,9 +193,16 @@ def test_role_route_sensitivity(app: FastAPI, store: Store, tmp_path: Path,
     if role is not None:
         login(client, role)
         if allowed(role, "read_identities"):
-            stated = client.post("/purpose", data={
-                "purpose": "lawyer_request", "note": "matrix", "next": "/",
-                "csrf_token": csrf(client)}, follow_redirects=False)
+            stated = client.post(
+                "/purpose",
+                data={
+                    "purpose": "lawyer_request",
+                    "note": "matrix",
+                    "next": "/",
+                    "csrf_token": csrf(client),
+                },
+                follow_redirects=False,
+            )
             assert stated.status_code == 303, stated.text
     checked, failures = 0, []
     for route in SENSITIVITY_ROUTES:
@@ -193,8 +223,9 @@ def test_role_route_sensitivity(app: FastAPI, store: Store, tmp_path: Path,
         print(f"\n{role or 'anonymous'}: {checked} route × sensitivity combinations checked")
 
 
-def test_web_purpose_is_asked_once_and_logged(client_as: Callable[[str], TestClient],
-                                              store: Store, tmp_path: Path) -> None:
+def test_web_purpose_is_asked_once_and_logged(
+    client_as: Callable[[str], TestClient], store: Store, tmp_path: Path
+) -> None:
     from tests.trust.sensitivity_data import NAMES, build_levels
 
     case = build_levels(store, tmp_path)
@@ -203,18 +234,25 @@ def test_web_purpose_is_asked_once_and_logged(client_as: Callable[[str], TestCli
     assert NAMES["restricted"] not in page.text and "/purpose?next=" in page.text
     form = legal.get(f"/purpose?next=/persons/{case.person_id}")
     assert form.status_code == 200 and 'name="purpose"' in form.text
-    done = legal.post("/purpose", data={"purpose": "relative_request", "note": "RF-1",
-                                        "next": f"/persons/{case.person_id}",
-                                        "csrf_token": csrf(legal)}, follow_redirects=False)
+    done = legal.post(
+        "/purpose",
+        data={
+            "purpose": "relative_request",
+            "note": "RF-1",
+            "next": f"/persons/{case.person_id}",
+            "csrf_token": csrf(legal),
+        },
+        follow_redirects=False,
+    )
     assert done.headers["location"] == f"/persons/{case.person_id}"
     assert NAMES["restricted"] in legal.get(f"/persons/{case.person_id}").text
-    api = legal.get(f"/persons/{case.person_id}.json", headers={
-        "Accept": "application/json"})
+    api = legal.get(f"/persons/{case.person_id}.json", headers={"Accept": "application/json"})
     assert NAMES["restricted"] in api.text  # the session remembers the purpose
     admin = client_as("admin")
     log = admin.get(f"/admin/log.json?kind=read&person={case.person_id}").json()
     assert [e["purpose"] for e in log["entries"]] == ["relative_request: RF-1"] * 2
     assert all(e["actor"] == "legal" for e in log["entries"])
     assert admin.get("/admin/log/verify.json").json()["ok"] is True
-    assert "relative_request: RF-1" in admin.get(
-        f"/admin/log?kind=read&person={case.person_id}").text
+    assert (
+        "relative_request: RF-1" in admin.get(f"/admin/log?kind=read&person={case.person_id}").text
+    )

@@ -27,9 +27,11 @@ from habeas.workspace import Workspace
 from tests.trust.encryption_helpers import enable_encryption
 from tests.web.conftest import csrf
 
-CSV = ("Nro,Nombre completo,Fecha de nacimiento\n"
-       "1,José Rodríguez Pérez,1990-05-02\n"
-       "2,Luis Gómez Quintanilla,1985-03-04\n")
+CSV = (
+    "Nro,Nombre completo,Fecha de nacimiento\n"
+    "1,José Rodríguez Pérez,1990-05-02\n"
+    "2,Luis Gómez Quintanilla,1985-03-04\n"
+)
 JSON = {"Accept": "application/json"}
 SECRET = "admin s3cr3t-password\n"
 
@@ -45,9 +47,12 @@ def _private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _upload(c: TestClient, name: str = "lista.csv", content: str = CSV) -> str:
-    r = c.post("/sources/import", files={"file": (name, content.encode(), "text/csv")},
-               data={"source_title": "Lista", "source_kind": "list", "csrf_token": csrf(c)},
-               headers=JSON)
+    r = c.post(
+        "/sources/import",
+        files={"file": (name, content.encode(), "text/csv")},
+        data={"source_title": "Lista", "source_kind": "list", "csrf_token": csrf(c)},
+        headers=JSON,
+    )
     assert r.status_code == 200, r.text
     return str(r.json()["upload_id"])
 
@@ -65,9 +70,9 @@ def _mode(path: Path) -> int:
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_uploads_wait_in_the_workspace_privately(client_as: Callable[[str], TestClient],
-                                                 workspace: Workspace, _private_tmp: Path
-                                                 ) -> None:
+def test_uploads_wait_in_the_workspace_privately(
+    client_as: Callable[[str], TestClient], workspace: Workspace, _private_tmp: Path
+) -> None:
     previous = os.umask(0)
     try:
         upload_id = _upload(client_as("documenter"))
@@ -81,11 +86,13 @@ def test_uploads_wait_in_the_workspace_privately(client_as: Callable[[str], Test
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-@pytest.mark.parametrize("name", ["../../habeas.toml", "ABSOLUTE", "..", "sub/lista.csv",
-                                  "..\\..\\habeas.toml", ".hidden.csv"])
-def test_a_tampered_file_name_is_not_followed(client_as: Callable[[str], TestClient],
-                                              workspace: Workspace, tmp_path: Path,
-                                              name: str) -> None:
+@pytest.mark.parametrize(
+    "name",
+    ["../../habeas.toml", "ABSOLUTE", "..", "sub/lista.csv", "..\\..\\habeas.toml", ".hidden.csv"],
+)
+def test_a_tampered_file_name_is_not_followed(
+    client_as: Callable[[str], TestClient], workspace: Workspace, tmp_path: Path, name: str
+) -> None:
     secret = tmp_path / "demo-admin.csv"  # another file the server can read
     secret.write_text("Nro,Nombre completo\n1," + SECRET, encoding="utf-8")
     name = str(secret) if name == "ABSOLUTE" else name
@@ -101,8 +108,9 @@ def test_a_tampered_file_name_is_not_followed(client_as: Callable[[str], TestCli
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_a_staged_link_is_not_followed(client_as: Callable[[str], TestClient],
-                                       workspace: Workspace, tmp_path: Path) -> None:
+def test_a_staged_link_is_not_followed(
+    client_as: Callable[[str], TestClient], workspace: Workspace, tmp_path: Path
+) -> None:
     secret = tmp_path / "demo-admin.txt"
     secret.write_text("Nro,Nombre completo\n1," + SECRET, encoding="utf-8")
     c = client_as("documenter")
@@ -137,7 +145,8 @@ def test_a_shared_or_loose_staging_folder_is_refused(store: Store, tmp_path: Pat
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_uploads_are_sealed_when_the_workspace_encrypts(
-        client_as: Callable[[str], TestClient], store: Store, workspace: Workspace) -> None:
+    client_as: Callable[[str], TestClient], store: Store, workspace: Workspace
+) -> None:
     enable_encryption(store)
     c = client_as("documenter")
     upload_id = _upload(c)
@@ -155,8 +164,9 @@ def test_uploads_are_sealed_when_the_workspace_encrypts(
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_abandoned_uploads_are_removed(client_as: Callable[[str], TestClient],
-                                       workspace: Workspace) -> None:
+def test_abandoned_uploads_are_removed(
+    client_as: Callable[[str], TestClient], workspace: Workspace
+) -> None:
     c = client_as("documenter")
     old = _upload(c)
     meta_path = workspace.uploads_dir / old / "upload.json"
@@ -180,8 +190,9 @@ def test_abandoned_uploads_are_removed(client_as: Callable[[str], TestClient],
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_serve_removes_abandoned_uploads_at_start(workspace: Workspace, store: Store,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_removes_abandoned_uploads_at_start(
+    workspace: Workspace, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import typer
     import uvicorn
     from typer.testing import CliRunner

@@ -35,12 +35,16 @@ def _relatives(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "relatives.csv"
     path.write_text(RELATIVES, encoding="utf-8")
     import_file(store, path, ImportOptions("Relatives", "testimony", date_order="DMY"))
-    add_incidents(store, [IncidentSpec("torture", "possible", ["Relatives"],
-                                       victims=[("Relatives", "A")])], actor="test")
+    add_incidents(
+        store,
+        [IncidentSpec("torture", "possible", ["Relatives"], victims=[("Relatives", "A")])],
+        actor="test",
+    )
 
 
 def test_web_search_and_incidents_say_withheld_first(
-        store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]) -> None:
+    store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]
+) -> None:
     _relatives(store, tmp_path)
     client = client_as("documenter")
     client.get("/language/es")
@@ -59,15 +63,17 @@ def test_web_search_and_incidents_say_withheld_first(
     assert page.index("Retenidos: ") < page.index("0 incidentes")
     assert "Ninguno de los incidentes contados arriba puede listarse" in page
 
-    client.post("/purpose", data={"purpose": "relative_request", "next": "/",
-                                  "csrf_token": csrf(client)})
+    client.post(
+        "/purpose", data={"purpose": "relative_request", "next": "/", "csrf_token": csrf(client)}
+    )
     found = client.get("/search.json?q=Yorgelis+Marcano").json()
     assert len(found["candidates"]) == 1 and found["withheld_notice"] == {}
     assert "Ninguno de los incidentes" not in client.get("/incidents").text
 
 
 def test_web_above_clearance_says_ask_an_administrator(
-        store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]) -> None:
+    store: Store, tmp_path: Path, client_as: Callable[[str], TestClient]
+) -> None:
     _relatives(store, tmp_path)
     client = client_as("analyst")  # counts incidents, never sees identities
     client.get("/language/en")
@@ -77,8 +83,12 @@ def test_web_above_clearance_says_ask_an_administrator(
 
 
 def test_cli_find_incidents_and_export_say_withheld_first(
-        store: Store, workspace: Workspace, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Store,
+    workspace: Workspace,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from habeas.cli.main import main
 
     _relatives(store, tmp_path)

@@ -26,14 +26,26 @@ class User:
 
     @classmethod
     def of(cls, row: AppUser) -> User:
-        return cls(row.id, row.name, row.role, row.display_name, row.disabled,
-                   row.totp_secret is not None, row.created_at)
+        return cls(
+            row.id,
+            row.name,
+            row.role,
+            row.display_name,
+            row.disabled,
+            row.totp_secret is not None,
+            row.created_at,
+        )
 
     def to_dict(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name, "role": self.role,
-                "display_name": self.display_name, "disabled": self.disabled,
-                "totp": self.has_totp,
-                "created_at": self.created_at.isoformat() if self.created_at else None}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "display_name": self.display_name,
+            "disabled": self.disabled,
+            "totp": self.has_totp,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+        }
 
 
 def utcnow() -> datetime:

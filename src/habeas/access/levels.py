@@ -22,13 +22,17 @@ from habeas.store.db import Store
 from habeas.store.schema import Incident, Record, Source, StoredFile
 
 _CHUNK = 900
-ENTITIES: dict[str, Any] = {"record": Record, "source": Source, "file": StoredFile,
-                            "incident": Incident}
+ENTITIES: dict[str, Any] = {
+    "record": Record,
+    "source": Source,
+    "file": StoredFile,
+    "incident": Incident,
+}
 
 
 def _chunks(ids: list[Any]) -> Iterable[list[Any]]:
     for start in range(0, len(ids), _CHUNK):
-        yield ids[start:start + _CHUNK]
+        yield ids[start : start + _CHUNK]
 
 
 def levels_of(session: Session, entity: str, ids: Iterable[Any]) -> dict[Any, str]:
@@ -46,19 +50,24 @@ def protected_of(session: Session, record_ids: Iterable[int]) -> dict[int, str]:
     """record id → its sealed protected values (only records that have some)."""
     found: dict[int, str] = {}
     for chunk in _chunks(sorted(set(record_ids))):
-        for rid, sealed in session.execute(select(Record.id, Record.protected).where(
-                Record.id.in_(chunk), Record.protected.is_not(None))):
+        for rid, sealed in session.execute(
+            select(Record.id, Record.protected).where(
+                Record.id.in_(chunk), Record.protected.is_not(None)
+            )
+        ):
             if sealed is not None:
                 found[rid] = sealed
     return found
 
 
-def raise_sensitivity(store: Store, entity: str, ident: str | int, level: str, *,
-                      actor: str | None = None) -> dict[str, Any]:
+def raise_sensitivity(
+    store: Store, entity: str, ident: str | int, level: str, *, actor: str | None = None
+) -> dict[str, Any]:
     """Raise the level of one record, source (and its records and files), file or incident."""
     if entity not in ENTITIES:
-        raise UsageError(f"Cannot set the sensitivity of {entity!r}; choose one of "
-                         f"{', '.join(ENTITIES)}.")
+        raise UsageError(
+            f"Cannot set the sensitivity of {entity!r}; choose one of {', '.join(ENTITIES)}."
+        )
     policy.check_level(level)
     with store.write(actor) as op:
         s = op.session
@@ -68,8 +77,10 @@ def raise_sensitivity(store: Store, entity: str, ident: str | int, level: str, *
             raise NotFound(f"No {entity} {ident}.")
         before = row.sensitivity
         if policy.rank(level) < policy.rank(before):
-            raise UsageError(f"The {entity} is {before}; levels are only raised, never lowered "
-                             "(protected data may already have been relied on as protected).")
+            raise UsageError(
+                f"The {entity} is {before}; levels are only raised, never lowered "
+                "(protected data may already have been relied on as protected)."
+            )
         row.sensitivity = level
         raised = {"records": 0, "files": 0}
         if entity == "source":
@@ -79,9 +90,11 @@ def raise_sensitivity(store: Store, entity: str, ident: str | int, level: str, *
                     raised["records"] += 1
             from habeas.store.schema import SourceFile
 
-            for stored in s.execute(select(StoredFile).join(
-                    SourceFile, SourceFile.sha256 == StoredFile.sha256).where(
-                    SourceFile.source_id == row.id)).scalars():
+            for stored in s.execute(
+                select(StoredFile)
+                .join(SourceFile, SourceFile.sha256 == StoredFile.sha256)
+                .where(SourceFile.source_id == row.id)
+            ).scalars():
                 if policy.rank(stored.sensitivity) < policy.rank(level):
                     stored.sensitivity = level
                     raised["files"] += 1
@@ -89,8 +102,9 @@ def raise_sensitivity(store: Store, entity: str, ident: str | int, level: str, *
     return {"entity": entity, "id": key, "from": before, "to": level, **raised}
 
 
-def visible_records(session: Session, record_ids: Iterable[int], reader: Any,
-                    withheld: Any, action: str = "view") -> dict[int, str]:
+def visible_records(
+    session: Session, record_ids: Iterable[int], reader: Any, withheld: Any, action: str = "view"
+) -> dict[int, str]:
     """record id → level, for the records ``reader`` may reach; the others go to ``withheld``
     (a :class:`habeas.access.reader.Withheld`)."""
     keep: dict[int, str] = {}

@@ -55,8 +55,16 @@ from habeas.errors import HabeasError
 ROLES: tuple[str, ...] = ("admin", "documenter", "legal", "analyst", "viewer")
 
 PERMISSIONS: tuple[str, ...] = (
-    "public", "read_summary", "read_aggregates", "read_identities", "review", "import", "edit",
-    "dossier", "estimate", "admin",
+    "public",
+    "read_summary",
+    "read_aggregates",
+    "read_identities",
+    "review",
+    "import",
+    "edit",
+    "dossier",
+    "estimate",
+    "admin",
 )
 
 _EVERYONE = frozenset({"public", "read_summary"})
@@ -64,8 +72,8 @@ _EVERYONE = frozenset({"public", "read_summary"})
 #: role -> the permissions it holds (the one policy table).
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(PERMISSIONS),
-    "documenter": _EVERYONE | {"read_aggregates", "read_identities", "review", "import", "edit",
-                               "dossier", "estimate"},
+    "documenter": _EVERYONE
+    | {"read_aggregates", "read_identities", "review", "import", "edit", "dossier", "estimate"},
     "legal": _EVERYONE | {"read_aggregates", "read_identities", "dossier"},
     "analyst": _EVERYONE | {"read_aggregates", "estimate"},
     "viewer": _EVERYONE,
@@ -77,22 +85,24 @@ SENSITIVITY_LEVELS: tuple[str, ...] = ("public", "internal", "restricted", "witn
 PUBLIC, INTERNAL, RESTRICTED, WITNESS_PROTECTED = SENSITIVITY_LEVELS
 
 #: What a sensitivity action needs besides the level.
-ACTIONS: dict[str, str] = {"view": "read_identities", "export": "read_identities",
-                           "dossier": "dossier"}
+ACTIONS: dict[str, str] = {
+    "view": "read_identities",
+    "export": "read_identities",
+    "dossier": "dossier",
+}
 
 #: role -> action -> the most sensitive level the role may reach with that action
 #: (``None``: nothing at all). The one sensitivity table; tests enumerate every cell.
 SENSITIVITY_TABLE: dict[str | None, dict[str, str | None]] = {
     #              view                export             dossier
-    "admin":      {"view": WITNESS_PROTECTED, "export": WITNESS_PROTECTED,
-                   "dossier": WITNESS_PROTECTED},
+    "admin": {"view": WITNESS_PROTECTED, "export": WITNESS_PROTECTED, "dossier": WITNESS_PROTECTED},
     "documenter": {"view": RESTRICTED, "export": RESTRICTED, "dossier": RESTRICTED},
     # Lawyers read and file restricted data for one person, but bulk exports stop at internal.
-    "legal":      {"view": RESTRICTED, "export": INTERNAL, "dossier": RESTRICTED},
+    "legal": {"view": RESTRICTED, "export": INTERNAL, "dossier": RESTRICTED},
     # Analysts and viewers never see identities (they hold no read_identities).
-    "analyst":    {"view": None, "export": None, "dossier": None},
-    "viewer":     {"view": None, "export": None, "dossier": None},
-    None:         {"view": None, "export": None, "dossier": None},
+    "analyst": {"view": None, "export": None, "dossier": None},
+    "viewer": {"view": None, "export": None, "dossier": None},
+    None: {"view": None, "export": None, "dossier": None},
 }
 
 #: role -> the most sensitive level it may read at all, personal or aggregate (the
@@ -112,8 +122,9 @@ def check_level(level: str) -> str:
     if level not in SENSITIVITY_LEVELS:
         from habeas.errors import UsageError
 
-        raise UsageError(f"Unknown sensitivity {level!r}; levels are: "
-                         f"{', '.join(SENSITIVITY_LEVELS)}.")
+        raise UsageError(
+            f"Unknown sensitivity {level!r}; levels are: {', '.join(SENSITIVITY_LEVELS)}."
+        )
     return level
 
 
@@ -149,9 +160,13 @@ class PermissionDenied(HabeasError):
     def __init__(self, permission: str, role: str | None, message: str | None = None) -> None:
         self.permission = permission
         self.role = role
-        super().__init__(message or (
-            f"Your role ({role or 'not logged in'}) does not allow this "
-            f"(it needs the permission {permission!r})."))
+        super().__init__(
+            message
+            or (
+                f"Your role ({role or 'not logged in'}) does not allow this "
+                f"(it needs the permission {permission!r})."
+            )
+        )
 
 
 def check_role(role: str) -> str:
@@ -164,8 +179,9 @@ def check_role(role: str) -> str:
 
 def check_permission(permission: str) -> str:
     if permission not in PERMISSIONS:
-        raise ValueError(f"unknown permission {permission!r}; permissions are: "
-                         f"{', '.join(PERMISSIONS)}")
+        raise ValueError(
+            f"unknown permission {permission!r}; permissions are: {', '.join(PERMISSIONS)}"
+        )
     return permission
 
 

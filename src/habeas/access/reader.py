@@ -57,9 +57,11 @@ def check_purpose(text: str | None) -> str | None:
     code, _, note = text.partition(":")
     code = code.strip().lower().replace("-", "_").replace(" ", "_")
     if code not in PURPOSES:
-        raise UsageError(f"Unknown purpose {text!r}: start it with one of "
-                         f"{', '.join(PURPOSES)} (a note may follow a colon, e.g. "
-                         "'lawyer_request: case 25-123').")
+        raise UsageError(
+            f"Unknown purpose {text!r}: start it with one of "
+            f"{', '.join(PURPOSES)} (a note may follow a colon, e.g. "
+            "'lawyer_request: case 25-123')."
+        )
     if len(text) > 250:
         raise UsageError("Keep the purpose under 250 characters.")
     return f"{code}: {note.strip()}" if note.strip() else code
@@ -126,18 +128,25 @@ class Withheld:
         translate from :meth:`to_dict`)."""
         if not self:
             return ""
-        parts = ", ".join(f"{n} {kind if n != 1 else kind.rstrip('s')}"
-                          for kind, n in sorted(self.counts.items()))
+        parts = ", ".join(
+            f"{n} {kind if n != 1 else kind.rstrip('s')}" for kind, n in sorted(self.counts.items())
+        )
         text = f"withheld: {parts} at a level you may not see"
         if self.for_purpose:
-            text += (f" ({self.for_purpose} would be shown if you state the purpose of this "
-                     "consultation)")
+            text += (
+                f" ({self.for_purpose} would be shown if you state the purpose of this "
+                "consultation)"
+            )
         return text
 
     def to_dict(self) -> dict[str, Any]:
-        return {"total": self.total, "counts": dict(sorted(self.counts.items())),
-                "levels": dict(sorted(self.levels.items(), key=lambda kv: policy.rank(kv[0]))),
-                "for_purpose": self.for_purpose, "message": self.message()}
+        return {
+            "total": self.total,
+            "counts": dict(sorted(self.counts.items())),
+            "levels": dict(sorted(self.levels.items(), key=lambda kv: policy.rank(kv[0]))),
+            "for_purpose": self.for_purpose,
+            "message": self.message(),
+        }
 
 
 def require_reader_for(reader: Reader | None, action: str) -> None:
@@ -146,8 +155,9 @@ def require_reader_for(reader: Reader | None, action: str) -> None:
         raise policy.PermissionDenied(policy.ACTIONS[action], reader.role)
 
 
-def cli_reader(store: Any, name: str | None = None, purpose: str | None = None,
-               *, explicit: bool = False) -> Reader:
+def cli_reader(
+    store: Any, name: str | None = None, purpose: str | None = None, *, explicit: bool = False
+) -> Reader:
     """The reader for a CLI command (see the module doc). ``explicit``: ``name`` came from
     ``--as`` and must be an app account."""
     from habeas.access.users import get_user
@@ -162,6 +172,7 @@ def cli_reader(store: Any, name: str | None = None, purpose: str | None = None,
             raise
         return Reader("admin", who, purpose, "cli")
     if account.disabled:
-        raise policy.PermissionDenied("read_identities", account.role,
-                                      f"The account {who!r} is disabled.")
+        raise policy.PermissionDenied(
+            "read_identities", account.role, f"The account {who!r} is disabled."
+        )
     return Reader(account.role, who, purpose, "cli")

@@ -60,34 +60,52 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def wait_seconds(session: Session, account: str, address: str,
-                 now: datetime | None = None) -> int:
+def wait_seconds(session: Session, account: str, address: str, now: datetime | None = None) -> int:
     """How long ``address`` must wait before trying ``account`` again (0: it may try now)."""
     now = now or _now()
     since = now - FAILURE_WINDOW
-    failed = (LoginAttempt.success.is_(False), LoginAttempt.at >= since,
-              LoginAttempt.address == address)
+    failed = (
+        LoginAttempt.success.is_(False),
+        LoginAttempt.at >= since,
+        LoginAttempt.address == address,
+    )
     # a successful login from this address clears its earlier failures on this account
-    last_login = session.execute(select(func.max(LoginAttempt.at)).where(
-        LoginAttempt.name == account, LoginAttempt.address == address,
-        LoginAttempt.success.is_(True), LoginAttempt.at >= since)).scalar()
-    pair = session.execute(select(func.count(), func.max(LoginAttempt.at)).where(
-        LoginAttempt.name == account, *failed,
-        *(() if last_login is None else (LoginAttempt.at > last_login,)))).one()
+    last_login = session.execute(
+        select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.name == account,
+            LoginAttempt.address == address,
+            LoginAttempt.success.is_(True),
+            LoginAttempt.at >= since,
+        )
+    ).scalar()
+    pair = session.execute(
+        select(func.count(), func.max(LoginAttempt.at)).where(
+            LoginAttempt.name == account,
+            *failed,
+            *(() if last_login is None else (LoginAttempt.at > last_login,)),
+        )
+    ).one()
     wait = 0.0
     if pair[0] >= FAILURES_BEFORE_BACKOFF and pair[1] is not None:
         delay = min(BACKOFF_START * 2 ** (pair[0] - FAILURES_BEFORE_BACKOFF), FAILURE_WINDOW)
         wait = (_aware(pair[1]) + delay - now).total_seconds()
-    by_address = session.execute(select(LoginAttempt.at).where(*failed).order_by(
-        LoginAttempt.at.desc()).offset(MAX_FAILURES_PER_ADDRESS - 1).limit(1)).scalar()
+    by_address = session.execute(
+        select(LoginAttempt.at)
+        .where(*failed)
+        .order_by(LoginAttempt.at.desc())
+        .offset(MAX_FAILURES_PER_ADDRESS - 1)
+        .limit(1)
+    ).scalar()
     if by_address is not None:  # the address has used up its failures in the window
         wait = max(wait, (_aware(by_address) + FAILURE_WINDOW - now).total_seconds())
     return max(0, math.ceil(wait))
 
 
 def _refuse(wait: int) -> RateLimited:
-    return RateLimited(f"Too many failed logins; wait {math.ceil(wait / 60)} minute(s) "
-                       "and try again.", retry_after=wait)
+    return RateLimited(
+        f"Too many failed logins; wait {math.ceil(wait / 60)} minute(s) and try again.",
+        retry_after=wait,
+    )
 
 
 def precheck(store: Store, account: str, address: str) -> None:
@@ -101,8 +119,9 @@ def precheck(store: Store, account: str, address: str) -> None:
 def serialize(session: Session, address: str) -> None:
     """Make attempts from ``address`` take turns until this transaction ends."""
     if session.get_bind().dialect.name == "postgresql":
-        key = int.from_bytes(hashlib.sha256(b"habeas login " + address.encode()).digest()[:8],
-                             "big", signed=True)
+        key = int.from_bytes(
+            hashlib.sha256(b"habeas login " + address.encode()).digest()[:8], "big", signed=True
+        )
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
@@ -114,5 +133,4 @@ def enforce(session: Session, account: str, address: str) -> None:
 
 
 def record_failure(session: Session, account: str, address: str, stage: str) -> None:
-    session.add(LoginAttempt(name=account, address=address, at=_now(), success=False,
-                             stage=stage))
+    session.add(LoginAttempt(name=account, address=address, at=_now(), success=False, stage=stage))

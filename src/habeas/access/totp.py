@@ -53,8 +53,9 @@ def provisioning_uri(name: str, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name=ISSUER)
 
 
-def accepted_step(secret: str, code: str, last_step: int | None,
-                  now: datetime | None = None) -> int | None:
+def accepted_step(
+    secret: str, code: str, last_step: int | None, now: datetime | None = None
+) -> int | None:
     """The time step ``code`` belongs to, or ``None`` if it is wrong or was already used."""
     code = re.sub(r"\s", "", code or "")
     if not re.fullmatch(r"\d{6}", code):
@@ -78,9 +79,13 @@ def seal_totp_secrets(store: Store, *, actor: str | None = None) -> int:
     if not store.keyring.enabled:
         return 0
     with store.read() as session:
-        plain = [uid for uid, stored in session.execute(select(
-            AppUser.id, AppUser.totp_secret).where(AppUser.totp_secret.is_not(None)))
-            if stored is not None and not is_sealed(stored)]
+        plain = [
+            uid
+            for uid, stored in session.execute(
+                select(AppUser.id, AppUser.totp_secret).where(AppUser.totp_secret.is_not(None))
+            )
+            if stored is not None and not is_sealed(stored)
+        ]
     if not plain:
         return 0
     with store.write(actor) as op:
@@ -93,4 +98,3 @@ def seal_totp_secrets(store: Store, *, actor: str | None = None) -> int:
                 names.append(row.name)
         op.log("seal_fields", "user", None, {"users": names, "field": "totp_secret"})
     return len(names)
-

@@ -56,11 +56,26 @@ from habeas.errors import HabeasError, UsageError
 from habeas.store.db import Store
 from habeas.store.schema_access import ApiToken, AppUser, LoginAttempt, WebSession
 
-__all__ = ["FAILURES_BEFORE_BACKOFF", "FAILURE_WINDOW", "MAX_FAILURES_PER_ADDRESS",
-           "MAX_TOKEN_LIFETIME", "MIN_PASSWORD_LENGTH", "TOKEN_LIFETIME", "TOKEN_PREFIX",
-           "UNKNOWN_ACCOUNT", "NewToken", "RateLimited", "User", "WeakPassword",
-           "check_password_strength", "create_token", "digest", "list_tokens", "revoke_token",
-           "token_user"]
+__all__ = [
+    "FAILURES_BEFORE_BACKOFF",
+    "FAILURE_WINDOW",
+    "MAX_FAILURES_PER_ADDRESS",
+    "MAX_TOKEN_LIFETIME",
+    "MIN_PASSWORD_LENGTH",
+    "TOKEN_LIFETIME",
+    "TOKEN_PREFIX",
+    "UNKNOWN_ACCOUNT",
+    "NewToken",
+    "RateLimited",
+    "User",
+    "WeakPassword",
+    "check_password_strength",
+    "create_token",
+    "digest",
+    "list_tokens",
+    "revoke_token",
+    "token_user",
+]
 
 SESSION_LIFETIME = timedelta(hours=12)
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$")
@@ -76,16 +91,26 @@ class LoginFailed(HabeasError):
 
 def _check_name(name: str) -> str:
     if not NAME_PATTERN.match(name or ""):
-        raise UsageError(f"User name {name!r} is not valid: use letters, digits and . _ @ - "
-                         "(at most 128 characters, starting with a letter or digit).")
+        raise UsageError(
+            f"User name {name!r} is not valid: use letters, digits and . _ @ - "
+            "(at most 128 characters, starting with a letter or digit)."
+        )
     return name
 
 
 # -- managing users ------------------------------------------------------------
 
-def add_user(store: Store, name: str, role: str, password: str | None = None, *,
-             totp: bool = False, display_name: str | None = None,
-             actor: str | None = None) -> tuple[User, str | None]:
+
+def add_user(
+    store: Store,
+    name: str,
+    role: str,
+    password: str | None = None,
+    *,
+    totp: bool = False,
+    display_name: str | None = None,
+    actor: str | None = None,
+) -> tuple[User, str | None]:
     """Create a user; returns it and, with ``totp``, the TOTP secret to give them (once)."""
     _check_name(name)
     check_role(role)
@@ -96,14 +121,19 @@ def add_user(store: Store, name: str, role: str, password: str | None = None, *,
     with store.write(actor) as op:
         if op.session.execute(select(AppUser.id).where(AppUser.name == name)).first():
             raise UsageError(f"A user named {name!r} already exists.")
-        row = AppUser(name=name, display_name=display_name, role=role,
-                      password_hash=_hasher.hash(password) if password is not None else None,
-                      totp_secret=stored, disabled=False, created_by=op.actor,
-                      created_at=utcnow())
+        row = AppUser(
+            name=name,
+            display_name=display_name,
+            role=role,
+            password_hash=_hasher.hash(password) if password is not None else None,
+            totp_secret=stored,
+            disabled=False,
+            created_by=op.actor,
+            created_at=utcnow(),
+        )
         op.session.add(row)
         op.session.flush()
-        op.log("add", "user", name, {"role": role, "totp": totp,
-                                     "password": password is not None})
+        op.log("add", "user", name, {"role": role, "totp": totp, "password": password is not None})
         user = User.of(row)
     return user, secret
 
@@ -115,8 +145,9 @@ def totp_uri(name: str, secret: str) -> str:
 
 def list_users(store: Store) -> list[User]:
     with store.read() as session:
-        return [User.of(u) for u in session.execute(select(AppUser).order_by(AppUser.name))
-                .scalars()]
+        return [
+            User.of(u) for u in session.execute(select(AppUser).order_by(AppUser.name)).scalars()
+        ]
 
 
 def get_user(store: Store, name: str) -> User:
@@ -146,8 +177,11 @@ def set_disabled(store: Store, name: str, disabled: bool, actor: str | None = No
         row.disabled = disabled
         if disabled:
             now = utcnow()
-            for s in op.session.execute(select(WebSession).where(
-                    WebSession.user_id == row.id, WebSession.ended_at.is_(None))).scalars():
+            for s in op.session.execute(
+                select(WebSession).where(
+                    WebSession.user_id == row.id, WebSession.ended_at.is_(None)
+                )
+            ).scalars():
                 s.ended_at = now
         op.log("disable" if disabled else "enable", "user", name, {})
         return User.of(row)
@@ -159,8 +193,9 @@ class PasswordChanged:
     tokens_revoked: int
 
 
-def set_password(store: Store, name: str, password: str,
-                 actor: str | None = None) -> PasswordChanged:
+def set_password(
+    store: Store, name: str, password: str, actor: str | None = None
+) -> PasswordChanged:
     """Change (or, as an admin, reset) a password: every open session of the user ends
     and every API token of theirs is revoked (whoever knew the old password may have
     made one)."""
@@ -170,20 +205,22 @@ def set_password(store: Store, name: str, password: str,
         row.password_hash = _hasher.hash(password)
         now = utcnow()
         ended = revoked = 0
-        for s in op.session.execute(select(WebSession).where(
-                WebSession.user_id == row.id, WebSession.ended_at.is_(None))).scalars():
+        for s in op.session.execute(
+            select(WebSession).where(WebSession.user_id == row.id, WebSession.ended_at.is_(None))
+        ).scalars():
             s.ended_at = now
             ended += 1
-        for t in op.session.execute(select(ApiToken).where(
-                ApiToken.user_id == row.id, ApiToken.revoked_at.is_(None))).scalars():
+        for t in op.session.execute(
+            select(ApiToken).where(ApiToken.user_id == row.id, ApiToken.revoked_at.is_(None))
+        ).scalars():
             t.revoked_at = now
             revoked += 1
-        op.log("set_password", "user", name, {"sessions_ended": ended,
-                                              "tokens_revoked": revoked})
+        op.log("set_password", "user", name, {"sessions_ended": ended, "tokens_revoked": revoked})
     return PasswordChanged(ended, revoked)
 
 
 # -- logging in ---------------------------------------------------------------
+
 
 class _Accepted(Exception):  # noqa: N818 - control flow: nothing to write, roll back
     """Raised inside a login's write transaction when there is nothing to record."""
@@ -212,8 +249,11 @@ def check_password(store: Store, name: str, password: str, address: str) -> Pass
     address enter one at a time (see :mod:`habeas.access.throttle`)."""
     address = throttle.bounded_address(address)
     with store.read() as session:
-        row = None if not NAME_PATTERN.match(name or "") else session.execute(
-            select(AppUser).where(AppUser.name == name)).scalar_one_or_none()
+        row = (
+            None
+            if not NAME_PATTERN.match(name or "")
+            else session.execute(select(AppUser).where(AppUser.name == name)).scalar_one_or_none()
+        )
     account = row.name if row is not None else UNKNOWN_ACCOUNT
     throttle.precheck(store, account, address)
     detail: dict[str, object] = {"address": address, "stage": "password"}
@@ -263,22 +303,32 @@ def check_totp(store: Store, name: str, code: str, address: str) -> User:
             op.log("login_totp", "user", name, detail)
             accepted = User.of(row)
     if accepted is None:
-        raise LoginFailed("That code is not right (or has expired, or was already used); "
-                          "try the next one.")
+        raise LoginFailed(
+            "That code is not right (or has expired, or was already used); try the next one."
+        )
     return accepted
 
 
-def start_session(store: Store, user: User, address: str,
-                  lifetime: timedelta = SESSION_LIFETIME) -> str:
+def start_session(
+    store: Store, user: User, address: str, lifetime: timedelta = SESSION_LIFETIME
+) -> str:
     """Record a successful login and open a session; returns the session id (for the cookie)."""
     sid = secrets.token_urlsafe(32)
     now = utcnow()
     address = throttle.bounded_address(address)
     with store.write(user.name) as op:
-        op.session.add(LoginAttempt(name=user.name, address=address, at=now, success=True,
-                                    stage="session"))
-        op.session.add(WebSession(id_hash=digest(sid), user_id=user.id, created_at=now,
-                                  expires_at=now + lifetime, address=address))
+        op.session.add(
+            LoginAttempt(name=user.name, address=address, at=now, success=True, stage="session")
+        )
+        op.session.add(
+            WebSession(
+                id_hash=digest(sid),
+                user_id=user.id,
+                created_at=now,
+                expires_at=now + lifetime,
+                address=address,
+            )
+        )
         op.log("login", "user", user.name, {"address": address})
     return sid
 
@@ -286,9 +336,11 @@ def start_session(store: Store, user: User, address: str,
 def session_user(store: Store, sid: str) -> User | None:
     """The user of a live session, or ``None`` (unknown, ended, expired, disabled)."""
     with store.read() as session:
-        found = session.execute(select(WebSession, AppUser).join(
-            AppUser, AppUser.id == WebSession.user_id).where(
-            WebSession.id_hash == digest(sid))).first()
+        found = session.execute(
+            select(WebSession, AppUser)
+            .join(AppUser, AppUser.id == WebSession.user_id)
+            .where(WebSession.id_hash == digest(sid))
+        ).first()
     if found is None:
         return None
     web, row = found
@@ -300,8 +352,9 @@ def session_user(store: Store, sid: str) -> User | None:
 def session_purpose(store: Store, sid: str) -> str | None:
     """The purpose stated for this browser session (see :mod:`habeas.access.reader`)."""
     with store.read() as session:
-        return session.execute(select(WebSession.purpose).where(
-            WebSession.id_hash == digest(sid))).scalar_one_or_none()
+        return session.execute(
+            select(WebSession.purpose).where(WebSession.id_hash == digest(sid))
+        ).scalar_one_or_none()
 
 
 def set_session_purpose(store: Store, sid: str, purpose: str, actor: str) -> None:
@@ -321,9 +374,11 @@ def set_session_purpose(store: Store, sid: str, purpose: str, actor: str) -> Non
 
 def end_session(store: Store, sid: str) -> None:
     with store.read() as session:
-        found = session.execute(select(WebSession.id_hash, AppUser.name).join(
-            AppUser, AppUser.id == WebSession.user_id).where(
-            WebSession.id_hash == digest(sid), WebSession.ended_at.is_(None))).first()
+        found = session.execute(
+            select(WebSession.id_hash, AppUser.name)
+            .join(AppUser, AppUser.id == WebSession.user_id)
+            .where(WebSession.id_hash == digest(sid), WebSession.ended_at.is_(None))
+        ).first()
     if found is None:
         return
     with store.write(found.name) as op:

@@ -69,9 +69,18 @@ class LogEntry:
         return str(value) if value else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"seq": self.seq, "at": self.at, "actor": self.actor, "kind": self.kind,
-                "action": self.action, "entity": self.entity, "entity_id": self.entity_id,
-                "purpose": self.purpose, "detail": self.detail, "hash": self.hash}
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "actor": self.actor,
+            "kind": self.kind,
+            "action": self.action,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "purpose": self.purpose,
+            "detail": self.detail,
+            "hash": self.hash,
+        }
 
 
 def _where(query: Select[Any], f: LogFilter) -> Select[Any]:
@@ -91,13 +100,15 @@ def _where(query: Select[Any], f: LogFilter) -> Select[Any]:
     if f.until:
         query = query.where(c.at < (date.fromisoformat(f.until) + timedelta(days=1)).isoformat())
     if f.purpose:
-        query = query.where(c.detail.contains(f'"purpose":"{f.purpose.strip()}',
-                                              autoescape=True))
+        query = query.where(c.detail.contains(f'"purpose":"{f.purpose.strip()}', autoescape=True))
     if f.person is not None:
         pid = str(f.person)
-        query = query.where(or_(
-            (c.entity == "person") & (c.entity_id == pid),
-            (c.entity.in_(("search", "dossier"))) & c.detail.contains(pid, autoescape=True)))
+        query = query.where(
+            or_(
+                (c.entity == "person") & (c.entity_id == pid),
+                (c.entity.in_(("search", "dossier"))) & c.detail.contains(pid, autoescape=True),
+            )
+        )
     return query
 
 
@@ -122,8 +133,16 @@ def log_entries(store: Store, f: LogFilter | None = None, limit: int = 50) -> li
             if not rows:
                 break
             for e in rows:
-                entry = LogEntry(e.seq, e.at, e.actor, e.action, e.entity, e.entity_id,
-                                 json.loads(e.detail), e.hash)
+                entry = LogEntry(
+                    e.seq,
+                    e.at,
+                    e.actor,
+                    e.action,
+                    e.entity,
+                    e.entity_id,
+                    json.loads(e.detail),
+                    e.hash,
+                )
                 if f.person is None or _matches_person(entry, f.person):
                     out.append(entry)
                     if len(out) == limit:
@@ -135,5 +154,9 @@ def log_entries(store: Store, f: LogFilter | None = None, limit: int = 50) -> li
 def count_entries(store: Store, f: LogFilter | None = None) -> int:
     """How many entries match the SQL part of ``f`` (person matches may overcount searches)."""
     with store.read() as s:
-        return int(s.execute(_where(select(func.count()).select_from(ChangeLogEntry),
-                                    f or LogFilter())).scalar() or 0)
+        return int(
+            s.execute(
+                _where(select(func.count()).select_from(ChangeLogEntry), f or LogFilter())
+            ).scalar()
+            or 0
+        )

@@ -33,10 +33,18 @@ def audited(levels: Iterable[str]) -> bool:
     return any(level in AUDITED_LEVELS for level in levels)
 
 
-def log_read(store: Store, reader: Reader, entity: str, entity_id: str | int | None, *,
-             action: str, shown: Counter[str] | dict[str, int],
-             withheld: Withheld | None = None, detail: dict[str, Any] | None = None,
-             disclosed: bool = False) -> bool:
+def log_read(
+    store: Store,
+    reader: Reader,
+    entity: str,
+    entity_id: str | int | None,
+    *,
+    action: str,
+    shown: Counter[str] | dict[str, int],
+    withheld: Withheld | None = None,
+    detail: dict[str, Any] | None = None,
+    disclosed: bool = False,
+) -> bool:
     """Log the read if anything shown is restricted or witness_protected; return whether
     it was logged. ``action`` is the policy action (view, export, dossier); ``shown``
     counts the items shown by level. ``disclosed``: the reader was told that such data
@@ -49,9 +57,15 @@ def log_read(store: Store, reader: Reader, entity: str, entity_id: str | int | N
             return False
     elif reader.purpose is None:  # the library withholds before it gets here
         raise PurposeRequired("Restricted data can only be shown for a stated purpose.")
-    body = {"kind": "read", "action": action, "role": reader.role, "face": reader.face,
-            "purpose": reader.purpose, "shown": dict(sorted(levels.items())),
-            **(detail or {})}
+    body = {
+        "kind": "read",
+        "action": action,
+        "role": reader.role,
+        "face": reader.face,
+        "purpose": reader.purpose,
+        "shown": dict(sorted(levels.items())),
+        **(detail or {}),
+    }
     if withheld:
         body["withheld"] = withheld.to_dict()["counts"]
     with store.write(reader.user) as op:
@@ -59,12 +73,25 @@ def log_read(store: Store, reader: Reader, entity: str, entity_id: str | int | N
     return True
 
 
-def log_search(store: Store, reader: Reader, query: dict[str, Any],
-               shown: dict[int, tuple[int, str]], withheld: Withheld) -> bool:
+def log_search(
+    store: Store,
+    reader: Reader,
+    query: dict[str, Any],
+    shown: dict[int, tuple[int, str]],
+    withheld: Withheld,
+) -> bool:
     """Log a find-a-person search whose results named restricted records.
     ``shown``: record id → (person id, level) of the records in the results."""
     levels = Counter(level for _, level in shown.values())
     persons = sorted({pid for pid, _ in shown.values()})
-    return log_read(store, reader, "search", None, action="view", shown=levels,
-                    withheld=withheld, disclosed=withheld.for_purpose > 0,
-                    detail={"query": {k: v for k, v in query.items() if v}, "persons": persons})
+    return log_read(
+        store,
+        reader,
+        "search",
+        None,
+        action="view",
+        shown=levels,
+        withheld=withheld,
+        disclosed=withheld.for_purpose > 0,
+        detail={"query": {k: v for k, v in query.items() if v}, "persons": persons},
+    )

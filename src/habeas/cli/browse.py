@@ -48,8 +48,15 @@ def sources(
     for column in ("id", "title", "kind", "reliability", "date", "records", "files"):
         table.add_column(_(column))
     for r in rows:
-        table.add_row(str(r["id"]), r["title"], r["kind"], r["reliability"] or "",
-                      str(r["published_on"] or ""), f"{r['records']:,}", "\n".join(r["files"]))
+        table.add_row(
+            str(r["id"]),
+            r["title"],
+            r["kind"],
+            r["reliability"] or "",
+            str(r["published_on"] or ""),
+            f"{r['records']:,}",
+            "\n".join(r["files"]),
+        )
     console.print(table)
 
 
@@ -66,20 +73,40 @@ def records(
     Example: habeas records --source "Flight manifest" --limit 20
     """
     store = open_store(workspace)
-    found = list_records(store, reader=reader_for(store, as_user, purpose),
-                         source_title=source, limit=limit)
+    found = list_records(
+        store, reader=reader_for(store, as_user, purpose), source_title=source, limit=limit
+    )
     rows = found.rows
     print_withheld(found.withheld)
     if as_json:
         print_json(rows)
         return
-    table = Table(title=(_("{n} records of {source!r}") if source else _("{n} records")
-                         ).format(n=len(rows), source=source))
-    for column in ("record", "person", "source", "row", "name as written", "surnames",
-                   "born", "ids"):
+    table = Table(
+        title=(_("{n} records of {source!r}") if source else _("{n} records")).format(
+            n=len(rows), source=source
+        )
+    )
+    for column in (
+        "record",
+        "person",
+        "source",
+        "row",
+        "name as written",
+        "surnames",
+        "born",
+        "ids",
+    ):
         table.add_column(_(column))
     for r in rows:
         ids = ", ".join(f"{k[3:]}={v}" for k, v in r.items() if k.startswith("id_"))
-        table.add_row(str(r["record"]), str(r["person_id"]), r["source"], str(r["row"]),
-                      r["full_name"] or "", r["surnames"], r["date_of_birth"], ids)
+        table.add_row(
+            str(r["record"]),
+            str(r["person_id"]),
+            r["source"],
+            str(r["row"]),
+            r["full_name"] or "",
+            r["surnames"],
+            r["date_of_birth"],
+            ids,
+        )
     console.print(table)

@@ -22,51 +22,85 @@ from habeas.cli.lang import _
 
 #: Top-level command -> (module under habeas.cli, one-line summary), in help order.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "init": ("workspace", "Create a workspace: config file, database and content-addressed "
-                          "file store."),
+    "init": (
+        "workspace",
+        "Create a workspace: config file, database and content-addressed file store.",
+    ),
     "status": ("workspace", "Counts of what the register holds."),
-    "migrate": ("workspace", "Bring the database schema up to this version of habeas (back up "
-                             "first)."),
-    "import": ("importing", "Import a list with row-level provenance; all or nothing, and "
-                            "idempotent."),
-    "link": ("linkage", "Link records into persons: new records only, or everything with "
-                        "--retrain."),
+    "migrate": (
+        "workspace",
+        "Bring the database schema up to this version of habeas (back up first).",
+    ),
+    "import": (
+        "importing",
+        "Import a list with row-level provenance; all or nothing, and idempotent.",
+    ),
+    "link": (
+        "linkage",
+        "Link records into persons: new records only, or everything with --retrain.",
+    ),
     "review": ("linkage", "The review queue: pairs the model is unsure of."),
-    "find": ("find", "Find a person on every list: ranked candidates with a score and the "
-                     "reasons."),
+    "find": (
+        "find",
+        "Find a person on every list: ranked candidates with a score and the reasons.",
+    ),
     "index": ("find", "The find-a-person search index."),
-    "sources": ("browse", "List the sources, how many records each holds and their files "
-                          "(with hashes)."),
+    "sources": (
+        "browse",
+        "List the sources, how many records each holds and their files (with hashes).",
+    ),
     "records": ("browse", "List records with their person, source, row and normalised fields."),
-    "person": ("trace", "Show one person: identity with sources, custody timeline (with "
-                        "contradictions), last known whereabouts, due-process flags and "
-                        "register gaps."),
-    "gaps": ("trace", "The register gap report for a group: per required field, how many have "
-                      "it recorded."),
+    "person": (
+        "trace",
+        "Show one person: identity with sources, custody timeline (with "
+        "contradictions), last known whereabouts, due-process flags and "
+        "register gaps.",
+    ),
+    "gaps": (
+        "trace",
+        "The register gap report for a group: per required field, how many have it recorded.",
+    ),
     "export": ("export", "Export a table; every row carries its record → person link."),
-    "facility": ("facilities", "Show a facility's conditions, or enter its units, areas, "
-                               "capacity figures and occupancy, each from a source."),
-    "incidents": ("document", "List, count and record incidents (torture, beatings, deaths in "
-                              "custody, ...)."),
-    "report": ("document", "Write a person dossier or a situation report (PDF or HTML, English "
-                           "or Spanish)."),
-    "estimate": ("estimate", "Estimate how many people are on none of the lists (multiple "
-                             "systems estimation)."),
+    "facility": (
+        "facilities",
+        "Show a facility's conditions, or enter its units, areas, "
+        "capacity figures and occupancy, each from a source.",
+    ),
+    "incidents": (
+        "document",
+        "List, count and record incidents (torture, beatings, deaths in custody, ...).",
+    ),
+    "report": (
+        "document",
+        "Write a person dossier or a situation report (PDF or HTML, English or Spanish).",
+    ),
+    "estimate": (
+        "estimate",
+        "Estimate how many people are on none of the lists (multiple systems estimation).",
+    ),
     "serve": ("serve", "Serve the register in a browser (and the JSON API) on this workspace."),
     "user": ("users", "Accounts of the web application (habeas serve)."),
     "token": ("users", "API tokens for the JSON API."),
     "evidence": ("evidence", "Evidence integrity: stored files, their hashes and custody."),
     "encryption": ("encryption", "Encryption at rest of restricted and witness-protected data."),
-    "backup": ("backup", "Write the database, the file store, their hashes and the log head to "
-                         "one archive."),
-    "restore": ("backup", "Restore a backup into an empty workspace, verifying every hash "
-                          "before accepting it."),
+    "backup": (
+        "backup",
+        "Write the database, the file store, their hashes and the log head to one archive.",
+    ),
+    "restore": (
+        "backup",
+        "Restore a backup into an empty workspace, verifying every hash before accepting it.",
+    ),
     "log": ("logs", "The hash-chained change log."),
     "vocab": ("vocab", "Controlled vocabularies (event types, legal bases, ...)."),
-    "demo": ("demo", "Build a synthetic CECOT-like case (fictional people only) and import "
-                     "every list."),
-    "publish": ("publish", "Share aggregates without personal data: counts below k are "
-                           "written “<k”."),
+    "demo": (
+        "demo",
+        "Build a synthetic CECOT-like case (fictional people only) and import every list.",
+    ),
+    "publish": (
+        "publish",
+        "Share aggregates without personal data: counts below k are written “<k”.",
+    ),
 }
 
 

@@ -26,24 +26,37 @@ err_console = Console(stderr=True)
 
 WorkspaceOption = Annotated[
     Path | None,
-    typer.Option("--workspace", "-w", envvar="HABEAS_WORKSPACE", show_envvar=True,
-                 help="Workspace folder (default: the current directory or a parent).",
-                 file_okay=False),
+    typer.Option(
+        "--workspace",
+        "-w",
+        envvar="HABEAS_WORKSPACE",
+        show_envvar=True,
+        help="Workspace folder (default: the current directory or a parent).",
+        file_okay=False,
+    ),
 ]
 
 
 AsOption = Annotated[
     str | None,
-    typer.Option("--as", help="Read as this app user (their role decides what is shown). "
-                 "Default: HABEAS_USER or your login name; if no account has that name, "
-                 "you are the workspace's owner (admin).", show_default=False),
+    typer.Option(
+        "--as",
+        help="Read as this app user (their role decides what is shown). "
+        "Default: HABEAS_USER or your login name; if no account has that name, "
+        "you are the workspace's owner (admin).",
+        show_default=False,
+    ),
 ]
 PurposeOption = Annotated[
     str | None,
-    typer.Option("--purpose", envvar="HABEAS_PURPOSE", show_envvar=True,
-                 help="Why you consult restricted data (required to see it; logged): "
-                      "relative_request, lawyer_request, court_filing, un_communication, "
-                      "documentation or audit, optionally ': note'."),
+    typer.Option(
+        "--purpose",
+        envvar="HABEAS_PURPOSE",
+        show_envvar=True,
+        help="Why you consult restricted data (required to see it; logged): "
+        "relative_request, lawyer_request, court_filing, un_communication, "
+        "documentation or audit, optionally ': note'.",
+    ),
 ]
 
 
@@ -58,13 +71,21 @@ def warn_loose(workspace: Workspace) -> None:
     if not loose:
         return
     _ = i18n.gettext_for(cli_language())
-    paths = ", ".join(f"{p.path.relative_to(workspace.root) if p.path != workspace.root else '.'}"
-                      f" ({p.octal})" for p in loose)
-    err_console.print(_("Warning: other users of this computer can read or change this "
-                        "workspace (%(paths)s). Make it yours alone with: "
-                        "chmod -R go-rwx %(root)s") % {"paths": paths,
-                                                      "root": shlex.quote(str(workspace.root))},
-                      style="yellow", highlight=False, markup=False)
+    paths = ", ".join(
+        f"{p.path.relative_to(workspace.root) if p.path != workspace.root else '.'} ({p.octal})"
+        for p in loose
+    )
+    err_console.print(
+        _(
+            "Warning: other users of this computer can read or change this "
+            "workspace (%(paths)s). Make it yours alone with: "
+            "chmod -R go-rwx %(root)s"
+        )
+        % {"paths": paths, "root": shlex.quote(str(workspace.root))},
+        style="yellow",
+        highlight=False,
+        markup=False,
+    )
 
 
 def open_store(workspace: Path | None) -> Store:
@@ -87,8 +108,9 @@ def print_withheld(withheld: dict[str, Any] | Withheld | None, lang: str | None 
 
     lines = withheld_lines(withheld, lang)
     for i, line in enumerate(lines):
-        err_console.print(f"[bold yellow]{line}[/]" if i == 0 else f"[yellow]{line}[/]",
-                          highlight=False)
+        err_console.print(
+            f"[bold yellow]{line}[/]" if i == 0 else f"[yellow]{line}[/]", highlight=False
+        )
     return bool(lines)
 
 
@@ -98,8 +120,14 @@ def progress_bar(enabled: bool = True) -> Iterator[Any]:
     if not enabled:
         yield None
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
         tasks: dict[str, Any] = {}
 
         def update(stage: str, done: int, total: int) -> None:

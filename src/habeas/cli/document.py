@@ -34,24 +34,38 @@ from habeas.errors import UsageError
 
 incidents_app = typer.Typer(
     help="List, count and record incidents (torture, beatings, deaths in custody, ...).\n\n"
-         "Example: habeas incidents --type torture --facility CECOT --by month",
-    invoke_without_command=True)
-report_app = typer.Typer(help="Write a person dossier or a situation report (PDF or HTML, "
-                              "English or Spanish).\n\nExample: habeas report person 12",
-                         no_args_is_help=True)
+    "Example: habeas incidents --type torture --facility CECOT --by month",
+    invoke_without_command=True,
+)
+report_app = typer.Typer(
+    help="Write a person dossier or a situation report (PDF or HTML, "
+    "English or Spanish).\n\nExample: habeas report person 12",
+    no_args_is_help=True,
+)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-FromOption = Annotated[str | None, typer.Option(
-    "--from", help="From this date (YYYY-MM-DD), inclusive.")]
-ToOption = Annotated[str | None, typer.Option(
-    "--to", help="To this date (YYYY-MM-DD), inclusive.")]
-LangOption = Annotated[str | None, typer.Option(
-    "--lang", help="Language: en or es (default: habeas --lang, HABEAS_LANG or the locale).",
-    show_default=False)]
+FromOption = Annotated[
+    str | None, typer.Option("--from", help="From this date (YYYY-MM-DD), inclusive.")
+]
+ToOption = Annotated[str | None, typer.Option("--to", help="To this date (YYYY-MM-DD), inclusive.")]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language: en or es (default: habeas --lang, HABEAS_LANG or the locale).",
+        show_default=False,
+    ),
+]
 FormatOption = Annotated[str, typer.Option("--format", help="pdf or html.")]
-OutputOption = Annotated[Path | None, typer.Option(
-    "--output", "-o", help="Write here (default: a descriptive name in the current folder).",
-    dir_okay=False)]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write here (default: a descriptive name in the current folder).",
+        dir_okay=False,
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -87,9 +101,13 @@ def facility(
     start: FromOption = None,
     end: ToOption = None,
     unit: Annotated[str | None, typer.Option(help="Show every observation of this unit.")] = None,
-    max_gap: Annotated[int, typer.Option(
-        help="A value holds until the next observation if it is at most this many days "
-             "later; longer gaps break a run.")] = cond.MAX_GAP_DAYS,
+    max_gap: Annotated[
+        int,
+        typer.Option(
+            help="A value holds until the next observation if it is at most this many days "
+            "later; longer gaps break a run."
+        ),
+    ] = cond.MAX_GAP_DAYS,
     workspace: WorkspaceOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -98,17 +116,24 @@ def facility(
 
     Example: habeas facility CECOT --from 2025-03-01 --to 2025-07-31
     """
-    fc = cond.facility_conditions(open_store(workspace), name, start=_day(start, "--from"),
-                                  end=_day(end, "--to"), max_gap_days=max_gap)
+    fc = cond.facility_conditions(
+        open_store(workspace),
+        name,
+        start=_day(start, "--from"),
+        end=_day(end, "--to"),
+        max_gap_days=max_gap,
+    )
     if as_json:
         data = fc.to_dict()
         if unit is not None:
             data["units"] = [u for u in data["units"] if u["unit"] == unit]
         print_json(data)
         return
-    console.print(f"[bold]{fc.facility}[/] ({fc.kind}, {fc.country or '?'}) — "
-                  f"{fc.authority or 'authority not recorded'}; {fc.units_total} units, "
-                  f"{len(fc.units)} with occupancy observations")
+    console.print(
+        f"[bold]{fc.facility}[/] ({fc.kind}, {fc.country or '?'}) — "
+        f"{fc.authority or 'authority not recorded'}; {fc.units_total} units, "
+        f"{len(fc.units)} with occupancy observations"
+    )
     caps = Table(title="Capacity figures (they may conflict: each with its source)")
     for column in ("capacity", "what", "source"):
         caps.add_column(column)
@@ -124,33 +149,57 @@ def facility(
         occ.add_column("m²/person", justify="right")
         occ.add_column("source")
         for o in fc.whole.observations:
-            occ.add_row(o.day.isoformat(), f"{o.population:,}",
-                        *[f"{r.rate:.0%}" for r in o.rates], _num(o.m2_per_person),
-                        o.source or "")
+            occ.add_row(
+                o.day.isoformat(),
+                f"{o.population:,}",
+                *[f"{r.rate:.0%}" for r in o.rates],
+                _num(o.m2_per_person),
+                o.source or "",
+            )
         console.print(occ)
-    th = Table(title=f"Thresholds ({len(fc.units)} observed units; a value holds up to "
-                     f"{fc.max_gap_days} days until the next observation)")
-    for column in ("standard", "units breaching", "units flagged", "longest run (days)",
-                   "unit"):
+    th = Table(
+        title=f"Thresholds ({len(fc.units)} observed units; a value holds up to "
+        f"{fc.max_gap_days} days until the next observation)"
+    )
+    for column in ("standard", "units breaching", "units flagged", "longest run (days)", "unit"):
         th.add_column(column)
     for t in fc.thresholds:
-        th.add_row(t.label_en, str(t.units_breached), str(t.units_flagged),
-                   str(t.longest_run_days), t.longest_run_unit or "")
+        th.add_row(
+            t.label_en,
+            str(t.units_breached),
+            str(t.units_flagged),
+            str(t.longest_run_days),
+            t.longest_run_unit or "",
+        )
     console.print(th)
     shared = [t for t in cond.THRESHOLDS if t.applies_to == "shared"]
     units = Table(title="Units: latest observation and consecutive days under each threshold")
-    for column in ("unit", "area m²", "obs.", "latest", "people", "m²/person",
-                   *[f"<{t.m2_per_person:g} m² days (longest)" for t in shared]):
+    for column in (
+        "unit",
+        "area m²",
+        "obs.",
+        "latest",
+        "people",
+        "m²/person",
+        *[f"<{t.m2_per_person:g} m² days (longest)" for t in shared],
+    ):
         units.add_column(column)
     for sp in fc.units:
         latest = sp.latest
         assert latest is not None
-        units.add_row(sp.unit or "", " / ".join(_num(a.value, 1) for a in sp.areas),
-                      str(len(sp.observations)), latest.day.isoformat(),
-                      str(latest.population), _num(latest.m2_per_person),
-                      *[f"{b.days_breached} ({b.longest_run_days})"
-                        + (" FLAGGED" if b.flagged and b.min_consecutive_days else "")
-                        for b in (sp.breach(t.code) for t in shared)])
+        units.add_row(
+            sp.unit or "",
+            " / ".join(_num(a.value, 1) for a in sp.areas),
+            str(len(sp.observations)),
+            latest.day.isoformat(),
+            str(latest.population),
+            _num(latest.m2_per_person),
+            *[
+                f"{b.days_breached} ({b.longest_run_days})"
+                + (" FLAGGED" if b.flagged and b.min_consecutive_days else "")
+                for b in (sp.breach(t.code) for t in shared)
+            ],
+        )
     console.print(units)
     if unit is not None:
         chosen = [sp for sp in fc.units if sp.unit == unit]
@@ -160,15 +209,18 @@ def facility(
         for column in ("date", "people", "m²/person", "source"):
             detail.add_column(column)
         for o in chosen[0].observations:
-            detail.add_row(o.day.isoformat(), str(o.population), _num(o.m2_per_person),
-                           o.source or "")
+            detail.add_row(
+                o.day.isoformat(), str(o.population), _num(o.m2_per_person), o.source or ""
+            )
         console.print(detail)
         for b in chosen[0].breaches:
             for run in b.runs:
                 console.print(f"{b.label_en}: {run.start} → {run.end}, {run.days} days")
     for c in fc.whole.conflicts + [c for sp in fc.units for c in sp.conflicts]:
-        console.print(f"[yellow]Conflicting populations on {c['day']}:[/] " + "; ".join(
-            f"{f['population']} ({f['source']})" for f in c["figures"]))
+        console.print(
+            f"[yellow]Conflicting populations on {c['day']}:[/] "
+            + "; ".join(f"{f['population']} ({f['source']})" for f in c["figures"])
+        )
 
 
 # -- habeas incidents -------------------------------------------------------------------------
@@ -177,17 +229,27 @@ def facility(
 @incidents_app.callback()
 def incidents(
     ctx: typer.Context,
-    act_type: Annotated[list[str] | None, typer.Option(
-        "--type", help="Incident type (act_type term); repeatable or comma-separated.")] = None,
+    act_type: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type", help="Incident type (act_type term); repeatable or comma-separated."
+        ),
+    ] = None,
     facility_name: Annotated[str | None, typer.Option("--facility", help="Facility name.")] = None,
     unit: Annotated[str | None, typer.Option(help="Unit of the facility.")] = None,
     start: FromOption = None,
     end: ToOption = None,
-    status: Annotated[list[str] | None, typer.Option(
-        help="Verification status (confirmed, likely, possible, unlikely); repeatable.")] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Verification status (confirmed, likely, possible, unlikely); repeatable."
+        ),
+    ] = None,
     person: Annotated[int | None, typer.Option(help="Only incidents with this victim.")] = None,
-    by: Annotated[str | None, typer.Option(
-        help="Count by month, type, facility or status instead of listing.")] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(help="Count by month, type, facility or status instead of listing."),
+    ] = None,
     lang: LangOption = None,
     workspace: WorkspaceOption = None,
     as_json: JsonOption = False,
@@ -204,15 +266,24 @@ def incidents(
     lang = i18n.check_language(lang or current())
     store = open_store(workspace)
     filters: dict[str, Any] = {
-        "types": _split(act_type), "facility": facility_name, "unit": unit,
-        "statuses": _split(status), "start": _day(start, "--from"), "end": _day(end, "--to"),
-        "person_id": person}
+        "types": _split(act_type),
+        "facility": facility_name,
+        "unit": unit,
+        "statuses": _split(status),
+        "start": _day(start, "--from"),
+        "end": _day(end, "--to"),
+        "person_id": person,
+    }
     count = inc.count_incidents(store, **filters)
     groups = count.grouped(by) if by else None
     withheld = Withheld()
-    rows = [] if by else inc.list_incidents(store, **filters,
-                                            reader=reader_for(store, as_user, purpose),
-                                            withheld=withheld)
+    rows = (
+        []
+        if by
+        else inc.list_incidents(
+            store, **filters, reader=reader_for(store, as_user, purpose), withheld=withheld
+        )
+    )
     print_withheld(withheld, lang)  # first: before any count
     if as_json:
         data = count.to_dict()
@@ -235,22 +306,39 @@ def incidents(
         for column in ("id", "date", "type", "where", "status", "victims", "sources"):
             table.add_column(_(column))
         for r in rows:
-            table.add_row(str(r.id), r.date, r.label(lang),
-                          (r.facility or "") + (f" — {r.unit}" if r.unit else ""),
-                          r.status_label(lang), str(len(r.victims)), "; ".join(r.sources))
+            table.add_row(
+                str(r.id),
+                r.date,
+                r.label(lang),
+                (r.facility or "") + (f" — {r.unit}" if r.unit else ""),
+                r.status_label(lang),
+                str(len(r.victims)),
+                "; ".join(r.sources),
+            )
         console.print(table)
         if not rows and withheld:
-            console.print(tr("None of the incidents counted above can be listed for you: "
-                             "they are withheld (see the top of this output).", lang),
-                          highlight=False)
+            console.print(
+                tr(
+                    "None of the incidents counted above can be listed for you: "
+                    "they are withheld (see the top of this output).",
+                    lang,
+                ),
+                highlight=False,
+            )
     if count.uncertain_ids:
         ids = ", ".join(map(str, count.uncertain_ids))
-        console.print(_("Not counted: {n} incidents whose dates only partly overlap the "
-                        "period (ids {ids}).").format(n=len(count.uncertain_ids), ids=ids))
+        console.print(
+            _(
+                "Not counted: {n} incidents whose dates only partly overlap the period (ids {ids})."
+            ).format(n=len(count.uncertain_ids), ids=ids)
+        )
     if count.undated:
         console.print(_("Not counted: {n} undated incidents.").format(n=count.undated))
-    console.print(_("Sources: {sources}").format(
-        sources="; ".join(f"{s.title} ({s.incidents})" for s in count.sources) or _("none")))
+    console.print(
+        _("Sources: {sources}").format(
+            sources="; ".join(f"{s.title} ({s.incidents})" for s in count.sources) or _("none")
+        )
+    )
 
 
 def _victim(value: str) -> tuple[str, str]:
@@ -262,8 +350,11 @@ def _victim(value: str) -> tuple[str, str]:
 
 def _perpetrator(value: str) -> PerpetratorSpec:
     parts = value.split(":", 2)
-    return PerpetratorSpec(role=parts[0], involvement=parts[1] if len(parts) > 1 and parts[1]
-                           else None, unit=parts[2] if len(parts) > 2 and parts[2] else None)
+    return PerpetratorSpec(
+        role=parts[0],
+        involvement=parts[1] if len(parts) > 1 and parts[1] else None,
+        unit=parts[2] if len(parts) > 2 and parts[2] else None,
+    )
 
 
 @incidents_app.command("add")
@@ -271,17 +362,25 @@ def incidents_add(
     act_type: Annotated[str, typer.Option("--type", help="Incident type (act_type term).")],
     status: Annotated[str, typer.Option(help="Verification status (violation_status term).")],
     source: Annotated[list[str], typer.Option(help="A source title reporting it; repeatable.")],
-    when: Annotated[str | None, typer.Option(
-        "--date", help="Date as known: 2025-04-13, 2025-04, 'entre 2025-03 y 2025-05', ...")
+    when: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="Date as known: 2025-04-13, 2025-04, 'entre 2025-03 y 2025-05', ..."
+        ),
     ] = None,
     facility_name: Annotated[str | None, typer.Option("--facility", help="Facility name.")] = None,
     unit: Annotated[str | None, typer.Option(help="Unit of the facility.")] = None,
     description: Annotated[str | None, typer.Option(help="What happened.")] = None,
-    victim: Annotated[list[str] | None, typer.Option(
-        help="A victim as 'SOURCE TITLE::RECORD ID'; repeatable.")] = None,
-    perpetrator: Annotated[list[str] | None, typer.Option(
-        help="ROLE[:INVOLVEMENT[:UNIT]], e.g. prison_officials:directly_carried_out; "
-             "repeatable.")] = None,
+    victim: Annotated[
+        list[str] | None, typer.Option(help="A victim as 'SOURCE TITLE::RECORD ID'; repeatable.")
+    ] = None,
+    perpetrator: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="ROLE[:INVOLVEMENT[:UNIT]], e.g. prison_officials:directly_carried_out; "
+            "repeatable."
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record an incident (one logged operation); every term, name and source is checked.
@@ -295,10 +394,18 @@ def incidents_add(
             parsed = parse_date(when, "YMD")
         except DateParseError as exc:
             raise UsageError(f"--date: {exc}") from exc
-    spec = IncidentSpec(act_type=act_type, verification_status=status, source_titles=source,
-                        when=parsed, date_text=when, facility=facility_name, unit=unit,
-                        description=description, victims=[_victim(v) for v in victim or []],
-                        perpetrators=[_perpetrator(p) for p in perpetrator or []])
+    spec = IncidentSpec(
+        act_type=act_type,
+        verification_status=status,
+        source_titles=source,
+        when=parsed,
+        date_text=when,
+        facility=facility_name,
+        unit=unit,
+        description=description,
+        victims=[_victim(v) for v in victim or []],
+        perpetrators=[_perpetrator(p) for p in perpetrator or []],
+    )
     new_id = inc.record_incident(open_store(workspace), spec)
     console.print(i18n.gettext_for(current())("Recorded incident {id}.").format(id=new_id))
 
@@ -332,9 +439,15 @@ def report_person(
     store = open_store(workspace)
     for line in current_person(store, person_id)[2]:
         err_console.print(f"[bold]{line}[/]", highlight=False)
-    dossier_report(store, person_id, path, lang=lang, fmt=fmt,
-                   register=_register_name(workspace),
-                   reader=reader_for(store, as_user, purpose))
+    dossier_report(
+        store,
+        person_id,
+        path,
+        lang=lang,
+        fmt=fmt,
+        register=_register_name(workspace),
+        reader=reader_for(store, as_user, purpose),
+    )
     console.print(i18n.gettext_for(lang)("Wrote {path}").format(path=path), highlight=False)
 
 
@@ -347,9 +460,12 @@ def report_situation(
     fmt: FormatOption = "pdf",
     lang: LangOption = None,
     output: OutputOption = None,
-    k: Annotated[int | None, typer.Option(
-        "--k", help="Hide counts below k (default: the workspace's setting; 1 hides "
-                    "nothing).")] = None,
+    k: Annotated[
+        int | None,
+        typer.Option(
+            "--k", help="Hide counts below k (default: the workspace's setting; 1 hides nothing)."
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Write a situation report for a facility, a flight or a period: counts, timelines,
@@ -362,9 +478,18 @@ def report_situation(
     lang = i18n.check_language(lang or current())
     scope = "-".join(_slug(p) for p in (facility_name, flight, start, end) if p)
     path = output or Path(f"situation-{scope or 'all'}-{lang}.{fmt}")
-    situation_report(open_store(workspace), path, facility=facility_name, flight=flight,
-                     start=_day(start, "--from"), end=_day(end, "--to"), lang=lang, fmt=fmt,
-                     register=_register_name(workspace), k=k)
+    situation_report(
+        open_store(workspace),
+        path,
+        facility=facility_name,
+        flight=flight,
+        start=_day(start, "--from"),
+        end=_day(end, "--to"),
+        lang=lang,
+        fmt=fmt,
+        register=_register_name(workspace),
+        k=k,
+    )
     console.print(i18n.gettext_for(lang)("Wrote {path}").format(path=path), highlight=False)
 
 

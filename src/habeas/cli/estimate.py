@@ -51,14 +51,34 @@ def estimate_dict(est: Any) -> dict[str, Any]:
     return {k: _clean(d[k]) for k in JSON_KEYS}
 
 
-JSON_KEYS = ("method", "observed", "point", "missing", "interval", "level", "interval_kind",
-             "unstable_interval", "model", "lists", "stratum", "diagnostics", "warnings",
-             "error", "hints")
+JSON_KEYS = (
+    "method",
+    "observed",
+    "point",
+    "missing",
+    "interval",
+    "level",
+    "interval_kind",
+    "unstable_interval",
+    "model",
+    "lists",
+    "stratum",
+    "diagnostics",
+    "warnings",
+    "error",
+    "hints",
+)
 
 
-def _options(method: str, model: str | None, seed: int | None, chains: int | None,
-             nboot: int | None, level: float, mcmc: dict[str, int] | None = None
-             ) -> dict[str, Any]:
+def _options(
+    method: str,
+    model: str | None,
+    seed: int | None,
+    chains: int | None,
+    nboot: int | None,
+    level: float,
+    mcmc: dict[str, int] | None = None,
+) -> dict[str, Any]:
     opts: dict[str, Any] = {}
     opts["level"] = level
     if model is not None and method == "loglinear":
@@ -83,13 +103,18 @@ def advice(hint: str, lang: str) -> str:
     _ = i18n.gettext_for(lang)
     texts = {
         "more_draws": _("Raise --samples or --thinning (LCMCR) for more independent draws."),
-        "longer_burnin": _("Raise --burnin and --chains (LCMCR); if the chains still "
-                           "disagree, do not report a single number."),
-        "more_time": _("Allow more time with --time-limit SECONDS (0 for no limit), or "
-                       "lower --nboot, --samples or --thinning."),
+        "longer_burnin": _(
+            "Raise --burnin and --chains (LCMCR); if the chains still "
+            "disagree, do not report a single number."
+        ),
+        "more_time": _(
+            "Allow more time with --time-limit SECONDS (0 for no limit), or "
+            "lower --nboot, --samples or --thinning."
+        ),
         "two_lists": _("Choose the two lists with --model A,B (Lincoln-Petersen, Chapman)."),
-        "fewer_lists": _("Use fewer lists (drop or merge list columns, or fewer --lists), "
-                         "or another method."),
+        "fewer_lists": _(
+            "Use fewer lists (drop or merge list columns, or fewer --lists), or another method."
+        ),
     }
     return str(texts.get(hint, hint))
 
@@ -100,19 +125,23 @@ def render_estimates(results: list[Any], console: Console, lang: str = "en") -> 
 
     _ = i18n.gettext_for(lang)
     headline = [e for e in results if e.stratum is None or e.stratum == "total"]
-    console.print(escape(conclusion(headline or results, lang)), style="bold",
-                  highlight=False)
+    console.print(escape(conclusion(headline or results, lang)), style="bold", highlight=False)
     table = Table(title=_("Estimated total (people on a list + people on none)"))
     strata = any(e.stratum for e in results)
     interval_head = _("interval")
     columns = ([_("stratum")] if strata else []) + [
-        _("method"), _("on the lists"), _("estimate"), _("on no list"),
+        _("method"),
+        _("on the lists"),
+        _("estimate"),
+        _("on no list"),
         interval_head + (f" {i18n.format_percent(results[0].level, lang)}" if results else ""),
-        _("interval from")]
+        _("interval from"),
+    ]
     numeric = {_("on the lists"), _("estimate"), _("on no list")}
     for col in columns:
-        table.add_column(col, justify="right" if col in numeric else "left",
-                         no_wrap=col == _("method"))
+        table.add_column(
+            col, justify="right" if col in numeric else "left", no_wrap=col == _("method")
+        )
     for e in results:
         if e.interval is None:
             interval = "-"
@@ -120,34 +149,48 @@ def render_estimates(results: list[Any], console: Console, lang: str = "en") -> 
             interval = f"{whole(e.interval[0], lang)} – {whole(e.interval[1], lang)}"
             if e.unstable_interval:
                 interval += " ⚠ " + _("unstable")
-        row = [escape(e.method), whole(e.observed, lang),
-               whole(e.point, lang) if e.error is None else _("not computed"),
-               whole(e.missing, lang) if e.point is not None else "-", interval,
-               interval_kind(e.interval_kind, lang) or "-"]
+        row = [
+            escape(e.method),
+            whole(e.observed, lang),
+            whole(e.point, lang) if e.error is None else _("not computed"),
+            whole(e.missing, lang) if e.point is not None else "-",
+            interval,
+            interval_kind(e.interval_kind, lang) or "-",
+        ]
         table.add_row(*([escape(e.stratum or "")] if strata else []), *row)
     console.print(table)
-    labels = {"error": escape(_("not computed")), "warning": escape(_("warning")),
-              "hint": escape(_("what to do"))}
+    labels = {
+        "error": escape(_("not computed")),
+        "warning": escape(_("warning")),
+        "hint": escape(_("what to do")),
+    }
     for e in results:
         name = e.method if not e.stratum else f"{e.method} [{e.stratum}]"
         described = describe_model(e, lang)
         if described or e.model:
             technical = f" [dim]({escape(e.model)})[/dim]" if e.model and described else ""
-            console.print(f"[bold]{escape(name)}[/bold]: {escape(described or e.model or '')}"
-                          f"{technical}", highlight=False)
+            console.print(
+                f"[bold]{escape(name)}[/bold]: {escape(described or e.model or '')}{technical}",
+                highlight=False,
+            )
     # one line per message, naming every method it concerns (the table's warnings,
     # e.g. about the input, would otherwise repeat once per method)
     lines: dict[tuple[str, str], list[str]] = {}
     for e in results:
         name = e.method if not e.stratum else f"{e.method} [{e.stratum}]"
-        for key in ([("error", e.error)] if e.error is not None else []) + \
-                [("warning", w) for w in e.warnings] + \
-                [("hint", advice(h, lang)) for h in e.hints]:
+        for key in (
+            ([("error", e.error)] if e.error is not None else [])
+            + [("warning", w) for w in e.warnings]
+            + [("hint", advice(h, lang)) for h in e.hints]
+        ):
             lines.setdefault(key, []).append(name)
     colour = {"error": "red", "warning": "yellow", "hint": "cyan"}
     for (kind, text), names in lines.items():
-        console.print(f"[{colour[kind]}]{labels[kind]}[/{colour[kind]}] "
-                      f"({escape(', '.join(names))}): {escape(text)}", highlight=False)
+        console.print(
+            f"[{colour[kind]}]{labels[kind]}[/{colour[kind]}] "
+            f"({escape(', '.join(names))}): {escape(text)}",
+            highlight=False,
+        )
 
 
 class _Progress:
@@ -155,9 +198,13 @@ class _Progress:
 
     def __init__(self, lang: str) -> None:
         self._ = i18n.gettext_for(lang)
-        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
-                            TimeElapsedColumn(), console=Console(stderr=True),
-                            transient=False)
+        self.bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
         self.tasks: dict[str, Any] = {}
 
     def __enter__(self) -> _Progress:
@@ -170,10 +217,14 @@ class _Progress:
     def __call__(self, name: str, est: Any) -> None:
         if est is None:
             self.tasks[name] = self.bar.add_task(
-                self._("%(method)s: running…") % {"method": name}, total=1)
+                self._("%(method)s: running…") % {"method": name}, total=1
+            )
             return
-        done = (self._("%(method)s: not computed") if est.error is not None
-                else self._("%(method)s: done"))
+        done = (
+            self._("%(method)s: not computed")
+            if est.error is not None
+            else self._("%(method)s: done")
+        )
         self.bar.update(self.tasks[name], completed=1, description=done % {"method": name})
 
 
@@ -182,34 +233,56 @@ def register(app: typer.Typer) -> None:
 
     @app.command("estimate")
     def estimate(
-        table: Path | None = typer.Argument(None, help="CSV: one 0/1 column per list "
-                                            "(+ optional count column)."),
+        table: Path | None = typer.Argument(
+            None, help="CSV: one 0/1 column per list (+ optional count column)."
+        ),
         method: str = typer.Option("all", "--method", "-m", help=" | ".join(CHOICES)),
-        model: str | None = typer.Option(None, "--model", help="loglinear: model name "
-                                         "(Mth Darroch, [12,13,14], search); stepwise: "
-                                         "pairs A:B,B:C; lincoln/chapman: two lists A,B."),
+        model: str | None = typer.Option(
+            None,
+            "--model",
+            help="loglinear: model name "
+            "(Mth Darroch, [12,13,14], search); stepwise: "
+            "pairs A:B,B:C; lincoln/chapman: two lists A,B.",
+        ),
         seed: int | None = typer.Option(None, "--seed", help="Random seed."),
         chains: int | None = typer.Option(None, "--chains", help="LCMCR chains."),
-        samples: int | None = typer.Option(None, "--samples", help="LCMCR draws kept per "
-                                           "chain (default 1000)."),
-        thinning: int | None = typer.Option(None, "--thinning", help="LCMCR sweeps between "
-                                            "kept draws (default 100)."),
-        burnin: int | None = typer.Option(None, "--burnin", help="LCMCR sweeps discarded "
-                                          "before keeping draws (default 10000)."),
+        samples: int | None = typer.Option(
+            None, "--samples", help="LCMCR draws kept per chain (default 1000)."
+        ),
+        thinning: int | None = typer.Option(
+            None, "--thinning", help="LCMCR sweeps between kept draws (default 100)."
+        ),
+        burnin: int | None = typer.Option(
+            None, "--burnin", help="LCMCR sweeps discarded before keeping draws (default 10000)."
+        ),
         nboot: int | None = typer.Option(None, "--nboot", help="Bootstrap samples (stepwise)."),
         level: float = typer.Option(0.95, "--level", help="Interval level."),
-        time_limit: float = typer.Option(DEFAULT_SECONDS, "--time-limit", help="Seconds each "
-                                         "method may run before it stops (0: no limit)."),
+        time_limit: float = typer.Option(
+            DEFAULT_SECONDS,
+            "--time-limit",
+            help="Seconds each method may run before it stops (0: no limit).",
+        ),
         fmt: str = typer.Option("table", "--format", help="table | json"),
-        plot: Path | None = typer.Option(None, "--plot", help="Write a PNG of the "
-                                         "likelihood/posterior of the (first) method."),
-        lists: list[str] | None = typer.Option(None, "--lists", help="Register mode: a source "
-                                               "title to use as a list. Repeat for each list."),
-        where: list[str] | None = typer.Option(None, "--where", help="Register mode filter "
-                                               "KEY=VALUE: nationality, sex, event_type, "
-                                               "facility, from, to. Repeatable."),
-        strata: str | None = typer.Option(None, "--strata", help="Register mode: estimate "
-                                          "per nationality, sex or facility, with a total."),
+        plot: Path | None = typer.Option(
+            None, "--plot", help="Write a PNG of the likelihood/posterior of the (first) method."
+        ),
+        lists: list[str] | None = typer.Option(
+            None,
+            "--lists",
+            help="Register mode: a source title to use as a list. Repeat for each list.",
+        ),
+        where: list[str] | None = typer.Option(
+            None,
+            "--where",
+            help="Register mode filter "
+            "KEY=VALUE: nationality, sex, event_type, "
+            "facility, from, to. Repeatable.",
+        ),
+        strata: str | None = typer.Option(
+            None,
+            "--strata",
+            help="Register mode: estimate per nationality, sex or facility, with a total.",
+        ),
         lang: str = typer.Option("en", "--lang", help="Language of the output: en or es."),
         workspace: WorkspaceOption = None,
     ) -> None:
@@ -220,19 +293,32 @@ def register(app: typer.Typer) -> None:
         Example (register): habeas estimate --lists "Flight manifest" --lists "Press list"
         --lists "Repatriation list" --method dga --where nationality=VEN
         """
-        run = _Run(method, model, seed, chains, nboot, level, fmt, time_limit or None,
-                   {"samples": samples, "thinning": thinning, "burnin": burnin})
+        run = _Run(
+            method,
+            model,
+            seed,
+            chains,
+            nboot,
+            level,
+            fmt,
+            time_limit or None,
+            {"samples": samples, "thinning": thinning, "burnin": burnin},
+        )
         try:
             lang = i18n.check_language(lang)
             run.check()
             _ = i18n.gettext_for(lang)
             if plot is not None and not plot.parent.is_dir():
-                raise UsageError(_("--plot: the folder %(folder)s does not exist; create it or "
-                                   "choose another path.") % {"folder": plot.parent})
+                raise UsageError(
+                    _(
+                        "--plot: the folder %(folder)s does not exist; create it or "
+                        "choose another path."
+                    )
+                    % {"folder": plot.parent}
+                )
             if lists:
                 if table is not None:
-                    raise UsageError("Give either a TABLE or --lists from the register, "
-                                     "not both.")
+                    raise UsageError("Give either a TABLE or --lists from the register, not both.")
                 results = _run_register(workspace, lists, where or [], strata, run, lang)
             else:
                 if where or strata:
@@ -253,9 +339,18 @@ def register(app: typer.Typer) -> None:
 class _Run:
     """The method choice and options of one command line."""
 
-    def __init__(self, method: str, model: str | None, seed: int | None, chains: int | None,
-                 nboot: int | None, level: float, fmt: str, time_limit: float | None,
-                 mcmc: dict[str, int | None]) -> None:
+    def __init__(
+        self,
+        method: str,
+        model: str | None,
+        seed: int | None,
+        chains: int | None,
+        nboot: int | None,
+        level: float,
+        fmt: str,
+        time_limit: float | None,
+        mcmc: dict[str, int | None],
+    ) -> None:
         self.method, self.model, self.seed, self.chains = method, model, seed, chains
         self.nboot, self.level, self.fmt, self.time_limit = nboot, level, fmt, time_limit
         self.mcmc = {k: v for k, v in mcmc.items() if v is not None}
@@ -264,8 +359,7 @@ class _Run:
         if self.fmt not in ("table", "json"):
             raise UsageError("--format must be table or json.")
         if self.method not in CHOICES:
-            raise UsageError(f"Unknown method {self.method!r}; choose one of "
-                             f"{', '.join(CHOICES)}.")
+            raise UsageError(f"Unknown method {self.method!r}; choose one of {', '.join(CHOICES)}.")
         if not 0 < self.level < 1:
             raise UsageError("--level must be between 0 and 1.")
         if self.time_limit is not None and self.time_limit < 0:
@@ -279,8 +373,7 @@ class _Run:
         return list(ALL_METHODS) if self.method == "all" else [self.method]
 
     def options(self, name: str) -> dict[str, Any]:
-        return _options(name, self.model, self.seed, self.chains, self.nboot, self.level,
-                        self.mcmc)
+        return _options(name, self.model, self.seed, self.chains, self.nboot, self.level, self.mcmc)
 
     def estimates(self, hist: Any, lang: str) -> list[Any]:
         """Every chosen method on ``hist``; with one method its failure is the error."""
@@ -289,14 +382,20 @@ class _Run:
         with _Progress(lang) as progress:
             if self.method != "all":
                 progress(self.method, None)
-                est = run(self.method, hist, time_limit=self.time_limit,
-                          **self.options(self.method))
+                est = run(
+                    self.method, hist, time_limit=self.time_limit, **self.options(self.method)
+                )
                 progress(self.method, est)
                 return [est]
             results = []
             for name in self.names:  # each method with its own options
-                results += run_all(hist, [name], time_limit=self.time_limit,
-                                   progress=progress, **self.options(name))
+                results += run_all(
+                    hist,
+                    [name],
+                    time_limit=self.time_limit,
+                    progress=progress,
+                    **self.options(name),
+                )
             return results
 
 
@@ -305,8 +404,10 @@ def _print(results: Any, run: _Run, *, unwrap: bool, lang: str) -> None:
     if run.fmt == "json":
         if isinstance(results, tuple):
             per, total = results
-            payload: Any = {"strata": {k: estimate_dict(e) for k, e in per.items()},
-                            "total": estimate_dict(total)}
+            payload: Any = {
+                "strata": {k: estimate_dict(e) for k, e in per.items()},
+                "total": estimate_dict(total),
+            }
         else:
             payload = [estimate_dict(e) for e in results]
             if unwrap and run.method != "all" and len(payload) == 1:
@@ -326,13 +427,21 @@ def _plot(results: Any, path: Path, lang: str) -> None:
         results = [*results[0].values(), results[1]]
     target = next((e for e in results if has_curve(e)), None)
     if target is None:
-        raise UsageError("None of the chosen methods produced a curve to plot "
-                         "(try --method loglinear, dga or lcmcr).")
+        raise UsageError(
+            "None of the chosen methods produced a curve to plot "
+            "(try --method loglinear, dga or lcmcr)."
+        )
     plot_estimate(target, path, lang=lang)
 
 
-def _run_register(workspace: Path | None, lists: list[str], where: list[str],
-                  strata: str | None, run: _Run, lang: str) -> Any:
+def _run_register(
+    workspace: Path | None,
+    lists: list[str],
+    where: list[str],
+    strata: str | None,
+    run: _Run,
+    lang: str,
+) -> Any:
     """Register mode: histories from persons × sources (a tuple (per, total) with strata)."""
     from habeas.estimate.register import histories_from_register, parse_where, unreviewed_pairs
     from habeas.estimate.strata import estimate_by_strata
@@ -341,10 +450,18 @@ def _run_register(workspace: Path | None, lists: list[str], where: list[str],
     tables = histories_from_register(store, lists, parse_where(where), strata)
     _ = i18n.gettext_for(lang)
     pending = unreviewed_pairs(store, lists)
-    queue = [_("%(num)s pairs of records on these lists are waiting in the review queue. Each "
-               "decision can merge or split people and change the estimate: decide them "
-               "first (habeas review list).") % {"num": i18n.format_number(pending, lang)}
-             ] if pending else []
+    queue = (
+        [
+            _(
+                "%(num)s pairs of records on these lists are waiting in the review queue. Each "
+                "decision can merge or split people and change the estimate: decide them "
+                "first (habeas review list)."
+            )
+            % {"num": i18n.format_number(pending, lang)}
+        ]
+        if pending
+        else []
+    )
     if strata is None:
         hist = tables["all"]
         results = run.estimates(hist, lang)
@@ -355,8 +472,9 @@ def _run_register(workspace: Path | None, lists: list[str], where: list[str],
         raise UsageError("With --strata choose one --method (e.g. --method dga).")
     with _Progress(lang) as progress:
         progress(run.method, None)
-        per, total = estimate_by_strata(tables, run.method, time_limit=run.time_limit,
-                                        **run.options(run.method))
+        per, total = estimate_by_strata(
+            tables, run.method, time_limit=run.time_limit, **run.options(run.method)
+        )
         progress(run.method, total)
     total.warnings = [*queue, *total.warnings]
     return per, total

@@ -12,8 +12,9 @@ from rich.table import Table
 from habeas.cli.common import WorkspaceOption, console, open_store, print_json, progress_bar
 from habeas.evidence import add_file, export_evidence, file_custody, verify_evidence
 
-evidence_app = typer.Typer(help="Evidence integrity: stored files, their hashes and custody.",
-                           no_args_is_help=True)
+evidence_app = typer.Typer(
+    help="Evidence integrity: stored files, their hashes and custody.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -24,9 +25,13 @@ def register(app: typer.Typer) -> None:
 def verify(
     workspace: WorkspaceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    remove_stale_temp: Annotated[bool, typer.Option(
-        "--remove-stale-temp",
-        help="Delete temporary files left by killed writers (older than an hour).")] = False,
+    remove_stale_temp: Annotated[
+        bool,
+        typer.Option(
+            "--remove-stale-temp",
+            help="Delete temporary files left by killed writers (older than an hour).",
+        ),
+    ] = False,
 ) -> None:
     """Re-hash every stored file; report changed, missing, wrong-size and unknown files.
 
@@ -41,22 +46,35 @@ def verify(
         print_json(report.to_dict())
     else:
         for problem in report.problems:
-            console.print(f"[bold red]{escape(problem.kind)}[/] "
-                          f"{escape(problem.file or '')} {problem.sha256 or ''}\n    "
-                          f"{escape(problem.message)}", highlight=False)
+            console.print(
+                f"[bold red]{escape(problem.kind)}[/] "
+                f"{escape(problem.file or '')} {problem.sha256 or ''}\n    "
+                f"{escape(problem.message)}",
+                highlight=False,
+            )
         for temp in report.temp_files:
             state = "removed" if temp["removed"] else "left in place"
-            console.print(f"temporary file {escape(temp['path'])} ({temp['age_seconds']} s old,"
-                          f" {state}) — not evidence", highlight=False)
-        verdict = "[green]all intact[/]" if report.ok else \
-            f"[bold red]{len(report.problems)} problem(s)[/]"
-        console.print(f"{report.files_checked:,} file(s) re-hashed "
-                      f"({report.bytes_checked:,} bytes), {report.files_known:,} known to the "
-                      f"database: {verdict}. Logged as entry {report.log_seq}.")
+            console.print(
+                f"temporary file {escape(temp['path'])} ({temp['age_seconds']} s old,"
+                f" {state}) — not evidence",
+                highlight=False,
+            )
+        verdict = (
+            "[green]all intact[/]"
+            if report.ok
+            else f"[bold red]{len(report.problems)} problem(s)[/]"
+        )
+        console.print(
+            f"{report.files_checked:,} file(s) re-hashed "
+            f"({report.bytes_checked:,} bytes), {report.files_known:,} known to the "
+            f"database: {verdict}. Logged as entry {report.log_seq}."
+        )
         if report.plaintext_unchecked:
-            console.print(f"[yellow]{report.plaintext_unchecked:,} sealed file(s): only the "
-                          "encrypted bytes were checked; their plaintext hashes were NOT "
-                          "checked (no key: set HABEAS_PASSPHRASE or HABEAS_KEY_FILE).[/]")
+            console.print(
+                f"[yellow]{report.plaintext_unchecked:,} sealed file(s): only the "
+                "encrypted bytes were checked; their plaintext hashes were NOT "
+                "checked (no key: set HABEAS_PASSPHRASE or HABEAS_KEY_FILE).[/]"
+            )
     if not report.ok:
         raise typer.Exit(1)
 
@@ -79,21 +97,31 @@ def custody(
     for column in ("seq", "at (UTC)", "actor", "event", "detail"):
         table.add_column(column)
     for e in entries:
-        detail = ", ".join(f"{k}={v}" for k, v in e.detail.items()
-                           if k not in ("files", "problems") and v not in (None, ""))
+        detail = ", ".join(
+            f"{k}={v}"
+            for k, v in e.detail.items()
+            if k not in ("files", "problems") and v not in (None, "")
+        )
         table.add_row(str(e.seq), e.at[:19], e.actor, e.event, escape(detail[:120]))
     console.print(table)
 
 
 @evidence_app.command("export")
 def export(
-    hashes_and_output: Annotated[list[str], typer.Argument(
-        help="SHA-256 hashes of the files (none with --source), then the output .zip or "
-             "new folder.", metavar="[SHA256...] OUT")],
-    source: Annotated[str | None, typer.Option(
-        "--source", help="Export every file of this source (its title).")] = None,
-    purpose: Annotated[str | None, typer.Option(
-        help="Why the files are exported (kept in the custody log).")] = None,
+    hashes_and_output: Annotated[
+        list[str],
+        typer.Argument(
+            help="SHA-256 hashes of the files (none with --source), then the output .zip or "
+            "new folder.",
+            metavar="[SHA256...] OUT",
+        ),
+    ],
+    source: Annotated[
+        str | None, typer.Option("--source", help="Export every file of this source (its title).")
+    ] = None,
+    purpose: Annotated[
+        str | None, typer.Option(help="Why the files are exported (kept in the custody log).")
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Copy stored files out with MANIFEST.sha256 and manifest.json (hashes, custody).
@@ -101,22 +129,37 @@ def export(
     Example: habeas evidence export --source "Flight manifest" manifest-evidence.zip
     """
     *hashes, out = hashes_and_output
-    result = export_evidence(open_store(workspace), Path(out), sha256s=hashes or None,
-                             source_title=source, purpose=purpose)
-    console.print(f"Exported {len(result.files)} file(s) to {escape(str(result.output))} with "
-                  f"MANIFEST.sha256 and manifest.json (logged as entry {result.log_seq}). "
-                  "Check the copies with: sha256sum -c MANIFEST.sha256", highlight=False)
+    result = export_evidence(
+        open_store(workspace),
+        Path(out),
+        sha256s=hashes or None,
+        source_title=source,
+        purpose=purpose,
+    )
+    console.print(
+        f"Exported {len(result.files)} file(s) to {escape(str(result.output))} with "
+        f"MANIFEST.sha256 and manifest.json (logged as entry {result.log_seq}). "
+        "Check the copies with: sha256sum -c MANIFEST.sha256",
+        highlight=False,
+    )
 
 
 @evidence_app.command("add")
 def add(
-    path: Annotated[Path, typer.Argument(help="The file to keep (photo, document, "
-                                         "testimony).", exists=True, dir_okay=False)],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="The file to keep (photo, document, testimony).", exists=True, dir_okay=False
+        ),
+    ],
     note: Annotated[str | None, typer.Option(help="What the file is.")] = None,
-    sensitivity: Annotated[str, typer.Option(
-        help="public, internal, restricted or witness_protected. Restricted and "
-             "witness-protected files are kept encrypted when the workspace encrypts.")]
-    = "internal",
+    sensitivity: Annotated[
+        str,
+        typer.Option(
+            help="public, internal, restricted or witness_protected. Restricted and "
+            "witness-protected files are kept encrypted when the workspace encrypts."
+        ),
+    ] = "internal",
     workspace: WorkspaceOption = None,
 ) -> None:
     """Keep a file in the content-addressed store and start its chain of custody.

@@ -28,12 +28,18 @@ def register(app: typer.Typer) -> None:
 
 def export_command(
     what: Annotated[str, typer.Argument(help=f"One of: {', '.join(TABLES)}.")],
-    output: Annotated[Path, typer.Argument(help="File to write (.csv, .json or .xlsx).",
-                                           dir_okay=False)],
-    fmt: Annotated[str | None, typer.Option("--format", help="csv, json or xlsx "
-                                            "(default: from the file name).")] = None,
-    manifest: Annotated[bool, typer.Option(
-        "--manifest", help="Also write FILE.sha256 (sha256sum format) next to the export.")
+    output: Annotated[
+        Path, typer.Argument(help="File to write (.csv, .json or .xlsx).", dir_okay=False)
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="csv, json or xlsx (default: from the file name)."),
+    ] = None,
+    manifest: Annotated[
+        bool,
+        typer.Option(
+            "--manifest", help="Also write FILE.sha256 (sha256sum format) next to the export."
+        ),
     ] = False,
     workspace: WorkspaceOption = None,
     as_user: AsOption = None,
@@ -54,12 +60,23 @@ def export_command(
     store = open_store(workspace)
     result = export(store, what, output, fmt, reader=reader_for(store, as_user, purpose))
     if print_withheld(result.withheld):  # first, then what was written
-        console.print(tr("Wrote %(n)s %(what)s to %(path)s; %(w)s more were withheld from "
-                         "this export (see above).", n=f"{result.rows:,}", what=_(what),
-                         path=output, w=f"{result.withheld.total:,}"), highlight=False)
+        console.print(
+            tr(
+                "Wrote %(n)s %(what)s to %(path)s; %(w)s more were withheld from "
+                "this export (see above).",
+                n=f"{result.rows:,}",
+                what=_(what),
+                path=output,
+                w=f"{result.withheld.total:,}",
+            ),
+            highlight=False,
+        )
     else:
-        console.print(_("Wrote {n} {what} to {path}").format(
-            n=f"{result.rows:,}", what=_(what), path=output), highlight=False)
+        console.print(
+            _("Wrote {n} {what} to {path}").format(n=f"{result.rows:,}", what=_(what), path=output),
+            highlight=False,
+        )
     if manifest:
-        console.print(_("Wrote {path}").format(path=write_sidecar_manifest(output)),
-                      highlight=False)
+        console.print(
+            _("Wrote {path}").format(path=write_sidecar_manifest(output)), highlight=False
+        )

@@ -43,16 +43,21 @@ class _FacilityGroup(TyperGroup):
 
 
 facility_app = typer.Typer(
-    cls=_FacilityGroup, invoke_without_command=True,
+    cls=_FacilityGroup,
+    invoke_without_command=True,
     help="Show a facility's conditions, or enter its units, areas, capacity figures and "
-         "occupancy, each from a source.\n\n"
-         "Example: habeas facility capacity CECOT 20480 --kind design --source \"Engineer's "
-         "account\"")
+    "occupancy, each from a source.\n\n"
+    "Example: habeas facility capacity CECOT 20480 --kind design --source \"Engineer's "
+    'account"',
+)
 
-SourceOption = Annotated[str, typer.Option(
-    "--source", help="The source stating it: its exact title, or #ID.")]
-UnitOption = Annotated[str | None, typer.Option(
-    "--unit", help="A unit of the facility (default: the facility as a whole).")]
+SourceOption = Annotated[
+    str, typer.Option("--source", help="The source stating it: its exact title, or #ID.")
+]
+UnitOption = Annotated[
+    str | None,
+    typer.Option("--unit", help="A unit of the facility (default: the facility as a whole)."),
+]
 CAPACITY_KIND = {"official": "official_capacity", "design": "design_capacity"}
 
 
@@ -78,12 +83,16 @@ def _explained() -> Iterator[None]:
     try:
         yield
     except fe.EntryError as exc:
-        hint = {"source": _("See the sources with `habeas sources`; add one with "
-                            "`habeas facility source TITLE --kind KIND`."),
-                "facility": _("Add it first with `habeas facility add NAME --kind KIND "
-                              "--source SOURCE`."),
-                "unit": _("Add it first with `habeas facility unit FACILITY UNIT "
-                          "--source SOURCE`.")}.get(exc.field or "")
+        hint = {
+            "source": _(
+                "See the sources with `habeas sources`; add one with "
+                "`habeas facility source TITLE --kind KIND`."
+            ),
+            "facility": _(
+                "Add it first with `habeas facility add NAME --kind KIND --source SOURCE`."
+            ),
+            "unit": _("Add it first with `habeas facility unit FACILITY UNIT --source SOURCE`."),
+        }.get(exc.field or "")
         missing = exc.template.startswith("There is no") or "has no unit" in exc.template
         message = exc.translated(_)
         raise UsageError(message + (f" {hint}" if hint and missing else "")) from None
@@ -98,14 +107,20 @@ def _editor(store: Store, as_user: str | None) -> Reader:
 def _source_id(store: Store, text: str, reader: Reader) -> int:
     found = find_source_id(store, text, reader=reader)
     if found is None:
-        raise UsageError(_("There is no source {source!r}.").format(source=text) + " "
-                         + _("See the sources with `habeas sources`; add one with "
-                             "`habeas facility source TITLE --kind KIND`."))
+        raise UsageError(
+            _("There is no source {source!r}.").format(source=text)
+            + " "
+            + _(
+                "See the sources with `habeas sources`; add one with "
+                "`habeas facility source TITLE --kind KIND`."
+            )
+        )
     return int(found)
 
 
-def _enter(workspace: Path | None, as_user: str | None, source: str,
-           build: Any) -> list[fe.Entered]:
+def _enter(
+    workspace: Path | None, as_user: str | None, source: str, build: Any
+) -> list[fe.Entered]:
     store = open_store(workspace)
     reader = _editor(store, as_user)
     facts = build(_source_id(store, source, reader))
@@ -114,20 +129,34 @@ def _enter(workspace: Path | None, as_user: str | None, source: str,
 
 
 def _said(entered: list[fe.Entered]) -> None:
-    labels = {"facility": _("facility"), "facility_unit": _("unit"),
-              "facility_figure": _("figure"), "occupancy_observation": _("observation")}
+    labels = {
+        "facility": _("facility"),
+        "facility_unit": _("unit"),
+        "facility_figure": _("figure"),
+        "occupancy_observation": _("observation"),
+    }
     for e in entered:
         where = e.facility + (f" / {e.unit}" if e.unit else "")
-        console.print(_("Recorded {what} {id} ({where}, source {source}).").format(
-            what=labels.get(e.entity, e.entity), id=e.id, where=escape(where),
-            source=e.source_id), highlight=False)
+        console.print(
+            _("Recorded {what} {id} ({where}, source {source}).").format(
+                what=labels.get(e.entity, e.entity),
+                id=e.id,
+                where=escape(where),
+                source=e.source_id,
+            ),
+            highlight=False,
+        )
 
 
 @facility_app.command("add")
 def facility_add(
     name: Annotated[str, typer.Argument(help="The facility's name.")],
-    kind: Annotated[str, typer.Option(help="Facility kind (facility_kind term: prison, "
-                                           "immigration_detention, ...).")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="Facility kind (facility_kind term: prison, immigration_detention, ...)."
+        ),
+    ],
     source: SourceOption,
     country: Annotated[str | None, typer.Option(help="Country (name or ISO code).")] = None,
     operator: Annotated[str | None, typer.Option(help="Who runs it.")] = None,
@@ -139,8 +168,14 @@ def facility_add(
 
     Example: habeas facility add CECOT --kind prison --country SLV --source "Government statement"
     """
-    _said(_enter(workspace, as_user, source, lambda sid: [
-        fe.FacilityFact(name, kind, sid, country, operator, notes)]))
+    _said(
+        _enter(
+            workspace,
+            as_user,
+            source,
+            lambda sid: [fe.FacilityFact(name, kind, sid, country, operator, notes)],
+        )
+    )
 
 
 @facility_app.command("unit")
@@ -149,8 +184,9 @@ def facility_unit(
     unit: Annotated[str, typer.Argument(help="The unit (building, module or cell).")],
     source: SourceOption,
     building: Annotated[str | None, typer.Option(help="Its building or module.")] = None,
-    area: Annotated[float | None, typer.Option(
-        help="Its area in m², as the same source states it.")] = None,
+    area: Annotated[
+        float | None, typer.Option(help="Its area in m², as the same source states it.")
+    ] = None,
     as_user: AsOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -158,6 +194,7 @@ def facility_unit(
 
     Example: habeas facility unit CECOT "Celda 12" --building "Módulo 3" --area 100 --source M
     """
+
     def facts(sid: int) -> list[fe.Fact]:
         out: list[fe.Fact] = [fe.UnitFact(facility, unit, sid, building)]
         if area is not None:
@@ -181,17 +218,22 @@ def facility_area(
 
     Example: habeas facility area CECOT "Módulo 3 / Celda 12" 96.5 --source "NGO visit"
     """
-    _said(_enter(workspace, as_user, source, lambda sid: [
-        fe.AreaFact(facility, unit, m2, sid, note)]))
+    _said(
+        _enter(workspace, as_user, source, lambda sid: [fe.AreaFact(facility, unit, m2, sid, note)])
+    )
 
 
 @facility_app.command("capacity")
 def facility_capacity(
     facility: Annotated[str, typer.Argument(help="The facility's name.")],
     value: Annotated[int, typer.Argument(help="The capacity (people).")],
-    kind: Annotated[str, typer.Option(
-        help="official (what the source states the capacity is) or design (what it was "
-             "built for).")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="official (what the source states the capacity is) or design (what it was "
+            "built for)."
+        ),
+    ],
     source: SourceOption,
     unit: UnitOption = None,
     note: Annotated[str | None, typer.Option(help="A note on the figure.")] = None,
@@ -205,8 +247,14 @@ def facility_capacity(
     """
     if kind not in CAPACITY_KIND:
         raise UsageError(_("--kind must be official or design, not {kind!r}.").format(kind=kind))
-    _said(_enter(workspace, as_user, source, lambda sid: [
-        fe.CapacityFact(facility, CAPACITY_KIND[kind], value, sid, unit, note)]))
+    _said(
+        _enter(
+            workspace,
+            as_user,
+            source,
+            lambda sid: [fe.CapacityFact(facility, CAPACITY_KIND[kind], value, sid, unit, note)],
+        )
+    )
 
 
 @facility_app.command("population")
@@ -226,17 +274,28 @@ def facility_population(
     try:
         when: date = parse_day(day)
     except ValueError:
-        raise UsageError(_("{value!r} is not a date: write 2025-03-17 or 17/03/2025.")
-                         .format(value=day)) from None
-    _said(_enter(workspace, as_user, source, lambda sid: [
-        fe.PopulationFact(facility, when, population, sid, unit)]))
+        raise UsageError(
+            _("{value!r} is not a date: write 2025-03-17 or 17/03/2025.").format(value=day)
+        ) from None
+    _said(
+        _enter(
+            workspace,
+            as_user,
+            source,
+            lambda sid: [fe.PopulationFact(facility, when, population, sid, unit)],
+        )
+    )
 
 
 @facility_app.command("source")
 def facility_source(
     title: Annotated[str, typer.Argument(help="The source's title (unique).")],
-    kind: Annotated[str, typer.Option(help="source_kind term: official_statement, "
-                                           "news_report, document, testimony, ...")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="source_kind term: official_statement, news_report, document, testimony, ..."
+        ),
+    ],
     publisher: Annotated[str | None, typer.Option(help="Who published it.")] = None,
     published: Annotated[str | None, typer.Option(help="Its date (YYYY-MM-DD).")] = None,
     url: Annotated[str | None, typer.Option(help="Where it can be read.")] = None,
@@ -254,19 +313,32 @@ def facility_source(
 
     store = open_store(workspace)
     reader = _editor(store, as_user)
-    new_id = add_source(store, title, kind, reliability=reliability, publisher=publisher,
-                        published_on=published, url=url, notes=notes, actor=reader.user)
-    console.print(_("Added source #{id}: {title}").format(id=new_id, title=escape(title)),
-                  highlight=False)
+    new_id = add_source(
+        store,
+        title,
+        kind,
+        reliability=reliability,
+        publisher=publisher,
+        published_on=published,
+        url=url,
+        notes=notes,
+        actor=reader.user,
+    )
+    console.print(
+        _("Added source #{id}: {title}").format(id=new_id, title=escape(title)), highlight=False
+    )
 
 
 @facility_app.command("import")
 def facility_import(
-    path: Annotated[Path, typer.Argument(help="A CSV or XLSX file, one fact per row.",
-                                         exists=False, dir_okay=False)],
+    path: Annotated[
+        Path,
+        typer.Argument(help="A CSV or XLSX file, one fact per row.", exists=False, dir_okay=False),
+    ],
     sheet: Annotated[str | None, typer.Option(help="Only this sheet of a workbook.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row; write "
-                                                            "nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row; write nothing.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     as_user: AsOption = None,
     workspace: WorkspaceOption = None,
@@ -286,31 +358,52 @@ def facility_import(
         if as_json:
             console.print_json(json.dumps({"errors": [e.to_dict() for e in exc.errors]}))
         else:
-            err_console.print(_("Import refused: {n} error(s); nothing was written.")
-                              .format(n=len(exc.errors)), highlight=False)
+            err_console.print(
+                _("Import refused: {n} error(s); nothing was written.").format(n=len(exc.errors)),
+                highlight=False,
+            )
             for e in exc.errors:
-                err_console.print(f"  {escape(e.location(_))} — {escape(e.message(_))}",
-                                  highlight=False)
-            err_console.print(_("Correct the file and import it again; add a missing "
-                                "source with `habeas facility source TITLE --kind KIND`."),
-                              highlight=False)
+                err_console.print(
+                    f"  {escape(e.location(_))} — {escape(e.message(_))}", highlight=False
+                )
+            err_console.print(
+                _(
+                    "Correct the file and import it again; add a missing "
+                    "source with `habeas facility source TITLE --kind KIND`."
+                ),
+                highlight=False,
+            )
         raise typer.Exit(1) from None
     counts = result.counts()
     if as_json:
-        console.print_json(json.dumps({"file": result.file, "dry_run": result.dry_run,
-                                       "counts": counts,
-                                       "facts": [e.to_dict() for e in result.entered]}))
+        console.print_json(
+            json.dumps(
+                {
+                    "file": result.file,
+                    "dry_run": result.dry_run,
+                    "counts": counts,
+                    "facts": [e.to_dict() for e in result.entered],
+                }
+            )
+        )
         return
-    summary = _("{facilities} facilities, {units} units, {figures} figures, "
-                "{observations} observations").format(
-        facilities=counts.get("facility", 0), units=counts.get("facility_unit", 0),
+    summary = _(
+        "{facilities} facilities, {units} units, {figures} figures, {observations} observations"
+    ).format(
+        facilities=counts.get("facility", 0),
+        units=counts.get("facility_unit", 0),
         figures=counts.get("facility_figure", 0),
-        observations=counts.get("occupancy_observation", 0))
+        observations=counts.get("occupancy_observation", 0),
+    )
     if dry_run:
-        console.print(_("{file}: every row is valid; would record {summary}. Nothing was "
-                        "written (dry run).").format(file=result.file, summary=summary),
-                      highlight=False)
+        console.print(
+            _(
+                "{file}: every row is valid; would record {summary}. Nothing was written (dry run)."
+            ).format(file=result.file, summary=summary),
+            highlight=False,
+        )
     else:
-        console.print(_("Imported {file}: {summary}.").format(file=result.file,
-                                                              summary=summary),
-                      highlight=False)
+        console.print(
+            _("Imported {file}: {summary}.").format(file=result.file, summary=summary),
+            highlight=False,
+        )

@@ -33,14 +33,23 @@ def register(app: typer.Typer) -> None:
 
 
 def find(
-    name: Annotated[str | None, typer.Argument(
-        help="The name as you know it (accents, order and nicknames do not matter).")] = None,
-    dob: Annotated[str | None, typer.Option(
-        "--dob", help="Date of birth: 1990-05-04, 04/05/1990, 1990 ...")] = None,
-    nationality: Annotated[str | None, typer.Option(
-        "--nationality", help="Nationality: a name or ISO code (VEN).")] = None,
-    identifier: Annotated[str | None, typer.Option(
-        "--id", help="A document number in any format: A-number, cédula, DUI, passport.")
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help="The name as you know it (accents, order and nicknames do not matter)."
+        ),
+    ] = None,
+    dob: Annotated[
+        str | None, typer.Option("--dob", help="Date of birth: 1990-05-04, 04/05/1990, 1990 ...")
+    ] = None,
+    nationality: Annotated[
+        str | None, typer.Option("--nationality", help="Nationality: a name or ISO code (VEN).")
+    ] = None,
+    identifier: Annotated[
+        str | None,
+        typer.Option(
+            "--id", help="A document number in any format: A-number, cédula, DUI, passport."
+        ),
     ] = None,
     limit: Annotated[int, typer.Option(help="At most this many persons.")] = 10,
     workspace: WorkspaceOption = None,
@@ -56,9 +65,15 @@ def find(
     Example: habeas find "José Luis Rodriguez" --dob 1990-05-04
     """
     store = open_store(workspace)
-    result = search_lib.search(store, name=name, dob=dob, nationality=nationality,
-                               identifier=identifier, limit=limit,
-                               reader=reader_for(store, as_user, purpose))
+    result = search_lib.search(
+        store,
+        name=name,
+        dob=dob,
+        nationality=nationality,
+        identifier=identifier,
+        limit=limit,
+        reader=reader_for(store, as_user, purpose),
+    )
     withheld = print_withheld(result.withheld)  # first: never a bare "no match"
     if as_json:
         print_json(result.to_dict())
@@ -66,18 +81,30 @@ def find(
     for warning in result.warnings:
         err_console.print(f"[yellow]{_('Warning:')}[/] {escape(warning)}", highlight=False)
     if not result.candidates:
-        console.print(tr("No one you may see matches; the records withheld above were "
-                         "searched but are not shown.") if withheld else
-                      tr("No one in the register matches. Try fewer words, only the "
-                         "surnames, or a document number."), highlight=False)
+        console.print(
+            tr(
+                "No one you may see matches; the records withheld above were "
+                "searched but are not shown."
+            )
+            if withheld
+            else tr(
+                "No one in the register matches. Try fewer words, only the "
+                "surnames, or a document number."
+            ),
+            highlight=False,
+        )
         return
     table = Table(title=_("{n} candidate persons").format(n=len(result.candidates)))
     for column in ("person", "score", "why", "records (source: name as written)"):
         table.add_column(_(column))
     for c in result.candidates:
         records = "\n".join(f"{r.source}: {r.name or ''}" for r in c.records)
-        table.add_row(str(c.person_id), f"{c.score:.2f}",
-                      escape("\n".join(r.text for r in c.reasons)), escape(records))
+        table.add_row(
+            str(c.person_id),
+            f"{c.score:.2f}",
+            escape("\n".join(r.text for r in c.reasons)),
+            escape(records),
+        )
     console.print(table)
 
 
@@ -90,8 +117,11 @@ def rebuild(workspace: WorkspaceOption = None) -> None:
     store = open_store(workspace)
     with progress_bar() as progress:
         counts = search_lib.build_search_index(store, progress=progress)
-    console.print(_("Indexed {records} records ({keys} keys).").format(
-        records=f"{counts['records']:,}", keys=f"{counts['keys']:,}"))
+    console.print(
+        _("Indexed {records} records ({keys} keys).").format(
+            records=f"{counts['records']:,}", keys=f"{counts['keys']:,}"
+        )
+    )
 
 
 @index_app.command("status")
@@ -104,15 +134,22 @@ def status(
     Example: habeas index status
     """
     st = search_lib.search_status(open_store(workspace))
-    data = {"built_at": st.built_at, "unindexed": st.unindexed,
-            "indexed_through": st.indexed_through, "version": st.version}
+    data = {
+        "built_at": st.built_at,
+        "unindexed": st.unindexed,
+        "indexed_through": st.indexed_through,
+        "version": st.version,
+    }
     if as_json:
         print_json(data)
         return
     if st.built_at is None:
         console.print(_("The search index has never been built: run `habeas index rebuild`."))
     elif st.unindexed:
-        console.print(_("{n} records are not indexed yet (built {built}).").format(
-            n=f"{st.unindexed:,}", built=st.built_at))
+        console.print(
+            _("{n} records are not indexed yet (built {built}).").format(
+                n=f"{st.unindexed:,}", built=st.built_at
+            )
+        )
     else:
         console.print(_("Every record is indexed (built {built}).").format(built=st.built_at))

@@ -31,41 +31,71 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
 
 
 def import_command(
-    file: Annotated[Path, typer.Argument(help="CSV, XLSX, JSON or JSON Lines file.",
-                                         exists=True, dir_okay=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(help="CSV, XLSX, JSON or JSON Lines file.", exists=True, dir_okay=False),
+    ],
     source_title: Annotated[str, typer.Option(help="The source this list is (created if new).")],
-    source_kind: Annotated[str | None, typer.Option(
-        help="list, document, testimony, court_filing, news_report, official_statement.")] = None,
-    reliability: Annotated[str | None, typer.Option(
-        help="Source reliability, A (completely reliable) to F (cannot be judged).")] = None,
+    source_kind: Annotated[
+        str | None,
+        typer.Option(
+            help="list, document, testimony, court_filing, news_report, official_statement."
+        ),
+    ] = None,
+    reliability: Annotated[
+        str | None,
+        typer.Option(help="Source reliability, A (completely reliable) to F (cannot be judged)."),
+    ] = None,
     publisher: Annotated[str | None, typer.Option(help="Who published or compiled it.")] = None,
     date: Annotated[str | None, typer.Option("--date", help="Source date, YYYY-MM-DD.")] = None,
     url: Annotated[str | None, typer.Option(help="Where the source can be found.")] = None,
     language: Annotated[str | None, typer.Option(help="Language code, e.g. es or en.")] = None,
     notes: Annotated[str | None, typer.Option(help="Notes on the source.")] = None,
-    one_row_per_person: Annotated[bool, typer.Option(
-        help="The source lists each person once (e.g. a manifest).")] = False,
-    map_: Annotated[list[str] | None, typer.Option(
-        "--map", help="COLUMN=field (or COLUMN=- to keep it unmapped). Repeatable.")] = None,
-    defaults: Annotated[list[str] | None, typer.Option(
-        "--defaults", help="field=value for every row, e.g. event_type=removal_flight.")] = None,
-    date_order: Annotated[str | None, typer.Option(
-        help="DMY or MDY, when a date column is ambiguous.")] = None,
+    one_row_per_person: Annotated[
+        bool, typer.Option(help="The source lists each person once (e.g. a manifest).")
+    ] = False,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="COLUMN=field (or COLUMN=- to keep it unmapped). Repeatable."),
+    ] = None,
+    defaults: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--defaults", help="field=value for every row, e.g. event_type=removal_flight."
+        ),
+    ] = None,
+    date_order: Annotated[
+        str | None, typer.Option(help="DMY or MDY, when a date column is ambiguous.")
+    ] = None,
     sheet: Annotated[str | None, typer.Option(help="Only this XLSX sheet.")] = None,
-    corrects: Annotated[str | None, typer.Option(
-        help="This list corrects the source with this title: each row's record id must be "
-             "one of its records (the correction is kept beside it, never over it).")] = None,
-    sensitivity: Annotated[str | None, typer.Option(
-        help="public, internal, restricted or witness_protected (default by kind: "
-             "testimony and court_filing restricted, others internal). Reporters' and "
-             "witnesses' columns are always witness_protected.")] = None,
-    keep_as_written: Annotated[list[str] | None, typer.Option(
-        "--keep-as-written", metavar="COLUMN",
-        help="Cells of this column that cannot be read are kept exactly as written (flagged, "
-             "not read) instead of refusing the import: never edit the evidence to import "
-             "it. Repeatable.")] = None,
-    dry_run: Annotated[bool, typer.Option(
-        help="Show the mapping, sample rows and every problem; write nothing.")] = False,
+    corrects: Annotated[
+        str | None,
+        typer.Option(
+            help="This list corrects the source with this title: each row's record id must be "
+            "one of its records (the correction is kept beside it, never over it)."
+        ),
+    ] = None,
+    sensitivity: Annotated[
+        str | None,
+        typer.Option(
+            help="public, internal, restricted or witness_protected (default by kind: "
+            "testimony and court_filing restricted, others internal). Reporters' and "
+            "witnesses' columns are always witness_protected."
+        ),
+    ] = None,
+    keep_as_written: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keep-as-written",
+            metavar="COLUMN",
+            help="Cells of this column that cannot be read are kept exactly as written (flagged, "
+            "not read) instead of refusing the import: never edit the evidence to import "
+            "it. Repeatable.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option(help="Show the mapping, sample rows and every problem; write nothing.")
+    ] = False,
     output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -86,12 +116,23 @@ def import_command(
         --source-kind testimony --keep-as-written "Fecha de nacimiento"
     """
     options = ImportOptions(
-        source_title=source_title, source_kind=source_kind, reliability=reliability,
-        publisher=publisher, published_on=date, url=url, language=language, notes=notes,
-        one_row_per_person=one_row_per_person, mapping=_pairs(map_ or [], "--map"),
-        defaults=_pairs(defaults or [], "--defaults"), date_order=date_order, sheet=sheet,
-        corrects=corrects, sensitivity=sensitivity,
-        keep_as_written=tuple(keep_as_written or ()))
+        source_title=source_title,
+        source_kind=source_kind,
+        reliability=reliability,
+        publisher=publisher,
+        published_on=date,
+        url=url,
+        language=language,
+        notes=notes,
+        one_row_per_person=one_row_per_person,
+        mapping=_pairs(map_ or [], "--map"),
+        defaults=_pairs(defaults or [], "--defaults"),
+        date_order=date_order,
+        sheet=sheet,
+        corrects=corrects,
+        sensitivity=sensitivity,
+        keep_as_written=tuple(keep_as_written or ()),
+    )
     store = open_store(workspace)
     with progress_bar(output == "text") as progress:
         if dry_run:
@@ -103,94 +144,157 @@ def import_command(
         result = import_file(store, file, options, progress=progress)
         indexed = 0 if result.already_imported else index_pending(store)
     if output == "json":
-        print_json({"source": result.source_title, "source_id": result.source_id,
-                    "file_sha256": result.sha256, "already_imported": result.already_imported,
-                    "import_id": result.import_id, "records": result.records,
-                    "persons": result.persons, "identifiers": result.identifiers,
-                    "events": result.events, "legal_facts": result.legal_facts,
-                    "indexed_for_search": indexed,
-                    "warnings": [w.to_dict() for w in result.warnings]})
+        print_json(
+            {
+                "source": result.source_title,
+                "source_id": result.source_id,
+                "file_sha256": result.sha256,
+                "already_imported": result.already_imported,
+                "import_id": result.import_id,
+                "records": result.records,
+                "persons": result.persons,
+                "identifiers": result.identifiers,
+                "events": result.events,
+                "legal_facts": result.legal_facts,
+                "indexed_for_search": indexed,
+                "warnings": [w.to_dict() for w in result.warnings],
+            }
+        )
         return
     if result.already_imported:
-        console.print(_("Already imported: {file} (SHA-256 {sha}…) is in source {source!r} "
-                        "(import {id}). Nothing changed.").format(
-            file=file.name, sha=result.sha256[:12], source=result.source_title,
-            id=result.import_id))
+        console.print(
+            _(
+                "Already imported: {file} (SHA-256 {sha}…) is in source {source!r} "
+                "(import {id}). Nothing changed."
+            ).format(
+                file=file.name,
+                sha=result.sha256[:12],
+                source=result.source_title,
+                id=result.import_id,
+            )
+        )
         return
-    console.print(_("Imported {records} records from {file} into {source!r}: {events} events, "
-                    "{facts} legal facts, {ids} identifiers; {indexed} records indexed for "
-                    "`habeas find`. Next: `habeas link` to join them to known persons.").format(
-        records=f"{result.records:,}", file=file.name, source=result.source_title,
-        events=f"{result.events:,}", facts=f"{result.legal_facts:,}",
-        ids=f"{result.identifiers:,}", indexed=f"{indexed:,}"))
+    console.print(
+        _(
+            "Imported {records} records from {file} into {source!r}: {events} events, "
+            "{facts} legal facts, {ids} identifiers; {indexed} records indexed for "
+            "`habeas find`. Next: `habeas link` to join them to known persons."
+        ).format(
+            records=f"{result.records:,}",
+            file=file.name,
+            source=result.source_title,
+            events=f"{result.events:,}",
+            facts=f"{result.legal_facts:,}",
+            ids=f"{result.identifiers:,}",
+            indexed=f"{indexed:,}",
+        )
+    )
     if result.warnings:
         console.print(_("{n} warning(s):").format(n=len(result.warnings)))
         for warning in result.warnings[:20]:
             console.print(f"  {warning}", highlight=False, markup=False)
         if len(result.warnings) > 20:
-            console.print(_("  … {n} more (habeas import --dry-run --format json shows "
-                            "all)").format(n=len(result.warnings) - 20))
+            console.print(
+                _("  … {n} more (habeas import --dry-run --format json shows all)").format(
+                    n=len(result.warnings) - 20
+                )
+            )
 
 
 def _show_plan(plan: ImportPlan, output: str) -> None:
     if output == "json":
-        print_json({
-            "file": plan.file, "file_sha256": plan.sha256,
-            "tables": [{"sheet": t.sheet, "rows": t.rows, "mapping": t.mapping.columns,
-                        "date_orders": t.date_orders} for t in plan.tables],
-            "records": len(plan.records),
-            "sample": [{"row": r.row_number, "record_id": r.record_key,
+        print_json(
+            {
+                "file": plan.file,
+                "file_sha256": plan.sha256,
+                "tables": [
+                    {
+                        "sheet": t.sheet,
+                        "rows": t.rows,
+                        "mapping": t.mapping.columns,
+                        "date_orders": t.date_orders,
+                    }
+                    for t in plan.tables
+                ],
+                "records": len(plan.records),
+                "sample": [
+                    {
+                        "row": r.row_number,
+                        "record_id": r.record_key,
                         "given_names": list(r.name.given_names) if r.name else [],
                         "surnames": list(r.name.surnames) if r.name else [],
                         "date_of_birth": r.dob.display() if r.dob else None,
                         "identifiers": [[t, v] for t, _, v, _ in r.identifiers],
-                        "events": [e.event_type for e in r.events]} for r in plan.records[:5]],
-            "problems": [p.to_dict() for p in plan.problems]})
+                        "events": [e.event_type for e in r.events],
+                    }
+                    for r in plan.records[:5]
+                ],
+                "problems": [p.to_dict() for p in plan.problems],
+            }
+        )
         return
     errors, warnings = plan.errors, plan.warnings
     _show_problems(plan, errors, warnings)  # problems first: they decide what to do next
     for table in plan.tables:
-        title = f"{plan.file}" + (_(" — sheet {sheet!r}").format(sheet=table.sheet)
-                                  if table.sheet else "")
-        mapping = Table(title=_("{title}: {rows} rows").format(title=title,
-                                                                rows=f"{table.rows:,}"),
-                        show_lines=False)
+        title = f"{plan.file}" + (
+            _(" — sheet {sheet!r}").format(sheet=table.sheet) if table.sheet else ""
+        )
+        mapping = Table(
+            title=_("{title}: {rows} rows").format(title=title, rows=f"{table.rows:,}"),
+            show_lines=False,
+        )
         mapping.add_column(_("column in the file"))
         mapping.add_column(_("habeas field"))
         for header, field in table.mapping.columns.items():
             mapping.add_row(header, field or f"[dim]{_('(kept as written)')}[/]")
         console.print(mapping)
         for fld, order in table.date_orders.items():
-            console.print(_("{field}: day/month order {order}").format(
-                field=fld, order=order or _("not needed (no ambiguous dates)")))
+            console.print(
+                _("{field}: day/month order {order}").format(
+                    field=fld, order=order or _("not needed (no ambiguous dates)")
+                )
+            )
     sample = Table(title=_("Sample of parsed rows"))
-    for column in ("row", "record id", "given names", "surnames", "date of birth", "ids",
-                   "events"):
+    for column in ("row", "record id", "given names", "surnames", "date of birth", "ids", "events"):
         sample.add_column(_(column))
     for r in plan.records[:5]:
-        sample.add_row(str(r.row_number), r.record_key,
-                       " ".join(r.name.given_names) if r.name else "",
-                       " | ".join(r.name.surnames) if r.name else "",
-                       r.dob.display() if r.dob else "",
-                       ", ".join(f"{t}={v or '(invalid)'}" for t, _, v, _ in r.identifiers),
-                       ", ".join(e.event_type for e in r.events))
+        sample.add_row(
+            str(r.row_number),
+            r.record_key,
+            " ".join(r.name.given_names) if r.name else "",
+            " | ".join(r.name.surnames) if r.name else "",
+            r.dob.display() if r.dob else "",
+            ", ".join(f"{t}={v or '(invalid)'}" for t, _, v, _ in r.identifiers),
+            ", ".join(e.event_type for e in r.events),
+        )
     console.print(sample)
-    console.print(_("{records} records would be imported; {errors} error(s), {warnings} "
-                    "warning(s). Nothing was written (dry run).").format(
-        records=f"{len(plan.records):,}", errors=len(errors), warnings=len(warnings)))
+    console.print(
+        _(
+            "{records} records would be imported; {errors} error(s), {warnings} "
+            "warning(s). Nothing was written (dry run)."
+        ).format(records=f"{len(plan.records):,}", errors=len(errors), warnings=len(warnings))
+    )
 
 
 def _show_problems(plan: ImportPlan, errors: list[Problem], warnings: list[Problem]) -> None:
     if not errors and not warnings:
         return
-    console.print(_("{errors} error(s), {warnings} warning(s) in {file}:").format(
-        errors=len(errors), warnings=len(warnings), file=plan.file))
+    console.print(
+        _("{errors} error(s), {warnings} warning(s) in {file}:").format(
+            errors=len(errors), warnings=len(warnings), file=plan.file
+        )
+    )
     for problem in (errors + warnings)[:50]:
         severity = _("error") if problem.severity == "error" else _("warning")
         console.print(f"  [{severity}] {problem}", highlight=False, markup=False)
     if len(errors) + len(warnings) > 50:
-        console.print(_("  … {n} more (--format json shows all)").format(
-            n=len(errors) + len(warnings) - 50))
+        console.print(
+            _("  … {n} more (--format json shows all)").format(n=len(errors) + len(warnings) - 50)
+        )
     if errors:
-        console.print(_("A cell that cannot be read can be kept exactly as written with "
-                        "--keep-as-written COLUMN, instead of editing the file."))
+        console.print(
+            _(
+                "A cell that cannot be read can be kept exactly as written with "
+                "--keep-as-written COLUMN, instead of editing the file."
+            )
+        )

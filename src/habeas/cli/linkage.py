@@ -24,14 +24,16 @@ from habeas.cli.common import (
 from habeas.cli.lang import _, ngettext
 from habeas.linkage.review_access import PairWithheld
 
-review_app = typer.Typer(help="The review queue: pairs the model is unsure of.",
-                         no_args_is_help=True)
+review_app = typer.Typer(
+    help="The review queue: pairs the model is unsure of.", no_args_is_help=True
+)
 
 
 def _are(decision: str) -> str:
     """``are same`` / ``are different`` / ``are unsure``, in the CLI's language."""
-    return {"same": _("are same"), "different": _("are different"),
-            "unsure": _("are unsure")}.get(decision, "are " + decision)
+    return {"same": _("are same"), "different": _("are different"), "unsure": _("are unsure")}.get(
+        decision, "are " + decision
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -40,8 +42,9 @@ def register(app: typer.Typer) -> None:
 
 
 def link(
-    retrain: Annotated[bool, typer.Option("--retrain", help="Train the model again and "
-                                          "re-link every record.")] = False,
+    retrain: Annotated[
+        bool, typer.Option("--retrain", help="Train the model again and re-link every record.")
+    ] = False,
     workspace: WorkspaceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -57,19 +60,32 @@ def link(
     if as_json:
         print_json(report.as_dict())
         return
-    console.print(_("Linkage run {run} ({kind}{trained}): {records} records → {persons} "
-                    "persons; {merges} merges, {splits} splits; {scored} pairs scored, "
-                    "{queued} queued for review ({seconds} s).").format(
-        run=report.run_id, kind=_(report.kind), trained=_(", trained") if report.trained else "",
-        records=f"{report.records:,}", persons=f"{report.persons:,}",
-        merges=f"{report.merges:,}", splits=f"{report.splits:,}",
-        scored=f"{report.pairs_scored:,}", queued=f"{report.queued:,}",
-        seconds=f"{report.seconds:.1f}"))
+    console.print(
+        _(
+            "Linkage run {run} ({kind}{trained}): {records} records → {persons} "
+            "persons; {merges} merges, {splits} splits; {scored} pairs scored, "
+            "{queued} queued for review ({seconds} s)."
+        ).format(
+            run=report.run_id,
+            kind=_(report.kind),
+            trained=_(", trained") if report.trained else "",
+            records=f"{report.records:,}",
+            persons=f"{report.persons:,}",
+            merges=f"{report.merges:,}",
+            splits=f"{report.splits:,}",
+            scored=f"{report.pairs_scored:,}",
+            queued=f"{report.queued:,}",
+            seconds=f"{report.seconds:.1f}",
+        )
+    )
     if report.model_outgrown:
-        console.print(_("The model was trained on {trained} records and the register now "
-                        "holds {records}: run `habeas link --retrain` to learn from all of "
-                        "them (review decisions are kept).").format(
-            trained=f"{report.model_records:,}", records=f"{report.records:,}"))
+        console.print(
+            _(
+                "The model was trained on {trained} records and the register now "
+                "holds {records}: run `habeas link --retrain` to learn from all of "
+                "them (review decisions are kept)."
+            ).format(trained=f"{report.model_records:,}", records=f"{report.records:,}")
+        )
 
 
 def _print_pairs_withheld(withheld: Withheld) -> None:
@@ -77,28 +93,39 @@ def _print_pairs_withheld(withheld: Withheld) -> None:
     if not withheld:
         return
     n = withheld.total
-    text = ngettext("{n} pair withheld: a record is at a sensitivity you may not see.",
-                    "{n} pairs withheld: a record is at a sensitivity you may not see.",
-                    n).format(n=f"{n:,}")
+    text = ngettext(
+        "{n} pair withheld: a record is at a sensitivity you may not see.",
+        "{n} pairs withheld: a record is at a sensitivity you may not see.",
+        n,
+    ).format(n=f"{n:,}")
     if withheld.for_purpose:
-        text += " " + _("{n} would be shown with --purpose (e.g. --purpose documentation)."
-                        ).format(n=f"{withheld.for_purpose:,}")
+        text += " " + _("{n} would be shown with --purpose (e.g. --purpose documentation).").format(
+            n=f"{withheld.for_purpose:,}"
+        )
     if withheld.for_purpose < n:
-        text += " " + _("The others need an account cleared for their level: ask an "
-                        "administrator.")
+        text += " " + _("The others need an account cleared for their level: ask an administrator.")
     err_console.print(f"[yellow]{text}[/]", highlight=False, soft_wrap=True)
 
 
 def _refused(exc: PairWithheld) -> typer.Exit:
-    how = (_("To see or decide it, give --purpose (e.g. --purpose documentation).")
-           if exc.reason == "purpose" else
-           _("To see or decide it, ask an administrator (your role is not cleared for that "
-             "level)."))
-    why = (_("Records {a} and {b} include one at sensitivity {level}; showing or deciding the "
-             "pair needs a stated purpose.") if exc.reason == "purpose" else
-           _("Records {a} and {b} include one at sensitivity {level}; showing or deciding the "
-             "pair needs a role cleared for that level.")).format(
-        a=exc.record_a, b=exc.record_b, level=exc.level)
+    how = (
+        _("To see or decide it, give --purpose (e.g. --purpose documentation).")
+        if exc.reason == "purpose"
+        else _(
+            "To see or decide it, ask an administrator (your role is not cleared for that level)."
+        )
+    )
+    why = (
+        _(
+            "Records {a} and {b} include one at sensitivity {level}; showing or deciding the "
+            "pair needs a stated purpose."
+        )
+        if exc.reason == "purpose"
+        else _(
+            "Records {a} and {b} include one at sensitivity {level}; showing or deciding the "
+            "pair needs a role cleared for that level."
+        )
+    ).format(a=exc.record_a, b=exc.record_b, level=exc.level)
     err_console.print(f"[red]{why} {how}[/]", highlight=False, soft_wrap=True)
     return typer.Exit(1)
 
@@ -124,16 +151,21 @@ def review_list(
     if as_json:
         print_json(rows)
         return
-    table = Table(title=_("{shown} of {count} queued pairs").format(shown=len(rows),
-                                                                     count=result.count))
+    table = Table(
+        title=_("{shown} of {count} queued pairs").format(shown=len(rows), count=result.count)
+    )
     for column in ("pair", "record A", "record B", "born", "p", "reason"):
         table.add_column(_(column))
     for r in rows:
         a, b = r["a"], r["b"]
-        table.add_row(str(r["pair_id"]), f"{a.get('name', '')}\n{a.get('source', '')}",
-                      f"{b.get('name', '')}\n{b.get('source', '')}",
-                      f"{a.get('dob', '')}\n{b.get('dob', '')}",
-                      f"{r['match_probability']:.3f}", r["reason"] or "")
+        table.add_row(
+            str(r["pair_id"]),
+            f"{a.get('name', '')}\n{a.get('source', '')}",
+            f"{b.get('name', '')}\n{b.get('source', '')}",
+            f"{a.get('dob', '')}\n{b.get('dob', '')}",
+            f"{r['match_probability']:.3f}",
+            r["reason"] or "",
+        )
     console.print(table)
 
 
@@ -157,9 +189,13 @@ def review_show(
     if as_json:
         print_json(pair)
         return
-    table = Table(title=_("Pair {pair}: p = {p} ({status})").format(
-        pair=pair_id, p=f"{pair['match_probability']:.3f}",
-        status=_(pair["status"]) + (", " + pair["reason"] if pair["reason"] else "")))
+    table = Table(
+        title=_("Pair {pair}: p = {p} ({status})").format(
+            pair=pair_id,
+            p=f"{pair['match_probability']:.3f}",
+            status=_(pair["status"]) + (", " + pair["reason"] if pair["reason"] else ""),
+        )
+    )
     table.add_column("")
     table.add_column("A")
     table.add_column("B")
@@ -177,8 +213,9 @@ def review_show(
 @review_app.command("decide")
 def review_decide(
     pair_id: Annotated[int, typer.Argument(help="The pair id.")],
-    decision: Annotated[str, typer.Argument(
-        help="same (misma), different (distinta) or unsure (dudosa).")],
+    decision: Annotated[
+        str, typer.Argument(help="same (misma), different (distinta) or unsure (dudosa).")
+    ],
     note: Annotated[str | None, typer.Option(help="Why (kept with the decision).")] = None,
     workspace: WorkspaceOption = None,
     as_user: AsOption = None,
@@ -193,27 +230,36 @@ def review_decide(
     """
     store = open_store(workspace)
     try:
-        result = linkage.decide(store, pair_id, decision, note=note,
-                                reader=reader_for(store, as_user, purpose))
+        result = linkage.decide(
+            store, pair_id, decision, note=note, reader=reader_for(store, as_user, purpose)
+        )
     except PairWithheld as exc:
         raise _refused(exc) from None
     a, b = result["a"], result["b"]
-    console.print(_("Decision {id}: {a} ({source_a}) and {b} ({source_b}) {are}; "
-                    "{merges} merge(s), {splits} split(s). To reverse it: habeas review undo "
-                    "{id}").format(id=result["decision_id"],
-                                   a=a.get("name") or result["record_a"],
-                                   source_a=a.get("source", ""),
-                                   b=b.get("name") or result["record_b"],
-                                   source_b=b.get("source", ""),
-                                   are=_are(result["decision"]),
-                                   merges=len(result["merges"]),
-                                   splits=len(result["splits"])), highlight=False)
+    console.print(
+        _(
+            "Decision {id}: {a} ({source_a}) and {b} ({source_b}) {are}; "
+            "{merges} merge(s), {splits} split(s). To reverse it: habeas review undo "
+            "{id}"
+        ).format(
+            id=result["decision_id"],
+            a=a.get("name") or result["record_a"],
+            source_a=a.get("source", ""),
+            b=b.get("name") or result["record_b"],
+            source_b=b.get("source", ""),
+            are=_are(result["decision"]),
+            merges=len(result["merges"]),
+            splits=len(result["splits"]),
+        ),
+        highlight=False,
+    )
 
 
 @review_app.command("undo")
 def review_undo(
-    decision_id: Annotated[int, typer.Argument(
-        help="The decision's number (printed by `habeas review decide`).")],
+    decision_id: Annotated[
+        int, typer.Argument(help="The decision's number (printed by `habeas review decide`).")
+    ],
     note: Annotated[str | None, typer.Option(help="Why (kept with the undo).")] = None,
     workspace: WorkspaceOption = None,
     as_user: AsOption = None,
@@ -228,20 +274,28 @@ def review_undo(
     """
     store = open_store(workspace)
     try:
-        result = linkage.undo(store, decision_id, note=note,
-                              reader=reader_for(store, as_user, purpose))
+        result = linkage.undo(
+            store, decision_id, note=note, reader=reader_for(store, as_user, purpose)
+        )
     except PairWithheld as exc:
         raise _refused(exc) from None
     a, b = result["a"], result["b"]
-    console.print(_("Decision {id} ({was}) on {a} ({source_a}) and {b} ({source_b}) undone; "
-                    "{merges} merge(s), {splits} split(s); the pair is back in the queue."
-                    ).format(id=result["undoes"], was=_(result["was"]),
-                             a=a.get("name") or result["record_a"],
-                             source_a=a.get("source", ""),
-                             b=b.get("name") or result["record_b"],
-                             source_b=b.get("source", ""),
-                             merges=len(result["merges"]), splits=len(result["splits"])),
-                  highlight=False)
+    console.print(
+        _(
+            "Decision {id} ({was}) on {a} ({source_a}) and {b} ({source_b}) undone; "
+            "{merges} merge(s), {splits} split(s); the pair is back in the queue."
+        ).format(
+            id=result["undoes"],
+            was=_(result["was"]),
+            a=a.get("name") or result["record_a"],
+            source_a=a.get("source", ""),
+            b=b.get("name") or result["record_b"],
+            source_b=b.get("source", ""),
+            merges=len(result["merges"]),
+            splits=len(result["splits"]),
+        ),
+        highlight=False,
+    )
 
 
 @review_app.command("export")
@@ -267,8 +321,10 @@ def review_export(
 
 @review_app.command("import")
 def review_import(
-    file: Annotated[Path, typer.Argument(help="CSV written by `habeas review export`.",
-                                         exists=True, dir_okay=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(help="CSV written by `habeas review export`.", exists=True, dir_okay=False),
+    ],
     workspace: WorkspaceOption = None,
     as_user: AsOption = None,
     purpose: PurposeOption = None,

@@ -26,16 +26,25 @@ def register(app: typer.Typer) -> None:
     app.add_typer(log_app, name="log")
 
 
-LangOption = Annotated[str | None, typer.Option(
-    "--lang", help="Language of the messages: en or es (default: habeas --lang, "
-    "HABEAS_LANG, the locale).")]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the messages: en or es (default: habeas --lang, "
+        "HABEAS_LANG, the locale).",
+    ),
+]
 
 
 @log_app.command("verify")
 def verify(
-    expect_head: Annotated[str | None, typer.Option(
-        help="A head digest noted earlier (printed by `habeas log verify` or `habeas backup`): "
-        "fail unless the log still holds that entry, unchanged up to it.")] = None,
+    expect_head: Annotated[
+        str | None,
+        typer.Option(
+            help="A head digest noted earlier (printed by `habeas log verify` or `habeas backup`): "
+            "fail unless the log still holds that entry, unchanged up to it."
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -53,25 +62,47 @@ def verify(
     anchor = _digest(expect_head, _) if expect_head is not None else None
     result = open_store(workspace).verify_log(anchor=anchor)
     if not result.ok:
-        raise IntegrityError(_("The change log does NOT verify:") + "\n  "
-                             + "\n  ".join(issue.text(lang) for issue in result.issues))
-    console.print(_("Change log verified: {entries} entries; newest entry {seq}.").format(
-        entries=i18n.format_number(result.entries, lang), seq=result.head_seq), highlight=False)
+        raise IntegrityError(
+            _("The change log does NOT verify:")
+            + "\n  "
+            + "\n  ".join(issue.text(lang) for issue in result.issues)
+        )
+    console.print(
+        _("Change log verified: {entries} entries; newest entry {seq}.").format(
+            entries=i18n.format_number(result.entries, lang), seq=result.head_seq
+        ),
+        highlight=False,
+    )
     console.print(_("Head digest: {digest}").format(digest=result.head_hash), highlight=False)
     if result.keyed:
-        console.print(_("The chain is keyed (log key {key_id}, from entry {since}).").format(
-            key_id=result.key_id, since=result.keyed_since), highlight=False)
+        console.print(
+            _("The chain is keyed (log key {key_id}, from entry {since}).").format(
+                key_id=result.key_id, since=result.keyed_since
+            ),
+            highlight=False,
+        )
     else:
-        console.print(_("The chain is NOT keyed (a log made before habeas keyed it): whoever "
-                        "can write to the database can rewrite it unnoticed. Run `habeas log "
-                        "create-key` to key it from the next entry on."), highlight=False)
+        console.print(
+            _(
+                "The chain is NOT keyed (a log made before habeas keyed it): whoever "
+                "can write to the database can rewrite it unnoticed. Run `habeas log "
+                "create-key` to key it from the next entry on."
+            ),
+            highlight=False,
+        )
     if anchor is not None:
-        console.print(_("The log still holds the head digest you noted, unchanged up to it."),
-                      highlight=False)
+        console.print(
+            _("The log still holds the head digest you noted, unchanged up to it."), highlight=False
+        )
     else:
-        console.print(_("Note the head digest somewhere apart from the workspace; `habeas log "
-                        "verify --expect-head DIGEST` then proves the log up to it is "
-                        "unchanged."), highlight=False)
+        console.print(
+            _(
+                "Note the head digest somewhere apart from the workspace; `habeas log "
+                "verify --expect-head DIGEST` then proves the log up to it is "
+                "unchanged."
+            ),
+            highlight=False,
+        )
 
 
 def _digest(value: str, _: typing_gettext) -> str:
@@ -99,25 +130,31 @@ def create_key(workspace: WorkspaceOption = None, lang: LangOption = None) -> No
         raise UsageError(exc.text(lang)) from exc
     except MessageError as exc:
         raise IntegrityError(exc.text(lang)) from exc
-    console.print(_("The change log is keyed from entry {since} on (log key {key_id}, in "
-                    "{path}). Keep a copy of that file apart from the workspace and its "
-                    "backups: restoring a backup needs it.").format(
-                        since=adopted.since, key_id=adopted.key_id, path=store.log_key_path),
-                  highlight=False)
+    console.print(
+        _(
+            "The change log is keyed from entry {since} on (log key {key_id}, in "
+            "{path}). Keep a copy of that file apart from the workspace and its "
+            "backups: restoring a backup needs it."
+        ).format(since=adopted.since, key_id=adopted.key_id, path=store.log_key_path),
+        highlight=False,
+    )
 
 
 @log_app.command("show")
 def show(
     limit: Annotated[int, typer.Option(help="The newest N entries.")] = 20,
     action: Annotated[str | None, typer.Option(help="Only this action, e.g. import.")] = None,
-    kind: Annotated[str | None, typer.Option(
-        help="read (views and exports of restricted data, file views) or write.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(help="read (views and exports of restricted data, file views) or write."),
+    ] = None,
     user: Annotated[str | None, typer.Option(help="Only entries by this user.")] = None,
     person: Annotated[int | None, typer.Option(help="Only entries about this person.")] = None,
     since: Annotated[str | None, typer.Option(help="From this day (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Up to this day (YYYY-MM-DD).")] = None,
-    purpose: Annotated[str | None, typer.Option(
-        help="Only reads with this purpose (e.g. lawyer_request).")] = None,
+    purpose: Annotated[
+        str | None, typer.Option(help="Only reads with this purpose (e.g. lawyer_request).")
+    ] = None,
     workspace: WorkspaceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -127,8 +164,15 @@ def show(
 
       habeas log show --kind read --person 42 --since 2025-07-01
     """
-    filters = LogFilter(kind=kind, user=user, person=person, since=since, until=until,
-                        purpose=purpose, action=action)
+    filters = LogFilter(
+        kind=kind,
+        user=user,
+        person=person,
+        since=since,
+        until=until,
+        purpose=purpose,
+        action=action,
+    )
     entries = log_entries(open_store(workspace), filters, limit)
     if as_json:
         print_json([e.to_dict() for e in entries])
@@ -138,6 +182,13 @@ def show(
         table.add_column(column)
     for e in entries:
         detail = json.dumps(e.detail, ensure_ascii=False)
-        table.add_row(str(e.seq), e.at[:19], e.actor, e.action,
-                      f"{e.entity} {e.entity_id or ''}", e.purpose or "", detail[:120])
+        table.add_row(
+            str(e.seq),
+            e.at[:19],
+            e.actor,
+            e.action,
+            f"{e.entity} {e.entity_id or ''}",
+            e.purpose or "",
+            detail[:120],
+        )
     console.print(table)

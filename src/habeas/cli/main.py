@@ -22,7 +22,7 @@ from habeas.errors import HabeasError
 app = typer.Typer(
     name="habeas",
     help="Account for every person who is detained or deported: register, link, trace, "
-         "document, estimate, share.\n\nStart with `habeas demo` or `habeas init DIR`.",
+    "document, estimate, share.\n\nStart with `habeas demo` or `habeas init DIR`.",
     no_args_is_help=True,
     cls=LazyGroup,  # a command's module is imported only when it runs: --help is instant
     add_completion=False,
@@ -43,11 +43,17 @@ def _lang(value: str | None) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Show the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
     language: str | None = typer.Option(
-        None, "--lang", callback=_lang, is_eager=True, metavar="es|en",
-        help="Language of the answers: es or en (default: HABEAS_LANG, then the locale)."),
+        None,
+        "--lang",
+        callback=_lang,
+        is_eager=True,
+        metavar="es|en",
+        help="Language of the answers: es or en (default: HABEAS_LANG, then the locale).",
+    ),
 ) -> None:
     """habeas command line."""
 
@@ -65,20 +71,31 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except HabeasError as exc:
-        err_console.print(f"[bold red]{_('Error:')}[/] {escape(_(str(exc)))}", markup=True,
-                          highlight=False, soft_wrap=True)
+        err_console.print(
+            f"[bold red]{_('Error:')}[/] {escape(_(str(exc)))}",
+            markup=True,
+            highlight=False,
+            soft_wrap=True,
+        )
         return exc.exit_code
     except KeyboardInterrupt:
-        err_console.print(_("Interrupted; nothing was half-written (each change is one "
-                            "transaction)."))
+        err_console.print(
+            _("Interrupted; nothing was half-written (each change is one transaction).")
+        )
         return 130
     except Exception as exc:  # a bug: say so plainly, keep the traceback for HABEAS_DEBUG
         if os.environ.get("HABEAS_DEBUG"):
             raise
         kind = exc.__class__.__name__
-        err_console.print(f"[bold red]{_('Unexpected error')}[/] ({kind}): {escape(str(exc))}\n"
-                          + _("This is a bug in habeas. Run again with HABEAS_DEBUG=1 to see "
-                              "the details, and report it."), markup=True, highlight=False)
+        err_console.print(
+            f"[bold red]{_('Unexpected error')}[/] ({kind}): {escape(str(exc))}\n"
+            + _(
+                "This is a bug in habeas. Run again with HABEAS_DEBUG=1 to see "
+                "the details, and report it."
+            ),
+            markup=True,
+            highlight=False,
+        )
         return 1
     return 0
 

@@ -34,37 +34,69 @@ def _day(m: Move, lang: str) -> str:
 
 def merged_line(m: Move, lang: str) -> str:
     if m.at is None:
-        return tr("Person %(old)s was merged into person %(new)s.", lang,
-                  old=m.person_id, new=m.into_id)
-    return tr("Person %(old)s was merged into person %(new)s on %(date)s.", lang,
-              old=m.person_id, new=m.into_id, date=_day(m, lang))
+        return tr(
+            "Person %(old)s was merged into person %(new)s.", lang, old=m.person_id, new=m.into_id
+        )
+    return tr(
+        "Person %(old)s was merged into person %(new)s on %(date)s.",
+        lang,
+        old=m.person_id,
+        new=m.into_id,
+        date=_day(m, lang),
+    )
 
 
-def current_person(store: Store, person_id: int,
-                   lang: str | None = None) -> tuple[int, PersonId, list[str]]:
+def current_person(
+    store: Store, person_id: int, lang: str | None = None
+) -> tuple[int, PersonId, list[str]]:
     """The person to show for ``person_id`` (its survivor if it was merged), what the id
     stands for, and the lines saying so. Records split among several persons: NotFound
     naming them."""
     lang = lang or cli_lang()
     where = resolve(store, person_id)
     if where.current or not where.moved_to:
-        return person_id, where, [tr("Split on %(date)s: %(n)s of this person's records now "
-                                     "belong to person %(new)s.", lang, date=_day(m, lang),
-                                     n=m.records, new=m.into_id) for m in where.split_off]
+        return (
+            person_id,
+            where,
+            [
+                tr(
+                    "Split on %(date)s: %(n)s of this person's records now "
+                    "belong to person %(new)s.",
+                    lang,
+                    date=_day(m, lang),
+                    n=m.records,
+                    new=m.into_id,
+                )
+                for m in where.split_off
+            ],
+        )
     if where.survivor is None:
-        raise NotFound(tr("Person %(old)s was merged; its records now belong to persons "
-                          "%(ids)s.", lang, old=person_id,
-                          ids=", ".join(map(str, where.moved_to)))
-                       + " " + tr("Show one of them with `habeas person ID`.", lang))
+        raise NotFound(
+            tr(
+                "Person %(old)s was merged; its records now belong to persons %(ids)s.",
+                lang,
+                old=person_id,
+                ids=", ".join(map(str, where.moved_to)),
+            )
+            + " "
+            + tr("Show one of them with `habeas person ID`.", lang)
+        )
     survivor = where.survivor
     lines = [merged_line(m, lang) for m in where.path]
-    lines.append(tr("Showing person %(new)s, who holds the records of person %(old)s now.",
-                    lang, new=survivor, old=person_id))
+    lines.append(
+        tr(
+            "Showing person %(new)s, who holds the records of person %(old)s now.",
+            lang,
+            new=survivor,
+            old=person_id,
+        )
+    )
     return survivor, where, lines
 
 
-def withheld_lines(withheld: dict[str, Any] | Withheld | None,
-                   lang: str | None = None) -> list[str]:
+def withheld_lines(
+    withheld: dict[str, Any] | Withheld | None, lang: str | None = None
+) -> list[str]:
     """What was kept back and how to see it (empty when nothing was)."""
     if isinstance(withheld, Withheld):
         withheld = withheld.to_dict() if withheld else None
@@ -73,14 +105,24 @@ def withheld_lines(withheld: dict[str, Any] | Withheld | None,
     lang = lang or cli_lang()
     total = int(withheld["total"])
     for_purpose = int(withheld.get("for_purpose") or 0)
-    lines = [tr("Withheld: %(n)s items at a sensitivity level you may not see.", lang,
-                n=total)]
+    lines = [tr("Withheld: %(n)s items at a sensitivity level you may not see.", lang, n=total)]
     if for_purpose:
-        lines.append(tr("%(n)s of them are shown once you give the purpose of this "
-                        "consultation: --purpose lawyer_request (or relative_request, "
-                        "court_filing, un_communication, documentation, audit).", lang,
-                        n=for_purpose))
+        lines.append(
+            tr(
+                "%(n)s of them are shown once you give the purpose of this "
+                "consultation: --purpose lawyer_request (or relative_request, "
+                "court_filing, un_communication, documentation, audit).",
+                lang,
+                n=for_purpose,
+            )
+        )
     if total > for_purpose:
-        lines.append(tr("%(n)s of them are above your role's clearance: ask an administrator "
-                        "if you need them.", lang, n=total - for_purpose))
+        lines.append(
+            tr(
+                "%(n)s of them are above your role's clearance: ask an administrator "
+                "if you need them.",
+                lang,
+                n=total - for_purpose,
+            )
+        )
     return lines

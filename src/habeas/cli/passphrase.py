@@ -23,8 +23,10 @@ def ask_passphrase(material: KeyMaterial) -> bytes | None:
 def ask_new_passphrase() -> str:
     """A new passphrase, typed twice."""
     if not interactive():
-        raise UsageError("No terminal to ask for the new passphrase: set HABEAS_NEW_PASSPHRASE "
-                         "(or run the command on a terminal).")
+        raise UsageError(
+            "No terminal to ask for the new passphrase: set HABEAS_NEW_PASSPHRASE "
+            "(or run the command on a terminal)."
+        )
     first = getpass.getpass("New passphrase (at least 12 characters): ")
     if getpass.getpass("The same passphrase again: ") != first:
         raise UsageError("The two passphrases differ; nothing was changed.")

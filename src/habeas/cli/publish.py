@@ -16,11 +16,17 @@ from habeas.workspace import find_workspace
 
 publish_app = typer.Typer(
     help="Share aggregates without personal data: counts below k are written “<k”.",
-    no_args_is_help=True)
+    no_args_is_help=True,
+)
 
-KOption = Annotated[int | None, typer.Option(
-    "--k", help="Hide counts below k (default: the workspace's setting, see "
-                "`habeas publish settings`; 1 hides nothing).")]
+KOption = Annotated[
+    int | None,
+    typer.Option(
+        "--k",
+        help="Hide counts below k (default: the workspace's setting, see "
+        "`habeas publish settings`; 1 hides nothing).",
+    ),
+]
 LangOption = Annotated[str, typer.Option("--lang", help="Language of labels: es or en.")]
 
 
@@ -30,8 +36,9 @@ def register(app: typer.Typer) -> None:
 
 @publish_app.command("situation")
 def situation(
-    directory: Annotated[Path, typer.Argument(help="Folder to write into (created if needed).",
-                                              file_okay=False)],
+    directory: Annotated[
+        Path, typer.Argument(help="Folder to write into (created if needed).", file_okay=False)
+    ],
     k: KOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -49,12 +56,12 @@ def situation(
 
 @publish_app.command("aggregates")
 def aggregates(
-    output: Annotated[Path, typer.Argument(help="File to write (.csv or .json).",
-                                           dir_okay=False)],
+    output: Annotated[Path, typer.Argument(help="File to write (.csv or .json).", dir_okay=False)],
     k: KOption = None,
     lang: LangOption = "es",
-    fmt: Annotated[str | None, typer.Option("--format", help="csv or json "
-                                            "(default: from the file name).")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv or json (default: from the file name).")
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Export the aggregate tables (counts, events per month and type, facilities, flags,
@@ -70,13 +77,15 @@ def aggregates(
 
 @publish_app.command("settings")
 def settings(
-    k: Annotated[int | None, typer.Option("--k", help="Set k: counts below it are hidden.")]
-    = None,
-    public_page: Annotated[bool | None, typer.Option(
-        "--public-page/--no-public-page",
-        help="Publish (or withdraw) the public page /public of `habeas serve`.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")]
-    = False,
+    k: Annotated[int | None, typer.Option("--k", help="Set k: counts below it are hidden.")] = None,
+    public_page: Annotated[
+        bool | None,
+        typer.Option(
+            "--public-page/--no-public-page",
+            help="Publish (or withdraw) the public page /public of `habeas serve`.",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Show or change the sharing settings (each change is logged).

@@ -14,9 +14,11 @@ from typer.core import TyperOption
 
 from habeas.cli.commands import COMMANDS, load
 
-HEADER = ("# habeas command reference\n\n"
-          "Generated from the commands by `make cli-docs`; do not edit by hand. "
-          "`habeas COMMAND --help` prints the same in the terminal.\n")
+HEADER = (
+    "# habeas command reference\n\n"
+    "Generated from the commands by `make cli-docs`; do not edit by hand. "
+    "`habeas COMMAND --help` prints the same in the terminal.\n"
+)
 
 
 def _section(command: Any, path: list[str], parent: Any) -> list[str]:
@@ -33,8 +35,12 @@ def _section(command: Any, path: list[str], parent: Any) -> list[str]:
             continue
         record = param.get_help_record(ctx)
         if record is None:  # an argument: name it with its metavar
-            rows.append((param.make_metavar(ctx) if _takes_ctx(param) else param.make_metavar(),
-                         getattr(param, "help", "") or ""))
+            rows.append(
+                (
+                    param.make_metavar(ctx) if _takes_ctx(param) else param.make_metavar(),
+                    getattr(param, "help", "") or "",
+                )
+            )
         else:
             rows.append(record)
     if rows:

@@ -43,20 +43,33 @@ def proxy_options(trusted: list[str] | None) -> dict[str, Any]:
 
 
 def serve_command(
-    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every network).")]
-    = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (0.0.0.0: every network).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    secure_cookies: Annotated[bool, typer.Option(
-        help="Send cookies only over HTTPS (when served behind TLS).")] = False,
-    trusted_proxy: Annotated[list[str] | None, typer.Option(
-        "--trusted-proxy", envvar="HABEAS_TRUSTED_PROXY", show_envvar=True,
-        help="Address of the reverse proxy in front (repeatable): only its "
-             "X-Forwarded-For and X-Forwarded-Proto headers are believed. Without it "
-             "they are ignored.")] = None,
-    allowed_host: Annotated[list[str] | None, typer.Option(
-        "--allowed-host", help="A host name the server answers to besides loopback ones "
-        "(repeat it; *.example.org allows its subdomains; also HABEAS_ALLOWED_HOSTS, "
-        "comma-separated). Requests naming another host are refused.")] = None,
+    secure_cookies: Annotated[
+        bool, typer.Option(help="Send cookies only over HTTPS (when served behind TLS).")
+    ] = False,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            envvar="HABEAS_TRUSTED_PROXY",
+            show_envvar=True,
+            help="Address of the reverse proxy in front (repeatable): only its "
+            "X-Forwarded-For and X-Forwarded-Proto headers are believed. Without it "
+            "they are ignored.",
+        ),
+    ] = None,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="A host name the server answers to besides loopback ones "
+            "(repeat it; *.example.org allows its subdomains; also HABEAS_ALLOWED_HOSTS, "
+            "comma-separated). Requests naming another host are refused.",
+        ),
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Serve the register in a browser (and the JSON API) on this workspace.
@@ -81,21 +94,34 @@ def serve_command(
         store.keyring.prompt = ask_passphrase
         store.keyring.data_key()
         store.keyring.prompt = None
-        console.print("Encryption: unlocked; protected files and fields will be opened "
-                      "for the users allowed to see them.")
+        console.print(
+            "Encryption: unlocked; protected files and fields will be opened "
+            "for the users allowed to see them."
+        )
     from habeas.web.uploads import Uploads, staging_dir
 
     Uploads(staging_dir(None, store)).cleanup()  # uploads abandoned while the server was down
     if count_users(store) == 0:
         console.print("No users yet: add one with `habeas user add NAME --role admin`.")
     hosts = allowed_hosts(host, allowed_host or [])
-    app = create_app(store, secret_key=secret_key(ws), secure_cookies=secure_cookies,
-                     site_name=ws.name, allowed_hosts=hosts)
+    app = create_app(
+        store,
+        secret_key=secret_key(ws),
+        secure_cookies=secure_cookies,
+        site_name=ws.name,
+        allowed_hosts=hosts,
+    )
     console.print(f"Serving {ws.name} on http://{host}:{port} (Ctrl+C stops).")
     if hosts:
         console.print(f"Answering to: {', '.join(hosts)} and loopback names.")
-    uvicorn.run(app, host=host, port=port, log_level="info", log_config=log_config(),
-                **proxy_options(trusted_proxy))
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=log_config(),
+        **proxy_options(trusted_proxy),
+    )
 
 
 def allowed_hosts(bound: str, given: list[str]) -> tuple[str, ...]:

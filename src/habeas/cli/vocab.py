@@ -10,8 +10,9 @@ from rich.table import Table
 from habeas.cli.common import WorkspaceOption, console, open_store
 from habeas.store.vocabulary import add_term, list_terms
 
-vocab_app = typer.Typer(help="Controlled vocabularies (event types, legal bases, ...).",
-                        no_args_is_help=True)
+vocab_app = typer.Typer(
+    help="Controlled vocabularies (event types, legal bases, ...).", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -42,8 +43,9 @@ def add_command(
     code: Annotated[str, typer.Argument(help="The code stored in the register.")],
     en: Annotated[str, typer.Option("--en", help="English label.")],
     es: Annotated[str, typer.Option("--es", help="Spanish label.")],
-    synonym: Annotated[list[str] | None, typer.Option(
-        help="Another way lists write it. Repeatable.")] = None,
+    synonym: Annotated[
+        list[str] | None, typer.Option(help="Another way lists write it. Repeatable.")
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Add a term (admins): the only way a vocabulary grows — imports never add terms.

@@ -16,11 +16,20 @@ from habeas.store.db import Store, make_engine
 from habeas.workspace import find_workspace, init_workspace
 
 #: What ``habeas status`` counts, as it is printed (English message ids).
-_COUNTED = {"sources": "sources", "imports": "imports", "records": "records",
-            "persons": "persons", "identifiers": "identifiers",
-            "invalid_identifiers": "invalid identifiers", "events": "events",
-            "legal_facts": "legal facts", "facilities": "facilities", "units": "units",
-            "incidents": "incidents", "log_entries": "log entries"}
+_COUNTED = {
+    "sources": "sources",
+    "imports": "imports",
+    "records": "records",
+    "persons": "persons",
+    "identifiers": "identifiers",
+    "invalid_identifiers": "invalid identifiers",
+    "events": "events",
+    "legal_facts": "legal facts",
+    "facilities": "facilities",
+    "units": "units",
+    "incidents": "incidents",
+    "log_entries": "log entries",
+}
 
 
 def register(app: typer.Typer) -> None:
@@ -40,12 +49,18 @@ def init(
     workspace = init_workspace(directory, name)
     store = Store.open(workspace, create=True)
     store.close()
-    where = "PostgreSQL (HABEAS_DATABASE_URL)" if workspace.database_url.startswith(
-        "postgresql") else str(workspace.root / "habeas.db")
-    console.print(_("Created workspace [bold]{name}[/] in {root}\nDatabase: {where}\n"
-                    "Next: cd {directory} && habeas import LIST.csv --source-title TITLE "
-                    "--source-kind list").format(name=workspace.name, root=workspace.root,
-                                                 where=where, directory=directory))
+    where = (
+        "PostgreSQL (HABEAS_DATABASE_URL)"
+        if workspace.database_url.startswith("postgresql")
+        else str(workspace.root / "habeas.db")
+    )
+    console.print(
+        _(
+            "Created workspace [bold]{name}[/] in {root}\nDatabase: {where}\n"
+            "Next: cd {directory} && habeas import LIST.csv --source-title TITLE "
+            "--source-kind list"
+        ).format(name=workspace.name, root=workspace.root, where=where, directory=directory)
+    )
 
 
 def status(
@@ -63,8 +78,7 @@ def status(
         return
     table = Table(title=_("habeas register"), show_header=False)
     for key, value in counts.items():
-        table.add_row(_(_COUNTED[key]) if key in _COUNTED else key.replace("_", " "),
-                      f"{value:,}")
+        table.add_row(_(_COUNTED[key]) if key in _COUNTED else key.replace("_", " "), f"{value:,}")
     console.print(table)
 
 
@@ -80,5 +94,8 @@ def migrate(workspace: WorkspaceOption = None) -> None:
     engine.dispose()
     store = Store.open(ws, create=True)
     store.close()
-    console.print(_("Schema at {head} (was {before}).").format(
-        head=migrations.head_revision(), before=before or _("empty")))
+    console.print(
+        _("Schema at {head} (was {before}).").format(
+            head=migrations.head_revision(), before=before or _("empty")
+        )
+    )

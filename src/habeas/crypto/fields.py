@@ -57,8 +57,7 @@ def seal_json(store: HasKeyring, obj: Any, *, context: str = DEFAULT_CONTEXT) ->
     if not keyring.enabled:
         return plain
     nonce = secrets.token_bytes(NONCE_BYTES)
-    body = AESGCM(keyring.data_key()).encrypt(nonce, plain.encode("utf-8"),
-                                              _aad(keyring, context))
+    body = AESGCM(keyring.data_key()).encrypt(nonce, plain.encode("utf-8"), _aad(keyring, context))
     return PREFIX + base64.urlsafe_b64encode(nonce + body).decode("ascii")
 
 
@@ -68,17 +67,21 @@ def open_json(store: HasKeyring, text: str, *, context: str = DEFAULT_CONTEXT) -
         return json.loads(text)
     keyring = store.keyring
     if not keyring.enabled:
-        raise KeyRequired("This value is sealed, but the workspace has no key material "
-                          "(encryption.json is missing): restore it from a backup of the "
-                          "workspace.")
+        raise KeyRequired(
+            "This value is sealed, but the workspace has no key material "
+            "(encryption.json is missing): restore it from a backup of the "
+            "workspace."
+        )
     try:
-        raw = base64.urlsafe_b64decode(text[len(PREFIX):].encode("ascii"))
+        raw = base64.urlsafe_b64decode(text[len(PREFIX) :].encode("ascii"))
     except (ValueError, binascii.Error) as exc:
         raise IntegrityError("A sealed value is damaged (not valid base64).") from exc
     nonce, body = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
     try:
         plain = AESGCM(keyring.data_key()).decrypt(nonce, body, _aad(keyring, context))
     except InvalidTag as exc:
-        raise IntegrityError("A sealed value does not authenticate: it was altered, or it "
-                             f"was sealed for another place than {context!r}.") from exc
+        raise IntegrityError(
+            "A sealed value does not authenticate: it was altered, or it "
+            f"was sealed for another place than {context!r}."
+        ) from exc
     return json.loads(plain.decode("utf-8"))

@@ -34,12 +34,14 @@ Prompt = Callable[[KeyMaterial], bytes | None]
 
 def _key_required(material: KeyMaterial) -> KeyRequired:
     if material.kind == KEY_FILE:
-        how = (f"set {ENV_KEY_FILE} to the path of the deployment's key file")
+        how = f"set {ENV_KEY_FILE} to the path of the deployment's key file"
     else:
-        how = (f"set {ENV_PASSPHRASE}, or run the command on a terminal to be asked for the "
-               "passphrase")
-    return KeyRequired(f"This workspace's protected data is encrypted; {how}. "
-                       "See docs/encryption.md.")
+        how = (
+            f"set {ENV_PASSPHRASE}, or run the command on a terminal to be asked for the passphrase"
+        )
+    return KeyRequired(
+        f"This workspace's protected data is encrypted; {how}. See docs/encryption.md."
+    )
 
 
 class Keyring:
@@ -80,8 +82,9 @@ class Keyring:
             return self._data_key
         material = self.material
         if material is None:
-            raise KeyRequired("Encryption is not enabled on this workspace "
-                              "(`habeas encryption enable`).")
+            raise KeyRequired(
+                "Encryption is not enabled on this workspace (`habeas encryption enable`)."
+            )
         with self._lock:
             if self._data_key is None:
                 secret = self._secret_from_environment(material, self._workspace_root)
@@ -115,8 +118,9 @@ class Keyring:
         return None if self.path is None else self.path.parent
 
     @staticmethod
-    def _secret_from_environment(material: KeyMaterial,
-                                 workspace_root: Path | None = None) -> bytes | None:
+    def _secret_from_environment(
+        material: KeyMaterial, workspace_root: Path | None = None
+    ) -> bytes | None:
         if material.kind == KEY_FILE:
             key_file = os.environ.get(ENV_KEY_FILE)
             return read_key_file(Path(key_file), workspace_root) if key_file else None

@@ -78,26 +78,42 @@ class KeyMaterial:
     changed: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"format": FORMAT, "version": VERSION, "workspace_id": self.workspace_id,
-                "kind": self.kind, "kdf": self.kdf, "salt": _b64(self.salt),
-                "check": _b64(self.check), "wrapped_key": _b64(self.wrapped_key),
-                "created": self.created, "changed": self.changed}
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "workspace_id": self.workspace_id,
+            "kind": self.kind,
+            "kdf": self.kdf,
+            "salt": _b64(self.salt),
+            "check": _b64(self.check),
+            "wrapped_key": _b64(self.wrapped_key),
+            "created": self.created,
+            "changed": self.changed,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> KeyMaterial:
         if data.get("format") != FORMAT or data.get("version") != VERSION:
-            raise IntegrityError("encryption.json is not habeas key material of a known "
-                                 "version; this habeas cannot open the workspace's protected "
-                                 "data.")
+            raise IntegrityError(
+                "encryption.json is not habeas key material of a known "
+                "version; this habeas cannot open the workspace's protected "
+                "data."
+            )
         try:
-            return cls(kind=str(data["kind"]), salt=_unb64(data["salt"]),
-                       check=_unb64(data["check"]), wrapped_key=_unb64(data["wrapped_key"]),
-                       workspace_id=str(data["workspace_id"]), kdf=dict(data["kdf"]),
-                       created=str(data.get("created", "")),
-                       changed=str(data.get("changed", "")))
+            return cls(
+                kind=str(data["kind"]),
+                salt=_unb64(data["salt"]),
+                check=_unb64(data["check"]),
+                wrapped_key=_unb64(data["wrapped_key"]),
+                workspace_id=str(data["workspace_id"]),
+                kdf=dict(data["kdf"]),
+                created=str(data.get("created", "")),
+                changed=str(data.get("changed", "")),
+            )
         except (KeyError, TypeError, ValueError, binascii.Error) as exc:
-            raise IntegrityError(f"encryption.json is damaged ({exc.__class__.__name__}); "
-                                 "restore it from a backup.") from exc
+            raise IntegrityError(
+                f"encryption.json is damaged ({exc.__class__.__name__}); restore it from a backup."
+            ) from exc
 
     # -- files ---------------------------------------------------------------
     @classmethod
@@ -141,28 +157,40 @@ class KeyMaterial:
         try:
             return AESGCM(kek).decrypt(nonce, body, WRAP_LABEL + self.workspace_id.encode())
         except InvalidTag as exc:
-            raise IntegrityError("The wrapped data key in encryption.json was altered (the "
-                                 "passphrase is right but the key does not authenticate); "
-                                 "restore encryption.json from a backup.") from exc
+            raise IntegrityError(
+                "The wrapped data key in encryption.json was altered (the "
+                "passphrase is right but the key does not authenticate); "
+                "restore encryption.json from a backup."
+            ) from exc
 
 
 def derive_kek(kind: str, kdf: dict[str, Any], salt: bytes, secret: bytes) -> bytes:
     if kind == PASSPHRASE and kdf.get("name") == "scrypt":
-        return Scrypt(salt=salt, length=KEY_BYTES, n=int(kdf["n"]), r=int(kdf["r"]),
-                      p=int(kdf["p"])).derive(secret)
+        return Scrypt(
+            salt=salt, length=KEY_BYTES, n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"])
+        ).derive(secret)
     if kind == KEY_FILE and kdf.get("name") == "hkdf-sha256":
-        return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt,
-                    info=KEY_FILE_INFO).derive(secret)
-    raise IntegrityError(f"encryption.json names an unknown key derivation ({kind}, "
-                         f"{kdf.get('name')}).")
+        return HKDF(
+            algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, info=KEY_FILE_INFO
+        ).derive(secret)
+    raise IntegrityError(
+        f"encryption.json names an unknown key derivation ({kind}, {kdf.get('name')})."
+    )
 
 
 def check_value(kek: bytes) -> bytes:
     return hmac.new(kek, CHECK_LABEL, hashlib.sha256).digest()[:16]
 
 
-def wrap(kind: str, secret: bytes, data_key: bytes, workspace_id: str, *,
-         scrypt_n: int = SCRYPT_N, created: str | None = None) -> KeyMaterial:
+def wrap(
+    kind: str,
+    secret: bytes,
+    data_key: bytes,
+    workspace_id: str,
+    *,
+    scrypt_n: int = SCRYPT_N,
+    created: str | None = None,
+) -> KeyMaterial:
     """New key material wrapping ``data_key`` under ``secret`` with a fresh salt and nonce."""
     if kind == PASSPHRASE:
         kdf: dict[str, Any] = {"name": "scrypt", "n": scrypt_n, "r": SCRYPT_R, "p": SCRYPT_P}
@@ -175,14 +203,24 @@ def wrap(kind: str, secret: bytes, data_key: bytes, workspace_id: str, *,
     nonce = secrets.token_bytes(NONCE_BYTES)
     wrapped = nonce + AESGCM(kek).encrypt(nonce, data_key, WRAP_LABEL + workspace_id.encode())
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    return KeyMaterial(kind=kind, salt=salt, check=check_value(kek), wrapped_key=wrapped,
-                       workspace_id=workspace_id, kdf=kdf, created=created or now, changed=now)
+    return KeyMaterial(
+        kind=kind,
+        salt=salt,
+        check=check_value(kek),
+        wrapped_key=wrapped,
+        workspace_id=workspace_id,
+        kdf=kdf,
+        created=created or now,
+        changed=now,
+    )
 
 
 def passphrase_secret(passphrase: str) -> bytes:
     if len(passphrase) < MIN_PASSPHRASE:
-        raise UsageError(f"The passphrase must have at least {MIN_PASSPHRASE} characters "
-                         "(several unrelated words are easiest to remember).")
+        raise UsageError(
+            f"The passphrase must have at least {MIN_PASSPHRASE} characters "
+            "(several unrelated words are easiest to remember)."
+        )
     return passphrase.encode("utf-8")
 
 
@@ -194,8 +232,7 @@ def _inside_a_workspace(path: Path, workspace_root: Path | None) -> Path | None:
     resolved = path.resolve()
     if workspace_root is not None and resolved.is_relative_to(workspace_root.resolve()):
         return workspace_root
-    return next((folder for folder in resolved.parents if (folder / CONFIG_NAME).exists()),
-                None)
+    return next((folder for folder in resolved.parents if (folder / CONFIG_NAME).exists()), None)
 
 
 def check_key_file_place(path: Path, workspace_root: Path | None = None) -> None:
@@ -203,10 +240,18 @@ def check_key_file_place(path: Path, workspace_root: Path | None = None) -> None
     nothing (it travels with every copy of the folder)."""
     folder = _inside_a_workspace(path, workspace_root)
     if folder is not None:
-        raise MessageUsageError(say(N_(
-            "The key file {path} is inside the workspace folder {folder}: a key kept beside "
-            "the data protects nothing. Keep it elsewhere (another disk, the deployment's "
-            "secret store)."), path=path, folder=folder))
+        raise MessageUsageError(
+            say(
+                N_(
+                    "The key file {path} is inside the workspace folder {folder}: a key kept "
+                    "beside "
+                    "the data protects nothing. Keep it elsewhere (another disk, the deployment's "
+                    "secret store)."
+                ),
+                path=path,
+                folder=folder,
+            )
+        )
 
 
 def check_key_file_mode(path: Path) -> None:
@@ -218,10 +263,19 @@ def check_key_file_mode(path: Path) -> None:
     except OSError as exc:
         raise UsageError(f"Cannot read the key file {path}: {exc.strerror}.") from exc
     if mode & 0o077:
-        raise MessageUsageError(say(N_(
-            "The key file {path} can be read by other users of this machine (mode {mode}); a "
-            "key others can read protects nothing. Make it readable by its owner only: chmod "
-            "600 {path}"), path=path, mode=f"{mode & 0o777:o}"))
+        raise MessageUsageError(
+            say(
+                N_(
+                    "The key file {path} can be read by other users of this machine (mode {mode}); "
+                    "a "
+                    "key others can read protects nothing. Make it readable by its owner only: "
+                    "chmod "
+                    "600 {path}"
+                ),
+                path=path,
+                mode=f"{mode & 0o777:o}",
+            )
+        )
 
 
 def read_key_file(path: Path, workspace_root: Path | None = None) -> bytes:
@@ -243,9 +297,11 @@ def read_key_file(path: Path, workspace_root: Path | None = None) -> bytes:
     except (ValueError, binascii.Error):
         key = b""
     if len(key) != KEY_BYTES:
-        raise UsageError(f"The key file {path} must hold a 32-byte key: 32 raw bytes, 64 "
-                         "hexadecimal digits or base64 (`habeas encryption new-key-file` "
-                         "writes one).")
+        raise UsageError(
+            f"The key file {path} must hold a 32-byte key: 32 raw bytes, 64 "
+            "hexadecimal digits or base64 (`habeas encryption new-key-file` "
+            "writes one)."
+        )
     return key
 
 

@@ -14,15 +14,21 @@ def _(message: str) -> str:  # marks the messages for extraction; translated in 
 
 
 WARNING = (
-    _("Encryption protects restricted and witness-protected files and fields with a key "
-      "that only your passphrase (or the deployment's key file) opens. habeas never stores "
-      "the passphrase or the key."),
-    _("If the passphrase or the key file is lost, the protected data cannot be read by "
-      "anyone, ever: not by you, not by the people who make habeas, not with any tool. "
-      "There is no recovery."),
-    _("Keep the passphrase (or a copy of the key file) somewhere safe and apart from the "
-      "workspace and its backups, for example written on paper kept by a second trusted "
-      "person."),
+    _(
+        "Encryption protects restricted and witness-protected files and fields with a key "
+        "that only your passphrase (or the deployment's key file) opens. habeas never stores "
+        "the passphrase or the key."
+    ),
+    _(
+        "If the passphrase or the key file is lost, the protected data cannot be read by "
+        "anyone, ever: not by you, not by the people who make habeas, not with any tool. "
+        "There is no recovery."
+    ),
+    _(
+        "Keep the passphrase (or a copy of the key file) somewhere safe and apart from the "
+        "workspace and its backups, for example written on paper kept by a second trusted "
+        "person."
+    ),
 )
 CONFIRM = _("Enable encryption on this workspace now?")
 

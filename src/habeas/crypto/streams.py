@@ -69,8 +69,9 @@ def _read_full(handle: Readable, size: int) -> bytes:
     return b"".join(parts)
 
 
-def seal_stream(data_key: bytes, plain_sha256: str, source: Readable,
-                chunk: int = CHUNK) -> Iterator[bytes]:
+def seal_stream(
+    data_key: bytes, plain_sha256: str, source: Readable, chunk: int = CHUNK
+) -> Iterator[bytes]:
     """The sealed file, piece by piece: the header, then each sealed chunk."""
     header = HEADER.pack(MAGIC, VERSION, chunk, secrets.token_bytes(SALT_BYTES))
     aead = _file_key(data_key, HEADER.unpack(header)[3])
@@ -89,7 +90,7 @@ def seal_stream(data_key: bytes, plain_sha256: str, source: Readable,
 
 
 def is_sealed_header(prefix: bytes) -> bool:
-    return prefix[:len(MAGIC)] == MAGIC
+    return prefix[: len(MAGIC)] == MAGIC
 
 
 def open_stream(data_key: bytes, plain_sha256: str, sealed: Readable) -> Iterator[bytes]:
@@ -115,8 +116,9 @@ def open_stream(data_key: bytes, plain_sha256: str, sealed: Readable) -> Iterato
         try:
             yield aead.decrypt(_nonce(index, last), current, aad)
         except InvalidTag as exc:
-            raise IntegrityError(f"Sealed chunk {index} does not authenticate: the file was "
-                                 "altered or truncated.") from exc
+            raise IntegrityError(
+                f"Sealed chunk {index} does not authenticate: the file was altered or truncated."
+            ) from exc
         if last:
             return
         current = following

@@ -82,40 +82,60 @@ class Threshold:
 #: The standards, as data. Sources: ``shared/reference/conditions.md``.
 THRESHOLDS: tuple[Threshold, ...] = (
     Threshold(
-        code="ecthr_mursic_3", body="ECtHR", m2_per_person=3.0, applies_to="shared",
+        code="ecthr_mursic_3",
+        body="ECtHR",
+        m2_per_person=3.0,
+        applies_to="shared",
         label_en="ECtHR: under 3 m² per person (strong presumption of a violation of Art. 3)",
         label_es="TEDH: menos de 3 m² por persona (fuerte presunción de violación del art. 3)",
         citation="European Court of Human Rights, Muršić v. Croatia [GC], no. 7334/13, "
-                 "20 October 2016, §§ 136-138",
+        "20 October 2016, §§ 136-138",
         min_consecutive_days=27,
         note="The presumption is rebuttable only if the reduction is short, occasional and "
-             "minor (§ 138). The Court found a violation for a period of 27 consecutive days "
-             "below 3 m²: a run at least that long is flagged; shorter runs are shown."),
+        "minor (§ 138). The Court found a violation for a period of 27 consecutive days "
+        "below 3 m²: a run at least that long is flagged; shorter runs are shown.",
+    ),
     Threshold(
-        code="icrc_shared_3_4", body="ICRC", m2_per_person=3.4, applies_to="shared",
+        code="icrc_shared_3_4",
+        body="ICRC",
+        m2_per_person=3.4,
+        applies_to="shared",
         label_en="ICRC: under 3.4 m² per person in shared accommodation",
         label_es="CICR: menos de 3,4 m² por persona en alojamiento compartido",
         citation="ICRC, Water, sanitation, hygiene and habitat in prisons: supplementary "
-                 "guidance (2012)"),
+        "guidance (2012)",
+    ),
     Threshold(
-        code="cpt_multi_4", body="CPT", m2_per_person=4.0, applies_to="shared",
+        code="cpt_multi_4",
+        body="CPT",
+        m2_per_person=4.0,
+        applies_to="shared",
         label_en="CPT: under 4 m² per prisoner in a multiple-occupancy cell",
         label_es="CPT: menos de 4 m² por persona en celda de ocupación múltiple",
         citation="CPT, Living space per prisoner in prison establishments: CPT standards, "
-                 "CPT/Inf (2015) 44",
-        note="Sanitary annex excluded from the area."),
+        "CPT/Inf (2015) 44",
+        note="Sanitary annex excluded from the area.",
+    ),
     Threshold(
-        code="icrc_single_5_4", body="ICRC", m2_per_person=5.4, applies_to="single",
+        code="icrc_single_5_4",
+        body="ICRC",
+        m2_per_person=5.4,
+        applies_to="single",
         label_en="ICRC: under 5.4 m² for single occupancy",
         label_es="CICR: menos de 5,4 m² en ocupación individual",
         citation="ICRC, Water, sanitation, hygiene and habitat in prisons: supplementary "
-                 "guidance (2012)"),
+        "guidance (2012)",
+    ),
     Threshold(
-        code="cpt_single_6", body="CPT", m2_per_person=6.0, applies_to="single",
+        code="cpt_single_6",
+        body="CPT",
+        m2_per_person=6.0,
+        applies_to="single",
         label_en="CPT: under 6 m² for a single-occupancy cell",
         label_es="CPT: menos de 6 m² en celda individual",
         citation="CPT, Living space per prisoner in prison establishments: CPT standards, "
-                 "CPT/Inf (2015) 44"),
+        "CPT/Inf (2015) 44",
+    ),
 )
 
 
@@ -179,8 +199,11 @@ def spans(points: list[Point], max_gap_days: int = MAX_GAP_DAYS) -> list[Span]:
 
 
 def breached(t: Threshold, p: Point) -> bool:
-    return (p.m2_per_person is not None and applies(t, p.population)
-            and p.m2_per_person < t.m2_per_person)
+    return (
+        p.m2_per_person is not None
+        and applies(t, p.population)
+        and p.m2_per_person < t.m2_per_person
+    )
 
 
 def breach_runs(points: list[Point], t: Threshold, max_gap_days: int = MAX_GAP_DAYS) -> list[Run]:
@@ -200,8 +223,14 @@ def breach_runs(points: list[Point], t: Threshold, max_gap_days: int = MAX_GAP_D
             current.min_m2_per_person = min(current.min_m2_per_person, p.m2_per_person)
             current.max_population = max(current.max_population, p.population)
         else:
-            current = Run(span.start, span.end, (span.end - span.start).days + 1, 1,
-                          p.m2_per_person, p.population)
+            current = Run(
+                span.start,
+                span.end,
+                (span.end - span.start).days + 1,
+                1,
+                p.m2_per_person,
+                p.population,
+            )
             runs.append(current)
     return runs
 
@@ -224,19 +253,36 @@ class Breach:
     note: str
 
 
-def assess(points: list[Point], max_gap_days: int = MAX_GAP_DAYS,
-           thresholds: tuple[Threshold, ...] = THRESHOLDS) -> list[Breach]:
+def assess(
+    points: list[Point],
+    max_gap_days: int = MAX_GAP_DAYS,
+    thresholds: tuple[Threshold, ...] = THRESHOLDS,
+) -> list[Breach]:
     """Every threshold against a series of points (one :class:`Breach` each, breached or not)."""
     out = []
     for t in thresholds:
         runs = breach_runs(points, t, max_gap_days)
         longest = max(runs, key=lambda r: r.days, default=None)
         longest_days = longest.days if longest else 0
-        flagged = bool(runs) and (t.min_consecutive_days is None
-                                  or longest_days >= t.min_consecutive_days)
-        out.append(Breach(t.code, t.label_en, t.label_es, t.m2_per_person, t.citation,
-                          sum(r.days for r in runs), longest_days, longest, runs, flagged,
-                          t.min_consecutive_days, t.note))
+        flagged = bool(runs) and (
+            t.min_consecutive_days is None or longest_days >= t.min_consecutive_days
+        )
+        out.append(
+            Breach(
+                t.code,
+                t.label_en,
+                t.label_es,
+                t.m2_per_person,
+                t.citation,
+                sum(r.days for r in runs),
+                longest_days,
+                longest,
+                runs,
+                flagged,
+                t.min_consecutive_days,
+                t.note,
+            )
+        )
     return out
 
 
@@ -338,45 +384,78 @@ def _facility(s: Any, name: str) -> Facility:
         row = s.execute(select(Facility).where(Facility.name.ilike(name))).scalar_one_or_none()
     if row is None:
         names = s.execute(select(Facility.name).order_by(Facility.name)).scalars().all()
-        raise NotFound(f"No facility named {name!r}. Facilities: "
-                       f"{'; '.join(names) if names else '(none yet)'}")
+        raise NotFound(
+            f"No facility named {name!r}. Facilities: {'; '.join(names) if names else '(none yet)'}"
+        )
     return row
 
 
 def _dedupe(figures: list[Figure]) -> list[Figure]:
     """Drop a register column's figure when a sourced figure states the same value."""
     sourced = {(f.kind, f.value) for f in figures if f.origin == "figure"}
-    return [f for f in figures
-            if f.origin == "figure" or (f.kind, f.value) not in sourced]
+    return [f for f in figures if f.origin == "figure" or (f.kind, f.value) not in sourced]
 
 
-def _space(facility: str, unit: str | None, building: str | None, capacities: list[Figure],
-           areas: list[Figure], rows: list[tuple[date, int, str | None]],
-           max_gap_days: int) -> SpaceConditions:
+def _space(
+    facility: str,
+    unit: str | None,
+    building: str | None,
+    capacities: list[Figure],
+    areas: list[Figure],
+    rows: list[tuple[date, int, str | None]],
+    max_gap_days: int,
+) -> SpaceConditions:
     best_area = max((a.value for a in areas if a.value > 0), default=None)
     observations: list[Observation] = []
     by_day: dict[date, list[tuple[int, str | None]]] = {}
     for day, population, source in sorted(rows, key=lambda r: (r[0], r[1], r[2] or "")):
-        rates = [Rate(c.value, c.note, c.source, population / c.value)
-                 for c in capacities if c.value > 0]
-        observations.append(Observation(
-            day, population, source, rates,
-            best_area / population if best_area and population else None,
-            [(a.value, a.value / population if population else None) for a in areas]))
+        rates = [
+            Rate(c.value, c.note, c.source, population / c.value) for c in capacities if c.value > 0
+        ]
+        observations.append(
+            Observation(
+                day,
+                population,
+                source,
+                rates,
+                best_area / population if best_area and population else None,
+                [(a.value, a.value / population if population else None) for a in areas],
+            )
+        )
         by_day.setdefault(day, []).append((population, source))
-    conflicts = [{"day": d, "figures": [{"population": p, "source": src} for p, src in figs]}
-                 for d, figs in sorted(by_day.items()) if len({p for p, _ in figs}) > 1]
-    points = [Point(d, min(p for p, _ in figs),
-                    best_area / min(p for p, _ in figs)
-                    if best_area and min(p for p, _ in figs) else None)
-              for d, figs in sorted(by_day.items())]
-    return SpaceConditions(facility, unit, building, capacities, areas, observations, conflicts,
-                           assess(points, max_gap_days))
+    conflicts = [
+        {"day": d, "figures": [{"population": p, "source": src} for p, src in figs]}
+        for d, figs in sorted(by_day.items())
+        if len({p for p, _ in figs}) > 1
+    ]
+    points = [
+        Point(
+            d,
+            min(p for p, _ in figs),
+            best_area / min(p for p, _ in figs) if best_area and min(p for p, _ in figs) else None,
+        )
+        for d, figs in sorted(by_day.items())
+    ]
+    return SpaceConditions(
+        facility,
+        unit,
+        building,
+        capacities,
+        areas,
+        observations,
+        conflicts,
+        assess(points, max_gap_days),
+    )
 
 
-def facility_conditions(store: Store, name: str, *, start: date | None = None,
-                        end: date | None = None,
-                        max_gap_days: int = MAX_GAP_DAYS) -> FacilityConditions:
+def facility_conditions(
+    store: Store,
+    name: str,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    max_gap_days: int = MAX_GAP_DAYS,
+) -> FacilityConditions:
     """Conditions in facility ``name`` (and each observed unit) between ``start`` and ``end``."""
     with store.read() as s:
         fac = _facility(s, name)
@@ -384,14 +463,25 @@ def facility_conditions(store: Store, name: str, *, start: date | None = None,
         source_kinds: dict[int, str] = {}
         for sid, title, skind in s.execute(select(Source.id, Source.title, Source.kind)):
             titles[sid], source_kinds[sid] = title, skind
-        units = list(s.execute(select(FacilityUnit).where(FacilityUnit.facility_id == fac.id)
-                               .order_by(FacilityUnit.id)).scalars())
-        figures = list(s.execute(select(FacilityFigure)
-                                 .where(FacilityFigure.facility_id == fac.id)
-                                 .order_by(FacilityFigure.id)).scalars())
-        query = (select(OccupancyObservation)
-                 .where(OccupancyObservation.facility_id == fac.id)
-                 .order_by(OccupancyObservation.observed_on, OccupancyObservation.id))
+        units = list(
+            s.execute(
+                select(FacilityUnit)
+                .where(FacilityUnit.facility_id == fac.id)
+                .order_by(FacilityUnit.id)
+            ).scalars()
+        )
+        figures = list(
+            s.execute(
+                select(FacilityFigure)
+                .where(FacilityFigure.facility_id == fac.id)
+                .order_by(FacilityFigure.id)
+            ).scalars()
+        )
+        query = (
+            select(OccupancyObservation)
+            .where(OccupancyObservation.facility_id == fac.id)
+            .order_by(OccupancyObservation.observed_on, OccupancyObservation.id)
+        )
         if start is not None:
             query = query.where(OccupancyObservation.observed_on >= start)
         if end is not None:
@@ -399,35 +489,58 @@ def facility_conditions(store: Store, name: str, *, start: date | None = None,
         obs = list(s.execute(query).scalars())
         sources_used: dict[int, dict[str, Any]] = {}
         for src in s.execute(select(Source)).scalars():
-            sources_used[src.id] = {"id": src.id, "title": src.title, "kind": src.kind,
-                                    "reliability": src.reliability,
-                                    "published_on": src.published_on}
+            sources_used[src.id] = {
+                "id": src.id,
+                "title": src.title,
+                "kind": src.kind,
+                "reliability": src.reliability,
+                "published_on": src.published_on,
+            }
 
     def fig(f: FacilityFigure) -> Figure:
-        return Figure(f.kind, f.value, f.note, titles.get(f.source_id) if f.source_id else None,
-                      "figure", source_kinds.get(f.source_id) if f.source_id else None)
+        return Figure(
+            f.kind,
+            f.value,
+            f.note,
+            titles.get(f.source_id) if f.source_id else None,
+            "figure",
+            source_kinds.get(f.source_id) if f.source_id else None,
+        )
 
     fac_caps = [fig(f) for f in figures if f.unit_id is None and f.kind in CAPACITY_KINDS]
     if fac.official_capacity:
-        fac_caps.append(Figure("official_capacity", float(fac.official_capacity),
-                               "capacity recorded on the facility",
-                               titles.get(fac.source_id) if fac.source_id else None, "facility",
-                               source_kinds.get(fac.source_id) if fac.source_id else None))
+        fac_caps.append(
+            Figure(
+                "official_capacity",
+                float(fac.official_capacity),
+                "capacity recorded on the facility",
+                titles.get(fac.source_id) if fac.source_id else None,
+                "facility",
+                source_kinds.get(fac.source_id) if fac.source_id else None,
+            )
+        )
     fac_caps = _dedupe(fac_caps)
     fac_areas = [fig(f) for f in figures if f.unit_id is None and f.kind == "area_m2"]
     unit_areas = [u.area_m2 for u in units if u.area_m2]
     if not fac_areas and unit_areas:
-        fac_areas = [Figure("area_m2", round(sum(unit_areas), 1),
-                            f"sum of the areas of {len(unit_areas)} units", None, "derived")]
+        fac_areas = [
+            Figure(
+                "area_m2",
+                round(sum(unit_areas), 1),
+                f"sum of the areas of {len(unit_areas)} units",
+                None,
+                "derived",
+            )
+        ]
 
     used: set[int] = {f.source_id for f in figures if f.source_id}
     used.update(o.source_id for o in obs if o.source_id)
     by_unit: dict[int | None, list[tuple[date, int, str | None]]] = {}
     for o in obs:  # one pass, in date order (not one pass per unit)
         by_unit.setdefault(o.unit_id, []).append(
-            (o.observed_on, o.population, titles.get(o.source_id) if o.source_id else None))
-    whole = _space(fac.name, None, None, fac_caps, fac_areas, by_unit.get(None, []),
-                   max_gap_days)
+            (o.observed_on, o.population, titles.get(o.source_id) if o.source_id else None)
+        )
+    whole = _space(fac.name, None, None, fac_caps, fac_areas, by_unit.get(None, []), max_gap_days)
     spaces: list[SpaceConditions] = []
     for u in units:
         rows = by_unit.get(u.id, [])
@@ -435,28 +548,52 @@ def facility_conditions(store: Store, name: str, *, start: date | None = None,
             continue
         caps = [fig(f) for f in figures if f.unit_id == u.id and f.kind in CAPACITY_KINDS]
         if u.design_capacity:
-            caps.append(Figure("design_capacity", float(u.design_capacity),
-                               "design capacity recorded on the unit", None, "unit"))
+            caps.append(
+                Figure(
+                    "design_capacity",
+                    float(u.design_capacity),
+                    "design capacity recorded on the unit",
+                    None,
+                    "unit",
+                )
+            )
         areas = [fig(f) for f in figures if f.unit_id == u.id and f.kind == "area_m2"]
         if u.area_m2:
             areas.append(Figure("area_m2", u.area_m2, "area recorded on the unit", None, "unit"))
-        spaces.append(_space(fac.name, u.name, u.building, _dedupe(caps), _dedupe(areas), rows,
-                             max_gap_days))
+        spaces.append(
+            _space(fac.name, u.name, u.building, _dedupe(caps), _dedupe(areas), rows, max_gap_days)
+        )
 
     summaries = []
     for t in THRESHOLDS:
         unit_breaches = [(sp.unit, sp.breach(t.code)) for sp in spaces]
         longest = max(unit_breaches, key=lambda ub: ub[1].longest_run_days, default=None)
-        summaries.append(ThresholdSummary(
-            t.code, t.label_en, t.label_es, t.citation,
-            sum(1 for _, b in unit_breaches if b.days_breached),
-            sum(1 for _, b in unit_breaches if b.flagged),
-            longest[1].longest_run_days if longest else 0,
-            longest[0] if longest and longest[1].longest_run_days else None))
+        summaries.append(
+            ThresholdSummary(
+                t.code,
+                t.label_en,
+                t.label_es,
+                t.citation,
+                sum(1 for _, b in unit_breaches if b.days_breached),
+                sum(1 for _, b in unit_breaches if b.flagged),
+                longest[1].longest_run_days if longest else 0,
+                longest[0] if longest and longest[1].longest_run_days else None,
+            )
+        )
     return FacilityConditions(
-        fac.name, fac.kind, fac.country, fac.authority, fac_caps, whole, spaces, len(units),
-        summaries, [sources_used[i] for i in sorted(used) if i in sources_used], max_gap_days,
-        (start, end))
+        fac.name,
+        fac.kind,
+        fac.country,
+        fac.authority,
+        fac_caps,
+        whole,
+        spaces,
+        len(units),
+        summaries,
+        [sources_used[i] for i in sorted(used) if i in sources_used],
+        max_gap_days,
+        (start, end),
+    )
 
 
 def list_facilities(store: Store) -> list[str]:

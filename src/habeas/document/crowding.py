@@ -71,12 +71,17 @@ def latest_point(space: SpaceConditions, t: Threshold) -> SpacePoint | None:
     day = space.observations[-1].day
     same_day = [o for o in space.observations if o.day == day]
     population = min(o.population for o in same_day)
-    m2 = max((o.m2_per_person for o in same_day
-              if o.population == population and o.m2_per_person is not None), default=None)
+    m2 = max(
+        (
+            o.m2_per_person
+            for o in same_day
+            if o.population == population and o.m2_per_person is not None
+        ),
+        default=None,
+    )
     if m2 is None:
         return None
-    return SpacePoint(space.unit, day, population, m2,
-                      breached(t, Point(day, population, m2)))
+    return SpacePoint(space.unit, day, population, m2, breached(t, Point(day, population, m2)))
 
 
 def space_headline(fc: FacilityConditions, code: str = HEADLINE_THRESHOLD) -> SpaceHeadline:
@@ -104,24 +109,30 @@ def headline_text(h: SpaceHeadline, lang: str, *, show_smallest: bool = True) ->
     smallest figure, e.g. where it would give a small population away)."""
     t = i18n.translator(lang)
     standard = t.gettext(STANDARD_NAMES.get(h.threshold.code, h.threshold.code))
-    limit = i18n.format_decimal(h.threshold.m2_per_person, lang, 0 if
-                                h.threshold.m2_per_person % 1 == 0 else 1)
+    limit = i18n.format_decimal(
+        h.threshold.m2_per_person, lang, 0 if h.threshold.m2_per_person % 1 == 0 else 1
+    )
     if h.units_observed:
         text = t.ngettext(
             "%(under)s of %(num)s observed unit under %(limit)s m² per person (%(standard)s)",
             "%(under)s of %(num)s observed units under %(limit)s m² per person (%(standard)s)",
-            h.units_observed) % {"under": h.units_under, "num": h.units_observed,
-                                 "limit": limit, "standard": standard}
+            h.units_observed,
+        ) % {"under": h.units_under, "num": h.units_observed, "limit": limit, "standard": standard}
     elif h.whole is not None:
-        text = t.gettext("The facility as a whole: %(m2)s m² per person (%(standard)s: "
-                         "%(limit)s m²)") % {
-            "m2": i18n.format_decimal(h.whole.m2_per_person, lang, 1), "standard": standard,
-            "limit": limit}
+        text = t.gettext(
+            "The facility as a whole: %(m2)s m² per person (%(standard)s: %(limit)s m²)"
+        ) % {
+            "m2": i18n.format_decimal(h.whole.m2_per_person, lang, 1),
+            "standard": standard,
+            "limit": limit,
+        }
         return text
     else:
-        return t.gettext("Space per person unknown: no unit has both a stated area and an "
-                         "observed population.")
+        return t.gettext(
+            "Space per person unknown: no unit has both a stated area and an observed population."
+        )
     if show_smallest and h.smallest is not None:
         text += t.gettext("; smallest %(m2)s m²") % {
-            "m2": i18n.format_decimal(h.smallest.m2_per_person, lang, 1)}
+            "m2": i18n.format_decimal(h.smallest.m2_per_person, lang, 1)
+        }
     return text

@@ -117,8 +117,13 @@ class Entered:
     source_id: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"entity": self.entity, "id": self.id, "facility": self.facility,
-                "unit": self.unit, "source_id": self.source_id}
+        return {
+            "entity": self.entity,
+            "id": self.id,
+            "facility": self.facility,
+            "unit": self.unit,
+            "source_id": self.source_id,
+        }
 
 
 MISSING = {"name": "The facility's name is missing.", "unit": "The unit's name is missing."}
@@ -149,16 +154,22 @@ def _facility(s: Any, name: str) -> Facility:
 
 
 def _unit(s: Any, facility: Facility, name: str) -> FacilityUnit:
-    row = s.execute(select(FacilityUnit).where(FacilityUnit.facility_id == facility.id,
-                                               FacilityUnit.name == name)).scalar_one_or_none()
+    row = s.execute(
+        select(FacilityUnit).where(
+            FacilityUnit.facility_id == facility.id, FacilityUnit.name == name
+        )
+    ).scalar_one_or_none()
     if row is None:
-        raise EntryError("Facility {facility!r} has no unit {unit!r}.", "unit",
-                         facility=facility.name, unit=name)
+        raise EntryError(
+            "Facility {facility!r} has no unit {unit!r}.", "unit", facility=facility.name, unit=name
+        )
     return row
 
 
-NOT_POSITIVE = {"area": "The area must be a number above 0, not {value}.",
-                "capacity": "The capacity must be a number above 0, not {value}."}
+NOT_POSITIVE = {
+    "area": "The area must be a number above 0, not {value}.",
+    "capacity": "The capacity must be a number above 0, not {value}.",
+}
 
 
 def _positive(value: float, field: str) -> float:
@@ -167,18 +178,37 @@ def _positive(value: float, field: str) -> float:
     return float(value)
 
 
-def _figure(s: Any, facility: Facility, unit: FacilityUnit | None, kind: str, value: float,
-            source_id: int, note: str | None) -> int:
-    where_unit = (FacilityFigure.unit_id == unit.id if unit is not None
-                  else FacilityFigure.unit_id.is_(None))
-    same = s.execute(select(FacilityFigure.id).where(
-        FacilityFigure.facility_id == facility.id, FacilityFigure.kind == kind, where_unit,
-        FacilityFigure.value == value, FacilityFigure.source_id == source_id)).first()
+def _figure(
+    s: Any,
+    facility: Facility,
+    unit: FacilityUnit | None,
+    kind: str,
+    value: float,
+    source_id: int,
+    note: str | None,
+) -> int:
+    where_unit = (
+        FacilityFigure.unit_id == unit.id if unit is not None else FacilityFigure.unit_id.is_(None)
+    )
+    same = s.execute(
+        select(FacilityFigure.id).where(
+            FacilityFigure.facility_id == facility.id,
+            FacilityFigure.kind == kind,
+            where_unit,
+            FacilityFigure.value == value,
+            FacilityFigure.source_id == source_id,
+        )
+    ).first()
     if same is not None:
-        raise EntryError("This source's figure {value} is already recorded.", "value",
-                         value=value)
-    row = FacilityFigure(facility_id=facility.id, unit_id=unit.id if unit else None, kind=kind,
-                         value=value, note=note, source_id=source_id)
+        raise EntryError("This source's figure {value} is already recorded.", "value", value=value)
+    row = FacilityFigure(
+        facility_id=facility.id,
+        unit_id=unit.id if unit else None,
+        kind=kind,
+        value=value,
+        note=note,
+        source_id=source_id,
+    )
     s.add(row)
     s.flush()
     return int(row.id)
@@ -193,63 +223,106 @@ def apply_fact(s: Any, fact: Fact, vocab: VocabularyIndex, actor: str) -> Entere
         try:
             kind = vocab.require("facility_kind", fact.kind, "facility kind")
         except UsageError:
-            raise EntryError("{value!r} is not a facility kind (known: {known}).", "kind",
-                             value=fact.kind,
-                             known=", ".join(vocab.codes("facility_kind"))) from None
+            raise EntryError(
+                "{value!r} is not a facility kind (known: {known}).",
+                "kind",
+                value=fact.kind,
+                known=", ".join(vocab.codes("facility_kind")),
+            ) from None
         country = None
         if _text(fact.country, "country"):
             country = normalise_country(fact.country)
             if country is None:
-                raise EntryError("{value!r} is not a country habeas knows.", "country",
-                                 value=fact.country)
+                raise EntryError(
+                    "{value!r} is not a country habeas knows.", "country", value=fact.country
+                )
         if s.execute(select(Facility.id).where(Facility.name.ilike(name))).first():
             raise EntryError("A facility named {name!r} already exists.", "name", name=name)
-        row = Facility(name=name, kind=kind, country=country,
-                       authority=_text(fact.operator, "operator"),
-                       notes=_text(fact.notes, "notes"), source_id=source_id,
-                       created_by=actor, created_at=datetime.now(UTC))
+        row = Facility(
+            name=name,
+            kind=kind,
+            country=country,
+            authority=_text(fact.operator, "operator"),
+            notes=_text(fact.notes, "notes"),
+            source_id=source_id,
+            created_by=actor,
+            created_at=datetime.now(UTC),
+        )
         s.add(row)
         s.flush()
         return Entered("facility", int(row.id), name, None, source_id)
     facility = _facility(s, fact.facility)
     if isinstance(fact, UnitFact):
         name = _text(fact.name, "unit", required=True)
-        exists = s.execute(select(FacilityUnit.id).where(
-            FacilityUnit.facility_id == facility.id, FacilityUnit.name == name)).first()
+        exists = s.execute(
+            select(FacilityUnit.id).where(
+                FacilityUnit.facility_id == facility.id, FacilityUnit.name == name
+            )
+        ).first()
         if exists:
-            raise EntryError("Facility {facility!r} already has a unit {unit!r}.", "unit",
-                             facility=facility.name, unit=name)
-        unit_row = FacilityUnit(facility_id=facility.id, name=name,
-                                building=_text(fact.building, "building"))
+            raise EntryError(
+                "Facility {facility!r} already has a unit {unit!r}.",
+                "unit",
+                facility=facility.name,
+                unit=name,
+            )
+        unit_row = FacilityUnit(
+            facility_id=facility.id, name=name, building=_text(fact.building, "building")
+        )
         s.add(unit_row)
         s.flush()
         return Entered("facility_unit", int(unit_row.id), facility.name, name, source_id)
     if isinstance(fact, AreaFact):
         cell = _unit(s, facility, fact.unit)
-        fid = _figure(s, facility, cell, "area_m2", _positive(fact.area_m2, "area"), source_id,
-                      _text(fact.note, "note"))
+        fid = _figure(
+            s,
+            facility,
+            cell,
+            "area_m2",
+            _positive(fact.area_m2, "area"),
+            source_id,
+            _text(fact.note, "note"),
+        )
         return Entered("facility_figure", fid, facility.name, cell.name, source_id)
     unit: FacilityUnit | None
     if isinstance(fact, CapacityFact):
         if fact.kind not in CAPACITY_KINDS:
-            raise EntryError("{value!r} is not a capacity kind (known: {known}).", "kind",
-                             value=fact.kind, known=", ".join(CAPACITY_KINDS))
+            raise EntryError(
+                "{value!r} is not a capacity kind (known: {known}).",
+                "kind",
+                value=fact.kind,
+                known=", ".join(CAPACITY_KINDS),
+            )
         unit = _unit(s, facility, fact.unit) if fact.unit else None
-        fid = _figure(s, facility, unit, fact.kind, _positive(fact.value, "capacity"),
-                      source_id, _text(fact.note, "note"))
-        return Entered("facility_figure", fid, facility.name, unit.name if unit else None,
-                       source_id)
+        fid = _figure(
+            s,
+            facility,
+            unit,
+            fact.kind,
+            _positive(fact.value, "capacity"),
+            source_id,
+            _text(fact.note, "note"),
+        )
+        return Entered(
+            "facility_figure", fid, facility.name, unit.name if unit else None, source_id
+        )
     unit = _unit(s, facility, fact.unit) if fact.unit else None
     if fact.population < 0:
-        raise EntryError("A population cannot be negative ({value}).", "population",
-                         value=fact.population)
-    obs = OccupancyObservation(facility_id=facility.id, unit_id=unit.id if unit else None,
-                               observed_on=fact.observed_on, population=fact.population,
-                               source_id=source_id)
+        raise EntryError(
+            "A population cannot be negative ({value}).", "population", value=fact.population
+        )
+    obs = OccupancyObservation(
+        facility_id=facility.id,
+        unit_id=unit.id if unit else None,
+        observed_on=fact.observed_on,
+        population=fact.population,
+        source_id=source_id,
+    )
     s.add(obs)
     s.flush()
-    return Entered("occupancy_observation", int(obs.id), facility.name,
-                   unit.name if unit else None, source_id)
+    return Entered(
+        "occupancy_observation", int(obs.id), facility.name, unit.name if unit else None, source_id
+    )
 
 
 def may_edit(reader: Reader) -> str:
@@ -258,8 +331,9 @@ def may_edit(reader: Reader) -> str:
     return reader.user
 
 
-def enter_all(store: Store, reader: Reader, facts: list[Fact],
-              detail: dict[str, Any] | None = None) -> list[Entered]:
+def enter_all(
+    store: Store, reader: Reader, facts: list[Fact], detail: dict[str, Any] | None = None
+) -> list[Entered]:
     """Write ``facts`` in order as one logged operation: all of them, or (on any error)
     none. ``detail`` is added to the change-log entry (e.g. the file imported)."""
     actor = may_edit(reader)
@@ -269,9 +343,12 @@ def enter_all(store: Store, reader: Reader, facts: list[Fact],
     with store.write(actor) as op:
         done = [apply_fact(op.session, fact, vocab, op.actor) for fact in facts]
         first = done[0]
-        op.log("add", first.entity if len(done) == 1 else "facility_facts",
-               first.id if len(done) == 1 else None,
-               {**(detail or {}), "facts": [d.to_dict() for d in done]})
+        op.log(
+            "add",
+            first.entity if len(done) == 1 else "facility_facts",
+            first.id if len(done) == 1 else None,
+            {**(detail or {}), "facts": [d.to_dict() for d in done]},
+        )
     return done
 
 

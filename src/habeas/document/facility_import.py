@@ -74,10 +74,21 @@ CAPACITY = {
     "design_capacity": ("design", "design_capacity", "diseno", "de diseno"),
 }
 #: Which column each fact field comes from (an EntryError's ``field`` → column).
-FIELD_COLUMN = {"name": "facility", "facility": "facility", "unit": "unit", "kind": "kind",
-                "country": "country", "operator": "operator", "area": "value",
-                "capacity": "value", "value": "value", "population": "value",
-                "source": "source", "note": "note", "building": "building"}
+FIELD_COLUMN = {
+    "name": "facility",
+    "facility": "facility",
+    "unit": "unit",
+    "kind": "kind",
+    "country": "country",
+    "operator": "operator",
+    "area": "value",
+    "capacity": "value",
+    "value": "value",
+    "population": "value",
+    "source": "source",
+    "note": "note",
+    "building": "building",
+}
 
 
 @dataclass(frozen=True)
@@ -107,8 +118,13 @@ class RowError:
         return ", ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "sheet": self.sheet, "row": self.row,
-                "column": self.column, "message": self.message()}
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message(),
+        }
 
 
 class FacilityImportFailed(UsageError):
@@ -116,8 +132,10 @@ class FacilityImportFailed(UsageError):
 
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = errors
-        super().__init__(f"Import refused: {len(errors)} error(s); nothing was written.\n"
-                         + "\n".join(f"  {e.location()} — {e.message()}" for e in errors))
+        super().__init__(
+            f"Import refused: {len(errors)} error(s); nothing was written.\n"
+            + "\n".join(f"  {e.location()} — {e.message()}" for e in errors)
+        )
 
 
 @dataclass(frozen=True)
@@ -194,7 +212,7 @@ def parse_day(text: str) -> date:
 NUMBER_ERRORS = {
     "whole": "{value!r} is not a whole number (write 40000 or 40.000).",
     "ambiguous": "{value!r} is ambiguous: write the area without a thousands separator "
-                 "(1480, or 14,8 for a decimal).",
+    "(1480, or 14,8 for a decimal).",
     "number": "{value!r} is not a number.",
 }
 
@@ -222,8 +240,14 @@ def _fact(record: str, cell: dict[str, str], sources: dict[str, int]) -> fe.Fact
             raise fe.EntryError(NUMBER_ERRORS[str(exc)], "value", value=raw) from None
 
     if record == "facility":
-        return fe.FacilityFact(facility, cell.get("kind", ""), source_id, cell.get("country"),
-                               cell.get("operator"), cell.get("note"))
+        return fe.FacilityFact(
+            facility,
+            cell.get("kind", ""),
+            source_id,
+            cell.get("country"),
+            cell.get("operator"),
+            cell.get("note"),
+        )
     if record == "unit":
         if not unit:
             raise fe.EntryError("The unit is missing.", "unit")
@@ -235,28 +259,33 @@ def _fact(record: str, cell: dict[str, str], sources: dict[str, int]) -> fe.Fact
     if record == "capacity":
         kind = _choice(cell.get("kind", ""), CAPACITY)
         if kind is None:
-            raise fe.EntryError("{value!r} is not a capacity kind: write official or design "
-                                "(oficial o diseño).", "kind", value=cell.get("kind", ""))
-        return fe.CapacityFact(facility, kind, number(True), source_id, unit,
-                               cell.get("note"))
+            raise fe.EntryError(
+                "{value!r} is not a capacity kind: write official or design (oficial o diseño).",
+                "kind",
+                value=cell.get("kind", ""),
+            )
+        return fe.CapacityFact(facility, kind, number(True), source_id, unit, cell.get("note"))
     raw_day = cell.get("date", "")
     try:
         day = parse_day(raw_day)
     except ValueError:
-        raise fe.EntryError("{value!r} is not a date: write 2025-03-17 or 17/03/2025.",
-                            "date", value=raw_day) from None
+        raise fe.EntryError(
+            "{value!r} is not a date: write 2025-03-17 or 17/03/2025.", "date", value=raw_day
+        ) from None
     return fe.PopulationFact(facility, day, int(number(True)), source_id, unit)
 
 
-def import_facilities(store: Store, reader: Reader, path: Path, *, sheet: str | None = None,
-                      dry_run: bool = False) -> FacilityImport:
+def import_facilities(
+    store: Store, reader: Reader, path: Path, *, sheet: str | None = None, dry_run: bool = False
+) -> FacilityImport:
     """Import every row of ``path`` (see the module docstring): all or nothing."""
     fe.may_edit(reader)
     try:
         tables = read_tables(path, sheet)
     except ImportFailed as exc:
-        raise FacilityImportFailed([RowError(p.file, p.sheet, p.row, p.column, p.message)
-                                    for p in exc.problems]) from None
+        raise FacilityImportFailed(
+            [RowError(p.file, p.sheet, p.row, p.column, p.message) for p in exc.problems]
+        ) from None
     with store.read() as s:
         sources = {t: i for i, t in s.execute(select(Source.id, Source.title))}
     sources.update({f"#{i}": i for i in list(sources.values())})
@@ -266,18 +295,32 @@ def import_facilities(store: Store, reader: Reader, path: Path, *, sheet: str | 
         columns, unknown = _columns(table.headers)
         names = {key: table.headers[i] for key, i in columns.items()}
         for header in unknown:
-            errors.append(RowError(table.file, table.sheet, 1, header,
-                                   "Unknown column {column!r}; the columns are: {known}.",
-                                   {"column": header, "known": ", ".join(HEADERS)}))
+            errors.append(
+                RowError(
+                    table.file,
+                    table.sheet,
+                    1,
+                    header,
+                    "Unknown column {column!r}; the columns are: {known}.",
+                    {"column": header, "known": ", ".join(HEADERS)},
+                )
+            )
         for needed in ("record", "facility", "source"):
             if needed not in columns:
-                errors.append(RowError(table.file, table.sheet, 1, None,
-                                       "The column {column!r} is missing.", {"column": needed}))
+                errors.append(
+                    RowError(
+                        table.file,
+                        table.sheet,
+                        1,
+                        None,
+                        "The column {column!r} is missing.",
+                        {"column": needed},
+                    )
+                )
         if errors:
             continue
         for number, cells in table.rows:
-            cell = {key: (cells[i] if i < len(cells) else "").strip()
-                    for key, i in columns.items()}
+            cell = {key: (cells[i] if i < len(cells) else "").strip() for key, i in columns.items()}
             if not any(cell.values()):
                 continue
             rows.append((table, number, cell, names))
@@ -288,9 +331,12 @@ def import_facilities(store: Store, reader: Reader, path: Path, *, sheet: str | 
         record = _choice(cell.get("record", ""), RECORDS)
         try:
             if record is None:
-                raise fe.EntryError("{value!r} is not a record type: write facility, unit, "
-                                    "area, capacity or population.", "record",
-                                    value=cell.get("record", ""))
+                raise fe.EntryError(
+                    "{value!r} is not a record type: write facility, unit, "
+                    "area, capacity or population.",
+                    "record",
+                    value=cell.get("record", ""),
+                )
             facts.append((table, number, names, _fact(record, cell, sources)))
         except fe.EntryError as exc:
             errors.append(_row_error(table, number, names, exc))
@@ -302,13 +348,23 @@ def import_facilities(store: Store, reader: Reader, path: Path, *, sheet: str | 
 
 def _row_error(table: Any, number: int, names: dict[str, str], exc: fe.EntryError) -> RowError:
     column = FIELD_COLUMN.get(exc.field or "", exc.field)
-    return RowError(table.file, table.sheet, number,
-                    names.get(column or "", column) if column else None,
-                    exc.template, dict(exc.values))
+    return RowError(
+        table.file,
+        table.sheet,
+        number,
+        names.get(column or "", column) if column else None,
+        exc.template,
+        dict(exc.values),
+    )
 
 
-def _write(store: Store, reader: Reader, facts: list[tuple[Any, int, dict[str, str], fe.Fact]],
-           path: Path, dry_run: bool) -> list[fe.Entered]:
+def _write(
+    store: Store,
+    reader: Reader,
+    facts: list[tuple[Any, int, dict[str, str], fe.Fact]],
+    path: Path,
+    dry_run: bool,
+) -> list[fe.Entered]:
     actor = fe.may_edit(reader)
     vocab = VocabularyIndex.load(store)
     errors: list[RowError] = []
@@ -325,8 +381,12 @@ def _write(store: Store, reader: Reader, facts: list[tuple[Any, int, dict[str, s
                 raise FacilityImportFailed(errors)
             if dry_run:
                 raise _DryRun
-            op.log("import", "facility_facts", None, {
-                "file": path.name, "facts": [e.to_dict() for e in entered]})
+            op.log(
+                "import",
+                "facility_facts",
+                None,
+                {"file": path.name, "facts": [e.to_dict() for e in entered]},
+            )
     except _DryRun:
         pass
     return entered

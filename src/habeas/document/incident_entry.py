@@ -58,12 +58,17 @@ def add_incidents(store: Store, specs: list[IncidentSpec], actor: str | None = N
         s = op.session
         sources = {t: i for i, t in s.execute(select(Source.id, Source.title))}
         facilities = {n: i for i, n in s.execute(select(Facility.id, Facility.name))}
-        units = {(f, n): i for i, f, n in s.execute(
-            select(FacilityUnit.id, FacilityUnit.facility_id, FacilityUnit.name))}
+        units = {
+            (f, n): i
+            for i, f, n in s.execute(
+                select(FacilityUnit.id, FacilityUnit.facility_id, FacilityUnit.name)
+            )
+        }
         for spec in specs:
             act = vocab.require("act_type", spec.act_type, "incident type")
-            status = vocab.require("violation_status", spec.verification_status,
-                                   "verification status")
+            status = vocab.require(
+                "violation_status", spec.verification_status, "verification status"
+            )
             fid = uid = None
             if spec.facility is not None:
                 if spec.facility not in facilities:
@@ -74,13 +79,19 @@ def add_incidents(store: Store, specs: list[IncidentSpec], actor: str | None = N
                         raise NotFound(f"Facility {spec.facility!r} has no unit {spec.unit!r}.")
                     uid = units[(fid, spec.unit)]
             incident = Incident(
-                act_type=act, verification_status=status,
+                act_type=act,
+                verification_status=status,
                 date_earliest=spec.when.earliest if spec.when else None,
                 date_latest=spec.when.latest if spec.when else None,
                 date_precision=spec.when.precision if spec.when else None,
-                date_text=spec.date_text, facility_id=fid, unit_id=uid,
-                description=spec.description, sensitivity=check_level(spec.sensitivity),
-                created_by=op.actor, created_at=datetime.now(UTC))
+                date_text=spec.date_text,
+                facility_id=fid,
+                unit_id=uid,
+                description=spec.description,
+                sensitivity=check_level(spec.sensitivity),
+                created_by=op.actor,
+                created_at=datetime.now(UTC),
+            )
             s.add(incident)
             s.flush()
             for title in spec.source_titles:
@@ -90,17 +101,25 @@ def add_incidents(store: Store, specs: list[IncidentSpec], actor: str | None = N
             for title, key in spec.victims:
                 if title not in sources:
                     raise NotFound(f"No source titled {title!r}.")
-                rid = s.execute(select(Record.id).where(Record.source_id == sources[title],
-                                                        Record.record_key == key)).scalar()
+                rid = s.execute(
+                    select(Record.id).where(
+                        Record.source_id == sources[title], Record.record_key == key
+                    )
+                ).scalar()
                 if rid is None:
                     raise NotFound(f"Source {title!r} has no record {key!r}.")
                 s.add(IncidentVictim(incident_id=incident.id, record_id=rid))
             for perp in spec.perpetrators:
-                s.add(IncidentPerpetrator(
-                    incident_id=incident.id, unit=perp.unit,
-                    role=vocab.require("perpetrator_type", perp.role, "perpetrator role"),
-                    involvement=vocab.require("involvement", perp.involvement, "involvement")
-                    if perp.involvement else None))
+                s.add(
+                    IncidentPerpetrator(
+                        incident_id=incident.id,
+                        unit=perp.unit,
+                        role=vocab.require("perpetrator_type", perp.role, "perpetrator role"),
+                        involvement=vocab.require("involvement", perp.involvement, "involvement")
+                        if perp.involvement
+                        else None,
+                    )
+                )
             ids.append(incident.id)
         op.log("add", "incident", None, {"incidents": len(ids), "ids": ids})
     return ids

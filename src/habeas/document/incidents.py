@@ -67,12 +67,24 @@ from habeas.store.schema import (
     VocabularyTerm,
 )
 
-__all__ = ["GROUPINGS", "SPANS_MONTHS", "UNDATED", "IncidentCount", "IncidentRow", "SourceRef",
-           "count_incidents", "list_incidents", "month_key", "record_incident", "visible_to"]
+__all__ = [
+    "GROUPINGS",
+    "SPANS_MONTHS",
+    "UNDATED",
+    "IncidentCount",
+    "IncidentRow",
+    "SourceRef",
+    "count_incidents",
+    "list_incidents",
+    "month_key",
+    "record_incident",
+    "visible_to",
+]
 
 
-def record_incident(store: Store, spec: IncidentSpec, actor: str | None = None,
-                    reader: Reader | None = None) -> int:
+def record_incident(
+    store: Store, spec: IncidentSpec, actor: str | None = None, reader: Reader | None = None
+) -> int:
     """Record one incident (vocabularies, facility, unit, sources and victims are checked).
 
     ``reader``: who records it; the sources and victim records they name must be
@@ -90,21 +102,28 @@ def check_cited(store: Store, spec: IncidentSpec, reader: Reader) -> None:
 
     titles = {*spec.source_titles, *(title for title, _ in spec.victims)}
     with store.read() as s:
-        levels = dict(s.execute(select(Source.title, Source.sensitivity)
-                                .where(Source.title.in_(titles))).all())
+        levels = dict(
+            s.execute(
+                select(Source.title, Source.sensitivity).where(Source.title.in_(titles))
+            ).all()
+        )
         for title in sorted(titles):
             if title in levels and reader.why_not(levels[title]) == "level":
                 raise NotFound(f"No source titled {title!r}.")
         for title, key in spec.victims:
-            level = s.execute(select(Record.sensitivity).join(
-                Source, Source.id == Record.source_id).where(
-                Source.title == title, Record.record_key == key)).scalar()
+            level = s.execute(
+                select(Record.sensitivity)
+                .join(Source, Source.id == Record.source_id)
+                .where(Source.title == title, Record.record_key == key)
+            ).scalar()
             why = None if level is None else reader.why_not(level)
             if why == "level":
                 raise NotFound(f"Source {title!r} has no record {key!r}.")
             if why == "purpose":
-                raise PurposeRequired(f"Record {key!r} of {title!r} is restricted: naming it "
-                                      "as a victim needs a stated purpose.")
+                raise PurposeRequired(
+                    f"Record {key!r} of {title!r} is restricted: naming it "
+                    "as a victim needs a stated purpose."
+                )
 
 
 @dataclass
@@ -140,82 +159,172 @@ class IncidentRow:
         return i18n.label(self, lang, "status_label")
 
 
-def _load(store: Store, *, types: list[str] | None, facility: str | None, unit: str | None,
-          statuses: list[str] | None, person_id: int | None, ids: list[int] | None = None,
-          start: date | None = None, end: date | None = None,
-          include_overlapping: bool = False) -> tuple[list[IncidentRow], dict[int, SourceRef]]:
+def _load(
+    store: Store,
+    *,
+    types: list[str] | None,
+    facility: str | None,
+    unit: str | None,
+    statuses: list[str] | None,
+    person_id: int | None,
+    ids: list[int] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    include_overlapping: bool = False,
+) -> tuple[list[IncidentRow], dict[int, SourceRef]]:
     types = check_terms(store, "act_type", types, "incident type")
     statuses = check_terms(store, "violation_status", statuses, "verification status")
     with store.read() as s:
-        query = (select(Incident.id, Incident.act_type, Incident.date_earliest,
-                        Incident.date_latest, Incident.date_precision, Incident.date_text,
-                        Incident.description, Incident.verification_status,
-                        Incident.sensitivity, Facility.name.label("facility"),
-                        FacilityUnit.name.label("unit"))  # columns: no ORM objects to build
-                 .outerjoin(Facility, Facility.id == Incident.facility_id)
-                 .outerjoin(FacilityUnit, FacilityUnit.id == Incident.unit_id)
-                 .where(*incident_filter(s, types=types, facility=facility, unit=unit,
-                                         statuses=statuses, person_id=person_id, ids=ids),
-                        *period_filter(start, end, include_overlapping))
-                 .order_by(Incident.date_earliest.is_(None), Incident.date_earliest, Incident.id))
+        query = (
+            select(
+                Incident.id,
+                Incident.act_type,
+                Incident.date_earliest,
+                Incident.date_latest,
+                Incident.date_precision,
+                Incident.date_text,
+                Incident.description,
+                Incident.verification_status,
+                Incident.sensitivity,
+                Facility.name.label("facility"),
+                FacilityUnit.name.label("unit"),
+            )  # columns: no ORM objects to build
+            .outerjoin(Facility, Facility.id == Incident.facility_id)
+            .outerjoin(FacilityUnit, FacilityUnit.id == Incident.unit_id)
+            .where(
+                *incident_filter(
+                    s,
+                    types=types,
+                    facility=facility,
+                    unit=unit,
+                    statuses=statuses,
+                    person_id=person_id,
+                    ids=ids,
+                ),
+                *period_filter(start, end, include_overlapping),
+            )
+            .order_by(Incident.date_earliest.is_(None), Incident.date_earliest, Incident.id)
+        )
         rows = s.execute(query).all()
         incident_ids = [inc.id for inc in rows]
-        labels = {(v, c): (en, es) for v, c, en, es in s.execute(select(
-            VocabularyTerm.vocabulary, VocabularyTerm.code, VocabularyTerm.label_en,
-            VocabularyTerm.label_es))}
+        labels = {
+            (v, c): (en, es)
+            for v, c, en, es in s.execute(
+                select(
+                    VocabularyTerm.vocabulary,
+                    VocabularyTerm.code,
+                    VocabularyTerm.label_en,
+                    VocabularyTerm.label_es,
+                )
+            )
+        }
         cites: dict[int, list[int]] = {}
         victims: dict[int, list[dict[str, Any]]] = {}
         perps: dict[int, list[dict[str, Any]]] = {}
         for chunk_start in range(0, len(incident_ids), 900):
-            chunk = incident_ids[chunk_start:chunk_start + 900]
-            for iid, sid in s.execute(select(IncidentSource.incident_id, IncidentSource.source_id)
-                                      .where(IncidentSource.incident_id.in_(chunk))
-                                      .order_by(IncidentSource.source_id)):
+            chunk = incident_ids[chunk_start : chunk_start + 900]
+            for iid, sid in s.execute(
+                select(IncidentSource.incident_id, IncidentSource.source_id)
+                .where(IncidentSource.incident_id.in_(chunk))
+                .order_by(IncidentSource.source_id)
+            ):
                 cites.setdefault(iid, []).append(sid)
             for iid, key, title, name, pid, level in s.execute(
-                    select(IncidentVictim.incident_id, Record.record_key, Source.title,
-                           Record.full_name, Link.person_id, Record.sensitivity)
-                    .join(Record, Record.id == IncidentVictim.record_id)
-                    .join(Source, Source.id == Record.source_id)
-                    .outerjoin(Link, (Link.record_id == Record.id) & CURRENT)
-                    .where(IncidentVictim.incident_id.in_(chunk))
-                    .order_by(Record.id)):
+                select(
+                    IncidentVictim.incident_id,
+                    Record.record_key,
+                    Source.title,
+                    Record.full_name,
+                    Link.person_id,
+                    Record.sensitivity,
+                )
+                .join(Record, Record.id == IncidentVictim.record_id)
+                .join(Source, Source.id == Record.source_id)
+                .outerjoin(Link, (Link.record_id == Record.id) & CURRENT)
+                .where(IncidentVictim.incident_id.in_(chunk))
+                .order_by(Record.id)
+            ):
                 victims.setdefault(iid, []).append(
-                    {"person_id": pid, "source": title, "record_id": key, "name": name,
-                     "sensitivity": level})
-            for perp in s.execute(select(IncidentPerpetrator.incident_id,
-                                         IncidentPerpetrator.role, IncidentPerpetrator.unit,
-                                         IncidentPerpetrator.involvement)
-                                  .where(IncidentPerpetrator.incident_id.in_(chunk))
-                                  .order_by(IncidentPerpetrator.id)):
+                    {
+                        "person_id": pid,
+                        "source": title,
+                        "record_id": key,
+                        "name": name,
+                        "sensitivity": level,
+                    }
+                )
+            for perp in s.execute(
+                select(
+                    IncidentPerpetrator.incident_id,
+                    IncidentPerpetrator.role,
+                    IncidentPerpetrator.unit,
+                    IncidentPerpetrator.involvement,
+                )
+                .where(IncidentPerpetrator.incident_id.in_(chunk))
+                .order_by(IncidentPerpetrator.id)
+            ):
                 perps.setdefault(perp.incident_id, []).append(
-                    {"role": perp.role, "unit": perp.unit, "involvement": perp.involvement,
-                     "role_label_en": labels.get(("perpetrator_type", perp.role), (perp.role,))[0],
-                     "role_label_es": labels.get(("perpetrator_type", perp.role),
-                                                 (perp.role, perp.role))[1]})
+                    {
+                        "role": perp.role,
+                        "unit": perp.unit,
+                        "involvement": perp.involvement,
+                        "role_label_en": labels.get(("perpetrator_type", perp.role), (perp.role,))[
+                            0
+                        ],
+                        "role_label_es": labels.get(
+                            ("perpetrator_type", perp.role), (perp.role, perp.role)
+                        )[1],
+                    }
+                )
         refs = source_refs(s, {sid for sids in cites.values() for sid in sids})
     out = []
     for inc in rows:
         act = labels.get(("act_type", inc.act_type), (inc.act_type, inc.act_type))
-        status = labels.get(("violation_status", inc.verification_status),
-                            (inc.verification_status, inc.verification_status))
-        out.append(IncidentRow(
-            inc.id, inc.act_type, act[0], act[1],
-            show_date(inc.date_earliest, inc.date_latest, inc.date_precision),
-            inc.date_earliest, inc.date_latest, inc.date_precision, inc.date_text, inc.facility,
-            inc.unit, inc.description, inc.verification_status, status[0], status[1],
-            [refs[sid].title for sid in cites.get(inc.id, []) if sid in refs],
-            victims.get(inc.id, []), perps.get(inc.id, []), inc.sensitivity))
+        status = labels.get(
+            ("violation_status", inc.verification_status),
+            (inc.verification_status, inc.verification_status),
+        )
+        out.append(
+            IncidentRow(
+                inc.id,
+                inc.act_type,
+                act[0],
+                act[1],
+                show_date(inc.date_earliest, inc.date_latest, inc.date_precision),
+                inc.date_earliest,
+                inc.date_latest,
+                inc.date_precision,
+                inc.date_text,
+                inc.facility,
+                inc.unit,
+                inc.description,
+                inc.verification_status,
+                status[0],
+                status[1],
+                [refs[sid].title for sid in cites.get(inc.id, []) if sid in refs],
+                victims.get(inc.id, []),
+                perps.get(inc.id, []),
+                inc.sensitivity,
+            )
+        )
     return out, refs
 
 
-def list_incidents(store: Store, *, types: list[str] | None = None,
-                   facility: str | None = None, unit: str | None = None,
-                   statuses: list[str] | None = None, start: date | None = None,
-                   end: date | None = None, person_id: int | None = None,
-                   include_overlapping: bool = False,
-                   reader: Reader | None = None,
-                   withheld: Withheld | None = None, audit: bool = True) -> list[IncidentRow]:
+def list_incidents(
+    store: Store,
+    *,
+    types: list[str] | None = None,
+    facility: str | None = None,
+    unit: str | None = None,
+    statuses: list[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    person_id: int | None = None,
+    include_overlapping: bool = False,
+    reader: Reader | None = None,
+    withheld: Withheld | None = None,
+    audit: bool = True,
+) -> list[IncidentRow]:
     """Incidents matching every filter given (types and statuses are vocabulary terms).
 
     With a period, only incidents dated wholly inside it are listed, unless
@@ -223,9 +332,17 @@ def list_incidents(store: Store, *, types: list[str] | None = None,
     With ``reader``, see :func:`visible_to`; what is withheld is added to ``withheld``.
     ``audit=False``: the caller logs the read itself (a cached page logs every view).
     """
-    rows, _ = _load(store, types=types, facility=facility, unit=unit, statuses=statuses,
-                    person_id=person_id, start=start, end=end,
-                    include_overlapping=include_overlapping)
+    rows, _ = _load(
+        store,
+        types=types,
+        facility=facility,
+        unit=unit,
+        statuses=statuses,
+        person_id=person_id,
+        start=start,
+        end=end,
+        include_overlapping=include_overlapping,
+    )
     if reader is None:
         return rows
     withheld = withheld if withheld is not None else Withheld()
@@ -236,12 +353,25 @@ def list_incidents(store: Store, *, types: list[str] | None = None,
     return out
 
 
-def log_incident_read(store: Store, reader: Reader, rows: list[IncidentRow],
-                      shown: Counter[str] | dict[str, int], withheld: Withheld) -> None:
+def log_incident_read(
+    store: Store,
+    reader: Reader,
+    rows: list[IncidentRow],
+    shown: Counter[str] | dict[str, int],
+    withheld: Withheld,
+) -> None:
     from habeas.audit.reads import log_read
 
-    log_read(store, reader, "incident", None, action="view", shown=shown, withheld=withheld,
-             detail={"incidents": [r.id for r in rows][:500]})
+    log_read(
+        store,
+        reader,
+        "incident",
+        None,
+        action="view",
+        shown=shown,
+        withheld=withheld,
+        detail={"incidents": [r.id for r in rows][:500]},
+    )
 
 
 def incident_why_not(reader: Reader, level: str) -> str | None:
@@ -260,8 +390,9 @@ def incident_levels(reader: Reader) -> list[str]:
     return [lv for lv in policy.SENSITIVITY_LEVELS if incident_why_not(reader, lv) is None]
 
 
-def visible_to(rows: list[IncidentRow], reader: Reader, withheld: Withheld,
-               shown: Counter[str]) -> list[IncidentRow]:
+def visible_to(
+    rows: list[IncidentRow], reader: Reader, withheld: Withheld, shown: Counter[str]
+) -> list[IncidentRow]:
     """The incidents ``reader`` may see and, in them, the victims it may see by name.
 
     An incident is listed when its level is within the reader's clearance (roles that

@@ -39,25 +39,58 @@ from habeas.domain.text import fold
 # "cr" a carrera and a crescent; "p" a piso and a place).
 _CANONICAL: dict[str, str] = {}
 for _canon, _forms in {
-    "street": "st str", "road": "rd", "avenida": "av ave avenue avda avd",
-    "crescent": "cres crsnt", "place": "pl", "circuit": "cct cir", "drive": "dr",
-    "lane": "ln", "court": "ct", "terrace": "tce terr", "boulevard": "blvd bulevar",
-    "highway": "hwy", "parade": "pde", "square": "sq", "apartamento": "apto apt apartment ap",
-    "calle": "c", "carrera": "cra kra kr", "transversal": "tv transv",
-    "urbanizacion": "urb", "edificio": "edif ed", "residencias": "res resd residencia",
-    "sector": "sect sec", "barrio": "bo", "casa": "cs", "manzana": "mz mza",
-    "carretera": "ctra carr", "esquina": "esq", "kilometro": "km", "village": "vlge vill",
+    "street": "st str",
+    "road": "rd",
+    "avenida": "av ave avenue avda avd",
+    "crescent": "cres crsnt",
+    "place": "pl",
+    "circuit": "cct cir",
+    "drive": "dr",
+    "lane": "ln",
+    "court": "ct",
+    "terrace": "tce terr",
+    "boulevard": "blvd bulevar",
+    "highway": "hwy",
+    "parade": "pde",
+    "square": "sq",
+    "apartamento": "apto apt apartment ap",
+    "calle": "c",
+    "carrera": "cra kra kr",
+    "transversal": "tv transv",
+    "urbanizacion": "urb",
+    "edificio": "edif ed",
+    "residencias": "res resd residencia",
+    "sector": "sect sec",
+    "barrio": "bo",
+    "casa": "cs",
+    "manzana": "mz mza",
+    "carretera": "ctra carr",
+    "esquina": "esq",
+    "kilometro": "km",
+    "village": "vlge vill",
 }.items():
     for _form in (_canon, *_forms.split()):
         _CANONICAL[_form] = _canon
 #: The canonical street-type and building words (``avenida``, ``street``, ``urbanizacion``, …).
 STREET_WORDS = frozenset(_CANONICAL.values())
 #: Words dropped from a street: articles, "number" markers.
-FILLER_WORDS = frozenset({"de", "del", "la", "las", "los", "el", "y", "the", "no", "nro", "num",
-                          "numero", "n"})
+FILLER_WORDS = frozenset(
+    {"de", "del", "la", "las", "los", "el", "y", "the", "no", "nro", "num", "numero", "n"}
+)
 _LOCALITY_PREFIXES = ("municipio", "mun", "mcpio", "parroquia", "pq", "ciudad de")
-_REGION_PREFIXES = ("estado de", "estado", "edo", "state of", "provincia de", "provincia",
-                    "prov", "departamento de", "departamento", "depto", "dpto")
+_REGION_PREFIXES = (
+    "estado de",
+    "estado",
+    "edo",
+    "state of",
+    "provincia de",
+    "provincia",
+    "prov",
+    "departamento de",
+    "departamento",
+    "depto",
+    "dpto",
+)
 _HOUSE = re.compile(r"\d+[a-z]?")
 _ZIP4 = re.compile(r"(\d{5})-?\d{4}")
 _POSTCODE = re.compile(r"[A-Z0-9]{2,10}")
@@ -111,7 +144,7 @@ def house_number(street: str, number: str | None = None) -> str | None:
 def _without_prefix(folded: str, prefixes: tuple[str, ...]) -> str:
     for prefix in prefixes:
         if folded.startswith(prefix + " ") and len(folded) > len(prefix) + 1:
-            return folded[len(prefix) + 1:]
+            return folded[len(prefix) + 1 :]
     return folded
 
 

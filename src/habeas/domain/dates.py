@@ -50,15 +50,32 @@ EXPECTED = (
 )
 
 
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 class DateParseError(ValueError):
     """A value that cannot be read as a date; the message says what was expected."""
 
-    def __init__(self, value: str, expected: str = EXPECTED, *,
-                 missing_day: tuple[int, int, int] | None = None) -> None:
+    def __init__(
+        self,
+        value: str,
+        expected: str = EXPECTED,
+        *,
+        missing_day: tuple[int, int, int] | None = None,
+    ) -> None:
         self.value = value
         self.expected = expected
         #: (year, month, day) when the value is well formed but names a day the month
@@ -68,8 +85,10 @@ class DateParseError(ValueError):
             y, m, d = missing_day
             month = MONTHS_EN[m - 1]
             last = calendar.monthrange(y, m)[1]
-            text = (f"cannot read {value!r} as a date: there is no {d} {month} {y} "
-                    f"({month} {y} has {last} days)")
+            text = (
+                f"cannot read {value!r} as a date: there is no {d} {month} {y} "
+                f"({month} {y} has {last} days)"
+            )
         else:
             text = f"cannot read {value!r} as a date: expected {expected}"
         super().__init__(text)

@@ -46,8 +46,11 @@ def N_(text: str) -> str:  # noqa: N802 - gettext convention: marks a msgid, eac
 #: Every identifier type and its name (an English msgid: the web translates it with the
 #: request's gettext, the CLI with its own, the search reasons keep it in English).
 ID_TYPE_LABELS: dict[str, str] = {
-    "a_number": N_("A-number"), "cedula_ve": N_("Venezuelan cédula"), "dui_sv": N_("DUI"),
-    "cedula_co": N_("Colombian cédula"), "passport": N_("passport"),
+    "a_number": N_("A-number"),
+    "cedula_ve": N_("Venezuelan cédula"),
+    "dui_sv": N_("DUI"),
+    "cedula_co": N_("Colombian cédula"),
+    "passport": N_("passport"),
     "national_id": N_("national ID"),
 }
 

@@ -58,13 +58,56 @@ JOINERS = frozenset({"y", "e"})
 PLACEHOLDERS = frozenset({"fnu", "lnu", "nfn", "nln"})
 #: Forms of address and honours written where a given name belongs, folded ("Sr. José",
 #: "Sir Francis", "Mrs Molesworth", "Rt Hon"): never a name, so linkage skips them.
-TITLES = frozenset({
-    "sr", "sra", "srta", "dr", "dra", "lic", "lcdo", "lcda", "ing", "prof", "abg", "gral",
-    "cnel", "mr", "mrs", "ms", "miss", "mister", "sir", "dame", "lady", "lord", "rt", "right",
-    "hon", "honourable", "honorable", "rev", "reverend", "fr", "father", "capt", "captain",
-    "col", "colonel", "gen", "general", "brig", "maj", "major", "lt", "sgt", "st", "1st",
-    "2nd", "3rd",
-})
+TITLES = frozenset(
+    {
+        "sr",
+        "sra",
+        "srta",
+        "dr",
+        "dra",
+        "lic",
+        "lcdo",
+        "lcda",
+        "ing",
+        "prof",
+        "abg",
+        "gral",
+        "cnel",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mister",
+        "sir",
+        "dame",
+        "lady",
+        "lord",
+        "rt",
+        "right",
+        "hon",
+        "honourable",
+        "honorable",
+        "rev",
+        "reverend",
+        "fr",
+        "father",
+        "capt",
+        "captain",
+        "col",
+        "colonel",
+        "gen",
+        "general",
+        "brig",
+        "maj",
+        "major",
+        "lt",
+        "sgt",
+        "st",
+        "1st",
+        "2nd",
+        "3rd",
+    }
+)
 ORDERS = frozenset({"given_first", "surname_first"})
 
 _WORD = re.compile(r"[^\W_]+(?:['’`´][^\W_]+)*")

@@ -54,8 +54,9 @@ class _Registry(dict[str, Estimator]):
         try:
             func: Estimator = getattr(importlib.import_module(module), attr)
         except (ImportError, AttributeError) as exc:
-            raise UsageError(f"The {key} method is not available in this installation "
-                             f"({exc}).") from exc
+            raise UsageError(
+                f"The {key} method is not available in this installation ({exc})."
+            ) from exc
         self[key] = func
         return func
 
@@ -86,8 +87,13 @@ class OneList(HabeasError):
 Progress = Callable[[str, Estimate | None], None]
 
 
-def run(method: str, histories: CaptureHistories, *,
-        time_limit: float | None = budget.DEFAULT_SECONDS, **options: Any) -> Estimate:
+def run(
+    method: str,
+    histories: CaptureHistories,
+    *,
+    time_limit: float | None = budget.DEFAULT_SECONDS,
+    **options: Any,
+) -> Estimate:
     """Run one method by name, within ``time_limit`` seconds (None: no limit).
 
     Every method needs at least two lists and some cases on more than one list:
@@ -112,12 +118,14 @@ def check_estimable(histories: CaptureHistories) -> None:
     if histories.t < 2:
         raise OneList(
             f"There is only one list ({', '.join(histories.lists)}). One list cannot show "
-            "how many people it missed: estimation compares who appears on two or more lists.")
+            "how many people it missed: estimation compares who appears on two or more lists."
+        )
     if not (histories.patterns.sum(axis=1) > 1).any():
         raise NoOverlap(
             "No one appears on more than one list, so the number of people on none of them "
             "cannot be estimated (it could be anything). If the lists come from the register, "
-            "link the records first (`habeas link`).")
+            "link the records first (`habeas link`)."
+        )
 
 
 def accepted_options(name: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -136,17 +144,34 @@ def failed(name: str, histories: CaptureHistories, level: float, exc: BaseExcept
         reason = str(exc)
     else:  # a bug: keep the other methods' results and say what happened
         logger.exception("estimate method %s failed", name)
-        reason = (f"Unexpected failure ({type(exc).__name__}: {exc}); this is a bug in "
-                  "habeas, please report it.")
+        reason = (
+            f"Unexpected failure ({type(exc).__name__}: {exc}); this is a bug in "
+            "habeas, please report it."
+        )
     hint = getattr(exc, "hint", None)
-    return Estimate(name, histories.n, None, None, level, None, {}, [],
-                    error=reason, lists=list(histories.lists),
-                    hints=[hint] if isinstance(hint, str) else [])
+    return Estimate(
+        name,
+        histories.n,
+        None,
+        None,
+        level,
+        None,
+        {},
+        [],
+        error=reason,
+        lists=list(histories.lists),
+        hints=[hint] if isinstance(hint, str) else [],
+    )
 
 
-def run_all(histories: CaptureHistories, methods: Iterable[str] | None = None, *,
-            time_limit: float | None = budget.DEFAULT_SECONDS,
-            progress: Progress | None = None, **options: Any) -> list[Estimate]:
+def run_all(
+    histories: CaptureHistories,
+    methods: Iterable[str] | None = None,
+    *,
+    time_limit: float | None = budget.DEFAULT_SECONDS,
+    progress: Progress | None = None,
+    **options: Any,
+) -> list[Estimate]:
     """Run several methods with the options each accepts, each within ``time_limit``.
 
     One method's failure (a refusal, a time-out, even a bug) never discards the
@@ -161,8 +186,7 @@ def run_all(histories: CaptureHistories, methods: Iterable[str] | None = None, *
         if progress is not None:
             progress(name, None)
         try:
-            est = run(name, histories, time_limit=time_limit,
-                      **accepted_options(name, options))
+            est = run(name, histories, time_limit=time_limit, **accepted_options(name, options))
         except Exception as exc:  # noqa: BLE001 (see failed(): a bug must not lose the rest)
             est = failed(name, histories, level, exc)
         out.append(est)
@@ -171,5 +195,17 @@ def run_all(histories: CaptureHistories, methods: Iterable[str] | None = None, *
     return out
 
 
-__all__ = ["ALL_METHODS", "MAIN_METHODS", "METHODS", "CaptureHistories", "Estimate",
-           "NoOverlap", "OneList", "accepted_options", "failed", "get_method", "run", "run_all"]
+__all__ = [
+    "ALL_METHODS",
+    "MAIN_METHODS",
+    "METHODS",
+    "CaptureHistories",
+    "Estimate",
+    "NoOverlap",
+    "OneList",
+    "accepted_options",
+    "failed",
+    "get_method",
+    "run",
+    "run_all",
+]

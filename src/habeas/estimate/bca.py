@@ -48,8 +48,9 @@ def bca_limits(
     return [float(v) for v in lim], z0, warnings
 
 
-def _levels(boot: FloatArray, estimate: float, ahat: float, alphas: Sequence[float]
-            ) -> tuple[FloatArray, float, list[str]]:
+def _levels(
+    boot: FloatArray, estimate: float, ahat: float, alphas: Sequence[float]
+) -> tuple[FloatArray, float, list[str]]:
     """The adjusted quantile levels of the BCa limits, z0 and warnings."""
     warnings: list[str] = []
     boot = boot[np.isfinite(boot)]
@@ -73,8 +74,9 @@ def _levels(boot: FloatArray, estimate: float, ahat: float, alphas: Sequence[flo
 MIN_TAIL = 2
 
 
-def extreme_limits(boot: FloatArray, estimate: float, ahat: float,
-                   alphas: Sequence[float]) -> list[bool]:
+def extreme_limits(
+    boot: FloatArray, estimate: float, ahat: float, alphas: Sequence[float]
+) -> list[bool]:
     """For each BCa limit, whether fewer than :data:`MIN_TAIL` replicates lie beyond it.
 
     The bias correction and acceleration can push a nominal 2.5% quantile to a
@@ -130,5 +132,6 @@ def bca_bootstrap(
     if any(extreme):
         warnings.append(
             "The bootstrap interval is unstable: a limit is set by the most extreme one or "
-            "two of the bootstrap samples, so it changes with the random seed.")
+            "two of the bootstrap samples, so it changes with the random seed."
+        )
     return BootResult(limits, reps, ahat, z0, warnings, any(extreme))

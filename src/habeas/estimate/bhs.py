@@ -36,12 +36,15 @@ from habeas.estimate.result import Estimate
 
 
 def _fit(histories: CaptureHistories, pairs: list[tuple[int, int]]) -> LoglinearFit:
-    return fit_model(histories, parse_terms([*pairs], histories.t) if pairs else
-                     [(i,) for i in range(histories.t)])
+    return fit_model(
+        histories,
+        parse_terms([*pairs], histories.t) if pairs else [(i,) for i in range(histories.t)],
+    )
 
 
-def bhs_select(histories: CaptureHistories, pthresh: float = 0.05
-               ) -> tuple[LoglinearFit, list[tuple[int, int]], list[dict[str, object]]]:
+def bhs_select(
+    histories: CaptureHistories, pthresh: float = 0.05
+) -> tuple[LoglinearFit, list[tuple[int, int]], list[dict[str, object]]]:
     """Run the stepwise selection; returns (final fit, pairs, step log)."""
     t = histories.t
     cand = list(itertools.combinations(range(t), 2))
@@ -66,8 +69,7 @@ def bhs_select(histories: CaptureHistories, pthresh: float = 0.05
         se = float(math.sqrt(best_fit.fit.cov[col, col]))
         pval = float(2 * stats.norm.sf(abs(coef / se))) if se > 0 else 1.0
         names = f"{histories.lists[best[0]]}:{histories.lists[best[1]]}"
-        log.append({"pair": names, "AIC": best_fit.aic, "wald_p": pval,
-                    "added": pval <= pthresh})
+        log.append({"pair": names, "AIC": best_fit.aic, "wald_p": pval, "added": pval <= pthresh})
         if pval > pthresh:
             break
         pairs.append(best)
@@ -75,15 +77,17 @@ def bhs_select(histories: CaptureHistories, pthresh: float = 0.05
     return current, pairs, log
 
 
-def bhs(histories: CaptureHistories, *, pthresh: float = 0.05, level: float = 0.95,
-        **_: object) -> Estimate:
+def bhs(
+    histories: CaptureHistories, *, pthresh: float = 0.05, level: float = 0.95, **_: object
+) -> Estimate:
     """Bales-Hesketh-Silverman estimate (see module docstring)."""
     if histories.t < 3:
         raise UsageError("The Bales-Hesketh-Silverman method needs at least three lists.")
     f, pairs, log = bhs_select(histories, pthresh)
     est = fit_to_estimate(histories, f, "bhs", level, use_profile_point=True)
-    name = " + ".join(["main effects"] + [f"{histories.lists[i]}:{histories.lists[j]}"
-                                          for i, j in pairs])
+    name = " + ".join(
+        ["main effects"] + [f"{histories.lists[i]}:{histories.lists[j]}" for i, j in pairs]
+    )
     est.model = name
     est.diagnostics["steps"] = log
     est.diagnostics["pthresh"] = pthresh
@@ -91,6 +95,8 @@ def bhs(histories: CaptureHistories, *, pthresh: float = 0.05, level: float = 0.
     p80 = profile_interval(counts.astype(float), f.x, f.N, 0.8)
     est.diagnostics["interval_80"] = [p80.lower, p80.upper]
     if any(histories.overlap(i, j) == 0 for i, j in itertools.combinations(range(histories.t), 2)):
-        est.warnings.append("Some pairs of lists share no case; this method does not treat "
-                            "them specially, so a model including them would be unstable.")
+        est.warnings.append(
+            "Some pairs of lists share no case; this method does not treat "
+            "them specially, so a model including them would be unstable."
+        )
     return est

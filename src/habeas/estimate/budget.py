@@ -32,11 +32,17 @@ DEFAULT_SECONDS = 60.0
 #: it all for every bootstrap sample; BHS fits t(t-1)/2 models per step on the
 #: 2^t - 1 patterns; the Rcapture models and the independence model fit the
 #: 2^t - 1 patterns once per model; dga enumerates decomposable graphs on 3 to 5 lists.
-MAX_LISTS: dict[str, int] = {"stepwise": 10, "bhs": 12, "loglinear": 14,
-                             "independence": 16, "dga": 5}
+MAX_LISTS: dict[str, int] = {
+    "stepwise": 10,
+    "bhs": 12,
+    "loglinear": 14,
+    "independence": 16,
+    "dga": 5,
+}
 
-_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("habeas_estimate_deadline",
-                                                               default=None)
+_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar(
+    "habeas_estimate_deadline", default=None
+)
 
 
 class OutOfTime(HabeasError):
@@ -80,13 +86,16 @@ def expired() -> bool:
 def check(method: str) -> None:
     """Raise :class:`OutOfTime` if the deadline has passed."""
     if expired():
-        raise OutOfTime(f"{method} did not finish within the time limit of "
-                        f"{seconds_allowed():.0f} seconds.")
+        raise OutOfTime(
+            f"{method} did not finish within the time limit of {seconds_allowed():.0f} seconds."
+        )
 
 
 def check_size(method: str, lists: int) -> None:
     """Raise :class:`TooManyLists` if ``method`` cannot handle ``lists`` lists."""
     most = MAX_LISTS.get(method)
     if most is not None and lists > most:
-        raise TooManyLists(f"{method} handles at most {most} lists (its work doubles with "
-                           f"every list added); this table has {lists}.")
+        raise TooManyLists(
+            f"{method} handles at most {most} lists (its work doubles with "
+            f"every list added); this table has {lists}."
+        )

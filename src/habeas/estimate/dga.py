@@ -185,8 +185,10 @@ def dga(
     notes: list[str] = []
     empty = patterns.sum(axis=1) == 0
     if counts[empty].sum() > 0:  # R's bma.cr sets Y[1] <- 0
-        notes.append(f"{int(counts[empty].sum())} record(s) on no list were ignored: the "
-                     "number on no list is what is being estimated.")
+        notes.append(
+            f"{int(counts[empty].sum())} record(s) on no list were ignored: the "
+            "number on no list is what is being estimated."
+        )
     patterns, counts = patterns[~empty], counts[~empty]
     n = int(counts.sum())
     if n == 0:
@@ -203,7 +205,12 @@ def dga(
         raise UsageError(f"graph_prior needs one log weight per graph ({len(graphs)})")
 
     logw = log_posterior(
-        patterns, counts, grid, delta, graphs, _resolve_prior(log_prior, big_n),
+        patterns,
+        counts,
+        grid,
+        delta,
+        graphs,
+        _resolve_prior(log_prior, big_n),
         None if graph_prior is None else np.asarray(graph_prior, dtype=np.float64),
     )
     w = normalise(logw)
@@ -263,7 +270,7 @@ def _warnings(
     names: list[str],
 ) -> list[str]:
     out = []
-    tail = post_n[-max(1, post_n.size // 20):].sum()
+    tail = post_n[-max(1, post_n.size // 20) :].sum()
     if np.cumsum(post_n)[-1] - post_n[-1] <= hi_q or tail > 0.01:
         out.append(
             f"The posterior still has {tail:.1%} of its mass near the largest total "

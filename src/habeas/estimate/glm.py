@@ -147,6 +147,15 @@ def fit_poisson(
     dev = poisson_deviance(y, mu)
     aic = -2.0 * poisson_loglik(y, mu) + 2.0 * rank
     return PoissonFit(
-        coef=coef, cov=cov, fitted=mu, eta=eta, deviance=dev, aic=aic, rank=rank,
-        df_residual=nobs - rank, converged=converged, iterations=it, aliased=~keep,
+        coef=coef,
+        cov=cov,
+        fitted=mu,
+        eta=eta,
+        deviance=dev,
+        aic=aic,
+        rank=rank,
+        df_residual=nobs - rank,
+        converged=converged,
+        iterations=it,
+        aliased=~keep,
     )

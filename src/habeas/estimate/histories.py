@@ -204,7 +204,8 @@ class CaptureHistories:
         if all(_is_number(h) for h in header):
             raise UsageError(
                 f"{label}: the header row with the list names is missing (the first row, "
-                f"{','.join(header)}, holds only numbers).")
+                f"{','.join(header)}, holds only numbers)."
+            )
         if not rows:
             raise UsageError(f"{label}: the table has a header but no rows.")
         ccol = count_column
@@ -237,8 +238,9 @@ class CaptureHistories:
                     )
                 cnt[r] = _count(val, f"{label}, row {rowno}, column {ccol!r}")
         if int(cnt.sum()) > MAX_COUNT:
-            raise UsageError(f"{label}: the counts add up to more than {MAX_COUNT:,}, "
-                             "too many to compute with.")
+            raise UsageError(
+                f"{label}: the counts add up to more than {MAX_COUNT:,}, too many to compute with."
+            )
         return cls._normalise(list_cols, pat, cnt, label, True)
 
     @classmethod
@@ -267,9 +269,7 @@ class CaptureHistories:
                 totals += np.asarray(k, dtype=np.int64) * agg[k]
             empty = [names[i] for i in range(len(names)) if totals[i] == 0]
             if empty:
-                warnings.append(
-                    f"List(s) {', '.join(empty)} have no cases and were left out."
-                )
+                warnings.append(f"List(s) {', '.join(empty)} have no cases and were left out.")
                 keep = [i for i in range(len(names)) if totals[i] > 0]
                 names = [names[i] for i in keep]
                 agg2: dict[tuple[int, ...], int] = {}
@@ -299,8 +299,12 @@ class CaptureHistories:
             f"{self.lists[i]}&{self.lists[j]}": self.overlap(i, j)
             for i, j in itertools.combinations(range(self.t), 2)
         }
-        return {"lists": list(self.lists), "n": self.n, "list_totals": self.list_totals(),
-                "pair_overlaps": pairs}
+        return {
+            "lists": list(self.lists),
+            "n": self.n,
+            "list_totals": self.list_totals(),
+            "pair_overlaps": pairs,
+        }
 
 
 def full_patterns(t: int) -> IntArray:

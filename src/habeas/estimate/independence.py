@@ -65,10 +65,26 @@ def independence(histories: CaptureHistories, *, level: float = 0.95, **_: objec
             continue
         lims.append(float(optimize.brentq(excess, min(b0, far), max(b0, far), xtol=1e-10)))
     interval = (n + math.exp(lims[0]), n + math.exp(lims[1]))
-    diag = {"intercept": b0, "se_intercept": se, "deviance": fit.deviance,
-            "df": fit.df_residual, "AIC": fit.aic,
-            "interval_kind": "profile likelihood of the intercept (MASS confint)"}
-    warnings.append("The independence model assumes the lists are unrelated and everyone is "
-                    "equally likely to be listed; real lists usually violate this.")
-    return Estimate("independence", n, n + math.exp(b0), interval, level,
-                    "independence (main effects)", diag, warnings, interval_kind="profile")
+    diag = {
+        "intercept": b0,
+        "se_intercept": se,
+        "deviance": fit.deviance,
+        "df": fit.df_residual,
+        "AIC": fit.aic,
+        "interval_kind": "profile likelihood of the intercept (MASS confint)",
+    }
+    warnings.append(
+        "The independence model assumes the lists are unrelated and everyone is "
+        "equally likely to be listed; real lists usually violate this."
+    )
+    return Estimate(
+        "independence",
+        n,
+        n + math.exp(b0),
+        interval,
+        level,
+        "independence (main effects)",
+        diag,
+        warnings,
+        interval_kind="profile",
+    )

@@ -67,7 +67,7 @@ def _rank_normalise(draws: FloatArray) -> FloatArray:
 def _split(draws: FloatArray) -> FloatArray:
     """Split each chain (row) in two halves, dropping the middle draw if odd."""
     half = draws.shape[1] // 2
-    return np.vstack([draws[:, :half], draws[:, draws.shape[1] - half:]])
+    return np.vstack([draws[:, :half], draws[:, draws.shape[1] - half :]])
 
 
 def _rhat_basic(chains: FloatArray) -> float:
@@ -160,8 +160,17 @@ def _check(histories: Any) -> tuple[NDArray[np.int64], NDArray[np.int64], list[s
 PILOT_SWEEPS = 200
 
 
-def _check_time(patterns: NDArray[np.int64], counts: NDArray[np.int64], k: int,
-                a_alpha: float, b_alpha: float, *, seed: int, sweeps: int, rounds: int) -> None:
+def _check_time(
+    patterns: NDArray[np.int64],
+    counts: NDArray[np.int64],
+    k: int,
+    a_alpha: float,
+    b_alpha: float,
+    *,
+    seed: int,
+    sweeps: int,
+    rounds: int,
+) -> None:
     """Refuse up front when the chains would overrun the time limit (:mod:`budget`).
 
     A short run of the same sampler on the same data times one sweep; the chains
@@ -172,14 +181,16 @@ def _check_time(patterns: NDArray[np.int64], counts: NDArray[np.int64], k: int,
         return
     run_chain(patterns, counts, k, float(a_alpha), float(b_alpha), 0, 1, 1, seed, N0_CAP, 0)
     start = time.perf_counter()
-    run_chain(patterns, counts, k, float(a_alpha), float(b_alpha), 0, 1, PILOT_SWEEPS, seed,
-              N0_CAP, 0)
+    run_chain(
+        patterns, counts, k, float(a_alpha), float(b_alpha), 0, 1, PILOT_SWEEPS, seed, N0_CAP, 0
+    )
     need = (time.perf_counter() - start) / PILOT_SWEEPS * sweeps * rounds
     if need > left:
         raise budget.OutOfTime(
             f"lcmcr would need about {need:.0f} seconds with these settings ({sweeps:,} "
             f"sweeps per chain), more than the {max(left, 0):.0f} seconds left of its "
-            "time limit.")
+            "time limit."
+        )
 
 
 def lcmcr(
@@ -216,12 +227,30 @@ def lcmcr(
     chain_seeds = [int(s) for s in seq.generate_state(chains, dtype=np.uint32)]
 
     def one(chain_seed: int) -> tuple[NDArray[Any], ...]:
-        return run_chain(patterns, counts, K, float(a_alpha), float(b_alpha), burnin,
-                         samples, thinning, chain_seed, N0_CAP)
+        return run_chain(
+            patterns,
+            counts,
+            K,
+            float(a_alpha),
+            float(b_alpha),
+            burnin,
+            samples,
+            thinning,
+            chain_seed,
+            N0_CAP,
+        )
 
     workers = min(chains, workers or os.cpu_count() or 1)
-    _check_time(patterns, counts, K, a_alpha, b_alpha, seed=chain_seeds[0],
-                sweeps=500 + burnin + samples * thinning, rounds=-(-chains // workers))
+    _check_time(
+        patterns,
+        counts,
+        K,
+        a_alpha,
+        b_alpha,
+        seed=chain_seeds[0],
+        sweeps=500 + burnin + samples * thinning,
+        rounds=-(-chains // workers),
+    )
     if workers > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             traces = list(pool.map(one, chain_seeds))
@@ -286,7 +315,8 @@ def lcmcr(
         point=med,
         interval=(lo, hi),
         level=level,
-        model=f"latent classes (K={K}, a=b={a_alpha:g})" if a_alpha == b_alpha
+        model=f"latent classes (K={K}, a=b={a_alpha:g})"
+        if a_alpha == b_alpha
         else f"latent classes (K={K}, a={a_alpha:g}, b={b_alpha:g})",
         diagnostics=diagnostics,
         warnings=warnings,

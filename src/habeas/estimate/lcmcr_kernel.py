@@ -178,7 +178,9 @@ def _sweep(x, freq, n, lam, nu, log_nu, alpha, n0, c0, cz, probs, a_shape, b_rat
 
 
 @njit(cache=True, error_model="numpy", nogil=True)
-def run_chain(x, freq, k_max, a_alpha, b_alpha, burnin, samples, thinning, seed, cap=20, warmup=500):  # noqa: E501
+def run_chain(
+    x, freq, k_max, a_alpha, b_alpha, burnin, samples, thinning, seed, cap=20, warmup=500
+):  # noqa: E501
     """Run one chain; returns traces (n0, alpha, p0, k_star), each of length ``samples``.
 
     ``x`` is the cells x lists 0/1 matrix, ``freq`` the cell counts; ``n0`` is
@@ -242,7 +244,20 @@ def run_chain(x, freq, k_max, a_alpha, b_alpha, burnin, samples, thinning, seed,
     for s in range(samples):
         for _ in range(thinning):
             alpha, n0, p0, k_star = _sweep(
-                x, freq, n, lam, nu, log_nu, alpha, n0, c0, cz, probs, a_shape, b_alpha, False,
+                x,
+                freq,
+                n,
+                lam,
+                nu,
+                log_nu,
+                alpha,
+                n0,
+                c0,
+                cz,
+                probs,
+                a_shape,
+                b_alpha,
+                False,
                 limit,
             )
         tr_n0[s] = n0

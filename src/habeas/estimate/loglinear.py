@@ -43,20 +43,34 @@ def lognormal_interval(n: float, N: float, se: float, level: float) -> tuple[flo
 
 
 def fit_to_estimate(
-    histories: CaptureHistories, f: LoglinearFit, method: str, level: float,
-    table: list[LoglinearFit] | None = None, use_profile_point: bool = False,
+    histories: CaptureHistories,
+    f: LoglinearFit,
+    method: str,
+    level: float,
+    table: list[LoglinearFit] | None = None,
+    use_profile_point: bool = False,
 ) -> Estimate:
     """Turn a fitted model into an :class:`Estimate` with profile interval and warnings."""
     warnings = list(histories.warnings)
-    diag: dict[str, Any] = {"N_poisson": f.N, "se": f.se, "deviance": f.deviance,
-                            "df": f.df, "AIC": f.aic, "BIC": f.bic, "rank": f.fit.rank}
+    diag: dict[str, Any] = {
+        "N_poisson": f.N,
+        "se": f.se,
+        "deviance": f.deviance,
+        "df": f.df,
+        "AIC": f.aic,
+        "BIC": f.bic,
+        "rank": f.fit.rank,
+    }
     point: float = f.N
     kind = "profile"
     if f.kind == "standard":
         _, counts = histories.full_table()
         chao_nca = None
-        if f.heterogeneity is not None and f.heterogeneity in ("Chao", "LB") and \
-                f.name.startswith(("Mh", "Mth")):
+        if (
+            f.heterogeneity is not None
+            and f.heterogeneity in ("Chao", "LB")
+            and f.name.startswith(("Mh", "Mth"))
+        ):
             chao_nca = 2 if f.name.startswith("Mh ") else histories.t + 1
             x = _original_x(histories, f)
         else:
@@ -64,9 +78,15 @@ def fit_to_estimate(
         prof = profile_interval(counts.astype(float), x, f.N, level, chao_nca)
         upper = prof.upper if prof.upper is not None else math.inf
         interval = (prof.lower, upper)
-        diag.update({"profile_point": prof.point, "interval_kind": "multinomial profile "
-                     "likelihood (Rcapture closedpCI)", "curve_N": prof.curve_N,
-                     "curve_value": prof.curve_value, "curve_kind": "profile_loglik"})
+        diag.update(
+            {
+                "profile_point": prof.point,
+                "interval_kind": "multinomial profile likelihood (Rcapture closedpCI)",
+                "curve_N": prof.curve_N,
+                "curve_value": prof.curve_value,
+                "curve_kind": "profile_loglik",
+            }
+        )
         warnings.extend(prof.warnings)
         if use_profile_point:
             point = prof.point
@@ -76,20 +96,26 @@ def fit_to_estimate(
         kind = "lognormal"
     if f.dropped_eta:
         diag["dropped_eta"] = f.dropped_eta
-        warnings.append(f"Negative Chao parameters ({', '.join(f.dropped_eta)}) were set to "
-                        "zero and the model refitted (Rcapture neg=TRUE).")
+        warnings.append(
+            f"Negative Chao parameters ({', '.join(f.dropped_eta)}) were set to "
+            "zero and the model refitted (Rcapture neg=TRUE)."
+        )
     if not f.fit.converged:
         warnings.append("The model fit did not converge; the estimate is not trustworthy.")
     if f.fit.aliased.any():
-        warnings.append("Some model terms cannot be estimated from these data (the design "
-                        "is not of full rank); they were left out.")
+        warnings.append(
+            "Some model terms cannot be estimated from these data (the design "
+            "is not of full rank); they were left out."
+        )
     if not math.isfinite(f.N) or 1e3 * max(histories.n, 1) < f.N:
-        warnings.append("The estimate is extremely large: the model is probably not "
-                        "supported by the data.")
+        warnings.append(
+            "The estimate is extremely large: the model is probably not supported by the data."
+        )
     if table is not None:
         diag["models"] = [m.row() for m in table]
-    return Estimate(method, histories.n, point, interval, level, f.name, diag, warnings,
-                    interval_kind=kind)
+    return Estimate(
+        method, histories.n, point, interval, level, f.name, diag, warnings, interval_kind=kind
+    )
 
 
 def _original_x(histories: CaptureHistories, f: LoglinearFit) -> np.ndarray:

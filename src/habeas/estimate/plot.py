@@ -33,8 +33,9 @@ def has_curve(est: Estimate) -> bool:
     return bool(d.get("curve_N")) and bool(d.get("curve_value"))
 
 
-def plot_estimate(est: Estimate, path: str | Path, *, title: str | None = None,
-                  lang: str = "en") -> Path:
+def plot_estimate(
+    est: Estimate, path: str | Path, *, title: str | None = None, lang: str = "en"
+) -> Path:
     """Write a PNG for ``est`` to ``path`` and return the path."""
     fig = figure(est, title=title, lang=lang)
     out = Path(path)
@@ -85,26 +86,39 @@ def figure(est: Estimate, *, title: str | None = None, lang: str = "en") -> Figu
         rel = v - np.nanmax(v)
         ax.plot(x, rel, color="tab:blue")
         cut = -stats.chi2.ppf(est.level, 1) / 2
-        ax.axhline(cut, color="grey", ls=":", lw=1,
-                   label=_("%(level)s cut-off") % {"level": level})
+        ax.axhline(cut, color="grey", ls=":", lw=1, label=_("%(level)s cut-off") % {"level": level})
         ax.set_ylim(max(float(np.nanmin(rel)), 4 * cut), 0.2 * -cut)
         ax.set_ylabel(_("log-likelihood (relative to maximum)"))
-    ax.axvline(est.observed, color="black", lw=1,
-               label=_("on the lists (%(num)s)") % {"num": whole(est.observed, lang)})
+    ax.axvline(
+        est.observed,
+        color="black",
+        lw=1,
+        label=_("on the lists (%(num)s)") % {"num": whole(est.observed, lang)},
+    )
     if est.point is not None:
-        ax.axvline(est.point, color="tab:red", lw=1.5,
-                   label=_("estimate (%(num)s)") % {"num": whole(est.point, lang)})
+        ax.axvline(
+            est.point,
+            color="tab:red",
+            lw=1.5,
+            label=_("estimate (%(num)s)") % {"num": whole(est.point, lang)},
+        )
     if est.interval is not None:
         lo, hi = est.interval
         right = hi if math.isfinite(hi) else float(x.max())
-        ax.axvspan(lo, right, color="tab:orange", alpha=0.15,
-                   label=_("%(level)s interval (%(low)s–%(high)s)")
-                   % {"level": level, "low": whole(lo, lang), "high": whole(hi, lang)})
+        ax.axvspan(
+            lo,
+            right,
+            color="tab:orange",
+            alpha=0.15,
+            label=_("%(level)s interval (%(low)s–%(high)s)")
+            % {"level": level, "low": whole(lo, lang), "high": whole(hi, lang)},
+        )
     ax.set_xlim(*x_range(est, x, v, kind))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda val, _pos: whole(val, lang)))
     ax.set_xlabel(_("total number of people"))
-    ax.set_title(title or f"{est.method}: {describe_model(est, lang) or est.model or ''}",
-                 fontsize=9)
+    ax.set_title(
+        title or f"{est.method}: {describe_model(est, lang) or est.model or ''}", fontsize=9
+    )
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     return fig

@@ -82,16 +82,21 @@ class MultinomialProfile:
 
 
 def profile_interval(
-    y: FloatArray, x: FloatArray, n_poisson: float, level: float = 0.95,
-    chao_nca: int | None = None, fmax_sup: float = 3.0,
+    y: FloatArray,
+    x: FloatArray,
+    n_poisson: float,
+    level: float = 0.95,
+    chao_nca: int | None = None,
+    fmax_sup: float = 3.0,
 ) -> ProfileResult:
     """Point (multinomial MLE) and profile-likelihood interval, as ``closedpCI.t``."""
     prof = MultinomialProfile(y, x, chao_nca)
     n = prof.n
     warnings: list[str] = []
     hi = max(1.5 * n_poisson, n + 1.0)
-    res = optimize.minimize_scalar(lambda v: -prof(v), bounds=(n, hi), method="bounded",
-                                   options={"xatol": 1e-6})
+    res = optimize.minimize_scalar(
+        lambda v: -prof(v), bounds=(n, hi), method="bounded", options={"xatol": 1e-6}
+    )
     nmax = float(res.x)
     lmax = -float(res.fun)
     cut = lmax - stats.chi2.ppf(level, 1) / 2.0
@@ -103,17 +108,22 @@ def profile_interval(
     if g(n) < 0:
         lower = float(optimize.brentq(g, n, nmax, xtol=1e-6))
     else:
-        warnings.append("The lower limit of the interval is the number observed: the data "
-                        "are compatible with nobody being missed.")
+        warnings.append(
+            "The lower limit of the interval is the number observed: the data "
+            "are compatible with nobody being missed."
+        )
     upper: float | None = None
     top = fmax_sup * n_poisson
     if top > nmax and g(top) < 0:
         upper = float(optimize.brentq(g, nmax, top, xtol=1e-6))
     else:
-        warnings.append(f"The upper limit is above {top:.0f} (three times the estimate): "
-                        "the data cannot rule out a much larger total.")
+        warnings.append(
+            f"The upper limit is above {top:.0f} (three times the estimate): "
+            "the data cannot rule out a much larger total."
+        )
     right = upper if upper is not None else top
     grid = np.linspace(max(n, lower - 0.25 * (nmax - lower)), right + 0.25 * (right - nmax), 61)
     vals = [prof(float(v)) for v in grid]
-    return ProfileResult(nmax, lower, upper, lmax, [float(v) for v in grid],
-                         [float(v) for v in vals], warnings)
+    return ProfileResult(
+        nmax, lower, upper, lmax, [float(v) for v in grid], [float(v) for v in vals], warnings
+    )

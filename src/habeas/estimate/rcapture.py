@@ -39,8 +39,18 @@ from habeas.estimate.histories import CaptureHistories
 
 HETEROGENEITY = ("Chao", "LB", "Poisson", "Darroch", "Gamma")
 CLOSEDP_MODELS = (
-    "M0", "Mt", "Mh Chao", "Mh Poisson2", "Mh Darroch", "Mh Gamma3.5",
-    "Mth Chao", "Mth Poisson2", "Mth Darroch", "Mth Gamma3.5", "Mb", "Mbh",
+    "M0",
+    "Mt",
+    "Mh Chao",
+    "Mh Poisson2",
+    "Mh Darroch",
+    "Mh Gamma3.5",
+    "Mth Chao",
+    "Mth Poisson2",
+    "Mth Darroch",
+    "Mth Gamma3.5",
+    "Mb",
+    "Mbh",
 )
 Term = tuple[int, ...]
 
@@ -76,16 +86,23 @@ class LoglinearFit:
         return self.fit.df_residual
 
     def row(self) -> dict[str, object]:
-        return {"model": self.name, "N": self.N, "se": self.se, "deviance": self.deviance,
-                "df": self.df, "AIC": self.aic, "BIC": self.bic,
-                "converged": self.fit.converged}
+        return {
+            "model": self.name,
+            "N": self.N,
+            "se": self.se,
+            "deviance": self.deviance,
+            "df": self.df,
+            "AIC": self.aic,
+            "BIC": self.bic,
+            "converged": self.fit.converged,
+        }
 
 
 def _theta(h: str) -> tuple[str, float | None]:
     """Split ``"Poisson2"``/``"Gamma3.5"`` into (kind, theta)."""
     for kind, default in (("Poisson", 2.0), ("Gamma", 3.5)):
         if h.startswith(kind):
-            rest = h[len(kind):]
+            rest = h[len(kind) :]
             return kind, float(rest) if rest else default
     if h in ("Chao", "LB", "Darroch"):
         return ("Chao" if h == "LB" else h), None
@@ -119,9 +136,7 @@ def parse_terms(spec: str | list[Term] | list[tuple[int, ...]], t: int) -> list[
         raw: list[Term] = []
         for item in filter(None, body.split(",")):
             if not item.isdigit() or any(int(ch) < 1 or int(ch) > t for ch in item):
-                raise UsageError(
-                    f"Model term {item!r}: use list numbers 1..{t} (e.g. [12,13,14])."
-                )
+                raise UsageError(f"Model term {item!r}: use list numbers 1..{t} (e.g. [12,13,14]).")
             raw.append(tuple(sorted({int(ch) - 1 for ch in item})))
     else:
         raw = [tuple(sorted(set(int(v) for v in term))) for term in spec]
@@ -145,8 +160,9 @@ def term_columns(patterns: FloatArray, terms: list[Term]) -> FloatArray:
     return np.column_stack([np.prod(patterns[:, list(s)], axis=1) for s in terms])
 
 
-def _fit_standard(y: FloatArray, x: FloatArray, n: int, name: str, h: str | None,
-                  nca: int, neg: bool) -> LoglinearFit:
+def _fit_standard(
+    y: FloatArray, x: FloatArray, n: int, name: str, h: str | None, nca: int, neg: bool
+) -> LoglinearFit:
     xi = np.column_stack([np.ones(len(y)), x])
     fit = fit_poisson(y, xi)
     dropped: list[str] = []
@@ -169,8 +185,13 @@ def _fit_standard(y: FloatArray, x: FloatArray, n: int, name: str, h: str | None
     return LoglinearFit(name, N, se, fit, n, x, "standard", h, dropped)
 
 
-def fit_model(histories: CaptureHistories, model: str | list[Term] | FloatArray = "M0",
-              h: str | None = None, *, neg: bool = True) -> LoglinearFit:
+def fit_model(
+    histories: CaptureHistories,
+    model: str | list[Term] | FloatArray = "M0",
+    h: str | None = None,
+    *,
+    neg: bool = True,
+) -> LoglinearFit:
     """Fit one model: a ``closedp.t`` name (``"Mth Darroch"``), ``"Mb"``, custom terms,
     or a design matrix (rows in :func:`~habeas.estimate.histories.full_patterns`
     order, no intercept column), as ``closedpCI.t(mX = matrix)`` accepts.
@@ -211,8 +232,9 @@ def fit_model(histories: CaptureHistories, model: str | list[Term] | FloatArray 
     return _fit_standard(y, x, n, name, h, nca, neg)
 
 
-def _fit_behaviour(y: FloatArray, pat: FloatArray, k: FloatArray, n: int, t: int,
-                   model: str) -> LoglinearFit:
+def _fit_behaviour(
+    y: FloatArray, pat: FloatArray, k: FloatArray, n: int, t: int, model: str
+) -> LoglinearFit:
     first = np.argmax(pat > 0, axis=1).astype(float)  # lists before the first capture
     cols = [first, k - 1]
     if model == "Mbh":
@@ -224,18 +246,19 @@ def _fit_behaviour(y: FloatArray, pat: FloatArray, k: FloatArray, n: int, t: int
     if model == "Mb":
         denom = 1 + e(c[2]) - e(c[1])
         N = float(e(c[0]) * (1 + e(c[2])) ** t / denom)
-        v = N * np.array([1.0, e(c[1]) / denom,
-                          t * e(c[2]) / (1 + e(c[2])) - e(c[2]) / denom])
+        v = N * np.array([1.0, e(c[1]) / denom, t * e(c[2]) / (1 + e(c[2])) - e(c[2]) / denom])
     else:
         d = 1 + e(c[3]) - e(c[2])
         base = e(c[0]) * (1 + e(c[3])) ** (t - 1)
         N = float(base * (1 + e(c[1] + c[2]) / d))
-        v = base * np.array([
-            1 + e(c[1] + c[2]) / d,
-            e(c[1] + c[2]) / d,
-            e(c[1] + c[2]) / d + e(c[1] + 2 * c[2]) / d**2,
-            (t - 1) * e(c[3]) / (1 + e(c[3])) - e(c[1] + c[2] + c[3]) / d**2,
-        ])
+        v = base * np.array(
+            [
+                1 + e(c[1] + c[2]) / d,
+                e(c[1] + c[2]) / d,
+                e(c[1] + c[2]) / d + e(c[1] + 2 * c[2]) / d**2,
+                (t - 1) * e(c[3]) / (1 + e(c[3])) - e(c[1] + c[2] + c[3]) / d**2,
+            ]
+        )
     var = float(v @ fit.cov @ v) - N
     se = math.sqrt(var) if var > 0 else float("nan")
     return LoglinearFit(model, N, se, fit, n, x, model)
@@ -279,8 +302,9 @@ def hierarchical_models(t: int, maxorder: int | None = None) -> list[list[Term]]
     return [sorted([*mains, *m], key=lambda s: (len(s), s)) for m in models]
 
 
-def closedp_ms(histories: CaptureHistories, h: str | None = None,
-               maxorder: int | None = None) -> list[LoglinearFit]:
+def closedp_ms(
+    histories: CaptureHistories, h: str | None = None, maxorder: int | None = None
+) -> list[LoglinearFit]:
     """``closedpMS.t``: fit every hierarchical model, sorted by BIC (best first)."""
     fits = []
     for terms in hierarchical_models(histories.t, maxorder):

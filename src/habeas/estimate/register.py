@@ -49,28 +49,41 @@ def parse_where(items: Sequence[str]) -> dict[str, str]:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or key not in FILTER_KEYS:
-            raise UsageError(f"--where expects KEY=VALUE with KEY one of "
-                             f"{', '.join(FILTER_KEYS)}; got {item!r}.")
+            raise UsageError(
+                f"--where expects KEY=VALUE with KEY one of {', '.join(FILTER_KEYS)}; got {item!r}."
+            )
         if key in ("from", "to"):
             try:
                 date.fromisoformat(value.strip())
             except ValueError:
-                raise UsageError(f"--where {key}= needs a date YYYY-MM-DD, not {value!r}.") \
-                    from None
+                raise UsageError(
+                    f"--where {key}= needs a date YYYY-MM-DD, not {value!r}."
+                ) from None
         where[key] = value.strip()
     return where
 
 
-def _person_facts(store: Store, source_ids: list[int],
-                  levels: Collection[str] | None = None) -> dict[int, dict[str, Any]]:
+def _person_facts(
+    store: Store, source_ids: list[int], levels: Collection[str] | None = None
+) -> dict[int, dict[str, Any]]:
     """For every person with a record on a chosen source: sources, nationalities, sexes
     (from the records at ``levels`` only, when given)."""
     facts: dict[int, dict[str, Any]] = defaultdict(
-        lambda: {"sources": set(), "nationality": Counter(), "sex": Counter(),
-                 "facility": Counter(), "event_types": set(), "dates": []})
+        lambda: {
+            "sources": set(),
+            "nationality": Counter(),
+            "sex": Counter(),
+            "facility": Counter(),
+            "event_types": set(),
+            "dates": [],
+        }
+    )
     with store.read() as s:
-        query = (select(Link.person_id, Record.id, Record.source_id, Record.nationality,
-                        Record.sex).join(Record, Record.id == Link.record_id).where(CURRENT))
+        query = (
+            select(Link.person_id, Record.id, Record.source_id, Record.nationality, Record.sex)
+            .join(Record, Record.id == Link.record_id)
+            .where(CURRENT)
+        )
         if levels is not None:
             query = query.where(Record.sensitivity.in_(levels))
         rows = s.execute(query)
@@ -86,10 +99,15 @@ def _person_facts(store: Store, source_ids: list[int],
                 f["nationality"][nationality] += 1
             if sex:
                 f["sex"][sex] += 1
-        events = s.execute(select(CustodyEvent.record_id, CustodyEvent.event_type,
-                                  Facility.name, CustodyEvent.date_earliest,
-                                  CustodyEvent.date_latest)
-                           .outerjoin(Facility, Facility.id == CustodyEvent.facility_id))
+        events = s.execute(
+            select(
+                CustodyEvent.record_id,
+                CustodyEvent.event_type,
+                Facility.name,
+                CustodyEvent.date_earliest,
+                CustodyEvent.date_latest,
+            ).outerjoin(Facility, Facility.id == CustodyEvent.facility_id)
+        )
         for rid, event_type, facility, early, late in events:
             person = record_person.get(rid)
             if person is None or person not in persons_on_lists:
@@ -129,8 +147,9 @@ def _stratum(f: dict[str, Any], key: str) -> str:
 
 
 def _listed(s: Session, title: str, levels: Collection[str]) -> Source:
-    source = s.execute(select(Source).where(Source.title == title,
-                                            Source.sensitivity.in_(levels))).scalar_one_or_none()
+    source = s.execute(
+        select(Source).where(Source.title == title, Source.sensitivity.in_(levels))
+    ).scalar_one_or_none()
     if source is None:
         raise NotFound(f"No list titled {title!r} among the lists you may use.")
     return source
@@ -150,8 +169,11 @@ def unreviewed_pairs(store: Store, lists: Sequence[str]) -> int:
 
 
 def histories_from_register(
-    store: Store, lists: Sequence[str], where: Mapping[str, str] | None = None,
-    strata: str | None = None, levels: Collection[str] | None = None,
+    store: Store,
+    lists: Sequence[str],
+    where: Mapping[str, str] | None = None,
+    strata: str | None = None,
+    levels: Collection[str] | None = None,
 ) -> dict[str, CaptureHistories]:
     """Capture histories per stratum (key ``"all"`` without strata).
 
@@ -163,8 +185,10 @@ def histories_from_register(
     if strata is not None and strata not in STRATA_KEYS:
         raise UsageError(f"--strata must be one of {', '.join(STRATA_KEYS)}.")
     with store.read() as s:
-        sources = [source_by_title(s, title) if levels is None else _listed(s, title, levels)
-                   for title in lists]
+        sources = [
+            source_by_title(s, title) if levels is None else _listed(s, title, levels)
+            for title in lists
+        ]
         # Records imported after the last finished linkage run have not been linked.
         last_run = s.execute(select(func.max(LinkageRun.finished_at))).scalar()
         unlinked_q = select(func.count()).select_from(Record)
@@ -187,12 +211,14 @@ def histories_from_register(
     result: dict[str, CaptureHistories] = {}
     for key in sorted(patterns):
         counted = Counter(patterns[key])
-        hist = CaptureHistories.from_patterns(names, list(counted), list(counted.values()),
-                                              source="register")
+        hist = CaptureHistories.from_patterns(
+            names, list(counted), list(counted.values()), source="register"
+        )
         if unlinked:
             hist.warnings.append(
                 f"{unlinked:,} records have not been through record linkage yet: each counts "
                 "as a separate person, so people on several lists look like different people "
-                "and the estimate comes out too high. Run `habeas link` first.")
+                "and the estimate comes out too high. Run `habeas link` first."
+            )
         result[key] = hist
     return result

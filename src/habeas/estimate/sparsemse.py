@@ -153,10 +153,18 @@ def checkident_counts(y: FloatArray, pairs: list[Pair], t: int) -> int:
     c = np.zeros(nobs + 1)
     c[-1] = -1.0
     a_eq = sparse.hstack([sparse.csr_matrix(a.T), sparse.csr_matrix((npar, 1))], format="csr")
-    a_ub = sparse.hstack([-sparse.identity(nobs, format="csr"),
-                          sparse.csr_matrix(np.ones((nobs, 1)))], format="csr")
-    res = linprog(c, A_ub=a_ub, b_ub=np.zeros(nobs), A_eq=a_eq, b_eq=tvec,
-                  bounds=[(0, None)] * (nobs + 1), method="highs")
+    a_ub = sparse.hstack(
+        [-sparse.identity(nobs, format="csr"), sparse.csr_matrix(np.ones((nobs, 1)))], format="csr"
+    )
+    res = linprog(
+        c,
+        A_ub=a_ub,
+        b_ub=np.zeros(nobs),
+        A_eq=a_eq,
+        b_eq=tvec,
+        bounds=[(0, None)] * (nobs + 1),
+        method="highs",
+    )
     s = float(-res.fun) if res.status == 0 else 0.0
     ierr = int(s <= 1e-7 * max(1.0, float(yr.sum()) / max(nobs, 1))) + 2 * int(rankdef > 0)
     if len(_LP_CACHE) > 200_000:
@@ -292,18 +300,28 @@ def stepwise(
         ierr = checkident_counts(yf, fixed, t)
         if ierr:
             warnings.append(f"For the model you asked for, {IERR_TEXT[ierr]}; no estimate.")
-            return Estimate("stepwise", histories.n, None, None, level,
-                            model_name(histories.lists, fixed), {"checkident": ierr}, warnings)
+            return Estimate(
+                "stepwise",
+                histories.n,
+                None,
+                None,
+                level,
+                model_name(histories.lists, fixed),
+                {"checkident": ierr},
+                warnings,
+            )
         zfit = modelfit_counts(yf, fixed, t)
     else:
         zfit = stepwise_counts(yf, t, pthresh)
     alpha = 1 - level
     diag: dict[str, object] = {
-        "pthresh": pthresh, "pairs": [[histories.lists[i], histories.lists[j]]
-                                      for i, j in zfit.pairs],
+        "pthresh": pthresh,
+        "pairs": [[histories.lists[i], histories.lists[j]] for i, j in zfit.pairs],
         "pair_pvalues": zfit.pvalues,
         "empty_overlaps": [[histories.lists[i], histories.lists[j]] for i, j in zfit.empty],
-        "aic": zfit.aic, "deviance": zfit.fit.deviance, "intercept": zfit.b0,
+        "aic": zfit.aic,
+        "deviance": zfit.fit.deviance,
+        "intercept": zfit.b0,
         "se_intercept": zfit.se_b0,
         "normal_interval": [zfit.quantile(alpha / 2), zfit.quantile(1 - alpha / 2)],
     }
@@ -322,33 +340,53 @@ def stepwise(
             return stepwise_counts(counts, t, pthresh).point
 
         try:
-            boot = bca_bootstrap(yf, point, estimator, nboot=nboot, rng=rng,
-                                 alphas=(alpha / 2, 1 - alpha / 2))
+            boot = bca_bootstrap(
+                yf, point, estimator, nboot=nboot, rng=rng, alphas=(alpha / 2, 1 - alpha / 2)
+            )
         except budget.OutOfTime:
             nboot = 0
             hints.append("more_time")
             warnings.append(
                 "The bootstrap did not finish within the time limit, so the interval is the "
                 "normal approximation, which ignores the uncertainty of the model choice "
-                "and is usually too narrow.")
+                "and is usually too narrow."
+            )
         else:
             interval = (boot.limits[0], boot.limits[1])
             unstable = boot.unstable
-            diag.update({"nboot": nboot, "seed": seed, "ahat": boot.ahat, "z0": boot.z0,
-                         "interval_kind": "BCa bootstrap"})
+            diag.update(
+                {
+                    "nboot": nboot,
+                    "seed": seed,
+                    "ahat": boot.ahat,
+                    "z0": boot.z0,
+                    "interval_kind": "BCa bootstrap",
+                }
+            )
             warnings.extend(boot.warnings)
     if nboot <= 0:
         diag["interval_kind"] = "normal on log scale (estimatepopulation.0)"
     if zfit.empty:
         names = ", ".join(f"{histories.lists[i]}&{histories.lists[j]}" for i, j in zfit.empty)
-        warnings.append(f"Some pairs of lists share no case ({names}); the model treats "
-                        "that as a real impossibility, which the data cannot confirm.")
+        warnings.append(
+            f"Some pairs of lists share no case ({names}); the model treats "
+            "that as a real impossibility, which the data cannot confirm."
+        )
     if not zfit.fit.converged:
         warnings.append("The model fit did not converge; treat the estimate with suspicion.")
-    return Estimate("stepwise", histories.n, point, interval, level,
-                    model_name(histories.lists, zfit.pairs), diag, warnings,
-                    interval_kind="bootstrap" if nboot > 0 else "normal",
-                    unstable_interval=unstable, hints=hints)
+    return Estimate(
+        "stepwise",
+        histories.n,
+        point,
+        interval,
+        level,
+        model_name(histories.lists, zfit.pairs),
+        diag,
+        warnings,
+        interval_kind="bootstrap" if nboot > 0 else "normal",
+        unstable_interval=unstable,
+        hints=hints,
+    )
 
 
 def raise_usage(msg: str) -> None:

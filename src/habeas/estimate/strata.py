@@ -34,7 +34,10 @@ DEFAULT_SENSITIVITY = ("independence", "loglinear", "stepwise", "bhs", "dga", "l
 
 
 def estimate_by_strata(
-    strata: Mapping[str, CaptureHistories], method: str, *, level: float = 0.95,
+    strata: Mapping[str, CaptureHistories],
+    method: str,
+    *,
+    level: float = 0.95,
     **options: Any,
 ) -> tuple[dict[str, Estimate], Estimate]:
     """Run ``method`` in each stratum; return (per-stratum estimates, total)."""
@@ -53,8 +56,17 @@ def estimate_by_strata(
     missing = [k for k, e in per.items() if e.point is None]
     if missing:
         warnings.append(f"No estimate for stratum/strata {', '.join(missing)}: no total.")
-        return per, Estimate(method, observed, None, None, level, "sum over strata",
-                             {"strata": list(per)}, warnings, stratum="total")
+        return per, Estimate(
+            method,
+            observed,
+            None,
+            None,
+            level,
+            "sum over strata",
+            {"strata": list(per)},
+            warnings,
+            stratum="total",
+        )
     z = float(stats.norm.ppf(0.5 + level / 2))
     point = sum(float(e.point) for e in per.values() if e.point is not None)
     var = 0.0
@@ -71,17 +83,32 @@ def estimate_by_strata(
     else:
         half = z * math.sqrt(var)
         interval = (max(float(observed), point - half), point + half)
-    diag = {"strata": {k: e.to_dict() for k, e in per.items()},
-            "interval_kind": "sum of points +/- z * sqrt(sum of squared strata s.e.)"}
+    diag = {
+        "strata": {k: e.to_dict() for k, e in per.items()},
+        "interval_kind": "sum of points +/- z * sqrt(sum of squared strata s.e.)",
+    }
     for k, e in per.items():
         warnings.extend(f"[{k}] {w}" for w in e.warnings)
-    return per, Estimate(method, observed, point, interval, level, "sum over strata", diag,
-                         warnings, interval_kind="normal", stratum="total")
+    return per, Estimate(
+        method,
+        observed,
+        point,
+        interval,
+        level,
+        "sum over strata",
+        diag,
+        warnings,
+        interval_kind="normal",
+        stratum="total",
+    )
 
 
 def sensitivity_table(
-    histories: CaptureHistories, methods: Iterable[str] | None = None, *,
-    method_options: Mapping[str, Mapping[str, Any]] | None = None, **common: Any,
+    histories: CaptureHistories,
+    methods: Iterable[str] | None = None,
+    *,
+    method_options: Mapping[str, Mapping[str, Any]] | None = None,
+    **common: Any,
 ) -> list[Estimate]:
     """The same data under every method, side by side (failures become warnings).
 
@@ -91,8 +118,9 @@ def sensitivity_table(
     rows = []
     if methods is None:
         # two-list methods use only two of the lists: side by side only when t == 2
-        methods = ("chapman", "independence", "loglinear") if histories.t == 2 \
-            else DEFAULT_SENSITIVITY
+        methods = (
+            ("chapman", "independence", "loglinear") if histories.t == 2 else DEFAULT_SENSITIVITY
+        )
     for name in methods:
         opts = accepted_options(name, dict(common))
         opts.update((method_options or {}).get(name, {}))

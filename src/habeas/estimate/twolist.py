@@ -32,8 +32,9 @@ from habeas.estimate.result import Estimate
 TINY_OVERLAP = 10
 
 
-def _two(histories: CaptureHistories, lists: Sequence[str] | str | None
-         ) -> tuple[CaptureHistories, list[str]]:
+def _two(
+    histories: CaptureHistories, lists: Sequence[str] | str | None
+) -> tuple[CaptureHistories, list[str]]:
     warnings: list[str] = []
     if isinstance(lists, str):
         lists = [v.strip() for v in lists.split(",") if v.strip()]
@@ -42,8 +43,10 @@ def _two(histories: CaptureHistories, lists: Sequence[str] | str | None
             raise UsageError("Two lists are needed.")
         lists = histories.lists[:2]
         if histories.t > 2:
-            warnings.append(f"Only lists {lists[0]} and {lists[1]} were used (of "
-                            f"{histories.t}); the others were ignored.")
+            warnings.append(
+                f"Only lists {lists[0]} and {lists[1]} were used (of "
+                f"{histories.t}); the others were ignored."
+            )
     if len(lists) != 2:
         raise UsageError("Give exactly two lists.")
     sub = histories.subset(list(lists))
@@ -69,14 +72,20 @@ def _hints(histories: CaptureHistories, lists: Sequence[str] | str | None) -> li
 def _overlap_warnings(m: int, n1: int, n2: int, names: list[str]) -> list[str]:
     out = []
     if m == 0:
-        out.append(f"Lists {names[0]} and {names[1]} have no case in common: two-list "
-                   "estimation has nothing to work with and the total cannot be estimated.")
+        out.append(
+            f"Lists {names[0]} and {names[1]} have no case in common: two-list "
+            "estimation has nothing to work with and the total cannot be estimated."
+        )
     elif m < TINY_OVERLAP:
-        out.append(f"The lists barely overlap ({m} case{'s' if m != 1 else ''} on both): "
-                   "the estimate is very unstable.")
+        out.append(
+            f"The lists barely overlap ({m} case{'s' if m != 1 else ''} on both): "
+            "the estimate is very unstable."
+        )
     if m > 0 and (m in (n1, n2)):
-        out.append("One list is entirely contained in the other: the estimate equals the "
-                   "number observed, which is only credible if the larger list is complete.")
+        out.append(
+            "One list is entirely contained in the other: the estimate equals the "
+            "number observed, which is only credible if the larger list is complete."
+        )
     return out
 
 
@@ -87,28 +96,63 @@ def _counts(sub: CaptureHistories) -> tuple[int, int, int, int]:
     return n1, n2, m, sub.n
 
 
-def lincoln(histories: CaptureHistories, *, lists: Sequence[str] | str | None = None,
-            level: float = 0.95, **_: object) -> Estimate:
+def lincoln(
+    histories: CaptureHistories,
+    *,
+    lists: Sequence[str] | str | None = None,
+    level: float = 0.95,
+    **_: object,
+) -> Estimate:
     """Lincoln-Petersen estimate ``n1 n2 / m`` with a log-normal interval."""
     sub, warnings = _two(histories, lists)
     warnings = list(histories.warnings) + warnings
     n1, n2, m, r = _counts(sub)
     warnings += _overlap_warnings(m, n1, n2, sub.lists)
-    diag = {"n1": n1, "n2": n2, "m": m, "lists": sub.lists,
-            "interval_kind": "log-normal (Chao 1987), Lincoln-Petersen variance"}
+    diag = {
+        "n1": n1,
+        "n2": n2,
+        "m": m,
+        "lists": sub.lists,
+        "interval_kind": "log-normal (Chao 1987), Lincoln-Petersen variance",
+    }
     if m == 0:
-        return Estimate("lincoln", r, None, None, level, "Lincoln-Petersen", diag, warnings,
-                        lists=list(sub.lists), hints=_hints(histories, lists))
+        return Estimate(
+            "lincoln",
+            r,
+            None,
+            None,
+            level,
+            "Lincoln-Petersen",
+            diag,
+            warnings,
+            lists=list(sub.lists),
+            hints=_hints(histories, lists),
+        )
     N = n1 * n2 / m
     var = n1 * n2 * (n1 - m) * (n2 - m) / m**3
     diag["se"] = math.sqrt(var)
-    return Estimate("lincoln", r, N, _lognormal(r, N, var, level), level, "Lincoln-Petersen",
-                    diag, warnings, interval_kind="lognormal", lists=list(sub.lists),
-                    hints=_hints(histories, lists))
+    return Estimate(
+        "lincoln",
+        r,
+        N,
+        _lognormal(r, N, var, level),
+        level,
+        "Lincoln-Petersen",
+        diag,
+        warnings,
+        interval_kind="lognormal",
+        lists=list(sub.lists),
+        hints=_hints(histories, lists),
+    )
 
 
-def chapman(histories: CaptureHistories, *, lists: Sequence[str] | str | None = None,
-            level: float = 0.95, **_: object) -> Estimate:
+def chapman(
+    histories: CaptureHistories,
+    *,
+    lists: Sequence[str] | str | None = None,
+    level: float = 0.95,
+    **_: object,
+) -> Estimate:
     """Chapman estimate ``(n1+1)(n2+1)/(m+1) - 1`` with a log-normal interval."""
     sub, warnings = _two(histories, lists)
     warnings = list(histories.warnings) + warnings
@@ -116,11 +160,29 @@ def chapman(histories: CaptureHistories, *, lists: Sequence[str] | str | None = 
     warnings += _overlap_warnings(m, n1, n2, sub.lists)
     N = (n1 + 1) * (n2 + 1) / (m + 1) - 1
     var = (n1 + 1) * (n2 + 1) * (n1 - m) * (n2 - m) / ((m + 1) ** 2 * (m + 2))
-    diag = {"n1": n1, "n2": n2, "m": m, "lists": sub.lists, "se": math.sqrt(var),
-            "interval_kind": "log-normal (Chao 1987), Chapman (Seber 1970) variance"}
+    diag = {
+        "n1": n1,
+        "n2": n2,
+        "m": m,
+        "lists": sub.lists,
+        "se": math.sqrt(var),
+        "interval_kind": "log-normal (Chao 1987), Chapman (Seber 1970) variance",
+    }
     if m == 0:
-        warnings.append("With no overlap, Chapman's formula still gives a number, but it only "
-                        "reflects the list sizes; do not use it as an estimate.")
-    return Estimate("chapman", r, N, _lognormal(r, N, var, level), level, "Chapman", diag,
-                    warnings, interval_kind="lognormal", lists=list(sub.lists),
-                    hints=_hints(histories, lists))
+        warnings.append(
+            "With no overlap, Chapman's formula still gives a number, but it only "
+            "reflects the list sizes; do not use it as an estimate."
+        )
+    return Estimate(
+        "chapman",
+        r,
+        N,
+        _lognormal(r, N, var, level),
+        level,
+        "Chapman",
+        diag,
+        warnings,
+        interval_kind="lognormal",
+        lists=list(sub.lists),
+        hints=_hints(histories, lists),
+    )

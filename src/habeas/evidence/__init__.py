@@ -16,7 +16,18 @@ from habeas.evidence.export import EvidenceExport, export_evidence, write_sideca
 from habeas.evidence.verify import EvidenceProblem, EvidenceReport, verify_evidence
 
 __all__ = [
-    "BackupResult", "CustodyEntry", "EvidenceExport", "EvidenceProblem", "EvidenceReport",
-    "RestoreResult", "add_file", "backup", "export_evidence", "file_custody", "read_file",
-    "restore", "verify_evidence", "write_sidecar_manifest",
+    "BackupResult",
+    "CustodyEntry",
+    "EvidenceExport",
+    "EvidenceProblem",
+    "EvidenceReport",
+    "RestoreResult",
+    "add_file",
+    "backup",
+    "export_evidence",
+    "file_custody",
+    "read_file",
+    "restore",
+    "verify_evidence",
+    "write_sidecar_manifest",
 ]

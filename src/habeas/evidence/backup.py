@@ -168,8 +168,11 @@ def _decode(value: Any, column_type: sqltypes.TypeEngine[Any]) -> Any:
         return parsed
     if isinstance(column_type, sqltypes.Date):
         return date.fromisoformat(value)
-    if isinstance(value, dict) and set(value) == {"$float"} and \
-            not isinstance(column_type, sqltypes.JSON):
+    if (
+        isinstance(value, dict)
+        and set(value) == {"$float"}
+        and not isinstance(column_type, sqltypes.JSON)
+    ):
         return float(value["$float"])
     return value
 
@@ -187,8 +190,9 @@ def _primary_order(table: Table) -> list[Any]:
 
 
 # -- backup ---------------------------------------------------------------------------
-def backup(store: Store, output: Path, *, actor: str | None = None,
-           progress: Progress | None = None) -> BackupResult:
+def backup(
+    store: Store, output: Path, *, actor: str | None = None, progress: Progress | None = None
+) -> BackupResult:
     """Write the whole register (database, files, hashes, log head) to one ZIP archive."""
     if store.files is None:
         raise UsageError("This store has no file store to back up.")
@@ -203,32 +207,47 @@ def backup(store: Store, output: Path, *, actor: str | None = None,
     manifest: dict[str, str] = {}
     table_info: list[dict[str, Any]] = []
     try:
-        with zipfile.ZipFile(private_output(tmp), "w", compression=zipfile.ZIP_DEFLATED,
-                             allowZip64=True) as zf:
-            head, revision, file_rows = _dump_database(store, zf, manifest, table_info,
-                                                       recorded, key, progress)
+        with zipfile.ZipFile(
+            private_output(tmp), "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True
+        ) as zf:
+            head, revision, file_rows = _dump_database(
+                store, zf, manifest, table_info, recorded, key, progress
+            )
             files, size = dump_files(store, zf, manifest, file_rows, progress)
             sizes = {i.filename: i.file_size for i in zf.infolist()}
             meta = {
-                "format": FORMAT, "habeas_version": __version__,
+                "format": FORMAT,
+                "habeas_version": __version__,
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "created_by": actor or default_actor(),
-                "backend": store.engine.dialect.name, "alembic_revision": revision,
+                "backend": store.engine.dialect.name,
+                "alembic_revision": revision,
                 "log_head": {"seq": head[0], "hash": head[1]},
-                "tables": table_info, "files": files, "file_bytes": size,
+                "tables": table_info,
+                "files": files,
+                "file_bytes": size,
                 "sizes": sizes,
             }
             data = json.dumps(meta, ensure_ascii=False, indent=2).encode("utf-8")
             zf.writestr(META_NAME, data)
             manifest[META_NAME] = hashlib.sha256(data).hexdigest()
-            manifest_bytes = "".join(f"{h}  {name}\n"
-                                     for name, h in sorted(manifest.items())).encode("utf-8")
+            manifest_bytes = "".join(
+                f"{h}  {name}\n" for name, h in sorted(manifest.items())
+            ).encode("utf-8")
             zf.writestr(MANIFEST_NAME, manifest_bytes)
             manifest_digest = hashlib.sha256(manifest_bytes).hexdigest()
             if key is not None:
-                zf.writestr(SIGNATURE_NAME, json.dumps(
-                    {"scheme": "hmac-sha256", "key_id": key.key_id,
-                     "signature": key.sign(manifest_bytes)}) + "\n")
+                zf.writestr(
+                    SIGNATURE_NAME,
+                    json.dumps(
+                        {
+                            "scheme": "hmac-sha256",
+                            "key_id": key.key_id,
+                            "signature": key.sign(manifest_bytes),
+                        }
+                    )
+                    + "\n",
+                )
         archive_hash = sha256_file(tmp)
         os.replace(tmp, output)
     except BaseException:
@@ -236,26 +255,51 @@ def backup(store: Store, output: Path, *, actor: str | None = None,
         raise
     tables = {t["name"]: t["rows"] for t in table_info}
     with store.write(actor) as op:
-        op.log("backup", "workspace", None, {
-            "file": output.name, "archive_sha256": archive_hash,
-            "manifest_sha256": manifest_digest,
-            "log_head_seq": head[0], "log_head_hash": head[1],
-            "signed_by": key.key_id if key else None,
-            "rows": sum(tables.values()), "files": files, "file_bytes": size})
-    return BackupResult(output, archive_hash, head[0], head[1], manifest_digest, tables, files,
-                        size, key.key_id if key else None)
+        op.log(
+            "backup",
+            "workspace",
+            None,
+            {
+                "file": output.name,
+                "archive_sha256": archive_hash,
+                "manifest_sha256": manifest_digest,
+                "log_head_seq": head[0],
+                "log_head_hash": head[1],
+                "signed_by": key.key_id if key else None,
+                "rows": sum(tables.values()),
+                "files": files,
+                "file_bytes": size,
+            },
+        )
+    return BackupResult(
+        output,
+        archive_hash,
+        head[0],
+        head[1],
+        manifest_digest,
+        tables,
+        files,
+        size,
+        key.key_id if key else None,
+    )
 
 
-def _dump_database(store: Store, zf: zipfile.ZipFile, manifest: dict[str, str],
-                   table_info: list[dict[str, Any]], recorded: tuple[int, str] | None,
-                   key: logkey.LogKey | None,
-                   progress: Progress | None) -> tuple[tuple[int, str], str, FileRows]:
+def _dump_database(
+    store: Store,
+    zf: zipfile.ZipFile,
+    manifest: dict[str, str],
+    table_info: list[dict[str, Any]],
+    recorded: tuple[int, str] | None,
+    key: logkey.LogKey | None,
+    progress: Progress | None,
+) -> tuple[tuple[int, str], str, FileRows]:
     """Dump every table inside one snapshot; returns (log head, revision, stored-file rows)."""
     file_rows: FileRows = {}
     with store.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
-            conn = conn.execution_options(isolation_level="REPEATABLE READ",
-                                          postgresql_readonly=True)
+            conn = conn.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
         with conn.begin():
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             if revision is None:
@@ -268,31 +312,40 @@ def _dump_database(store: Store, zf: zipfile.ZipFile, manifest: dict[str, str],
                 with zf.open(member, "w", force_zip64=True) as raw:
                     out = HashingWriter(raw)
                     result = conn.execution_options(stream_results=True, yield_per=2000).execute(
-                        select(table).order_by(*_primary_order(table)))
+                        select(table).order_by(*_primary_order(table))
+                    )
                     for row in result:
-                        values = {c.name: _encode(row[i], c.type)
-                                  for i, c in enumerate(table.columns)}
+                        values = {
+                            c.name: _encode(row[i], c.type) for i, c in enumerate(table.columns)
+                        }
                         if table.name == "stored_file":
-                            file_rows[values["sha256"]] = (values["size"],
-                                                           values.get("sealed_sha256"))
-                        out.write(json.dumps(values, ensure_ascii=False,
-                                             separators=(",", ":")).encode("utf-8") + b"\n")
+                            file_rows[values["sha256"]] = (
+                                values["size"],
+                                values.get("sealed_sha256"),
+                            )
+                        out.write(
+                            json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode(
+                                "utf-8"
+                            )
+                            + b"\n"
+                        )
                         rows += 1
                 manifest[member] = out.digest.hexdigest()
-                table_info.append({"name": table.name, "member": member, "columns": columns,
-                                   "rows": rows})
+                table_info.append(
+                    {"name": table.name, "member": member, "columns": columns, "rows": rows}
+                )
                 if progress:
                     progress("dumping tables", number, len(tables))
             with Session(bind=conn) as session:
-                check = changelog.verify(session, recorded, key=key,
-                                         head_required=store.head_path is not None)
+                check = changelog.verify(
+                    session, recorded, key=key, head_required=store.head_path is not None
+                )
             if not check.ok:
-                raise IntegrityError("The change log does not verify; back up refused (a "
-                                     "backup must not bless a tampered register):\n  "
-                                     + "\n  ".join(check.problems))
+                raise IntegrityError(
+                    "The change log does not verify; back up refused (a "
+                    "backup must not bless a tampered register):\n  " + "\n  ".join(check.problems)
+                )
     return (check.head_seq, check.head_hash), str(revision), file_rows
-
-
 
 
 # -- restore --------------------------------------------------------------------------
@@ -304,20 +357,33 @@ def _prepare_target(target: Path) -> tuple[Workspace, bool]:
         raise UsageError(f"{target} is a file; restore needs an empty folder or workspace.")
     if (target / CONFIG_NAME).exists():
         workspace = load_workspace(target)
-        extra = [p.name for p in target.iterdir() if p.name not in
-                 {CONFIG_NAME, FILES_DIR, DATABASE_NAME, f"{DATABASE_NAME}-wal",
-                  f"{DATABASE_NAME}-shm", logkey.KEY_NAME}]
+        extra = [
+            p.name
+            for p in target.iterdir()
+            if p.name
+            not in {
+                CONFIG_NAME,
+                FILES_DIR,
+                DATABASE_NAME,
+                f"{DATABASE_NAME}-wal",
+                f"{DATABASE_NAME}-shm",
+                logkey.KEY_NAME,
+            }
+        ]
         if extra:
-            raise UsageError(f"{target} is not empty ({', '.join(sorted(extra)[:5])}); "
-                             "restore only into an empty workspace.")
+            raise UsageError(
+                f"{target} is not empty ({', '.join(sorted(extra)[:5])}); "
+                "restore only into an empty workspace."
+            )
     else:
         if target.exists() and any(target.iterdir()):
             raise UsageError(f"{target} is not empty; restore only into a new or empty folder.")
         workspace = init_workspace(target)
         created = True
     if workspace.files_dir.exists() and any(workspace.files_dir.iterdir()):
-        raise UsageError(f"The file store of {target} is not empty; restore only into an "
-                         "empty workspace.")
+        raise UsageError(
+            f"The file store of {target} is not empty; restore only into an empty workspace."
+        )
     engine = make_engine(workspace.database_url)
     try:
         names = inspect(engine).get_table_names()
@@ -330,9 +396,11 @@ def _prepare_target(target: Path) -> tuple[Workspace, bool]:
     if names:
         if created:
             shutil.rmtree(target, ignore_errors=True)
-        raise UsageError(f"The target database already has tables ({', '.join(sorted(names)[:5])}"
-                         "…); restore only into an empty database. (Do not run `habeas init` "
-                         "first: restore creates the workspace.)")
+        raise UsageError(
+            f"The target database already has tables ({', '.join(sorted(names)[:5])}"
+            "…); restore only into an empty database. (Do not run `habeas init` "
+            "first: restore creates the workspace.)"
+        )
     return workspace, created
 
 
@@ -348,20 +416,32 @@ def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
         for column in table.primary_key.columns:
             if not isinstance(column.type, sqltypes.Integer):
                 continue
-            seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
-                               {"t": table.name, "c": column.name}).scalar()
+            seq = conn.execute(
+                text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column.name}
+            ).scalar()
             if seq is None:
                 continue
-            conn.execute(text(
-                f'SELECT setval(:s, COALESCE((SELECT max("{column.name}") FROM "{table.name}"), '
-                f'1), (SELECT max("{column.name}") FROM "{table.name}") IS NOT NULL)'),
-                {"s": seq})
+            conn.execute(
+                text(
+                    f'SELECT setval(:s, COALESCE((SELECT max("{column.name}") FROM '
+                    f'"{table.name}"), '
+                    f'1), (SELECT max("{column.name}") FROM "{table.name}") IS NOT NULL)'
+                ),
+                {"s": seq},
+            )
 
 
-def restore(archive: Path, target: Path, *, actor: str | None = None,
-            expect_head: str | None = None, expect_digest: str | None = None,
-            log_key: Path | None = None, progress: Progress | None = None,
-            prompt: Prompt | None = None) -> RestoreResult:
+def restore(
+    archive: Path,
+    target: Path,
+    *,
+    actor: str | None = None,
+    expect_head: str | None = None,
+    expect_digest: str | None = None,
+    log_key: Path | None = None,
+    progress: Progress | None = None,
+    prompt: Prompt | None = None,
+) -> RestoreResult:
     """Restore a backup into the empty workspace ``target``; verify everything, then accept.
 
     The manifest is authenticated first: by its signature under ``log_key`` (the source
@@ -375,8 +455,9 @@ def restore(archive: Path, target: Path, *, actor: str | None = None,
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise IntegrityError(f"{archive} is not a readable ZIP archive ({exc}); not a habeas "
-                             "backup, or damaged.") from exc
+        raise IntegrityError(
+            f"{archive} is not a readable ZIP archive ({exc}); not a habeas backup, or damaged."
+        ) from exc
     key = _given_key(log_key)
     archive_hash = sha256_file(archive)
     with zf:
@@ -391,13 +472,25 @@ def restore(archive: Path, target: Path, *, actor: str | None = None,
         try:
             problems = stage(zf, manifest, staging, progress)
             if problems:
-                raise IntegrityError("The backup does not verify; nothing was restored:\n  "
-                                     + "\n  ".join(problems[:50]))
+                raise IntegrityError(
+                    "The backup does not verify; nothing was restored:\n  "
+                    + "\n  ".join(problems[:50])
+                )
             meta = json.loads((staging / META_NAME).read_text(encoding="utf-8"))
             meta["archive_sha256"] = archive_hash
             meta["signed_by"] = signed_by
-            result = _load(workspace, staging, meta, manifest, actor, expect_head, placed,
-                           progress, prompt, key)
+            result = _load(
+                workspace,
+                staging,
+                meta,
+                manifest,
+                actor,
+                expect_head,
+                placed,
+                progress,
+                prompt,
+                key,
+            )
             head_written = True
             return result
         except BaseException:
@@ -432,22 +525,36 @@ def _remove_sqlite(workspace: Workspace) -> None:
             (workspace.root / f"{DATABASE_NAME}{suffix}").unlink(missing_ok=True)
 
 
-def _load(workspace: Workspace, staging: Path, meta: dict[str, Any], manifest: dict[str, str],
-          actor: str | None, expect_head: str | None, placed: list[Path],
-          progress: Progress | None, prompt: Prompt | None,
-          key: logkey.LogKey | None) -> RestoreResult:
+def _load(
+    workspace: Workspace,
+    staging: Path,
+    meta: dict[str, Any],
+    manifest: dict[str, str],
+    actor: str | None,
+    expect_head: str | None,
+    placed: list[Path],
+    progress: Progress | None,
+    prompt: Prompt | None,
+    key: logkey.LogKey | None,
+) -> RestoreResult:
     if meta.get("format") != FORMAT:
-        raise IntegrityError(f"Not a habeas backup this version can read (format "
-                             f"{meta.get('format')!r}, expected {FORMAT!r}).")
+        raise IntegrityError(
+            f"Not a habeas backup this version can read (format "
+            f"{meta.get('format')!r}, expected {FORMAT!r})."
+        )
     revision = meta.get("alembic_revision")
     if revision != migrate.head_revision():
-        raise UsageError(f"The backup's schema is at revision {revision}; this habeas is at "
-                         f"{migrate.head_revision()}. Restore with the habeas version that made "
-                         "the backup, then upgrade it with `habeas migrate`.")
+        raise UsageError(
+            f"The backup's schema is at revision {revision}; this habeas is at "
+            f"{migrate.head_revision()}. Restore with the habeas version that made "
+            "the backup, then upgrade it with `habeas migrate`."
+        )
     head_seq, head_hash = int(meta["log_head"]["seq"]), str(meta["log_head"]["hash"])
     if expect_head is not None and expect_head.strip().lower() != head_hash:
-        raise IntegrityError(f"The backup's change-log head is {head_hash}, not the "
-                             f"{expect_head} you expected; it is not the backup you noted.")
+        raise IntegrityError(
+            f"The backup's change-log head is {head_hash}, not the "
+            f"{expect_head} you expected; it is not the backup you noted."
+        )
     engine = make_engine(workspace.database_url)
     tables: dict[str, int] = {}
     try:
@@ -466,18 +573,22 @@ def _load(workspace: Workspace, staging: Path, meta: dict[str, Any], manifest: d
                     raise IntegrityError(
                         "The backup's tables differ from this schema's: "
                         f"missing {sorted(set(by_name) - set(recorded))}, "
-                        f"unknown {sorted(set(recorded) - set(by_name))}.")
+                        f"unknown {sorted(set(recorded) - set(by_name))}."
+                    )
                 for number, table in enumerate(live, start=1):
                     info = recorded[table.name]
                     if info["member"] not in manifest:
                         raise IntegrityError(f"{info['member']} is not in the manifest.")
                     if set(info["columns"]) != {c.name for c in table.columns}:
-                        raise IntegrityError(f"The backup's columns of {table.name} differ "
-                                             "from this schema's.")
+                        raise IntegrityError(
+                            f"The backup's columns of {table.name} differ from this schema's."
+                        )
                     tables[table.name] = _insert_table(conn, table, staging / info["member"])
                     if tables[table.name] != info["rows"]:
-                        raise IntegrityError(f"{table.name}: {tables[table.name]} rows in the "
-                                             f"archive, {info['rows']} recorded.")
+                        raise IntegrityError(
+                            f"{table.name}: {tables[table.name]} rows in the "
+                            f"archive, {info['rows']} recorded."
+                        )
                     if progress:
                         progress("restoring tables", number, len(live))
                 if conn.dialect.name == "postgresql":
@@ -485,28 +596,36 @@ def _load(workspace: Workspace, staging: Path, meta: dict[str, Any], manifest: d
                 with Session(bind=conn) as session:
                     check = changelog.verify(session, (head_seq, head_hash), key=key)
                     if not check.ok or (check.head_seq, check.head_hash) != (head_seq, head_hash):
-                        raise IntegrityError("The restored change log does not verify against "
-                                             "the recorded head:\n  "
-                                             + "\n  ".join(check.problems or
-                                                           [f"head is {check.head_seq}"]))
+                        raise IntegrityError(
+                            "The restored change log does not verify against "
+                            "the recorded head:\n  "
+                            + "\n  ".join(check.problems or [f"head is {check.head_seq}"])
+                        )
                     files = place_files(conn, workspace, staging, placed, prompt)
                     key_path = logkey.key_path(workspace.root)
                     key_path.unlink(missing_ok=True)  # an empty target's own, unused key
                     if key is not None:
                         logkey.write(key_path, key)
                     entry = changelog.append(
-                        session, actor=actor or default_actor(), action="restore",
-                        entity="workspace", entity_id=None, detail={
+                        session,
+                        actor=actor or default_actor(),
+                        action="restore",
+                        entity="workspace",
+                        entity_id=None,
+                        detail={
                             "archive_sha256": meta.get("archive_sha256"),
                             "backup_created_at": meta.get("created_at"),
                             "backup_created_by": meta.get("created_by"),
                             "backup_backend": meta.get("backend"),
                             "signed_by": meta.get("signed_by"),
                             "restored_log_head": {"seq": head_seq, "hash": head_hash},
-                            "rows": sum(tables.values()), "files": files.files,
+                            "rows": sum(tables.values()),
+                            "files": files.files,
                             "sealed_files": files.sealed,
-                            "plaintext_unchecked": files.plaintext_unchecked},
-                        key_path=key_path)
+                            "plaintext_unchecked": files.plaintext_unchecked,
+                        },
+                        key_path=key_path,
+                    )
                     session.flush()
                     entry_seq, entry_hash = entry.seq, entry.hash
                 tmp = workspace.head_path.with_suffix(".restore-tmp")
@@ -514,9 +633,16 @@ def _load(workspace: Workspace, staging: Path, meta: dict[str, Any], manifest: d
                 os.replace(tmp, workspace.head_path)
     finally:
         engine.dispose()
-    return RestoreResult(workspace.root, head_seq, head_hash, entry_seq, tables, files.files,
-                         sealed_files=files.sealed,
-                         plaintext_unchecked=files.plaintext_unchecked)
+    return RestoreResult(
+        workspace.root,
+        head_seq,
+        head_hash,
+        entry_seq,
+        tables,
+        files.files,
+        sealed_files=files.sealed,
+        plaintext_unchecked=files.plaintext_unchecked,
+    )
 
 
 def _insert_table(conn: Connection, table: Table, path: Path) -> int:

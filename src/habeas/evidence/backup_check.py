@@ -30,8 +30,7 @@ DB_MEMBER_RE = re.compile(r"^db/\d{2,3}-[a-z0-9_]+\.jsonl$")
 Progress = Callable[[str, int, int], None]
 
 
-def read_manifest(zf: zipfile.ZipFile,
-                   expect_digest: str | None) -> tuple[dict[str, str], bytes]:
+def read_manifest(zf: zipfile.ZipFile, expect_digest: str | None) -> tuple[dict[str, str], bytes]:
     try:
         raw = zf.read(MANIFEST_NAME)
     except KeyError:
@@ -40,9 +39,11 @@ def read_manifest(zf: zipfile.ZipFile,
         raise IntegrityError(f"{MANIFEST_NAME} cannot be read ({exc}).") from exc
     digest = hashlib.sha256(raw).hexdigest()
     if expect_digest is not None and expect_digest.strip().lower() != digest:
-        raise IntegrityError(f"The backup's digest (SHA-256 of {MANIFEST_NAME}) is {digest}, "
-                             f"not the {expect_digest} you noted: the archive was rewritten "
-                             "or it is another backup.")
+        raise IntegrityError(
+            f"The backup's digest (SHA-256 of {MANIFEST_NAME}) is {digest}, "
+            f"not the {expect_digest} you noted: the archive was rewritten "
+            "or it is another backup."
+        )
     try:
         text_ = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -55,8 +56,11 @@ def read_manifest(zf: zipfile.ZipFile,
         digest, name = match.groups()
         if name in manifest:
             raise IntegrityError(f"{MANIFEST_NAME} lists {name} twice.")
-        if not (name in (META_NAME, KEY_MATERIAL_MEMBER) or DB_MEMBER_RE.match(name)
-                or FILE_MEMBER_RE.match(name)):
+        if not (
+            name in (META_NAME, KEY_MATERIAL_MEMBER)
+            or DB_MEMBER_RE.match(name)
+            or FILE_MEMBER_RE.match(name)
+        ):
             raise IntegrityError(f"{MANIFEST_NAME} lists an unexpected member {name!r}.")
         manifest[name] = digest
     return manifest, raw
@@ -70,41 +74,72 @@ class DigestNeeded(MessageUsageError):
     """The backup is not signed; only the digest noted at backup time can vouch for it."""
 
 
-def authenticate(zf: zipfile.ZipFile, raw: bytes, key: logkey.LogKey | None,
-                  expect_digest: str | None) -> str | None:
+def authenticate(
+    zf: zipfile.ZipFile, raw: bytes, key: logkey.LogKey | None, expect_digest: str | None
+) -> str | None:
     """Refuse a manifest that is neither signed by ``key`` nor vouched for by the digest noted
     at backup time (checked by :func:`read_manifest`); returns the signing key's id."""
     if SIGNATURE_NAME not in zf.namelist():
         if expect_digest is None:
-            raise DigestNeeded(say(N_(
-                "This backup is not signed (it was made before habeas signed backups, or by a "
-                "workspace without a log key), so a rewritten archive cannot be told from the "
-                "original.")))
+            raise DigestNeeded(
+                say(
+                    N_(
+                        "This backup is not signed (it was made before habeas signed backups, or "
+                        "by a "
+                        "workspace without a log key), so a rewritten archive cannot be told from "
+                        "the "
+                        "original."
+                    )
+                )
+            )
         return None
     try:
         signature = json.loads(zf.read(SIGNATURE_NAME))
         key_id, mac = str(signature["key_id"]), str(signature["signature"])
     except (KeyError, TypeError, ValueError, zipfile.BadZipFile, OSError, zlib.error) as exc:
-        raise MessageError(say(N_("{name} of the backup cannot be read ({error})."),
-                               name=SIGNATURE_NAME, error=exc)) from exc
+        raise MessageError(
+            say(
+                N_("{name} of the backup cannot be read ({error})."), name=SIGNATURE_NAME, error=exc
+            )
+        ) from exc
     if key is None:
-        raise KeyNeeded(say(N_(
-            "This backup is signed with the log key {key_id} of the workspace it was made "
-            "from; that key is needed to check the backup and to keep its change log "
-            "verifiable."), key_id=key_id))
+        raise KeyNeeded(
+            say(
+                N_(
+                    "This backup is signed with the log key {key_id} of the workspace it was made "
+                    "from; that key is needed to check the backup and to keep its change log "
+                    "verifiable."
+                ),
+                key_id=key_id,
+            )
+        )
     if key.key_id != key_id:
-        raise MessageError(say(N_("This backup is signed with the log key {key_id}; the key "
-                                  "given is {given}. Nothing was restored."),
-                               key_id=key_id, given=key.key_id))
+        raise MessageError(
+            say(
+                N_(
+                    "This backup is signed with the log key {key_id}; the key "
+                    "given is {given}. Nothing was restored."
+                ),
+                key_id=key_id,
+                given=key.key_id,
+            )
+        )
     if not hmac.compare_digest(key.sign(raw), mac):
-        raise MessageError(say(N_("The backup's signature does not match its manifest: the "
-                                  "archive was rewritten after it was made, or damaged. "
-                                  "Nothing was restored.")))
+        raise MessageError(
+            say(
+                N_(
+                    "The backup's signature does not match its manifest: the "
+                    "archive was rewritten after it was made, or damaged. "
+                    "Nothing was restored."
+                )
+            )
+        )
     return key_id
 
 
-def stage(zf: zipfile.ZipFile, manifest: dict[str, str], staging: Path,
-           progress: Progress | None) -> list[str]:
+def stage(
+    zf: zipfile.ZipFile, manifest: dict[str, str], staging: Path, progress: Progress | None
+) -> list[str]:
     """Extract every member into ``staging`` while checking its hash; returns problems.
 
     ``backup.json`` comes first: the sizes it records bound every other member, so a
@@ -130,10 +165,21 @@ def stage(zf: zipfile.ZipFile, manifest: dict[str, str], staging: Path,
         if name != META_NAME and sizes is not None:
             recorded = sizes.get(name)
             if recorded != declared:
-                problems.append(str(say(N_(
-                    "{name}: {size} bytes in the archive, {recorded} recorded in {meta} (the "
-                    "archive was changed); restore stopped before extracting it."),
-                    name=name, size=declared, recorded=recorded, meta=META_NAME)))
+                problems.append(
+                    str(
+                        say(
+                            N_(
+                                "{name}: {size} bytes in the archive, {recorded} recorded in "
+                                "{meta} (the "
+                                "archive was changed); restore stopped before extracting it."
+                            ),
+                            name=name,
+                            size=declared,
+                            recorded=recorded,
+                            meta=META_NAME,
+                        )
+                    )
+                )
                 return problems
             limit = recorded
         dest = staging / name
@@ -151,13 +197,24 @@ def stage(zf: zipfile.ZipFile, manifest: dict[str, str], staging: Path,
             problems.append(f"{name}: cannot be read ({exc})")
             continue
         if written > limit:
-            problems.append(str(say(N_("{name}: longer than the {limit} bytes it may have; "
-                                       "restore stopped reading it."), name=name,
-                                    limit=limit)))
+            problems.append(
+                str(
+                    say(
+                        N_(
+                            "{name}: longer than the {limit} bytes it may have; "
+                            "restore stopped reading it."
+                        ),
+                        name=name,
+                        limit=limit,
+                    )
+                )
+            )
             return problems
         if digest.hexdigest() != manifest[name]:
-            problems.append(f"{name}: its SHA-256 is {digest.hexdigest()}, the manifest says "
-                            f"{manifest[name]} (the archive was changed or damaged)")
+            problems.append(
+                f"{name}: its SHA-256 is {digest.hexdigest()}, the manifest says "
+                f"{manifest[name]} (the archive was changed or damaged)"
+            )
         elif name == META_NAME:
             sizes = _recorded_sizes(dest)
         match = FILE_MEMBER_RE.match(name)

@@ -66,8 +66,9 @@ def _stored(root: Path) -> list[Path]:
         names = {p.name for p in folder.iterdir() if p.is_file()}
         for name in sorted(names):
             digest = name.removesuffix(SEALED_SUFFIX)
-            if not (FILE_MEMBER_RE.match(f"files/{folder.name}/{name}")
-                    and folder.name == digest[:2]):
+            if not (
+                FILE_MEMBER_RE.match(f"files/{folder.name}/{name}") and folder.name == digest[:2]
+            ):
                 continue
             if name == digest and f"{name}{SEALED_SUFFIX}" in names:
                 continue  # never spread the plain copy an interrupted sealing left
@@ -75,17 +76,24 @@ def _stored(root: Path) -> list[Path]:
     return found
 
 
-def dump_files(store: Store, zf: zipfile.ZipFile, manifest: dict[str, str], rows: FileRows,
-               progress: Progress | None = None) -> tuple[int, int]:
+def dump_files(
+    store: Store,
+    zf: zipfile.ZipFile,
+    manifest: dict[str, str],
+    rows: FileRows,
+    progress: Progress | None = None,
+) -> tuple[int, int]:
     """Copy every stored file into the archive as it is on disk; returns (files, bytes)."""
     assert store.files is not None
     found = _stored(store.files.root)
     present = {p.name.removesuffix(SEALED_SUFFIX) for p in found}
     missing = sorted(set(rows) - present)
     if missing:
-        raise IntegrityError(f"{len(missing)} stored file(s) are missing from the file store "
-                             f"(first: {missing[0]}); back up refused. Run `habeas evidence "
-                             "verify`.")
+        raise IntegrityError(
+            f"{len(missing)} stored file(s) are missing from the file store "
+            f"(first: {missing[0]}); back up refused. Run `habeas evidence "
+            "verify`."
+        )
     total = 0
     for number, path in enumerate(found, start=1):
         sha256 = path.name.removesuffix(SEALED_SUFFIX)
@@ -100,8 +108,15 @@ def dump_files(store: Store, zf: zipfile.ZipFile, manifest: dict[str, str], rows
                 out.write(chunk)
         digest = out.digest.hexdigest()
         size, recorded_sealed = rows.get(sha256, (None, None))
-        _check_copy(sha256, sealed, digest, out.size, size, recorded_sealed,
-                    "; back up refused. Run `habeas evidence verify`.")
+        _check_copy(
+            sha256,
+            sealed,
+            digest,
+            out.size,
+            size,
+            recorded_sealed,
+            "; back up refused. Run `habeas evidence verify`.",
+        )
         manifest[member] = digest
         total += out.size
         if progress:
@@ -114,28 +129,44 @@ def dump_files(store: Store, zf: zipfile.ZipFile, manifest: dict[str, str], rows
     return len(found), total
 
 
-def _check_copy(sha256: str, sealed: bool, digest: str, size: int, recorded_size: int | None,
-                recorded_sealed: str | None, then: str) -> None:
+def _check_copy(
+    sha256: str,
+    sealed: bool,
+    digest: str,
+    size: int,
+    recorded_size: int | None,
+    recorded_sealed: str | None,
+    then: str,
+) -> None:
     """A file's bytes against the database's record of them."""
     if not sealed:
         if digest != sha256:
-            raise IntegrityError(f"The stored file {sha256} no longer matches its hash (it "
-                                 f"hashes to {digest}){then}")
+            raise IntegrityError(
+                f"The stored file {sha256} no longer matches its hash (it hashes to {digest}){then}"
+            )
         if recorded_size is not None and recorded_size != size:
-            raise IntegrityError(f"The stored file {sha256} has {size} bytes; the database "
-                                 f"recorded {recorded_size}{then}")
+            raise IntegrityError(
+                f"The stored file {sha256} has {size} bytes; the database "
+                f"recorded {recorded_size}{then}"
+            )
         return
     if recorded_size is None:
         return  # a sealed file the database does not list (verify reports it)
     if recorded_sealed is None:
-        raise IntegrityError(f"The sealed file {sha256} has no recorded hash of its sealed "
-                             f"bytes (an interrupted sealing: run `habeas encryption seal`){then}")
+        raise IntegrityError(
+            f"The sealed file {sha256} has no recorded hash of its sealed "
+            f"bytes (an interrupted sealing: run `habeas encryption seal`){then}"
+        )
     if digest != recorded_sealed:
-        raise IntegrityError(f"The sealed file {sha256} changed: its bytes hash to {digest}, "
-                             f"the database recorded {recorded_sealed}{then}")
+        raise IntegrityError(
+            f"The sealed file {sha256} changed: its bytes hash to {digest}, "
+            f"the database recorded {recorded_sealed}{then}"
+        )
     if size != sealed_size(recorded_size):
-        raise IntegrityError(f"The sealed file {sha256} has {size} bytes; sealing "
-                             f"{recorded_size} bytes gives {sealed_size(recorded_size)}{then}")
+        raise IntegrityError(
+            f"The sealed file {sha256} has {size} bytes; sealing "
+            f"{recorded_size} bytes gives {sealed_size(recorded_size)}{then}"
+        )
 
 
 @dataclass
@@ -145,17 +176,27 @@ class PlacedFiles:
     plaintext_unchecked: int = 0
 
 
-def place_files(conn: Connection, workspace: Workspace, staging: Path, placed: list[Path],
-                prompt: Prompt | None = None) -> PlacedFiles:
+def place_files(
+    conn: Connection,
+    workspace: Workspace,
+    staging: Path,
+    placed: list[Path],
+    prompt: Prompt | None = None,
+) -> PlacedFiles:
     """Move the staged files (and key material) into the workspace, re-check them there."""
-    rows: FileRows = {sha: (size, sealed) for sha, size, sealed in conn.execute(
-        text("SELECT sha256, size, sealed_sha256 FROM stored_file"))}
+    rows: FileRows = {
+        sha: (size, sealed)
+        for sha, size, sealed in conn.execute(
+            text("SELECT sha256, size, sealed_sha256 FROM stored_file")
+        )
+    }
     staged = sorted((staging / FILES_DIR).glob("*/*")) if (staging / FILES_DIR).exists() else []
     names = {p.name.removesuffix(SEALED_SUFFIX) for p in staged}
     missing = sorted(set(rows) - names)
     if missing:
-        raise IntegrityError(f"{len(missing)} stored file(s) are not in the backup "
-                             f"(first: {missing[0]}).")
+        raise IntegrityError(
+            f"{len(missing)} stored file(s) are not in the backup (first: {missing[0]})."
+        )
     material = staging / KEY_MATERIAL_MEMBER
     if material.exists():
         os.replace(material, workspace.key_material_path)
@@ -173,8 +214,15 @@ def place_files(conn: Connection, workspace: Workspace, staging: Path, placed: l
         placed.append(dest)
         os.chmod(dest, READ_ONLY)
         size, recorded_sealed = rows.get(sha256, (None, None))
-        _check_copy(sha256, sealed, sha256_file(dest), dest.stat().st_size, size,
-                    recorded_sealed, f" (files/{path.name} after restore).")
+        _check_copy(
+            sha256,
+            sealed,
+            sha256_file(dest),
+            dest.stat().st_size,
+            size,
+            recorded_sealed,
+            f" (files/{path.name} after restore).",
+        )
         result.files += 1
         if not sealed:
             continue
@@ -192,5 +240,3 @@ def place_files(conn: Connection, workspace: Workspace, staging: Path, placed: l
         if opened != sha256:
             raise IntegrityError(f"files/{path.name}: opened, its content hashes to {opened}.")
     return result
-
-

@@ -57,8 +57,14 @@ class CustodyEntry:
     entry_hash: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"seq": self.seq, "at": self.at, "actor": self.actor, "event": self.event,
-                "detail": self.detail, "entry_hash": self.entry_hash}
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "actor": self.actor,
+            "event": self.event,
+            "detail": self.detail,
+            "entry_hash": self.entry_hash,
+        }
 
 
 def check_sha256(sha256: str) -> str:
@@ -73,14 +79,23 @@ def stored_file(store: Store, sha256: str) -> StoredFile:
     with store.read() as session:
         row = session.get(StoredFile, sha256)
     if row is None:
-        raise NotFound(f"No stored file has the hash {sha256}. `habeas sources` lists the "
-                       "files of each source with their hashes.")
+        raise NotFound(
+            f"No stored file has the hash {sha256}. `habeas sources` lists the "
+            "files of each source with their hashes."
+        )
     return row
 
 
-def add_file(store: Store, path: Path, *, actor: str | None = None,
-             original_filename: str | None = None, media_type: str | None = None,
-             note: str | None = None, sensitivity: str = INTERNAL) -> str:
+def add_file(
+    store: Store,
+    path: Path,
+    *,
+    actor: str | None = None,
+    original_filename: str | None = None,
+    media_type: str | None = None,
+    note: str | None = None,
+    sensitivity: str = INTERNAL,
+) -> str:
     """Put a file (a photo, a document, a testimony) into the store and log its ``add``.
 
     Returns its SHA-256. A restricted or witness-protected file is kept sealed
@@ -106,13 +121,25 @@ def add_file(store: Store, path: Path, *, actor: str | None = None,
     size = path.stat().st_size
     with store.write(actor) as op:
         row = op.session.get(StoredFile, sha256)  # a concurrent add may have won
-        detail: dict[str, Any] = {"file": name, "size": size, "media_type": kind,
-                                  "sensitivity": sensitivity}
+        detail: dict[str, Any] = {
+            "file": name,
+            "size": size,
+            "media_type": kind,
+            "sensitivity": sensitivity,
+        }
         if row is None:
-            op.session.add(StoredFile(sha256=sha256, size=size, media_type=kind,
-                                      original_filename=name, added_by=op.actor,
-                                      added_at=datetime.now(UTC), sensitivity=sensitivity,
-                                      sealed_sha256=sealed_sha256))
+            op.session.add(
+                StoredFile(
+                    sha256=sha256,
+                    size=size,
+                    media_type=kind,
+                    original_filename=name,
+                    added_by=op.actor,
+                    added_at=datetime.now(UTC),
+                    sensitivity=sensitivity,
+                    sealed_sha256=sealed_sha256,
+                )
+            )
         else:
             if rank(sensitivity) > rank(row.sensitivity):
                 detail["raised_from"] = row.sensitivity
@@ -126,8 +153,9 @@ def add_file(store: Store, path: Path, *, actor: str | None = None,
     return sha256
 
 
-def read_file(store: Store, sha256: str, *, actor: str | None = None,
-              purpose: str | None = None) -> bytes:
+def read_file(
+    store: Store, sha256: str, *, actor: str | None = None, purpose: str | None = None
+) -> bytes:
     """Return a stored file's content after checking its hash, and log the ``view``.
 
     Sealed files are opened with the workspace key (:class:`~habeas.errors.KeyRequired`
@@ -136,8 +164,10 @@ def read_file(store: Store, sha256: str, *, actor: str | None = None,
     row = stored_file(store, sha256)
     assert store.files is not None
     if not store.files.contains(row.sha256):
-        raise IntegrityError(f"The stored file {row.original_filename} ({row.sha256}) is "
-                             "missing from the file store. Run `habeas evidence verify`.")
+        raise IntegrityError(
+            f"The stored file {row.original_filename} ({row.sha256}) is "
+            "missing from the file store. Run `habeas evidence verify`."
+        )
     data = store.files.read_bytes(row.sha256)
     with store.write(actor) as op:
         detail: dict[str, Any] = {"file": row.original_filename, "size": len(data)}
@@ -166,8 +196,11 @@ def _event(entry: ChangeLogEntry, sha256: str) -> CustodyEntry | None:
     elif entry.entity == ENTITY and entry.action == "verify":
         event = "verified"
         problems = [p for p in detail.get("problems", []) if p.get("sha256") == sha256]
-        detail = {"ok": not problems, "problems": problems,
-                  "files_checked": detail.get("files_checked")}
+        detail = {
+            "ok": not problems,
+            "problems": problems,
+            "files_checked": detail.get("files_checked"),
+        }
     elif entry.action == "backup":
         event = "backed_up"
     else:
@@ -179,13 +212,22 @@ def file_custody(store: Store, sha256: str) -> list[CustodyEntry]:
     """Every change-log entry in the chain of custody of the file ``sha256``, oldest first."""
     sha256 = check_sha256(sha256)
     with store.read() as session:
-        entries = session.execute(
-            select(ChangeLogEntry).where(or_(
-                ChangeLogEntry.entity_id == sha256,
-                ChangeLogEntry.detail.contains(sha256),
-                (ChangeLogEntry.entity == ENTITY) & (ChangeLogEntry.action == "verify"),
-                ChangeLogEntry.action == "backup",
-            )).order_by(ChangeLogEntry.seq)).scalars().all()
+        entries = (
+            session.execute(
+                select(ChangeLogEntry)
+                .where(
+                    or_(
+                        ChangeLogEntry.entity_id == sha256,
+                        ChangeLogEntry.detail.contains(sha256),
+                        (ChangeLogEntry.entity == ENTITY) & (ChangeLogEntry.action == "verify"),
+                        ChangeLogEntry.action == "backup",
+                    )
+                )
+                .order_by(ChangeLogEntry.seq)
+            )
+            .scalars()
+            .all()
+        )
         known = session.get(StoredFile, sha256) is not None
     custody: list[CustodyEntry] = []
     for entry in entries:

@@ -69,22 +69,30 @@ def _safe_name(name: str) -> str:
     return name[:200]
 
 
-def _select(store: Store, sha256s: Iterable[str] | None,
-            source_title: str | None) -> list[tuple[StoredFile, list[str]]]:
+def _select(
+    store: Store, sha256s: Iterable[str] | None, source_title: str | None
+) -> list[tuple[StoredFile, list[str]]]:
     """The files to export, each with the titles of the sources it belongs to."""
     hashes = [check_sha256(h) for h in (sha256s or [])]
     if bool(hashes) == bool(source_title):
-        raise UsageError("Name the files to export: either --source TITLE or one or more "
-                         "SHA-256 hashes (not both).")
+        raise UsageError(
+            "Name the files to export: either --source TITLE or one or more "
+            "SHA-256 hashes (not both)."
+        )
     with store.read() as session:
         if source_title:
             source = session.execute(
-                select(Source).where(Source.title == source_title)).scalar_one_or_none()
+                select(Source).where(Source.title == source_title)
+            ).scalar_one_or_none()
             if source is None:
                 raise NotFound(f"No source titled {source_title!r}; `habeas sources` lists them.")
-            hashes = list(session.execute(
-                select(SourceFile.sha256).where(SourceFile.source_id == source.id)
-                .order_by(SourceFile.added_at, SourceFile.sha256)).scalars())
+            hashes = list(
+                session.execute(
+                    select(SourceFile.sha256)
+                    .where(SourceFile.source_id == source.id)
+                    .order_by(SourceFile.added_at, SourceFile.sha256)
+                ).scalars()
+            )
             if not hashes:
                 raise NotFound(f"The source {source_title!r} has no stored files.")
         selected: list[tuple[StoredFile, list[str]]] = []
@@ -92,31 +100,43 @@ def _select(store: Store, sha256s: Iterable[str] | None,
             row = session.get(StoredFile, sha256)
             if row is None:
                 raise NotFound(f"No stored file has the hash {sha256}.")
-            titles = list(session.execute(
-                select(Source.title).join(SourceFile, SourceFile.source_id == Source.id)
-                .where(SourceFile.sha256 == sha256).order_by(Source.title)).scalars())
+            titles = list(
+                session.execute(
+                    select(Source.title)
+                    .join(SourceFile, SourceFile.source_id == Source.id)
+                    .where(SourceFile.sha256 == sha256)
+                    .order_by(Source.title)
+                ).scalars()
+            )
             selected.append((row, titles))
     return selected
 
 
-def export_evidence(store: Store, output: Path, *, sha256s: Iterable[str] | None = None,
-                    source_title: str | None = None, actor: str | None = None,
-                    purpose: str | None = None) -> EvidenceExport:
+def export_evidence(
+    store: Store,
+    output: Path,
+    *,
+    sha256s: Iterable[str] | None = None,
+    source_title: str | None = None,
+    actor: str | None = None,
+    purpose: str | None = None,
+) -> EvidenceExport:
     """Copy the chosen stored files to ``output`` (a new folder, or a ``.zip``) with manifests."""
     if store.files is None:
         raise UsageError("This store has no file store.")
     as_zip = output.suffix.lower() == ".zip"
     if output.exists() and (as_zip or not output.is_dir() or any(output.iterdir())):
-        raise UsageError(f"{output} already exists; evidence exports never overwrite. "
-                         "Choose a new name (or an empty folder).")
+        raise UsageError(
+            f"{output} already exists; evidence exports never overwrite. "
+            "Choose a new name (or an empty folder)."
+        )
     selected = _select(store, sha256s, source_title)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".evidence-export-", dir=output.parent))
     try:
         with store.write(actor) as op:
             hashes = [row.sha256 for row, _ in selected]
-            detail: dict[str, Any] = {"files": hashes, "count": len(hashes),
-                                      "output": output.name}
+            detail: dict[str, Any] = {"files": hashes, "count": len(hashes), "output": output.name}
             if source_title:
                 detail["source"] = source_title
             if purpose:
@@ -135,9 +155,11 @@ def export_evidence(store: Store, output: Path, *, sha256s: Iterable[str] | None
                 "files": entries,
             }
             private_output(staging / JSON_MANIFEST_NAME).write_text(
-                json.dumps(manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+                json.dumps(manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+            )
             private_output(staging / MANIFEST_NAME).write_text(
-                "".join(f"{e['sha256']}  {e['path']}\n" for e in entries), encoding="utf-8")
+                "".join(f"{e['sha256']}  {e['path']}\n" for e in entries), encoding="utf-8"
+            )
             _publish(staging, output, as_zip)
             seq = op.entry.seq
     except BaseException:
@@ -151,8 +173,9 @@ def export_evidence(store: Store, output: Path, *, sha256s: Iterable[str] | None
     return EvidenceExport(output, entries, seq)
 
 
-def _write_files(store: Store, staging: Path,
-                 selected: list[tuple[StoredFile, list[str]]]) -> list[dict[str, Any]]:
+def _write_files(
+    store: Store, staging: Path, selected: list[tuple[StoredFile, list[str]]]
+) -> list[dict[str, Any]]:
     assert store.files is not None
     private_dir(staging / "files")
     used: set[str] = set()
@@ -163,25 +186,34 @@ def _write_files(store: Store, staging: Path,
             name = f"{row.sha256[:12]}_{name}"
         used.add(name.lower())
         if not store.files.contains(row.sha256):
-            raise IntegrityError(f"The stored file {row.original_filename} ({row.sha256}) is "
-                                 "missing from the file store. Run `habeas evidence verify`.")
+            raise IntegrityError(
+                f"The stored file {row.original_filename} ({row.sha256}) is "
+                "missing from the file store. Run `habeas evidence verify`."
+            )
         # Sealed files are opened with the key; every copy is checked against its hash.
         size = store.files.copy_to(row.sha256, staging / "files" / name)
-        entries.append({
-            "path": f"files/{name}", "sha256": row.sha256, "size": size,
-            "media_type": row.media_type, "original_filename": row.original_filename,
-            "sources": titles, "added_by": row.added_by,
-            "added_at": row.added_at.isoformat() if row.added_at else None,
-            "custody": [c.to_dict() for c in file_custody(store, row.sha256)],
-        })
+        entries.append(
+            {
+                "path": f"files/{name}",
+                "sha256": row.sha256,
+                "size": size,
+                "media_type": row.media_type,
+                "original_filename": row.original_filename,
+                "sources": titles,
+                "added_by": row.added_by,
+                "added_at": row.added_at.isoformat() if row.added_at else None,
+                "custody": [c.to_dict() for c in file_custody(store, row.sha256)],
+            }
+        )
     return entries
 
 
 def _publish(staging: Path, output: Path, as_zip: bool) -> None:
     if as_zip:
         tmp = output.with_name(f".{output.name}.tmp")
-        with zipfile.ZipFile(private_output(tmp), "w", compression=zipfile.ZIP_DEFLATED,
-                             allowZip64=True) as archive:
+        with zipfile.ZipFile(
+            private_output(tmp), "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True
+        ) as archive:
             for path in sorted(staging.rglob("*")):
                 if path.is_file():
                     archive.write(path, path.relative_to(staging).as_posix())

@@ -66,8 +66,12 @@ class EvidenceProblem:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "sha256": self.sha256, "file": self.file,
-                "message": self.message}
+        return {
+            "kind": self.kind,
+            "sha256": self.sha256,
+            "file": self.file,
+            "message": self.message,
+        }
 
     def __str__(self) -> str:
         name = f"{self.file} " if self.file else ""
@@ -91,12 +95,17 @@ class EvidenceReport:
         return not self.problems
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "files_known": self.files_known,
-                "files_checked": self.files_checked, "bytes_checked": self.bytes_checked,
-                "sealed_files": self.sealed_files,
-                "plaintext_unchecked": self.plaintext_unchecked,
-                "problems": [p.to_dict() for p in self.problems],
-                "temp_files": self.temp_files, "log_seq": self.log_seq}
+        return {
+            "ok": self.ok,
+            "files_known": self.files_known,
+            "files_checked": self.files_checked,
+            "bytes_checked": self.bytes_checked,
+            "sealed_files": self.sealed_files,
+            "plaintext_unchecked": self.plaintext_unchecked,
+            "problems": [p.to_dict() for p in self.problems],
+            "temp_files": self.temp_files,
+            "log_seq": self.log_seq,
+        }
 
 
 @dataclass
@@ -156,8 +165,9 @@ class _Opener:
             return "altered (it fails authentication)"
 
 
-def _check_sealed(report: EvidenceReport, opener: _Opener, row: StoredFile | None,
-                  sha256: str, path: Path) -> None:
+def _check_sealed(
+    report: EvidenceReport, opener: _Opener, row: StoredFile | None, sha256: str, path: Path
+) -> None:
     name = row.original_filename if row is not None else None
     size = path.stat().st_size
     sealed_digest = sha256_file(path)
@@ -165,37 +175,65 @@ def _check_sealed(report: EvidenceReport, opener: _Opener, row: StoredFile | Non
     report.files_checked += 1
     report.bytes_checked += size
     if row is not None and row.sealed_sha256 is None:
-        report.problems.append(EvidenceProblem(
-            "sealed_unrecorded", sha256, name,
-            "the file is sealed but the database has no hash of the sealed bytes (an "
-            "interrupted sealing); run `habeas encryption seal`"))
+        report.problems.append(
+            EvidenceProblem(
+                "sealed_unrecorded",
+                sha256,
+                name,
+                "the file is sealed but the database has no hash of the sealed bytes (an "
+                "interrupted sealing); run `habeas encryption seal`",
+            )
+        )
     elif row is not None and sealed_digest != row.sealed_sha256:
-        report.problems.append(EvidenceProblem(
-            "changed", sha256, name,
-            f"the sealed bytes changed: they hash to {sealed_digest}, the database recorded "
-            f"{row.sealed_sha256}"))
+        report.problems.append(
+            EvidenceProblem(
+                "changed",
+                sha256,
+                name,
+                f"the sealed bytes changed: they hash to {sealed_digest}, the database recorded "
+                f"{row.sealed_sha256}",
+            )
+        )
     if row is not None and size != sealed_size(row.size):
-        report.problems.append(EvidenceProblem(
-            "size", sha256, name,
-            f"the sealed file has {size:,} bytes; a sealed file of {row.size:,} bytes has "
-            f"{sealed_size(row.size):,}"))
+        report.problems.append(
+            EvidenceProblem(
+                "size",
+                sha256,
+                name,
+                f"the sealed file has {size:,} bytes; a sealed file of {row.size:,} bytes has "
+                f"{sealed_size(row.size):,}",
+            )
+        )
     actual = opener.plaintext_sha256(path, sha256)
     if actual is None:
         report.plaintext_unchecked += 1
     elif actual != sha256:
         kind = "changed" if row is not None else "unknown"
-        report.problems.append(EvidenceProblem(
-            kind, sha256, name, f"the opened content no longer matches its hash: {actual}"))
+        report.problems.append(
+            EvidenceProblem(
+                kind, sha256, name, f"the opened content no longer matches its hash: {actual}"
+            )
+        )
     elif row is None:
-        report.problems.append(EvidenceProblem(
-            "unreferenced", sha256, None,
-            "an intact sealed file the database does not list (left by an interrupted or "
-            "refused import; importing the same file again adopts it)"))
+        report.problems.append(
+            EvidenceProblem(
+                "unreferenced",
+                sha256,
+                None,
+                "an intact sealed file the database does not list (left by an interrupted or "
+                "refused import; importing the same file again adopts it)",
+            )
+        )
 
 
-def verify_evidence(store: Store, *, actor: str | None = None,
-                    remove_stale_temp: bool = False, log: bool = True,
-                    progress: Progress | None = None) -> EvidenceReport:
+def verify_evidence(
+    store: Store,
+    *,
+    actor: str | None = None,
+    remove_stale_temp: bool = False,
+    log: bool = True,
+    progress: Progress | None = None,
+) -> EvidenceReport:
     """Re-hash every stored file; report what differs from the database; log one entry."""
     if store.files is None:
         raise UsageError("This store has no file store.")
@@ -215,14 +253,24 @@ def verify_evidence(store: Store, *, actor: str | None = None,
             continue
         path = scan.plain.get(sha256)
         if path is None:
-            report.problems.append(EvidenceProblem(
-                "missing", sha256, row.original_filename,
-                "the database lists this file but the file store does not have it"))
+            report.problems.append(
+                EvidenceProblem(
+                    "missing",
+                    sha256,
+                    row.original_filename,
+                    "the database lists this file but the file store does not have it",
+                )
+            )
             continue
         if row.sealed_sha256 is not None:
-            report.problems.append(EvidenceProblem(
-                "unsealed", sha256, row.original_filename,
-                "the database recorded this file as sealed, but the store keeps it plain"))
+            report.problems.append(
+                EvidenceProblem(
+                    "unsealed",
+                    sha256,
+                    row.original_filename,
+                    "the database recorded this file as sealed, but the store keeps it plain",
+                )
+            )
         _check_plain(report, row, sha256, path)
     for done, sha256 in enumerate(unlisted, start=len(known) + 1):
         if progress:
@@ -232,14 +280,24 @@ def verify_evidence(store: Store, *, actor: str | None = None,
         if sha256 in scan.plain:
             _check_plain(report, None, sha256, scan.plain[sha256])
     for sha256 in sorted(set(scan.sealed) & set(scan.plain) & set(known)):
-        report.problems.append(EvidenceProblem(
-            "plain_copy", sha256, known[sha256].original_filename,
-            "a plain copy of a sealed file remains (an interrupted sealing); run "
-            "`habeas encryption seal` to remove it"))
+        report.problems.append(
+            EvidenceProblem(
+                "plain_copy",
+                sha256,
+                known[sha256].original_filename,
+                "a plain copy of a sealed file remains (an interrupted sealing); run "
+                "`habeas encryption seal` to remove it",
+            )
+        )
     for path in sorted(scan.other):
-        report.problems.append(EvidenceProblem(
-            "unknown", None, str(path.relative_to(root)),
-            "not a content-addressed file: nothing in habeas writes files with this name"))
+        report.problems.append(
+            EvidenceProblem(
+                "unknown",
+                None,
+                str(path.relative_to(root)),
+                "not a content-addressed file: nothing in habeas writes files with this name",
+            )
+        )
     temps = scan.temps
     now = time.time()
     for path in sorted(temps):
@@ -251,43 +309,71 @@ def verify_evidence(store: Store, *, actor: str | None = None,
         if remove_stale_temp and age > STALE_SECONDS:
             path.unlink(missing_ok=True)
             removed = True
-        report.temp_files.append({"path": str(path.relative_to(root)),
-                                  "age_seconds": round(age), "removed": removed})
+        report.temp_files.append(
+            {"path": str(path.relative_to(root)), "age_seconds": round(age), "removed": removed}
+        )
     if log:
         with store.write(actor) as op:
-            op.log("verify", ENTITY, None, {
-                "ok": report.ok, "files_known": report.files_known,
-                "files_checked": report.files_checked, "bytes_checked": report.bytes_checked,
-                "sealed_files": report.sealed_files,
-                "plaintext_unchecked": report.plaintext_unchecked,
-                "problems": [p.to_dict() for p in report.problems],
-                "temp_files_removed": sum(1 for t in report.temp_files if t["removed"])})
+            op.log(
+                "verify",
+                ENTITY,
+                None,
+                {
+                    "ok": report.ok,
+                    "files_known": report.files_known,
+                    "files_checked": report.files_checked,
+                    "bytes_checked": report.bytes_checked,
+                    "sealed_files": report.sealed_files,
+                    "plaintext_unchecked": report.plaintext_unchecked,
+                    "problems": [p.to_dict() for p in report.problems],
+                    "temp_files_removed": sum(1 for t in report.temp_files if t["removed"]),
+                },
+            )
             report.log_seq = op.entry.seq if op.entry is not None else None
     return report
 
 
-def _check_plain(report: EvidenceReport, row: StoredFile | None, sha256: str,
-                 path: Path) -> None:
+def _check_plain(report: EvidenceReport, row: StoredFile | None, sha256: str, path: Path) -> None:
     size = path.stat().st_size
     actual = sha256_file(path)
     report.files_checked += 1
     report.bytes_checked += size
     if row is None:
         if actual == sha256:
-            report.problems.append(EvidenceProblem(
-                "unreferenced", sha256, None,
-                "an intact file the database does not list (left by an interrupted or refused "
-                "import; importing the same file again adopts it)"))
+            report.problems.append(
+                EvidenceProblem(
+                    "unreferenced",
+                    sha256,
+                    None,
+                    "an intact file the database does not list (left by an interrupted or refused "
+                    "import; importing the same file again adopts it)",
+                )
+            )
         else:
-            report.problems.append(EvidenceProblem(
-                "unknown", sha256, None,
-                f"a file the database does not list, and its content hashes to {actual}"))
+            report.problems.append(
+                EvidenceProblem(
+                    "unknown",
+                    sha256,
+                    None,
+                    f"a file the database does not list, and its content hashes to {actual}",
+                )
+            )
         return
     if actual != sha256:
-        report.problems.append(EvidenceProblem(
-            "changed", sha256, row.original_filename,
-            f"the content changed: it now hashes to {actual}"))
+        report.problems.append(
+            EvidenceProblem(
+                "changed",
+                sha256,
+                row.original_filename,
+                f"the content changed: it now hashes to {actual}",
+            )
+        )
     if size != row.size:
-        report.problems.append(EvidenceProblem(
-            "size", sha256, row.original_filename,
-            f"the file has {size:,} bytes; the database recorded {row.size:,}"))
+        report.problems.append(
+            EvidenceProblem(
+                "size",
+                sha256,
+                row.original_filename,
+                f"the file has {size:,} bytes; the database recorded {row.size:,}",
+            )
+        )

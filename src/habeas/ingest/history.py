@@ -42,16 +42,27 @@ class ImportDetail:
 
 
 def _query() -> Any:
-    return (select(ImportBatch, Source.title, Source.sensitivity, SourceFile.filename,
-                   StoredFile.sensitivity)
-            .join(Source, Source.id == ImportBatch.source_id)
-            .outerjoin(SourceFile, (SourceFile.source_id == ImportBatch.source_id)
-                       & (SourceFile.sha256 == ImportBatch.file_sha256))
-            .outerjoin(StoredFile, StoredFile.sha256 == ImportBatch.file_sha256))
+    return (
+        select(
+            ImportBatch,
+            Source.title,
+            Source.sensitivity,
+            SourceFile.filename,
+            StoredFile.sensitivity,
+        )
+        .join(Source, Source.id == ImportBatch.source_id)
+        .outerjoin(
+            SourceFile,
+            (SourceFile.source_id == ImportBatch.source_id)
+            & (SourceFile.sha256 == ImportBatch.file_sha256),
+        )
+        .outerjoin(StoredFile, StoredFile.sha256 == ImportBatch.file_sha256)
+    )
 
 
-def visible_imports(store: Store, reader: Reader,
-                    source_id: int | None = None) -> tuple[list[dict[str, Any]], Withheld]:
+def visible_imports(
+    store: Store, reader: Reader, source_id: int | None = None
+) -> tuple[list[dict[str, Any]], Withheld]:
     """The imports (newest first) ``reader`` may see, and how many were withheld."""
     withheld, shown = Withheld(), Counter[str]()
     rows: list[dict[str, Any]] = []
@@ -66,15 +77,36 @@ def visible_imports(store: Store, reader: Reader,
                 withheld.add("imports", level, reason)
                 continue
             shown[level] += 1
-            rows.append({"id": batch.id, "source_id": batch.source_id, "source": title,
-                         "file": filename, "file_sha256": batch.file_sha256,
-                         "rows": batch.row_count, "warnings": len(batch.warnings or []),
-                         "created_by": batch.created_by, "created_at": batch.created_at,
-                         "sensitivity": level})
-    log_read(store, reader, "source", source_id, action="view", shown=shown, withheld=withheld,
-             detail={"imports": [r["id"] for r in rows
-                                 if r["sensitivity"] in (policy.RESTRICTED,
-                                                         policy.WITNESS_PROTECTED)]})
+            rows.append(
+                {
+                    "id": batch.id,
+                    "source_id": batch.source_id,
+                    "source": title,
+                    "file": filename,
+                    "file_sha256": batch.file_sha256,
+                    "rows": batch.row_count,
+                    "warnings": len(batch.warnings or []),
+                    "created_by": batch.created_by,
+                    "created_at": batch.created_at,
+                    "sensitivity": level,
+                }
+            )
+    log_read(
+        store,
+        reader,
+        "source",
+        source_id,
+        action="view",
+        shown=shown,
+        withheld=withheld,
+        detail={
+            "imports": [
+                r["id"]
+                for r in rows
+                if r["sensitivity"] in (policy.RESTRICTED, policy.WITNESS_PROTECTED)
+            ]
+        },
+    )
     return rows, withheld
 
 
@@ -97,13 +129,19 @@ def import_detail(store: Store, reader: Reader, import_id: int) -> ImportDetail:
         if reason is not None:
             result.withheld.add("imports", level, reason)
             return result
-        records = int(s.execute(select(func.count()).select_from(Record).where(
-            Record.import_id == import_id)).scalar() or 0)
+        records = int(
+            s.execute(
+                select(func.count()).select_from(Record).where(Record.import_id == import_id)
+            ).scalar()
+            or 0
+        )
         hidden: dict[tuple[str | None, int], str] = {}
         levels = reader.levels("view")
-        for sheet, row, row_level in s.execute(select(
-                Record.sheet, Record.row_number, Record.sensitivity).where(
-                Record.import_id == import_id, Record.sensitivity.not_in(levels))):
+        for sheet, row, row_level in s.execute(
+            select(Record.sheet, Record.row_number, Record.sensitivity).where(
+                Record.import_id == import_id, Record.sensitivity.not_in(levels)
+            )
+        ):
             hidden[(sheet, row)] = row_level
     shown: Counter[str] = Counter({level: 1})
     for warning in batch.warnings or []:
@@ -112,11 +150,28 @@ def import_detail(store: Store, reader: Reader, import_id: int) -> ImportDetail:
             result.withheld.add("warnings", above, reader.why_not(above) or "level")
         else:
             result.warnings.append(warning)
-    result.detail = {"id": batch.id, "source_id": batch.source_id, "source": title,
-                     "file": filename, "file_sha256": batch.file_sha256,
-                     "rows": batch.row_count, "records": records, "options": batch.options,
-                     "mapping": batch.mapping, "created_by": batch.created_by,
-                     "created_at": batch.created_at, "sensitivity": level}
-    log_read(store, reader, "source", batch.source_id, action="view", shown=shown,
-             withheld=result.withheld, detail={"import": batch.id})
+    result.detail = {
+        "id": batch.id,
+        "source_id": batch.source_id,
+        "source": title,
+        "file": filename,
+        "file_sha256": batch.file_sha256,
+        "rows": batch.row_count,
+        "records": records,
+        "options": batch.options,
+        "mapping": batch.mapping,
+        "created_by": batch.created_by,
+        "created_at": batch.created_at,
+        "sensitivity": level,
+    }
+    log_read(
+        store,
+        reader,
+        "source",
+        batch.source_id,
+        action="view",
+        shown=shown,
+        withheld=result.withheld,
+        detail={"import": batch.id},
+    )
     return result

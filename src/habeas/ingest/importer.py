@@ -125,12 +125,15 @@ class ImportResult:
 
 def _check_options(options: ImportOptions) -> None:
     if options.date_order is not None and options.date_order.upper() not in DATE_ORDERS:
-        raise UsageError(f"--date-order must be one of {', '.join(DATE_ORDERS)}, "
-                         f"not {options.date_order!r}")
+        raise UsageError(
+            f"--date-order must be one of {', '.join(DATE_ORDERS)}, not {options.date_order!r}"
+        )
     unknown = [k for k in options.defaults if k not in CANONICAL_FIELDS]
     if unknown:
-        raise UsageError(f"--defaults names unknown field(s) {', '.join(unknown)}; fields are: "
-                         f"{', '.join(CANONICAL_FIELDS)}")
+        raise UsageError(
+            f"--defaults names unknown field(s) {', '.join(unknown)}; fields are: "
+            f"{', '.join(CANONICAL_FIELDS)}"
+        )
     if options.sensitivity:
         options.sensitivity = policy.check_level(options.sensitivity)
     if options.published_on:
@@ -140,8 +143,9 @@ def _check_options(options: ImportOptions) -> None:
             raise UsageError(f"--date must be YYYY-MM-DD, not {options.published_on!r}") from None
 
 
-def _date_orders(table: Table, mapping: ColumnMapping, declared: str | None,
-                 problems: list[Problem]) -> dict[str, str | None]:
+def _date_orders(
+    table: Table, mapping: ColumnMapping, declared: str | None, problems: list[Problem]
+) -> dict[str, str | None]:
     orders: dict[str, str | None] = {}
     for fld in DATE_FIELDS:
         header = mapping.fields.get(fld)
@@ -151,28 +155,50 @@ def _date_orders(table: Table, mapping: ColumnMapping, declared: str | None,
             orders[fld] = declared.upper()
             continue
         index = table.headers.index(header)
-        evidence = order_evidence(cells[index] if index < len(cells) else None
-                                  for _, cells in table.rows)
+        evidence = order_evidence(
+            cells[index] if index < len(cells) else None for _, cells in table.rows
+        )
         if evidence.inconsistent:
-            problems.append(Problem(
-                table.file, None, header,
-                f"{evidence.examples['day_first']} / {evidence.examples['month_first']}",
-                "the column mixes day-first and month-first dates; say which order the "
-                "source uses with --date-order DMY or --date-order MDY", sheet=table.sheet,
-                code="date_order_mixed", params=(("column", header),)))
+            problems.append(
+                Problem(
+                    table.file,
+                    None,
+                    header,
+                    f"{evidence.examples['day_first']} / {evidence.examples['month_first']}",
+                    "the column mixes day-first and month-first dates; say which order the "
+                    "source uses with --date-order DMY or --date-order MDY",
+                    sheet=table.sheet,
+                    code="date_order_mixed",
+                    params=(("column", header),),
+                )
+            )
         elif evidence.needs_order:
-            problems.append(Problem(
-                table.file, None, header, evidence.examples.get("ambiguous"),
-                f"{evidence.ambiguous} date(s) could be day-first or month-first and nothing in "
-                "the column decides; give --date-order DMY (Latin-American) or "
-                "--date-order MDY (US)", sheet=table.sheet, code="date_order_needed",
-                params=(("column", header), ("n", str(evidence.ambiguous)))))
+            problems.append(
+                Problem(
+                    table.file,
+                    None,
+                    header,
+                    evidence.examples.get("ambiguous"),
+                    f"{evidence.ambiguous} date(s) could be day-first or month-first and nothing "
+                    "in "
+                    "the column decides; give --date-order DMY (Latin-American) or "
+                    "--date-order MDY (US)",
+                    sheet=table.sheet,
+                    code="date_order_needed",
+                    params=(("column", header), ("n", str(evidence.ambiguous))),
+                )
+            )
         orders[fld] = evidence.order
     return orders
 
 
-def plan_import(store: Store, path: Path, options: ImportOptions,
-                progress: Progress | None = None, sha256: str | None = None) -> ImportPlan:
+def plan_import(
+    store: Store,
+    path: Path,
+    options: ImportOptions,
+    progress: Progress | None = None,
+    sha256: str | None = None,
+) -> ImportPlan:
     """Read and check the whole file without writing anything (the dry run)."""
     _check_options(options)
     sha256 = sha256 or sha256_file(path)
@@ -180,8 +206,11 @@ def plan_import(store: Store, path: Path, options: ImportOptions,
     vocab = VocabularyIndex.load(store)
     problems: list[Problem] = _source_problems(store, vocab, path.name, options)
     _check_kept_columns(path.name, tables, options)
-    as_of = date.fromisoformat(options.published_on) if options.published_on else \
-        datetime.now(UTC).date()
+    as_of = (
+        date.fromisoformat(options.published_on)
+        if options.published_on
+        else datetime.now(UTC).date()
+    )
     plans: list[TablePlan] = []
     records: list[PreparedRecord] = []
     total = sum(len(t.rows) for t in tables)
@@ -200,9 +229,17 @@ def plan_import(store: Store, path: Path, options: ImportOptions,
             continue
         orders = _date_orders(table, mapping, options.date_order, problems)
         plans.append(TablePlan(table.sheet, table.headers, mapping, orders, len(table.rows)))
-        context = RowContext(table, mapping, vocab, options.defaults, orders, as_of,
-                             multi_sheet=len(tables) > 1, key_prefix=sha256[:10],
-                             keep=_kept_fields(mapping, options.keep_as_written))
+        context = RowContext(
+            table,
+            mapping,
+            vocab,
+            options.defaults,
+            orders,
+            as_of,
+            multi_sheet=len(tables) > 1,
+            key_prefix=sha256[:10],
+            keep=_kept_fields(mapping, options.keep_as_written),
+        )
         preparer = RowPreparer(context)
         for row_number, cells in table.rows:
             prepared = preparer.prepare(row_number, cells)
@@ -223,13 +260,15 @@ def plan_import(store: Store, path: Path, options: ImportOptions,
     return plan
 
 
-def _source_problems(store: Store, vocab: VocabularyIndex, file: str,
-                     options: ImportOptions) -> list[Problem]:
+def _source_problems(
+    store: Store, vocab: VocabularyIndex, file: str, options: ImportOptions
+) -> list[Problem]:
     """What the import would refuse about the source itself (its kind, reliability, or a
     clash with the existing source of that title), so that the dry run says it too."""
     with store.read() as session:
         source = session.execute(
-            select(Source).where(Source.title == options.source_title)).scalar_one_or_none()
+            select(Source).where(Source.title == options.source_title)
+        ).scalar_one_or_none()
     try:
         if source is not None:
             _check_same_source(source, options)
@@ -242,17 +281,25 @@ def _source_problems(store: Store, vocab: VocabularyIndex, file: str,
 
 def _kept_fields(mapping: ColumnMapping, wanted: tuple[str, ...]) -> frozenset[str]:
     names = {fold_header(w) for w in wanted}
-    return frozenset(fld for fld, header in mapping.fields.items()
-                     if fld in wanted or fold_header(header) in names)
+    return frozenset(
+        fld
+        for fld, header in mapping.fields.items()
+        if fld in wanted or fold_header(header) in names
+    )
 
 
 def _check_kept_columns(file: str, tables: list[Table], options: ImportOptions) -> None:
     folded = {fold_header(h) for t in tables for h in t.headers}
-    unknown = [w for w in options.keep_as_written
-               if w not in CANONICAL_FIELDS and fold_header(w) not in folded]
+    unknown = [
+        w
+        for w in options.keep_as_written
+        if w not in CANONICAL_FIELDS and fold_header(w) not in folded
+    ]
     if unknown:
-        raise UsageError(f"{file} has no column {unknown[0]!r} to keep as written (its "
-                         f"columns: {', '.join(h for t in tables for h in t.headers)}).")
+        raise UsageError(
+            f"{file} has no column {unknown[0]!r} to keep as written (its "
+            f"columns: {', '.join(h for t in tables for h in t.headers)})."
+        )
 
 
 def _cite_corrected(session: Any, title: str, plan: ImportPlan) -> None:
@@ -263,19 +310,34 @@ def _cite_corrected(session: Any, title: str, plan: ImportPlan) -> None:
     plan.corrected_source_id = corrected.id
     keys = [r.record_key for r in plan.records]
     for start in range(0, len(keys), 900):
-        plan.corrects.update(session.execute(
-            select(Record.record_key, Record.id).where(
-                Record.source_id == corrected.id,
-                Record.record_key.in_(keys[start:start + 900]))).all())
+        plan.corrects.update(
+            session.execute(
+                select(Record.record_key, Record.id).where(
+                    Record.source_id == corrected.id,
+                    Record.record_key.in_(keys[start : start + 900]),
+                )
+            ).all()
+        )
     plan.problems.extend(
-        Problem(plan.file, r.row_number, None, r.record_key,
-                f"a correction must cite a record of {title!r}, and it has no record with "
-                "this id", sheet=r.sheet)
-        for r in plan.records if r.record_key not in plan.corrects)
+        Problem(
+            plan.file,
+            r.row_number,
+            None,
+            r.record_key,
+            f"a correction must cite a record of {title!r}, and it has no record with this id",
+            sheet=r.sheet,
+        )
+        for r in plan.records
+        if r.record_key not in plan.corrects
+    )
 
 
-def _unknown_places(file: str, records: list[PreparedRecord], facilities: dict[str, int],
-                    units: dict[tuple[int, str], int]) -> list[Problem]:
+def _unknown_places(
+    file: str,
+    records: list[PreparedRecord],
+    facilities: dict[str, int],
+    units: dict[tuple[int, str], int],
+) -> list[Problem]:
     """One warning per distinct facility or unit name that the register does not know."""
     first: dict[tuple[str, str], tuple[PreparedRecord, int]] = {}
     for rec in records:
@@ -289,10 +351,19 @@ def _unknown_places(file: str, records: list[PreparedRecord], facilities: dict[s
                 continue
             seen = first.get(key)
             first[key] = (seen[0], seen[1] + 1) if seen else (rec, 1)
-    return [Problem(file, rec.row_number, None, name,
-                    f"{kind} not in the register ({count} row(s)): kept as written on the event; "
-                    "add the facility to link events to it", "warning", rec.sheet)
-            for (kind, name), (rec, count) in first.items()]
+    return [
+        Problem(
+            file,
+            rec.row_number,
+            None,
+            name,
+            f"{kind} not in the register ({count} row(s)): kept as written on the event; "
+            "add the facility to link events to it",
+            "warning",
+            rec.sheet,
+        )
+        for (kind, name), (rec, count) in first.items()
+    ]
 
 
 def _duplicate_keys(file: str, records: list[PreparedRecord]) -> list[Problem]:
@@ -300,36 +371,58 @@ def _duplicate_keys(file: str, records: list[PreparedRecord]) -> list[Problem]:
     problems = []
     for rec in records:
         if rec.record_key in seen:
-            problems.append(Problem(file, rec.row_number, None, rec.record_key,
-                                    f"the record id is also used on row {seen[rec.record_key]}; "
-                                    "record ids must be unique within a source", sheet=rec.sheet))
+            problems.append(
+                Problem(
+                    file,
+                    rec.row_number,
+                    None,
+                    rec.record_key,
+                    f"the record id is also used on row {seen[rec.record_key]}; "
+                    "record ids must be unique within a source",
+                    sheet=rec.sheet,
+                )
+            )
         else:
             seen[rec.record_key] = rec.row_number
     return problems
 
 
-def import_file(store: Store, path: Path, options: ImportOptions, *, actor: str | None = None,
-                progress: Progress | None = None) -> ImportResult:
+def import_file(
+    store: Store,
+    path: Path,
+    options: ImportOptions,
+    *,
+    actor: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Import ``path`` into the source titled ``options.source_title`` (created if new)."""
     _check_options(options)
     sha256 = sha256_file(path)
     with store.read() as session:
         source = session.execute(
-            select(Source).where(Source.title == options.source_title)).scalar_one_or_none()
+            select(Source).where(Source.title == options.source_title)
+        ).scalar_one_or_none()
         if source is not None:
             _check_same_source(source, options)
-            done = session.execute(select(ImportBatch.id).where(
-                ImportBatch.source_id == source.id, ImportBatch.file_sha256 == sha256)).first()
+            done = session.execute(
+                select(ImportBatch.id).where(
+                    ImportBatch.source_id == source.id, ImportBatch.file_sha256 == sha256
+                )
+            ).first()
             if done is not None:
-                return ImportResult(source.id, source.title, sha256, already_imported=True,
-                                    import_id=done[0])
+                return ImportResult(
+                    source.id, source.title, sha256, already_imported=True, import_id=done[0]
+                )
     if source is None:
         _require_new_source_terms(VocabularyIndex.load(store), options)
     plan = plan_import(store, path, options, progress, sha256)
     if plan.errors:
         raise ImportFailed(plan.problems)
-    level = source.sensitivity if source is not None else \
-        source_level(options.source_kind, options.sensitivity)
+    level = (
+        source.sensitivity
+        if source is not None
+        else source_level(options.source_kind, options.sensitivity)
+    )
     carries = any(protected_headers(t.mapping.fields) for t in plan.tables)
     if store.files is not None:
         _put_file(store, path, sha256, file_level(level, carries))
@@ -345,30 +438,46 @@ def _put_file(store: Store, path: Path, sha256: str, level: str) -> None:
 
 def _check_same_source(source: Source, options: ImportOptions) -> None:
     if options.corrects is not None and source.corrects_source_id is None:
-        raise UsageError(f"Source {source.title!r} already exists and is not a correction "
-                         "list; import corrections into a new source.")
-    given = {"kind": options.source_kind, "reliability": options.reliability,
-             "sensitivity": options.sensitivity}
+        raise UsageError(
+            f"Source {source.title!r} already exists and is not a correction "
+            "list; import corrections into a new source."
+        )
+    given = {
+        "kind": options.source_kind,
+        "reliability": options.reliability,
+        "sensitivity": options.sensitivity,
+    }
     for attribute, value in given.items():
         if value is not None and value != getattr(source, attribute):
             raise UsageError(
                 f"Source {source.title!r} already exists with {attribute} "
                 f"{getattr(source, attribute)!r}; sources are immutable. Leave out "
-                f"--source-{attribute}, or import into a new source.")
+                f"--source-{attribute}, or import into a new source."
+            )
 
 
 def _require_new_source_terms(vocab: VocabularyIndex, options: ImportOptions) -> None:
     if not options.source_kind:
-        raise UsageError(f"Source {options.source_title!r} is new: say what it is with "
-                         f"--source-kind ({', '.join(vocab.codes('source_kind'))}).")
+        raise UsageError(
+            f"Source {options.source_title!r} is new: say what it is with "
+            f"--source-kind ({', '.join(vocab.codes('source_kind'))})."
+        )
     options.source_kind = vocab.require("source_kind", options.source_kind, "--source-kind")
     if options.reliability:
         options.reliability = vocab.require("reliability", options.reliability, "--reliability")
 
 
-def _write(store: Store, path: Path, options: ImportOptions, plan: ImportPlan,
-           source: Source | None, actor: str | None, progress: Progress | None,
-           level: str, carries_protected: bool) -> ImportResult:
+def _write(
+    store: Store,
+    path: Path,
+    options: ImportOptions,
+    plan: ImportPlan,
+    source: Source | None,
+    actor: str | None,
+    progress: Progress | None,
+    level: str,
+    carries_protected: bool,
+) -> ImportResult:
     from habeas.crypto.fields import seal_json
 
     now = datetime.now(UTC)
@@ -376,29 +485,57 @@ def _write(store: Store, path: Path, options: ImportOptions, plan: ImportPlan,
         session = op.session
         if source is None:
             source = Source(
-                title=options.source_title, kind=options.source_kind,
-                publisher=options.publisher, author=options.author,
+                title=options.source_title,
+                kind=options.source_kind,
+                publisher=options.publisher,
+                author=options.author,
                 published_on=date.fromisoformat(options.published_on)
-                if options.published_on else None,
-                url=options.url, language=options.language, reliability=options.reliability,
-                notes=options.notes, one_row_per_person=options.one_row_per_person,
-                corrects_source_id=plan.corrected_source_id, sensitivity=level,
-                created_by=op.actor, created_at=now)
+                if options.published_on
+                else None,
+                url=options.url,
+                language=options.language,
+                reliability=options.reliability,
+                notes=options.notes,
+                one_row_per_person=options.one_row_per_person,
+                corrects_source_id=plan.corrected_source_id,
+                sensitivity=level,
+                created_by=op.actor,
+                created_at=now,
+            )
             session.add(source)
             session.flush()
         conflicts = _existing_keys(session, source.id, [r.record_key for r in plan.records])
         if conflicts:
-            raise ImportFailed([Problem(plan.file, r.row_number, None, r.record_key,
-                                        "a record with this id is already in the source (from "
-                                        "another file); records are immutable — import a "
-                                        "correction into a new source", sheet=r.sheet)
-                                for r in plan.records if r.record_key in conflicts])
+            raise ImportFailed(
+                [
+                    Problem(
+                        plan.file,
+                        r.row_number,
+                        None,
+                        r.record_key,
+                        "a record with this id is already in the source (from "
+                        "another file); records are immutable — import a "
+                        "correction into a new source",
+                        sheet=r.sheet,
+                    )
+                    for r in plan.records
+                    if r.record_key in conflicts
+                ]
+            )
         stored_level = file_level(level, carries_protected)
         stored = session.get(StoredFile, plan.sha256)
         if stored is None:
-            session.add(StoredFile(sha256=plan.sha256, size=path.stat().st_size,
-                                   media_type=media_type(path), original_filename=path.name,
-                                   added_by=op.actor, added_at=now, sensitivity=stored_level))
+            session.add(
+                StoredFile(
+                    sha256=plan.sha256,
+                    size=path.stat().st_size,
+                    media_type=media_type(path),
+                    original_filename=path.name,
+                    added_by=op.actor,
+                    added_at=now,
+                    sensitivity=stored_level,
+                )
+            )
         elif policy.rank(stored.sensitivity) < policy.rank(stored_level):
             stored.sensitivity = stored_level  # the same bytes now belong to a stricter source
         sealed = store.files.sealed_sha256(plan.sha256) if store.files is not None else None
@@ -407,54 +544,109 @@ def _write(store: Store, path: Path, options: ImportOptions, plan: ImportPlan,
             assert stored is not None
             stored.sealed_sha256 = sealed
         if session.get(SourceFile, (source.id, plan.sha256)) is None:
-            session.add(SourceFile(source_id=source.id, sha256=plan.sha256, filename=path.name,
-                                   added_by=op.actor, added_at=now))
+            session.add(
+                SourceFile(
+                    source_id=source.id,
+                    sha256=plan.sha256,
+                    filename=path.name,
+                    added_by=op.actor,
+                    added_at=now,
+                )
+            )
         batch = ImportBatch(
-            source_id=source.id, file_sha256=plan.sha256,
+            source_id=source.id,
+            file_sha256=plan.sha256,
             options=_options_dict(options),
-            mapping={t.sheet or "": {h: f for h, f in t.mapping.columns.items()}
-                     for t in plan.tables},
+            mapping={
+                t.sheet or "": {h: f for h, f in t.mapping.columns.items()} for t in plan.tables
+            },
             row_count=len(plan.records),
             warnings=[p.to_dict() for p in plan.warnings],
-            created_by=op.actor, created_at=now)
+            created_by=op.actor,
+            created_at=now,
+        )
         session.add(batch)
         session.flush()
         protect = {t.sheet: protected_headers(t.mapping.fields) for t in plan.tables}
-        counts = _insert_rows(session, source.id, batch.id, plan.records, op.actor, now,
-                              progress, plan.corrects, level, protect,
-                              lambda values: seal_json(store, values))
+        counts = _insert_rows(
+            session,
+            source.id,
+            batch.id,
+            plan.records,
+            op.actor,
+            now,
+            progress,
+            plan.corrects,
+            level,
+            protect,
+            lambda values: seal_json(store, values),
+        )
         counts["corrections"] = _correction_links(session, batch.id, op.actor, now)
-        op.log("import", "source", source.id, {
-            "source": source.title, "file": path.name, "file_sha256": plan.sha256,
-            "import_id": batch.id, "rows": len(plan.records), **counts,
-            "warnings": len(plan.warnings), "sensitivity": level,
-            "file_sensitivity": stored_level})
-    return ImportResult(source.id, source.title, plan.sha256, import_id=batch.id,
-                        records=len(plan.records), persons=counts["persons"],
-                        identifiers=counts["identifiers"], events=counts["events"],
-                        legal_facts=counts["legal_facts"], warnings=plan.warnings)
+        op.log(
+            "import",
+            "source",
+            source.id,
+            {
+                "source": source.title,
+                "file": path.name,
+                "file_sha256": plan.sha256,
+                "import_id": batch.id,
+                "rows": len(plan.records),
+                **counts,
+                "warnings": len(plan.warnings),
+                "sensitivity": level,
+                "file_sensitivity": stored_level,
+            },
+        )
+    return ImportResult(
+        source.id,
+        source.title,
+        plan.sha256,
+        import_id=batch.id,
+        records=len(plan.records),
+        persons=counts["persons"],
+        identifiers=counts["identifiers"],
+        events=counts["events"],
+        legal_facts=counts["legal_facts"],
+        warnings=plan.warnings,
+    )
 
 
 def _options_dict(options: ImportOptions) -> dict[str, Any]:
-    return {"mapping": options.mapping, "defaults": options.defaults,
-            "date_order": options.date_order, "sheet": options.sheet,
-            "corrects": options.corrects, "sensitivity": options.sensitivity}
+    return {
+        "mapping": options.mapping,
+        "defaults": options.defaults,
+        "date_order": options.date_order,
+        "sheet": options.sheet,
+        "corrects": options.corrects,
+        "sensitivity": options.sensitivity,
+    }
 
 
 def _existing_keys(session: Any, source_id: int, keys: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), 900):
-        chunk = keys[start:start + 900]
-        found.update(session.execute(select(Record.record_key).where(
-            Record.source_id == source_id, Record.record_key.in_(chunk))).scalars())
+        chunk = keys[start : start + 900]
+        found.update(
+            session.execute(
+                select(Record.record_key).where(
+                    Record.source_id == source_id, Record.record_key.in_(chunk)
+                )
+            ).scalars()
+        )
     return found
 
 
 def _facility_index(session: Any) -> tuple[dict[str, int], dict[tuple[int, str], int]]:
-    facilities = {fold(name): fid for fid, name in session.execute(
-        select(Facility.id, Facility.name))}
-    units = {(fid, fold(name)): uid for uid, fid, name in session.execute(
-        select(FacilityUnit.id, FacilityUnit.facility_id, FacilityUnit.name))}
+    facilities = {
+        fold(name): fid for fid, name in session.execute(select(Facility.id, Facility.name))
+    }
+    units = {
+        (fid, fold(name)): uid
+        for uid, fid, name in session.execute(
+            select(FacilityUnit.id, FacilityUnit.facility_id, FacilityUnit.name)
+        )
+    }
     return facilities, units
 
 
@@ -466,9 +658,15 @@ def _allocate_ids(conn: Any, table: str, n: int) -> list[int]:
     the database's write lock for the whole transaction (BEGIN IMMEDIATE).
     """
     if conn.dialect.name == "postgresql":
-        return list(conn.execute(
-            text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-                 "FROM generate_series(1, :n)"), {"n": n}).scalars())
+        return list(
+            conn.execute(
+                text(
+                    f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": n},
+            ).scalars()
+        )
     start = (conn.execute(text(f"SELECT max(id) FROM {table}")).scalar() or 0) + 1
     return list(range(start, start + n))
 
@@ -479,21 +677,45 @@ def _correction_links(session: Any, import_id: int, actor: str, now: datetime) -
     The documenter who imports a correction list asserts it, so it is recorded as
     a review decision "same" (which record linkage never overrides).
     """
-    pairs = session.execute(select(Record.corrects_record_id, Record.id).where(
-        Record.import_id == import_id, Record.corrects_record_id.is_not(None))).all()
-    bulk_insert(session.connection(), ReviewDecision.__table__, [
-        {"record_a": min(old, new), "record_b": max(old, new), "decision": "same",
-         "reviewer": actor, "note": f"correction: record {new} corrects record {old}",
-         "decided_at": now, "superseded_at": None, "pair_id": None, "position": None}
-        for old, new in pairs])
+    pairs = session.execute(
+        select(Record.corrects_record_id, Record.id).where(
+            Record.import_id == import_id, Record.corrects_record_id.is_not(None)
+        )
+    ).all()
+    bulk_insert(
+        session.connection(),
+        ReviewDecision.__table__,
+        [
+            {
+                "record_a": min(old, new),
+                "record_b": max(old, new),
+                "decision": "same",
+                "reviewer": actor,
+                "note": f"correction: record {new} corrects record {old}",
+                "decided_at": now,
+                "superseded_at": None,
+                "pair_id": None,
+                "position": None,
+            }
+            for old, new in pairs
+        ],
+    )
     return len(pairs)
 
 
-def _insert_rows(session: Any, source_id: int, import_id: int, records: list[PreparedRecord],
-                 actor: str, now: datetime, progress: Progress | None,
-                 corrects: dict[str, int], level: str,
-                 protect: dict[str | None, dict[str, str]],
-                 seal: Callable[[dict[str, Any]], str]) -> dict[str, int]:
+def _insert_rows(
+    session: Any,
+    source_id: int,
+    import_id: int,
+    records: list[PreparedRecord],
+    actor: str,
+    now: datetime,
+    progress: Progress | None,
+    corrects: dict[str, int],
+    level: str,
+    protect: dict[str | None, dict[str, str]],
+    seal: Callable[[dict[str, Any]], str],
+) -> dict[str, int]:
     """Bulk-insert records and everything hanging off them; returns counts.
 
     Reporter and witness columns (``protect``: sheet → header → field) leave ``raw``
@@ -504,60 +726,111 @@ def _insert_rows(session: Any, source_id: int, import_id: int, records: list[Pre
     facilities, units = _facility_index(session)
     batch_size = 20_000
     for start in range(0, total, batch_size):
-        chunk = records[start:start + batch_size]
+        chunk = records[start : start + batch_size]
         person_ids = _allocate_ids(conn, "person", len(chunk))
-        bulk_insert(conn, Person.__table__,
-                     [{"id": pid, "created_by": actor, "created_at": now} for pid in person_ids])
+        bulk_insert(
+            conn,
+            Person.__table__,
+            [{"id": pid, "created_by": actor, "created_at": now} for pid in person_ids],
+        )
         record_ids = _allocate_ids(conn, "record", len(chunk))
         split = [split_protected(r.raw, protect.get(r.sheet, {})) for r in chunk]
         counts["protected"] += sum(1 for _, values in split if values)
-        record_rows = [{
-            "id": rid, "source_id": source_id, "import_id": import_id, "sheet": r.sheet,
-            "row_number": r.row_number, "record_key": r.record_key, "raw": raw,
-            "sensitivity": level, "protected": seal(values) if values else None,
-            "full_name": r.full_name,
-            "given_names": list(r.name.given_names) if r.name else [],
-            "surnames": list(r.name.surnames) if r.name else [],
-            "dob_earliest": r.dob.earliest if r.dob else None,
-            "dob_latest": r.dob.latest if r.dob else None,
-            "dob_precision": r.dob.precision if r.dob else None,
-            "sex": r.sex, "nationality": r.nationality, "country_of_birth": r.country_of_birth,
-            "residence": r.residence, "corrects_record_id": corrects.get(r.record_key),
-            "created_at": now}
-            for r, rid, (raw, values) in zip(chunk, record_ids, split, strict=True)]
+        record_rows = [
+            {
+                "id": rid,
+                "source_id": source_id,
+                "import_id": import_id,
+                "sheet": r.sheet,
+                "row_number": r.row_number,
+                "record_key": r.record_key,
+                "raw": raw,
+                "sensitivity": level,
+                "protected": seal(values) if values else None,
+                "full_name": r.full_name,
+                "given_names": list(r.name.given_names) if r.name else [],
+                "surnames": list(r.name.surnames) if r.name else [],
+                "dob_earliest": r.dob.earliest if r.dob else None,
+                "dob_latest": r.dob.latest if r.dob else None,
+                "dob_precision": r.dob.precision if r.dob else None,
+                "sex": r.sex,
+                "nationality": r.nationality,
+                "country_of_birth": r.country_of_birth,
+                "residence": r.residence,
+                "corrects_record_id": corrects.get(r.record_key),
+                "created_at": now,
+            }
+            for r, rid, (raw, values) in zip(chunk, record_ids, split, strict=True)
+        ]
         bulk_insert(conn, Record.__table__, record_rows)
         links: list[dict[str, Any]] = []
         identifiers: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
         legal: list[dict[str, Any]] = []
         for rec, rid, pid in zip(chunk, record_ids, person_ids, strict=True):
-            links.append({"record_id": rid, "person_id": pid, "method": "import", "score": None,
-                          "decided_by": actor, "decided_at": now, "superseded_at": None})
-            identifiers.extend({"record_id": rid, "id_type": t, "raw": raw, "value": v,
-                                "valid": ok} for t, raw, v, ok in rec.identifiers)
+            links.append(
+                {
+                    "record_id": rid,
+                    "person_id": pid,
+                    "method": "import",
+                    "score": None,
+                    "decided_by": actor,
+                    "decided_at": now,
+                    "superseded_at": None,
+                }
+            )
+            identifiers.extend(
+                {"record_id": rid, "id_type": t, "raw": raw, "value": v, "valid": ok}
+                for t, raw, v, ok in rec.identifiers
+            )
             for ev in rec.events:
                 fid = facilities.get(fold(ev.facility)) if ev.facility else None
                 uid = units.get((fid, fold(ev.unit))) if fid and ev.unit else None
-                events.append({
-                    "record_id": rid, "source_id": source_id, "event_type": ev.event_type,
-                    "date_earliest": ev.when.earliest if ev.when else None,
-                    "date_latest": ev.when.latest if ev.when else None,
-                    "date_precision": ev.when.precision if ev.when else None,
-                    "date_text": ev.date_text, "place": ev.place, "facility_id": fid,
-                    "facility_text": ev.facility, "unit_id": uid, "unit_text": ev.unit,
-                    "flight": ev.flight, "authority": ev.authority, "notes": None,
-                    "occurred_at": ev.occurred_at, "time_text": ev.time_text})
-            legal.extend({"record_id": rid, "source_id": source_id, "fact_type": f.fact_type,
-                          "value": f.value, "value_text": f.value_text,
-                          "date_earliest": f.when.earliest if f.when else None,
-                          "date_latest": f.when.latest if f.when else None,
-                          "date_precision": f.when.precision if f.when else None,
-                          "court": f.court, "case_number": None, "detail": None,
-                          "occurred_at": f.occurred_at, "time_text": f.time_text}
-                         for f in rec.legal_facts)
+                events.append(
+                    {
+                        "record_id": rid,
+                        "source_id": source_id,
+                        "event_type": ev.event_type,
+                        "date_earliest": ev.when.earliest if ev.when else None,
+                        "date_latest": ev.when.latest if ev.when else None,
+                        "date_precision": ev.when.precision if ev.when else None,
+                        "date_text": ev.date_text,
+                        "place": ev.place,
+                        "facility_id": fid,
+                        "facility_text": ev.facility,
+                        "unit_id": uid,
+                        "unit_text": ev.unit,
+                        "flight": ev.flight,
+                        "authority": ev.authority,
+                        "notes": None,
+                        "occurred_at": ev.occurred_at,
+                        "time_text": ev.time_text,
+                    }
+                )
+            legal.extend(
+                {
+                    "record_id": rid,
+                    "source_id": source_id,
+                    "fact_type": f.fact_type,
+                    "value": f.value,
+                    "value_text": f.value_text,
+                    "date_earliest": f.when.earliest if f.when else None,
+                    "date_latest": f.when.latest if f.when else None,
+                    "date_precision": f.when.precision if f.when else None,
+                    "court": f.court,
+                    "case_number": None,
+                    "detail": None,
+                    "occurred_at": f.occurred_at,
+                    "time_text": f.time_text,
+                }
+                for f in rec.legal_facts
+            )
         bulk_insert(conn, Link.__table__, links)
-        for table, rows in ((RecordIdentifier, identifiers), (CustodyEvent, events),
-                            (LegalFact, legal)):
+        for table, rows in (
+            (RecordIdentifier, identifiers),
+            (CustodyEvent, events),
+            (LegalFact, legal),
+        ):
             bulk_insert(conn, table.__table__, rows)
         counts["persons"] += len(chunk)
         counts["identifiers"] += len(identifiers)

@@ -41,20 +41,27 @@ def map_columns(table: Table, overrides: dict[str, str] | None = None) -> Column
     problems: list[Problem] = []
 
     def problem(column: str | None, message: str, value: str | None = None) -> None:
-        problems.append(Problem(table.file, 1 if column else None, column, value, message,
-                                sheet=table.sheet))
+        problems.append(
+            Problem(table.file, 1 if column else None, column, value, message, sheet=table.sheet)
+        )
 
     folded_headers = {fold_header(h): h for h in table.headers}
     resolved_overrides: dict[str, str] = {}
     for column, target in overrides.items():
         header = column if column in table.headers else folded_headers.get(fold_header(column))
         if header is None:
-            problem(None, f"--map names a column {column!r} that the file does not have "
-                          f"(columns: {', '.join(table.headers)})")
+            problem(
+                None,
+                f"--map names a column {column!r} that the file does not have "
+                f"(columns: {', '.join(table.headers)})",
+            )
             continue
         if target != UNMAPPED and target not in CANONICAL_FIELDS:
-            problem(header, f"--map target {target!r} is not a field; fields are: "
-                            f"{', '.join(CANONICAL_FIELDS)} (or '-' to keep it unmapped)")
+            problem(
+                header,
+                f"--map target {target!r} is not a field; fields are: "
+                f"{', '.join(CANONICAL_FIELDS)} (or '-' to keep it unmapped)",
+            )
             continue
         resolved_overrides[header] = target
 
@@ -80,17 +87,23 @@ def map_columns(table: Table, overrides: dict[str, str] | None = None) -> Column
             by_field.setdefault(mapped, []).append(header)
     for fld, headers in by_field.items():
         if len(headers) > 1:
-            problem(headers[1], f"columns {', '.join(repr(h) for h in headers)} all map to "
-                                f"'{fld}'; choose one with --map COLUMN={fld} and "
-                                "--map OTHER=- for the rest")
+            problem(
+                headers[1],
+                f"columns {', '.join(repr(h) for h in headers)} all map to "
+                f"'{fld}'; choose one with --map COLUMN={fld} and "
+                "--map OTHER=- for the rest",
+            )
 
     mapping = ColumnMapping(columns, problems)
     present = set(mapping.fields)
     # A list must say who each row is: a name, or at least an identity document
     # number (a repatriation list of cédulas can still be linked).
     if not problems and not present & (set(NAME_FIELDS) | IDENTIFIER_FIELDS):
-        problem(None, "no column holds the person's name or an identity document number "
-                      "(looked for headers such as Name, Nombre, Apellidos, Last name, "
-                      "First name, A-Number, Cédula). Name the column with "
-                      "--map COLUMN=full_name")
+        problem(
+            None,
+            "no column holds the person's name or an identity document number "
+            "(looked for headers such as Name, Nombre, Apellidos, Last name, "
+            "First name, A-Number, Cédula). Name the column with "
+            "--map COLUMN=full_name",
+        )
     return mapping

@@ -39,33 +39,65 @@ from habeas.ingest.problems import Problem
 from habeas.ingest.readers import Table
 from habeas.store.vocabulary import VocabularyIndex
 
-EVENT_DETAIL_FIELDS = ("event_date", "place", "facility", "unit", "flight", "event_time",
-                       "event_authority")
+EVENT_DETAIL_FIELDS = (
+    "event_date",
+    "place",
+    "facility",
+    "unit",
+    "flight",
+    "event_time",
+    "event_authority",
+)
 # canonical field -> (fact_type, vocabulary)
-LEGAL_FIELDS = {"legal_basis": ("legal_basis", "legal_basis"),
-                "criminal_record": ("criminal_record", "criminal_record"),
-                "hearing": ("hearing", "hearing"), "notice": ("notice", "notice"),
-                "asylum_claim": ("asylum_claim", "asylum_claim"),
-                "counsel": ("counsel", "counsel"),
-                "family_notified": ("family_notification", "family_notification")}
+LEGAL_FIELDS = {
+    "legal_basis": ("legal_basis", "legal_basis"),
+    "criminal_record": ("criminal_record", "criminal_record"),
+    "hearing": ("hearing", "hearing"),
+    "notice": ("notice", "notice"),
+    "asylum_claim": ("asylum_claim", "asylum_claim"),
+    "counsel": ("counsel", "counsel"),
+    "family_notified": ("family_notification", "family_notification"),
+}
 # canonical field -> fact_type, for facts kept as written (no vocabulary)
-TEXT_FACT_FIELDS = {"ordering_authority": "ordering_authority",
-                    "supervising_authority": "supervising_authority", "health": "health"}
+TEXT_FACT_FIELDS = {
+    "ordering_authority": "ordering_authority",
+    "supervising_authority": "supervising_authority",
+    "health": "health",
+}
 DATE_FIELDS = ("date_of_birth", "event_date", "court_order_date")
-POSTCODE_WARNING = ("not a postcode (2 to 10 letters and digits, at least one digit): kept "
-                    "as written but not used for matching")
+POSTCODE_WARNING = (
+    "not a postcode (2 to 10 letters and digits, at least one digit): kept "
+    "as written but not used for matching"
+)
 
 # Time zones as lists write them (US abbreviations: the removal flights left from Texas).
-_ZONE_ABBREVIATIONS = {"z": 0, "utc": 0, "gmt": 0, "edt": -4, "est": -5, "cdt": -5, "cst": -6,
-                       "mdt": -6, "mst": -7, "pdt": -7, "pst": -8}
-_TIME = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?(?:[:.](\d{2}))?\s*"
-                   r"(a\.?\s?m\.?|p\.?\s?m\.?)?\s*(.*)")
+_ZONE_ABBREVIATIONS = {
+    "z": 0,
+    "utc": 0,
+    "gmt": 0,
+    "edt": -4,
+    "est": -5,
+    "cdt": -5,
+    "cst": -6,
+    "mdt": -6,
+    "mst": -7,
+    "pdt": -7,
+    "pst": -8,
+}
+_TIME = re.compile(
+    r"(\d{1,2})(?:[:.h](\d{2}))?(?:[:.](\d{2}))?\s*"
+    r"(a\.?\s?m\.?|p\.?\s?m\.?)?\s*(.*)"
+)
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])(\d{1,2}):?(\d{2})?")
-_TERM = re.compile(r"(\d+|un|una|uno|one|a|an)\s+(year|years|ano|anos|month|months|mes|meses|"
-                   r"week|weeks|semana|semanas|day|days|dia|dias)\b")
+_TERM = re.compile(
+    r"(\d+|un|una|uno|one|a|an)\s+(year|years|ano|anos|month|months|mes|meses|"
+    r"week|weeks|semana|semanas|day|days|dia|dias)\b"
+)
 _TERM_DAYS = {"y": 365, "a": 365, "m": 30, "w": 7, "s": 7, "d": 1}
-TIME_EXPECTED = ("a time of day with its zone, such as 17:25 EDT, 5:25 PM EDT, 21:25Z or "
-                 "19:37 -04:00 (or a time_zone column / --defaults time_zone=America/New_York)")
+TIME_EXPECTED = (
+    "a time of day with its zone, such as 17:25 EDT, 5:25 PM EDT, 21:25Z or "
+    "19:37 -04:00 (or a time_zone column / --defaults time_zone=America/New_York)"
+)
 
 
 class TimeParseError(ValueError):
@@ -84,9 +116,11 @@ def parse_time_zone(text: str) -> tzinfo:
     try:
         return ZoneInfo(t)
     except (ZoneInfoNotFoundError, ValueError):
-        raise TimeParseError(f"cannot read {text!r} as a time zone: expected an IANA name "
-                             "(America/New_York), an abbreviation (EDT, UTC) or an offset "
-                             "(-04:00)") from None
+        raise TimeParseError(
+            f"cannot read {text!r} as a time zone: expected an IANA name "
+            "(America/New_York), an abbreviation (EDT, UTC) or an offset "
+            "(-04:00)"
+        ) from None
 
 
 def parse_time_at(day: date, text: str, zone: str | None) -> datetime:
@@ -115,8 +149,9 @@ def parse_term_days(text: str) -> int:
     folded = strip_accents(text.lower())
     m = _TERM.search(folded)
     if m is None:
-        raise ValueError(f"cannot read {text!r} as a term: expected e.g. '1 year', "
-                         "'6 meses', '90 days'")
+        raise ValueError(
+            f"cannot read {text!r} as a term: expected e.g. '1 year', '6 meses', '90 days'"
+        )
     count = int(m[1]) if m[1].isdigit() else 1
     return count * _TERM_DAYS[m[2][0]]
 
@@ -175,12 +210,20 @@ def date_problem(exc: DateParseError) -> tuple[str, tuple[tuple[str, str], ...]]
     if exc.missing_day is not None:
         y, m, d = exc.missing_day
         last = calendar.monthrange(y, m)[1]
-        return "date_missing_day", (("value", exc.value), ("day", str(d)), ("month", str(m)),
-                                    ("year", str(y)), ("last", str(last)))
+        return "date_missing_day", (
+            ("value", exc.value),
+            ("day", str(d)),
+            ("month", str(m)),
+            ("year", str(y)),
+            ("last", str(last)),
+        )
     if isinstance(exc, AmbiguousDate):
         first, second = exc.readings
-        return "date_ambiguous", (("value", exc.value), ("first", first.isoformat()),
-                                  ("second", second.isoformat()))
+        return "date_ambiguous", (
+            ("value", exc.value),
+            ("first", first.isoformat()),
+            ("second", second.isoformat()),
+        )
     return "date_unreadable", (("value", exc.value),)
 
 
@@ -210,8 +253,14 @@ class RowPreparer:
         # Each message: (severity, message) or (severity, message, code, params).
         self._cache: dict[tuple[str, ...], tuple[Any, tuple[Any, ...]]] = {}
 
-    def _cached(self, row: int, fld: str, value: str, key: tuple[str, ...],
-                compute: Callable[[], tuple[Any, list[Any]]]) -> Any:
+    def _cached(
+        self,
+        row: int,
+        fld: str,
+        value: str,
+        key: tuple[str, ...],
+        compute: Callable[[], tuple[Any, list[Any]]],
+    ) -> Any:
         hit = self._cache.get(key)
         if hit is None:
             result, messages = compute()
@@ -223,17 +272,37 @@ class RowPreparer:
         return hit[0]
 
     # -- helpers ---------------------------------------------------------------
-    def _problem(self, row: int, fld: str | None, value: str | None, message: str,
-                 severity: str = "error", *, code: str | None = None,
-                 params: tuple[tuple[str, str], ...] = ()) -> None:
+    def _problem(
+        self,
+        row: int,
+        fld: str | None,
+        value: str | None,
+        message: str,
+        severity: str = "error",
+        *,
+        code: str | None = None,
+        params: tuple[tuple[str, str], ...] = (),
+    ) -> None:
         column = self.fields.get(fld) if fld else None
         kept = False
         if fld and column is None:
             column = f"--defaults {fld}"
         elif severity == "error" and fld in self.ctx.keep:
             severity, message, kept = "warning", f"{KEPT_AS_WRITTEN}: {message}", True
-        self.problems.append(Problem(self.ctx.table.file, row, column, value, message, severity,
-                                     self.ctx.table.sheet, code, params, kept))
+        self.problems.append(
+            Problem(
+                self.ctx.table.file,
+                row,
+                column,
+                value,
+                message,
+                severity,
+                self.ctx.table.sheet,
+                code,
+                params,
+                kept,
+            )
+        )
 
     def _value(self, values: dict[str, str], fld: str) -> str:
         """The row's value for a canonical field, else its ``--defaults`` value."""
@@ -260,11 +329,21 @@ class RowPreparer:
                     except DateParseError:
                         pass
                     else:
-                        return parsed, [("warning", f"only readable as {other} while the column "
-                                         f"is {order}: read as {parsed.display()} (day and "
-                                         "month may have been swapped)", "date_swapped",
-                                         (("value", text), ("read", parsed.display()),
-                                          ("order", order), ("other", other)))]
+                        return parsed, [
+                            (
+                                "warning",
+                                f"only readable as {other} while the column "
+                                f"is {order}: read as {parsed.display()} (day and "
+                                "month may have been swapped)",
+                                "date_swapped",
+                                (
+                                    ("value", text),
+                                    ("read", parsed.display()),
+                                    ("order", order),
+                                    ("other", other),
+                                ),
+                            )
+                        ]
                 return None, [("error", str(exc), *date_problem(exc))]
 
         result: UncertainDate | None = self._cached(row, fld, text, ("date", fld, text), compute)
@@ -275,8 +354,14 @@ class RowPreparer:
             try:
                 return self.ctx.vocab.require(vocabulary, text, "value"), []
             except UsageError as exc:
-                return None, [("error", str(exc), "unknown_term",
-                               (("value", text), ("vocabulary", vocabulary)))]
+                return None, [
+                    (
+                        "error",
+                        str(exc),
+                        "unknown_term",
+                        (("value", text), ("vocabulary", vocabulary)),
+                    )
+                ]
 
         result: str | None = self._cached(row, fld, text, ("term", vocabulary, text), compute)
         return result
@@ -285,24 +370,32 @@ class RowPreparer:
     def prepare(self, row_number: int, cells: list[str]) -> PreparedRecord | None:
         table = self.ctx.table
         values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(table.headers)}
-        if len(cells) > len(table.headers) and any(c.strip() for c in cells[len(table.headers):]):
-            self._problem(row_number, None, cells[len(table.headers)],
-                          f"the row has {len(cells)} cells but the header has "
-                          f"{len(table.headers)} columns", code="too_many_cells",
-                          params=(("cells", str(len(cells))),
-                                  ("columns", str(len(table.headers)))))
+        if len(cells) > len(table.headers) and any(c.strip() for c in cells[len(table.headers) :]):
+            self._problem(
+                row_number,
+                None,
+                cells[len(table.headers)],
+                f"the row has {len(cells)} cells but the header has {len(table.headers)} columns",
+                code="too_many_cells",
+                params=(("cells", str(len(cells))), ("columns", str(len(table.headers)))),
+            )
             return None
         if not any(v.strip() for v in values.values()):
-            self._problem(row_number, None, None, "empty row: skipped", "warning",
-                          code="empty_row")
+            self._problem(row_number, None, None, "empty row: skipped", "warning", code="empty_row")
             return None
         raw = {h: v for h, v in values.items() if h}
 
         key = self._value(values, "record_id") if "record_id" in self.fields else ""
         if not key:
             if "record_id" in self.fields:
-                self._problem(row_number, "record_id", "", "no record id: the row number is used",
-                              "warning", code="no_record_id")
+                self._problem(
+                    row_number,
+                    "record_id",
+                    "",
+                    "no record id: the row number is used",
+                    "warning",
+                    code="no_record_id",
+                )
             # No id in the source: the file version (short hash) and row identify the entry.
             sheet = f"{table.sheet}!" if self.ctx.multi_sheet else ""
             key = f"{self.ctx.key_prefix}:{sheet}row {row_number}"
@@ -310,9 +403,13 @@ class RowPreparer:
         name, full_name = self._name(row_number, values)
         identifiers = self._identifiers(row_number, values)
         if name is None and not identifiers:
-            self._problem(row_number, None, None,
-                          "the row has neither a name nor an identity document number",
-                          code="no_name_or_id")
+            self._problem(
+                row_number,
+                None,
+                None,
+                "the row has neither a name nor an identity document number",
+                code="no_name_or_id",
+            )
             return None
 
         dob = None
@@ -331,8 +428,19 @@ class RowPreparer:
         nationality = self._country(row_number, values, "nationality")
         birth_country = self._country(row_number, values, "country_of_birth")
 
-        record = PreparedRecord(row_number, table.sheet, key, raw, full_name, name, dob, sex,
-                                nationality, birth_country, identifiers)
+        record = PreparedRecord(
+            row_number,
+            table.sheet,
+            key,
+            raw,
+            full_name,
+            name,
+            dob,
+            sex,
+            nationality,
+            birth_country,
+            identifiers,
+        )
         record.residence = self._residence(row_number, values)
         self._event(row_number, values, record)
         self._legal(row_number, values, record)
@@ -345,38 +453,55 @@ class RowPreparer:
             return None
         code = found.get("postcode")
         if code:  # checked once per distinct value, reported on every row that has it
-            self._cached(row, "postcode", code, ("postcode", code), lambda: (
-                None, [] if postcode_key(code) else [("warning", POSTCODE_WARNING)]))
+            self._cached(
+                row,
+                "postcode",
+                code,
+                ("postcode", code),
+                lambda: (None, [] if postcode_key(code) else [("warning", POSTCODE_WARNING)]),
+            )
         if "street_number" in found and "address" not in found:
-            self._problem(row, "street_number", found["street_number"],
-                          "a house number without a street (address column): kept as "
-                          "written but not used for matching", "warning")
+            self._problem(
+                row,
+                "street_number",
+                found["street_number"],
+                "a house number without a street (address column): kept as "
+                "written but not used for matching",
+                "warning",
+            )
         return found
 
     def _name(self, row: int, values: dict[str, str]) -> tuple[ParsedName | None, str | None]:
         full = self._value(values, "full_name")
-        parts = tuple(self._value(values, f)
-                      for f in ("given_names", "surnames", "first_surname", "second_surname"))
+        parts = tuple(
+            self._value(values, f)
+            for f in ("given_names", "surnames", "first_surname", "second_surname")
+        )
         written = " ".join(v for v in parts if v)
 
         def compute() -> tuple[ParsedName | None, list[tuple[str, str]]]:
             try:
                 if written:
-                    return parse_name_parts(given=parts[0] or None, surnames=parts[1] or None,
-                                            first_surname=parts[2] or None,
-                                            second_surname=parts[3] or None), []
+                    return parse_name_parts(
+                        given=parts[0] or None,
+                        surnames=parts[1] or None,
+                        first_surname=parts[2] or None,
+                        second_surname=parts[3] or None,
+                    ), []
                 if full:
                     return parse_full_name(full), []
             except ValueError as exc:
                 return None, [("error", f"cannot read this name: {exc}")]
             return None, []
 
-        name: ParsedName | None = self._cached(row, "full_name", full,
-                                               ("name", full, *parts), compute)
+        name: ParsedName | None = self._cached(
+            row, "full_name", full, ("name", full, *parts), compute
+        )
         return name, (full or written or None)
 
-    def _identifiers(self, row: int,
-                     values: dict[str, str]) -> list[tuple[str, str, str | None, bool]]:
+    def _identifiers(
+        self, row: int, values: dict[str, str]
+    ) -> list[tuple[str, str, str | None, bool]]:
         found: list[tuple[str, str, str | None, bool]] = []
         nationality = self._value(values, "nationality")
         for fld in ("a_number", "national_id", "passport"):
@@ -384,8 +509,9 @@ class RowPreparer:
             if not text:
                 continue
 
-            def compute(fld: str = fld, text: str = text) -> tuple[
-                    tuple[str, str, str | None, bool], list[tuple[str, str]]]:
+            def compute(
+                fld: str = fld, text: str = text
+            ) -> tuple[tuple[str, str, str | None, bool], list[tuple[str, str]]]:
                 try:
                     if fld == "a_number":
                         return ("a_number", text, normalise_a_number(text), True), []
@@ -396,7 +522,8 @@ class RowPreparer:
                     return (id_type, text, value, True), []
                 except InvalidIdentifier as exc:
                     return (fld, text, None, False), [
-                        ("warning", f"kept as written but not used for matching: {exc}")]
+                        ("warning", f"kept as written but not used for matching: {exc}")
+                    ]
 
             found.append(self._cached(row, fld, text, ("id", fld, text, nationality), compute))
         return found
@@ -415,15 +542,25 @@ class RowPreparer:
         result: str | None = self._cached(row, fld, text, ("country", text), compute)
         return result
 
-    def _time(self, row: int, values: dict[str, str], fld: str, when: UncertainDate | None,
-              date_field: str) -> datetime | None:
+    def _time(
+        self,
+        row: int,
+        values: dict[str, str],
+        fld: str,
+        when: UncertainDate | None,
+        date_field: str,
+    ) -> datetime | None:
         """The UTC instant of a time column on its (exact) date; problems name the column."""
         text = self._value(values, fld)
         if not text:
             return None
         if when is None or not when.is_exact:
-            self._problem(row, fld, text, f"a time of day needs an exact date in "
-                          f"'{self.fields.get(date_field, date_field)}'")
+            self._problem(
+                row,
+                fld,
+                text,
+                f"a time of day needs an exact date in '{self.fields.get(date_field, date_field)}'",
+            )
             return None
         zone = self._value(values, "time_zone") or None
         try:
@@ -439,21 +576,37 @@ class RowPreparer:
             if any(details.values()):
                 present = [self.fields.get(f, f) for f, v in details.items() if v]
                 first = next(f for f, v in details.items() if v)
-                self._problem(row, first, details[first],
-                              f"the row has event details ({', '.join(present)}) but no event "
-                              "type; add an event type column or --defaults event_type=TYPE",
-                              code="event_without_type", params=(("columns", ", ".join(present)),))
+                self._problem(
+                    row,
+                    first,
+                    details[first],
+                    f"the row has event details ({', '.join(present)}) but no event "
+                    "type; add an event type column or --defaults event_type=TYPE",
+                    code="event_without_type",
+                    params=(("columns", ", ".join(present)),),
+                )
             return
         event_type = self._term(row, "event_type", "event_type", type_text)
-        when = self._date(row, "event_date", details["event_date"]) if details["event_date"] \
-            else None
+        when = (
+            self._date(row, "event_date", details["event_date"]) if details["event_date"] else None
+        )
         at = self._time(row, values, "event_time", when, "event_date")
         if event_type is None:
             return
-        record.events.append(PreparedEvent(
-            event_type, when, details["event_date"] or None, details["place"] or None,
-            details["facility"] or None, details["unit"] or None, details["flight"] or None,
-            details["event_authority"] or None, at, details["event_time"] or None))
+        record.events.append(
+            PreparedEvent(
+                event_type,
+                when,
+                details["event_date"] or None,
+                details["place"] or None,
+                details["facility"] or None,
+                details["unit"] or None,
+                details["flight"] or None,
+                details["event_authority"] or None,
+                at,
+                details["event_time"] or None,
+            )
+        )
 
     def _legal(self, row: int, values: dict[str, str], record: PreparedRecord) -> None:
         """Legal facts. A fact without a date of its own is dated by the row's event date
@@ -477,8 +630,9 @@ class RowPreparer:
             except ValueError as exc:
                 self._problem(row, "detention_term", term, str(exc))
             else:
-                record.legal_facts.append(PreparedLegalFact("detention_term", str(days), term,
-                                                            as_of))
+                record.legal_facts.append(
+                    PreparedLegalFact("detention_term", str(days), term, as_of)
+                )
         self._court_order(row, values, record)
 
     def _court_order(self, row: int, values: dict[str, str], record: PreparedRecord) -> None:
@@ -488,14 +642,26 @@ class RowPreparer:
         if not text:
             if date_text or time_text:
                 fld = "court_order_date" if date_text else "court_order_time"
-                self._problem(row, fld, date_text or time_text,
-                              "the row has a court order date or time but no court order; "
-                              "add a court order column")
+                self._problem(
+                    row,
+                    fld,
+                    date_text or time_text,
+                    "the row has a court order date or time but no court order; "
+                    "add a court order column",
+                )
             return
         code = self._term(row, "court_order", "court_order", text)
         when = self._date(row, "court_order_date", date_text) if date_text else None
         at = self._time(row, values, "court_order_time", when, "court_order_date")
         if code is not None:
-            record.legal_facts.append(PreparedLegalFact(
-                "court_order", code, text, when, self._value(values, "court") or None, at,
-                time_text or None))
+            record.legal_facts.append(
+                PreparedLegalFact(
+                    "court_order",
+                    code,
+                    text,
+                    when,
+                    self._value(values, "court") or None,
+                    at,
+                    time_text or None,
+                )
+            )

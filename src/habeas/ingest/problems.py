@@ -66,9 +66,18 @@ class Problem:
         return f"{self.location()}{value} — {self.message}"
 
     def to_dict(self) -> dict[str, object]:
-        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
-                "value": self.value, "message": self.message, "severity": self.severity,
-                "code": self.code, "params": self.values, "kept": self.kept}
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+            "severity": self.severity,
+            "code": self.code,
+            "params": self.values,
+            "kept": self.kept,
+        }
 
 
 @dataclass
@@ -83,6 +92,8 @@ class ImportFailed(HabeasError):
         lines = [f"Import refused: {len(errors)} error(s); nothing was written."]
         lines += [f"  {p}" for p in errors[: self.max_shown]]
         if len(errors) > self.max_shown:
-            lines.append(f"  … and {len(errors) - self.max_shown} more (use --dry-run --format "
-                         "json to see them all)")
+            lines.append(
+                f"  … and {len(errors) - self.max_shown} more (use --dry-run --format "
+                "json to see them all)"
+            )
         return "\n".join(lines)

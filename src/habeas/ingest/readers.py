@@ -61,17 +61,27 @@ def read_tables(path: Path, sheet: str | None = None) -> list[Table]:
     if suffix in XLSX_EXTENSIONS:
         return read_xlsx(path, sheet)
     if sheet is not None:
-        raise ImportFailed([Problem(path.name, None, None, None,
-                                    "--sheet only applies to XLSX workbooks")])
+        raise ImportFailed(
+            [Problem(path.name, None, None, None, "--sheet only applies to XLSX workbooks")]
+        )
     if suffix in JSON_EXTENSIONS:
         return [read_json(path)]
     if suffix in JSONL_EXTENSIONS:
         return [read_jsonl(path)]
     if suffix in CSV_EXTENSIONS:
         return [read_csv(path)]
-    raise ImportFailed([Problem(path.name, None, None, None,
-                                f"unsupported file type {suffix or '(none)'}: expected .csv, "
-                                ".tsv, .xlsx, .json or .jsonl")])
+    raise ImportFailed(
+        [
+            Problem(
+                path.name,
+                None,
+                None,
+                None,
+                f"unsupported file type {suffix or '(none)'}: expected .csv, "
+                ".tsv, .xlsx, .json or .jsonl",
+            )
+        ]
+    )
 
 
 # -- CSV ------------------------------------------------------------------------
@@ -86,11 +96,19 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise ImportFailed([Problem(
-            name, line, None, repr(data[exc.start:exc.start + 1]),
-            f"unknown text encoding: byte {exc.start} is neither UTF-8 nor Windows-1252/Latin-1. "
-            "Re-save the file as UTF-8 (in a spreadsheet: CSV UTF-8)."
-        )]) from exc
+        raise ImportFailed(
+            [
+                Problem(
+                    name,
+                    line,
+                    None,
+                    repr(data[exc.start : exc.start + 1]),
+                    f"unknown text encoding: byte {exc.start} is neither UTF-8 nor "
+                    "Windows-1252/Latin-1. "
+                    "Re-save the file as UTF-8 (in a spreadsheet: CSV UTF-8).",
+                )
+            ]
+        ) from exc
 
 
 def _decode_strict(data: bytes, encoding: str, name: str) -> str:
@@ -98,9 +116,18 @@ def _decode_strict(data: bytes, encoding: str, name: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise ImportFailed([Problem(name, line, None, repr(data[exc.start:exc.start + 1]),
-                                    f"the file starts with a UTF-8 mark but byte {exc.start + 3} "
-                                    "is not valid UTF-8")]) from exc
+        raise ImportFailed(
+            [
+                Problem(
+                    name,
+                    line,
+                    None,
+                    repr(data[exc.start : exc.start + 1]),
+                    f"the file starts with a UTF-8 mark but byte {exc.start + 3} "
+                    "is not valid UTF-8",
+                )
+            ]
+        ) from exc
 
 
 # csv.Sniffer's regular expressions take quadratic time (or worse) on long lines: a
@@ -109,7 +136,7 @@ SNIFF_CHARS = 4000
 
 
 def sniff_delimiter(text: str) -> str:
-    sample = "\n".join(text[:SNIFF_CHARS * 4].splitlines()[:50])
+    sample = "\n".join(text[: SNIFF_CHARS * 4].splitlines()[:50])
     if len(sample) > SNIFF_CHARS:
         cut = sample.rfind("\n", 0, SNIFF_CHARS)
         sample = sample[:cut] if cut > 0 else sample[:SNIFF_CHARS]
@@ -124,25 +151,41 @@ def sniff_delimiter(text: str) -> str:
 def read_csv(path: Path) -> Table:
     text, encoding = decode(path.read_bytes(), path.name)
     if "\x00" in text:
-        raise ImportFailed([Problem(path.name, None, None, None,
-                                    "the file contains NUL bytes: it is binary, not CSV text")])
+        raise ImportFailed(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    None,
+                    "the file contains NUL bytes: it is binary, not CSV text",
+                )
+            ]
+        )
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         headers = next(reader)
     except StopIteration:
-        raise ImportFailed([Problem(path.name, None, None, None,
-                                    "the file is empty (no header row)")]) from None
+        raise ImportFailed(
+            [Problem(path.name, None, None, None, "the file is empty (no header row)")]
+        ) from None
     except csv.Error as exc:  # e.g. a header cell longer than the csv module's field limit
-        raise ImportFailed([Problem(path.name, reader.line_num or 1, None, None,
-                                    f"malformed CSV header row: {exc}")]) from exc
+        raise ImportFailed(
+            [
+                Problem(
+                    path.name, reader.line_num or 1, None, None, f"malformed CSV header row: {exc}"
+                )
+            ]
+        ) from exc
     rows: list[tuple[int, list[str]]] = []
     try:
         for cells in reader:
             rows.append((reader.line_num, cells))
     except csv.Error as exc:
-        raise ImportFailed([Problem(path.name, reader.line_num, None, None,
-                                    f"malformed CSV: {exc}")]) from exc
+        raise ImportFailed(
+            [Problem(path.name, reader.line_num, None, None, f"malformed CSV: {exc}")]
+        ) from exc
     return Table(path.name, None, [h.strip() for h in headers], rows, encoding, delimiter)
 
 
@@ -165,8 +208,17 @@ def _objects_to_table(name: str, objects: Iterator[tuple[int, object]]) -> Table
     records: list[tuple[int, dict[str, object]]] = []
     for number, obj in objects:
         if not isinstance(obj, dict):
-            raise ImportFailed([Problem(name, number, None, _cell(obj)[:80],
-                                        "expected an object ({…}) describing one person")])
+            raise ImportFailed(
+                [
+                    Problem(
+                        name,
+                        number,
+                        None,
+                        _cell(obj)[:80],
+                        "expected an object ({…}) describing one person",
+                    )
+                ]
+            )
         for key in obj:
             if key not in seen:
                 seen.add(key)
@@ -188,20 +240,42 @@ def read_json(path: Path) -> Table:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFailed([Problem(path.name, exc.lineno, None, None,
-                                    f"invalid JSON at line {exc.lineno}, column {exc.colno}: "
-                                    f"{exc.msg}")]) from exc
+        raise ImportFailed(
+            [
+                Problem(
+                    path.name,
+                    exc.lineno,
+                    None,
+                    None,
+                    f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                )
+            ]
+        ) from exc
     except (ValueError, RecursionError) as exc:
         raise ImportFailed([Problem(path.name, None, None, None, _json_limit(exc))]) from exc
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if len(lists) != 1:
-            raise ImportFailed([Problem(path.name, None, None, None,
-                                        "expected a JSON array of objects (one per person)")])
+            raise ImportFailed(
+                [
+                    Problem(
+                        path.name,
+                        None,
+                        None,
+                        None,
+                        "expected a JSON array of objects (one per person)",
+                    )
+                ]
+            )
         data = lists[0]
     if not isinstance(data, list):
-        raise ImportFailed([Problem(path.name, None, None, None,
-                                    "expected a JSON array of objects (one per person)")])
+        raise ImportFailed(
+            [
+                Problem(
+                    path.name, None, None, None, "expected a JSON array of objects (one per person)"
+                )
+            ]
+        )
     return _objects_to_table(path.name, enumerate(data, start=1))
 
 
@@ -215,11 +289,13 @@ def read_jsonl(path: Path) -> Table:
             try:
                 yield number, json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ImportFailed([Problem(path.name, number, None, line[:80],
-                                            f"invalid JSON: {exc.msg}")]) from exc
+                raise ImportFailed(
+                    [Problem(path.name, number, None, line[:80], f"invalid JSON: {exc.msg}")]
+                ) from exc
             except (ValueError, RecursionError) as exc:
-                raise ImportFailed([Problem(path.name, number, None, line[:80],
-                                            _json_limit(exc))]) from exc
+                raise ImportFailed(
+                    [Problem(path.name, number, None, line[:80], _json_limit(exc))]
+                ) from exc
 
     return _objects_to_table(path.name, objects())
 
@@ -248,9 +324,17 @@ def read_xlsx(path: Path, sheet: str | None) -> list[Table]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFailed([Problem(path.name, None, None, None,
-                                    f"not a readable XLSX workbook ({exc.__class__.__name__})")
-                            ]) from exc
+        raise ImportFailed(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    None,
+                    f"not a readable XLSX workbook ({exc.__class__.__name__})",
+                )
+            ]
+        ) from exc
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on damaged XML
         raise ImportFailed([_damaged_xlsx(path, exc)]) from exc
     try:
@@ -265,17 +349,31 @@ def read_xlsx(path: Path, sheet: str | None) -> list[Table]:
 
 def _damaged_xlsx(path: Path, exc: BaseException) -> Problem:
     detail = str(exc).splitlines()[0][:120] if str(exc) else ""
-    return Problem(path.name, None, None, None,
-                   f"not a readable XLSX workbook: it is damaged ({exc.__class__.__name__}"
-                   f"{': ' + detail if detail else ''}). Open it in a spreadsheet program and "
-                   "save it again, or export it as CSV.")
+    return Problem(
+        path.name,
+        None,
+        None,
+        None,
+        f"not a readable XLSX workbook: it is damaged ({exc.__class__.__name__}"
+        f"{': ' + detail if detail else ''}). Open it in a spreadsheet program and "
+        "save it again, or export it as CSV.",
+    )
 
 
 def _read_sheets(path: Path, workbook: Any, sheet: str | None) -> list[Table]:
     names = workbook.sheetnames
     if sheet is not None and sheet not in names:
-        raise ImportFailed([Problem(path.name, None, None, None,
-                                    f"no sheet named {sheet!r} (sheets: {', '.join(names)})")])
+        raise ImportFailed(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    None,
+                    f"no sheet named {sheet!r} (sheets: {', '.join(names)})",
+                )
+            ]
+        )
     tables: list[Table] = []
     problems: list[Problem] = []
     for name in [sheet] if sheet is not None else names:
@@ -287,10 +385,17 @@ def _read_sheets(path: Path, workbook: Any, sheet: str | None) -> list[Table]:
                 header_row = candidate
                 break
         if header_row is None:
-            problems.append(Problem(
-                path.name, None, None, None,
-                "the sheet is empty (no header row); import the other sheets one by one "
-                "with --sheet NAME", sheet=name))
+            problems.append(
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    None,
+                    "the sheet is empty (no header row); import the other sheets one by one "
+                    "with --sheet NAME",
+                    sheet=name,
+                )
+            )
             continue
         width = max(i + 1 for i, c in enumerate(header_row) if c not in (None, ""))
         headers = [_xlsx_cell(c).strip() for c in header_row[:width]]
@@ -299,9 +404,16 @@ def _read_sheets(path: Path, workbook: Any, sheet: str | None) -> list[Table]:
             cells = [_xlsx_cell(v) for v in values[:width]]
             extra = [v for v in values[width:] if v not in (None, "")]
             if extra:
-                problems.append(Problem(path.name, number, None, _xlsx_cell(extra[0]),
-                                        "a value stands in a column with no header",
-                                        sheet=name))
+                problems.append(
+                    Problem(
+                        path.name,
+                        number,
+                        None,
+                        _xlsx_cell(extra[0]),
+                        "a value stands in a column with no header",
+                        sheet=name,
+                    )
+                )
             rows.append((number, cells + [""] * (width - len(cells))))
         tables.append(Table(path.name, name, headers, rows))
     if problems:

@@ -61,13 +61,17 @@ def protected_headers(fields_to_headers: dict[str, str]) -> dict[str, str]:
     return {h: f for f, h in fields_to_headers.items() if f in PROTECTED_FIELDS}
 
 
-def split_protected(raw: dict[str, str], headers: dict[str, str]
-                    ) -> tuple[dict[str, str], dict[str, Any] | None]:
+def split_protected(
+    raw: dict[str, str], headers: dict[str, str]
+) -> tuple[dict[str, str], dict[str, Any] | None]:
     """``raw`` without the protected columns, and those values keyed by field (``None``
     when the row has none). The header as written is kept, so nothing is lost."""
     if not headers:
         return raw, None
     kept = {h: v for h, v in raw.items() if h not in headers}
-    values = {headers[h]: {"header": h, "value": v.strip()}
-              for h, v in raw.items() if h in headers and v and v.strip()}
+    values = {
+        headers[h]: {"header": h, "value": v.strip()}
+        for h, v in raw.items()
+        if h in headers and v and v.strip()
+    }
     return kept, (values or None)

@@ -29,5 +29,15 @@ from habeas.linkage.review_csv import export_decisions, import_decisions
 from habeas.linkage.run import LinkReport, link
 from habeas.linkage.score import score_frame
 
-__all__ = ["LinkReport", "decide", "explain", "export_decisions", "import_decisions", "link",
-           "queue", "score_frame", "show", "undo"]
+__all__ = [
+    "LinkReport",
+    "decide",
+    "explain",
+    "export_decisions",
+    "import_decisions",
+    "link",
+    "queue",
+    "score_frame",
+    "show",
+    "undo",
+]

@@ -56,12 +56,17 @@ class Changes:
     person_of: dict[int, int] = field(default_factory=dict)  # record → person after
 
     def detail(self) -> dict[str, Any]:
-        return {"merges": self.merges, "splits": self.splits,
-                "links_written": self.links_written, "persons_created": self.persons_created}
+        return {
+            "merges": self.merges,
+            "splits": self.splits,
+            "links_written": self.links_written,
+            "persons_created": self.persons_created,
+        }
 
 
-def assign_persons(clusters: Iterable[list[int]],
-                   current: dict[int, int | None]) -> list[tuple[list[int], int | None]]:
+def assign_persons(
+    clusters: Iterable[list[int]], current: dict[int, int | None]
+) -> list[tuple[list[int], int | None]]:
     """Pair each cluster with the existing person id it keeps (None = new person).
 
     ``current`` maps record → current person. Rule in the module doc.
@@ -83,10 +88,16 @@ def assign_persons(clusters: Iterable[list[int]],
     return result
 
 
-def reassign(session: Session, clusters: Iterable[list[int]],
-             current: dict[int, tuple[int | None, str]], *, actor: str, method: str,
-             scores: dict[int, float] | None = None,
-             rewrite_methods: frozenset[str] = frozenset({"import"})) -> Changes:
+def reassign(
+    session: Session,
+    clusters: Iterable[list[int]],
+    current: dict[int, tuple[int | None, str]],
+    *,
+    actor: str,
+    method: str,
+    scores: dict[int, float] | None = None,
+    rewrite_methods: frozenset[str] = frozenset({"import"}),
+) -> Changes:
     """Make the store's current links follow ``clusters``.
 
     ``current``: record → (current person, current link method). A record is
@@ -99,9 +110,11 @@ def reassign(session: Session, clusters: Iterable[list[int]],
     new_ids: list[int] = []
     if need_new:
         rows = [{"created_by": actor, "created_at": at} for _ in need_new]
-        new_ids = list(session.execute(insert(Person).returning(Person.id,
-                                                               sort_by_parameter_order=True),
-                                       rows).scalars())
+        new_ids = list(
+            session.execute(
+                insert(Person).returning(Person.id, sort_by_parameter_order=True), rows
+            ).scalars()
+        )
     changes = Changes(persons_created=len(new_ids))
     new_iter = iter(new_ids)
     to_close: list[int] = []
@@ -111,8 +124,9 @@ def reassign(session: Session, clusters: Iterable[list[int]],
         pid = kept if kept is not None else next(new_iter)
         olds = sorted({p for r in members if (p := person_now.get(r)) is not None})
         if len(olds) > 1:
-            changes.merges.append({"into": pid, "from": [p for p in olds if p != pid],
-                                   "records": len(members)})
+            changes.merges.append(
+                {"into": pid, "from": [p for p in olds if p != pid], "records": len(members)}
+            )
         for r in members:
             old_pid, old_method = current.get(r, (None, ""))
             changes.person_of[r] = pid
@@ -121,38 +135,68 @@ def reassign(session: Session, clusters: Iterable[list[int]],
             if old_pid != pid or old_method in rewrite_methods:
                 if old_pid is not None:
                     to_close.append(r)
-                to_add.append({"record_id": r, "person_id": pid, "method": method,
-                               "score": (scores or {}).get(r), "decided_by": actor,
-                               "decided_at": at, "superseded_at": None})
+                to_add.append(
+                    {
+                        "record_id": r,
+                        "person_id": pid,
+                        "method": method,
+                        "score": (scores or {}).get(r),
+                        "decided_by": actor,
+                        "decided_at": at,
+                        "superseded_at": None,
+                    }
+                )
     for old_pid, now_in in sorted(before.items()):
         if len(now_in) > 1:
             changes.splits.append({"person": old_pid, "into": sorted(now_in)})
-    _record_moves(session, current, changes.person_of,
-                  {pid for _, pid in plan if pid is not None}, actor=actor, at=at)
+    _record_moves(
+        session,
+        current,
+        changes.person_of,
+        {pid for _, pid in plan if pid is not None},
+        actor=actor,
+        at=at,
+    )
     for start in range(0, len(to_close), CHUNK):
-        chunk = to_close[start:start + CHUNK]
-        session.execute(update(Link).where(Link.record_id.in_(chunk),
-                                           Link.superseded_at.is_(None))
-                        .values(superseded_at=at))
+        chunk = to_close[start : start + CHUNK]
+        session.execute(
+            update(Link)
+            .where(Link.record_id.in_(chunk), Link.superseded_at.is_(None))
+            .values(superseded_at=at)
+        )
     # A Core INSERT on the table: one executemany per chunk (the ORM's bulk path
     # splits a chunk wherever ``score`` switches between a value and None).
     for start in range(0, len(to_add), 10000):
-        session.execute(insert(cast(Table, Link.__table__)), to_add[start:start + 10000])
+        session.execute(insert(cast(Table, Link.__table__)), to_add[start : start + 10000])
     changes.links_written = len(to_add)
     return changes
 
 
-def _record_moves(session: Session, current: dict[int, tuple[int | None, str]],
-                  person_of: dict[int, int], kept: set[int], *, actor: str,
-                  at: datetime) -> None:
+def _record_moves(
+    session: Session,
+    current: dict[int, tuple[int | None, str]],
+    person_of: dict[int, int],
+    kept: set[int],
+    *,
+    actor: str,
+    at: datetime,
+) -> None:
     """One ``person_change`` row per (old person, new person) that records moved between."""
     moved: Counter[tuple[int, int]] = Counter()
     for r, new_pid in person_of.items():
         old_pid = current.get(r, (None, ""))[0]
         if old_pid is not None and old_pid != new_pid:
             moved[(old_pid, new_pid)] += 1
-    rows = [{"person_id": old, "into_id": new, "records": n, "at": at, "actor": actor,
-             "kind": "split" if old in kept else "merged"}
-            for (old, new), n in sorted(moved.items())]
+    rows = [
+        {
+            "person_id": old,
+            "into_id": new,
+            "records": n,
+            "at": at,
+            "actor": actor,
+            "kind": "split" if old in kept else "merged",
+        }
+        for (old, new), n in sorted(moved.items())
+    ]
     if rows:
         session.execute(insert(cast(Table, PersonChange.__table__)), rows)

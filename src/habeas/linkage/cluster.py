@@ -69,8 +69,8 @@ class Node:
 
 @dataclass
 class Clustering:
-    cluster_of: dict[int, int]          # record id → representative record id
-    status: list[str]                   # one per input pair (same order)
+    cluster_of: dict[int, int]  # record id → representative record id
+    status: list[str]  # one per input pair (same order)
     reason: list[str | None]
     conflicts: list[str] = field(default_factory=list)  # human decisions that contradict
 
@@ -88,9 +88,14 @@ class _UnionFind:
         # record → its own valid constrained document numbers (``type:value``)
         self.documents: dict[int, set[str]] = {}
         self.bare: set[int] = set()  # name-only records (no document, no date of birth)
-        for rid, sid, rpp, ids, bare in zip(records["unique_id"], records["source_id"],
-                                            records["rpp"], records["ids"],
-                                            records["name_only"], strict=True):
+        for rid, sid, rpp, ids, bare in zip(
+            records["unique_id"],
+            records["source_id"],
+            records["rpp"],
+            records["ids"],
+            records["name_only"],
+            strict=True,
+        ):
             rid = int(rid)
             self.parent[rid] = rid
             n = Node(members=[rid], anchored=not bare)
@@ -164,11 +169,18 @@ class _UnionFind:
         return ra
 
 
-def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
-            review_low: float, ambiguity_margin: float = 2.0,
-            must: Iterable[tuple[int, int]] = (), cannot: Iterable[tuple[int, int]] = (),
-            decided: Iterable[tuple[int, int]] = (),
-            groups: dict[int, int] | None = None) -> Clustering:
+def cluster(
+    records: pd.DataFrame,
+    pairs: pd.DataFrame,
+    *,
+    threshold: float,
+    review_low: float,
+    ambiguity_margin: float = 2.0,
+    must: Iterable[tuple[int, int]] = (),
+    cannot: Iterable[tuple[int, int]] = (),
+    decided: Iterable[tuple[int, int]] = (),
+    groups: dict[int, int] | None = None,
+) -> Clustering:
     """Cluster ``records`` (columns unique_id, source_id, rpp, ids, name_only) using
     ``pairs`` (record_a, record_b, match_weight, match_probability); see the module doc.
 
@@ -191,8 +203,10 @@ def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
             if ra != rb:
                 why = uf.conflict(ra, rb)
                 if why == "conflict: decided different":
-                    conflicts.append(f"records {a} and {b} were decided the same, but that "
-                                     "joins records decided different")
+                    conflicts.append(
+                        f"records {a} and {b} were decided the same, but that "
+                        "joins records decided different"
+                    )
                 uf.union(ra, rb)
 
     n = len(pairs)
@@ -204,8 +218,10 @@ def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
     rec_b = pairs["record_b"].astype(int).tolist()
     prob = pairs["match_probability"].astype(float).tolist()
     weight = pairs["match_weight"].astype(float).tolist()
-    caution = [c if isinstance(c, str) else None
-               for c in (pairs["caution"] if "caution" in pairs else [None] * n)]
+    caution = [
+        c if isinstance(c, str) else None
+        for c in (pairs["caution"] if "caution" in pairs else [None] * n)
+    ]
     for i in range(n):
         if prob[i] < UNLIKE and (rec_a[i], rec_b[i]) not in decided_set:
             uf.add_unlike(rec_a[i], rec_b[i])
@@ -245,8 +261,21 @@ def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
     for anchored_only in (True, False):
         later = []
         for rec in pending:
-            if not _attach(uf, rec, by_record[rec], rec_a, rec_b, prob, weight, status, reason,
-                           threshold, ambiguity_margin, anchored_only, torn):
+            if not _attach(
+                uf,
+                rec,
+                by_record[rec],
+                rec_a,
+                rec_b,
+                prob,
+                weight,
+                status,
+                reason,
+                threshold,
+                ambiguity_margin,
+                anchored_only,
+                torn,
+            ):
                 later.append(rec)
         pending = later
 
@@ -269,8 +298,7 @@ def cluster(records: pd.DataFrame, pairs: pd.DataFrame, *, threshold: float,
     return Clustering(cluster_of=cluster_of, status=status, reason=reason, conflicts=conflicts)
 
 
-def evidence_needed(records: pd.DataFrame, pairs: pd.DataFrame, floor: float
-                    ) -> pd.DataFrame:
+def evidence_needed(records: pd.DataFrame, pairs: pd.DataFrame, floor: float) -> pd.DataFrame:
     """The pairs clustering reads: those at or above ``floor``, and, below it, those with a
     name-only record (what :data:`UNLIKE` reads, step 3). Millions of clearly different
     pairs between records with dates or documents would only cost time.
@@ -285,8 +313,13 @@ def evidence_needed(records: pd.DataFrame, pairs: pd.DataFrame, floor: float
     return pairs[~low | touches].reset_index(drop=True)
 
 
-def _torn(by_record: dict[int, list[int]], rec_a: list[int], rec_b: list[int],
-          weight: list[float], margin: float) -> set[int]:
+def _torn(
+    by_record: dict[int, list[int]],
+    rec_a: list[int],
+    rec_b: list[int],
+    weight: list[float],
+    margin: float,
+) -> set[int]:
     """Name-only records whose two best candidate records are within ``margin`` bits.
 
     Such a record fits two people equally; a third record must not be attached to
@@ -309,10 +342,21 @@ def _torn(by_record: dict[int, list[int]], rec_a: list[int], rec_b: list[int],
     return out
 
 
-def _attach(uf: _UnionFind, rec: int, candidates: list[int], rec_a: list[int],
-            rec_b: list[int], prob: list[float], weight: list[float], status: list[str],
-            reason: list[str | None], threshold: float, margin: float,
-            anchored_only: bool, torn: set[int]) -> bool:
+def _attach(
+    uf: _UnionFind,
+    rec: int,
+    candidates: list[int],
+    rec_a: list[int],
+    rec_b: list[int],
+    prob: list[float],
+    weight: list[float],
+    status: list[str],
+    reason: list[str | None],
+    threshold: float,
+    margin: float,
+    anchored_only: bool,
+    torn: set[int],
+) -> bool:
     """Attach name-only ``rec`` to its clearly best cluster (step 3 of the module doc).
 
     Returns False when no candidate cluster qualified (``anchored_only``: only
@@ -362,8 +406,9 @@ def priorities(clustering: Clustering, pairs: pd.DataFrame) -> list[float]:
     for root in clustering.cluster_of.values():
         sizes[root] = sizes.get(root, 0) + 1
     out = []
-    for a, b, p in zip(pairs["record_a"], pairs["record_b"], pairs["match_probability"],
-                       strict=True):
+    for a, b, p in zip(
+        pairs["record_a"], pairs["record_b"], pairs["match_probability"], strict=True
+    ):
         ra, rb = clustering.cluster_of[int(a)], clustering.cluster_of[int(b)]
         p = float(p)
         moved = p * (sizes[ra] + sizes[rb]) if ra != rb else (1.0 - p) * sizes[ra]

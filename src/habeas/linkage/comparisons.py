@@ -77,35 +77,47 @@ def _when(cheap: str, costly: str) -> str:
 
 # A name written in the wrong order ("QUINTERO, RAMIRO" read as given "Quintero",
 # surname "Ramiro"): each side's first given name is the other's first surname.
-_SWAPPED = ("jaro_winkler_similarity(given1_l, sur1_r) >= 0.88 AND "
-            "jaro_winkler_similarity(sur1_l, given1_r) >= 0.88")
+_SWAPPED = (
+    "jaro_winkler_similarity(given1_l, sur1_r) >= 0.88 AND "
+    "jaro_winkler_similarity(sur1_l, given1_r) >= 0.88"
+)
 
 
 def given() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="given",
         comparison_description="First given name: exact / nickname, variant or sound / "
-                               "typo / shared in another position",
+        "typo / shared in another position",
         comparison_levels=[
             cll.NullLevel("given1"),
-            cll.ExactMatchLevel("given1").configure(tf_adjustment_column="given1",
-                                                    tf_adjustment_weight=1.0),
+            cll.ExactMatchLevel("given1").configure(
+                tf_adjustment_column="given1", tf_adjustment_weight=1.0
+            ),
             cll.ArrayIntersectLevel("given_keys", 1).configure(
-                label_for_charts="Nickname, variant or same sound"),
+                label_for_charts="Nickname, variant or same sound"
+            ),
             # A typo: Jaro-Winkler catches long names; short ones ("lois" / "luis",
             # "liis" / "luis") need the edit distance.
-            _custom(f"jaro_winkler_similarity(given1_l, given1_r) >= 0.88 OR "
-                    f"{_one_typo_sql('given1_l', 'given1_r')}", "One typo"),
+            _custom(
+                f"jaro_winkler_similarity(given1_l, given1_r) >= 0.88 OR "
+                f"{_one_typo_sql('given1_l', 'given1_r')}",
+                "One typo",
+            ),
             _custom(_SWAPPED, "Given name and surname swapped"),
             cll.ArrayIntersectLevel("given_all", 1).configure(
-                label_for_charts="A given name shared in another position"),
-            _custom("(length(given1_l) = 1 OR length(given1_r) = 1) AND "
-                    "left(given1_l, 1) = left(given1_r, 1)", "Initial agrees"),
+                label_for_charts="A given name shared in another position"
+            ),
+            _custom(
+                "(length(given1_l) = 1 OR length(given1_r) = 1) AND "
+                "left(given1_l, 1) = left(given1_r, 1)",
+                "Initial agrees",
+            ),
             # A short form the nickname lists lack ("artie" / "arthur", "merry" /
             # "meredith"): weak evidence, but not "a different given name".
             _custom("left(given1_l, 3) = left(given1_r, 3)", "Same first three letters"),
             cll.ElseLevel(),
-        ])
+        ],
+    )
 
 
 def given2() -> cl.CustomComparison:
@@ -115,11 +127,15 @@ def given2() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("given2"),
             cll.ExactMatchLevel("given2"),
-            _custom("(length(given2_l) = 1 OR length(given2_r) = 1) AND "
-                    "substr(given2_l, 1, 1) = substr(given2_r, 1, 1)", "Initial agrees"),
+            _custom(
+                "(length(given2_l) = 1 OR length(given2_r) = 1) AND "
+                "substr(given2_l, 1, 1) = substr(given2_r, 1, 1)",
+                "Initial agrees",
+            ),
             cll.JaroWinklerLevel("given2", 0.88),
             cll.ElseLevel(),
-        ])
+        ],
+    )
 
 
 _SHARED_SURNAME = "sk1_l = sk1_r OR sk1_l = sk2_r OR sk2_l = sk1_r OR sk2_l = sk2_r"
@@ -136,30 +152,41 @@ def surnames() -> cl.CustomComparison:
     * "given name and surname swapped" is counted once, in :func:`given`: here it is a
       null level (no evidence either way), or one swap would score twice.
     """
-    one_found = ("(sur2_l IS NULL OR sur2_r IS NULL) AND "
-                 "(sk1_l = sk1_r OR sk1_l = sk2_r OR sk2_l = sk1_r)")
+    one_found = (
+        "(sur2_l IS NULL OR sur2_r IS NULL) AND (sk1_l = sk1_r OR sk1_l = sk2_r OR sk2_l = sk1_r)"
+    )
     levels: list[Any] = [
         cll.NullLevel("sur1"),
         cll.ExactMatchLevel("surset").configure(
-            tf_adjustment_column="surset", label_for_charts="Both surnames (either order)"),
-        _custom("sur2_l IS NULL AND sur2_r IS NULL AND sur1_l = sur1_r",
-                "One surname each, the same").configure(
-                    tf_adjustment_column="sur1", disable_tf_exact_match_detection=True),
-        _custom("(sk1_l = sk1_r AND sk2_l = sk2_r) OR (sk1_l = sk2_r AND sk2_l = sk1_r)",
-                "Both surnames sound the same"),
+            tf_adjustment_column="surset", label_for_charts="Both surnames (either order)"
+        ),
+        _custom(
+            "sur2_l IS NULL AND sur2_r IS NULL AND sur1_l = sur1_r", "One surname each, the same"
+        ).configure(tf_adjustment_column="sur1", disable_tf_exact_match_detection=True),
+        _custom(
+            "(sk1_l = sk1_r AND sk2_l = sk2_r) OR (sk1_l = sk2_r AND sk2_l = sk1_r)",
+            "Both surnames sound the same",
+        ),
         _custom(one_found, "One side has one surname, found in the other").configure(
-            tf_adjustment_column="sur1", disable_tf_exact_match_detection=True),
-        _custom("(sk1_l = sk1_r AND jaro_winkler_similarity(sur2_l, sur2_r) >= 0.85) OR "
-                "(sk2_l = sk2_r AND jaro_winkler_similarity(sur1_l, sur1_r) >= 0.85)",
-                "One surname the same, the other a near spelling"),
+            tf_adjustment_column="sur1", disable_tf_exact_match_detection=True
+        ),
+        _custom(
+            "(sk1_l = sk1_r AND jaro_winkler_similarity(sur2_l, sur2_r) >= 0.85) OR "
+            "(sk2_l = sk2_r AND jaro_winkler_similarity(sur1_l, sur1_r) >= 0.85)",
+            "One surname the same, the other a near spelling",
+        ),
         _custom(_SHARED_SURNAME, "One surname in common, the other different"),
-        _custom("jaro_winkler_similarity(sur1_l, sur1_r) >= 0.88",
-                "First surnames a near spelling"),
+        _custom(
+            "jaro_winkler_similarity(sur1_l, sur1_r) >= 0.88", "First surnames a near spelling"
+        ),
         _custom(_SWAPPED, "Given name and surname swapped").configure(is_null_level=True),
         cll.ElseLevel(),
     ]
-    return cl.CustomComparison(output_column_name="surnames", comparison_levels=levels,
-                               comparison_description="Surnames as a pair")
+    return cl.CustomComparison(
+        output_column_name="surnames",
+        comparison_levels=levels,
+        comparison_description="Surnames as a pair",
+    )
 
 
 def dob() -> cl.CustomComparison:
@@ -173,21 +200,26 @@ def dob() -> cl.CustomComparison:
             _one_typo("dob"),
             cll.ExactMatchLevel("dob_year").configure(label_for_charts="Same year"),
             _custom("dob_lo_l <= dob_hi_r AND dob_lo_r <= dob_hi_l", "Uncertain dates overlap"),
-            _custom("abs(CAST(substr(dob_lo_l, 1, 4) AS INTEGER) - "
-                    "CAST(substr(dob_lo_r, 1, 4) AS INTEGER)) < 12",
-                    "Another date, within 12 years"),
+            _custom(
+                "abs(CAST(substr(dob_lo_l, 1, 4) AS INTEGER) - "
+                "CAST(substr(dob_lo_r, 1, 4) AS INTEGER)) < 12",
+                "Another date, within 12 years",
+            ),
             # A generation apart: a father and the son who carries his name (a caution,
             # see habeas.linkage.model.with_cautions).
             cll.ElseLevel().configure(label_for_charts="Dates a generation apart"),
-        ])
+        ],
+    )
 
 
 def _one_typo_sql(a: str, b: str) -> str:
     """Damerau-Levenshtein ≤ 1 between two columns, behind a cheap necessary condition."""
-    return (f"(CASE WHEN length({a}) = length({b}) AND length({a}) > 0 "
-            f"THEN {_when(f'hamming({a}, {b}) <= 2', f'damerau_levenshtein({a}, {b}) <= 1')} "
-            f"WHEN abs(length({a}) - length({b})) = 1 "
-            f"THEN damerau_levenshtein({a}, {b}) <= 1 ELSE false END)")
+    return (
+        f"(CASE WHEN length({a}) = length({b}) AND length({a}) > 0 "
+        f"THEN {_when(f'hamming({a}, {b}) <= 2', f'damerau_levenshtein({a}, {b}) <= 1')} "
+        f"WHEN abs(length({a}) - length({b})) = 1 "
+        f"THEN damerau_levenshtein({a}, {b}) <= 1 ELSE false END)"
+    )
 
 
 def _one_typo(column: str) -> cll.CustomLevel:
@@ -203,10 +235,17 @@ def _one_typo(column: str) -> cll.CustomLevel:
 
 
 def identifier(column: str) -> cl.CustomComparison:
-    levels: list[Any] = [cll.NullLevel(column), cll.ExactMatchLevel(column),
-                         _one_typo(column), cll.ElseLevel()]
-    return cl.CustomComparison(output_column_name=column, comparison_levels=levels,
-                               comparison_description=f"{column}: exact / one typo / different")
+    levels: list[Any] = [
+        cll.NullLevel(column),
+        cll.ExactMatchLevel(column),
+        _one_typo(column),
+        cll.ElseLevel(),
+    ]
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=levels,
+        comparison_description=f"{column}: exact / one typo / different",
+    )
 
 
 def _jw(a: str, b: str, threshold: float = 0.9) -> str:
@@ -224,33 +263,41 @@ def address() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="address",
         comparison_description="Address: street and house number / near spelling / same "
-                               "street, another number / an address line in common",
+        "street, another number / an address line in common",
         comparison_levels=[
-            _custom("(street_l IS NULL AND addr2_l IS NULL) OR "
-                    "(street_r IS NULL AND addr2_r IS NULL)", "Null").configure(
-                        is_null_level=True),
+            _custom(
+                "(street_l IS NULL AND addr2_l IS NULL) OR (street_r IS NULL AND addr2_r IS NULL)",
+                "Null",
+            ).configure(is_null_level=True),
             # A family shares a home and its surnames: given a shared surname, the same
             # home is weak evidence (its u is conditional, see training.household_share).
             _custom(f"addr_l = addr_r AND ({_SHARED_SURNAME})", "Same home, a surname in common"),
             cll.ExactMatchLevel("addr").configure(
-                tf_adjustment_column="addr", label_for_charts="Same street and house number"),
-            _custom(_when(same_number, _jw("street_l", "street_r")),
-                    "Street a near spelling, same house number"),
+                tf_adjustment_column="addr", label_for_charts="Same street and house number"
+            ),
+            _custom(
+                _when(same_number, _jw("street_l", "street_r")),
+                "Street a near spelling, same house number",
+            ),
             _custom(_jw("street_l", "street_r"), "Same street, another house number"),
             # The second line, or the two lines written in each other's column (their
             # first letters agree: a cheap test before the distance).
-            _custom(f"{_jw('addr2_l', 'addr2_r')} OR "
-                    f"{_when('left(street_l, 1) = left(addr2_r, 1)', _jw('street_l', 'addr2_r'))}"
-                    f" OR "
-                    f"{_when('left(addr2_l, 1) = left(street_r, 1)', _jw('addr2_l', 'street_r'))}",
-                    "An address line in common"),
+            _custom(
+                f"{_jw('addr2_l', 'addr2_r')} OR "
+                f"{_when('left(street_l, 1) = left(addr2_r, 1)', _jw('street_l', 'addr2_r'))}"
+                f" OR "
+                f"{_when('left(addr2_l, 1) = left(street_r, 1)', _jw('addr2_l', 'street_r'))}",
+                "An address line in common",
+            ),
             cll.ElseLevel(),
-        ])
+        ],
+    )
 
 
 # Postcodes that agree, are missing on a side, or differ by one typo.
-_POSTCODE_OPEN = ("(postcode_l IS NULL OR postcode_r IS NULL OR "
-                  f"{_one_typo_sql('postcode_l', 'postcode_r')})")
+_POSTCODE_OPEN = (
+    f"(postcode_l IS NULL OR postcode_r IS NULL OR {_one_typo_sql('postcode_l', 'postcode_r')})"
+)
 
 
 def locality() -> cl.CustomComparison:
@@ -259,26 +306,33 @@ def locality() -> cl.CustomComparison:
         output_column_name="locality",
         comparison_description="Locality and postcode / locality / postcode / region",
         comparison_levels=[
-            _custom("(locality_l IS NULL AND postcode_l IS NULL AND region_l IS NULL) OR "
-                    "(locality_r IS NULL AND postcode_r IS NULL AND region_r IS NULL)",
-                    "Null").configure(is_null_level=True),
-            _custom(_when("postcode_l = postcode_r", _jw("locality_l", "locality_r")),
-                    "Same locality and postcode"),
+            _custom(
+                "(locality_l IS NULL AND postcode_l IS NULL AND region_l IS NULL) OR "
+                "(locality_r IS NULL AND postcode_r IS NULL AND region_r IS NULL)",
+                "Null",
+            ).configure(is_null_level=True),
+            _custom(
+                _when("postcode_l = postcode_r", _jw("locality_l", "locality_r")),
+                "Same locality and postcode",
+            ),
             # Term-frequency adjusted: the same big city is weaker evidence than the
             # same village. Its own u is the baseline (not an exact-match level's).
-            _custom(_when("locality_l = locality_r", _POSTCODE_OPEN),
-                    "Same locality").configure(tf_adjustment_column="locality",
-                                               disable_tf_exact_match_detection=True),
-            _custom(_when(_POSTCODE_OPEN, _jw("locality_l", "locality_r")),
-                    "Locality a near spelling"),
+            _custom(_when("locality_l = locality_r", _POSTCODE_OPEN), "Same locality").configure(
+                tf_adjustment_column="locality", disable_tf_exact_match_detection=True
+            ),
+            _custom(
+                _when(_POSTCODE_OPEN, _jw("locality_l", "locality_r")), "Locality a near spelling"
+            ),
             _custom("postcode_l = postcode_r", "Same postcode, another locality"),
             _custom("region_l = region_r", "Same region only"),
             cll.ElseLevel(),
-        ])
+        ],
+    )
 
 
 def weak(column: str) -> cl.CustomComparison:
     return cl.CustomComparison(
-        output_column_name=column, comparison_description=f"{column} (weak evidence)",
-        comparison_levels=[cll.NullLevel(column), cll.ExactMatchLevel(column),
-                           cll.ElseLevel()])
+        output_column_name=column,
+        comparison_description=f"{column} (weak evidence)",
+        comparison_levels=[cll.NullLevel(column), cll.ExactMatchLevel(column), cll.ElseLevel()],
+    )

@@ -55,8 +55,14 @@ def _level_index(gamma: np.ndarray, count: int) -> np.ndarray:
     return np.where(gamma < 0, -1, count - 1 - gamma)
 
 
-def estimate(patterns: pd.DataFrame, u: dict[str, np.ndarray], all_pairs: float, *,
-             max_iterations: int = 500, tolerance: float = 1e-7) -> EMResult:
+def estimate(
+    patterns: pd.DataFrame,
+    u: dict[str, np.ndarray],
+    all_pairs: float,
+    *,
+    max_iterations: int = 500,
+    tolerance: float = 1e-7,
+) -> EMResult:
     """EM over ``patterns`` (see the module doc).
 
     ``patterns``: one row per distinct pattern, columns ``gamma_<comparison>`` for
@@ -67,8 +73,10 @@ def estimate(patterns: pd.DataFrame, u: dict[str, np.ndarray], all_pairs: float,
     """
     comparisons = list(u)
     counts = {c: len(M_PRIOR[c]) for c in comparisons}
-    idx = {c: _level_index(patterns[f"gamma_{c}"].to_numpy(dtype=np.int64), counts[c])
-           for c in comparisons}
+    idx = {
+        c: _level_index(patterns[f"gamma_{c}"].to_numpy(dtype=np.int64), counts[c])
+        for c in comparisons
+    }
     n = patterns["n"].to_numpy(dtype=np.float64)
     same = patterns["same"].to_numpy(dtype=np.float64)
     log_u = {c: np.log(np.asarray(u[c], dtype=np.float64)) for c in comparisons}

@@ -115,8 +115,9 @@ def _given_keys(token: str) -> tuple[str, ...]:
 
 
 @cache
-def _name_key_candidates(given1: str | None, surnames: tuple[str, ...]
-                         ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _name_key_candidates(
+    given1: str | None, surnames: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(coarse keys, finer keys used where a coarse block is oversized) of one name.
 
     Coarse: ``p:`` the set of both surname keys (order-free; given names may
@@ -151,8 +152,9 @@ def _name_key_candidates(given1: str | None, surnames: tuple[str, ...]
 
 
 @cache
-def _dob_key_candidates(dob: str | None, year: int | None, given1: str | None,
-                        surnames: tuple[str, ...]) -> tuple[str, ...]:
+def _dob_key_candidates(
+    dob: str | None, year: int | None, given1: str | None, surnames: tuple[str, ...]
+) -> tuple[str, ...]:
     """Date-of-birth blocking keys.
 
     The exact date × each surname key (first, second, without particles: a missing
@@ -164,8 +166,12 @@ def _dob_key_candidates(dob: str | None, year: int | None, given1: str | None,
     """
     keys: set[str] = set()
     if dob:
-        keys |= {f"{dob}|s:{k}" for s in surnames for form in (_compact(s), _head(s))
-                 if (k := _key(form))}
+        keys |= {
+            f"{dob}|s:{k}"
+            for s in surnames
+            for form in (_compact(s), _head(s))
+            if (k := _key(form))
+        }
         if given1:
             keys |= {f"{dob}|g:{g}" for g in _given_keys(given1) if g[0] in "#~"}
             first = _compact(surnames[0])[:1] if surnames else ""
@@ -176,8 +182,13 @@ def _dob_key_candidates(dob: str | None, year: int | None, given1: str | None,
     return tuple(sorted(keys))
 
 
-def cap_block_keys(coarse: pd.Series, finer: pd.Series, cap: int,
-                   order: pd.Series | None = None, window: int = WINDOW) -> pd.Series:
+def cap_block_keys(
+    coarse: pd.Series,
+    finer: pd.Series,
+    cap: int,
+    order: pd.Series | None = None,
+    window: int = WINDOW,
+) -> pd.Series:
     """Each record's blocking keys, no key shared by more than ``cap`` records.
 
     A record keeps its coarse keys whose block holds at most ``cap`` records;
@@ -203,8 +214,11 @@ def cap_block_keys(coarse: pd.Series, finer: pd.Series, cap: int,
     over = pd.concat([c[c.notna() & ~c_ok], f[f.notna() & ~f_small & in_lost]])
     windows = _windows(over, order, window)
     kept = pd.concat([c[c_ok], f[f_ok], windows])  # per record: coarse, finer, windows
-    return pd.Series(_lists(kept.index.to_numpy(), kept.to_numpy(), len(coarse)),
-                     index=coarse.index, dtype="object")
+    return pd.Series(
+        _lists(kept.index.to_numpy(), kept.to_numpy(), len(coarse)),
+        index=coarse.index,
+        dtype="object",
+    )
 
 
 def _windows(over: pd.Series, order: pd.Series | None, window: int) -> pd.Series:
@@ -213,16 +227,21 @@ def _windows(over: pd.Series, order: pd.Series | None, window: int) -> pd.Series
         return pd.Series([], dtype="object")
     half = max(window // 2, 1)
     table = pd.DataFrame({"pos": over.index.to_numpy(), "key": over.to_numpy()})
-    table["sort"] = ("" if order is None
-                     else order.reset_index(drop=True).reindex(table["pos"]).fillna("").to_numpy())
+    table["sort"] = (
+        ""
+        if order is None
+        else order.reset_index(drop=True).reindex(table["pos"]).fillna("").to_numpy()
+    )
     table = table.sort_values(["key", "sort", "pos"], kind="stable")
     step = table.groupby("key", sort=False).cumcount().to_numpy() // half
     keys = table["key"].astype(str).to_numpy()
     pos = table["pos"].to_numpy()
     first = pd.Series([f"{k}#{w}" for k, w in zip(keys, step.tolist(), strict=True)], index=pos)
     has_prev = step > 0
-    second = pd.Series([f"{k}#{w - 1}" for k, w in zip(keys[has_prev], step[has_prev].tolist(),
-                                                          strict=True)], index=pos[has_prev])
+    second = pd.Series(
+        [f"{k}#{w - 1}" for k, w in zip(keys[has_prev], step[has_prev].tolist(), strict=True)],
+        index=pos[has_prev],
+    )
     return pd.concat([first, second])
 
 
@@ -281,8 +300,9 @@ def _letters(name: str) -> str:
     """Digits read as letters in a word of at least three letters ("r0bert", not "1st")."""
     if not any(c.isdigit() for c in name):
         return name
-    return " ".join(w.translate(_DIGIT_LETTERS) if sum(c.isalpha() for c in w) >= 3 else w
-                    for w in name.split())
+    return " ".join(
+        w.translate(_DIGIT_LETTERS) if sum(c.isalpha() for c in w) >= 3 else w for w in name.split()
+    )
 
 
 def _without_titles(given: tuple[str, ...]) -> tuple[str, ...]:
@@ -303,8 +323,7 @@ def _given_row(given: tuple[str, ...]) -> tuple[Any, ...]:
     g2 = names[1] if len(names) > 1 else None
     keys = list(_given_keys(g1)) if g1 else None
     # An initial is not a name: two siblings with the middle initial "R" share nothing.
-    all_keys = sorted({k for g in names if len(g) > 1 and (k := _key(g.replace(" ", "")))}
-                      ) or None
+    all_keys = sorted({k for g in names if len(g) > 1 and (k := _key(g.replace(" ", "")))}) or None
     return g1, g2, keys, all_keys
 
 
@@ -358,18 +377,32 @@ def _identifier_columns(record_ids: pd.Series, identifiers: pd.DataFrame) -> dic
     out: dict[str, Any] = {}
     for id_type in MAIN_ID_TYPES:
         found = first[first["id_type"] == id_type].set_index("record_id")["value"]
-        out[id_type] = record_ids.map(found).astype("object").where(record_ids.isin(found.index),
-                                                                    None).to_numpy()
+        out[id_type] = (
+            record_ids.map(found)
+            .astype("object")
+            .where(record_ids.isin(found.index), None)
+            .to_numpy()
+        )
     other = first[first["id_type"].isin(OTHER_ID_TYPES)].copy()
     other["rank"] = other["id_type"].map({t: i for i, t in enumerate(OTHER_ID_TYPES)})
     other = other.sort_values(["record_id", "rank"]).drop_duplicates("record_id")
-    other_by = pd.Series((other["id_type"] + ":" + other["value"]).to_numpy(),
-                         index=other["record_id"].to_numpy(), dtype="object")
-    out["other_id"] = record_ids.map(other_by).astype("object").where(
-        record_ids.isin(other_by.index), None).to_numpy()
+    other_by = pd.Series(
+        (other["id_type"] + ":" + other["value"]).to_numpy(),
+        index=other["record_id"].to_numpy(),
+        dtype="object",
+    )
+    out["other_id"] = (
+        record_ids.map(other_by)
+        .astype("object")
+        .where(record_ids.isin(other_by.index), None)
+        .to_numpy()
+    )
     position = pd.Series(np.arange(len(record_ids)), index=record_ids.to_numpy())
-    tagged = _lists(position[ids["record_id"]].to_numpy(),
-                    (ids["id_type"] + ":" + ids["value"]).to_numpy(), len(record_ids))
+    tagged = _lists(
+        position[ids["record_id"]].to_numpy(),
+        (ids["id_type"] + ":" + ids["value"]).to_numpy(),
+        len(record_ids),
+    )
     out["ids"] = [sorted(set(v)) if v else [] for v in tagged]
     return out
 
@@ -416,15 +449,28 @@ def _initials(given1: pd.Series, sur1: pd.Series) -> pd.Series:
     return pair.where(pair.str.len() > 0, None).astype("object")
 
 
-RAW_COLUMNS = ["unique_id", "source_id", "rpp", "person_id", "method", "given_names",
-               "surnames", "dob_lo", "dob_hi", "dob_precision", "sex", "nationality"]
+RAW_COLUMNS = [
+    "unique_id",
+    "source_id",
+    "rpp",
+    "person_id",
+    "method",
+    "given_names",
+    "surnames",
+    "dob_lo",
+    "dob_hi",
+    "dob_precision",
+    "sex",
+    "nationality",
+]
 #: What :func:`load_features` reads: :data:`RAW_COLUMNS` and the residence (JSON text).
 STORE_COLUMNS = [*RAW_COLUMNS, "residence"]
 ID_COLUMNS = ["record_id", "id_type", "value"]
 
 
-def featurise(raw: pd.DataFrame, identifiers: pd.DataFrame, *,
-              block_cap: int = BLOCK_CAP) -> pd.DataFrame:
+def featurise(
+    raw: pd.DataFrame, identifiers: pd.DataFrame, *, block_cap: int = BLOCK_CAP
+) -> pd.DataFrame:
     """The feature frame (module doc) from raw record columns and valid identifiers.
 
     ``raw``: :data:`RAW_COLUMNS`; ``given_names``/``surnames`` as stored (JSON
@@ -443,43 +489,66 @@ def featurise(raw: pd.DataFrame, identifiers: pd.DataFrame, *,
     coarse, finer = _per_value(both, lambda v: _name_key_candidates(v[0], v[1] or ()), 2)
     dobs = _dob_columns(raw["dob_lo"], raw["dob_hi"], raw["dob_precision"])
     years = [None if pd.isna(y) else int(y) for y in dobs["dob_year"]]
-    with_dob = pd.Series(list(zip(dobs["dob"], years, g1, surname_values, strict=True)),
-                         dtype="object")
+    with_dob = pd.Series(
+        list(zip(dobs["dob"], years, g1, surname_values, strict=True)), dtype="object"
+    )
     (dob_candidates,) = _per_value(
-        with_dob, lambda v: (_dob_key_candidates(v[0], v[1], v[2], v[3] or ()),), 1)
+        with_dob, lambda v: (_dob_key_candidates(v[0], v[1], v[2], v[3] or ()),), 1
+    )
     docs = _identifier_columns(record_ids, identifiers)
     order = _sort_order(g1, g2, s1, s2, dobs["dob"])
-    residence = raw["residence"] if "residence" in raw else pd.Series(None, index=raw.index,
-                                                                       dtype="object")
+    residence = (
+        raw["residence"] if "residence" in raw else pd.Series(None, index=raw.index, dtype="object")
+    )
     places = residence_columns(residence)
-    frame = pd.DataFrame({
-        "unique_id": record_ids, "source_id": raw["source_id"],
-        "rpp": raw["rpp"].fillna(False).astype(bool),
-        "person_id": raw["person_id"].astype("Int64"), "method": raw["method"],
-        "given1": g1, "given2": g2, "given_keys": gkeys, "given_all": gall,
-        "sur1": s1, "sur2": s2, "sk1": k1, "sk2": k2, "surset": surset,
-        "name_keys": cap_block_keys(pd.Series(coarse), pd.Series(finer), block_cap, order),
-        **dobs,
-        "dob_keys": cap_block_keys(pd.Series(dob_candidates),
-                                   pd.Series([()] * len(raw), dtype="object"), block_cap,
-                                   order),
-        "sex": raw["sex"].astype("object").where(raw["sex"].notna() & (raw["sex"] != ""), None),
-        "nationality": raw["nationality"].astype("object").where(
-            raw["nationality"].notna() & (raw["nationality"] != ""), None),
-        **{t: docs[t] for t in MAIN_ID_TYPES}, "other_id": docs["other_id"],
-        "ids": docs["ids"], **places,
-        "res_keys": pd.Series(residence_keys(places, k1, block_cap), dtype="object"),
-    })
+    frame = pd.DataFrame(
+        {
+            "unique_id": record_ids,
+            "source_id": raw["source_id"],
+            "rpp": raw["rpp"].fillna(False).astype(bool),
+            "person_id": raw["person_id"].astype("Int64"),
+            "method": raw["method"],
+            "given1": g1,
+            "given2": g2,
+            "given_keys": gkeys,
+            "given_all": gall,
+            "sur1": s1,
+            "sur2": s2,
+            "sk1": k1,
+            "sk2": k2,
+            "surset": surset,
+            "name_keys": cap_block_keys(pd.Series(coarse), pd.Series(finer), block_cap, order),
+            **dobs,
+            "dob_keys": cap_block_keys(
+                pd.Series(dob_candidates),
+                pd.Series([()] * len(raw), dtype="object"),
+                block_cap,
+                order,
+            ),
+            "sex": raw["sex"].astype("object").where(raw["sex"].notna() & (raw["sex"] != ""), None),
+            "nationality": raw["nationality"]
+            .astype("object")
+            .where(raw["nationality"].notna() & (raw["nationality"] != ""), None),
+            **{t: docs[t] for t in MAIN_ID_TYPES},
+            "other_id": docs["other_id"],
+            "ids": docs["ids"],
+            **places,
+            "res_keys": pd.Series(residence_keys(places, k1, block_cap), dtype="object"),
+        }
+    )
     frame["initials"] = _initials(frame["given1"], frame["sur1"])
     frame["name_only"] = (frame["ids"].map(len) == 0) & frame["dob_lo"].isna()
     add_term_frequencies(frame)
     return frame
 
 
-def featurise_rows(rows: Iterable[tuple[Any, ...]],
-                   identifiers: dict[int, list[tuple[str, str]]], *,
-                   residences: dict[int, dict[str, str]] | None = None,
-                   block_cap: int = BLOCK_CAP) -> pd.DataFrame:
+def featurise_rows(
+    rows: Iterable[tuple[Any, ...]],
+    identifiers: dict[int, list[tuple[str, str]]],
+    *,
+    residences: dict[int, dict[str, str]] | None = None,
+    block_cap: int = BLOCK_CAP,
+) -> pd.DataFrame:
     """Build the feature frame from raw tuples (for callers without a store).
 
     Each row: ``(record_id, source_id, one_row_per_person, person_id, method,
@@ -490,14 +559,14 @@ def featurise_rows(rows: Iterable[tuple[Any, ...]],
     """
     raw = pd.DataFrame.from_records(list(rows), columns=RAW_COLUMNS)
     if residences:
-        raw["residence"] = raw["unique_id"].map(
-            lambda rid: stored_text(residences.get(int(rid))))
+        raw["residence"] = raw["unique_id"].map(lambda rid: stored_text(residences.get(int(rid))))
     for column in ("dob_lo", "dob_hi"):
         raw[column] = raw[column].map(lambda d: None if d is None else d.isoformat())
     for column in ("given_names", "surnames"):
         raw[column] = raw[column].map(lambda v: tuple(v or ()))
-    ids = pd.DataFrame([(rid, t, v) for rid, pairs in identifiers.items() for t, v in pairs],
-                       columns=ID_COLUMNS)
+    ids = pd.DataFrame(
+        [(rid, t, v) for rid, pairs in identifiers.items() for t, v in pairs], columns=ID_COLUMNS
+    )
     return featurise(raw, ids, block_cap=block_cap)
 
 
@@ -528,22 +597,36 @@ def load_features(store: Store, record_ids: Iterable[int] | None = None) -> pd.D
     frequencies are computed over the records loaded.
     """
     wanted = None if record_ids is None else sorted(set(record_ids))
-    query = (select(Record.id, Record.source_id, Source.one_row_per_person, Link.person_id,
-                    Link.method, cast(Record.given_names, Text), cast(Record.surnames, Text),
-                    cast(Record.dob_earliest, Text), cast(Record.dob_latest, Text),
-                    Record.dob_precision, Record.sex, Record.nationality,
-                    cast(Record.residence, Text))
-             .join(Source, Source.id == Record.source_id)
-             .join(Link, (Link.record_id == Record.id) & Link.superseded_at.is_(None))
-             .order_by(Record.id))
-    id_query = (select(RecordIdentifier.record_id, RecordIdentifier.id_type,
-                       RecordIdentifier.value)
-                .where(RecordIdentifier.valid.is_(True), RecordIdentifier.value.is_not(None))
-                .order_by(RecordIdentifier.id))
+    query = (
+        select(
+            Record.id,
+            Record.source_id,
+            Source.one_row_per_person,
+            Link.person_id,
+            Link.method,
+            cast(Record.given_names, Text),
+            cast(Record.surnames, Text),
+            cast(Record.dob_earliest, Text),
+            cast(Record.dob_latest, Text),
+            Record.dob_precision,
+            Record.sex,
+            Record.nationality,
+            cast(Record.residence, Text),
+        )
+        .join(Source, Source.id == Record.source_id)
+        .join(Link, (Link.record_id == Record.id) & Link.superseded_at.is_(None))
+        .order_by(Record.id)
+    )
+    id_query = (
+        select(RecordIdentifier.record_id, RecordIdentifier.id_type, RecordIdentifier.value)
+        .where(RecordIdentifier.valid.is_(True), RecordIdentifier.value.is_not(None))
+        .order_by(RecordIdentifier.id)
+    )
     rows: list[Any] = []
     id_rows: list[Any] = []
-    chunks: list[list[int] | None] = [None] if wanted is None else [
-        wanted[i:i + 900] for i in range(0, len(wanted), 900)]
+    chunks: list[list[int] | None] = (
+        [None] if wanted is None else [wanted[i : i + 900] for i in range(0, len(wanted), 900)]
+    )
     with store.read() as s:
         connection = s.connection()
         for chunk in chunks:

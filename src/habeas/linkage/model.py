@@ -39,8 +39,20 @@ from habeas.linkage.features import MAIN_ID_TYPES
 logger = logging.getLogger(__name__)
 
 MODEL_VERSION = "habeas-linkage-3"
-COMPARISONS = ("given", "given2", "surnames", "dob", "a_number", "cedula_ve", "dui_sv",
-               "other_id", "address", "locality", "sex", "nationality")
+COMPARISONS = (
+    "given",
+    "given2",
+    "surnames",
+    "dob",
+    "a_number",
+    "cedula_ve",
+    "dui_sv",
+    "other_id",
+    "address",
+    "locality",
+    "sex",
+    "nationality",
+)
 
 BLOCKING_RULES: list[Any] = [
     block_on("a_number"),
@@ -59,11 +71,20 @@ def settings(*, retain_intermediate: bool = True, prior: float = 1e-4) -> Settin
         probability_two_random_records_match=prior,
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=[cmp.given(), cmp.given2(), cmp.surnames(), cmp.dob(),
-                     cmp.identifier("a_number"), cmp.identifier("cedula_ve"),
-                     cmp.identifier("dui_sv"), cmp.identifier("other_id"),
-                     cmp.address(), cmp.locality(),
-                     cmp.weak("sex"), cmp.weak("nationality")],
+        comparisons=[
+            cmp.given(),
+            cmp.given2(),
+            cmp.surnames(),
+            cmp.dob(),
+            cmp.identifier("a_number"),
+            cmp.identifier("cedula_ve"),
+            cmp.identifier("dui_sv"),
+            cmp.identifier("other_id"),
+            cmp.address(),
+            cmp.locality(),
+            cmp.weak("sex"),
+            cmp.weak("nationality"),
+        ],
         blocking_rules_to_generate_predictions=BLOCKING_RULES,
         retain_intermediate_calculation_columns=retain_intermediate,
         retain_matching_columns=False,
@@ -73,13 +94,45 @@ def settings(*, retain_intermediate: bool = True, prior: float = 1e-4) -> Settin
 
 # the columns comparisons adjust for term frequency
 TF_LOOKUPS = ("given1", "sur1", "surset", "addr", "locality")
-SPLINK_COLUMNS = ["unique_id", "given1", "tf_given1", "given2", "given_keys", "given_all",
-                  "sur1", "tf_sur1", "sur2", "sk1", "sk2", "surset", "tf_surset", "name_keys",
-                  "dob_keys",
-                  "initials", "dob", "dob_sw",
-                  "dob_year", "dob_lo", "dob_hi", "sex", "nationality", "a_number",
-                  "cedula_ve", "dui_sv", "other_id", "street", "addr_no", "addr", "tf_addr",
-                  "addr2", "locality", "tf_locality", "postcode", "region", "res_keys"]
+SPLINK_COLUMNS = [
+    "unique_id",
+    "given1",
+    "tf_given1",
+    "given2",
+    "given_keys",
+    "given_all",
+    "sur1",
+    "tf_sur1",
+    "sur2",
+    "sk1",
+    "sk2",
+    "surset",
+    "tf_surset",
+    "name_keys",
+    "dob_keys",
+    "initials",
+    "dob",
+    "dob_sw",
+    "dob_year",
+    "dob_lo",
+    "dob_hi",
+    "sex",
+    "nationality",
+    "a_number",
+    "cedula_ve",
+    "dui_sv",
+    "other_id",
+    "street",
+    "addr_no",
+    "addr",
+    "tf_addr",
+    "addr2",
+    "locality",
+    "tf_locality",
+    "postcode",
+    "region",
+    "res_keys",
+]
 
 
 def make_db_api(backend: str = "duckdb") -> Any:
@@ -109,8 +162,9 @@ def _linker(db_api: Any, sdfs: Any, model: dict[str, Any]) -> Linker:
     return Linker(sdfs, clean, log_level=None, validate_settings=False)
 
 
-def predict(frame: pd.DataFrame, model: dict[str, Any], *, backend: str = "duckdb",
-            threshold: float = 0.01) -> pd.DataFrame:
+def predict(
+    frame: pd.DataFrame, model: dict[str, Any], *, backend: str = "duckdb", threshold: float = 0.01
+) -> pd.DataFrame:
     """Score every blocked pair of the frame (pairs below ``threshold`` dropped)."""
     quiet()
     db_api = make_db_api(backend)
@@ -135,12 +189,17 @@ def document_pairs(frame: pd.DataFrame, *, max_group: int = 20) -> set[tuple[int
         for ids in held.groupby(column)["unique_id"].agg(list):
             if 1 < len(ids) <= max_group:
                 ids = sorted(int(i) for i in ids)
-                out.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1:])
+                out.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
     return out
 
 
-def predict_documents(frame: pd.DataFrame, wanted: set[tuple[int, int]],
-                      model: dict[str, Any], *, backend: str = "duckdb") -> pd.DataFrame:
+def predict_documents(
+    frame: pd.DataFrame,
+    wanted: set[tuple[int, int]],
+    model: dict[str, Any],
+    *,
+    backend: str = "duckdb",
+) -> pd.DataFrame:
     """Score ``wanted`` pairs (they share a document number) whatever their score.
 
     :func:`predict` drops pairs under the review floor. Two records with the same
@@ -149,25 +208,36 @@ def predict_documents(frame: pd.DataFrame, wanted: set[tuple[int, int]],
     again here, blocked on the document columns alone.
     """
     if not wanted:
-        return _tidy(pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight",
-                                           "match_probability"]))
+        return _tidy(
+            pd.DataFrame(
+                columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+            )
+        )
     involved = {r for pair in wanted for r in pair}
     subset = frame[frame["unique_id"].isin(involved)].reset_index(drop=True)
     rules = [block_on(c) for c in MAIN_ID_TYPES]
-    only_documents = {**model, "blocking_rules_to_generate_predictions": [
-        rule.get_blocking_rule("duckdb").as_dict() for rule in rules]}
+    only_documents = {
+        **model,
+        "blocking_rules_to_generate_predictions": [
+            rule.get_blocking_rule("duckdb").as_dict() for rule in rules
+        ],
+    }
     quiet()
     db_api = make_db_api(backend)
     sdf = db_api.register(splink_frame(subset), dataset_display_name="document_pairs")
-    scored = _tidy(_linker(db_api, sdf, only_documents).inference.predict()
-                   .as_pandas_dataframe())
-    keys = list(zip(scored["record_a"].astype(int), scored["record_b"].astype(int),
-                    strict=True))
+    scored = _tidy(_linker(db_api, sdf, only_documents).inference.predict().as_pandas_dataframe())
+    keys = list(zip(scored["record_a"].astype(int), scored["record_b"].astype(int), strict=True))
     return with_cautions(scored[[k in wanted for k in keys]].reset_index(drop=True), model)
 
 
-def predict_new(frame: pd.DataFrame, new_ids: set[int], model: dict[str, Any], *,
-                backend: str = "duckdb", threshold: float = 0.01) -> pd.DataFrame:
+def predict_new(
+    frame: pd.DataFrame,
+    new_ids: set[int],
+    model: dict[str, Any],
+    *,
+    backend: str = "duckdb",
+    threshold: float = 0.01,
+) -> pd.DataFrame:
     """Score only pairs that involve a new record: new × existing and new × new.
 
     Incremental linkage: old pairs are not scored again. Term frequencies are
@@ -180,27 +250,37 @@ def predict_new(frame: pd.DataFrame, new_ids: set[int], model: dict[str, Any], *
     data = full.drop(columns=[f"tf_{c}" for c in TF_LOOKUPS])
     is_new = data["unique_id"].isin(new_ids)
     db_api = make_db_api(backend)
-    new_sdf = db_api.register(data[is_new].reset_index(drop=True),
-                              dataset_display_name="new_records")
+    new_sdf = db_api.register(
+        data[is_new].reset_index(drop=True), dataset_display_name="new_records"
+    )
     parts = []
     linker = _linker(db_api, new_sdf, model)
     for column in TF_LOOKUPS:
         tf = full[[column, f"tf_{column}"]].dropna().drop_duplicates(column)
         linker.table_management.register_term_frequency_lookup(
-            db_api.register(tf.reset_index(drop=True), dataset_display_name=f"tf_{column}"),
-            column)
+            db_api.register(tf.reset_index(drop=True), dataset_display_name=f"tf_{column}"), column
+        )
     if (~is_new).any():
-        old_sdf = db_api.register(data[~is_new].reset_index(drop=True),
-                                  dataset_display_name="existing_records")
-        parts.append(linker.inference.predict_between(
-            old_sdf, new_sdf, link_type="link_and_dedupe",
-            threshold_match_probability=threshold).as_pandas_dataframe())
+        old_sdf = db_api.register(
+            data[~is_new].reset_index(drop=True), dataset_display_name="existing_records"
+        )
+        parts.append(
+            linker.inference.predict_between(
+                old_sdf, new_sdf, link_type="link_and_dedupe", threshold_match_probability=threshold
+            ).as_pandas_dataframe()
+        )
     if is_new.sum() > 1:
-        parts.append(linker.inference.predict_within(
-            new_sdf, threshold_match_probability=threshold).as_pandas_dataframe())
+        parts.append(
+            linker.inference.predict_within(
+                new_sdf, threshold_match_probability=threshold
+            ).as_pandas_dataframe()
+        )
     if not parts:
-        return _tidy(pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight",
-                                           "match_probability"]))
+        return _tidy(
+            pd.DataFrame(
+                columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+            )
+        )
     return with_cautions(_tidy(pd.concat(parts, ignore_index=True)), model)
 
 
@@ -208,9 +288,14 @@ def _tidy(pairs: pd.DataFrame) -> pd.DataFrame:
     """Order each pair (record_a < record_b), keep scores and per-field evidence."""
     a = pairs["unique_id_l"].astype("int64")
     b = pairs["unique_id_r"].astype("int64")
-    out = pd.DataFrame({"record_a": a.where(a < b, b), "record_b": b.where(a < b, a),
-                        "match_weight": pairs["match_weight"].astype("float64"),
-                        "match_probability": pairs["match_probability"].astype("float64")})
+    out = pd.DataFrame(
+        {
+            "record_a": a.where(a < b, b),
+            "record_b": b.where(a < b, a),
+            "match_weight": pairs["match_weight"].astype("float64"),
+            "match_probability": pairs["match_probability"].astype("float64"),
+        }
+    )
     for name in COMPARISONS:
         if f"mw_{name}" in pairs:
             out[f"mw_{name}"] = pairs[f"mw_{name}"].astype("float64")
@@ -276,14 +361,19 @@ def level_weights(model: dict[str, Any]) -> dict[str, list[tuple[float, str]]]:
     for comparison in model.get("comparisons", []):
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
         table[comparison["output_column_name"]] = [
-            (math.log2(lv["m_probability"] / lv["u_probability"]),
-             lv.get("label_for_charts") or lv["sql_condition"]) for lv in levels
-            if lv.get("m_probability") and lv.get("u_probability")]
+            (
+                math.log2(lv["m_probability"] / lv["u_probability"]),
+                lv.get("label_for_charts") or lv["sql_condition"],
+            )
+            for lv in levels
+            if lv.get("m_probability") and lv.get("u_probability")
+        ]
     return table
 
 
-def evidence_rows(pairs: pd.DataFrame,
-                  weights: dict[str, list[tuple[float, str]]]) -> list[dict[str, Any]]:
+def evidence_rows(
+    pairs: pd.DataFrame, weights: dict[str, list[tuple[float, str]]]
+) -> list[dict[str, Any]]:
     """Per-field evidence of each scored pair: ``{field: [level label, match weight]}``.
 
     Splink's output carries each comparison's match weight (``mw_*``; the
@@ -298,8 +388,11 @@ def evidence_rows(pairs: pd.DataFrame,
             continue
         mw = pairs[f"mw_{name}"].to_numpy(dtype="float64", na_value=np.nan)
         tf_column = f"mw_tf_{name}"
-        tf = (np.nan_to_num(pairs[tf_column].to_numpy(dtype="float64", na_value=np.nan))
-              if tf_column in pairs else np.zeros(len(pairs)))
+        tf = (
+            np.nan_to_num(pairs[tf_column].to_numpy(dtype="float64", na_value=np.nan))
+            if tf_column in pairs
+            else np.zeros(len(pairs))
+        )
         levels = weights.get(name, [])
         has_zero = any(abs(w) < 1e-9 for w, _ in levels)
         keep = ~np.isnan(mw) & (has_zero | (np.abs(mw) >= 1e-9))

@@ -77,7 +77,7 @@ U_PRIOR: dict[str, tuple[float, ...]] = {
 
 #: comparison → {level position: the largest m training may give it} (−1: the last level).
 M_CEILINGS: dict[str, dict[int, float]] = {
-    "given": {-1: 0.05},   # completely different first given names
+    "given": {-1: 0.05},  # completely different first given names
     "dob": {-2: 0.06, -1: 0.03},  # another date of birth; one a generation apart
 }
 
@@ -99,8 +99,7 @@ def check(model: dict[str, Any]) -> None:
         count = len(levels(comparison))
         for table in (M_PRIOR, U_PRIOR):
             if len(table.get(name, ())) != count:
-                raise ValueError(f"priors for comparison {name!r} do not match its {count} "
-                                 f"levels")
+                raise ValueError(f"priors for comparison {name!r} do not match its {count} levels")
 
 
 def apply_defaults(model: dict[str, Any]) -> None:

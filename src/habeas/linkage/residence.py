@@ -45,9 +45,15 @@ from habeas.domain.addresses import locality_key, postcode_key, region_key, spli
 RESIDENCE_COLUMNS = ("street", "addr_no", "addr", "addr2", "locality", "postcode", "region")
 #: Blocking key families: (tag, place column, part column); see ``res_keys`` above.
 KEY_FAMILIES: tuple[tuple[str, str, str], ...] = (
-    ("ps", "postcode", "street"), ("pn", "postcode", "addr_no"), ("pa", "postcode", "addr2"),
-    ("ls", "locality", "street"), ("ln", "locality", "addr_no"), ("la", "locality", "addr2"),
-    ("lp", "locality", "postcode"), ("an", "addr2", "addr_no"))
+    ("ps", "postcode", "street"),
+    ("pn", "postcode", "addr_no"),
+    ("pa", "postcode", "addr2"),
+    ("ls", "locality", "street"),
+    ("ln", "locality", "addr_no"),
+    ("la", "locality", "addr2"),
+    ("lp", "locality", "postcode"),
+    ("an", "addr2", "addr_no"),
+)
 _EMPTY: tuple[Any, ...] = (None,) * len(RESIDENCE_COLUMNS)
 
 
@@ -75,11 +81,15 @@ def residence_row(stored: str) -> tuple[Any, ...]:
     locality = _text(fields.get("locality"))
     postcode = _text(fields.get("postcode"))
     region = _text(fields.get("region"))
-    return (street, house, f"{street}#{house or ''}" if street else None,
-            _street(line2, None)[0] if line2 else None,
-            locality_key(locality) if locality else None,
-            postcode_key(postcode) if postcode else None,
-            region_key(region) if region else None)
+    return (
+        street,
+        house,
+        f"{street}#{house or ''}" if street else None,
+        _street(line2, None)[0] if line2 else None,
+        locality_key(locality) if locality else None,
+        postcode_key(postcode) if postcode else None,
+        region_key(region) if region else None,
+    )
 
 
 def stored_text(value: Any) -> str | None:
@@ -115,8 +125,9 @@ def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
     return codes.astype(np.int64), len(uniques)
 
 
-def residence_keys(columns: dict[str, np.ndarray], sk1: np.ndarray, cap: int
-                   ) -> list[list[int] | None]:
+def residence_keys(
+    columns: dict[str, np.ndarray], sk1: np.ndarray, cap: int
+) -> list[list[int] | None]:
     """Each record's residence blocking keys (:data:`KEY_FAMILIES`, and first-surname
     key ``sk1`` × region), no key shared by more than ``cap`` records.
 

@@ -52,8 +52,14 @@ DECISIONS = ("same", "different", "unsure")
 #: The stored decision of :func:`undo`: binds nothing, the pair is queued again.
 UNDONE = "undone"
 #: Words a reviewer may type for a decision (English and Spanish).
-DECISION_WORDS = {"same": "same", "different": "different", "unsure": "unsure",
-                  "misma": "same", "distinta": "different", "dudosa": "unsure"}
+DECISION_WORDS = {
+    "same": "same",
+    "different": "different",
+    "unsure": "unsure",
+    "misma": "same",
+    "distinta": "different",
+    "dudosa": "unsure",
+}
 
 
 def normalise_decision(word: str) -> str:
@@ -66,26 +72,49 @@ def normalise_decision(word: str) -> str:
 
 
 def _describe(s: Session, record_ids: list[int]) -> dict[int, dict[str, Any]]:
-    rows = s.execute(select(Record.id, Record.record_key, Record.full_name, Record.dob_earliest,
-                            Record.dob_latest, Source.title, Link.person_id)
-                     .join(Source, Source.id == Record.source_id)
-                     .join(Link, (Link.record_id == Record.id) & Link.superseded_at.is_(None))
-                     .where(Record.id.in_(record_ids))).all()
+    rows = s.execute(
+        select(
+            Record.id,
+            Record.record_key,
+            Record.full_name,
+            Record.dob_earliest,
+            Record.dob_latest,
+            Source.title,
+            Link.person_id,
+        )
+        .join(Source, Source.id == Record.source_id)
+        .join(Link, (Link.record_id == Record.id) & Link.superseded_at.is_(None))
+        .where(Record.id.in_(record_ids))
+    ).all()
     out = {}
     for rid, key, name, lo, hi, title, pid in rows:
         dob = "" if lo is None else lo.isoformat() if lo == hi else f"{lo}..{hi}"
-        out[rid] = {"record": rid, "record_id": key, "name": name or "", "dob": dob,
-                    "source": title, "person_id": pid}
+        out[rid] = {
+            "record": rid,
+            "record_id": key,
+            "name": name or "",
+            "dob": dob,
+            "source": title,
+            "person_id": pid,
+        }
     return out
 
 
 def _pair_dict(s: Session, p: ScoredPair) -> dict[str, Any]:
     info = _describe(s, [p.record_a, p.record_b])
-    return {"pair_id": p.id, "record_a": p.record_a, "record_b": p.record_b,
-            "a": info.get(p.record_a, {}), "b": info.get(p.record_b, {}),
-            "match_probability": round(p.match_probability, 4),
-            "match_weight": round(p.match_weight, 3), "status": p.status, "reason": p.reason,
-            "priority": round(p.priority, 3), "evidence": p.evidence}
+    return {
+        "pair_id": p.id,
+        "record_a": p.record_a,
+        "record_b": p.record_b,
+        "a": info.get(p.record_a, {}),
+        "b": info.get(p.record_b, {}),
+        "match_probability": round(p.match_probability, 4),
+        "match_weight": round(p.match_weight, 3),
+        "status": p.status,
+        "reason": p.reason,
+        "priority": round(p.priority, 3),
+        "evidence": p.evidence,
+    }
 
 
 @dataclass
@@ -108,13 +137,24 @@ def queue(store: Store, limit: int = 50, *, reader: Reader) -> ReviewQueue:
     """Queued pairs ``reader`` may see, the decision that resolves most first (read-audited)."""
     with store.read() as s:
         visible = visible_queue(s, reader)
-        shown = visible.pair_ids[:max(0, limit)]
-        found = {p.id: p for p in s.execute(select(ScoredPair).where(
-            ScoredPair.id.in_(shown))).scalars()} if shown else {}
-        pairs = [{**_pair_dict(s, found[pid]), "position": n}
-                 for n, pid in enumerate(shown, start=1)]
-    log_pairs_read(store, reader, [(p["pair_id"], p["record_a"], p["record_b"]) for p in pairs],
-                   [visible.levels[p["pair_id"]] for p in pairs])
+        shown = visible.pair_ids[: max(0, limit)]
+        found = (
+            {
+                p.id: p
+                for p in s.execute(select(ScoredPair).where(ScoredPair.id.in_(shown))).scalars()
+            }
+            if shown
+            else {}
+        )
+        pairs = [
+            {**_pair_dict(s, found[pid]), "position": n} for n, pid in enumerate(shown, start=1)
+        ]
+    log_pairs_read(
+        store,
+        reader,
+        [(p["pair_id"], p["record_a"], p["record_b"]) for p in pairs],
+        [visible.levels[p["pair_id"]] for p in pairs],
+    )
     return ReviewQueue(pairs, len(visible.pair_ids), visible.withheld)
 
 
@@ -143,8 +183,7 @@ def show(store: Store, pair_id: int, *, reader: Reader) -> dict[str, Any]:
             raise NotFound(f"No scored pair {pair_id}.")
         levels = check_records(s, reader, p.record_a, p.record_b)
         out = _pair_dict(s, p)
-        out["position"] = visible_queue(s, reader).position(p.id) if p.status == "queued" \
-            else None
+        out["position"] = visible_queue(s, reader).position(p.id) if p.status == "queued" else None
     log_pairs_read(store, reader, [(p.id, p.record_a, p.record_b)], [levels])
     return out
 
@@ -152,41 +191,74 @@ def show(store: Store, pair_id: int, *, reader: Reader) -> dict[str, Any]:
 def explain(store: Store, person_id: int) -> list[dict[str, Any]]:
     """Why a person's records were joined: the linking pairs and human decisions."""
     with store.read() as s:
-        records = list(s.execute(select(Link.record_id).where(
-            Link.person_id == person_id, Link.superseded_at.is_(None))).scalars())
+        records = list(
+            s.execute(
+                select(Link.record_id).where(
+                    Link.person_id == person_id, Link.superseded_at.is_(None)
+                )
+            ).scalars()
+        )
         if not records:
             raise NotFound(f"Person {person_id} has no records.")
         # The status is checked here, not in SQL: given a status condition, SQLite
         # (without statistics) walks the status index — every linked pair — instead of
         # the few pairs of these records.
-        pairs = [p for p in s.execute(select(ScoredPair).where(
-            ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records))
-            .order_by(ScoredPair.match_weight.desc())).scalars()
-            if p.status in ("linked", "decided")]
-        decisions = {(d.record_a, d.record_b): d for d in s.execute(select(ReviewDecision).where(
-            ReviewDecision.record_a.in_(records), ReviewDecision.superseded_at.is_(None),
-            ReviewDecision.decision != UNDONE)).scalars()}
+        pairs = [
+            p
+            for p in s.execute(
+                select(ScoredPair)
+                .where(ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records))
+                .order_by(ScoredPair.match_weight.desc())
+            ).scalars()
+            if p.status in ("linked", "decided")
+        ]
+        decisions = {
+            (d.record_a, d.record_b): d
+            for d in s.execute(
+                select(ReviewDecision).where(
+                    ReviewDecision.record_a.in_(records),
+                    ReviewDecision.superseded_at.is_(None),
+                    ReviewDecision.decision != UNDONE,
+                )
+            ).scalars()
+        }
         out = []
         for p in pairs:
             item = _pair_dict(s, p)
             d = decisions.pop((p.record_a, p.record_b), None)
-            item["decision"] = None if d is None else {"decision": d.decision,
-                                                        "reviewer": d.reviewer, "note": d.note}
+            item["decision"] = (
+                None
+                if d is None
+                else {"decision": d.decision, "reviewer": d.reviewer, "note": d.note}
+            )
             out.append(item)
         for (a, b), d in decisions.items():
             if b in records:
-                out.append({"pair_id": None, "record_a": a, "record_b": b, "evidence": {},
-                            "decision": {"decision": d.decision, "reviewer": d.reviewer,
-                                         "note": d.note}})
+                out.append(
+                    {
+                        "pair_id": None,
+                        "record_a": a,
+                        "record_b": b,
+                        "evidence": {},
+                        "decision": {
+                            "decision": d.decision,
+                            "reviewer": d.reviewer,
+                            "note": d.note,
+                        },
+                    }
+                )
         return out
 
 
 def _find_pair(s: Session, pair: int | tuple[int, int]) -> tuple[int, int, ScoredPair | None]:
     if isinstance(pair, tuple):
         a, b = sorted((int(pair[0]), int(pair[1])))
-        found = s.execute(select(ScoredPair).where(ScoredPair.record_a == a,
-                                                   ScoredPair.record_b == b)
-                          .order_by(ScoredPair.id.desc()).limit(1)).scalar_one_or_none()
+        found = s.execute(
+            select(ScoredPair)
+            .where(ScoredPair.record_a == a, ScoredPair.record_b == b)
+            .order_by(ScoredPair.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
         for rid in (a, b):
             if s.get(Record, rid) is None:
                 raise NotFound(f"No record {rid}.")
@@ -197,54 +269,89 @@ def _find_pair(s: Session, pair: int | tuple[int, int]) -> tuple[int, int, Score
     return p.record_a, p.record_b, p
 
 
-def _record_decision(s: Session, a: int, b: int, p: ScoredPair | None, decision: str,
-                     reviewer: str, note: str | None) -> ReviewDecision:
+def _record_decision(
+    s: Session, a: int, b: int, p: ScoredPair | None, decision: str, reviewer: str, note: str | None
+) -> ReviewDecision:
     if decision not in (*DECISIONS, UNDONE):
         raise UsageError(f"Decision must be one of {', '.join(DECISIONS)}, not {decision!r}.")
     if a == b:
         raise UsageError("A pair needs two different records.")
     at = now()
-    s.execute(update(ReviewDecision).where(ReviewDecision.record_a == a,
-                                           ReviewDecision.record_b == b,
-                                           ReviewDecision.superseded_at.is_(None))
-              .values(superseded_at=at))
+    s.execute(
+        update(ReviewDecision)
+        .where(
+            ReviewDecision.record_a == a,
+            ReviewDecision.record_b == b,
+            ReviewDecision.superseded_at.is_(None),
+        )
+        .values(superseded_at=at)
+    )
     position = None
     if p is not None:
         if p.status == "queued":
-            position = 1 + int(s.execute(select(func.count()).select_from(ScoredPair).where(
-                ScoredPair.status == "queued", ScoredPair.priority > p.priority)).scalar() or 0)
-        s.execute(update(ScoredPair).where(ScoredPair.record_a == a, ScoredPair.record_b == b,
-                                           ScoredPair.status.in_(("queued", "linked",
-                                                                  "rejected")))
-                  .values(status="decided"))
-    d = ReviewDecision(record_a=a, record_b=b, decision=decision, reviewer=reviewer,
-                       note=note, decided_at=at, pair_id=None if p is None else p.id,
-                       position=position)
+            position = 1 + int(
+                s.execute(
+                    select(func.count())
+                    .select_from(ScoredPair)
+                    .where(ScoredPair.status == "queued", ScoredPair.priority > p.priority)
+                ).scalar()
+                or 0
+            )
+        s.execute(
+            update(ScoredPair)
+            .where(
+                ScoredPair.record_a == a,
+                ScoredPair.record_b == b,
+                ScoredPair.status.in_(("queued", "linked", "rejected")),
+            )
+            .values(status="decided")
+        )
+    d = ReviewDecision(
+        record_a=a,
+        record_b=b,
+        decision=decision,
+        reviewer=reviewer,
+        note=note,
+        decided_at=at,
+        pair_id=None if p is None else p.id,
+        position=position,
+    )
     s.add(d)
     return d
 
 
 def _current(s: Session, record_ids: list[int]) -> dict[int, tuple[int | None, str]]:
-    rows = s.execute(select(Link.record_id, Link.person_id, Link.method).where(
-        Link.record_id.in_(record_ids), Link.superseded_at.is_(None))).all()
+    rows = s.execute(
+        select(Link.record_id, Link.person_id, Link.method).where(
+            Link.record_id.in_(record_ids), Link.superseded_at.is_(None)
+        )
+    ).all()
     return {r: (p, m) for r, p, m in rows}
 
 
 def _person_records(s: Session, person_id: int) -> list[int]:
-    return list(s.execute(select(Link.record_id).where(
-        Link.person_id == person_id, Link.superseded_at.is_(None))).scalars())
+    return list(
+        s.execute(
+            select(Link.record_id).where(Link.person_id == person_id, Link.superseded_at.is_(None))
+        ).scalars()
+    )
 
 
-def _apply(store: Store, s: Session, a: int, b: int, decision: str,
-           actor: str) -> dict[str, Any]:
+def _apply(store: Store, s: Session, a: int, b: int, decision: str, actor: str) -> dict[str, Any]:
     """Merge or split persons so the current links agree with the decision."""
     cur = _current(s, [a, b])
     pa, pb = cur[a][0], cur[b][0]
     if decision == "same" and pa != pb:
         assert pa is not None and pb is not None
         records = _person_records(s, pa) + _person_records(s, pb)
-        changes = reassign(s, [sorted(records)], _current(s, records), actor=actor,
-                           method="human", rewrite_methods=frozenset())
+        changes = reassign(
+            s,
+            [sorted(records)],
+            _current(s, records),
+            actor=actor,
+            method="human",
+            rewrite_methods=frozenset(),
+        )
         return changes.detail()
     if decision == "different" and pa == pb:
         assert pa is not None
@@ -270,17 +377,26 @@ def _settle(s: Session, a: int, b: int, decision: str) -> int:
         return 0
     person = {r: p for r, (p, _m) in _current(s, records).items()}
     # status filtered here, not in SQL (see explain: SQLite would walk the status index)
-    queued = [(pid, x, y) for pid, x, y, status in s.execute(
-        select(ScoredPair.id, ScoredPair.record_a, ScoredPair.record_b, ScoredPair.status)
-        .where(ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records)))
-        if status == "queued"]
+    queued = [
+        (pid, x, y)
+        for pid, x, y, status in s.execute(
+            select(
+                ScoredPair.id, ScoredPair.record_a, ScoredPair.record_b, ScoredPair.status
+            ).where(ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records))
+        )
+        if status == "queued"
+    ]
     linked = [pid for pid, x, y in queued if person.get(x) == person.get(y)]
-    rejected = [pid for pid, x, y in queued if decision == "different"
-                and person.get(x) != person.get(y)]
+    rejected = [
+        pid for pid, x, y in queued if decision == "different" and person.get(x) != person.get(y)
+    ]
     for ids, status in ((linked, "linked"), (rejected, "rejected")):
         for start in range(0, len(ids), 900):
-            s.execute(update(ScoredPair).where(ScoredPair.id.in_(ids[start:start + 900]))
-                      .values(status=status, reason="settled by a decision"))
+            s.execute(
+                update(ScoredPair)
+                .where(ScoredPair.id.in_(ids[start : start + 900]))
+                .values(status=status, reason="settled by a decision")
+            )
     return len(linked) + len(rejected)
 
 
@@ -293,45 +409,82 @@ def _split(store: Store, s: Session, records: list[int], actor: str) -> dict[str
     frame = frame[frame["unique_id"].isin(keep)]
     # A pair the model cautioned against (different given names, a generation apart)
     # stays a question for a reviewer when the person is re-cut, as in a run.
-    rows = [(*row[:4], row[5] if row[5] in CAUTION_REASONS else None) for row in s.execute(
-        select(ScoredPair.record_a, ScoredPair.record_b, ScoredPair.match_weight,
-               ScoredPair.match_probability, ScoredPair.status, ScoredPair.reason)
-        .where(ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records)))
-        if row[4] in ("linked", "queued", "decided", "rejected")]
-    pairs = pd.DataFrame(rows, columns=["record_a", "record_b", "match_weight",
-                                        "match_probability", "caution"])
+    rows = [
+        (*row[:4], row[5] if row[5] in CAUTION_REASONS else None)
+        for row in s.execute(
+            select(
+                ScoredPair.record_a,
+                ScoredPair.record_b,
+                ScoredPair.match_weight,
+                ScoredPair.match_probability,
+                ScoredPair.status,
+                ScoredPair.reason,
+            ).where(ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records))
+        )
+        if row[4] in ("linked", "queued", "decided", "rejected")
+    ]
+    pairs = pd.DataFrame(
+        rows, columns=["record_a", "record_b", "match_weight", "match_probability", "caution"]
+    )
     pairs = pairs.sort_values("match_weight", ascending=False).drop_duplicates(
-        ["record_a", "record_b"])
-    decisions = s.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
-                                 ReviewDecision.decision)
-                          .where(ReviewDecision.superseded_at.is_(None),
-                                 ReviewDecision.record_a.in_(records),
-                                 ReviewDecision.record_b.in_(records))).all()
+        ["record_a", "record_b"]
+    )
+    decisions = s.execute(
+        select(ReviewDecision.record_a, ReviewDecision.record_b, ReviewDecision.decision).where(
+            ReviewDecision.superseded_at.is_(None),
+            ReviewDecision.record_a.in_(records),
+            ReviewDecision.record_b.in_(records),
+        )
+    ).all()
     params = _last_parameters(s)
     must = [(x, y) for x, y, d in decisions if d == "same"]
     cannot = [(x, y) for x, y, d in decisions if d == "different"]
-    result = cluster(frame, pairs, threshold=params[0], review_low=params[1],
-                     must=must, cannot=cannot)
-    changes = reassign(s, result.clusters().values(), _current(s, records), actor=actor,
-                       method="human", rewrite_methods=frozenset())
+    result = cluster(
+        frame, pairs, threshold=params[0], review_low=params[1], must=must, cannot=cannot
+    )
+    changes = reassign(
+        s,
+        result.clusters().values(),
+        _current(s, records),
+        actor=actor,
+        method="human",
+        rewrite_methods=frozenset(),
+    )
     return changes.detail()
 
 
 def _last_parameters(s: Session) -> tuple[float, float]:
-    params = s.execute(select(LinkageRun.parameters).order_by(LinkageRun.id.desc())
-                       .limit(1)).scalar_one_or_none() or {}
+    params = (
+        s.execute(
+            select(LinkageRun.parameters).order_by(LinkageRun.id.desc()).limit(1)
+        ).scalar_one_or_none()
+        or {}
+    )
     band = params.get("review_band") or DEFAULT_REVIEW_BAND
     return float(params.get("threshold", DEFAULT_THRESHOLD)), float(band[0])
 
 
 def _read_detail(reader: Reader, levels: tuple[str, str]) -> dict[str, Any]:
     """Who decided, for what purpose, seeing records at which levels (in the log entry)."""
-    return {"read": {"role": reader.role, "face": reader.face, "purpose": reader.purpose,
-                     "levels": list(levels)}}
+    return {
+        "read": {
+            "role": reader.role,
+            "face": reader.face,
+            "purpose": reader.purpose,
+            "levels": list(levels),
+        }
+    }
 
 
-def decide(store: Store, pair: int | tuple[int, int], decision: str, *, reader: Reader,
-           reviewer: str | None = None, note: str | None = None) -> dict[str, Any]:
+def decide(
+    store: Store,
+    pair: int | tuple[int, int],
+    decision: str,
+    *,
+    reader: Reader,
+    reviewer: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
     """Record a decision on a pair (a scored pair id, or two record ids) and apply it.
 
     Refused (:class:`habeas.linkage.review_access.PairWithheld`, nothing written) when
@@ -348,16 +501,39 @@ def decide(store: Store, pair: int | tuple[int, int], decision: str, *, reader: 
         op.session.flush()
         detail = _apply(store, op.session, a, b, decision, reviewer)
         detail["settled"] = _settle(op.session, a, b, decision)
-        op.log("review", "review_decision", d.id, {"record_a": a, "record_b": b,
-                                                  "decision": decision, "note": note,
-                                                  **detail, **_read_detail(reader, levels)})
+        op.log(
+            "review",
+            "review_decision",
+            d.id,
+            {
+                "record_a": a,
+                "record_b": b,
+                "decision": decision,
+                "note": note,
+                **detail,
+                **_read_detail(reader, levels),
+            },
+        )
         info = _describe(op.session, [a, b])
-    return {"decision_id": d.id, "record_a": a, "record_b": b, "decision": decision,
-            "a": info.get(a, {}), "b": info.get(b, {}), **detail}
+    return {
+        "decision_id": d.id,
+        "record_a": a,
+        "record_b": b,
+        "decision": decision,
+        "a": info.get(a, {}),
+        "b": info.get(b, {}),
+        **detail,
+    }
 
 
-def undo(store: Store, decision_id: int, *, reader: Reader, note: str | None = None,
-         reviewer: str | None = None) -> dict[str, Any]:
+def undo(
+    store: Store,
+    decision_id: int,
+    *,
+    reader: Reader,
+    note: str | None = None,
+    reviewer: str | None = None,
+) -> dict[str, Any]:
     """Reverse a decision with a new one (``undone``): the pair is queued again, the
     records the decision merged or split are re-clustered with the stored pair scores
     and the remaining decisions, and later runs no longer bind the pair.
@@ -378,8 +554,9 @@ def undo(store: Store, decision_id: int, *, reader: Reader, note: str | None = N
         a, b = old.record_a, old.record_b
         levels = check_records(s, reader, a, b)
         _, _, p = _find_pair(s, (a, b))
-        d = _record_decision(s, a, b, None, UNDONE, reviewer,
-                             note or f"undo of decision {old.id} ({old.decision})")
+        d = _record_decision(
+            s, a, b, None, UNDONE, reviewer, note or f"undo of decision {old.id} ({old.decision})"
+        )
         d.pair_id = None if p is None else p.id
         if p is not None:
             s.execute(update(ScoredPair).where(ScoredPair.id == p.id).values(status="queued"))
@@ -391,10 +568,29 @@ def undo(store: Store, decision_id: int, *, reader: Reader, note: str | None = N
                 if person is not None:
                     records |= set(_person_records(s, person))
             detail = _split(store, s, sorted(records), reviewer)
-        op.log("review_undo", "review_decision", d.id,
-               {"record_a": a, "record_b": b, "undoes": old.id, "was": old.decision,
-                "note": d.note, **detail, **_read_detail(reader, levels)})
+        op.log(
+            "review_undo",
+            "review_decision",
+            d.id,
+            {
+                "record_a": a,
+                "record_b": b,
+                "undoes": old.id,
+                "was": old.decision,
+                "note": d.note,
+                **detail,
+                **_read_detail(reader, levels),
+            },
+        )
         info = _describe(s, [a, b])
-    return {"decision_id": d.id, "undoes": old.id, "was": old.decision, "record_a": a,
-            "record_b": b, "pair_id": None if p is None else p.id,
-            "a": info.get(a, {}), "b": info.get(b, {}), **detail}
+    return {
+        "decision_id": d.id,
+        "undoes": old.id,
+        "was": old.decision,
+        "record_a": a,
+        "record_b": b,
+        "pair_id": None if p is None else p.id,
+        "a": info.get(a, {}),
+        "b": info.get(b, {}),
+        **detail,
+    }

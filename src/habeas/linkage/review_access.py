@@ -33,11 +33,13 @@ class PairWithheld(PermissionDenied):
 
     def __init__(self, record_a: int, record_b: int, level: str, reason: str) -> None:
         self.record_a, self.record_b, self.level, self.reason = record_a, record_b, level, reason
-        need = ("a stated purpose" if reason == "purpose"
-                else "a role cleared for that level")
-        super().__init__("read_identities", None,
-                         f"Records {record_a} and {record_b} include one at sensitivity "
-                         f"{level}; showing or deciding the pair needs {need}.")
+        need = "a stated purpose" if reason == "purpose" else "a role cleared for that level"
+        super().__init__(
+            "read_identities",
+            None,
+            f"Records {record_a} and {record_b} include one at sensitivity "
+            f"{level}; showing or deciding the pair needs {need}.",
+        )
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,13 @@ def pair_level(level_a: str, level_b: str) -> str:
 def visible_queue(s: Session, reader: Reader, action: str = "view") -> VisibleQueue:
     """Every queued pair, split into those ``reader`` may see and the withheld count."""
     ra, rb = aliased(Record), aliased(Record)
-    rows = s.execute(select(ScoredPair.id, ra.sensitivity, rb.sensitivity)
-                     .join(ra, ra.id == ScoredPair.record_a)
-                     .join(rb, rb.id == ScoredPair.record_b)
-                     .where(ScoredPair.status == "queued")
-                     .order_by(ScoredPair.priority.desc(), ScoredPair.id)).all()
+    rows = s.execute(
+        select(ScoredPair.id, ra.sensitivity, rb.sensitivity)
+        .join(ra, ra.id == ScoredPair.record_a)
+        .join(rb, rb.id == ScoredPair.record_b)
+        .where(ScoredPair.status == "queued")
+        .order_by(ScoredPair.priority.desc(), ScoredPair.id)
+    ).all()
     withheld = Withheld()
     ids: list[int] = []
     levels: dict[int, tuple[str, str]] = {}
@@ -82,8 +86,9 @@ def visible_queue(s: Session, reader: Reader, action: str = "view") -> VisibleQu
     return VisibleQueue(ids, levels, withheld)
 
 
-def check_records(s: Session, reader: Reader, a: int, b: int,
-                  action: str = "view") -> tuple[str, str]:
+def check_records(
+    s: Session, reader: Reader, a: int, b: int, action: str = "view"
+) -> tuple[str, str]:
     """The two records' levels; :class:`PairWithheld` when the reader may not see both."""
     found = levels_of(s, "record", [a, b])
     la, lb = found.get(a, policy.RESTRICTED), found.get(b, policy.RESTRICTED)
@@ -94,9 +99,15 @@ def check_records(s: Session, reader: Reader, a: int, b: int,
     return la, lb
 
 
-def log_pairs_read(store: Store, reader: Reader, pairs: Iterable[tuple[int | None, int, int]],
-                   levels: Iterable[tuple[str, str]], *, action: str = "view",
-                   withheld: Withheld | None = None) -> bool:
+def log_pairs_read(
+    store: Store,
+    reader: Reader,
+    pairs: Iterable[tuple[int | None, int, int]],
+    levels: Iterable[tuple[str, str]],
+    *,
+    action: str = "view",
+    withheld: Withheld | None = None,
+) -> bool:
     """Write the read audit for review pairs shown (``(pair id, record a, record b)``)
     when one of their records is restricted or witness-protected."""
     from habeas.audit.reads import log_read
@@ -106,7 +117,17 @@ def log_pairs_read(store: Store, reader: Reader, pairs: Iterable[tuple[int | Non
     for la, lb in levels:
         shown[la] += 1
         shown[lb] += 1
-    return log_read(store, reader, "record", None, action=action, shown=shown,
-                    withheld=withheld,
-                    detail={"view": "review", "pairs": [p for p, _, _ in pairs],
-                            "records": sorted({r for _, a, b in pairs for r in (a, b)})})
+    return log_read(
+        store,
+        reader,
+        "record",
+        None,
+        action=action,
+        shown=shown,
+        withheld=withheld,
+        detail={
+            "view": "review",
+            "pairs": [p for p, _, _ in pairs],
+            "records": sorted({r for _, a, b in pairs for r in (a, b)}),
+        },
+    )

@@ -41,49 +41,72 @@ class Conflict:
 
 
 def _members(s: Session, record: int) -> list[int]:
-    person = s.execute(select(Link.person_id).where(
-        Link.record_id == record, Link.superseded_at.is_(None))).scalar_one_or_none()
+    person = s.execute(
+        select(Link.person_id).where(Link.record_id == record, Link.superseded_at.is_(None))
+    ).scalar_one_or_none()
     if person is None:
         return [record]
-    return list(s.execute(select(Link.record_id).where(
-        Link.person_id == person, Link.superseded_at.is_(None))).scalars())
+    return list(
+        s.execute(
+            select(Link.record_id).where(Link.person_id == person, Link.superseded_at.is_(None))
+        ).scalars()
+    )
 
 
-def _candidates(s: Session, kind: str, left: list[int],
-                right: list[int]) -> list[tuple[int, int]]:
+def _candidates(s: Session, kind: str, left: list[int], right: list[int]) -> list[tuple[int, int]]:
     if kind.startswith("different "):
         id_type = kind.removeprefix("different ")
         values: dict[int, set[str]] = {}
-        for rid, value in s.execute(select(RecordIdentifier.record_id, RecordIdentifier.value)
-                                    .where(RecordIdentifier.record_id.in_(left + right),
-                                           RecordIdentifier.id_type == id_type,
-                                           RecordIdentifier.valid.is_(True))):
+        for rid, value in s.execute(
+            select(RecordIdentifier.record_id, RecordIdentifier.value).where(
+                RecordIdentifier.record_id.in_(left + right),
+                RecordIdentifier.id_type == id_type,
+                RecordIdentifier.valid.is_(True),
+            )
+        ):
             values.setdefault(rid, set()).add(str(value))
-        return [(x, y) for x in left for y in right
-                if values.get(x) and values.get(y) and not values[x] & values[y]]
+        return [
+            (x, y)
+            for x in left
+            for y in right
+            if values.get(x) and values.get(y) and not values[x] & values[y]
+        ]
     if kind == "one-row-per-person source":
-        source = dict(s.execute(select(Record.id, Record.source_id).join(
-            Source, Source.id == Record.source_id).where(
-            Record.id.in_(left + right), Source.one_row_per_person.is_(True))).all())
-        return [(x, y) for x in left for y in right
-                if x in source and source[x] == source.get(y)]
+        source = dict(
+            s.execute(
+                select(Record.id, Record.source_id)
+                .join(Source, Source.id == Record.source_id)
+                .where(Record.id.in_(left + right), Source.one_row_per_person.is_(True))
+            ).all()
+        )
+        return [(x, y) for x in left for y in right if x in source and source[x] == source.get(y)]
     if kind == "decided different":
-        rows = s.execute(select(ReviewDecision.record_a, ReviewDecision.record_b).where(
-            ReviewDecision.superseded_at.is_(None), ReviewDecision.decision == "different",
-            ReviewDecision.record_a.in_(left + right),
-            ReviewDecision.record_b.in_(left + right))).all()
+        rows = s.execute(
+            select(ReviewDecision.record_a, ReviewDecision.record_b).where(
+                ReviewDecision.superseded_at.is_(None),
+                ReviewDecision.decision == "different",
+                ReviewDecision.record_a.in_(left + right),
+                ReviewDecision.record_b.in_(left + right),
+            )
+        ).all()
         return [(x, y) for x, y in rows if (x in left) != (y in left)]
     if kind == "unlike a member":
-        rows = s.execute(select(ScoredPair.record_a, ScoredPair.record_b).where(
-            ScoredPair.record_a.in_(left + right), ScoredPair.record_b.in_(left + right),
-            ScoredPair.match_probability < UNLIKE)
-            .order_by(ScoredPair.match_probability)).all()
+        rows = s.execute(
+            select(ScoredPair.record_a, ScoredPair.record_b)
+            .where(
+                ScoredPair.record_a.in_(left + right),
+                ScoredPair.record_b.in_(left + right),
+                ScoredPair.match_probability < UNLIKE,
+            )
+            .order_by(ScoredPair.match_probability)
+        ).all()
         return [(x, y) for x, y in rows if (x in left) != (y in left)]
     return []
 
 
-def conflict_records(s: Session, reader: Reader, record_a: int, record_b: int,
-                     reason: str | None) -> Conflict | None:
+def conflict_records(
+    s: Session, reader: Reader, record_a: int, record_b: int, reason: str | None
+) -> Conflict | None:
     """The records the pair's ``conflict: …`` reason is about (None for other reasons)."""
     if not reason or not reason.startswith("conflict:"):
         return None
@@ -96,13 +119,19 @@ def conflict_records(s: Session, reader: Reader, record_a: int, record_b: int,
     found = _candidates(s, kind, left, right)
     involved = sorted({r for pair in found for r in pair})
     levels = levels_of(s, "record", involved)
-    visible = {r for r in involved
-               if reader.may(levels.get(r, policy.RESTRICTED), "view")}
-    info = {rid: {"record": rid, "record_id": key, "name": name or "", "source": title}
+    visible = {r for r in involved if reader.may(levels.get(r, policy.RESTRICTED), "view")}
+    info = (
+        {
+            rid: {"record": rid, "record_id": key, "name": name or "", "source": title}
             for rid, key, name, title in s.execute(
                 select(Record.id, Record.record_key, Record.full_name, Source.title)
                 .join(Source, Source.id == Record.source_id)
-                .where(Record.id.in_(sorted(visible))))} if visible else {}
+                .where(Record.id.in_(sorted(visible)))
+            )
+        }
+        if visible
+        else {}
+    )
     out = Conflict(kind, hidden=len(set(involved) - visible))
     for x, y in found:
         if x in visible and y in visible and len(out.pairs) < MAX_PAIRS:

@@ -37,9 +37,24 @@ from habeas.store.db import Store
 from habeas.store.schema import Record
 from habeas.store.schema_linkage import ReviewDecision, ScoredPair
 
-CSV_COLUMNS = ["pair_id", "record_a", "record_b", "source_a", "record_id_a", "source_b",
-               "record_id_b", "name_a", "name_b", "dob_a", "dob_b", "match_probability",
-               "reason", "decision", "reviewer", "note"]
+CSV_COLUMNS = [
+    "pair_id",
+    "record_a",
+    "record_b",
+    "source_a",
+    "record_id_a",
+    "source_b",
+    "record_id_b",
+    "name_a",
+    "name_b",
+    "dob_a",
+    "dob_b",
+    "match_probability",
+    "reason",
+    "decision",
+    "reviewer",
+    "note",
+]
 
 
 @dataclass
@@ -50,8 +65,9 @@ class ExportResult:
     withheld: Withheld = field(default_factory=Withheld)
 
 
-def export_decisions(store: Store, path: Path, *, reader: Reader,
-                     include_decided: bool = True) -> ExportResult:
+def export_decisions(
+    store: Store, path: Path, *, reader: Reader, include_decided: bool = True
+) -> ExportResult:
     """Write the queue (and, by default, decided pairs) the reader may export as CSV."""
     from habeas.audit.reads import log_read
 
@@ -61,12 +77,13 @@ def export_decisions(store: Store, path: Path, *, reader: Reader,
     with store.read() as s:
         statuses = ("queued", "decided") if include_decided else ("queued",)
         ra, rb = aliased(Record), aliased(Record)
-        rows = s.execute(select(ScoredPair, ra.sensitivity, rb.sensitivity)
-                         .join(ra, ra.id == ScoredPair.record_a)
-                         .join(rb, rb.id == ScoredPair.record_b)
-                         .where(ScoredPair.status.in_(statuses))
-                         .order_by((ScoredPair.status == "decided"),
-                                   ScoredPair.priority.desc(), ScoredPair.id)).all()
+        rows = s.execute(
+            select(ScoredPair, ra.sensitivity, rb.sensitivity)
+            .join(ra, ra.id == ScoredPair.record_a)
+            .join(rb, rb.id == ScoredPair.record_b)
+            .where(ScoredPair.status.in_(statuses))
+            .order_by((ScoredPair.status == "decided"), ScoredPair.priority.desc(), ScoredPair.id)
+        ).all()
         pairs = []
         seen_pairs: set[tuple[int, int]] = set()
         for p, la, lb in rows:
@@ -80,9 +97,14 @@ def export_decisions(store: Store, path: Path, *, reader: Reader,
             pairs.append(p)
             shown[la] += 1
             shown[lb] += 1
-        decisions = {(d.record_a, d.record_b): d for d in s.execute(
-            select(ReviewDecision).where(ReviewDecision.superseded_at.is_(None),
-                                         ReviewDecision.decision != UNDONE)).scalars()}
+        decisions = {
+            (d.record_a, d.record_b): d
+            for d in s.execute(
+                select(ReviewDecision).where(
+                    ReviewDecision.superseded_at.is_(None), ReviewDecision.decision != UNDONE
+                )
+            ).scalars()
+        }
         info = _describe(s, sorted({r for p in pairs for r in (p.record_a, p.record_b)}))
         with private_output(Path(path)).open("w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
@@ -90,23 +112,44 @@ def export_decisions(store: Store, path: Path, *, reader: Reader,
             for p in pairs:
                 a, b = info.get(p.record_a, {}), info.get(p.record_b, {})
                 d = decisions.get((p.record_a, p.record_b))
-                w.writerow(csv_row({"pair_id": p.id, "record_a": p.record_a, "record_b": p.record_b,
-                            "source_a": a.get("source"), "record_id_a": a.get("record_id"),
-                            "source_b": b.get("source"), "record_id_b": b.get("record_id"),
-                            "name_a": a.get("name"), "name_b": b.get("name"),
-                            "dob_a": a.get("dob"), "dob_b": b.get("dob"),
+                w.writerow(
+                    csv_row(
+                        {
+                            "pair_id": p.id,
+                            "record_a": p.record_a,
+                            "record_b": p.record_b,
+                            "source_a": a.get("source"),
+                            "record_id_a": a.get("record_id"),
+                            "source_b": b.get("source"),
+                            "record_id_b": b.get("record_id"),
+                            "name_a": a.get("name"),
+                            "name_b": b.get("name"),
+                            "dob_a": a.get("dob"),
+                            "dob_b": b.get("dob"),
                             "match_probability": f"{p.match_probability:.4f}",
                             "reason": p.reason or "",
                             "decision": d.decision if d else "",
                             "reviewer": d.reviewer if d else "",
-                            "note": (d.note or "") if d else ""}))
-    log_read(store, reader, "export", "review_pairs", action="export", shown=shown,
-             withheld=withheld, detail={"rows": len(pairs), "file": Path(path).name})
+                            "note": (d.note or "") if d else "",
+                        }
+                    )
+                )
+    log_read(
+        store,
+        reader,
+        "export",
+        "review_pairs",
+        action="export",
+        shown=shown,
+        withheld=withheld,
+        detail={"rows": len(pairs), "file": Path(path).name},
+    )
     return ExportResult(len(pairs), withheld)
 
 
-def import_decisions(store: Store, path: Path, *, reader: Reader,
-                     reviewer: str | None = None) -> int:
+def import_decisions(
+    store: Store, path: Path, *, reader: Reader, reviewer: str | None = None
+) -> int:
     """Apply the decisions filled in a CSV written by :func:`export_decisions`.
 
     Rows with an empty ``decision`` are skipped; rows whose decision equals
@@ -130,8 +173,12 @@ def import_decisions(store: Store, path: Path, *, reader: Reader,
     errors: list[str] = []
     todo: list[tuple[int, int, str, str, str | None, tuple[str, str]]] = []
     with store.read() as s:
-        current = {(d.record_a, d.record_b): d.decision for d in s.execute(
-            select(ReviewDecision).where(ReviewDecision.superseded_at.is_(None))).scalars()}
+        current = {
+            (d.record_a, d.record_b): d.decision
+            for d in s.execute(
+                select(ReviewDecision).where(ReviewDecision.superseded_at.is_(None))
+            ).scalars()
+        }
         for n, row in enumerate(rows, start=2):
             word = (row.get("decision") or "").strip().lower()
             if not word:
@@ -144,8 +191,9 @@ def import_decisions(store: Store, path: Path, *, reader: Reader,
                     errors.append(f"{path.name}:{n}: {col}: not a record id: {row.get(col)!r}")
             decision = DECISION_WORDS.get(word, "")
             if not decision:
-                errors.append(f"{path.name}:{n}: decision: {word!r} is not one of "
-                              f"{', '.join(DECISION_WORDS)}")
+                errors.append(
+                    f"{path.name}:{n}: decision: {word!r} is not one of {', '.join(DECISION_WORDS)}"
+                )
             if len(ids) != 2:
                 continue
             a, b = sorted(ids)
@@ -162,13 +210,16 @@ def import_decisions(store: Store, path: Path, *, reader: Reader,
             try:
                 levels = check_records(s, reader, a, b)
             except PairWithheld as exc:
-                errors.append(f"{path.name}:{n}: records {a} and {b}: not visible to you "
-                              f"(sensitivity {exc.level})")
+                errors.append(
+                    f"{path.name}:{n}: records {a} and {b}: not visible to you "
+                    f"(sensitivity {exc.level})"
+                )
                 continue
             if decision and current.get((a, b)) != decision:
                 who = csv_text(row.get("reviewer")).strip() or reviewer or reader.user
-                todo.append((a, b, decision, who, csv_text(row.get("note")).strip() or None,
-                             levels))
+                todo.append(
+                    (a, b, decision, who, csv_text(row.get("note")).strip() or None, levels)
+                )
     if errors:
         raise UsageError("Nothing imported; fix these rows:\n" + "\n".join(errors))
     if not todo:
@@ -181,8 +232,15 @@ def import_decisions(store: Store, path: Path, *, reader: Reader,
             _record_decision(op.session, a, b, p, decision, who, note)
             op.session.flush()
             detail = _apply(store, op.session, a, b, decision, who)
-            applied.append({"record_a": a, "record_b": b, "decision": decision,
-                            "reviewer": who, **detail, **_read_detail(reader, levels)})
-        op.log("review_import", "review_decision", None,
-               {"file": path.name, "decisions": applied})
+            applied.append(
+                {
+                    "record_a": a,
+                    "record_b": b,
+                    "decision": decision,
+                    "reviewer": who,
+                    **detail,
+                    **_read_detail(reader, levels),
+                }
+            )
+        op.log("review_import", "review_decision", None, {"file": path.name, "decisions": applied})
     return len(todo)

@@ -76,8 +76,11 @@ class LinkReport:
         trained on one list (few duplicates) under-rates the evidence later lists
         bring. ``habeas link --retrain`` trains on everything (decisions are kept).
         """
-        return (not self.trained and bool(self.model_records)
-                and self.records >= OUTGROWN_FACTOR * (self.model_records or 0))
+        return (
+            not self.trained
+            and bool(self.model_records)
+            and self.records >= OUTGROWN_FACTOR * (self.model_records or 0)
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "model_outgrown": self.model_outgrown}
@@ -86,9 +89,12 @@ class LinkReport:
 def latest_model(store: Store) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The most recently trained model and its run parameters, or None."""
     with store.read() as s:
-        row = s.execute(select(LinkageRun.model, LinkageRun.parameters)
-                        .where(LinkageRun.model.is_not(None))
-                        .order_by(LinkageRun.id.desc()).limit(1)).first()
+        row = s.execute(
+            select(LinkageRun.model, LinkageRun.parameters)
+            .where(LinkageRun.model.is_not(None))
+            .order_by(LinkageRun.id.desc())
+            .limit(1)
+        ).first()
     return (json.loads(row[0]), dict(row[1] or {})) if row else None
 
 
@@ -99,16 +105,28 @@ def store_model(store: Store, model: dict[str, Any], *, actor: str | None = None
     Nothing is scored or linked.
     """
     if model.get("habeas_model_version") != mdl.MODEL_VERSION:
-        raise UsageError(f"This is not a {mdl.MODEL_VERSION} model "
-                         f"(it says {model.get('habeas_model_version')!r}).")
+        raise UsageError(
+            f"This is not a {mdl.MODEL_VERSION} model "
+            f"(it says {model.get('habeas_model_version')!r})."
+        )
     with store.write(actor or default_actor()) as op:
-        run = LinkageRun(started_at=now(), finished_at=now(), actor=op.actor, kind="model",
-                         model=json.dumps(model), parameters={
-                             "model_version": model["habeas_model_version"]}, counts={})
+        run = LinkageRun(
+            started_at=now(),
+            finished_at=now(),
+            actor=op.actor,
+            kind="model",
+            model=json.dumps(model),
+            parameters={"model_version": model["habeas_model_version"]},
+            counts={},
+        )
         op.session.add(run)
         op.session.flush()
-        op.log("link_model", "linkage_run", run.id, {"kind": "model",
-                                                     "model_version": mdl.MODEL_VERSION})
+        op.log(
+            "link_model",
+            "linkage_run",
+            run.id,
+            {"kind": "model", "model_version": mdl.MODEL_VERSION},
+        )
     return run.id
 
 
@@ -117,29 +135,48 @@ def human_decisions(store: Store) -> pd.DataFrame:
     pair only (should two be current), and none where the newest was an undo
     (``undone``: the pair binds nothing and may be queued again)."""
     with store.read() as s:
-        rows = s.execute(select(ReviewDecision.record_a, ReviewDecision.record_b,
-                                ReviewDecision.decision, ReviewDecision.reviewer)
-                         .where(ReviewDecision.superseded_at.is_(None))
-                         .order_by(ReviewDecision.decided_at, ReviewDecision.id)).all()
+        rows = s.execute(
+            select(
+                ReviewDecision.record_a,
+                ReviewDecision.record_b,
+                ReviewDecision.decision,
+                ReviewDecision.reviewer,
+            )
+            .where(ReviewDecision.superseded_at.is_(None))
+            .order_by(ReviewDecision.decided_at, ReviewDecision.id)
+        ).all()
     frame = pd.DataFrame(rows, columns=["record_a", "record_b", "decision", "reviewer"])
     frame = frame.drop_duplicates(["record_a", "record_b"], keep="last")
     return frame[frame["decision"] != "undone"].reset_index(drop=True)
 
 
-def constraints(decisions: pd.DataFrame) -> tuple[list[tuple[int, int]], list[tuple[int, int]],
-                                                  list[tuple[int, int]]]:
+def constraints(
+    decisions: pd.DataFrame,
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
     """(must-links, cannot-links, every decided pair) from human decisions."""
+
     def pairs(d: pd.DataFrame) -> list[tuple[int, int]]:
         return [(int(a), int(b)) for a, b in zip(d["record_a"], d["record_b"], strict=True)]
-    return (pairs(decisions[decisions["decision"] == "same"]),
-            pairs(decisions[decisions["decision"] == "different"]), pairs(decisions))
+
+    return (
+        pairs(decisions[decisions["decision"] == "same"]),
+        pairs(decisions[decisions["decision"] == "different"]),
+        pairs(decisions),
+    )
 
 
-def link(store: Store, *, retrain: bool = False, full: bool = False, backend: str = "duckdb",
-         actor: str | None = None, progress: Progress | None = None,
-         threshold: float = DEFAULT_THRESHOLD,
-         review_band: tuple[float, float] = DEFAULT_REVIEW_BAND,
-         ambiguity_margin: float = AMBIGUITY_MARGIN) -> LinkReport:
+def link(
+    store: Store,
+    *,
+    retrain: bool = False,
+    full: bool = False,
+    backend: str = "duckdb",
+    actor: str | None = None,
+    progress: Progress | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    review_band: tuple[float, float] = DEFAULT_REVIEW_BAND,
+    ambiguity_margin: float = AMBIGUITY_MARGIN,
+) -> LinkReport:
     """Link the store's records into persons (see the module doc for the kinds of run)."""
     started = time.perf_counter()
     actor = actor or default_actor()
@@ -154,8 +191,7 @@ def link(store: Store, *, retrain: bool = False, full: bool = False, backend: st
         saved = None  # made by an older habeas, for other features: train anew
     step("training" if saved is None else "model", 1, steps)
     trained = saved is None
-    model = training.train(frame, backend=backend, labels=decisions) if saved is None \
-        else saved[0]
+    model = training.train(frame, backend=backend, labels=decisions) if saved is None else saved[0]
     new_ids = set(frame.loc[frame["method"] == "import", "unique_id"].astype(int))
     incremental = not trained and not full and len(new_ids) < len(frame)
     kind = "retrain" if retrain else "incremental" if incremental else "full"
@@ -164,69 +200,120 @@ def link(store: Store, *, retrain: bool = False, full: bool = False, backend: st
     # (see cluster.UNLIKE) from joining two people through a third record.
     low = min(review_band[0], threshold, KEEP_FLOOR)
     if not len(frame) or (incremental and not new_ids):
-        pairs = mdl._tidy(pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_weight",
-                                                "match_probability"]))
+        pairs = mdl._tidy(
+            pd.DataFrame(
+                columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+            )
+        )
     elif incremental:
         pairs = mdl.predict_new(frame, new_ids, model, backend=backend, threshold=low)
     else:
         pairs = mdl.predict(frame, model, backend=backend, threshold=low)
     pairs = evidence_needed(frame, pairs, min(review_band[0], threshold))
-    pairs = _with_document_pairs(frame, pairs, model, backend=backend,
-                                 new_ids=new_ids if incremental else None)
+    pairs = _with_document_pairs(
+        frame, pairs, model, backend=backend, new_ids=new_ids if incremental else None
+    )
     step("clustering", 3, steps)
     groups = None
     if incremental:
         old = frame[~frame["unique_id"].isin(new_ids)]
-        groups = dict(zip(old["unique_id"].astype(int), old["person_id"].astype(int),
-                          strict=True))
-    clustering = cluster(frame, pairs, threshold=threshold, review_low=review_band[0],
-                         ambiguity_margin=ambiguity_margin, must=must, cannot=cannot,
-                         decided=decided, groups=groups)
+        groups = dict(zip(old["unique_id"].astype(int), old["person_id"].astype(int), strict=True))
+    clustering = cluster(
+        frame,
+        pairs,
+        threshold=threshold,
+        review_low=review_band[0],
+        ambiguity_margin=ambiguity_margin,
+        must=must,
+        cannot=cannot,
+        decided=decided,
+        groups=groups,
+    )
     step("writing", 4, steps)
-    current = {int(r): (None if pd.isna(p) else int(p), str(m)) for r, p, m in
-               zip(frame["unique_id"], frame["person_id"], frame["method"], strict=True)}
+    current = {
+        int(r): (None if pd.isna(p) else int(p), str(m))
+        for r, p, m in zip(frame["unique_id"], frame["person_id"], frame["method"], strict=True)
+    }
     best = _best_scores(pairs, clustering)
-    parameters = {"threshold": threshold, "review_band": list(review_band),
-                  "ambiguity_margin": ambiguity_margin, "backend": backend,
-                  "model_version": model.get("habeas_model_version")}
+    parameters = {
+        "threshold": threshold,
+        "review_band": list(review_band),
+        "ambiguity_margin": ambiguity_margin,
+        "backend": backend,
+        "model_version": model.get("habeas_model_version"),
+    }
     with store.write(actor) as op:
         s = op.session
-        run = LinkageRun(started_at=now(), actor=op.actor, kind=kind,
-                         model=json.dumps(model) if trained else None,
-                         parameters=parameters, counts={})
+        run = LinkageRun(
+            started_at=now(),
+            actor=op.actor,
+            kind=kind,
+            model=json.dumps(model) if trained else None,
+            parameters=parameters,
+            counts={},
+        )
         s.add(run)
         s.flush()
         if not incremental:
-            s.execute(update(ScoredPair).where(ScoredPair.status.in_(("queued", "linked",
-                                                                      "rejected")))
-                      .values(status="superseded"))
+            s.execute(
+                update(ScoredPair)
+                .where(ScoredPair.status.in_(("queued", "linked", "rejected")))
+                .values(status="superseded")
+            )
         stored = write_pairs(s, run.id, pairs, clustering, model)
-        changes = reassign(s, clustering.clusters().values(), current, actor=op.actor,
-                           method="model", scores=best)
+        changes = reassign(
+            s, clustering.clusters().values(), current, actor=op.actor, method="model", scores=best
+        )
         queued = clustering.status.count("queued")
         persons = len(set(changes.person_of.values()))
         auto_links = clustering.status.count("linked")
-        counts: dict[str, Any] = {"records": len(frame), "new_records": len(new_ids) if incremental
-                  else len(frame), "pairs_scored": len(pairs), "pairs_stored": stored,
-                  "auto_links": auto_links, "queued": queued, "persons": persons,
-                  "merges": len(changes.merges), "splits": len(changes.splits),
-                  "links_written": changes.links_written, "trained": trained,
-                  "decision_conflicts": clustering.conflicts}
+        counts: dict[str, Any] = {
+            "records": len(frame),
+            "new_records": len(new_ids) if incremental else len(frame),
+            "pairs_scored": len(pairs),
+            "pairs_stored": stored,
+            "auto_links": auto_links,
+            "queued": queued,
+            "persons": persons,
+            "merges": len(changes.merges),
+            "splits": len(changes.splits),
+            "links_written": changes.links_written,
+            "trained": trained,
+            "decision_conflicts": clustering.conflicts,
+        }
         run.counts = counts
         run.finished_at = now()
-        op.log("link", "linkage_run", run.id, {"kind": kind, "counts": counts,
-                                               "parameters": parameters, **changes.detail()})
+        op.log(
+            "link",
+            "linkage_run",
+            run.id,
+            {"kind": kind, "counts": counts, "parameters": parameters, **changes.detail()},
+        )
     step("done", steps, steps)
-    return LinkReport(run_id=run.id, kind=kind, persons=persons,
-                      records=len(frame), merges=len(changes.merges),
-                      splits=len(changes.splits), pairs_scored=len(pairs),
-                      auto_links=auto_links, queued=queued, trained=trained,
-                      seconds=round(time.perf_counter() - started, 3),
-                      model_records=model.get("habeas_trained_records"))
+    return LinkReport(
+        run_id=run.id,
+        kind=kind,
+        persons=persons,
+        records=len(frame),
+        merges=len(changes.merges),
+        splits=len(changes.splits),
+        pairs_scored=len(pairs),
+        auto_links=auto_links,
+        queued=queued,
+        trained=trained,
+        seconds=round(time.perf_counter() - started, 3),
+        model_records=model.get("habeas_trained_records"),
+    )
 
 
-def _with_document_pairs(frame: pd.DataFrame, pairs: pd.DataFrame, model: dict[str, Any], *,
-                         backend: str, new_ids: set[int] | None) -> pd.DataFrame:
+def _with_document_pairs(
+    frame: pd.DataFrame,
+    pairs: pd.DataFrame,
+    model: dict[str, Any],
+    *,
+    backend: str,
+    new_ids: set[int] | None,
+) -> pd.DataFrame:
     """``pairs`` plus the pairs sharing a document number that scored under the floor.
 
     Clustering queues those for review (reason ``same document``) instead of
@@ -234,10 +321,12 @@ def _with_document_pairs(frame: pd.DataFrame, pairs: pd.DataFrame, model: dict[s
     """
     if not len(frame):
         return pairs
-    scored = set(zip(pairs["record_a"].astype(int), pairs["record_b"].astype(int),
-                     strict=True))
-    wanted = {p for p in mdl.document_pairs(frame) if p not in scored
-              and (new_ids is None or p[0] in new_ids or p[1] in new_ids)}
+    scored = set(zip(pairs["record_a"].astype(int), pairs["record_b"].astype(int), strict=True))
+    wanted = {
+        p
+        for p in mdl.document_pairs(frame)
+        if p not in scored and (new_ids is None or p[0] in new_ids or p[1] in new_ids)
+    }
     extra = mdl.predict_documents(frame, wanted, model, backend=backend)
     if not len(extra):
         return pairs
@@ -248,40 +337,63 @@ def _with_document_pairs(frame: pd.DataFrame, pairs: pd.DataFrame, model: dict[s
 def _best_scores(pairs: pd.DataFrame, clustering: Clustering) -> dict[int, float]:
     """Each record's best match probability among the pairs that linked it."""
     best: dict[int, float] = {}
-    for a, b, p, st in zip(pairs["record_a"], pairs["record_b"], pairs["match_probability"],
-                           clustering.status, strict=True):
+    for a, b, p, st in zip(
+        pairs["record_a"],
+        pairs["record_b"],
+        pairs["match_probability"],
+        clustering.status,
+        strict=True,
+    ):
         if st == "linked":
             for r in (int(a), int(b)):
                 best[r] = max(best.get(r, 0.0), float(p))
     return best
 
 
-def write_pairs(session: Any, run_id: int, pairs: pd.DataFrame, clustering: Clustering,
-                model: dict[str, Any]) -> int:
+def write_pairs(
+    session: Any, run_id: int, pairs: pd.DataFrame, clustering: Clustering, model: dict[str, Any]
+) -> int:
     """Insert the pairs worth keeping (linked, queued, decided, rejected-in-band).
 
     Through the driver's ``executemany`` (:func:`habeas.store.bulk.bulk_insert`):
     SQLAlchemy's per-row parameter compilation cost more than SQLite's writing.
     """
     weights = mdl.level_weights(model)
-    keep = [i for i, (st, why) in enumerate(zip(clustering.status, clustering.reason,
-                                                strict=True))
-            if not (st == "rejected" and why is None)]
+    keep = [
+        i
+        for i, (st, why) in enumerate(zip(clustering.status, clustering.reason, strict=True))
+        if not (st == "rejected" and why is None)
+    ]
     if not keep:
         return 0
     prio = priorities(clustering, pairs)
     kept = pairs.iloc[keep]
     evidence = mdl.evidence_rows(kept, weights)
     rows = []
-    for i, a, b, w, p, ev in zip(keep, kept["record_a"].tolist(), kept["record_b"].tolist(),
-                                 kept["match_weight"].tolist(),
-                                 kept["match_probability"].tolist(), evidence, strict=True):
+    for i, a, b, w, p, ev in zip(
+        keep,
+        kept["record_a"].tolist(),
+        kept["record_b"].tolist(),
+        kept["match_weight"].tolist(),
+        kept["match_probability"].tolist(),
+        evidence,
+        strict=True,
+    ):
         st = clustering.status[i]
-        rows.append({"run_id": run_id, "record_a": int(a), "record_b": int(b),
-                     "match_weight": float(w), "match_probability": float(p),
-                     "evidence": ev, "status": st, "reason": clustering.reason[i],
-                     "priority": prio[i] if st == "queued" else 0.0})
+        rows.append(
+            {
+                "run_id": run_id,
+                "record_a": int(a),
+                "record_b": int(b),
+                "match_weight": float(w),
+                "match_probability": float(p),
+                "evidence": ev,
+                "status": st,
+                "reason": clustering.reason[i],
+                "priority": prio[i] if st == "queued" else 0.0,
+            }
+        )
     connection = session.connection()
     for start in range(0, len(rows), 50_000):
-        bulk_insert(connection, ScoredPair.__table__, rows[start:start + 50_000])
+        bulk_insert(connection, ScoredPair.__table__, rows[start : start + 50_000])
     return len(rows)

@@ -38,9 +38,9 @@ from habeas.linkage.features import ID_TYPES, featurise_rows
 
 @dataclass
 class ScoreResult:
-    pairs: pd.DataFrame          # record_a, record_b, match_weight, match_probability, mw_*
-    clusters: dict[int, int]     # unique_id → cluster id (a representative unique_id)
-    status: list[str]            # per pair: linked / queued / rejected
+    pairs: pd.DataFrame  # record_a, record_b, match_weight, match_probability, mw_*
+    clusters: dict[int, int]  # unique_id → cluster id (a representative unique_id)
+    status: list[str]  # per pair: linked / queued / rejected
     model: dict[str, Any]
 
 
@@ -66,18 +66,32 @@ def _present(value: Any) -> bool:
     return value is not None and value == value and str(value).strip() != ""
 
 
-def _frame(df: pd.DataFrame, source_id: int, one_row_per_person: bool
-           ) -> tuple[list, dict, dict]:
+def _frame(df: pd.DataFrame, source_id: int, one_row_per_person: bool) -> tuple[list, dict, dict]:
     rows, ids, residences = [], {}, {}
     for rec in df.to_dict("records"):
         rid = int(rec["unique_id"])
         d = _date(rec.get("dob"))
-        rows.append((rid, source_id, one_row_per_person, None, "import",
-                     _names(rec.get("given_names")), _names(rec.get("surnames")), d, d,
-                     "exact" if d else None, rec.get("sex") or None,
-                     rec.get("nationality") or None))
-        found = [(t, str(rec[t])) for t in ID_TYPES
-                 if t in rec and rec[t] is not None and rec[t] == rec[t] and str(rec[t])]
+        rows.append(
+            (
+                rid,
+                source_id,
+                one_row_per_person,
+                None,
+                "import",
+                _names(rec.get("given_names")),
+                _names(rec.get("surnames")),
+                d,
+                d,
+                "exact" if d else None,
+                rec.get("sex") or None,
+                rec.get("nationality") or None,
+            )
+        )
+        found = [
+            (t, str(rec[t]))
+            for t in ID_TYPES
+            if t in rec and rec[t] is not None and rec[t] == rec[t] and str(rec[t])
+        ]
         if found:
             ids[rid] = found
         home = {f: str(rec[f]).strip() for f in RESIDENCE_FIELDS if _present(rec.get(f))}
@@ -86,9 +100,15 @@ def _frame(df: pd.DataFrame, source_id: int, one_row_per_person: bool
     return rows, ids, residences
 
 
-def score_frame(df_a: pd.DataFrame, df_b: pd.DataFrame | None = None, *,
-                model: dict[str, Any] | None = None, threshold: float = 0.5,
-                review_low: float = 0.2, backend: str = "duckdb") -> ScoreResult:
+def score_frame(
+    df_a: pd.DataFrame,
+    df_b: pd.DataFrame | None = None,
+    *,
+    model: dict[str, Any] | None = None,
+    threshold: float = 0.5,
+    review_low: float = 0.2,
+    backend: str = "duckdb",
+) -> ScoreResult:
     """Featurise, (train,) score and cluster records given as columns (module doc)."""
     rows, ids, residences = _frame(df_a, 1, df_b is not None)
     if df_b is not None:
@@ -98,9 +118,9 @@ def score_frame(df_a: pd.DataFrame, df_b: pd.DataFrame | None = None, *,
         residences.update(more_homes)
     frame = featurise_rows(rows, ids, residences=residences)
     trained = model or training.train(frame, backend=backend)
-    pairs = mdl.predict(frame, trained, backend=backend,
-                        threshold=min(review_low, threshold, KEEP_FLOOR))
+    pairs = mdl.predict(
+        frame, trained, backend=backend, threshold=min(review_low, threshold, KEEP_FLOOR)
+    )
     pairs = evidence_needed(frame, pairs, min(review_low, threshold))
     result = cluster(frame, pairs, threshold=threshold, review_low=review_low)
-    return ScoreResult(pairs=pairs, clusters=result.cluster_of, status=result.status,
-                       model=trained)
+    return ScoreResult(pairs=pairs, clusters=result.cluster_of, status=result.status, model=trained)

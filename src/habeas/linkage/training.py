@@ -44,9 +44,14 @@ M_FLOOR = 0.002
 U_FLOOR = 1e-5
 
 
-def train(frame: pd.DataFrame, *, backend: str = "duckdb",
-          labels: pd.DataFrame | None = None, seed: int = 1,
-          u_max_pairs: float = U_MAX_PAIRS) -> dict[str, Any]:
+def train(
+    frame: pd.DataFrame,
+    *,
+    backend: str = "duckdb",
+    labels: pd.DataFrame | None = None,
+    seed: int = 1,
+    u_max_pairs: float = U_MAX_PAIRS,
+) -> dict[str, Any]:
     """Train the model on the feature frame; returns the Splink model (JSON dict).
 
     ``labels``: human decisions, columns ``record_a, record_b, decision`` ("same",
@@ -63,10 +68,15 @@ def train(frame: pd.DataFrame, *, backend: str = "duckdb",
     sampled_pairs = min(u_max_pairs, all_pairs)
     if sampled_pairs >= 1:
         try:
-            linker = Linker(sdf, mdl.settings(prior=1.0 / max(records, 2)), log_level=None,
-                            validate_settings=False)
-            linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs,
-                                                             seed=seed, num_chunks=1)
+            linker = Linker(
+                sdf,
+                mdl.settings(prior=1.0 / max(records, 2)),
+                log_level=None,
+                validate_settings=False,
+            )
+            linker.training.estimate_u_using_random_sampling(
+                max_pairs=u_max_pairs, seed=seed, num_chunks=1
+            )
             _blend_u(model, linker.misc.save_model_to_json(), sampled_pairs)
         except Exception as exc:  # noqa: BLE001 - the default u stands; the model says why
             logger.warning("u sampling failed: %s", exc)
@@ -78,10 +88,15 @@ def train(frame: pd.DataFrame, *, backend: str = "duckdb",
     result = None
     try:
         patterns = comparison_patterns(em_frame, model, labels, backend=backend)
-        u = {c["output_column_name"]: [float(lv["u_probability"]) for lv in priors.levels(c)]
-             for c in model["comparisons"]}
-        result = em.estimate(patterns, {k: np.asarray(v) for k, v in u.items()},
-                             len(em_frame) * (len(em_frame) - 1) / 2)
+        u = {
+            c["output_column_name"]: [float(lv["u_probability"]) for lv in priors.levels(c)]
+            for c in model["comparisons"]
+        }
+        result = em.estimate(
+            patterns,
+            {k: np.asarray(v) for k, v in u.items()},
+            len(em_frame) * (len(em_frame) - 1) / 2,
+        )
     except Exception as exc:  # noqa: BLE001 - the default m stands; the model says why
         logger.warning("EM failed: %s", exc)
         notes.append(f"em_failed: {type(exc).__name__}")
@@ -140,8 +155,7 @@ def _blend_u(model: dict[str, Any], sampled: dict[str, Any], pairs: float) -> No
         for level, other in zip(priors.levels(comparison), theirs, strict=True):
             u = other.get("u_probability")
             if u is not None:
-                level["u_probability"] = weight * float(u) + (1 - weight) * level[
-                    "u_probability"]
+                level["u_probability"] = weight * float(u) + (1 - weight) * level["u_probability"]
 
 
 def household_share(frame: pd.DataFrame, *, min_pairs: int = 200) -> float | None:
@@ -181,9 +195,13 @@ def _set_household_u(model: dict[str, Any], frame: pd.DataFrame) -> None:
             priors.levels(comparison)[0]["u_probability"] = share
 
 
-def comparison_patterns(frame: pd.DataFrame, model: dict[str, Any],
-                        labels: pd.DataFrame | None, *, backend: str = "duckdb"
-                        ) -> pd.DataFrame:
+def comparison_patterns(
+    frame: pd.DataFrame,
+    model: dict[str, Any],
+    labels: pd.DataFrame | None,
+    *,
+    backend: str = "duckdb",
+) -> pd.DataFrame:
     """Every blocked pair's comparison levels, counted per distinct pattern.
 
     Columns ``gamma_<comparison>``, ``n`` (pairs without a human decision), ``same``
@@ -195,8 +213,9 @@ def comparison_patterns(frame: pd.DataFrame, model: dict[str, Any],
     if len(frame) < 2:
         return pd.DataFrame(columns=columns)
     db_api = mdl.make_db_api(backend)
-    sdf = db_api.register(mdl.splink_frame(frame).reset_index(drop=True),
-                          dataset_display_name="em_records")
+    sdf = db_api.register(
+        mdl.splink_frame(frame).reset_index(drop=True), dataset_display_name="em_records"
+    )
     lean = {k: v for k, v in model.items() if not k.startswith("habeas_")}
     # Splink keeps the gamma (level) columns only with the matching columns.
     lean.update(retain_intermediate_calculation_columns=False, retain_matching_columns=True)
@@ -206,22 +225,31 @@ def comparison_patterns(frame: pd.DataFrame, model: dict[str, Any],
     decided = pd.DataFrame(columns=["a", "b", "decision"])
     if labels is not None and len(labels):
         kept = labels[labels["decision"].isin(("same", "different"))]
-        decided = pd.DataFrame({"a": kept[["record_a", "record_b"]].min(axis=1).astype("int64"),
-                                "b": kept[["record_a", "record_b"]].max(axis=1).astype("int64"),
-                                "decision": kept["decision"].astype(str)})
+        decided = pd.DataFrame(
+            {
+                "a": kept[["record_a", "record_b"]].min(axis=1).astype("int64"),
+                "b": kept[["record_a", "record_b"]].max(axis=1).astype("int64"),
+                "decision": kept["decision"].astype(str),
+            }
+        )
     if len(decided):
-        table = db_api.register(decided.drop_duplicates(["a", "b"]).reset_index(drop=True),
-                                dataset_display_name="em_labels").physical_name
-        sql = (f"SELECT {gammas}, "
-               f"SUM(CASE WHEN d.decision IS NULL THEN 1 ELSE 0 END) AS n, "
-               f"SUM(CASE WHEN d.decision = 'same' THEN 1 ELSE 0 END) AS same, "
-               f"SUM(CASE WHEN d.decision = 'different' THEN 1 ELSE 0 END) AS different "
-               f"FROM {{this}} p LEFT JOIN {table} d "
-               f"ON d.a = least(p.unique_id_l, p.unique_id_r) "
-               f"AND d.b = greatest(p.unique_id_l, p.unique_id_r) GROUP BY ALL")
+        table = db_api.register(
+            decided.drop_duplicates(["a", "b"]).reset_index(drop=True),
+            dataset_display_name="em_labels",
+        ).physical_name
+        sql = (
+            f"SELECT {gammas}, "
+            f"SUM(CASE WHEN d.decision IS NULL THEN 1 ELSE 0 END) AS n, "
+            f"SUM(CASE WHEN d.decision = 'same' THEN 1 ELSE 0 END) AS same, "
+            f"SUM(CASE WHEN d.decision = 'different' THEN 1 ELSE 0 END) AS different "
+            f"FROM {{this}} p LEFT JOIN {table} d "
+            f"ON d.a = least(p.unique_id_l, p.unique_id_r) "
+            f"AND d.b = greatest(p.unique_id_l, p.unique_id_r) GROUP BY ALL"
+        )
     else:
-        sql = (f"SELECT {gammas}, COUNT(*) AS n, 0 AS same, 0 AS different "
-               f"FROM {{this}} GROUP BY ALL")
+        sql = (
+            f"SELECT {gammas}, COUNT(*) AS n, 0 AS same, 0 AS different FROM {{this}} GROUP BY ALL"
+        )
     out = scored.query_sql(sql).as_pandas_dataframe()
     return out[columns] if len(out) else pd.DataFrame(columns=columns)
 

@@ -36,6 +36,7 @@ def recent_activity(store: Store, *, reader: Reader, limit: int = RECENT) -> lis
     """The newest ``limit`` change-log entries, newest first (``admin`` only)."""
     policy.require(reader.role, "admin")
     with store.read() as s:
-        rows = s.execute(select(ChangeLogEntry).order_by(ChangeLogEntry.seq.desc())
-                         .limit(limit)).scalars()
+        rows = s.execute(
+            select(ChangeLogEntry).order_by(ChangeLogEntry.seq.desc()).limit(limit)
+        ).scalars()
         return [Activity(e.seq, e.at, e.actor, e.action, e.entity, e.entity_id) for e in rows]

@@ -26,9 +26,11 @@ class EstimableList:
 def estimable_lists(store: Store, levels: Collection[str]) -> list[EstimableList]:
     """Sources at ``levels`` with how many of their records are at ``levels``."""
     with store.read() as s:
-        rows = s.execute(select(Source.id, Source.title, Source.kind, func.count(Record.id))
-                         .join(Record, Record.source_id == Source.id)
-                         .where(Source.sensitivity.in_(levels), Record.sensitivity.in_(levels))
-                         .group_by(Source.id, Source.title, Source.kind)
-                         .order_by(Source.id)).all()
+        rows = s.execute(
+            select(Source.id, Source.title, Source.kind, func.count(Record.id))
+            .join(Record, Record.source_id == Source.id)
+            .where(Source.sensitivity.in_(levels), Record.sensitivity.in_(levels))
+            .group_by(Source.id, Source.title, Source.kind)
+            .order_by(Source.id)
+        ).all()
     return [EstimableList(int(i), t, kind, int(n)) for i, t, kind, n in rows]

@@ -39,22 +39,32 @@ def facility_name(store: Store, facility_id: int) -> str:
 def facility_names(store: Store) -> list[FacilityName]:
     """Every facility, by name."""
     with store.read() as s:
-        return [FacilityName(i, n) for i, n in s.execute(
-            select(Facility.id, Facility.name).order_by(Facility.name))]
+        return [
+            FacilityName(i, n)
+            for i, n in s.execute(select(Facility.id, Facility.name).order_by(Facility.name))
+        ]
 
 
 def unit_names(store: Store) -> list[UnitName]:
     """Every unit with its facility, by facility then unit name."""
     with store.read() as s:
-        return [UnitName(f, u) for f, u in s.execute(
-            select(Facility.name, FacilityUnit.name).join(
-                Facility, Facility.id == FacilityUnit.facility_id)
-            .order_by(Facility.name, FacilityUnit.name))]
+        return [
+            UnitName(f, u)
+            for f, u in s.execute(
+                select(Facility.name, FacilityUnit.name)
+                .join(Facility, Facility.id == FacilityUnit.facility_id)
+                .order_by(Facility.name, FacilityUnit.name)
+            )
+        ]
 
 
 def units_of(store: Store, facility_id: int) -> list[str]:
     """The names of facility ``facility_id``'s units, in alphabetical order."""
     with store.read() as s:
-        return list(s.execute(select(FacilityUnit.name)
-                              .where(FacilityUnit.facility_id == facility_id)
-                              .order_by(FacilityUnit.name)).scalars())
+        return list(
+            s.execute(
+                select(FacilityUnit.name)
+                .where(FacilityUnit.facility_id == facility_id)
+                .order_by(FacilityUnit.name)
+            ).scalars()
+        )

@@ -24,8 +24,9 @@ class VisibleRecords:
     withheld: Withheld
 
 
-def list_records(store: Store, *, reader: Reader, source_title: str | None = None,
-                 limit: int = 50) -> VisibleRecords:
+def list_records(
+    store: Store, *, reader: Reader, source_title: str | None = None, limit: int = 50
+) -> VisibleRecords:
     """The first ``limit`` records ``reader`` may view (of one source), what was withheld,
     and one audit entry when restricted records were shown."""
     levels = reader.levels("view")
@@ -40,10 +41,18 @@ def list_records(store: Store, *, reader: Reader, source_title: str | None = Non
         ids_levels: dict[int, str] = {}
         rows = list(queries.iter_records(store, source_title, limit=limit, levels=levels))
         for chunk_start in range(0, len(rows), 900):
-            chunk = [r["record"] for r in rows[chunk_start:chunk_start + 900]]
-            ids_levels.update(s.execute(select(Record.id, Record.sensitivity)
-                                        .where(Record.id.in_(chunk))).all())
-    log_read(store, reader, "record", None, action="view",
-             shown=Counter(ids_levels.values()), withheld=withheld,
-             detail={"records": sorted(ids_levels)[:1000], "source": source_title})
+            chunk = [r["record"] for r in rows[chunk_start : chunk_start + 900]]
+            ids_levels.update(
+                s.execute(select(Record.id, Record.sensitivity).where(Record.id.in_(chunk))).all()
+            )
+    log_read(
+        store,
+        reader,
+        "record",
+        None,
+        action="view",
+        shown=Counter(ids_levels.values()),
+        withheld=withheld,
+        detail={"records": sorted(ids_levels)[:1000], "source": source_title},
+    )
     return VisibleRecords(rows, withheld)

@@ -41,21 +41,38 @@ class ReviewRecord:
     identifiers: list[IdentifierValue] = field(default_factory=list)
 
 
-def review_records(store: Store, ids: list[int], *,
-                   reader: Reader) -> tuple[dict[int, ReviewRecord], Withheld]:
+def review_records(
+    store: Store, ids: list[int], *, reader: Reader
+) -> tuple[dict[int, ReviewRecord], Withheld]:
     """The records ``ids`` that ``reader`` may see, with their identifiers; the others
     are counted in the :class:`Withheld`."""
     withheld = Withheld()
     with store.read() as s:
         keep = list(visible_records(s, ids, reader, withheld))
         idents: dict[int, list[IdentifierValue]] = {}
-        for rid, kind, value, written, valid in s.execute(select(
-                RecordIdentifier.record_id, RecordIdentifier.id_type, RecordIdentifier.value,
-                RecordIdentifier.raw, RecordIdentifier.valid)
-                .where(RecordIdentifier.record_id.in_(keep))):
+        for rid, kind, value, written, valid in s.execute(
+            select(
+                RecordIdentifier.record_id,
+                RecordIdentifier.id_type,
+                RecordIdentifier.value,
+                RecordIdentifier.raw,
+                RecordIdentifier.valid,
+            ).where(RecordIdentifier.record_id.in_(keep))
+        ):
             idents.setdefault(rid, []).append(IdentifierValue(kind, value, written, bool(valid)))
-        out = {r.id: ReviewRecord(
-            r.id, list(r.given_names), list(r.surnames), r.dob_earliest, r.dob_latest, r.sex,
-            r.nationality, dict(r.residence or {}), dict(r.raw), idents.get(r.id, []))
-            for r in s.execute(select(Record).where(Record.id.in_(keep))).scalars()}
+        out = {
+            r.id: ReviewRecord(
+                r.id,
+                list(r.given_names),
+                list(r.surnames),
+                r.dob_earliest,
+                r.dob_latest,
+                r.sex,
+                r.nationality,
+                dict(r.residence or {}),
+                dict(r.raw),
+                idents.get(r.id, []),
+            )
+            for r in s.execute(select(Record).where(Record.id.in_(keep))).scalars()
+        }
     return out, withheld

@@ -50,23 +50,39 @@ def visible_sources(store: Store, *, reader: Reader) -> VisibleSources:
     withheld = Withheld()
     with store.read() as s:
         for model, kind in ((Source, "sources"), (StoredFile, "files")):
-            for level, n in s.execute(select(model.sensitivity, func.count())
-                                      .group_by(model.sensitivity)):
+            for level, n in s.execute(
+                select(model.sensitivity, func.count()).group_by(model.sensitivity)
+            ):
                 if level not in levels:
                     withheld.add(kind, level, reader.why_not(level) or "level", n)
     rows = [SourceRow(**r) for r in queries.list_sources(store, levels, levels)]
-    log_read(store, reader, "source", None, action="view",
-             shown=Counter(r.sensitivity for r in rows), withheld=withheld,
-             detail={"sources": [r.id for r in rows
-                                 if policy.rank(r.sensitivity) >= policy.rank("restricted")]})
+    log_read(
+        store,
+        reader,
+        "source",
+        None,
+        action="view",
+        shown=Counter(r.sensitivity for r in rows),
+        withheld=withheld,
+        detail={
+            "sources": [
+                r.id for r in rows if policy.rank(r.sensitivity) >= policy.rank("restricted")
+            ]
+        },
+    )
     return VisibleSources(rows, withheld)
 
 
 def source_titles(store: Store, *, reader: Reader) -> list[str]:
     """The titles of the sources ``reader`` may view, in alphabetical order."""
     with store.read() as s:
-        return list(s.execute(select(Source.title).where(
-            Source.sensitivity.in_(reader.levels("view"))).order_by(Source.title)).scalars())
+        return list(
+            s.execute(
+                select(Source.title)
+                .where(Source.sensitivity.in_(reader.levels("view")))
+                .order_by(Source.title)
+            ).scalars()
+        )
 
 
 @dataclass(frozen=True)
@@ -81,9 +97,14 @@ class SourceChoice:
 def source_choices(store: Store, *, reader: Reader) -> list[SourceChoice]:
     """The sources ``reader`` may view, to cite in a form, by title."""
     with store.read() as s:
-        return [SourceChoice(i, t, k) for i, t, k in s.execute(
-            select(Source.id, Source.title, Source.kind)
-            .where(Source.sensitivity.in_(reader.levels("view"))).order_by(Source.title))]
+        return [
+            SourceChoice(i, t, k)
+            for i, t, k in s.execute(
+                select(Source.id, Source.title, Source.kind)
+                .where(Source.sensitivity.in_(reader.levels("view")))
+                .order_by(Source.title)
+            )
+        ]
 
 
 def find_source_id(store: Store, text: str, *, reader: Reader) -> int | None:

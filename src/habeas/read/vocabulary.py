@@ -23,8 +23,10 @@ class Term:
 
 def terms(store: Store, vocabulary: str | None = None) -> list[Term]:
     """The terms of one vocabulary (or all), in the order they were added."""
-    return [Term(t.vocabulary, t.code, t.label_en, t.label_es, tuple(t.synonyms or ()))
-            for t in list_terms(store, vocabulary)]
+    return [
+        Term(t.vocabulary, t.code, t.label_en, t.label_es, tuple(t.synonyms or ()))
+        for t in list_terms(store, vocabulary)
+    ]
 
 
 def vocabulary_labels(store: Store, lang: str) -> dict[str, dict[str, str]]:

@@ -23,8 +23,20 @@ if TYPE_CHECKING:
 
 Gettext = Callable[[str], str]
 GREYS = ["#1b1b1b", "#4a4a4a", "#7a7a7a"]
-PALETTE = ["#1f4e79", "#c0392b", "#7f8c8d", "#27ae60", "#8e44ad", "#d35400", "#2c3e50",
-           "#16a085", "#b7950b", "#6c3483", "#a04000", "#117a65"]
+PALETTE = [
+    "#1f4e79",
+    "#c0392b",
+    "#7f8c8d",
+    "#27ae60",
+    "#8e44ad",
+    "#d35400",
+    "#2c3e50",
+    "#16a085",
+    "#b7950b",
+    "#6c3483",
+    "#a04000",
+    "#117a65",
+]
 
 
 #: matplotlib's renderer shares font caches between figures: one drawing at a time.
@@ -39,8 +51,7 @@ def to_png(fig: Figure) -> bytes:
 
 
 def png_data_uri(png: bytes | None) -> str | None:
-    return None if png is None else "data:image/png;base64," + base64.b64encode(png).decode(
-        "ascii")
+    return None if png is None else "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def to_data_uri(fig: Figure) -> str:
@@ -98,21 +109,34 @@ def space_png(fc: FacilityConditions, _: Gettext, max_units: int = 10) -> bytes 
     fig, ax = _figure()
     for k, sp in enumerate(spaces[:max_units]):
         pts = [(o.day, o.m2_per_person) for o in sp.observations if o.m2_per_person]
-        ax.plot([d for d, _v in pts], [v for _d, v in pts], marker="o", markersize=2.5,
-                linewidth=1.2, color=PALETTE[k % len(PALETTE)],
-                label=sp.unit or _("whole facility"))
-    top = max(4.6, max(o.m2_per_person or 0 for sp in spaces[:max_units]
-                       for o in sp.observations) * 1.1)
-    for t, style in zip([t for t in THRESHOLDS if t.applies_to == "shared"],
-                        ["-", "--", ":"], strict=True):
+        ax.plot(
+            [d for d, _v in pts],
+            [v for _d, v in pts],
+            marker="o",
+            markersize=2.5,
+            linewidth=1.2,
+            color=PALETTE[k % len(PALETTE)],
+            label=sp.unit or _("whole facility"),
+        )
+    top = max(
+        4.6, max(o.m2_per_person or 0 for sp in spaces[:max_units] for o in sp.observations) * 1.1
+    )
+    for t, style in zip(
+        [t for t in THRESHOLDS if t.applies_to == "shared"], ["-", "--", ":"], strict=True
+    ):
         ax.axhline(t.m2_per_person, color="#000000", linestyle=style, linewidth=0.9)
-        ax.text(1.0, t.m2_per_person, f" {t.body} {t.m2_per_person:g} m²", fontsize=7,
-                va="center", transform=ax.get_yaxis_transform())
+        ax.text(
+            1.0,
+            t.m2_per_person,
+            f" {t.body} {t.m2_per_person:g} m²",
+            fontsize=7,
+            va="center",
+            transform=ax.get_yaxis_transform(),
+        )
     ax.set_ylim(0, top)
     ax.set_ylabel(_("m² per person"), fontsize=8)
     _date_axis(ax)
-    ax.legend(fontsize=6.5, ncol=4, frameon=False, loc="upper center",
-              bbox_to_anchor=(0.5, -0.3))
+    ax.legend(fontsize=6.5, ncol=4, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.3))
     return to_png(fig)
 
 
@@ -127,13 +151,26 @@ def population_png(fc: FacilityConditions, _: Gettext) -> bytes | None:
     if not obs:
         return None
     fig, ax = _figure(7.0, 2.6)
-    ax.plot([o.day for o in obs], [o.population for o in obs], marker="o", color=PALETTE[0],
-            linewidth=1.5, label=_("reported population"))
+    ax.plot(
+        [o.day for o in obs],
+        [o.population for o in obs],
+        marker="o",
+        color=PALETTE[0],
+        linewidth=1.5,
+        label=_("reported population"),
+    )
     for k, cap in enumerate(fc.capacities):
-        ax.axhline(cap.value, color=GREYS[k % len(GREYS)], linestyle=["--", ":", "-."][k % 3],
-                   linewidth=1)
-        ax.text(1.0, cap.value, f" {cap.value:,.0f}", fontsize=7, va="center",
-                transform=ax.get_yaxis_transform())
+        ax.axhline(
+            cap.value, color=GREYS[k % len(GREYS)], linestyle=["--", ":", "-."][k % 3], linewidth=1
+        )
+        ax.text(
+            1.0,
+            cap.value,
+            f" {cap.value:,.0f}",
+            fontsize=7,
+            va="center",
+            transform=ax.get_yaxis_transform(),
+        )
     ax.set_ylim(0, max([o.population for o in obs] + [c.value for c in fc.capacities]) * 1.12)
     ax.set_ylabel(_("people"), fontsize=8)
     _date_axis(ax)
@@ -141,21 +178,30 @@ def population_png(fc: FacilityConditions, _: Gettext) -> bytes | None:
     return to_png(fig)
 
 
-def stacked_months_chart(counts: dict[str, dict[str, int]], labels: dict[str, str],
-                         _: Gettext, ylabel: str) -> str | None:
+def stacked_months_chart(
+    counts: dict[str, dict[str, int]], labels: dict[str, str], _: Gettext, ylabel: str
+) -> str | None:
     """Stacked bars: ``counts[month][category]``; months sorted, categories labelled."""
     months = sorted(m for m in counts if len(m) == 7 and m[4] == "-")
     if not months:
         return None
-    categories = sorted({c for m in months for c in counts[m]},
-                        key=lambda c: -sum(counts[m].get(c, 0) for m in months))
+    categories = sorted(
+        {c for m in months for c in counts[m]},
+        key=lambda c: -sum(counts[m].get(c, 0) for m in months),
+    )
     fig, ax = _figure(7.0, 2.8)
     bottom = [0] * len(months)
     xs = list(range(len(months)))
     for k, cat in enumerate(categories):
         values = [counts[m].get(cat, 0) for m in months]
-        ax.bar(xs, values, bottom=bottom, color=PALETTE[k % len(PALETTE)], width=0.7,
-               label=labels.get(cat, cat))
+        ax.bar(
+            xs,
+            values,
+            bottom=bottom,
+            color=PALETTE[k % len(PALETTE)],
+            width=0.7,
+            label=labels.get(cat, cat),
+        )
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_xticks(xs, months)
     ax.set_ylabel(ylabel, fontsize=8)
@@ -164,8 +210,7 @@ def stacked_months_chart(counts: dict[str, dict[str, int]], labels: dict[str, st
     return to_data_uri(fig)
 
 
-def events_chart(events: list[tuple[date, str]], labels: dict[str, str], _: Gettext
-                 ) -> str | None:
+def events_chart(events: list[tuple[date, str]], labels: dict[str, str], _: Gettext) -> str | None:
     """Custody events per week (dated to a single day or week), stacked by type."""
     if not events:
         return None
@@ -174,15 +219,23 @@ def events_chart(events: list[tuple[date, str]], labels: dict[str, str], _: Gett
         monday = date.fromordinal(day.toordinal() - day.weekday())
         weeks.setdefault(monday, {}).setdefault(kind, 0)
         weeks[monday][kind] += 1
-    kinds = sorted({k for w in weeks.values() for k in w},
-                   key=lambda k: -sum(w.get(k, 0) for w in weeks.values()))
+    kinds = sorted(
+        {k for w in weeks.values() for k in w},
+        key=lambda k: -sum(w.get(k, 0) for w in weeks.values()),
+    )
     order = sorted(weeks)
     fig, ax = _figure(7.0, 2.8)
     bottom = [0] * len(order)
     for k, kind in enumerate(kinds):
         values = [weeks[w].get(kind, 0) for w in order]
-        ax.bar(order, values, bottom=bottom, width=5.5, color=PALETTE[k % len(PALETTE)],
-               label=labels.get(kind, kind))
+        ax.bar(
+            order,
+            values,
+            bottom=bottom,
+            width=5.5,
+            color=PALETTE[k % len(PALETTE)],
+            label=labels.get(kind, kind),
+        )
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_ylabel(_("events per week"), fontsize=8)
     _date_axis(ax)

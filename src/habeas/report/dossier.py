@@ -51,15 +51,18 @@ class Dossier:
     split_off: tuple[Move, ...] = ()
 
 
-def build_dossier(store: Store, person_id: int, lang: str = "en", *,
-                  reader: Reader | None = None) -> Dossier:
+def build_dossier(
+    store: Store, person_id: int, lang: str = "en", *, reader: Reader | None = None
+) -> Dossier:
     from habeas.trace import person_summary
 
     asked = resolve(store, person_id)
     if not asked.current and asked.moved_to:
         if asked.survivor is None:
-            raise NotFound(f"Person {person_id} was merged; its records now belong to persons "
-                           f"{', '.join(map(str, asked.moved_to))}.")
+            raise NotFound(
+                f"Person {person_id} was merged; its records now belong to persons "
+                f"{', '.join(map(str, asked.moved_to))}."
+            )
         person_id = asked.survivor
     here = asked if asked.current else resolve(store, person_id)
     summary = person_summary(store, person_id, lang=lang, reader=reader, action="dossier")
@@ -67,25 +70,30 @@ def build_dossier(store: Store, person_id: int, lang: str = "en", *,
     if not summary.records:
         if summary.withheld:
             raise policy.PermissionDenied(
-                "dossier", reader.role if reader else None,
+                "dossier",
+                reader.role if reader else None,
                 f"Every record of person {person_id} is at a level you may not put in a "
-                f"dossier ({summary.withheld['message']}).")
+                f"dossier ({summary.withheld['message']}).",
+            )
         raise NotFound(f"No person {person_id} (or no record is linked to them now).")
     incidents = list_incidents(store, person_id=person_id)
     if reader is not None:
         incidents = [i for i in incidents if i.id in summary.incident_ids]
     sources: dict[int, dict[str, Any]] = {}
     for src in summary.sources:
-        sources[src.id] = {"id": src.id, "title": src.title, "kind": src.kind,
-                           "reliability": src.reliability, "published_on": src.published_on,
-                           "files": [{"filename": f.filename, "sha256": f.sha256}
-                                     for f in src.files]}
+        sources[src.id] = {
+            "id": src.id,
+            "title": src.title,
+            "kind": src.kind,
+            "reliability": src.reliability,
+            "published_on": src.published_on,
+            "files": [{"filename": f.filename, "sha256": f.sha256} for f in src.files],
+        }
     if incidents:
         from habeas.document.incidents import count_incidents
 
         cited = {t for i in incidents for t in i.sources}
-        refs = [r for r in count_incidents(store, person_id=person_id).sources
-                if r.title in cited]
+        refs = [r for r in count_incidents(store, person_id=person_id).sources if r.title in cited]
         with store.read() as s:
             source_levels = levels_of(s, "source", [r.id for r in refs])
             file_levels = levels_of(s, "file", [f["sha256"] for r in refs for f in r.files])
@@ -95,16 +103,29 @@ def build_dossier(store: Store, person_id: int, lang: str = "en", *,
 
         for ref in refs:
             if shown(source_levels.get(ref.id)):
-                sources.setdefault(ref.id, {
-                    "id": ref.id, "title": ref.title, "kind": ref.kind,
-                    "reliability": ref.reliability, "published_on": ref.published_on,
-                    "files": [f for f in ref.files if shown(file_levels.get(f["sha256"]))]})
+                sources.setdefault(
+                    ref.id,
+                    {
+                        "id": ref.id,
+                        "title": ref.title,
+                        "kind": ref.kind,
+                        "reliability": ref.reliability,
+                        "published_on": ref.published_on,
+                        "files": [f for f in ref.files if shown(file_levels.get(f["sha256"]))],
+                    },
+                )
     with store.read() as s:
         labels: dict[str, dict[str, tuple[str, str]]] = {}
         for term in s.execute(select(VocabularyTerm)).scalars():
             labels.setdefault(term.vocabulary, {})[term.code] = (term.label_en, term.label_es)
-    return Dossier(summary, incidents, [sources[k] for k in sorted(sources)], labels,
-                   asked=None if asked.current else asked, split_off=here.split_off)
+    return Dossier(
+        summary,
+        incidents,
+        [sources[k] for k in sorted(sources)],
+        labels,
+        asked=None if asked.current else asked,
+        split_off=here.split_off,
+    )
 
 
 def render_dossier(dossier: Dossier, lang: str, store: Store, register: str | None = None) -> str:
@@ -114,13 +135,26 @@ def render_dossier(dossier: Dossier, lang: str, store: Store, register: str | No
     def vocab(vocabulary: str) -> dict[str, str]:
         return {code: pair[idx] for code, pair in dossier.labels.get(vocabulary, {}).items()}
 
-    return render.render_html("dossier.html", lang, d=dossier, p=dossier.summary, vocab=vocab,
-                              prov=render.provenance(store, register))
+    return render.render_html(
+        "dossier.html",
+        lang,
+        d=dossier,
+        p=dossier.summary,
+        vocab=vocab,
+        prov=render.provenance(store, register),
+    )
 
 
-def dossier_report(store: Store, person_id: int, path: Path, *, lang: str = "en",
-                   fmt: str | None = None, register: str | None = None,
-                   reader: Reader | None = None) -> Path:
+def dossier_report(
+    store: Store,
+    person_id: int,
+    path: Path,
+    *,
+    lang: str = "en",
+    fmt: str | None = None,
+    register: str | None = None,
+    reader: Reader | None = None,
+) -> Path:
     """Build and write the dossier of ``person_id`` to ``path`` (HTML or PDF)."""
     dossier = build_dossier(store, person_id, i18n.check_language(lang), reader=reader)
     return render.write(render_dossier(dossier, lang, store, register), path, fmt)

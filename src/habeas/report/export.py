@@ -54,9 +54,9 @@ class ExportResult:
     withheld: Withheld = field(default_factory=Withheld)
 
 
-
-def export(store: Store, what: str, path: Path, fmt: str | None = None, *,
-           reader: Reader | None = None) -> ExportResult:
+def export(
+    store: Store, what: str, path: Path, fmt: str | None = None, *, reader: Reader | None = None
+) -> ExportResult:
     """Write ``what`` to ``path``; the format comes from ``fmt`` or the file suffix."""
     from habeas.audit.reads import log_read
 
@@ -78,8 +78,16 @@ def export(store: Store, what: str, path: Path, fmt: str | None = None, *,
                 withheld.add(what, level, reader.why_not(level, "export") or "level", n)
     rows = [{k: _cell(v) for k, v in row.items()} for row in TABLES[what](store, levels=levels)]
     if reader is not None:  # logged before the file exists: no unlogged export
-        log_read(store, reader, "export", what, action="export", shown=shown, withheld=withheld,
-                 detail={"file": path.name, "format": fmt, "rows": len(rows)})
+        log_read(
+            store,
+            reader,
+            "export",
+            what,
+            action="export",
+            shown=shown,
+            withheld=withheld,
+            detail={"file": path.name, "format": fmt, "rows": len(rows)},
+        )
     columns: list[str] = []
     for row in rows:
         columns.extend(k for k in row if k not in columns)

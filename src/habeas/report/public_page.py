@@ -31,21 +31,40 @@ def to_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def page_html(data: dict[str, Any], *, site_name: str | None,
-              language_links: dict[str, str], json_href: str | None,
-              admin: dict[str, Any] | None = None) -> str:
+def page_html(
+    data: dict[str, Any],
+    *,
+    site_name: str | None,
+    language_links: dict[str, str],
+    json_href: str | None,
+    admin: dict[str, Any] | None = None,
+) -> str:
     """The page for ``data`` (in ``data["lang"]``); ``admin``: the publishing box."""
-    peak = max((m["total"] for m in data["events_over_time"]["months"]
-                if isinstance(m["total"], int)), default=0)
+    peak = max(
+        (m["total"] for m in data["events_over_time"]["months"] if isinstance(m["total"], int)),
+        default=0,
+    )
     context = {key: value for key, value in data.items() if key != "lang"}
-    return render.render_html("situation_public.html", data["lang"], **context, peak=peak,
-                              site_name=site_name or "", language_links=language_links,
-                              json_href=json_href, admin=admin)
+    return render.render_html(
+        "situation_public.html",
+        data["lang"],
+        **context,
+        peak=peak,
+        site_name=site_name or "",
+        language_links=language_links,
+        json_href=json_href,
+        admin=admin,
+    )
 
 
-def publish_situation(store: Store, directory: Path, *, k: int | None = None,
-                      site_name: str | None = None,
-                      languages: tuple[str, ...] = ("es", "en")) -> list[Path]:
+def publish_situation(
+    store: Store,
+    directory: Path,
+    *,
+    k: int | None = None,
+    site_name: str | None = None,
+    languages: tuple[str, ...] = ("es", "en"),
+) -> list[Path]:
     """Write the public page (HTML and JSON, one per language) into ``directory``."""
     k = effective_k(store, k)
     languages = tuple(i18n.check_language(lang) for lang in languages)
@@ -58,10 +77,13 @@ def publish_situation(store: Store, directory: Path, *, k: int | None = None,
     written: list[Path] = []
     for lang in languages:
         data = public_situation(store, k=k, lang=lang)
-        html = page_html(data, site_name=site_name, language_links=links,
-                         json_href=f"situation-{lang}.json")
-        for name, text in ((f"situation-{lang}.html", html),
-                           (f"situation-{lang}.json", to_json(data))):
+        html = page_html(
+            data, site_name=site_name, language_links=links, json_href=f"situation-{lang}.json"
+        )
+        for name, text in (
+            (f"situation-{lang}.html", html),
+            (f"situation-{lang}.json", to_json(data)),
+        ):
             path = directory / name
             path.write_text(text, encoding="utf-8")
             written.append(path)

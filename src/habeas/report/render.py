@@ -41,15 +41,26 @@ def provenance(store: Store, register: str | None = None) -> Provenance:
     result = store.verify_log()
     if register is None:
         register = store.head_path.parent.name if store.head_path else "habeas register"
-    return Provenance(register, datetime.now(UTC).replace(microsecond=0), result.entries,
-                      result.head_seq, result.head_hash, result.ok)
+    return Provenance(
+        register,
+        datetime.now(UTC).replace(microsecond=0),
+        result.entries,
+        result.head_seq,
+        result.head_hash,
+        result.ok,
+    )
 
 
 def environment(lang: str) -> Environment:
     lang = i18n.check_language(lang)
-    env = Environment(loader=PackageLoader("habeas.report", "templates"),
-                      autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
-                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("habeas.report", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     translations = i18n.translator(lang)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
 
@@ -91,13 +102,15 @@ def write_pdf(html: str, path: Path) -> Path:
     except ImportError as exc:
         raise HabeasError(
             "PDF output needs WeasyPrint, an optional part of habeas "
-            "(pip install 'habeas[pdf]'); HTML output works without it.") from exc
+            "(pip install 'habeas[pdf]'); HTML output works without it."
+        ) from exc
     except OSError as exc:
         raise HabeasError(
             "PDF output needs WeasyPrint and the Pango library it uses "
             f"({exc.__class__.__name__}: {exc}). On Debian/Ubuntu: apt install "
             "libpango-1.0-0 libpangoft2-1.0-0; on macOS: brew install pango. "
-            "Or write HTML with --format html.") from exc
+            "Or write HTML with --format html."
+        ) from exc
 
     path.parent.mkdir(parents=True, exist_ok=True)
     HTML(string=html, base_url=str(path.parent)).write_pdf(str(private_output(path)))

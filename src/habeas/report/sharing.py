@@ -34,8 +34,12 @@ class SharingSettings:
     changed_at: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"k": self.k, "public_page": self.public_page, "changed_by": self.changed_by,
-                "changed_at": self.changed_at}
+        return {
+            "k": self.k,
+            "public_page": self.public_page,
+            "changed_by": self.changed_by,
+            "changed_at": self.changed_at,
+        }
 
 
 def sharing_settings(store: Store) -> SharingSettings:
@@ -44,25 +48,38 @@ def sharing_settings(store: Store) -> SharingSettings:
         entry = session.execute(
             select(ChangeLogEntry.detail, ChangeLogEntry.actor, ChangeLogEntry.at)
             .where(ChangeLogEntry.entity == ENTITY, ChangeLogEntry.action == "set")
-            .order_by(ChangeLogEntry.seq.desc()).limit(1)).first()
+            .order_by(ChangeLogEntry.seq.desc())
+            .limit(1)
+        ).first()
     if entry is None:
         return SharingSettings()
     detail = json.loads(entry.detail)
-    return SharingSettings(k=int(detail.get("k", DEFAULT_K)),
-                           public_page=bool(detail.get("public_page", False)),
-                           changed_by=entry.actor, changed_at=entry.at)
+    return SharingSettings(
+        k=int(detail.get("k", DEFAULT_K)),
+        public_page=bool(detail.get("public_page", False)),
+        changed_by=entry.actor,
+        changed_at=entry.at,
+    )
 
 
-def set_sharing(store: Store, *, k: int | None = None, public_page: bool | None = None,
-                actor: str | None = None) -> SharingSettings:
+def set_sharing(
+    store: Store, *, k: int | None = None, public_page: bool | None = None, actor: str | None = None
+) -> SharingSettings:
     """Change k and/or publish or withdraw the public page (one logged operation)."""
     current = sharing_settings(store)
     new_k = check_k(k) if k is not None else current.k
     new_public = public_page if public_page is not None else current.public_page
     with store.write(actor) as op:
-        op.log("set", ENTITY, None, {"k": new_k, "public_page": new_public,
-                                     "previous": {"k": current.k,
-                                                  "public_page": current.public_page}})
+        op.log(
+            "set",
+            ENTITY,
+            None,
+            {
+                "k": new_k,
+                "public_page": new_public,
+                "previous": {"k": current.k, "public_page": current.public_page},
+            },
+        )
     return sharing_settings(store)
 
 

@@ -93,8 +93,9 @@ def _labels(store: Store) -> dict[str, dict[str, tuple[str, str]]]:
         return out
 
 
-def _in_period(earliest: date | None, latest: date | None, start: date | None,
-               end: date | None) -> bool:
+def _in_period(
+    earliest: date | None, latest: date | None, start: date | None, end: date | None
+) -> bool:
     if start is None and end is None:
         return True
     if earliest is None or latest is None:
@@ -102,48 +103,81 @@ def _in_period(earliest: date | None, latest: date | None, start: date | None,
     return (start or date.min) <= earliest and latest <= (end or date.max)
 
 
-def _scope(store: Store, facility: str | None, flight: str | None, start: date | None,
-           end: date | None) -> tuple[str | None, list[int], list[Any], set[int]]:
+def _scope(
+    store: Store, facility: str | None, flight: str | None, start: date | None, end: date | None
+) -> tuple[str | None, list[int], list[Any], set[int]]:
     with store.read() as s:
         fac_name = None
-        events = select(CustodyEvent, Link.person_id).join(
-            Record, Record.id == CustodyEvent.record_id).join(
-            Link, (Link.record_id == Record.id) & CURRENT)
+        events = (
+            select(CustodyEvent, Link.person_id)
+            .join(Record, Record.id == CustodyEvent.record_id)
+            .join(Link, (Link.record_id == Record.id) & CURRENT)
+        )
         persons_q = None
         if facility is not None:
-            row = s.execute(select(Facility.id, Facility.name)
-                            .where(Facility.name.ilike(facility))).first()
+            row = s.execute(
+                select(Facility.id, Facility.name).where(Facility.name.ilike(facility))
+            ).first()
             if row is None:
                 names = s.execute(select(Facility.name).order_by(Facility.name)).scalars().all()
-                raise NotFound(f"No facility named {facility!r}. Facilities: "
-                               f"{'; '.join(names) if names else '(none yet)'}")
+                raise NotFound(
+                    f"No facility named {facility!r}. Facilities: "
+                    f"{'; '.join(names) if names else '(none yet)'}"
+                )
             fac_name = row.name
-            persons_q = (select(Link.person_id).join(Record, Record.id == Link.record_id)
-                         .join(CustodyEvent, CustodyEvent.record_id == Record.id)
-                         .where(CURRENT, CustodyEvent.facility_id == row.id))
+            persons_q = (
+                select(Link.person_id)
+                .join(Record, Record.id == Link.record_id)
+                .join(CustodyEvent, CustodyEvent.record_id == Record.id)
+                .where(CURRENT, CustodyEvent.facility_id == row.id)
+            )
         if flight is not None:
-            q = (select(Link.person_id).join(Record, Record.id == Link.record_id)
-                 .join(CustodyEvent, CustodyEvent.record_id == Record.id)
-                 .where(CURRENT, CustodyEvent.flight == flight))
+            q = (
+                select(Link.person_id)
+                .join(Record, Record.id == Link.record_id)
+                .join(CustodyEvent, CustodyEvent.record_id == Record.id)
+                .where(CURRENT, CustodyEvent.flight == flight)
+            )
             if not s.execute(q.limit(1)).first():
-                flights = s.execute(select(CustodyEvent.flight).distinct()
-                                    .where(CustodyEvent.flight.is_not(None))).scalars().all()
-                raise NotFound(f"No recorded event on flight {flight!r}. Flights: "
-                               f"{', '.join(sorted(f for f in flights if f)) or '(none yet)'}")
-            persons_q = q if persons_q is None else persons_q.where(
-                Link.person_id.in_(q))
+                flights = (
+                    s.execute(
+                        select(CustodyEvent.flight)
+                        .distinct()
+                        .where(CustodyEvent.flight.is_not(None))
+                    )
+                    .scalars()
+                    .all()
+                )
+                raise NotFound(
+                    f"No recorded event on flight {flight!r}. Flights: "
+                    f"{', '.join(sorted(f for f in flights if f)) or '(none yet)'}"
+                )
+            persons_q = q if persons_q is None else persons_q.where(Link.person_id.in_(q))
         if persons_q is not None:
             persons = set(s.execute(persons_q).scalars())
-            rows = [(ev, pid) for ev, pid in s.execute(events.where(Link.person_id.in_(
-                persons_q)).order_by(CustodyEvent.date_earliest, CustodyEvent.id)).all()]
+            rows = [
+                (ev, pid)
+                for ev, pid in s.execute(
+                    events.where(Link.person_id.in_(persons_q)).order_by(
+                        CustodyEvent.date_earliest, CustodyEvent.id
+                    )
+                ).all()
+            ]
         else:
-            rows = [(ev, pid) for ev, pid in s.execute(
-                events.order_by(CustodyEvent.date_earliest, CustodyEvent.id)).all()]
-            persons = {pid for ev, pid in rows
-                       if _in_period(ev.date_earliest, ev.date_latest, start, end)}
-        in_period = [(ev, pid) for ev, pid in rows
-                     if pid in persons and _in_period(ev.date_earliest, ev.date_latest,
-                                                      start, end)]
+            rows = [
+                (ev, pid)
+                for ev, pid in s.execute(
+                    events.order_by(CustodyEvent.date_earliest, CustodyEvent.id)
+                ).all()
+            ]
+            persons = {
+                pid for ev, pid in rows if _in_period(ev.date_earliest, ev.date_latest, start, end)
+            }
+        in_period = [
+            (ev, pid)
+            for ev, pid in rows
+            if pid in persons and _in_period(ev.date_earliest, ev.date_latest, start, end)
+        ]
         source_ids = {ev.source_id for ev, _ in in_period}
     return fac_name, sorted(persons), in_period, source_ids
 
@@ -153,19 +187,30 @@ def _sources(store: Store, ids: set[int]) -> list[dict[str, Any]]:
         return []
     with store.read() as s:
         files: dict[int, list[dict[str, str]]] = {}
-        for sid, sha, name in s.execute(select(SourceFile.source_id, SourceFile.sha256,
-                                               SourceFile.filename)
-                                        .where(SourceFile.source_id.in_(ids))):
+        for sid, sha, name in s.execute(
+            select(SourceFile.source_id, SourceFile.sha256, SourceFile.filename).where(
+                SourceFile.source_id.in_(ids)
+            )
+        ):
             files.setdefault(sid, []).append({"filename": name, "sha256": sha})
-        return [{"id": src.id, "title": src.title, "kind": src.kind,
-                 "reliability": src.reliability, "published_on": src.published_on,
-                 "files": files.get(src.id, [])}
-                for src in s.execute(select(Source).where(Source.id.in_(ids))
-                                     .order_by(Source.id)).scalars()]
+        return [
+            {
+                "id": src.id,
+                "title": src.title,
+                "kind": src.kind,
+                "reliability": src.reliability,
+                "published_on": src.published_on,
+                "files": files.get(src.id, []),
+            }
+            for src in s.execute(
+                select(Source).where(Source.id.in_(ids)).order_by(Source.id)
+            ).scalars()
+        ]
 
 
-def trace_aggregates(store: Store, persons: list[int], lang: str = "en") -> tuple[
-        list[dict[str, Any]], list[dict[str, Any]], int, dict[str, int], int]:
+def trace_aggregates(
+    store: Store, persons: list[int], lang: str = "en"
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int, dict[str, int], int]:
     """Due-process flags, register gaps and whereabouts over the people in scope.
 
     Computed person by person with :mod:`habeas.trace` (the same rules as each
@@ -184,34 +229,67 @@ def trace_aggregates(store: Store, persons: list[int], lang: str = "en") -> tupl
     incommunicado = 0
     rules = load_rules()
     for start in range(0, len(persons), 500):
-        loaded = load_persons(store, persons[start:start + 500])
+        loaded = load_persons(store, persons[start : start + 500])
         for person in loaded.values():
             for flag in evaluate(person, rules=rules, lang=lang):
-                entry = flags.setdefault(flag.code, {
-                    "code": flag.code, "title_en": flag.title_en, "title_es": flag.title_es,
-                    "raised": 0, "not_raised": 0, "undetermined": 0})
+                entry = flags.setdefault(
+                    flag.code,
+                    {
+                        "code": flag.code,
+                        "title_en": flag.title_en,
+                        "title_es": flag.title_es,
+                        "raised": 0,
+                        "not_raised": 0,
+                        "undetermined": 0,
+                    },
+                )
                 entry[flag.status] = entry.get(flag.status, 0) + 1
             for gap in compute_gaps(person, lang):
-                g = gaps.setdefault(gap.field, {
-                    "field": gap.field, "label": gap.label, "legal_basis": gap.legal_basis,
-                    "holder": gap.holder, "known": 0, "partial": 0, "unknown": 0,
-                    "not_applicable": 0})
+                g = gaps.setdefault(
+                    gap.field,
+                    {
+                        "field": gap.field,
+                        "label": gap.label,
+                        "legal_basis": gap.legal_basis,
+                        "holder": gap.holder,
+                        "known": 0,
+                        "partial": 0,
+                        "unknown": 0,
+                        "not_applicable": 0,
+                    },
+                )
                 g[gap.status] = g.get(gap.status, 0) + 1
             w = compute_whereabouts(person, lang=lang)
             whereabouts[w.status] += 1
             incommunicado += int(w.incommunicado)
-    return (list(flags.values()), list(gaps.values()), len(persons),
-            dict(whereabouts.most_common()), incommunicado)
+    return (
+        list(flags.values()),
+        list(gaps.values()),
+        len(persons),
+        dict(whereabouts.most_common()),
+        incommunicado,
+    )
 
 
-def build_situation(store: Store, *, facility: str | None = None, flight: str | None = None,
-                    start: date | None = None, end: date | None = None,
-                    max_gap_days: int | None = None, lang: str = "en") -> SituationReport:
+def build_situation(
+    store: Store,
+    *,
+    facility: str | None = None,
+    flight: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    max_gap_days: int | None = None,
+    lang: str = "en",
+) -> SituationReport:
     fac_name, persons, events, source_ids = _scope(store, facility, flight, start, end)
     by_type = Counter(ev.event_type for ev, _ in events)
-    charted = [(ev.date_earliest, ev.event_type) for ev, _ in events
-               if ev.date_earliest and ev.date_latest
-               and ev.date_latest - ev.date_earliest <= timedelta(days=6)]
+    charted = [
+        (ev.date_earliest, ev.event_type)
+        for ev, _ in events
+        if ev.date_earliest
+        and ev.date_latest
+        and ev.date_latest - ev.date_earliest <= timedelta(days=6)
+    ]
     conditions = None
     if fac_name is not None:
         kwargs = {"max_gap_days": max_gap_days} if max_gap_days else {}
@@ -230,10 +308,27 @@ def build_situation(store: Store, *, facility: str | None = None, flight: str | 
     source_ids.update(src.id for src in count.sources)
     flags, gaps, gap_total, whereabouts, incommunicado = trace_aggregates(store, persons, lang)
     return SituationReport(
-        fac_name, flight, start, end, persons, len(events), dict(by_type.most_common()),
-        charted, len(events) - len(charted), conditions, count, incidents, by_month_type,
-        flags, gaps, gap_total, whereabouts, incommunicado, _sources(store, source_ids),
-        _labels(store))
+        fac_name,
+        flight,
+        start,
+        end,
+        persons,
+        len(events),
+        dict(by_type.most_common()),
+        charted,
+        len(events) - len(charted),
+        conditions,
+        count,
+        incidents,
+        by_month_type,
+        flags,
+        gaps,
+        gap_total,
+        whereabouts,
+        incommunicado,
+        _sources(store, source_ids),
+        _labels(store),
+    )
 
 
 def _restrict(count: IncidentCount, rows: list[IncidentRow]) -> IncidentCount:
@@ -243,11 +338,15 @@ def _restrict(count: IncidentCount, rows: list[IncidentRow]) -> IncidentCount:
     for s in sources:
         s.incidents = titles[s.title]
     return IncidentCount(
-        count=len(rows), by_month=dict(sorted(Counter(r.month for r in rows).items())),
+        count=len(rows),
+        by_month=dict(sorted(Counter(r.month for r in rows).items())),
         by_type=dict(Counter(r.act_type for r in rows).most_common()),
         by_facility=dict(Counter(r.facility or "(no facility)" for r in rows).most_common()),
         by_status=dict(Counter(r.verification_status for r in rows).most_common()),
-        sources=sources, incident_ids=[r.id for r in rows], filters=count.filters)
+        sources=sources,
+        incident_ids=[r.id for r in rows],
+        filters=count.filters,
+    )
 
 
 def _distribution(counts: dict[str, int], k: int) -> tuple[dict[str, Any], Any]:
@@ -266,15 +365,23 @@ def suppressed_counts(report: SituationReport, k: int) -> dict[str, Any]:
     if not report.whereabouts:
         persons = show(len(report.persons), k)
     return {
-        "k": k, "persons": persons, "events": events, "incidents": incidents,
-        "whereabouts": whereabouts, "events_by_type": events_by_type,
+        "k": k,
+        "persons": persons,
+        "events": events,
+        "incidents": incidents,
+        "whereabouts": whereabouts,
+        "events_by_type": events_by_type,
         "unaccounted_for": whereabouts.get("unaccounted_for", 0),
         "incommunicado": show(report.incommunicado, k),
-        "flags": [{**f, **_distribution({s: f.get(s, 0) for s in statuses}, k)[0]}
-                  for f in report.flags],
-        "gaps": [{**g, **_distribution({s: g.get(s, 0) for s in gap_statuses}, k)[0]}
-                 for g in report.gaps],
-        "incidents_by_type": by_type, "incidents_by_status": by_status,
+        "flags": [
+            {**f, **_distribution({s: f.get(s, 0) for s in statuses}, k)[0]} for f in report.flags
+        ],
+        "gaps": [
+            {**g, **_distribution({s: g.get(s, 0) for s in gap_statuses}, k)[0]}
+            for g in report.gaps
+        ],
+        "incidents_by_type": by_type,
+        "incidents_by_status": by_status,
         "victims": {r.id: show(len(r.victims), k) for r in report.incidents},
         "uncertain": show(len(report.incident_count.uncertain_ids), k),
         "not_charted": show(report.events_not_charted, k),
@@ -283,6 +390,7 @@ def suppressed_counts(report: SituationReport, k: int) -> dict[str, Any]:
 
 def _weekly_at_least(events: list[tuple[date, str]], k: int) -> list[tuple[date, str]]:
     """The charted events without the (week, type) bars that would show fewer than k."""
+
     def week(day: date) -> date:
         return date.fromordinal(day.toordinal() - day.weekday())
 
@@ -290,8 +398,13 @@ def _weekly_at_least(events: list[tuple[date, str]], k: int) -> list[tuple[date,
     return [(day, kind) for day, kind in events if sizes[(week(day), kind)] >= k]
 
 
-def render_situation(report: SituationReport, lang: str, store: Store,
-                     register: str | None = None, k: int | None = None) -> str:
+def render_situation(
+    report: SituationReport,
+    lang: str,
+    store: Store,
+    register: str | None = None,
+    k: int | None = None,
+) -> str:
     """The report as one self-contained HTML document (charts embedded).
 
     ``k``: counts below it are hidden (default: the workspace's setting)."""
@@ -304,30 +417,56 @@ def render_situation(report: SituationReport, lang: str, store: Store,
 
     k = effective_k(store, k)
     chart = {
-        "events": charts.events_chart(_weekly_at_least(report.events_charted, k),
-                                      labels("event_type"), _),
+        "events": charts.events_chart(
+            _weekly_at_least(report.events_charted, k), labels("event_type"), _
+        ),
         "incidents": charts.stacked_months_chart(
-            {month: {t: n for t, n in per.items() if n >= k}
-             for month, per in report.incidents_by_month_type.items()},
-            labels("act_type"), _, _("incidents")),
-        "population": charts.population_chart(report.conditions, _)
-        if report.conditions else None,
+            {
+                month: {t: n for t, n in per.items() if n >= k}
+                for month, per in report.incidents_by_month_type.items()
+            },
+            labels("act_type"),
+            _,
+            _("incidents"),
+        ),
+        "population": charts.population_chart(report.conditions, _) if report.conditions else None,
         "space": charts.space_chart(report.conditions, _) if report.conditions else None,
     }
     return render.render_html(
-        "situation.html", lang, r=report, chart=chart, prov=render.provenance(store, register),
-        thresholds=THRESHOLDS, vocab=labels, shown=suppressed_counts(report, k),
-        max_gap_days=(
-            report.conditions.max_gap_days if report.conditions else None))
+        "situation.html",
+        lang,
+        r=report,
+        chart=chart,
+        prov=render.provenance(store, register),
+        thresholds=THRESHOLDS,
+        vocab=labels,
+        shown=suppressed_counts(report, k),
+        max_gap_days=(report.conditions.max_gap_days if report.conditions else None),
+    )
 
 
-def situation_report(store: Store, path: Path, *, facility: str | None = None,
-                     flight: str | None = None, start: date | None = None,
-                     end: date | None = None, lang: str = "en", fmt: str | None = None,
-                     register: str | None = None, k: int | None = None) -> Path:
+def situation_report(
+    store: Store,
+    path: Path,
+    *,
+    facility: str | None = None,
+    flight: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    lang: str = "en",
+    fmt: str | None = None,
+    register: str | None = None,
+    k: int | None = None,
+) -> Path:
     """Build and write the situation report to ``path`` (HTML or PDF); counts below ``k``
     (default: the workspace's setting) are hidden."""
     k = effective_k(store, k)
-    report = build_situation(store, facility=facility, flight=flight, start=start, end=end,
-                             lang=i18n.check_language(lang))
+    report = build_situation(
+        store,
+        facility=facility,
+        flight=flight,
+        start=start,
+        end=end,
+        lang=i18n.check_language(lang),
+    )
     return render.write(render_situation(report, lang, store, register, k), path, fmt)

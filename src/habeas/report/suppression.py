@@ -48,8 +48,10 @@ def check_k(k: int) -> int:
     if k == 1 or k >= 3:
         return k
     if k == 2:
-        raise UsageError("k = 2 would write every count of 1 as “<2”, which gives it away; "
-                         "use k = 1 (no suppression) or k = 3 or more.")
+        raise UsageError(
+            "k = 2 would write every count of 1 as “<2”, which gives it away; "
+            "use k = 1 (no suppression) or k = 3 or more."
+        )
     raise UsageError(f"k must be 1 (no suppression) or 3 or more, not {k}.")
 
 
@@ -76,9 +78,9 @@ class ProtectedTable:
     k: int
     cells: dict[Hashable, int]
     totals: dict[Hashable, int]
-    small: set[Hashable] = field(default_factory=set)          # cells written "<k"
-    withheld: set[Hashable] = field(default_factory=set)       # cells written "x"
-    small_totals: set[Hashable] = field(default_factory=set)   # totals written "<k"
+    small: set[Hashable] = field(default_factory=set)  # cells written "<k"
+    withheld: set[Hashable] = field(default_factory=set)  # cells written "x"
+    small_totals: set[Hashable] = field(default_factory=set)  # totals written "<k"
     withheld_totals: set[Hashable] = field(default_factory=set)  # totals written "x"
 
     def cell(self, key: Hashable) -> Shown:
@@ -100,8 +102,9 @@ class ProtectedTable:
         return len(self.small) + len(self.withheld)
 
 
-def protect(cells: Mapping[Any, int], totals: Mapping[Any, Iterable[Any]],
-            k: int) -> ProtectedTable:
+def protect(
+    cells: Mapping[Any, int], totals: Mapping[Any, Iterable[Any]], k: int
+) -> ProtectedTable:
     """Suppress ``cells`` (key -> count) whose published ``totals`` (key -> the cell keys it
     sums) would otherwise give a small count away. See the module docstring for the rule."""
     check_k(k)
@@ -146,34 +149,49 @@ def _complete_lines(table: ProtectedTable, members: dict[Hashable, tuple[Hashabl
                 changed = True
 
 
-def _hide_partner(table: ProtectedTable, members: dict[Hashable, tuple[Hashable, ...]],
-                  cell: Hashable, only: Hashable | None = None) -> None:
-    lines = [t for t, keys in members.items()
-             if cell in keys and _published(table, t) and (only is None or t == only)]
+def _hide_partner(
+    table: ProtectedTable,
+    members: dict[Hashable, tuple[Hashable, ...]],
+    cell: Hashable,
+    only: Hashable | None = None,
+) -> None:
+    lines = [
+        t
+        for t, keys in members.items()
+        if cell in keys and _published(table, t) and (only is None or t == only)
+    ]
     hidden = _hidden(table)
 
     def recoverable(c: Hashable) -> bool:
         """Hiding c alone would not hide it: a visible total has no other unknown cell."""
-        return any(all(o == c or (o not in hidden and table.cells[o] == 0) for o in keys)
-                   for t, keys in members.items() if c in keys and _published(table, t))
+        return any(
+            all(o == c or (o not in hidden and table.cells[o] == 0) for o in keys)
+            for t, keys in members.items()
+            if c in keys and _published(table, t)
+        )
 
     def open_lines(c: Hashable) -> int:
         """Visible totals through c (other than the exposed cell's) with nothing hidden yet:
         hiding c there exposes it in turn, so candidates closing a cycle come first."""
-        return sum(1 for t, keys in members.items()
-                   if c in keys and cell not in keys and _published(table, t)
-                   and not any(o in hidden for o in keys))
+        return sum(
+            1
+            for t, keys in members.items()
+            if c in keys
+            and cell not in keys
+            and _published(table, t)
+            and not any(o in hidden for o in keys)
+        )
 
     candidates = sorted(
         {c for t in lines for c in members[t] if c not in hidden and table.cells[c] > 0},
-        key=lambda c: (recoverable(c), open_lines(c), table.cells[c], str(c)))
+        key=lambda c: (recoverable(c), open_lines(c), table.cells[c], str(c)),
+    )
     if candidates:
         table.withheld.add(candidates[0])
         return
     # no visible cell to hide: withhold a total instead (a "<k" total too: its bounds
     # alone can pin cells, e.g. two "<3" cells under a "<3" total are both 1)
-    lines = lines or [t for t, keys in members.items()
-                      if cell in keys and t in table.small_totals]
+    lines = lines or [t for t, keys in members.items() if cell in keys and t in table.small_totals]
     if not lines:  # cannot happen: with no total involved a "<k" cell has k-1 >= 2 values
         raise RuntimeError(f"cell {cell!r} is exposed but no total involves it")
     chosen = min(lines, key=lambda t: (table.totals[t], str(t)))
@@ -181,8 +199,9 @@ def _hide_partner(table: ProtectedTable, members: dict[Hashable, tuple[Hashable,
     table.withheld_totals.add(chosen)
 
 
-def _first_exposed(table: ProtectedTable,
-                   members: dict[Hashable, tuple[Hashable, ...]]) -> Hashable | None:
+def _first_exposed(
+    table: ProtectedTable, members: dict[Hashable, tuple[Hashable, ...]]
+) -> Hashable | None:
     """The first small cell whose value the published figures pin to one number."""
     hidden = sorted(_hidden(table), key=str)
     if not hidden:
@@ -216,10 +235,12 @@ def _first_exposed(table: ProtectedTable,
             continue
         objective = np.zeros(len(hidden))
         objective[index[c]] = 1.0
-        low = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
-                      method="highs")
-        high = linprog(-objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
-                       method="highs")
+        low = linprog(
+            objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs"
+        )
+        high = linprog(
+            -objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs"
+        )
         if not (low.success and high.success):
             continue  # infeasible cannot happen with true figures; unbounded is safe
         if math.floor(-high.fun + 1e-6) - math.ceil(low.fun - 1e-6) < 1:

@@ -25,7 +25,16 @@ from habeas.search.query import (
 )
 
 __all__ = [
-    "Candidate", "MatchedRecord", "Reason", "SearchQuery", "SearchResult", "SearchStatus",
-    "build_search_index", "find", "index_records", "parse_query", "search",
+    "Candidate",
+    "MatchedRecord",
+    "Reason",
+    "SearchQuery",
+    "SearchResult",
+    "SearchStatus",
+    "build_search_index",
+    "find",
+    "index_records",
+    "parse_query",
+    "search",
     "search_status",
 ]

@@ -66,8 +66,9 @@ _PER_STATEMENT = 200
 # --------------------------------------------------------------------------- keys of a query
 
 
-def query_keys(q: SearchQuery, given_keys: set[str],
-               surname_sets: list[set[str]]) -> list[tuple[str, str]]:
+def query_keys(
+    q: SearchQuery, given_keys: set[str], surname_sets: list[set[str]]
+) -> list[tuple[str, str]]:
     """(family, key text) to probe, most selective first."""
     keys: list[tuple[str, str]] = []
     if q.identifier is not None:
@@ -88,8 +89,9 @@ def query_keys(q: SearchQuery, given_keys: set[str],
     if dob is not None:
         if dob.earliest.year == dob.latest.year:
             year = dob.earliest.year
-            keys[:0] = [("gsy", f"gsy|{g}|{s}|{year}") for g in sorted(given_keys)
-                        for s in sorted(all_s)]
+            keys[:0] = [
+                ("gsy", f"gsy|{g}|{s}|{year}") for g in sorted(given_keys) for s in sorted(all_s)
+            ]
         if dob.is_exact:
             keys.append(("d", f"d|{dob.earliest.isoformat()}"))
             swapped = dob.swapped()
@@ -113,8 +115,13 @@ def _rows(session: Session, sql: str, params: Sequence[Any]) -> Sequence[Any]:
     return conn.exec_driver_sql(sql, tuple(params)).all()
 
 
-def probe(session: Session, keys: Sequence[tuple[str, str]], seen: set[str],
-          hits: dict[int, float], truncated: list[str]) -> None:
+def probe(
+    session: Session,
+    keys: Sequence[tuple[str, str]],
+    seen: set[str],
+    hits: dict[int, float],
+    truncated: list[str],
+) -> None:
     """Read the posting lists of ``keys`` not in ``seen`` yet (each up to its family's
     cap) into ``hits`` (record id → summed hit weight), one statement per
     ``_PER_STATEMENT`` keys; families cut at their cap are added to ``truncated``."""
@@ -124,10 +131,12 @@ def probe(session: Session, keys: Sequence[tuple[str, str]], seen: set[str],
             seen.add(key_text)
             todo.append((family, key_text))
     for start in range(0, len(todo), _PER_STATEMENT):
-        part = todo[start:start + _PER_STATEMENT]
-        arms = [f"SELECT {i} AS k, record_id FROM (SELECT record_id FROM search_key "
-                f"WHERE key = ? LIMIT {CAPS[family] + 1}) AS t{i}"
-                for i, (family, _) in enumerate(part)]
+        part = todo[start : start + _PER_STATEMENT]
+        arms = [
+            f"SELECT {i} AS k, record_id FROM (SELECT record_id FROM search_key "
+            f"WHERE key = ? LIMIT {CAPS[family] + 1}) AS t{i}"
+            for i, (family, _) in enumerate(part)
+        ]
         params = [key_hash(key_text) for _, key_text in part]
         per_key: dict[int, list[int]] = {}
         for i, rid in _rows(session, " UNION ALL ".join(arms), params):
@@ -149,9 +158,12 @@ def _capped_counts(session: Session, key_texts: Iterable[str]) -> dict[str, int]
     wanted = sorted(set(key_texts))
     counts = dict.fromkeys(wanted, 0)
     for start in range(0, len(wanted), _PER_STATEMENT):
-        part = wanted[start:start + _PER_STATEMENT]
-        arms = [f"SELECT {i} AS k, count(*) AS n FROM (SELECT record_id FROM search_key "
-                f"WHERE key = ? LIMIT {FREQUENCY_CAP}) AS c{i}" for i in range(len(part))]
+        part = wanted[start : start + _PER_STATEMENT]
+        arms = [
+            f"SELECT {i} AS k, count(*) AS n FROM (SELECT record_id FROM search_key "
+            f"WHERE key = ? LIMIT {FREQUENCY_CAP}) AS c{i}"
+            for i in range(len(part))
+        ]
         params = [key_hash(t) for t in part]
         for i, n in _rows(session, " UNION ALL ".join(arms), params):
             counts[part[i]] = int(n)
@@ -179,32 +191,40 @@ def _neighbours(session: Session, kind: str, keys: Iterable[str]) -> dict[str, s
     wanted = sorted(set().union(*edits.values())) if edits else []
     found: set[str] = set()
     for start in range(0, len(wanted), 900):
-        chunk = wanted[start:start + 900]
-        sql = ("SELECT term FROM search_term WHERE kind = ? AND term IN ("
-               + ", ".join("?" * len(chunk)) + ")")
+        chunk = wanted[start : start + 900]
+        sql = (
+            "SELECT term FROM search_term WHERE kind = ? AND term IN ("
+            + ", ".join("?" * len(chunk))
+            + ")"
+        )
         found.update(t for (t,) in _rows(session, sql, [kind, *chunk]))
     return {k: e & found for k, e in edits.items()}
 
 
-def _more_frequent(neighbours: dict[str, set[str]],
-                   count_of: dict[str, int]) -> dict[str, list[str]]:
+def _more_frequent(
+    neighbours: dict[str, set[str]], count_of: dict[str, int]
+) -> dict[str, list[str]]:
     """Per key, its neighbours more frequent than itself, most frequent first, capped."""
     out: dict[str, list[str]] = {}
     for key, near in neighbours.items():
         own = count_of.get(key, 0)
-        better = sorted((n for n in near if count_of.get(n, 0) > own),
-                        key=lambda n: (-count_of.get(n, 0), n))
+        better = sorted(
+            (n for n in near if count_of.get(n, 0) > own), key=lambda n: (-count_of.get(n, 0), n)
+        )
         if better:
             out[key] = better[:NEIGHBOURS_PER_KEY]
     return out
 
 
-def _rare(neighbours: dict[str, set[str]], count_of: dict[str, int],
-          excluded: dict[str, list[str]]) -> dict[str, set[str]]:
+def _rare(
+    neighbours: dict[str, set[str]], count_of: dict[str, int], excluded: dict[str, list[str]]
+) -> dict[str, set[str]]:
     """Per key, its neighbours below ``FREQUENCY_CAP`` not in ``excluded``: spellings
     that look like a list's typo (short posting lists)."""
-    return {key: {n for n in near if count_of.get(n, 0) < FREQUENCY_CAP} - set(
-        excluded.get(key, ())) for key, near in neighbours.items()}
+    return {
+        key: {n for n in near if count_of.get(n, 0) < FREQUENCY_CAP} - set(excluded.get(key, ()))
+        for key, near in neighbours.items()
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,44 +250,56 @@ class TypoAlternatives:
         return bool(self.given) or any(self.surnames) or any(self.surname_variants)
 
 
-def typo_alternatives(session: Session, given_keys: set[str],
-                      surname_sets: list[set[str]]) -> TypoAlternatives:
+def typo_alternatives(
+    session: Session, given_keys: set[str], surname_sets: list[set[str]]
+) -> TypoAlternatives:
     """Vocabulary keys one edit from the query's name keys (module doc)."""
     s_keys = {k for keys in surname_sets for k in keys if len(k) >= MIN_SURNAME_KEY}
     s_near = _neighbours(session, "s", s_keys)
-    s_counts = {t.partition("|")[2]: n for t, n in _capped_counts(
-        session, [f"s|{t}" for t in s_keys | set().union(*s_near.values())]).items()}
+    s_counts = {
+        t.partition("|")[2]: n
+        for t, n in _capped_counts(
+            session, [f"s|{t}" for t in s_keys | set().union(*s_near.values())]
+        ).items()
+    }
     s_better = _more_frequent(s_near, s_counts)
     s_rare = _rare(s_near, s_counts, s_better)
 
-    g_keys = {k for k in given_keys
-              if k.startswith("#") and len(k) - 1 >= MIN_GIVEN_KEY}
+    g_keys = {k for k in given_keys if k.startswith("#") and len(k) - 1 >= MIN_GIVEN_KEY}
     # a given name is counted with the query's surnames and their best corrections
     # (the surname may be mistyped too)
-    all_s = set().union(*surname_sets, *([near[0]] for near in s_better.values())) \
-        if surname_sets else set()
+    all_s = (
+        set().union(*surname_sets, *([near[0]] for near in s_better.values()))
+        if surname_sets
+        else set()
+    )
     g_better: dict[str, list[str]] = {}
     if g_keys and all_s:
-        g_near = {"#" + k: {"#" + t for t in near} for k, near in
-                  _neighbours(session, "g", [k[1:] for k in g_keys]).items()}
+        g_near = {
+            "#" + k: {"#" + t for t in near}
+            for k, near in _neighbours(session, "g", [k[1:] for k in g_keys]).items()
+        }
         candidates = g_keys | set().union(*g_near.values())
         per_pair = _capped_counts(session, [f"gs|{g}|{s}" for g in candidates for s in all_s])
         g_count = {g: max(per_pair[f"gs|{g}|{s}"] for s in all_s) for g in candidates}
         g_better = _more_frequent(g_near, g_count)
 
     given_alt = {n for near in g_better.values() for n in near} - given_keys
-    surname_alt = [{n for k in keys for n in s_better.get(k, ())} - keys
-                   for keys in surname_sets]
-    variants = [{n for k in keys for n in s_rare.get(k, ())} - keys - alt
-                for keys, alt in zip(surname_sets, surname_alt, strict=True)]
+    surname_alt = [{n for k in keys for n in s_better.get(k, ())} - keys for keys in surname_sets]
+    variants = [
+        {n for k in keys for n in s_rare.get(k, ())} - keys - alt
+        for keys, alt in zip(surname_sets, surname_alt, strict=True)
+    ]
     given_best = {near[0] for near in g_better.values()} - given_keys
-    surnames_best = [{s_better[k][0] for k in keys if k in s_better} - keys
-                     for keys in surname_sets]
+    surnames_best = [
+        {s_better[k][0] for k in keys if k in s_better} - keys for keys in surname_sets
+    ]
     return TypoAlternatives(given_alt, surname_alt, variants, given_best, surnames_best)
 
 
-def typo_keys(q: SearchQuery, given_keys: set[str], surname_sets: list[set[str]],
-              alt: TypoAlternatives) -> list[tuple[str, str]]:
+def typo_keys(
+    q: SearchQuery, given_keys: set[str], surname_sets: list[set[str]], alt: TypoAlternatives
+) -> list[tuple[str, str]]:
     """Query keys with one name position replaced by its corrections at a time, the
     best corrections of every mistyped position together (two typos), then the
     surname variants with the query's given names (or alone, for a surname-only
@@ -281,8 +313,11 @@ def typo_keys(q: SearchQuery, given_keys: set[str], surname_sets: list[set[str]]
         keys += query_keys(q, alt.given, surname_sets)
     best = alt.surnames_best or [set() for _ in surname_sets]
     if sum(1 for b in (alt.given_best, *best) if b) >= 2:  # two typos: best corrections together
-        keys += query_keys(q, alt.given_best or given_keys,
-                           [b or s for b, s in zip(best, surname_sets, strict=True)])
+        keys += query_keys(
+            q,
+            alt.given_best or given_keys,
+            [b or s for b, s in zip(best, surname_sets, strict=True)],
+        )
     for variants in alt.surname_variants:
         for s in sorted(variants):
             if given_keys:

@@ -58,18 +58,29 @@ def load_truth(case_dir: Path) -> list[TruthPerson]:
     records: dict[str, set[tuple[str, str]]] = {}
     with (case_dir / "ground_truth.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            records.setdefault(row["person_key"], set()).add((row["source_title"],
-                                                              row["record_id"]))
+            records.setdefault(row["person_key"], set()).add(
+                (row["source_title"], row["record_id"])
+            )
     out = []
     with (case_dir / "persons_truth.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             recs = records.get(row["person_key"])
             if recs:
                 parts = tuple(p for p in (row["first_surname"], row["second_surname"]) if p)
-                out.append(TruthPerson(row["person_key"], row["given_names"], row["surnames"],
-                                       parts or tuple(row["surnames"].split()), row["dob"],
-                                       row["a_number"], row["cedula"], row["dui"],
-                                       row["passport"], frozenset(recs)))
+                out.append(
+                    TruthPerson(
+                        row["person_key"],
+                        row["given_names"],
+                        row["surnames"],
+                        parts or tuple(row["surnames"].split()),
+                        row["dob"],
+                        row["a_number"],
+                        row["cedula"],
+                        row["dui"],
+                        row["passport"],
+                        frozenset(recs),
+                    )
+                )
     return out
 
 
@@ -87,12 +98,12 @@ def _typo(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 2)
     kind = rng.choice(("swap", "drop", "double", "replace"))
     if kind == "swap":
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     if kind == "drop":
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if kind == "double":
         return word[:i] + word[i] + word[i:]
-    return word[:i] + rng.choice("aeioulnrst") + word[i + 1:]
+    return word[:i] + rng.choice("aeioulnrst") + word[i + 1 :]
 
 
 def noisy_name(person: TruthPerson, rng: random.Random) -> tuple[str, list[str]]:
@@ -123,7 +134,7 @@ def noisy_name(person: TruthPerson, rng: random.Random) -> tuple[str, list[str]]
             changed = _typo(surnames[i], rng)
             if changed == surnames[i]:
                 continue
-            surnames = [*surnames[:i], changed, *surnames[i + 1:]]
+            surnames = [*surnames[:i], changed, *surnames[i + 1 :]]
         else:
             continue
         noises.append(noise)
@@ -141,25 +152,29 @@ def known_identifier_tokens(store: Store) -> set[str]:
     """Index tokens of every identifier on a record (documents a list actually holds)."""
     tokens: set[str] = set()
     with store.read() as session:
-        for value in session.execute(select(RecordIdentifier.value).where(
-                RecordIdentifier.value.is_not(None))).scalars():
+        for value in session.execute(
+            select(RecordIdentifier.value).where(RecordIdentifier.value.is_not(None))
+        ).scalars():
             tokens |= identifier_tokens(value or "")
     return tokens
 
 
-def _identifier_as_typed(person: TruthPerson, rng: random.Random,
-                         known: set[str] | None) -> str | None:
+def _identifier_as_typed(
+    person: TruthPerson, rng: random.Random, known: set[str] | None
+) -> str | None:
     """One of the person's documents that some list holds, written another way."""
     options = []
     if person.a_number:
         a = person.a_number
-        options.append((a, rng.choice((f"A-{a[:3]}-{a[3:6]}-{a[6:]}", f"A{a}",
-                                       f"{a[:3]} {a[3:6]} {a[6:]}"))))
+        options.append(
+            (a, rng.choice((f"A-{a[:3]}-{a[3:6]}-{a[6:]}", f"A{a}", f"{a[:3]} {a[3:6]} {a[6:]}")))
+        )
     if person.cedula:
         digits = person.cedula[1:]
         dotted = f"{int(digits):,}".replace(",", ".")
-        options.append((person.cedula, rng.choice((f"{person.cedula[0]}-{dotted}", dotted,
-                                                   digits))))
+        options.append(
+            (person.cedula, rng.choice((f"{person.cedula[0]}-{dotted}", dotted, digits)))
+        )
     if person.dui:
         options.append((person.dui, f"{person.dui[:8]}-{person.dui[8:]}"))
     if person.passport:
@@ -177,9 +192,13 @@ class EvalQuery:
     noises: list[str] = field(default_factory=list)
 
 
-def make_queries(persons: list[TruthPerson], n: int, seed: int = 1,
-                 kinds: tuple[str, ...] = ("name", "name+dob", "identifier"),
-                 known_identifiers: set[str] | None = None) -> list[EvalQuery]:
+def make_queries(
+    persons: list[TruthPerson],
+    n: int,
+    seed: int = 1,
+    kinds: tuple[str, ...] = ("name", "name+dob", "identifier"),
+    known_identifiers: set[str] | None = None,
+) -> list[EvalQuery]:
     """``n`` queries spread over ``kinds``, for persons drawn at random. Identifier
     queries use only documents in ``known_identifiers`` (when given): a number no
     list holds cannot be found."""
@@ -205,10 +224,15 @@ def make_queries(persons: list[TruthPerson], n: int, seed: int = 1,
 
 
 #: what each noise of :func:`noisy_name` is called in reports
-NOISE_LABELS = {"typo": "misspelled", "no_accents": "accent-stripped",
-                "nickname": "nickname", "swap": "swapped surnames",
-                "one_surname": "missing surname", "first_given": "first given name only",
-                "case": "case changed"}
+NOISE_LABELS = {
+    "typo": "misspelled",
+    "no_accents": "accent-stripped",
+    "nickname": "nickname",
+    "swap": "swapped surnames",
+    "one_surname": "missing surname",
+    "first_given": "first given name only",
+    "case": "case changed",
+}
 
 
 @dataclass
@@ -229,8 +253,12 @@ class Tally:
 
     def rates(self) -> dict[str, float]:
         n = self.n or 1
-        return {"n": self.n, "at1": round(self.at1 / n, 4), "at5": round(self.at5 / n, 4),
-                "at10": round(self.at10 / n, 4)}
+        return {
+            "n": self.n,
+            "at1": round(self.at1 / n, 4),
+            "at5": round(self.at5 / n, 4),
+            "at10": round(self.at10 / n, 4),
+        }
 
 
 @dataclass
@@ -260,16 +288,24 @@ class EvalResult:
         return self.overall.rates()["at10"]
 
     def percentiles(self, kind: str | None = None) -> dict[str, float]:
-        values = (self.latencies_ms[kind] if kind else
-                  [v for vs in self.latencies_ms.values() for v in vs])
+        values = (
+            self.latencies_ms[kind]
+            if kind
+            else [v for vs in self.latencies_ms.values() for v in vs]
+        )
         if len(values) < 2:
             return {"p50": values[0] if values else 0.0, "p95": 0.0, "p99": 0.0}
         q = statistics.quantiles(values, n=100, method="inclusive")
         return {"p50": round(q[49], 2), "p95": round(q[94], 2), "p99": round(q[98], 2)}
 
 
-def evaluate(store: Store, queries: list[EvalQuery], *, limit: int = 10,
-             clock: Callable[[], float] = time.perf_counter) -> EvalResult:
+def evaluate(
+    store: Store,
+    queries: list[EvalQuery],
+    *,
+    limit: int = 10,
+    clock: Callable[[], float] = time.perf_counter,
+) -> EvalResult:
     """Run every query (asking for ``limit`` persons); a hit @k is a true record among
     the records of the top k persons."""
     latencies: dict[str, list[float]] = {}
@@ -281,14 +317,25 @@ def evaluate(store: Store, queries: list[EvalQuery], *, limit: int = 10,
         t0 = clock()
         result = search(store, limit=limit, **q.kwargs)  # type: ignore[arg-type]
         latencies.setdefault(q.kind, []).append((clock() - t0) * 1000)
-        rank = next((i for i, c in enumerate(result.candidates)
-                     if any((r.source, r.record_key) in q.person.records for r in c.records)),
-                    None)
+        rank = next(
+            (
+                i
+                for i, c in enumerate(result.candidates)
+                if any((r.source, r.record_key) in q.person.records for r in c.records)
+            ),
+            None,
+        )
         overall.add(rank)
         by_kind.setdefault(q.kind, Tally()).add(rank)
         for noise in q.noises:
             by_noise.setdefault(noise, Tally()).add(rank)
         if rank is None:
-            misses.append({"kind": q.kind, "query": q.kwargs, "noises": q.noises,
-                           "truth": f"{q.person.given} {q.person.surnames} {q.person.dob}"})
+            misses.append(
+                {
+                    "kind": q.kind,
+                    "query": q.kwargs,
+                    "noises": q.noises,
+                    "truth": f"{q.person.given} {q.person.surnames} {q.person.dob}",
+                }
+            )
     return EvalResult(overall, by_kind, by_noise, latencies, misses)

@@ -203,9 +203,14 @@ def _as_date(value: Any) -> date | None:
 
 
 SEARCH_RECORD_COLUMNS = (
-    SearchRecord.record_id, SearchRecord.given, SearchRecord.surnames,
-    SearchRecord.dob_earliest, SearchRecord.dob_latest, SearchRecord.dob_precision,
-    SearchRecord.nationality, SearchRecord.identifiers,
+    SearchRecord.record_id,
+    SearchRecord.given,
+    SearchRecord.surnames,
+    SearchRecord.dob_earliest,
+    SearchRecord.dob_latest,
+    SearchRecord.dob_precision,
+    SearchRecord.nationality,
+    SearchRecord.identifiers,
 )
 
 
@@ -213,13 +218,27 @@ def _clean(parts: Iterable[Any]) -> tuple[str, ...]:
     return tuple(str(p).replace("|", " ").strip() for p in parts if p and str(p).strip())
 
 
-def make_indexed(record_id: int, given: Iterable[Any], surnames: Iterable[Any],
-                 dob_earliest: date | None, dob_latest: date | None,
-                 dob_precision: str | None, nationality: str | None,
-                 identifiers: Iterable[tuple[str, str | None]]) -> IndexedRecord:
+def make_indexed(
+    record_id: int,
+    given: Iterable[Any],
+    surnames: Iterable[Any],
+    dob_earliest: date | None,
+    dob_latest: date | None,
+    dob_precision: str | None,
+    nationality: str | None,
+    identifiers: Iterable[tuple[str, str | None]],
+) -> IndexedRecord:
     ids = tuple(sorted({(t, v.replace("|", "").replace("=", "")) for t, v in identifiers if v}))
-    return IndexedRecord(record_id, _clean(given), _clean(surnames), _as_date(dob_earliest),
-                         _as_date(dob_latest), dob_precision, nationality, ids)
+    return IndexedRecord(
+        record_id,
+        _clean(given),
+        _clean(surnames),
+        _as_date(dob_earliest),
+        _as_date(dob_latest),
+        dob_precision,
+        nationality,
+        ids,
+    )
 
 
 def record_key_texts(rec: IndexedRecord) -> set[str]:
@@ -265,13 +284,14 @@ def record_terms(rec: IndexedRecord) -> set[tuple[str, str]]:
 # --------------------------------------------------------------------------- reading records
 
 
-def iter_indexed(session: Session, record_ids: Sequence[int] | None = None,
-                 batch: int = _CHUNK) -> Iterator[IndexedRecord]:
+def iter_indexed(
+    session: Session, record_ids: Sequence[int] | None = None, batch: int = _CHUNK
+) -> Iterator[IndexedRecord]:
     """The records (all, ordered by id, or the given ids) as the index sees them."""
     if record_ids is not None:
         ids = sorted(set(record_ids))
         for start in range(0, len(ids), 500):
-            yield from _read_records(session, ids[start:start + 500], None)
+            yield from _read_records(session, ids[start : start + 500], None)
         return
     last = 0
     while True:
@@ -282,10 +302,18 @@ def iter_indexed(session: Session, record_ids: Sequence[int] | None = None,
         last = chunk[-1].record_id
 
 
-def _read_records(session: Session, ids: list[int] | None,
-                  window: tuple[int, int] | None) -> Iterator[IndexedRecord]:
-    q = select(Record.id, Record.given_names, Record.surnames, Record.dob_earliest,
-               Record.dob_latest, Record.dob_precision, Record.nationality).order_by(Record.id)
+def _read_records(
+    session: Session, ids: list[int] | None, window: tuple[int, int] | None
+) -> Iterator[IndexedRecord]:
+    q = select(
+        Record.id,
+        Record.given_names,
+        Record.surnames,
+        Record.dob_earliest,
+        Record.dob_latest,
+        Record.dob_precision,
+        Record.nationality,
+    ).order_by(Record.id)
     if ids is not None:
         q = q.where(Record.id.in_(ids))
     else:
@@ -295,8 +323,9 @@ def _read_records(session: Session, ids: list[int] | None,
     if not rows:
         return
     lo, hi = rows[0][0], rows[-1][0]
-    idq = select(RecordIdentifier.record_id, RecordIdentifier.id_type, RecordIdentifier.value
-                 ).where(RecordIdentifier.value.is_not(None))
+    idq = select(
+        RecordIdentifier.record_id, RecordIdentifier.id_type, RecordIdentifier.value
+    ).where(RecordIdentifier.value.is_not(None))
     if ids is not None:
         idq = idq.where(RecordIdentifier.record_id.in_(ids))
     else:
@@ -305,8 +334,9 @@ def _read_records(session: Session, ids: list[int] | None,
     for rid, id_type, value in session.execute(idq):
         identifiers.setdefault(rid, []).append((id_type, value))
     for rid, given, surnames, de, dl, dp, nat in rows:
-        yield make_indexed(rid, given or [], surnames or [], de, dl, dp, nat,
-                           identifiers.get(rid, []))
+        yield make_indexed(
+            rid, given or [], surnames or [], de, dl, dp, nat, identifiers.get(rid, [])
+        )
 
 
 # --------------------------------------------------------------------------- writing
@@ -326,14 +356,23 @@ def _insert_postings(session: Session, keys: Any, record_ids: Any) -> None:
     sql = f"INSERT INTO search_key (key, record_id) VALUES ({marker}, {marker})"
     step = 100_000
     for start in range(0, len(keys), step):
-        rows = list(zip(keys[start:start + step].tolist(),
-                        record_ids[start:start + step].tolist(), strict=True))
+        rows = list(
+            zip(
+                keys[start : start + step].tolist(),
+                record_ids[start : start + step].tolist(),
+                strict=True,
+            )
+        )
         conn.exec_driver_sql(sql, rows)
 
 
-def _write_index(session: Session, records: Iterable[IndexedRecord],
-                 known_terms: set[tuple[str, str]], progress: Progress | None,
-                 total: int) -> dict[str, int]:
+def _write_index(
+    session: Session,
+    records: Iterable[IndexedRecord],
+    known_terms: set[tuple[str, str]],
+    progress: Progress | None,
+    total: int,
+) -> dict[str, int]:
     conn = session.connection()
     n_records = 0
     new_terms: set[tuple[str, str]] = set()
@@ -363,14 +402,15 @@ def _write_index(session: Session, records: Iterable[IndexedRecord],
         progress("reading records", n_records, total)
         progress("writing postings", 0, 1)
     if keys:
-        _insert_postings(session, np.frombuffer(keys, dtype=np.int64),
-                         np.frombuffer(owners, dtype=np.int64))
+        _insert_postings(
+            session, np.frombuffer(keys, dtype=np.int64), np.frombuffer(owners, dtype=np.int64)
+        )
     if progress:
         progress("writing postings", 1, 1)
     if new_terms:
         rows = [{"kind": k, "term": t} for k, t in sorted(new_terms)]
         for start in range(0, len(rows), _CHUNK):
-            conn.execute(insert(SearchTerm), rows[start:start + _CHUNK])
+            conn.execute(insert(SearchTerm), rows[start : start + _CHUNK])
     return {"records": n_records, "keys": len(keys), "new_terms": len(new_terms)}
 
 
@@ -379,14 +419,14 @@ def _unindexed_floor(session: Session, start: int) -> int:
     first_missing = session.execute(
         select(func.min(Record.id))
         .outerjoin(SearchRecord, SearchRecord.record_id == Record.id)
-        .where(Record.id > start, SearchRecord.record_id.is_(None))).scalar()
+        .where(Record.id > start, SearchRecord.record_id.is_(None))
+    ).scalar()
     if first_missing is None:
         return int(session.execute(select(func.max(Record.id))).scalar() or 0)
     return int(first_missing) - 1
 
 
-def _set_meta(session: Session, *, indexed_through: int, actor: str | None,
-              built: bool) -> None:
+def _set_meta(session: Session, *, indexed_through: int, actor: str | None, built: bool) -> None:
     meta = session.get(SearchMeta, 1)
     if meta is None:
         meta = SearchMeta(id=1, version=INDEX_VERSION, indexed_through=0)
@@ -398,8 +438,9 @@ def _set_meta(session: Session, *, indexed_through: int, actor: str | None,
         meta.built_by = actor
 
 
-def build_search_index(store: Store, progress: Progress | None = None, *,
-                       actor: str | None = None) -> dict[str, int]:
+def build_search_index(
+    store: Store, progress: Progress | None = None, *, actor: str | None = None
+) -> dict[str, int]:
     """Rebuild the whole search index from the records (one logged write).
 
     Returns counts: ``records`` indexed, posting ``keys`` written, vocabulary
@@ -412,14 +453,14 @@ def build_search_index(store: Store, progress: Progress | None = None, *,
         for table in (SearchKey, SearchRecord, SearchTerm):
             session.execute(delete(table))
         counts = _write_index(session, iter_indexed(session), set(), progress, total)
-        _set_meta(session, indexed_through=_unindexed_floor(session, 0), actor=op.actor,
-                  built=True)
+        _set_meta(session, indexed_through=_unindexed_floor(session, 0), actor=op.actor, built=True)
         op.log("rebuild", "search_index", None, {**counts, "version": INDEX_VERSION})
     return counts
 
 
-def index_records(store: Store, record_ids: Iterable[int], *,
-                  actor: str | None = None) -> dict[str, int]:
+def index_records(
+    store: Store, record_ids: Iterable[int], *, actor: str | None = None
+) -> dict[str, int]:
     """(Re)index the given records; idempotent. Nothing is written for an empty list.
 
     The importer calls this after an import with the new record ids.
@@ -430,7 +471,7 @@ def index_records(store: Store, record_ids: Iterable[int], *,
     with store.write(actor) as op:
         session = op.session
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             session.execute(delete(SearchKey).where(SearchKey.record_id.in_(chunk)))
             session.execute(delete(SearchRecord).where(SearchRecord.record_id.in_(chunk)))
         records = list(iter_indexed(session, ids))
@@ -438,20 +479,33 @@ def index_records(store: Store, record_ids: Iterable[int], *,
         known: set[tuple[str, str]] = set()
         term_list = sorted(terms)
         for start in range(0, len(term_list), 300):
-            part = term_list[start:start + 300]
+            part = term_list[start : start + 300]
             for kind in ("g", "s"):
                 wanted = [t for k, t in part if k == kind]
                 if wanted:
-                    known.update((kind, t) for t in session.execute(
-                        select(SearchTerm.term).where(SearchTerm.kind == kind,
-                                                      SearchTerm.term.in_(wanted))).scalars())
+                    known.update(
+                        (kind, t)
+                        for t in session.execute(
+                            select(SearchTerm.term).where(
+                                SearchTerm.kind == kind, SearchTerm.term.in_(wanted)
+                            )
+                        ).scalars()
+                    )
         counts = _write_index(session, records, known, None, len(records))
         meta = session.get(SearchMeta, 1)
         start_at = meta.indexed_through if meta is not None else 0
-        _set_meta(session, indexed_through=_unindexed_floor(session, start_at),
-                  actor=op.actor, built=False)
-        op.log("index", "search_index", None,
-               {**counts, "first_record": ids[0], "last_record": ids[-1]})
+        _set_meta(
+            session,
+            indexed_through=_unindexed_floor(session, start_at),
+            actor=op.actor,
+            built=False,
+        )
+        op.log(
+            "index",
+            "search_index",
+            None,
+            {**counts, "first_record": ids[0], "last_record": ids[-1]},
+        )
     return counts
 
 
@@ -476,9 +530,11 @@ def unindexed_ids(session: Session, limit: int | None = None) -> tuple[list[int]
     """(Up to ``limit`` unindexed record ids, their total count)."""
     meta = session.get(SearchMeta, 1)
     floor = meta.indexed_through if meta is not None else 0
-    base = (select(Record.id)
-            .outerjoin(SearchRecord, SearchRecord.record_id == Record.id)
-            .where(Record.id > floor, SearchRecord.record_id.is_(None)))
+    base = (
+        select(Record.id)
+        .outerjoin(SearchRecord, SearchRecord.record_id == Record.id)
+        .where(Record.id > floor, SearchRecord.record_id.is_(None))
+    )
     total = int(session.execute(select(func.count()).select_from(base.subquery())).scalar() or 0)
     if total == 0:
         return [], 0
@@ -501,8 +557,7 @@ def search_status(store: Store) -> SearchStatus:
         )
 
 
-def index_pending(store: Store, *, actor: str | None = None,
-                  batch: int = 50_000) -> int:
+def index_pending(store: Store, *, actor: str | None = None, batch: int = 50_000) -> int:
     """Index every record the search index does not cover yet; returns how many.
 
     Faces call this after an import (one logged operation per batch), so that

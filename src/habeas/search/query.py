@@ -77,8 +77,17 @@ from habeas.store.schema import Link, Record, Source
 from habeas.store.schema_search import SearchRecord
 
 __all__ = [
-    "Candidate", "MatchedRecord", "Reason", "SearchQuery", "SearchResult", "SearchStatus",
-    "build_search_index", "find", "index_records", "parse_query", "search",
+    "Candidate",
+    "MatchedRecord",
+    "Reason",
+    "SearchQuery",
+    "SearchResult",
+    "SearchStatus",
+    "build_search_index",
+    "find",
+    "index_records",
+    "parse_query",
+    "search",
     "search_status",
 ]
 
@@ -99,8 +108,13 @@ class MatchedRecord:
     name: str | None = None  # as the source wrote it
 
     def to_dict(self) -> dict[str, Any]:
-        return {"record_id": self.record_id, "score": self.score, "source": self.source,
-                "record_key": self.record_key, "name": self.name}
+        return {
+            "record_id": self.record_id,
+            "score": self.score,
+            "source": self.source,
+            "record_key": self.record_key,
+            "name": self.name,
+        }
 
 
 @dataclass(slots=True)
@@ -117,10 +131,13 @@ class Candidate:
         return "; ".join(r.text for r in self.reasons)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"person_id": self.person_id, "score": self.score,
-                "explanation": self.explanation,
-                "reasons": [r.to_dict() for r in self.reasons],
-                "records": [r.to_dict() for r in self.records]}
+        return {
+            "person_id": self.person_id,
+            "score": self.score,
+            "explanation": self.explanation,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "records": [r.to_dict() for r in self.records],
+        }
 
 
 @dataclass(slots=True)
@@ -130,10 +147,10 @@ class SearchResult:
     query: SearchQuery
     candidates: list[Candidate]
     scored: int = 0
-    unindexed: int = 0          # records not in the index
-    scanned: int = 0            # of those, scanned directly
+    unindexed: int = 0  # records not in the index
+    scanned: int = 0  # of those, scanned directly
     truncated: list[str] = field(default_factory=list)  # key families cut at their cap
-    expanded: bool = False      # typo expansion was used
+    expanded: bool = False  # typo expansion was used
     # records the reader would see by stating a purpose (nothing is said of higher levels)
     withheld: Withheld = field(default_factory=Withheld)
 
@@ -141,21 +158,33 @@ class SearchResult:
     def warnings(self) -> list[str]:
         out = []
         if self.unindexed > self.scanned:
-            out.append(f"{self.unindexed - self.scanned:,} records are not in the search index "
-                       "and were not searched: run `habeas index rebuild`.")
+            out.append(
+                f"{self.unindexed - self.scanned:,} records are not in the search index "
+                "and were not searched: run `habeas index rebuild`."
+            )
         elif self.unindexed:
-            out.append(f"{self.unindexed:,} records are not in the search index yet; they "
-                       "were scanned directly (run `habeas index rebuild` to speed this up).")
+            out.append(
+                f"{self.unindexed:,} records are not in the search index yet; they "
+                "were scanned directly (run `habeas index rebuild` to speed this up)."
+            )
         if self.truncated:
-            out.append("Very many records share this name; not all were compared. Add a date "
-                       "of birth, a second surname or a document number.")
+            out.append(
+                "Very many records share this name; not all were compared. Add a date "
+                "of birth, a second surname or a document number."
+            )
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {"candidates": [c.to_dict() for c in self.candidates], "scored": self.scored,
-                "unindexed": self.unindexed, "scanned": self.scanned,
-                "truncated": self.truncated, "expanded": self.expanded,
-                "warnings": self.warnings, "withheld": self.withheld.to_dict()}
+        return {
+            "candidates": [c.to_dict() for c in self.candidates],
+            "scored": self.scored,
+            "unindexed": self.unindexed,
+            "scanned": self.scanned,
+            "truncated": self.truncated,
+            "expanded": self.expanded,
+            "warnings": self.warnings,
+            "withheld": self.withheld.to_dict(),
+        }
 
 
 # --------------------------------------------------------------------------- the query
@@ -163,8 +192,12 @@ class SearchResult:
 
 def _read_identifier(raw: str) -> QueryIdentifier:
     readings: list[tuple[str, str]] = []
-    for kind, fn in (("a_number", ids.normalise_a_number), ("cedula_ve", ids.normalise_cedula),
-                     ("dui_sv", ids.normalise_dui), ("passport", ids.normalise_passport)):
+    for kind, fn in (
+        ("a_number", ids.normalise_a_number),
+        ("cedula_ve", ids.normalise_cedula),
+        ("dui_sv", ids.normalise_dui),
+        ("passport", ids.normalise_passport),
+    ):
         with contextlib.suppress(ValueError):
             readings.append((kind, fn(raw)))
     with contextlib.suppress(ValueError):
@@ -173,22 +206,30 @@ def _read_identifier(raw: str) -> QueryIdentifier:
     for _, value in readings:
         tokens |= identifier_tokens(value)
     if not tokens:
-        raise UsageError(f"Cannot read {raw!r} as a document number: expected an A-number "
-                         "(A-208-304-911), a cédula (V-12.345.678), a DUI (01234567-8) or a "
-                         "passport number (5 or more letters and digits).")
+        raise UsageError(
+            f"Cannot read {raw!r} as a document number: expected an A-number "
+            "(A-208-304-911), a cédula (V-12.345.678), a DUI (01234567-8) or a "
+            "passport number (5 or more letters and digits)."
+        )
     return QueryIdentifier(raw, tuple(dict.fromkeys(readings)), frozenset(tokens))
 
 
-def parse_query(name: str | None = None, dob: str | None = None,
-                nationality: str | None = None, identifier: str | None = None) -> SearchQuery:
+def parse_query(
+    name: str | None = None,
+    dob: str | None = None,
+    nationality: str | None = None,
+    identifier: str | None = None,
+) -> SearchQuery:
     """Read the criteria as typed; :class:`UsageError` for none at all or unreadable ones."""
     name = (name or "").strip() or None
     dob = (dob or "").strip() or None
     nationality = (nationality or "").strip() or None
     identifier = (identifier or "").strip() or None
     if not (name or dob or identifier):
-        raise UsageError("Say whom to look for: a name, a date of birth (--dob) or a document "
-                         "number (--id); a nationality alone is not enough.")
+        raise UsageError(
+            "Say whom to look for: a name, a date of birth (--dob) or a document "
+            "number (--id); a nationality alone is not enough."
+        )
     given: tuple[str, ...] = ()
     surnames: tuple[str, ...] = ()
     given_w: tuple[str, ...] = ()
@@ -209,55 +250,78 @@ def parse_query(name: str | None = None, dob: str | None = None,
             # the swapped date (and says so)
             when = UncertainDate.exact(exc.readings[0])
         except DateParseError as exc:
-            raise UsageError(f"Cannot read the date of birth {dob!r}: expected "
-                             f"{exc.expected}.") from exc
+            raise UsageError(
+                f"Cannot read the date of birth {dob!r}: expected {exc.expected}."
+            ) from exc
     country = None
     if nationality:
         country = normalise_country(nationality)
         if country is None:
-            raise UsageError(f"Unknown country {nationality!r}: use a name (Venezuela) or an "
-                             "ISO code (VEN).")
+            raise UsageError(
+                f"Unknown country {nationality!r}: use a name (Venezuela) or an ISO code (VEN)."
+            )
     ident = _read_identifier(identifier) if identifier else None
-    return SearchQuery(given=given, surnames=surnames, given_written=given_w,
-                       surnames_written=surnames_w, dob=when, nationality=country,
-                       identifier=ident, name=name)
+    return SearchQuery(
+        given=given,
+        surnames=surnames,
+        given_written=given_w,
+        surnames_written=surnames_w,
+        dob=when,
+        nationality=country,
+        identifier=ident,
+        name=name,
+    )
 
 
 # --------------------------------------------------------------------------- reading
 
 
 _LOAD = select(*SEARCH_RECORD_COLUMNS).where(
-    SearchRecord.record_id.in_(bindparam("ids", expanding=True)))
+    SearchRecord.record_id.in_(bindparam("ids", expanding=True))
+)
 _PERSONS = select(Link.record_id, Link.person_id).where(
-    Link.record_id.in_(bindparam("ids", expanding=True)), Link.superseded_at.is_(None))
-_DESCRIBE = (select(Record.id, Source.title, Record.record_key, Record.full_name)
-             .join(Source, Source.id == Record.source_id)
-             .where(Record.id.in_(bindparam("ids", expanding=True))))
+    Link.record_id.in_(bindparam("ids", expanding=True)), Link.superseded_at.is_(None)
+)
+_DESCRIBE = (
+    select(Record.id, Source.title, Record.record_key, Record.full_name)
+    .join(Source, Source.id == Record.source_id)
+    .where(Record.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
     ordered = sorted(ids)
     for start in range(0, len(ordered), size):
-        yield ordered[start:start + size]
+        yield ordered[start : start + size]
 
 
 def _load(session: Session, record_ids: Sequence[int]) -> list[IndexedRecord]:
     conn = session.connection()
-    return [IndexedRecord.from_row(r) for chunk in _chunks(record_ids)
-            for r in conn.execute(_LOAD, {"ids": chunk}).all()]
+    return [
+        IndexedRecord.from_row(r)
+        for chunk in _chunks(record_ids)
+        for r in conn.execute(_LOAD, {"ids": chunk}).all()
+    ]
 
 
 def _current_persons(session: Session, record_ids: Sequence[int]) -> dict[int, int]:
     conn = session.connection()
-    return {rid: pid for chunk in _chunks(record_ids)
-            for rid, pid in conn.execute(_PERSONS, {"ids": chunk})}
+    return {
+        rid: pid
+        for chunk in _chunks(record_ids)
+        for rid, pid in conn.execute(_PERSONS, {"ids": chunk})
+    }
 
 
-def _describe(session: Session,
-              record_ids: Sequence[int]) -> dict[int, tuple[str, str, str | None]]:
+def _describe(
+    session: Session, record_ids: Sequence[int]
+) -> dict[int, tuple[str, str, str | None]]:
     conn = session.connection()
-    return {rid: (title, key, name) for chunk in _chunks(record_ids)
-            for rid, title, key, name in conn.execute(_DESCRIBE, {"ids": chunk})}
+    return {
+        rid: (title, key, name)
+        for chunk in _chunks(record_ids)
+        for rid, title, key, name in conn.execute(_DESCRIBE, {"ids": chunk})
+    }
 
 
 # --------------------------------------------------------------------------- search
@@ -274,10 +338,17 @@ def reachable_only(held: Withheld, reader: Reader) -> Withheld:
     return said
 
 
-def search(store: Store, *, name: str | None = None, dob: str | None = None,
-           nationality: str | None = None, identifier: str | None = None,
-           limit: int = 10, min_score: float = MIN_SCORE,
-           reader: Reader | None = None) -> SearchResult:
+def search(
+    store: Store,
+    *,
+    name: str | None = None,
+    dob: str | None = None,
+    nationality: str | None = None,
+    identifier: str | None = None,
+    limit: int = 10,
+    min_score: float = MIN_SCORE,
+    reader: Reader | None = None,
+) -> SearchResult:
     """Ranked candidate persons with the search's own status (see the module doc).
     ``reader``: only records it may view are matched (the rest counted as withheld)."""
     if limit < 1:
@@ -306,12 +377,16 @@ def search(store: Store, *, name: str | None = None, dob: str | None = None,
             if alternatives:
                 result.expanded = True
                 hits2: dict[int, float] = {}
-                probe(session, typo_keys(q, given_keys, surname_sets, alternatives), seen,
-                      hits2, result.truncated)
+                probe(
+                    session,
+                    typo_keys(q, given_keys, surname_sets, alternatives),
+                    seen,
+                    hits2,
+                    result.truncated,
+                )
                 for rid in scored:
                     hits2.pop(rid, None)
-                score_many(_load(session, heapq.nlargest(MAX_SCORED, hits2,
-                                                         key=hits2.__getitem__)))
+                score_many(_load(session, heapq.nlargest(MAX_SCORED, hits2, key=hits2.__getitem__)))
         unindexed, total = unindexed_ids(session, limit=SCAN_LIMIT)
         result.unindexed, result.scanned = total, len(unindexed)
         if unindexed:
@@ -330,8 +405,10 @@ def search(store: Store, *, name: str | None = None, dob: str | None = None,
             pid = persons.get(s.record.record_id)
             if pid is not None:
                 by_person.setdefault(pid, []).append(s)
-        ranked = sorted(by_person.items(), key=lambda kv: (
-            -max(s.score for s in kv[1]), -max(s.weight for s in kv[1]), kv[0]))[:limit]
+        ranked = sorted(
+            by_person.items(),
+            key=lambda kv: (-max(s.score for s in kv[1]), -max(s.weight for s in kv[1]), kv[0]),
+        )[:limit]
         shown = [s.record.record_id for _, ss in ranked for s in ss]
         described = _describe(session, shown)
         for pid, weighed in ranked:
@@ -344,19 +421,33 @@ def search(store: Store, *, name: str | None = None, dob: str | None = None,
                 records.append(MatchedRecord(s.record.record_id, s.score, title, key, written))
             result.candidates.append(Candidate(pid, best_s.score, best_s.reasons, records))
     if reader is not None:
-        log_search(store, reader, {"name": name, "dob": dob, "nationality": nationality,
-                                   "identifier": identifier},
-                   {r.record_id: (c.person_id, levels[r.record_id])
-                    for c in result.candidates for r in c.records}, result.withheld)
+        log_search(
+            store,
+            reader,
+            {"name": name, "dob": dob, "nationality": nationality, "identifier": identifier},
+            {
+                r.record_id: (c.person_id, levels[r.record_id])
+                for c in result.candidates
+                for r in c.records
+            },
+            result.withheld,
+        )
     return result
 
 
-def find(store: Store, *, name: str | None = None, dob: str | None = None,
-         nationality: str | None = None, identifier: str | None = None,
-         limit: int = 10) -> list[Candidate]:
+def find(
+    store: Store,
+    *,
+    name: str | None = None,
+    dob: str | None = None,
+    nationality: str | None = None,
+    identifier: str | None = None,
+    limit: int = 10,
+) -> list[Candidate]:
     """Ranked candidate persons for any mix of name, date of birth, nationality and
     document number (see the module doc). Raises :class:`UsageError` for no criteria
     or an unreadable date, country or document number. Use :func:`search` to also
     learn whether the index was complete."""
-    return search(store, name=name, dob=dob, nationality=nationality, identifier=identifier,
-                  limit=limit).candidates
+    return search(
+        store, name=name, dob=dob, nationality=nationality, identifier=identifier, limit=limit
+    ).candidates

@@ -62,16 +62,33 @@ from habeas.domain.nicknames import given_name_keys, nickname_table
 from habeas.search.index import IndexedRecord, identifier_tokens, surname_keys
 
 WEIGHTS: dict[str, float] = {
-    "surname_exact": 4.0, "surname_phonetic": 3.5, "surname_typo": 2.5,
-    "surname_in_given": 2.0, "surname_differs": -2.0, "second_surname_factor": 0.75,
+    "surname_exact": 4.0,
+    "surname_phonetic": 3.5,
+    "surname_typo": 2.5,
+    "surname_in_given": 2.0,
+    "surname_differs": -2.0,
+    "second_surname_factor": 0.75,
     "surname_second_position": -0.5,
-    "given_exact": 3.0, "given_nickname": 2.5, "given_variant": 2.5, "given_phonetic": 2.5,
-    "given_typo": 1.8, "given_initial": 1.0, "given_in_surnames": 1.5,
-    "given_differs_first": -2.5, "given_differs_other": -1.0, "other_given_factor": 0.6,
-    "dob_exact": 6.0, "dob_swapped": 3.5, "dob_within": 2.0, "dob_same_month": -1.0,
-    "dob_one_year": -2.5, "dob_differs": -4.0,
-    "nationality_same": 0.5, "nationality_differs": -1.5,
-    "identifier_exact": 12.0, "identifier_differs": -6.0,
+    "given_exact": 3.0,
+    "given_nickname": 2.5,
+    "given_variant": 2.5,
+    "given_phonetic": 2.5,
+    "given_typo": 1.8,
+    "given_initial": 1.0,
+    "given_in_surnames": 1.5,
+    "given_differs_first": -2.5,
+    "given_differs_other": -1.0,
+    "other_given_factor": 0.6,
+    "dob_exact": 6.0,
+    "dob_swapped": 3.5,
+    "dob_within": 2.0,
+    "dob_same_month": -1.0,
+    "dob_one_year": -2.5,
+    "dob_differs": -4.0,
+    "nationality_same": 0.5,
+    "nationality_differs": -1.5,
+    "identifier_exact": 12.0,
+    "identifier_differs": -6.0,
 }
 
 ID_LABELS = ID_TYPE_LABELS
@@ -88,8 +105,7 @@ class Reason:
     weight: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "params": self.params, "text": self.text,
-                "weight": self.weight}
+        return {"code": self.code, "params": self.params, "text": self.text, "weight": self.weight}
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +135,13 @@ class SearchQuery:
     def max_weight(self) -> float:
         w = 0.0
         if self.given:
-            w += WEIGHTS["given_exact"] * (1 + WEIGHTS["other_given_factor"] *
-                                           (len(self.given) - 1))
+            w += WEIGHTS["given_exact"] * (
+                1 + WEIGHTS["other_given_factor"] * (len(self.given) - 1)
+            )
         if self.surnames:
-            w += WEIGHTS["surname_exact"] * (1 + WEIGHTS["second_surname_factor"] *
-                                             (len(self.surnames) - 1))
+            w += WEIGHTS["surname_exact"] * (
+                1 + WEIGHTS["second_surname_factor"] * (len(self.surnames) - 1)
+            )
         if self.dob is not None:
             w += WEIGHTS["dob_exact"] if self.dob.is_exact else WEIGHTS["dob_within"]
         if self.nationality:
@@ -225,11 +243,16 @@ def given_level(q: str, r: str) -> str | None:
 # --------------------------------------------------------------------------- the scorer
 
 
-def _best_assignment(qs: Sequence[str], rs: Sequence[str], level_of: Any,
-                     weight_of: dict[str, float]) -> list[tuple[int, int, str]]:
+def _best_assignment(
+    qs: Sequence[str], rs: Sequence[str], level_of: Any, weight_of: dict[str, float]
+) -> list[tuple[int, int, str]]:
     """The matching of query tokens to record tokens with the largest total weight."""
-    pairs = [(i, j, lv) for i, q in enumerate(qs) for j, r in enumerate(rs)
-             if (lv := level_of(q, r)) is not None]
+    pairs = [
+        (i, j, lv)
+        for i, q in enumerate(qs)
+        for j, r in enumerate(rs)
+        if (lv := level_of(q, r)) is not None
+    ]
     if len(pairs) < 2:
         return pairs
     n = min(len(qs), len(rs))
@@ -241,8 +264,7 @@ def _best_assignment(qs: Sequence[str], rs: Sequence[str], level_of: Any,
         for combo in itertools.combinations(pairs, k):
             if len({p[0] for p in combo}) < k or len({p[1] for p in combo}) < k:
                 continue
-            w = sum(weight_of[p[2]] for p in combo) - 0.01 * sum(abs(p[0] - p[1])
-                                                                 for p in combo)
+            w = sum(weight_of[p[2]] for p in combo) - 0.01 * sum(abs(p[0] - p[1]) for p in combo)
             if w > best_w:
                 best, best_w = list(combo), w
         if best:
@@ -250,19 +272,28 @@ def _best_assignment(qs: Sequence[str], rs: Sequence[str], level_of: Any,
     return sorted(best)
 
 
-_SURNAME_W = {"exact": WEIGHTS["surname_exact"], "phonetic": WEIGHTS["surname_phonetic"],
-              "typo": WEIGHTS["surname_typo"]}
-_GIVEN_W = {"exact": WEIGHTS["given_exact"], "nickname": WEIGHTS["given_nickname"],
-            "variant": WEIGHTS["given_variant"], "phonetic": WEIGHTS["given_phonetic"],
-            "typo": WEIGHTS["given_typo"], "initial": WEIGHTS["given_initial"]}
+_SURNAME_W = {
+    "exact": WEIGHTS["surname_exact"],
+    "phonetic": WEIGHTS["surname_phonetic"],
+    "typo": WEIGHTS["surname_typo"],
+}
+_GIVEN_W = {
+    "exact": WEIGHTS["given_exact"],
+    "nickname": WEIGHTS["given_nickname"],
+    "variant": WEIGHTS["given_variant"],
+    "phonetic": WEIGHTS["given_phonetic"],
+    "typo": WEIGHTS["given_typo"],
+    "initial": WEIGHTS["given_initial"],
+}
 
 
 def _q(written: Sequence[str], folded: Sequence[str], i: int) -> str:
     return written[i] if i < len(written) and written[i] else title(folded[i])
 
 
-def _score_surnames(query: SearchQuery, rec: IndexedRecord,
-                    reasons: list[Reason] | None) -> tuple[float, set[int]]:
+def _score_surnames(
+    query: SearchQuery, rec: IndexedRecord, reasons: list[Reason] | None
+) -> tuple[float, set[int]]:
     """Returns (weight, indexes of record given names used by a surname); appends the
     reasons to ``reasons`` unless it is None (weighing only)."""
     qs, rs = query.surnames, rec.surnames
@@ -280,29 +311,46 @@ def _score_surnames(query: SearchQuery, rec: IndexedRecord,
         swapped = len(matches) > 1 and any(i != j for i, j, _ in matches)
         code = "surnames_swapped" if swapped else "surnames_match"
         verb = "match in swapped order" if swapped else "match"
-        reasons.append(Reason(code, {"query": q_text, "record": r_text,
-                                     "matched": len(matches)},
-                              f"surnames {verb} ({q_text} ~ {r_text})",
-                              round(weight, 2)))
+        reasons.append(
+            Reason(
+                code,
+                {"query": q_text, "record": r_text, "matched": len(matches)},
+                f"surnames {verb} ({q_text} ~ {r_text})",
+                round(weight, 2),
+            )
+        )
     if len(qs) == 1 and matches and matches[0][1] > 0:
         # "Morales" ranks "Morales Rodríguez" above "López Morales"
         w = WEIGHTS["surname_second_position"]
         weight += w
         if reasons is not None:
             rt = title(rs[matches[0][1]])
-            reasons.append(Reason("surname_second", {"record": rt},
-                                  f"'{rt}' is the record's second surname", w))
+            reasons.append(
+                Reason(
+                    "surname_second", {"record": rt}, f"'{rt}' is the record's second surname", w
+                )
+            )
     if reasons is not None:
         for i, j, lv in matches:
             if lv == "exact":
                 continue
             qt, rt = _q(query.surnames_written, qs, i), title(rs[j])
             if lv == "phonetic":
-                reasons.append(Reason("surname_phonetic", {"query": qt, "record": rt},
-                                      f"surname '{qt}' sounds like '{rt}'"))
+                reasons.append(
+                    Reason(
+                        "surname_phonetic",
+                        {"query": qt, "record": rt},
+                        f"surname '{qt}' sounds like '{rt}'",
+                    )
+                )
             else:
-                reasons.append(Reason("surname_typo", {"query": qt, "record": rt},
-                                      f"surname '{qt}' is one typo from '{rt}'"))
+                reasons.append(
+                    Reason(
+                        "surname_typo",
+                        {"query": qt, "record": rt},
+                        f"surname '{qt}' is one typo from '{rt}'",
+                    )
+                )
     used_given: set[int] = set()
     unmatched_r = [j for j in range(len(rs)) if j not in matched_r]
     for i in range(len(qs)):
@@ -310,33 +358,51 @@ def _score_surnames(query: SearchQuery, rec: IndexedRecord,
             continue
         qt = _q(query.surnames_written, qs, i) if reasons is not None else ""
         # a list may hold the maternal surname in a middle-name field
-        found = next((j for j, g in enumerate(rec.given)
-                      if j not in used_given and surname_level(qs[i], g) in ("exact", "phonetic")),
-                     None)
+        found = next(
+            (
+                j
+                for j, g in enumerate(rec.given)
+                if j not in used_given and surname_level(qs[i], g) in ("exact", "phonetic")
+            ),
+            None,
+        )
         if found is not None and found > 0:
             used_given.add(found)
             w = WEIGHTS["surname_in_given"]
             weight += w
             if reasons is not None:
-                reasons.append(Reason("surname_in_given", {"query": qt,
-                                                           "record": title(rec.given[found])},
-                                      f"surname '{qt}' is among the record's given names", w))
+                reasons.append(
+                    Reason(
+                        "surname_in_given",
+                        {"query": qt, "record": title(rec.given[found])},
+                        f"surname '{qt}' is among the record's given names",
+                        w,
+                    )
+                )
         elif unmatched_r:
             j = unmatched_r.pop(0)
             w = WEIGHTS["surname_differs"]
             weight += w
             if reasons is not None:
                 rt = title(rs[j])
-                reasons.append(Reason("surname_differs", {"query": qt, "record": rt},
-                                      f"surname '{qt}' differs from '{rt}'", w))
+                reasons.append(
+                    Reason(
+                        "surname_differs",
+                        {"query": qt, "record": rt},
+                        f"surname '{qt}' differs from '{rt}'",
+                        w,
+                    )
+                )
         elif reasons is not None:
-            reasons.append(Reason("surname_missing", {"query": qt},
-                                  f"surname '{qt}' is not on the record"))
+            reasons.append(
+                Reason("surname_missing", {"query": qt}, f"surname '{qt}' is not on the record")
+            )
     return weight, used_given
 
 
-def _given_text(qg: Sequence[str], rg: Sequence[str], i: int, j: int, lv: str, qt: str,
-                rt: str) -> str:
+def _given_text(
+    qg: Sequence[str], rg: Sequence[str], i: int, j: int, lv: str, qt: str, rt: str
+) -> str:
     if lv == "exact":
         return f"given name '{qt}' matches"
     if lv == "nickname":
@@ -355,8 +421,9 @@ def _given_text(qg: Sequence[str], rg: Sequence[str], i: int, j: int, lv: str, q
     return f"given name '{qt}' matches the initial of '{rt}'"
 
 
-def _score_given(query: SearchQuery, rec: IndexedRecord, used: set[int],
-                 reasons: list[Reason] | None) -> float:
+def _score_given(
+    query: SearchQuery, rec: IndexedRecord, used: set[int], reasons: list[Reason] | None
+) -> float:
     """The given names' weight; appends the reasons to ``reasons`` unless it is None."""
     qg = query.given
     if not qg:
@@ -372,14 +439,23 @@ def _score_given(query: SearchQuery, rec: IndexedRecord, used: set[int],
         if given_level(qg[0], " ".join(rg)) is not None:
             matches = [(0, 0, "nickname")]
             rg = (" ".join(rg),)
-    elif (not matches and len(qg) > 1 and len(rg) == 1
-          and given_level(" ".join(qg), rg[0]) is not None):
+    elif (
+        not matches
+        and len(qg) > 1
+        and len(rg) == 1
+        and given_level(" ".join(qg), rg[0]) is not None
+    ):
         w = WEIGHTS["given_nickname"]
         if reasons is not None:
             qt = " ".join(_q(query.given_written, qg, i) for i in range(len(qg)))
-            reasons.append(Reason("given_nickname", {"query": qt, "record": title(rg[0])},
-                                  f"given name '{qt}' and '{title(rg[0])}' are the same name"
-                                  " (nickname)", w))
+            reasons.append(
+                Reason(
+                    "given_nickname",
+                    {"query": qt, "record": title(rg[0])},
+                    f"given name '{qt}' and '{title(rg[0])}' are the same name (nickname)",
+                    w,
+                )
+            )
         return w
     weight = 0.0
     for n, (i, j, lv) in enumerate(matches):
@@ -387,8 +463,14 @@ def _score_given(query: SearchQuery, rec: IndexedRecord, used: set[int],
         weight += w
         if reasons is not None:
             qt, rt = _q(query.given_written, qg, i), title(rg[j])
-            reasons.append(Reason(f"given_{lv}", {"query": qt, "record": rt},
-                                  _given_text(qg, rg, i, j, lv, qt, rt), round(w, 2)))
+            reasons.append(
+                Reason(
+                    f"given_{lv}",
+                    {"query": qt, "record": rt},
+                    _given_text(qg, rg, i, j, lv, qt, rt),
+                    round(w, 2),
+                )
+            )
     matched_q = {m[0] for m in matches}
     matched_r = {m[1] for m in matches}
     for i in range(len(qg)):
@@ -399,23 +481,35 @@ def _score_given(query: SearchQuery, rec: IndexedRecord, used: set[int],
             w = WEIGHTS["given_in_surnames"]
             weight += w
             if reasons is not None:
-                reasons.append(Reason("given_in_surnames", {"query": qt},
-                                      f"'{qt}' is among the record's surnames", w))
+                reasons.append(
+                    Reason(
+                        "given_in_surnames",
+                        {"query": qt},
+                        f"'{qt}' is among the record's surnames",
+                        w,
+                    )
+                )
             continue
         free = [j for j in range(len(rg)) if j not in matched_r]
         if free:
             j = free[0]
             matched_r.add(j)
-            w = WEIGHTS["given_differs_first" if i == 0 and not matches
-                        else "given_differs_other"]
+            w = WEIGHTS["given_differs_first" if i == 0 and not matches else "given_differs_other"]
             weight += w
             if reasons is not None:
                 rt = title(rg[j])
-                reasons.append(Reason("given_differs", {"query": qt, "record": rt},
-                                      f"given name '{qt}' differs from '{rt}'", w))
+                reasons.append(
+                    Reason(
+                        "given_differs",
+                        {"query": qt, "record": rt},
+                        f"given name '{qt}' differs from '{rt}'",
+                        w,
+                    )
+                )
         elif reasons is not None:
-            reasons.append(Reason("given_missing", {"query": qt},
-                                  f"given name '{qt}' is not on the record"))
+            reasons.append(
+                Reason("given_missing", {"query": qt}, f"given name '{qt}' is not on the record")
+            )
     return weight
 
 
@@ -423,8 +517,7 @@ def _score_dob(qd: UncertainDate, rec: IndexedRecord, reasons: list[Reason]) -> 
     e, lt = rec.dob_earliest, rec.dob_latest
     q_text = qd.display()
     if e is None or lt is None:
-        reasons.append(Reason("dob_unknown", {"query": q_text},
-                              "no date of birth on the record"))
+        reasons.append(Reason("dob_unknown", {"query": q_text}, "no date of birth on the record"))
         return 0.0
     r_date = UncertainDate(e, lt, rec.dob_precision or ("exact" if e == lt else "range"))
     r_text = r_date.display()
@@ -462,24 +555,35 @@ def _years_apart(a: UncertainDate, b: UncertainDate) -> int:
     return gap.year - b.latest.year
 
 
-def _score_identifier(qi: QueryIdentifier, rec: IndexedRecord,
-                      reasons: list[Reason]) -> tuple[float, bool]:
+def _score_identifier(
+    qi: QueryIdentifier, rec: IndexedRecord, reasons: list[Reason]
+) -> tuple[float, bool]:
     for id_type, value in rec.identifiers:
         if identifier_tokens(value) & qi.tokens:
             label = ID_LABELS.get(id_type, id_type)
             w = WEIGHTS["identifier_exact"]
-            reasons.append(Reason("identifier_exact",
-                                  {"query": qi.raw, "type": id_type, "record": value},
-                                  f"{label} {value} matches '{qi.raw}' (exact)", w))
+            reasons.append(
+                Reason(
+                    "identifier_exact",
+                    {"query": qi.raw, "type": id_type, "record": value},
+                    f"{label} {value} matches '{qi.raw}' (exact)",
+                    w,
+                )
+            )
             return w, True
     strong = qi.strong_types
     for id_type, value in rec.identifiers:
         if id_type in strong:
             label = ID_LABELS.get(id_type, id_type)
             w = WEIGHTS["identifier_differs"]
-            reasons.append(Reason("identifier_differs",
-                                  {"query": qi.raw, "type": id_type, "record": value},
-                                  f"{label} on the record is {value}, not '{qi.raw}'", w))
+            reasons.append(
+                Reason(
+                    "identifier_differs",
+                    {"query": qi.raw, "type": id_type, "record": value},
+                    f"{label} on the record is {value}, not '{qi.raw}'",
+                    w,
+                )
+            )
             return w, False
     return 0.0, False
 
@@ -493,8 +597,7 @@ class QueryScorer:
     def __init__(self, query: SearchQuery) -> None:
         self.query = query
         self.max_weight = query.max_weight()
-        self._names: dict[tuple[tuple[str, ...], tuple[str, ...]],
-                          tuple[float, list[Reason]]] = {}
+        self._names: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[float, list[Reason]]] = {}
         self._name_weights: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
         self._dob: dict[tuple[Any, Any, Any], tuple[float, list[Reason]]] = {}
 
@@ -553,15 +656,23 @@ class QueryScorer:
             same = query.nationality == rec.nationality
             code = "nationality_same" if same else "nationality_differs"
             if explain:
-                text = (f"nationality {rec.nationality}" if same
-                        else f"nationality {rec.nationality}, not {query.nationality}")
-                reasons.append(Reason(code, {"query": query.nationality,
-                                             "record": rec.nationality}, text, WEIGHTS[code]))
+                text = (
+                    f"nationality {rec.nationality}"
+                    if same
+                    else f"nationality {rec.nationality}, not {query.nationality}"
+                )
+                reasons.append(
+                    Reason(
+                        code,
+                        {"query": query.nationality, "record": rec.nationality},
+                        text,
+                        WEIGHTS[code],
+                    )
+                )
             weight += WEIGHTS[code]
         id_match = False
         if query.identifier is not None and rec.identifiers:
-            w, id_match = _score_identifier(query.identifier, rec,
-                                            reasons if explain else [])
+            w, id_match = _score_identifier(query.identifier, rec, reasons if explain else [])
             weight += w if not id_match else 0.0
         max_w = self.max_weight
         fraction = min(1.0, max(0.0, weight / max_w)) if max_w > 0 else 0.0

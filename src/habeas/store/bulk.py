@@ -17,8 +17,15 @@ def bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
     columns = list(rows[0])
     processors = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join([marker] * len(columns))})")
-    params = [tuple(row[c] if proc is None or row[c] is None else proc(row[c])
-                    for c, proc in zip(columns, processors, strict=True)) for row in rows]
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join([marker] * len(columns))})"
+    )
+    params = [
+        tuple(
+            row[c] if proc is None or row[c] is None else proc(row[c])
+            for c, proc in zip(columns, processors, strict=True)
+        )
+        for row in rows
+    ]
     conn.exec_driver_sql(sql, params)

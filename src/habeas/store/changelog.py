@@ -48,8 +48,17 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def entry_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, entity: str,
-               entity_id: str | None, detail: str, key: LogKey | None = None) -> str:
+def entry_hash(
+    prev_hash: str,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str | None,
+    detail: str,
+    key: LogKey | None = None,
+) -> str:
     """The entry's hash: keyed (HMAC) from the key's ``since`` on, plain SHA-256 before."""
     payload = canonical_json([seq, at, actor, action, entity, entity_id, detail])
     if key is not None and seq >= key.since:
@@ -65,14 +74,22 @@ def _lock(session: Session) -> None:
 def next_seq(session: Session) -> int:
     """The next entry's sequence number, with the log locked for this transaction."""
     _lock(session)
-    last = session.execute(select(ChangeLogEntry.seq).order_by(
-        ChangeLogEntry.seq.desc()).limit(1)).scalar()
+    last = session.execute(
+        select(ChangeLogEntry.seq).order_by(ChangeLogEntry.seq.desc()).limit(1)
+    ).scalar()
     return 1 if last is None else int(last) + 1
 
 
-def append(session: Session, *, actor: str, action: str, entity: str,
-           entity_id: str | int | None, detail: dict[str, Any],
-           key_path: Path | None = None) -> ChangeLogEntry:
+def append(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str | int | None,
+    detail: dict[str, Any],
+    key_path: Path | None = None,
+) -> ChangeLogEntry:
     """Append one entry inside the caller's transaction.
 
     On PostgreSQL the table is locked first so that two concurrent writers
@@ -90,14 +107,19 @@ def append(session: Session, *, actor: str, action: str, entity: str,
     detail_text = canonical_json(detail)
     eid = None if entity_id is None else str(entity_id)
     entry = ChangeLogEntry(
-        seq=seq, at=at, actor=actor, action=action, entity=entity, entity_id=eid,
-        detail=detail_text, prev_hash=prev,
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=eid,
+        detail=detail_text,
+        prev_hash=prev,
         hash=entry_hash(prev, seq, at, actor, action, entity, eid, detail_text, key),
     )
     session.add(entry)
     session.flush()
     return entry
-
 
 
 @dataclass
@@ -121,9 +143,14 @@ class VerifyResult:
         return self.keyed_since is not None
 
 
-def verify(session: Session, expected_head: tuple[int, str] | None = None, *,
-           key: LogKey | None = None, head_required: bool = False,
-           anchor: str | None = None) -> VerifyResult:
+def verify(
+    session: Session,
+    expected_head: tuple[int, str] | None = None,
+    *,
+    key: LogKey | None = None,
+    head_required: bool = False,
+    anchor: str | None = None,
+) -> VerifyResult:
     """Recompute the chain.
 
     ``expected_head`` is the (seq, hash) kept outside the database; with
@@ -140,22 +167,53 @@ def verify(session: Session, expected_head: tuple[int, str] | None = None, *,
     for entry in rows:
         count += 1
         if entry.seq != expected_seq:
-            issues.append(say(N_("entry {seq}: expected sequence number {expected} (an entry "
-                                 "was deleted or the log was reordered)"),
-                              seq=entry.seq, expected=expected_seq))
+            issues.append(
+                say(
+                    N_(
+                        "entry {seq}: expected sequence number {expected} (an entry "
+                        "was deleted or the log was reordered)"
+                    ),
+                    seq=entry.seq,
+                    expected=expected_seq,
+                )
+            )
         if entry.prev_hash != prev_hash:
-            issues.append(say(N_("entry {seq}: does not chain onto the entry before it (an "
-                                 "earlier entry was edited, deleted or moved)"), seq=entry.seq))
-        recomputed = entry_hash(entry.prev_hash, entry.seq, entry.at, entry.actor, entry.action,
-                                entry.entity, entry.entity_id, entry.detail, key)
+            issues.append(
+                say(
+                    N_(
+                        "entry {seq}: does not chain onto the entry before it (an "
+                        "earlier entry was edited, deleted or moved)"
+                    ),
+                    seq=entry.seq,
+                )
+            )
+        recomputed = entry_hash(
+            entry.prev_hash,
+            entry.seq,
+            entry.at,
+            entry.actor,
+            entry.action,
+            entry.entity,
+            entry.entity_id,
+            entry.detail,
+            key,
+        )
         if not hmac.compare_digest(recomputed, entry.hash):
-            issues.append(say(N_("entry {seq}: its content does not match its hash (edited)"),
-                              seq=entry.seq))
+            issues.append(
+                say(N_("entry {seq}: its content does not match its hash (edited)"), seq=entry.seq)
+            )
         if entry.seq == want_seq:
             seen_head = True
             if entry.hash != want_hash:
-                issues.append(say(N_("entry {seq} is not the entry the workspace recorded as "
-                                     "the newest (the log was rewritten)"), seq=entry.seq))
+                issues.append(
+                    say(
+                        N_(
+                            "entry {seq} is not the entry the workspace recorded as "
+                            "the newest (the log was rewritten)"
+                        ),
+                        seq=entry.seq,
+                    )
+                )
         if anchor is not None and entry.hash == anchor:
             anchored = True
         if entry.action == KEY_ACTION and key_entry is None:
@@ -163,35 +221,91 @@ def verify(session: Session, expected_head: tuple[int, str] | None = None, *,
         prev_hash, expected_seq = entry.hash, entry.seq + 1
     head_seq = expected_seq - 1
     if want_seq is not None and count == 0:
-        issues.append(say(N_("the log is empty but the workspace recorded entry {seq} as the "
-                             "newest (every entry was deleted)"), seq=want_seq))
+        issues.append(
+            say(
+                N_(
+                    "the log is empty but the workspace recorded entry {seq} as the "
+                    "newest (every entry was deleted)"
+                ),
+                seq=want_seq,
+            )
+        )
     elif want_seq is not None and head_seq < want_seq:
-        issues.append(say(N_("the log ends at entry {seq} but the workspace recorded entry "
-                             "{recorded} as the newest (entries were deleted from the end)"),
-                          seq=head_seq, recorded=want_seq))
+        issues.append(
+            say(
+                N_(
+                    "the log ends at entry {seq} but the workspace recorded entry "
+                    "{recorded} as the newest (entries were deleted from the end)"
+                ),
+                seq=head_seq,
+                recorded=want_seq,
+            )
+        )
     elif want_seq is not None and not seen_head:
-        issues.append(say(N_("the log has no entry {seq}, which the workspace recorded as the "
-                             "newest"), seq=want_seq))
+        issues.append(
+            say(
+                N_("the log has no entry {seq}, which the workspace recorded as the newest"),
+                seq=want_seq,
+            )
+        )
     if want_seq is None and head_required and count:
-        issues.append(say(N_("the log has {count} entries but the workspace's record of the "
-                             "newest one ({name}) is missing"), count=count, name="log.head"))
+        issues.append(
+            say(
+                N_(
+                    "the log has {count} entries but the workspace's record of the "
+                    "newest one ({name}) is missing"
+                ),
+                count=count,
+                name="log.head",
+            )
+        )
     elif want_seq is None and head_required:
-        issues.append(say(N_("the log is empty, and so is the workspace's record of its newest "
-                             "entry ({name}); a register logs from its creation on (every entry "
-                             "was deleted)"), name="log.head"))
+        issues.append(
+            say(
+                N_(
+                    "the log is empty, and so is the workspace's record of its newest "
+                    "entry ({name}); a register logs from its creation on (every entry "
+                    "was deleted)"
+                ),
+                name="log.head",
+            )
+        )
     if key is None and key_entry is not None:
-        issues.append(say(N_("the log is keyed from entry {seq} but the log key ({name}) is "
-                             "missing"), seq=key_entry[0], name=KEY_NAME))
+        issues.append(
+            say(
+                N_("the log is keyed from entry {seq} but the log key ({name}) is missing"),
+                seq=key_entry[0],
+                name=KEY_NAME,
+            )
+        )
     elif key is not None and key_entry is not None and key_entry[1] != key.key_id:
-        issues.append(say(N_("the log key {key_id} is not the key that keyed this log "
-                             "({logged})"), key_id=key.key_id, logged=key_entry[1]))
+        issues.append(
+            say(
+                N_("the log key {key_id} is not the key that keyed this log ({logged})"),
+                key_id=key.key_id,
+                logged=key_entry[1],
+            )
+        )
     if anchor is not None and not anchored:
-        issues.append(say(N_("no entry of the log has the head digest you noted ({digest}): "
-                             "the log up to it was changed, or it is another register's"),
-                          digest=anchor))
-    return VerifyResult(ok=not issues, entries=count, head_seq=head_seq, head_hash=prev_hash,
-                        issues=issues, keyed_since=key.since if key else None,
-                        key_id=key.key_id if key else None, anchored=anchored)
+        issues.append(
+            say(
+                N_(
+                    "no entry of the log has the head digest you noted ({digest}): "
+                    "the log up to it was changed, or it is another register's"
+                ),
+                digest=anchor,
+            )
+        )
+    return VerifyResult(
+        ok=not issues,
+        entries=count,
+        head_seq=head_seq,
+        head_hash=prev_hash,
+        issues=issues,
+        keyed_since=key.since if key else None,
+        key_id=key.key_id if key else None,
+        anchored=anchored,
+    )
 
 
 def _detail(text_: str) -> dict[str, Any]:
@@ -202,8 +316,13 @@ def _detail(text_: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def newest_seq(session: Session, *, after: int = 0, upto: int | None = None,
-               excluding: frozenset[str] = frozenset()) -> int | None:
+def newest_seq(
+    session: Session,
+    *,
+    after: int = 0,
+    upto: int | None = None,
+    excluding: frozenset[str] = frozenset(),
+) -> int | None:
     """The sequence number of the newest entry after ``after`` (up to ``upto``) whose
     action is not in ``excluding``; ``None`` when there is none."""
     log = ChangeLogEntry

@@ -56,8 +56,9 @@ def _create_private_sqlite(url: str) -> None:
     if path.exists() or not path.parent.is_dir():
         return
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-                     PRIVATE_FILE)
+        fd = os.open(
+            path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), PRIVATE_FILE
+        )
     except FileExistsError:  # created meanwhile by another process
         return
     try:
@@ -99,7 +100,8 @@ def make_engine(url: str) -> Engine:
 
         raise HabeasError(
             f"The database driver for this URL is not installed ({exc}). PostgreSQL needs "
-            "psycopg, an optional part of habeas: pip install 'habeas[postgres]'.") from exc
+            "psycopg, an optional part of habeas: pip install 'habeas[postgres]'."
+        ) from exc
 
 
 @dataclass
@@ -111,18 +113,30 @@ class Operation:
     entry: changelog.ChangeLogEntry | None = None
     key_path: Path | None = None
 
-    def log(self, action: str, entity: str, entity_id: str | int | None,
-            detail: dict[str, Any]) -> None:
+    def log(
+        self, action: str, entity: str, entity_id: str | int | None, detail: dict[str, Any]
+    ) -> None:
         if self.entry is not None:
             raise RuntimeError("one operation writes one change-log entry")
-        self.entry = changelog.append(self.session, actor=self.actor, action=action,
-                                      entity=entity, entity_id=entity_id, detail=detail,
-                                      key_path=self.key_path)
+        self.entry = changelog.append(
+            self.session,
+            actor=self.actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail=detail,
+            key_path=self.key_path,
+        )
 
 
 class Store:
-    def __init__(self, engine: Engine, files: FileStore | None = None,
-                 head_path: Path | None = None, keyring: Keyring | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        files: FileStore | None = None,
+        head_path: Path | None = None,
+        keyring: Keyring | None = None,
+    ) -> None:
         self.engine = engine
         self.keyring = keyring or (files.keyring if files is not None else Keyring.disabled())
         self.files = files
@@ -146,8 +160,12 @@ class Store:
             store.migrate()
             if key is not None:
                 with store.write() as op:
-                    op.log(logkey.KEY_ACTION, "change_log", None,
-                           {"key_id": key.key_id, "since": key.since, "scheme": "hmac-sha256"})
+                    op.log(
+                        logkey.KEY_ACTION,
+                        "change_log",
+                        None,
+                        {"key_id": key.key_id, "since": key.since, "scheme": "hmac-sha256"},
+                    )
         elif current is None:
             raise WorkspaceError(
                 "The workspace database is empty. Run `habeas init` (or `habeas migrate`)."
@@ -188,8 +206,9 @@ class Store:
 
     @contextmanager
     def write(self, actor: str | None = None) -> Iterator[Operation]:
-        operation = Operation(session=self._sessions(), actor=actor or default_actor(),
-                              key_path=self.log_key_path)
+        operation = Operation(
+            session=self._sessions(), actor=actor or default_actor(), key_path=self.log_key_path
+        )
         try:
             with operation.session.begin():
                 operation.session.connection(execution_options={"habeas_write": True})
@@ -199,8 +218,10 @@ class Store:
         except HabeasError:
             raise
         except SQLAlchemyError as exc:
-            raise HabeasError(f"The database refused the change: {exc.__class__.__name__}: "
-                              f"{getattr(exc, 'orig', exc)}") from exc
+            raise HabeasError(
+                f"The database refused the change: {exc.__class__.__name__}: "
+                f"{getattr(exc, 'orig', exc)}"
+            ) from exc
         finally:
             operation.session.close()
         self._record_head(operation.entry)
@@ -232,6 +253,10 @@ class Store:
         """Verify the chain against the recorded head, with the log key if there is one;
         ``anchor``: a head digest noted elsewhere (``habeas log verify --expect-head``)."""
         with self.read() as session:
-            return changelog.verify(session, self.recorded_head(),
-                                    key=logkey.load(self.log_key_path),
-                                    head_required=self.head_path is not None, anchor=anchor)
+            return changelog.verify(
+                session,
+                self.recorded_head(),
+                key=logkey.load(self.log_key_path),
+                head_required=self.head_path is not None,
+                anchor=anchor,
+            )

@@ -82,42 +82,74 @@ def add_facility(store: Store, spec: FacilitySpec, actor: str | None = None) -> 
         s = op.session
         if s.execute(select(Facility.id).where(Facility.name == spec.name)).first():
             raise UsageError(f"A facility named {spec.name!r} already exists.")
-        facility = Facility(name=spec.name, kind=kind, country=spec.country,
-                            latitude=spec.latitude, longitude=spec.longitude,
-                            official_capacity=spec.official_capacity, authority=spec.authority,
-                            notes=spec.notes, source_id=_source_id(s, spec.source_title),
-                            created_by=op.actor, created_at=datetime.now(UTC))
+        facility = Facility(
+            name=spec.name,
+            kind=kind,
+            country=spec.country,
+            latitude=spec.latitude,
+            longitude=spec.longitude,
+            official_capacity=spec.official_capacity,
+            authority=spec.authority,
+            notes=spec.notes,
+            source_id=_source_id(s, spec.source_title),
+            created_by=op.actor,
+            created_at=datetime.now(UTC),
+        )
         s.add(facility)
         s.flush()
         unit_ids: dict[str, int] = {}
         for unit in spec.units:
-            row = FacilityUnit(facility_id=facility.id, name=unit.name, building=unit.building,
-                               area_m2=unit.area_m2, design_capacity=unit.design_capacity)
+            row = FacilityUnit(
+                facility_id=facility.id,
+                name=unit.name,
+                building=unit.building,
+                area_m2=unit.area_m2,
+                design_capacity=unit.design_capacity,
+            )
             s.add(row)
             s.flush()
             unit_ids[unit.name] = row.id
         for fig in spec.figures:
             if fig.unit is not None and fig.unit not in unit_ids:
                 raise NotFound(f"Facility {spec.name!r} has no unit {fig.unit!r}.")
-            s.add(FacilityFigure(facility_id=facility.id,
-                                 unit_id=unit_ids[fig.unit] if fig.unit else None,
-                                 kind=fig.kind, value=fig.value, note=fig.note,
-                                 source_id=_source_id(s, fig.source_title)))
-        op.log("add", "facility", facility.id, {
-            "name": spec.name, "kind": kind, "units": len(spec.units),
-            "figures": [{"kind": f.kind, "value": f.value, "source": f.source_title}
-                        for f in spec.figures]})
+            s.add(
+                FacilityFigure(
+                    facility_id=facility.id,
+                    unit_id=unit_ids[fig.unit] if fig.unit else None,
+                    kind=fig.kind,
+                    value=fig.value,
+                    note=fig.note,
+                    source_id=_source_id(s, fig.source_title),
+                )
+            )
+        op.log(
+            "add",
+            "facility",
+            facility.id,
+            {
+                "name": spec.name,
+                "kind": kind,
+                "units": len(spec.units),
+                "figures": [
+                    {"kind": f.kind, "value": f.value, "source": f.source_title}
+                    for f in spec.figures
+                ],
+            },
+        )
         return facility.id
 
 
-def add_occupancy(store: Store, observations: list[OccupancySpec],
-                  actor: str | None = None) -> int:
+def add_occupancy(store: Store, observations: list[OccupancySpec], actor: str | None = None) -> int:
     """Add occupancy observations (one logged operation for the whole batch)."""
     with store.write(actor) as op:
         s = op.session
         facilities = {n: i for i, n in s.execute(select(Facility.id, Facility.name))}
-        units = {(f, n): i for i, f, n in s.execute(
-            select(FacilityUnit.id, FacilityUnit.facility_id, FacilityUnit.name))}
+        units = {
+            (f, n): i
+            for i, f, n in s.execute(
+                select(FacilityUnit.id, FacilityUnit.facility_id, FacilityUnit.name)
+            )
+        }
         sources: dict[str | None, int | None] = {}
         for obs in observations:
             if obs.facility not in facilities:
@@ -132,8 +164,14 @@ def add_occupancy(store: Store, observations: list[OccupancySpec],
                 raise UsageError(f"Population cannot be negative ({obs.population}).")
             if obs.source_title not in sources:
                 sources[obs.source_title] = _source_id(s, obs.source_title)
-            s.add(OccupancyObservation(facility_id=fid, unit_id=uid, observed_on=obs.observed_on,
-                                       population=obs.population,
-                                       source_id=sources[obs.source_title]))
+            s.add(
+                OccupancyObservation(
+                    facility_id=fid,
+                    unit_id=uid,
+                    observed_on=obs.observed_on,
+                    population=obs.population,
+                    source_id=sources[obs.source_title],
+                )
+            )
         op.log("add", "occupancy_observation", None, {"observations": len(observations)})
     return len(observations)

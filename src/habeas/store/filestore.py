@@ -153,8 +153,10 @@ class FileStore:
                 with self.sealed_path_for(sha256).open("rb") as handle:
                     opened, _size = plaintext_sha256(self.keyring.data_key(), sha256, handle)
                 if opened != sha256:
-                    raise IntegrityError(f"The sealed copy of {sha256} does not open to its "
-                                         "content; the plain copy was kept.")
+                    raise IntegrityError(
+                        f"The sealed copy of {sha256} does not open to its "
+                        "content; the plain copy was kept."
+                    )
                 plain.unlink()
             return self.sealed_sha256(sha256) or ""
         if not plain.exists():
@@ -188,8 +190,10 @@ class FileStore:
         """The whole plaintext, checked against its hash (:class:`IntegrityError` if changed)."""
         data = b"".join(self.chunks(sha256))
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise IntegrityError(f"The stored file {sha256} no longer matches its hash: its "
-                                 "content changed. Run `habeas evidence verify`.")
+            raise IntegrityError(
+                f"The stored file {sha256} no longer matches its hash: its "
+                "content changed. Run `habeas evidence verify`."
+            )
         return data
 
     def copy_to(self, sha256: str, target: Path) -> int:
@@ -204,8 +208,10 @@ class FileStore:
                     size += len(chunk)
                     out.write(chunk)
             if digest.hexdigest() != sha256:
-                raise IntegrityError(f"The stored file {sha256} no longer matches its hash: "
-                                     "its content changed. Run `habeas evidence verify`.")
+                raise IntegrityError(
+                    f"The stored file {sha256} no longer matches its hash: "
+                    "its content changed. Run `habeas evidence verify`."
+                )
             os.replace(tmp_name, target)
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)

@@ -59,16 +59,19 @@ class LogKey:
         return hashlib.sha256(ID_LABEL + self.key).hexdigest()[:16]
 
     def chain(self, prev_hash: str, payload: str) -> str:
-        return hmac.new(self.key, (prev_hash + payload).encode("utf-8"),
-                        hashlib.sha256).hexdigest()
+        return hmac.new(self.key, (prev_hash + payload).encode("utf-8"), hashlib.sha256).hexdigest()
 
     def sign(self, data: bytes) -> str:
         """The signature of a backup's manifest."""
         return hmac.new(self.key, SIGN_LABEL + data, hashlib.sha256).hexdigest()
 
     def to_text(self) -> str:
-        return json.dumps({"format": FORMAT, "version": VERSION, "key": self.key.hex(),
-                           "since": self.since}) + "\n"
+        return (
+            json.dumps(
+                {"format": FORMAT, "version": VERSION, "key": self.key.hex(), "since": self.since}
+            )
+            + "\n"
+        )
 
     @classmethod
     def parse(cls, text: str, where: Path | str) -> LogKey:
@@ -130,18 +133,30 @@ def adopt(store: Store, actor: str | None = None) -> Adopted:
     if path is None:
         raise UsageError("This store has no workspace folder to keep a log key in.")
     if path.exists():
-        raise MessageUsageError(say(N_("The change log is already keyed ({path} exists)."),
-                                    path=path))
+        raise MessageUsageError(
+            say(N_("The change log is already keyed ({path} exists)."), path=path)
+        )
     check = store.verify_log()
     if not check.ok:
-        raise MessageError(say(N_("The change log does not verify, so it cannot be keyed "
-                                  "(keying it would bless the changes):")), check.issues)
+        raise MessageError(
+            say(
+                N_(
+                    "The change log does not verify, so it cannot be keyed "
+                    "(keying it would bless the changes):"
+                )
+            ),
+            check.issues,
+        )
     with store.write(actor) as op:
         since = changelog.next_seq(op.session)
         key = create(path, since)
         try:
-            op.log(KEY_ACTION, "change_log", None,
-                   {"key_id": key.key_id, "since": since, "scheme": "hmac-sha256"})
+            op.log(
+                KEY_ACTION,
+                "change_log",
+                None,
+                {"key_id": key.key_id, "since": since, "scheme": "hmac-sha256"},
+            )
         except BaseException:
             path.unlink(missing_ok=True)
             raise

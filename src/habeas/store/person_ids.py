@@ -46,8 +46,13 @@ class Move:
     kind: str  # merged or split
 
     def to_dict(self) -> dict[str, Any]:
-        return {"person_id": self.person_id, "into_id": self.into_id, "records": self.records,
-                "at": self.at.isoformat() if self.at else None, "kind": self.kind}
+        return {
+            "person_id": self.person_id,
+            "into_id": self.into_id,
+            "records": self.records,
+            "at": self.at.isoformat() if self.at else None,
+            "kind": self.kind,
+        }
 
 
 @dataclass(frozen=True)
@@ -78,11 +83,15 @@ class PersonId:
         return min(first) if first else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"person_id": self.asked, "current": self.current,
-                "moved_to": list(self.moved_to), "survivor": self.survivor,
-                "merged_at": self.merged_at.isoformat() if self.merged_at else None,
-                "path": [m.to_dict() for m in self.path],
-                "split_off": [m.to_dict() for m in self.split_off]}
+        return {
+            "person_id": self.asked,
+            "current": self.current,
+            "moved_to": list(self.moved_to),
+            "survivor": self.survivor,
+            "merged_at": self.merged_at.isoformat() if self.merged_at else None,
+            "path": [m.to_dict() for m in self.path],
+            "split_off": [m.to_dict() for m in self.split_off],
+        }
 
 
 def resolve(store: Store, person_id: int) -> PersonId:
@@ -118,27 +127,40 @@ def resolve_in(s: Session, person_id: int) -> PersonId:
 def _holders_now(s: Session, person_id: int) -> dict[int, tuple[int, datetime]]:
     """The persons holding now the records ``person_id`` held when it was retired
     (its links superseded last): person → (records, when retired)."""
-    retired_at = s.execute(select(func.max(Link.superseded_at))
-                           .where(Link.person_id == person_id)).scalar()
+    retired_at = s.execute(
+        select(func.max(Link.superseded_at)).where(Link.person_id == person_id)
+    ).scalar()
     if retired_at is None:
         return {}
-    held = (select(Link.record_id).where(Link.person_id == person_id,
-                                         Link.superseded_at == retired_at).subquery())
-    rows = s.execute(select(Link.person_id, func.count())
-                     .join(held, held.c.record_id == Link.record_id)
-                     .where(Link.superseded_at.is_(None))
-                     .group_by(Link.person_id)).all()
+    held = (
+        select(Link.record_id)
+        .where(Link.person_id == person_id, Link.superseded_at == retired_at)
+        .subquery()
+    )
+    rows = s.execute(
+        select(Link.person_id, func.count())
+        .join(held, held.c.record_id == Link.record_id)
+        .where(Link.superseded_at.is_(None))
+        .group_by(Link.person_id)
+    ).all()
     return {int(p): (int(n), retired_at) for p, n in rows}
 
 
 def _is_current(s: Session, person_id: int) -> bool:
-    return s.execute(select(Link.id).where(Link.person_id == person_id,
-                                           Link.superseded_at.is_(None)).limit(1)).first() \
+    return (
+        s.execute(
+            select(Link.id)
+            .where(Link.person_id == person_id, Link.superseded_at.is_(None))
+            .limit(1)
+        ).first()
         is not None
+    )
 
 
 def _moves(s: Session, person_id: int, kind: str) -> list[Move]:
-    rows = s.execute(select(PersonChange).where(PersonChange.person_id == person_id,
-                                                PersonChange.kind == kind)
-                     .order_by(PersonChange.at, PersonChange.id)).scalars()
+    rows = s.execute(
+        select(PersonChange)
+        .where(PersonChange.person_id == person_id, PersonChange.kind == kind)
+        .order_by(PersonChange.at, PersonChange.id)
+    ).scalars()
     return [Move(r.person_id, r.into_id, r.records, r.at, r.kind) for r in rows]

@@ -92,8 +92,9 @@ class StoredFile(Base):
     original_filename: Mapped[str] = mapped_column(String(512))
     added_by: Mapped[str] = mapped_column(String(128))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sensitivity: Mapped[str] = mapped_column(String(32), default="internal",
-                                             server_default="internal")
+    sensitivity: Mapped[str] = mapped_column(
+        String(32), default="internal", server_default="internal"
+    )
     # SHA-256 of the sealed (encrypted) bytes when the file is kept sealed (habeas.crypto):
     # integrity can be checked without the key. NULL: the file is kept plain.
     sealed_sha256: Mapped[str | None] = mapped_column(String(64))
@@ -119,8 +120,9 @@ class Source(Base):
     corrects_source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
     created_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sensitivity: Mapped[str] = mapped_column(String(32), default="internal",
-                                             server_default="internal")
+    sensitivity: Mapped[str] = mapped_column(
+        String(32), default="internal", server_default="internal"
+    )
 
 
 class SourceFile(Base):
@@ -193,8 +195,9 @@ class Record(Base):
     # The record this one corrects (same record id in the corrected source), if any.
     corrects_record_id: Mapped[int | None] = mapped_column(ForeignKey("record.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sensitivity: Mapped[str] = mapped_column(String(32), default="internal",
-                                             server_default="internal")
+    sensitivity: Mapped[str] = mapped_column(
+        String(32), default="internal", server_default="internal"
+    )
     protected: Mapped[str | None] = mapped_column(Text)
 
 
@@ -369,8 +372,9 @@ class Incident(Base):
     verification_status: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sensitivity: Mapped[str] = mapped_column(String(32), default="restricted",
-                                             server_default="restricted")
+    sensitivity: Mapped[str] = mapped_column(
+        String(32), default="restricted", server_default="restricted"
+    )
 
 
 class IncidentSource(Base):

@@ -35,8 +35,10 @@ class ScoredPair(Base):
     """A candidate pair of records with the model's evidence; the uncertain ones form the queue."""
 
     __tablename__ = "scored_pair"
-    __table_args__ = (Index("ix_scored_pair_records", "record_a", "record_b"),
-                      Index("ix_scored_pair_queue", "status", "priority"))
+    __table_args__ = (
+        Index("ix_scored_pair_records", "record_a", "record_b"),
+        Index("ix_scored_pair_queue", "status", "priority"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("linkage_run.id"), index=True)
@@ -78,8 +80,10 @@ class PersonChange(Base):
     """
 
     __tablename__ = "person_change"
-    __table_args__ = (Index("ix_person_change_person", "person_id", "at"),
-                      Index("ix_person_change_into", "into_id"))
+    __table_args__ = (
+        Index("ix_person_change_person", "person_id", "at"),
+        Index("ix_person_change_into", "into_id"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))

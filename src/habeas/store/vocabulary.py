@@ -42,12 +42,17 @@ def seed(store: Store) -> int:
     now = datetime.now(UTC)
     with store.write(SEED_ACTOR) as op:
         for row in missing:
-            op.session.add(VocabularyTerm(
-                vocabulary=row["vocabulary"], code=row["code"], label_en=row["label_en"],
-                label_es=row["label_es"],
-                synonyms=[s for s in (row["synonyms"] or "").split("|") if s],
-                created_by=SEED_ACTOR, created_at=now,
-            ))
+            op.session.add(
+                VocabularyTerm(
+                    vocabulary=row["vocabulary"],
+                    code=row["code"],
+                    label_en=row["label_en"],
+                    label_es=row["label_es"],
+                    synonyms=[s for s in (row["synonyms"] or "").split("|") if s],
+                    created_by=SEED_ACTOR,
+                    created_at=now,
+                )
+            )
         op.log("seed", "vocabulary", None, {"terms_added": len(missing)})
     return len(missing)
 
@@ -89,21 +94,46 @@ class VocabularyIndex:
         return code
 
 
-def add_term(store: Store, vocabulary: str, code: str, label_en: str, label_es: str,
-             synonyms: list[str], actor: str | None = None) -> None:
+def add_term(
+    store: Store,
+    vocabulary: str,
+    code: str,
+    label_en: str,
+    label_es: str,
+    synonyms: list[str],
+    actor: str | None = None,
+) -> None:
     index = VocabularyIndex.load(store)
     if vocabulary not in index.vocabularies():
-        raise NotFound(f"No vocabulary named {vocabulary!r} "
-                       f"(vocabularies: {', '.join(index.vocabularies())}).")
+        raise NotFound(
+            f"No vocabulary named {vocabulary!r} (vocabularies: {', '.join(index.vocabularies())})."
+        )
     if code in index.codes(vocabulary):
         raise UsageError(f"'{vocabulary}' already has a term {code!r}.")
     with store.write(actor) as op:
-        op.session.add(VocabularyTerm(vocabulary=vocabulary, code=code, label_en=label_en,
-                                      label_es=label_es, synonyms=synonyms,
-                                      created_by=op.actor, created_at=datetime.now(UTC)))
-        op.log("add", "vocabulary_term", f"{vocabulary}:{code}",
-               {"vocabulary": vocabulary, "code": code, "label_en": label_en,
-                "label_es": label_es, "synonyms": synonyms})
+        op.session.add(
+            VocabularyTerm(
+                vocabulary=vocabulary,
+                code=code,
+                label_en=label_en,
+                label_es=label_es,
+                synonyms=synonyms,
+                created_by=op.actor,
+                created_at=datetime.now(UTC),
+            )
+        )
+        op.log(
+            "add",
+            "vocabulary_term",
+            f"{vocabulary}:{code}",
+            {
+                "vocabulary": vocabulary,
+                "code": code,
+                "label_en": label_en,
+                "label_es": label_es,
+                "synonyms": synonyms,
+            },
+        )
 
 
 def list_terms(store: Store, vocabulary: str | None = None) -> list[VocabularyTerm]:

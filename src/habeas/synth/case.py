@@ -26,11 +26,38 @@ from habeas.synth.population import STATUS_NAMES, Population, build_population
 from habeas.synth.writers import ListFile, write_csv_table, write_list
 
 PERSON_COLUMNS = [
-    "person_key", "given_names", "surnames", "first_surname", "second_surname", "dob", "sex",
-    "nationality", "a_number", "cedula", "dui", "passport", "status", "removed", "flight",
-    "removal_date", "arrest_date", "us_facility", "legal_basis", "criminal_record", "hearing",
-    "asylum_pending", "order_barring_removal", "cecot_unit", "moved_to_unit", "move_date",
-    "repatriated", "repatriation_date", "sibling_of", "namesake_of", "notice", "contact_on",
+    "person_key",
+    "given_names",
+    "surnames",
+    "first_surname",
+    "second_surname",
+    "dob",
+    "sex",
+    "nationality",
+    "a_number",
+    "cedula",
+    "dui",
+    "passport",
+    "status",
+    "removed",
+    "flight",
+    "removal_date",
+    "arrest_date",
+    "us_facility",
+    "legal_basis",
+    "criminal_record",
+    "hearing",
+    "asylum_pending",
+    "order_barring_removal",
+    "cecot_unit",
+    "moved_to_unit",
+    "move_date",
+    "repatriated",
+    "repatriation_date",
+    "sibling_of",
+    "namesake_of",
+    "notice",
+    "contact_on",
     "died_on",
 ]
 
@@ -39,8 +66,13 @@ def build_lists(pop: Population, seed: int) -> tuple[list[ListFile], list[dict[s
     """Every list of the case (in import order) and the incidents."""
     ngo, incidents = interviews(pop, seed)
     lists = [
-        flight_manifest(pop, seed), press_list(pop, seed), relatives_reports(pop, seed),
-        court_filings(pop, seed), salvadorans_list(pop, seed), repatriation_list(pop, seed), ngo,
+        flight_manifest(pop, seed),
+        press_list(pop, seed),
+        relatives_reports(pop, seed),
+        court_filings(pop, seed),
+        salvadorans_list(pop, seed),
+        repatriation_list(pop, seed),
+        ngo,
     ]
     return lists, incidents
 
@@ -51,20 +83,43 @@ def _person_rows(pop: Population) -> list[list[Any]]:
         removal = pop.removal_date[i]
         move = pop.move_date[i]
         ced = f"{pop.cedula_prefix[i]}{pop.cedula[i]}" if pop.cedula[i] else ""
-        rows.append([
-            pop.key[i], f"{pop.given1[i]} {pop.given2[i]}".strip(),
-            f"{pop.surname1[i]} {pop.surname2[i]}", pop.surname1[i], pop.surname2[i],
-            pop.dob[i].isoformat(), "female" if pop.female[i] else "male",
-            str(pop.nationality[i]), f"{pop.a_number[i]:09d}" if pop.a_number[i] else "", ced,
-            pop.dui[i], pop.passport[i], STATUS_NAMES[pop.status[i]],
-            int(removal is not None), pop.flight[i], removal.isoformat() if removal else "",
-            pop.arrest_date[i].isoformat(), pop.us_facility[i], pop.legal_basis[i],
-            pop.criminal_record[i], pop.hearing[i], int(pop.asylum_pending[i]),
-            int(pop.order_barring_removal[i]), pop.cell[i], pop.moved_cell[i],
-            move.isoformat() if move else "", int(pop.repatriated[i]),
-            "2025-07-18" if pop.repatriated[i] else "", pop.sibling_of[i], pop.namesake_of[i],
-            pop.notice[i], _iso(pop.contact_on[i]), _iso(pop.died_on[i]),
-        ])
+        rows.append(
+            [
+                pop.key[i],
+                f"{pop.given1[i]} {pop.given2[i]}".strip(),
+                f"{pop.surname1[i]} {pop.surname2[i]}",
+                pop.surname1[i],
+                pop.surname2[i],
+                pop.dob[i].isoformat(),
+                "female" if pop.female[i] else "male",
+                str(pop.nationality[i]),
+                f"{pop.a_number[i]:09d}" if pop.a_number[i] else "",
+                ced,
+                pop.dui[i],
+                pop.passport[i],
+                STATUS_NAMES[pop.status[i]],
+                int(removal is not None),
+                pop.flight[i],
+                removal.isoformat() if removal else "",
+                pop.arrest_date[i].isoformat(),
+                pop.us_facility[i],
+                pop.legal_basis[i],
+                pop.criminal_record[i],
+                pop.hearing[i],
+                int(pop.asylum_pending[i]),
+                int(pop.order_barring_removal[i]),
+                pop.cell[i],
+                pop.moved_cell[i],
+                move.isoformat() if move else "",
+                int(pop.repatriated[i]),
+                "2025-07-18" if pop.repatriated[i] else "",
+                pop.sibling_of[i],
+                pop.namesake_of[i],
+                pop.notice[i],
+                _iso(pop.contact_on[i]),
+                _iso(pop.died_on[i]),
+            ]
+        )
     return rows
 
 
@@ -92,13 +147,16 @@ def generate_case(
     for lst in lists:
         for rid, key in zip(lst.record_ids(), lst.person_keys, strict=True):
             truth.append([lst.title, rid, key])
-    write_csv_table(out_dir / "ground_truth.csv", ["source_title", "record_id", "person_key"],
-                    truth)
+    write_csv_table(
+        out_dir / "ground_truth.csv", ["source_title", "record_id", "person_key"], truth
+    )
     write_csv_table(out_dir / "persons_truth.csv", PERSON_COLUMNS, _person_rows(pop))
     facility_rng = np.random.default_rng([seed, 41])
     ngo_title = lists[-1].title
     case = {
-        "seed": seed, "persons": persons, "sources": sources,
+        "seed": seed,
+        "persons": persons,
+        "sources": sources,
         "documents": documents(),
         "facilities": facilities(facility_rng),
         "occupancy": occupancy(pop, facility_rng, ngo_title),

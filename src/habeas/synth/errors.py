@@ -18,14 +18,52 @@ from habeas.synth.names import NICKNAMES, VARIANTS
 
 # Letters a hurried typist or a Spanish/English speaker confuses.
 _CONFUSABLE: dict[str, str] = {
-    "a": "se", "b": "vn", "c": "sxk", "d": "sf", "e": "ari", "f": "dg", "g": "hj", "h": "gj",
-    "i": "uoy", "j": "hgy", "k": "cl", "l": "kñ", "m": "n", "n": "mñ", "o": "ipu", "p": "o",
-    "q": "k", "r": "te", "s": "zc", "t": "ry", "u": "io", "v": "b", "w": "u", "x": "sc",
-    "y": "ij", "z": "s", "ñ": "n", "á": "a", "é": "e", "í": "i", "ó": "o", "ú": "u",
+    "a": "se",
+    "b": "vn",
+    "c": "sxk",
+    "d": "sf",
+    "e": "ari",
+    "f": "dg",
+    "g": "hj",
+    "h": "gj",
+    "i": "uoy",
+    "j": "hgy",
+    "k": "cl",
+    "l": "kñ",
+    "m": "n",
+    "n": "mñ",
+    "o": "ipu",
+    "p": "o",
+    "q": "k",
+    "r": "te",
+    "s": "zc",
+    "t": "ry",
+    "u": "io",
+    "v": "b",
+    "w": "u",
+    "x": "sc",
+    "y": "ij",
+    "z": "s",
+    "ñ": "n",
+    "á": "a",
+    "é": "e",
+    "í": "i",
+    "ó": "o",
+    "ú": "u",
 }
 _OCR_PAIRS: tuple[tuple[str, str], ...] = (
-    ("rn", "m"), ("m", "rn"), ("O", "0"), ("o", "0"), ("l", "1"), ("I", "1"), ("i", "l"),
-    ("S", "5"), ("B", "8"), ("e", "c"), ("cl", "d"), ("h", "b"),
+    ("rn", "m"),
+    ("m", "rn"),
+    ("O", "0"),
+    ("o", "0"),
+    ("l", "1"),
+    ("I", "1"),
+    ("i", "l"),
+    ("S", "5"),
+    ("B", "8"),
+    ("e", "c"),
+    ("cl", "d"),
+    ("h", "b"),
 )
 
 
@@ -44,14 +82,14 @@ def typo(text: str, r: random.Random) -> str:
         pool = _CONFUSABLE.get(ch.lower(), "aeiou")
         new = r.choice(pool)
         new = new.upper() if ch.isupper() else new
-        return text[:i] + new + text[i + 1:]
+        return text[:i] + new + text[i + 1 :]
     if op < 0.70:
-        return text[:i] + text[i + 1:]
+        return text[:i] + text[i + 1 :]
     if op < 0.85:
         return text[:i] + ch + text[i:]
     if i + 1 < len(text) and text[i + 1].isalpha():
-        return text[:i] + text[i + 1] + ch + text[i + 2:]
-    return text[:i] + text[i + 1:]
+        return text[:i] + text[i + 1] + ch + text[i + 2 :]
+    return text[:i] + text[i + 1 :]
 
 
 def ocr_error(text: str, r: random.Random) -> str:
@@ -62,12 +100,18 @@ def ocr_error(text: str, r: random.Random) -> str:
     a, b = r.choice(options)
     starts = [i for i in range(len(text)) if text.startswith(a, i)]
     i = r.choice(starts)
-    return text[:i] + b + text[i + len(a):]
+    return text[:i] + b + text[i + len(a) :]
 
 
 def given_as_written(
-    g1: str, g2: str, r: random.Random, *, p_second: float = 1.0, p_initial: float = 0.0,
-    p_nick: float = 0.0, p_variant: float = 0.0,
+    g1: str,
+    g2: str,
+    r: random.Random,
+    *,
+    p_second: float = 1.0,
+    p_initial: float = 0.0,
+    p_nick: float = 0.0,
+    p_variant: float = 0.0,
 ) -> str:
     """Given names as a list writes them: maybe a nickname, a variant, no second name."""
     if p_nick and r.random() < p_nick:
@@ -85,8 +129,15 @@ def given_as_written(
 
 
 def surnames_as_written(
-    s1: str, s2: str, r: random.Random, *, p_drop: float = 0.0, p_swap: float = 0.0,
-    p_hyphen: float = 0.0, p_y: float = 0.0, p_particle: float = 0.0,
+    s1: str,
+    s2: str,
+    r: random.Random,
+    *,
+    p_drop: float = 0.0,
+    p_swap: float = 0.0,
+    p_hyphen: float = 0.0,
+    p_y: float = 0.0,
+    p_particle: float = 0.0,
 ) -> str:
     """Surnames as a list writes them: dropped maternal, swapped, hyphenated, "y"-joined.
 
@@ -150,8 +201,8 @@ def digit_typo(digits: str, r: random.Random) -> str:
     """Change or transpose one digit of a document number."""
     i = r.randrange(len(digits))
     if r.random() < 0.6 or i + 1 >= len(digits):
-        return digits[:i] + str((int(digits[i]) + r.randint(1, 9)) % 10) + digits[i + 1:]
-    return digits[:i] + digits[i + 1] + digits[i] + digits[i + 2:]
+        return digits[:i] + str((int(digits[i]) + r.randint(1, 9)) % 10) + digits[i + 1 :]
+    return digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :]
 
 
 def a_number_as_written(num: int, r: random.Random, styles: tuple[str, ...]) -> str:

@@ -16,8 +16,18 @@ from habeas.synth.names import SLV_SURNAMES, VEN_MALE_FIRST, VEN_MALE_SECOND, VE
 
 
 def flat_list_headers(cedula: bool = True) -> list[str]:
-    return ["ID", "Nombres", "Apellidos", "Sexo", "Fecha de nacimiento", "Nacionalidad", "A#",
-            *(["Cédula"] if cedula else []), "Vuelo", "Fecha de vuelo"]
+    return [
+        "ID",
+        "Nombres",
+        "Apellidos",
+        "Sexo",
+        "Fecha de nacimiento",
+        "Nacionalidad",
+        "A#",
+        *(["Cédula"] if cedula else []),
+        "Vuelo",
+        "Fecha de vuelo",
+    ]
 
 
 def write_flat_list(path: Path, rows: int, *, seed: int = 1, cedula: bool = True) -> Path:
@@ -35,10 +45,14 @@ def write_flat_list(path: Path, rows: int, *, seed: int = 1, cedula: bool = True
         for i in range(1, rows + 1):
             given = rng.choice(given1) + (f" {rng.choice(given2)}" if rng.random() < 0.6 else "")
             row: list[object] = [
-                i, given, f"{rng.choice(surnames)} {rng.choice(surnames)}",
+                i,
+                given,
+                f"{rng.choice(surnames)} {rng.choice(surnames)}",
                 rng.choice("MMMMMMMMMF"),
                 f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1965, 2006)}",
-                "Venezolana", f"A{rng.randint(10_000_000, 299_999_999):09d}"]
+                "Venezolana",
+                f"A{rng.randint(10_000_000, 299_999_999):09d}",
+            ]
             if cedula:
                 row.append(f"V-{rng.randint(5_000_000, 32_000_000):,}".replace(",", "."))
             row += [f"FL-{rng.randint(1, 3)}", "15/03/2025"]

@@ -31,15 +31,38 @@ from habeas.synth.writers import Cell, ListFile
 
 RELATIVES = "Relatives' reports of missing persons (NGO hotline)"
 COURT = "Habeas corpus filings (docket tracker export)"
-_RELATIONS = ("madre", "padre", "esposa", "hermana", "hermano", "tía", "prima", "pareja",
-              "hija", "abuela")
-_COURTS = (("S.D. Tex.", "1"), ("W.D. Tex.", "3"), ("N.D. Tex.", "1"), ("D.D.C.", "1"),
-           ("S.D.N.Y.", "1"), ("D. Colo.", "1"))
-_CRIMINAL_EN = {"convicted": "Convicted", "charged": "Charged", "none_found": "None",
-                "unknown": "Unknown"}
+_RELATIONS = (
+    "madre",
+    "padre",
+    "esposa",
+    "hermana",
+    "hermano",
+    "tía",
+    "prima",
+    "pareja",
+    "hija",
+    "abuela",
+)
+_COURTS = (
+    ("S.D. Tex.", "1"),
+    ("W.D. Tex.", "3"),
+    ("N.D. Tex.", "1"),
+    ("D.D.C.", "1"),
+    ("S.D.N.Y.", "1"),
+    ("D. Colo.", "1"),
+)
+_CRIMINAL_EN = {
+    "convicted": "Convicted",
+    "charged": "Charged",
+    "none_found": "None",
+    "unknown": "Unknown",
+}
 _HEARING_EN = {"held": "Yes", "not_held": "No", "unknown": "Unknown"}
-_BASIS_EN = {"alien_enemies_act": "Alien Enemies Act", "removal_order": "Final removal order",
-             "expedited_removal": "Expedited removal"}
+_BASIS_EN = {
+    "alien_enemies_act": "Alien Enemies Act",
+    "removal_order": "Final removal order",
+    "expedited_removal": "Expedited removal",
+}
 
 
 def _last_known(pop: Population, i: int, r: random.Random) -> str:
@@ -51,11 +74,12 @@ def _last_known(pop: Population, i: int, r: random.Random) -> str:
     return "Desconocido"
 
 
-def _observation(pop: Population, i: int, nick: str, relation: str, r: random.Random,
-                 last_call: dt.date) -> str:
+def _observation(
+    pop: Population, i: int, nick: str, relation: str, r: random.Random, last_call: dt.date
+) -> str:
     parts = [f"Reporta su {relation}."]
     if nick:
-        parts.append(f"Le dicen \"{nick}\".")
+        parts.append(f'Le dicen "{nick}".')
     u = r.random()
     if u < 0.4:
         parts.append(f"Última llamada el {last_call.day:02d}/{last_call.month:02d}.")
@@ -75,8 +99,9 @@ def _relatives_row(pop: Population, i: int, r: random.Random) -> tuple[list[Cell
     if not nick and r.random() < 0.15:
         alias = given_as_written(pop.given1[i], pop.given2[i], r, p_nick=1.0)
         nick = "" if alias.startswith(pop.given1[i]) else alias
-    surnames = surnames_as_written(pop.surname1[i], pop.surname2[i], r, p_drop=0.08,
-                                   p_swap=0.02, p_particle=0.05)
+    surnames = surnames_as_written(
+        pop.surname1[i], pop.surname2[i], r, p_drop=0.08, p_swap=0.02, p_particle=0.05
+    )
     if r.random() < 0.15:
         given, surnames = strip_accents(given), strip_accents(surnames)
     given, surnames = maybe(given, r, 0.03, typo), maybe(surnames, r, 0.03, typo)
@@ -96,8 +121,17 @@ def _relatives_row(pop: Population, i: int, r: random.Random) -> tuple[list[Cell
     last_call = removal - dt.timedelta(days=r.randint(1, 10))
     obs = _observation(pop, i, nick, relation, r, last_call)
     report_date = dt.date(2025, 3, 16) + dt.timedelta(days=int(r.expovariate(1 / 20)) % 120)
-    return [given, surnames, dob, ced, arrest_txt, _last_known(pop, i, r), relation, obs,
-            date_as_written(report_date, "DMY", r)], report_date.isoformat()
+    return [
+        given,
+        surnames,
+        dob,
+        ced,
+        arrest_txt,
+        _last_known(pop, i, r),
+        relation,
+        obs,
+        date_as_written(report_date, "DMY", r),
+    ], report_date.isoformat()
 
 
 def _digit_typo_in(text: str, r: random.Random) -> str:
@@ -146,8 +180,7 @@ def relatives_reports(pop: Population, seed: int) -> ListFile:
             row, when = _relatives_row(pop, i, r)
             entries.append((when, pop.key[i], row))
     order = sorted(range(len(entries)), key=lambda k: (entries[k][0], r.random()))
-    rows = [[f"RF-{n:05d}", *entries[k][2], "Desaparecido"]
-            for n, k in enumerate(order, start=1)]
+    rows = [[f"RF-{n:05d}", *entries[k][2], "Desaparecido"] for n, k in enumerate(order, start=1)]
     keys = [entries[k][1] for k in order]
     for key, row in _follow_ups(pop, idx, seed):
         rows.append([f"RF-{len(rows) + 1:05d}", *row])
@@ -156,23 +189,44 @@ def relatives_reports(pop: Population, seed: int) -> ListFile:
     for row in rows:
         row.extend(_reporter(str(row[7]), reporters))
     return ListFile(
-        stem="relatives_reports", fmt="csv", delimiter=";", encoding="cp1252",
+        stem="relatives_reports",
+        fmt="csv",
+        delimiter=";",
+        encoding="cp1252",
         record_id_header="Folio",
-        headers=["Folio", "Nombres", "Apellidos", "Fecha de nacimiento", "Cédula",
-                 "Fecha del hecho", "Último paradero conocido", "Parentesco",
-                 "Observaciones", "Fecha de denuncia", "Estado", "Reportado por",
-                 "Teléfono de contacto"],
-        rows=rows, person_keys=keys,
+        headers=[
+            "Folio",
+            "Nombres",
+            "Apellidos",
+            "Fecha de nacimiento",
+            "Cédula",
+            "Fecha del hecho",
+            "Último paradero conocido",
+            "Parentesco",
+            "Observaciones",
+            "Fecha de denuncia",
+            "Estado",
+            "Reportado por",
+            "Teléfono de contacto",
+        ],
+        rows=rows,
+        person_keys=keys,
         source={
-            "title": RELATIVES, "kind": "testimony",
-            "publisher": "Families' committee and NGO hotline (synthetic)", "date": "2025-07-01",
-            "url": None, "language": "es", "reliability": "C",
+            "title": RELATIVES,
+            "kind": "testimony",
+            "publisher": "Families' committee and NGO hotline (synthetic)",
+            "date": "2025-07-01",
+            "url": None,
+            "language": "es",
+            "reliability": "C",
             "notes": "Synthetic. Reports by relatives of people detained in the US and feared "
-                     "sent to CECOT; the same person may be reported by two relatives. Event "
-                     "date is the date of detention as the family knows it; follow-up reports "
-                     "(Estado: Contacto / Fallecido) give the date of a call from detention "
-                     "or of a death in custody.",
-            "one_row_per_person": False, "date_order": "DMY", "map": {},
+            "sent to CECOT; the same person may be reported by two relatives. Event "
+            "date is the date of detention as the family knows it; follow-up reports "
+            "(Estado: Contacto / Fallecido) give the date of a call from detention "
+            "or of a death in custody.",
+            "one_row_per_person": False,
+            "date_order": "DMY",
+            "map": {},
             "defaults": {"event_type": "disappearance_report", "nationality": "Venezuela"},
         },
     )
@@ -185,10 +239,17 @@ def _follow_ups(pop: Population, reported: np.ndarray, seed: int) -> list[tuple[
     out: list[tuple[dt.date, str, list[Cell]]] = []
     for i in sorted(set(reported.tolist()) | {k for k, d in enumerate(pop.died_on) if d}):
         for when, state, obs in (
-                (pop.contact_on[i] if i in reported else None, "Contacto",
-                 "Llamó a la familia desde el centro de detención."),
-                (pop.died_on[i], "Fallecido",
-                 "La familia fue informada de su muerte bajo custodia migratoria.")):
+            (
+                pop.contact_on[i] if i in reported else None,
+                "Contacto",
+                "Llamó a la familia desde el centro de detención.",
+            ),
+            (
+                pop.died_on[i],
+                "Fallecido",
+                "La familia fue informada de su muerte bajo custodia migratoria.",
+            ),
+        ):
             if when is None:
                 continue
             row, _ = _relatives_row(pop, i, t)
@@ -206,10 +267,12 @@ def _petitioner(pop: Population, i: int, r: random.Random) -> str:
     if r.random() < 0.08:  # petitions filed under initials
         letters = [pop.given1[i], pop.given2[i], pop.surname1[i], pop.surname2[i]]
         return ".".join(strip_accents(w)[0].upper() for w in letters if w) + "."
-    given = given_as_written(pop.given1[i], pop.given2[i], r, p_second=0.8, p_initial=0.2,
-                             p_variant=0.15)
-    surnames = surnames_as_written(pop.surname1[i], pop.surname2[i], r, p_drop=0.25,
-                                   p_hyphen=0.10, p_swap=0.02)
+    given = given_as_written(
+        pop.given1[i], pop.given2[i], r, p_second=0.8, p_initial=0.2, p_variant=0.15
+    )
+    surnames = surnames_as_written(
+        pop.surname1[i], pop.surname2[i], r, p_drop=0.25, p_hyphen=0.10, p_swap=0.02
+    )
     full = f"{given} {surnames}"
     if r.random() < 0.3:
         full = strip_accents(full)
@@ -217,12 +280,16 @@ def _petitioner(pop: Population, i: int, r: random.Random) -> str:
 
 
 _NOTICE_EN = {"given": "Yes", "not_given": "No", "unknown": "Unknown"}
-_IMMIGRATION_COURTS = ("Immigration Court, Harlingen", "Immigration Court, Houston",
-                       "Immigration Court, San Antonio")
+_IMMIGRATION_COURTS = (
+    "Immigration Court, Harlingen",
+    "Immigration Court, Houston",
+    "Immigration Court, San Antonio",
+)
 
 
-def _order_columns(pop: Population, i: int, order_date: str, court: str,
-                   t: random.Random) -> list[Cell]:
+def _order_columns(
+    pop: Population, i: int, order_date: str, court: str, t: random.Random
+) -> list[Cell]:
     """Court order, date, time, issuing court: the order the petition relies on."""
     if order_date:
         held = pop.status[i] == HELD_US
@@ -267,37 +334,67 @@ def court_filings(pop: Population, seed: int) -> ListFile:
             order = ""
             if pop.order_barring_removal[i]:
                 on = filed if held else dt.date(2019, r.randint(1, 12), r.randint(1, 28))
-                order = date_as_written(on, 'MDY', r)
+                order = date_as_written(on, "MDY", r)
             dob = date_as_written(pop.dob[i], "MDY", r) if r.random() < 0.5 else ""
             row: list[Cell] = [
-                _petitioner(pop, i, r), a_num, dob, f"{div}:25-cv-{docket:05d} ({court})",
-                date_as_written(filed, "MDY", r), custody, _BASIS_EN[pop.legal_basis[i]],
-                _HEARING_EN[pop.hearing[i]], _CRIMINAL_EN[pop.criminal_record[i]],
+                _petitioner(pop, i, r),
+                a_num,
+                dob,
+                f"{div}:25-cv-{docket:05d} ({court})",
+                date_as_written(filed, "MDY", r),
+                custody,
+                _BASIS_EN[pop.legal_basis[i]],
+                _HEARING_EN[pop.hearing[i]],
+                _CRIMINAL_EN[pop.criminal_record[i]],
                 *_order_columns(pop, i, order, court, t),
-                "Yes" if pop.asylum_pending[i] else "No", _NOTICE_EN[pop.notice[i]],
+                "Yes" if pop.asylum_pending[i] else "No",
+                _NOTICE_EN[pop.notice[i]],
                 _counsel(pop, i, t),
             ]
             entries.append((filed, pop.key[i], row))
     order_idx = sorted(range(len(entries)), key=lambda k: (entries[k][0], r.random()))
     rows = [[f"HC-{n:05d}", *entries[k][2]] for n, k in enumerate(order_idx, start=1)]
     return ListFile(
-        stem="court_filings", fmt="json", record_id_header="ID",
-        headers=["ID", "Petitioner", "A-Number", "Date of birth", "Case number", "Filed",
-                 "Custody", "Legal basis", "Hearing", "Criminal record", "Court order",
-                 "Order date", "Order time", "Order issued by", "Asylum claim pending",
-                 "Notice", "Counsel"],
-        rows=rows, person_keys=[entries[k][1] for k in order_idx],
+        stem="court_filings",
+        fmt="json",
+        record_id_header="ID",
+        headers=[
+            "ID",
+            "Petitioner",
+            "A-Number",
+            "Date of birth",
+            "Case number",
+            "Filed",
+            "Custody",
+            "Legal basis",
+            "Hearing",
+            "Criminal record",
+            "Court order",
+            "Order date",
+            "Order time",
+            "Order issued by",
+            "Asylum claim pending",
+            "Notice",
+            "Counsel",
+        ],
+        rows=rows,
+        person_keys=[entries[k][1] for k in order_idx],
         source={
-            "title": COURT, "kind": "court_filing",
-            "publisher": "Legal aid coalition docket tracker (synthetic)", "date": "2025-07-01",
-            "url": None, "language": "en", "reliability": "A",
+            "title": COURT,
+            "kind": "court_filing",
+            "publisher": "Legal aid coalition docket tracker (synthetic)",
+            "date": "2025-07-01",
+            "url": None,
+            "language": "en",
+            "reliability": "A",
             "notes": "Synthetic. Habeas petitions for people designated under the Alien Enemies "
-                     "Act or removed; custody as alleged on the filing date; some petitioners "
-                     "filed under initials. The court order is the one the filing relies "
-                     "on: an individual order barring removal (an immigration-court order "
-                     "from 2019 for some who were removed anyway), or the 15 March 2025 TRO "
-                     "to turn the planes around (time in US Eastern time).",
-            "one_row_per_person": False, "date_order": "MDY",
+            "Act or removed; custody as alleged on the filing date; some petitioners "
+            "filed under initials. The court order is the one the filing relies "
+            "on: an individual order barring removal (an immigration-court order "
+            "from 2019 for some who were removed anyway), or the 15 March 2025 TRO "
+            "to turn the planes around (time in US Eastern time).",
+            "one_row_per_person": False,
+            "date_order": "MDY",
             "map": {"Petitioner": "full_name", "Filed": "event_date", "Custody": "facility"},
             "defaults": {"event_type": "detention", "time_zone": "America/New_York"},
         },

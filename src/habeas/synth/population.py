@@ -36,8 +36,13 @@ US_DETENTION = ("South Texas Processing Center", "Valley Immigration Detention C
 US_STAGING = "El Paso Staging Facility"
 # Departure times (US Eastern, EDT on 15 March 2025): two flights left before the court's
 # order to turn the planes around (18:45), the third after it.
-DEPARTURES = {"RWG1501": "17:25", "RWG1502": "17:45", "RWG1503": "19:37",
-              "RWG3101": "09:10", "RWG4121": "06:55"}
+DEPARTURES = {
+    "RWG1501": "17:25",
+    "RWG1502": "17:45",
+    "RWG1503": "19:37",
+    "RWG3101": "09:10",
+    "RWG4121": "06:55",
+}
 TRO_DATE, TRO_TIME, TRO_COURT = dt.date(2025, 3, 15), "18:45", "D.D.C."
 
 
@@ -233,8 +238,9 @@ def build_population(n: int, seed: int) -> Population:
             flight[i], removal_date[i] = FLIGHTS_0315[f0[i]], dt.date(2025, 3, 15)
         elif status[i] == REMOVED_LATER:
             flight[i], removal_date[i] = LATER_FLIGHTS[f1[i]]
-    arrest_days = np.datetime64("2025-03-14") - np.minimum(
-        rng.exponential(70.0, n), 280).astype(np.int64)
+    arrest_days = np.datetime64("2025-03-14") - np.minimum(rng.exponential(70.0, n), 280).astype(
+        np.int64
+    )
     arrest_date = _dates(arrest_days)
 
     lb_removed = _pick(rng, LEGAL_BASES, [0.575, 0.40, 0.025], n)
@@ -258,28 +264,59 @@ def build_population(n: int, seed: int) -> Population:
     notice, contact_on, died_on = _trace_facts(n, seed, status, legal_basis, female, slv)
     repatriated = repatriated & np.array([d is None for d in died_on], dtype=bool)
     return Population(
-        n=n, key=keys, nationality=np.where(slv, "SLV", "VEN"), female=female,
-        given1=g1, given2=g2, surname1=s1, surname2=s2, dob=dob,
-        a_number=a_number, cedula=cedula, cedula_prefix=prefix, dui=dui, passport=passport,
-        status=status, flight=flight, removal_date=removal_date, arrest_date=arrest_date,
-        legal_basis=legal_basis, criminal_record=criminal_record, hearing=hearing,
-        asylum_pending=asylum, order_barring_removal=order, repatriated=repatriated,
-        cell=cell, moved_cell=moved_cell, move_date=move_date,
-        sibling_of=sibling_of, namesake_of=namesake_of, visibility=rng.normal(0.0, 1.0, n),
+        n=n,
+        key=keys,
+        nationality=np.where(slv, "SLV", "VEN"),
+        female=female,
+        given1=g1,
+        given2=g2,
+        surname1=s1,
+        surname2=s2,
+        dob=dob,
+        a_number=a_number,
+        cedula=cedula,
+        cedula_prefix=prefix,
+        dui=dui,
+        passport=passport,
+        status=status,
+        flight=flight,
+        removal_date=removal_date,
+        arrest_date=arrest_date,
+        legal_basis=legal_basis,
+        criminal_record=criminal_record,
+        hearing=hearing,
+        asylum_pending=asylum,
+        order_barring_removal=order,
+        repatriated=repatriated,
+        cell=cell,
+        moved_cell=moved_cell,
+        move_date=move_date,
+        sibling_of=sibling_of,
+        namesake_of=namesake_of,
+        visibility=rng.normal(0.0, 1.0, n),
         us_facility=list(np.array(US_DETENTION, dtype=object)[rng.integers(0, 2, n)]),
-        notice=notice, contact_on=contact_on, died_on=died_on,
+        notice=notice,
+        contact_on=contact_on,
+        died_on=died_on,
     )
 
 
-def _trace_facts(n: int, seed: int, status: np.ndarray, legal_basis: list[str],
-                 female: np.ndarray, slv: np.ndarray,
-                 ) -> tuple[list[str], list[dt.date | None], list[dt.date | None]]:
+def _trace_facts(
+    n: int,
+    seed: int,
+    status: np.ndarray,
+    legal_basis: list[str],
+    female: np.ndarray,
+    slv: np.ndarray,
+) -> tuple[list[str], list[dt.date | None], list[dt.date | None]]:
     """Notice, family contact and deaths, from a stream of their own (so adding them left
     every other attribute of the population unchanged)."""
     rng = np.random.default_rng([seed, 77])
     u = rng.random(n)
-    notice = ["not_given" if lb == "alien_enemies_act" else
-              ("given" if u[i] < 0.85 else "unknown") for i, lb in enumerate(legal_basis)]
+    notice = [
+        "not_given" if lb == "alien_enemies_act" else ("given" if u[i] < 0.85 else "unknown")
+        for i, lb in enumerate(legal_basis)
+    ]
     held = status == HELD_US
     calls = held & (rng.random(n) < 0.5)
     call_day = rng.integers(0, 90, n)

@@ -47,19 +47,30 @@ def N_(message: str) -> str:
 
 #: Event and legal-fact types as they appear in sentences (English ids, translated).
 EVENT_TYPE_TEXT = {
-    "apprehension": N_("apprehension"), "detention": N_("detention"),
-    "transfer": N_("transfer"), "removal_flight": N_("removal flight"),
-    "admission": N_("admission"), "cell_assignment": N_("cell assignment"),
-    "release": N_("release"), "repatriation": N_("repatriation"), "death": N_("death"),
-    "disappearance_report": N_("disappearance report"), "sighting": N_("sighting"),
+    "apprehension": N_("apprehension"),
+    "detention": N_("detention"),
+    "transfer": N_("transfer"),
+    "removal_flight": N_("removal flight"),
+    "admission": N_("admission"),
+    "cell_assignment": N_("cell assignment"),
+    "release": N_("release"),
+    "repatriation": N_("repatriation"),
+    "death": N_("death"),
+    "disappearance_report": N_("disappearance report"),
+    "sighting": N_("sighting"),
 }
 FACT_TYPE_TEXT = {
-    "legal_basis": N_("legal basis"), "hearing": N_("hearing"), "notice": N_("notice"),
-    "criminal_record": N_("criminal record"), "court_order": N_("court order"),
-    "counsel": N_("counsel"), "asylum_claim": N_("asylum claim"),
+    "legal_basis": N_("legal basis"),
+    "hearing": N_("hearing"),
+    "notice": N_("notice"),
+    "criminal_record": N_("criminal record"),
+    "court_order": N_("court order"),
+    "counsel": N_("counsel"),
+    "asylum_claim": N_("asylum claim"),
     "family_notification": N_("family notification"),
     "ordering_authority": N_("ordering authority"),
-    "supervising_authority": N_("supervising authority"), "health": N_("health"),
+    "supervising_authority": N_("supervising authority"),
+    "health": N_("health"),
     "detention_term": N_("detention term"),
 }
 
@@ -79,8 +90,11 @@ def fact_label(fact_type: str, lang: str = "en") -> str:
 def to_jsonable(value: Any) -> Any:
     """Dataclass trees → JSON-native values (dates and datetimes as ISO 8601 text)."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in fields(value)
-                if not f.name.startswith("_")}
+        return {
+            f.name: to_jsonable(getattr(value, f.name))
+            for f in fields(value)
+            if not f.name.startswith("_")
+        }
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -126,8 +140,7 @@ class _Dated:
     def when(self) -> UncertainDate | None:
         if self.date_earliest is None or self.date_latest is None:
             return None
-        return UncertainDate(self.date_earliest, self.date_latest,
-                             self.date_precision or "range")
+        return UncertainDate(self.date_earliest, self.date_latest, self.date_precision or "range")
 
 
 @dataclass
@@ -165,8 +178,9 @@ class EventItem(_Dated):
         if self.flight:
             parts.append(_("flight %(flight)s") % {"flight": self.flight})
         if where:
-            parts.append(_("at %(place)s") % {
-                "place": where + (f" / {self.unit}" if self.unit else "")})
+            parts.append(
+                _("at %(place)s") % {"place": where + (f" / {self.unit}" if self.unit else "")}
+            )
         return " ".join(parts)
 
 
@@ -247,15 +261,17 @@ class PersonFacts:
 
 
 def _chunks(ids: list[int]) -> list[list[int]]:
-    return [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+    return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
 
 
 def load_person(store: Store, person_id: int) -> PersonFacts:
     found = load_persons(store, [person_id])
     if person_id not in found:
-        raise NotFound(f"No person {person_id}: no record is currently linked to that id "
-                       "(persons merged by linkage keep the id of the surviving person; "
-                       "try `habeas find NAME`).")
+        raise NotFound(
+            f"No person {person_id}: no record is currently linked to that id "
+            "(persons merged by linkage keep the id of the surviving person; "
+            "try `habeas find NAME`)."
+        )
     return found[person_id]
 
 
@@ -270,9 +286,12 @@ def _load(s: Session, person_ids: list[int]) -> dict[int, PersonFacts]:
     owner: dict[int, int] = {}
     records: dict[int, tuple[Record, Link]] = {}
     for chunk in _chunks(person_ids):
-        for rec, link in s.execute(select(Record, Link).join(Link, (Link.record_id == Record.id)
-                                                             & CURRENT)
-                                   .where(Link.person_id.in_(chunk)).order_by(Record.id)):
+        for rec, link in s.execute(
+            select(Record, Link)
+            .join(Link, (Link.record_id == Record.id) & CURRENT)
+            .where(Link.person_id.in_(chunk))
+            .order_by(Record.id)
+        ):
             owner[rec.id] = link.person_id
             records[rec.id] = (rec, link)
             out.setdefault(link.person_id, PersonFacts(link.person_id))
@@ -284,62 +303,147 @@ def _load(s: Session, person_ids: list[int]) -> dict[int, PersonFacts]:
     facts: list[LegalFact] = []
     victims: dict[int, set[int]] = defaultdict(set)
     for chunk in _chunks(rids):
-        for ident in s.execute(select(RecordIdentifier).where(
-                RecordIdentifier.record_id.in_(chunk)).order_by(RecordIdentifier.id)).scalars():
-            idents[ident.record_id].append({"type": ident.id_type, "as_written": ident.raw,
-                                            "value": ident.value, "valid": ident.valid})
-        events.extend(s.execute(select(CustodyEvent).where(CustodyEvent.record_id.in_(chunk))
-                                .order_by(CustodyEvent.id)).scalars())
-        facts.extend(s.execute(select(LegalFact).where(LegalFact.record_id.in_(chunk))
-                               .order_by(LegalFact.id)).scalars())
-        for iid, rid in s.execute(select(IncidentVictim.incident_id, IncidentVictim.record_id)
-                                  .where(IncidentVictim.record_id.in_(chunk))):
+        for ident in s.execute(
+            select(RecordIdentifier)
+            .where(RecordIdentifier.record_id.in_(chunk))
+            .order_by(RecordIdentifier.id)
+        ).scalars():
+            idents[ident.record_id].append(
+                {
+                    "type": ident.id_type,
+                    "as_written": ident.raw,
+                    "value": ident.value,
+                    "valid": ident.valid,
+                }
+            )
+        events.extend(
+            s.execute(
+                select(CustodyEvent)
+                .where(CustodyEvent.record_id.in_(chunk))
+                .order_by(CustodyEvent.id)
+            ).scalars()
+        )
+        facts.extend(
+            s.execute(
+                select(LegalFact).where(LegalFact.record_id.in_(chunk)).order_by(LegalFact.id)
+            ).scalars()
+        )
+        for iid, rid in s.execute(
+            select(IncidentVictim.incident_id, IncidentVictim.record_id).where(
+                IncidentVictim.record_id.in_(chunk)
+            )
+        ):
             victims[owner[rid]].add(iid)
     source_ids = {rec.source_id for rec, _ in records.values()}
     sources = _sources(s, source_ids)
-    facilities = {fid: (name, auth) for fid, name, auth in s.execute(
-        select(Facility.id, Facility.name, Facility.authority))}
+    facilities = {
+        fid: (name, auth)
+        for fid, name, auth in s.execute(select(Facility.id, Facility.name, Facility.authority))
+    }
     unit_ids = {e.unit_id for e in events if e.unit_id is not None}
-    units = {uid: name for uid, name in s.execute(
-        select(FacilityUnit.id, FacilityUnit.name).where(FacilityUnit.id.in_(unit_ids)))} \
-        if unit_ids else {}
+    units = (
+        {
+            uid: name
+            for uid, name in s.execute(
+                select(FacilityUnit.id, FacilityUnit.name).where(FacilityUnit.id.in_(unit_ids))
+            )
+        }
+        if unit_ids
+        else {}
+    )
 
     for rid, (rec, link) in records.items():
         p = out[link.person_id]
         src = sources[rec.source_id]
         p.sources.setdefault(src.id, src)
-        p.records.append(RecordItem(
-            rec.id, rec.record_key, src.id, src.title, rec.row_number, rec.sheet, rec.full_name,
-            list(rec.given_names or []), list(rec.surnames or []),
-            show_date(rec.dob_earliest, rec.dob_latest, rec.dob_precision), rec.sex,
-            rec.nationality, rec.country_of_birth, idents.get(rid, []), dict(rec.raw or {}),
-            link.method, link.score, residence=dict(rec.residence) if rec.residence else None))
+        p.records.append(
+            RecordItem(
+                rec.id,
+                rec.record_key,
+                src.id,
+                src.title,
+                rec.row_number,
+                rec.sheet,
+                rec.full_name,
+                list(rec.given_names or []),
+                list(rec.surnames or []),
+                show_date(rec.dob_earliest, rec.dob_latest, rec.dob_precision),
+                rec.sex,
+                rec.nationality,
+                rec.country_of_birth,
+                idents.get(rid, []),
+                dict(rec.raw or {}),
+                link.method,
+                link.score,
+                residence=dict(rec.residence) if rec.residence else None,
+            )
+        )
     for ev in events:
         p = out[owner[ev.record_id]]
-        src = sources[ev.source_id] if ev.source_id in sources else _sources(
-            s, {ev.source_id})[ev.source_id]
+        src = (
+            sources[ev.source_id]
+            if ev.source_id in sources
+            else _sources(s, {ev.source_id})[ev.source_id]
+        )
         p.sources.setdefault(src.id, src)
         fac = facilities.get(ev.facility_id) if ev.facility_id else None
         if fac and fac[1]:
             p.facility_authority[ev.facility_id or 0] = fac[1]
-        p.events.append(EventItem(
-            ev.id, ev.event_type, show_date(ev.date_earliest, ev.date_latest, ev.date_precision),
-            ev.date_earliest, ev.date_latest, ev.date_precision, ev.date_text,
-            utc(ev.occurred_at), ev.time_text, ev.place, fac[0] if fac else ev.facility_text,
-            ev.facility_id, units.get(ev.unit_id) if ev.unit_id else ev.unit_text, ev.flight,
-            ev.authority, ev.notes, ev.record_id, records[ev.record_id][0].record_key, src.id,
-            src.title, src.reliability))
+        p.events.append(
+            EventItem(
+                ev.id,
+                ev.event_type,
+                show_date(ev.date_earliest, ev.date_latest, ev.date_precision),
+                ev.date_earliest,
+                ev.date_latest,
+                ev.date_precision,
+                ev.date_text,
+                utc(ev.occurred_at),
+                ev.time_text,
+                ev.place,
+                fac[0] if fac else ev.facility_text,
+                ev.facility_id,
+                units.get(ev.unit_id) if ev.unit_id else ev.unit_text,
+                ev.flight,
+                ev.authority,
+                ev.notes,
+                ev.record_id,
+                records[ev.record_id][0].record_key,
+                src.id,
+                src.title,
+                src.reliability,
+            )
+        )
     for fact in facts:
         p = out[owner[fact.record_id]]
-        src = sources[fact.source_id] if fact.source_id in sources else _sources(
-            s, {fact.source_id})[fact.source_id]
+        src = (
+            sources[fact.source_id]
+            if fact.source_id in sources
+            else _sources(s, {fact.source_id})[fact.source_id]
+        )
         p.sources.setdefault(src.id, src)
-        p.facts.append(LegalFactItem(
-            fact.id, fact.fact_type, fact.value, fact.value_text,
-            show_date(fact.date_earliest, fact.date_latest, fact.date_precision),
-            fact.date_earliest, fact.date_latest, fact.date_precision, utc(fact.occurred_at),
-            fact.time_text, fact.court, fact.case_number, fact.detail, fact.record_id,
-            records[fact.record_id][0].record_key, src.id, src.title, src.reliability))
+        p.facts.append(
+            LegalFactItem(
+                fact.id,
+                fact.fact_type,
+                fact.value,
+                fact.value_text,
+                show_date(fact.date_earliest, fact.date_latest, fact.date_precision),
+                fact.date_earliest,
+                fact.date_latest,
+                fact.date_precision,
+                utc(fact.occurred_at),
+                fact.time_text,
+                fact.court,
+                fact.case_number,
+                fact.detail,
+                fact.record_id,
+                records[fact.record_id][0].record_key,
+                src.id,
+                src.title,
+                src.reliability,
+            )
+        )
     for pid, ids in victims.items():
         out[pid].incident_ids = sorted(ids)
     return out
@@ -348,11 +452,13 @@ def _load(s: Session, person_ids: list[int]) -> dict[int, PersonFacts]:
 def _sources(s: Session, ids: set[int]) -> dict[int, SourceRef]:
     found: dict[int, SourceRef] = {}
     for src in s.execute(select(Source).where(Source.id.in_(ids))).scalars():
-        found[src.id] = SourceRef(src.id, src.title, src.kind, src.reliability, src.publisher,
-                                  src.published_on, src.url)
-    for sid, sha, name in s.execute(select(SourceFile.source_id, SourceFile.sha256,
-                                           SourceFile.filename)
-                                    .where(SourceFile.source_id.in_(ids))
-                                    .order_by(SourceFile.added_at)):
+        found[src.id] = SourceRef(
+            src.id, src.title, src.kind, src.reliability, src.publisher, src.published_on, src.url
+        )
+    for sid, sha, name in s.execute(
+        select(SourceFile.source_id, SourceFile.sha256, SourceFile.filename)
+        .where(SourceFile.source_id.in_(ids))
+        .order_by(SourceFile.added_at)
+    ):
         found[sid].files.append(StoredFileRef(sha, name))
     return found

@@ -80,21 +80,37 @@ def _read_rules() -> list[dict[str, Any]]:
     return list(rules)
 
 
-def due_process_flags(store: Store, person_id: int, *, as_of: date | None = None,
-                      lang: str = "en") -> list[Flag]:
+def due_process_flags(
+    store: Store, person_id: int, *, as_of: date | None = None, lang: str = "en"
+) -> list[Flag]:
     """Every rule evaluated for the person, in the order of the rules file."""
     return evaluate(load_person(store, person_id), as_of=as_of, lang=lang)
 
 
-def evaluate(person: PersonFacts, *, as_of: date | None = None,
-             rules: list[dict[str, Any]] | None = None, lang: str = "en") -> list[Flag]:
+def evaluate(
+    person: PersonFacts,
+    *,
+    as_of: date | None = None,
+    rules: list[dict[str, Any]] | None = None,
+    lang: str = "en",
+) -> list[Flag]:
     ctx = _Context(person, as_of or date.today(), check_language(lang))
     flags = []
     for rule in rules if rules is not None else load_rules():
         status, why, support, contrary = TESTS[rule["test"]](ctx, rule)
-        flags.append(Flag(rule["code"], rule["title_en"], rule["title_es"], status,
-                          status == "raised", why, " ".join(rule["text"].split()),
-                          support, contrary))
+        flags.append(
+            Flag(
+                rule["code"],
+                rule["title_en"],
+                rule["title_es"],
+                status,
+                status == "raised",
+                why,
+                " ".join(rule["text"].split()),
+                support,
+                contrary,
+            )
+        )
     return flags
 
 
@@ -113,8 +129,13 @@ class _Context:
 
     def ref(self, item: EventItem | LegalFactItem) -> FactRef:
         kind = "event" if isinstance(item, EventItem) else "legal_fact"
-        return FactRef(kind, item.id, item.describe(self.lang), item.source_title,
-                       f"{item.source_title} #{item.record_key}")
+        return FactRef(
+            kind,
+            item.id,
+            item.describe(self.lang),
+            item.source_title,
+            f"{item.source_title} #{item.record_key}",
+        )
 
     def refs(self, items: list[EventItem] | list[LegalFactItem]) -> list[FactRef]:
         return [self.ref(i) for i in items]
@@ -133,23 +154,34 @@ def _removed_with_fact(ctx: _Context, rule: dict[str, Any]) -> Result:
     others = [f for f in facts if f.value not in rule["values"] and f.value != "unknown"]
     what = fact_label(rule["fact_type"], ctx.lang)
     if not ctx.removals:
-        return ("undetermined", _("No removal flight is recorded for this person."),
-                refs(hits), [])
+        return ("undetermined", _("No removal flight is recorded for this person."), refs(hits), [])
     if hits:
-        why = _("Removal recorded: %(removals)s. The %(what)s is stated as %(values)s by: "
-                "%(facts)s.") % {"removals": cite(ctx.removals), "what": what,
-                                 "values": ", ".join(sorted({h.value or "" for h in hits})),
-                                 "facts": cite(hits)}
+        why = _(
+            "Removal recorded: %(removals)s. The %(what)s is stated as %(values)s by: %(facts)s."
+        ) % {
+            "removals": cite(ctx.removals),
+            "what": what,
+            "values": ", ".join(sorted({h.value or "" for h in hits})),
+            "facts": cite(hits),
+        }
         if others:
             why += " " + _("Other sources state otherwise: %(facts)s.") % {"facts": cite(others)}
         return ("raised", why, refs(ctx.removals) + refs(hits), refs(others))
     if others:
-        return ("not_raised", _("Removal recorded, but the %(what)s is stated only as: "
-                                "%(facts)s.") % {"what": what, "facts": cite(others)},
-                [], refs(others))
-    return ("undetermined", _("Removal recorded (%(removals)s), but no source states the "
-                              "%(what)s.") % {"removals": cite(ctx.removals), "what": what},
-            refs(ctx.removals), [])
+        return (
+            "not_raised",
+            _("Removal recorded, but the %(what)s is stated only as: %(facts)s.")
+            % {"what": what, "facts": cite(others)},
+            [],
+            refs(others),
+        )
+    return (
+        "undetermined",
+        _("Removal recorded (%(removals)s), but no source states the %(what)s.")
+        % {"removals": cite(ctx.removals), "what": what},
+        refs(ctx.removals),
+        [],
+    )
 
 
 def _removed_without(ctx: _Context, rule: dict[str, Any]) -> Result:
@@ -159,25 +191,34 @@ def _removed_without(ctx: _Context, rule: dict[str, Any]) -> Result:
     hits = [f for t, v in wanted for f in ctx.person.facts_of(t) if f.value == v]
     cleared = {t: [f for f in ctx.person.facts_of(t) if f.value == v] for t, v in clear}
     if not ctx.removals:
-        return ("undetermined", _("No removal flight is recorded for this person."),
-                refs(hits), [])
+        return ("undetermined", _("No removal flight is recorded for this person."), refs(hits), [])
     contrary = [f for fs in cleared.values() for f in fs]
     if hits:
         why = _("Removal recorded: %(removals)s. Sources state: %(facts)s.") % {
-            "removals": cite(ctx.removals), "facts": cite(hits)}
+            "removals": cite(ctx.removals),
+            "facts": cite(hits),
+        }
         if contrary:
             why += " " + _("Other sources state: %(facts)s.") % {"facts": cite(contrary)}
         return ("raised", why, refs(ctx.removals) + refs(hits), refs(contrary))
     if all(cleared.values()):
-        return ("not_raised", _("Sources state: %(facts)s.") % {"facts": cite(contrary)}, [],
-                refs(contrary))
+        return (
+            "not_raised",
+            _("Sources state: %(facts)s.") % {"facts": cite(contrary)},
+            [],
+            refs(contrary),
+        )
     missing = [fact_label(t, ctx.lang) for t, fs in cleared.items() if not fs]
     either = missing[0]
     for other in missing[1:]:
         either = _("%(first)s or %(second)s") % {"first": either, "second": other}
-    return ("undetermined", _("Removal recorded, but no source states whether there was a "
-                              "%(missing)s.") % {"missing": either},
-            refs(ctx.removals), refs(contrary))
+    return (
+        "undetermined",
+        _("Removal recorded, but no source states whether there was a %(missing)s.")
+        % {"missing": either},
+        refs(ctx.removals),
+        refs(contrary),
+    )
 
 
 def _no_conviction(ctx: _Context, rule: dict[str, Any]) -> Result:
@@ -186,14 +227,28 @@ def _no_conviction(ctx: _Context, rule: dict[str, Any]) -> Result:
     convicted = [f for f in facts if f.value == "convicted"]
     stated = [f for f in facts if f.value in ("none_found", "charged")]
     if convicted:
-        return ("not_raised", _("A conviction is recorded: %(facts)s.") % {
-            "facts": cite(convicted)}, [], refs(convicted))
+        return (
+            "not_raised",
+            _("A conviction is recorded: %(facts)s.") % {"facts": cite(convicted)},
+            [],
+            refs(convicted),
+        )
     if stated:
-        return ("raised", _("No source records a conviction; the criminal record is stated "
-                            "as: %(facts)s.") % {"facts": cite(stated)}, refs(stated), [])
-    return ("undetermined", _("No source states the person's criminal record (only "
-                              "'unknown').") if facts else
-            _("No source states the person's criminal record."), [], [])
+        return (
+            "raised",
+            _("No source records a conviction; the criminal record is stated as: %(facts)s.")
+            % {"facts": cite(stated)},
+            refs(stated),
+            [],
+        )
+    return (
+        "undetermined",
+        _("No source states the person's criminal record (only 'unknown').")
+        if facts
+        else _("No source states the person's criminal record."),
+        [],
+        [],
+    )
 
 
 def _instant(item: EventItem | LegalFactItem) -> str:
@@ -205,11 +260,19 @@ def _removed_after_order(ctx: _Context, rule: dict[str, Any]) -> Result:
     _, cite, ref = ctx._, ctx.cite, ctx.ref
     orders = [f for f in ctx.person.facts_of("court_order") if f.value == rule["order"]]
     if not orders:
-        return ("undetermined" if not ctx.removals else "not_raised",
-                _("No such court order is recorded for this person."), [], [])
+        return (
+            "undetermined" if not ctx.removals else "not_raised",
+            _("No such court order is recorded for this person."),
+            [],
+            [],
+        )
     if not ctx.removals:
-        return ("undetermined", _("Order recorded (%(orders)s) but no removal flight.") % {
-            "orders": cite(orders)}, ctx.refs(orders), [])
+        return (
+            "undetermined",
+            _("Order recorded (%(orders)s) but no removal flight.") % {"orders": cite(orders)},
+            ctx.refs(orders),
+            [],
+        )
     arrivals = ctx.person.events_of("admission") if rule.get("arrival_counts") else []
     raised: list[str] = []
     support: list[FactRef] = []
@@ -218,68 +281,116 @@ def _removed_after_order(ctx: _Context, rule: dict[str, Any]) -> Result:
     for order in orders:
         for ev in ctx.removals:
             after = definitely_before(order, ev)
-            pair = _("order %(order)s [%(order_source)s] at %(order_time)s; departure "
-                     "%(flight)s [%(flight_source)s] at %(flight_time)s") % {
-                "order": order.describe(ctx.lang), "order_source": order.source_title,
-                "order_time": _instant(order), "flight": ev.describe(ctx.lang),
-                "flight_source": ev.source_title, "flight_time": _instant(ev)}
+            pair = _(
+                "order %(order)s [%(order_source)s] at %(order_time)s; departure "
+                "%(flight)s [%(flight_source)s] at %(flight_time)s"
+            ) % {
+                "order": order.describe(ctx.lang),
+                "order_source": order.source_title,
+                "order_time": _instant(order),
+                "flight": ev.describe(ctx.lang),
+                "flight_source": ev.source_title,
+                "flight_time": _instant(ev),
+            }
             if after:
-                raised.append(_("the flight departed after the order (%(pair)s)") % {
-                    "pair": pair})
+                raised.append(_("the flight departed after the order (%(pair)s)") % {"pair": pair})
                 support += [ref(order), ref(ev)]
                 continue
-            later = [a for a in arrivals if definitely_before(ev, a) is not False
-                     and definitely_before(order, a)]
+            later = [
+                a
+                for a in arrivals
+                if definitely_before(ev, a) is not False and definitely_before(order, a)
+            ]
             if later:
-                raised.append(_("the flight departed before the order but the person was "
-                                "admitted at the destination after it (%(pair)s; admission "
-                                "%(admissions)s)") % {"pair": pair, "admissions": cite(later)})
+                raised.append(
+                    _(
+                        "the flight departed before the order but the person was "
+                        "admitted at the destination after it (%(pair)s; admission "
+                        "%(admissions)s)"
+                    )
+                    % {"pair": pair, "admissions": cite(later)}
+                )
                 support += [ref(order), ref(ev)] + [ref(a) for a in later]
             elif after is None:
                 unclear.append(pair)
             else:
                 before.append(pair)
     if raised:
-        return ("raised", _("Removed after the order: %(reasons)s.") % {
-            "reasons": "; ".join(raised)}, support, [])
+        return (
+            "raised",
+            _("Removed after the order: %(reasons)s.") % {"reasons": "; ".join(raised)},
+            support,
+            [],
+        )
     if unclear:
-        return ("undetermined", _("The order of the court order and the removal cannot be "
-                                  "told from the sources (same day without both times, or "
-                                  "undated): %(pairs)s.") % {"pairs": "; ".join(unclear)},
-                [], [])
-    return ("not_raised", _("The removal came before the order: %(pairs)s.") % {
-        "pairs": "; ".join(before)}, [], [])
+        return (
+            "undetermined",
+            _(
+                "The order of the court order and the removal cannot be "
+                "told from the sources (same day without both times, or "
+                "undated): %(pairs)s."
+            )
+            % {"pairs": "; ".join(unclear)},
+            [],
+            [],
+        )
+    return (
+        "not_raised",
+        _("The removal came before the order: %(pairs)s.") % {"pairs": "; ".join(before)},
+        [],
+        [],
+    )
 
 
 def _beyond_term(ctx: _Context, rule: dict[str, Any]) -> Result:
     _, ref = ctx._, ctx.ref
     terms = ctx.person.facts_of("detention_term")
-    starts = [e for e in ctx.person.events_of("admission", "detention", "apprehension")
-              if e.date_latest is not None]
+    starts = [
+        e
+        for e in ctx.person.events_of("admission", "detention", "apprehension")
+        if e.date_latest is not None
+    ]
     if not terms or not starts:
-        return ("undetermined", _("No stated term of detention is recorded.") if not terms
-                else _("A term is stated but no start of detention is recorded."),
-                ctx.refs(terms), [])
+        return (
+            "undetermined",
+            _("No stated term of detention is recorded.")
+            if not terms
+            else _("A term is stated but no start of detention is recorded."),
+            ctx.refs(terms),
+            [],
+        )
     start = min(starts, key=lambda e: (e.date_latest, e.id))
     assert start.date_latest is not None
-    ends = [e for e in ctx.person.events_of("release", "repatriation", "death")
-            if e.date_earliest is not None]
+    ends = [
+        e
+        for e in ctx.person.events_of("release", "repatriation", "death")
+        if e.date_earliest is not None
+    ]
     end_ev = min(ends, key=lambda e: (e.date_earliest, e.id)) if ends else None
     end = end_ev.date_earliest if end_ev and end_ev.date_earliest else ctx.as_of
     term = min(terms, key=lambda t: int(t.value or 0))
     days, held = int(term.value or 0), (end - start.date_latest).days
     if end_ev:
-        ended = _("until %(event)s [%(source)s]") % {"event": end_ev.describe(ctx.lang),
-                                                     "source": end_ev.source_title}
+        ended = _("until %(event)s [%(source)s]") % {
+            "event": end_ev.describe(ctx.lang),
+            "source": end_ev.source_title,
+        }
     else:
         ended = _("and no release is recorded as of %(date)s") % {
-            "date": format_date(ctx.as_of, ctx.lang)}
-    why = _("Stated term %(term)s (%(days)s days) [%(source)s]; held from %(start)s "
-            "[%(start_source)s] %(ended)s: at least %(held)s days.") % {
-        "term": repr(term.value_text), "days": format_number(days, ctx.lang),
-        "source": term.source_title, "start": start.describe(ctx.lang),
-        "start_source": start.source_title, "ended": ended,
-        "held": format_number(held, ctx.lang)}
+            "date": format_date(ctx.as_of, ctx.lang)
+        }
+    why = _(
+        "Stated term %(term)s (%(days)s days) [%(source)s]; held from %(start)s "
+        "[%(start_source)s] %(ended)s: at least %(held)s days."
+    ) % {
+        "term": repr(term.value_text),
+        "days": format_number(days, ctx.lang),
+        "source": term.source_title,
+        "start": start.describe(ctx.lang),
+        "start_source": start.source_title,
+        "ended": ended,
+        "held": format_number(held, ctx.lang),
+    }
     support = [ref(term), ref(start)] + ([ref(end_ev)] if end_ev else [])
     if held > days:
         return ("raised", why, support, [])

@@ -54,16 +54,29 @@ def _cite(items: list[EventItem] | list[LegalFactItem], lang: str = "en") -> lis
 
 def _identity(p: PersonFacts, lang: str = "en") -> tuple[str, list[str], str]:
     _ = translator(lang).gettext
-    named = [f"{r.full_name or ' '.join(r.given_names + r.surnames)} [{r.source_title} "
-             f"#{r.record_key}]" for r in p.records if r.full_name or r.given_names]
-    ids = [f"{i['type']} {i['value'] or i['as_written']} [{r.source_title} #{r.record_key}]"
-           for r in p.records for i in r.identifiers if i["valid"]]
+    named = [
+        f"{r.full_name or ' '.join(r.given_names + r.surnames)} [{r.source_title} #{r.record_key}]"
+        for r in p.records
+        if r.full_name or r.given_names
+    ]
+    ids = [
+        f"{i['type']} {i['value'] or i['as_written']} [{r.source_title} #{r.record_key}]"
+        for r in p.records
+        for i in r.identifiers
+        if i["valid"]
+    ]
     dob = any(r.date_of_birth for r in p.records)
     if named and (ids or dob):
         return "known", named + ids, ""
     if named or ids:
-        return "partial", named + ids, _("a name or a document number, but not both a "
-                                          "name and a date of birth or document number")
+        return (
+            "partial",
+            named + ids,
+            _(
+                "a name or a document number, but not both a "
+                "name and a date of birth or document number"
+            ),
+        )
     return "unknown", [], ""
 
 
@@ -72,6 +85,7 @@ def _fact(fact_type: str, exclude: tuple[str, ...] = ("unknown",)) -> Check:
         _ = translator(lang).gettext
         facts = [f for f in p.facts_of(fact_type) if f.value not in exclude]
         return ("known" if facts else "unknown"), _cite(facts, lang), ""
+
     return check
 
 
@@ -80,11 +94,15 @@ def _event_field(types: tuple[str, ...], attr: str, need_time: bool = False) -> 
         _ = translator(lang).gettext
         evs = [e for e in p.events_of(*types) if getattr(e, attr)]
         if not evs:
-            return "unknown", [], _(NO_FIELD[attr]) % {
-                "types": " / ".join(event_label(t, lang) for t in types)}
+            return (
+                "unknown",
+                [],
+                _(NO_FIELD[attr]) % {"types": " / ".join(event_label(t, lang) for t in types)},
+            )
         if need_time and not any(e.occurred_at for e in evs):
             return "partial", _cite(evs, lang), _("the date is recorded, the time of day is not")
         return "known", _cite(evs, lang), ""
+
     return check
 
 
@@ -107,12 +125,18 @@ def _place_authority(p: PersonFacts, lang: str = "en") -> tuple[str, list[str], 
     stated = [e for e in evs if e.authority]
     if stated:
         return "known", _cite(stated, lang), ""
-    by_facility = [_("%(facility)s: %(authority)s (facility register)") % {
-        "facility": e.facility, "authority": p.facility_authority[e.facility_id]}
-        for e in evs if e.facility_id in p.facility_authority]
+    by_facility = [
+        _("%(facility)s: %(authority)s (facility register)")
+        % {"facility": e.facility, "authority": p.facility_authority[e.facility_id]}
+        for e in evs
+        if e.facility_id in p.facility_authority
+    ]
     if by_facility:
-        return "partial", sorted(set(by_facility)), \
-            _("known only from the facility's description, not from a record of this person")
+        return (
+            "partial",
+            sorted(set(by_facility)),
+            _("known only from the facility's description, not from a record of this person"),
+        )
     return "unknown", [], ""
 
 
@@ -120,15 +144,24 @@ def _transfers(p: PersonFacts, lang: str = "en") -> tuple[str, list[str], str]:
     _ = translator(lang).gettext
     evs = p.events_of("transfer", "removal_flight")
     if not evs:
-        return "unknown", [], _("no transfer or removal is recorded; if there was none, the "
-                                "register should say so")
+        return (
+            "unknown",
+            [],
+            _("no transfer or removal is recorded; if there was none, the register should say so"),
+        )
     complete = [e for e in evs if (e.facility or e.place) and e.authority]
     if len(complete) == len(evs):
         return "known", _cite(evs, lang), ""
     if any(e.facility or e.place for e in evs):
-        return "partial", _cite(evs, lang), (
-            _("destination recorded; the authority responsible for the transfer is not")
-            if not complete else _("some transfers lack destination or authority"))
+        return (
+            "partial",
+            _cite(evs, lang),
+            (
+                _("destination recorded; the authority responsible for the transfer is not")
+                if not complete
+                else _("some transfers lack destination or authority")
+            ),
+        )
     return "unknown", _cite(evs, lang), _("neither destination nor authority recorded")
 
 
@@ -137,8 +170,11 @@ def _release(p: PersonFacts, lang: str = "en") -> tuple[str, list[str], str]:
     evs = p.events_of("release", "repatriation")
     if evs:
         placed = [e for e in evs if e.when and (e.place or e.facility)]
-        return ("known" if placed else "partial"), _cite(evs, lang), "" if placed else \
-            _("no date or place")
+        return (
+            ("known" if placed else "partial"),
+            _cite(evs, lang),
+            "" if placed else _("no date or place"),
+        )
     if p.events_of("death"):
         return "not_applicable", [], _("a death is recorded")
     return "unknown", [], _("no release is recorded (the person may still be held)")
@@ -152,8 +188,14 @@ def _death(p: PersonFacts, lang: str = "en") -> tuple[str, list[str], str]:
     told = [e for e in evs if e.notes or e.place or e.facility]
     if told and any(e.notes for e in evs):
         return "known", _cite(evs, lang), ""
-    return "partial", _cite(evs, lang), _("the death is recorded; its circumstances, cause "
-                                          "and the destination of the remains are not")
+    return (
+        "partial",
+        _cite(evs, lang),
+        _(
+            "the death is recorded; its circumstances, cause "
+            "and the destination of the remains are not"
+        ),
+    )
 
 
 NO_FIELD = {
@@ -165,46 +207,104 @@ NO_FIELD = {
 _STATE = "the State that deprived the person of liberty"
 FIELDS: list[tuple[str, str, str, str, Check]] = [
     ("identity", "Identity", "ICPPED 17(3)(a)", _STATE, _identity),
-    ("ordering_authority", "Authority that ordered the deprivation of liberty",
-     "ICPPED 17(3)(c), 18(1)(a)", "the ordering authority (e.g. DHS / ICE for a removal)",
-     _fact("ordering_authority")),
-    ("grounds", "Grounds (legal basis) for the deprivation of liberty",
-     "ICPPED 17(3)(c); Body of Principles 12(1)(a)", "the ordering authority",
-     _fact("legal_basis", ("unknown", "none_known"))),
-    ("deprivation", "Date, time and place of deprivation of liberty",
-     "ICPPED 17(3)(b), 18(1)(b); Body of Principles 12(1)(b)", "the arresting authority",
-     _deprivation),
-    ("arresting_authority", "Authority that deprived the person of liberty",
-     "ICPPED 17(3)(b); Body of Principles 12(1)(c)", "the arresting authority",
-     _event_field(("apprehension", "detention"), "authority")),
-    ("supervising_authority", "Authority supervising the deprivation of liberty",
-     "ICPPED 17(3)(d), 18(1)(c)", _STATE, _fact("supervising_authority")),
-    ("place_of_detention", "Place of deprivation of liberty",
-     "ICPPED 17(3)(e), 18(1)(d); Body of Principles 12(1)(d)", "the authority responsible "
-     "for the place of detention", _event_field(("admission", "detention", "cell_assignment"),
-                                                "facility")),
-    ("admission", "Date and time of admission to the place of detention",
-     "ICPPED 17(3)(e), 18(1)(b); Body of Principles 12(1)(b)", "the authority responsible "
-     "for the place of detention", _event_field(("admission",), "date", need_time=True)),
-    ("place_authority", "Authority responsible for the place of detention",
-     "ICPPED 17(3)(e)", "the authority responsible for the place of detention",
-     _place_authority),
-    ("health", "State of health", "ICPPED 17(3)(f), 18(1)(f)",
-     "the authority responsible for the place of detention", _fact("health", ())),
-    ("transfers", "Transfers: date, destination and authority responsible",
-     "ICPPED 17(3)(h), 18(1)(d); Body of Principles 16(1)", "the transferring authority",
-     _transfers),
-    ("release", "Date, time and place of release", "ICPPED 17(3)(h), 18(1)(e)",
-     "the authority responsible for the place of detention", _release),
-    ("death", "Circumstances and cause of death, destination of the remains",
-     "ICPPED 17(3)(g), 18(1)(g)", "the authority responsible for the place of detention",
-     _death),
-    ("hearing", "Appearance before a judicial or other authority",
-     "Body of Principles 11, 12(1)(b)", "the courts and the ordering authority",
-     _fact("hearing")),
-    ("family_notification", "Notification of the family (arrest, detention, each transfer)",
-     "Body of Principles 16(1); ICPPED 18(1)", _STATE,
-     _fact("family_notification", ("unknown", "not_notified"))),
+    (
+        "ordering_authority",
+        "Authority that ordered the deprivation of liberty",
+        "ICPPED 17(3)(c), 18(1)(a)",
+        "the ordering authority (e.g. DHS / ICE for a removal)",
+        _fact("ordering_authority"),
+    ),
+    (
+        "grounds",
+        "Grounds (legal basis) for the deprivation of liberty",
+        "ICPPED 17(3)(c); Body of Principles 12(1)(a)",
+        "the ordering authority",
+        _fact("legal_basis", ("unknown", "none_known")),
+    ),
+    (
+        "deprivation",
+        "Date, time and place of deprivation of liberty",
+        "ICPPED 17(3)(b), 18(1)(b); Body of Principles 12(1)(b)",
+        "the arresting authority",
+        _deprivation,
+    ),
+    (
+        "arresting_authority",
+        "Authority that deprived the person of liberty",
+        "ICPPED 17(3)(b); Body of Principles 12(1)(c)",
+        "the arresting authority",
+        _event_field(("apprehension", "detention"), "authority"),
+    ),
+    (
+        "supervising_authority",
+        "Authority supervising the deprivation of liberty",
+        "ICPPED 17(3)(d), 18(1)(c)",
+        _STATE,
+        _fact("supervising_authority"),
+    ),
+    (
+        "place_of_detention",
+        "Place of deprivation of liberty",
+        "ICPPED 17(3)(e), 18(1)(d); Body of Principles 12(1)(d)",
+        "the authority responsible for the place of detention",
+        _event_field(("admission", "detention", "cell_assignment"), "facility"),
+    ),
+    (
+        "admission",
+        "Date and time of admission to the place of detention",
+        "ICPPED 17(3)(e), 18(1)(b); Body of Principles 12(1)(b)",
+        "the authority responsible for the place of detention",
+        _event_field(("admission",), "date", need_time=True),
+    ),
+    (
+        "place_authority",
+        "Authority responsible for the place of detention",
+        "ICPPED 17(3)(e)",
+        "the authority responsible for the place of detention",
+        _place_authority,
+    ),
+    (
+        "health",
+        "State of health",
+        "ICPPED 17(3)(f), 18(1)(f)",
+        "the authority responsible for the place of detention",
+        _fact("health", ()),
+    ),
+    (
+        "transfers",
+        "Transfers: date, destination and authority responsible",
+        "ICPPED 17(3)(h), 18(1)(d); Body of Principles 16(1)",
+        "the transferring authority",
+        _transfers,
+    ),
+    (
+        "release",
+        "Date, time and place of release",
+        "ICPPED 17(3)(h), 18(1)(e)",
+        "the authority responsible for the place of detention",
+        _release,
+    ),
+    (
+        "death",
+        "Circumstances and cause of death, destination of the remains",
+        "ICPPED 17(3)(g), 18(1)(g)",
+        "the authority responsible for the place of detention",
+        _death,
+    ),
+    (
+        "hearing",
+        "Appearance before a judicial or other authority",
+        "Body of Principles 11, 12(1)(b)",
+        "the courts and the ordering authority",
+        _fact("hearing"),
+    ),
+    (
+        "family_notification",
+        "Notification of the family (arrest, detention, each transfer)",
+        "Body of Principles 16(1); ICPPED 18(1)",
+        _STATE,
+        _fact("family_notification", ("unknown", "not_notified")),
+    ),
 ]
 
 
@@ -239,15 +339,24 @@ class GroupGapField:
     def sentence(self, group: str, lang: str = "en") -> str:
         _ = translator(lang).gettext
         label = _(self.label)
-        values = {"persons": format_number(self.persons, lang), "group": group,
-                  "known": format_number(self.known, lang),
-                  "field": label[0].lower() + label[1:],
-                  "partial": format_number(self.partial, lang)}
+        values = {
+            "persons": format_number(self.persons, lang),
+            "group": group,
+            "known": format_number(self.known, lang),
+            "field": label[0].lower() + label[1:],
+            "partial": format_number(self.partial, lang),
+        }
         if self.partial:
-            return str(_("For %(persons)s people %(group)s, %(known)s have a recorded "
-                         "%(field)s (%(partial)s partly).") % values)
-        return str(_("For %(persons)s people %(group)s, %(known)s have a recorded "
-                     "%(field)s.") % values)
+            return str(
+                _(
+                    "For %(persons)s people %(group)s, %(known)s have a recorded "
+                    "%(field)s (%(partial)s partly)."
+                )
+                % values
+            )
+        return str(
+            _("For %(persons)s people %(group)s, %(known)s have a recorded %(field)s.") % values
+        )
 
 
 @dataclass
@@ -263,15 +372,21 @@ class GroupGaps:
         return data
 
 
-def group_person_ids(store: Store, *, facility: str | None = None, flight: str | None = None,
-                     event_type: str | None = "removal_flight") -> list[int]:
+def group_person_ids(
+    store: Store,
+    *,
+    facility: str | None = None,
+    flight: str | None = None,
+    event_type: str | None = "removal_flight",
+) -> list[int]:
     """Persons with an event of ``event_type`` at ``facility`` / on ``flight`` (current links)."""
     with store.read() as s:
-        query = (select(CustodyEvent.facility_text, CustodyEvent.flight, Facility.name,
-                        Link.person_id)
-                 .join(Record, Record.id == CustodyEvent.record_id)
-                 .join(Link, (Link.record_id == Record.id) & CURRENT)
-                 .outerjoin(Facility, Facility.id == CustodyEvent.facility_id))
+        query = (
+            select(CustodyEvent.facility_text, CustodyEvent.flight, Facility.name, Link.person_id)
+            .join(Record, Record.id == CustodyEvent.record_id)
+            .join(Link, (Link.record_id == Record.id) & CURRENT)
+            .outerjoin(Facility, Facility.id == CustodyEvent.facility_id)
+        )
         if event_type:
             query = query.where(CustodyEvent.event_type == event_type)
         ids = set()
@@ -284,23 +399,43 @@ def group_person_ids(store: Store, *, facility: str | None = None, flight: str |
     return sorted(ids)
 
 
-def group_gaps(store: Store, *, facility: str | None = None, flight: str | None = None,
-               event_type: str = "removal_flight", lang: str = "en") -> GroupGaps:
+def group_gaps(
+    store: Store,
+    *,
+    facility: str | None = None,
+    flight: str | None = None,
+    event_type: str = "removal_flight",
+    lang: str = "en",
+) -> GroupGaps:
     """Per field: how many of the group's persons have it recorded."""
     ids = group_person_ids(store, facility=facility, flight=flight, event_type=event_type)
     persons = load_persons(store, ids)
-    counts: dict[str, dict[str, int]] = {f[0]: {"known": 0, "partial": 0, "unknown": 0,
-                                                "not_applicable": 0} for f in FIELDS}
+    counts: dict[str, dict[str, int]] = {
+        f[0]: {"known": 0, "partial": 0, "unknown": 0, "not_applicable": 0} for f in FIELDS
+    }
     for person in persons.values():
         for gap in compute_gaps(person, lang):
             counts[gap.field][gap.status] += 1
     _ = translator(lang).gettext
-    parts = [x for x in (_("at %(place)s") % {"place": facility} if facility else "",
-                         _("on flight %(flight)s") % {"flight": flight} if flight else "") if x]
-    where = parts[0] if len(parts) == 1 else \
-        _("%(first)s and %(second)s") % {"first": parts[0], "second": parts[1]} if parts else ""
+    parts = [
+        x
+        for x in (
+            _("at %(place)s") % {"place": facility} if facility else "",
+            _("on flight %(flight)s") % {"flight": flight} if flight else "",
+        )
+        if x
+    ]
+    where = (
+        parts[0]
+        if len(parts) == 1
+        else _("%(first)s and %(second)s") % {"first": parts[0], "second": parts[1]}
+        if parts
+        else ""
+    )
     description = _("persons with a %(event)s event") % {"event": event_label(event_type, lang)}
     description += f" {where}" if where else ""
-    fields = [GroupGapField(name, label, basis, holder, len(persons), **counts[name])
-              for name, label, basis, holder, _ in FIELDS]
+    fields = [
+        GroupGapField(name, label, basis, holder, len(persons), **counts[name])
+        for name, label, basis, holder, _ in FIELDS
+    ]
     return GroupGaps(description, len(persons), sorted(persons), fields)

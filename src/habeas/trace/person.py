@@ -104,9 +104,16 @@ class PersonSummary:
         return data
 
 
-def person_summary(store: Store, person_id: int, *, as_of: date | None = None,
-                   unaccounted_after_days: int = 30, lang: str = "en",
-                   reader: Reader | None = None, action: str = "view") -> PersonSummary:
+def person_summary(
+    store: Store,
+    person_id: int,
+    *,
+    as_of: date | None = None,
+    unaccounted_after_days: int = 30,
+    lang: str = "en",
+    reader: Reader | None = None,
+    action: str = "view",
+) -> PersonSummary:
     """Identity with provenance, records, timeline, whereabouts, flags, gaps, sources.
 
     The plain-language sentences (explanations, notes, reasons) are in ``lang``.
@@ -117,36 +124,55 @@ def person_summary(store: Store, person_id: int, *, as_of: date | None = None,
 
     person = load_person(store, person_id)
     if reader is None:
-        return build_summary(person, as_of=as_of,
-                             unaccounted_after_days=unaccounted_after_days, lang=lang)
+        return build_summary(
+            person, as_of=as_of, unaccounted_after_days=unaccounted_after_days, lang=lang
+        )
     require_reader_for(reader, action)
     visible = restrict(store, person, reader, action)
-    summary = build_summary(visible.person, as_of=as_of,
-                            unaccounted_after_days=unaccounted_after_days, lang=lang)
+    summary = build_summary(
+        visible.person, as_of=as_of, unaccounted_after_days=unaccounted_after_days, lang=lang
+    )
     summary.withheld = visible.withheld.to_dict() if visible.withheld else {}
     summary.protected = visible.protected
-    log_read(store, reader, "dossier" if action == "dossier" else "person", person_id,
-             action=action, shown=visible.shown, withheld=visible.withheld,
-             detail={"person_id": person_id,
-                     "records": [r.id for r in visible.person.records]})
+    log_read(
+        store,
+        reader,
+        "dossier" if action == "dossier" else "person",
+        person_id,
+        action=action,
+        shown=visible.shown,
+        withheld=visible.withheld,
+        detail={"person_id": person_id, "records": [r.id for r in visible.person.records]},
+    )
     return summary
 
 
-def build_summary(person: PersonFacts, *, as_of: date | None = None,
-                  unaccounted_after_days: int = 30, lang: str = "en") -> PersonSummary:
+def build_summary(
+    person: PersonFacts,
+    *,
+    as_of: date | None = None,
+    unaccounted_after_days: int = 30,
+    lang: str = "en",
+) -> PersonSummary:
     as_of = as_of or date.today()
     lang = check_language(lang)
     identity = _identity(person.records)
     return PersonSummary(
-        person_id=person.person_id, as_of=as_of, display_name=identity.display_name,
-        identity=identity, records=person.records, timeline=build_timeline(person, lang),
-        whereabouts=compute_whereabouts(person, as_of=as_of,
-                                        unaccounted_after_days=unaccounted_after_days,
-                                        lang=lang),
-        flags=evaluate(person, as_of=as_of, lang=lang), gaps=compute_gaps(person, lang),
+        person_id=person.person_id,
+        as_of=as_of,
+        display_name=identity.display_name,
+        identity=identity,
+        records=person.records,
+        timeline=build_timeline(person, lang),
+        whereabouts=compute_whereabouts(
+            person, as_of=as_of, unaccounted_after_days=unaccounted_after_days, lang=lang
+        ),
+        flags=evaluate(person, as_of=as_of, lang=lang),
+        gaps=compute_gaps(person, lang),
         legal_facts=sorted(person.facts, key=lambda f: (f.fact_type, f.id)),
         incident_ids=person.incident_ids,
-        sources=[person.sources[k] for k in sorted(person.sources)])
+        sources=[person.sources[k] for k in sorted(person.sources)],
+    )
 
 
 def _identity(records: list[RecordItem]) -> Identity:
@@ -159,15 +185,19 @@ def _identity(records: list[RecordItem]) -> Identity:
             _add(identity.names, shown, shown, prov)
         if rec.date_of_birth:
             dob_text = _raw_for(rec, ("date of birth", "dob", "fecha de nacimiento"))
-            _add(identity.dates_of_birth, rec.date_of_birth, dob_text or rec.date_of_birth,
-                 prov)
+            _add(identity.dates_of_birth, rec.date_of_birth, dob_text or rec.date_of_birth, prov)
         for ident in rec.identifiers:
-            value = f"{ident['type']}: {ident['value']}" if ident["valid"] else \
-                f"{ident['type']} (invalid): {ident['as_written']}"
+            value = (
+                f"{ident['type']}: {ident['value']}"
+                if ident["valid"]
+                else f"{ident['type']} (invalid): {ident['as_written']}"
+            )
             _add(identity.identifiers, value, ident["as_written"], prov)
-        for target, code in ((identity.nationalities, rec.nationality),
-                             (identity.sexes, rec.sex),
-                             (identity.countries_of_birth, rec.country_of_birth)):
+        for target, code in (
+            (identity.nationalities, rec.nationality),
+            (identity.sexes, rec.sex),
+            (identity.countries_of_birth, rec.country_of_birth),
+        ):
             if code:
                 _add(target, code, code, prov)
         if rec.residence:
@@ -181,8 +211,13 @@ def residence_line(parts: dict[str, str]) -> str:
     """A place of residence on one line, as written: "Calle 7 casa 21, Urb. Santa Rosa,
     Ciudad Ojeda, 4019, Zulia" (house number before the street when given apart)."""
     street = " ".join(p for p in (parts.get("street_number"), parts.get("address")) if p)
-    pieces = [street, parts.get("address_line2"), parts.get("locality"), parts.get("postcode"),
-              parts.get("region")]
+    pieces = [
+        street,
+        parts.get("address_line2"),
+        parts.get("locality"),
+        parts.get("postcode"),
+        parts.get("region"),
+    ]
     return ", ".join(str(p).strip() for p in pieces if p and str(p).strip())
 
 
@@ -203,5 +238,12 @@ def _add(variants: list[FieldVariant], value: str, written: str, prov: Provenanc
     variants.append(FieldVariant(value, [written], [prov]))
 
 
-__all__ = ["FieldVariant", "Identity", "PersonFacts", "PersonSummary", "Provenance",
-           "build_summary", "person_summary"]
+__all__ = [
+    "FieldVariant",
+    "Identity",
+    "PersonFacts",
+    "PersonSummary",
+    "Provenance",
+    "build_summary",
+    "person_summary",
+]

@@ -126,8 +126,12 @@ def build_timeline(person: PersonFacts, lang: str = "en") -> Timeline:
 
 def _sort_key(ev: EventItem) -> tuple[date, date, str, int]:
     assert ev.date_earliest is not None and ev.date_latest is not None
-    return (ev.date_earliest, ev.date_latest,
-            ev.occurred_at.isoformat() if ev.occurred_at else "~", ev.id)
+    return (
+        ev.date_earliest,
+        ev.date_latest,
+        ev.occurred_at.isoformat() if ev.occurred_at else "~",
+        ev.id,
+    )
 
 
 def _group(position: int, events: list[EventItem]) -> TimelineGroup:
@@ -141,8 +145,7 @@ def _group(position: int, events: list[EventItem]) -> TimelineGroup:
     return TimelineGroup(position, earliest, latest, known, events)
 
 
-def definitely_before(a: EventItem | LegalFactItem,
-                      b: EventItem | LegalFactItem) -> bool | None:
+def definitely_before(a: EventItem | LegalFactItem, b: EventItem | LegalFactItem) -> bool | None:
     """True/False when the sources settle the order of a and b; None when they do not.
 
     Times of day decide when both are known; otherwise the uncertain dates must
@@ -162,8 +165,9 @@ def definitely_before(a: EventItem | LegalFactItem,
 
 def _place(ev: EventItem, lang: str = "en") -> str | None:
     if ev.event_type == "removal_flight" and ev.flight:
-        return str(translator(lang).gettext("flight %(flight)s")
-                   % {"flight": ev.flight.strip().upper()})
+        return str(
+            translator(lang).gettext("flight %(flight)s") % {"flight": ev.flight.strip().upper()}
+        )
     if ev.facility:
         return ev.facility
     return None
@@ -184,20 +188,30 @@ def find_contradictions(events: list[EventItem], lang: str = "en") -> list[Contr
     for (event_type, facility), evs in sorted(by_key.items()):
         label = event_label(event_type, lang)
         if facility:
-            label = _("%(event)s to %(facility)s") % {"event": label,
-                                                      "facility": evs[0].facility}
+            label = _("%(event)s to %(facility)s") % {"event": label, "facility": evs[0].facility}
         if _clashing(evs, _date_clash):
-            found.append(Contradiction(
-                "date", event_type,
-                _("Sources give dates for the %(what)s that cannot be the same day.")
-                % {"what": label},
-                _values(evs, lambda e: e.date)))
+            found.append(
+                Contradiction(
+                    "date",
+                    event_type,
+                    _("Sources give dates for the %(what)s that cannot be the same day.")
+                    % {"what": label},
+                    _values(evs, lambda e: e.date),
+                )
+            )
         if event_type in ONE_TIME_TYPES and _clashing(evs, _place_clash):
-            found.append(Contradiction(
-                "place", event_type,
-                _("Sources name different places or flights for the %(what)s "
-                  "on overlapping dates.") % {"what": label},
-                _values([e for e in evs if _place(e)], lambda e: _place(e, lang) or "")))
+            found.append(
+                Contradiction(
+                    "place",
+                    event_type,
+                    _(
+                        "Sources name different places or flights for the %(what)s "
+                        "on overlapping dates."
+                    )
+                    % {"what": label},
+                    _values([e for e in evs if _place(e)], lambda e: _place(e, lang) or ""),
+                )
+            )
     return found
 
 
@@ -213,7 +227,7 @@ def _date_clash(a: EventItem, b: EventItem) -> bool:
 
 def _clashing(evs: list[EventItem], clash: Callable[[EventItem, EventItem], bool]) -> bool:
     for i, a in enumerate(evs):
-        for b in evs[i + 1:]:
+        for b in evs[i + 1 :]:
             if a.record_id != b.record_id and clash(a, b):
                 return True
     return False

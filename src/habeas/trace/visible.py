@@ -50,13 +50,17 @@ def restrict(store: Store, person: PersonFacts, reader: Reader, action: str = "v
     shown: Counter[str] = Counter()
     with store.read() as s:
         rec_levels = levels_of(s, "record", [r.id for r in person.records])
-        file_levels = levels_of(s, "file", [f.sha256 for src in person.sources.values()
-                                            for f in src.files])
+        file_levels = levels_of(
+            s, "file", [f.sha256 for src in person.sources.values() for f in src.files]
+        )
         sealed = protected_of(s, rec_levels)
         victims: dict[int, set[int]] = {}
         if person.incident_ids:
-            for iid, rid in s.execute(select(IncidentVictim.incident_id, IncidentVictim.record_id)
-                                      .where(IncidentVictim.incident_id.in_(person.incident_ids))):
+            for iid, rid in s.execute(
+                select(IncidentVictim.incident_id, IncidentVictim.record_id).where(
+                    IncidentVictim.incident_id.in_(person.incident_ids)
+                )
+            ):
                 victims.setdefault(iid, set()).add(rid)
         incident_levels = levels_of(s, "incident", person.incident_ids)
 
@@ -79,8 +83,11 @@ def restrict(store: Store, person: PersonFacts, reader: Reader, action: str = "v
         if reason is not None:
             withheld.add("protected values", policy.WITNESS_PROTECTED, reason)
             continue
-        protected.append(ProtectedValues(rec.id, rec.record_key, rec.source_title,
-                                         open_json(store, sealed[rec.id])))
+        protected.append(
+            ProtectedValues(
+                rec.id, rec.record_key, rec.source_title, open_json(store, sealed[rec.id])
+            )
+        )
         shown[policy.WITNESS_PROTECTED] += 1
 
     source_ids = {r.source_id for r in records}
@@ -112,10 +119,12 @@ def restrict(store: Store, person: PersonFacts, reader: Reader, action: str = "v
             withheld.add("incidents", level, reason or "level")
 
     visible = PersonFacts(
-        person.person_id, records=records,
+        person.person_id,
+        records=records,
         events=[e for e in person.events if e.record_id in keep],
         facts=[f for f in person.facts if f.record_id in keep],
-        sources=sources, incident_ids=incidents,
-        facility_authority=dict(person.facility_authority))
+        sources=sources,
+        incident_ids=incidents,
+        facility_authority=dict(person.facility_authority),
+    )
     return Visible(visible, withheld, shown, protected)
-

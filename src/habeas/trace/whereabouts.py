@@ -48,8 +48,14 @@ from habeas.trace.facts import (
 )
 
 UNACCOUNTED_AFTER = ("removal_flight", "transfer", "admission")
-DETENTION_TYPES = ("apprehension", "detention", "transfer", "removal_flight", "admission",
-                   "cell_assignment")
+DETENTION_TYPES = (
+    "apprehension",
+    "detention",
+    "transfer",
+    "removal_flight",
+    "admission",
+    "cell_assignment",
+)
 CONTACT_COUNSEL = ("own_choice", "pro_bono", "state_appointed")
 _GRADES = {"A": 2, "B": 2, "C": 1}
 _LEVELS = ("low", "medium", "high")
@@ -82,39 +88,72 @@ class Whereabouts:
         return data
 
 
-def last_known(store: Store, person_id: int, *, as_of: date | None = None,
-               unaccounted_after_days: int = 30, lang: str = "en") -> Whereabouts:
+def last_known(
+    store: Store,
+    person_id: int,
+    *,
+    as_of: date | None = None,
+    unaccounted_after_days: int = 30,
+    lang: str = "en",
+) -> Whereabouts:
     """Where the register last places the person (see the module doc for the rules)."""
-    return compute_whereabouts(load_person(store, person_id), as_of=as_of,
-                               unaccounted_after_days=unaccounted_after_days, lang=lang)
+    return compute_whereabouts(
+        load_person(store, person_id),
+        as_of=as_of,
+        unaccounted_after_days=unaccounted_after_days,
+        lang=lang,
+    )
 
 
 def _last_key(ev: EventItem) -> tuple[date, str, date, int]:
     assert ev.date_latest is not None and ev.date_earliest is not None
-    return (ev.date_latest, ev.occurred_at.isoformat() if ev.occurred_at else "",
-            ev.date_earliest, ev.id)
+    return (
+        ev.date_latest,
+        ev.occurred_at.isoformat() if ev.occurred_at else "",
+        ev.date_earliest,
+        ev.id,
+    )
 
 
-def compute_whereabouts(person: PersonFacts, *, as_of: date | None = None,
-                        unaccounted_after_days: int = 30, lang: str = "en") -> Whereabouts:
+def compute_whereabouts(
+    person: PersonFacts,
+    *,
+    as_of: date | None = None,
+    unaccounted_after_days: int = 30,
+    lang: str = "en",
+) -> Whereabouts:
     as_of = as_of or date.today()
     lang = check_language(lang)
     _ = translator(lang).gettext
-    dated = [e for e in person.events
-             if e.date_earliest is not None and e.date_latest is not None
-             and e.date_earliest <= as_of]
+    dated = [
+        e
+        for e in person.events
+        if e.date_earliest is not None and e.date_latest is not None and e.date_earliest <= as_of
+    ]
     confirming = [e for e in dated if e.event_type != "disappearance_report"]
     reports = [e for e in dated if e.event_type == "disappearance_report"]
-    w = Whereabouts(person.person_id, as_of, "unknown", None, None, None, "", None, None,
-                    "none", _("nothing is recorded"))
+    w = Whereabouts(
+        person.person_id,
+        as_of,
+        "unknown",
+        None,
+        None,
+        None,
+        "",
+        None,
+        None,
+        "none",
+        _("nothing is recorded"),
+    )
     _incommunicado(w, person, dated, lang)
     if not confirming:
         if reports:
             w.status = "unaccounted_for"
             w.evidence = sorted(reports, key=_last_key)
             w.evidence_sources = sorted({e.source_title for e in reports})
-            w.explanation = _("Only reports of disappearance are recorded; no source places "
-                              "the person anywhere.")
+            w.explanation = _(
+                "Only reports of disappearance are recorded; no source places the person anywhere."
+            )
             w.confidence, w.confidence_reason = _confidence(reports, reports[-1], lang)
         return w
     last = max(confirming, key=_last_key)
@@ -122,9 +161,15 @@ def compute_whereabouts(person: PersonFacts, *, as_of: date | None = None,
     if deaths:
         last = max(deaths, key=_last_key)
     assert last.date_latest is not None
-    agree = [e for e in confirming if e.event_type == last.event_type
-             and e.when and last.when and e.when.overlaps(last.when)
-             and (e.facility or e.place) == (last.facility or last.place)]
+    agree = [
+        e
+        for e in confirming
+        if e.event_type == last.event_type
+        and e.when
+        and last.when
+        and e.when.overlaps(last.when)
+        and (e.facility or e.place) == (last.facility or last.place)
+    ]
     w.evidence = sorted(agree, key=_last_key)
     w.evidence_sources = sorted({e.source_title for e in agree})
     w.place = last.place or last.facility
@@ -140,38 +185,54 @@ def compute_whereabouts(person: PersonFacts, *, as_of: date | None = None,
     elif last.event_type in ("release", "repatriation"):
         w.status = "released"
         w.explanation = _("Last recorded event is a %(event)s: %(what)s.") % {
-            "event": event, "what": what}
+            "event": event,
+            "what": what,
+        }
     elif last.event_type in UNACCOUNTED_AFTER and w.days_since > unaccounted_after_days:
         w.status = "unaccounted_for"
-        values = {"event": event, "what": what, "days": format_number(w.days_since, lang),
-                  "threshold": format_number(unaccounted_after_days, lang)}
+        values = {
+            "event": event,
+            "what": what,
+            "days": format_number(w.days_since, lang),
+            "threshold": format_number(unaccounted_after_days, lang),
+        }
         if last.event_type[0] in "aeiou":
-            w.explanation = _("Last recorded event is an %(event)s (%(what)s); nothing has "
-                              "confirmed the person's whereabouts in the %(days)s days since "
-                              "(threshold %(threshold)s).") % values
+            w.explanation = (
+                _(
+                    "Last recorded event is an %(event)s (%(what)s); nothing has "
+                    "confirmed the person's whereabouts in the %(days)s days since "
+                    "(threshold %(threshold)s)."
+                )
+                % values
+            )
         else:
-            w.explanation = _("Last recorded event is a %(event)s (%(what)s); nothing has "
-                              "confirmed the person's whereabouts in the %(days)s days since "
-                              "(threshold %(threshold)s).") % values
+            w.explanation = (
+                _(
+                    "Last recorded event is a %(event)s (%(what)s); nothing has "
+                    "confirmed the person's whereabouts in the %(days)s days since "
+                    "(threshold %(threshold)s)."
+                )
+                % values
+            )
     else:
         w.status = "located"
         w.explanation = _("Last recorded event: %(what)s, %(days)s days before %(date)s.") % {
-            "what": what, "days": format_number(w.days_since, lang),
-            "date": format_date(as_of, lang)}
+            "what": what,
+            "days": format_number(w.days_since, lang),
+            "date": format_date(as_of, lang),
+        }
     if w.status in ("released", "deceased"):
         w.incommunicado = False
     return w
 
 
-def _confidence(evidence: list[EventItem], last: EventItem,
-                lang: str = "en") -> tuple[str, str]:
+def _confidence(evidence: list[EventItem], last: EventItem, lang: str = "en") -> tuple[str, str]:
     _ = translator(lang).gettext
     grades = [e.reliability for e in evidence if e.reliability]
     level = max((_GRADES.get(g, 0) for g in grades), default=0)
     best = min(grades) if grades else _("none")
     reasons = [_("best source reliability %(grade)s") % {"grade": best}]
-    if last.date_earliest and last.date_latest and \
-            (last.date_latest - last.date_earliest).days > 7:
+    if last.date_earliest and last.date_latest and (last.date_latest - last.date_earliest).days > 7:
         level = max(0, level - 1)
         span = (last.date_latest - last.date_earliest).days + 1
         reasons.append(_("date spans %(days)s days") % {"days": format_number(span, lang)})
@@ -182,8 +243,9 @@ def _confidence(evidence: list[EventItem], last: EventItem,
     return _LEVELS[level], "; ".join(reasons)
 
 
-def _incommunicado(w: Whereabouts, person: PersonFacts, dated: list[EventItem],
-                   lang: str = "en") -> None:
+def _incommunicado(
+    w: Whereabouts, person: PersonFacts, dated: list[EventItem], lang: str = "en"
+) -> None:
     starts = [e for e in dated if e.event_type in DETENTION_TYPES]
     if not starts:
         return
@@ -192,8 +254,7 @@ def _incommunicado(w: Whereabouts, person: PersonFacts, dated: list[EventItem],
     w.detained_since = start.date
     contacts: list[str] = []
     for ev in dated:
-        if ev.event_type == "sighting" and ev.date_latest and \
-                ev.date_latest >= start.date_earliest:
+        if ev.event_type == "sighting" and ev.date_latest and ev.date_latest >= start.date_earliest:
             contacts.append(f"{ev.describe(lang)} ({ev.source_title})")
     for fact in person.facts_of("counsel"):
         if fact.value in CONTACT_COUNSEL and _on_or_after(fact, start.date_earliest, w.as_of):

@@ -43,6 +43,7 @@ def log_config() -> dict[str, Any]:
 
     config = copy.deepcopy(LOGGING_CONFIG)
     config.setdefault("filters", {})["no_query_strings"] = {
-        "()": "habeas.web.accesslog.NoQueryStrings"}
+        "()": "habeas.web.accesslog.NoQueryStrings"
+    }
     config["handlers"]["access"].setdefault("filters", []).append("no_query_strings")
     return config

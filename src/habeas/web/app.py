@@ -49,8 +49,10 @@ log = logging.getLogger("habeas.web")
 STATIC = Path(__file__).parent / "static"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 
 
 class AppState:
@@ -71,10 +73,16 @@ class AppState:
 
     def anonymous_context(self, request: Request) -> Context:
         session = getattr(request.state, "session", None) or sessions.SessionData()
-        return Context(request=request, store=self.store, settings=self.settings, user=None,
-                       lang=self.language(request, session), session=session,
-                       wants_json=prefers_json(request),
-                       htmx=request.headers.get("hx-request") == "true")
+        return Context(
+            request=request,
+            store=self.store,
+            settings=self.settings,
+            user=None,
+            lang=self.language(request, session),
+            session=session,
+            wants_json=prefers_json(request),
+            htmx=request.headers.get("hx-request") == "true",
+        )
 
     def context(self, request: Request) -> Context:
         """Authenticate the request (blocking: runs in a worker thread)."""
@@ -83,8 +91,10 @@ class AppState:
         if auth.lower().startswith("bearer "):
             user = token_user(self.store, auth[7:].strip())
             if user is None:
-                raise NotAuthenticated("The API token is not valid (unknown, revoked, expired, "
-                                       "or its user is disabled).")
+                raise NotAuthenticated(
+                    "The API token is not valid (unknown, revoked, expired, "
+                    "or its user is disabled)."
+                )
             ctx.user, ctx.via_token = user, True
         elif ctx.session.sid:
             ctx.user = session_user(self.store, ctx.session.sid)
@@ -118,11 +128,14 @@ async def _read_form(request: Request) -> None:
             raise refused from None
         raise
     if request.method in UNSAFE_METHODS and not ctx.via_token:
-        sent = str(ctx.form.get(sessions.CSRF_FIELD) or
-                   request.headers.get(sessions.CSRF_HEADER, ""))
+        sent = str(
+            ctx.form.get(sessions.CSRF_FIELD) or request.headers.get(sessions.CSRF_HEADER, "")
+        )
         if not sent or not hmac.compare_digest(sent, ctx.session.csrf):
-            raise CsrfFailed("The form has expired or did not come from this site (CSRF "
-                             "check failed). Reload the page and try again.")
+            raise CsrfFailed(
+                "The form has expired or did not come from this site (CSRF "
+                "check failed). Reload the page and try again."
+            )
 
 
 async def _read_body(request: Request, ctx: Context) -> None:
@@ -130,8 +143,9 @@ async def _read_body(request: Request, ctx: Context) -> None:
     settings = ctx.settings
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("application/json"):
-        too_deep = ctx._("The JSON body is nested too deeply (at most %(n)s levels).",
-                         n=MAX_JSON_DEPTH)
+        too_deep = ctx._(
+            "The JSON body is nested too deeply (at most %(n)s levels).", n=MAX_JSON_DEPTH
+        )
         try:
             body = await request.json()
         except ValueError:
@@ -143,17 +157,26 @@ async def _read_body(request: Request, ctx: Context) -> None:
         if json_depth(body) > MAX_JSON_DEPTH:
             raise UsageError(too_deep)
         # scalar values as text, like a form; nested values as JSON text
-        ctx.form = {str(k): v if isinstance(v, str) else json.dumps(v)
-                    if isinstance(v, dict | list) else str(v).lower()
-                    if isinstance(v, bool) else str(v)
-                    for k, v in body.items() if v is not None}
+        ctx.form = {
+            str(k): v
+            if isinstance(v, str)
+            else json.dumps(v)
+            if isinstance(v, dict | list)
+            else str(v).lower()
+            if isinstance(v, bool)
+            else str(v)
+            for k, v in body.items()
+            if v is not None
+        }
     elif request.method in UNSAFE_METHODS:
         form = await request.form(max_files=20, max_fields=2000)
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
                 if value.size is not None and value.size > settings.max_upload_bytes:
-                    raise PayloadTooLarge(f"The file is larger than the limit of "
-                                          f"{settings.max_upload_bytes // (1024 * 1024)} MB.")
+                    raise PayloadTooLarge(
+                        f"The file is larger than the limit of "
+                        f"{settings.max_upload_bytes // (1024 * 1024)} MB."
+                    )
                 if value.filename:
                     ctx.files[key] = value
             else:
@@ -173,8 +196,9 @@ def json_depth(value: Any) -> int:
             depth += 1
             deepest = max(deepest, depth)
             if depth <= MAX_JSON_DEPTH:
-                stack.extend((v, depth) for v in (item.values() if isinstance(item, dict)
-                                                  else item))
+                stack.extend(
+                    (v, depth) for v in (item.values() if isinstance(item, dict) else item)
+                )
     return deepest
 
 
@@ -189,8 +213,9 @@ def _respond(vdef: ViewDef, ctx: Context, data: Any, params: dict[str, Any]) -> 
         return data
     data = {} if data is None else data
     if ctx.wants_json:
-        payload = {k: v for k, v in data.items() if k != "redirect"} \
-            if vdef.kind == "action" else data
+        payload = (
+            {k: v for k, v in data.items() if k != "redirect"} if vdef.kind == "action" else data
+        )
         return JSONResponse(jsonable_encoder(payload))
     if vdef.kind == "page":
         template = vdef.partial if ctx.htmx and vdef.partial else vdef.template
@@ -204,9 +229,12 @@ def _respond(vdef: ViewDef, ctx: Context, data: Any, params: dict[str, Any]) -> 
     back = None
     if referer and f"//{host}/" in referer:
         back = "/" + referer.split(f"//{host}/", 1)[1]
-    target = (_safe_target(data.get("redirect"))
-              or _safe_target(vdef.redirect.format(**params) if vdef.redirect else None)
-              or _safe_target(back) or "/")
+    target = (
+        _safe_target(data.get("redirect"))
+        or _safe_target(vdef.redirect.format(**params) if vdef.redirect else None)
+        or _safe_target(back)
+        or "/"
+    )
     if ctx.htmx:
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
@@ -240,8 +268,9 @@ def _endpoint(vdef: ViewDef) -> Any:
             data = await run_in_threadpool(vdef.view, ctx, **kwargs)
         return _respond(vdef, ctx, data, kwargs)
 
-    request_param = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                                      annotation=Request)
+    request_param = inspect.Parameter(
+        "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request
+    )
     endpoint.__signature__ = inspect.Signature([request_param, *params])  # type: ignore[attr-defined]
     endpoint.__name__ = vdef.name.replace(".", "_")
     endpoint.__doc__ = inspect.getdoc(vdef.view)
@@ -250,21 +279,40 @@ def _endpoint(vdef: ViewDef) -> Any:
 
 def _install(app: FastAPI, vdef: ViewDef) -> None:
     tags = list(vdef.tags) or [vdef.view.__module__.rsplit(".", 1)[-1]]
-    common: dict[str, Any] = {"methods": list(vdef.methods), "response_model": None,
-                              "summary": vdef.summary, "tags": tags,
-                              "responses": errors.OPENAPI_RESPONSES}
+    common: dict[str, Any] = {
+        "methods": list(vdef.methods),
+        "response_model": None,
+        "summary": vdef.summary,
+        "tags": tags,
+        "responses": errors.OPENAPI_RESPONSES,
+    }
     if vdef.kind == "page":
         if vdef.json:
-            app.add_api_route(vdef.json_path, _endpoint(vdef), name=vdef.name + ".json",
-                              dependencies=[Depends(_guard(vdef, True))],
-                              include_in_schema=True, **common)
-        app.add_api_route(vdef.path, _endpoint(vdef), name=vdef.name,
-                          dependencies=[Depends(_guard(vdef, False))],
-                          include_in_schema=False, **common)
+            app.add_api_route(
+                vdef.json_path,
+                _endpoint(vdef),
+                name=vdef.name + ".json",
+                dependencies=[Depends(_guard(vdef, True))],
+                include_in_schema=True,
+                **common,
+            )
+        app.add_api_route(
+            vdef.path,
+            _endpoint(vdef),
+            name=vdef.name,
+            dependencies=[Depends(_guard(vdef, False))],
+            include_in_schema=False,
+            **common,
+        )
     else:
-        app.add_api_route(vdef.path, _endpoint(vdef), name=vdef.name,
-                          dependencies=[Depends(_guard(vdef, False)), Depends(_read_form)],
-                          include_in_schema=True, **common)
+        app.add_api_route(
+            vdef.path,
+            _endpoint(vdef),
+            name=vdef.name,
+            dependencies=[Depends(_guard(vdef, False)), Depends(_read_form)],
+            include_in_schema=True,
+            **common,
+        )
 
 
 @asynccontextmanager
@@ -279,8 +327,14 @@ async def _freeze_startup_objects(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(store: Store, *, secret_key: str | None = None, secure_cookies: bool = False,
-               settings: Settings | None = None, **options: Any) -> FastAPI:
+def create_app(
+    store: Store,
+    *,
+    secret_key: str | None = None,
+    secure_cookies: bool = False,
+    settings: Settings | None = None,
+    **options: Any,
+) -> FastAPI:
     """The web application on ``store``.
 
     ``secret_key`` signs session cookies: give the same key to every worker (``habeas
@@ -292,11 +346,17 @@ def create_app(store: Store, *, secret_key: str | None = None, secure_cookies: b
         key = secret_key or os.environ.get("HABEAS_SECRET_KEY") or secrets.token_urlsafe(32)
         settings = Settings(secret_key=key, secure_cookies=secure_cookies, **options)
     state = AppState(store, settings)
-    app = FastAPI(title="habeas", version=__version__, openapi_url="/api/openapi.json",
-                  docs_url=None, redoc_url=None, lifespan=_freeze_startup_objects,
-                  description="The habeas register: every JSON view of the web application. "
-                              "Authenticate with `Authorization: Bearer <token>` "
-                              "(`habeas token create NAME`).")
+    app = FastAPI(
+        title="habeas",
+        version=__version__,
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=_freeze_startup_objects,
+        description="The habeas register: every JSON view of the web application. "
+        "Authenticate with `Authorization: Bearer <token>` "
+        "(`habeas token create NAME`).",
+    )
     app.state.habeas = state
     errors.install(app)
 
@@ -310,8 +370,7 @@ def create_app(store: Store, *, secret_key: str | None = None, secure_cookies: b
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", CSP)
-        if "cache-control" not in response.headers and not request.url.path.startswith(
-                "/static/"):
+        if "cache-control" not in response.headers and not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         return response
 

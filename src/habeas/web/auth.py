@@ -44,25 +44,31 @@ def _address(ctx: Context) -> str:
 def refused_message(ctx: Context, exc: LoginFailed | RateLimited, wrong: str) -> str:
     """What to tell a visitor whose login was refused (``wrong``: the LoginFailed text)."""
     if isinstance(exc, RateLimited):
-        return ctx._("Too many failed logins; wait %(minutes)s minute(s) and try again.",
-                     minutes=max(1, math.ceil(exc.retry_after / 60)))
+        return ctx._(
+            "Too many failed logins; wait %(minutes)s minute(s) and try again.",
+            minutes=max(1, math.ceil(exc.retry_after / 60)),
+        )
     return wrong
 
 
 def weak_password_message(ctx: Context, exc: WeakPassword) -> str:
     """Why a new password was refused, and what to choose instead, in the visitor's language."""
     if exc.reason == passwords.SHORT:
-        return ctx._("The password must have at least %(n)s characters; a few unrelated "
-                     "words make a good one.", n=passwords.MIN_PASSWORD_LENGTH)
+        return ctx._(
+            "The password must have at least %(n)s characters; a few unrelated "
+            "words make a good one.",
+            n=passwords.MIN_PASSWORD_LENGTH,
+        )
     if exc.reason == passwords.BLANK:
         return ctx._("The password cannot be only spaces; choose a few unrelated words.")
     if exc.reason == passwords.REPEATED:
-        return ctx._("The password cannot be one character repeated; choose a few "
-                     "unrelated words.")
+        return ctx._("The password cannot be one character repeated; choose a few unrelated words.")
     if exc.reason == passwords.NAME:
         return ctx._("The password cannot be the user name; choose a few unrelated words.")
-    return ctx._("That is one of the most common passwords, the first an attacker tries; "
-                 "choose a few unrelated words.")
+    return ctx._(
+        "That is one of the most common passwords, the first an attacker tries; "
+        "choose a few unrelated words."
+    )
 
 
 def _open_session(ctx: Context, user: User, target: str) -> dict[str, Any]:
@@ -120,13 +126,18 @@ def totp_submit(ctx: Context) -> dict[str, Any]:
         ctx.session.pending = None
         raise UsageError(ctx._("The login has expired; enter your password again."))
     try:
-        user = check_totp(ctx.store, pending["name"], str(ctx.form.get("code", "")),
-                          _address(ctx))
+        user = check_totp(ctx.store, pending["name"], str(ctx.form.get("code", "")), _address(ctx))
     except (LoginFailed, RateLimited) as exc:
         if ctx.wants_json:
             raise
-        ctx.flash(refused_message(ctx, exc, ctx._(
-            "That code is not right, or it was already used; enter the next one.")), "error")
+        ctx.flash(
+            refused_message(
+                ctx,
+                exc,
+                ctx._("That code is not right, or it was already used; enter the next one."),
+            ),
+            "error",
+        )
         return {"redirect": "/login/totp"}
     return _open_session(ctx, user, _next(pending.get("next")))
 
@@ -154,13 +165,16 @@ def language(ctx: Context, lang: str, next: str | None = None) -> Any:
 def account(ctx: Context) -> dict[str, Any]:
     """Who you are logged in as, and what your role allows."""
     assert ctx.user is not None
-    return {"account": ctx.user.to_dict(),
-            "permissions": sorted(policy.permissions_of(ctx.role)),
-            "via_token": ctx.via_token}
+    return {
+        "account": ctx.user.to_dict(),
+        "permissions": sorted(policy.permissions_of(ctx.role)),
+        "via_token": ctx.via_token,
+    }
 
 
-@action("/account/password", permission="read_summary", name="account_password",
-        redirect="/account")
+@action(
+    "/account/password", permission="read_summary", name="account_password", redirect="/account"
+)
 def change_password(ctx: Context) -> dict[str, Any]:
     """Change your own password (fields ``current_password``, ``new_password``). Every
     session of the account ends and its API tokens are revoked; this browser continues
@@ -178,7 +192,16 @@ def change_password(ctx: Context) -> dict[str, Any]:
     except WeakPassword as exc:
         raise UsageError(weak_password_message(ctx, exc)) from exc
     _open_session(ctx, ctx.user, "/account")
-    ctx.flash(ctx._("Your password has been changed; your other sessions have ended and "
-                    "your API tokens were revoked (%(tokens)s).", tokens=changed.tokens_revoked))
-    return {"changed": True, "sessions_ended": changed.sessions_ended,
-            "tokens_revoked": changed.tokens_revoked, "redirect": "/account"}
+    ctx.flash(
+        ctx._(
+            "Your password has been changed; your other sessions have ended and "
+            "your API tokens were revoked (%(tokens)s).",
+            tokens=changed.tokens_revoked,
+        )
+    )
+    return {
+        "changed": True,
+        "sessions_ended": changed.sessions_ended,
+        "tokens_revoked": changed.tokens_revoked,
+        "redirect": "/account",
+    }

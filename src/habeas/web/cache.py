@@ -39,8 +39,20 @@ from habeas.store.db import Store
 
 MAX_ENTRIES = 256
 #: Change-log actions that record an access, not a change to the register's content.
-NOT_CHANGES = frozenset({READ_ACTION, "login", "login_failed", "logout", "purpose", "view",
-                         "verify", "backup", "export", "login_totp"})
+NOT_CHANGES = frozenset(
+    {
+        READ_ACTION,
+        "login",
+        "login_failed",
+        "logout",
+        "purpose",
+        "view",
+        "verify",
+        "backup",
+        "export",
+        "login_totp",
+    }
+)
 _entries: OrderedDict[tuple[Hashable, ...], bytes] = OrderedDict()
 _computing: dict[tuple[Hashable, ...], threading.Lock] = {}
 _lock = threading.Lock()
@@ -93,15 +105,15 @@ def _get(full_key: tuple[Hashable, ...]) -> bytes | None:
         return blob
 
 
-def cached(store: Store, key: tuple[Hashable, ...], compute: Callable[[], Any], *,
-           state: int | None = None) -> Any:
+def cached(
+    store: Store, key: tuple[Hashable, ...], compute: Callable[[], Any], *, state: int | None = None
+) -> Any:
     """``compute()`` once per register state and ``key``; a fresh copy each call.
 
     ``state``: the :func:`register_state` the caller already read (so an ETag
     made from it and the value served agree); read here when not given.
     """
-    full_key = (_seen_for(store).token, register_state(store) if state is None else state,
-                *key)
+    full_key = (_seen_for(store).token, register_state(store) if state is None else state, *key)
     blob = _get(full_key)
     if blob is None:
         with _lock:
@@ -133,8 +145,10 @@ def etag_matches(if_none_match: str | None, tag: str) -> bool:
     if not if_none_match:
         return False
     wanted = tag.removeprefix("W/")
-    return any(part == "*" or part.removeprefix("W/") == wanted
-               for part in (p.strip() for p in if_none_match.split(",")))
+    return any(
+        part == "*" or part.removeprefix("W/") == wanted
+        for part in (p.strip() for p in if_none_match.split(","))
+    )
 
 
 class Slots:

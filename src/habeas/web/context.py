@@ -91,8 +91,9 @@ class Context:
     def purpose(self) -> str | None:
         """Why this request consults restricted data (see the module doc)."""
         if self.via_token or self.session.sid is None:
-            stated = self.request.headers.get(PURPOSE_HEADER) or \
-                self.request.query_params.get("purpose")
+            stated = self.request.headers.get(PURPOSE_HEADER) or self.request.query_params.get(
+                "purpose"
+            )
             return check_purpose(stated)
         return session_purpose(self.store, self.session.sid)
 

@@ -21,21 +21,28 @@ from habeas.web.context import Context
 from habeas.web.views import N_, page
 
 
-def cached_aggregates(store: Any, session: Any, lang: str,
-                      k: int | None = None) -> dict[str, Any]:
+def cached_aggregates(store: Any, session: Any, lang: str, k: int | None = None) -> dict[str, Any]:
     """The aggregates (exact, or with counts below ``k`` hidden), recomputed only when the
     register changes (see habeas.web.cache)."""
-    exact: dict[str, Any] = cached(store, ("dashboard", lang),
-                                   lambda: overview(store, session, lang))
+    exact: dict[str, Any] = cached(
+        store, ("dashboard", lang), lambda: overview(store, session, lang)
+    )
     if k is None:
         return exact
-    hidden: dict[str, Any] = cached(store, ("dashboard", lang, "k", k),
-                                    lambda: suppress_overview(exact, k))
+    hidden: dict[str, Any] = cached(
+        store, ("dashboard", lang, "k", k), lambda: suppress_overview(exact, k)
+    )
     return hidden
 
 
-@page("/", permission="read_summary", template="dashboard.html", name="dashboard",
-      nav=N_("Overview"), nav_order=10)
+@page(
+    "/",
+    permission="read_summary",
+    template="dashboard.html",
+    name="dashboard",
+    nav=N_("Overview"),
+    nav_order=10,
+)
 def dashboard(ctx: Context) -> dict[str, Any]:
     """Where the register stands: counts, events over time, flights, facilities.
 
@@ -43,10 +50,14 @@ def dashboard(ctx: Context) -> dict[str, Any]:
     written "<k" (or "x" where a total would give one back)."""
     identities = ctx.allowed("read_identities")
     with ctx.store.read() as session:
-        k = None if identities else cached(ctx.store, ("sharing_k",),
-                                           lambda: sharing_settings(ctx.store).k)
+        k = (
+            None
+            if identities
+            else cached(ctx.store, ("sharing_k",), lambda: sharing_settings(ctx.store).k)
+        )
         data = cached_aggregates(ctx.store, session, ctx.lang, k)
         if ctx.allowed("admin"):
-            data["recent_activity"] = [e.to_dict() for e in recent_activity(
-                ctx.store, reader=ctx.reader)]
+            data["recent_activity"] = [
+                e.to_dict() for e in recent_activity(ctx.store, reader=ctx.reader)
+            ]
     return data

@@ -77,18 +77,35 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (HabeasError, 400, "error"),
 ]
 
-HTTP_CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large",
-              415: "unsupported_media_type", 422: "validation_failed",
-              429: "rate_limited", 500: "internal_error", 503: "unavailable"}
+HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
 
 #: Headings of the error page (translated in the catalogs).
-TITLES = {400: "The request could not be processed", 401: "Please log in",
-          403: "Not allowed", 404: "Not found", 405: "Not allowed",
-          409: "The stored data does not match its record",
-          413: "The file is too large", 422: "Some values need correcting",
-          429: "Too many attempts", 500: "Something went wrong on the server",
-          503: "The register is not available"}
+TITLES = {
+    400: "The request could not be processed",
+    401: "Please log in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed",
+    409: "The stored data does not match its record",
+    413: "The file is too large",
+    422: "Some values need correcting",
+    429: "Too many attempts",
+    500: "Something went wrong on the server",
+    503: "The register is not available",
+}
 
 
 class ErrorDetail(BaseModel):
@@ -112,10 +129,10 @@ OPENAPI_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def error_body(status: int, code: str, message: str,
-               details: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {"error": {"status": status, "code": code, "message": message,
-                      "details": details or []}}
+def error_body(
+    status: int, code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    return {"error": {"status": status, "code": code, "message": message, "details": details or []}}
 
 
 def classify(exc: Exception) -> tuple[int, str]:
@@ -146,16 +163,24 @@ def prefers_json(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     if "application/json" in accept and "text/html" not in accept:
         return True
-    return request.headers.get("authorization", "").lower().startswith("bearer ") and \
-        "text/html" not in accept
+    return (
+        request.headers.get("authorization", "").lower().startswith("bearer ")
+        and "text/html" not in accept
+    )
 
 
-def error_response(request: Request, status: int, code: str, message: str,
-                   details: list[dict[str, Any]] | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     if wants_json(request):
-        return JSONResponse(error_body(status, code, message, details), status_code=status,
-                            headers=headers)
+        return JSONResponse(
+            error_body(status, code, message, details), status_code=status, headers=headers
+        )
     if status == 401 and code == "not_authenticated":
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
@@ -167,29 +192,45 @@ def error_response(request: Request, status: int, code: str, message: str,
 def install(app: FastAPI) -> None:
     async def habeas_error(request: Request, exc: Exception) -> Response:
         status, code = classify(exc)
-        headers = ({"Retry-After": str(exc.retry_after)}
-                   if isinstance(exc, RateLimited | ServerBusy) else None)
+        headers = (
+            {"Retry-After": str(exc.retry_after)}
+            if isinstance(exc, RateLimited | ServerBusy)
+            else None
+        )
         if status == 500:
-            log.exception("unexpected error on %s %s", request.method, request.url.path,
-                          exc_info=exc)
-            return error_response(request, 500, "internal_error",
-                                  "An unexpected error happened on the server; it has been "
-                                  "logged. Nothing was half-written.")
+            log.exception(
+                "unexpected error on %s %s", request.method, request.url.path, exc_info=exc
+            )
+            return error_response(
+                request,
+                500,
+                "internal_error",
+                "An unexpected error happened on the server; it has been "
+                "logged. Nothing was half-written.",
+            )
         return error_response(request, status, code, str(exc), details_of(exc), headers)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         status = exc.status_code
         message = exc.detail if isinstance(exc.detail, str) else "HTTP error"
-        return error_response(request, status, HTTP_CODES.get(status, f"http_{status}"),
-                              message, headers=getattr(exc, "headers", None))
+        return error_response(
+            request,
+            status,
+            HTTP_CODES.get(status, f"http_{status}"),
+            message,
+            headers=getattr(exc, "headers", None),
+        )
 
     async def validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        details = [{"loc": list(e.get("loc", ())), "message": e.get("msg", ""),
-                    "type": e.get("type", "")} for e in exc.errors()]
-        return error_response(request, 422, "validation_failed",
-                              "Some parameters are missing or invalid.", details)
+        details = [
+            {"loc": list(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return error_response(
+            request, 422, "validation_failed", "Some parameters are missing or invalid.", details
+        )
 
     app.add_exception_handler(HabeasError, habeas_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

@@ -51,8 +51,7 @@ def body_limit(settings: Settings, method: str, path: str) -> int:
 
 def language(scope: Scope, settings: Settings) -> str:
     """The visitor's language from ``Accept-Language`` (no session is loaded yet)."""
-    accept = next((v.decode("latin-1") for k, v in scope["headers"]
-                   if k == b"accept-language"), "")
+    accept = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept-language"), "")
     for part in accept.split(","):
         code = part.split(";")[0].strip().lower()[:2]
         if code in i18n.LANGUAGES:
@@ -65,9 +64,12 @@ def refused_body(scope: Scope, lang: str) -> PayloadTooLarge | None:
     limit = scope.get(TOO_LARGE)
     if limit is None:
         return None
-    return PayloadTooLarge(i18n.translator(lang).gettext(
-        "The request is larger than this address accepts (%(n)s bytes at most).")
-        % {"n": i18n.format_number(limit, lang)})
+    return PayloadTooLarge(
+        i18n.translator(lang).gettext(
+            "The request is larger than this address accepts (%(n)s bytes at most)."
+        )
+        % {"n": i18n.format_number(limit, lang)}
+    )
 
 
 class BodyLimit:
@@ -120,8 +122,11 @@ def host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
     if name in LOOPBACK:
         return True
     for pattern in (a.strip().lower() for a in allowed):
-        if pattern == "*" or name == pattern or (
-                pattern.startswith("*.") and name.endswith(pattern[1:])):
+        if (
+            pattern == "*"
+            or name == pattern
+            or (pattern.startswith("*.") and name.endswith(pattern[1:]))
+        ):
             return True
     return False
 
@@ -142,6 +147,8 @@ class TrustedHosts:
             await self.app(scope, receive, send)
             return
         _ = i18n.translator(language(scope, self.settings)).gettext
-        response = JSONResponse(error_body(400, "invalid_host", _(
-            "This server does not answer to that host name.")), status_code=400)
+        response = JSONResponse(
+            error_body(400, "invalid_host", _("This server does not answer to that host name.")),
+            status_code=400,
+        )
         await response(scope, receive, send)

@@ -23,30 +23,44 @@ Gettext = Any
 #: code -> message (msgid); ``%(name)s`` are the problem's params (dates already
 #: written in the page's language).
 MESSAGES = {
-    "date_unreadable": N_("Cannot read “%(value)s” as a date. Write it as 17/03/2025, "
-                          "03/2025 or 2025."),
-    "date_missing_day": N_("“%(value)s” is not a date: there is no %(day)s %(month)s %(year)s "
-                           "(%(month)s %(year)s has %(last)s days)."),
-    "date_ambiguous": N_("“%(value)s” can be read as %(first)s or as %(second)s: choose the "
-                         "order of day and month in dates, under “Source and options”."),
-    "date_swapped": N_("Only readable with day and month the other way round: read as "
-                       "%(read)s. Check that day and month were not swapped."),
-    "date_order_mixed": N_("This column mixes dates written day first and month first: choose "
-                           "the order of day and month the source uses, under “Source and "
-                           "options”."),
-    "date_order_needed": N_("%(n)s date(s) in this column could be day first or month first, "
-                            "and nothing in the column decides: choose the order of day and "
-                            "month, under “Source and options”."),
-    "unknown_term": N_("“%(value)s” is not one of the known values (%(known)s). Correct it in "
-                       "the file, or ask an administrator to add it to the vocabulary."),
-    "event_without_type": N_("The row has event details (%(columns)s) but no event type: "
-                             "choose the column that holds it, or choose the event type of "
-                             "every row under “Values for every row”."),
+    "date_unreadable": N_(
+        "Cannot read “%(value)s” as a date. Write it as 17/03/2025, 03/2025 or 2025."
+    ),
+    "date_missing_day": N_(
+        "“%(value)s” is not a date: there is no %(day)s %(month)s %(year)s "
+        "(%(month)s %(year)s has %(last)s days)."
+    ),
+    "date_ambiguous": N_(
+        "“%(value)s” can be read as %(first)s or as %(second)s: choose the "
+        "order of day and month in dates, under “Source and options”."
+    ),
+    "date_swapped": N_(
+        "Only readable with day and month the other way round: read as "
+        "%(read)s. Check that day and month were not swapped."
+    ),
+    "date_order_mixed": N_(
+        "This column mixes dates written day first and month first: choose "
+        "the order of day and month the source uses, under “Source and "
+        "options”."
+    ),
+    "date_order_needed": N_(
+        "%(n)s date(s) in this column could be day first or month first, "
+        "and nothing in the column decides: choose the order of day and "
+        "month, under “Source and options”."
+    ),
+    "unknown_term": N_(
+        "“%(value)s” is not one of the known values (%(known)s). Correct it in "
+        "the file, or ask an administrator to add it to the vocabulary."
+    ),
+    "event_without_type": N_(
+        "The row has event details (%(columns)s) but no event type: "
+        "choose the column that holds it, or choose the event type of "
+        "every row under “Values for every row”."
+    ),
     "no_name_or_id": N_("The row has neither a name nor an identity document number."),
     "no_record_id": N_("No record id: the row number is used instead."),
     "empty_row": N_("Empty row: skipped."),
-    "too_many_cells": N_("The row has %(cells)s cells but the header has %(columns)s "
-                         "columns."),
+    "too_many_cells": N_("The row has %(cells)s cells but the header has %(columns)s columns."),
 }
 KEPT = N_("Kept as written, not read: %(message)s")
 EVERY_ROW = N_("value for every row: %(field)s")
@@ -61,8 +75,9 @@ def _day(iso: str, lang: str) -> str:
         return iso
 
 
-def message_text(problem: dict[str, Any], _: Gettext, lang: str,
-                 vocab: dict[str, dict[str, str]]) -> str:
+def message_text(
+    problem: dict[str, Any], _: Gettext, lang: str, vocab: dict[str, dict[str, str]]
+) -> str:
     """The problem's message in the page's language (the English one when it has no code)."""
     code = problem.get("code")
     params = dict(problem.get("params") or {})
@@ -71,16 +86,22 @@ def message_text(problem: dict[str, Any], _: Gettext, lang: str,
         return str(problem.get("message", ""))
     if code == "date_missing_day":
         params["month"] = get_month_names("wide", locale=i18n.check_language(lang))[
-            int(params["month"])]
+            int(params["month"])
+        ]
     elif code == "date_ambiguous":
-        params["first"], params["second"] = (_day(params["first"], lang),
-                                             _day(params["second"], lang))
+        params["first"], params["second"] = (
+            _day(params["first"], lang),
+            _day(params["second"], lang),
+        )
     elif code == "unknown_term":
         labels = vocab.get(params.get("vocabulary", ""), {})
-        known = [f"{label} ({c})" if label.casefold() != c.casefold() else c
-                 for c, label in labels.items()]
-        params["known"] = ", ".join(known[:KNOWN_SHOWN]) + (" …" if len(known) > KNOWN_SHOWN
-                                                             else "")
+        known = [
+            f"{label} ({c})" if label.casefold() != c.casefold() else c
+            for c, label in labels.items()
+        ]
+        params["known"] = ", ".join(known[:KNOWN_SHOWN]) + (
+            " …" if len(known) > KNOWN_SHOWN else ""
+        )
     text = str(_(template)) % params
     return str(_(KEPT)) % {"message": text} if problem.get("kept") else text
 
@@ -92,9 +113,11 @@ def column_text(problem: dict[str, Any], _: Gettext) -> str:
     return str(column)
 
 
-def shown(problems: list[dict[str, Any]], _: Gettext, lang: str,
-          vocab: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+def shown(
+    problems: list[dict[str, Any]], _: Gettext, lang: str, vocab: dict[str, dict[str, str]]
+) -> list[dict[str, Any]]:
     """``problems`` with ``column_text`` and ``message_text`` for the page."""
-    return [{**p, "column_text": column_text(p, _), "message_text": message_text(p, _, lang,
-                                                                                 vocab)}
-            for p in problems]
+    return [
+        {**p, "column_text": column_text(p, _), "message_text": message_text(p, _, lang, vocab)}
+        for p in problems
+    ]

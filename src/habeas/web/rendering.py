@@ -33,8 +33,13 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @lru_cache(maxsize=4)
 def environment(lang: str) -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
-                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.install_gettext_translations(i18n.translator(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["date"] = lambda v, fmt="medium": _date(v, lang, fmt)
     env.filters["datetime"] = lambda v, fmt="medium": _datetime(v, lang, fmt)
@@ -68,12 +73,17 @@ def _datetime(value: Any, lang: str, fmt: str) -> str:
 def _nav(ctx: Context) -> list[dict[str, Any]]:
     from habeas.web.views import VIEWS
 
-    entries = [v for v in VIEWS if v.nav and ctx.allowed(v.permission)
-               and "{" not in v.path]
+    entries = [v for v in VIEWS if v.nav and ctx.allowed(v.permission) and "{" not in v.path]
     path = ctx.request.url.path
-    return [{"label": ctx._(v.nav or ""), "path": v.path, "name": v.name,
-             "current": path == v.path or (v.path != "/" and path.startswith(v.path + "/"))}
-            for v in sorted(entries, key=lambda v: (v.nav_order, v.name))]
+    return [
+        {
+            "label": ctx._(v.nav or ""),
+            "path": v.path,
+            "name": v.name,
+            "current": path == v.path or (v.path != "/" and path.startswith(v.path + "/")),
+        }
+        for v in sorted(entries, key=lambda v: (v.nav_order, v.name))
+    ]
 
 
 def template_context(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -86,25 +96,43 @@ def template_context(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     query = ctx.request.url.query
     return {
         **data,
-        "ctx": ctx, "user": ctx.user, "role": ctx.role, "csrf_token": token,
-        "csrf_field": csrf_field, "allowed": ctx.allowed, "url": ctx.url,
-        "nav": _nav(ctx), "flashes": ctx.session.pop_flashes(),
+        "ctx": ctx,
+        "user": ctx.user,
+        "role": ctx.role,
+        "csrf_token": token,
+        "csrf_field": csrf_field,
+        "allowed": ctx.allowed,
+        "url": ctx.url,
+        "nav": _nav(ctx),
+        "flashes": ctx.session.pop_flashes(),
         "current_path": path,
         "current_url": quote(path + (f"?{query}" if query else ""), safe=""),
         "json_url": (path + "index.json" if path.endswith("/") else path + ".json")
         + (f"?{query}" if query else ""),
-        "site_name": ctx.settings.site_name, "roles": policy.ROLES,
+        "site_name": ctx.settings.site_name,
+        "roles": policy.ROLES,
     }
 
 
-def render(ctx: Context, template: str, data: dict[str, Any], status: int = 200,
-           headers: dict[str, str] | None = None) -> HTMLResponse:
+def render(
+    ctx: Context,
+    template: str,
+    data: dict[str, Any],
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
     html = environment(ctx.lang).get_template(template).render(template_context(ctx, data))
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
-def render_error(request: Request, status: int, code: str, message: str,
-                 details: list[dict[str, Any]], headers: dict[str, str] | None) -> HTMLResponse:
+def render_error(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: list[dict[str, Any]],
+    headers: dict[str, str] | None,
+) -> HTMLResponse:
     from habeas.web.context import Context
     from habeas.web.errors import TITLES
 
@@ -116,9 +144,13 @@ def render_error(request: Request, status: int, code: str, message: str,
         from habeas.web.pages._common import vocabulary_labels
 
         errors = sum(1 for d in details if d.get("severity") == "error")
-        message = ctx._("The import was refused: %(n)s error(s); nothing was written.",
-                        n=errors)
+        message = ctx._("The import was refused: %(n)s error(s); nothing was written.", n=errors)
         details = shown(details, ctx._, ctx.lang, vocabulary_labels(ctx.store, ctx.lang))
-    data = {"status": status, "code": code, "message": message, "details": details,
-            "title": TITLES.get(status, "Error")}
+    data = {
+        "status": status,
+        "code": code,
+        "message": message,
+        "details": details,
+        "title": TITLES.get(status, "Error"),
+    }
     return render(ctx, "error.html", data, status=status, headers=headers)

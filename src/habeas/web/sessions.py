@@ -41,8 +41,13 @@ class SessionData:
     loaded: dict[str, Any] | None = None
 
     def payload(self) -> dict[str, Any]:
-        return {"csrf": self.csrf, "sid": self.sid, "lang": self.lang,
-                "flashes": self.flashes, "pending": self.pending}
+        return {
+            "csrf": self.csrf,
+            "sid": self.sid,
+            "lang": self.lang,
+            "flashes": self.flashes,
+            "pending": self.pending,
+        }
 
     @property
     def changed(self) -> bool:
@@ -66,24 +71,35 @@ def load(request: Request, settings: Settings) -> SessionData:
     if raw:
         try:
             data = _serializer(settings).loads(
-                raw, max_age=int(settings.session_lifetime.total_seconds()))
+                raw, max_age=int(settings.session_lifetime.total_seconds())
+            )
         except BadSignature:
             data = None
         if isinstance(data, dict) and isinstance(data.get("csrf"), str):
-            session = SessionData(csrf=data["csrf"], sid=data.get("sid"), lang=data.get("lang"),
-                                  flashes=list(data.get("flashes") or []),
-                                  pending=data.get("pending"))
+            session = SessionData(
+                csrf=data["csrf"],
+                sid=data.get("sid"),
+                lang=data.get("lang"),
+                flashes=list(data.get("flashes") or []),
+                pending=data.get("pending"),
+            )
             session.loaded = copy.deepcopy(session.payload())
             return session
     return SessionData()
 
 
-def save(response: Response, session: SessionData, settings: Settings,
-         request: Request | None = None) -> None:
+def save(
+    response: Response, session: SessionData, settings: Settings, request: Request | None = None
+) -> None:
     if not session.changed:
         return
     over_tls = request is not None and request.url.scheme == "https"
     response.set_cookie(
-        COOKIE_NAME, _serializer(settings).dumps(session.payload()),
-        max_age=int(settings.session_lifetime.total_seconds()), path="/", httponly=True,
-        samesite="lax", secure=settings.secure_cookies or over_tls)
+        COOKIE_NAME,
+        _serializer(settings).dumps(session.payload()),
+        max_age=int(settings.session_lifetime.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies or over_tls,
+    )

@@ -55,21 +55,26 @@ def staging_dir(configured: Path | None, store: Store) -> Path:
     """The staging folder: ``configured``, else the workspace's ``uploads/``; checked private."""
     if configured is None:
         if store.files is None or store.files.root.name != FILES_DIR:
-            raise WorkspaceError("This store has no workspace folder to keep uploads in; "
-                                 "configure upload_dir.")
+            raise WorkspaceError(
+                "This store has no workspace folder to keep uploads in; configure upload_dir."
+            )
         configured = store.files.root.parent / UPLOADS_DIR
     root = private_dir(configured)
     info = root.lstat()
     if not stat.S_ISDIR(info.st_mode):
-        raise WorkspaceError(f"The upload folder {root} is not a folder (or is a link); "
-                             "uploads were not accepted.")
+        raise WorkspaceError(
+            f"The upload folder {root} is not a folder (or is a link); uploads were not accepted."
+        )
     if info.st_uid != os.geteuid():
-        raise WorkspaceError(f"The upload folder {root} belongs to another account; uploads "
-                             "were not accepted.")
+        raise WorkspaceError(
+            f"The upload folder {root} belongs to another account; uploads were not accepted."
+        )
     if is_loose(info.st_mode):
-        raise WorkspaceError(f"Other accounts can enter the upload folder {root} (mode "
-                             f"{stat.S_IMODE(info.st_mode):04o}); uploads were not accepted. "
-                             f"Make it private: chmod 700 {root}")
+        raise WorkspaceError(
+            f"Other accounts can enter the upload folder {root} (mode "
+            f"{stat.S_IMODE(info.st_mode):04o}); uploads were not accepted. "
+            f"Make it private: chmod 700 {root}"
+        )
     return root
 
 
@@ -77,18 +82,29 @@ def _safe_name(filename: str) -> str:
     name = Path(filename.replace("\\", "/")).name.strip() or "upload"
     name = re.sub(r"[^\w.\- ()áéíóúñÁÉÍÓÚÑüÜ]", "_", name)[:120].lstrip(".") or "upload"
     if not name.lower().endswith(SUFFIXES):
-        raise UsageError(f"{filename!r}: habeas imports CSV, XLSX, JSON or JSON Lines files "
-                         f"({', '.join(SUFFIXES)}).")
+        raise UsageError(
+            f"{filename!r}: habeas imports CSV, XLSX, JSON or JSON Lines files "
+            f"({', '.join(SUFFIXES)})."
+        )
     return name
 
 
 def _checked_name(name: Any) -> str:
     """The file name recorded in ``upload.json``, if it is a plain, safe file name."""
-    if (not isinstance(name, str) or not name or "/" in name or "\\" in name or "\x00" in name
-            or name in (".", "..") or name.startswith(".") or Path(name).is_absolute()
-            or _safe_name(name) != name):
-        raise IntegrityError("The staged upload names an unsafe file; it was not opened. "
-                             "Upload the file again.")
+    if (
+        not isinstance(name, str)
+        or not name
+        or "/" in name
+        or "\\" in name
+        or "\x00" in name
+        or name in (".", "..")
+        or name.startswith(".")
+        or Path(name).is_absolute()
+        or _safe_name(name) != name
+    ):
+        raise IntegrityError(
+            "The staged upload names an unsafe file; it was not opened. Upload the file again."
+        )
     return name
 
 
@@ -98,22 +114,26 @@ def _regular(path: Path) -> Path:
     except FileNotFoundError:
         raise NotFound("The uploaded file is gone. Upload it again.") from None
     if not stat.S_ISREG(info.st_mode):
-        raise IntegrityError("The staged upload is not a regular file; it was not opened. "
-                             "Upload the file again.")
+        raise IntegrityError(
+            "The staged upload is not a regular file; it was not opened. Upload the file again."
+        )
     return path
 
 
 def _create(path: Path) -> BinaryIO:
     """A new owner-only file (0600 whatever the umask; never through a link)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-                 PRIVATE_FILE)
+    fd = os.open(
+        path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), PRIVATE_FILE
+    )
     os.fchmod(fd, PRIVATE_FILE)
     return os.fdopen(fd, "wb")
 
 
 def _gone() -> NotFound:
-    return NotFound("That upload does not exist (uploads are kept for 24 hours, and "
-                    "removed once imported). Upload the file again.")
+    return NotFound(
+        "That upload does not exist (uploads are kept for 24 hours, and "
+        "removed once imported). Upload the file again."
+    )
 
 
 def _age(folder: Path) -> float:
@@ -135,8 +155,9 @@ class _Limited:
         data = self.content.read(size)
         self.read_bytes += len(data)
         if self.read_bytes > self.max_bytes:
-            raise UsageError(f"The file is larger than the limit of "
-                             f"{self.max_bytes // (1024 * 1024)} MB.")
+            raise UsageError(
+                f"The file is larger than the limit of {self.max_bytes // (1024 * 1024)} MB."
+            )
         return data
 
 
@@ -172,8 +193,9 @@ class Uploads:
         try:
             with _create(folder / (name + SEALED_SUFFIX if sealed else name)) as out:
                 if sealed:
-                    for piece in seal_stream(self.keyring.data_key(), self._label(upload_id),
-                                             source):
+                    for piece in seal_stream(
+                        self.keyring.data_key(), self._label(upload_id), source
+                    ):
                         out.write(piece)
                 else:
                     while chunk := source.read(CHUNK):
@@ -181,14 +203,25 @@ class Uploads:
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        self._write_meta(upload_id, {"owner": owner, "filename": name, "created": time.time(),
-                                     "sealed": sealed, "options": None})
+        self._write_meta(
+            upload_id,
+            {
+                "owner": owner,
+                "filename": name,
+                "created": time.time(),
+                "sealed": sealed,
+                "options": None,
+            },
+        )
         return upload_id
 
     def _folder(self, upload_id: str) -> Path:
         folder = self.root / upload_id
-        if not ID_PATTERN.match(upload_id) or folder.is_symlink() \
-                or not (folder / META_NAME).is_file():
+        if (
+            not ID_PATTERN.match(upload_id)
+            or folder.is_symlink()
+            or not (folder / META_NAME).is_file()
+        ):
             raise _gone()
         if _age(folder) > MAX_AGE:  # abandoned: removed, not served
             shutil.rmtree(folder, ignore_errors=True)
@@ -196,12 +229,14 @@ class Uploads:
         return folder
 
     def _write_meta(self, upload_id: str, meta: dict[str, Any]) -> None:
-        private_output(self.root / upload_id / META_NAME).write_text(json.dumps(meta),
-                                                                     encoding="utf-8")
+        private_output(self.root / upload_id / META_NAME).write_text(
+            json.dumps(meta), encoding="utf-8"
+        )
 
     def meta(self, upload_id: str, user: str, is_admin: bool) -> dict[str, Any]:
         meta: dict[str, Any] = json.loads(
-            _regular(self._folder(upload_id) / META_NAME).read_text(encoding="utf-8"))
+            _regular(self._folder(upload_id) / META_NAME).read_text(encoding="utf-8")
+        )
         if meta["owner"] != user and not is_admin:
             raise NotFound("That upload does not exist (or is someone else's).")
         return meta
@@ -222,8 +257,7 @@ class Uploads:
         work = Path(tempfile.mkdtemp(prefix=".open-", dir=folder))  # 0700
         try:
             with _create(work / name) as out, sealed.open("rb") as handle:
-                for chunk in open_stream(self.keyring.data_key(), self._label(upload_id),
-                                         handle):
+                for chunk in open_stream(self.keyring.data_key(), self._label(upload_id), handle):
                     out.write(chunk)
             yield work / name
         finally:

@@ -124,8 +124,9 @@ def _add_route(info: RouteInfo) -> None:
     for method in info.methods:
         key = (method, info.path)
         if key in _taken and _taken[key] != info.name:
-            raise ValueError(f"{method} {info.path} is registered twice "
-                             f"({_taken[key]} and {info.name})")
+            raise ValueError(
+                f"{method} {info.path} is registered twice ({_taken[key]} and {info.name})"
+            )
         _taken[key] = info.name
     if not any(r.name == info.name and r.path == info.path for r in ROUTES):
         ROUTES.append(info)
@@ -149,8 +150,11 @@ def _register(vdef: ViewDef) -> None:
     VIEWS.append(vdef)
     if vdef.kind == "page":
         if vdef.json:
-            _add_route(RouteInfo(vdef.json_path, vdef.methods, vdef.permission,
-                                 vdef.name + ".json", "page.json"))
+            _add_route(
+                RouteInfo(
+                    vdef.json_path, vdef.methods, vdef.permission, vdef.name + ".json", "page.json"
+                )
+            )
         _add_route(RouteInfo(vdef.path, vdef.methods, vdef.permission, vdef.name, "page"))
     else:
         _add_route(RouteInfo(vdef.path, vdef.methods, vdef.permission, vdef.name, "action"))
@@ -161,29 +165,72 @@ def _summary(view: View) -> str | None:
     return doc.strip().splitlines()[0] if doc else None
 
 
-def page(path: str, *, permission: str, template: str | None = None, name: str | None = None,
-         partial: str | None = None, nav: str | None = None, nav_order: int = 100,
-         tags: tuple[str, ...] | list[str] = (), json: bool = True) -> Callable[[View], View]:
+def page(
+    path: str,
+    *,
+    permission: str,
+    template: str | None = None,
+    name: str | None = None,
+    partial: str | None = None,
+    nav: str | None = None,
+    nav_order: int = 100,
+    tags: tuple[str, ...] | list[str] = (),
+    json: bool = True,
+) -> Callable[[View], View]:
     """Register a GET page (HTML from ``template``) and its JSON twin (``path + '.json'``)."""
 
     def decorate(view: View) -> View:
-        _register(ViewDef("page", path, ("GET",), permission, name or view.__name__, view,
-                          template=template, partial=partial, nav=nav, nav_order=nav_order,
-                          summary=_summary(view), tags=tuple(tags), json=json))
+        _register(
+            ViewDef(
+                "page",
+                path,
+                ("GET",),
+                permission,
+                name or view.__name__,
+                view,
+                template=template,
+                partial=partial,
+                nav=nav,
+                nav_order=nav_order,
+                summary=_summary(view),
+                tags=tuple(tags),
+                json=json,
+            )
+        )
         return view
 
     return decorate
 
 
-def action(path: str, *, permission: str, methods: list[str] | tuple[str, ...] = ("POST",),
-           name: str | None = None, partial: str | None = None, redirect: str | None = None,
-           tags: tuple[str, ...] | list[str] = (), csrf: bool = True) -> Callable[[View], View]:
+def action(
+    path: str,
+    *,
+    permission: str,
+    methods: list[str] | tuple[str, ...] = ("POST",),
+    name: str | None = None,
+    partial: str | None = None,
+    redirect: str | None = None,
+    tags: tuple[str, ...] | list[str] = (),
+    csrf: bool = True,
+) -> Callable[[View], View]:
     """Register a form post (CSRF-checked): JSON, an htmx ``partial``, or a 303 redirect."""
 
     def decorate(view: View) -> View:
-        _register(ViewDef("action", path, tuple(m.upper() for m in methods), permission,
-                          name or view.__name__, view, partial=partial, redirect=redirect,
-                          summary=_summary(view), tags=tuple(tags), csrf=csrf))
+        _register(
+            ViewDef(
+                "action",
+                path,
+                tuple(m.upper() for m in methods),
+                permission,
+                name or view.__name__,
+                view,
+                partial=partial,
+                redirect=redirect,
+                summary=_summary(view),
+                tags=tuple(tags),
+                csrf=csrf,
+            )
+        )
         return view
 
     return decorate
@@ -191,7 +238,10 @@ def action(path: str, *, permission: str, methods: list[str] | tuple[str, ...] =
 
 #: The application's own view modules (W2's live in habeas.web.pages and are found).
 CORE_VIEW_MODULES = (
-    "habeas.web.auth", "habeas.web.dashboard", "habeas.web.sources", "habeas.web.admin",
+    "habeas.web.auth",
+    "habeas.web.dashboard",
+    "habeas.web.sources",
+    "habeas.web.admin",
     "habeas.web.apidocs",
 )
 
@@ -212,8 +262,10 @@ def view_parameters(view: View) -> list[inspect.Parameter]:
     """The view's parameters after ``ctx``, with annotations resolved (for FastAPI)."""
     hints = get_type_hints(view)
     params = list(inspect.signature(view).parameters.values())[1:]
-    return [p.replace(annotation=hints.get(p.name, p.annotation),
-                      kind=inspect.Parameter.KEYWORD_ONLY) for p in params]
+    return [
+        p.replace(annotation=hints.get(p.name, p.annotation), kind=inspect.Parameter.KEYWORD_ONLY)
+        for p in params
+    ]
 
 
 framework_route("/static/{path:path}", ("GET",), "public", "static")

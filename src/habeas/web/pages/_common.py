@@ -105,14 +105,19 @@ def partial_date(text: str, lang: str, style: str = "medium") -> str:
     if m := _MONTH.fullmatch(text):
         month = date(int(m[1]), int(m[2]), 1)
         return _("%(month)s (day unknown)") % {
-            "month": format_skeleton("yMMMM", month, locale=locale)}
+            "month": format_skeleton("yMMMM", month, locale=locale)
+        }
     if m := _YEAR.fullmatch(text):
         return _("%(year)s (month and day unknown)") % {"year": m[1]}
     if m := _ESTIMATE.fullmatch(text) or _BETWEEN.fullmatch(text):
-        first_day, last_day = (i18n.format_date(date.fromisoformat(d), lang, style)
-                               for d in (m[1], m[2]))
-        template = (_("about %(first)s to %(last)s (estimate)")
-                    if text.startswith("about") else _("between %(first)s and %(last)s"))
+        first_day, last_day = (
+            i18n.format_date(date.fromisoformat(d), lang, style) for d in (m[1], m[2])
+        )
+        template = (
+            _("about %(first)s to %(last)s (estimate)")
+            if text.startswith("about")
+            else _("between %(first)s and %(last)s")
+        )
         return str(template) % {"first": first_day, "last": last_day}
     return text
 

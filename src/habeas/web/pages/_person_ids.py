@@ -25,31 +25,38 @@ def merged_text(m: Move, lang: str, _: Gettext) -> str:
     if m.at is None:
         return _("Person %(old)s was merged into person %(new)s.") % values
     return _("Person %(old)s was merged into person %(new)s on %(date)s.") % {
-        **values, "date": fmt_date(m.at.date(), lang, "long")}
+        **values,
+        "date": fmt_date(m.at.date(), lang, "long"),
+    }
 
 
 def split_text(m: Move, lang: str, _: Gettext) -> str:
-    return _("Split on %(date)s: %(n)s of this person's records now belong to person "
-             "%(new)s.") % {"date": fmt_date(m.at.date(), lang, "long") if m.at else "?",
-                            "n": m.records, "new": m.into_id}
+    return _("Split on %(date)s: %(n)s of this person's records now belong to person %(new)s.") % {
+        "date": fmt_date(m.at.date(), lang, "long") if m.at else "?",
+        "n": m.records,
+        "new": m.into_id,
+    }
 
 
-def retired_redirect(ctx: Context, person_id: int, route: str = "person",
-                     **query: Any) -> tuple[PersonId, RedirectResponse | None]:
+def retired_redirect(
+    ctx: Context, person_id: int, route: str = "person", **query: Any
+) -> tuple[PersonId, RedirectResponse | None]:
     """Where ``person_id`` stands, and the redirect to its survivor if it was merged."""
     where = resolve(ctx.store, person_id)
     if where.current or not where.moved_to:
         return where, None
     if where.survivor is None:
-        raise NotFound(ctx._("Person %(old)s was merged; its records now belong to persons "
-                             "%(ids)s.") % {"old": person_id,
-                                             "ids": ", ".join(map(str, where.moved_to))})
+        raise NotFound(
+            ctx._("Person %(old)s was merged; its records now belong to persons %(ids)s.")
+            % {"old": person_id, "ids": ", ".join(map(str, where.moved_to))}
+        )
     path = ctx.url(route, person_id=where.survivor)
     if ctx.wants_json and route == "person":
         path = ctx.url(route + ".json", person_id=where.survivor)
     params = {k: v for k, v in query.items() if v is not None}
-    return where, RedirectResponse(f"{path}?{urlencode({'merged': person_id, **params})}",
-                                   status_code=307)
+    return where, RedirectResponse(
+        f"{path}?{urlencode({'merged': person_id, **params})}", status_code=307
+    )
 
 
 def id_notices(ctx: Context, where: PersonId, merged: int | None) -> dict[str, Any]:
@@ -58,9 +65,18 @@ def id_notices(ctx: Context, where: PersonId, merged: int | None) -> dict[str, A
     path = list(came.path) if came is not None and where.asked in came.moved_to else []
     notes = [{**m.to_dict(), "text": merged_text(m, ctx.lang, ctx._)} for m in path]
     if path and where.asked not in {m.into_id for m in path}:  # moved on by a later split
-        notes.append({"person_id": merged, "into_id": where.asked, "kind": "now",
-                      "text": ctx._("The records of person %(old)s now belong to person "
-                                    "%(new)s.") % {"old": merged, "new": where.asked}})
-    return {"merged_from": notes,
-            "split_off": [{**m.to_dict(), "text": split_text(m, ctx.lang, ctx._)}
-                          for m in where.split_off]}
+        notes.append(
+            {
+                "person_id": merged,
+                "into_id": where.asked,
+                "kind": "now",
+                "text": ctx._("The records of person %(old)s now belong to person %(new)s.")
+                % {"old": merged, "new": where.asked},
+            }
+        )
+    return {
+        "merged_from": notes,
+        "split_off": [
+            {**m.to_dict(), "text": split_text(m, ctx.lang, ctx._)} for m in where.split_off
+        ],
+    }

@@ -60,36 +60,42 @@ def shown_fields(record: Any, id_types: set[str]) -> set[str]:
     return shown
 
 
-def visible_evidence(evidence: dict[str, Any], shown_a: set[str],
-                     shown_b: set[str]) -> dict[str, Any]:
+def visible_evidence(
+    evidence: dict[str, Any], shown_a: set[str], shown_b: set[str]
+) -> dict[str, Any]:
     """The evidence rows of fields both record cards show."""
     return {f: v for f, v in evidence.items() if f in shown_a and f in shown_b}
 
 
 def _record_text(rec: dict[str, Any], _: Gettext) -> str:
     return _("%(name)s (record %(record)s of %(source)s)") % {
-        "name": rec.get("name") or "—", "record": rec.get("record_id"),
-        "source": rec.get("source")}
+        "name": rec.get("name") or "—",
+        "record": rec.get("record_id"),
+        "source": rec.get("source"),
+    }
 
 
 def conflict_text(conflict: Conflict | None, _: Gettext) -> str:
-    """"Linking would join records that must stay apart: X and Y (they have different
+    """ "Linking would join records that must stay apart: X and Y (they have different
     A-numbers)." in the reader's language; empty when the reason is not a conflict."""
     if conflict is None:
         return ""
-    why = _(CONFLICT_KINDS[conflict.kind]) if conflict.kind in CONFLICT_KINDS \
-        else conflict.kind
-    named = "; ".join(_("%(a)s and %(b)s") % {"a": _record_text(x, _),
-                                              "b": _record_text(y, _)}
-                      for x, y in conflict.pairs)
+    why = _(CONFLICT_KINDS[conflict.kind]) if conflict.kind in CONFLICT_KINDS else conflict.kind
+    named = "; ".join(
+        _("%(a)s and %(b)s") % {"a": _record_text(x, _), "b": _record_text(y, _)}
+        for x, y in conflict.pairs
+    )
     if named:
         text = _("linking would join records that must stay apart: %(records)s (%(why)s)") % {
-            "records": named, "why": why}
+            "records": named,
+            "why": why,
+        }
     else:
         text = _("linking would join records that must stay apart (%(why)s)") % {"why": why}
     if conflict.hidden:
-        text += " " + _("%(n)s of the records involved are at a sensitivity level you may "
-                        "not see.") % {"n": conflict.hidden}
+        text += " " + _(
+            "%(n)s of the records involved are at a sensitivity level you may not see."
+        ) % {"n": conflict.hidden}
     return text
 
 
@@ -97,12 +103,13 @@ def withheld_pairs_text(withheld: Withheld, _: Gettext) -> str:
     """How many queued pairs the reader may not see, and how to see them."""
     if not withheld:
         return ""
-    text = _("Pairs withheld: %(n)s (one of their records is at a sensitivity level you "
-             "may not see).") % {"n": withheld.total}
+    text = _(
+        "Pairs withheld: %(n)s (one of their records is at a sensitivity level you may not see)."
+    ) % {"n": withheld.total}
     if withheld.for_purpose:
-        text += " " + _("%(n)s of them are shown once you state the purpose of this "
-                        "consultation.") % {"n": withheld.for_purpose}
+        text += " " + _(
+            "%(n)s of them are shown once you state the purpose of this consultation."
+        ) % {"n": withheld.for_purpose}
     if withheld.for_purpose < withheld.total:
-        text += " " + _("The others need an account cleared for their level: ask an "
-                        "administrator.")
+        text += " " + _("The others need an account cleared for their level: ask an administrator.")
     return text

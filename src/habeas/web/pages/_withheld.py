@@ -17,8 +17,9 @@ from habeas.access.reader import Withheld
 from habeas.web.context import Context
 
 
-def withheld_notice(ctx: Context, withheld: dict[str, Any] | Withheld | None,
-                    next_path: str | None = None) -> dict[str, Any]:
+def withheld_notice(
+    ctx: Context, withheld: dict[str, Any] | Withheld | None, next_path: str | None = None
+) -> dict[str, Any]:
     """``{}`` when nothing was withheld; else the texts, counts and the purpose link."""
     if isinstance(withheld, Withheld):
         withheld = withheld.to_dict() if withheld else None
@@ -35,12 +36,22 @@ def withheld_notice(ctx: Context, withheld: dict[str, Any] | Withheld | None,
     else:  # a small count hidden from roles that see aggregates only ("<5")
         above = total if not for_purpose else ""
     return {
-        "total": total, "for_purpose": for_purpose, "above_clearance": above,
+        "total": total,
+        "for_purpose": for_purpose,
+        "above_clearance": above,
         "text": ctx._("Withheld: %(n)s items at a sensitivity level you may not see.")
         % {"n": total},
-        "purpose_text": ctx._("%(n)s of them are shown once you state the purpose of this "
-                              "consultation.") % {"n": for_purpose} if for_purpose else "",
+        "purpose_text": ctx._(
+            "%(n)s of them are shown once you state the purpose of this consultation."
+        )
+        % {"n": for_purpose}
+        if for_purpose
+        else "",
         "purpose_url": f"/purpose?next={quote(next_path, safe='')}" if for_purpose else None,
-        "level_text": ctx._("%(n)s of them are above your role's clearance: ask an "
-                            "administrator if you need them.") % {"n": above} if above else "",
+        "level_text": ctx._(
+            "%(n)s of them are above your role's clearance: ask an administrator if you need them."
+        )
+        % {"n": above}
+        if above
+        else "",
     }

@@ -27,13 +27,22 @@ def _read(name: str) -> bytes:
 @page("/assets/pages.css", permission="public", name="pages_css", json=False, tags=["assets"])
 def pages_css(ctx: Context) -> Response:
     """The data pages' stylesheet."""
-    return Response(_read("pages.css"), media_type="text/css",
-                    headers={"Cache-Control": "public, max-age=3600"})
+    return Response(
+        _read("pages.css"), media_type="text/css", headers={"Cache-Control": "public, max-age=3600"}
+    )
 
 
-@page("/assets/review-keys.js", permission="public", name="review_keys_js", json=False,
-      tags=["assets"])
+@page(
+    "/assets/review-keys.js",
+    permission="public",
+    name="review_keys_js",
+    json=False,
+    tags=["assets"],
+)
 def review_keys_js(ctx: Context) -> Response:
     """Keyboard shortcuts of the review page: s / d / u press the decision buttons."""
-    return Response(_read("review-keys.js"), media_type="text/javascript",
-                    headers={"Cache-Control": "public, max-age=3600"})
+    return Response(
+        _read("review-keys.js"),
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )

@@ -53,20 +53,31 @@ METHODS: dict[str, str] = {
 ALL = "all"
 #: Seconds a client refused for want of a free estimate slot is asked to wait.
 RETRY_AFTER = 30
-FILTER_LABELS = {"nationality": N_("Nationality (ISO code, e.g. VEN)"), "sex": N_("Sex"),
-                 "event_type": N_("Event type"), "facility": N_("Facility"),
-                 "from": N_("From (YYYY-MM-DD)"), "to": N_("To (YYYY-MM-DD)")}
-STRATA_LABELS = {"nationality": N_("nationality"), "sex": N_("sex"),
-                 "facility": N_("facility")}
+FILTER_LABELS = {
+    "nationality": N_("Nationality (ISO code, e.g. VEN)"),
+    "sex": N_("Sex"),
+    "event_type": N_("Event type"),
+    "facility": N_("Facility"),
+    "from": N_("From (YYYY-MM-DD)"),
+    "to": N_("To (YYYY-MM-DD)"),
+}
+STRATA_LABELS = {"nationality": N_("nationality"), "sex": N_("sex"), "facility": N_("facility")}
 
 
-def list_choices(store: Store, levels: Collection[str],
-                 k: int | None = None) -> list[dict[str, Any]]:
+def list_choices(
+    store: Store, levels: Collection[str], k: int | None = None
+) -> list[dict[str, Any]]:
     """Sources with records at ``levels``: the lists one can estimate from (record counts
     below ``k`` hidden, when given)."""
-    return [{"id": c.id, "title": c.title, "kind": c.kind,
-             "records": c.records if k is None else show(c.records, k)}
-            for c in estimable_lists(store, levels)]
+    return [
+        {
+            "id": c.id,
+            "title": c.title,
+            "kind": c.kind,
+            "records": c.records if k is None else show(c.records, k),
+        }
+        for c in estimable_lists(store, levels)
+    ]
 
 
 def estimate_levels(role: str | None) -> list[str]:
@@ -88,26 +99,46 @@ def _row(est: Estimate, lang: str, _: Gettext) -> dict[str, Any]:
     interval = est.interval
     hi = None if interval is None else interval[1]
     return {
-        "method": est.method, "method_text": _(METHODS.get(est.method, est.method)),
-        "observed": est.observed, "observed_text": fmt_number(est.observed, lang),
-        "point": est.point, "point_text": fmt_number(est.point, lang),
-        "missing": est.missing, "missing_text": fmt_number(est.missing, lang),
-        "interval": None if interval is None else [interval[0], hi if hi is not None
-                                                   and math.isfinite(hi) else None],
-        "interval_text": "—" if interval is None else
-        f"{fmt_number(interval[0], lang)} – {fmt_number(interval[1], lang)}",
-        "level": est.level, "model": est.model, "warnings": est.warnings,
+        "method": est.method,
+        "method_text": _(METHODS.get(est.method, est.method)),
+        "observed": est.observed,
+        "observed_text": fmt_number(est.observed, lang),
+        "point": est.point,
+        "point_text": fmt_number(est.point, lang),
+        "missing": est.missing,
+        "missing_text": fmt_number(est.missing, lang),
+        "interval": None
+        if interval is None
+        else [interval[0], hi if hi is not None and math.isfinite(hi) else None],
+        "interval_text": "—"
+        if interval is None
+        else f"{fmt_number(interval[0], lang)} – {fmt_number(interval[1], lang)}",
+        "level": est.level,
+        "model": est.model,
+        "warnings": est.warnings,
         "computed": est.point is not None,
         "model_text": summary.describe_model(est, lang) or est.model or "",
         "interval_kind_text": summary.interval_kind(est.interval_kind, lang),
-        "unstable": est.unstable_interval, "error": est.error, "stratum": est.stratum,
+        "unstable": est.unstable_interval,
+        "error": est.error,
+        "stratum": est.stratum,
     }
 
 
-def estimate_data(store: Store, *, lang: str, _: Gettext, lists: list[str] | None,
-                  method: str | None, where: dict[str, str], strata: str | None,
-                  seed: int = 7, plot: bool = True, levels: Collection[str] | None = None,
-                  k: int | None = None) -> dict[str, Any]:
+def estimate_data(
+    store: Store,
+    *,
+    lang: str,
+    _: Gettext,
+    lists: list[str] | None,
+    method: str | None,
+    where: dict[str, str],
+    strata: str | None,
+    seed: int = 7,
+    plot: bool = True,
+    levels: Collection[str] | None = None,
+    k: int | None = None,
+) -> dict[str, Any]:
     """The estimate page's data: lists and records at ``levels`` only (``None``: all);
     with ``k`` (roles that may not read identities), counts of people below k hidden."""
     levels = list(SENSITIVITY_LEVELS) if levels is None else list(levels)
@@ -117,14 +148,22 @@ def estimate_data(store: Store, *, lang: str, _: Gettext, lists: list[str] | Non
     where = {k: v.strip() for k, v in where.items() if clean_text(v)}
     data: dict[str, Any] = {
         "form": {"lists": chosen, "method": method, "where": where, "strata": strata or ""},
-        "choices": {"lists": list_choices(store, levels, k),
-                    "methods": [{"code": ALL, "label": _("All the main methods, side by "
-                                                          "side")}]
-                    + [{"code": k, "label": _(v)} for k, v in METHODS.items()],
-                    "filters": [{"key": k, "label": _(FILTER_LABELS[k])} for k in FILTER_KEYS],
-                    "strata": [{"code": k, "label": _(STRATA_LABELS[k])} for k in STRATA_KEYS]},
-        "ran": False, "results": [], "strata_results": [], "warnings": [], "plot": None,
-        "plot_method": None, "error": None, "histories": None, "conclusion": None,
+        "choices": {
+            "lists": list_choices(store, levels, k),
+            "methods": [{"code": ALL, "label": _("All the main methods, side by side")}]
+            + [{"code": k, "label": _(v)} for k, v in METHODS.items()],
+            "filters": [{"key": k, "label": _(FILTER_LABELS[k])} for k in FILTER_KEYS],
+            "strata": [{"code": k, "label": _(STRATA_LABELS[k])} for k in STRATA_KEYS],
+        },
+        "ran": False,
+        "results": [],
+        "strata_results": [],
+        "warnings": [],
+        "plot": None,
+        "plot_method": None,
+        "error": None,
+        "histories": None,
+        "conclusion": None,
     }
     if not chosen:
         return jsonable(data)
@@ -157,10 +196,14 @@ def estimate_data(store: Store, *, lang: str, _: Gettext, lists: list[str] | Non
             data["conclusion"] = summary.conclusion(results, lang)
         pending = unreviewed_pairs(store, chosen)
         if pending:
-            warnings.append(_("%(num)s pairs of records on these lists are waiting in the review "
-                              "queue. Each decision can merge or split people and change the "
-                              "estimate: decide them in the review queue first.")
-                            % {"num": fmt_number(pending, lang)})
+            warnings.append(
+                _(
+                    "%(num)s pairs of records on these lists are waiting in the review "
+                    "queue. Each decision can merge or split people and change the "
+                    "estimate: decide them in the review queue first."
+                )
+                % {"num": fmt_number(pending, lang)}
+            )
     except HabeasError as exc:
         data["error"] = str(exc)
         return jsonable(data)
@@ -194,13 +237,15 @@ def _histories(hist: CaptureHistories, k: int | None) -> dict[str, Any]:
     names = hist.lists
     out: list[dict[str, Any]] = []
     for row, count in zip(hist.patterns.tolist(), hist.counts.tolist(), strict=True):
-        out.append({"lists": [n for n, bit in zip(names, row, strict=True) if bit],
-                    "count": int(count)})
+        out.append(
+            {"lists": [n for n, bit in zip(names, row, strict=True) if bit], "count": int(count)}
+        )
     out.sort(key=lambda p: (-len(p["lists"]), -p["count"]))
     observed: int | str = int(hist.n)
     if k is not None:
-        table = protect({i: p["count"] for i, p in enumerate(out)},
-                        {"observed": range(len(out))}, k)
+        table = protect(
+            {i: p["count"] for i, p in enumerate(out)}, {"observed": range(len(out))}, k
+        )
         for i, p in enumerate(out):
             p["count"] = table.cell(i)
         observed = table.total("observed")
@@ -210,37 +255,81 @@ def _histories(hist: CaptureHistories, k: int | None) -> dict[str, Any]:
 # --------------------------------------------------------------------------- the page
 
 
-@page("/estimates", permission="estimate", template="estimates.html", name="estimates",
-      nav=N_("Estimates"), nav_order=60, tags=["estimates"])
-def estimates_page(ctx: Context, lists: list[str] | None = Query(None),  # noqa: B008
-                   method: str | None = None, strata: str | None = None,
-                   nationality: str | None = None, sex: str | None = None,
-                   event_type: str | None = None, facility: str | None = None,
-                   date_from: str | None = Query(None, alias="from"),  # noqa: B008
-                   date_to: str | None = Query(None, alias="to"),  # noqa: B008
-                   seed: int = 7) -> dict[str, Any]:
+@page(
+    "/estimates",
+    permission="estimate",
+    template="estimates.html",
+    name="estimates",
+    nav=N_("Estimates"),
+    nav_order=60,
+    tags=["estimates"],
+)
+def estimates_page(
+    ctx: Context,
+    lists: list[str] | None = Query(None),  # noqa: B008
+    method: str | None = None,
+    strata: str | None = None,
+    nationality: str | None = None,
+    sex: str | None = None,
+    event_type: str | None = None,
+    facility: str | None = None,
+    date_from: str | None = Query(None, alias="from"),  # noqa: B008
+    date_to: str | None = Query(None, alias="to"),  # noqa: B008
+    seed: int = 7,
+) -> dict[str, Any]:
     """Estimate how many people no list names: choose lists, a method and filters."""
-    where = {"nationality": nationality or "", "sex": sex or "", "event_type": event_type or "",
-             "facility": facility or "", "from": date_from or "", "to": date_to or ""}
-    k = None if ctx.allowed("read_identities") else cached(
-        ctx.store, ("sharing_k",), lambda: sharing_settings(ctx.store).k)
+    where = {
+        "nationality": nationality or "",
+        "sex": sex or "",
+        "event_type": event_type or "",
+        "facility": facility or "",
+        "from": date_from or "",
+        "to": date_to or "",
+    }
+    k = (
+        None
+        if ctx.allowed("read_identities")
+        else cached(ctx.store, ("sharing_k",), lambda: sharing_settings(ctx.store).k)
+    )
     levels = estimate_levels(ctx.role)
     plot = not ctx.wants_json
     running = slots("estimates", ctx.settings.max_concurrent_estimates)
 
     def compute() -> dict[str, Any]:
         if not running.try_enter():
-            raise ServerBusy(ctx._("Other estimates are being computed right now; try again "
-                                   "in a minute."), retry_after=RETRY_AFTER)
+            raise ServerBusy(
+                ctx._("Other estimates are being computed right now; try again in a minute."),
+                retry_after=RETRY_AFTER,
+            )
         try:
-            return estimate_data(ctx.store, lang=ctx.lang, _=ctx._, lists=lists,
-                                 method=method, where=where, strata=strata, seed=seed,
-                                 plot=plot, levels=levels, k=k)
+            return estimate_data(
+                ctx.store,
+                lang=ctx.lang,
+                _=ctx._,
+                lists=lists,
+                method=method,
+                where=where,
+                strata=strata,
+                seed=seed,
+                plot=plot,
+                levels=levels,
+                k=k,
+            )
         finally:
             running.leave()
 
     # the same question on the same register gives the same answer: computed once
-    key = ("estimates", ctx.lang, tuple(lists or ()), method, tuple(sorted(where.items())),
-           strata, seed, plot, tuple(levels), k)
+    key = (
+        "estimates",
+        ctx.lang,
+        tuple(lists or ()),
+        method,
+        tuple(sorted(where.items())),
+        strata,
+        seed,
+        plot,
+        tuple(levels),
+        k,
+    )
     data: dict[str, Any] = cached(ctx.store, key, compute)
     return data

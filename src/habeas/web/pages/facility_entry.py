@@ -30,8 +30,10 @@ from habeas.web.views import action, page
 #: The facts a facility page can take, and the form field each library field is shown by.
 FORMS = ("unit", "area", "capacity", "population")
 FIELD_OF = {"capacity": "value", "facility": "form", "note": "note"}
-CAPACITY_LABELS = {"official_capacity": N_("stated capacity (what the source says it is)"),
-                   "design_capacity": N_("design capacity (what it was built for)")}
+CAPACITY_LABELS = {
+    "official_capacity": N_("stated capacity (what the source says it is)"),
+    "design_capacity": N_("design capacity (what it was built for)"),
+}
 NEW_SOURCE_HINT = N_("Choose a source from the list, or give the title and kind of a new one.")
 
 
@@ -51,8 +53,9 @@ def _entry_error(exc: fe.EntryError, ctx: Context) -> FormErrors:
     return FormErrors({where: exc.translated(ctx._)})
 
 
-def _number(ctx: Context, form: dict[str, str], name: str, whole: bool,
-            required: bool = True) -> float | None:
+def _number(
+    ctx: Context, form: dict[str, str], name: str, whole: bool, required: bool = True
+) -> float | None:
     raw = clean_text(form.get(name))
     if raw is None:
         if required:
@@ -74,19 +77,25 @@ def _required(ctx: Context, form: dict[str, str], name: str, message: str) -> st
 def _choices(ctx: Context, facility_id: int | None) -> dict[str, Any]:
     """What the forms offer: the sources this reader may see, vocabularies, the units."""
     vocab = vocabulary_labels(ctx.store, ctx.lang)
-    sources = [{"id": c.id, "title": c.title,
-                "kind": vocab.get("source_kind", {}).get(c.kind, c.kind)}
-               for c in source_choices(ctx.store, reader=ctx.reader)]
+    sources = [
+        {"id": c.id, "title": c.title, "kind": vocab.get("source_kind", {}).get(c.kind, c.kind)}
+        for c in source_choices(ctx.store, reader=ctx.reader)
+    ]
     units = [] if facility_id is None else units_of(ctx.store, facility_id)
 
     def terms(name: str) -> list[dict[str, str]]:
-        return [{"code": c, "label": label} for c, label in
-                sorted(vocab.get(name, {}).items(), key=lambda kv: kv[1].casefold())]
+        return [
+            {"code": c, "label": label}
+            for c, label in sorted(vocab.get(name, {}).items(), key=lambda kv: kv[1].casefold())
+        ]
 
-    return {"sources": sources, "units": units, "source_kinds": terms("source_kind"),
-            "facility_kinds": terms("facility_kind"),
-            "capacity_kinds": [{"code": c, "label": ctx._(t)} for c, t in
-                               CAPACITY_LABELS.items()]}
+    return {
+        "sources": sources,
+        "units": units,
+        "source_kinds": terms("source_kind"),
+        "facility_kinds": terms("facility_kind"),
+        "capacity_kinds": [{"code": c, "label": ctx._(t)} for c, t in CAPACITY_LABELS.items()],
+    }
 
 
 def _source_id(ctx: Context, form: dict[str, str]) -> int:
@@ -113,8 +122,9 @@ def _source_id(ctx: Context, form: dict[str, str]) -> int:
     return new_id
 
 
-def _facts(ctx: Context, what: str, facility: str, form: dict[str, str],
-           source: Callable[[], int]) -> list[fe.Fact]:
+def _facts(
+    ctx: Context, what: str, facility: str, form: dict[str, str], source: Callable[[], int]
+) -> list[fe.Fact]:
     """The form's facts; ``source`` is called once the values are readable."""
     unit = clean_text(form.get("unit"))
     note = clean_text(form.get("note"))
@@ -122,8 +132,7 @@ def _facts(ctx: Context, what: str, facility: str, form: dict[str, str],
         name = _required(ctx, form, "unit", "The unit's name is missing.")
         area = _number(ctx, form, "area", whole=False, required=False)
         sid = source()
-        facts: list[fe.Fact] = [fe.UnitFact(facility, name, sid,
-                                            clean_text(form.get("building")))]
+        facts: list[fe.Fact] = [fe.UnitFact(facility, name, sid, clean_text(form.get("building")))]
         if area is not None:
             facts.append(fe.AreaFact(facility, name, area, sid))
         return facts
@@ -143,8 +152,13 @@ def _facts(ctx: Context, what: str, facility: str, form: dict[str, str],
     try:
         day = parse_day(raw_day)
     except ValueError:
-        raise FormErrors({"date": ctx._("{value!r} is not a date: write 2025-03-17 or "
-                                        "17/03/2025.").format(value=raw_day)}) from None
+        raise FormErrors(
+            {
+                "date": ctx._("{value!r} is not a date: write 2025-03-17 or 17/03/2025.").format(
+                    value=raw_day
+                )
+            }
+        ) from None
     population = _number(ctx, form, "population", whole=True)
     assert population is not None
     return [fe.PopulationFact(facility, day, int(population), source(), unit)]
@@ -160,22 +174,38 @@ def _failed(ctx: Context, template: str, data: dict[str, Any], errors: FormError
 # --------------------------------------------------------------------------- the pages
 
 
-def _entry_page(ctx: Context, facility_id: int, what: str | None = None,
-                form: dict[str, str] | None = None) -> dict[str, Any]:
+def _entry_page(
+    ctx: Context, facility_id: int, what: str | None = None, form: dict[str, str] | None = None
+) -> dict[str, Any]:
     name = facility_id_name(ctx.store, facility_id)
-    return {"facility": {"id": facility_id, "name": name}, **_choices(ctx, facility_id),
-            "forms": list(FORMS), "what": what, "form": form or {}, "errors": {}}
+    return {
+        "facility": {"id": facility_id, "name": name},
+        **_choices(ctx, facility_id),
+        "forms": list(FORMS),
+        "what": what,
+        "form": form or {},
+        "errors": {},
+    }
 
 
-@page("/facilities/{facility_id}/enter", permission="edit", template="facility_entry.html",
-      name="facility_enter", tags=["facilities"])
+@page(
+    "/facilities/{facility_id}/enter",
+    permission="edit",
+    template="facility_entry.html",
+    name="facility_enter",
+    tags=["facilities"],
+)
 def facility_enter(ctx: Context, facility_id: int) -> dict[str, Any]:
     """Forms to enter a facility's units, areas, capacity figures and occupancy."""
     return _entry_page(ctx, facility_id)
 
 
-@action("/facilities/{facility_id}/enter/{what}", permission="edit", name="facility_enter_fact",
-        tags=["facilities"])
+@action(
+    "/facilities/{facility_id}/enter/{what}",
+    permission="edit",
+    name="facility_enter_fact",
+    tags=["facilities"],
+)
 def facility_enter_fact(ctx: Context, facility_id: int, what: str) -> Any:
     """Enter one fact (``what``: unit, area, capacity or population) citing ``source_id``,
     or a new source (``new_source_title`` + ``new_source_kind``)."""
@@ -185,23 +215,34 @@ def facility_enter_fact(ctx: Context, facility_id: int, what: str) -> Any:
     data = _entry_page(ctx, facility_id, what, form)
     name = data["facility"]["name"]
     try:
-        entered = fe.enter_all(ctx.store, ctx.reader,
-                               _facts(ctx, what, name, form, lambda: _source_id(ctx, form)))
+        entered = fe.enter_all(
+            ctx.store, ctx.reader, _facts(ctx, what, name, form, lambda: _source_id(ctx, form))
+        )
     except FormErrors as errors:
-        return _failed(ctx, "facility_entry.html", {**data, **_choices(ctx, facility_id)},
-                       errors)
+        return _failed(ctx, "facility_entry.html", {**data, **_choices(ctx, facility_id)}, errors)
     except fe.EntryError as exc:
-        return _failed(ctx, "facility_entry.html", {**data, **_choices(ctx, facility_id)},
-                       _entry_error(exc, ctx))
+        return _failed(
+            ctx,
+            "facility_entry.html",
+            {**data, **_choices(ctx, facility_id)},
+            _entry_error(exc, ctx),
+        )
     if not ctx.wants_json:
         ctx.flash(ctx._("Recorded. The figures below include it."), "ok")
     anchor = "#h-capacity" if what == "capacity" else "#h-units"
-    return {"entered": [e.to_dict() for e in entered],
-            "redirect": ctx.url("facility", facility_id=facility_id) + anchor}
+    return {
+        "entered": [e.to_dict() for e in entered],
+        "redirect": ctx.url("facility", facility_id=facility_id) + anchor,
+    }
 
 
-@page("/facility-entry", permission="edit", template="facility_new.html", name="facility_new",
-      tags=["facilities"])
+@page(
+    "/facility-entry",
+    permission="edit",
+    template="facility_new.html",
+    name="facility_new",
+    tags=["facilities"],
+)
 def facility_new(ctx: Context) -> dict[str, Any]:
     """The form to record a new facility, as a source describes it."""
     return {**_choices(ctx, None), "form": {}, "errors": {}}
@@ -215,17 +256,30 @@ def facility_add(ctx: Context) -> Any:
     try:
         name = _required(ctx, form, "name", "The facility's name is missing.")
         kind = _required(ctx, form, "kind", "Choose the kind of facility.")
-        fact = fe.FacilityFact(name, kind, _source_id(ctx, form), clean_text(form.get("country")),
-                               clean_text(form.get("operator")), clean_text(form.get("notes")))
+        fact = fe.FacilityFact(
+            name,
+            kind,
+            _source_id(ctx, form),
+            clean_text(form.get("country")),
+            clean_text(form.get("operator")),
+            clean_text(form.get("notes")),
+        )
         entered = fe.enter(ctx.store, ctx.reader, fact)
     except FormErrors as errors:
         return _failed(ctx, "facility_new.html", {**_choices(ctx, None), "form": form}, errors)
     except fe.EntryError as exc:
-        return _failed(ctx, "facility_new.html", {**_choices(ctx, None), "form": form},
-                       _entry_error(exc, ctx))
+        return _failed(
+            ctx, "facility_new.html", {**_choices(ctx, None), "form": form}, _entry_error(exc, ctx)
+        )
     if not ctx.wants_json:
-        ctx.flash(ctx._("Facility %(name)s recorded. Now add its units, areas, capacity and "
-                        "occupancy.", name=entered.facility), "ok")
-    return {"entered": entered.to_dict(),
-            "redirect": ctx.url("facility_enter", facility_id=entered.id)}
-
+        ctx.flash(
+            ctx._(
+                "Facility %(name)s recorded. Now add its units, areas, capacity and occupancy.",
+                name=entered.facility,
+            ),
+            "ok",
+        )
+    return {
+        "entered": entered.to_dict(),
+        "redirect": ctx.url("facility_enter", facility_id=entered.id),
+    }

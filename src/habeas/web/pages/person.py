@@ -55,14 +55,22 @@ IDENTITY_FIELDS = (
 
 ID_TYPES = ID_TYPE_LABELS
 
-LINK_METHODS = {"model": N_("linkage model"), "human": N_("human decision"),
-                "single": N_("only record"), "deterministic": N_("same document number")}
+LINK_METHODS = {
+    "model": N_("linkage model"),
+    "human": N_("human decision"),
+    "single": N_("only record"),
+    "deterministic": N_("same document number"),
+}
 
 
 FACT_TYPES = {
-    "legal_basis": N_("legal basis"), "hearing": N_("hearing"), "notice": N_("notice"),
-    "criminal_record": N_("criminal record"), "court_order": N_("court order"),
-    "counsel": N_("counsel"), "asylum_claim": N_("asylum claim"),
+    "legal_basis": N_("legal basis"),
+    "hearing": N_("hearing"),
+    "notice": N_("notice"),
+    "criminal_record": N_("criminal record"),
+    "court_order": N_("court order"),
+    "counsel": N_("counsel"),
+    "asylum_claim": N_("asylum claim"),
     "family_notification": N_("family notification"),
 }
 
@@ -89,41 +97,66 @@ def _identifier_value(value: str, _: Gettext) -> str:
     return f"{label} ({_('invalid')}):{rest}" if bad else f"{label}:{rest}"
 
 
-PROTECTED_LABELS = {"reporter_name": N_("Reported by"), "reporter_contact": N_("Contact"),
-                    "reporter_relationship": N_("Relationship"), "witness_name": N_("Witness"),
-                    "witness_contact": N_("Witness contact")}
+PROTECTED_LABELS = {
+    "reporter_name": N_("Reported by"),
+    "reporter_contact": N_("Contact"),
+    "reporter_relationship": N_("Relationship"),
+    "witness_name": N_("Witness"),
+    "witness_contact": N_("Witness contact"),
+}
 
 
 def withheld_text(withheld: dict[str, Any], _: Gettext) -> str:
-    """"Withheld: 3 items at a level you may not see" in the reader's language."""
+    """ "Withheld: 3 items at a level you may not see" in the reader's language."""
     if not withheld:
         return ""
     text = _("Withheld: %(n)s items at a sensitivity level you may not see.") % {
-        "n": withheld["total"]}
+        "n": withheld["total"]
+    }
     if withheld.get("for_purpose"):
-        text += " " + _("%(n)s of them are shown once you state the purpose of this "
-                        "consultation.") % {"n": withheld["for_purpose"]}
+        text += " " + _(
+            "%(n)s of them are shown once you state the purpose of this consultation."
+        ) % {"n": withheld["for_purpose"]}
     return text
 
 
-def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
-                 vocab: dict[str, dict[str, str]], can_dossier: bool,
-                 reader: Reader | None = None) -> dict[str, Any]:
+def build_person(
+    store: Store,
+    person_id: int,
+    *,
+    lang: str,
+    _: Gettext,
+    vocab: dict[str, dict[str, str]],
+    can_dossier: bool,
+    reader: Reader | None = None,
+) -> dict[str, Any]:
     from habeas.trace import person_summary
 
     try:
         summary = person_summary(store, person_id, lang=lang, reader=reader)
     except NotFound:  # the library's message names a CLI command: say it in the page's terms
-        raise NotFound(_("No person %(id)s (or no record is linked to them now). Persons "
-                         "merged by linkage keep the id of the surviving person: look the "
-                         "person up by name on the search page.") % {"id": person_id}) from None
+        raise NotFound(
+            _(
+                "No person %(id)s (or no record is linked to them now). Persons "
+                "merged by linkage keep the id of the surviving person: look the "
+                "person up by name on the search page."
+            )
+            % {"id": person_id}
+        ) from None
     if not summary.records and summary.withheld:
-        return jsonable({"person_id": person_id, "display_name": _("Person %(id)s") % {
-            "id": person_id}, "all_withheld": True, "withheld": summary.withheld,
-            "withheld_text": withheld_text(summary.withheld, _)})
+        return jsonable(
+            {
+                "person_id": person_id,
+                "display_name": _("Person %(id)s") % {"id": person_id},
+                "all_withheld": True,
+                "withheld": summary.withheld,
+                "withheld_text": withheld_text(summary.withheld, _),
+            }
+        )
     if not summary.records:
-        raise NotFound(_("No person %(id)s (or no record is linked to them now).")
-                       % {"id": person_id})
+        raise NotFound(
+            _("No person %(id)s (or no record is linked to them now).") % {"id": person_id}
+        )
     raw: dict[str, Any] = summary.to_dict()
     events = vocab.get("event_type", {})
 
@@ -138,11 +171,23 @@ def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
                 value = fmt_date(value, lang, "long") or value
             elif key == "sexes":
                 value = vocab.get("sex", {}).get(value, value)
-            variants.append({"value": value, "code": v["value"], "as_written": v["as_written"],
-                             "stated_by": v["stated_by"]})
-        identity.append({"field": key, "label": _(label), "variants": variants,
-                         "conflict": _conflicting(key, variants) > 1,
-                         "variant_count": _conflicting(key, variants)})
+            variants.append(
+                {
+                    "value": value,
+                    "code": v["value"],
+                    "as_written": v["as_written"],
+                    "stated_by": v["stated_by"],
+                }
+            )
+        identity.append(
+            {
+                "field": key,
+                "label": _(label),
+                "variants": variants,
+                "conflict": _conflicting(key, variants) > 1,
+                "variant_count": _conflicting(key, variants),
+            }
+        )
 
     contradicted: dict[int, list[str]] = {}
     contradictions = []
@@ -151,19 +196,28 @@ def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
         for v in c["values"]:
             for eid in v["event_ids"]:
                 contradicted.setdefault(eid, []).append(kind)
-        contradictions.append({**c, "kind_text": kind,
-                               "event_label": events.get(c["event_type"], c["event_type"])})
+        contradictions.append(
+            {**c, "kind_text": kind, "event_label": events.get(c["event_type"], c["event_type"])}
+        )
 
     def event(e: dict[str, Any]) -> dict[str, Any]:
-        return {**e, "label": events.get(e["event_type"], e["event_type"]),
-                "date_text_local": fmt_date(e["date"], lang) if e.get("date") else "",
-                "contradicted": bool(contradicted.get(e["id"])),
-                "contradiction_kinds": sorted(set(contradicted.get(e["id"], [])))}
+        return {
+            **e,
+            "label": events.get(e["event_type"], e["event_type"]),
+            "date_text_local": fmt_date(e["date"], lang) if e.get("date") else "",
+            "contradicted": bool(contradicted.get(e["id"])),
+            "contradiction_kinds": sorted(set(contradicted.get(e["id"], []))),
+        }
 
     timeline = {
-        "groups": [{**g, "events": [event(e) for e in g["events"]],
-                    "order_unknown": (not g["order_known"]) and len(g["events"]) > 1}
-                   for g in raw["timeline"]["groups"]],
+        "groups": [
+            {
+                **g,
+                "events": [event(e) for e in g["events"]],
+                "order_unknown": (not g["order_known"]) and len(g["events"]) > 1,
+            }
+            for g in raw["timeline"]["groups"]
+        ],
         "undated": [event(e) for e in raw["timeline"]["undated"]],
         "contradictions": contradictions,
     }
@@ -174,41 +228,72 @@ def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
     w["last_seen_local"] = fmt_date(w.get("last_seen"), lang, "long")
     w["last_event_label"] = events.get(w.get("last_event_type") or "", w.get("last_event_type"))
 
-    flags = [{**f, "title": i18n.label(f, lang, "title"),
-              "status_text": status_text(f["status"], _)}
-             for f in raw["flags"]]
+    flags = [
+        {**f, "title": i18n.label(f, lang, "title"), "status_text": status_text(f["status"], _)}
+        for f in raw["flags"]
+    ]
     flags.sort(key=lambda f: (not f["raised"], f["status"] != "undetermined"))
 
-    gaps = [{**g, "label_text": _(g["label"]), "holder_text": _(g["holder"]),
-             "status_text": status_text(g["status"], _),
-             "missing": g["status"] in ("unknown", "partial")}
-            for g in raw["gaps"]]
+    gaps = [
+        {
+            **g,
+            "label_text": _(g["label"]),
+            "holder_text": _(g["holder"]),
+            "status_text": status_text(g["status"], _),
+            "missing": g["status"] in ("unknown", "partial"),
+        }
+        for g in raw["gaps"]
+    ]
 
     facts = []
     for f in raw["legal_facts"]:
         value = vocab.get(f["fact_type"], {}).get(f["value"], f["value"]) if f["value"] else ""
-        facts.append({**f, "fact_label": _(FACT_TYPES[f["fact_type"]])
-                      if f["fact_type"] in FACT_TYPES else f["fact_type"].replace("_", " "),
-                      "value_label": value, "date_local": fmt_date(f["date"], lang)})
+        facts.append(
+            {
+                **f,
+                "fact_label": _(FACT_TYPES[f["fact_type"]])
+                if f["fact_type"] in FACT_TYPES
+                else f["fact_type"].replace("_", " "),
+                "value_label": value,
+                "date_local": fmt_date(f["date"], lang),
+            }
+        )
 
     records = []
     for r in raw["records"]:
-        records.append({**r, "link_method_text": _(LINK_METHODS[r["link_method"]])
-                        if r.get("link_method") in LINK_METHODS else (r.get("link_method") or ""),
-                        "identifiers_text": [
-                            f"{_(ID_TYPES.get(i['type'], i['type']))}: "
-                            f"{i['value'] if i['valid'] else i['as_written']}"
-                            + ("" if i["valid"] else f" ({_('invalid')})")
-                            for i in r["identifiers"]],
-                        "sex_label": vocab.get("sex", {}).get(r.get("sex") or "", r.get("sex")),
-                        "dob_local": fmt_date(r.get("date_of_birth"), lang)})
+        records.append(
+            {
+                **r,
+                "link_method_text": _(LINK_METHODS[r["link_method"]])
+                if r.get("link_method") in LINK_METHODS
+                else (r.get("link_method") or ""),
+                "identifiers_text": [
+                    f"{_(ID_TYPES.get(i['type'], i['type']))}: "
+                    f"{i['value'] if i['valid'] else i['as_written']}"
+                    + ("" if i["valid"] else f" ({_('invalid')})")
+                    for i in r["identifiers"]
+                ],
+                "sex_label": vocab.get("sex", {}).get(r.get("sex") or "", r.get("sex")),
+                "dob_local": fmt_date(r.get("date_of_birth"), lang),
+            }
+        )
 
-    incidents = [{"id": i.id, "type": i.act_type, "label": i.label(lang), "date": i.date,
-                  "facility": i.facility, "unit": i.unit, "description": i.description,
-                  "status": i.verification_status, "status_label": i.status_label(lang),
-                  "sources": i.sources}
-                 for i in list_incidents(store, person_id=person_id)
-                 if reader is None or i.id in summary.incident_ids]
+    incidents = [
+        {
+            "id": i.id,
+            "type": i.act_type,
+            "label": i.label(lang),
+            "date": i.date,
+            "facility": i.facility,
+            "unit": i.unit,
+            "description": i.description,
+            "status": i.verification_status,
+            "status_label": i.status_label(lang),
+            "sources": i.sources,
+        }
+        for i in list_incidents(store, person_id=person_id)
+        if reader is None or i.id in summary.incident_ids
+    ]
 
     shown_records = {r.id for r in summary.records}
     links = []
@@ -216,46 +301,68 @@ def build_person(store: Store, person_id: int, *, lang: str, _: Gettext,
         if reader is not None and not {pair["record_a"], pair["record_b"]} <= shown_records:
             continue
         decision = pair.get("decision")
-        links.append({"pair_id": pair.get("pair_id"),
-                      "a": pair.get("a", {}).get("name") or pair["record_a"],
-                      "b": pair.get("b", {}).get("name") or pair["record_b"],
-                      "match_probability": pair.get("match_probability"),
-                      "decision": decision["decision"] if decision else None,
-                      "reviewer": decision["reviewer"] if decision else None})
+        links.append(
+            {
+                "pair_id": pair.get("pair_id"),
+                "a": pair.get("a", {}).get("name") or pair["record_a"],
+                "b": pair.get("b", {}).get("name") or pair["record_b"],
+                "match_probability": pair.get("match_probability"),
+                "decision": decision["decision"] if decision else None,
+                "reviewer": decision["reviewer"] if decision else None,
+            }
+        )
 
-    return jsonable({
-        "person_id": person_id,
-        "display_name": summary.display_name,
-        "as_of": raw["as_of"],
-        "as_of_local": fmt_date(summary.as_of, lang, "long"),
-        "identity": identity,
-        "records": records,
-        "timeline": timeline,
-        "whereabouts": w,
-        "flags": flags,
-        "flags_raised": sum(1 for f in flags if f["raised"]),
-        "gaps": gaps,
-        "gaps_missing": sum(1 for g in gaps if g["missing"]),
-        "legal_facts": facts,
-        "incidents": incidents,
-        "sources": raw["sources"],
-        "links": links,
-        "dossier_url": f"/persons/{person_id}/dossier.pdf" if can_dossier else None,
-        "withheld": summary.withheld,
-        "withheld_text": withheld_text(summary.withheld, _),
-        "protected": [{"record_key": p.record_key, "source": p.source_title,
-                       "values": [{"field": f, "label": _(PROTECTED_LABELS.get(f, f)),
-                                   "header": v["header"], "value": v["value"]}
-                                  for f, v in sorted(p.values.items())]}
-                      for p in summary.protected],
-    })
+    return jsonable(
+        {
+            "person_id": person_id,
+            "display_name": summary.display_name,
+            "as_of": raw["as_of"],
+            "as_of_local": fmt_date(summary.as_of, lang, "long"),
+            "identity": identity,
+            "records": records,
+            "timeline": timeline,
+            "whereabouts": w,
+            "flags": flags,
+            "flags_raised": sum(1 for f in flags if f["raised"]),
+            "gaps": gaps,
+            "gaps_missing": sum(1 for g in gaps if g["missing"]),
+            "legal_facts": facts,
+            "incidents": incidents,
+            "sources": raw["sources"],
+            "links": links,
+            "dossier_url": f"/persons/{person_id}/dossier.pdf" if can_dossier else None,
+            "withheld": summary.withheld,
+            "withheld_text": withheld_text(summary.withheld, _),
+            "protected": [
+                {
+                    "record_key": p.record_key,
+                    "source": p.source_title,
+                    "values": [
+                        {
+                            "field": f,
+                            "label": _(PROTECTED_LABELS.get(f, f)),
+                            "header": v["header"],
+                            "value": v["value"],
+                        }
+                        for f, v in sorted(p.values.items())
+                    ],
+                }
+                for p in summary.protected
+            ],
+        }
+    )
 
 
 # --------------------------------------------------------------------------- the pages
 
 
-@page("/persons/{person_id}", permission="read_identities", template="person.html",
-      name="person", tags=["persons"])
+@page(
+    "/persons/{person_id}",
+    permission="read_identities",
+    template="person.html",
+    name="person",
+    tags=["persons"],
+)
 def person_page(ctx: Context, person_id: int, merged: int | None = None) -> Any:
     """One person: identity with provenance, records, custody timeline, flags, gaps, sources.
 
@@ -264,9 +371,15 @@ def person_page(ctx: Context, person_id: int, merged: int | None = None) -> Any:
     where, moved = retired_redirect(ctx, person_id)
     if moved is not None:
         return moved
-    data = build_person(ctx.store, person_id, lang=ctx.lang, _=ctx._,
-                        vocab=vocabulary_labels(ctx.store, ctx.lang),
-                        can_dossier=ctx.allowed("dossier"), reader=ctx.reader)
+    data = build_person(
+        ctx.store,
+        person_id,
+        lang=ctx.lang,
+        _=ctx._,
+        vocab=vocabulary_labels(ctx.store, ctx.lang),
+        can_dossier=ctx.allowed("dossier"),
+        reader=ctx.reader,
+    )
     data["purpose"] = ctx.reader.purpose
     data["purpose_url"] = ctx.purpose_url
     data.update(id_notices(ctx, where, merged))
@@ -274,8 +387,13 @@ def person_page(ctx: Context, person_id: int, merged: int | None = None) -> Any:
     return data
 
 
-@page("/persons/{person_id}/dossier.pdf", permission="dossier", name="person_dossier",
-      json=False, tags=["persons"])
+@page(
+    "/persons/{person_id}/dossier.pdf",
+    permission="dossier",
+    name="person_dossier",
+    json=False,
+    tags=["persons"],
+)
 def person_dossier(ctx: Context, person_id: int) -> Response:
     """The person's dossier as a PDF (identity, timeline, flags, gaps, incidents, sources).
 
@@ -287,10 +405,19 @@ def person_dossier(ctx: Context, person_id: int) -> Response:
         return moved
 
     with tempfile.TemporaryDirectory(prefix="habeas-dossier-") as tmp:
-        path = dossier_report(ctx.store, person_id, Path(tmp) / f"dossier-{person_id}.pdf",
-                              lang=ctx.lang, fmt="pdf", register=ctx.settings.site_name,
-                              reader=ctx.reader)
+        path = dossier_report(
+            ctx.store,
+            person_id,
+            Path(tmp) / f"dossier-{person_id}.pdf",
+            lang=ctx.lang,
+            fmt="pdf",
+            register=ctx.settings.site_name,
+            reader=ctx.reader,
+        )
         content = path.read_bytes()
     name = f"dossier-{person_id}-{ctx.lang}.pdf"
-    return Response(content, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )

@@ -21,8 +21,10 @@ from habeas.web.context import Context
 from habeas.web.views import action, page
 
 #: The page carries its own inline styles (it is also a stand-alone static file).
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 @page("/public", permission="public", name="public_situation")
@@ -34,16 +36,30 @@ def public_page(ctx: Context) -> Any:
     if not settings.public_page and not is_admin:
         raise NotFound(ctx._("The public situation page is not published."))
     data: dict[str, Any] = cached(
-        ctx.store, ("public_situation", ctx.lang, settings.k),
-        lambda: public_situation(ctx.store, k=settings.k, lang=ctx.lang))
+        ctx.store,
+        ("public_situation", ctx.lang, settings.k),
+        lambda: public_situation(ctx.store, k=settings.k, lang=ctx.lang),
+    )
     if ctx.wants_json:
         return data
-    admin = {"published": settings.public_page, "csrf_token": ctx.csrf_token,
-             "action": ctx.url("public_publish"),
-             "messages": [f["message"] for f in ctx.session.pop_flashes()]} if is_admin else None
+    admin = (
+        {
+            "published": settings.public_page,
+            "csrf_token": ctx.csrf_token,
+            "action": ctx.url("public_publish"),
+            "messages": [f["message"] for f in ctx.session.pop_flashes()],
+        }
+        if is_admin
+        else None
+    )
     links = {lang: f"/language/{lang}?next=/public" for lang in ("es", "en")}
-    html = page_html(data, site_name=ctx.settings.site_name, language_links=links,
-                     json_href="/public.json", admin=admin)
+    html = page_html(
+        data,
+        site_name=ctx.settings.site_name,
+        language_links=links,
+        json_href="/public.json",
+        admin=admin,
+    )
     return HTMLResponse(html, headers={"Content-Security-Policy": CSP})
 
 
@@ -61,6 +77,9 @@ def publish(ctx: Context) -> dict[str, Any]:
         raise UsageError(ctx._("k must be a whole number.")) from None
     published = None if raw_published == "" else raw_published in ("true", "on", "1")
     settings = set_sharing(ctx.store, k=k, public_page=published, actor=ctx.actor)
-    ctx.flash(ctx._("The public page is published.") if settings.public_page
-              else ctx._("The public page is not published."))
+    ctx.flash(
+        ctx._("The public page is published.")
+        if settings.public_page
+        else ctx._("The public page is not published.")
+    )
     return {"sharing": settings.to_dict()}

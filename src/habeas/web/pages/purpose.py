@@ -38,8 +38,11 @@ def _safe_next(target: str | None) -> str:
 @page("/purpose", permission="read_identities", template="purpose.html", name="purpose")
 def purpose_form(ctx: Context, next: str | None = None) -> dict[str, Any]:
     """The purpose stated for this session, and the choices."""
-    return {"purpose": ctx.reader.purpose, "next": _safe_next(next),
-            "choices": [{"code": c, "label": ctx._(label)} for c, label in PURPOSE_LABELS.items()]}
+    return {
+        "purpose": ctx.reader.purpose,
+        "next": _safe_next(next),
+        "choices": [{"code": c, "label": ctx._(label)} for c, label in PURPOSE_LABELS.items()],
+    }
 
 
 @action("/purpose", permission="read_identities", name="purpose_set")

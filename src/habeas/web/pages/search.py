@@ -34,8 +34,7 @@ REASON_TEXT: dict[str, str] = {
     "surname_differs": N_("surname '%(query)s' differs from '%(record)s'"),
     "surname_missing": N_("surname '%(query)s' is not on the record"),
     "given_exact": N_("given name '%(query)s' matches"),
-    "given_nickname": N_("given names '%(query)s' and '%(record)s' are the same name "
-                         "(nickname)"),
+    "given_nickname": N_("given names '%(query)s' and '%(record)s' are the same name (nickname)"),
     "given_variant": N_("given name '%(query)s' is a spelling variant of '%(record)s'"),
     "given_phonetic": N_("given name '%(query)s' sounds like '%(record)s'"),
     "given_typo": N_("given name '%(query)s' is one typo from '%(record)s'"),
@@ -92,27 +91,47 @@ def split_box(box: str) -> tuple[str | None, str | None]:
     return (" ".join(name) or None), ("".join(number) or None)
 
 
-def run_search(store: Store, *, q: str | None, dob: str | None, nationality: str | None,
-               _: Gettext, limit: int = 10, reader: Reader | None = None) -> dict[str, Any]:
+def run_search(
+    store: Store,
+    *,
+    q: str | None,
+    dob: str | None,
+    nationality: str | None,
+    _: Gettext,
+    limit: int = 10,
+    reader: Reader | None = None,
+) -> dict[str, Any]:
     """The search page's data: the query as read, candidates with reasons, or the problem.
     ``reader``: only records it may view are searched (habeas.access.reader)."""
     q, dob, nationality = clean_text(q), clean_text(dob), clean_text(nationality)
-    data: dict[str, Any] = {"query": {"q": q or "", "dob": dob or "",
-                                      "nationality": nationality or ""},
-                            "searched": False, "candidates": [], "warnings": [], "error": None}
+    data: dict[str, Any] = {
+        "query": {"q": q or "", "dob": dob or "", "nationality": nationality or ""},
+        "searched": False,
+        "candidates": [],
+        "warnings": [],
+        "error": None,
+    }
     if not (q or dob):
         return data
     name, identifier = split_box(q or "")
     data["query"]["read_as"] = {"name": name, "identifier": identifier}
     try:
-        result = search(store, name=name, dob=dob, nationality=nationality,
-                        identifier=identifier, limit=limit, reader=reader)
+        result = search(
+            store,
+            name=name,
+            dob=dob,
+            nationality=nationality,
+            identifier=identifier,
+            limit=limit,
+            reader=reader,
+        )
     except UsageError as exc:
         if identifier and name is None and q:
             # not a document number after all ("Nº 5 Pérez"?): try the box as a name
             try:
-                result = search(store, name=q, dob=dob, nationality=nationality, limit=limit,
-                                reader=reader)
+                result = search(
+                    store, name=q, dob=dob, nationality=nationality, limit=limit, reader=reader
+                )
             except UsageError:
                 data["error"] = str(exc)
                 return data
@@ -133,38 +152,74 @@ def _candidate(c: Any, _: Gettext) -> dict[str, Any]:
         "person_id": c.person_id,
         "score": round(float(c.score), 4),
         "name": (best.name if best else None) or "",
-        "reasons": [{"code": r.code, "params": r.params, "weight": r.weight,
-                     "text": reason_text(r, _), "good": r.weight > 0,
-                     "bad": r.weight < 0} for r in c.reasons],
-        "records": [{"record_id": r.record_id, "score": round(float(r.score), 4),
-                     "source": r.source, "record_key": r.record_key, "name": r.name}
-                    for r in c.records],
+        "reasons": [
+            {
+                "code": r.code,
+                "params": r.params,
+                "weight": r.weight,
+                "text": reason_text(r, _),
+                "good": r.weight > 0,
+                "bad": r.weight < 0,
+            }
+            for r in c.reasons
+        ],
+        "records": [
+            {
+                "record_id": r.record_id,
+                "score": round(float(r.score), 4),
+                "source": r.source,
+                "record_key": r.record_key,
+                "name": r.name,
+            }
+            for r in c.records
+        ],
     }
 
 
 def _warnings(result: SearchResult, _: Gettext) -> list[str]:
     out = []
     if result.unindexed > result.scanned:
-        out.append(_("%(n)s records are not in the search index and were not searched: "
-                     "ask an administrator to rebuild the index.")
-                   % {"n": result.unindexed - result.scanned})
+        out.append(
+            _(
+                "%(n)s records are not in the search index and were not searched: "
+                "ask an administrator to rebuild the index."
+            )
+            % {"n": result.unindexed - result.scanned}
+        )
     if result.truncated:
-        out.append(_("Very many records share this name; not all were compared. Add a date "
-                     "of birth, a second surname or a document number."))
+        out.append(
+            _(
+                "Very many records share this name; not all were compared. Add a date "
+                "of birth, a second surname or a document number."
+            )
+        )
     return out
 
 
 # --------------------------------------------------------------------------- the page
 
 
-@page("/search", permission="read_identities", template="search.html",
-      partial="_search_results.html", name="search", nav=N_("Find a person"), nav_order=20,
-      tags=["persons"])
-def search_page(ctx: Context, q: str | None = None, dob: str | None = None,
-                nationality: str | None = None, limit: int = 10) -> dict[str, Any]:
+@page(
+    "/search",
+    permission="read_identities",
+    template="search.html",
+    partial="_search_results.html",
+    name="search",
+    nav=N_("Find a person"),
+    nav_order=20,
+    tags=["persons"],
+)
+def search_page(
+    ctx: Context,
+    q: str | None = None,
+    dob: str | None = None,
+    nationality: str | None = None,
+    limit: int = 10,
+) -> dict[str, Any]:
     """Find a person by name, A-number or cédula, with date of birth and nationality filters."""
     limit = max(1, min(limit, 50))
-    data = run_search(ctx.store, q=q, dob=dob, nationality=nationality, _=ctx._, limit=limit,
-                      reader=ctx.reader)
+    data = run_search(
+        ctx.store, q=q, dob=dob, nationality=nationality, _=ctx._, limit=limit, reader=ctx.reader
+    )
     data["withheld_notice"] = withheld_notice(ctx, data.get("withheld"))
     return data
