@@ -132,6 +132,6 @@ def test_cli_person_and_dossier_of_a_retired_id_show_the_survivor(
     )
     err = capsys.readouterr().err
     assert f"La persona {retired} se fusionó con la persona {survivor} el " in err
-    html = dossier.read_text(encoding="utf-8")
-    assert f"Person {retired} was merged into person {survivor} on " in html
-    assert f"it is the dossier of person {survivor}" in html
+    html = dossier.read_text(encoding="utf-8")  # the dossier follows the CLI's language too
+    assert f"La persona {retired} se fusionó con la persona {survivor} el " in html
+    assert f"es el expediente de la persona {survivor}" in html
