@@ -290,3 +290,22 @@ def test_incidents_report_and_accounts_answer_in_the_language(
     assert (tmp_path / f"situation-all-{lang}.html").exists()
     other = DOCUMENTING["en" if lang == "es" else "es"]
     assert other["incidents"] not in said["incidents"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "word", "other"),
+    [("es", "en ninguna lista", "on no list"), ("en", "on no list", "en ninguna lista")],
+)
+def test_estimate_follows_the_cli_language(
+    capsys, monkeypatch, tmp_path, lang, word, other
+) -> None:
+    monkeypatch.setenv("HABEAS_LANG", lang)
+    monkeypatch.setenv("COLUMNS", "250")
+    table = tmp_path / "listas.csv"
+    table.write_text("A,B,count\n1,0,40\n0,1,35\n1,1,12\n", encoding="utf-8")
+    said = _answer(capsys, "estimate", str(table), "--method", "chapman")
+    assert word in said and other not in said
+    code = main(["estimate", str(table), "--lists", "X", "--method", "chapman"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert ("TABLA" in err) is (lang == "es")
