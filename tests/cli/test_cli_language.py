@@ -309,3 +309,30 @@ def test_estimate_follows_the_cli_language(
     err = capsys.readouterr().err
     assert code == 2
     assert ("TABLA" in err) is (lang == "es")
+
+
+FACILITY = {
+    "es": ("Cifras de capacidad", "Umbrales", "m²/persona", "CICR: menos de 3,4 m²"),
+    "en": ("Capacity figures", "Thresholds", "m²/person", "ICRC: under 3.4 m²"),
+}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_facility_show_answers_in_the_language(
+    capsys, monkeypatch, store, workspace, demo_case, lang
+) -> None:
+    from habeas.demo import load_case
+
+    load_case(store, demo_case)
+    monkeypatch.setenv("HABEAS_LANG", lang)
+    monkeypatch.setenv("COLUMNS", "250")
+    ws = ["--workspace", str(workspace.root)]
+    for said in (
+        _answer(capsys, "facility", "CECOT", *ws),
+        _answer(capsys, "facility", "show", "CECOT", *ws),
+    ):
+        for word in FACILITY[lang]:
+            assert word in said, f"{word!r} not in\n{said}"
+        for word in FACILITY["en" if lang == "es" else "es"][:2]:
+            assert word not in said
