@@ -290,3 +290,127 @@ def test_incidents_report_and_accounts_answer_in_the_language(
     assert (tmp_path / f"situation-all-{lang}.html").exists()
     other = DOCUMENTING["en" if lang == "es" else "es"]
     assert other["incidents"] not in said["incidents"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "word", "other"),
+    [("es", "en ninguna lista", "on no list"), ("en", "on no list", "en ninguna lista")],
+)
+def test_estimate_follows_the_cli_language(
+    capsys, monkeypatch, tmp_path, lang, word, other
+) -> None:
+    monkeypatch.setenv("HABEAS_LANG", lang)
+    monkeypatch.setenv("COLUMNS", "250")
+    table = tmp_path / "listas.csv"
+    table.write_text("A,B,count\n1,0,40\n0,1,35\n1,1,12\n", encoding="utf-8")
+    said = _answer(capsys, "estimate", str(table), "--method", "chapman")
+    assert word in said and other not in said
+    code = main(["estimate", str(table), "--lists", "X", "--method", "chapman"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert ("TABLA" in err) is (lang == "es")
+
+
+FACILITY = {
+    "es": ("Cifras de capacidad", "Umbrales", "m²/persona", "CICR: menos de 3,4 m²"),
+    "en": ("Capacity figures", "Thresholds", "m²/person", "ICRC: under 3.4 m²"),
+}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_facility_show_answers_in_the_language(
+    capsys, monkeypatch, store, workspace, demo_case, lang
+) -> None:
+    from habeas.demo import load_case
+
+    load_case(store, demo_case)
+    monkeypatch.setenv("HABEAS_LANG", lang)
+    monkeypatch.setenv("COLUMNS", "250")
+    ws = ["--workspace", str(workspace.root)]
+    for said in (
+        _answer(capsys, "facility", "CECOT", *ws),
+        _answer(capsys, "facility", "show", "CECOT", *ws),
+    ):
+        for word in FACILITY[lang]:
+            assert word in said, f"{word!r} not in\n{said}"
+        for word in FACILITY["en" if lang == "es" else "es"][:2]:
+            assert word not in said
+
+
+KEEPING = {
+    "es": {
+        "evidence add": "Se guardó",
+        "evidence verify": "todo intacto",
+        "evidence custody": "cadena de custodia",
+        "evidence export": "Se exportaron",
+        "vocab add": "Se añadió",
+        "vocab list": "términos",
+        "publish settings": "página pública",
+        "publish aggregates": "cifras en",
+        "serve": "Sirviendo",
+    },
+    "en": {
+        "evidence add": "Stored",
+        "evidence verify": "all intact",
+        "evidence custody": "chain of custody",
+        "evidence export": "Exported",
+        "vocab add": "Added",
+        "vocab list": "terms",
+        "publish settings": "public page",
+        "publish aggregates": "figures to",
+        "serve": "Serving",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_evidence_vocab_publish_and_serve_answer_in_the_language(
+    capsys, monkeypatch, tmp_path, lang
+) -> None:
+    import uvicorn
+
+    monkeypatch.setenv("HABEAS_LANG", lang)
+    monkeypatch.delenv("HABEAS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("COLUMNS", "250")
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)  # the start-up lines only
+    ws = ["--workspace", str(tmp_path / "reg")]
+    _answer(capsys, "init", str(tmp_path / "reg"))
+    photo = tmp_path / "foto.txt"
+    photo.write_text("una prueba\n", encoding="utf-8")
+    said = {"evidence add": _answer(capsys, "evidence", "add", str(photo), *ws)}
+    sha = said["evidence add"].split()[-1]
+    said["evidence verify"] = _answer(capsys, "evidence", "verify", *ws)
+    said["evidence custody"] = _answer(capsys, "evidence", "custody", sha, *ws)
+    said["evidence export"] = _answer(
+        capsys, "evidence", "export", sha, str(tmp_path / "copia.zip"), *ws
+    )
+    said["vocab add"] = _answer(
+        capsys, "vocab", "add", "legal_basis", "title_42", "--en", "Title 42", "--es", "T 42", *ws
+    )
+    said["vocab list"] = _answer(capsys, "vocab", "list", "legal_basis", *ws)
+    said["publish settings"] = _answer(capsys, "publish", "settings", *ws)
+    said["publish aggregates"] = _answer(
+        capsys, "publish", "aggregates", str(tmp_path / "agregados.csv"), *ws
+    )
+    said["serve"] = _answer(capsys, "serve", "--port", "8765", *ws)
+    for command, word in KEEPING[lang].items():
+        assert word in said[command], f"habeas {command}: {word!r} not in\n{said[command]}"
+    other = KEEPING["en" if lang == "es" else "es"]
+    for command in ("evidence verify", "publish settings", "serve"):
+        assert other[command] not in said[command]
+    if lang == "es":
+        assert "Aún no hay usuarios" in said["serve"]
+
+
+@pytest.mark.slow
+def test_demo_summary_in_spanish(capsys, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("HABEAS_LANG", "es")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HABEAS_WORKSPACE", raising=False)
+    monkeypatch.delenv("HABEAS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("COLUMNS", "250")
+    said = _answer(capsys, "demo", "--persons", "40", "--seed", "3")
+    for word in ("Listas importadas", "Informes", "Registro", "Siguiente", "La aplicación web"):
+        assert word in said, f"{word!r} not in\n{said}"
+    assert "qué se importó" in said and "The web application" not in said

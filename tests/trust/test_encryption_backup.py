@@ -156,3 +156,32 @@ def test_restore_refuses_altered_key_material(
     with pytest.raises(IntegrityError, match="wrapped data key"):
         restore(forged, tmp_path / "restored", actor="admin", log_key=store.log_key_path)
     assert not (tmp_path / "restored").exists()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("es", "1 NO abiertos"), ("en", "1 NOT opened")],
+)
+def test_restore_says_what_it_could_not_open_in_the_cli_language(
+    store: Store,
+    tmp_path: Path,
+    target_url: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    said: str,
+) -> None:
+    from habeas.cli.main import main
+
+    _encrypted_workspace(store, tmp_path)
+    archive = tmp_path / "backup.zip"
+    backup(store, archive, actor="admin")
+    monkeypatch.delenv("HABEAS_PASSPHRASE", raising=False)
+    monkeypatch.setenv("HABEAS_LANG", lang)
+    monkeypatch.setenv("COLUMNS", "250")
+    target = str(tmp_path / "restored")
+    args = ["restore", str(archive), "-w", target, "--log-key", str(store.log_key_path)]
+    assert main(args) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert said in out

@@ -191,15 +191,23 @@ def restore_command(
     )
     if result.sealed_files:
         opened = result.sealed_files - result.plaintext_unchecked
+        said = (
+            _(
+                "{sealed} sealed file(s): encrypted bytes checked; {opened} opened and their "
+                "plaintext re-hashed; {unopened} NOT opened (no key: set HABEAS_PASSPHRASE or "
+                "HABEAS_KEY_FILE, then run `habeas evidence verify`)."
+            )
+            if result.plaintext_unchecked
+            else _(
+                "{sealed} sealed file(s): encrypted bytes checked; {opened} opened and their "
+                "plaintext re-hashed."
+            )
+        )
         console.print(
-            f"{result.sealed_files:,} sealed file(s): encrypted bytes checked; "
-            f"{opened:,} opened and their plaintext re-hashed"
-            + (
-                f"; {result.plaintext_unchecked:,} NOT opened (no key: set "
-                "HABEAS_PASSPHRASE or HABEAS_KEY_FILE, then run `habeas evidence "
-                "verify`)."
-                if result.plaintext_unchecked
-                else "."
+            said.format(
+                sealed=i18n.format_number(result.sealed_files, lang),
+                opened=i18n.format_number(opened, lang),
+                unopened=i18n.format_number(result.plaintext_unchecked, lang),
             ),
             highlight=False,
         )

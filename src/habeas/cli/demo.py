@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from habeas import i18n
 from habeas.cli.common import WorkspaceOption, console, progress_bar, warn_loose
 from habeas.cli.estimate import render_estimates
-from habeas.cli.lang import _
+from habeas.cli.lang import _, current
 from habeas.demo import build_demo, demo_estimate, demo_login, demo_reports
 from habeas.errors import WorkspaceError
 from habeas.store import queries
@@ -32,9 +33,10 @@ def activate_hint() -> str:
     if found and Path(found).resolve().parent == here.resolve():
         return ""
     activate = here / "activate"
+    why = _("once per shell: puts habeas on your PATH")
     if activate.exists():
-        return f"  source {activate}    # once per shell: puts habeas on your PATH\n"
-    return f"  export PATH={here}:$PATH    # once per shell: puts habeas on your PATH\n"
+        return f"  source {activate}    # {why}\n"
+    return f"  export PATH={here}:$PATH    # {why}\n"
 
 
 def register(app: typer.Typer) -> None:
@@ -120,12 +122,23 @@ def demo(
     store = Store.open(ws, create=created)
     case_dir = ws.root / "demo-files"
     console.print(
-        f"Building the synthetic case ({persons} fictional persons, seed {seed}) in {case_dir} …"
+        _(
+            "Building the synthetic case ({persons} fictional persons, seed {seed}) in {folder} …"
+        ).format(persons=persons, seed=seed, folder=case_dir),
+        highlight=False,
     )
     with progress_bar() as progress:
         result = build_demo(store, case_dir, persons=persons, seed=seed, progress=progress)
-    imports = Table(title="Lists imported")
-    for column in ("source", "records", "events", "legal facts", "warnings", "status"):
+    imports = Table(title=_("Lists imported"))
+    newly = i18n.translator(current()).pgettext("list status", "imported")
+    for column in (
+        _("source"),
+        _("records"),
+        _("events"),
+        _("legal facts"),
+        _("warnings"),
+        _("status"),
+    ):
         imports.add_column(column)
     for imp in result.imports:
         imports.add_row(
@@ -134,60 +147,120 @@ def demo(
             f"{imp.events:,}",
             f"{imp.legal_facts:,}",
             str(len(imp.warnings)),
-            "already imported" if imp.already_imported else "imported",
+            _("already imported") if imp.already_imported else newly,
         )
     console.print(imports)
     if result.linkage is not None:
         lk = result.linkage
         console.print(
-            f"[bold]Record linkage[/] ({lk.kind} run, {lk.seconds:.1f} s): {lk.records:,} records "
-            f"→ {lk.persons:,} persons; {lk.auto_links:,} links made automatically, "
-            f"{lk.queued:,} pairs wait for a human in the review queue."
+            "[bold]"
+            + _("Record linkage")
+            + "[/] "
+            + _(
+                "({kind} run, {seconds} s): {records} records → {persons} persons; {auto} links "
+                "made automatically, {queued} pairs wait for a human in the review queue."
+            ).format(
+                kind=lk.kind,
+                seconds=f"{lk.seconds:.1f}",
+                records=f"{lk.records:,}",
+                persons=f"{lk.persons:,}",
+                auto=f"{lk.auto_links:,}",
+                queued=f"{lk.queued:,}",
+            )
         )
     estimate = demo_estimate(store, case_dir / "case.json", seed=seed)
     console.print(
-        "[bold]How many Venezuelans in all, counting those no list names?[/] "
-        f"Multiple systems estimation on {len(estimate.lists)} lists, after linkage:"
+        "[bold]"
+        + _("How many Venezuelans in all, counting those no list names?")
+        + "[/] "
+        + _("Multiple systems estimation on {n} lists, after linkage:").format(
+            n=len(estimate.lists)
+        )
     )
-    render_estimates(estimate.estimates, console)
+    render_estimates(estimate.estimates, console, current())
     if estimate.true_total is not None:
         console.print(
-            f"  The true number, known only because the case is synthetic: "
-            f"{estimate.true_total:,}. Missed links make one person count as two "
-            "and push estimates up: reviewing the queue (habeas review) brings "
-            "them down."
+            "  "
+            + _(
+                "The true number, known only because the case is synthetic: {total}. Missed "
+                "links make one person count as two and push estimates up: reviewing the "
+                "queue (habeas review) brings them down."
+            ).format(total=f"{estimate.true_total:,}")
         )
     reports = demo_reports(store, ws.root / "reports")
     console.print(
-        f"[bold]Reports[/] (Spanish; `habeas report … --lang en` for English):\n"
-        f"  situation report for CECOT: {reports.situation}\n"
-        f"  dossier of person {reports.person_id} (the one on most lists): "
-        f"{reports.dossier}"
+        "[bold]"
+        + _("Reports")
+        + "[/] "
+        + _("(Spanish; `habeas report … --lang en` for English):")
+        + "\n  "
+        + _("situation report for CECOT: {path}").format(path=reports.situation)
+        + "\n  "
+        + _("dossier of person {id} (the one on most lists): {path}").format(
+            id=reports.person_id, path=reports.dossier
+        ),
+        highlight=False,
     )
-    counts = queries.summary(store)
-    console.print(
-        f"[bold]Register[/] {ws.root}\n"
-        f"  sources {counts['sources']:,} · records {counts['records']:,} · "
-        f"persons {counts['persons']:,} · events {counts['events']:,} · legal facts "
-        f"{counts['legal_facts']:,} · facilities {counts['facilities']:,} "
-        f"({counts['units']:,} units) · incidents {counts['incidents']:,}\n"
-        f"  Ground truth (which records are the same person): {case_dir / 'ground_truth.csv'}\n"
-        "[bold]Next[/]\n"
-        f"{activate_hint()}"
-        f"  cd {ws.root}\n"
-        "  habeas sources                      # what was imported, with file hashes\n"
-        "  habeas records --limit 20           # records with their normalised fields\n"
-        "  habeas review list                  # pairs the model is unsure of: decide them\n"
-        '  habeas find "Jose Gonzalez"         # find a person across every list\n'
-        "  habeas export records records.xlsx  # everything, with record → person links\n"
-        "  habeas log verify                   # the tamper-evident change log\n"
-        "  habeas estimate --lists TITLE --lists TITLE ... --method all   # on your lists\n"
-        "  habeas link --retrain               # re-train the linkage model on your decisions"
-    )
+    console.print(_summary(ws.root, case_dir, queries.summary(store)), highlight=False)
     user, password = demo_login(store, ws.root)
     console.print(
-        "[bold]The web application[/] (Spanish and English):\n"
-        f"  habeas serve --workspace {ws.root}\n"
-        f"  then open http://127.0.0.1:8000 and log in as [bold]{user}[/] with password "
-        f"[bold]{password}[/] (kept in {ws.root / 'demo-login.txt'})"
+        "[bold]"
+        + _("The web application")
+        + "[/] "
+        + _("(Spanish and English):")
+        + f"\n  habeas serve --workspace {ws.root}\n  "
+        + _(
+            "then open http://127.0.0.1:8000 and log in as {user} with password {password} "
+            "(kept in {file})"
+        ).format(
+            user=f"[bold]{user}[/]",
+            password=f"[bold]{password}[/]",
+            file=ws.root / "demo-login.txt",
+        ),
+        highlight=False,
+    )
+
+
+def _next_steps() -> list[tuple[str, str]]:
+    return [
+        ("habeas sources", _("what was imported, with file hashes")),
+        ("habeas records --limit 20", _("records with their normalised fields")),
+        ("habeas review list", _("pairs the model is unsure of: decide them")),
+        ('habeas find "Jose Gonzalez"', _("find a person across every list")),
+        ("habeas export records records.xlsx", _("everything, with record → person links")),
+        ("habeas log verify", _("the tamper-evident change log")),
+        (
+            "habeas estimate --lists TITLE --lists TITLE ... --method all",
+            _("on your lists"),
+        ),
+        ("habeas link --retrain", _("re-train the linkage model on your decisions")),
+    ]
+
+
+def _summary(root: Path, case_dir: Path, counts: dict[str, int]) -> str:
+    """The "Register" and "Next" blocks: what the register holds, what to run next."""
+    figures = " · ".join(
+        [
+            _("sources {n}").format(n=f"{counts['sources']:,}"),
+            _("records {n}").format(n=f"{counts['records']:,}"),
+            _("persons {n}").format(n=f"{counts['persons']:,}"),
+            _("events {n}").format(n=f"{counts['events']:,}"),
+            _("legal facts {n}").format(n=f"{counts['legal_facts']:,}"),
+            _("facilities {n} ({units} units)").format(
+                n=f"{counts['facilities']:,}", units=f"{counts['units']:,}"
+            ),
+            _("incidents {n}").format(n=f"{counts['incidents']:,}"),
+        ]
+    )
+    steps = "".join(
+        f"  {command.ljust(36) if len(command) < 36 else command + '   '}# {comment}\n"
+        for command, comment in _next_steps()
+    )
+    return (
+        f"[bold]{_('Register')}[/] {root}\n  {figures}\n  "
+        + _("Ground truth (which records are the same person): {path}").format(
+            path=case_dir / "ground_truth.csv"
+        )
+        + f"\n[bold]{_('Next')}[/]\n{activate_hint()}  cd {root}\n"
+        + steps.rstrip("\n")
     )

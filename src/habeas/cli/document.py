@@ -26,7 +26,6 @@ from habeas.cli.common import (
 )
 from habeas.cli.lang import current
 from habeas.cli.notices import current_person, tr
-from habeas.document import conditions as cond
 from habeas.document import incidents as inc
 from habeas.document.incident_entry import IncidentSpec, PerpetratorSpec
 from habeas.domain.dates import DateParseError, parse_date
@@ -69,7 +68,8 @@ OutputOption = Annotated[
 
 
 def register(app: typer.Typer) -> None:
-    # (habeas facility: the group in habeas.cli.facilities; its show command is facility())
+    # (habeas facility: the group in habeas.cli.facilities; its show command is in
+    # habeas.cli.facility_show)
     app.add_typer(incidents_app, name="incidents")
     app.add_typer(report_app, name="report")
 
@@ -87,140 +87,6 @@ def _split(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
-
-
-def _num(value: float | None, digits: int = 2) -> str:
-    return "" if value is None else f"{value:,.{digits}f}"
-
-
-# -- habeas facility --------------------------------------------------------------------------
-
-
-def facility(
-    name: Annotated[str, typer.Argument(help="The facility's name (e.g. CECOT).")],
-    start: FromOption = None,
-    end: ToOption = None,
-    unit: Annotated[str | None, typer.Option(help="Show every observation of this unit.")] = None,
-    max_gap: Annotated[
-        int,
-        typer.Option(
-            help="A value holds until the next observation if it is at most this many days "
-            "later; longer gaps break a run."
-        ),
-    ] = cond.MAX_GAP_DAYS,
-    workspace: WorkspaceOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Conditions in a facility: capacity figures side by side, occupancy rate and m² per
-    person over time, thresholds breached (ICRC, CPT, ECtHR) and for how many consecutive days.
-
-    Example: habeas facility CECOT --from 2025-03-01 --to 2025-07-31
-    """
-    fc = cond.facility_conditions(
-        open_store(workspace),
-        name,
-        start=_day(start, "--from"),
-        end=_day(end, "--to"),
-        max_gap_days=max_gap,
-    )
-    if as_json:
-        data = fc.to_dict()
-        if unit is not None:
-            data["units"] = [u for u in data["units"] if u["unit"] == unit]
-        print_json(data)
-        return
-    console.print(
-        f"[bold]{fc.facility}[/] ({fc.kind}, {fc.country or '?'}) — "
-        f"{fc.authority or 'authority not recorded'}; {fc.units_total} units, "
-        f"{len(fc.units)} with occupancy observations"
-    )
-    caps = Table(title="Capacity figures (they may conflict: each with its source)")
-    for column in ("capacity", "what", "source"):
-        caps.add_column(column)
-    for f in fc.capacities:
-        caps.add_row(f"{f.value:,.0f}", f.note or f.kind, f.source or "(no source)")
-    console.print(caps)
-    if fc.whole.observations:
-        occ = Table(title="The facility as a whole")
-        occ.add_column("date")
-        occ.add_column("population", justify="right")
-        for f in fc.capacities:
-            occ.add_column(f"rate vs {f.value:,.0f}", justify="right")
-        occ.add_column("m²/person", justify="right")
-        occ.add_column("source")
-        for o in fc.whole.observations:
-            occ.add_row(
-                o.day.isoformat(),
-                f"{o.population:,}",
-                *[f"{r.rate:.0%}" for r in o.rates],
-                _num(o.m2_per_person),
-                o.source or "",
-            )
-        console.print(occ)
-    th = Table(
-        title=f"Thresholds ({len(fc.units)} observed units; a value holds up to "
-        f"{fc.max_gap_days} days until the next observation)"
-    )
-    for column in ("standard", "units breaching", "units flagged", "longest run (days)", "unit"):
-        th.add_column(column)
-    for t in fc.thresholds:
-        th.add_row(
-            t.label_en,
-            str(t.units_breached),
-            str(t.units_flagged),
-            str(t.longest_run_days),
-            t.longest_run_unit or "",
-        )
-    console.print(th)
-    shared = [t for t in cond.THRESHOLDS if t.applies_to == "shared"]
-    units = Table(title="Units: latest observation and consecutive days under each threshold")
-    for column in (
-        "unit",
-        "area m²",
-        "obs.",
-        "latest",
-        "people",
-        "m²/person",
-        *[f"<{t.m2_per_person:g} m² days (longest)" for t in shared],
-    ):
-        units.add_column(column)
-    for sp in fc.units:
-        latest = sp.latest
-        assert latest is not None
-        units.add_row(
-            sp.unit or "",
-            " / ".join(_num(a.value, 1) for a in sp.areas),
-            str(len(sp.observations)),
-            latest.day.isoformat(),
-            str(latest.population),
-            _num(latest.m2_per_person),
-            *[
-                f"{b.days_breached} ({b.longest_run_days})"
-                + (" FLAGGED" if b.flagged and b.min_consecutive_days else "")
-                for b in (sp.breach(t.code) for t in shared)
-            ],
-        )
-    console.print(units)
-    if unit is not None:
-        chosen = [sp for sp in fc.units if sp.unit == unit]
-        if not chosen:
-            raise UsageError(f"No occupancy observations for unit {unit!r} of {fc.facility}.")
-        detail = Table(title=f"{unit}: every observation")
-        for column in ("date", "people", "m²/person", "source"):
-            detail.add_column(column)
-        for o in chosen[0].observations:
-            detail.add_row(
-                o.day.isoformat(), str(o.population), _num(o.m2_per_person), o.source or ""
-            )
-        console.print(detail)
-        for b in chosen[0].breaches:
-            for run in b.runs:
-                console.print(f"{b.label_en}: {run.start} → {run.end}, {run.days} days")
-    for c in fc.whole.conflicts + [c for sp in fc.units for c in sp.conflicts]:
-        console.print(
-            f"[yellow]Conflicting populations on {c['day']}:[/] "
-            + "; ".join(f"{f['population']} ({f['source']})" for f in c["figures"])
-        )
 
 
 # -- habeas incidents -------------------------------------------------------------------------

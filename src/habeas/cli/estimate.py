@@ -21,6 +21,7 @@ from rich.table import Table
 
 from habeas import i18n
 from habeas.cli.common import WorkspaceOption, open_store
+from habeas.cli.lang import current
 from habeas.errors import HabeasError, UsageError
 from habeas.estimate import ALL_METHODS
 from habeas.estimate.budget import DEFAULT_SECONDS
@@ -283,7 +284,13 @@ def register(app: typer.Typer) -> None:
             "--strata",
             help="Register mode: estimate per nationality, sex or facility, with a total.",
         ),
-        lang: str = typer.Option("en", "--lang", help="Language of the output: en or es."),
+        lang: str | None = typer.Option(
+            None,
+            "--lang",
+            help="Language of the output: en or es (default: habeas --lang, HABEAS_LANG "
+            "or the locale).",
+            show_default=False,
+        ),
         workspace: WorkspaceOption = None,
     ) -> None:
         """Estimate how many people are on none of the lists (multiple systems estimation).
@@ -304,10 +311,11 @@ def register(app: typer.Typer) -> None:
             time_limit or None,
             {"samples": samples, "thinning": thinning, "burnin": burnin},
         )
+        _ = i18n.gettext_for(current())  # until --lang is checked
         try:
-            lang = i18n.check_language(lang)
-            run.check()
+            lang = i18n.check_language(lang or current())
             _ = i18n.gettext_for(lang)
+            run.check()
             if plot is not None and not plot.parent.is_dir():
                 raise UsageError(
                     _(
@@ -318,21 +326,23 @@ def register(app: typer.Typer) -> None:
                 )
             if lists:
                 if table is not None:
-                    raise UsageError("Give either a TABLE or --lists from the register, not both.")
+                    raise UsageError(
+                        _("Give either a TABLE or --lists from the register, not both.")
+                    )
                 results = _run_register(workspace, lists, where or [], strata, run, lang)
             else:
                 if where or strata:
-                    raise UsageError("--where and --strata apply to register mode (--lists).")
+                    raise UsageError(_("--where and --strata apply to register mode (--lists)."))
                 results = _run(table, run, lang)
         except HabeasError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(f"{_('error:')} {_(str(exc))}", err=True)
             raise typer.Exit(exc.exit_code) from None
         _print(results, run, unwrap=not lists, lang=lang)
         if plot is not None:  # after printing: a failed plot never loses the estimate
             try:
                 _plot(results, plot, lang)
             except HabeasError as exc:
-                typer.echo(f"error: {exc}", err=True)
+                typer.echo(f"{_('error:')} {_(str(exc))}", err=True)
                 raise typer.Exit(exc.exit_code) from None
 
 

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from habeas.cli.common import WorkspaceOption, console, open_store, print_json, progress_bar
+from habeas.cli.lang import _
 from habeas.evidence import add_file, export_evidence, file_custody, verify_evidence
 
 evidence_app = typer.Typer(
@@ -49,31 +50,43 @@ def verify(
             console.print(
                 f"[bold red]{escape(problem.kind)}[/] "
                 f"{escape(problem.file or '')} {problem.sha256 or ''}\n    "
-                f"{escape(problem.message)}",
+                f"{escape(_(problem.message))}",
                 highlight=False,
             )
         for temp in report.temp_files:
-            state = "removed" if temp["removed"] else "left in place"
+            state = _("removed") if temp["removed"] else _("left in place")
             console.print(
-                f"temporary file {escape(temp['path'])} ({temp['age_seconds']} s old,"
-                f" {state}) — not evidence",
+                _("temporary file {path} ({age} s old, {state}) — not evidence").format(
+                    path=escape(temp["path"]), age=temp["age_seconds"], state=state
+                ),
                 highlight=False,
             )
         verdict = (
-            "[green]all intact[/]"
+            "[green]" + _("all intact") + "[/]"
             if report.ok
-            else f"[bold red]{len(report.problems)} problem(s)[/]"
+            else "[bold red]" + _("{n} problem(s)").format(n=len(report.problems)) + "[/]"
         )
         console.print(
-            f"{report.files_checked:,} file(s) re-hashed "
-            f"({report.bytes_checked:,} bytes), {report.files_known:,} known to the "
-            f"database: {verdict}. Logged as entry {report.log_seq}."
+            _(
+                "{checked} file(s) re-hashed ({bytes} bytes), {known} known to the "
+                "database: {verdict}. Logged as entry {seq}."
+            ).format(
+                checked=f"{report.files_checked:,}",
+                bytes=f"{report.bytes_checked:,}",
+                known=f"{report.files_known:,}",
+                verdict=verdict,
+                seq=report.log_seq,
+            )
         )
         if report.plaintext_unchecked:
             console.print(
-                f"[yellow]{report.plaintext_unchecked:,} sealed file(s): only the "
-                "encrypted bytes were checked; their plaintext hashes were NOT "
-                "checked (no key: set HABEAS_PASSPHRASE or HABEAS_KEY_FILE).[/]"
+                "[yellow]"
+                + _(
+                    "{n} sealed file(s): only the encrypted bytes were checked; their "
+                    "plaintext hashes were NOT checked (no key: set HABEAS_PASSPHRASE or "
+                    "HABEAS_KEY_FILE)."
+                ).format(n=f"{report.plaintext_unchecked:,}")
+                + "[/]"
             )
     if not report.ok:
         raise typer.Exit(1)
@@ -93,8 +106,8 @@ def custody(
     if as_json:
         print_json([e.to_dict() for e in entries])
         return
-    table = Table(title=f"chain of custody of {sha256.strip().lower()}")
-    for column in ("seq", "at (UTC)", "actor", "event", "detail"):
+    table = Table(title=_("chain of custody of {sha256}").format(sha256=sha256.strip().lower()))
+    for column in ("seq", _("at (UTC)"), _("actor"), _("event"), _("detail")):
         table.add_column(column)
     for e in entries:
         detail = ", ".join(
@@ -137,9 +150,10 @@ def export(
         purpose=purpose,
     )
     console.print(
-        f"Exported {len(result.files)} file(s) to {escape(str(result.output))} with "
-        f"MANIFEST.sha256 and manifest.json (logged as entry {result.log_seq}). "
-        "Check the copies with: sha256sum -c MANIFEST.sha256",
+        _(
+            "Exported {n} file(s) to {output} with MANIFEST.sha256 and manifest.json "
+            "(logged as entry {seq}). Check the copies with: sha256sum -c MANIFEST.sha256"
+        ).format(n=len(result.files), output=escape(str(result.output)), seq=result.log_seq),
         highlight=False,
     )
 
@@ -169,5 +183,9 @@ def add(
     store = open_store(workspace)
     sha256 = add_file(store, path, note=note, sensitivity=sensitivity)
     assert store.files is not None
-    sealed = " (sealed: encrypted at rest)" if store.files.is_sealed(sha256) else ""
-    console.print(f"Stored {escape(path.name)} as {sha256}{sealed}", highlight=False)
+    said = (
+        _("Stored {file} as {sha256} (sealed: encrypted at rest)")
+        if store.files.is_sealed(sha256)
+        else _("Stored {file} as {sha256}")
+    )
+    console.print(said.format(file=escape(path.name), sha256=sha256), highlight=False)

@@ -23,7 +23,7 @@ from typer.core import TyperGroup
 from habeas.access.reader import Reader
 from habeas.cli.common import AsOption, WorkspaceOption, console, err_console, open_store
 from habeas.cli.common import reader_for as _reader_for
-from habeas.cli.document import facility as show_facility
+from habeas.cli.facility_show import facility as show_facility
 from habeas.cli.lang import _
 from habeas.document import facility_entry as fe
 from habeas.document.facility_import import FacilityImportFailed, import_facilities, parse_day

@@ -9,6 +9,7 @@ import typer
 
 from habeas import i18n
 from habeas.cli.common import WorkspaceOption, console, open_store, print_json
+from habeas.cli.lang import _
 from habeas.report.aggregates import write_aggregates
 from habeas.report.public_page import publish_situation
 from habeas.report.sharing import effective_k, set_sharing, sharing_settings
@@ -51,7 +52,7 @@ def situation(
     store = open_store(workspace)
     paths = publish_situation(store, directory, k=k, site_name=find_workspace(workspace).name)
     for path in paths:
-        console.print(f"Wrote {path}")
+        console.print(_("Wrote {path}").format(path=path), highlight=False)
 
 
 @publish_app.command("aggregates")
@@ -72,7 +73,12 @@ def aggregates(
     store = open_store(workspace)
     used = effective_k(store, k)
     count = write_aggregates(store, output, k=used, lang=i18n.check_language(lang), fmt=fmt)
-    console.print(f"Wrote {count:,} figures to {output} (counts below {used} hidden)")
+    console.print(
+        _("Wrote {count} figures to {output} (counts below {k} hidden)").format(
+            count=f"{count:,}", output=output, k=used
+        ),
+        highlight=False,
+    )
 
 
 @publish_app.command("settings")
@@ -100,7 +106,16 @@ def settings(
     if as_json:
         print_json(current.to_dict())
         return
-    console.print(f"k = {current.k} (counts below it are hidden)")
-    console.print("public page: " + ("published" if current.public_page else "not published"))
+    console.print(_("k = {k} (counts below it are hidden)").format(k=current.k))
+    console.print(
+        _("public page: {state}").format(
+            state=_("published") if current.public_page else _("not published")
+        )
+    )
     if current.changed_by:
-        console.print(f"last changed by {current.changed_by} at {current.changed_at}")
+        console.print(
+            _("last changed by {user} at {at}").format(
+                user=current.changed_by, at=current.changed_at
+            ),
+            highlight=False,
+        )

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from habeas.cli.common import WorkspaceOption, console, warn_loose
+from habeas.cli.lang import _
 from habeas.cli.passphrase import ask_passphrase
 from habeas.errors import UsageError
 from habeas.store.db import Store
@@ -86,7 +87,7 @@ def serve_command(
     from habeas.web.app import create_app
 
     if not 0 < port < 65536:
-        raise UsageError(f"--port must be between 1 and 65535, not {port}.")
+        raise UsageError(_("--port must be between 1 and 65535, not {port}.").format(port=port))
     ws = find_workspace(workspace)
     warn_loose(ws)
     store = Store.open(ws)
@@ -95,14 +96,16 @@ def serve_command(
         store.keyring.data_key()
         store.keyring.prompt = None
         console.print(
-            "Encryption: unlocked; protected files and fields will be opened "
-            "for the users allowed to see them."
+            _(
+                "Encryption: unlocked; protected files and fields will be opened "
+                "for the users allowed to see them."
+            )
         )
     from habeas.web.uploads import Uploads, staging_dir
 
     Uploads(staging_dir(None, store)).cleanup()  # uploads abandoned while the server was down
     if count_users(store) == 0:
-        console.print("No users yet: add one with `habeas user add NAME --role admin`.")
+        console.print(_("No users yet: add one with `habeas user add NAME --role admin`."))
     hosts = allowed_hosts(host, allowed_host or [])
     app = create_app(
         store,
@@ -111,9 +114,17 @@ def serve_command(
         site_name=ws.name,
         allowed_hosts=hosts,
     )
-    console.print(f"Serving {ws.name} on http://{host}:{port} (Ctrl+C stops).")
+    console.print(
+        _("Serving {name} on http://{host}:{port} (Ctrl+C stops).").format(
+            name=ws.name, host=host, port=port
+        ),
+        highlight=False,
+    )
     if hosts:
-        console.print(f"Answering to: {', '.join(hosts)} and loopback names.")
+        console.print(
+            _("Answering to: {hosts} and loopback names.").format(hosts=", ".join(hosts)),
+            highlight=False,
+        )
     uvicorn.run(
         app,
         host=host,

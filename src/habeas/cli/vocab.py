@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from habeas.cli.common import WorkspaceOption, console, open_store
+from habeas.cli.lang import _, ngettext
 from habeas.store.vocabulary import add_term, list_terms
 
 vocab_app = typer.Typer(
@@ -29,8 +30,8 @@ def list_command(
     Example: habeas vocab list event_type
     """
     terms = list_terms(open_store(workspace), vocabulary)
-    table = Table(title=f"{len(terms)} terms")
-    for column in ("vocabulary", "code", "English", "Español", "also written"):
+    table = Table(title=ngettext("%(num)s term", "%(num)s terms", len(terms)) % {"num": len(terms)})
+    for column in (_("vocabulary"), _("code"), "English", "Español", _("also written")):
         table.add_column(column)
     for t in terms:
         table.add_row(t.vocabulary, t.code, t.label_en, t.label_es, ", ".join(t.synonyms))
@@ -53,4 +54,4 @@ def add_command(
     Example: habeas vocab add legal_basis title_42 --en "Title 42" --es "Título 42"
     """
     add_term(open_store(workspace), vocabulary, code, en, es, synonym or [])
-    console.print(f"Added {vocabulary}:{code}.")
+    console.print(_("Added {vocabulary}:{code}.").format(vocabulary=vocabulary, code=code))
