@@ -236,6 +236,10 @@ def test_finding_and_reading_answer_in_the_language(
         assert other[command] not in said[command]
     if lang == "es":  # statuses and library labels in Spanish too
         assert "Paradero al" in said["person"] and "Alertas de debido proceso" in said["person"]
+        # the library's own sentences (whereabouts, reasons) follow the CLI's language
+        person_text = " ".join(said["person"].split())
+        assert "El último hecho registrado" in person_text, person_text[:1500]
+        assert "Last recorded event" not in person_text
         assert "registros" in said["export"]
 
 

@@ -101,6 +101,7 @@ def person(
         person_id,
         as_of=_as_of(as_of),
         unaccounted_after_days=unaccounted_after,
+        lang=current(),  # the explanations, reasons and notes in the CLI's language
         reader=reader_for(store, as_user, purpose),
     )
     print_withheld(summary.withheld)
@@ -265,7 +266,11 @@ def gaps(
     Example: habeas gaps --flight RWG1503
     """
     report = group_gaps(
-        open_store(workspace), facility=facility, flight=flight, event_type=event_type
+        open_store(workspace),
+        facility=facility,
+        flight=flight,
+        event_type=event_type,
+        lang=current(),
     )
     if as_json:
         print_json(report.to_dict())
@@ -289,4 +294,5 @@ def gaps(
     console.print(table)
     worst = [f for f in report.fields if f.known == 0 and f.persons]
     for f in worst:
-        console.print(f.sentence(f"in this group ({report.description})"))
+        group = _("in this group ({description})").format(description=report.description)
+        console.print(f.sentence(group, current()))
