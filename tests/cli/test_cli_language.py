@@ -326,11 +326,14 @@ FACILITY = {
 def test_facility_show_answers_in_the_language(
     capsys, monkeypatch, store, workspace, demo_case, lang
 ) -> None:
+    from habeas.cli import common
     from habeas.demo import load_case
 
     load_case(store, demo_case)
     monkeypatch.setenv("HABEAS_LANG", lang)
-    monkeypatch.setenv("COLUMNS", "250")
+    # the console was made when habeas.cli.common was first imported (another test may have
+    # fixed its width then): wide enough that no threshold label wraps in the table
+    monkeypatch.setattr(common.console, "width", 250)
     ws = ["--workspace", str(workspace.root)]
     for said in (
         _answer(capsys, "facility", "CECOT", *ws),

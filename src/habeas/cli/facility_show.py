@@ -59,7 +59,7 @@ def facility(
         return f"{value:.0%}" if lang == "en" else i18n.format_percent(value, lang)
 
     def label(item: cond.Threshold | cond.Breach | cond.ThresholdSummary) -> str:
-        return item.label_es if lang == "es" else item.label_en
+        return i18n.label(item, lang)
 
     console.print(
         _(
