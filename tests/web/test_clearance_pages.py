@@ -208,3 +208,28 @@ def test_incident_victims_above_the_clearance_are_not_found(
         sealed.json()["error"]["message"].replace("L-witness_protected", "L-nobody")
         == missing.json()["error"]["message"]
     )
+
+
+def test_a_visible_incident_does_not_name_sources_above_the_clearance(
+    store: Store, tmp_path: Path
+) -> None:
+    """An internal incident that also cites a witness-protected list: a documenter sees the
+    incident and the public source, never the sealed list's title (#14, left over)."""
+    from habeas.access.reader import Reader, Withheld
+    from habeas.document.incident_entry import IncidentSpec, add_incidents
+    from habeas.document.incidents import list_incidents
+
+    build_levels(store, tmp_path)
+    public = SOURCES["public"][0]
+    add_incidents(
+        store,
+        [IncidentSpec("torture", "possible", [public, SEALED], sensitivity="internal")],
+        actor="test",
+    )
+    withheld = Withheld()
+    rows = list_incidents(store, reader=Reader("documenter", "ana"), withheld=withheld)
+    [row] = [r for r in rows if public in r.sources]
+    assert SEALED not in row.sources and row.source_levels == ["public"]
+    assert withheld.counts["sources"] == 1
+    admin = list_incidents(store, reader=Reader("admin", "root", "audit"))
+    assert any(SEALED in r.sources for r in admin)

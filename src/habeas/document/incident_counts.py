@@ -56,6 +56,7 @@ class SourceRef:
     published_on: date | None
     files: list[dict[str, str]]  # {"filename", "sha256"}
     incidents: int = 0  # how many of the listed/counted incidents cite it
+    sensitivity: str = "internal"  # the source's level (who may see its title)
 
 
 def month_key(earliest: date | None, latest: date | None) -> str:
@@ -179,7 +180,13 @@ def source_refs(
         files.setdefault(sid, []).append({"filename": name, "sha256": sha})
     for src in s.execute(source_query).scalars():
         refs[src.id] = SourceRef(
-            src.id, src.title, src.kind, src.reliability, src.published_on, files.get(src.id, [])
+            src.id,
+            src.title,
+            src.kind,
+            src.reliability,
+            src.published_on,
+            files.get(src.id, []),
+            sensitivity=src.sensitivity,
         )
     return refs
 

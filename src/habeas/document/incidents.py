@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -147,6 +147,7 @@ class IncidentRow:
     victims: list[dict[str, Any]]  # {"person_id", "source", "record_id", "name", "sensitivity"}
     perpetrators: list[dict[str, Any]]
     sensitivity: str = policy.RESTRICTED
+    source_levels: list[str] = field(default_factory=list)  # the level of each of ``sources``
 
     @property
     def month(self) -> str:
@@ -305,6 +306,7 @@ def _load(
                 victims.get(inc.id, []),
                 perps.get(inc.id, []),
                 inc.sensitivity,
+                [refs[sid].sensitivity for sid in cites.get(inc.id, []) if sid in refs],
             )
         )
     return out, refs
@@ -393,7 +395,8 @@ def incident_levels(reader: Reader) -> list[str]:
 def visible_to(
     rows: list[IncidentRow], reader: Reader, withheld: Withheld, shown: Counter[str]
 ) -> list[IncidentRow]:
-    """The incidents ``reader`` may see and, in them, the victims it may see by name.
+    """The incidents ``reader`` may see and, in them, the victims it may see by name and the
+    sources whose titles it may see.
 
     An incident is listed when its level is within the reader's clearance (roles that
     read aggregates only see incidents up to ``internal``), with a purpose for
@@ -416,5 +419,17 @@ def visible_to(
                 shown[v_level] += 1
             else:
                 withheld.add("victims", v_level, why)
-        out.append(IncidentRow(**{**row.__dict__, "victims": victims}))
+        sources, levels = [], []
+        for title, s_level in zip(row.sources, row.source_levels, strict=True):
+            why = incident_why_not(reader, s_level)
+            if why is None:
+                sources.append(title)
+                levels.append(s_level)
+            else:  # a source above the reader's clearance: not even its title
+                withheld.add("sources", s_level, why)
+        out.append(
+            IncidentRow(
+                **{**row.__dict__, "victims": victims, "sources": sources, "source_levels": levels}
+            )
+        )
     return out
