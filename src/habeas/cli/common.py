@@ -60,17 +60,12 @@ PurposeOption = Annotated[
 ]
 
 
-def cli_language() -> str:
-    """The CLI's language: ``--lang``, ``HABEAS_LANG``, then the locale (:mod:`habeas.cli.lang`)."""
-    return lang.current()
-
-
 def warn_loose(workspace: Workspace) -> None:
     """Say on stderr when other local users can reach the workspace, and how to fix it."""
     loose = workspace.loose_paths()
     if not loose:
         return
-    _ = i18n.gettext_for(cli_language())
+    _ = i18n.gettext_for(lang.current())
     paths = ", ".join(
         f"{p.path.relative_to(workspace.root) if p.path != workspace.root else '.'} ({p.octal})"
         for p in loose

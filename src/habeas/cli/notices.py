@@ -18,13 +18,8 @@ from habeas.store.db import Store
 from habeas.store.person_ids import Move, PersonId, resolve
 
 
-def cli_lang() -> str:
-    """The CLI's language (one rule for every command: :func:`habeas.cli.lang.current`)."""
-    return current()
-
-
 def tr(message: str, lang: str | None = None, **values: Any) -> str:
-    text = str(i18n.gettext_for(lang or cli_lang())(message))
+    text = str(i18n.gettext_for(lang or current())(message))
     return text % values if values else text
 
 
@@ -52,7 +47,7 @@ def current_person(
     """The person to show for ``person_id`` (its survivor if it was merged), what the id
     stands for, and the lines saying so. Records split among several persons: NotFound
     naming them."""
-    lang = lang or cli_lang()
+    lang = lang or current()
     where = resolve(store, person_id)
     if where.current or not where.moved_to:
         return (
@@ -102,7 +97,7 @@ def withheld_lines(
         withheld = withheld.to_dict() if withheld else None
     if not withheld or not withheld.get("total"):
         return []
-    lang = lang or cli_lang()
+    lang = lang or current()
     total = int(withheld["total"])
     for_purpose = int(withheld.get("for_purpose") or 0)
     lines = [tr("Withheld: %(n)s items at a sensitivity level you may not see.", lang, n=total)]

@@ -312,6 +312,21 @@ def _side_text(side: dict[str, Any], _: Gettext) -> str:
 # --------------------------------------------------------------------------- the pages
 
 
+def _pair_view(ctx: Context, pair_id: int | None) -> dict[str, Any]:
+    """The review page's data for ``pair_id`` (or the next pair), as the logged-in user
+    may see it, with the link to state a purpose."""
+    data = pair_data(
+        ctx.store,
+        pair_id,
+        reader=ctx.reader,
+        lang=ctx.lang,
+        _=ctx._,
+        vocab=vocabulary_labels(ctx.store, ctx.lang),
+    )
+    data["purpose_url"] = PURPOSE_URL
+    return data
+
+
 @page(
     "/review",
     permission="review",
@@ -325,16 +340,7 @@ def _side_text(side: dict[str, Any], _: Gettext) -> str:
 def review_page(ctx: Context, pair: int | None = None) -> dict[str, Any]:
     """The review queue: the pair to decide next (or ``pair``), its evidence, the queue size
     and how many queued pairs are withheld from you."""
-    data = pair_data(
-        ctx.store,
-        pair,
-        reader=ctx.reader,
-        lang=ctx.lang,
-        _=ctx._,
-        vocab=vocabulary_labels(ctx.store, ctx.lang),
-    )
-    data["purpose_url"] = PURPOSE_URL
-    return data
+    return _pair_view(ctx, pair)
 
 
 @action(
@@ -356,15 +362,7 @@ def review_decide(ctx: Context, pair_id: int) -> dict[str, Any]:
         result = decide(ctx.store, pair_id, decision, reader=ctx.reader, note=note)
     except PairWithheld as exc:
         raise refusal(exc, ctx._) from None
-    data = pair_data(
-        ctx.store,
-        None,
-        reader=ctx.reader,
-        lang=ctx.lang,
-        _=ctx._,
-        vocab=vocabulary_labels(ctx.store, ctx.lang),
-    )
-    data["purpose_url"] = PURPOSE_URL
+    data = _pair_view(ctx, None)
     text = ctx._(
         "Decision saved: %(decision)s — %(a)s and %(b)s.",
         decision=ctx._(DECISIONS[decision]),
@@ -400,15 +398,7 @@ def review_undo(ctx: Context, decision_id: int) -> dict[str, Any]:
     except PairWithheld as exc:
         raise refusal(exc, ctx._) from None
     pair_id = result["pair_id"]
-    data = pair_data(
-        ctx.store,
-        pair_id,
-        reader=ctx.reader,
-        lang=ctx.lang,
-        _=ctx._,
-        vocab=vocabulary_labels(ctx.store, ctx.lang),
-    )
-    data["purpose_url"] = PURPOSE_URL
+    data = _pair_view(ctx, pair_id)
     text = ctx._(
         "Decision undone: %(a)s and %(b)s are back in the queue.",
         a=_side_text(result["a"], ctx._),
