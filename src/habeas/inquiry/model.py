@@ -1,0 +1,654 @@
+"""A relative's inquiry: who asks, about whom, what they know; its status and its history.
+
+An inquiry (ICPPED art. 18; an ICRC tracing request) is written as a series of
+events, never edited: ``created`` and ``described`` (the description of the person
+sought and, when stated, the asker), ``status`` (open → information found →
+answered → closed, see :data:`TRANSITIONS`), ``matched`` (candidates from the
+register, :mod:`habeas.inquiry.matching`), ``confirmed`` / ``unconfirmed`` (the
+person the inquiry concerns) and ``letter`` (an answer letter produced,
+:mod:`habeas.inquiry.letter`). Each event is one row and one change-log entry,
+which never holds the asker's identity nor the description.
+
+The asker's name, relationship and contact are ``witness_protected`` by default
+(art. 18(2): people who ask must be protected): they are sealed in the database
+when the workspace encrypts, and a reader not cleared for their level gets
+``asker_withheld`` (never a blank that reads as nobody). The description of the
+person sought is ``restricted`` by default: reading it needs a stated purpose.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from habeas.access import policy
+from habeas.access.reader import Reader, Withheld
+from habeas.errors import NotFound, UsageError
+from habeas.messages import N_
+from habeas.store.db import Store
+from habeas.store.schema_inquiry import Inquiry, InquiryEvent
+
+STATUSES: tuple[str, ...] = ("open", "information_found", "answered", "closed")
+STATUS_LABELS: dict[str, str] = {
+    "open": N_("open"),
+    "information_found": N_("information found"),
+    "answered": N_("answered"),
+    "closed": N_("closed"),
+}
+#: status -> the statuses it may change to.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "open": frozenset({"information_found", "answered", "closed"}),
+    "information_found": frozenset({"open", "answered", "closed"}),
+    "answered": frozenset({"open", "closed"}),
+    "closed": frozenset({"open"}),
+}
+#: The levels an inquiry and its asker may have (never below restricted).
+LEVELS: tuple[str, ...] = (policy.RESTRICTED, policy.WITNESS_PROTECTED)
+LANGUAGES: tuple[str, ...] = ("es", "en")
+ASKER_CONTEXT = "inquiry.asker"
+ASKER_WITHHELD = N_("asker withheld")
+KINDS: dict[str, str] = {
+    "created": N_("inquiry received"),
+    "described": N_("description corrected"),
+    "status": N_("status changed"),
+    "matched": N_("matched against the register"),
+    "confirmed": N_("person confirmed"),
+    "unconfirmed": N_("confirmation withdrawn"),
+    "letter": N_("answer letter produced"),
+}
+MAX_TEXT = 4000
+
+
+class InquiryError(UsageError):
+    """Input that cannot be recorded; ``field`` names the form field (``None``: the whole)."""
+
+    def __init__(self, template: str, field: str | None = None, **values: Any) -> None:
+        self.template, self.field, self.values = template, field, values
+        super().__init__(template % values if values else template)
+
+    def translated(self, gettext: Any) -> str:
+        text = str(gettext(self.template))
+        return text % self.values if self.values else text
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who asks (witness_protected): name, relationship to the person sought, contact."""
+
+    name: str
+    relationship: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class Sought:
+    """Whom they look for and what they know."""
+
+    name: str | None = None
+    dob: str | None = None  # as the asker gave it
+    nationality: str | None = None
+    identifier: str | None = None
+    known: str | None = None  # what they know: last seen, where, by whom, ...
+
+
+@dataclass(frozen=True)
+class InquirySpec:
+    asker: Asker
+    sought: Sought
+    language: str = "es"  # of the answer letter
+    sensitivity: str = policy.RESTRICTED
+    asker_sensitivity: str = policy.WITNESS_PROTECTED
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _clean(value: str | None, field_name: str) -> str | None:
+    text = " ".join((value or "").split()) if field_name != "known" else (value or "").strip()
+    if len(text) > MAX_TEXT:
+        raise InquiryError(
+            N_("Keep this under %(n)s characters."), f"sought_{field_name}", n=MAX_TEXT
+        )
+    return text or None
+
+
+def check_asker(asker: Asker) -> Asker:
+    name = " ".join(asker.name.split())
+    relationship = " ".join(asker.relationship.split())
+    contact = " ".join(asker.contact.split())
+    if not name:
+        raise InquiryError(N_("The name of the person asking is missing."), "asker_name")
+    if not relationship:
+        raise InquiryError(
+            N_("Say how the person asking is related to the person sought."), "asker_relationship"
+        )
+    if not contact:
+        raise InquiryError(
+            N_("Give a way to reach the person asking (telephone, address, e-mail)."),
+            "asker_contact",
+        )
+    for value, where in ((name, "asker_name"), (relationship, "asker_relationship")):
+        if len(value) > 300:
+            raise InquiryError(N_("Keep this under %(n)s characters."), where, n=300)
+    if len(contact) > 1000:
+        raise InquiryError(N_("Keep this under %(n)s characters."), "asker_contact", n=1000)
+    return Asker(name, relationship, contact)
+
+
+def check_sought(sought: Sought) -> Sought:
+    """Cleaned, and readable by the register's search (each part on its own)."""
+    from habeas.search import parse_query
+
+    s = Sought(
+        _clean(sought.name, "name"),
+        _clean(sought.dob, "dob"),
+        _clean(sought.nationality, "nationality"),
+        _clean(sought.identifier, "identifier"),
+        _clean(sought.known, "known"),
+    )
+    if not (s.name or s.dob or s.identifier):
+        raise InquiryError(
+            N_(
+                "Say whom they look for: a name, a date of birth or a document number "
+                "(a nationality alone is not enough)."
+            ),
+            "sought_name",
+        )
+    parts = (
+        ("sought_name", {"name": s.name}),
+        ("sought_dob", {"dob": s.dob}),
+        ("sought_nationality", {"name": "x", "nationality": s.nationality}),
+        ("sought_identifier", {"identifier": s.identifier}),
+    )
+    for where, kwargs in parts:
+        if not any(v for k, v in kwargs.items() if k != "name" or where == "sought_name"):
+            continue
+        try:
+            parse_query(**kwargs)
+        except UsageError as exc:
+            raise InquiryError(str(exc), where) from None
+    return s
+
+
+def check_spec(spec: InquirySpec) -> InquirySpec:
+    if spec.language not in LANGUAGES:
+        raise InquiryError(N_("Choose the language of the answer: es or en."), "language")
+    for level, where in ((spec.sensitivity, "sensitivity"), (spec.asker_sensitivity, "asker")):
+        if level not in LEVELS:
+            raise InquiryError(
+                N_("An inquiry and its asker are restricted or witness_protected."), where
+            )
+    return replace(
+        spec,
+        asker=check_asker(spec.asker),
+        sought=check_sought(spec.sought),
+        asker_sensitivity=policy.highest(spec.sensitivity, spec.asker_sensitivity),
+    )
+
+
+def check_status(status: str) -> str:
+    if status not in STATUSES:
+        raise InquiryError(
+            N_("Unknown status %(status)r; statuses are: %(all)s."),
+            "status",
+            status=status,
+            all=", ".join(STATUSES),
+        )
+    return status
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def may_edit(reader: Reader | None) -> str:
+    """The actor for the change log, once the one policy allows ``reader`` to edit."""
+    if reader is None:
+        from habeas.store.db import default_actor
+
+        return default_actor()
+    policy.require(reader.role, "edit")
+    return reader.user
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _event(
+    inquiry_id: int,
+    actor: str,
+    kind: str,
+    detail: dict[str, Any],
+    status: str | None = None,
+    asker: str | None = None,
+) -> InquiryEvent:
+    return InquiryEvent(
+        inquiry_id=inquiry_id,
+        at=_now(),
+        actor=actor,
+        kind=kind,
+        status=status,
+        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True),
+        asker=asker,
+    )
+
+
+def create_inquiry(store: Store, spec: InquirySpec, reader: Reader | None) -> int:
+    """Record a new inquiry (status ``open``); returns its id."""
+    from habeas.crypto.fields import seal_json
+
+    actor = may_edit(reader)
+    spec = check_spec(spec)
+    sealed = seal_json(store, asdict(spec.asker), context=ASKER_CONTEXT)
+    with store.write(actor) as op:
+        row = Inquiry(
+            created_at=_now(),
+            created_by=actor,
+            sensitivity=spec.sensitivity,
+            asker_sensitivity=spec.asker_sensitivity,
+        )
+        op.session.add(row)
+        op.session.flush()
+        detail = {"sought": asdict(spec.sought), "language": spec.language}
+        op.session.add(_event(row.id, actor, "created", detail, "open", sealed))
+        op.log(
+            "inquiry_create",
+            "inquiry",
+            row.id,
+            {
+                "status": "open",
+                "sensitivity": spec.sensitivity,
+                "asker_sensitivity": spec.asker_sensitivity,
+            },
+        )
+        return int(row.id)
+
+
+def describe_inquiry(
+    store: Store,
+    inquiry_id: int,
+    reader: Reader | None,
+    *,
+    sought: Sought | None = None,
+    asker: Asker | None = None,
+    language: str | None = None,
+    note: str | None = None,
+) -> int:
+    """Correct the description (a new ``described`` event; the old one stays in the history).
+    The asker may only be restated by a reader who may see the asker."""
+    from habeas.crypto.fields import seal_json
+
+    actor = may_edit(reader)
+    state = load_state(store, inquiry_id)
+    if asker is not None and reader is not None and not reader.may(state.asker_sensitivity):
+        raise policy.PermissionDenied(
+            "read_identities",
+            reader.role,
+            "Only a reader cleared to see the asker may change the asker's details.",
+        )
+    new_sought = check_sought(sought) if sought is not None else state.sought
+    new_language = language or state.language
+    if new_language not in LANGUAGES:
+        raise InquiryError(N_("Choose the language of the answer: es or en."), "language")
+    sealed = (
+        seal_json(store, asdict(check_asker(asker)), context=ASKER_CONTEXT) if asker else None
+    )
+    detail = {
+        "sought": asdict(new_sought),
+        "language": new_language,
+        "note": _clean(note, "known"),
+    }
+    return _append(
+        store,
+        inquiry_id,
+        actor,
+        "described",
+        detail,
+        asker=sealed,
+        log={"asker_restated": sealed is not None},
+    )
+
+
+def set_status(
+    store: Store, inquiry_id: int, status: str, reader: Reader | None, note: str | None = None
+) -> int:
+    """Change the status along :data:`TRANSITIONS`. ``information_found`` needs a confirmed
+    person; ``answered`` needs an answer letter produced."""
+    actor = may_edit(reader)
+    status = check_status(status)
+    state = load_state(store, inquiry_id)
+    if status == state.status:
+        raise InquiryError(N_("The inquiry is already %(status)s."), "status", status=status)
+    if status not in TRANSITIONS[state.status]:
+        raise InquiryError(
+            N_("An inquiry that is %(from)s cannot become %(to)s."),
+            "status",
+            **{"from": state.status, "to": status},
+        )
+    if status == "information_found" and state.person_id is None:
+        raise InquiryError(
+            N_("Confirm which person of the register the inquiry concerns first."), "status"
+        )
+    if status == "answered" and not state.letters:
+        raise InquiryError(N_("Produce the answer letter first."), "status")
+    detail = {"from": state.status, "to": status, "note": _clean(note, "known")}
+    return _append(store, inquiry_id, actor, "status", detail, status=status)
+
+
+def _append(
+    store: Store,
+    inquiry_id: int,
+    actor: str,
+    kind: str,
+    detail: dict[str, Any],
+    *,
+    status: str | None = None,
+    asker: str | None = None,
+    log: dict[str, Any] | None = None,
+) -> int:
+    """One event and its change-log entry (ids and codes only: no personal data)."""
+    with store.write(actor) as op:
+        if op.session.get(Inquiry, inquiry_id) is None:
+            raise NotFound(f"No inquiry {inquiry_id}.")
+        event = _event(inquiry_id, actor, kind, detail, status, asker)
+        op.session.add(event)
+        op.session.flush()
+        entry: dict[str, Any] = {"event": event.id, "kind": kind}
+        if status is not None:
+            entry["status"] = status
+        for key in ("from", "to", "person_id", "language", "candidates"):
+            if key in detail and not isinstance(detail[key], list | dict):
+                entry[key] = detail[key]
+        if isinstance(detail.get("candidates"), list):
+            entry["candidates"] = [c["person_id"] for c in detail["candidates"]]
+        entry.update(log or {})
+        op.log(f"inquiry_{kind}", "inquiry", inquiry_id, entry)
+        return int(event.id)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass
+class Event:
+    """One row of an inquiry's history (what happened, when, by whom; no asker values)."""
+
+    id: int
+    at: datetime
+    actor: str
+    kind: str
+    status: str | None
+    detail: dict[str, Any]
+    asker_stated: bool
+
+
+@dataclass
+class State:
+    """An inquiry folded from its events (library-side: nothing withheld yet)."""
+
+    id: int
+    created_at: datetime
+    created_by: str
+    sensitivity: str
+    asker_sensitivity: str
+    status: str
+    sought: Sought
+    language: str
+    asker_sealed: str | None
+    person_id: int | None
+    candidates: list[dict[str, Any]]
+    matched_at: datetime | None
+    letters: int
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def updated_at(self) -> datetime:
+        return self.events[-1].at if self.events else self.created_at
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _fold(row: Inquiry, events: list[InquiryEvent]) -> State:
+    state = State(
+        row.id,
+        _utc(row.created_at),
+        row.created_by,
+        row.sensitivity,
+        row.asker_sensitivity,
+        "open",
+        Sought(),
+        "es",
+        None,
+        None,
+        [],
+        None,
+        0,
+    )
+    for ev in events:
+        detail = json.loads(ev.detail)
+        state.events.append(
+            Event(ev.id, _utc(ev.at), ev.actor, ev.kind, ev.status, detail, ev.asker is not None)
+        )
+        if ev.status is not None:
+            state.status = ev.status
+        if ev.asker is not None:
+            state.asker_sealed = ev.asker
+        if ev.kind in ("created", "described"):
+            state.sought = Sought(**detail["sought"])
+            state.language = detail.get("language", state.language)
+        elif ev.kind == "matched":
+            state.candidates = detail.get("candidates", [])
+            state.matched_at = _utc(ev.at)
+        elif ev.kind == "confirmed":
+            state.person_id = int(detail["person_id"])
+        elif ev.kind == "unconfirmed":
+            state.person_id = None
+        elif ev.kind == "letter":
+            state.letters += 1
+    return state
+
+
+def load_state(store: Store, inquiry_id: int) -> State:
+    return load_states(store, [inquiry_id])[inquiry_id]
+
+
+def load_states(store: Store, ids: list[int] | None = None) -> dict[int, State]:
+    """Every inquiry (or those of ``ids``), folded; a missing id is :class:`NotFound`."""
+    with store.read() as s:
+        query = select(Inquiry).order_by(Inquiry.id)
+        if ids is not None:
+            query = query.where(Inquiry.id.in_(ids))
+        rows = list(s.execute(query).scalars())
+        events: dict[int, list[InquiryEvent]] = {}
+        ev_query = select(InquiryEvent).order_by(InquiryEvent.inquiry_id, InquiryEvent.id)
+        if ids is not None:
+            ev_query = ev_query.where(InquiryEvent.inquiry_id.in_(ids))
+        for ev in s.execute(ev_query).scalars():
+            events.setdefault(ev.inquiry_id, []).append(ev)
+        states = {row.id: _fold(row, events.get(row.id, [])) for row in rows}
+    for wanted in ids or []:
+        if wanted not in states:
+            raise NotFound(f"No inquiry {wanted}.")
+    return states
+
+
+@dataclass
+class InquiryView:
+    """An inquiry as one reader may see it.
+
+    ``content_withheld``: the description, notes and candidates are at a level the reader
+    may not see now (``"purpose"``: stating one shows them); ``asker_withheld``: the
+    asker is (the face says "asker withheld", never nothing)."""
+
+    id: int
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    status: str
+    sensitivity: str
+    asker_sensitivity: str
+    language: str
+    sought: Sought | None
+    asker: Asker | None
+    asker_withheld: str | None  # None, "level" or "purpose"
+    content_withheld: str | None
+    person_id: int | None
+    candidates: list[dict[str, Any]]
+    matched_at: datetime | None
+    letters: int
+    history: list[Event]
+    withheld: Withheld = field(default_factory=Withheld)
+
+    def to_dict(self) -> dict[str, Any]:
+        from habeas.trace.facts import to_jsonable
+
+        data = to_jsonable(
+            {k: v for k, v in self.__dict__.items() if k not in ("withheld", "history")}
+        )
+        data["history"] = [to_jsonable(asdict(e)) for e in self.history]
+        data["withheld"] = self.withheld.to_dict()
+        return dict(data)
+
+
+def _open_asker(store: Store, sealed: str | None) -> Asker | None:
+    from habeas.crypto.fields import open_json
+
+    if sealed is None:
+        return None
+    return Asker(**open_json(store, sealed, context=ASKER_CONTEXT))
+
+
+def _visible_candidates(
+    store: Store, candidates: list[dict[str, Any]], reader: Reader | None, withheld: Withheld
+) -> list[dict[str, Any]]:
+    """Candidates with only the records the reader may view now (none: left out)."""
+    from habeas.access.levels import levels_of
+
+    if reader is None:
+        return candidates
+    ids = [r["record_id"] for c in candidates for r in c["records"]]
+    with store.read() as s:
+        levels = levels_of(s, "record", ids)
+    out = []
+    for cand in candidates:
+        records = []
+        for rec in cand["records"]:
+            level = levels.get(rec["record_id"], policy.RESTRICTED)
+            why = reader.why_not(level)
+            if why is None:
+                records.append(rec)
+            elif why == "purpose":  # above the clearance: not a word (as the search)
+                withheld.add("records", level, why)
+        if records:
+            out.append({**cand, "records": records})
+    return out
+
+
+def view(state: State, store: Store, reader: Reader | None, shown: Counter[str]) -> InquiryView:
+    withheld = Withheld()
+    content = None if reader is None else reader.why_not(state.sensitivity)
+    asker_why = None if reader is None else reader.why_not(state.asker_sensitivity)
+    history = state.events
+    if content is not None:
+        withheld.add("inquiries", state.sensitivity, content)
+        history = [replace(e, detail={}) for e in history]
+    else:
+        shown[state.sensitivity] += 1
+    asker = None
+    if asker_why is None and content is None:
+        asker = _open_asker(store, state.asker_sealed)
+        shown[state.asker_sensitivity] += 1
+    else:
+        withheld.add("askers", state.asker_sensitivity, asker_why or content or "level")
+    return InquiryView(
+        state.id,
+        state.created_at,
+        state.created_by,
+        state.updated_at,
+        state.status,
+        state.sensitivity,
+        state.asker_sensitivity,
+        state.language,
+        state.sought if content is None else None,
+        asker,
+        None if asker is not None else (asker_why or content),
+        content,
+        state.person_id if content is None else None,
+        [] if content else _visible_candidates(store, state.candidates, reader, withheld),
+        state.matched_at,
+        state.letters,
+        history,
+        withheld,
+    )
+
+
+def _log(store: Store, reader: Reader | None, ids: list[int], shown: Counter[str]) -> None:
+    from habeas.audit.reads import log_read
+
+    if reader is not None:
+        log_read(
+            store,
+            reader,
+            "inquiry",
+            ids[0] if len(ids) == 1 else None,
+            action="view",
+            shown=shown,
+            detail={"inquiries": ids[:500]},
+        )
+
+
+def get_inquiry(store: Store, inquiry_id: int, reader: Reader | None) -> InquiryView:
+    """One inquiry as ``reader`` may see it (see :class:`InquiryView`); the read is audited.
+    An inquiry above the reader's clearance is answered as if it did not exist."""
+    from habeas.access.reader import require_reader_for
+
+    require_reader_for(reader, "view")
+    state = load_state(store, inquiry_id)
+    if reader is not None and reader.why_not(state.sensitivity) == "level":
+        raise NotFound(f"No inquiry {inquiry_id}.")
+    shown: Counter[str] = Counter()
+    result = view(state, store, reader, shown)
+    _log(store, reader, [inquiry_id], shown)
+    return result
+
+
+def list_inquiries(
+    store: Store,
+    reader: Reader | None,
+    *,
+    status: str | None = None,
+    withheld: Withheld | None = None,
+) -> list[InquiryView]:
+    """Inquiries, newest first, as ``reader`` may see them; ``status`` filters. Inquiries
+    whose content needs a purpose are listed without it (and counted in ``withheld``);
+    those above the reader's clearance are counted only."""
+    from habeas.access.reader import require_reader_for
+
+    require_reader_for(reader, "view")
+    if status is not None:
+        check_status(status)
+    withheld = withheld if withheld is not None else Withheld()
+    out = []
+    shown: Counter[str] = Counter()
+    for state in sorted(load_states(store).values(), key=lambda s: -s.id):
+        if status is not None and state.status != status:
+            continue
+        if reader is not None and reader.why_not(state.sensitivity) == "level":
+            withheld.add("inquiries", state.sensitivity, "level")
+            continue
+        one = view(state, store, reader, shown)
+        for kind, n in one.withheld.counts.items():
+            withheld.counts[kind] += n
+        for level, n in one.withheld.levels.items():
+            withheld.levels[level] += n
+        withheld.for_purpose += one.withheld.for_purpose
+        out.append(one)
+    _log(store, reader, [v.id for v in out], shown)
+    return out
