@@ -258,7 +258,7 @@ def build_letter(
     lang = i18n.check_language(lang or inquiry.language)
     _ = i18n.gettext_for(lang)
     sought_name = inquiry.sought.name or inquiry.sought.identifier or inquiry.sought.dob or ""
-    base = {
+    base: dict[str, Any] = {
         "inquiry_id": inquiry_id,
         "lang": lang,
         "written_on": date.today(),
@@ -275,11 +275,9 @@ def build_letter(
             items=_no_person_items(lang),
             withheld=0,
         )
-    summary = person_summary(
-        store, inquiry.person_id, lang=lang, reader=reader, action="dossier"
-    )
+    summary = person_summary(store, inquiry.person_id, lang=lang, reader=reader, action="dossier")
     summary.protected = []  # never in a document that leaves the register
-    withheld = int(summary.withheld.get("total", 0)) if summary.withheld else 0
+    withheld = int(str(summary.withheld.get("total", 0))) if summary.withheld else 0
     items = []
     for key, text in ARTICLE_18.items():
         unknown, notes = _gap_sentences(summary, key, lang)

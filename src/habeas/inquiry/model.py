@@ -295,9 +295,7 @@ def describe_inquiry(
     new_language = language or state.language
     if new_language not in LANGUAGES:
         raise InquiryError(N_("Choose the language of the answer: es or en."), "language")
-    sealed = (
-        seal_json(store, asdict(check_asker(asker)), context=ASKER_CONTEXT) if asker else None
-    )
+    sealed = seal_json(store, asdict(check_asker(asker)), context=ASKER_CONTEXT) if asker else None
     detail = {
         "sought": asdict(new_sought),
         "language": new_language,
