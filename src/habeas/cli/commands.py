@@ -70,6 +70,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "document",
         "List, count and record incidents (torture, beatings, deaths in custody, ...).",
     ),
+    "inquiry": (
+        "inquiry",
+        "Relatives' inquiries under article 18: record, match, answer with a letter.",
+    ),
     "report": (
         "document",
         "Write a person dossier or a situation report (PDF or HTML, English or Spanish).",
