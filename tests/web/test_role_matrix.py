@@ -115,7 +115,25 @@ SENSITIVITY_ROUTES = (
     "sources.json",
     "search.json",
     "incidents.json",
+    "inquiry.json",
+    "inquiry_letter",
 )
+
+
+def _inquiry(store: Store, case: Any) -> int:
+    """An inquiry about the matrix person, matched by the library (every record a
+    candidate) and confirmed: its page shows candidates, its letter the person's facts."""
+    from habeas.inquiry import Asker, InquirySpec, Sought, create_inquiry
+    from habeas.inquiry.matching import confirm_person, match_inquiry
+
+    iid = create_inquiry(
+        store,
+        InquirySpec(Asker("A. Preguntona", "tía", "555"), Sought(name="Zebulon Testino")),
+        None,
+    )
+    match_inquiry(store, iid, None)
+    confirm_person(store, iid, case.person_id, None)
+    return iid
 
 
 def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set[str] | None:
@@ -130,6 +148,8 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
         "sources.json": "/sources.json",
         "search.json": "/search.json?q=Zebulon+Testino",
         "incidents.json": "/incidents.json",
+        "inquiry.json": f"/inquiries/{case.inquiry_id}.json",
+        "inquiry_letter": f"/inquiries/{case.inquiry_id}/letter?lang=en",
     }[route]
     response = client.get(
         url,
@@ -137,7 +157,7 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
         follow_redirects=False,
     )
     if response.status_code in (401, 403) or (
-        response.status_code == 303 and route in ("person", "dossier")
+        response.status_code == 303 and route in ("person", "dossier", "inquiry_letter")
     ):
         return None
     assert response.status_code == 200, (route, response.status_code, response.text[:300])
@@ -161,6 +181,14 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
     if route == "sources.json":
         titles = {s["title"] for s in response.json()["sources"]}
         return {lv for lv, (title, _, _) in SOURCES.items() if title in titles}
+    if route == "inquiry.json":
+        shown = {r["source"] for c in response.json()["candidates"] for r in c["records"]}
+        return {lv for lv, (title, _, _) in SOURCES.items() if title in shown}
+    if route == "inquiry_letter":
+        import html
+
+        text = html.unescape(response.text)
+        return {lv for lv, (title, _, _) in SOURCES.items() if title in text}
     if route == "search.json":
         shown = {r["source"] for c in response.json()["candidates"] for r in c["records"]}
         return {lv for lv, (title, _, _) in SOURCES.items() if title in shown}
@@ -175,7 +203,7 @@ def _expected(role: str | None, route: str, level: str) -> bool | None:
         if not allowed(role, "read_aggregates"):
             return None
         return policy.allowed(role, "read_summary", sensitivity=level)
-    action = "dossier" if route == "dossier" else "view"
+    action = "dossier" if route in ("dossier", "inquiry_letter") else "view"
     if policy.max_level(role, action) is None:
         return None
     return policy.may(role, level, action)
@@ -189,6 +217,7 @@ def test_role_route_sensitivity(
     from tests.trust.sensitivity_data import REPORTER, build_levels
 
     case = build_levels(store, tmp_path)
+    case.inquiry_id = _inquiry(store, case)  # type: ignore[attr-defined]
     client = TestClient(app)
     if role is not None:
         login(client, role)
