@@ -123,8 +123,8 @@ def test_candidates_and_letter_keep_only_what_the_reader_may_see(
 @pytest.mark.parametrize("role", [*ROLES, None], ids=[*ROLES, "anonymous"])
 def test_role_route_asker_matrix_on_the_web(
     store: Store,
-    client: TestClient,
-    client_as: Callable[[str], TestClient],
+    client: TestClient,  # noqa: F811 - the imported fixture
+    client_as: Callable[[str], TestClient],  # noqa: F811 - the imported fixture
     role: str | None,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
