@@ -147,9 +147,13 @@ def when(item: EventItem | LegalFactItem, lang: str) -> str:
     return text
 
 
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _event_text(ev: EventItem, lang: str) -> str:
     _ = i18n.gettext_for(lang)
-    parts = [event_label(ev.event_type, lang).capitalize()]
+    parts = [_upper_first(event_label(ev.event_type, lang))]
     where = ev.facility or ev.place
     if where:
         parts.append(_("at %(place)s") % {"place": where + (f" ({ev.unit})" if ev.unit else "")})
@@ -164,7 +168,9 @@ def _event_text(ev: EventItem, lang: str) -> str:
 
 
 def _fact_text(fact: LegalFactItem, lang: str) -> str:
-    text = f"{fact_label(fact.fact_type, lang).capitalize()}: {fact.value_text or fact.value or ''}"
+    text = (
+        f"{_upper_first(fact_label(fact.fact_type, lang))}: {fact.value_text or fact.value or ''}"
+    )
     if fact.court:
         text += f" ({fact.court})"
     if fact.detail:
@@ -210,10 +216,10 @@ def _gap_sentences(summary: Any, key: str, lang: str) -> tuple[list[str], list[s
             }
         else:
             if gap.status == "not_applicable" and gap.note:
-                notes.append(gap.note[:1].upper() + gap.note[1:] + ".")
+                notes.append(_upper_first(gap.note) + ".")
             continue
         if gap.note:
-            text += " " + gap.note[:1].upper() + gap.note[1:] + "."
+            text += " " + _upper_first(gap.note) + "."
         text += " " + _("The authority that should hold it: %(holder)s.") % {"holder": holder}
         unknown.append(text)
     return unknown, notes

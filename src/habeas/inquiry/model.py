@@ -549,16 +549,39 @@ def _visible_candidates(
     return out
 
 
-def view(state: State, store: Store, reader: Reader | None, shown: Counter[str]) -> InquiryView:
+def _scoped(event: Event, store: Store, reader: Reader | None) -> Event:
+    """A past match keeps, for this reader, the persons and scores of the candidates it
+    may see now (never the records' names or sources: those are in ``candidates``)."""
+    if event.kind != "matched" or reader is None:
+        return event
+    visible = _visible_candidates(store, event.detail.get("candidates", []), reader, Withheld())
+    return replace(
+        event,
+        detail={
+            **event.detail,
+            "candidates": [{"person_id": c["person_id"], "score": c["score"]} for c in visible],
+        },
+    )
+
+
+def view(
+    state: State,
+    store: Store,
+    reader: Reader | None,
+    shown: Counter[str],
+    *,
+    full: bool = True,
+) -> InquiryView:
+    """``full=False`` (lists): no candidates, and the history without past matches' detail."""
     withheld = Withheld()
     content = None if reader is None else reader.why_not(state.sensitivity)
     asker_why = None if reader is None else reader.why_not(state.asker_sensitivity)
-    history = state.events
     if content is not None:
         withheld.add("inquiries", state.sensitivity, content)
-        history = [replace(e, detail={}) for e in history]
+        history = [replace(e, detail={}) for e in state.events]
     else:
         shown[state.sensitivity] += 1
+        history = [_scoped(e, store, reader) for e in state.events] if full else state.events
     asker = None
     if asker_why is None and content is None:
         asker = _open_asker(store, state.asker_sealed)
@@ -579,7 +602,9 @@ def view(state: State, store: Store, reader: Reader | None, shown: Counter[str])
         None if asker is not None else (asker_why or content),
         content,
         state.person_id if content is None else None,
-        [] if content else _visible_candidates(store, state.candidates, reader, withheld),
+        []
+        if content or not full
+        else _visible_candidates(store, state.candidates, reader, withheld),
         state.matched_at,
         state.letters,
         history,
@@ -641,7 +666,8 @@ def list_inquiries(
         if reader is not None and reader.why_not(state.sensitivity) == "level":
             withheld.add("inquiries", state.sensitivity, "level")
             continue
-        one = view(state, store, reader, shown)
+        one = view(state, store, reader, shown, full=False)
+        one.history = [replace(e, detail={}) if e.kind == "matched" else e for e in one.history]
         for kind, n in one.withheld.counts.items():
             withheld.counts[kind] += n
         for level, n in one.withheld.levels.items():
