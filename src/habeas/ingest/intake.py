@@ -49,6 +49,10 @@ from habeas.store.schema import Link, Record, RecordIdentifier, Source
 from habeas.store.schema_linkage import ScoredPair
 from habeas.store.vocabulary import VocabularyIndex
 
+UNKNOWN_TERM = {
+    "kind": "{value!r} is not a kind of source (known: {known}).",
+    "channel": "{value!r} is not a channel (known: {known}).",
+}
 #: The fields of the intake source itself (the form's first part).
 SOURCE_FIELDS = ("kind", "channel", "taken_on", "taken_by", "title", "sensitivity")
 
@@ -79,6 +83,16 @@ class FieldProblem:
     severity: str = "error"
     code: str | None = None
     params: tuple[tuple[str, str], ...] = ()
+    # Intake's own messages: an English message id and its values (``str.format``).
+    template: str | None = None
+    values: tuple[tuple[str, str], ...] = ()
+
+    def translated(self, gettext: Any) -> str | None:
+        """The message in ``gettext``'s language, for intake's own messages (else None:
+        the importer's problems are translated by their ``code``)."""
+        if self.template is None:
+            return None
+        return str(gettext(self.template)).format(**dict(self.values))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -110,6 +124,7 @@ class CandidateMatch:
     explanation: str
     names: list[str]
     is_linked: bool  # the person the record is linked to now
+    reasons: list[dict[str, Any]] = field(default_factory=list)  # code, params, text
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -118,6 +133,7 @@ class CandidateMatch:
             "explanation": self.explanation,
             "names": self.names,
             "is_linked": self.is_linked,
+            "reasons": self.reasons,
         }
 
 
@@ -155,8 +171,22 @@ class IntakeResult:
         }
 
 
-def _fail(fld: str | None, value: str | None, message: str, **kw: Any) -> IntakeFailed:
-    return IntakeFailed([FieldProblem(fld, value, message, **kw)])
+def _fail(
+    fld: str | None, typed: str | None, template: str, code: str | None = None, **values: Any
+) -> IntakeFailed:
+    """One problem with one input; ``template`` is an English message id (``{name}``)."""
+    return IntakeFailed(
+        [
+            FieldProblem(
+                fld,
+                typed,
+                template.format(**values),
+                code=code,
+                template=template,
+                values=tuple((k, str(v)) for k, v in values.items()),
+            )
+        ]
+    )
 
 
 def _problem(p: Problem) -> FieldProblem:
@@ -171,7 +201,7 @@ def clean_values(values: dict[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in values.items():
         if key not in CANONICAL_FIELDS or key == "record_id":
-            raise _fail(key, None, f"{key!r} is not a field a record can take.")
+            raise _fail(key, None, "{field!r} is not a field a record can take.", field=key)
         text = " ".join(str(value or "").split())
         if text:
             out[key] = text
@@ -196,10 +226,10 @@ def _day(text: str | None) -> date:
         day = parse_day(text)
     except ValueError:
         raise _fail(
-            "taken_on", text, f"{text!r} is not a date: write 2025-03-17 or 17/03/2025."
+            "taken_on", text, "{value!r} is not a date: write 2025-03-17 or 17/03/2025.", value=text
         ) from None
     if day > datetime.now(UTC).date():
-        raise _fail("taken_on", text, f"{day.isoformat()} is in the future.")
+        raise _fail("taken_on", text, "{day} is in the future.", day=day.isoformat())
     return day
 
 
@@ -214,14 +244,22 @@ def _options(store: Store, intake: Intake, actor: str) -> ImportOptions:
             raise _fail(
                 fld,
                 value,
-                f"{value!r} is not a {fld} (known: {', '.join(vocab.codes(vocabulary))}).",
+                UNKNOWN_TERM[fld],
+                value=value,
+                known=", ".join(vocab.codes(vocabulary)),
             ) from None
     day = _day(intake.taken_on)
     if intake.sensitivity:
         try:
             policy.check_level(intake.sensitivity)
-        except UsageError as exc:
-            raise _fail("sensitivity", intake.sensitivity, str(exc)) from None
+        except UsageError:
+            raise _fail(
+                "sensitivity",
+                intake.sensitivity,
+                "{value!r} is not a sensitivity level (levels: {levels}).",
+                value=intake.sensitivity,
+                levels=", ".join(policy.SENSITIVITY_LEVELS),
+            ) from None
     taken_by = (intake.taken_by or "").strip() or actor
     title = (intake.title or "").strip() or f"{day.isoformat()} {terms['channel']} ({taken_by})"
     return ImportOptions(
@@ -260,7 +298,7 @@ def _visible_record(store: Store, reader: Reader, record_id: int) -> Record:
     with store.read() as s:
         row = s.get(Record, record_id)
     if row is None or reader.why_not(row.sensitivity) == "level":
-        raise _fail("record", str(record_id), f"No record {record_id}.")
+        raise _fail("record", str(record_id), "No record {id}.", id=record_id)
     if reader.why_not(row.sensitivity) == "purpose":
         raise _fail(
             "record",
@@ -356,7 +394,7 @@ def _existing_source(store: Store, reader: Reader, source_id: int) -> ImportOpti
     with store.read() as s:
         src = s.get(Source, source_id)
     if src is None or not reader.may(src.sensitivity):
-        raise _fail("source", str(source_id), f"No source {source_id} you may add to.")
+        raise _fail("source", str(source_id), "No source {id} you may add to.", id=source_id)
     if src.channel is None:
         raise _fail("source", src.title, "Only sources entered by hand take records one at a time.")
     return ImportOptions(
@@ -458,6 +496,29 @@ def candidate_matches(
         if not names:  # only the new record itself matched
             continue
         out.append(
-            CandidateMatch(c.person_id, round(c.score, 3), c.explanation, names, c.person_id == own)
+            CandidateMatch(
+                c.person_id,
+                round(c.score, 3),
+                c.explanation,
+                names,
+                c.person_id == own,
+                [r.to_dict() for r in c.reasons],
+            )
         )
     return out[:limit]
+
+
+def person_anchor(store: Store, reader: Reader, person_id: int) -> int:
+    """A record of person ``person_id`` the reader may see (the oldest), to hang an entry
+    about that person on (``person_record``)."""
+    with store.read() as s:
+        rows = s.execute(
+            select(Record.id, Record.sensitivity)
+            .join(Link, Link.record_id == Record.id)
+            .where(Link.person_id == person_id, Link.superseded_at.is_(None))
+            .order_by(Record.id)
+        ).all()
+    for rid, level in rows:
+        if reader.may(level):
+            return int(rid)
+    raise _fail("person", str(person_id), "No person {id} whose records you may see.", id=person_id)
