@@ -97,7 +97,7 @@ def test_phone_call_match_correction_attachment(
     )
     assert fixed.status_code == 303, fixed.text
     new = _record_id(fixed)
-    assert f"This record corrects record {rid}." in doc.get(f"/intake/records/{new}").text
+    assert f"Este registro corrige el registro {rid}." in doc.get(f"/intake/records/{new}").text
 
     sent = doc.post(
         "/attachments",
@@ -115,7 +115,7 @@ def test_phone_call_match_correction_attachment(
     assert sent.status_code == 303 and sent.headers["location"] == f"/persons/{target}"
     person = doc.get(f"/persons/{target}").text
     assert "Cédula (foto de la hermana)" in person and "cedula.jpg" in person
-    assert f"Record {rid} is corrected by record {new}" in person
+    assert f"El registro {rid} está corregido por el registro {new}" in person
     got = doc.get("/attachments/1")
     assert got.status_code == 200 and got.content == b"\xff\xd8 made-up"
 

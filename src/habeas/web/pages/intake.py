@@ -197,6 +197,8 @@ def intake_submit(ctx: Context) -> Any:
         return render(ctx, "intake.html", _intake_page(ctx, form, errors), status=400)
     if not ctx.wants_json:
         ctx.flash(ctx._("Record %(id)s entered.", id=result.record_id), "ok")
+        if result.link_note:
+            ctx.flash(ctx._(result.link_note), "info")
     return {
         **result.to_dict(),
         "redirect": ctx.url("intake_result", record_id=result.record_id),
