@@ -120,6 +120,8 @@ def test_phone_call_match_correction_attachment(
     assert got.status_code == 200 and got.content == b"\xff\xd8 made-up"
 
     # an event added from the person's page joins the person
+    form = doc.get(f"/persons/{target}/add")
+    assert form.status_code == 200 and 'enctype="multipart/form-data"' in form.text
     added = doc.post(
         f"/persons/{target}/add/event",
         data={
