@@ -59,7 +59,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "attachments": (
         "intake",
-        "List the files attached to a person, record, event, incident, ... (or save one).",
+        "List the files attached to a person, record, event or incident (or save one of them).",
     ),
     "sources": (
         "browse",

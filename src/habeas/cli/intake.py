@@ -328,7 +328,7 @@ def attachments(
     purpose: PurposeOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List the files attached to a person, record, event, incident, ... (or save one).
+    """List the files attached to a person, record, event or incident (or save one of them).
 
     Example: habeas attachments person 12 --save 3 --to cedula.jpg
     """
