@@ -218,8 +218,12 @@ def result_view(ctx: Context, record_id: int) -> dict[str, Any]:
         for c in candidate_matches(ctx.store, ctx.reader, record_id)
     ]
     linked = next((c for c in candidates if c["is_linked"]), None)
+    labels = {name: ctx._(text) for _, fields in GROUPS for name, text, _v in fields}
     return {
         "record": rec.to_dict(),
+        "values_shown": [
+            {"field": k, "label": labels.get(k, k), "value": v} for k, v in rec.values.items()
+        ],
         "channel_label": vocab.get("channel", {}).get(rec.channel or "", rec.channel or ""),
         "kind_label": vocab.get("source_kind", {}).get(rec.source_kind, rec.source_kind),
         "level_label": ctx._(LEVEL_LABELS.get(rec.sensitivity, rec.sensitivity)),
@@ -227,6 +231,7 @@ def result_view(ctx: Context, record_id: int) -> dict[str, Any]:
         "person_url": ctx.url("person", person_id=rec.person_id) if rec.person_id else None,
         "linked_names": linked["names"] if linked else [],
         "candidates": candidates,
+        **source_choices(ctx),
         "can_review": ctx.allowed("review"),
         "can_edit": ctx.allowed("edit"),
     }
