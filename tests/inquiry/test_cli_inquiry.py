@@ -19,7 +19,9 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, int]:
     monkeypatch.delenv("HABEAS_DATABASE_URL", raising=False)
     monkeypatch.delenv("HABEAS_USER", raising=False)
     monkeypatch.setenv("HABEAS_PURPOSE", "relative_request: test")
-    monkeypatch.setenv("COLUMNS", "200")
+    from habeas.cli import common
+
+    monkeypatch.setattr(common.console, "width", 250)  # the shared console: no wrapping
     root = init_workspace(tmp_path / "ws")
     store = Store.open(root, create=True)
     pid = add_person(store, tmp_path)
