@@ -126,3 +126,46 @@ def test_analysts_and_viewers_reach_no_inquiry(
         c = client_as(role)
         assert c.get("/inquiries.json").status_code == 403
         assert c.get("/inquiries/1.json").status_code == 403
+
+
+def test_documents_attached_to_an_inquiry(
+    client_as: Callable[[str], TestClient], store: Store, tmp_path: Path
+) -> None:
+    from habeas.inquiry import Asker, InquirySpec, Sought, create_inquiry
+
+    iid = create_inquiry(
+        store, InquirySpec(Asker(ASKER, "madre", CONTACT), Sought(name="Teodoro Larrazabal")), None
+    )
+    admin = client_as("admin")
+    state_purpose(admin)
+    page = admin.get(f"/inquiries/{iid}")
+    assert 'id="q-attach"' in page.text and 'name="target_kind" value="inquiry"' in page.text
+    for name, level in (("cedula.jpg", "restricted"), ("denuncia.pdf", "witness_protected")):
+        added = admin.post(
+            "/attachments",
+            data={
+                "target_kind": "inquiry",
+                "target_id": str(iid),
+                "description": name,
+                "sensitivity": level,
+                "next": f"/inquiries/{iid}",
+                "csrf_token": csrf(admin),
+            },
+            files={"file": (name, f"contenido de {name}".encode(), "application/octet-stream")},
+            follow_redirects=False,
+        )
+        assert added.status_code == 303 and added.headers["location"] == f"/inquiries/{iid}"
+    assert "cedula.jpg" in admin.get(f"/inquiries/{iid}").text
+    assert "denuncia.pdf" in admin.get(f"/inquiries/{iid}").text
+    doc = client_as("documenter")
+    state_purpose(doc)
+    seen = doc.get(f"/inquiries/{iid}")
+    assert "cedula.jpg" in seen.text and "denuncia.pdf" not in seen.text
+    assert "1 archivo(s)" in seen.text or "1 file(s)" in seen.text
+    missing = doc.post(
+        "/attachments",
+        data={"target_kind": "inquiry", "target_id": "999", "csrf_token": csrf(doc)},
+        files={"file": ("x.txt", b"x", "text/plain")},
+        headers={"Accept": "application/json"},
+    )
+    assert missing.status_code == 400, missing.text  # no such inquiry: checked

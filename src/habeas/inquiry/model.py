@@ -676,3 +676,19 @@ def list_inquiries(
         out.append(one)
     _log(store, reader, [v.id for v in out], shown)
     return out
+
+
+def _attachment_target(session: Any, inquiry_id: int) -> str | None:
+    """For :mod:`habeas.evidence.attachments`: an inquiry's level (``None``: no such inquiry),
+    so a file attached to an inquiry is at least as protected as its content."""
+    row = session.get(Inquiry, inquiry_id)
+    return None if row is None else str(row.sensitivity)
+
+
+def _register_attachments() -> None:
+    from habeas.evidence.attachments import register_target
+
+    register_target("inquiry", _attachment_target)
+
+
+_register_attachments()

@@ -223,11 +223,38 @@ def _candidates(ctx: Context, v: InquiryView) -> list[dict[str, Any]]:
     ]
 
 
+def _attachments(ctx: Context, v: InquiryView) -> dict[str, Any]:
+    """The files attached to the inquiry (:mod:`habeas.evidence.attachments`), reader-scoped,
+    and the levels the attach form offers."""
+    from habeas.evidence.attachments import list_attachments
+    from habeas.web.pages.intake import LEVEL_LABELS as FILE_LEVELS
+
+    if v.content_withheld is not None:
+        return {"attachments": [], "attachments_withheld": 0, "attach_levels": []}
+    found = list_attachments(ctx.store, ctx.reader, "inquiry", v.id)
+    return {
+        "attachments": [
+            {
+                **i.to_dict(),
+                "url": ctx.url("attachment_file", attachment_id=i.id),
+                "level_label": ctx._(FILE_LEVELS.get(i.sensitivity, i.sensitivity)),
+                "added_local": ctx.format_date(i.added_at),
+            }
+            for i in found.items
+        ],
+        "attachments_withheld": found.withheld.total,
+        "attach_levels": [
+            {"code": c, "label": ctx._(FILE_LEVELS.get(c, c))} for c in LEVELS if ctx.reader.may(c)
+        ],
+    }
+
+
 def inquiry_data(ctx: Context, inquiry_id: int) -> dict[str, Any]:
     v = get_inquiry(ctx.store, inquiry_id, ctx.reader)
     data = v.to_dict()
     can_edit = ctx.allowed("edit")
     return {
+        **_attachments(ctx, v),
         "inquiry": {
             **data,
             "status_label": ctx._(STATUS_LABELS[v.status]),
