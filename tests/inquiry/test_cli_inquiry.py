@@ -60,6 +60,18 @@ def test_inquiry_commands_in_spanish(
     assert code == 0, err
     assert "Consulta 1 registrada (abierta)." in out
 
+    code, out, err = run(
+        capsys, "inquiry", "correct", "1", *w, "--as", "dora", "--contact", "555", "--asker", "X"
+    )
+    assert code != 0 and "--relationship" in err
+    code, out, err = run(
+        capsys, "inquiry", "correct", "1", *w, "--as", "dora", "--known", "Visto en CECOT."
+    )
+    assert code == 0 and "Consulta 1 corregida." in out, err
+    code, out, _ = run(capsys, "inquiry", "show", "1", *w, "--json")
+    shown = json.loads(out)
+    assert shown["sought"]["known"] == "Visto en CECOT." and shown["sought"]["dob"] == "12/08/1994"
+    assert [e["kind"] for e in shown["history"]] == ["created", "described"]
     code, out, _ = run(capsys, "inquiry", "list", *w, "--as", "dora")
     assert code == 0 and "solicitante reservado" in out and ASKER not in out
     assert "Teodoro Larrazabal" in out

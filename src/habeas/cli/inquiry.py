@@ -148,6 +148,79 @@ def new_command(
     console.print(_("Inquiry %(n)s recorded (open).") % {"n": inquiry_id}, highlight=False)
 
 
+@inquiry_app.command("correct")
+def correct_command(
+    inquiry_id: IdArgument,
+    name: Annotated[str | None, typer.Option("--name", help="Name of the person sought.")] = None,
+    dob: Annotated[str | None, typer.Option("--dob", help="Their date of birth.")] = None,
+    nationality: Annotated[
+        str | None, typer.Option("--nationality", help="Their nationality.")
+    ] = None,
+    identifier: Annotated[
+        str | None, typer.Option("--id", help="A document number of theirs.")
+    ] = None,
+    known: Annotated[str | None, typer.Option("--known", help="What the asker knows.")] = None,
+    answer_lang: Annotated[
+        str | None, typer.Option("--answer-lang", help="Language of the answer letter.")
+    ] = None,
+    asker: Annotated[
+        str | None, typer.Option("--asker", help="Restate the asker: name (all three).")
+    ] = None,
+    relationship: Annotated[
+        str | None, typer.Option("--relationship", help="Restate the asker: relationship.")
+    ] = None,
+    contact: Annotated[
+        str | None, typer.Option("--contact", help="Restate the asker: contact.")
+    ] = None,
+    note: NoteOption = None,
+    workspace: WorkspaceOption = None,
+    as_user: AsOption = None,
+    purpose: PurposeOption = None,
+) -> None:
+    """Correct an inquiry's description (the previous one stays in its history); the
+    options given replace those values, the others are kept."""
+    from dataclasses import replace
+
+    from habeas.inquiry import describe_inquiry
+
+    store = open_store(workspace)
+    reader = reader_for(store, as_user, purpose)
+    restated = (asker, relationship, contact)
+    if any(v is not None for v in restated) and not all(v is not None for v in restated):
+        raise UsageError(
+            _("Restate the asker with --asker, --relationship and --contact together.")
+        )
+    current_view = get_inquiry(store, inquiry_id, reader)
+    if current_view.sought is None:
+        print_withheld(current_view.withheld, current())
+        raise UsageError(_("State the purpose of this consultation (--purpose) to correct it."))
+    changes = {
+        k: v
+        for k, v in {
+            "name": name,
+            "dob": dob,
+            "nationality": nationality,
+            "identifier": identifier,
+            "known": known,
+        }.items()
+        if v is not None
+    }
+    new_asker = Asker(asker, relationship, contact) if asker and relationship and contact else None
+    if not changes and new_asker is None and answer_lang is None:
+        raise UsageError(_("Nothing to correct: give at least one option."))
+    with _said_in_options():
+        describe_inquiry(
+            store,
+            inquiry_id,
+            reader,
+            sought=replace(current_view.sought, **changes) if changes else None,
+            asker=new_asker,
+            language=answer_lang,
+            note=note,
+        )
+    console.print(_("Inquiry %(n)s corrected.") % {"n": inquiry_id}, highlight=False)
+
+
 @inquiry_app.command("list")
 def list_command(
     status: Annotated[
