@@ -235,3 +235,55 @@ def test_letter_without_a_confirmed_person_says_the_register_knows_nothing(store
     assert not letter.person_found and all(i.unknown and not i.holds for i in letter.items)
     with pytest.raises(PermissionDenied):
         build_letter(store, iid, Reader("analyst", "x", "audit", "cli"))
+
+
+def test_letter_follows_a_merge_and_refuses_when_everything_is_withheld(
+    store: Store, tmp_path: Path
+) -> None:
+    from tests.trace.conftest import merge
+    from tests.trust.sensitivity_data import build_levels
+
+    pid = add_person(store, tmp_path)
+    iid = new_inquiry(store)
+    confirm_person(store, iid, pid, DOCUMENTER)
+    other = new_inquiry(store, name="Zebulon Testino", dob="04/05/1990")
+    case = build_levels(store, tmp_path)
+    survivor = merge(store, [case.person_id, pid])  # linkage moves his records
+    letter = build_letter(store, iid, DOCUMENTER, lang="en")
+    assert letter.person_found and any(ORDERED_BY in s.text for s in letter.items[0].holds)
+    assert survivor != pid
+    # a person whose every record is above the producer's clearance: refused, not "nothing"
+    from habeas.access.levels import raise_sensitivity
+    from habeas.store.schema import Source
+
+    lone = add_person_at(store, tmp_path)
+    confirm_person(store, other, lone, ADMIN)
+    with store.read() as s:
+        sid = s.execute(select(Source.id).where(Source.title == "Sealed list")).scalar_one()
+    raise_sensitivity(store, "source", sid, "witness_protected")
+    with pytest.raises(PermissionDenied):
+        build_letter(store, other, DOCUMENTER)
+    assert build_letter(store, other, ADMIN).person_found
+
+
+def add_person_at(store: Store, folder: Path) -> int:
+    from habeas.ingest.importer import ImportOptions, import_file
+    from habeas.store.queries import CURRENT
+    from habeas.store.schema import Link, Record
+
+    path = folder / "sealed.csv"
+    path.write_text("Folio;Nombre completo\nS-1;Solitario Inventado Ruiz\n", encoding="utf-8")
+    import_file(
+        store,
+        path,
+        ImportOptions(source_title="Sealed list", source_kind="list"),
+        actor="test",
+    )
+    with store.read() as s:
+        return int(
+            s.execute(
+                select(Link.person_id)
+                .join(Record, Record.id == Link.record_id)
+                .where(CURRENT, Record.record_key == "S-1")
+            ).scalar_one()
+        )

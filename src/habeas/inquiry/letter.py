@@ -281,8 +281,15 @@ def build_letter(
             items=_no_person_items(lang),
             withheld=0,
         )
-    summary = person_summary(store, inquiry.person_id, lang=lang, reader=reader, action="dossier")
+    person_id = _current(store, inquiry.person_id)
+    summary = person_summary(store, person_id, lang=lang, reader=reader, action="dossier")
     summary.protected = []  # never in a document that leaves the register
+    if not summary.records and summary.withheld:
+        raise policy.PermissionDenied(
+            "dossier",
+            reader.role if reader else None,
+            f"Every record of person {person_id} is at a level you may not put in a letter.",
+        )
     withheld = int(str(summary.withheld.get("total", 0))) if summary.withheld else 0
     items = []
     for key, text in ARTICLE_18.items():
@@ -297,6 +304,16 @@ def build_letter(
         items=items,
         withheld=withheld,
     )
+
+
+def _current(store: Store, person_id: int) -> int:
+    """The confirmed person, or the one holding their records now if linkage merged them."""
+    from habeas.store.person_ids import resolve
+
+    asked = resolve(store, person_id)
+    if not asked.current and asked.survivor is not None:
+        return int(asked.survivor)
+    return person_id
 
 
 def render_letter(letter: Letter) -> str:
