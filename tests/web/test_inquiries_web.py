@@ -169,3 +169,49 @@ def test_documents_attached_to_an_inquiry(
         headers={"Accept": "application/json"},
     )
     assert missing.status_code == 400, missing.text  # no such inquiry: checked
+
+
+def test_correcting_an_inquiry_keeps_the_old_description(
+    client_as: Callable[[str], TestClient], store: Store
+) -> None:
+    from habeas.inquiry import Asker, InquirySpec, Sought, create_inquiry
+
+    iid = create_inquiry(
+        store,
+        InquirySpec(Asker(ASKER, "madre", CONTACT), Sought(name="Teodoro Larrazabal")),
+        None,
+    )
+    doc = client_as("documenter")
+    state_purpose(doc)
+    form = doc.get(f"/inquiries/{iid}/correct")
+    assert form.status_code == 200 and 'value="Teodoro Larrazabal"' in form.text
+    assert 'name="asker_name"' not in form.text and ASKER not in form.text
+    data = {"sought_name": "Teodoro Larrazábal Díaz", "language": "es", "csrf_token": csrf(doc)}
+    bad = doc.post(f"/inquiries/{iid}/correct", data={**data, "sought_dob": "31/31/31"})
+    assert bad.status_code == 400 and 'id="err-sought_dob"' in bad.text
+    done = doc.post(f"/inquiries/{iid}/correct", data=data, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    admin = client_as("admin")
+    state_purpose(admin)
+    page = admin.get(f"/inquiries/{iid}/correct")
+    assert f'value="{ASKER}"' in page.text
+    admin.post(
+        f"/inquiries/{iid}/correct",
+        data={
+            "sought_name": "Teodoro Larrazábal Díaz",
+            "asker_name": ASKER,
+            "asker_relationship": "madre",
+            "asker_contact": "+58 412-5550999",
+            "note": "nuevo teléfono",
+            "csrf_token": csrf(admin),
+        },
+    )
+    seen = admin.get(f"/inquiries/{iid}.json").json()
+    assert seen["asker"]["contact"] == "+58 412-5550999"
+    history = seen["inquiry"]["history"]
+    assert [(h["kind"], h["asker_stated"]) for h in history] == [
+        ("created", True),
+        ("described", False),
+        ("described", True),
+    ]
+    assert history[0]["detail"]["sought"]["name"] == "Teodoro Larrazabal"

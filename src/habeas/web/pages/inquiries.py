@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, Response
 
 from habeas.access import policy
 from habeas.access.reader import Withheld
+from habeas.audit.reads import PurposeRequired
 from habeas.errors import UsageError
 from habeas.inquiry import (
     ASKER_WITHHELD,
@@ -30,6 +31,7 @@ from habeas.inquiry import (
     InquiryView,
     Sought,
     create_inquiry,
+    describe_inquiry,
     get_inquiry,
     list_inquiries,
     set_status,
@@ -175,6 +177,96 @@ def inquiry_add(ctx: Context) -> Any:
     if not ctx.wants_json:
         ctx.flash(ctx._("Inquiry %(n)s recorded.", n=inquiry_id), "ok")
     return {"inquiry_id": inquiry_id, "redirect": ctx.url("inquiry", inquiry_id=inquiry_id)}
+
+
+# --------------------------------------------------------------------------- correct
+
+
+def _correct_form(
+    ctx: Context, v: InquiryView, form: dict[str, str] | None = None
+) -> dict[str, Any]:
+    if v.sought is None:
+        raise PurposeRequired(ctx._("State the purpose of this consultation to correct it."))
+    if form is None:
+        form = {
+            "sought_name": v.sought.name or "",
+            "sought_dob": v.sought.dob or "",
+            "sought_nationality": v.sought.nationality or "",
+            "sought_identifier": v.sought.identifier or "",
+            "known": v.sought.known or "",
+            "language": v.language,
+        }
+        if v.asker is not None:
+            form.update(
+                asker_name=v.asker.name,
+                asker_relationship=v.asker.relationship,
+                asker_contact=v.asker.contact,
+            )
+    return {
+        **_new_form(ctx, form),
+        "correcting": True,
+        "inquiry_id": v.id,
+        "asker_editable": v.asker is not None,
+    }
+
+
+@page(
+    "/inquiries/{inquiry_id}/correct",
+    permission="edit",
+    template="inquiry_new.html",
+    name="inquiry_correct",
+    tags=["inquiries"],
+)
+def inquiry_correct(ctx: Context, inquiry_id: int) -> dict[str, Any]:
+    """The form to correct an inquiry's description (and the asker, if you may see it)."""
+    return _correct_form(ctx, get_inquiry(ctx.store, inquiry_id, ctx.reader))
+
+
+@action(
+    "/inquiries/{inquiry_id}/correct",
+    permission="edit",
+    name="inquiry_correct_save",
+    tags=["inquiries"],
+)
+def inquiry_correct_save(ctx: Context, inquiry_id: int) -> Any:
+    """Save a corrected description (``sought_*``, ``known``, ``language``, ``note``; the
+    asker's three fields restate the asker when they changed)."""
+    v = get_inquiry(ctx.store, inquiry_id, ctx.reader)
+    form = {k: str(val) for k, val in ctx.form.items() if k != "csrf_token"}
+    sought = Sought(
+        form.get("sought_name"),
+        form.get("sought_dob"),
+        form.get("sought_nationality"),
+        form.get("sought_identifier"),
+        form.get("known"),
+    )
+    asker = None
+    if v.asker is not None and "asker_name" in form:
+        typed = Asker(
+            form.get("asker_name", ""),
+            form.get("asker_relationship", ""),
+            form.get("asker_contact", ""),
+        )
+        asker = typed if typed != v.asker else None
+    try:
+        describe_inquiry(
+            ctx.store,
+            inquiry_id,
+            ctx.reader,
+            sought=sought,
+            asker=asker,
+            language=form.get("language") or None,
+            note=form.get("note"),
+        )
+    except InquiryError as exc:
+        if ctx.wants_json:
+            raise
+        errors = _form_error(exc, ctx)
+        data = {**_correct_form(ctx, v, form), "errors": errors.fields}
+        return render(ctx, "inquiry_new.html", data, status=400)
+    return _back(
+        ctx, inquiry_id, ctx._("Correction saved; the previous description is in the history.")
+    )
 
 
 # --------------------------------------------------------------------------- one inquiry
