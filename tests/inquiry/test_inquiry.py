@@ -219,8 +219,16 @@ def test_letter_item_by_item_in_spanish_and_english(store: Store, tmp_path: Path
     assert HEALTH in items["f"].holds[0].text
     assert not items["e"].holds and items["e"].unknown  # no release recorded
     assert not items["g"].holds and not items["g"].unknown and items["g"].notes  # no death
+    assert "CECOT (16 de marzo de 2025; fuente: " in letter.whereabouts
     html = render_letter(letter)
-    for forbidden in (ASKER, CONTACT, "ordering_authority", "admission", str(tmp_path)):
+    for forbidden in (
+        ASKER,
+        CONTACT,
+        "ordering_authority",
+        "admission",
+        "2025-03-16",  # dates in words of the letter's language
+        str(tmp_path),
+    ):
         assert forbidden not in html
     assert "Respuesta a su consulta" in html and "artículo 18" in html
     english = build_letter(store, iid, LEGAL, lang="en")

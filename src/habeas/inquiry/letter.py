@@ -225,6 +225,35 @@ def _gap_sentences(summary: Any, key: str, lang: str) -> tuple[list[str], list[s
     return unknown, notes
 
 
+def whereabouts_sentence(w: Any, lang: str) -> str:
+    """The last known whereabouts (:class:`habeas.trace.Whereabouts`) in one sentence of
+    ``lang``, with the date in words and the source."""
+    _ = i18n.gettext_for(lang)
+    last = w.evidence[-1] if w.evidence else None
+    if last is None or w.status == "unknown":
+        return _("The register does not know where the person is.")
+    values = {
+        "place": w.facility or w.place or _("a place the register does not name"),
+        "date": when(last, lang) or _("an unknown date"),
+        "source": last.source_title,
+        "days": w.days_since if w.days_since is not None else "?",
+    }
+    texts = {
+        "located": N_(
+            "The register last places the person at %(place)s (%(date)s; source: %(source)s)."
+        ),
+        "unaccounted_for": N_(
+            "The register last places the person at %(place)s (%(date)s; source: "
+            "%(source)s); nothing has confirmed where the person is in the %(days)s days since."
+        ),
+        "released": N_("The register records the person's release (%(date)s; source: %(source)s)."),
+        "deceased": N_("The register records the person's death (%(date)s; source: %(source)s)."),
+    }
+    if w.status not in texts:
+        return _("The register does not know where the person is.")
+    return _(texts[w.status]) % values
+
+
 def _no_person_items(lang: str) -> list[LetterItem]:
     _ = i18n.gettext_for(lang)
     return [
@@ -300,7 +329,7 @@ def build_letter(
         **base,
         person_found=bool(summary.records),
         person_name=summary.display_name if summary.records else None,
-        whereabouts=w.explanation or _("The register does not know where the person is."),
+        whereabouts=whereabouts_sentence(w, lang),
         items=items,
         withheld=withheld,
     )
