@@ -27,7 +27,8 @@ from habeas import i18n
 from habeas.access import policy
 from habeas.access.reader import Reader
 from habeas.audit.reads import PurposeRequired
-from habeas.inquiry.model import _append, get_inquiry
+from habeas.inquiry.model import _append
+from habeas.inquiry.read import get_inquiry
 from habeas.messages import N_
 from habeas.store.db import Store
 from habeas.trace.facts import EventItem, LegalFactItem, event_label, fact_label
@@ -384,6 +385,6 @@ def write_letter(
 
 
 def _person_of(store: Store, inquiry_id: int) -> int | None:
-    from habeas.inquiry.model import load_state
+    from habeas.inquiry.read import load_state
 
     return load_state(store, inquiry_id).person_id

@@ -15,7 +15,8 @@ from typing import Any
 
 from habeas.access.reader import Reader
 from habeas.errors import NotFound
-from habeas.inquiry.model import _append, _clean, load_state, may_edit
+from habeas.inquiry.model import _append, _clean, may_edit
+from habeas.inquiry.read import load_state
 from habeas.store.db import Store
 
 
