@@ -12,9 +12,9 @@ and line — habeas never guesses silently.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,7 +36,8 @@ class Table:
     file: str
     sheet: str | None
     headers: list[str]
-    rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cells)
+    # (row number as the user sees it, cells): a list, or a CSV file's rows read on demand
+    rows: list[tuple[int, list[str]]] | CsvRows
     encoding: str | None = None
     delimiter: str | None = None
 
@@ -148,9 +149,134 @@ def sniff_delimiter(text: str) -> str:
         return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
+class CsvRows:
+    """The data rows of a CSV file, read from disk on every pass (never all held at once).
+
+    A list of a million rows would hold every cell in memory for the whole import; this
+    keeps one row at a time. The file was checked when it was opened (encoding, NUL
+    bytes, CSV syntax), so a later pass cannot fail on it unless the file changes under
+    the import, which the caller guards with the file's SHA-256.
+    """
+
+    def __init__(
+        self, path: Path, encoding: str, delimiter: str, count: int, stamp: tuple[int, int]
+    ) -> None:
+        self.path, self.encoding, self.delimiter, self._count = path, encoding, delimiter, count
+        self.stamp = stamp  # (size, modification time in ns) when the file was checked
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        if _stamp(self.path) != self.stamp:
+            raise ImportFailed(
+                [
+                    Problem(
+                        self.path.name,
+                        None,
+                        None,
+                        None,
+                        "the file changed while it was being imported; import it again",
+                    )
+                ]
+            )
+        with self.path.open(encoding=self.encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter)
+            next(reader, None)  # the header row
+            for cells in reader:
+                yield reader.line_num, cells
+
+
+_CHUNK_BYTES = 1 << 22
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+def _first_bad_byte(path: Path, encoding: str, skip: int) -> int | None:
+    """Offset of the first byte ``encoding`` cannot decode (None: the file decodes)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = skip
+    with path.open("rb") as handle:
+        handle.seek(skip)
+        while True:
+            chunk = handle.read(_CHUNK_BYTES)
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                return offset - pending + exc.start
+            if not chunk:
+                return None
+            offset += len(chunk)
+
+
+def _line_of(path: Path, offset: int) -> int:
+    with path.open("rb") as handle:
+        return handle.read(offset).count(b"\n") + 1
+
+
+def _byte_at(path: Path, offset: int) -> bytes:
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        return handle.read(1)
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252; read in chunks, never whole."""
+    with path.open("rb") as handle:
+        bom = handle.read(3) == b"\xef\xbb\xbf"
+    if bom:
+        bad = _first_bad_byte(path, "utf-8", 3)
+        if bad is None:
+            return "utf-8-sig"
+        raise ImportFailed(
+            [
+                Problem(
+                    path.name,
+                    _line_of(path, bad),
+                    None,
+                    repr(_byte_at(path, bad)),
+                    f"the file starts with a UTF-8 mark but byte {bad} is not valid UTF-8",
+                )
+            ]
+        )
+    if _first_bad_byte(path, "utf-8", 0) is None:
+        return "utf-8"
+    bad = _first_bad_byte(path, "cp1252", 0)
+    if bad is None:
+        return "cp1252"
+    raise ImportFailed(
+        [
+            Problem(
+                path.name,
+                _line_of(path, bad),
+                None,
+                repr(_byte_at(path, bad)),
+                f"unknown text encoding: byte {bad} is neither UTF-8 nor "
+                "Windows-1252/Latin-1. "
+                "Re-save the file as UTF-8 (in a spreadsheet: CSV UTF-8).",
+            )
+        ]
+    )
+
+
+def _has_nul(path: Path) -> bool:
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK_BYTES):
+            if b"\x00" in chunk:
+                return True
+    return False
+
+
 def read_csv(path: Path) -> Table:
-    text, encoding = decode(path.read_bytes(), path.name)
-    if "\x00" in text:
+    """Check the whole file once (encoding, NUL bytes, CSV syntax, row count) and return a
+    table whose rows are read again from disk on each pass (:class:`CsvRows`)."""
+    stamp = _stamp(path)
+    encoding = detect_encoding(path)
+    if _has_nul(path):
         raise ImportFailed(
             [
                 Problem(
@@ -162,30 +288,37 @@ def read_csv(path: Path) -> Table:
                 )
             ]
         )
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        headers = next(reader)
-    except StopIteration:
-        raise ImportFailed(
-            [Problem(path.name, None, None, None, "the file is empty (no header row)")]
-        ) from None
-    except csv.Error as exc:  # e.g. a header cell longer than the csv module's field limit
-        raise ImportFailed(
-            [
-                Problem(
-                    path.name, reader.line_num or 1, None, None, f"malformed CSV header row: {exc}"
-                )
-            ]
-        ) from exc
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for cells in reader:
-            rows.append((reader.line_num, cells))
-    except csv.Error as exc:
-        raise ImportFailed(
-            [Problem(path.name, reader.line_num, None, None, f"malformed CSV: {exc}")]
-        ) from exc
+    with path.open(encoding=encoding, newline="") as handle:
+        delimiter = sniff_delimiter(handle.read(SNIFF_CHARS * 4))
+    with path.open(encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            headers = next(reader)
+        except StopIteration:
+            raise ImportFailed(
+                [Problem(path.name, None, None, None, "the file is empty (no header row)")]
+            ) from None
+        except csv.Error as exc:  # e.g. a header cell longer than the csv module's field limit
+            raise ImportFailed(
+                [
+                    Problem(
+                        path.name,
+                        reader.line_num or 1,
+                        None,
+                        None,
+                        f"malformed CSV header row: {exc}",
+                    )
+                ]
+            ) from exc
+        count = 0
+        try:
+            for _cells in reader:
+                count += 1
+        except csv.Error as exc:
+            raise ImportFailed(
+                [Problem(path.name, reader.line_num, None, None, f"malformed CSV: {exc}")]
+            ) from exc
+    rows = CsvRows(path, encoding, delimiter, count, stamp)
     return Table(path.name, None, [h.strip() for h in headers], rows, encoding, delimiter)
 
 
