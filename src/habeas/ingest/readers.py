@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from habeas.ingest.problems import ImportFailed, Problem
+from habeas.ingest.problems import ImportFailed, Problem, file_problem
 
 CSV_EXTENSIONS = {".csv", ".tsv", ".txt"}
 JSON_EXTENSIONS = {".json"}
@@ -57,31 +57,24 @@ def media_type(path: Path) -> str:
 
 def read_tables(path: Path, sheet: str | None = None) -> list[Table]:
     if not path.exists():
-        raise ImportFailed([Problem(path.name, None, None, None, "file not found")])
+        raise file_problem(path.name, "file not found")
     suffix = path.suffix.lower()
     if suffix in XLSX_EXTENSIONS:
         return read_xlsx(path, sheet)
     if sheet is not None:
-        raise ImportFailed(
-            [Problem(path.name, None, None, None, "--sheet only applies to XLSX workbooks")]
-        )
+        raise file_problem(path.name, "--sheet only applies to XLSX workbooks")
     if suffix in JSON_EXTENSIONS:
         return [read_json(path)]
     if suffix in JSONL_EXTENSIONS:
         return [read_jsonl(path)]
     if suffix in CSV_EXTENSIONS:
         return [read_csv(path)]
-    raise ImportFailed(
-        [
-            Problem(
-                path.name,
-                None,
-                None,
-                None,
-                f"unsupported file type {suffix or '(none)'}: expected .csv, "
-                ".tsv, .xlsx, .json or .jsonl",
-            )
-        ]
+    raise file_problem(
+        path.name,
+        (
+            f"unsupported file type {suffix or '(none)'}: expected .csv, "
+            ".tsv, .xlsx, .json or .jsonl"
+        ),
     )
 
 
@@ -97,18 +90,15 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise ImportFailed(
-            [
-                Problem(
-                    name,
-                    line,
-                    None,
-                    repr(data[exc.start : exc.start + 1]),
-                    f"unknown text encoding: byte {exc.start} is neither UTF-8 nor "
-                    "Windows-1252/Latin-1. "
-                    "Re-save the file as UTF-8 (in a spreadsheet: CSV UTF-8).",
-                )
-            ]
+        raise file_problem(
+            name,
+            (
+                f"unknown text encoding: byte {exc.start} is neither UTF-8 nor "
+                "Windows-1252/Latin-1. "
+                "Re-save the file as UTF-8 (in a spreadsheet: CSV UTF-8)."
+            ),
+            row=line,
+            value=repr(data[exc.start : exc.start + 1]),
         ) from exc
 
 
@@ -117,17 +107,11 @@ def _decode_strict(data: bytes, encoding: str, name: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise ImportFailed(
-            [
-                Problem(
-                    name,
-                    line,
-                    None,
-                    repr(data[exc.start : exc.start + 1]),
-                    f"the file starts with a UTF-8 mark but byte {exc.start + 3} "
-                    "is not valid UTF-8",
-                )
-            ]
+        raise file_problem(
+            name,
+            (f"the file starts with a UTF-8 mark but byte {exc.start + 3} is not valid UTF-8"),
+            row=line,
+            value=repr(data[exc.start : exc.start + 1]),
         ) from exc
 
 
@@ -169,16 +153,8 @@ class CsvRows:
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         if _stamp(self.path) != self.stamp:
-            raise ImportFailed(
-                [
-                    Problem(
-                        self.path.name,
-                        None,
-                        None,
-                        None,
-                        "the file changed while it was being imported; import it again",
-                    )
-                ]
+            raise file_problem(
+                self.path.name, "the file changed while it was being imported; import it again"
             )
         with self.path.open(encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
@@ -232,34 +208,26 @@ def detect_encoding(path: Path) -> str:
         bad = _first_bad_byte(path, "utf-8", 3)
         if bad is None:
             return "utf-8-sig"
-        raise ImportFailed(
-            [
-                Problem(
-                    path.name,
-                    _line_of(path, bad),
-                    None,
-                    repr(_byte_at(path, bad)),
-                    f"the file starts with a UTF-8 mark but byte {bad} is not valid UTF-8",
-                )
-            ]
+        raise file_problem(
+            path.name,
+            f"the file starts with a UTF-8 mark but byte {bad} is not valid UTF-8",
+            row=_line_of(path, bad),
+            value=repr(_byte_at(path, bad)),
         )
     if _first_bad_byte(path, "utf-8", 0) is None:
         return "utf-8"
     bad = _first_bad_byte(path, "cp1252", 0)
     if bad is None:
         return "cp1252"
-    raise ImportFailed(
-        [
-            Problem(
-                path.name,
-                _line_of(path, bad),
-                None,
-                repr(_byte_at(path, bad)),
-                f"unknown text encoding: byte {bad} is neither UTF-8 nor "
-                "Windows-1252/Latin-1. "
-                "Re-save the file as UTF-8 (in a spreadsheet: CSV UTF-8).",
-            )
-        ]
+    raise file_problem(
+        path.name,
+        (
+            f"unknown text encoding: byte {bad} is neither UTF-8 nor "
+            "Windows-1252/Latin-1. "
+            "Re-save the file as UTF-8 (in a spreadsheet: CSV UTF-8)."
+        ),
+        row=_line_of(path, bad),
+        value=repr(_byte_at(path, bad)),
     )
 
 
@@ -277,17 +245,7 @@ def read_csv(path: Path) -> Table:
     stamp = _stamp(path)
     encoding = detect_encoding(path)
     if _has_nul(path):
-        raise ImportFailed(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    "the file contains NUL bytes: it is binary, not CSV text",
-                )
-            ]
-        )
+        raise file_problem(path.name, "the file contains NUL bytes: it is binary, not CSV text")
     with path.open(encoding=encoding, newline="") as handle:
         delimiter = sniff_delimiter(handle.read(SNIFF_CHARS * 4))
     with path.open(encoding=encoding, newline="") as handle:
@@ -295,29 +253,17 @@ def read_csv(path: Path) -> Table:
         try:
             headers = next(reader)
         except StopIteration:
-            raise ImportFailed(
-                [Problem(path.name, None, None, None, "the file is empty (no header row)")]
-            ) from None
+            raise file_problem(path.name, "the file is empty (no header row)") from None
         except csv.Error as exc:  # e.g. a header cell longer than the csv module's field limit
-            raise ImportFailed(
-                [
-                    Problem(
-                        path.name,
-                        reader.line_num or 1,
-                        None,
-                        None,
-                        f"malformed CSV header row: {exc}",
-                    )
-                ]
+            raise file_problem(
+                path.name, f"malformed CSV header row: {exc}", row=reader.line_num or 1
             ) from exc
         count = 0
         try:
             for _cells in reader:
                 count += 1
         except csv.Error as exc:
-            raise ImportFailed(
-                [Problem(path.name, reader.line_num, None, None, f"malformed CSV: {exc}")]
-            ) from exc
+            raise file_problem(path.name, f"malformed CSV: {exc}", row=reader.line_num) from exc
     rows = CsvRows(path, encoding, delimiter, count, stamp)
     return Table(path.name, None, [h.strip() for h in headers], rows, encoding, delimiter)
 
@@ -341,16 +287,11 @@ def _objects_to_table(name: str, objects: Iterator[tuple[int, object]]) -> Table
     records: list[tuple[int, dict[str, object]]] = []
     for number, obj in objects:
         if not isinstance(obj, dict):
-            raise ImportFailed(
-                [
-                    Problem(
-                        name,
-                        number,
-                        None,
-                        _cell(obj)[:80],
-                        "expected an object ({…}) describing one person",
-                    )
-                ]
+            raise file_problem(
+                name,
+                "expected an object ({…}) describing one person",
+                row=number,
+                value=_cell(obj)[:80],
             )
         for key in obj:
             if key not in seen:
@@ -373,42 +314,20 @@ def read_json(path: Path) -> Table:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFailed(
-            [
-                Problem(
-                    path.name,
-                    exc.lineno,
-                    None,
-                    None,
-                    f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                )
-            ]
+        raise file_problem(
+            path.name,
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            row=exc.lineno,
         ) from exc
     except (ValueError, RecursionError) as exc:
-        raise ImportFailed([Problem(path.name, None, None, None, _json_limit(exc))]) from exc
+        raise file_problem(path.name, _json_limit(exc)) from exc
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if len(lists) != 1:
-            raise ImportFailed(
-                [
-                    Problem(
-                        path.name,
-                        None,
-                        None,
-                        None,
-                        "expected a JSON array of objects (one per person)",
-                    )
-                ]
-            )
+            raise file_problem(path.name, "expected a JSON array of objects (one per person)")
         data = lists[0]
     if not isinstance(data, list):
-        raise ImportFailed(
-            [
-                Problem(
-                    path.name, None, None, None, "expected a JSON array of objects (one per person)"
-                )
-            ]
-        )
+        raise file_problem(path.name, "expected a JSON array of objects (one per person)")
     return _objects_to_table(path.name, enumerate(data, start=1))
 
 
@@ -422,12 +341,12 @@ def read_jsonl(path: Path) -> Table:
             try:
                 yield number, json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ImportFailed(
-                    [Problem(path.name, number, None, line[:80], f"invalid JSON: {exc.msg}")]
+                raise file_problem(
+                    path.name, f"invalid JSON: {exc.msg}", row=number, value=line[:80]
                 ) from exc
             except (ValueError, RecursionError) as exc:
-                raise ImportFailed(
-                    [Problem(path.name, number, None, line[:80], _json_limit(exc))]
+                raise file_problem(
+                    path.name, _json_limit(exc), row=number, value=line[:80]
                 ) from exc
 
     return _objects_to_table(path.name, objects())
@@ -457,16 +376,8 @@ def read_xlsx(path: Path, sheet: str | None) -> list[Table]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFailed(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    f"not a readable XLSX workbook ({exc.__class__.__name__})",
-                )
-            ]
+        raise file_problem(
+            path.name, f"not a readable XLSX workbook ({exc.__class__.__name__})"
         ) from exc
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on damaged XML
         raise ImportFailed([_damaged_xlsx(path, exc)]) from exc
@@ -496,17 +407,7 @@ def _damaged_xlsx(path: Path, exc: BaseException) -> Problem:
 def _read_sheets(path: Path, workbook: Any, sheet: str | None) -> list[Table]:
     names = workbook.sheetnames
     if sheet is not None and sheet not in names:
-        raise ImportFailed(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    f"no sheet named {sheet!r} (sheets: {', '.join(names)})",
-                )
-            ]
-        )
+        raise file_problem(path.name, f"no sheet named {sheet!r} (sheets: {', '.join(names)})")
     tables: list[Table] = []
     problems: list[Problem] = []
     for name in [sheet] if sheet is not None else names:
