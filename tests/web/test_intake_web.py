@@ -72,6 +72,21 @@ def test_phone_call_match_correction_attachment(
     assert others and "RODRIGUEZ PEREZ, JOSE LUIS" in others[0]["names"]
     target = others[0]["person_id"]
 
+    # another person named in the same call goes into the same source
+    sid = data["record"]["source_id"]
+    assert f"/intake?source={sid}" in page.text
+    assert 'id="same-source"' in doc.get(f"/intake?source={sid}").text
+    more = doc.post(
+        "/intake",
+        data={"source": str(sid), "full_name": "Otra Persona Inventada", "csrf_token": csrf(doc)},
+        follow_redirects=False,
+    )
+    assert more.status_code == 303, more.text
+    again = doc.get(
+        f"/intake/records/{_record_id(more)}.json", headers={"Accept": "application/json"}
+    ).json()
+    assert again["record"]["source_id"] == sid
+
     same = doc.post(
         f"/intake/records/{rid}/same",
         data={"person_id": str(target), "csrf_token": csrf(doc)},
