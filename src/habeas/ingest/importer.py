@@ -70,6 +70,14 @@ class ImportOptions:
     # row, is not read into a normalised field (precision unknown), and is flagged with a
     # warning stored with the import. Evidence is never edited to be imported.
     keep_as_written: tuple[str, ...] = ()
+    # A conversation or document entered by hand (habeas.ingest.intake): how it came in
+    # (a ``channel`` term), who took it and on which day (YYYY-MM-DD).
+    channel: str | None = None
+    taken_by: str | None = None
+    taken_on: str | None = None
+    # The importer states that every record is the person of this record (an entry made
+    # from a person's page): decided "same" and joined at once (habeas.ingest.same_person).
+    same_as_record: int | None = None
 
 
 @dataclass
@@ -406,6 +414,7 @@ def _check_same_source(source: Source, options: ImportOptions) -> None:
         "kind": options.source_kind,
         "reliability": options.reliability,
         "sensitivity": options.sensitivity,
+        **({"same_as_record": options.same_as_record} if options.same_as_record else {}),
     }
     for attribute, value in given.items():
         if value is not None and value != getattr(source, attribute):
@@ -508,6 +517,11 @@ def _write(
         batch.warnings = [p.to_dict() for p in warnings]
         counts["corrections"] = correction_links(session, batch.id, op.actor, now)
         _keep_file(store, session, path, sha256, stored_level)
+        joined = None
+        if options.same_as_record is not None:
+            from habeas.ingest.same_person import join_import
+
+            joined = join_import(session, batch.id, options.same_as_record, op.actor, now)
         op.log(
             "import",
             "source",
@@ -522,6 +536,8 @@ def _write(
                 "warnings": len(warnings),
                 "sensitivity": level,
                 "file_sensitivity": stored_level,
+                **({"channel": options.channel} if options.channel else {}),
+                **({"joined_person": joined["person_id"]} if joined else {}),
             },
         )
     return ImportResult(
@@ -581,6 +597,9 @@ def _new_source(options: ImportOptions, level: str, actor: str, now: datetime) -
         sensitivity=level,
         created_by=actor,
         created_at=now,
+        channel=options.channel,
+        taken_by=options.taken_by,
+        taken_on=date.fromisoformat(options.taken_on) if options.taken_on else None,
     )
 
 
