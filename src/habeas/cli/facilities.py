@@ -161,19 +161,30 @@ def facility_add(
     country: Annotated[str | None, typer.Option(help="Country (name or ISO code).")] = None,
     operator: Annotated[str | None, typer.Option(help="Who runs it.")] = None,
     notes: Annotated[str | None, typer.Option(help="A note.")] = None,
+    latitude: Annotated[
+        float | None,
+        typer.Option(help="Where it is: latitude in decimal degrees (south negative)."),
+    ] = None,
+    longitude: Annotated[
+        float | None,
+        typer.Option(help="Where it is: longitude in decimal degrees (west negative)."),
+    ] = None,
     as_user: AsOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Record a facility, as a source describes it.
+    """Record a facility, as a source describes it (and where it is, for the map).
 
-    Example: habeas facility add CECOT --kind prison --country SLV --source "Government statement"
+    Example: habeas facility add CECOT --kind prison --country SLV --latitude 13.7
+    --longitude -88.9 --source "Government statement"
     """
     _said(
         _enter(
             workspace,
             as_user,
             source,
-            lambda sid: [fe.FacilityFact(name, kind, sid, country, operator, notes)],
+            lambda sid: [
+                fe.FacilityFact(name, kind, sid, country, operator, notes, latitude, longitude)
+            ],
         )
     )
 

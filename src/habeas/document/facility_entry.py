@@ -2,7 +2,7 @@
 
 A documenter records what a source says, one fact at a time:
 
-* :class:`FacilityFact` — a facility (name, kind, country, operator);
+* :class:`FacilityFact` — a facility (name, kind, country, operator, where it is);
 * :class:`UnitFact` — a building, module or cell of it;
 * :class:`AreaFact` — a unit's area in m², as one source states it;
 * :class:`CapacityFact` — a capacity figure (``official_capacity``: what a source
@@ -65,6 +65,9 @@ class FacilityFact:
     country: str | None = None
     operator: str | None = None
     notes: str | None = None
+    #: where it is, in decimal degrees (WGS 84): both or neither
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,29 @@ def _unit(s: Any, facility: Facility, name: str) -> FacilityUnit:
     return row
 
 
+#: coordinate -> (field, bound): latitude within ±90°, longitude within ±180°
+COORDINATES = {"latitude": 90.0, "longitude": 180.0}
+COORDINATE_ERRORS = {
+    "latitude": "The latitude must be a number of degrees from -90 to 90, not {value}.",
+    "longitude": "The longitude must be a number of degrees from -180 to 180, not {value}.",
+}
+
+
+def _coordinates(fact: FacilityFact) -> tuple[float | None, float | None]:
+    """The fact's coordinates, checked: both or neither, each within its range."""
+    values = {"latitude": fact.latitude, "longitude": fact.longitude}
+    given = [name for name, v in values.items() if v is not None]
+    if len(given) == 1:
+        missing = "longitude" if given[0] == "latitude" else "latitude"
+        raise EntryError(
+            "Give both the latitude and the longitude, or neither.", missing, value=None
+        )
+    for name, value in values.items():
+        if value is not None and (not math.isfinite(value) or abs(value) > COORDINATES[name]):
+            raise EntryError(COORDINATE_ERRORS[name], name, value=value)
+    return fact.latitude, fact.longitude
+
+
 NOT_POSITIVE = {
     "area": "The area must be a number above 0, not {value}.",
     "capacity": "The capacity must be a number above 0, not {value}.",
@@ -236,12 +262,15 @@ def apply_fact(s: Any, fact: Fact, vocab: VocabularyIndex, actor: str) -> Entere
                 raise EntryError(
                     "{value!r} is not a country habeas knows.", "country", value=fact.country
                 )
+        latitude, longitude = _coordinates(fact)
         if s.execute(select(Facility.id).where(Facility.name.ilike(name))).first():
             raise EntryError("A facility named {name!r} already exists.", "name", name=name)
         row = Facility(
             name=name,
             kind=kind,
             country=country,
+            latitude=latitude,
+            longitude=longitude,
             authority=_text(fact.operator, "operator"),
             notes=_text(fact.notes, "notes"),
             source_id=source_id,

@@ -16,7 +16,7 @@ from typing import Any
 from starlette.responses import Response
 
 from habeas.document import facility_entry as fe
-from habeas.document.facility_import import NUMBER_ERRORS, parse_day, parse_number
+from habeas.document.facility_import import NUMBER_ERRORS, parse_day, parse_degrees, parse_number
 from habeas.errors import UsageError
 from habeas.ingest.sources import add_source
 from habeas.read.facilities import units_of
@@ -65,6 +65,16 @@ def _number(
         return parse_number(raw, whole=whole)
     except ValueError as exc:
         raise FormErrors({name: ctx._(NUMBER_ERRORS[str(exc)]).format(value=raw)}) from None
+
+
+def _degrees(ctx: Context, form: dict[str, str], name: str) -> float | None:
+    raw = clean_text(form.get(name))
+    if raw is None:
+        return None
+    try:
+        return parse_degrees(raw)
+    except ValueError:
+        raise FormErrors({name: ctx._(NUMBER_ERRORS["degrees"]).format(value=raw)}) from None
 
 
 def _required(ctx: Context, form: dict[str, str], name: str, message: str) -> str:
@@ -250,12 +260,14 @@ def facility_new(ctx: Context) -> dict[str, Any]:
 
 @action("/facility-entry", permission="edit", name="facility_add", tags=["facilities"])
 def facility_add(ctx: Context) -> Any:
-    """Record a facility: ``name``, ``kind``, ``country``, ``operator``, ``notes`` and its
-    source (``source_id``, or ``new_source_title`` + ``new_source_kind``)."""
+    """Record a facility: ``name``, ``kind``, ``country``, ``operator``, ``notes``, where it
+    is (``latitude`` and ``longitude`` in decimal degrees, both or neither) and its source
+    (``source_id``, or ``new_source_title`` + ``new_source_kind``)."""
     form = {k: str(v) for k, v in ctx.form.items()}
     try:
         name = _required(ctx, form, "name", "The facility's name is missing.")
         kind = _required(ctx, form, "kind", "Choose the kind of facility.")
+        latitude, longitude = _degrees(ctx, form, "latitude"), _degrees(ctx, form, "longitude")
         fact = fe.FacilityFact(
             name,
             kind,
@@ -263,6 +275,8 @@ def facility_add(ctx: Context) -> Any:
             clean_text(form.get("country")),
             clean_text(form.get("operator")),
             clean_text(form.get("notes")),
+            latitude,
+            longitude,
         )
         entered = fe.enter(ctx.store, ctx.reader, fact)
     except FormErrors as errors:
