@@ -21,6 +21,25 @@
     return 2 + Math.round(6 * Math.sqrt(persons / largest));
   }
 
+  // An arrowhead halfway along a transfer, pointing where the people were taken (drawn in
+  // the Web Mercator plane at zoom 0, so it points the right way at every zoom).
+  function arrow(map, from, to) {
+    var a = map.project(L.latLng(from), 0);
+    var b = map.project(L.latLng(to), 0);
+    var dx = b.x - a.x, dy = b.y - a.y;
+    var length = Math.sqrt(dx * dx + dy * dy) || 1;
+    var size = Math.min(Math.max(length * 0.08, 0.6), 2.5);
+    var ux = dx / length, uy = dy / length;
+    var tip = L.point(a.x + dx * 0.55, a.y + dy * 0.55);
+    var back = L.point(tip.x - ux * size, tip.y - uy * size);
+    var left = L.point(back.x - uy * size * 0.6, back.y + ux * size * 0.6);
+    var right = L.point(back.x + uy * size * 0.6, back.y - ux * size * 0.6);
+    return L.polyline(
+      [map.unproject(left, 0), map.unproject(tip, 0), map.unproject(right, 0)],
+      { className: "map-transfer-arrow", weight: 3, interactive: false }
+    );
+  }
+
   function draw(element) {
     var source = document.getElementById(element.getAttribute("data-map"));
     if (!source || typeof L === "undefined") { return; }
@@ -45,6 +64,7 @@
         opacity: 0.85
       }).addTo(points);
       tooltip(line, [t.label, t.detail]);
+      arrow(map, t.from, t.to).addTo(points);
       bounds.push(t.from, t.to);
     });
 
