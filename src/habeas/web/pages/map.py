@@ -20,7 +20,16 @@ from __future__ import annotations
 from typing import Any
 
 from habeas.errors import NotFound
-from habeas.read.places import Place, Route, facility_place, person_route, transfer_map
+from habeas.read.places import (
+    Place,
+    Route,
+    TransferMap,
+    aggregate_levels,
+    facility_place,
+    person_route,
+    transfer_map,
+)
+from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.pages._common import N_, Gettext, fmt_date, fmt_number, vocabulary_labels
 from habeas.web.pages._person_ids import retired_redirect
@@ -55,7 +64,12 @@ def _place_point(p: Place, _: Gettext, kinds: dict[str, str], ctx: Context) -> d
 def map_view(ctx: Context) -> dict[str, Any]:
     """The ``/map`` page's data (see the module doc)."""
     _, lang = ctx._, ctx.lang
-    data = transfer_map(ctx.store, reader=ctx.reader)
+    # the same for every reader of one role (levels, k): computed once per register state
+    data: TransferMap = cached(
+        ctx.store,
+        ("transfer_map", aggregate_levels(ctx.role), ctx.allowed("read_identities")),
+        lambda: transfer_map(ctx.store, reader=ctx.reader),
+    )
     kinds = vocabulary_labels(ctx.store, lang).get("facility_kind", {})
     places = {p.id: p for p in data.places}
     rows, lines = [], []
