@@ -109,3 +109,32 @@ def test_cli_facility_add_with_coordinates(
     assert main(["facility", "add", "Penal Norte", "--kind", "prison", "--source", "#1",
                  "--latitude", "95", "--longitude", "0", *w]) != 0  # fmt: skip
     assert _where(store, "Penal Norte") is None
+
+
+def test_a_facility_without_coordinates_is_located_once(store: Store, source: int) -> None:
+    fe.enter(store, DOC, fe.FacilityFact("Penal", "prison", source))
+    with pytest.raises(fe.EntryError) as missing:
+        fe.enter(store, DOC, fe.LocationFact("Penal", None, None, source))
+    assert missing.value.field == "latitude"
+    with pytest.raises(fe.EntryError) as far:
+        fe.enter(store, DOC, fe.LocationFact("Penal", 13.7, 200.0, source))
+    assert far.value.field == "longitude" and _where(store, "Penal") == (None, None)
+    done = fe.enter(store, DOC, fe.LocationFact("Penal", 13.7, -88.9, source))
+    assert done.entity == "facility_location" and _where(store, "Penal") == (13.7, -88.9)
+    with pytest.raises(fe.EntryError) as again:
+        fe.enter(store, DOC, fe.LocationFact("Penal", 14.0, -89.0, source))
+    assert "not overwritten" in str(again.value)
+    assert _where(store, "Penal") == (13.7, -88.9)  # never overwritten
+
+
+def test_cli_facility_locate(
+    workspace: Workspace, store: Store, source: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HABEAS_LANG", "en")
+    fe.enter(store, DOC, fe.FacilityFact("Penal Este", "prison", source))
+    w = ["-w", str(workspace.root)]
+    args = ["facility", "locate", "Penal Este", "--source", "#1"]
+    assert main([*args, "--latitude", "13.7", "--longitude", "-88.9", *w]) == 0
+    assert _where(store, "Penal Este") == (13.7, -88.9)
+    assert main([*args, "--latitude", "10", "--longitude", "-80", *w]) != 0
+    assert _where(store, "Penal Este") == (13.7, -88.9)

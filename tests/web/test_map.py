@@ -116,3 +116,28 @@ def test_facility_form_takes_coordinates(client_as: Client, store: Store, case: 
     assert ok.status_code == 303  # type: ignore[attr-defined]
     places = {p["name"]: p for p in c.get("/map.json").json()["facilities"]}
     assert (places["Penal Nuevo"]["latitude"], places["Penal Nuevo"]["longitude"]) == (13.7, -88.9)
+
+
+def test_a_facility_without_coordinates_is_located_in_the_form(
+    client_as: Client, store: Store, case: MapCase
+) -> None:
+    c = client_as("documenter")
+    fid = case.facility_ids[UNPLACED]
+    assert f"/facilities/{fid}/enter#enter-location" in c.get(f"/facilities/{fid}").text
+    form = c.get(f"/facilities/{fid}/enter").text
+    assert 'id="enter-location"' in form and 'id="l-latitude"' in form
+    token = CSRF_RE.search(form)
+    assert token
+    data = {"new_source_title": "Visita (prueba)", "new_source_kind": "news_report"}
+    path = f"/facilities/{fid}/enter/location"
+    bad = c.post(path, data={**data, "latitude": "95", "longitude": "-88", "csrf_token": token[1]})
+    assert bad.status_code == 400 and "La latitud debe" in bad.text
+    ok = c.post(
+        path,
+        data={**data, "latitude": "13,5", "longitude": "-88,1", "csrf_token": token[1]},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303 and ok.headers["location"].endswith("#h-location")
+    location = c.get(f"/facilities/{fid}.json").json()["location"]
+    assert location["located"] and (location["latitude"], location["longitude"]) == (13.5, -88.1)
+    assert 'id="l-latitude"' not in c.get(f"/facilities/{fid}/enter").text

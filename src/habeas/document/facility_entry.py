@@ -3,6 +3,8 @@
 A documenter records what a source says, one fact at a time:
 
 * :class:`FacilityFact` — a facility (name, kind, country, operator, where it is);
+* :class:`LocationFact` — where a facility recorded without coordinates is (coordinates
+  once recorded are never overwritten);
 * :class:`UnitFact` — a building, module or cell of it;
 * :class:`AreaFact` — a unit's area in m², as one source states it;
 * :class:`CapacityFact` — a capacity figure (``official_capacity``: what a source
@@ -71,6 +73,17 @@ class FacilityFact:
 
 
 @dataclass(frozen=True)
+class LocationFact:
+    """Where a facility recorded without coordinates is (decimal degrees, WGS 84). Recorded
+    coordinates are never overwritten."""
+
+    facility: str
+    latitude: float | None
+    longitude: float | None
+    source_id: int
+
+
+@dataclass(frozen=True)
 class UnitFact:
     facility: str
     name: str
@@ -106,14 +119,16 @@ class PopulationFact:
     unit: str | None = None
 
 
-Fact = FacilityFact | UnitFact | AreaFact | CapacityFact | PopulationFact
+Fact = FacilityFact | LocationFact | UnitFact | AreaFact | CapacityFact | PopulationFact
 
 
 @dataclass(frozen=True)
 class Entered:
     """What one fact became: the row written (entity, id) and where."""
 
-    entity: str  # facility, facility_unit, facility_figure, occupancy_observation
+    entity: (
+        str  # facility, facility_location, facility_unit, facility_figure, occupancy_observation
+    )
     id: int
     facility: str
     unit: str | None
@@ -177,9 +192,13 @@ COORDINATE_ERRORS = {
 }
 
 
-def _coordinates(fact: FacilityFact) -> tuple[float | None, float | None]:
-    """The fact's coordinates, checked: both or neither, each within its range."""
+def _coordinates(
+    fact: FacilityFact | LocationFact, required: bool = False
+) -> tuple[float | None, float | None]:
+    """The fact's coordinates, checked: both (``required``) or neither, each within range."""
     values = {"latitude": fact.latitude, "longitude": fact.longitude}
+    if required and fact.latitude is None and fact.longitude is None:
+        raise EntryError("Give the latitude and the longitude.", "latitude")
     given = [name for name, v in values.items() if v is not None]
     if len(given) == 1:
         missing = "longitude" if given[0] == "latitude" else "latitude"
@@ -281,6 +300,20 @@ def apply_fact(s: Any, fact: Fact, vocab: VocabularyIndex, actor: str) -> Entere
         s.flush()
         return Entered("facility", int(row.id), name, None, source_id)
     facility = _facility(s, fact.facility)
+    if isinstance(fact, LocationFact):
+        latitude, longitude = _coordinates(fact, required=True)
+        if facility.latitude is not None or facility.longitude is not None:
+            raise EntryError(
+                "Facility {facility!r} already has coordinates ({latitude}, {longitude}); "
+                "recorded coordinates are not overwritten.",
+                "latitude",
+                facility=facility.name,
+                latitude=facility.latitude,
+                longitude=facility.longitude,
+            )
+        facility.latitude, facility.longitude = latitude, longitude
+        s.flush()
+        return Entered("facility_location", int(facility.id), facility.name, None, source_id)
     if isinstance(fact, UnitFact):
         name = _text(fact.name, "unit", required=True)
         exists = s.execute(
