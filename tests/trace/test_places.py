@@ -1,5 +1,6 @@
-"""The map's reads (habeas.read.places): transfers between facilities, counts of distinct
-people, suppression below k, levels by role, and one person's route through the reader."""
+"""The map's reads (habeas.read.places, habeas.read.route): transfers between facilities,
+counts of distinct people, suppression below k, levels by role, and one person's route
+through the reader."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 
 from habeas.access.policy import PermissionDenied
 from habeas.access.reader import Reader
-from habeas.read.places import Stop, facility_places, moves, person_route, transfer_map
+from habeas.read.places import Stop, facility_places, moves, transfer_map
+from habeas.read.route import person_route
 from habeas.store.db import Store
 from habeas.store.facilities import FacilitySpec, add_facility
 from tests.trace.conftest import Importer, merge

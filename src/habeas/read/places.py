@@ -8,9 +8,7 @@
   (:func:`habeas.report.suppression.show`; no totals are published beside them, so no
   complementary suppression is needed). Only records at levels the reader's role may read
   aggregates of are counted.
-* :func:`person_route` — one person's places in timeline order (``read_identities``; the
-  records the reader may not see are left out and counted, as on the person page, and a
-  read of restricted records is written to the read audit).
+* one person's places in timeline order: :func:`habeas.read.route.person_route`.
 
 How a transfer is found (one person at a time)
 ----------------------------------------------
@@ -40,16 +38,13 @@ from typing import Any
 from sqlalchemy import select
 
 from habeas.access import policy
-from habeas.access.reader import Reader, require_reader_for
-from habeas.audit.reads import log_read
+from habeas.access.reader import Reader
 from habeas.domain.dates import UncertainDate
 from habeas.report.suppression import Shown, show
 from habeas.store.db import Store
 from habeas.store.queries import CURRENT, show_date
 from habeas.store.schema import CustodyEvent, Facility, Link, Record
-from habeas.trace.facts import EventItem, load_person, utc
-from habeas.trace.timeline import build_timeline
-from habeas.trace.visible import restrict
+from habeas.trace.facts import utc
 
 
 @dataclass(frozen=True)
@@ -145,21 +140,24 @@ def moves(stops: list[Stop]) -> tuple[list[Move], int]:
             stays.append([stop])
     found: list[Move] = []
     unsettled = 0
-    if stays and _flight(stays[0][0].flight):
-        found.append(Move(None, stays[0][0].facility_id, stays[0][0], _flight(stays[0][0].flight)))
+    if stays and flight_number(stays[0][0].flight):
+        found.append(
+            Move(None, stays[0][0].facility_id, stays[0][0], flight_number(stays[0][0].flight))
+        )
     for here, there in zip(stays, stays[1:], strict=False):
         last, first = here[-1], there[0]
         if not last.before(first):
             unsettled += 1
-            if _flight(first.flight):
-                found.append(Move(None, first.facility_id, first, _flight(first.flight)))
+            if flight_number(first.flight):
+                found.append(Move(None, first.facility_id, first, flight_number(first.flight)))
             continue
-        flight = _flight(first.flight) or _flight(last.flight)
+        flight = flight_number(first.flight) or flight_number(last.flight)
         found.append(Move(last.facility_id, first.facility_id, first, flight))
     return found, unsettled
 
 
-def _flight(text: str | None) -> str | None:
+def flight_number(text: str | None) -> str | None:
+    """A flight number as written, trimmed and in capitals (``None``: none given)."""
     cleaned = (text or "").strip().upper()
     return cleaned or None
 
@@ -307,129 +305,14 @@ def _shown(n: int, k: int) -> Shown:
     return value
 
 
-# --------------------------------------------------------------------------- a person
-
-
-@dataclass(frozen=True)
-class RouteStop:
-    """One place on a person's route: the facility and the events that put them there."""
-
-    position: int
-    facility_id: int | None
-    facility: str
-    latitude: float | None
-    longitude: float | None
-    first_date: str
-    last_date: str
-    event_types: tuple[str, ...]
-    flight: str | None
-    order_known: bool  # False: the sources do not settle it against the stop before
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class Route:
-    """A person's places in timeline order; ``withheld`` as on the person page."""
-
-    person_id: int
-    stops: list[RouteStop]
-    unplaced: int  # dated events naming no facility (e.g. "Texas"), not drawn
-    withheld: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "person_id": self.person_id,
-            "stops": [s.to_dict() for s in self.stops],
-            "unplaced": self.unplaced,
-            "withheld": self.withheld,
-        }
-
-
-def person_route(store: Store, person_id: int, *, reader: Reader) -> Route:
-    """The places of ``person_id``'s timeline in order, from the records ``reader`` may
-    see (``view``); consecutive events at one facility are one stop."""
-    require_reader_for(reader, "view")
-    visible = restrict(store, load_person(store, person_id), reader, "view")
-    timeline = build_timeline(visible.person)
-    places = {p.id: p for p in facility_places(store)}
-    stops: list[RouteStop] = []
-    current: list[EventItem] = []
-    unplaced = 0
-
-    def close() -> None:
-        if not current:
-            return
-        first, last = current[0], current[-1]
-        place = places.get(first.facility_id or -1)
-        known = True
-        if stops:
-            known = bool(previous[-1].when and first.when) and _settled(previous[-1], first)
-        stops.append(
-            RouteStop(
-                len(stops) + 1,
-                first.facility_id,
-                first.facility or "",
-                place.latitude if place else None,
-                place.longitude if place else None,
-                first.date,
-                last.date,
-                tuple(dict.fromkeys(e.event_type for e in current)),
-                next((_flight(e.flight) for e in current if _flight(e.flight)), None),
-                known,
-            )
-        )
-        previous[:] = current
-
-    previous: list[EventItem] = []
-    for group in timeline.groups:
-        for ev in group.events:
-            if ev.facility_id is None:
-                if ev.event_type != "disappearance_report" and (ev.place or ev.facility):
-                    unplaced += 1
-                continue
-            if current and current[-1].facility_id == ev.facility_id:
-                current.append(ev)
-                continue
-            close()
-            current = [ev]
-    close()
-    log_read(
-        store,
-        reader,
-        "person",
-        person_id,
-        action="view",
-        shown=visible.shown,
-        withheld=visible.withheld,
-        detail={"person_id": person_id, "route": True},
-    )
-    return Route(
-        person_id,
-        stops,
-        unplaced,
-        visible.withheld.to_dict() if visible.withheld else {},
-    )
-
-
-def _settled(a: EventItem, b: EventItem) -> bool:
-    from habeas.trace.timeline import definitely_before
-
-    return definitely_before(a, b) is True
-
-
 __all__ = [
     "Move",
     "Place",
-    "Route",
-    "RouteStop",
     "Stop",
     "Transfer",
     "TransferMap",
     "facility_place",
     "facility_places",
     "moves",
-    "person_route",
     "transfer_map",
 ]

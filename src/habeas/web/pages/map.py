@@ -22,13 +22,12 @@ from typing import Any
 from habeas.errors import NotFound
 from habeas.read.places import (
     Place,
-    Route,
     TransferMap,
     aggregate_levels,
     facility_place,
-    person_route,
     transfer_map,
 )
+from habeas.read.route import Route, person_route
 from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.pages._common import N_, Gettext, fmt_date, fmt_number, vocabulary_labels
