@@ -422,4 +422,9 @@ class ChangeLogEntry(Base):
 
 
 # Tables of other concerns share this metadata (imported last: they import Base from here).
-from habeas.store import schema_access, schema_linkage, schema_search  # noqa: E402, F401
+from habeas.store import (  # noqa: E402, F401
+    schema_access,
+    schema_legal,
+    schema_linkage,
+    schema_search,
+)
