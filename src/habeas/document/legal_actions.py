@@ -416,9 +416,14 @@ def upcoming(
 ) -> list[Deadline]:
     """The next dates due within ``within_days`` of ``today``, and every overdue one
     (a date passed with the action not closed or withdrawn), soonest first."""
-    today = today or date.today()
+    rows = list_actions(store, reader=reader, withheld=withheld)
+    return deadlines_of(rows, within_days, today or date.today())
+
+
+def deadlines_of(rows: list[LegalAction], within_days: int, today: date) -> list[Deadline]:
+    """Of ``rows`` (listed, deadlines first), those due within ``within_days`` or overdue."""
     out = []
-    for a in list_actions(store, reader=reader, withheld=withheld):
+    for a in sorted(rows, key=_order):
         left = a.days_left(today)
         if left is not None and left <= within_days:
             out.append(Deadline(a, left, left < 0))
