@@ -203,3 +203,17 @@ def test_reader_sees_actions_by_level(store: Store, add_list: Importer) -> None:
     for role in ("analyst", "viewer"):
         with pytest.raises(PermissionDenied):
             list_actions(store, reader=Reader(role, "x", None, "cli"))
+
+
+def test_dossier_lists_actions_and_gaps_cite_them(
+    store: Store, add_list: Importer, tmp_path
+) -> None:
+    from habeas.report.dossier import dossier_report
+
+    pid = add_list("L", "NAME\nAna Pérez\n")[0]
+    _petition(store, pid, next_date=date(2025, 4, 2), next_due="audiencia")
+    out = dossier_report(store, pid, tmp_path / "d.html", lang="es", reader=DOC)
+    html = out.read_text(encoding="utf-8")
+    assert "Acciones legales" in html and "Petición de hábeas corpus 1:25-cv-00766" in html
+    assert "pendiente; próximo: audiencia el 2 de abril de 2025" in html
+    assert "Solicitado a la autoridad por: Petición de hábeas corpus" in html
