@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,15 @@ import pytest
 from habeas.cli.main import main
 from habeas.store.db import Store
 from tests.trace.conftest import Importer
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """``habeas --lang es`` chooses the language for the process: leave no choice behind."""
+    yield
+    from habeas.cli import lang
+
+    lang.choose(None)
 
 
 def _ws(store: Store) -> str:
