@@ -160,3 +160,45 @@ def test_level_above_the_reader_is_not_listed(
     assert data["actions"] == [] and data["withheld"]["total"] == 1
     assert c.get(f"/legal-actions/{sealed}.json").status_code == 404
     assert client_as("admin").get(f"/legal-actions/{sealed}.json").status_code == 200
+
+
+def test_documents_of_an_action(client_as: Client, store: Store, person_id: int) -> None:
+    aid = add_action(
+        store,
+        ADMIN,
+        ActionSpec("habeas_petition", person_id, "Juzgado", sensitivity="restricted"),
+    )
+    c = client_as("documenter")
+    stated = c.post(
+        "/purpose",
+        data={"purpose": "court_filing", "next": "/", "csrf_token": _token(c)},
+        follow_redirects=False,
+    )
+    assert stated.status_code == 303
+    page = c.get(f"/legal-actions/{aid}").text
+    assert 'name="target_kind" value="legal_action"' in page
+    done = c.post(
+        "/attachments",
+        data={
+            "target_kind": "legal_action",
+            "target_id": str(aid),
+            "description": "Petición presentada",
+            "sensitivity": "internal",
+            "next": f"/legal-actions/{aid}#documents",
+            "csrf_token": _token(c),
+        },
+        files={"file": ("peticion.pdf", b"%PDF-1.4 ficticio\n", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    shown = c.get(f"/legal-actions/{aid}.json").json()
+    assert [d["filename"] for d in shown["documents"]] == ["peticion.pdf"]
+    assert shown["documents"][0]["sensitivity"] == "restricted"  # raised to the action's level
+    assert c.get(shown["documents"][0]["url"]).content == b"%PDF-1.4 ficticio\n"
+    missing = c.post(
+        "/attachments",
+        data={"target_kind": "legal_action", "target_id": "9999", "csrf_token": _token(c)},
+        files={"file": ("x.pdf", b"x", "application/pdf")},
+        headers={"Accept": "application/json"},
+    )
+    assert missing.status_code == 400  # no such legal action

@@ -45,6 +45,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Find a person on every list: ranked candidates with a score and the reasons.",
     ),
     "index": ("find", "The find-a-person search index."),
+    "intake": (
+        "intake",
+        "Enter a person's record from a conversation or a document (a source of its own).",
+    ),
+    "correct": (
+        "intake",
+        "Correct a record: a new record, in a source of its own, that cites the old one.",
+    ),
+    "attach": (
+        "intake",
+        "Attach a file to a person, record, custody event, incident, legal action or inquiry.",
+    ),
+    "attachments": (
+        "intake",
+        "List the files attached to a person, record, event, incident, ... (or save one).",
+    ),
     "sources": (
         "browse",
         "List the sources, how many records each holds and their files (with hashes).",

@@ -35,6 +35,11 @@ split, the id stays with the part holding most records and so does the action
 (``split_since`` says records left after the action was entered: reassign it with
 a change of ``person_id`` if it concerns the part that left).
 
+Documents of an action (the petition, the court's order, the UN body's letter) are
+attachments with target kind ``legal_action`` (:mod:`habeas.evidence.attachments`); this
+module registers the check that the action exists and gives the attachment at least the
+action's level.
+
 Reads go through a :class:`habeas.access.reader.Reader`: an action above the
 reader's clearance is answered as not existing; a restricted one needs a purpose;
 reads of restricted actions are logged.
@@ -441,3 +446,18 @@ def kind_codes(store: Store) -> dict[str, tuple[str, str]]:
                 .order_by(VocabularyTerm.id)
             )
         }
+
+
+def _attachment_target(session: Session, ident: int) -> str | None:
+    """The level of legal action ``ident`` (``None``: no such action), for attachments."""
+    row = session.get(ActionRow, ident)
+    return None if row is None else str(row.sensitivity)
+
+
+def _register_attachments() -> None:
+    from habeas.evidence.attachments import register_target
+
+    register_target("legal_action", _attachment_target)
+
+
+_register_attachments()

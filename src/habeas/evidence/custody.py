@@ -4,6 +4,8 @@ No table of its own: every event in a file's life is a change-log entry with
 entity ``stored_file``, so it is covered by ``habeas log verify`` like every
 other change. The events are:
 
+* ``attach`` — (entity ``attachment``) the file was attached to a person, record, event,
+  incident, ...; when it entered the store with it, that is its ``added`` event.
 * ``add`` — the file entered the store. :func:`add_file` logs it explicitly
   (entity_id = the SHA-256); files that came in through an import are "added"
   by the ``import`` entry, whose detail carries ``file_sha256``.
@@ -52,7 +54,7 @@ class CustodyEntry:
     seq: int
     at: str
     actor: str
-    event: str  # added, viewed, sealed, exported, verified, backed_up
+    event: str  # added, attached, viewed, sealed, exported, verified, backed_up
     detail: dict[str, Any] = field(default_factory=dict)
     entry_hash: str = ""
 
@@ -185,6 +187,10 @@ def _event(entry: ChangeLogEntry, sha256: str) -> CustodyEntry | None:
         event = "added"
     elif entry.entity == ENTITY and entry.action == "add":
         event = "added"
+    elif entry.action == "attach":  # habeas.evidence.attachments: stored (if new) and attached
+        if detail.get("file_sha256") != sha256:
+            return None
+        event = "added" if detail.get("new_file") else "attached"
     elif entry.entity == ENTITY and entry.action == "view":
         event = "viewed"
     elif entry.entity == ENTITY and entry.action == "seal":

@@ -76,6 +76,14 @@ class ImportOptions:
     # row, is not read into a normalised field (precision unknown), and is flagged with a
     # warning stored with the import. Evidence is never edited to be imported.
     keep_as_written: tuple[str, ...] = ()
+    # A conversation or document entered by hand (habeas.ingest.intake): how it came in
+    # (a ``channel`` term), who took it and on which day (YYYY-MM-DD).
+    channel: str | None = None
+    taken_by: str | None = None
+    taken_on: str | None = None
+    # The importer states that every record is the person of this record (an entry made
+    # from a person's page): decided "same" and joined at once (habeas.ingest.same_person).
+    same_as_record: int | None = None
 
 
 @dataclass
@@ -446,6 +454,7 @@ def _check_same_source(source: Source, options: ImportOptions) -> None:
         "kind": options.source_kind,
         "reliability": options.reliability,
         "sensitivity": options.sensitivity,
+        **({"same_as_record": options.same_as_record} if options.same_as_record else {}),
     }
     for attribute, value in given.items():
         if value is not None and value != getattr(source, attribute):
@@ -501,6 +510,9 @@ def _write(
                 sensitivity=level,
                 created_by=op.actor,
                 created_at=now,
+                channel=options.channel,
+                taken_by=options.taken_by,
+                taken_on=date.fromisoformat(options.taken_on) if options.taken_on else None,
             )
             session.add(source)
             session.flush()
@@ -582,6 +594,11 @@ def _write(
             lambda values: seal_json(store, values),
         )
         counts["corrections"] = _correction_links(session, batch.id, op.actor, now)
+        joined = None
+        if options.same_as_record is not None:
+            from habeas.ingest.same_person import join_import
+
+            joined = join_import(session, batch.id, options.same_as_record, op.actor, now)
         op.log(
             "import",
             "source",
@@ -596,6 +613,8 @@ def _write(
                 "warnings": len(plan.warnings),
                 "sensitivity": level,
                 "file_sensitivity": stored_level,
+                **({"channel": options.channel} if options.channel else {}),
+                **({"joined_person": joined["person_id"]} if joined else {}),
             },
         )
     return ImportResult(

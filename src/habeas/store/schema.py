@@ -123,6 +123,11 @@ class Source(Base):
     sensitivity: Mapped[str] = mapped_column(
         String(32), default="internal", server_default="internal"
     )
+    # A conversation or document entered by hand (habeas.ingest.intake): how it reached
+    # the register (a ``channel`` term: phone, in_person, ...), who took it and when.
+    channel: Mapped[str | None] = mapped_column(String(64))
+    taken_by: Mapped[str | None] = mapped_column(String(128))
+    taken_on: Mapped[date | None] = mapped_column(Date)
 
 
 class SourceFile(Base):
@@ -424,6 +429,7 @@ class ChangeLogEntry(Base):
 # Tables of other concerns share this metadata (imported last: they import Base from here).
 from habeas.store import (  # noqa: E402, F401
     schema_access,
+    schema_attachment,
     schema_legal,
     schema_linkage,
     schema_search,

@@ -34,7 +34,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 #: The routes that take a file, and so may receive up to the upload limit.
-UPLOAD_ROUTES = frozenset({("POST", "/sources/import")})
+UPLOAD_ROUTES = frozenset({("POST", "/sources/import"), ("POST", "/attachments")})
 #: Room for the form fields sent along with an uploaded file.
 FORM_ROOM = 1024 * 1024
 #: The scope key set when a body was cut off (its value: the limit in bytes).

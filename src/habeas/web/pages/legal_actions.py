@@ -21,6 +21,7 @@ from habeas.audit.reads import PurposeRequired
 from habeas.document import legal_actions as la
 from habeas.document.legal_action_entry import ActionError, ActionSpec, add_action, update_action
 from habeas.errors import UsageError
+from habeas.evidence.attachments import list_attachments
 from habeas.web.context import Context
 from habeas.web.pages._common import N_, Gettext, clean_text, fmt_date
 from habeas.web.pages._withheld import withheld_notice
@@ -270,8 +271,18 @@ def _detail(ctx: Context, action_id: int, form: dict[str, str] | None = None) ->
             ),
         }
     today = date.today()
+    files = list_attachments(ctx.store, ctx.reader, "legal_action", a.id)
     return {
         "action": action_view(a, ctx.lang, ctx._, today),
+        "documents": [
+            {
+                **i.to_dict(),
+                "url": ctx.url("attachment_file", attachment_id=i.id),
+                "added_local": ctx.format_date(i.added_at),
+            }
+            for i in files.items
+        ],
+        "documents_withheld": files.withheld.total,
         "history": _history(a, ctx.lang, ctx._),
         "split_since": a.split_since,
         "can_edit": ctx.allowed("edit"),

@@ -40,6 +40,7 @@ from habeas.web.pages._common import (
     status_text,
     vocabulary_labels,
 )
+from habeas.web.pages._person_entries import person_entries
 from habeas.web.pages._person_ids import id_notices, retired_redirect
 from habeas.web.pages._withheld import withheld_notice
 from habeas.web.views import page
@@ -396,6 +397,7 @@ def person_page(ctx: Context, person_id: int, merged: int | None = None) -> Any:
     data["purpose_url"] = ctx.purpose_url
     data.update(id_notices(ctx, where, merged))
     data["withheld_notice"] = withheld_notice(ctx, data.get("withheld"))
+    data.update(person_entries(ctx, person_id, data))
     return data
 
 
