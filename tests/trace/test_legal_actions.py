@@ -217,3 +217,35 @@ def test_dossier_lists_actions_and_gaps_cite_them(
     assert "Acciones legales" in html and "Petición de hábeas corpus 1:25-cv-00766" in html
     assert "pendiente; próximo: audiencia el 2 de abril de 2025" in html
     assert "Solicitado a la autoridad por: Petición de hábeas corpus" in html
+
+
+def test_action_stays_with_its_id_after_a_split(store: Store, add_list: Importer) -> None:
+    from habeas.linkage.apply import reassign
+    from habeas.store.schema import Link
+
+    pid = merge(store, add_list("A", "NAME\nAna Pérez\nAna Perez\nAna P.\n"))
+    aid = _petition(store, pid)
+    with store.read() as s:
+        rows = s.execute(
+            select(Link.record_id, Link.method)
+            .where(Link.person_id == pid, Link.superseded_at.is_(None))
+            .order_by(Link.record_id)
+        ).all()
+    records = [r for r, _ in rows]
+    with store.write("test") as op:
+        reassign(
+            op.session,
+            [records[:2], records[2:]],
+            {r: (pid, m) for r, m in rows},
+            actor="test",
+            method="human",
+        )
+        op.log("split", "person", pid, {})
+    action = get_action(store, aid, reader=DOC)
+    assert action.person_now == (pid,)  # the id stays with the larger part, and so does it
+    assert [m["records"] for m in action.split_since] == [1]
+    other = action.split_since[0]["into_id"]
+    assert list_actions(store, reader=DOC, person_id=other) == []
+    update_action(store, DOC, aid, fields={"person_id": other}, note="concerns the other part")
+    assert [a.id for a in list_actions(store, reader=DOC, person_id=other)] == [aid]
+    assert list_actions(store, reader=DOC, person_id=pid) == []
