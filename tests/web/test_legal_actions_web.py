@@ -202,3 +202,24 @@ def test_documents_of_an_action(client_as: Client, store: Store, person_id: int)
         headers={"Accept": "application/json"},
     )
     assert missing.status_code == 400  # no such legal action
+
+
+def test_the_list_is_paged_but_not_the_deadlines(
+    client_as: Client, store: Store, person_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from habeas.web.pages import legal_actions as page
+
+    monkeypatch.setattr(page, "PAGE_SIZE", 2)
+    soon = date.today() + timedelta(days=1)
+    made = [
+        add_action(store, ADMIN, ActionSpec("amparo", person_id, f"Sala {i}", next_date=soon))
+        for i in range(5)
+    ]
+    c = client_as("documenter")
+    first = c.get("/legal-actions.json").json()
+    assert first["pages"] == 3 and first["listed"] == 5 and len(first["actions"]) == 2
+    assert [d["id"] for d in first["deadlines"]] == made  # every deadline, on every page
+    last = c.get("/legal-actions.json?page=3").json()
+    assert [a["id"] for a in last["actions"]] == made[4:]
+    assert c.get("/legal-actions.json?page=4").status_code == 400
+    assert 'rel="next"' in c.get("/legal-actions").text

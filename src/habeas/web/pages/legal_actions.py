@@ -30,6 +30,8 @@ from habeas.web.views import action, page
 
 #: Deadlines this many days ahead are listed first (``?within=`` changes it).
 WITHIN_DAYS = 30
+#: Actions listed per page under "All legal actions" (the deadlines are never paged).
+PAGE_SIZE = 100
 FIELD_OF = {"filed_on": "filed_on", "next_date": "next_date", "person_id": "person_id"}
 TEXT_FIELDS = ("case_number", "court", "petitioner", "respondent", "counsel")
 LEVEL_LABELS = {
@@ -172,9 +174,14 @@ def _failed(ctx: Context, template: str, data: dict[str, Any], errors: FormError
     tags=["legal actions"],
 )
 def legal_actions_page(
-    ctx: Context, kind: str | None = None, status: str | None = None, within: int = WITHIN_DAYS
+    ctx: Context,
+    kind: str | None = None,
+    status: str | None = None,
+    within: int = WITHIN_DAYS,
+    page: int = 1,
 ) -> dict[str, Any]:
-    """Legal actions: what is due in the next days (and overdue) first, then every action."""
+    """Legal actions: what is due in the next days (and overdue) first, then every action
+    (``PAGE_SIZE`` a page)."""
     if not 0 <= within <= 3660:
         raise UsageError(ctx._("Choose between 0 and 3660 days ahead."))
     withheld = Withheld()
@@ -187,6 +194,12 @@ def legal_actions_page(
     )
     today = date.today()
     due = la.deadlines_of(rows, within, today)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    if not 1 <= page <= pages:
+        raise UsageError(
+            ctx._("There is no page %(page)s (pages 1 to %(pages)s).")
+            % {"page": page, "pages": pages}
+        )
     return {
         "today": today.isoformat(),
         "today_local": fmt_date(today, ctx.lang, "long"),
@@ -194,7 +207,13 @@ def legal_actions_page(
         "filters": {"kind": kind or "", "status": status or ""},
         "deadlines": [action_view(d.action, ctx.lang, ctx._, today) for d in due],
         "overdue": sum(1 for d in due if d.overdue),
-        "actions": [action_view(a, ctx.lang, ctx._, today) for a in rows],
+        "actions": [
+            action_view(a, ctx.lang, ctx._, today)
+            for a in rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        ],
+        "listed": len(rows),
+        "page": page,
+        "pages": pages,
         "withheld": withheld.to_dict() if withheld else {},
         "withheld_notice": withheld_notice(ctx, withheld),
         "can_add": ctx.allowed("edit"),
