@@ -14,8 +14,12 @@ from tests.trace.conftest import Importer
 
 
 @pytest.fixture(autouse=True)
-def _language_reset() -> Iterator[None]:
-    """``habeas --lang es`` chooses the language for the process: leave no choice behind."""
+def _language_reset(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """``habeas --lang es`` chooses the language for the process: leave no choice behind.
+    The shared console may have fixed its width already: wide enough for every column."""
+    from habeas.cli import common
+
+    monkeypatch.setattr(common.console, "width", 250)
     yield
     from habeas.cli import lang
 
@@ -37,7 +41,6 @@ def test_legal_commands(
     store: Store, add_list: Importer, capsys: pytest.CaptureFixture[str], monkeypatch
 ) -> None:
     monkeypatch.setenv("HABEAS_LANG", "en")
-    monkeypatch.setenv("COLUMNS", "200")
     ws = _ws(store)
     pid = add_list("L", "NAME\nAna Pérez\nEva Ruiz\n")[0]
     soon = (date.today() + timedelta(days=5)).isoformat()
@@ -106,7 +109,6 @@ def test_legal_commands_in_spanish(
     store: Store, add_list: Importer, capsys: pytest.CaptureFixture[str], monkeypatch
 ) -> None:
     monkeypatch.setenv("HABEAS_LANG", "es")
-    monkeypatch.setenv("COLUMNS", "200")
     ws = _ws(store)
     pid = add_list("L", "NAME\nAna Pérez\n")[0]
     late = (date.today() - timedelta(days=2)).isoformat()
