@@ -115,14 +115,56 @@ SENSITIVITY_ROUTES = (
     "sources.json",
     "search.json",
     "incidents.json",
+    "legal-actions.json",
+    "legal-actions",
+    "legal-action.json",
+    "person.legal_actions",
 )
 
 
-def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set[str] | None:
+def _legal_levels_seen(
+    client: TestClient, route: str, pid: int, legal: dict[str, int]
+) -> set[str] | None:
+    """The levels of the legal actions a legal-action route showed (``None``: refused)."""
+    if route == "legal-action.json":
+        seen = set()
+        for level, aid in legal.items():
+            got = client.get(f"/legal-actions/{aid}.json", headers={"Accept": "application/json"})
+            if got.status_code in (401, 403):
+                return None
+            assert got.status_code in (200, 404), (route, level, got.text[:300])
+            if got.status_code == 200:
+                assert got.json()["action"]["case_number"] == f"LV-{level}"
+                seen.add(level)
+        return seen
+    url = {
+        "legal-actions.json": "/legal-actions.json",
+        "legal-actions": "/legal-actions",
+        "person.legal_actions": f"/persons/{pid}.json",
+    }[route]
+    json_route = route != "legal-actions"
+    response = client.get(
+        url, headers={"Accept": "application/json"} if json_route else {}, follow_redirects=False
+    )
+    if response.status_code in (401, 403) or response.status_code == 303:
+        return None
+    assert response.status_code == 200, (route, response.status_code, response.text[:300])
+    if not json_route:
+        return {lv for lv in legal if f"LV-{lv}" in response.text}
+    key = "legal_actions" if route == "person.legal_actions" else "actions"
+    numbers = {a["case_number"] for a in response.json().get(key, [])}
+    return {lv for lv in legal if f"LV-{lv}" in numbers}
+
+
+def _levels_seen(
+    client: TestClient, route: str, case: Any, store: Store, legal: dict[str, int]
+) -> set[str] | None:
     """The levels whose data the route showed, or ``None`` when the route refused (401/403)."""
     from tests.trust.sensitivity_data import NAMES, SOURCES
 
     pid = case.person_id
+    if route.startswith(("legal-action", "person.legal")):
+        return _legal_levels_seen(client, route, pid, legal)
     url = {
         "person": f"/persons/{pid}",
         "person.json": f"/persons/{pid}.json",
@@ -186,9 +228,10 @@ def test_role_route_sensitivity(
     app: FastAPI, store: Store, tmp_path: Path, role: str | None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from habeas.access.policy import SENSITIVITY_LEVELS
-    from tests.trust.sensitivity_data import REPORTER, build_levels
+    from tests.trust.sensitivity_data import REPORTER, build_legal_levels, build_levels
 
     case = build_levels(store, tmp_path)
+    legal = build_legal_levels(store, case)
     client = TestClient(app)
     if role is not None:
         login(client, role)
@@ -206,7 +249,7 @@ def test_role_route_sensitivity(
             assert stated.status_code == 303, stated.text
     checked, failures = 0, []
     for route in SENSITIVITY_ROUTES:
-        seen = _levels_seen(client, route, case, store)
+        seen = _levels_seen(client, route, case, store, legal)
         for level in SENSITIVITY_LEVELS:
             expected = _expected(role, route, level)
             got = None if seen is None else level in seen

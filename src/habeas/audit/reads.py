@@ -21,7 +21,16 @@ from habeas.store.db import Store
 
 READ_ACTION = "read"
 #: Entities a read entry may name.
-READ_ENTITIES = ("person", "export", "search", "dossier", "record", "incident", "source")
+READ_ENTITIES = (
+    "person",
+    "export",
+    "search",
+    "dossier",
+    "record",
+    "incident",
+    "source",
+    "legal_action",
+)
 
 
 class PurposeRequired(HabeasError):

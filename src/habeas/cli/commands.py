@@ -86,6 +86,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "document",
         "List, count and record incidents (torture, beatings, deaths in custody, ...).",
     ),
+    "legal": (
+        "legal",
+        "Legal actions: habeas petitions, asylum claims, complaints to UN bodies, "
+        "with their deadlines.",
+    ),
     "report": (
         "document",
         "Write a person dossier or a situation report (PDF or HTML, English or Spanish).",

@@ -14,7 +14,7 @@ import datetime as _dt
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,6 +36,9 @@ from habeas.store.schema import (
     Source,
     SourceFile,
 )
+
+if TYPE_CHECKING:
+    from habeas.document.legal_actions import LegalAction
 
 _CHUNK = 900
 
@@ -252,6 +255,9 @@ class PersonFacts:
     sources: dict[int, SourceRef] = field(default_factory=dict)
     incident_ids: list[int] = field(default_factory=list)
     facility_authority: dict[int, str] = field(default_factory=dict)
+    # Legal actions filed on the person's behalf (habeas.document.legal_actions): cited
+    # by flags and gaps, never evidence.
+    actions: list[LegalAction] = field(default_factory=list)
 
     def facts_of(self, fact_type: str) -> list[LegalFactItem]:
         return [f for f in self.facts if f.fact_type == fact_type]
@@ -446,6 +452,10 @@ def _load(s: Session, person_ids: list[int]) -> dict[int, PersonFacts]:
         )
     for pid, ids in victims.items():
         out[pid].incident_ids = sorted(ids)
+    from habeas.document.legal_actions import actions_of_persons
+
+    for pid, actions in actions_of_persons(s, list(out)).items():
+        out[pid].actions = actions
     return out
 
 

@@ -6,6 +6,12 @@ titles, and the rule text shown to lawyers. Every flag carries its status
 (``raised``, ``not_raised`` or ``undetermined``), a plain-words explanation
 naming the facts and sources, the supporting facts (ids and source titles) and
 the facts that point the other way.
+
+A rule may name kinds of legal action (``actions = ["habeas_petition", ...]``): the
+flag then cites the person's actions of those kinds (:class:`ActionRef`, and a
+sentence in the explanation: "Legal actions on this: habeas corpus petition
+25-cv-0766 before ..., filed 20 Mar 2025 (pending)"). Actions are what the
+register's users did about it; they never change a flag's status.
 """
 
 from __future__ import annotations
@@ -45,6 +51,18 @@ class FactRef:
 
 
 @dataclass
+class ActionRef:
+    """A legal action cited by a flag or a gap (:mod:`habeas.document.legal_actions`)."""
+
+    id: int
+    kind: str
+    description: str
+    status: str
+    filed_on: date | None
+    next_date: date | None
+
+
+@dataclass
 class Flag:
     code: str
     title_en: str
@@ -55,6 +73,7 @@ class Flag:
     rule_text: str
     supporting: list[FactRef] = field(default_factory=list)
     contrary: list[FactRef] = field(default_factory=list)
+    actions: list[ActionRef] = field(default_factory=list)
 
     def title(self, language: str = "en") -> str:
         return i18n.label(self, language, "title")
@@ -98,6 +117,11 @@ def evaluate(
     flags = []
     for rule in rules if rules is not None else load_rules():
         status, why, support, contrary = TESTS[rule["test"]](ctx, rule)
+        cited = cite_actions(person, rule.get("actions", []), ctx.lang)
+        if cited:
+            why += " " + ctx._("Legal actions on this: %(actions)s.") % {
+                "actions": "; ".join(a.description for a in cited)
+            }
         flags.append(
             Flag(
                 rule["code"],
@@ -109,9 +133,19 @@ def evaluate(
                 " ".join(rule["text"].split()),
                 support,
                 contrary,
+                cited,
             )
         )
     return flags
+
+
+def cite_actions(person: PersonFacts, kinds: list[str], lang: str) -> list[ActionRef]:
+    """The person's legal actions of ``kinds``, open ones first, oldest filing first."""
+    found = [a for a in person.actions if a.kind in kinds]
+    found.sort(key=lambda a: (not a.is_open, a.filed_on or date.max, a.id))
+    return [
+        ActionRef(a.id, a.kind, a.describe(lang), a.status, a.filed_on, a.next_date) for a in found
+    ]
 
 
 @dataclass

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from habeas.access.reader import Reader
+from habeas.document.legal_actions import LegalAction
 from habeas.i18n import check_language
 from habeas.store.db import Store
 from habeas.trace.facts import (
@@ -85,6 +86,8 @@ class PersonSummary:
     legal_facts: list[LegalFactItem]
     incident_ids: list[int]
     sources: list[SourceRef]
+    # Legal actions filed on the person's behalf (habeas.document.legal_actions).
+    legal_actions: list[LegalAction] = field(default_factory=list)
     # What the reader may not see (counts only; empty without a reader), and the
     # reporters' / witnesses' identities for readers cleared for them.
     withheld: dict[str, object] = field(default_factory=dict)
@@ -172,6 +175,7 @@ def build_summary(
         legal_facts=sorted(person.facts, key=lambda f: (f.fact_type, f.id)),
         incident_ids=person.incident_ids,
         sources=[person.sources[k] for k in sorted(person.sources)],
+        legal_actions=list(person.actions),
     )
 
 
