@@ -98,7 +98,7 @@ def test_refusals_name_the_field(store: Store, add_list: Importer) -> None:
     with pytest.raises(PermissionDenied):
         add_action(
             store,
-            Reader("legal", "lucia", "court_filing", "cli"),
+            Reader("analyst", "lucia", "court_filing", "cli"),
             ActionSpec("habeas_petition", pid, "Court"),
         )
     assert _log_count(store) == 0

@@ -53,7 +53,7 @@ def _form(person_id: int, **extra: str) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("role", ["admin", "documenter"])
+@pytest.mark.parametrize("role", ["admin", "documenter", "legal"])
 def test_record_a_petition_and_see_its_deadline(
     client_as: Client, store: Store, person_id: int, role: str
 ) -> None:
@@ -116,7 +116,8 @@ def test_overdue_first_and_marked(client_as: Client, store: Store, person_id: in
     assert data["deadlines"][0]["overdue"] and data["overdue"] == 1
     page = c.get("/legal-actions").text
     assert 'class="overdue"' in page
-    assert "/legal-actions/new" not in page  # legal reads, does not write (no edit)
+    assert "/legal-actions/new" in page  # lawyers record the actions they file
+    assert "/legal-actions/new" not in client_as("analyst").get("/legal-actions").text
     es = client_as("documenter")
     es.get("/language/es")
     spanish = es.get("/legal-actions").text
@@ -223,3 +224,43 @@ def test_the_list_is_paged_but_not_the_deadlines(
     assert [a["id"] for a in last["actions"]] == made[4:]
     assert c.get("/legal-actions.json?page=4").status_code == 400
     assert 'rel="next"' in c.get("/legal-actions").text
+
+
+def test_a_lawyer_files_the_petition_document_but_edits_no_facts(
+    client_as: Client, store: Store, person_id: int
+) -> None:
+    """The legal role records legal actions and attaches their documents (permission
+    ``legal_actions``); attaching to a person's record still needs ``edit``."""
+    aid = add_action(store, ADMIN, ActionSpec("habeas_petition", person_id, "Juzgado"))
+    c = client_as("legal")
+    page = c.get(f"/legal-actions/{aid}").text
+    assert f'action="/legal-actions/{aid}/documents"' in page
+    done = c.post(
+        f"/legal-actions/{aid}/documents",
+        data={
+            "description": "Petición presentada",
+            "sensitivity": "internal",
+            "next": f"/legal-actions/{aid}#documents",
+            "csrf_token": _token(c),
+        },
+        files={"file": ("peticion.pdf", b"%PDF-1.4 ficticio\n", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    shown = c.get(f"/legal-actions/{aid}.json").json()
+    assert [d["filename"] for d in shown["documents"]] == ["peticion.pdf"]
+    refused = c.post(
+        "/attachments",
+        data={"target_kind": "person", "target_id": str(person_id), "csrf_token": _token(c)},
+        files={"file": ("x.pdf", b"x", "application/pdf")},
+        headers={"Accept": "application/json"},
+    )
+    assert refused.status_code == 403
+    viewer = client_as("analyst")
+    denied = viewer.post(
+        f"/legal-actions/{aid}/documents",
+        data={"csrf_token": _token(viewer, "/")},
+        files={"file": ("x.pdf", b"x", "application/pdf")},
+        headers={"Accept": "application/json"},
+    )
+    assert denied.status_code == 403

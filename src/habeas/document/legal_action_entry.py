@@ -120,8 +120,9 @@ def _check_dates(filed_on: date | None, next_date: date | None, status: str | No
 
 
 def may_edit(reader: Reader) -> str:
-    """The actor for the change log, once the one policy allows ``reader`` to edit."""
-    policy.require(reader.role, "edit")
+    """The actor for the change log, once the one policy allows ``reader`` to record
+    legal actions (documenters and lawyers)."""
+    policy.require(reader.role, "legal_actions")
     return reader.user
 
 

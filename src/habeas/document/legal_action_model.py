@@ -310,7 +310,7 @@ def _attachment_target(session: Session, ident: int) -> str | None:
 def _register_attachments() -> None:
     from habeas.evidence.attachments import register_target
 
-    register_target("legal_action", _attachment_target)
+    register_target("legal_action", _attachment_target, permission="legal_actions")
 
 
 _register_attachments()

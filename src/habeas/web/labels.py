@@ -22,6 +22,7 @@ PERMISSIONS = {
     "review": N_("review possible matches"),
     "import": N_("import lists"),
     "edit": N_("enter and correct data"),
+    "legal_actions": N_("record legal actions and their documents"),
     "dossier": N_("make dossiers"),
     "estimate": N_("make estimates"),
     "admin": N_("administer users and settings"),

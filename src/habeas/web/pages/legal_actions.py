@@ -25,6 +25,7 @@ from habeas.evidence.attachments import list_attachments
 from habeas.web.context import Context
 from habeas.web.pages._common import N_, Gettext, clean_text, fmt_date
 from habeas.web.pages._withheld import withheld_notice
+from habeas.web.pages.entries import attach_upload
 from habeas.web.rendering import render
 from habeas.web.views import action, page
 
@@ -216,7 +217,7 @@ def legal_actions_page(
         "pages": pages,
         "withheld": withheld.to_dict() if withheld else {},
         "withheld_notice": withheld_notice(ctx, withheld),
-        "can_add": ctx.allowed("edit"),
+        "can_add": ctx.allowed("legal_actions"),
         **(_choices(ctx) if not ctx.wants_json else {}),
     }
 
@@ -227,7 +228,7 @@ def _new_data(ctx: Context, form: dict[str, str]) -> dict[str, Any]:
 
 @page(
     "/legal-actions/new",
-    permission="edit",
+    permission="legal_actions",
     template="legal_action_new.html",
     name="legal_action_new",
     tags=["legal actions"],
@@ -238,7 +239,12 @@ def legal_action_new(ctx: Context, person: int | None = None) -> dict[str, Any]:
     return _new_data(ctx, form)
 
 
-@action("/legal-actions/new", permission="edit", name="legal_action_add", tags=["legal actions"])
+@action(
+    "/legal-actions/new",
+    permission="legal_actions",
+    name="legal_action_add",
+    tags=["legal actions"],
+)
 def legal_action_add(ctx: Context) -> Any:
     """Record a legal action: ``person_id``, ``kind``, ``court``, ``case_number``, ``filed_on``,
     ``petitioner``, ``respondent``, ``counsel``, ``status``, ``next_date``, ``next_due``,
@@ -304,7 +310,7 @@ def _detail(ctx: Context, action_id: int, form: dict[str, str] | None = None) ->
         "documents_withheld": files.withheld.total,
         "history": _history(a, ctx.lang, ctx._),
         "split_since": a.split_since,
-        "can_edit": ctx.allowed("edit"),
+        "can_edit": ctx.allowed("legal_actions"),
         "form": form or {},
         "errors": {},
         **(_choices(ctx) if not ctx.wants_json else {}),
@@ -325,7 +331,7 @@ def legal_action_page(ctx: Context, action_id: int) -> dict[str, Any]:
 
 @action(
     "/legal-actions/{action_id}/update",
-    permission="edit",
+    permission="legal_actions",
     name="legal_action_update",
     tags=["legal actions"],
 )
@@ -368,3 +374,15 @@ def legal_action_change(ctx: Context, action_id: int) -> Any:
         "change_id": change,
         "redirect": ctx.url("legal_action", action_id=action_id) + "#history",
     }
+
+
+@action(
+    "/legal-actions/{action_id}/documents",
+    permission="legal_actions",
+    name="legal_action_document",
+    tags=["legal actions"],
+)
+def legal_action_document(ctx: Context, action_id: int) -> Any:
+    """Attach a document (multipart ``file``, ``description``, ``sensitivity``) to the
+    action: the petition as filed, the court's answer. Lawyers may, as for the action."""
+    return attach_upload(ctx, "legal_action", action_id)
