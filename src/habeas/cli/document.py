@@ -363,4 +363,4 @@ def _register_name(workspace: Path | None) -> str:
     from habeas.workspace import find_workspace
 
     ws = find_workspace(workspace)
-    return f"{ws.name} ({ws.root})"
+    return ws.name  # never the folder: a dossier leaves this computer

@@ -2,7 +2,8 @@
 
 The rules live in ``rules/due_process.toml`` (read with :mod:`tomllib`): each
 names a *test* implemented below and its parameters, the English and Spanish
-titles, and the rule text shown to lawyers. Every flag carries its status
+titles, and the rule text shown to lawyers (``text``, in Spanish ``text_es``; a flag
+carries it in the language it was evaluated in). Every flag carries its status
 (``raised``, ``not_raised`` or ``undetermined``), a plain-words explanation
 naming the facts and sources, the supporting facts (ids and source titles) and
 the facts that point the other way.
@@ -52,7 +53,7 @@ class Flag:
     status: str  # raised, not_raised, undetermined
     raised: bool
     explanation: str
-    rule_text: str
+    rule_text: str  # in the language the flag was evaluated in, like the explanation
     supporting: list[FactRef] = field(default_factory=list)
     contrary: list[FactRef] = field(default_factory=list)
 
@@ -78,6 +79,12 @@ def _read_rules() -> list[dict[str, Any]]:
         if rule["test"] not in TESTS:
             raise ValueError(f"rule {rule['code']!r}: unknown test {rule['test']!r}")
     return list(rules)
+
+
+def rule_text(rule: dict[str, Any], lang: str = "en") -> str:
+    """The rule's text for lawyers in ``lang`` (the English text where no translation is)."""
+    text = rule.get("text_es") if check_language(lang) == "es" else None
+    return str(text or rule["text"])
 
 
 def due_process_flags(
@@ -106,7 +113,7 @@ def evaluate(
                 status,
                 status == "raised",
                 why,
-                " ".join(rule["text"].split()),
+                " ".join(rule_text(rule, ctx.lang).split()),
                 support,
                 contrary,
             )
