@@ -235,7 +235,7 @@ def linkage_methods(store: Store, person_id: int, record_ids: list[int]) -> Meth
                 r.kind,
                 r.started_at,
                 (r.parameters or {}).get("threshold"),
-                tuple((r.parameters or {}).get("review_band") or ()) or None,  # type: ignore[arg-type]
+                tuple((r.parameters or {}).get("review_band") or ()) or None,
             )
             for r in s.execute(
                 select(LinkageRun).where(LinkageRun.id.in_(run_ids)).order_by(LinkageRun.id)

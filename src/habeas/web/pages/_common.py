@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from habeas import i18n
+from habeas.i18n_dates import fmt_date as fmt_date  # re-exported: the pages import it from here
 from habeas.read.vocabulary import vocabulary_labels as _labels
 from habeas.report.labels import STATUSES
 from habeas.store.db import Store
