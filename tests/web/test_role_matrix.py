@@ -115,6 +115,9 @@ SENSITIVITY_ROUTES = (
     "sources.json",
     "search.json",
     "incidents.json",
+    "export.csv",
+    "dossier_filed",
+    "situation",
 )
 
 
@@ -123,6 +126,27 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
     from tests.trust.sensitivity_data import NAMES, SOURCES
 
     pid = case.person_id
+    if route == "dossier_filed":  # the dossier to file: a form post, PDF out
+        response = client.post(
+            f"/persons/{pid}/dossier",
+            data={
+                "preparer": "Matrix",
+                "purpose": "court_filing",
+                "case_number": "M-1",
+                "language": "en",
+                "csrf_token": csrf(client),
+            },
+            headers={"X-CSRF-Token": csrf(client)},
+            follow_redirects=False,
+        )
+        if response.status_code in (401, 403, 303):  # 303: anonymous, sent to log in
+            return None
+        assert response.status_code == 200, (route, response.status_code, response.text[:300])
+        from habeas.audit.query import LogFilter, log_entries
+
+        entries = log_entries(store, LogFilter(kind="read", entity="dossier"), limit=1)
+        assert entries and entries[0].detail["purpose"] == "court_filing: case M-1"
+        return {lv for lv, rid in case.record_ids.items() if rid in entries[0].detail["records"]}
     url = {
         "person": f"/persons/{pid}",
         "person.json": f"/persons/{pid}.json",
@@ -130,6 +154,8 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
         "sources.json": "/sources.json",
         "search.json": "/search.json?q=Zebulon+Testino",
         "incidents.json": "/incidents.json",
+        "export.csv": "/exports/records/download?format=csv",
+        "situation": "/reports/situation?lang=en",
     }[route]
     response = client.get(
         url,
@@ -137,7 +163,7 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
         follow_redirects=False,
     )
     if response.status_code in (401, 403) or (
-        response.status_code == 303 and route in ("person", "dossier")
+        response.status_code == 303 and route in ("person", "dossier", "export.csv", "situation")
     ):
         return None
     assert response.status_code == 200, (route, response.status_code, response.text[:300])
@@ -161,6 +187,18 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
     if route == "sources.json":
         titles = {s["title"] for s in response.json()["sources"]}
         return {lv for lv, (title, _, _) in SOURCES.items() if title in titles}
+    if route == "export.csv":
+        return {lv for lv, name in NAMES.items() if name in response.text}
+    if route == "situation":  # sources named in the PDF's text
+        import io
+
+        from pypdf import PdfReader
+
+        text = " ".join(
+            (pg.extract_text() or "") for pg in PdfReader(io.BytesIO(response.content)).pages
+        )
+        flat = "".join(text.split())
+        return {lv for lv, (title, _, _) in SOURCES.items() if "".join(title.split()) in flat}
     if route == "search.json":
         shown = {r["source"] for c in response.json()["candidates"] for r in c["records"]}
         return {lv for lv, (title, _, _) in SOURCES.items() if title in shown}
@@ -171,11 +209,13 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
 def _expected(role: str | None, route: str, level: str) -> bool | None:
     from habeas.access import policy
 
-    if route == "incidents.json":
+    if route in ("incidents.json", "situation"):
         if not allowed(role, "read_aggregates"):
             return None
         return policy.allowed(role, "read_summary", sensitivity=level)
-    action = "dossier" if route == "dossier" else "view"
+    action = {"dossier": "dossier", "dossier_filed": "dossier", "export.csv": "export"}.get(
+        route, "view"
+    )
     if policy.max_level(role, action) is None:
         return None
     return policy.may(role, level, action)
