@@ -22,6 +22,7 @@ from typing import Any
 
 from habeas import i18n
 from habeas.i18n import check_language, format_date, format_number, translator
+from habeas.i18n_dates import fmt_date
 from habeas.store.db import Store
 from habeas.trace.facts import (
     EventItem,
@@ -168,7 +169,7 @@ def _removed_with_fact(ctx: _Context, rule: dict[str, Any]) -> Result:
         ) % {
             "removals": cite(ctx.removals),
             "what": what,
-            "values": ", ".join(sorted({h.value or "" for h in hits})),
+            "values": ", ".join(sorted({h.value_label(ctx.lang) for h in hits})),
             "facts": cite(hits),
         }
         if others:
@@ -258,9 +259,12 @@ def _no_conviction(ctx: _Context, rule: dict[str, Any]) -> Result:
     )
 
 
-def _instant(item: EventItem | LegalFactItem) -> str:
+def _instant(item: EventItem | LegalFactItem, lang: str = "en") -> str:
+    """When it happened, in words: the UTC instant when the source gives a time."""
     at: datetime | None = item.occurred_at
-    return f"{item.date} {at:%H:%M} UTC" if at else item.date
+    if at:
+        return f"{format_date(at.date(), lang, 'medium')} {at:%H:%M} UTC"
+    return fmt_date(item.date, lang)
 
 
 def _removed_after_order(ctx: _Context, rule: dict[str, Any]) -> Result:
@@ -294,10 +298,10 @@ def _removed_after_order(ctx: _Context, rule: dict[str, Any]) -> Result:
             ) % {
                 "order": order.describe(ctx.lang),
                 "order_source": order.source_title,
-                "order_time": _instant(order),
+                "order_time": _instant(order, ctx.lang),
                 "flight": ev.describe(ctx.lang),
                 "flight_source": ev.source_title,
-                "flight_time": _instant(ev),
+                "flight_time": _instant(ev, ctx.lang),
             }
             if after:
                 raised.append(_("the flight departed after the order (%(pair)s)") % {"pair": pair})
