@@ -222,13 +222,15 @@ def test_methods_appendix_is_truthful(
     assert percent in flat  # the decided pair's probability, as a number
     if lang == "es":
         assert "Anexo A. Cómo se vincularon los registros de esta persona" in flat
-        assert "la misma persona" in flat and "decidido por documenter" in flat
+        assert (
+            "la misma persona" in flat and "decidido por documenter (rol de documentación)" in flat
+        )
         assert "posible" in flat or "más probable que no" in flat  # the probability in words
         assert "1 de estos pares los decidió una persona" in flat
         assert "Anexo B. Cadena de custodia de los archivos citados" in flat
     else:
         assert "Annex A. How this person's records were linked" in flat
-        assert "the same person" in flat and "decided by documenter (documenter)" in flat
+        assert "the same person" in flat and "decided by documenter (documenter role)" in flat
         assert "1 of these pairs were decided by a person" in flat
         assert "Annex B. Chain of custody of the cited files" in flat
     for src in dossier.sources:

@@ -42,6 +42,7 @@ from habeas.report.dossier_annex import (
     DECISION_TEXT,
     LINK_METHOD_TEXT,
     PURPOSE_TEXT,
+    ROLE_TEXT,
     RUN_KIND_TEXT,
     FileCustody,
     Filing,
@@ -201,6 +202,7 @@ def render_dossier(dossier: Dossier, lang: str, store: Store, register: str | No
             "decision": DECISION_TEXT,
             "custody": CUSTODY_TEXT,
             "run": RUN_KIND_TEXT,
+            "role": ROLE_TEXT,
         },
         probability_words=probability_words,
     )

@@ -54,6 +54,15 @@ LINK_METHOD_TEXT = {
     "deterministic": N_("joined by the same document number"),
 }
 
+#: A reviewer's role (habeas.access.policy.ROLES), as the methods appendix names it.
+ROLE_TEXT = {
+    "admin": N_("administrator role"),
+    "documenter": N_("documenter role"),
+    "legal": N_("legal role"),
+    "analyst": N_("analyst role"),
+    "viewer": N_("viewer role"),
+}
+
 DECISION_TEXT = {
     "same": N_("the same person"),
     "different": N_("different persons"),
