@@ -118,7 +118,12 @@ SENSITIVITY_ROUTES = (
     "export.csv",
     "dossier_filed",
     "situation",
+    "aggregates.csv",
+    "exports",
+    "dossier_form",
 )
+#: routes that must show no personal data at any level to anyone they serve
+NO_PERSONAL_DATA = ("aggregates.csv", "exports", "dossier_form")
 
 
 def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set[str] | None:
@@ -156,6 +161,9 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
         "incidents.json": "/incidents.json",
         "export.csv": "/exports/records/download?format=csv",
         "situation": "/reports/situation?lang=en",
+        "aggregates.csv": "/exports/aggregates/download?format=csv",
+        "exports": "/exports",
+        "dossier_form": f"/persons/{pid}/dossier",
     }[route]
     response = client.get(
         url,
@@ -163,7 +171,17 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
         follow_redirects=False,
     )
     if response.status_code in (401, 403) or (
-        response.status_code == 303 and route in ("person", "dossier", "export.csv", "situation")
+        response.status_code == 303
+        and route
+        in (
+            "person",
+            "dossier",
+            "export.csv",
+            "situation",
+            "aggregates.csv",
+            "exports",
+            "dossier_form",
+        )
     ):
         return None
     assert response.status_code == 200, (route, response.status_code, response.text[:300])
@@ -187,7 +205,7 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
     if route == "sources.json":
         titles = {s["title"] for s in response.json()["sources"]}
         return {lv for lv, (title, _, _) in SOURCES.items() if title in titles}
-    if route == "export.csv":
+    if route in ("export.csv", *NO_PERSONAL_DATA):
         return {lv for lv, name in NAMES.items() if name in response.text}
     if route == "situation":  # sources named in the PDF's text
         import io
@@ -209,6 +227,9 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
 def _expected(role: str | None, route: str, level: str) -> bool | None:
     from habeas.access import policy
 
+    if route in NO_PERSONAL_DATA:
+        needs = "dossier" if route == "dossier_form" else "read_aggregates"
+        return False if allowed(role, needs) else None
     if route in ("incidents.json", "situation"):
         if not allowed(role, "read_aggregates"):
             return None
