@@ -119,7 +119,15 @@ SENSITIVITY_ROUTES = (
     "legal-actions",
     "legal-action.json",
     "person.legal_actions",
+    "export.csv",
+    "dossier_filed",
+    "situation",
+    "aggregates.csv",
+    "exports",
+    "dossier_form",
 )
+#: routes that must show no personal data at any level to anyone they serve
+NO_PERSONAL_DATA = ("aggregates.csv", "exports", "dossier_form")
 
 
 def _legal_levels_seen(
@@ -165,6 +173,27 @@ def _levels_seen(
     pid = case.person_id
     if route.startswith(("legal-action", "person.legal")):
         return _legal_levels_seen(client, route, pid, legal)
+    if route == "dossier_filed":  # the dossier to file: a form post, PDF out
+        response = client.post(
+            f"/persons/{pid}/dossier",
+            data={
+                "preparer": "Matrix",
+                "purpose": "court_filing",
+                "case_number": "M-1",
+                "language": "en",
+                "csrf_token": csrf(client),
+            },
+            headers={"X-CSRF-Token": csrf(client)},
+            follow_redirects=False,
+        )
+        if response.status_code in (401, 403, 303):  # 303: anonymous, sent to log in
+            return None
+        assert response.status_code == 200, (route, response.status_code, response.text[:300])
+        from habeas.audit.query import LogFilter, log_entries
+
+        entries = log_entries(store, LogFilter(kind="read", entity="dossier"), limit=1)
+        assert entries and entries[0].detail["purpose"] == "court_filing: case M-1"
+        return {lv for lv, rid in case.record_ids.items() if rid in entries[0].detail["records"]}
     url = {
         "person": f"/persons/{pid}",
         "person.json": f"/persons/{pid}.json",
@@ -172,6 +201,11 @@ def _levels_seen(
         "sources.json": "/sources.json",
         "search.json": "/search.json?q=Zebulon+Testino",
         "incidents.json": "/incidents.json",
+        "export.csv": "/exports/records/download?format=csv",
+        "situation": "/reports/situation?lang=en",
+        "aggregates.csv": "/exports/aggregates/download?format=csv",
+        "exports": "/exports",
+        "dossier_form": f"/persons/{pid}/dossier",
     }[route]
     response = client.get(
         url,
@@ -179,7 +213,17 @@ def _levels_seen(
         follow_redirects=False,
     )
     if response.status_code in (401, 403) or (
-        response.status_code == 303 and route in ("person", "dossier")
+        response.status_code == 303
+        and route
+        in (
+            "person",
+            "dossier",
+            "export.csv",
+            "situation",
+            "aggregates.csv",
+            "exports",
+            "dossier_form",
+        )
     ):
         return None
     assert response.status_code == 200, (route, response.status_code, response.text[:300])
@@ -203,6 +247,18 @@ def _levels_seen(
     if route == "sources.json":
         titles = {s["title"] for s in response.json()["sources"]}
         return {lv for lv, (title, _, _) in SOURCES.items() if title in titles}
+    if route in ("export.csv", *NO_PERSONAL_DATA):
+        return {lv for lv, name in NAMES.items() if name in response.text}
+    if route == "situation":  # sources named in the PDF's text
+        import io
+
+        from pypdf import PdfReader
+
+        text = " ".join(
+            (pg.extract_text() or "") for pg in PdfReader(io.BytesIO(response.content)).pages
+        )
+        flat = "".join(text.split())
+        return {lv for lv, (title, _, _) in SOURCES.items() if "".join(title.split()) in flat}
     if route == "search.json":
         shown = {r["source"] for c in response.json()["candidates"] for r in c["records"]}
         return {lv for lv, (title, _, _) in SOURCES.items() if title in shown}
@@ -213,11 +269,16 @@ def _levels_seen(
 def _expected(role: str | None, route: str, level: str) -> bool | None:
     from habeas.access import policy
 
-    if route == "incidents.json":
+    if route in NO_PERSONAL_DATA:
+        needs = "dossier" if route == "dossier_form" else "read_aggregates"
+        return False if allowed(role, needs) else None
+    if route in ("incidents.json", "situation"):
         if not allowed(role, "read_aggregates"):
             return None
         return policy.allowed(role, "read_summary", sensitivity=level)
-    action = "dossier" if route == "dossier" else "view"
+    action = {"dossier": "dossier", "dossier_filed": "dossier", "export.csv": "export"}.get(
+        route, "view"
+    )
     if policy.max_level(role, action) is None:
         return None
     return policy.may(role, level, action)

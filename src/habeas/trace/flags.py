@@ -2,7 +2,8 @@
 
 The rules live in ``rules/due_process.toml`` (read with :mod:`tomllib`): each
 names a *test* implemented below and its parameters, the English and Spanish
-titles, and the rule text shown to lawyers. Every flag carries its status
+titles, and the rule text shown to lawyers (``text``, in Spanish ``text_es``; a flag
+carries it in the language it was evaluated in). Every flag carries its status
 (``raised``, ``not_raised`` or ``undetermined``), a plain-words explanation
 naming the facts and sources, the supporting facts (ids and source titles) and
 the facts that point the other way.
@@ -27,6 +28,7 @@ from typing import Any
 
 from habeas import i18n
 from habeas.i18n import check_language, format_date, format_number, translator
+from habeas.i18n_dates import fmt_date
 from habeas.store.db import Store
 from habeas.trace.facts import (
     EventItem,
@@ -70,7 +72,7 @@ class Flag:
     status: str  # raised, not_raised, undetermined
     raised: bool
     explanation: str
-    rule_text: str
+    rule_text: str  # in the language the flag was evaluated in, like the explanation
     supporting: list[FactRef] = field(default_factory=list)
     contrary: list[FactRef] = field(default_factory=list)
     actions: list[ActionRef] = field(default_factory=list)
@@ -97,6 +99,12 @@ def _read_rules() -> list[dict[str, Any]]:
         if rule["test"] not in TESTS:
             raise ValueError(f"rule {rule['code']!r}: unknown test {rule['test']!r}")
     return list(rules)
+
+
+def rule_text(rule: dict[str, Any], lang: str = "en") -> str:
+    """The rule's text for lawyers in ``lang`` (the English text where no translation is)."""
+    text = rule.get("text_es") if check_language(lang) == "es" else None
+    return str(text or rule["text"])
 
 
 def due_process_flags(
@@ -130,7 +138,7 @@ def evaluate(
                 status,
                 status == "raised",
                 why,
-                " ".join(rule["text"].split()),
+                " ".join(rule_text(rule, ctx.lang).split()),
                 support,
                 contrary,
                 cited,
@@ -195,7 +203,7 @@ def _removed_with_fact(ctx: _Context, rule: dict[str, Any]) -> Result:
         ) % {
             "removals": cite(ctx.removals),
             "what": what,
-            "values": ", ".join(sorted({h.value or "" for h in hits})),
+            "values": ", ".join(sorted({h.value_label(ctx.lang) for h in hits})),
             "facts": cite(hits),
         }
         if others:
@@ -285,9 +293,12 @@ def _no_conviction(ctx: _Context, rule: dict[str, Any]) -> Result:
     )
 
 
-def _instant(item: EventItem | LegalFactItem) -> str:
+def _instant(item: EventItem | LegalFactItem, lang: str = "en") -> str:
+    """When it happened, in words: the UTC instant when the source gives a time."""
     at: datetime | None = item.occurred_at
-    return f"{item.date} {at:%H:%M} UTC" if at else item.date
+    if at:
+        return f"{format_date(at.date(), lang, 'medium')} {at:%H:%M} UTC"
+    return fmt_date(item.date, lang)
 
 
 def _removed_after_order(ctx: _Context, rule: dict[str, Any]) -> Result:
@@ -321,10 +332,10 @@ def _removed_after_order(ctx: _Context, rule: dict[str, Any]) -> Result:
             ) % {
                 "order": order.describe(ctx.lang),
                 "order_source": order.source_title,
-                "order_time": _instant(order),
+                "order_time": _instant(order, ctx.lang),
                 "flight": ev.describe(ctx.lang),
                 "flight_source": ev.source_title,
-                "flight_time": _instant(ev),
+                "flight_time": _instant(ev, ctx.lang),
             }
             if after:
                 raised.append(_("the flight departed after the order (%(pair)s)") % {"pair": pair})

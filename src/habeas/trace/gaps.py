@@ -25,6 +25,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.domain.text import fold
 from habeas.i18n import check_language, format_number, translator
 from habeas.store.db import Store
@@ -101,7 +102,8 @@ def _identity(p: PersonFacts, lang: str = "en") -> tuple[str, list[str], str]:
         if r.full_name or r.given_names
     ]
     ids = [
-        f"{i['type']} {i['value'] or i['as_written']} [{r.source_title} #{r.record_key}]"
+        f"{_(ID_TYPE_LABELS.get(i['type'], i['type']))} {i['value'] or i['as_written']} "
+        f"[{r.source_title} #{r.record_key}]"
         for r in p.records
         for i in r.identifiers
         if i["valid"]

@@ -344,6 +344,7 @@ def build_person(
             "sources": raw["sources"],
             "links": links,
             "dossier_url": f"/persons/{person_id}/dossier.pdf" if can_dossier else None,
+            "dossier_form_url": f"/persons/{person_id}/dossier" if can_dossier else None,
             "withheld": summary.withheld,
             "withheld_text": withheld_text(summary.withheld, _),
             "protected": [
