@@ -167,3 +167,28 @@ def test_report_commands_write_files(app: typer.Typer, sqlite_case: Store, tmp_p
     )
     assert result.exit_code == 0, result.output
     assert "Person dossier" in out.read_text(encoding="utf-8")
+
+
+def test_report_person_to_file_with_preparer(
+    app: typer.Typer, sqlite_case: Store, tmp_path: Path
+) -> None:
+    """--preparer makes a dossier to file: details, declaration, signature block; the
+    register is named without the workspace's folder (a dossier leaves this computer)."""
+    ws = _ws(sqlite_case)
+    pid = next(
+        r["person_id"]
+        for r in __import__("habeas.store.queries", fromlist=["x"]).iter_records(sqlite_case)
+        if r["record_id"] == "P-1"
+    )
+    out = tmp_path / "filed.html"
+    args = ["report", "person", str(pid), "-w", ws, "--format", "html", "--lang", "es"]
+    args += ["--output", str(out), "--preparer", "Ana Prueba", "--place", "Caracas"]
+    args += ["--organisation", "Clínica", "--case-number", "25-cv-3"]
+    args += ["--purpose", "un_communication"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    for text in ("Ana Prueba", "Caracas", "Clínica", "25-cv-3", "Declaración", "Firma"):
+        assert text in html, text
+    assert "comunicación a un órgano de la ONU o a la CIDH" in html
+    assert ws not in html

@@ -164,3 +164,22 @@ def test_message_catalogs_are_compiled_and_complete(tmp_path: Path) -> None:
     assert not untranslated, f"untranslated Spanish messages: {untranslated[:5]}"
     assert i18n.translator("es").gettext("Situation report") == "Informe de situación"
     assert i18n.format_decimal(3.4, "es", 1) == "3,4"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_situation_per_unit_table_fits_the_page(
+    sqlite_case: Store, tmp_path: Path, lang: str
+) -> None:
+    """The conditions table has eight columns; the last ones ('Days under 3 m²', 'Longest
+    run under 3 m²' and its dates) used to run off the right edge of the page."""
+    from tests.document.pdf_layout import beyond_right_margin
+
+    out = situation_report(
+        sqlite_case, tmp_path / f"s-{lang}.pdf", facility="Test Prison", lang=lang
+    )
+    assert beyond_right_margin(out) == []
+    text, _ = _pdf_text(out)
+    header = "Days under 3 m²" if lang == "en" else "Días con menos de 3 m²"
+    longest = "Longest run under 3 m²" if lang == "en" else "Racha más larga con menos de 3 m²"
+    assert _has(text, header) and _has(text, longest)
+    assert _has(text, "29") and _has(text, "Cell 2")

@@ -205,7 +205,7 @@ def test_date_order_is_inferred_from_the_whole_column(store: Store, tmp_path: Pa
     plan = plan_import(store, path, _options())
     assert plan.tables[0].date_orders == {"date_of_birth": "DMY"}
     assert not plan.errors
-    assert plan.records[0].dob is not None and plan.records[0].dob.earliest.month == 4
+    assert plan.sample[0].dob is not None and plan.sample[0].dob.earliest.month == 4
 
 
 def test_a_value_only_readable_in_the_other_order_is_kept_with_a_warning(

@@ -24,7 +24,7 @@ def test_csv_any_delimiter(tmp_path: Path, delimiter: str) -> None:
     path.write_text("\n".join(delimiter.join(r) for r in ROWS) + "\n", encoding="utf-8")
     [table] = read_tables(path)
     assert table.headers == ROWS[0]
-    assert table.rows == [(2, ROWS[1]), (3, ROWS[2])]
+    assert list(table.rows) == [(2, ROWS[1]), (3, ROWS[2])]
     assert table.delimiter == delimiter
 
 
@@ -38,7 +38,7 @@ def test_csv_encodings(tmp_path: Path, encoding: str, expected: str) -> None:
     [table] = read_tables(path)
     assert table.encoding == expected
     assert table.headers[2] == "Cédula"  # BOM stripped, accents intact
-    assert table.rows[0][1][1] == "Núñez Peña"
+    assert list(table.rows)[0][1][1] == "Núñez Peña"
 
 
 def test_bytes_in_no_known_encoding_are_an_error_with_line(tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_quoted_multiline_cells_keep_row_numbers(tmp_path: Path) -> None:
     path = tmp_path / "notas.csv"
     path.write_text('Nombre,Notas\n"Ana","línea 1\nlínea 2"\n"Luis",x\n', encoding="utf-8")
     [table] = read_tables(path)
-    assert table.rows[0][1] == ["Ana", "línea 1\nlínea 2"]
+    assert list(table.rows)[0][1] == ["Ana", "línea 1\nlínea 2"]
     assert [n for n, _ in table.rows] == [3, 4]  # line where each record ends
 
 

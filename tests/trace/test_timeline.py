@@ -122,4 +122,4 @@ def test_event_describe_mentions_flight_and_time() -> None:
         "Manifest",
         "B",
     )
-    assert ev.describe() == "removal flight 2025-03-15 at 17:25 EDT flight RWG1501 at CECOT"
+    assert ev.describe() == "removal flight Mar 15, 2025 at 17:25 EDT flight RWG1501 at CECOT"

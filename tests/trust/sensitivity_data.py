@@ -7,7 +7,7 @@ phone (witness-protected values) that must never reach an uncleared reader.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -86,6 +86,30 @@ def build_levels(store: Store, folder: Path) -> LevelCase:
             actor="ana",
         )
     return LevelCase(person_id, record_ids, incidents)
+
+
+def build_legal_levels(store: Store, case: LevelCase) -> dict[str, int]:
+    """One legal action for the case's person at each level: level -> action id."""
+    from habeas.access.reader import Reader
+    from habeas.document.legal_action_entry import ActionSpec, add_action
+
+    admin = Reader("admin", "ana", "documentation", "cli")
+    return {
+        level: add_action(
+            store,
+            admin,
+            ActionSpec(
+                "habeas_petition",
+                case.person_id,
+                f"Levels court {level}",
+                case_number=f"LV-{level}",
+                filed_on=date(2025, 3, 20),
+                status="pending",
+                sensitivity=level,
+            ),
+        )
+        for level in SENSITIVITY_LEVELS
+    }
 
 
 def _link_all(store: Store, record_ids: list[int]) -> int:

@@ -131,3 +131,38 @@ def test_incidents_follow_their_level(store: Store, tmp_path: Path) -> None:
         assert withheld.counts["incidents"] == len(case.incident_ids) - len(seen)
         for r in rows:  # victims are named only for readers who may view the record
             assert len(r.victims) == (1 if policy.may(role, "internal", "view") else 0)
+
+
+def test_legal_actions_follow_their_level(store: Store, tmp_path: Path) -> None:
+    """Every role × purpose × level: a legal action is listed, shown on the person summary
+    and cited by a gap exactly when the reader may view its level; the rest is counted."""
+    from habeas.access.reader import Withheld
+    from habeas.document.legal_actions import list_actions
+    from tests.trust.sensitivity_data import build_legal_levels
+
+    case = build_levels(store, tmp_path)
+    legal = build_legal_levels(store, case)
+    checked = 0
+    for role in [*ROLES, None]:
+        for purpose in ("court_filing: matrix", None):
+            reader = Reader(role, f"user-{role}", purpose, "cli")
+            expected = {
+                lv
+                for lv in SENSITIVITY_LEVELS
+                if policy.may(role, lv, "view") and (purpose or lv not in AUDITED_LEVELS)
+            }
+            try:
+                withheld = Withheld()
+                listed = {a.id for a in list_actions(store, reader=reader, withheld=withheld)}
+                summary = person_summary(store, case.person_id, reader=reader)
+            except PermissionDenied:
+                assert policy.max_level(role, "view") is None
+                checked += len(SENSITIVITY_LEVELS)
+                continue
+            assert listed == {legal[lv] for lv in expected}, (role, purpose)
+            assert withheld.counts["legal actions"] == len(legal) - len(expected)
+            assert {a.id for a in summary.legal_actions} == {legal[lv] for lv in expected}
+            cited = {i for g in summary.gaps for i in g.requested_ids}
+            assert cited == {legal[lv] for lv in expected}  # gaps cite only what is shown
+            checked += len(SENSITIVITY_LEVELS)
+    assert checked == (len(ROLES) + 1) * 2 * len(SENSITIVITY_LEVELS)

@@ -72,6 +72,21 @@ def test_phone_call_match_correction_attachment(
     assert others and "RODRIGUEZ PEREZ, JOSE LUIS" in others[0]["names"]
     target = others[0]["person_id"]
 
+    # another person named in the same call goes into the same source
+    sid = data["record"]["source_id"]
+    assert f"/intake?source={sid}" in page.text
+    assert 'id="same-source"' in doc.get(f"/intake?source={sid}").text
+    more = doc.post(
+        "/intake",
+        data={"source": str(sid), "full_name": "Otra Persona Inventada", "csrf_token": csrf(doc)},
+        follow_redirects=False,
+    )
+    assert more.status_code == 303, more.text
+    again = doc.get(
+        f"/intake/records/{_record_id(more)}.json", headers={"Accept": "application/json"}
+    ).json()
+    assert again["record"]["source_id"] == sid
+
     same = doc.post(
         f"/intake/records/{rid}/same",
         data={"person_id": str(target), "csrf_token": csrf(doc)},
@@ -152,8 +167,8 @@ def test_phone_call_match_correction_attachment(
 def test_intake_result_and_attachments_by_role_and_level(
     app: object, store: Store, tmp_path: Path
 ) -> None:
-    """role × {intake result, attachment list on the person page, attachment download} ×
-    sensitivity: shown exactly when the policy table says so."""
+    """role × {intake result, attachment list on the person page, attachment download,
+    correction form} × sensitivity: shown exactly when the policy table says so."""
     from tests.trust.sensitivity_data import build_levels
 
     case = build_levels(store, tmp_path)
@@ -193,8 +208,18 @@ def test_intake_result_and_attachments_by_role_and_level(
             assert (shown.status_code == 200) is may, (role, level, shown.status_code)
             if not may:
                 assert shown.status_code in (403, 404)
-            checked += 3
-    assert checked == len(ROLES) * len(SENSITIVITY_LEVELS) * 3
+            correct = client.get(
+                f"/records/{case.record_ids[level]}/correct.json",
+                headers={"Accept": "application/json"},
+            )
+            can = may and policy.allowed(role, "edit")
+            assert (correct.status_code == 200) is can, (role, level, correct.status_code)
+            if can:
+                from tests.trust.sensitivity_data import NAMES
+
+                assert correct.json()["form"]["full_name"] == NAMES[level]
+            checked += 4
+    assert checked == len(ROLES) * len(SENSITIVITY_LEVELS) * 4
 
 
 @pytest.mark.parametrize("path", ["/intake", "/persons/1/add", "/records/1/correct"])

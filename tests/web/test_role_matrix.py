@@ -117,7 +117,19 @@ SENSITIVITY_ROUTES = (
     "incidents.json",
     "inquiry.json",
     "inquiry_letter",
+    "legal-actions.json",
+    "legal-actions",
+    "legal-action.json",
+    "person.legal_actions",
+    "export.csv",
+    "dossier_filed",
+    "situation",
+    "aggregates.csv",
+    "exports",
+    "dossier_form",
 )
+#: routes that must show no personal data at any level to anyone they serve
+NO_PERSONAL_DATA = ("aggregates.csv", "exports", "dossier_form")
 
 
 def _inquiry(store: Store, case: Any) -> int:
@@ -136,11 +148,70 @@ def _inquiry(store: Store, case: Any) -> int:
     return iid
 
 
-def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set[str] | None:
+def _legal_levels_seen(
+    client: TestClient, route: str, pid: int, legal: dict[str, int]
+) -> set[str] | None:
+    """The levels of the legal actions a legal-action route showed (``None``: refused)."""
+    if route == "legal-action.json":
+        seen = set()
+        for level, aid in legal.items():
+            got = client.get(f"/legal-actions/{aid}.json", headers={"Accept": "application/json"})
+            if got.status_code in (401, 403):
+                return None
+            assert got.status_code in (200, 404), (route, level, got.text[:300])
+            if got.status_code == 200:
+                assert got.json()["action"]["case_number"] == f"LV-{level}"
+                seen.add(level)
+        return seen
+    url = {
+        "legal-actions.json": "/legal-actions.json",
+        "legal-actions": "/legal-actions",
+        "person.legal_actions": f"/persons/{pid}.json",
+    }[route]
+    json_route = route != "legal-actions"
+    response = client.get(
+        url, headers={"Accept": "application/json"} if json_route else {}, follow_redirects=False
+    )
+    if response.status_code in (401, 403) or response.status_code == 303:
+        return None
+    assert response.status_code == 200, (route, response.status_code, response.text[:300])
+    if not json_route:
+        return {lv for lv in legal if f"LV-{lv}" in response.text}
+    key = "legal_actions" if route == "person.legal_actions" else "actions"
+    numbers = {a["case_number"] for a in response.json().get(key, [])}
+    return {lv for lv in legal if f"LV-{lv}" in numbers}
+
+
+def _levels_seen(
+    client: TestClient, route: str, case: Any, store: Store, legal: dict[str, int]
+) -> set[str] | None:
     """The levels whose data the route showed, or ``None`` when the route refused (401/403)."""
     from tests.trust.sensitivity_data import NAMES, SOURCES
 
     pid = case.person_id
+    if route.startswith(("legal-action", "person.legal")):
+        return _legal_levels_seen(client, route, pid, legal)
+    if route == "dossier_filed":  # the dossier to file: a form post, PDF out
+        response = client.post(
+            f"/persons/{pid}/dossier",
+            data={
+                "preparer": "Matrix",
+                "purpose": "court_filing",
+                "case_number": "M-1",
+                "language": "en",
+                "csrf_token": csrf(client),
+            },
+            headers={"X-CSRF-Token": csrf(client)},
+            follow_redirects=False,
+        )
+        if response.status_code in (401, 403, 303):  # 303: anonymous, sent to log in
+            return None
+        assert response.status_code == 200, (route, response.status_code, response.text[:300])
+        from habeas.audit.query import LogFilter, log_entries
+
+        entries = log_entries(store, LogFilter(kind="read", entity="dossier"), limit=1)
+        assert entries and entries[0].detail["purpose"] == "court_filing: case M-1"
+        return {lv for lv, rid in case.record_ids.items() if rid in entries[0].detail["records"]}
     url = {
         "person": f"/persons/{pid}",
         "person.json": f"/persons/{pid}.json",
@@ -150,6 +221,11 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
         "incidents.json": "/incidents.json",
         "inquiry.json": f"/inquiries/{case.inquiry_id}.json",
         "inquiry_letter": f"/inquiries/{case.inquiry_id}/letter?lang=en",
+        "export.csv": "/exports/records/download?format=csv",
+        "situation": "/reports/situation?lang=en",
+        "aggregates.csv": "/exports/aggregates/download?format=csv",
+        "exports": "/exports",
+        "dossier_form": f"/persons/{pid}/dossier",
     }[route]
     response = client.get(
         url,
@@ -157,7 +233,18 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
         follow_redirects=False,
     )
     if response.status_code in (401, 403) or (
-        response.status_code == 303 and route in ("person", "dossier", "inquiry_letter")
+        response.status_code == 303
+        and route
+        in (
+            "person",
+            "dossier",
+            "export.csv",
+            "situation",
+            "aggregates.csv",
+            "exports",
+            "dossier_form",
+            "inquiry_letter",
+        )
     ):
         return None
     assert response.status_code == 200, (route, response.status_code, response.text[:300])
@@ -188,6 +275,18 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
 
         text = html.unescape(response.text)
         return {lv for lv, (title, _, _) in SOURCES.items() if title in text}
+    if route in ("export.csv", *NO_PERSONAL_DATA):
+        return {lv for lv, name in NAMES.items() if name in response.text}
+    if route == "situation":  # sources named in the PDF's text
+        import io
+
+        from pypdf import PdfReader
+
+        text = " ".join(
+            (pg.extract_text() or "") for pg in PdfReader(io.BytesIO(response.content)).pages
+        )
+        flat = "".join(text.split())
+        return {lv for lv, (title, _, _) in SOURCES.items() if "".join(title.split()) in flat}
     if route == "search.json":
         shown = {r["source"] for c in response.json()["candidates"] for r in c["records"]}
         return {lv for lv, (title, _, _) in SOURCES.items() if title in shown}
@@ -198,11 +297,19 @@ def _levels_seen(client: TestClient, route: str, case: Any, store: Store) -> set
 def _expected(role: str | None, route: str, level: str) -> bool | None:
     from habeas.access import policy
 
-    if route == "incidents.json":
+    if route in NO_PERSONAL_DATA:
+        needs = "dossier" if route == "dossier_form" else "read_aggregates"
+        return False if allowed(role, needs) else None
+    if route in ("incidents.json", "situation"):
         if not allowed(role, "read_aggregates"):
             return None
         return policy.allowed(role, "read_summary", sensitivity=level)
-    action = "dossier" if route in ("dossier", "inquiry_letter") else "view"
+    action = {
+        "dossier": "dossier",
+        "dossier_filed": "dossier",
+        "export.csv": "export",
+        "inquiry_letter": "dossier",
+    }.get(route, "view")
     if policy.max_level(role, action) is None:
         return None
     return policy.may(role, level, action)
@@ -213,10 +320,11 @@ def test_role_route_sensitivity(
     app: FastAPI, store: Store, tmp_path: Path, role: str | None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from habeas.access.policy import SENSITIVITY_LEVELS
-    from tests.trust.sensitivity_data import REPORTER, build_levels
+    from tests.trust.sensitivity_data import REPORTER, build_legal_levels, build_levels
 
     case = build_levels(store, tmp_path)
     case.inquiry_id = _inquiry(store, case)  # type: ignore[attr-defined]
+    legal = build_legal_levels(store, case)
     client = TestClient(app)
     if role is not None:
         login(client, role)
@@ -234,7 +342,7 @@ def test_role_route_sensitivity(
             assert stated.status_code == 303, stated.text
     checked, failures = 0, []
     for route in SENSITIVITY_ROUTES:
-        seen = _levels_seen(client, route, case, store)
+        seen = _levels_seen(client, route, case, store, legal)
         for level in SENSITIVITY_LEVELS:
             expected = _expected(role, route, level)
             got = None if seen is None else level in seen

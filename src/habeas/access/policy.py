@@ -18,6 +18,8 @@ Permissions (what a route or library function declares it needs):
 ``review``          decide match pairs in the review queue
 ``import``          bring lists into the register
 ``edit``            add or correct facts, facilities, incidents
+``legal_actions``   record and update legal actions (petitions, claims, complaints)
+                    and attach their documents
 ``dossier``         produce a person's dossier (PDF)
 ``estimate``        run and read population estimates
 ``admin``           accounts, vocabularies, the change log
@@ -62,6 +64,7 @@ PERMISSIONS: tuple[str, ...] = (
     "review",
     "import",
     "edit",
+    "legal_actions",
     "dossier",
     "estimate",
     "admin",
@@ -73,8 +76,19 @@ _EVERYONE = frozenset({"public", "read_summary"})
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(PERMISSIONS),
     "documenter": _EVERYONE
-    | {"read_aggregates", "read_identities", "review", "import", "edit", "dossier", "estimate"},
-    "legal": _EVERYONE | {"read_aggregates", "read_identities", "dossier"},
+    | {
+        "read_aggregates",
+        "read_identities",
+        "review",
+        "import",
+        "edit",
+        "legal_actions",
+        "dossier",
+        "estimate",
+    },
+    # Lawyers record the actions they file on a person's behalf (and their documents),
+    # but do not edit the register's facts.
+    "legal": _EVERYONE | {"read_aggregates", "read_identities", "legal_actions", "dossier"},
     "analyst": _EVERYONE | {"read_aggregates", "estimate"},
     "viewer": _EVERYONE,
 }

@@ -149,6 +149,33 @@ class Withheld:
         }
 
 
+@dataclass(frozen=True)
+class WithheldParts:
+    """How a withheld total splits: what a stated purpose would show, and what is above
+    the role's clearance. A count may be a suppressed string ("<5") where the reader sees
+    aggregates only; the split is then left blank rather than computed from it."""
+
+    total: int | str
+    for_purpose: int | str
+    above_clearance: int | str
+
+
+def withheld_parts(withheld: dict[str, Any] | Withheld | None) -> WithheldParts | None:
+    """The parts of a :class:`Withheld` (or its ``to_dict()``, possibly suppressed), or
+    ``None`` when nothing was withheld. Every face says the same three numbers."""
+    if isinstance(withheld, Withheld):
+        withheld = withheld.to_dict() if withheld else None
+    if not withheld or not withheld.get("total"):
+        return None
+    total: int | str = withheld["total"]
+    for_purpose: int | str = withheld.get("for_purpose") or 0
+    if isinstance(total, int) and isinstance(for_purpose, int):
+        above: int | str = total - for_purpose
+    else:  # a small count hidden from roles that see aggregates only ("<5")
+        above = total if not for_purpose else ""
+    return WithheldParts(total, for_purpose, above)
+
+
 def require_reader_for(reader: Reader | None, action: str) -> None:
     """Refuse a reader whose role holds no permission for ``action`` at all."""
     if reader is not None and policy.max_level(reader.role, action) is None:

@@ -29,6 +29,7 @@ READ_ENTITIES = (
     "record",
     "incident",
     "source",
+    "legal_action",
     "inquiry",
 )
 

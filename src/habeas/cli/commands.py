@@ -90,6 +90,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "inquiry",
         "Relatives' inquiries under article 18: record, match, answer with a letter.",
     ),
+    "legal": (
+        "legal",
+        "Legal actions: habeas petitions, asylum claims, complaints to UN bodies, "
+        "with their deadlines.",
+    ),
     "report": (
         "document",
         "Write a person dossier or a situation report (PDF or HTML, English or Spanish).",

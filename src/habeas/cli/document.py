@@ -292,17 +292,47 @@ def report_person(
     workspace: WorkspaceOption = None,
     as_user: AsOption = None,
     purpose: PurposeOption = None,
+    preparer: Annotated[
+        str | None,
+        typer.Option(
+            help="Who prepares the dossier: adds the filing details, a declaration and a "
+            "signature block."
+        ),
+    ] = None,
+    organisation: Annotated[str | None, typer.Option(help="The preparer's organisation.")] = None,
+    place: Annotated[str | None, typer.Option(help="Where the dossier is signed.")] = None,
+    case_number: Annotated[
+        str | None, typer.Option("--case-number", help="The court or UN case number.")
+    ] = None,
 ) -> None:
     """Write a person's dossier: identity with provenance, custody timeline, legal facts and
-    due-process flags, register gaps, incidents, sources with file hashes.
+    due-process flags, register gaps, incidents, sources with file hashes, how the records
+    were linked and the chain of custody of the cited files.
+
+    With --preparer it is a dossier to file: the preparer, organisation, place, date, the
+    purpose (from --purpose) and the case number on its first page, a declaration and a
+    signature block.
 
     Example: habeas report person 12 --format pdf --lang es --output dossier-12.pdf
+    --preparer "Ana Pérez" --place Caracas --purpose court_filing --case-number 25-cv-1
     """
     from habeas.report.dossier import dossier_report
+    from habeas.report.dossier_annex import Filing
 
     lang = i18n.check_language(lang or current())
     path = output or Path(f"dossier-person-{person_id}-{lang}.{fmt}")
     store = open_store(workspace)
+    reader = reader_for(store, as_user, purpose)
+    filing = None
+    if preparer:
+        code = (reader.purpose or "court_filing").partition(":")[0].strip()
+        filing = Filing(
+            preparer=preparer,
+            organisation=organisation or "",
+            place=place or "",
+            purpose=code,
+            case_number=case_number or "",
+        )
     for line in current_person(store, person_id)[2]:
         err_console.print(f"[bold]{line}[/]", highlight=False)
     dossier_report(
@@ -312,7 +342,8 @@ def report_person(
         lang=lang,
         fmt=fmt,
         register=_register_name(workspace),
-        reader=reader_for(store, as_user, purpose),
+        reader=reader,
+        filing=filing,
     )
     console.print(i18n.gettext_for(lang)("Wrote {path}").format(path=path), highlight=False)
 
@@ -363,4 +394,4 @@ def _register_name(workspace: Path | None) -> str:
     from habeas.workspace import find_workspace
 
     ws = find_workspace(workspace)
-    return f"{ws.name} ({ws.root})"
+    return ws.name  # never the folder: a dossier leaves this computer

@@ -131,6 +131,7 @@ def _enter(
 def _said(entered: list[fe.Entered]) -> None:
     labels = {
         "facility": _("facility"),
+        "facility_location": _("location"),
         "facility_unit": _("unit"),
         "facility_figure": _("figure"),
         "occupancy_observation": _("observation"),
@@ -161,19 +162,54 @@ def facility_add(
     country: Annotated[str | None, typer.Option(help="Country (name or ISO code).")] = None,
     operator: Annotated[str | None, typer.Option(help="Who runs it.")] = None,
     notes: Annotated[str | None, typer.Option(help="A note.")] = None,
+    latitude: Annotated[
+        float | None,
+        typer.Option(help="Where it is: latitude in decimal degrees (south negative)."),
+    ] = None,
+    longitude: Annotated[
+        float | None,
+        typer.Option(help="Where it is: longitude in decimal degrees (west negative)."),
+    ] = None,
     as_user: AsOption = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Record a facility, as a source describes it.
+    """Record a facility, as a source describes it (and where it is, for the map).
 
-    Example: habeas facility add CECOT --kind prison --country SLV --source "Government statement"
+    Example: habeas facility add CECOT --kind prison --country SLV --latitude 13.7
+    --longitude -88.9 --source "Government statement"
     """
     _said(
         _enter(
             workspace,
             as_user,
             source,
-            lambda sid: [fe.FacilityFact(name, kind, sid, country, operator, notes)],
+            lambda sid: [
+                fe.FacilityFact(name, kind, sid, country, operator, notes, latitude, longitude)
+            ],
+        )
+    )
+
+
+@facility_app.command("locate")
+def facility_locate(
+    facility: Annotated[str, typer.Argument(help="The facility's name.")],
+    latitude: Annotated[float, typer.Option(help="Latitude in decimal degrees (south negative).")],
+    longitude: Annotated[float, typer.Option(help="Longitude in decimal degrees (west negative).")],
+    source: SourceOption,
+    as_user: AsOption = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Record where a facility recorded without coordinates is (for the map); recorded
+    coordinates are never overwritten.
+
+    Example: habeas facility locate CECOT --latitude 13.7 --longitude -88.9 --source M
+    """
+    _said(
+        _enter(
+            workspace,
+            as_user,
+            source,
+            lambda sid: [fe.LocationFact(facility, latitude, longitude, sid)],
         )
     )
 

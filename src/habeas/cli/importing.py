@@ -216,7 +216,7 @@ def _show_plan(plan: ImportPlan, output: str) -> None:
                     }
                     for t in plan.tables
                 ],
-                "records": len(plan.records),
+                "records": plan.record_count,
                 "sample": [
                     {
                         "row": r.row_number,
@@ -227,7 +227,7 @@ def _show_plan(plan: ImportPlan, output: str) -> None:
                         "identifiers": [[t, v] for t, _, v, _ in r.identifiers],
                         "events": [e.event_type for e in r.events],
                     }
-                    for r in plan.records[:5]
+                    for r in plan.sample[:5]
                 ],
                 "problems": [p.to_dict() for p in plan.problems],
             }
@@ -257,7 +257,7 @@ def _show_plan(plan: ImportPlan, output: str) -> None:
     sample = Table(title=_("Sample of parsed rows"))
     for column in ("row", "record id", "given names", "surnames", "date of birth", "ids", "events"):
         sample.add_column(_(column))
-    for r in plan.records[:5]:
+    for r in plan.sample[:5]:
         sample.add_row(
             str(r.row_number),
             r.record_key,
@@ -272,7 +272,7 @@ def _show_plan(plan: ImportPlan, output: str) -> None:
         _(
             "{records} records would be imported; {errors} error(s), {warnings} "
             "warning(s). Nothing was written (dry run)."
-        ).format(records=f"{len(plan.records):,}", errors=len(errors), warnings=len(warnings))
+        ).format(records=f"{plan.record_count:,}", errors=len(errors), warnings=len(warnings))
     )
 
 

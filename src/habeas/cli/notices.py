@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from habeas import i18n
-from habeas.access.reader import Withheld
+from habeas.access.reader import Withheld, withheld_parts
 from habeas.cli.lang import current
 from habeas.errors import NotFound
 from habeas.store.db import Store
@@ -93,13 +93,11 @@ def withheld_lines(
     withheld: dict[str, Any] | Withheld | None, lang: str | None = None
 ) -> list[str]:
     """What was kept back and how to see it (empty when nothing was)."""
-    if isinstance(withheld, Withheld):
-        withheld = withheld.to_dict() if withheld else None
-    if not withheld or not withheld.get("total"):
+    parts = withheld_parts(withheld)
+    if parts is None:
         return []
     lang = lang or current()
-    total = int(withheld["total"])
-    for_purpose = int(withheld.get("for_purpose") or 0)
+    total, for_purpose, above = parts.total, parts.for_purpose, parts.above_clearance
     lines = [tr("Withheld: %(n)s items at a sensitivity level you may not see.", lang, n=total)]
     if for_purpose:
         lines.append(
@@ -111,13 +109,13 @@ def withheld_lines(
                 n=for_purpose,
             )
         )
-    if total > for_purpose:
+    if above:
         lines.append(
             tr(
                 "%(n)s of them are above your role's clearance: ask an administrator "
                 "if you need them.",
                 lang,
-                n=total - for_purpose,
+                n=above,
             )
         )
     return lines

@@ -2,7 +2,9 @@
 
 A documenter records what a source says, one fact at a time:
 
-* :class:`FacilityFact` — a facility (name, kind, country, operator);
+* :class:`FacilityFact` — a facility (name, kind, country, operator, where it is);
+* :class:`LocationFact` — where a facility recorded without coordinates is (coordinates
+  once recorded are never overwritten);
 * :class:`UnitFact` — a building, module or cell of it;
 * :class:`AreaFact` — a unit's area in m², as one source states it;
 * :class:`CapacityFact` — a capacity figure (``official_capacity``: what a source
@@ -65,6 +67,20 @@ class FacilityFact:
     country: str | None = None
     operator: str | None = None
     notes: str | None = None
+    #: where it is, in decimal degrees (WGS 84): both or neither
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class LocationFact:
+    """Where a facility recorded without coordinates is (decimal degrees, WGS 84). Recorded
+    coordinates are never overwritten."""
+
+    facility: str
+    latitude: float | None
+    longitude: float | None
+    source_id: int
 
 
 @dataclass(frozen=True)
@@ -103,14 +119,16 @@ class PopulationFact:
     unit: str | None = None
 
 
-Fact = FacilityFact | UnitFact | AreaFact | CapacityFact | PopulationFact
+Fact = FacilityFact | LocationFact | UnitFact | AreaFact | CapacityFact | PopulationFact
 
 
 @dataclass(frozen=True)
 class Entered:
     """What one fact became: the row written (entity, id) and where."""
 
-    entity: str  # facility, facility_unit, facility_figure, occupancy_observation
+    entity: (
+        str  # facility, facility_location, facility_unit, facility_figure, occupancy_observation
+    )
     id: int
     facility: str
     unit: str | None
@@ -164,6 +182,33 @@ def _unit(s: Any, facility: Facility, name: str) -> FacilityUnit:
             "Facility {facility!r} has no unit {unit!r}.", "unit", facility=facility.name, unit=name
         )
     return row
+
+
+#: coordinate -> (field, bound): latitude within ±90°, longitude within ±180°
+COORDINATES = {"latitude": 90.0, "longitude": 180.0}
+COORDINATE_ERRORS = {
+    "latitude": "The latitude must be a number of degrees from -90 to 90, not {value}.",
+    "longitude": "The longitude must be a number of degrees from -180 to 180, not {value}.",
+}
+
+
+def _coordinates(
+    fact: FacilityFact | LocationFact, required: bool = False
+) -> tuple[float | None, float | None]:
+    """The fact's coordinates, checked: both (``required``) or neither, each within range."""
+    values = {"latitude": fact.latitude, "longitude": fact.longitude}
+    if required and fact.latitude is None and fact.longitude is None:
+        raise EntryError("Give the latitude and the longitude.", "latitude")
+    given = [name for name, v in values.items() if v is not None]
+    if len(given) == 1:
+        missing = "longitude" if given[0] == "latitude" else "latitude"
+        raise EntryError(
+            "Give both the latitude and the longitude, or neither.", missing, value=None
+        )
+    for name, value in values.items():
+        if value is not None and (not math.isfinite(value) or abs(value) > COORDINATES[name]):
+            raise EntryError(COORDINATE_ERRORS[name], name, value=value)
+    return fact.latitude, fact.longitude
 
 
 NOT_POSITIVE = {
@@ -236,12 +281,15 @@ def apply_fact(s: Any, fact: Fact, vocab: VocabularyIndex, actor: str) -> Entere
                 raise EntryError(
                     "{value!r} is not a country habeas knows.", "country", value=fact.country
                 )
+        latitude, longitude = _coordinates(fact)
         if s.execute(select(Facility.id).where(Facility.name.ilike(name))).first():
             raise EntryError("A facility named {name!r} already exists.", "name", name=name)
         row = Facility(
             name=name,
             kind=kind,
             country=country,
+            latitude=latitude,
+            longitude=longitude,
             authority=_text(fact.operator, "operator"),
             notes=_text(fact.notes, "notes"),
             source_id=source_id,
@@ -252,6 +300,20 @@ def apply_fact(s: Any, fact: Fact, vocab: VocabularyIndex, actor: str) -> Entere
         s.flush()
         return Entered("facility", int(row.id), name, None, source_id)
     facility = _facility(s, fact.facility)
+    if isinstance(fact, LocationFact):
+        latitude, longitude = _coordinates(fact, required=True)
+        if facility.latitude is not None or facility.longitude is not None:
+            raise EntryError(
+                "Facility {facility!r} already has coordinates ({latitude}, {longitude}); "
+                "recorded coordinates are not overwritten.",
+                "latitude",
+                facility=facility.name,
+                latitude=facility.latitude,
+                longitude=facility.longitude,
+            )
+        facility.latitude, facility.longitude = latitude, longitude
+        s.flush()
+        return Entered("facility_location", int(facility.id), facility.name, None, source_id)
     if isinstance(fact, UnitFact):
         name = _text(fact.name, "unit", required=True)
         exists = s.execute(

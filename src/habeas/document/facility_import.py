@@ -17,6 +17,8 @@ kind           tipo                   facility kind (prison, ...); capacity kind
                                       (official / oficial, design / diseño)
 country        pais                   the facility's country
 operator       operador               who runs the facility
+latitude       latitud                where the facility is, decimal degrees (13.7 or
+longitude      longitud               13,7; south and west negative): both or neither
 value          valor, cifra           area in m², capacity, population
 date           fecha                  the day a population was counted (2025-03-17 or
                                       17/03/2025, day first)
@@ -57,6 +59,8 @@ HEADERS = {
     "kind": ("kind", "tipo", "type"),
     "country": ("country", "pais"),
     "operator": ("operator", "operador"),
+    "latitude": ("latitude", "latitud", "lat"),
+    "longitude": ("longitude", "longitud", "lon", "lng"),
     "value": ("value", "valor", "cifra"),
     "date": ("date", "fecha"),
     "source": ("source", "fuente"),
@@ -81,6 +85,8 @@ FIELD_COLUMN = {
     "kind": "kind",
     "country": "country",
     "operator": "operator",
+    "latitude": "latitude",
+    "longitude": "longitude",
     "area": "value",
     "capacity": "value",
     "value": "value",
@@ -209,11 +215,21 @@ def parse_day(text: str) -> date:
     raise ValueError(t)
 
 
+def parse_degrees(text: str) -> float:
+    """A coordinate in decimal degrees: ``-88.9``, ``-88,9``, ``13.7``, ``13`` (no thousands
+    separators; a sign in front, south and west negative)."""
+    t = text.strip().replace("\u2212", "-").replace(" ", "")
+    if re.fullmatch(r"[+-]?\d{1,3}([.,]\d+)?", t):
+        return float(t.replace(",", "."))
+    raise ValueError("degrees")
+
+
 NUMBER_ERRORS = {
     "whole": "{value!r} is not a whole number (write 40000 or 40.000).",
     "ambiguous": "{value!r} is ambiguous: write the area without a thousands separator "
     "(1480, or 14,8 for a decimal).",
     "number": "{value!r} is not a number.",
+    "degrees": "{value!r} is not a coordinate: write decimal degrees such as -88.9 or 13,7.",
 }
 
 
@@ -239,6 +255,15 @@ def _fact(record: str, cell: dict[str, str], sources: dict[str, int]) -> fe.Fact
         except ValueError as exc:
             raise fe.EntryError(NUMBER_ERRORS[str(exc)], "value", value=raw) from None
 
+    def degrees(name: str) -> float | None:
+        raw = cell.get(name, "")
+        if not raw:
+            return None
+        try:
+            return parse_degrees(raw)
+        except ValueError:
+            raise fe.EntryError(NUMBER_ERRORS["degrees"], name, value=raw) from None
+
     if record == "facility":
         return fe.FacilityFact(
             facility,
@@ -247,6 +272,8 @@ def _fact(record: str, cell: dict[str, str], sources: dict[str, int]) -> fe.Fact
             cell.get("country"),
             cell.get("operator"),
             cell.get("note"),
+            degrees("latitude"),
+            degrees("longitude"),
         )
     if record == "unit":
         if not unit:

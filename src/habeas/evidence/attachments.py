@@ -92,11 +92,22 @@ TARGET_CHECKS: dict[str, TargetCheck] = {
 }
 
 
-def register_target(kind: str, check: TargetCheck) -> None:
-    """Check targets of ``kind`` (one of :data:`TARGET_KINDS`) with ``check`` from now on."""
+#: target kind -> the permission attaching a file to it needs (default ``edit``).
+TARGET_PERMISSIONS: dict[str, str] = {}
+
+
+def register_target(kind: str, check: TargetCheck, *, permission: str = "edit") -> None:
+    """Check targets of ``kind`` (one of :data:`TARGET_KINDS`) with ``check`` from now on;
+    attaching to them needs ``permission`` (a legal action's documents: ``legal_actions``)."""
     if kind not in TARGET_KINDS:
         raise ValueError(f"unknown attachment target kind {kind!r}")
     TARGET_CHECKS[kind] = check
+    TARGET_PERMISSIONS[kind] = permission
+
+
+def attach_permission(kind: str) -> str:
+    """The permission attaching a file to a target of ``kind`` needs."""
+    return TARGET_PERMISSIONS.get(kind, "edit")
 
 
 class AttachmentError(UsageError):
@@ -219,7 +230,7 @@ def attach(
 
     ``filename``: the name to keep (an upload's own name; default: ``path``'s name).
     """
-    policy.require(reader.role, "edit")
+    policy.require(reader.role, attach_permission(target_kind))
     level = policy.check_level(sensitivity)
     if not path.is_file():
         raise AttachmentError("{file} is not a file.", "file", file=str(path))

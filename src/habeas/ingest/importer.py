@@ -1,8 +1,11 @@
-"""Import a list into a source: read, map, check every row, then write in one transaction.
+"""Import a list into a source: read, map, check every row and write, in one transaction.
 
-The import is all or nothing: if any row has an error, :class:`ImportFailed`
-lists every error (file, row, column, value, what was expected) and nothing is
-written. Importing the same file (same SHA-256) into the same source again is a
+The file is read in bounded batches of rows (:data:`BATCH_ROWS`), each prepared,
+checked and written before the next is read, so memory stays flat whatever the
+file's size. The import is all or nothing: if any row has an error, the rest is
+still checked, the transaction is rolled back, and :class:`ImportFailed` lists every
+error (file, row, column, value, what was expected); nothing is written.
+Importing the same file (same SHA-256) into the same source again is a
 no-op that says so. The file itself is kept in the content-addressed store.
 
 Until record linkage runs, each new record gets a person of its own (a link
@@ -11,46 +14,37 @@ with method ``import``); linkage later supersedes those links.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from habeas.access import policy
 from habeas.domain.dates import DateParseError, order_evidence, parse_date
-from habeas.domain.text import fold, fold_header
+from habeas.domain.text import fold_header
 from habeas.errors import UsageError
 from habeas.ingest.fields import CANONICAL_FIELDS
 from habeas.ingest.mapping import ColumnMapping, map_columns
 from habeas.ingest.normalise import DATE_FIELDS, PreparedRecord, RowContext, RowPreparer
 from habeas.ingest.problems import ImportFailed, Problem
 from habeas.ingest.readers import Table, media_type, read_tables
-from habeas.ingest.sensitivity import file_level, protected_headers, source_level, split_protected
-from habeas.store.bulk import bulk_insert
+from habeas.ingest.rowchecks import Citations, RowChecks, existing_keys, facility_index
+from habeas.ingest.rowwrite import RowTarget, correction_links, insert_rows, new_counts
+from habeas.ingest.sensitivity import file_level, protected_headers, source_level
 from habeas.store.db import Store
 from habeas.store.filestore import sha256_file
-from habeas.store.schema import (
-    CustodyEvent,
-    Facility,
-    FacilityUnit,
-    ImportBatch,
-    LegalFact,
-    Link,
-    Person,
-    Record,
-    RecordIdentifier,
-    Source,
-    SourceFile,
-    StoredFile,
-)
-from habeas.store.schema_linkage import ReviewDecision
+from habeas.store.schema import ImportBatch, Source, SourceFile, StoredFile
 from habeas.store.vocabulary import VocabularyIndex
 
 Progress = Callable[[str, int, int], None]
 DATE_ORDERS = ("DMY", "MDY", "YMD")
+#: Rows prepared, checked and written at a time: memory stays flat whatever the file's size.
+BATCH_ROWS = 20_000
+#: Prepared rows a dry run keeps to show what would be stored.
+SAMPLE_SIZE = 20
 
 
 @dataclass
@@ -102,10 +96,10 @@ class ImportPlan:
     file: str
     sha256: str
     tables: list[TablePlan]
-    records: list[PreparedRecord]
+    sample: list[PreparedRecord]  # the first SAMPLE_SIZE rows as they would be stored
+    record_count: int
     problems: list[Problem]
     corrected_source_id: int | None = None
-    corrects: dict[str, int] = field(default_factory=dict)  # record key → corrected record
 
     @property
     def errors(self) -> list[Problem]:
@@ -207,28 +201,97 @@ def plan_import(
     progress: Progress | None = None,
     sha256: str | None = None,
 ) -> ImportPlan:
-    """Read and check the whole file without writing anything (the dry run)."""
+    """Read and check the whole file without writing anything (the dry run).
+
+    The file is read in bounded batches: what is kept is a sample of prepared rows, the
+    count, and the problems."""
     _check_options(options)
     sha256 = sha256 or sha256_file(path)
+    reading = _open_tables(store, path, options, sha256)
+    problems = [*_source_problems(store, reading.vocab, path.name, options), *reading.problems]
+    reading.problems = problems
+    sample: list[PreparedRecord] = []
+    count = 0
+    with store.read() as session:
+        checks = RowChecks(path.name, *facility_index(session))
+        citations = Citations(session, path.name, options.corrects) if options.corrects else None
+        for batch in reading.batches(progress):
+            count += len(batch)
+            if len(sample) < SAMPLE_SIZE:
+                sample.extend(batch[: SAMPLE_SIZE - len(sample)])
+            checks.feed(batch)
+            if citations is not None:
+                citations.cite(session, batch)
+    problems.extend(checks.finish())
+    if citations is not None:
+        problems.extend(citations.problems)
+    return ImportPlan(
+        path.name,
+        sha256,
+        reading.plans,
+        sample,
+        count,
+        problems,
+        citations.source_id if citations is not None else None,
+    )
+
+
+@dataclass
+class _Reading:
+    """A file's tables, mapped and with their date orders, ready to be prepared row by row."""
+
+    vocab: VocabularyIndex
+    plans: list[TablePlan]
+    problems: list[Problem]
+    preparers: list[tuple[Table, RowPreparer]]
+
+    @property
+    def total(self) -> int:
+        return sum(len(t.rows) for t, _ in self.preparers)
+
+    def batches(self, progress: Progress | None) -> Iterator[list[PreparedRecord]]:
+        """Prepared rows in batches of :data:`BATCH_ROWS`; each table's row problems are
+        added to :attr:`problems` when the table is done."""
+        total, done = self.total, 0
+        batch: list[PreparedRecord] = []
+        for table, preparer in self.preparers:
+            for row_number, cells in table.rows:
+                prepared = preparer.prepare(row_number, cells)
+                if prepared is not None:
+                    batch.append(prepared)
+                done += 1
+                if len(batch) >= BATCH_ROWS:
+                    yield batch
+                    batch = []
+                if progress and done % 5000 == 0:
+                    progress("checking rows", done, total)
+            self.problems.extend(preparer.problems)
+            preparer.problems = []
+        if batch:
+            yield batch
+        if progress:
+            progress("checking rows", total, total)
+
+
+def _open_tables(store: Store, path: Path, options: ImportOptions, sha256: str) -> _Reading:
+    """Read the file's headers, map its columns and settle its date orders."""
     tables = read_tables(path, options.sheet)
     vocab = VocabularyIndex.load(store)
-    problems: list[Problem] = _source_problems(store, vocab, path.name, options)
+    problems: list[Problem] = []
     _check_kept_columns(path.name, tables, options)
     as_of = (
         date.fromisoformat(options.published_on)
         if options.published_on
         else datetime.now(UTC).date()
     )
-    plans: list[TablePlan] = []
-    records: list[PreparedRecord] = []
-    total = sum(len(t.rows) for t in tables)
-    done = 0
     for fld in ("event_date", "date_of_birth"):
         if options.defaults.get(fld):
             try:
                 parse_date(options.defaults[fld], "YMD")
             except DateParseError as exc:
                 raise UsageError(f"--defaults {fld}: {exc}") from None
+    plans: list[TablePlan] = []
+    preparers: list[tuple[Table, RowPreparer]] = []
     for table in tables:
         mapping = map_columns(table, options.mapping)
         problems.extend(mapping.problems)
@@ -248,24 +311,8 @@ def plan_import(
             key_prefix=sha256[:10],
             keep=_kept_fields(mapping, options.keep_as_written),
         )
-        preparer = RowPreparer(context)
-        for row_number, cells in table.rows:
-            prepared = preparer.prepare(row_number, cells)
-            if prepared is not None:
-                records.append(prepared)
-            done += 1
-            if progress and done % 5000 == 0:
-                progress("checking rows", done, total)
-        problems.extend(preparer.problems)
-    if progress:
-        progress("checking rows", total, total)
-    problems.extend(_duplicate_keys(path.name, records))
-    with store.read() as session:
-        problems.extend(_unknown_places(path.name, records, *_facility_index(session)))
-        plan = ImportPlan(path.name, sha256, plans, records, problems)
-        if options.corrects:
-            _cite_corrected(session, options.corrects, plan)
-    return plan
+        preparers.append((table, RowPreparer(context)))
+    return _Reading(vocab, plans, problems, preparers)
 
 
 def _source_problems(
@@ -310,91 +357,6 @@ def _check_kept_columns(file: str, tables: list[Table], options: ImportOptions) 
         )
 
 
-def _cite_corrected(session: Any, title: str, plan: ImportPlan) -> None:
-    """A correction list's rows must each name (by record id) a record of the corrected source."""
-    corrected = session.execute(select(Source).where(Source.title == title)).scalar_one_or_none()
-    if corrected is None:
-        raise UsageError(f"--corrects names no source titled {title!r}.")
-    plan.corrected_source_id = corrected.id
-    keys = [r.record_key for r in plan.records]
-    for start in range(0, len(keys), 900):
-        plan.corrects.update(
-            session.execute(
-                select(Record.record_key, Record.id).where(
-                    Record.source_id == corrected.id,
-                    Record.record_key.in_(keys[start : start + 900]),
-                )
-            ).all()
-        )
-    plan.problems.extend(
-        Problem(
-            plan.file,
-            r.row_number,
-            None,
-            r.record_key,
-            f"a correction must cite a record of {title!r}, and it has no record with this id",
-            sheet=r.sheet,
-        )
-        for r in plan.records
-        if r.record_key not in plan.corrects
-    )
-
-
-def _unknown_places(
-    file: str,
-    records: list[PreparedRecord],
-    facilities: dict[str, int],
-    units: dict[tuple[int, str], int],
-) -> list[Problem]:
-    """One warning per distinct facility or unit name that the register does not know."""
-    first: dict[tuple[str, str], tuple[PreparedRecord, int]] = {}
-    for rec in records:
-        for ev in rec.events:
-            fid = facilities.get(fold(ev.facility)) if ev.facility else None
-            if ev.facility and fid is None:
-                key = ("facility", ev.facility)
-            elif ev.unit and fid is not None and (fid, fold(ev.unit)) not in units:
-                key = ("unit", ev.unit)
-            else:
-                continue
-            seen = first.get(key)
-            first[key] = (seen[0], seen[1] + 1) if seen else (rec, 1)
-    return [
-        Problem(
-            file,
-            rec.row_number,
-            None,
-            name,
-            f"{kind} not in the register ({count} row(s)): kept as written on the event; "
-            "add the facility to link events to it",
-            "warning",
-            rec.sheet,
-        )
-        for (kind, name), (rec, count) in first.items()
-    ]
-
-
-def _duplicate_keys(file: str, records: list[PreparedRecord]) -> list[Problem]:
-    seen: dict[str, int] = {}
-    problems = []
-    for rec in records:
-        if rec.record_key in seen:
-            problems.append(
-                Problem(
-                    file,
-                    rec.row_number,
-                    None,
-                    rec.record_key,
-                    f"the record id is also used on row {seen[rec.record_key]}; "
-                    "record ids must be unique within a source",
-                    sheet=rec.sheet,
-                )
-            )
-        else:
-            seen[rec.record_key] = rec.row_number
-    return problems
-
-
 def import_file(
     store: Store,
     path: Path,
@@ -423,18 +385,16 @@ def import_file(
                 )
     if source is None:
         _require_new_source_terms(VocabularyIndex.load(store), options)
-    plan = plan_import(store, path, options, progress, sha256)
-    if plan.errors:
-        raise ImportFailed(plan.problems)
+    reading = _open_tables(store, path, options, sha256)
+    if any(p.severity == "error" for p in reading.problems):
+        raise ImportFailed(reading.problems)
     level = (
         source.sensitivity
         if source is not None
         else source_level(options.source_kind, options.sensitivity)
     )
-    carries = any(protected_headers(t.mapping.fields) for t in plan.tables)
-    if store.files is not None:
-        _put_file(store, path, sha256, file_level(level, carries))
-    return _write(store, path, options, plan, source, actor, progress, level, carries)
+    carries = any(protected_headers(t.mapping.fields) for t in reading.plans)
+    return _write(store, path, sha256, options, reading, source, actor, progress, level, carries)
 
 
 def _put_file(store: Store, path: Path, sha256: str, level: str) -> None:
@@ -479,121 +439,84 @@ def _require_new_source_terms(vocab: VocabularyIndex, options: ImportOptions) ->
 def _write(
     store: Store,
     path: Path,
+    sha256: str,
     options: ImportOptions,
-    plan: ImportPlan,
+    reading: _Reading,
     source: Source | None,
     actor: str | None,
     progress: Progress | None,
     level: str,
     carries_protected: bool,
 ) -> ImportResult:
+    """Check and write the rows batch by batch in one transaction. Once a row has an
+    error nothing more is written, the rest is still checked (so that every problem is
+    reported), and the transaction is rolled back: all or nothing."""
     from habeas.crypto.fields import seal_json
 
     now = datetime.now(UTC)
     with store.write(actor) as op:
         session = op.session
         if source is None:
-            source = Source(
-                title=options.source_title,
-                kind=options.source_kind,
-                publisher=options.publisher,
-                author=options.author,
-                published_on=date.fromisoformat(options.published_on)
-                if options.published_on
-                else None,
-                url=options.url,
-                language=options.language,
-                reliability=options.reliability,
-                notes=options.notes,
-                one_row_per_person=options.one_row_per_person,
-                corrects_source_id=plan.corrected_source_id,
-                sensitivity=level,
-                created_by=op.actor,
-                created_at=now,
-                channel=options.channel,
-                taken_by=options.taken_by,
-                taken_on=date.fromisoformat(options.taken_on) if options.taken_on else None,
-            )
+            source = _new_source(options, level, op.actor, now)
             session.add(source)
             session.flush()
-        conflicts = _existing_keys(session, source.id, [r.record_key for r in plan.records])
-        if conflicts:
-            raise ImportFailed(
-                [
-                    Problem(
-                        plan.file,
-                        r.row_number,
-                        None,
-                        r.record_key,
-                        "a record with this id is already in the source (from "
-                        "another file); records are immutable — import a "
-                        "correction into a new source",
-                        sheet=r.sheet,
-                    )
-                    for r in plan.records
-                    if r.record_key in conflicts
-                ]
-            )
+        checks = RowChecks(path.name, *facility_index(session))
+        citations = Citations(session, path.name, options.corrects) if options.corrects else None
+        if citations is not None and source.corrects_source_id is None:
+            source.corrects_source_id = citations.source_id
         stored_level = file_level(level, carries_protected)
-        stored = session.get(StoredFile, plan.sha256)
-        if stored is None:
-            session.add(
-                StoredFile(
-                    sha256=plan.sha256,
-                    size=path.stat().st_size,
-                    media_type=media_type(path),
-                    original_filename=path.name,
-                    added_by=op.actor,
-                    added_at=now,
-                    sensitivity=stored_level,
-                )
-            )
-        elif policy.rank(stored.sensitivity) < policy.rank(stored_level):
-            stored.sensitivity = stored_level  # the same bytes now belong to a stricter source
-        sealed = store.files.sealed_sha256(plan.sha256) if store.files is not None else None
-        if sealed is not None:  # kept encrypted: record the sealed bytes' hash (habeas.crypto)
-            stored = session.get(StoredFile, plan.sha256)
-            assert stored is not None
-            stored.sealed_sha256 = sealed
-        if session.get(SourceFile, (source.id, plan.sha256)) is None:
-            session.add(
-                SourceFile(
-                    source_id=source.id,
-                    sha256=plan.sha256,
-                    filename=path.name,
-                    added_by=op.actor,
-                    added_at=now,
-                )
-            )
+        _record_file(session, path, sha256, source.id, stored_level, op.actor, now)
         batch = ImportBatch(
             source_id=source.id,
-            file_sha256=plan.sha256,
+            file_sha256=sha256,
             options=_options_dict(options),
             mapping={
-                t.sheet or "": {h: f for h, f in t.mapping.columns.items()} for t in plan.tables
+                t.sheet or "": {h: f for h, f in t.mapping.columns.items()} for t in reading.plans
             },
-            row_count=len(plan.records),
-            warnings=[p.to_dict() for p in plan.warnings],
+            row_count=0,
+            warnings=[],
             created_by=op.actor,
             created_at=now,
         )
         session.add(batch)
         session.flush()
-        protect = {t.sheet: protected_headers(t.mapping.fields) for t in plan.tables}
-        counts = _insert_rows(
-            session,
+        facilities, units = checks.facilities, checks.units
+        target = RowTarget(
             source.id,
             batch.id,
-            plan.records,
             op.actor,
             now,
-            progress,
-            plan.corrects,
             level,
-            protect,
+            {t.sheet: protected_headers(t.mapping.fields) for t in reading.plans},
             lambda values: seal_json(store, values),
+            facilities,
+            units,
         )
-        counts["corrections"] = _correction_links(session, batch.id, op.actor, now)
+        counts, rows = new_counts(), 0
+        conflicts: list[Problem] = []
+        failed = _ErrorWatch(reading.problems)
+        for chunk in reading.batches(progress):
+            rows += len(chunk)
+            checks.feed(chunk)
+            corrects = citations.cite(session, chunk) if citations is not None else {}
+            taken = existing_keys(session, source.id, [r.record_key for r in chunk])
+            conflicts.extend(_conflict(path.name, r) for r in chunk if r.record_key in taken)
+            if not conflicts and not checks.failed and not failed.seen(citations):
+                insert_rows(session, target, chunk, corrects, counts)
+                if progress:
+                    progress("writing", rows, reading.total)
+        problems = [*reading.problems, *checks.finish()]
+        if citations is not None:
+            problems.extend(citations.problems)
+        if any(p.severity == "error" for p in problems):
+            raise ImportFailed(problems)
+        if conflicts:
+            raise ImportFailed(conflicts)
+        warnings = [p for p in problems if p.severity == "warning"]
+        batch.row_count = rows
+        batch.warnings = [p.to_dict() for p in warnings]
+        counts["corrections"] = correction_links(session, batch.id, op.actor, now)
+        _keep_file(store, session, path, sha256, stored_level)
         joined = None
         if options.same_as_record is not None:
             from habeas.ingest.same_person import join_import
@@ -606,11 +529,11 @@ def _write(
             {
                 "source": source.title,
                 "file": path.name,
-                "file_sha256": plan.sha256,
+                "file_sha256": sha256,
                 "import_id": batch.id,
-                "rows": len(plan.records),
+                "rows": rows,
                 **counts,
-                "warnings": len(plan.warnings),
+                "warnings": len(warnings),
                 "sensitivity": level,
                 "file_sensitivity": stored_level,
                 **({"channel": options.channel} if options.channel else {}),
@@ -620,15 +543,115 @@ def _write(
     return ImportResult(
         source.id,
         source.title,
-        plan.sha256,
+        sha256,
         import_id=batch.id,
-        records=len(plan.records),
+        records=rows,
         persons=counts["persons"],
         identifiers=counts["identifiers"],
         events=counts["events"],
         legal_facts=counts["legal_facts"],
-        warnings=plan.warnings,
+        warnings=warnings,
     )
+
+
+class _ErrorWatch:
+    """Whether any error has been found yet, looking only at problems added since last asked."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems, self.checked, self.failed = problems, 0, False
+
+    def seen(self, citations: Citations | None) -> bool:
+        if not self.failed:
+            new = self.problems[self.checked :]
+            self.checked = len(self.problems)
+            self.failed = any(p.severity == "error" for p in new)
+        return self.failed or bool(citations is not None and citations.problems)
+
+
+def _conflict(file: str, r: PreparedRecord) -> Problem:
+    return Problem(
+        file,
+        r.row_number,
+        None,
+        r.record_key,
+        "a record with this id is already in the source (from "
+        "another file); records are immutable — import a "
+        "correction into a new source",
+        sheet=r.sheet,
+    )
+
+
+def _new_source(options: ImportOptions, level: str, actor: str, now: datetime) -> Source:
+    return Source(
+        title=options.source_title,
+        kind=options.source_kind,
+        publisher=options.publisher,
+        author=options.author,
+        published_on=date.fromisoformat(options.published_on) if options.published_on else None,
+        url=options.url,
+        language=options.language,
+        reliability=options.reliability,
+        notes=options.notes,
+        one_row_per_person=options.one_row_per_person,
+        corrects_source_id=None,
+        sensitivity=level,
+        created_by=actor,
+        created_at=now,
+        channel=options.channel,
+        taken_by=options.taken_by,
+        taken_on=date.fromisoformat(options.taken_on) if options.taken_on else None,
+    )
+
+
+def _record_file(
+    session: Any,
+    path: Path,
+    sha256: str,
+    source_id: int,
+    stored_level: str,
+    actor: str,
+    now: datetime,
+) -> None:
+    """The file's row, and which source it belongs to (rolled back with the import)."""
+    stored = session.get(StoredFile, sha256)
+    if stored is None:
+        session.add(
+            StoredFile(
+                sha256=sha256,
+                size=path.stat().st_size,
+                media_type=media_type(path),
+                original_filename=path.name,
+                added_by=actor,
+                added_at=now,
+                sensitivity=stored_level,
+            )
+        )
+    elif policy.rank(stored.sensitivity) < policy.rank(stored_level):
+        stored.sensitivity = stored_level  # the same bytes now belong to a stricter source
+    if session.get(SourceFile, (source_id, sha256)) is None:
+        session.add(
+            SourceFile(
+                source_id=source_id,
+                sha256=sha256,
+                filename=path.name,
+                added_by=actor,
+                added_at=now,
+            )
+        )
+    session.flush()
+
+
+def _keep_file(store: Store, session: Any, path: Path, sha256: str, stored_level: str) -> None:
+    """Put the file in the content-addressed store (sealed when its level asks for it),
+    once every row has passed; a sealed copy's hash is recorded on its row."""
+    if store.files is None:
+        return
+    _put_file(store, path, sha256, stored_level)
+    sealed = store.files.sealed_sha256(sha256)
+    if sealed is not None:  # kept encrypted: record the sealed bytes' hash (habeas.crypto)
+        stored = session.get(StoredFile, sha256)
+        assert stored is not None
+        stored.sealed_sha256 = sealed
 
 
 def _options_dict(options: ImportOptions) -> dict[str, Any]:
@@ -640,221 +663,3 @@ def _options_dict(options: ImportOptions) -> dict[str, Any]:
         "corrects": options.corrects,
         "sensitivity": options.sensitivity,
     }
-
-
-def _existing_keys(session: Any, source_id: int, keys: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(keys), 900):
-        chunk = keys[start : start + 900]
-        found.update(
-            session.execute(
-                select(Record.record_key).where(
-                    Record.source_id == source_id, Record.record_key.in_(chunk)
-                )
-            ).scalars()
-        )
-    return found
-
-
-def _facility_index(session: Any) -> tuple[dict[str, int], dict[tuple[int, str], int]]:
-    facilities = {
-        fold(name): fid for fid, name in session.execute(select(Facility.id, Facility.name))
-    }
-    units = {
-        (fid, fold(name)): uid
-        for uid, fid, name in session.execute(
-            select(FacilityUnit.id, FacilityUnit.facility_id, FacilityUnit.name)
-        )
-    }
-    return facilities, units
-
-
-def _allocate_ids(conn: Any, table: str, n: int) -> list[int]:
-    """Reserve ``n`` primary keys for a bulk insert without RETURNING (much faster).
-
-    PostgreSQL draws them from the table's sequence (safe under concurrency);
-    SQLite continues after the largest id, which is safe because writers hold
-    the database's write lock for the whole transaction (BEGIN IMMEDIATE).
-    """
-    if conn.dialect.name == "postgresql":
-        return list(
-            conn.execute(
-                text(
-                    f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-                    "FROM generate_series(1, :n)"
-                ),
-                {"n": n},
-            ).scalars()
-        )
-    start = (conn.execute(text(f"SELECT max(id) FROM {table}")).scalar() or 0) + 1
-    return list(range(start, start + n))
-
-
-def _correction_links(session: Any, import_id: int, actor: str, now: datetime) -> int:
-    """A correction and the record it corrects are the same person: a human must-link.
-
-    The documenter who imports a correction list asserts it, so it is recorded as
-    a review decision "same" (which record linkage never overrides).
-    """
-    pairs = session.execute(
-        select(Record.corrects_record_id, Record.id).where(
-            Record.import_id == import_id, Record.corrects_record_id.is_not(None)
-        )
-    ).all()
-    bulk_insert(
-        session.connection(),
-        ReviewDecision.__table__,
-        [
-            {
-                "record_a": min(old, new),
-                "record_b": max(old, new),
-                "decision": "same",
-                "reviewer": actor,
-                "note": f"correction: record {new} corrects record {old}",
-                "decided_at": now,
-                "superseded_at": None,
-                "pair_id": None,
-                "position": None,
-            }
-            for old, new in pairs
-        ],
-    )
-    return len(pairs)
-
-
-def _insert_rows(
-    session: Any,
-    source_id: int,
-    import_id: int,
-    records: list[PreparedRecord],
-    actor: str,
-    now: datetime,
-    progress: Progress | None,
-    corrects: dict[str, int],
-    level: str,
-    protect: dict[str | None, dict[str, str]],
-    seal: Callable[[dict[str, Any]], str],
-) -> dict[str, int]:
-    """Bulk-insert records and everything hanging off them; returns counts.
-
-    Reporter and witness columns (``protect``: sheet → header → field) leave ``raw``
-    for ``protected``, sealed by ``seal``."""
-    conn = session.connection()
-    total = len(records)
-    counts = {"persons": 0, "identifiers": 0, "events": 0, "legal_facts": 0, "protected": 0}
-    facilities, units = _facility_index(session)
-    batch_size = 20_000
-    for start in range(0, total, batch_size):
-        chunk = records[start : start + batch_size]
-        person_ids = _allocate_ids(conn, "person", len(chunk))
-        bulk_insert(
-            conn,
-            Person.__table__,
-            [{"id": pid, "created_by": actor, "created_at": now} for pid in person_ids],
-        )
-        record_ids = _allocate_ids(conn, "record", len(chunk))
-        split = [split_protected(r.raw, protect.get(r.sheet, {})) for r in chunk]
-        counts["protected"] += sum(1 for _, values in split if values)
-        record_rows = [
-            {
-                "id": rid,
-                "source_id": source_id,
-                "import_id": import_id,
-                "sheet": r.sheet,
-                "row_number": r.row_number,
-                "record_key": r.record_key,
-                "raw": raw,
-                "sensitivity": level,
-                "protected": seal(values) if values else None,
-                "full_name": r.full_name,
-                "given_names": list(r.name.given_names) if r.name else [],
-                "surnames": list(r.name.surnames) if r.name else [],
-                "dob_earliest": r.dob.earliest if r.dob else None,
-                "dob_latest": r.dob.latest if r.dob else None,
-                "dob_precision": r.dob.precision if r.dob else None,
-                "sex": r.sex,
-                "nationality": r.nationality,
-                "country_of_birth": r.country_of_birth,
-                "residence": r.residence,
-                "corrects_record_id": corrects.get(r.record_key),
-                "created_at": now,
-            }
-            for r, rid, (raw, values) in zip(chunk, record_ids, split, strict=True)
-        ]
-        bulk_insert(conn, Record.__table__, record_rows)
-        links: list[dict[str, Any]] = []
-        identifiers: list[dict[str, Any]] = []
-        events: list[dict[str, Any]] = []
-        legal: list[dict[str, Any]] = []
-        for rec, rid, pid in zip(chunk, record_ids, person_ids, strict=True):
-            links.append(
-                {
-                    "record_id": rid,
-                    "person_id": pid,
-                    "method": "import",
-                    "score": None,
-                    "decided_by": actor,
-                    "decided_at": now,
-                    "superseded_at": None,
-                }
-            )
-            identifiers.extend(
-                {"record_id": rid, "id_type": t, "raw": raw, "value": v, "valid": ok}
-                for t, raw, v, ok in rec.identifiers
-            )
-            for ev in rec.events:
-                fid = facilities.get(fold(ev.facility)) if ev.facility else None
-                uid = units.get((fid, fold(ev.unit))) if fid and ev.unit else None
-                events.append(
-                    {
-                        "record_id": rid,
-                        "source_id": source_id,
-                        "event_type": ev.event_type,
-                        "date_earliest": ev.when.earliest if ev.when else None,
-                        "date_latest": ev.when.latest if ev.when else None,
-                        "date_precision": ev.when.precision if ev.when else None,
-                        "date_text": ev.date_text,
-                        "place": ev.place,
-                        "facility_id": fid,
-                        "facility_text": ev.facility,
-                        "unit_id": uid,
-                        "unit_text": ev.unit,
-                        "flight": ev.flight,
-                        "authority": ev.authority,
-                        "notes": None,
-                        "occurred_at": ev.occurred_at,
-                        "time_text": ev.time_text,
-                    }
-                )
-            legal.extend(
-                {
-                    "record_id": rid,
-                    "source_id": source_id,
-                    "fact_type": f.fact_type,
-                    "value": f.value,
-                    "value_text": f.value_text,
-                    "date_earliest": f.when.earliest if f.when else None,
-                    "date_latest": f.when.latest if f.when else None,
-                    "date_precision": f.when.precision if f.when else None,
-                    "court": f.court,
-                    "case_number": None,
-                    "detail": None,
-                    "occurred_at": f.occurred_at,
-                    "time_text": f.time_text,
-                }
-                for f in rec.legal_facts
-            )
-        bulk_insert(conn, Link.__table__, links)
-        for table, rows in (
-            (RecordIdentifier, identifiers),
-            (CustodyEvent, events),
-            (LegalFact, legal),
-        ):
-            bulk_insert(conn, table.__table__, rows)
-        counts["persons"] += len(chunk)
-        counts["identifiers"] += len(identifiers)
-        counts["events"] += len(events)
-        counts["legal_facts"] += len(legal)
-        if progress:
-            progress("writing", min(start + batch_size, total), total)
-    return counts

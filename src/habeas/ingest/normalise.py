@@ -242,6 +242,11 @@ class RowContext:
     keep: frozenset[str] = frozenset()  # fields whose unreadable cells are kept as written
 
 
+#: Distinct values parsed once per import before the cache starts over (memory stays
+#: bounded on lists of millions of distinct names).
+CACHE_LIMIT = 50_000
+
+
 class RowPreparer:
     def __init__(self, context: RowContext) -> None:
         self.ctx = context
@@ -265,6 +270,8 @@ class RowPreparer:
         if hit is None:
             result, messages = compute()
             hit = (result, tuple(messages))
+            if len(self._cache) >= CACHE_LIMIT:  # a list of a million distinct names:
+                self._cache.clear()  # keep memory bounded, start over
             self._cache[key] = hit
         for severity, message, *coded in hit[1]:
             code, params = (coded[0], coded[1]) if coded else (None, ())

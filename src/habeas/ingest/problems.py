@@ -97,3 +97,11 @@ class ImportFailed(HabeasError):
                 "json to see them all)"
             )
         return "\n".join(lines)
+
+
+def file_problem(
+    file: str, message: str, *, row: int | None = None, value: str | None = None
+) -> ImportFailed:
+    """The import refused for one problem with the file itself (its type, encoding, syntax):
+    ``raise file_problem(path.name, "the file is empty", row=1)``."""
+    return ImportFailed([Problem(file, row, None, value, message)])

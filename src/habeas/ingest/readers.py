@@ -12,16 +12,16 @@ and line — habeas never guesses silently.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from habeas.ingest.problems import ImportFailed, Problem
+from habeas.ingest.problems import ImportFailed, Problem, file_problem
 
 CSV_EXTENSIONS = {".csv", ".tsv", ".txt"}
 JSON_EXTENSIONS = {".json"}
@@ -36,7 +36,8 @@ class Table:
     file: str
     sheet: str | None
     headers: list[str]
-    rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cells)
+    # (row number as the user sees it, cells): a list, or a CSV file's rows read on demand
+    rows: list[tuple[int, list[str]]] | CsvRows
     encoding: str | None = None
     delimiter: str | None = None
 
@@ -56,31 +57,24 @@ def media_type(path: Path) -> str:
 
 def read_tables(path: Path, sheet: str | None = None) -> list[Table]:
     if not path.exists():
-        raise ImportFailed([Problem(path.name, None, None, None, "file not found")])
+        raise file_problem(path.name, "file not found")
     suffix = path.suffix.lower()
     if suffix in XLSX_EXTENSIONS:
         return read_xlsx(path, sheet)
     if sheet is not None:
-        raise ImportFailed(
-            [Problem(path.name, None, None, None, "--sheet only applies to XLSX workbooks")]
-        )
+        raise file_problem(path.name, "--sheet only applies to XLSX workbooks")
     if suffix in JSON_EXTENSIONS:
         return [read_json(path)]
     if suffix in JSONL_EXTENSIONS:
         return [read_jsonl(path)]
     if suffix in CSV_EXTENSIONS:
         return [read_csv(path)]
-    raise ImportFailed(
-        [
-            Problem(
-                path.name,
-                None,
-                None,
-                None,
-                f"unsupported file type {suffix or '(none)'}: expected .csv, "
-                ".tsv, .xlsx, .json or .jsonl",
-            )
-        ]
+    raise file_problem(
+        path.name,
+        (
+            f"unsupported file type {suffix or '(none)'}: expected .csv, "
+            ".tsv, .xlsx, .json or .jsonl"
+        ),
     )
 
 
@@ -96,18 +90,15 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise ImportFailed(
-            [
-                Problem(
-                    name,
-                    line,
-                    None,
-                    repr(data[exc.start : exc.start + 1]),
-                    f"unknown text encoding: byte {exc.start} is neither UTF-8 nor "
-                    "Windows-1252/Latin-1. "
-                    "Re-save the file as UTF-8 (in a spreadsheet: CSV UTF-8).",
-                )
-            ]
+        raise file_problem(
+            name,
+            (
+                f"unknown text encoding: byte {exc.start} is neither UTF-8 nor "
+                "Windows-1252/Latin-1. "
+                "Re-save the file as UTF-8 (in a spreadsheet: CSV UTF-8)."
+            ),
+            row=line,
+            value=repr(data[exc.start : exc.start + 1]),
         ) from exc
 
 
@@ -116,17 +107,11 @@ def _decode_strict(data: bytes, encoding: str, name: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise ImportFailed(
-            [
-                Problem(
-                    name,
-                    line,
-                    None,
-                    repr(data[exc.start : exc.start + 1]),
-                    f"the file starts with a UTF-8 mark but byte {exc.start + 3} "
-                    "is not valid UTF-8",
-                )
-            ]
+        raise file_problem(
+            name,
+            (f"the file starts with a UTF-8 mark but byte {exc.start + 3} is not valid UTF-8"),
+            row=line,
+            value=repr(data[exc.start : exc.start + 1]),
         ) from exc
 
 
@@ -148,44 +133,138 @@ def sniff_delimiter(text: str) -> str:
         return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def read_csv(path: Path) -> Table:
-    text, encoding = decode(path.read_bytes(), path.name)
-    if "\x00" in text:
-        raise ImportFailed(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    "the file contains NUL bytes: it is binary, not CSV text",
-                )
-            ]
+class CsvRows:
+    """The data rows of a CSV file, read from disk on every pass (never all held at once).
+
+    A list of a million rows would hold every cell in memory for the whole import; this
+    keeps one row at a time. The file was checked when it was opened (encoding, NUL
+    bytes, CSV syntax), so a later pass cannot fail on it unless the file changes under
+    the import, which the caller guards with the file's SHA-256.
+    """
+
+    def __init__(
+        self, path: Path, encoding: str, delimiter: str, count: int, stamp: tuple[int, int]
+    ) -> None:
+        self.path, self.encoding, self.delimiter, self._count = path, encoding, delimiter, count
+        self.stamp = stamp  # (size, modification time in ns) when the file was checked
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        if _stamp(self.path) != self.stamp:
+            raise file_problem(
+                self.path.name, "the file changed while it was being imported; import it again"
+            )
+        with self.path.open(encoding=self.encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter)
+            next(reader, None)  # the header row
+            for cells in reader:
+                yield reader.line_num, cells
+
+
+_CHUNK_BYTES = 1 << 22
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+def _first_bad_byte(path: Path, encoding: str, skip: int) -> int | None:
+    """Offset of the first byte ``encoding`` cannot decode (None: the file decodes)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = skip
+    with path.open("rb") as handle:
+        handle.seek(skip)
+        while True:
+            chunk = handle.read(_CHUNK_BYTES)
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                return offset - pending + exc.start
+            if not chunk:
+                return None
+            offset += len(chunk)
+
+
+def _line_of(path: Path, offset: int) -> int:
+    with path.open("rb") as handle:
+        return handle.read(offset).count(b"\n") + 1
+
+
+def _byte_at(path: Path, offset: int) -> bytes:
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        return handle.read(1)
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252; read in chunks, never whole."""
+    with path.open("rb") as handle:
+        bom = handle.read(3) == b"\xef\xbb\xbf"
+    if bom:
+        bad = _first_bad_byte(path, "utf-8", 3)
+        if bad is None:
+            return "utf-8-sig"
+        raise file_problem(
+            path.name,
+            f"the file starts with a UTF-8 mark but byte {bad} is not valid UTF-8",
+            row=_line_of(path, bad),
+            value=repr(_byte_at(path, bad)),
         )
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        headers = next(reader)
-    except StopIteration:
-        raise ImportFailed(
-            [Problem(path.name, None, None, None, "the file is empty (no header row)")]
-        ) from None
-    except csv.Error as exc:  # e.g. a header cell longer than the csv module's field limit
-        raise ImportFailed(
-            [
-                Problem(
-                    path.name, reader.line_num or 1, None, None, f"malformed CSV header row: {exc}"
-                )
-            ]
-        ) from exc
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for cells in reader:
-            rows.append((reader.line_num, cells))
-    except csv.Error as exc:
-        raise ImportFailed(
-            [Problem(path.name, reader.line_num, None, None, f"malformed CSV: {exc}")]
-        ) from exc
+    if _first_bad_byte(path, "utf-8", 0) is None:
+        return "utf-8"
+    bad = _first_bad_byte(path, "cp1252", 0)
+    if bad is None:
+        return "cp1252"
+    raise file_problem(
+        path.name,
+        (
+            f"unknown text encoding: byte {bad} is neither UTF-8 nor "
+            "Windows-1252/Latin-1. "
+            "Re-save the file as UTF-8 (in a spreadsheet: CSV UTF-8)."
+        ),
+        row=_line_of(path, bad),
+        value=repr(_byte_at(path, bad)),
+    )
+
+
+def _has_nul(path: Path) -> bool:
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK_BYTES):
+            if b"\x00" in chunk:
+                return True
+    return False
+
+
+def read_csv(path: Path) -> Table:
+    """Check the whole file once (encoding, NUL bytes, CSV syntax, row count) and return a
+    table whose rows are read again from disk on each pass (:class:`CsvRows`)."""
+    stamp = _stamp(path)
+    encoding = detect_encoding(path)
+    if _has_nul(path):
+        raise file_problem(path.name, "the file contains NUL bytes: it is binary, not CSV text")
+    with path.open(encoding=encoding, newline="") as handle:
+        delimiter = sniff_delimiter(handle.read(SNIFF_CHARS * 4))
+    with path.open(encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            headers = next(reader)
+        except StopIteration:
+            raise file_problem(path.name, "the file is empty (no header row)") from None
+        except csv.Error as exc:  # e.g. a header cell longer than the csv module's field limit
+            raise file_problem(
+                path.name, f"malformed CSV header row: {exc}", row=reader.line_num or 1
+            ) from exc
+        count = 0
+        try:
+            for _cells in reader:
+                count += 1
+        except csv.Error as exc:
+            raise file_problem(path.name, f"malformed CSV: {exc}", row=reader.line_num) from exc
+    rows = CsvRows(path, encoding, delimiter, count, stamp)
     return Table(path.name, None, [h.strip() for h in headers], rows, encoding, delimiter)
 
 
@@ -208,16 +287,11 @@ def _objects_to_table(name: str, objects: Iterator[tuple[int, object]]) -> Table
     records: list[tuple[int, dict[str, object]]] = []
     for number, obj in objects:
         if not isinstance(obj, dict):
-            raise ImportFailed(
-                [
-                    Problem(
-                        name,
-                        number,
-                        None,
-                        _cell(obj)[:80],
-                        "expected an object ({…}) describing one person",
-                    )
-                ]
+            raise file_problem(
+                name,
+                "expected an object ({…}) describing one person",
+                row=number,
+                value=_cell(obj)[:80],
             )
         for key in obj:
             if key not in seen:
@@ -240,42 +314,20 @@ def read_json(path: Path) -> Table:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFailed(
-            [
-                Problem(
-                    path.name,
-                    exc.lineno,
-                    None,
-                    None,
-                    f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                )
-            ]
+        raise file_problem(
+            path.name,
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            row=exc.lineno,
         ) from exc
     except (ValueError, RecursionError) as exc:
-        raise ImportFailed([Problem(path.name, None, None, None, _json_limit(exc))]) from exc
+        raise file_problem(path.name, _json_limit(exc)) from exc
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if len(lists) != 1:
-            raise ImportFailed(
-                [
-                    Problem(
-                        path.name,
-                        None,
-                        None,
-                        None,
-                        "expected a JSON array of objects (one per person)",
-                    )
-                ]
-            )
+            raise file_problem(path.name, "expected a JSON array of objects (one per person)")
         data = lists[0]
     if not isinstance(data, list):
-        raise ImportFailed(
-            [
-                Problem(
-                    path.name, None, None, None, "expected a JSON array of objects (one per person)"
-                )
-            ]
-        )
+        raise file_problem(path.name, "expected a JSON array of objects (one per person)")
     return _objects_to_table(path.name, enumerate(data, start=1))
 
 
@@ -289,12 +341,12 @@ def read_jsonl(path: Path) -> Table:
             try:
                 yield number, json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ImportFailed(
-                    [Problem(path.name, number, None, line[:80], f"invalid JSON: {exc.msg}")]
+                raise file_problem(
+                    path.name, f"invalid JSON: {exc.msg}", row=number, value=line[:80]
                 ) from exc
             except (ValueError, RecursionError) as exc:
-                raise ImportFailed(
-                    [Problem(path.name, number, None, line[:80], _json_limit(exc))]
+                raise file_problem(
+                    path.name, _json_limit(exc), row=number, value=line[:80]
                 ) from exc
 
     return _objects_to_table(path.name, objects())
@@ -324,16 +376,8 @@ def read_xlsx(path: Path, sheet: str | None) -> list[Table]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFailed(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    f"not a readable XLSX workbook ({exc.__class__.__name__})",
-                )
-            ]
+        raise file_problem(
+            path.name, f"not a readable XLSX workbook ({exc.__class__.__name__})"
         ) from exc
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on damaged XML
         raise ImportFailed([_damaged_xlsx(path, exc)]) from exc
@@ -363,17 +407,7 @@ def _damaged_xlsx(path: Path, exc: BaseException) -> Problem:
 def _read_sheets(path: Path, workbook: Any, sheet: str | None) -> list[Table]:
     names = workbook.sheetnames
     if sheet is not None and sheet not in names:
-        raise ImportFailed(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    f"no sheet named {sheet!r} (sheets: {', '.join(names)})",
-                )
-            ]
-        )
+        raise file_problem(path.name, f"no sheet named {sheet!r} (sheets: {', '.join(names)})")
     tables: list[Table] = []
     problems: list[Problem] = []
     for name in [sheet] if sheet is not None else names:

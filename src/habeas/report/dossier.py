@@ -21,7 +21,7 @@ register).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +32,29 @@ from habeas.access import policy
 from habeas.access.levels import levels_of
 from habeas.access.reader import Reader
 from habeas.document.incidents import IncidentRow, list_incidents
+from habeas.domain.countries import country_names
+from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.errors import NotFound
+from habeas.i18n_dates import fmt_date
 from habeas.report import render
+from habeas.report.dossier_annex import (
+    CUSTODY_TEXT,
+    DECISION_TEXT,
+    LINK_METHOD_TEXT,
+    PURPOSE_TEXT,
+    ROLE_TEXT,
+    RUN_KIND_TEXT,
+    FileCustody,
+    Filing,
+    Methods,
+    files_custody,
+    linkage_methods,
+    probability_words,
+)
 from habeas.store.db import Store
 from habeas.store.person_ids import Move, PersonId, resolve
 from habeas.store.schema import VocabularyTerm
+from habeas.trace.facts import fact_label
 
 
 @dataclass
@@ -49,10 +67,19 @@ class Dossier:
     #: and the records this person lost to splits (habeas.store.person_ids)
     asked: PersonId | None = None
     split_off: tuple[Move, ...] = ()
+    #: who prepares it, where, when and why (None: no declaration or signature block)
+    filing: Filing | None = None
+    methods: Methods | None = None
+    custody: list[FileCustody] = field(default_factory=list)
 
 
 def build_dossier(
-    store: Store, person_id: int, lang: str = "en", *, reader: Reader | None = None
+    store: Store,
+    person_id: int,
+    lang: str = "en",
+    *,
+    reader: Reader | None = None,
+    filing: Filing | None = None,
 ) -> Dossier:
     from habeas.trace import person_summary
 
@@ -118,13 +145,17 @@ def build_dossier(
         labels: dict[str, dict[str, tuple[str, str]]] = {}
         for term in s.execute(select(VocabularyTerm)).scalars():
             labels.setdefault(term.vocabulary, {})[term.code] = (term.label_en, term.label_es)
+    source_list = [sources[k] for k in sorted(sources)]
     return Dossier(
         summary,
         incidents,
-        [sources[k] for k in sorted(sources)],
+        source_list,
         labels,
         asked=None if asked.current else asked,
         split_off=here.split_off,
+        filing=filing,
+        methods=linkage_methods(store, person_id, [r.id for r in summary.records]),
+        custody=files_custody(store, source_list),
     )
 
 
@@ -135,6 +166,27 @@ def render_dossier(dossier: Dossier, lang: str, store: Store, register: str | No
     def vocab(vocabulary: str) -> dict[str, str]:
         return {code: pair[idx] for code, pair in dossier.labels.get(vocabulary, {}).items()}
 
+    _ = i18n.translator(lang).gettext
+
+    def identity_value(key: str, value: str) -> str:
+        """An identity value in words: never a code (``a_number``, ``VEN``, ``male``)."""
+        if key == "identifiers":
+            kind, sep, rest = value.partition(":")
+            bad = kind.endswith(" (invalid)")
+            kind = kind.removesuffix(" (invalid)")
+            if sep and kind in ID_TYPE_LABELS:
+                label = _(ID_TYPE_LABELS[kind])
+                return f"{label} ({_('invalid')}):{rest}" if bad else f"{label}:{rest}"
+            return value
+        if key == "dates_of_birth":
+            return fmt_date(value, lang, "long") or value
+        if key == "sexes":
+            return vocab("sex").get(value, value)
+        if key in ("nationalities", "countries_of_birth"):
+            names = country_names(value)
+            return names[idx] if names else value
+        return value
+
     return render.render_html(
         "dossier.html",
         lang,
@@ -142,6 +194,17 @@ def render_dossier(dossier: Dossier, lang: str, store: Store, register: str | No
         p=dossier.summary,
         vocab=vocab,
         prov=render.provenance(store, register),
+        identity_value=identity_value,
+        fact_label=lambda code: fact_label(code, lang),
+        texts={
+            "purpose": PURPOSE_TEXT,
+            "method": LINK_METHOD_TEXT,
+            "decision": DECISION_TEXT,
+            "custody": CUSTODY_TEXT,
+            "run": RUN_KIND_TEXT,
+            "role": ROLE_TEXT,
+        },
+        probability_words=probability_words,
     )
 
 
@@ -154,7 +217,13 @@ def dossier_report(
     fmt: str | None = None,
     register: str | None = None,
     reader: Reader | None = None,
+    filing: Filing | None = None,
 ) -> Path:
-    """Build and write the dossier of ``person_id`` to ``path`` (HTML or PDF)."""
-    dossier = build_dossier(store, person_id, i18n.check_language(lang), reader=reader)
+    """Build and write the dossier of ``person_id`` to ``path`` (HTML or PDF).
+
+    With ``filing`` the dossier carries who prepared it, where, when and why, a
+    declaration and a signature block."""
+    dossier = build_dossier(
+        store, person_id, i18n.check_language(lang), reader=reader, filing=filing
+    )
     return render.write(render_dossier(dossier, lang, store, register), path, fmt)

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from habeas import __version__, i18n
 from habeas.filemodes import private_output
+from habeas.i18n_dates import fmt_date
 from habeas.report.labels import STATUSES
 from habeas.store.db import Store
 
@@ -73,6 +74,8 @@ def environment(lang: str) -> Environment:
 
     filters: dict[str, Callable[..., Any]] = {
         "date": fdate,
+        # a stored date text (``2025-03-15``, ``2025-03 (day unknown)``, a range) in words
+        "day": lambda v, fmt="medium": fmt_date(v, lang, fmt) if v else "",
         "number": lambda v: i18n.format_number(v, lang),
         "decimal": lambda v, digits=2: i18n.format_decimal(v, lang, digits),
         "percent": lambda v, digits=0: i18n.format_percent(v, lang, digits),

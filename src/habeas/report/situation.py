@@ -83,6 +83,9 @@ class SituationReport:
     incommunicado: int
     sources: list[dict[str, Any]]
     labels: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    #: incidents and sources left out for a reader below their level (situation_clearance)
+    withheld_incidents: int = 0
+    withheld_sources: int = 0
 
 
 def _labels(store: Store) -> dict[str, dict[str, tuple[str, str]]]:
@@ -457,9 +460,12 @@ def situation_report(
     fmt: str | None = None,
     register: str | None = None,
     k: int | None = None,
+    clearance: str | None = None,
 ) -> Path:
     """Build and write the situation report to ``path`` (HTML or PDF); counts below ``k``
-    (default: the workspace's setting) are hidden."""
+    (default: the workspace's setting) are hidden. With ``clearance`` (the reader's, see
+    :data:`habeas.access.policy.CLEARANCE`) incidents and sources above it are left out
+    (:mod:`habeas.report.situation_clearance`)."""
     k = effective_k(store, k)
     report = build_situation(
         store,
@@ -469,4 +475,8 @@ def situation_report(
         end=end,
         lang=i18n.check_language(lang),
     )
+    if clearance is not None:
+        from habeas.report.situation_clearance import within_clearance
+
+        within_clearance(store, report, clearance)
     return render.write(render_situation(report, lang, store, register, k), path, fmt)

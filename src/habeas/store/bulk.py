@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 
@@ -21,11 +22,19 @@ def bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
         f"INSERT INTO {table.name} ({', '.join(columns)}) "
         f"VALUES ({', '.join([marker] * len(columns))})"
     )
-    params = [
-        tuple(
-            row[c] if proc is None or row[c] is None else proc(row[c])
-            for c, proc in zip(columns, processors, strict=True)
-        )
-        for row in rows
-    ]
+    get = itemgetter(*columns)
+    picked = [get(row) for row in rows]
+    if len(columns) == 1:
+        picked = [(value,) for value in picked]
+    processed = [(i, proc) for i, proc in enumerate(processors) if proc is not None]
+    if not processed:
+        conn.exec_driver_sql(sql, picked)
+        return
+    params = []
+    for values in picked:
+        row = list(values)
+        for i, proc in processed:
+            if row[i] is not None:
+                row[i] = proc(row[i])
+        params.append(tuple(row))
     conn.exec_driver_sql(sql, params)

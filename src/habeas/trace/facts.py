@@ -14,7 +14,7 @@ import datetime as _dt
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,12 +22,14 @@ from sqlalchemy.orm import Session
 from habeas.domain.dates import UncertainDate
 from habeas.errors import NotFound
 from habeas.i18n import translator
+from habeas.i18n_dates import fmt_date
 from habeas.store.db import Store
 from habeas.store.queries import CURRENT, show_date
 from habeas.store.schema import (
     CustodyEvent,
     Facility,
     FacilityUnit,
+    ImportBatch,
     IncidentVictim,
     LegalFact,
     Link,
@@ -35,7 +37,11 @@ from habeas.store.schema import (
     RecordIdentifier,
     Source,
     SourceFile,
+    VocabularyTerm,
 )
+
+if TYPE_CHECKING:
+    from habeas.document.legal_actions import LegalAction
 
 _CHUNK = 900
 
@@ -172,7 +178,7 @@ class EventItem(_Dated):
     def describe(self, lang: str = "en") -> str:
         _ = translator(lang).gettext
         where = self.facility or self.place
-        parts = [event_label(self.event_type, lang), self.date or _("undated")]
+        parts = [event_label(self.event_type, lang), fmt_date(self.date, lang) or _("undated")]
         if self.time_text:
             parts.append(_("at %(time)s") % {"time": self.time_text})
         if self.flight:
@@ -206,14 +212,22 @@ class LegalFactItem(_Dated):
     source_id: int
     source_title: str
     reliability: str | None
+    #: the value's label (English, Spanish) from its vocabulary, when it has one
+    value_labels: tuple[str, str] | None = None
+
+    def value_label(self, lang: str = "en") -> str:
+        """The value in words (``removal_order`` → "Final removal order"), else as stored."""
+        if self.value_labels:
+            return self.value_labels[1 if lang == "es" else 0]
+        return self.value or ""
 
     def describe(self, lang: str = "en") -> str:
         _ = translator(lang).gettext
-        text = f"{fact_label(self.fact_type, lang)}: {self.value or ''}"
+        text = f"{fact_label(self.fact_type, lang)}: {self.value_label(lang)}"
         if self.value_text and self.value_text != self.value:
             text += " " + _("(written %(text)s)") % {"text": repr(self.value_text)}
         if self.date:
-            text += f", {self.date}"
+            text += f", {fmt_date(self.date, lang)}"
         if self.time_text:
             text += " " + _("at %(time)s") % {"time": self.time_text}
         if self.court:
@@ -241,6 +255,17 @@ class RecordItem:
     link_method: str
     link_score: float | None
     residence: dict[str, str] | None = None  # place of residence as written (record.residence)
+    #: field → the source's column header it was read from (the import's mapping)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def as_written(self, *fields: str) -> str | None:
+        """What the source wrote in the columns of ``fields`` (joined by spaces), or None."""
+        values = [
+            str(self.raw[h]).strip()
+            for f in fields
+            if (h := self.headers.get(f)) and self.raw.get(h) not in (None, "")
+        ]
+        return " ".join(v for v in values if v) or None
 
 
 @dataclass
@@ -252,6 +277,9 @@ class PersonFacts:
     sources: dict[int, SourceRef] = field(default_factory=dict)
     incident_ids: list[int] = field(default_factory=list)
     facility_authority: dict[int, str] = field(default_factory=dict)
+    # Legal actions filed on the person's behalf (habeas.document.legal_actions): cited
+    # by flags and gaps, never evidence.
+    actions: list[LegalAction] = field(default_factory=list)
 
     def facts_of(self, fact_type: str) -> list[LegalFactItem]:
         return [f for f in self.facts if f.fact_type == fact_type]
@@ -298,6 +326,19 @@ def _load(s: Session, person_ids: list[int]) -> dict[int, PersonFacts]:
     if not records:
         return out
     rids = sorted(records)
+    mappings = {
+        b.id: b.mapping or {}
+        for b in s.execute(
+            select(ImportBatch).where(
+                ImportBatch.id.in_({r.import_id for r, _ in records.values()})
+            )
+        ).scalars()
+    }
+
+    def headers(rec: Record) -> dict[str, str]:
+        columns = mappings.get(rec.import_id, {}).get(rec.sheet or "", {})
+        return {f: h for h, f in columns.items() if isinstance(f, str)}
+
     idents: dict[int, list[dict[str, Any]]] = defaultdict(list)
     events: list[CustodyEvent] = []
     facts: list[LegalFact] = []
@@ -376,6 +417,7 @@ def _load(s: Session, person_ids: list[int]) -> dict[int, PersonFacts]:
                 link.method,
                 link.score,
                 residence=dict(rec.residence) if rec.residence else None,
+                headers=headers(rec),
             )
         )
     for ev in events:
@@ -414,6 +456,14 @@ def _load(s: Session, person_ids: list[int]) -> dict[int, PersonFacts]:
                 src.reliability,
             )
         )
+    labels = {
+        (t.vocabulary, t.code): (t.label_en, t.label_es)
+        for t in s.execute(
+            select(VocabularyTerm).where(
+                VocabularyTerm.vocabulary.in_({f.fact_type for f in facts})
+            )
+        ).scalars()
+    }
     for fact in facts:
         p = out[owner[fact.record_id]]
         src = (
@@ -442,10 +492,15 @@ def _load(s: Session, person_ids: list[int]) -> dict[int, PersonFacts]:
                 src.id,
                 src.title,
                 src.reliability,
+                labels.get((fact.fact_type, fact.value or "")),
             )
         )
     for pid, ids in victims.items():
         out[pid].incident_ids = sorted(ids)
+    from habeas.document.legal_actions import actions_of_persons
+
+    for pid, actions in actions_of_persons(s, list(out)).items():
+        out[pid].actions = actions
     return out
 
 

@@ -2,10 +2,17 @@
 
 The rules live in ``rules/due_process.toml`` (read with :mod:`tomllib`): each
 names a *test* implemented below and its parameters, the English and Spanish
-titles, and the rule text shown to lawyers. Every flag carries its status
+titles, and the rule text shown to lawyers (``text``, in Spanish ``text_es``; a flag
+carries it in the language it was evaluated in). Every flag carries its status
 (``raised``, ``not_raised`` or ``undetermined``), a plain-words explanation
 naming the facts and sources, the supporting facts (ids and source titles) and
 the facts that point the other way.
+
+A rule may name kinds of legal action (``actions = ["habeas_petition", ...]``): the
+flag then cites the person's actions of those kinds (:class:`ActionRef`, and a
+sentence in the explanation: "Legal actions on this: habeas corpus petition
+25-cv-0766 before ..., filed 20 Mar 2025 (pending)"). Actions are what the
+register's users did about it; they never change a flag's status.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from typing import Any
 
 from habeas import i18n
 from habeas.i18n import check_language, format_date, format_number, translator
+from habeas.i18n_dates import fmt_date
 from habeas.store.db import Store
 from habeas.trace.facts import (
     EventItem,
@@ -45,6 +53,18 @@ class FactRef:
 
 
 @dataclass
+class ActionRef:
+    """A legal action cited by a flag or a gap (:mod:`habeas.document.legal_actions`)."""
+
+    id: int
+    kind: str
+    description: str
+    status: str
+    filed_on: date | None
+    next_date: date | None
+
+
+@dataclass
 class Flag:
     code: str
     title_en: str
@@ -52,9 +72,10 @@ class Flag:
     status: str  # raised, not_raised, undetermined
     raised: bool
     explanation: str
-    rule_text: str
+    rule_text: str  # in the language the flag was evaluated in, like the explanation
     supporting: list[FactRef] = field(default_factory=list)
     contrary: list[FactRef] = field(default_factory=list)
+    actions: list[ActionRef] = field(default_factory=list)
 
     def title(self, language: str = "en") -> str:
         return i18n.label(self, language, "title")
@@ -80,6 +101,12 @@ def _read_rules() -> list[dict[str, Any]]:
     return list(rules)
 
 
+def rule_text(rule: dict[str, Any], lang: str = "en") -> str:
+    """The rule's text for lawyers in ``lang`` (the English text where no translation is)."""
+    text = rule.get("text_es") if check_language(lang) == "es" else None
+    return str(text or rule["text"])
+
+
 def due_process_flags(
     store: Store, person_id: int, *, as_of: date | None = None, lang: str = "en"
 ) -> list[Flag]:
@@ -98,6 +125,11 @@ def evaluate(
     flags = []
     for rule in rules if rules is not None else load_rules():
         status, why, support, contrary = TESTS[rule["test"]](ctx, rule)
+        cited = cite_actions(person, rule.get("actions", []), ctx.lang)
+        if cited:
+            why += " " + ctx._("Legal actions on this: %(actions)s.") % {
+                "actions": "; ".join(a.description for a in cited)
+            }
         flags.append(
             Flag(
                 rule["code"],
@@ -106,12 +138,22 @@ def evaluate(
                 status,
                 status == "raised",
                 why,
-                " ".join(rule["text"].split()),
+                " ".join(rule_text(rule, ctx.lang).split()),
                 support,
                 contrary,
+                cited,
             )
         )
     return flags
+
+
+def cite_actions(person: PersonFacts, kinds: list[str], lang: str) -> list[ActionRef]:
+    """The person's legal actions of ``kinds``, open ones first, oldest filing first."""
+    found = [a for a in person.actions if a.kind in kinds]
+    found.sort(key=lambda a: (not a.is_open, a.filed_on or date.max, a.id))
+    return [
+        ActionRef(a.id, a.kind, a.describe(lang), a.status, a.filed_on, a.next_date) for a in found
+    ]
 
 
 @dataclass
@@ -161,7 +203,7 @@ def _removed_with_fact(ctx: _Context, rule: dict[str, Any]) -> Result:
         ) % {
             "removals": cite(ctx.removals),
             "what": what,
-            "values": ", ".join(sorted({h.value or "" for h in hits})),
+            "values": ", ".join(sorted({h.value_label(ctx.lang) for h in hits})),
             "facts": cite(hits),
         }
         if others:
@@ -251,9 +293,12 @@ def _no_conviction(ctx: _Context, rule: dict[str, Any]) -> Result:
     )
 
 
-def _instant(item: EventItem | LegalFactItem) -> str:
+def _instant(item: EventItem | LegalFactItem, lang: str = "en") -> str:
+    """When it happened, in words: the UTC instant when the source gives a time."""
     at: datetime | None = item.occurred_at
-    return f"{item.date} {at:%H:%M} UTC" if at else item.date
+    if at:
+        return f"{format_date(at.date(), lang, 'medium')} {at:%H:%M} UTC"
+    return fmt_date(item.date, lang)
 
 
 def _removed_after_order(ctx: _Context, rule: dict[str, Any]) -> Result:
@@ -287,10 +332,10 @@ def _removed_after_order(ctx: _Context, rule: dict[str, Any]) -> Result:
             ) % {
                 "order": order.describe(ctx.lang),
                 "order_source": order.source_title,
-                "order_time": _instant(order),
+                "order_time": _instant(order, ctx.lang),
                 "flight": ev.describe(ctx.lang),
                 "flight_source": ev.source_title,
-                "flight_time": _instant(ev),
+                "flight_time": _instant(ev, ctx.lang),
             }
             if after:
                 raised.append(_("the flight departed after the order (%(pair)s)") % {"pair": pair})

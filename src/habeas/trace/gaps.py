@@ -6,6 +6,14 @@ Fields follow ICPPED art. 17(3) and 18(1) and the Body of Principles 12 and 16
 ``unknown``, or ``not_applicable`` (death circumstances when no death is
 recorded). The evidence is the events and legal facts that make a field known;
 ``holder`` names the authority that the law expects to hold the information.
+
+A field still missing (unknown or partial) names the legal actions that asked an
+authority for it (``requested_by``): a habeas petition or amparo asks the court to
+make the custodian state where, on what grounds and on whose order the person is
+held; a communication to the UN Working Group on Enforced Disappearances or an
+urgent action of the Committee on Enforced Disappearances asks the State for the
+person's fate and whereabouts; IACHR precautionary measures for their life and
+integrity (:data:`GAP_ACTIONS`; only actions filed, not drafts).
 """
 
 from __future__ import annotations
@@ -13,9 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from datetime import date
 
 from sqlalchemy import select
 
+from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.domain.text import fold
 from habeas.i18n import check_language, format_number, translator
 from habeas.store.db import Store
@@ -43,6 +53,38 @@ class Gap:
     holder: str
     evidence: list[str] = dc_field(default_factory=list)
     note: str = ""
+    requested_by: list[str] = dc_field(default_factory=list)  # legal actions that asked for it
+    requested_ids: list[int] = dc_field(default_factory=list)
+
+
+_COURT = ("habeas_petition", "amparo")
+_UN = ("wgeid_communication", "ced_urgent_action")
+_WHEREABOUTS = (*_COURT, *_UN, "iachr_precautionary")
+#: Register field -> the kinds of legal action that ask an authority for it.
+GAP_ACTIONS: dict[str, tuple[str, ...]] = {
+    "ordering_authority": (*_COURT, *_UN),
+    "grounds": (*_COURT, *_UN),
+    "deprivation": (*_COURT, *_UN),
+    "arresting_authority": (*_COURT, *_UN),
+    "supervising_authority": (*_COURT, *_UN),
+    "place_of_detention": _WHEREABOUTS,
+    "admission": (*_COURT, *_UN),
+    "place_authority": _WHEREABOUTS,
+    "health": (*_UN, "iachr_precautionary"),
+    "transfers": _WHEREABOUTS,
+    "release": _WHEREABOUTS,
+    "death": (*_UN, "iachr_precautionary"),
+    "hearing": _COURT,
+    "family_notification": _UN,
+}
+
+
+def requested(person: PersonFacts, name: str, lang: str) -> tuple[list[str], list[int]]:
+    """The filed actions of the person that asked an authority for field ``name``."""
+    kinds = GAP_ACTIONS.get(name, ())
+    found = [a for a in person.actions if a.kind in kinds and a.status != "draft"]
+    found.sort(key=lambda a: (a.filed_on or date.max, a.id))
+    return [a.describe(lang) for a in found], [a.id for a in found]
 
 
 Check = Callable[[PersonFacts, str], tuple[str, list[str], str]]
@@ -60,7 +102,8 @@ def _identity(p: PersonFacts, lang: str = "en") -> tuple[str, list[str], str]:
         if r.full_name or r.given_names
     ]
     ids = [
-        f"{i['type']} {i['value'] or i['as_written']} [{r.source_title} #{r.record_key}]"
+        f"{_(ID_TYPE_LABELS.get(i['type'], i['type']))} {i['value'] or i['as_written']} "
+        f"[{r.source_title} #{r.record_key}]"
         for r in p.records
         for i in r.identifiers
         if i["valid"]
@@ -315,7 +358,10 @@ def compute_gaps(person: PersonFacts, lang: str = "en") -> list[Gap]:
     gaps = []
     for name, label, basis, holder, check in FIELDS:
         status, evidence, note = check(person, lang)
-        gaps.append(Gap(name, label, basis, status, status == "known", holder, evidence, note))
+        gap = Gap(name, label, basis, status, status == "known", holder, evidence, note)
+        if status in ("unknown", "partial"):
+            gap.requested_by, gap.requested_ids = requested(person, name, lang)
+        gaps.append(gap)
     return gaps
 
 

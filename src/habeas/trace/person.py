@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from habeas.access.reader import Reader
+from habeas.document.legal_actions import LegalAction
 from habeas.i18n import check_language
 from habeas.store.db import Store
 from habeas.trace.facts import (
@@ -85,6 +86,8 @@ class PersonSummary:
     legal_facts: list[LegalFactItem]
     incident_ids: list[int]
     sources: list[SourceRef]
+    # Legal actions filed on the person's behalf (habeas.document.legal_actions).
+    legal_actions: list[LegalAction] = field(default_factory=list)
     # What the reader may not see (counts only; empty without a reader), and the
     # reporters' / witnesses' identities for readers cleared for them.
     withheld: dict[str, object] = field(default_factory=dict)
@@ -172,20 +175,29 @@ def build_summary(
         legal_facts=sorted(person.facts, key=lambda f: (f.fact_type, f.id)),
         incident_ids=person.incident_ids,
         sources=[person.sources[k] for k in sorted(person.sources)],
+        legal_actions=list(person.actions),
     )
 
 
+NAME_FIELDS = ("full_name", "given_names", "surnames", "first_surname", "second_surname")
+
+
 def _identity(records: list[RecordItem]) -> Identity:
+    """Each value with what the source wrote for it (``as_written``: the cells of the
+    columns it was read from, never the normalised value; empty when the value was
+    derived rather than written, e.g. a nationality from a cédula)."""
     identity = Identity()
     for rec in records:
         prov = Provenance(rec.source_title, rec.source_id, rec.record_key, rec.id, rec.row_number)
         name = " ".join([*rec.given_names, *rec.surnames]).strip()
         if name or rec.full_name:
             shown = rec.full_name or name
-            _add(identity.names, shown, shown, prov)
+            _add(identity.names, shown, rec.as_written(*NAME_FIELDS) or shown, prov)
         if rec.date_of_birth:
-            dob_text = _raw_for(rec, ("date of birth", "dob", "fecha de nacimiento"))
-            _add(identity.dates_of_birth, rec.date_of_birth, dob_text or rec.date_of_birth, prov)
+            dob_text = rec.as_written("date_of_birth") or _raw_for(
+                rec, ("date of birth", "dob", "fecha de nacimiento")
+            )
+            _add(identity.dates_of_birth, rec.date_of_birth, dob_text, prov)
         for ident in rec.identifiers:
             value = (
                 f"{ident['type']}: {ident['value']}"
@@ -193,13 +205,13 @@ def _identity(records: list[RecordItem]) -> Identity:
                 else f"{ident['type']} (invalid): {ident['as_written']}"
             )
             _add(identity.identifiers, value, ident["as_written"], prov)
-        for target, code in (
-            (identity.nationalities, rec.nationality),
-            (identity.sexes, rec.sex),
-            (identity.countries_of_birth, rec.country_of_birth),
+        for target, code, column in (
+            (identity.nationalities, rec.nationality, "nationality"),
+            (identity.sexes, rec.sex, "sex"),
+            (identity.countries_of_birth, rec.country_of_birth, "country_of_birth"),
         ):
             if code:
-                _add(target, code, code, prov)
+                _add(target, code, rec.as_written(column), prov)
         if rec.residence:
             home = residence_line(rec.residence)
             if home:
@@ -228,14 +240,14 @@ def _raw_for(rec: RecordItem, headers: tuple[str, ...]) -> str | None:
     return None
 
 
-def _add(variants: list[FieldVariant], value: str, written: str, prov: Provenance) -> None:
+def _add(variants: list[FieldVariant], value: str, written: str | None, prov: Provenance) -> None:
     for v in variants:
         if v.value == value:
-            if written not in v.as_written:
+            if written and written not in v.as_written:
                 v.as_written.append(written)
             v.stated_by.append(prov)
             return
-    variants.append(FieldVariant(value, [written], [prov]))
+    variants.append(FieldVariant(value, [written] if written else [], [prov]))
 
 
 __all__ = [

@@ -118,6 +118,15 @@ def restrict(store: Store, person: PersonFacts, reader: Reader, action: str = "v
         else:
             withheld.add("incidents", level, reason or "level")
 
+    actions = []
+    for act in person.actions:
+        reason = reader.why_not(act.sensitivity, action)
+        if reason is None:
+            actions.append(act)
+            shown[act.sensitivity] += 1
+        else:
+            withheld.add("legal actions", act.sensitivity, reason)
+
     visible = PersonFacts(
         person.person_id,
         records=records,
@@ -126,5 +135,6 @@ def restrict(store: Store, person: PersonFacts, reader: Reader, action: str = "v
         sources=sources,
         incident_ids=incidents,
         facility_authority=dict(person.facility_authority),
+        actions=actions,
     )
     return Visible(visible, withheld, shown, protected)

@@ -22,6 +22,7 @@ PERMISSIONS = {
     "review": N_("review possible matches"),
     "import": N_("import lists"),
     "edit": N_("enter and correct data"),
+    "legal_actions": N_("record legal actions and their documents"),
     "dossier": N_("make dossiers"),
     "estimate": N_("make estimates"),
     "admin": N_("administer users and settings"),
@@ -29,6 +30,7 @@ PERMISSIONS = {
 
 ACTIONS = {
     "add": N_("added"),
+    "update": N_("updated"),
     "import": N_("imported"),
     "view": N_("viewed"),
     "export": N_("exported"),
@@ -67,6 +69,7 @@ ENTITIES = {
     "import": N_("import"),
     "user": N_("user"),
     "incident": N_("incident"),
+    "legal_action": N_("legal action"),
     "facility": N_("facility"),
     "facility_unit": N_("unit"),
     "facility_figure": N_("facility figure"),
@@ -101,6 +104,8 @@ DETAIL_KEYS = {
     "shown": N_("levels shown"),
     "count": N_("count"),
     "value": N_("value"),
+    "status": N_("status"),
+    "next_date": N_("next date"),
 }
 
 

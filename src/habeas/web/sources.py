@@ -169,7 +169,7 @@ def plan_dict(plan: ImportPlan, max_problems: int | None = None) -> dict[str, An
             }
             for t in plan.tables
         ],
-        "records": len(plan.records),
+        "records": plan.record_count,
         "sample": [
             {
                 "row": r.row_number,
@@ -180,7 +180,7 @@ def plan_dict(plan: ImportPlan, max_problems: int | None = None) -> dict[str, An
                 "identifiers": [f"{t}={v or '(invalid) ' + raw}" for t, raw, v, _ in r.identifiers],
                 "events": [e.event_type for e in r.events],
             }
-            for r in plan.records[:SAMPLE_ROWS]
+            for r in plan.sample[:SAMPLE_ROWS]
         ],
         "errors": len(plan.errors),
         "warnings": len(plan.warnings),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from habeas.access.reader import Withheld
+from habeas.access.reader import Withheld, withheld_parts
 from habeas.web.context import Context
 
 
@@ -21,20 +21,14 @@ def withheld_notice(
     ctx: Context, withheld: dict[str, Any] | Withheld | None, next_path: str | None = None
 ) -> dict[str, Any]:
     """``{}`` when nothing was withheld; else the texts, counts and the purpose link."""
-    if isinstance(withheld, Withheld):
-        withheld = withheld.to_dict() if withheld else None
-    if not withheld or not withheld.get("total"):
+    parts = withheld_parts(withheld)
+    if parts is None:
         return {}
-    total: int | str = withheld["total"]
-    for_purpose: int | str = withheld.get("for_purpose") or 0
+    total, for_purpose, above = parts.total, parts.for_purpose, parts.above_clearance
     if next_path is None:
         url = ctx.request.url
         path = url.path.removesuffix(".json")  # the API points to the page
         next_path = path + (f"?{url.query}" if url.query else "")
-    if isinstance(total, int) and isinstance(for_purpose, int):
-        above: int | str = total - for_purpose
-    else:  # a small count hidden from roles that see aggregates only ("<5")
-        above = total if not for_purpose else ""
     return {
         "total": total,
         "for_purpose": for_purpose,

@@ -208,11 +208,17 @@ def record_correct_submit(ctx: Context, record_id: int) -> Any:
 def attachment_add(ctx: Context) -> Any:
     """Attach a file (multipart ``file``) to ``target_kind`` ``target_id`` with a
     ``description`` and a ``sensitivity``; ``next``: where to go back to."""
+    kind = clean_text(ctx.form.get("target_kind")) or ""
+    target = clean_text(ctx.form.get("target_id")) or ""
+    return attach_upload(ctx, kind, target)
+
+
+def attach_upload(ctx: Context, kind: str, target: int | str) -> dict[str, Any]:
+    """Store the uploaded ``file`` and attach it to ``kind`` ``target`` (the library checks
+    the permission that target kind needs); the view dict redirects to ``next``."""
     upload = ctx.files.get("file")
     if upload is None or not upload.filename:
         raise UsageError(ctx._("Choose a file to attach."))
-    kind = clean_text(ctx.form.get("target_kind")) or ""
-    target = clean_text(ctx.form.get("target_id")) or ""
     name = Path(upload.filename).name or "file"
     with tempfile.TemporaryDirectory(prefix="habeas-attach-") as tmp:
         path = Path(tmp) / "upload"

@@ -35,6 +35,7 @@ from habeas.web.pages._common import (
     jsonable,
     vocabulary_labels,
 )
+from habeas.web.pages.map import facility_location
 from habeas.web.views import page
 
 #: A capacity figure is never called "official" by its kind alone: whose claim it is (the
@@ -358,7 +359,8 @@ def facility_page(
     end: str | None = None,
     observations: str | None = None,
 ) -> dict[str, Any]:
-    """One facility: capacity, occupancy and m² per person over time, crowding thresholds.
+    """One facility: where it is, capacity, occupancy and m² per person over time, crowding
+    thresholds.
 
     Each unit lists its latest observations (``?observations=all``: every one)."""
     lo, hi = _day(start, "start", ctx), _day(end, "end", ctx)
@@ -378,6 +380,7 @@ def facility_page(
         ),
     )
     period = urlencode({k: v.isoformat() for k, v in (("start", lo), ("end", hi)) if v})
+    data["location"] = facility_location(ctx, facility_id)
     data["all_observations_url"] = (
         ctx.url("facility", facility_id=facility_id)
         + "?"

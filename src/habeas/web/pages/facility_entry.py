@@ -16,10 +16,11 @@ from typing import Any
 from starlette.responses import Response
 
 from habeas.document import facility_entry as fe
-from habeas.document.facility_import import NUMBER_ERRORS, parse_day, parse_number
+from habeas.document.facility_import import NUMBER_ERRORS, parse_day, parse_degrees, parse_number
 from habeas.errors import UsageError
 from habeas.ingest.sources import add_source
 from habeas.read.facilities import units_of
+from habeas.read.places import facility_place
 from habeas.read.sources import find_source_id, source_choices
 from habeas.web.context import Context
 from habeas.web.pages._common import N_, clean_text, vocabulary_labels
@@ -28,7 +29,7 @@ from habeas.web.rendering import render
 from habeas.web.views import action, page
 
 #: The facts a facility page can take, and the form field each library field is shown by.
-FORMS = ("unit", "area", "capacity", "population")
+FORMS = ("location", "unit", "area", "capacity", "population")
 FIELD_OF = {"capacity": "value", "facility": "form", "note": "note"}
 CAPACITY_LABELS = {
     "official_capacity": N_("stated capacity (what the source says it is)"),
@@ -65,6 +66,16 @@ def _number(
         return parse_number(raw, whole=whole)
     except ValueError as exc:
         raise FormErrors({name: ctx._(NUMBER_ERRORS[str(exc)]).format(value=raw)}) from None
+
+
+def _degrees(ctx: Context, form: dict[str, str], name: str) -> float | None:
+    raw = clean_text(form.get(name))
+    if raw is None:
+        return None
+    try:
+        return parse_degrees(raw)
+    except ValueError:
+        raise FormErrors({name: ctx._(NUMBER_ERRORS["degrees"]).format(value=raw)}) from None
 
 
 def _required(ctx: Context, form: dict[str, str], name: str, message: str) -> str:
@@ -136,6 +147,9 @@ def _facts(
         if area is not None:
             facts.append(fe.AreaFact(facility, name, area, sid))
         return facts
+    if what == "location":
+        latitude, longitude = _degrees(ctx, form, "latitude"), _degrees(ctx, form, "longitude")
+        return [fe.LocationFact(facility, latitude, longitude, source())]
     if what == "area":
         name = _required(ctx, form, "unit", "The unit is missing.")
         area = _number(ctx, form, "area", whole=False)
@@ -178,8 +192,15 @@ def _entry_page(
     ctx: Context, facility_id: int, what: str | None = None, form: dict[str, str] | None = None
 ) -> dict[str, Any]:
     name = facility_id_name(ctx.store, facility_id)
+    place = facility_place(ctx.store, facility_id)
     return {
-        "facility": {"id": facility_id, "name": name},
+        "facility": {
+            "id": facility_id,
+            "name": name,
+            "located": bool(place and place.located),
+            "latitude": place.latitude if place else None,
+            "longitude": place.longitude if place else None,
+        },
         **_choices(ctx, facility_id),
         "forms": list(FORMS),
         "what": what,
@@ -207,7 +228,8 @@ def facility_enter(ctx: Context, facility_id: int) -> dict[str, Any]:
     tags=["facilities"],
 )
 def facility_enter_fact(ctx: Context, facility_id: int, what: str) -> Any:
-    """Enter one fact (``what``: unit, area, capacity or population) citing ``source_id``,
+    """Enter one fact (``what``: location, unit, area, capacity or population) citing
+    ``source_id``,
     or a new source (``new_source_title`` + ``new_source_kind``)."""
     if what not in FORMS:
         raise UsageError(ctx._("Nothing to enter."))
@@ -229,7 +251,7 @@ def facility_enter_fact(ctx: Context, facility_id: int, what: str) -> Any:
         )
     if not ctx.wants_json:
         ctx.flash(ctx._("Recorded. The figures below include it."), "ok")
-    anchor = "#h-capacity" if what == "capacity" else "#h-units"
+    anchor = {"capacity": "#h-capacity", "location": "#h-location"}.get(what, "#h-units")
     return {
         "entered": [e.to_dict() for e in entered],
         "redirect": ctx.url("facility", facility_id=facility_id) + anchor,
@@ -250,12 +272,14 @@ def facility_new(ctx: Context) -> dict[str, Any]:
 
 @action("/facility-entry", permission="edit", name="facility_add", tags=["facilities"])
 def facility_add(ctx: Context) -> Any:
-    """Record a facility: ``name``, ``kind``, ``country``, ``operator``, ``notes`` and its
-    source (``source_id``, or ``new_source_title`` + ``new_source_kind``)."""
+    """Record a facility: ``name``, ``kind``, ``country``, ``operator``, ``notes``, where it
+    is (``latitude`` and ``longitude`` in decimal degrees, both or neither) and its source
+    (``source_id``, or ``new_source_title`` + ``new_source_kind``)."""
     form = {k: str(v) for k, v in ctx.form.items()}
     try:
         name = _required(ctx, form, "name", "The facility's name is missing.")
         kind = _required(ctx, form, "kind", "Choose the kind of facility.")
+        latitude, longitude = _degrees(ctx, form, "latitude"), _degrees(ctx, form, "longitude")
         fact = fe.FacilityFact(
             name,
             kind,
@@ -263,6 +287,8 @@ def facility_add(ctx: Context) -> Any:
             clean_text(form.get("country")),
             clean_text(form.get("operator")),
             clean_text(form.get("notes")),
+            latitude,
+            longitude,
         )
         entered = fe.enter(ctx.store, ctx.reader, fact)
     except FormErrors as errors:

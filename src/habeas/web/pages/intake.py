@@ -175,10 +175,25 @@ def _intake_page(ctx: Context, form: dict[str, str], errors: dict[str, str]) -> 
     }
 
 
+def _source(ctx: Context, source: str | int | None) -> dict[str, Any] | None:
+    """An earlier source to add another record to (the same conversation), if chosen."""
+    if source is None or not str(source).strip():
+        return None
+    from habeas.errors import NotFound
+    from habeas.read.sources import source_choices as visible
+
+    wanted = str(source).strip()
+    for choice in visible(ctx.store, reader=ctx.reader):
+        if str(choice.id) == wanted:
+            return {"id": choice.id, "title": choice.title}
+    raise NotFound(ctx._("No source %(id)s you may add to.", id=wanted))
+
+
 @page("/intake", permission="edit", template="intake.html", name="intake", tags=["intake"])
-def intake_form(ctx: Context) -> dict[str, Any]:
-    """The form to enter a person's record from a conversation or a document."""
-    return _intake_page(ctx, {}, {})
+def intake_form(ctx: Context, source: int | None = None) -> dict[str, Any]:
+    """The form to enter a person's record from a conversation or a document
+    (``source``: another record from that earlier intake source)."""
+    return {**_intake_page(ctx, {}, {}), "source": _source(ctx, source)}
 
 
 @action("/intake", permission="edit", name="intake_submit", tags=["intake"])
@@ -188,13 +203,18 @@ def intake_submit(ctx: Context) -> Any:
     ``event_type``, ...; the fields of ``habeas import``)."""
     form = {k: str(v) for k, v in ctx.form.items() if k != "csrf_token"}
     values = {k: form[k] for k in PERSON_FIELDS if form.get(k, "").strip()}
+    earlier = _source(ctx, form.get("source"))
     try:
-        result = enter(ctx.store, ctx.reader, intake_from(form), values)
+        if earlier is not None:
+            result = enter(ctx.store, ctx.reader, None, values, source_id=earlier["id"])
+        else:
+            result = enter(ctx.store, ctx.reader, intake_from(form), values)
     except IntakeFailed as exc:
         if ctx.wants_json:
             raise UsageError(str(exc)) from None
         errors = problem_texts(ctx, exc.problems, (*PERSON_FIELDS, *SOURCE_INPUTS))
-        return render(ctx, "intake.html", _intake_page(ctx, form, errors), status=400)
+        data = {**_intake_page(ctx, form, errors), "source": earlier}
+        return render(ctx, "intake.html", data, status=400)
     if not ctx.wants_json:
         ctx.flash(ctx._("Record %(id)s entered.", id=result.record_id), "ok")
         if result.link_note:
@@ -229,6 +249,9 @@ def result_view(ctx: Context, record_id: int) -> dict[str, Any]:
         "level_label": ctx._(LEVEL_LABELS.get(rec.sensitivity, rec.sensitivity)),
         "taken_on_local": ctx.format_date(rec.taken_on, "long") if rec.taken_on else "",
         "person_url": ctx.url("person", person_id=rec.person_id) if rec.person_id else None,
+        "same_source_url": f"{ctx.url('intake')}?source={rec.source_id}"
+        if rec.channel and not rec.corrects_record_id
+        else None,
         "linked_names": linked["names"] if linked else [],
         "candidates": candidates,
         **source_choices(ctx),

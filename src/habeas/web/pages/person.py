@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -296,6 +297,16 @@ def build_person(
         if reader is None or i.id in summary.incident_ids
     ]
 
+    from habeas.web.pages.legal_actions import action_view
+
+    today = date.today()
+    legal_actions = [
+        action_view(a, lang, _, today)
+        for a in sorted(
+            summary.legal_actions, key=lambda a: (not a.has_deadline, a.next_date or date.max, a.id)
+        )
+    ]
+
     shown_records = {r.id for r in summary.records}
     links = []
     for pair in explain(store, person_id):
@@ -329,9 +340,11 @@ def build_person(
             "gaps_missing": sum(1 for g in gaps if g["missing"]),
             "legal_facts": facts,
             "incidents": incidents,
+            "legal_actions": legal_actions,
             "sources": raw["sources"],
             "links": links,
             "dossier_url": f"/persons/{person_id}/dossier.pdf" if can_dossier else None,
+            "dossier_form_url": f"/persons/{person_id}/dossier" if can_dossier else None,
             "withheld": summary.withheld,
             "withheld_text": withheld_text(summary.withheld, _),
             "protected": [

@@ -1,0 +1,37 @@
+"""Every face splits a withheld total the same way (library: ``withheld_parts``), also
+when the total is a suppressed count ("<5") shown to a role that sees aggregates only."""
+
+from __future__ import annotations
+
+from habeas.access.reader import Withheld, withheld_parts
+from habeas.cli.notices import withheld_lines
+
+
+def test_counts_split_into_purpose_and_clearance() -> None:
+    withheld = Withheld()
+    withheld.add("records", "restricted", "purpose", 3)
+    withheld.add("records", "witness_protected", "level", 2)
+    parts = withheld_parts(withheld)
+    assert parts is not None
+    assert (parts.total, parts.for_purpose, parts.above_clearance) == (5, 3, 2)
+    lines = withheld_lines(withheld, "en")
+    assert lines[0].startswith("Withheld: 5 items")
+    assert lines[1].startswith("3 of them") and lines[2].startswith("2 of them")
+
+
+def test_nothing_withheld_says_nothing() -> None:
+    assert withheld_parts(Withheld()) is None
+    assert withheld_parts(None) is None and withheld_lines(None, "en") == []
+
+
+def test_a_suppressed_total_is_said_not_computed() -> None:
+    """Aggregates hide small counts ("<5"); the CLI used int() on them and crashed."""
+    suppressed = {"total": "<5", "for_purpose": 0}
+    parts = withheld_parts(suppressed)
+    assert parts is not None and parts.above_clearance == "<5"
+    lines = withheld_lines(suppressed, "es")
+    assert lines[0].startswith("Retenidos: <5 elementos")
+    assert any("<5" in line for line in lines[1:])
+    both = withheld_parts({"total": "<5", "for_purpose": "<5"})
+    assert both is not None and both.above_clearance == ""
+    assert len(withheld_lines({"total": "<5", "for_purpose": "<5"}, "en")) == 2
