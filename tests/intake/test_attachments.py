@@ -115,16 +115,21 @@ def test_targets_are_checked_and_failed_attach_writes_nothing(store: Store, tmp_
         after = s.execute(select(ChangeLogEntry.seq).order_by(ChangeLogEntry.seq.desc())).first()
     assert before == after
     # kinds whose tables other parts build are accepted as named, until they register a check
-    made = attach(store, DOC, _photo(tmp_path), "inquiry", 7)
-    assert made.target_id == "7"
-    register_target("inquiry", lambda session, ident: None)  # "no such inquiry"
+    # (habeas.inquiry registers the inquiry table's check when it is imported: set it aside)
+    import habeas.inquiry  # noqa: F401
+    from habeas.evidence import attachments
+
+    saved = attachments.TARGET_CHECKS.pop("inquiry")
     try:
+        made = attach(store, DOC, _photo(tmp_path), "inquiry", 7)
+        assert made.target_id == "7"
+        register_target("inquiry", lambda session, ident: None)  # "no such inquiry"
         with pytest.raises(AttachmentError):
             attach(store, DOC, _photo(tmp_path), "inquiry", 8)
     finally:
-        from habeas.evidence import attachments
-
-        attachments.TARGET_CHECKS.pop("inquiry", None)
+        attachments.TARGET_CHECKS["inquiry"] = saved
+    with pytest.raises(AttachmentError):  # the inquiry table's own check: there is none 9
+        attach(store, DOC, _photo(tmp_path), "inquiry", 9)
 
 
 def test_attachments_are_sealed_when_the_workspace_encrypts(store: Store, tmp_path: Path) -> None:

@@ -115,6 +115,8 @@ SENSITIVITY_ROUTES = (
     "sources.json",
     "search.json",
     "incidents.json",
+    "inquiry.json",
+    "inquiry_letter",
     "legal-actions.json",
     "legal-actions",
     "legal-action.json",
@@ -128,6 +130,22 @@ SENSITIVITY_ROUTES = (
 )
 #: routes that must show no personal data at any level to anyone they serve
 NO_PERSONAL_DATA = ("aggregates.csv", "exports", "dossier_form")
+
+
+def _inquiry(store: Store, case: Any) -> int:
+    """An inquiry about the matrix person, matched by the library (every record a
+    candidate) and confirmed: its page shows candidates, its letter the person's facts."""
+    from habeas.inquiry import Asker, InquirySpec, Sought, create_inquiry
+    from habeas.inquiry.matching import confirm_person, match_inquiry
+
+    iid = create_inquiry(
+        store,
+        InquirySpec(Asker("A. Preguntona", "tía", "555"), Sought(name="Zebulon Testino")),
+        None,
+    )
+    match_inquiry(store, iid, None)
+    confirm_person(store, iid, case.person_id, None)
+    return iid
 
 
 def _legal_levels_seen(
@@ -201,6 +219,8 @@ def _levels_seen(
         "sources.json": "/sources.json",
         "search.json": "/search.json?q=Zebulon+Testino",
         "incidents.json": "/incidents.json",
+        "inquiry.json": f"/inquiries/{case.inquiry_id}.json",
+        "inquiry_letter": f"/inquiries/{case.inquiry_id}/letter?lang=en",
         "export.csv": "/exports/records/download?format=csv",
         "situation": "/reports/situation?lang=en",
         "aggregates.csv": "/exports/aggregates/download?format=csv",
@@ -223,6 +243,7 @@ def _levels_seen(
             "aggregates.csv",
             "exports",
             "dossier_form",
+            "inquiry_letter",
         )
     ):
         return None
@@ -247,6 +268,13 @@ def _levels_seen(
     if route == "sources.json":
         titles = {s["title"] for s in response.json()["sources"]}
         return {lv for lv, (title, _, _) in SOURCES.items() if title in titles}
+    if route == "inquiry.json":  # anywhere in it: candidates, history
+        return {lv for lv, (title, _, _) in SOURCES.items() if title in response.text}
+    if route == "inquiry_letter":
+        import html
+
+        text = html.unescape(response.text)
+        return {lv for lv, (title, _, _) in SOURCES.items() if title in text}
     if route in ("export.csv", *NO_PERSONAL_DATA):
         return {lv for lv, name in NAMES.items() if name in response.text}
     if route == "situation":  # sources named in the PDF's text
@@ -276,9 +304,12 @@ def _expected(role: str | None, route: str, level: str) -> bool | None:
         if not allowed(role, "read_aggregates"):
             return None
         return policy.allowed(role, "read_summary", sensitivity=level)
-    action = {"dossier": "dossier", "dossier_filed": "dossier", "export.csv": "export"}.get(
-        route, "view"
-    )
+    action = {
+        "dossier": "dossier",
+        "dossier_filed": "dossier",
+        "export.csv": "export",
+        "inquiry_letter": "dossier",
+    }.get(route, "view")
     if policy.max_level(role, action) is None:
         return None
     return policy.may(role, level, action)
@@ -292,6 +323,7 @@ def test_role_route_sensitivity(
     from tests.trust.sensitivity_data import REPORTER, build_legal_levels, build_levels
 
     case = build_levels(store, tmp_path)
+    case.inquiry_id = _inquiry(store, case)  # type: ignore[attr-defined]
     legal = build_legal_levels(store, case)
     client = TestClient(app)
     if role is not None:

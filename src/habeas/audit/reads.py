@@ -30,6 +30,7 @@ READ_ENTITIES = (
     "incident",
     "source",
     "legal_action",
+    "inquiry",
 )
 
 

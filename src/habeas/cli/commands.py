@@ -86,6 +86,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "document",
         "List, count and record incidents (torture, beatings, deaths in custody, ...).",
     ),
+    "inquiry": (
+        "inquiry",
+        "Relatives' inquiries under article 18: record, match, answer with a letter.",
+    ),
     "legal": (
         "legal",
         "Legal actions: habeas petitions, asylum claims, complaints to UN bodies, "

@@ -430,6 +430,7 @@ class ChangeLogEntry(Base):
 from habeas.store import (  # noqa: E402, F401
     schema_access,
     schema_attachment,
+    schema_inquiry,
     schema_legal,
     schema_linkage,
     schema_search,
