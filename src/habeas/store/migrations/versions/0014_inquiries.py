@@ -2,7 +2,7 @@
 matches, confirmed person and letters (:mod:`habeas.inquiry`).
 
 Revision ID: 0014
-Revises: 0015 (re-chained after main: 0012 → 0013 intake → 0015 legal actions → 0014)
+Revises: 0013
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0015"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@
 (:mod:`habeas.store.schema_legal`, :mod:`habeas.document.legal_actions`).
 
 Revision ID: 0015
-Revises: 0013 (0012 on its own branch; re-chained after merging h/intake)
+Revises: 0014
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
