@@ -118,3 +118,35 @@ def test_intake_needs_a_channel_and_a_name(ws: Path, capsys: pytest.CaptureFixtu
     code, out, err = run(capsys, "intake", "--channel", "phone", "full_name=Ana Ficticia")
     assert code == 0 and "Record 1 entered" in out
     assert "habeas link" in err  # no model trained yet: says what to run
+
+
+@pytest.mark.parametrize("kind", ["legal_action", "inquiry"])
+def test_attach_checks_targets_whose_tables_live_elsewhere(ws: Path, kind: str) -> None:
+    """`habeas attach` in a fresh process (where neither the legal-action nor the inquiry
+    module was imported) still checks that the target exists; it used to accept any id."""
+    import os
+    import subprocess
+    import sys
+
+    photo = ws / "escrito.pdf"
+    photo.write_bytes(b"%PDF-1.4 ficticio\n")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from habeas.cli.main import run; run()",
+            "--lang",
+            "en",
+            "attach",
+            kind,
+            "999",
+            str(photo),
+        ],
+        cwd=ws,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HABEAS_USER": "ana"},
+        timeout=120,
+    )
+    assert done.returncode != 0, done.stdout
+    assert "There is no" in done.stderr and "999" in done.stderr, done.stderr

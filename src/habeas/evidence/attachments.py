@@ -30,6 +30,7 @@ API (for every face and for the other parts of habeas)::
 
 from __future__ import annotations
 
+import importlib
 import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -105,8 +106,23 @@ def register_target(kind: str, check: TargetCheck, *, permission: str = "edit") 
     TARGET_PERMISSIONS[kind] = permission
 
 
+#: target kinds whose tables live in other modules: the module registers their check (and
+#: permission) when imported, so it is imported before a target of that kind is used.
+_REGISTERED_BY = {
+    "legal_action": "habeas.document.legal_action_model",
+    "inquiry": "habeas.inquiry.model",
+}
+
+
+def _ensure_registered(kind: str) -> None:
+    module = _REGISTERED_BY.get(kind)
+    if module is not None and kind not in TARGET_CHECKS:
+        importlib.import_module(module)
+
+
 def attach_permission(kind: str) -> str:
     """The permission attaching a file to a target of ``kind`` needs."""
+    _ensure_registered(kind)
     return TARGET_PERMISSIONS.get(kind, "edit")
 
 
@@ -184,6 +200,7 @@ def check_target(session: Session, target_kind: str, target_id: int | str) -> tu
     text = str(target_id).strip()
     if not text.isdigit():
         raise AttachmentError("{value!r} is not an id (a whole number).", "target_id", value=text)
+    _ensure_registered(target_kind)
     check = TARGET_CHECKS.get(target_kind)
     if check is None:
         return text, ""

@@ -103,8 +103,8 @@ def _read_rules() -> list[dict[str, Any]]:
 
 def rule_text(rule: dict[str, Any], lang: str = "en") -> str:
     """The rule's text for lawyers in ``lang`` (the English text where no translation is)."""
-    text = rule.get("text_es") if check_language(lang) == "es" else None
-    return str(text or rule["text"])
+    texts = {"text_en": rule["text"], "text_es": rule.get("text_es") or rule["text"]}
+    return i18n.label(texts, lang, "text")
 
 
 def due_process_flags(
