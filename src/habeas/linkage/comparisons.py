@@ -23,7 +23,8 @@ Used by :func:`habeas.linkage.model.settings`. Columns are those of
   given name and first surname swapped is no evidence here (counted in
   **given**). Shared surnames are term-frequency adjusted.
 * **dob**: exact / day and month swapped / one typo (Damerau-Levenshtein 1 on
-  the ISO string) / same year / uncertain ranges overlap / another date within 12
+  the ISO string) / two of day, month and year agree (the third replaced; years
+  under 12 apart) / same year / uncertain ranges overlap / another date within 12
   years / a generation apart (12 years or more: a caution).
 * **a_number, cedula_ve, dui_sv, other_id**: exact / one typo / different;
   null when absent on either side. A different valid document number gets a
@@ -176,8 +177,12 @@ def surnames() -> cl.CustomComparison:
             "One surname the same, the other a near spelling",
         ),
         _custom(_SHARED_SURNAME, "One surname in common, the other different"),
+        # Jaro-Winkler catches a typo in a long surname; a short one ("koch" / "kowh",
+        # "kuhn" / "kutn") needs the edit distance, as for given names.
         _custom(
-            "jaro_winkler_similarity(sur1_l, sur1_r) >= 0.88", "First surnames a near spelling"
+            "jaro_winkler_similarity(sur1_l, sur1_r) >= 0.88 OR "
+            f"{_one_typo_sql('sur1_l', 'sur1_r')}",
+            "First surnames a near spelling",
         ),
         _custom(_SWAPPED, "Given name and surname swapped").configure(is_null_level=True),
         cll.ElseLevel(),
@@ -189,6 +194,14 @@ def surnames() -> cl.CustomComparison:
     )
 
 
+_TWO_PARTS = (
+    "substr(dob_l, 1, 7) = substr(dob_r, 1, 7) OR "
+    "(substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 9, 2) = substr(dob_r, 9, 2)) OR "
+    "(substr(dob_l, 6, 5) = substr(dob_r, 6, 5) AND "
+    "abs(CAST(substr(dob_l, 1, 4) AS INTEGER) - CAST(substr(dob_r, 1, 4) AS INTEGER)) < 12)"
+)
+
+
 def dob() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="dob",
@@ -198,12 +211,24 @@ def dob() -> cl.CustomComparison:
             cll.ExactMatchLevel("dob"),
             _custom("dob_l = dob_sw_r", "Day and month swapped"),
             _one_typo("dob"),
+            # One part of the date replaced or mistyped beyond one character ("08" for
+            # "15", "1959" for "1956"), the other two kept: day and month, year and month,
+            # or year and day (years under 12 apart; the same birthday a generation apart
+            # has its own level below).
+            _custom(_TWO_PARTS, "Two of day, month and year agree"),
             cll.ExactMatchLevel("dob_year").configure(label_for_charts="Same year"),
             _custom("dob_lo_l <= dob_hi_r AND dob_lo_r <= dob_hi_l", "Uncertain dates overlap"),
             _custom(
                 "abs(CAST(substr(dob_lo_l, 1, 4) AS INTEGER) - "
                 "CAST(substr(dob_lo_r, 1, 4) AS INTEGER)) < 12",
                 "Another date, within 12 years",
+            ),
+            # The same day and month, 12 years or more apart: a year replaced ("1981" for
+            # "2008") far more often than a son sharing his father's birthday (1 in 365),
+            # but still a caution: a human decides.
+            _custom(
+                "substr(dob_l, 6, 5) = substr(dob_r, 6, 5)",
+                "Same day and month, a generation apart",
             ),
             # A generation apart: a father and the son who carries his name (a caution,
             # see habeas.linkage.model.with_cautions).

@@ -38,7 +38,7 @@ from habeas.linkage.features import MAIN_ID_TYPES
 
 logger = logging.getLogger(__name__)
 
-MODEL_VERSION = "habeas-linkage-3"
+MODEL_VERSION = "habeas-linkage-4"
 COMPARISONS = (
     "given",
     "given2",
@@ -350,7 +350,7 @@ def with_cautions(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
         documents |= at(name, 0) | at(name, 1)  # the same number, or one typo apart
     caution[at("given", -1) & ~(at("dob", 0) & documents)] = DIFFERENT_GIVEN_NAMES
     unset = np.array([c is None for c in caution], dtype=bool)
-    caution[at("dob", -1) & ~documents & unset] = GENERATION_APART
+    caution[(at("dob", -1) | at("dob", -2)) & ~documents & unset] = GENERATION_APART
     pairs["caution"] = caution
     return pairs
 
