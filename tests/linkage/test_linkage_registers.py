@@ -7,11 +7,21 @@ birthday a generation later is still for a reviewer. Every name here is invented
 
 from __future__ import annotations
 
-import pandas as pd
-from test_linkage_families import _caution, _population
+import random
+from datetime import date, timedelta
 
-from habeas.linkage import score_frame
-from habeas.linkage.model import level_weights
+import numpy as np
+import pandas as pd
+from test_linkage_families import GIVEN, SURNAMES, _caution, _population
+
+from habeas.linkage import score_frame, training
+from habeas.linkage.households import (
+    SHARING_FLOOR,
+    different_dates,
+    document_sharing,
+    documents_personal,
+)
+from habeas.linkage.model import DIFFERENT_GIVEN_NAMES, level_weights, with_cautions
 
 
 def _score(extra: list[dict]) -> tuple[dict[int, int], pd.DataFrame, dict]:
@@ -70,3 +80,84 @@ def test_the_same_birthday_a_generation_apart_is_for_a_reviewer() -> None:
     assert _level(pairs, model, n + 1, n + 2, "dob") == "Same day and month, a generation apart"
     assert clusters[n + 1] != clusters[n + 2]
     assert _caution(pairs, n + 1, n + 2) == "dates of birth a generation apart"
+
+
+def test_dates_that_are_one_person_mistyped() -> None:
+    assert not different_dates("1985-12-08", "1985-12-15")  # one part
+    assert not different_dates("1985-12-08", "1985-08-12")  # day and month swapped
+    assert not different_dates("1985-12-08", "1895-12-08")  # one transposition
+    assert different_dates("1985-12-08", "1990-03-08")
+    assert different_dates("1985-12-08", "1961-02-19")
+
+
+def _documented(people: int, copied: int, seed: int = 5) -> pd.DataFrame:
+    """``people`` persons listed twice with their own document number; ``copied`` more
+    pairs of siblings whose form carries one number for both (other name, other date)."""
+    rng = random.Random(seed)
+    rows = []
+    uid = 1
+    for i in range(people + copied):
+        number = f"2{i:08d}"
+        born = date(1960, 1, 1) + timedelta(days=rng.randrange(15000))
+        names = [rng.choice(GIVEN)] * 2
+        dates = [born, born]
+        if i >= people:  # a sibling with the same number
+            names[1] = next(g for g in GIVEN if g[:3] != names[0][:3])
+            dates[1] = born + timedelta(days=900 + rng.randrange(3000))
+        surnames = " ".join(rng.sample(SURNAMES, 2))
+        for g, d in zip(names, dates, strict=True):
+            rows.append(
+                {
+                    "unique_id": uid,
+                    "given_names": g,
+                    "surnames": surnames,
+                    "dob": d.isoformat(),
+                    "a_number": number,
+                }
+            )
+            uid += 1
+    return pd.DataFrame(rows)
+
+
+def _features(frame: pd.DataFrame) -> pd.DataFrame:
+    from habeas.linkage.features import featurise_rows
+    from habeas.linkage.score import _frame
+
+    rows, ids, homes = _frame(frame, 1, False)
+    return featurise_rows(rows, ids, residences=homes)
+
+
+def test_the_register_says_whether_numbers_are_one_persons() -> None:
+    own = document_sharing(_features(_documented(200, 0)))
+    assert own is not None and own[0] == 0.0 and own[1] == 200
+    copied = document_sharing(_features(_documented(200, 12)))
+    assert copied is not None and copied[0] >= SHARING_FLOOR
+    assert document_sharing(_features(_documented(20, 0))) is None  # too few to tell
+    assert documents_personal({"habeas_document_sharing": 0.0})
+    assert not documents_personal({"habeas_document_sharing": 0.05})
+    assert not documents_personal({})  # never measured: the caution stands
+
+
+def test_a_shared_number_outweighs_a_replaced_given_name_only_where_numbers_are_personal() -> None:
+    """Different first given names, the same A-number, no date on one side: cautioned
+    unless training found the register's numbers to be one person's each."""
+    model = training.default_model()
+    weights = level_weights(model)
+    pair = pd.DataFrame(
+        {
+            "record_a": [1],
+            "record_b": [2],
+            "match_weight": [10.0],
+            "match_probability": [0.999],
+            "mw_given": [weights["given"][-1][0]],
+            "mw_a_number": [weights["a_number"][0][0]],
+            "mw_dob": [0.0],
+        }
+    )
+    assert with_cautions(pair, model)["caution"][0] == DIFFERENT_GIVEN_NAMES
+    personal = {**model, "habeas_document_sharing": 0.0}
+    assert with_cautions(pair, personal)["caution"][0] is None
+    # a date a generation away disputes the number: still cautioned
+    disputed = pair.assign(mw_dob=[weights["dob"][-1][0]])
+    assert with_cautions(disputed, personal)["caution"][0] == DIFFERENT_GIVEN_NAMES
+    assert not np.isnan(weights["given"][-1][0])

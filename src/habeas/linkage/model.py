@@ -34,6 +34,7 @@ import pandas as pd
 from splink import Linker, SettingsCreator, block_on
 
 from habeas.linkage import comparisons as cmp
+from habeas.linkage import households
 from habeas.linkage.features import MAIN_ID_TYPES
 
 logger = logging.getLogger(__name__)
@@ -325,6 +326,9 @@ def with_cautions(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
     (exactly) and a document number (or one typo apart) — two independent
     identifiers no sibling shares
     (a list that replaced a given name, or wrote a nickname habeas does not know).
+    Where training found the register's document numbers to be one person's each
+    (:mod:`habeas.linkage.households`), a shared number also waives it when no date
+    disputes it: none on a side, or one the same but for a typo, a swap or one part.
 
     Dates of birth 12 years or more apart (not a typo, not a swap) are a father and
     the son who carries his full name, far more often than one person written
@@ -348,7 +352,12 @@ def with_cautions(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
     documents = np.zeros(len(pairs), dtype=bool)
     for name in _DOCUMENTS:
         documents |= at(name, 0) | at(name, 1)  # the same number, or one typo apart
-    caution[at("given", -1) & ~(at("dob", 0) & documents)] = DIFFERENT_GIVEN_NAMES
+    undisputed = at("dob", 0)  # the same date of birth
+    if households.documents_personal(model):
+        # No date on a side, or one the same but for a typo, a swap, one part or an
+        # uncertain range: every level but "same year" and the three "another date".
+        undisputed = ~(at("dob", -1) | at("dob", -2) | at("dob", -3) | at("dob", -5))
+    caution[at("given", -1) & ~(undisputed & documents)] = DIFFERENT_GIVEN_NAMES
     unset = np.array([c is None for c in caution], dtype=bool)
     caution[(at("dob", -1) | at("dob", -2)) & ~documents & unset] = GENERATION_APART
     pairs["caution"] = caution
