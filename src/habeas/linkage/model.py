@@ -14,7 +14,8 @@ and nicknames; no key shared by more than 50 records, see
 birth; initials of given name and surname (either order) + date of birth
 (typos, names written in each other's field); the residence keys (``res_keys``
 exploded: postcode or locality × street, house number or second line, locality
-× postcode, second line × house number, first-surname key × region; capped at
+× postcode, second line × house number, first-surname key × region or locality,
+the postcode alone; capped at
 50 records the same way, see :func:`habeas.linkage.residence.residence_keys`).
 All are equi-joins on selective keys, so the number of pairs grows about
 linearly with the number of records.
