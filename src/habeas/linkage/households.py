@@ -41,7 +41,7 @@ MAX_GROUP = 20
 DOCUMENT_COLUMNS = ("a_number", "cedula_ve", "dui_sv", "other_id")
 
 
-def _one_edit(a: str, b: str) -> bool:
+def one_edit(a: str, b: str) -> bool:
     """Damerau-Levenshtein distance ≤ 1."""
     if a == b:
         return True
@@ -66,12 +66,12 @@ def different_given(a: str, keys_a: frozenset[str], b: str, keys_b: frozenset[st
     """Completely different first given names, as the model's last "given" level reads them."""
     if a == b or keys_a & keys_b or a[:3] == b[:3] or len(a) == 1 or len(b) == 1:
         return False
-    return not _one_edit(a, b)
+    return not one_edit(a, b)
 
 
 def different_dates(a: str, b: str) -> bool:
     """Two ISO dates that are not one person's date mistyped (see the module doc)."""
-    if _one_edit(a, b) or (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]):
+    if one_edit(a, b) or (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]):
         return False
     return sum(x == y for x, y in ((a[:4], b[:4]), (a[5:7], b[5:7]), (a[8:10], b[8:10]))) < 2
 
