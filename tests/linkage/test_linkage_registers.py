@@ -161,3 +161,23 @@ def test_a_shared_number_outweighs_a_replaced_given_name_only_where_numbers_are_
     disputed = pair.assign(mw_dob=[weights["dob"][-1][0]])
     assert with_cautions(disputed, personal)["caution"][0] == DIFFERENT_GIVEN_NAMES
     assert not np.isnan(weights["given"][-1][0])
+
+
+def test_a_lone_name_is_compared_with_the_other_records_surname() -> None:
+    """ "Watts", the only name a list gave (read as a given name), is William Watts's
+    surname: not "a different given name", and counted once."""
+    n = len(_population())
+    _clusters, pairs, model = _score(
+        [
+            {
+                "unique_id": n + 1,
+                "given_names": "william",
+                "surnames": "watts",
+                "dob": "1860-06-07",
+            },
+            {"unique_id": n + 2, "given_names": "watts", "surnames": None, "dob": "1860-06-07"},
+        ]
+    )
+    assert _level(pairs, model, n + 1, n + 2, "given") == "The only name is the other's surname"
+    assert _caution(pairs, n + 1, n + 2) is None
+    assert float(pairs.loc[(n + 1, n + 2), "mw_surnames"]) == 0.0

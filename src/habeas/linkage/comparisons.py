@@ -7,7 +7,8 @@ Used by :func:`habeas.linkage.model.settings`. Columns are those of
   weaker evidence than "Yeferson") / same name by nickname, spelling variant or
   sound (``given_keys`` intersect: Pepe = José, Jhon = John, Yeferson =
   Jefferson) / typo (Jaro-Winkler ≥ 0.88) / given name and first surname
-  written in each other's field / one given name shared in another position
+  written in each other's field / a record's only name (no surname) is the other's
+  first surname / one given name shared in another position
   ("José Ramón" vs "Ramón") / one side gives only an initial, and it agrees /
   the same first three letters (a short form) /
   else (completely different first given names: a caution, see
@@ -84,6 +85,13 @@ _SWAPPED = (
 )
 
 
+_LONE_NAME = (
+    "(sur1_l IS NULL AND sur1_r IS NOT NULL AND jaro_winkler_similarity(given1_l, sur1_r) >= 0.88)"
+    " OR "
+    "(sur1_r IS NULL AND sur1_l IS NOT NULL AND jaro_winkler_similarity(given1_r, sur1_l) >= 0.88)"
+)
+
+
 def given() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="given",
@@ -105,6 +113,10 @@ def given() -> cl.CustomComparison:
                 "One typo",
             ),
             _custom(_SWAPPED, "Given name and surname swapped"),
+            # A list with one name column, or one name only: "Watts" alone, read as a given
+            # name, is the other record's surname (counted here once: with no surname on
+            # one side the surnames comparison is null).
+            _custom(_LONE_NAME, "The only name is the other's surname"),
             cll.ArrayIntersectLevel("given_all", 1).configure(
                 label_for_charts="A given name shared in another position"
             ),

@@ -88,6 +88,7 @@ LEVELS = {
     "Dates a generation apart": N_("dates a generation apart"),
     "Same day and month, a generation apart": N_("the same day and month, a generation apart"),
     "Given name and surname swapped": N_("given name and surname swapped"),
+    "The only name is the other's surname": N_("the only name is the other's surname"),
     "All other comparisons": N_("different"),
 }
 
