@@ -120,7 +120,8 @@ def diagnose(
     print(
         f"train {t1 - t0:.1f} s, predict {t2 - t1:.1f} s ({len(pairs):,} pairs), "
         f"cluster {t3 - t2:.1f} s; document sharing {model.get('habeas_document_sharing')} "
-        f"of {model.get('habeas_document_pairs')} dated pairs sharing a number"
+        f"of {model.get('habeas_document_pairs')} dated pairs sharing a number, "
+        f"undated {model.get('habeas_document_sharing_undated')}"
     )
     ids = frame["unique_id"].astype(int).tolist()
     scores = score_labels([result.cluster_of[r] for r in ids], [truth[r] for r in ids])

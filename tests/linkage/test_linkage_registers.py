@@ -136,12 +136,29 @@ def test_the_register_says_whether_numbers_are_one_persons() -> None:
     assert documents_personal({"habeas_document_sharing": 0.0})
     assert not documents_personal({"habeas_document_sharing": 0.05})
     assert not documents_personal({})  # never measured: the caution stands
+    # undated pairs are measured apart: a list without dates may copy numbers
+    assert not documents_personal({"habeas_document_sharing": 0.0}, dated=False)
+    both = {"habeas_document_sharing": 0.0, "habeas_document_sharing_undated": 0.01}
+    assert documents_personal(both, dated=False)
+    copied_undated = {**both, "habeas_document_sharing_undated": 0.2}
+    assert not documents_personal(copied_undated, dated=False)
+    undated = _documented(200, 30).assign(dob=lambda f: [None, *f["dob"][1:]])
+    measured = document_sharing(_features(undated.iloc[::1]), dated=False)
+    assert measured is None  # one undated record: too few pairs
 
 
 def test_a_shared_number_outweighs_a_replaced_given_name_only_where_numbers_are_personal() -> None:
-    """Different first given names, the same A-number, no date on one side: cautioned
-    unless training found the register's numbers to be one person's each."""
+    """Different first given names, the same A-number, dates one part apart: cautioned
+    unless training found the register's numbers to be one person's each; with no date
+    on a side, or a date a generation away, cautioned whatever the register says."""
     model = training.default_model()
+    # As in a trained model, no dob level weighs exactly 0 (the null level's weight): the
+    # default's "uncertain dates overlap" has m = u.
+    overlap = [
+        lv for lv in model["comparisons"][3]["comparison_levels"] if not lv.get("is_null_level")
+    ]
+    assert model["comparisons"][3]["output_column_name"] == "dob"
+    overlap[5]["u_probability"] = 0.01
     weights = level_weights(model)
     pair = pd.DataFrame(
         {
@@ -151,12 +168,17 @@ def test_a_shared_number_outweighs_a_replaced_given_name_only_where_numbers_are_
             "match_probability": [0.999],
             "mw_given": [weights["given"][-1][0]],
             "mw_a_number": [weights["a_number"][0][0]],
-            "mw_dob": [0.0],
+            "mw_dob": [weights["dob"][3][0]],  # two of day, month and year agree
         }
     )
+    assert weights["dob"][3][1] == "Two of day, month and year agree"
     assert with_cautions(pair, model)["caution"][0] == DIFFERENT_GIVEN_NAMES
     personal = {**model, "habeas_document_sharing": 0.0}
     assert with_cautions(pair, personal)["caution"][0] is None
+    undated = pair.assign(mw_dob=[0.0])
+    assert with_cautions(undated, personal)["caution"][0] == DIFFERENT_GIVEN_NAMES
+    both = {**personal, "habeas_document_sharing_undated": 0.0}
+    assert with_cautions(undated, both)["caution"][0] is None
     # a date a generation away disputes the number: still cautioned
     disputed = pair.assign(mw_dob=[weights["dob"][-1][0]])
     assert with_cautions(disputed, personal)["caution"][0] == DIFFERENT_GIVEN_NAMES

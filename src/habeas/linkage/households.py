@@ -7,8 +7,8 @@ child's form). :func:`habeas.linkage.model.with_cautions` therefore sends a pair
 completely different first given names to a reviewer unless it agrees on *both* the date
 of birth and a document number. Lists also replace a given name outright (a name from
 another row, a second name written first), and then a pair that shares its document
-number, with no date of birth on one side (or a date one typo away), sits in review
-although no relative fits it: a sibling with a copied number has a date of their own.
+number and a date of birth one typo, a swap or one part away sits in review although no
+relative fits it: a sibling with a copied number has a date of their own.
 
 What that needs is a register where a shared number is not a household's.
 :func:`document_sharing` measures it on the register itself: among the pairs of records
@@ -20,7 +20,12 @@ day, month and year in common). Such a pair is two people holding one number far
 often than one person's record mangled twice. Where numbers are copied within households
 that share is several percent; lists that only mistype get well under
 :data:`SHARING_FLOOR`. Under it (and with :data:`MIN_PAIRS` pairs to tell), a shared
-number with an undisputed date of birth waives the caution; otherwise the caution stands.
+number with dates that differ only by such an error waives the caution. A pair with no
+date on a side is measured apart (a list without dates may be the one that copies
+numbers): among the undated pairs sharing a number, completely different given names must
+be no commoner than the model allows one person's records (:data:`UNDATED_FLOOR`, the
+ceiling of m for "different given names"); then a shared number waives the caution for an
+undated pair too. Otherwise the caution stands.
 """
 
 from __future__ import annotations
@@ -30,10 +35,15 @@ from typing import Any
 
 import pandas as pd
 
+from habeas.linkage.priors import M_CEILINGS
+
 #: Documents count as one person's each when under this share of the pairs sharing one
 #: disagree on both the given name and the date of birth (see the module doc).
 SHARING_FLOOR = 0.02
-#: Dated, named pairs sharing a number needed before the share says anything.
+#: Undated pairs sharing a number may differ completely in given name this often at most:
+#: the model's own ceiling for one person's records (priors.M_CEILINGS, "given").
+UNDATED_FLOOR = M_CEILINGS["given"][-1]
+#: Named pairs sharing a number needed before a share says anything.
 MIN_PAIRS = 100
 #: A number on more records than this is a placeholder, not a person's (see
 #: :func:`habeas.linkage.model.document_pairs`).
@@ -76,9 +86,15 @@ def different_dates(a: str, b: str) -> bool:
     return sum(x == y for x, y in ((a[:4], b[:4]), (a[5:7], b[5:7]), (a[8:10], b[8:10]))) < 2
 
 
-def document_sharing(frame: pd.DataFrame) -> tuple[float, int] | None:
-    """(share of dated, named pairs sharing a document number that disagree on both the
-    given name and the date of birth, pairs counted); None under :data:`MIN_PAIRS`."""
+def document_sharing(frame: pd.DataFrame, *, dated: bool = True) -> tuple[float, int] | None:
+    """(share, pairs counted) over the named pairs sharing a document number; None under
+    :data:`MIN_PAIRS` pairs.
+
+    ``dated``: pairs where both records carry a date of birth, and the share that
+    disagree on both the given name and the date. Otherwise pairs where a record has no
+    date, and the share whose given names differ completely: a person's own records do
+    that only when a list replaced the name (at most :data:`UNDATED_FLOOR` of them).
+    """
     needed = ["given1", "given_keys", "dob"]
     if any(c not in frame for c in needed):
         return None
@@ -86,24 +102,35 @@ def document_sharing(frame: pd.DataFrame) -> tuple[float, int] | None:
     for column in DOCUMENT_COLUMNS:
         if column not in frame:
             continue
-        rows = frame.loc[frame[column].notna() & frame["given1"].notna() & frame["dob"].notna()]
+        rows = frame.loc[frame[column].notna() & frame["given1"].notna()]
         sizes = rows.groupby(column)[column].transform("size")
         rows = rows[(sizes > 1) & (sizes <= MAX_GROUP)]
         for _, group in rows.groupby(column):
             people = [
-                (str(g), frozenset(k) if k is not None else frozenset(), str(d))
+                (str(g), frozenset(k) if k is not None else frozenset(), d)
                 for g, k, d in zip(group["given1"], group["given_keys"], group["dob"], strict=True)
             ]
             for (a, ka, da), (b, kb, db) in itertools.combinations(people, 2):
+                both = isinstance(da, str) and isinstance(db, str)
+                if both != dated:
+                    continue
                 pairs += 1
-                shared += different_given(a, ka, b, kb) and different_dates(da, db)
+                apart = different_given(a, ka, b, kb)
+                shared += apart and (not dated or different_dates(str(da), str(db)))
     if pairs < MIN_PAIRS:
         return None
     return shared / pairs, pairs
 
 
-def documents_personal(model: dict[str, Any]) -> bool:
+def documents_personal(model: dict[str, Any], *, dated: bool = True) -> bool:
     """Whether training found the register's document numbers to be one person's each
-    (a share under :data:`SHARING_FLOOR`, measured on enough pairs; module doc)."""
+    (module doc): on dated pairs a share under :data:`SHARING_FLOOR`; on pairs with an
+    undated record (``dated=False``) that and a share under :data:`UNDATED_FLOOR`, each
+    measured on enough pairs."""
     share = model.get("habeas_document_sharing")
-    return isinstance(share, (int, float)) and share < SHARING_FLOOR
+    if not (isinstance(share, (int, float)) and share < SHARING_FLOOR):
+        return False
+    if dated:
+        return True
+    undated = model.get("habeas_document_sharing_undated")
+    return isinstance(undated, (int, float)) and undated < UNDATED_FLOOR

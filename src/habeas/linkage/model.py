@@ -328,8 +328,9 @@ def with_cautions(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
     identifiers no sibling shares
     (a list that replaced a given name, or wrote a nickname habeas does not know).
     Where training found the register's document numbers to be one person's each
-    (:mod:`habeas.linkage.households`), a shared number also waives it when no date
-    disputes it: none on a side, or one the same but for a typo, a swap or one part.
+    (:mod:`habeas.linkage.households`), a shared number also waives it when both dates
+    are the same but for a typo, a swap or one part, or, where undated pairs were found
+    to share numbers no more often than one person's records, when a side has no date.
 
     Dates of birth 12 years or more apart (not a typo, not a swap) are a father and
     the son who carries his full name, far more often than one person written
@@ -355,9 +356,15 @@ def with_cautions(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
         documents |= at(name, 0) | at(name, 1)  # the same number, or one typo apart
     undisputed = at("dob", 0)  # the same date of birth
     if households.documents_personal(model):
-        # No date on a side, or one the same but for a typo, a swap, one part or an
-        # uncertain range: every level but "same year" and the three "another date".
-        undisputed = ~(at("dob", -1) | at("dob", -2) | at("dob", -3) | at("dob", -5))
+        # Dates the same but for a typo, a swap or one part: the pairs the register's
+        # measure was taken on (dated ones), never an undated one.
+        for level in (1, 2, 3):
+            undisputed = undisputed | at("dob", level)
+        if households.documents_personal(model, dated=False):
+            # no date on a side: the undated pairs sharing a number were measured too
+            undisputed = undisputed | ~np.logical_or.reduce(
+                [at("dob", i) for i in range(len(weights.get("dob", [])))]
+            )
     caution[at("given", -1) & ~(undisputed & documents)] = DIFFERENT_GIVEN_NAMES
     unset = np.array([c is None for c in caution], dtype=bool)
     caution[(at("dob", -1) | at("dob", -2)) & ~documents & unset] = GENERATION_APART

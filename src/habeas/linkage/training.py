@@ -124,6 +124,8 @@ def train(
     sharing = households.document_sharing(frame)
     model["habeas_document_sharing"] = None if sharing is None else round(sharing[0], 5)
     model["habeas_document_pairs"] = 0 if sharing is None else sharing[1]
+    undated = households.document_sharing(frame, dated=False)
+    model["habeas_document_sharing_undated"] = None if undated is None else round(undated[0], 5)
     return model
 
 
