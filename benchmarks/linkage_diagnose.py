@@ -3,6 +3,7 @@
 Run::
 
     python benchmarks/linkage_diagnose.py --persons 3000 --seed 2025 [--show 20]
+    python benchmarks/linkage_diagnose.py --set rldata10000 --show 20   # a shared set
 
 Loads the cached, imported (never linked) workspace of the benchmark
 (``benchmarks/out/ws-p{persons}-s{seed}``, made by ``benchmarks/linkage.py``),
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import shutil
 import sys
 import time
 from collections import Counter
@@ -58,19 +60,52 @@ def truth_by_record(store: Any, case_dir: Path) -> dict[int, str]:
     return {rid: truth[key] for rid, key in keys.items() if key in truth}
 
 
+def shared_workspace(name: str) -> tuple[Any, dict[tuple[str, str], str]]:
+    """A set of ``../shared/data/linkage`` (or FEBRL3/4) imported once into a cached workspace."""
+    from benchmarks.linkage_plain import load_dataset
+    from benchmarks.linkage_shared import DATA, import_lists
+
+    work = OUT / f"shared-{name}"
+    work.mkdir(parents=True, exist_ok=True)
+    ds = load_dataset(name, DATA, work)
+    pristine = work / "ws"
+    if not (pristine / ".imported").exists():
+        if pristine.exists():
+            shutil.rmtree(pristine)
+        store = harness.new_store(pristine)
+        import_lists(store, ds, work)
+        store.close()
+        (pristine / ".imported").write_text("ok")
+    return harness.open_store(pristine), ds.truth
+
+
+def shared_truth(store: Any, truth: dict[tuple[str, str], str]) -> dict[int, str]:
+    keys = harness.record_keys(store)
+    return {rid: truth.get(key, f"missing:{rid}") for rid, key in keys.items()}
+
+
 def diagnose(
-    persons: int, seed: int, show: int, threshold: float, review_low: float, margin: float
+    persons: int,
+    seed: int,
+    show: int,
+    threshold: float,
+    review_low: float,
+    margin: float,
+    shared: str | None = None,
 ) -> dict[str, Any]:
     from habeas.linkage import model as mdl
     from habeas.linkage import training
     from habeas.linkage.cluster import cluster
     from habeas.linkage.features import load_features
 
-    case_dir, ws_dir, _info = harness.cached_case_workspace(OUT, persons, seed)
-    store = harness.open_store(ws_dir)
+    if shared:
+        store, truth = shared_workspace(shared)
+    else:
+        case_dir, ws_dir, _info = harness.cached_case_workspace(OUT, persons, seed)
+        store = harness.open_store(ws_dir)
     try:
         frame = load_features(store)
-        truth = truth_by_record(store, case_dir)
+        truth = truth_by_record(store, case_dir) if not shared else shared_truth(store, truth)
     finally:
         store.close()
     t0 = time.perf_counter()
@@ -84,7 +119,9 @@ def diagnose(
     t3 = time.perf_counter()
     print(
         f"train {t1 - t0:.1f} s, predict {t2 - t1:.1f} s ({len(pairs):,} pairs), "
-        f"cluster {t3 - t2:.1f} s"
+        f"cluster {t3 - t2:.1f} s; document sharing {model.get('habeas_document_sharing')} "
+        f"of {model.get('habeas_document_pairs')} dated pairs sharing a number, "
+        f"undated {model.get('habeas_document_sharing_undated')}"
     )
     ids = frame["unique_id"].astype(int).tolist()
     scores = score_labels([result.cluster_of[r] for r in ids], [truth[r] for r in ids])
@@ -179,9 +216,15 @@ def diagnose(
         for a, b in itertools.combinations(sorted(group), 2):
             if truth[a] != truth[b]:
                 direct = by_pair.get((a, b))
-                wrong[
+                kind = (
                     "direct" if direct is not None and prob[direct] >= threshold else "transitive"
-                ] += 1
+                )
+                wrong[kind] += 1
+                if len(examples.setdefault(f"wrong ({kind})", [])) < show:
+                    p = f" p={prob[direct]:.3f}" if direct is not None else ""
+                    examples[f"wrong ({kind})"].append(
+                        f"{_describe(rows.loc[a])}\n      {_describe(rows.loc[b])}{p}"
+                    )
     print(f"wrong pairs in clusters: {dict(wrong)}")
     for bucket, lines in examples.items():
         if not lines:
@@ -201,7 +244,7 @@ def _describe(row: Any) -> str:
         f"[src {row['source_id']}{'*' if row['rpp'] else ''}] {v(row['given1'])} "
         f"{v(row['given2']) or ''} | {v(row['sur1'])} {v(row['sur2']) or ''} | "
         f"dob {v(row['dob']) or (str(v(row['dob_lo'])) + '..' + str(v(row['dob_hi'])))} "
-        f"| {ids}"
+        f"| {ids} | {v(row.get('addr')) or '-'} {v(row.get('locality')) or ''}"
     )
 
 
@@ -214,8 +257,11 @@ def main() -> int:
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--review-low", type=float, default=DEFAULT_REVIEW_BAND[0])
     parser.add_argument("--margin", type=float, default=AMBIGUITY_MARGIN)
+    parser.add_argument("--set", help="a shared set (../shared/data/linkage, febrl3, febrl4)")
     args = parser.parse_args()
-    diagnose(args.persons, args.seed, args.show, args.threshold, args.review_low, args.margin)
+    diagnose(
+        args.persons, args.seed, args.show, args.threshold, args.review_low, args.margin, args.set
+    )
     return 0
 
 

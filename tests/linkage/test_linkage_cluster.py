@@ -31,6 +31,20 @@ def test_conflicting_a_numbers_never_merge() -> None:
     assert result.reason[1] == "conflict: different a_number"
 
 
+def test_a_number_keyed_with_one_slip_is_no_conflict() -> None:
+    """ "208304911" / "208340911" (two digits swapped): one person's A-number keyed
+    twice, not two people's; a number two typos away still is."""
+    recs = records(
+        (1, 1, False, ["a_number:208304911"], False),
+        (2, 2, False, ["a_number:208340911"], False),
+        (3, 3, False, ["a_number:208340977"], False),
+    )
+    result = cluster(recs, pairs((1, 2, 12.0), (2, 3, 11.0)), threshold=0.8, review_low=0.2)
+    assert result.cluster_of[1] == result.cluster_of[2] != result.cluster_of[3]
+    assert result.status == ["linked", "queued"]
+    assert result.reason[1] == "conflict: different a_number"
+
+
 def test_one_row_per_person_source_honoured() -> None:
     recs = records((1, 1, True, [], False), (2, 1, True, [], False), (3, 2, False, [], False))
     result = cluster(

@@ -279,11 +279,32 @@ def test_residence_features_from_rows_and_their_blocking_keys() -> None:
     assert frame["res_keys"].tolist() == [None] * 4  # three records share every key: over 2
     frame = featurise_rows(rows, {}, residences={1: home, 2: dict(home)}, block_cap=2)
     keys = frame["res_keys"].tolist()
-    # street, locality × postcode: ps, ls, lp (no house number, no second line, no region)
-    assert keys[0] == keys[1] and len(keys[0]) == 3 and keys[2] is None and keys[3] is None
+    # street, locality × postcode: ps, ls, lp; surname × locality; the postcode alone (no
+    # house number, no second line, no region)
+    assert keys[0] == keys[1] and len(keys[0]) == 5 and keys[2] is None and keys[3] is None
     assert set(mdl.SPLINK_COLUMNS) <= set(frame.columns)
     without = featurise_rows(rows, {})
     assert without["res_keys"].tolist() == [None] * 4 and without["addr"].isna().all()
+
+
+def test_a_postcode_or_a_surname_in_one_town_meets_names_written_every_way() -> None:
+    """No street, no date: "Tom Chudleigh" / "Thomas Chydleigh" share only a postcode,
+    "Gerald Burn" / "Jerald Burn" only a surname and a town; each pair shares a key."""
+    rows = [
+        (1, 1, False, None, "import", ["tom"], ["chudleigh"], None, None, None, None, None),
+        (2, 1, False, None, "import", ["thomas"], ["chydleigh"], None, None, None, None, None),
+        (3, 1, False, None, "import", ["gerald"], ["burn"], None, None, None, None, None),
+        (4, 1, False, None, "import", ["jerald"], ["burn"], None, None, None, None, None),
+    ]
+    homes = {
+        1: {"locality": "devon", "postcode": "TQ13 8DF"},
+        2: {"locality": "west devon", "postcode": "tq13 8df"},
+        3: {"locality": "london"},
+        4: {"locality": "London"},
+    }
+    frame = featurise_rows(rows, {}, residences=homes)
+    keys = [set(k or ()) for k in frame["res_keys"]]
+    assert keys[0] & keys[1] and keys[2] & keys[3] and not keys[0] & keys[2]
 
 
 def _frame_rows(

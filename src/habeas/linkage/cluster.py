@@ -13,7 +13,8 @@ constrained agglomeration instead (union-find; strongest pairs first):
    clusters are joined unless that would
    * join records a human decided are **different** (cannot-links),
    * put two different valid document numbers of one type (A-number, cédula,
-     DUI, Colombian cédula) in one person,
+     DUI, Colombian cédula) in one person — unless they are one typo apart (one
+     number keyed twice, once with a slip),
    * give one person two records of a source declared *one row per person*,
    * (for name-only records, step 3) put in one person two records the model
      scored as clearly different (probability under :data:`UNLIKE`): a bare name
@@ -47,6 +48,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from habeas.linkage.households import one_edit
 
 CONSTRAINED_ID_TYPES = frozenset({"a_number", "cedula_ve", "dui_sv", "cedula_co"})
 #: A pair scored under this is evidence that its records are two people: no chain of
@@ -139,7 +142,7 @@ class _UnionFind:
         """
         a, b = self.node[ra], self.node[rb]
         for kind in a.ids.keys() & b.ids.keys():
-            if not a.ids[kind] & b.ids[kind]:
+            if not a.ids[kind] & b.ids[kind] and not _one_typo_apart(a.ids[kind], b.ids[kind]):
                 return f"conflict: different {kind}"
         if a.rpp_sources & b.rpp_sources:
             return "conflict: one-row-per-person source"
@@ -167,6 +170,18 @@ class _UnionFind:
         a.anchored = a.anchored or b.anchored
         del self.node[rb]
         return ra
+
+
+def _one_typo_apart(ours: set[str], theirs: set[str]) -> bool:
+    """Every number on one side is one typo (Damerau-Levenshtein 1) from one on the other.
+
+    One person's number keyed twice, once with a slip ("208304911" / "208340911"), is
+    not two people's: the pair that would join them was scored with the "one typo"
+    level and still reached the threshold on everything else.
+    """
+    small, big = (ours, theirs) if len(ours) <= len(theirs) else (theirs, ours)
+    # A short number (under six characters) one typo from another is just another number.
+    return all(any(len(x) >= 6 and one_edit(x, y) for y in big) for x in small)
 
 
 def cluster(

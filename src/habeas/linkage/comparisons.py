@@ -7,7 +7,8 @@ Used by :func:`habeas.linkage.model.settings`. Columns are those of
   weaker evidence than "Yeferson") / same name by nickname, spelling variant or
   sound (``given_keys`` intersect: Pepe = José, Jhon = John, Yeferson =
   Jefferson) / typo (Jaro-Winkler ≥ 0.88) / given name and first surname
-  written in each other's field / one given name shared in another position
+  written in each other's field / a record's only name (no surname) is the other's
+  first surname / one given name shared in another position
   ("José Ramón" vs "Ramón") / one side gives only an initial, and it agrees /
   the same first three letters (a short form) /
   else (completely different first given names: a caution, see
@@ -23,7 +24,8 @@ Used by :func:`habeas.linkage.model.settings`. Columns are those of
   given name and first surname swapped is no evidence here (counted in
   **given**). Shared surnames are term-frequency adjusted.
 * **dob**: exact / day and month swapped / one typo (Damerau-Levenshtein 1 on
-  the ISO string) / same year / uncertain ranges overlap / another date within 12
+  the ISO string) / two of day, month and year agree (the third replaced; years
+  under 12 apart) / same year / uncertain ranges overlap / another date within 12
   years / a generation apart (12 years or more: a caution).
 * **a_number, cedula_ve, dui_sv, other_id**: exact / one typo / different;
   null when absent on either side. A different valid document number gets a
@@ -83,6 +85,13 @@ _SWAPPED = (
 )
 
 
+_LONE_NAME = (
+    "(sur1_l IS NULL AND sur1_r IS NOT NULL AND jaro_winkler_similarity(given1_l, sur1_r) >= 0.88)"
+    " OR "
+    "(sur1_r IS NULL AND sur1_l IS NOT NULL AND jaro_winkler_similarity(given1_r, sur1_l) >= 0.88)"
+)
+
+
 def given() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="given",
@@ -104,6 +113,10 @@ def given() -> cl.CustomComparison:
                 "One typo",
             ),
             _custom(_SWAPPED, "Given name and surname swapped"),
+            # A list with one name column, or one name only: "Watts" alone, read as a given
+            # name, is the other record's surname (counted here once: with no surname on
+            # one side the surnames comparison is null).
+            _custom(_LONE_NAME, "The only name is the other's surname"),
             cll.ArrayIntersectLevel("given_all", 1).configure(
                 label_for_charts="A given name shared in another position"
             ),
@@ -176,8 +189,12 @@ def surnames() -> cl.CustomComparison:
             "One surname the same, the other a near spelling",
         ),
         _custom(_SHARED_SURNAME, "One surname in common, the other different"),
+        # Jaro-Winkler catches a typo in a long surname; a short one ("koch" / "kowh",
+        # "kuhn" / "kutn") needs the edit distance, as for given names.
         _custom(
-            "jaro_winkler_similarity(sur1_l, sur1_r) >= 0.88", "First surnames a near spelling"
+            "jaro_winkler_similarity(sur1_l, sur1_r) >= 0.88 OR "
+            f"{_one_typo_sql('sur1_l', 'sur1_r')}",
+            "First surnames a near spelling",
         ),
         _custom(_SWAPPED, "Given name and surname swapped").configure(is_null_level=True),
         cll.ElseLevel(),
@@ -189,6 +206,14 @@ def surnames() -> cl.CustomComparison:
     )
 
 
+_TWO_PARTS = (
+    "substr(dob_l, 1, 7) = substr(dob_r, 1, 7) OR "
+    "(substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 9, 2) = substr(dob_r, 9, 2)) OR "
+    "(substr(dob_l, 6, 5) = substr(dob_r, 6, 5) AND "
+    "abs(CAST(substr(dob_l, 1, 4) AS INTEGER) - CAST(substr(dob_r, 1, 4) AS INTEGER)) < 12)"
+)
+
+
 def dob() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="dob",
@@ -198,12 +223,24 @@ def dob() -> cl.CustomComparison:
             cll.ExactMatchLevel("dob"),
             _custom("dob_l = dob_sw_r", "Day and month swapped"),
             _one_typo("dob"),
+            # One part of the date replaced or mistyped beyond one character ("08" for
+            # "15", "1959" for "1956"), the other two kept: day and month, year and month,
+            # or year and day (years under 12 apart; the same birthday a generation apart
+            # has its own level below).
+            _custom(_TWO_PARTS, "Two of day, month and year agree"),
             cll.ExactMatchLevel("dob_year").configure(label_for_charts="Same year"),
             _custom("dob_lo_l <= dob_hi_r AND dob_lo_r <= dob_hi_l", "Uncertain dates overlap"),
             _custom(
                 "abs(CAST(substr(dob_lo_l, 1, 4) AS INTEGER) - "
                 "CAST(substr(dob_lo_r, 1, 4) AS INTEGER)) < 12",
                 "Another date, within 12 years",
+            ),
+            # The same day and month, 12 years or more apart: a year replaced ("1981" for
+            # "2008") far more often than a son sharing his father's birthday (1 in 365),
+            # but still a caution: a human decides.
+            _custom(
+                "substr(dob_l, 6, 5) = substr(dob_r, 6, 5)",
+                "Same day and month, a generation apart",
             ),
             # A generation apart: a father and the son who carries his name (a caution,
             # see habeas.linkage.model.with_cautions).

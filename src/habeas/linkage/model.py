@@ -14,7 +14,8 @@ and nicknames; no key shared by more than 50 records, see
 birth; initials of given name and surname (either order) + date of birth
 (typos, names written in each other's field); the residence keys (``res_keys``
 exploded: postcode or locality × street, house number or second line, locality
-× postcode, second line × house number, first-surname key × region; capped at
+× postcode, second line × house number, first-surname key × region or locality,
+the postcode alone; capped at
 50 records the same way, see :func:`habeas.linkage.residence.residence_keys`).
 All are equi-joins on selective keys, so the number of pairs grows about
 linearly with the number of records.
@@ -34,11 +35,12 @@ import pandas as pd
 from splink import Linker, SettingsCreator, block_on
 
 from habeas.linkage import comparisons as cmp
+from habeas.linkage import households
 from habeas.linkage.features import MAIN_ID_TYPES
 
 logger = logging.getLogger(__name__)
 
-MODEL_VERSION = "habeas-linkage-3"
+MODEL_VERSION = "habeas-linkage-4"
 COMPARISONS = (
     "given",
     "given2",
@@ -325,6 +327,10 @@ def with_cautions(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
     (exactly) and a document number (or one typo apart) — two independent
     identifiers no sibling shares
     (a list that replaced a given name, or wrote a nickname habeas does not know).
+    Where training found the register's document numbers to be one person's each
+    (:mod:`habeas.linkage.households`), a shared number also waives it when both dates
+    are the same but for a typo, a swap or one part, or, where undated pairs were found
+    to share numbers no more often than one person's records, when a side has no date.
 
     Dates of birth 12 years or more apart (not a typo, not a swap) are a father and
     the son who carries his full name, far more often than one person written
@@ -348,9 +354,20 @@ def with_cautions(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
     documents = np.zeros(len(pairs), dtype=bool)
     for name in _DOCUMENTS:
         documents |= at(name, 0) | at(name, 1)  # the same number, or one typo apart
-    caution[at("given", -1) & ~(at("dob", 0) & documents)] = DIFFERENT_GIVEN_NAMES
+    undisputed = at("dob", 0)  # the same date of birth
+    if households.documents_personal(model):
+        # Dates the same but for a typo, a swap or one part: the pairs the register's
+        # measure was taken on (dated ones), never an undated one.
+        for level in (1, 2, 3):
+            undisputed = undisputed | at("dob", level)
+        if households.documents_personal(model, dated=False):
+            # no date on a side: the undated pairs sharing a number were measured too
+            undisputed = undisputed | ~np.logical_or.reduce(
+                [at("dob", i) for i in range(len(weights.get("dob", [])))]
+            )
+    caution[at("given", -1) & ~(undisputed & documents)] = DIFFERENT_GIVEN_NAMES
     unset = np.array([c is None for c in caution], dtype=bool)
-    caution[at("dob", -1) & ~documents & unset] = GENERATION_APART
+    caution[(at("dob", -1) | at("dob", -2)) & ~documents & unset] = GENERATION_APART
     pairs["caution"] = caution
     return pairs
 

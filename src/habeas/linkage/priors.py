@@ -30,9 +30,10 @@ from typing import Any
 
 #: comparison → m of each non-null level, in the order the comparison lists them.
 M_PRIOR: dict[str, tuple[float, ...]] = {
-    # exact / nickname, variant, sound / typo / swapped with surname / shared elsewhere /
-    # an initial that agrees / the same first three letters / else
-    "given": (0.82, 0.05, 0.04, 0.01, 0.03, 0.02, 0.01, 0.02),
+    # exact / nickname, variant, sound / typo / swapped with surname / the only name is the
+    # other's surname / shared elsewhere / an initial that agrees / the same first three
+    # letters / else
+    "given": (0.815, 0.05, 0.04, 0.01, 0.005, 0.03, 0.02, 0.01, 0.02),
     # exact / initial agrees / near spelling / else
     "given2": (0.60, 0.25, 0.05, 0.10),
     # both (either order) / one surname each, the same / both sound the same / one side has
@@ -41,9 +42,10 @@ M_PRIOR: dict[str, tuple[float, ...]] = {
     # ("one in common, the other different" is how siblings and cousins compare: rare
     # among the records of one person, who keeps both surnames)
     "surnames": (0.50, 0.25, 0.04, 0.10, 0.03, 0.005, 0.03, 0.045),
-    # exact / day-month swapped / one typo / same year / ranges overlap / another date
-    # within 12 years / a generation apart
-    "dob": (0.86, 0.02, 0.05, 0.02, 0.02, 0.02, 0.01),
+    # exact / day-month swapped / one typo / two of day, month and year / same year /
+    # ranges overlap / another date within 12 years / the same day and month a generation
+    # apart / a generation apart
+    "dob": (0.85, 0.02, 0.05, 0.02, 0.01, 0.02, 0.02, 0.005, 0.005),
     # exact / one typo / different (each document type)
     "a_number": (0.93, 0.03, 0.04),
     "cedula_ve": (0.93, 0.03, 0.04),
@@ -60,10 +62,10 @@ M_PRIOR: dict[str, tuple[float, ...]] = {
 
 #: comparison → u of each non-null level (random pairs), same order as :data:`M_PRIOR`.
 U_PRIOR: dict[str, tuple[float, ...]] = {
-    "given": (0.01, 0.005, 0.01, 0.0005, 0.01, 0.003, 0.01, 0.9515),
+    "given": (0.01, 0.005, 0.01, 0.0005, 0.0005, 0.01, 0.003, 0.01, 0.951),
     "given2": (0.02, 0.05, 0.01, 0.92),
     "surnames": (0.0001, 0.002, 0.0001, 0.002, 0.0001, 0.01, 0.005, 0.9807),
-    "dob": (0.0001, 0.00001, 0.0005, 0.014, 0.02, 0.35, 0.61539),
+    "dob": (0.0001, 0.00001, 0.0005, 0.002, 0.012, 0.02, 0.35, 0.0017, 0.61369),
     "a_number": (0.000001, 0.00001, 0.999989),
     "cedula_ve": (0.000001, 0.00001, 0.999989),
     "dui_sv": (0.000001, 0.00001, 0.999989),
@@ -78,7 +80,8 @@ U_PRIOR: dict[str, tuple[float, ...]] = {
 #: comparison → {level position: the largest m training may give it} (−1: the last level).
 M_CEILINGS: dict[str, dict[int, float]] = {
     "given": {-1: 0.05},  # completely different first given names
-    "dob": {-2: 0.06, -1: 0.03},  # another date of birth; one a generation apart
+    # another date of birth; the same birthday a generation apart; a generation apart
+    "dob": {-3: 0.06, -2: 0.03, -1: 0.03},
 }
 
 #: The prior's weight in EM, in matching pairs (see the module doc).

@@ -22,9 +22,10 @@ postcode     postcode (``"1010"``, ``"78501"``), only when it is one
 region       state or province, compact
 res_keys     blocking keys (:func:`residence_keys`): postcode or locality ×
              street, house number or second line; locality × postcode;
-             second line × house number; first-surname key × region (a rare
-             surname in one state, where every other part of the address may
-             carry a typo). None is shared by more than ``BLOCK_CAP`` records.
+             second line × house number; first-surname key × region or ×
+             locality (a surname in one state or town, where every other part
+             may carry a typo); the postcode alone. None is shared by more
+             than ``BLOCK_CAP`` records.
 ===========  ================================================================
 
 Addresses are nearly unique per person, so parsing is per distinct stored
@@ -128,8 +129,9 @@ def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
 def residence_keys(
     columns: dict[str, np.ndarray], sk1: np.ndarray, cap: int
 ) -> list[list[int] | None]:
-    """Each record's residence blocking keys (:data:`KEY_FAMILIES`, and first-surname
-    key ``sk1`` × region), no key shared by more than ``cap`` records.
+    """Each record's residence blocking keys (:data:`KEY_FAMILIES`, first-surname key
+    ``sk1`` × region and × locality, the postcode alone), no key shared by more than
+    ``cap`` records.
 
     A key stands for one (family, place, part) value, as an integer: a register of a
     million addresses has millions of keys, and integers are built, counted and
@@ -143,7 +145,15 @@ def residence_keys(
         return [None] * n
     coded = {name: _codes(values) for name, values in columns.items()}
     families = [(coded[a], coded[b]) for _tag, a, b in KEY_FAMILIES]
-    families.append((_codes(np.asarray(sk1, dtype=object)), coded["region"]))
+    surname = _codes(np.asarray(sk1, dtype=object))
+    families.append((surname, coded["region"]))
+    # A surname in one locality: both given names and the date may carry typos or be
+    # missing, the street too ("Tom Chudleigh", Devon / "Thomas Chydleigh", Devon).
+    families.append((surname, coded["locality"]))
+    # A postcode on its own: where few records share one (a street or a building), it is
+    # as selective as an address and meets records whose names were written every way.
+    postcode, size = coded["postcode"]
+    families.append(((np.where(postcode >= 0, 0, -1), 1), (postcode, size)))
     kept = np.full((n, len(families)), -1, dtype=np.int64)
     offset = 0
     for j, ((a, size_a), (b, size_b)) in enumerate(families):

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from splink import Linker
 
-from habeas.linkage import em, priors
+from habeas.linkage import em, households, priors
 from habeas.linkage import model as mdl
 
 logger = logging.getLogger(__name__)
@@ -121,6 +121,11 @@ def train(
     model["habeas_em_matches"] = 0.0 if result is None else round(result.matches, 3)
     model["habeas_labels_used"] = _label_count(labels)
     model["habeas_training_notes"] = notes
+    sharing = households.document_sharing(frame)
+    model["habeas_document_sharing"] = None if sharing is None else round(sharing[0], 5)
+    model["habeas_document_pairs"] = 0 if sharing is None else sharing[1]
+    undated = households.document_sharing(frame, dated=False)
+    model["habeas_document_sharing_undated"] = None if undated is None else round(undated[0], 5)
     return model
 
 

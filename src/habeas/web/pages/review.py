@@ -67,6 +67,7 @@ LEVELS = {
     "One surname in common, the other different": N_("one surname in common, the other different"),
     "First surnames a near spelling": N_("first surnames a near spelling"),
     "Day and month swapped": N_("day and month swapped"),
+    "Two of day, month and year agree": N_("two of day, month and year agree"),
     "Same year": N_("same year"),
     "Uncertain dates overlap": N_("uncertain dates overlap"),
     "One typo": N_("one typo"),
@@ -85,7 +86,9 @@ LEVELS = {
     "Same first three letters": N_("the same first three letters (a short form)"),
     "Another date, within 12 years": N_("another date, within 12 years"),
     "Dates a generation apart": N_("dates a generation apart"),
+    "Same day and month, a generation apart": N_("the same day and month, a generation apart"),
     "Given name and surname swapped": N_("given name and surname swapped"),
+    "The only name is the other's surname": N_("the only name is the other's surname"),
     "All other comparisons": N_("different"),
 }
 

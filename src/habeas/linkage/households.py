@@ -1,0 +1,136 @@
+"""Whether a register's document numbers belong to one person each: what lets a shared
+document outweigh a different given name.
+
+Siblings share both surnames, households an address, twins a date of birth, and some
+lists copy one document number onto every member of a household (a parent's number on a
+child's form). :func:`habeas.linkage.model.with_cautions` therefore sends a pair with
+completely different first given names to a reviewer unless it agrees on *both* the date
+of birth and a document number. Lists also replace a given name outright (a name from
+another row, a second name written first), and then a pair that shares its document
+number and a date of birth one typo, a swap or one part away sits in review although no
+relative fits it: a sibling with a copied number has a date of their own.
+
+What that needs is a register where a shared number is not a household's.
+:func:`document_sharing` measures it on the register itself: among the pairs of records
+that share a valid document number and both carry a first given name and a date of birth,
+the share that disagree on both completely (the given name: not equal, no nickname,
+variant or sound in common, not one typo, not the same first three letters, not an
+initial; the date: not equal, not one typo, not day and month swapped, and at most one of
+day, month and year in common). Such a pair is two people holding one number far more
+often than one person's record mangled twice. Where numbers are copied within households
+that share is several percent; lists that only mistype get well under
+:data:`SHARING_FLOOR`. Under it (and with :data:`MIN_PAIRS` pairs to tell), a shared
+number with dates that differ only by such an error waives the caution. A pair with no
+date on a side is measured apart (a list without dates may be the one that copies
+numbers): among the undated pairs sharing a number, completely different given names must
+be no commoner than the model allows one person's records (:data:`UNDATED_FLOOR`, the
+ceiling of m for "different given names"); then a shared number waives the caution for an
+undated pair too. Otherwise the caution stands.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pandas as pd
+
+from habeas.linkage.priors import M_CEILINGS
+
+#: Documents count as one person's each when under this share of the pairs sharing one
+#: disagree on both the given name and the date of birth (see the module doc).
+SHARING_FLOOR = 0.02
+#: Undated pairs sharing a number may differ completely in given name this often at most:
+#: the model's own ceiling for one person's records (priors.M_CEILINGS, "given").
+UNDATED_FLOOR = M_CEILINGS["given"][-1]
+#: Named pairs sharing a number needed before a share says anything.
+MIN_PAIRS = 100
+#: A number on more records than this is a placeholder, not a person's (see
+#: :func:`habeas.linkage.model.document_pairs`).
+MAX_GROUP = 20
+DOCUMENT_COLUMNS = ("a_number", "cedula_ve", "dui_sv", "other_id")
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance ≤ 1."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]
+
+
+def different_given(a: str, keys_a: frozenset[str], b: str, keys_b: frozenset[str]) -> bool:
+    """Completely different first given names, as the model's last "given" level reads them."""
+    if a == b or keys_a & keys_b or a[:3] == b[:3] or len(a) == 1 or len(b) == 1:
+        return False
+    return not one_edit(a, b)
+
+
+def different_dates(a: str, b: str) -> bool:
+    """Two ISO dates that are not one person's date mistyped (see the module doc)."""
+    if one_edit(a, b) or (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]):
+        return False
+    return sum(x == y for x, y in ((a[:4], b[:4]), (a[5:7], b[5:7]), (a[8:10], b[8:10]))) < 2
+
+
+def document_sharing(frame: pd.DataFrame, *, dated: bool = True) -> tuple[float, int] | None:
+    """(share, pairs counted) over the named pairs sharing a document number; None under
+    :data:`MIN_PAIRS` pairs.
+
+    ``dated``: pairs where both records carry a date of birth, and the share that
+    disagree on both the given name and the date. Otherwise pairs where a record has no
+    date, and the share whose given names differ completely: a person's own records do
+    that only when a list replaced the name (at most :data:`UNDATED_FLOOR` of them).
+    """
+    needed = ["given1", "given_keys", "dob"]
+    if any(c not in frame for c in needed):
+        return None
+    pairs = shared = 0
+    for column in DOCUMENT_COLUMNS:
+        if column not in frame:
+            continue
+        rows = frame.loc[frame[column].notna() & frame["given1"].notna()]
+        sizes = rows.groupby(column)[column].transform("size")
+        rows = rows[(sizes > 1) & (sizes <= MAX_GROUP)]
+        for _, group in rows.groupby(column):
+            people = [
+                (str(g), frozenset(k) if k is not None else frozenset(), d)
+                for g, k, d in zip(group["given1"], group["given_keys"], group["dob"], strict=True)
+            ]
+            for (a, ka, da), (b, kb, db) in itertools.combinations(people, 2):
+                both = isinstance(da, str) and isinstance(db, str)
+                if both != dated:
+                    continue
+                pairs += 1
+                apart = different_given(a, ka, b, kb)
+                shared += apart and (not dated or different_dates(str(da), str(db)))
+    if pairs < MIN_PAIRS:
+        return None
+    return shared / pairs, pairs
+
+
+def documents_personal(model: dict[str, Any], *, dated: bool = True) -> bool:
+    """Whether training found the register's document numbers to be one person's each
+    (module doc): on dated pairs a share under :data:`SHARING_FLOOR`; on pairs with an
+    undated record (``dated=False``) that and a share under :data:`UNDATED_FLOOR`, each
+    measured on enough pairs."""
+    share = model.get("habeas_document_sharing")
+    if not (isinstance(share, (int, float)) and share < SHARING_FLOOR):
+        return False
+    if dated:
+        return True
+    undated = model.get("habeas_document_sharing_undated")
+    return isinstance(undated, (int, float)) and undated < UNDATED_FLOOR
