@@ -87,6 +87,11 @@ IN_LANGUAGE = {
         "records --source": "registros de",
         "export records": "Se escribieron",
         "log verify": "verificado",
+        "intake --channel": "candidata",
+        "legal add": "registrada",
+        "legal deadlines": "Vence",
+        "inquiry new": "registrada",
+        "inquiry letter": "Carta escrita",
     },
     "en": {
         "init registro": "Created workspace",
@@ -110,6 +115,11 @@ IN_LANGUAGE = {
         "records --source": "records of",
         "export records": "Wrote",
         "log verify": "verified",
+        "intake --channel": "candidate",
+        "legal add": "Recorded legal action",
+        "legal deadlines": "Due in the next",
+        "inquiry new": "recorded",
+        "inquiry letter": "Letter written",
     },
 }
 
@@ -157,8 +167,11 @@ def test_the_tour_runs_as_written(
     assert (root / "demo-files" / "lists" / "flight_manifest.csv").exists()
     for step, word in IN_LANGUAGE[lang].items():
         assert word in outputs[step], f"habeas {step}: {word!r} not in\n{outputs[step]}"
-    # --files-only imported nothing, the dry run wrote nothing: the three lists once each.
+    # --files-only imported nothing, the dry run wrote nothing: the three lists once each;
+    # the record entered from the phone call is restricted (a testimony), so an export
+    # without a purpose leaves it out and says so.
     assert "505" in outputs["export records"]  # 190 + 129 + 186
+    assert ("otros 1" if lang == "es" else "1 more were withheld") in outputs["export records"]
     assert "RWG1501" in outputs["gaps --flight"]
     # 100 m² and 85 people in the cell: 1.18 m² per person, below every standard.
     assert ("1,18" if lang == "es" else "1.18") in outputs["facility CECOT"]
@@ -166,5 +179,7 @@ def test_the_tour_runs_as_written(
     assert "Jeferson" in outputs["find Jeferson Blanco Perez"]
     for report in (f"dossier-person-{filled['PERSON']}-es.pdf", "situation-cecot-en.pdf"):
         assert (root / report).read_bytes().startswith(b"%PDF"), report
+    for paper in ("carta.pdf", "expediente.pdf"):  # the answer letter, the dossier to file
+        assert (root / paper).read_bytes().startswith(b"%PDF"), paper
     assert (root / "pares.csv").read_text(encoding="utf-8").startswith("pair_id,")
     assert (root / "registros.xlsx").stat().st_size > 0
