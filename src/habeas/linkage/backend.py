@@ -104,7 +104,7 @@ def _hamming(a: exp.Expression, b: exp.Expression) -> Any:
     x, y = a.sql("spark"), b.sql("spark")
     tree: Any = sqlglot.parse_one(
         f"CASE WHEN {x} IS NULL OR {y} IS NULL THEN NULL ELSE size(filter(sequence(1, "
-        f"length({x})), hamming_i -> substr({x}, hamming_i, 1) <> substr({y}, hamming_i, 1))) END",
+        f"length({x})), pos -> substr({x}, pos, 1) <> substr({y}, pos, 1))) END",
         read="spark",
     )
     return tree
@@ -211,6 +211,14 @@ def spark_session() -> Any:
     session.sparkContext.setLogLevel("ERROR")
     _SESSION = session
     return session
+
+
+def stop_spark() -> None:
+    """Stop the Spark session habeas started (a no-op when it started none)."""
+    global _SESSION
+    if _SESSION is not None:
+        _SESSION.stop()
+        _SESSION = None
 
 
 def _spark_api() -> Any:
