@@ -15,7 +15,9 @@ set-up installs both and a skip would hide a broken backend.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -141,3 +143,44 @@ def test_translated_model_uses_spark_functions() -> None:
     assert "size(filter(sequence(1, length(given1_l)), pos ->" in conditions
     assert '"' not in conditions  # DuckDB's quoted identifiers are strings in Spark
     assert settings["sql_dialect"] == "spark"
+
+
+@pytest.mark.parametrize(
+    ("lang", "pyspark_text", "java_text"),
+    [
+        ("en", "needs the pyspark package", "could not start Java"),
+        ("es", "necesita el paquete pyspark", "no pudo iniciar Java"),
+    ],
+)
+def test_cli_says_what_spark_lacks(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    lang: str,
+    pyspark_text: str,
+    java_text: str,
+) -> None:
+    """No pyspark, or no Java: a translated error that says how to fix it, nothing written."""
+    from habeas.cli.main import main
+
+    ws = tmp_path / "ws"
+    workspace = init_workspace(ws)
+    Store.open(workspace, create=True).close()
+    monkeypatch.setattr(backends, "_SESSION", None)
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # import pyspark.sql fails
+    assert main(["--lang", lang, "link", "--backend", "spark", "--workspace", str(ws)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert pyspark_text in err and "habeas[spark]" in err and "--backend duckdb" in err
+    monkeypatch.delitem(sys.modules, "pyspark.sql")
+    if _spark_missing() == "pyspark is not installed":
+        return
+    monkeypatch.setattr(backends, "_java", lambda: None)
+    monkeypatch.setattr("pyspark.sql.SparkSession.getActiveSession", staticmethod(lambda: None))
+    assert main(["--lang", lang, "link", "--backend", "spark", "--workspace", str(ws)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert java_text in err and "JAVA_HOME" in err
+    store = Store.open(workspace)
+    try:
+        assert latest_model(store) is None  # nothing was linked or written
+    finally:
+        store.close()
