@@ -59,6 +59,12 @@ def _backend_missing(exc: BackendUnavailable) -> typer.Exit:
             "The Spark backend needs the pyspark package, which is not installed. "
             "Install it with: pip install 'habeas[spark]' — or link with --backend duckdb."
         )
+    elif exc.missing == "jar":
+        text = _(
+            "The Spark session lacks Splink's similarity functions (jaro_winkler). Pass "
+            "Splink's jar to spark-submit with --jars (see docs/deploy.md) — or link with "
+            "--backend duckdb."
+        )
     else:
         text = _(
             "The Spark backend could not start Java (Spark needs Java 17 or newer). "

@@ -36,8 +36,9 @@ BACKENDS = ("duckdb", "spark")
 class BackendUnavailable(HabeasError):
     """The linkage backend cannot run here: ``missing`` says what is missing.
 
-    ``missing`` is ``"pyspark"`` (the Python package) or ``"java"`` (a Java runtime
-    to start Spark with); faces say how to install it.
+    ``missing`` is ``"pyspark"`` (the Python package), ``"java"`` (a Java runtime
+    to start Spark with) or ``"jar"`` (Splink's similarity UDF jar is not on the
+    session's class path: a session started without it); faces say how to fix it.
     """
 
     def __init__(self, backend: str, missing: str, detail: str = "") -> None:
@@ -172,7 +173,8 @@ def spark_session() -> Any:
 
     ``HABEAS_SPARK_MASTER`` (default ``local[*]``), ``HABEAS_SPARK_DRIVER_MEMORY``
     (default ``4g``), ``HABEAS_SPARK_SHUFFLE_PARTITIONS`` (default 8 locally, Spark's
-    own on a cluster). Splink's similarity jar is added to ``spark.jars``.
+    own on a cluster). Splink's similarity jar is added to ``spark.jars``. Under
+    ``spark-submit`` its own ``--master``, ``--driver-memory`` and ``--jars`` apply.
     """
     global _SESSION
     try:
@@ -189,18 +191,24 @@ def spark_session() -> Any:
         raise BackendUnavailable("spark", "java", "no java on PATH and no JAVA_HOME")
     from splink.backends.spark import similarity_jar_location
 
-    master = os.environ.get("HABEAS_SPARK_MASTER", "local[*]")
+    # Under spark-submit (it hands Python a running JVM) the master, memory and jars
+    # are spark-submit's own (--master, --driver-memory, --jars).
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    master = os.environ.get("HABEAS_SPARK_MASTER") or (None if submitted else "local[*]")
+    builder = SparkSession.builder.appName("habeas-linkage")
+    if master:
+        builder = builder.master(master)
+    if not submitted:
+        builder = builder.config("spark.jars", similarity_jar_location()).config(
+            "spark.driver.memory", os.environ.get("HABEAS_SPARK_DRIVER_MEMORY", "4g")
+        )
     builder = (
-        SparkSession.builder.appName("habeas-linkage")
-        .master(master)
-        .config("spark.jars", similarity_jar_location())
-        .config("spark.driver.memory", os.environ.get("HABEAS_SPARK_DRIVER_MEMORY", "4g"))
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
     )
     partitions = os.environ.get("HABEAS_SPARK_SHUFFLE_PARTITIONS") or (
-        "8" if master.startswith("local") else None
+        "8" if (master or "").startswith("local") else None
     )
     if partitions:
         builder = builder.config("spark.sql.shuffle.partitions", partitions)
@@ -230,11 +238,16 @@ def _spark_api() -> Any:
     else:
         # Locally, intermediate tables stay in Spark's memory (spilling to disk).
         method = "persist"
-    return _HabeasSparkAPI(
+    api = _HabeasSparkAPI(
         spark_session=session,
         break_lineage_method=method,
         num_partitions_on_repartition=int(session.conf.get("spark.sql.shuffle.partitions")),
     )
+    try:  # Splink registered its UDFs only if the jar is on the session's class path
+        session.sql("SELECT jaro_winkler('ab', 'ab')").collect()
+    except Exception as exc:  # noqa: BLE001 - Spark's error names the missing function
+        raise BackendUnavailable("spark", "jar", f"{type(exc).__name__}: {exc}") from exc
+    return api
 
 
 #: The feature columns that hold lists (:mod:`habeas.linkage.features`): typed as such even
