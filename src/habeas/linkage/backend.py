@@ -173,7 +173,8 @@ def spark_session() -> Any:
 
     ``HABEAS_SPARK_MASTER`` (default ``local[*]``), ``HABEAS_SPARK_DRIVER_MEMORY``
     (default ``4g``), ``HABEAS_SPARK_SHUFFLE_PARTITIONS`` (default 8 locally, Spark's
-    own on a cluster). Splink's similarity jar is added to ``spark.jars``. Under
+    own on a cluster); ``HABEAS_SPARK_CONF``: any other settings, ``key=value;…``.
+    Splink's similarity jar is added to ``spark.jars``. Under
     ``spark-submit`` its own ``--master``, ``--driver-memory`` and ``--jars`` apply.
     """
     global _SESSION
@@ -212,6 +213,10 @@ def spark_session() -> Any:
     )
     if partitions:
         builder = builder.config("spark.sql.shuffle.partitions", partitions)
+    for setting in os.environ.get("HABEAS_SPARK_CONF", "").split(";"):
+        key, _, value = setting.partition("=")
+        if key.strip():
+            builder = builder.config(key.strip(), value.strip())
     try:
         session = builder.getOrCreate()
     except Exception as exc:  # noqa: BLE001 - Spark's own error says why the JVM did not start
