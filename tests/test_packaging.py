@@ -13,7 +13,12 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRAS_INSTALLED = ("dev", "postgres", "pdf")  # what `make` installs (see the Makefile's lock)
+EXTRAS_INSTALLED = (
+    "dev",
+    "postgres",
+    "pdf",
+    "spark",
+)  # what `make` installs (see the Makefile's lock)
 
 
 def _locked() -> dict[str, str]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from habeas import linkage
@@ -22,7 +24,16 @@ from habeas.cli.common import (
     reader_for,
 )
 from habeas.cli.lang import _, ngettext
+from habeas.linkage.backend import BackendUnavailable
 from habeas.linkage.review_access import PairWithheld
+
+
+class Backend(StrEnum):
+    """The engine Splink runs on (:mod:`habeas.linkage.backend`)."""
+
+    duckdb = "duckdb"
+    spark = "spark"
+
 
 review_app = typer.Typer(
     help="The review queue: pairs the model is unsure of.", no_args_is_help=True
@@ -41,10 +52,41 @@ def register(app: typer.Typer) -> None:
     app.add_typer(review_app, name="review")
 
 
+def _backend_missing(exc: BackendUnavailable) -> typer.Exit:
+    """Say what the Spark backend lacks and how to get it; exit code 2."""
+    if exc.missing == "pyspark":
+        text = _(
+            "The Spark backend needs the pyspark package, which is not installed. "
+            "Install it with: pip install 'habeas[spark]' — or link with --backend duckdb."
+        )
+    elif exc.missing == "jar":
+        text = _(
+            "The Spark session lacks Splink's similarity functions (jaro_winkler). Pass "
+            "Splink's jar to spark-submit with --jars (see docs/deploy.md) — or link with "
+            "--backend duckdb."
+        )
+    else:
+        text = _(
+            "The Spark backend could not start Java (Spark needs Java 17 or newer). "
+            "Install it (Debian: apt-get install openjdk-17-jre-headless) or set JAVA_HOME "
+            "— or link with --backend duckdb."
+        )
+    err_console.print(f"[bold red]{_('Error:')}[/] {escape(text)}", highlight=False, soft_wrap=True)
+    return typer.Exit(2)
+
+
 def link(
     retrain: Annotated[
         bool, typer.Option("--retrain", help="Train the model again and re-link every record.")
     ] = False,
+    backend: Annotated[
+        Backend,
+        typer.Option(
+            "--backend",
+            help="Where Splink runs: duckdb (in this process) or spark (a local Spark, or the "
+            "cluster HABEAS_SPARK_MASTER names; see docs/deploy.md). Same model, same links.",
+        ),
+    ] = Backend.duckdb,
     workspace: WorkspaceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -55,8 +97,11 @@ def link(
     Example: habeas link --retrain
     """
     store = open_store(workspace)
-    with progress_bar(not as_json) as progress:
-        report = linkage.link(store, retrain=retrain, progress=progress)
+    try:
+        with progress_bar(not as_json) as progress:
+            report = linkage.link(store, retrain=retrain, backend=backend.value, progress=progress)
+    except BackendUnavailable as exc:
+        raise _backend_missing(exc) from None
     if as_json:
         print_json(report.as_dict())
         return

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from splink import Linker, SettingsCreator, block_on
 
+from habeas.linkage import backend as backends
 from habeas.linkage import comparisons as cmp
 from habeas.linkage import households
 from habeas.linkage.features import MAIN_ID_TYPES
@@ -138,12 +139,8 @@ SPLINK_COLUMNS = [
 
 
 def make_db_api(backend: str = "duckdb") -> Any:
-    """The Splink database API for ``backend`` (only DuckDB is wired up today)."""
-    if backend == "duckdb":
-        from splink import DuckDBAPI
-
-        return DuckDBAPI()
-    raise ValueError(f"linkage backend {backend!r} is not supported yet (use 'duckdb')")
+    """The Splink database API for ``backend`` (see :mod:`habeas.linkage.backend`)."""
+    return backends.db_api(backend)
 
 
 def splink_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -160,8 +157,8 @@ def _linker(db_api: Any, sdfs: Any, model: dict[str, Any]) -> Linker:
     """A linker for a trained model. Splink's settings validation (it parses every level's
     SQL to log columns it cannot find) is skipped: the model was validated when trained,
     on the same columns, and the parsing costs a third of a second per linker."""
-    clean = {k: v for k, v in model.items() if not k.startswith("habeas_")}
-    return Linker(sdfs, clean, log_level=None, validate_settings=False)
+    linker: Linker = backends.linker(db_api, sdfs, model)
+    return linker
 
 
 def predict(

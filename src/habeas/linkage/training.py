@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from splink import Linker
 
+from habeas.linkage import backend as backends
 from habeas.linkage import em, households, priors
 from habeas.linkage import model as mdl
 
@@ -68,12 +68,7 @@ def train(
     sampled_pairs = min(u_max_pairs, all_pairs)
     if sampled_pairs >= 1:
         try:
-            linker = Linker(
-                sdf,
-                mdl.settings(prior=1.0 / max(records, 2)),
-                log_level=None,
-                validate_settings=False,
-            )
+            linker = backends.linker(db_api, sdf, mdl.settings(prior=1.0 / max(records, 2)))
             linker.training.estimate_u_using_random_sampling(
                 max_pairs=u_max_pairs, seed=seed, num_chunks=1
             )
@@ -224,7 +219,7 @@ def comparison_patterns(
     lean = {k: v for k, v in model.items() if not k.startswith("habeas_")}
     # Splink keeps the gamma (level) columns only with the matching columns.
     lean.update(retain_intermediate_calculation_columns=False, retain_matching_columns=True)
-    linker = Linker(sdf, lean, log_level=None, validate_settings=False)
+    linker = backends.linker(db_api, sdf, lean)
     scored = linker.inference.predict()
     gammas = ", ".join(f"gamma_{c}" for c in names)
     decided = pd.DataFrame(columns=["a", "b", "decision"])
