@@ -122,7 +122,7 @@ def test_filing_details_declaration_and_signature_block(
     for value in (FILING.preparer, FILING.organisation, FILING.place, FILING.case_number):
         assert value in text
     if lang == "es":
-        for words in ("Preparado por", "Organización", "Lugar y fecha", "Número de causa"):
+        for words in ("Preparado por", "Organización", "Lugar y fecha", "Número de expediente"):
             assert words in text
         assert "preparación de un escrito judicial o de un hábeas corpus" in text
         assert "Declaración" in text and "Quien suscribe declara" in text

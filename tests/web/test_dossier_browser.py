@@ -129,7 +129,7 @@ def test_a_lawyer_files_a_dossier_from_the_browser(
         page.get_by_label("Preparado por (nombre)").fill(PREPARER)
         page.get_by_label("Organización").fill("Clínica Jurídica de Prueba")
         page.get_by_label("Lugar", exact=True).fill("Caracas")
-        page.get_by_label("Número de causa").fill(CASE)
+        page.get_by_label("Número de expediente").fill(CASE)
         page.get_by_label("Propósito").select_option("court_filing")
         page.get_by_label("Idioma del expediente").select_option("es")
         page.screenshot(path=str(shots / "dossier-form.png"), full_page=True)
