@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from habeas.access import policy
 from habeas.domain.dates import DateParseError, order_evidence, parse_date
@@ -29,6 +29,7 @@ from habeas.ingest.normalise import DATE_FIELDS, PreparedRecord, RowContext, Row
 from habeas.ingest.problems import ImportFailed, Problem
 from habeas.ingest.readers import Table, media_type, read_tables
 from habeas.ingest.sensitivity import file_level, protected_headers, source_level, split_protected
+from habeas.store.bulk import allocate_ids as _allocate_ids
 from habeas.store.bulk import bulk_insert
 from habeas.store.db import Store
 from habeas.store.filestore import sha256_file
@@ -648,27 +649,6 @@ def _facility_index(session: Any) -> tuple[dict[str, int], dict[tuple[int, str],
         )
     }
     return facilities, units
-
-
-def _allocate_ids(conn: Any, table: str, n: int) -> list[int]:
-    """Reserve ``n`` primary keys for a bulk insert without RETURNING (much faster).
-
-    PostgreSQL draws them from the table's sequence (safe under concurrency);
-    SQLite continues after the largest id, which is safe because writers hold
-    the database's write lock for the whole transaction (BEGIN IMMEDIATE).
-    """
-    if conn.dialect.name == "postgresql":
-        return list(
-            conn.execute(
-                text(
-                    f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-                    "FROM generate_series(1, :n)"
-                ),
-                {"n": n},
-            ).scalars()
-        )
-    start = (conn.execute(text(f"SELECT max(id) FROM {table}")).scalar() or 0) + 1
-    return list(range(start, start + n))
 
 
 def _correction_links(session: Any, import_id: int, actor: str, now: datetime) -> int:

@@ -30,15 +30,26 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import bindparam, text, update
 from sqlalchemy.orm import Session
 
+from habeas.store.bulk import allocate_ids, bulk_insert, driver_value, id_table, insert_tuples
 from habeas.store.schema import Link, Person
 from habeas.store.schema_linkage import PersonChange
 
 CHUNK = 900
+BULK_FROM = 20 * CHUNK  # links to close from which one set-based UPDATE does it
+LINK_COLUMNS = (
+    "record_id",
+    "person_id",
+    "method",
+    "score",
+    "decided_by",
+    "decided_at",
+    "superseded_at",
+)
 
 
 def now() -> datetime:
@@ -106,20 +117,22 @@ def reassign(
     at = now()
     person_now = {r: p for r, (p, _) in current.items()}
     plan = assign_persons(clusters, person_now)
-    need_new = [i for i, (_, pid) in enumerate(plan) if pid is None]
-    new_ids: list[int] = []
-    if need_new:
-        rows = [{"created_by": actor, "created_at": at} for _ in need_new]
-        new_ids = list(
-            session.execute(
-                insert(Person).returning(Person.id, sort_by_parameter_order=True), rows
-            ).scalars()
-        )
+    conn = session.connection()
+    at_db = driver_value(conn, Link.__table__, "decided_at", at)
+    new_ids = allocate_ids(conn, "person", sum(1 for _, pid in plan if pid is None))
+    insert_tuples(
+        conn,
+        Person.__table__,
+        ("id", "created_by", "created_at"),
+        [(pid, actor, at_db) for pid in new_ids],
+        ready={"created_at"},
+    )
     changes = Changes(persons_created=len(new_ids))
     new_iter = iter(new_ids)
     to_close: list[int] = []
-    to_add: list[dict[str, Any]] = []
+    to_add: list[tuple[Any, ...]] = []
     before: dict[int, set[int]] = {}
+    score_of = scores or {}
     for members, kept in plan:
         pid = kept if kept is not None else next(new_iter)
         olds = sorted({p for r in members if (p := person_now.get(r)) is not None})
@@ -135,17 +148,7 @@ def reassign(
             if old_pid != pid or old_method in rewrite_methods:
                 if old_pid is not None:
                     to_close.append(r)
-                to_add.append(
-                    {
-                        "record_id": r,
-                        "person_id": pid,
-                        "method": method,
-                        "score": (scores or {}).get(r),
-                        "decided_by": actor,
-                        "decided_at": at,
-                        "superseded_at": None,
-                    }
-                )
+                to_add.append((r, pid, method, score_of.get(r), actor, at_db, None))
     for old_pid, now_in in sorted(before.items()):
         if len(now_in) > 1:
             changes.splits.append({"person": old_pid, "into": sorted(now_in)})
@@ -157,19 +160,42 @@ def reassign(
         actor=actor,
         at=at,
     )
-    for start in range(0, len(to_close), CHUNK):
-        chunk = to_close[start : start + CHUNK]
-        session.execute(
-            update(Link)
-            .where(Link.record_id.in_(chunk), Link.superseded_at.is_(None))
-            .values(superseded_at=at)
-        )
-    # A Core INSERT on the table: one executemany per chunk (the ORM's bulk path
-    # splits a chunk wherever ``score`` switches between a value and None).
-    for start in range(0, len(to_add), 10000):
-        session.execute(insert(cast(Table, Link.__table__)), to_add[start : start + 10000])
+    _close_links(session, to_close, at)
+    insert_tuples(conn, Link.__table__, LINK_COLUMNS, to_add, ready={"decided_at"})
     changes.links_written = len(to_add)
     return changes
+
+
+def _close_links(session: Session, records: list[int], at: datetime) -> None:
+    """Supersede the current link of each of ``records`` (one statement for many)."""
+    if len(records) <= BULK_FROM:
+        for start in range(0, len(records), CHUNK):
+            session.execute(
+                update(Link)
+                .where(
+                    Link.record_id.in_(records[start : start + CHUNK]), Link.superseded_at.is_(None)
+                )
+                .values(superseded_at=at)
+            )
+        return
+    conn = session.connection()
+    with id_table(conn, "habeas_closing", records) as ids:
+        if conn.dialect.name == "postgresql":
+            conn.execute(
+                text(
+                    f"UPDATE link SET superseded_at = :at FROM {ids} "
+                    f"WHERE link.record_id = {ids}.id AND link.superseded_at IS NULL"
+                ).bindparams(bindparam("at", type_=Link.__table__.c.superseded_at.type)),
+                {"at": at},
+            )
+        else:
+            conn.execute(
+                text(
+                    "UPDATE link SET superseded_at = :at WHERE superseded_at IS NULL "
+                    f"AND record_id IN (SELECT id FROM {ids})"
+                ).bindparams(bindparam("at", type_=Link.__table__.c.superseded_at.type)),
+                {"at": at},
+            )
 
 
 def _record_moves(
@@ -198,5 +224,4 @@ def _record_moves(
         }
         for (old, new), n in sorted(moved.items())
     ]
-    if rows:
-        session.execute(insert(cast(Table, PersonChange.__table__)), rows)
+    bulk_insert(session.connection(), PersonChange.__table__, rows)

@@ -43,9 +43,11 @@ The result is deterministic for the same input (ties broken by record ids).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 CONSTRAINED_ID_TYPES = frozenset({"a_number", "cedula_ve", "dui_sv", "cedula_co"})
@@ -402,15 +404,15 @@ def priorities(clustering: Clustering, pairs: pd.DataFrame) -> list[float]:
     Pairs between two large persons that the model finds unlikely (siblings,
     namesakes) thus come after a likely merge of a bare name into its person.
     """
-    sizes: dict[int, int] = {}
-    for root in clustering.cluster_of.values():
-        sizes[root] = sizes.get(root, 0) + 1
-    out = []
-    for a, b, p in zip(
-        pairs["record_a"], pairs["record_b"], pairs["match_probability"], strict=True
-    ):
-        ra, rb = clustering.cluster_of[int(a)], clustering.cluster_of[int(b)]
-        p = float(p)
-        moved = p * (sizes[ra] + sizes[rb]) if ra != rb else (1.0 - p) * sizes[ra]
-        out.append(moved + 0.01 * (1.0 - abs(2.0 * p - 1.0)))
-    return out
+    if not len(pairs):
+        return []
+    sizes = Counter(clustering.cluster_of.values())
+    cluster_of = clustering.cluster_of
+    roots_a = [cluster_of[a] for a in pairs["record_a"].astype("int64").tolist()]
+    roots_b = [cluster_of[b] for b in pairs["record_b"].astype("int64").tolist()]
+    size_a = np.array([sizes[r] for r in roots_a], dtype="float64")
+    size_b = np.array([sizes[r] for r in roots_b], dtype="float64")
+    same = np.array([x == y for x, y in zip(roots_a, roots_b, strict=True)], dtype=bool)
+    p = pairs["match_probability"].to_numpy(dtype="float64")
+    moved = np.where(same, (1.0 - p) * size_a, p * (size_a + size_b))
+    return (moved + 0.01 * (1.0 - np.abs(2.0 * p - 1.0))).tolist()  # type: ignore[no-any-return]

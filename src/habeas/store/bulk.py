@@ -1,31 +1,143 @@
-"""Many rows into one table at once, through the database driver's ``executemany``."""
+"""Many rows at once, through the database driver: ``COPY`` on PostgreSQL, ``executemany``
+on SQLite.
+
+SQLAlchemy compiles parameters row by row; for the hundreds of thousands of rows
+an import or a linkage run writes, that cost more than the database's own work.
+These helpers take the rows as the driver wants them and keep the guarantees of
+the caller's transaction (they run on its connection: a failure rolls everything
+back). Values go through each column type's own bind processor (dates, JSON,
+encrypted fields), so what is stored is exactly what SQLAlchemy would store.
+
+``PORTABLE`` (tests only) routes everything through plain SQLAlchemy Core
+statements instead, the reference the fast paths are checked against.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
+
+from sqlalchemy import String, bindparam, insert, text
+
+PORTABLE = False  # tests set it to compare the bulk paths with SQLAlchemy Core
+
+
+def _postgres(conn: Any) -> bool:
+    return bool(conn.dialect.name == "postgresql")
+
+
+def driver_value(conn: Any, table: Any, column: str, value: Any) -> Any:
+    """``value`` as the driver receives it for ``table.column`` (its bind processor applied).
+
+    For a value repeated on every row (a timestamp, an actor): process it once.
+    """
+    if value is None:
+        return None
+    proc = table.c[column].type._cached_bind_processor(conn.dialect)
+    return value if proc is None else proc(value)
 
 
 def bulk_insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
-    """INSERT many rows through the driver's executemany with positional tuples.
-
-    Each value goes through its column type's own bind processor (dates, JSON),
-    so what is stored is exactly what SQLAlchemy would store; skipping its
-    per-row parameter compilation makes bulk imports several times faster.
-    """
+    """INSERT many rows (dicts with the same keys), each value through its bind processor."""
     if not rows:
         return
     columns = list(rows[0])
-    processors = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) "
-        f"VALUES ({', '.join([marker] * len(columns))})"
-    )
-    params = [
-        tuple(
-            row[c] if proc is None or row[c] is None else proc(row[c])
-            for c, proc in zip(columns, processors, strict=True)
+    insert_tuples(conn, table, columns, [tuple(row[c] for c in columns) for row in rows])
+
+
+def insert_tuples(
+    conn: Any,
+    table: Any,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    ready: Collection[str] = (),
+) -> None:
+    """INSERT rows given as tuples in the order of ``columns``.
+
+    Values go through their column's bind processor, except in the ``ready``
+    columns, which already hold what the driver takes (:func:`driver_value`, or
+    JSON already serialised as :func:`json.dumps` would): a value repeated on
+    every row, or text built faster in bulk, is then not processed row by row.
+    """
+    if not rows:
+        return
+    if PORTABLE:
+        statement = insert(table).values(
+            {c: bindparam(c, type_=String) if c in ready else bindparam(c) for c in columns}
         )
-        for row in rows
+        conn.execute(statement, [dict(zip(columns, r, strict=True)) for r in rows])
+        return
+    todo = [
+        (i, proc)
+        for i, c in enumerate(columns)
+        if c not in ready
+        and (proc := table.c[c].type._cached_bind_processor(conn.dialect)) is not None
     ]
-    conn.exec_driver_sql(sql, params)
+    if todo:
+        rows = [_processed(row, todo) for row in rows]
+    names = ", ".join(columns)
+    if _postgres(conn):
+        cursor = conn.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([marker] * len(columns))})"
+    conn.exec_driver_sql(sql, list(rows))
+
+
+def _processed(row: Sequence[Any], todo: list[tuple[int, Any]]) -> tuple[Any, ...]:
+    values = list(row)
+    for i, proc in todo:
+        if values[i] is not None:
+            values[i] = proc(values[i])
+    return tuple(values)
+
+
+def allocate_ids(conn: Any, table: str, n: int) -> list[int]:
+    """Reserve ``n`` primary keys for a bulk insert without RETURNING (much faster).
+
+    PostgreSQL draws them from the table's sequence (safe under concurrency);
+    SQLite continues after the largest id, which is safe because writers hold
+    the database's write lock for the whole transaction (BEGIN IMMEDIATE).
+    """
+    if n <= 0:
+        return []
+    if _postgres(conn):
+        return list(
+            conn.execute(
+                text(
+                    f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": n},
+            ).scalars()
+        )
+    start = (conn.execute(text(f"SELECT max(id) FROM {table}")).scalar() or 0) + 1
+    return list(range(start, start + n))
+
+
+@contextmanager
+def id_table(conn: Any, name: str, ids: Sequence[int]) -> Iterator[str]:
+    """A temporary one-column table (``id``) holding ``ids``, for set-based UPDATEs.
+
+    Yields the name to use in SQL; the table is dropped afterwards (and with the
+    transaction, should it roll back).
+    """
+    if _postgres(conn):
+        conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} (id bigint) ON COMMIT DROP")
+        cursor = conn.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY {name} (id) FROM STDIN") as copy:
+            for i in ids:
+                copy.write_row((i,))
+        conn.exec_driver_sql(f"ANALYZE {name}")
+    else:
+        conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql(f"INSERT OR IGNORE INTO {name} (id) VALUES (?)", [(i,) for i in ids])
+    try:
+        yield name
+    finally:
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
