@@ -415,4 +415,4 @@ def priorities(clustering: Clustering, pairs: pd.DataFrame) -> list[float]:
     same = np.array([x == y for x, y in zip(roots_a, roots_b, strict=True)], dtype=bool)
     p = pairs["match_probability"].to_numpy(dtype="float64")
     moved = np.where(same, (1.0 - p) * size_a, p * (size_a + size_b))
-    return (moved + 0.01 * (1.0 - np.abs(2.0 * p - 1.0))).tolist()  # type: ignore[no-any-return]
+    return list((moved + 0.01 * (1.0 - np.abs(2.0 * p - 1.0))).tolist())

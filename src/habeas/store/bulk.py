@@ -18,7 +18,8 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import String, bindparam, insert, text
+from sqlalchemy import bindparam, insert, text
+from sqlalchemy.types import UserDefinedType
 
 PORTABLE = False  # tests set it to compare the bulk paths with SQLAlchemy Core
 
@@ -65,7 +66,7 @@ def insert_tuples(
         return
     if PORTABLE:
         statement = insert(table).values(
-            {c: bindparam(c, type_=String) if c in ready else bindparam(c) for c in columns}
+            {c: bindparam(c, type_=_AsGiven()) if c in ready else bindparam(c) for c in columns}
         )
         conn.execute(statement, [dict(zip(columns, r, strict=True)) for r in rows])
         return
@@ -87,6 +88,15 @@ def insert_tuples(
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([marker] * len(columns))})"
     conn.exec_driver_sql(sql, list(rows))
+
+
+class _AsGiven(UserDefinedType[Any]):
+    """A bound value passed to the driver as it is (the portable path's ``ready`` columns)."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **_kw: Any) -> str:
+        return "TEXT"
 
 
 def _processed(row: Sequence[Any], todo: list[tuple[int, Any]]) -> tuple[Any, ...]:
