@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy import bindparam, text, update
 from sqlalchemy.orm import Session
 
-from habeas.store.bulk import allocate_ids, bulk_insert, driver_value, id_table, insert_tuples
+from habeas.store.bulk import allocate_ids, driver_value, id_table, insert_tuples
 from habeas.store.schema import Link, Person
 from habeas.store.schema_linkage import PersonChange
 
@@ -84,8 +84,16 @@ def assign_persons(
     """
     prepared = []
     for members in clusters:
-        counts = Counter(p for r in members if (p := current.get(r)) is not None)
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if len(members) == 1:  # most clusters: no counting, no sorting
+            p = current.get(members[0])
+            ranked = [] if p is None else [(p, 1)]
+        else:
+            counts = Counter(p for r in members if (p := current.get(r)) is not None)
+            ranked = (
+                sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                if len(counts) > 1
+                else list(counts.items())
+            )
         top = ranked[0][1] if ranked else 0
         prepared.append((-top, -len(members), min(members), members, ranked))
     prepared.sort(key=lambda t: (t[0], t[1], t[2]))
@@ -135,8 +143,11 @@ def reassign(
     score_of = scores or {}
     for members, kept in plan:
         pid = kept if kept is not None else next(new_iter)
-        olds = sorted({p for r in members if (p := person_now.get(r)) is not None})
-        if len(olds) > 1:
+        if (
+            len(members) > 1
+            and len(olds := sorted({p for r in members if (p := person_now.get(r)) is not None}))
+            > 1
+        ):
             changes.merges.append(
                 {"into": pid, "from": [p for p in olds if p != pid], "records": len(members)}
             )
@@ -161,7 +172,8 @@ def reassign(
         at=at,
     )
     _close_links(session, to_close, at)
-    insert_tuples(conn, Link.__table__, LINK_COLUMNS, to_add, ready={"decided_at"})
+    # ready: the floats are Python floats already, the instant processed once
+    insert_tuples(conn, Link.__table__, LINK_COLUMNS, to_add, ready={"decided_at", "score"})
     changes.links_written = len(to_add)
     return changes
 
@@ -213,15 +225,15 @@ def _record_moves(
         old_pid = current.get(r, (None, ""))[0]
         if old_pid is not None and old_pid != new_pid:
             moved[(old_pid, new_pid)] += 1
-    rows = [
-        {
-            "person_id": old,
-            "into_id": new,
-            "records": n,
-            "at": at,
-            "actor": actor,
-            "kind": "split" if old in kept else "merged",
-        }
-        for (old, new), n in sorted(moved.items())
-    ]
-    bulk_insert(session.connection(), PersonChange.__table__, rows)
+    conn = session.connection()
+    at_db = driver_value(conn, PersonChange.__table__, "at", at)
+    insert_tuples(
+        conn,
+        PersonChange.__table__,
+        ("person_id", "into_id", "records", "at", "actor", "kind"),
+        [
+            (old, new, n, at_db, actor, "split" if old in kept else "merged")
+            for (old, new), n in sorted(moved.items())
+        ],
+        ready={"at"},
+    )

@@ -59,7 +59,7 @@ UNLIKE = 0.001
 KEEP_FLOOR = 1e-4
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A cluster's constraint state (kept on the union-find root)."""
 
@@ -80,6 +80,9 @@ class Clustering:
         out: dict[int, list[int]] = {}
         for rec, root in self.cluster_of.items():
             out.setdefault(root, []).append(rec)
+        records = list(self.cluster_of)
+        if all(a < b for a, b in zip(records, records[1:], strict=False)):
+            return out  # records in ascending order (as runs load them): members are too
         return {k: sorted(v) for k, v in out.items()}
 
 
@@ -232,7 +235,7 @@ def cluster(
             status[i] = "decided"
         elif caution[i] and prob[i] >= review_low:
             status[i], reason[i] = "queued", caution[i]
-    order = sorted(range(n), key=lambda i: (-weight[i], rec_a[i], rec_b[i]))
+    order = _strongest_first(weight, rec_a, rec_b)
 
     # 2. Pairs between records that carry an identifier or a date of birth.
     for i in order:
@@ -298,6 +301,15 @@ def cluster(
         else:
             status[i] = "rejected"
     return Clustering(cluster_of=cluster_of, status=status, reason=reason, conflicts=conflicts)
+
+
+def _strongest_first(weight: list[float], rec_a: list[int], rec_b: list[int]) -> list[int]:
+    """Pair positions by match weight (highest first), ties by record ids."""
+    w = np.asarray(weight, dtype="float64")
+    if np.isnan(w).any():  # NumPy would order NaN differently from Python's sort
+        return sorted(range(len(weight)), key=lambda i: (-weight[i], rec_a[i], rec_b[i]))
+    order: list[int] = np.lexsort((np.asarray(rec_b), np.asarray(rec_a), -w)).tolist()
+    return order
 
 
 def evidence_needed(records: pd.DataFrame, pairs: pd.DataFrame, floor: float) -> pd.DataFrame:

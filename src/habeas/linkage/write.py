@@ -153,7 +153,7 @@ def write_pairs(
     """Insert the pairs worth keeping (linked, queued, decided, rejected-in-band).
 
     Through the driver's bulk path (:func:`habeas.store.bulk.insert_tuples`), the
-    evidence serialised here as SQLAlchemy's JSON type would (``json.dumps``).
+    evidence serialised as SQLAlchemy's JSON type would (``json.dumps``).
     """
     status, reason = clustering.status, clustering.reason
     keep = [
@@ -163,8 +163,7 @@ def write_pairs(
         return 0
     prio = priorities(clustering, pairs)
     kept = pairs.iloc[keep]
-    dumps = json.dumps
-    evidence = [dumps(e) for e in mdl.evidence_rows(kept, mdl.level_weights(model))]
+    evidence = mdl.evidence_json(kept, mdl.level_weights(model))
     rows = [
         (run_id, a, b, w, p, ev, status[i], reason[i], prio[i] if status[i] == "queued" else 0.0)
         for i, a, b, w, p, ev in zip(
@@ -178,6 +177,10 @@ def write_pairs(
         )
     ]
     insert_tuples(
-        session.connection(), ScoredPair.__table__, PAIR_COLUMNS, rows, ready={"evidence"}
+        session.connection(),
+        ScoredPair.__table__,
+        PAIR_COLUMNS,
+        rows,
+        ready={"evidence", "match_weight", "match_probability", "priority"},  # floats already
     )
     return len(rows)
