@@ -59,7 +59,7 @@ def ground_truth_pairs(store: Any, case_dir: Path, model: dict[str, Any], seed: 
     from habeas.linkage import model as mdl
 
     truth = read_ground_truth(case_dir / "ground_truth.csv")
-    ids = {key: rid for rid, key in harness.record_keys(store).items()}
+    ids = {key: rid for rid, key in sorted(harness.record_keys(store).items())}
     by_person: dict[str, list[int]] = {}
     for key, person in truth.items():
         if key in ids:
@@ -71,7 +71,7 @@ def ground_truth_pairs(store: Any, case_dir: Path, model: dict[str, Any], seed: 
         for y in members[i + 1 :]
     ]
     rng = np.random.default_rng(seed)
-    everyone = np.fromiter(ids.values(), dtype="int64")
+    everyone = np.array(sorted(ids.values()), dtype="int64")
     a = rng.choice(everyone, len(same))
     b = rng.choice(everyone, len(same))
     person_of = {rid: truth[key] for key, rid in ids.items()}

@@ -29,7 +29,7 @@ from sqlalchemy import update
 from habeas.linkage import model as mdl
 from habeas.linkage.apply import Changes, now, reassign
 from habeas.linkage.cluster import Clustering, priorities
-from habeas.store.bulk import insert_tuples
+from habeas.store.bulk import insert_tuples, large_cache
 from habeas.store.db import Store
 from habeas.store.schema_linkage import LinkageRun, ScoredPair
 
@@ -68,7 +68,7 @@ def write_run(
         )
     }
     best = best_scores(pairs, clustering)
-    with store.write(actor) as op:
+    with store.write(actor) as op, large_cache(op.session.connection()):
         s = op.session
         run = LinkageRun(
             started_at=now(),

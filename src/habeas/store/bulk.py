@@ -130,6 +130,26 @@ def allocate_ids(conn: Any, table: str, n: int) -> list[int]:
     return list(range(start, start + n))
 
 
+#: SQLite's page cache (KiB) while a bulk write runs: its default, 2 MiB, makes every
+#: insert into an index larger than that (a million links by person, pairs by
+#: record) read its pages again from the file.
+BULK_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def large_cache(conn: Any) -> Iterator[None]:
+    """On SQLite, a page cache of :data:`BULK_CACHE_KIB` for this connection meanwhile."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+
+
 @contextmanager
 def id_table(conn: Any, name: str, ids: Sequence[int]) -> Iterator[str]:
     """A temporary one-column table (``id``) holding ``ids``, for set-based UPDATEs.
