@@ -249,3 +249,22 @@ def _fail_on_links(real: Any, fail: Any) -> Any:
         real(conn, table, *args, **kwargs)
 
     return insert
+
+
+def test_a_statement_failing_inside_the_bulk_update_is_the_error_reported(
+    store: Store, demo_case: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The temporary id table is not dropped after a failure: on PostgreSQL that DROP would
+    be refused in the aborted transaction and hide the real error."""
+    from sqlalchemy import text
+
+    from conftest import db_snapshot
+    from habeas.errors import HabeasError
+
+    load_case(store, demo_case)
+    before = db_snapshot(store)
+    monkeypatch.setattr(apply, "BULK_FROM", 0)
+    monkeypatch.setattr(apply, "text", lambda _sql: text("UPDATE no_such_table SET x = :at"))
+    with pytest.raises(HabeasError, match="no_such_table"):
+        link(store, actor="tester")
+    assert db_snapshot(store) == before

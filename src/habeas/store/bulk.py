@@ -154,8 +154,8 @@ def large_cache(conn: Any) -> Iterator[None]:
 def id_table(conn: Any, name: str, ids: Sequence[int]) -> Iterator[str]:
     """A temporary one-column table (``id``) holding ``ids``, for set-based UPDATEs.
 
-    Yields the name to use in SQL; the table is dropped afterwards (and with the
-    transaction, should it roll back).
+    Yields the name to use in SQL; the table is dropped afterwards (or rolled back
+    with the transaction).
     """
     if _postgres(conn):
         conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} (id bigint) ON COMMIT DROP")
@@ -167,7 +167,7 @@ def id_table(conn: Any, name: str, ids: Sequence[int]) -> Iterator[str]:
     else:
         conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} (id INTEGER PRIMARY KEY)")
         conn.exec_driver_sql(f"INSERT OR IGNORE INTO {name} (id) VALUES (?)", [(i,) for i in ids])
-    try:
-        yield name
-    finally:
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    yield name
+    # Not on failure: the transaction's rollback removes it (and PostgreSQL would refuse
+    # any statement in an aborted transaction, hiding the error that aborted it).
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
