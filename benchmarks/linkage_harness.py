@@ -272,13 +272,14 @@ def run_link(store: Any, **options: Any) -> tuple[dict[str, Any], float]:
 
     The report gets ``stage_seconds``: time between the run's progress steps
     (features, training or model, scoring, clustering, writing), when the
-    facade reports progress.
+    facade reports progress; and ``stage_cpu_seconds``, the process's CPU time
+    in each (on a shared machine, wall time also counts waiting for a core).
     """
     link = _facade("link")
-    marks: list[tuple[str, float]] = []
+    marks: list[tuple[str, float, float]] = []
 
     def progress(stage: str, _done: int, _total: int) -> None:
-        marks.append((stage, time.perf_counter()))
+        marks.append((stage, time.perf_counter(), time.process_time()))
 
     t0 = time.perf_counter()
     try:
@@ -291,9 +292,12 @@ def run_link(store: Any, **options: Any) -> tuple[dict[str, Any], float]:
     out = _report_dict(report)
     if marks:
         stages: dict[str, float] = {}
-        for (stage, t), (_next, t_next) in zip(marks, marks[1:], strict=False):
+        cpu: dict[str, float] = {}
+        for (stage, t, c), (_next, t_next, c_next) in zip(marks, marks[1:], strict=False):
             stages[stage] = round(stages.get(stage, 0.0) + t_next - t, 3)
+            cpu[stage] = round(cpu.get(stage, 0.0) + c_next - c, 3)
         out["stage_seconds"] = stages
+        out["stage_cpu_seconds"] = cpu  # this process's CPU (DuckDB's threads included)
     return out, seconds
 
 

@@ -53,3 +53,25 @@ def test_one_row_and_many_rows_agree() -> None:
 def test_a_comparison_without_trained_levels_keeps_its_weight_unnamed() -> None:
     rows = mdl.evidence_rows(pd.DataFrame({"mw_address": [2.0]}), {})
     assert rows == [{"address": ["", 2.0]}]
+
+
+def test_the_stored_text_is_what_json_dumps_writes() -> None:
+    """The write path stores evidence_json's text; it must be json.dumps of evidence_rows."""
+    import json
+
+    rng = np.random.default_rng(11)
+    weights = {**WEIGHTS, "surnames": [(5.0, "Ambos apellidos «exactos»"), (-3.0, "Otro")]}
+    pairs = pd.DataFrame(
+        {
+            "mw_given": rng.choice([6.0, 3.5, 1.0, -4.0, np.nan], 300),
+            "mw_tf_given": rng.normal(0, 1, 300).round(6),
+            "mw_dob": rng.choice([9.0, 0.0, -8.0, np.nan], 300),
+            "mw_sex": rng.choice([0.3, 0.0, -1.2], 300),
+            "mw_surnames": rng.choice([5.0, -3.0, 1e-12, np.nan], 300),
+            "mw_address": rng.normal(0, 3, 300),
+        }
+    )
+    texts = mdl.evidence_json(pairs, weights)
+    rows = mdl.evidence_rows(pairs, weights)
+    assert texts == [json.dumps(row) for row in rows]
+    assert mdl.evidence_json(pairs.iloc[:0], weights) == []

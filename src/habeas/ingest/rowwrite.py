@@ -13,35 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from habeas.domain.text import fold
 from habeas.ingest.normalise import PreparedRecord
 from habeas.ingest.sensitivity import split_protected
-from habeas.store.bulk import bulk_insert
+from habeas.store.bulk import allocate_ids, bulk_insert
 from habeas.store.schema import CustodyEvent, LegalFact, Link, Person, Record, RecordIdentifier
 from habeas.store.schema_linkage import ReviewDecision
-
-
-def allocate_ids(conn: Any, table: str, n: int) -> list[int]:
-    """Reserve ``n`` primary keys for a bulk insert without RETURNING (much faster).
-
-    PostgreSQL draws them from the table's sequence (safe under concurrency);
-    SQLite continues after the largest id, which is safe because writers hold
-    the database's write lock for the whole transaction (BEGIN IMMEDIATE).
-    """
-    if conn.dialect.name == "postgresql":
-        return list(
-            conn.execute(
-                text(
-                    f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-                    "FROM generate_series(1, :n)"
-                ),
-                {"n": n},
-            ).scalars()
-        )
-    start = (conn.execute(text(f"SELECT max(id) FROM {table}")).scalar() or 0) + 1
-    return list(range(start, start + n))
 
 
 def correction_links(session: Any, import_id: int, actor: str, now: datetime) -> int:

@@ -30,15 +30,26 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import bindparam, text, update
 from sqlalchemy.orm import Session
 
+from habeas.store.bulk import allocate_ids, driver_value, id_table, insert_tuples
 from habeas.store.schema import Link, Person
 from habeas.store.schema_linkage import PersonChange
 
 CHUNK = 900
+BULK_FROM = 20 * CHUNK  # links to close from which one set-based UPDATE does it
+LINK_COLUMNS = (
+    "record_id",
+    "person_id",
+    "method",
+    "score",
+    "decided_by",
+    "decided_at",
+    "superseded_at",
+)
 
 
 def now() -> datetime:
@@ -73,8 +84,16 @@ def assign_persons(
     """
     prepared = []
     for members in clusters:
-        counts = Counter(p for r in members if (p := current.get(r)) is not None)
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if len(members) == 1:  # most clusters: no counting, no sorting
+            p = current.get(members[0])
+            ranked = [] if p is None else [(p, 1)]
+        else:
+            counts = Counter(p for r in members if (p := current.get(r)) is not None)
+            ranked = (
+                sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                if len(counts) > 1
+                else list(counts.items())
+            )
         top = ranked[0][1] if ranked else 0
         prepared.append((-top, -len(members), min(members), members, ranked))
     prepared.sort(key=lambda t: (t[0], t[1], t[2]))
@@ -106,24 +125,29 @@ def reassign(
     at = now()
     person_now = {r: p for r, (p, _) in current.items()}
     plan = assign_persons(clusters, person_now)
-    need_new = [i for i, (_, pid) in enumerate(plan) if pid is None]
-    new_ids: list[int] = []
-    if need_new:
-        rows = [{"created_by": actor, "created_at": at} for _ in need_new]
-        new_ids = list(
-            session.execute(
-                insert(Person).returning(Person.id, sort_by_parameter_order=True), rows
-            ).scalars()
-        )
+    conn = session.connection()
+    at_db = driver_value(conn, Link.__table__, "decided_at", at)
+    new_ids = allocate_ids(conn, "person", sum(1 for _, pid in plan if pid is None))
+    insert_tuples(
+        conn,
+        Person.__table__,
+        ("id", "created_by", "created_at"),
+        [(pid, actor, at_db) for pid in new_ids],
+        ready={"created_at"},
+    )
     changes = Changes(persons_created=len(new_ids))
     new_iter = iter(new_ids)
     to_close: list[int] = []
-    to_add: list[dict[str, Any]] = []
+    to_add: list[tuple[Any, ...]] = []
     before: dict[int, set[int]] = {}
+    score_of = scores or {}
     for members, kept in plan:
         pid = kept if kept is not None else next(new_iter)
-        olds = sorted({p for r in members if (p := person_now.get(r)) is not None})
-        if len(olds) > 1:
+        if (
+            len(members) > 1
+            and len(olds := sorted({p for r in members if (p := person_now.get(r)) is not None}))
+            > 1
+        ):
             changes.merges.append(
                 {"into": pid, "from": [p for p in olds if p != pid], "records": len(members)}
             )
@@ -135,17 +159,7 @@ def reassign(
             if old_pid != pid or old_method in rewrite_methods:
                 if old_pid is not None:
                     to_close.append(r)
-                to_add.append(
-                    {
-                        "record_id": r,
-                        "person_id": pid,
-                        "method": method,
-                        "score": (scores or {}).get(r),
-                        "decided_by": actor,
-                        "decided_at": at,
-                        "superseded_at": None,
-                    }
-                )
+                to_add.append((r, pid, method, score_of.get(r), actor, at_db, None))
     for old_pid, now_in in sorted(before.items()):
         if len(now_in) > 1:
             changes.splits.append({"person": old_pid, "into": sorted(now_in)})
@@ -157,19 +171,43 @@ def reassign(
         actor=actor,
         at=at,
     )
-    for start in range(0, len(to_close), CHUNK):
-        chunk = to_close[start : start + CHUNK]
-        session.execute(
-            update(Link)
-            .where(Link.record_id.in_(chunk), Link.superseded_at.is_(None))
-            .values(superseded_at=at)
-        )
-    # A Core INSERT on the table: one executemany per chunk (the ORM's bulk path
-    # splits a chunk wherever ``score`` switches between a value and None).
-    for start in range(0, len(to_add), 10000):
-        session.execute(insert(cast(Table, Link.__table__)), to_add[start : start + 10000])
+    _close_links(session, to_close, at)
+    # ready: the floats are Python floats already, the instant processed once
+    insert_tuples(conn, Link.__table__, LINK_COLUMNS, to_add, ready={"decided_at", "score"})
     changes.links_written = len(to_add)
     return changes
+
+
+def _close_links(session: Session, records: list[int], at: datetime) -> None:
+    """Supersede the current link of each of ``records`` (one statement for many)."""
+    if len(records) <= BULK_FROM:
+        for start in range(0, len(records), CHUNK):
+            session.execute(
+                update(Link)
+                .where(
+                    Link.record_id.in_(records[start : start + CHUNK]), Link.superseded_at.is_(None)
+                )
+                .values(superseded_at=at)
+            )
+        return
+    conn = session.connection()
+    with id_table(conn, "habeas_closing", records) as ids:
+        if conn.dialect.name == "postgresql":
+            conn.execute(
+                text(
+                    f"UPDATE link SET superseded_at = :at FROM {ids} "
+                    f"WHERE link.record_id = {ids}.id AND link.superseded_at IS NULL"
+                ).bindparams(bindparam("at", type_=Link.__table__.c.superseded_at.type)),
+                {"at": at},
+            )
+        else:
+            conn.execute(
+                text(
+                    "UPDATE link SET superseded_at = :at WHERE superseded_at IS NULL "
+                    f"AND record_id IN (SELECT id FROM {ids})"
+                ).bindparams(bindparam("at", type_=Link.__table__.c.superseded_at.type)),
+                {"at": at},
+            )
 
 
 def _record_moves(
@@ -187,16 +225,15 @@ def _record_moves(
         old_pid = current.get(r, (None, ""))[0]
         if old_pid is not None and old_pid != new_pid:
             moved[(old_pid, new_pid)] += 1
-    rows = [
-        {
-            "person_id": old,
-            "into_id": new,
-            "records": n,
-            "at": at,
-            "actor": actor,
-            "kind": "split" if old in kept else "merged",
-        }
-        for (old, new), n in sorted(moved.items())
-    ]
-    if rows:
-        session.execute(insert(cast(Table, PersonChange.__table__)), rows)
+    conn = session.connection()
+    at_db = driver_value(conn, PersonChange.__table__, "at", at)
+    insert_tuples(
+        conn,
+        PersonChange.__table__,
+        ("person_id", "into_id", "records", "at", "actor", "kind"),
+        [
+            (old, new, n, at_db, actor, "split" if old in kept else "merged")
+            for (old, new), n in sorted(moved.items())
+        ],
+        ready={"at"},
+    )

@@ -44,9 +44,11 @@ The result is deterministic for the same input (ties broken by record ids).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from habeas.linkage.households import one_edit
@@ -60,7 +62,7 @@ UNLIKE = 0.001
 KEEP_FLOOR = 1e-4
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A cluster's constraint state (kept on the union-find root)."""
 
@@ -81,6 +83,9 @@ class Clustering:
         out: dict[int, list[int]] = {}
         for rec, root in self.cluster_of.items():
             out.setdefault(root, []).append(rec)
+        records = list(self.cluster_of)
+        if all(a < b for a, b in zip(records, records[1:], strict=False)):
+            return out  # records in ascending order (as runs load them): members are too
         return {k: sorted(v) for k, v in out.items()}
 
 
@@ -245,7 +250,7 @@ def cluster(
             status[i] = "decided"
         elif caution[i] and prob[i] >= review_low:
             status[i], reason[i] = "queued", caution[i]
-    order = sorted(range(n), key=lambda i: (-weight[i], rec_a[i], rec_b[i]))
+    order = _strongest_first(weight, rec_a, rec_b)
 
     # 2. Pairs between records that carry an identifier or a date of birth.
     for i in order:
@@ -311,6 +316,15 @@ def cluster(
         else:
             status[i] = "rejected"
     return Clustering(cluster_of=cluster_of, status=status, reason=reason, conflicts=conflicts)
+
+
+def _strongest_first(weight: list[float], rec_a: list[int], rec_b: list[int]) -> list[int]:
+    """Pair positions by match weight (highest first), ties by record ids."""
+    w = np.asarray(weight, dtype="float64")
+    if np.isnan(w).any():  # NumPy would order NaN differently from Python's sort
+        return sorted(range(len(weight)), key=lambda i: (-weight[i], rec_a[i], rec_b[i]))
+    order: list[int] = np.lexsort((np.asarray(rec_b), np.asarray(rec_a), -w)).tolist()
+    return order
 
 
 def evidence_needed(records: pd.DataFrame, pairs: pd.DataFrame, floor: float) -> pd.DataFrame:
@@ -417,15 +431,15 @@ def priorities(clustering: Clustering, pairs: pd.DataFrame) -> list[float]:
     Pairs between two large persons that the model finds unlikely (siblings,
     namesakes) thus come after a likely merge of a bare name into its person.
     """
-    sizes: dict[int, int] = {}
-    for root in clustering.cluster_of.values():
-        sizes[root] = sizes.get(root, 0) + 1
-    out = []
-    for a, b, p in zip(
-        pairs["record_a"], pairs["record_b"], pairs["match_probability"], strict=True
-    ):
-        ra, rb = clustering.cluster_of[int(a)], clustering.cluster_of[int(b)]
-        p = float(p)
-        moved = p * (sizes[ra] + sizes[rb]) if ra != rb else (1.0 - p) * sizes[ra]
-        out.append(moved + 0.01 * (1.0 - abs(2.0 * p - 1.0)))
-    return out
+    if not len(pairs):
+        return []
+    sizes = Counter(clustering.cluster_of.values())
+    cluster_of = clustering.cluster_of
+    roots_a = [cluster_of[a] for a in pairs["record_a"].astype("int64").tolist()]
+    roots_b = [cluster_of[b] for b in pairs["record_b"].astype("int64").tolist()]
+    size_a = np.array([sizes[r] for r in roots_a], dtype="float64")
+    size_b = np.array([sizes[r] for r in roots_b], dtype="float64")
+    same = np.array([x == y for x, y in zip(roots_a, roots_b, strict=True)], dtype=bool)
+    p = pairs["match_probability"].to_numpy(dtype="float64")
+    moved = np.where(same, (1.0 - p) * size_a, p * (size_a + size_b))
+    return list((moved + 0.01 * (1.0 - np.abs(2.0 * p - 1.0))).tolist())

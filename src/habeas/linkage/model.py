@@ -26,6 +26,7 @@ Splink JSON dict, stored in ``LinkageRun.model`` and reused.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from typing import Any
@@ -385,10 +386,10 @@ def level_weights(model: dict[str, Any]) -> dict[str, list[tuple[float, str]]]:
     return table
 
 
-def evidence_rows(
+def _evidence_columns(
     pairs: pd.DataFrame, weights: dict[str, list[tuple[float, str]]]
-) -> list[dict[str, Any]]:
-    """Per-field evidence of each scored pair: ``{field: [level label, match weight]}``.
+) -> list[tuple[str, list[int], list[int], list[str], list[float]]]:
+    """Per comparison: (name, rows that carry it, each row's level, level labels, totals).
 
     Splink's output carries each comparison's match weight (``mw_*``; the
     term-frequency part separately, ``mw_tf_*``); the level is the one whose
@@ -396,7 +397,7 @@ def evidence_rows(
     some level really weighs 0) are left out. Column by column with NumPy: a
     full run writes a million of these.
     """
-    out: list[dict[str, Any]] = [{} for _ in range(len(pairs))]
+    out = []
     for name in COMPARISONS:
         if f"mw_{name}" not in pairs:
             continue
@@ -413,10 +414,34 @@ def evidence_rows(
         if levels:
             level_w = np.array([w for w, _ in levels])
             nearest = np.abs(np.nan_to_num(mw)[:, None] - level_w[None, :]).argmin(axis=1)
-            labels = np.array([label for _, label in levels], dtype=object)[nearest].tolist()
+            level_of, labels = nearest.tolist(), [label for _, label in levels]
         else:
-            labels = [""] * len(pairs)
+            level_of, labels = [0] * len(pairs), [""]
         totals = np.round(mw + tf, 3).tolist()
-        for i in np.flatnonzero(keep).tolist():
-            out[i][name] = [labels[i], totals[i]]
+        out.append((name, np.flatnonzero(keep).tolist(), level_of, labels, totals))
     return out
+
+
+def evidence_rows(
+    pairs: pd.DataFrame, weights: dict[str, list[tuple[float, str]]]
+) -> list[dict[str, Any]]:
+    """Per-field evidence of each scored pair: ``{field: [level label, match weight]}``
+    (see :func:`_evidence_columns`)."""
+    out: list[dict[str, Any]] = [{} for _ in range(len(pairs))]
+    for name, rows, level_of, labels, totals in _evidence_columns(pairs, weights):
+        for i in rows:
+            out[i][name] = [labels[level_of[i]], totals[i]]
+    return out
+
+
+def evidence_json(pairs: pd.DataFrame, weights: dict[str, list[tuple[float, str]]]) -> list[str]:
+    """:func:`evidence_rows` serialised, each exactly as ``json.dumps`` writes it (what the
+    store's JSON column holds), built as text: a full run writes a million."""
+    parts: list[list[str]] = [[] for _ in range(len(pairs))]
+    for name, rows, level_of, labels, totals in _evidence_columns(pairs, weights):
+        heads = [f"{json.dumps(name)}: [{json.dumps(label)}, " for label in labels]
+        for i in rows:
+            total = totals[i]
+            number = repr(total) if math.isfinite(total) else json.dumps(total)
+            parts[i].append(heads[level_of[i]] + number + "]")
+    return ["{" + ", ".join(p) + "}" for p in parts]

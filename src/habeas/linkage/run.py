@@ -25,23 +25,21 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from habeas.errors import UsageError
 from habeas.linkage import model as mdl
 from habeas.linkage import training
-from habeas.linkage.apply import now, reassign
+from habeas.linkage.apply import now
 from habeas.linkage.cluster import (
     KEEP_FLOOR,
-    Clustering,
     cluster,
     evidence_needed,
-    priorities,
 )
 from habeas.linkage.features import load_features
-from habeas.store.bulk import bulk_insert
+from habeas.linkage.write import write_run
 from habeas.store.db import Store, default_actor
-from habeas.store.schema_linkage import LinkageRun, ReviewDecision, ScoredPair
+from habeas.store.schema_linkage import LinkageRun, ReviewDecision
 
 Progress = Callable[[str, int, int], None]
 
@@ -230,11 +228,6 @@ def link(
         groups=groups,
     )
     step("writing", 4, steps)
-    current = {
-        int(r): (None if pd.isna(p) else int(p), str(m))
-        for r, p, m in zip(frame["unique_id"], frame["person_id"], frame["method"], strict=True)
-    }
-    best = _best_scores(pairs, clustering)
     parameters = {
         "threshold": threshold,
         "review_band": list(review_band),
@@ -242,56 +235,24 @@ def link(
         "backend": backend,
         "model_version": model.get("habeas_model_version"),
     }
-    with store.write(actor) as op:
-        s = op.session
-        run = LinkageRun(
-            started_at=now(),
-            actor=op.actor,
-            kind=kind,
-            model=json.dumps(model) if trained else None,
-            parameters=parameters,
-            counts={},
-        )
-        s.add(run)
-        s.flush()
-        if not incremental:
-            s.execute(
-                update(ScoredPair)
-                .where(ScoredPair.status.in_(("queued", "linked", "rejected")))
-                .values(status="superseded")
-            )
-        stored = write_pairs(s, run.id, pairs, clustering, model)
-        changes = reassign(
-            s, clustering.clusters().values(), current, actor=op.actor, method="model", scores=best
-        )
-        queued = clustering.status.count("queued")
-        persons = len(set(changes.person_of.values()))
-        auto_links = clustering.status.count("linked")
-        counts: dict[str, Any] = {
-            "records": len(frame),
-            "new_records": len(new_ids) if incremental else len(frame),
-            "pairs_scored": len(pairs),
-            "pairs_stored": stored,
-            "auto_links": auto_links,
-            "queued": queued,
-            "persons": persons,
-            "merges": len(changes.merges),
-            "splits": len(changes.splits),
-            "links_written": changes.links_written,
-            "trained": trained,
-            "decision_conflicts": clustering.conflicts,
-        }
-        run.counts = counts
-        run.finished_at = now()
-        op.log(
-            "link",
-            "linkage_run",
-            run.id,
-            {"kind": kind, "counts": counts, "parameters": parameters, **changes.detail()},
-        )
+    written = write_run(
+        store,
+        actor,
+        frame=frame,
+        pairs=pairs,
+        clustering=clustering,
+        model=model,
+        kind=kind,
+        trained=trained,
+        new_ids=new_ids if incremental else None,
+        parameters=parameters,
+    )
+    changes, persons = written.changes, written.persons
+    auto_links, queued = written.counts["auto_links"], written.counts["queued"]
+    run_id = written.run_id
     step("done", steps, steps)
     return LinkReport(
-        run_id=run.id,
+        run_id=run_id,
         kind=kind,
         persons=persons,
         records=len(frame),
@@ -332,68 +293,3 @@ def _with_document_pairs(
         return pairs
     both = pd.concat([pairs, extra], ignore_index=True)
     return both.sort_values("match_weight", ascending=False).reset_index(drop=True)
-
-
-def _best_scores(pairs: pd.DataFrame, clustering: Clustering) -> dict[int, float]:
-    """Each record's best match probability among the pairs that linked it."""
-    best: dict[int, float] = {}
-    for a, b, p, st in zip(
-        pairs["record_a"],
-        pairs["record_b"],
-        pairs["match_probability"],
-        clustering.status,
-        strict=True,
-    ):
-        if st == "linked":
-            for r in (int(a), int(b)):
-                best[r] = max(best.get(r, 0.0), float(p))
-    return best
-
-
-def write_pairs(
-    session: Any, run_id: int, pairs: pd.DataFrame, clustering: Clustering, model: dict[str, Any]
-) -> int:
-    """Insert the pairs worth keeping (linked, queued, decided, rejected-in-band).
-
-    Through the driver's ``executemany`` (:func:`habeas.store.bulk.bulk_insert`):
-    SQLAlchemy's per-row parameter compilation cost more than SQLite's writing.
-    """
-    weights = mdl.level_weights(model)
-    keep = [
-        i
-        for i, (st, why) in enumerate(zip(clustering.status, clustering.reason, strict=True))
-        if not (st == "rejected" and why is None)
-    ]
-    if not keep:
-        return 0
-    prio = priorities(clustering, pairs)
-    kept = pairs.iloc[keep]
-    evidence = mdl.evidence_rows(kept, weights)
-    rows = []
-    for i, a, b, w, p, ev in zip(
-        keep,
-        kept["record_a"].tolist(),
-        kept["record_b"].tolist(),
-        kept["match_weight"].tolist(),
-        kept["match_probability"].tolist(),
-        evidence,
-        strict=True,
-    ):
-        st = clustering.status[i]
-        rows.append(
-            {
-                "run_id": run_id,
-                "record_a": int(a),
-                "record_b": int(b),
-                "match_weight": float(w),
-                "match_probability": float(p),
-                "evidence": ev,
-                "status": st,
-                "reason": clustering.reason[i],
-                "priority": prio[i] if st == "queued" else 0.0,
-            }
-        )
-    connection = session.connection()
-    for start in range(0, len(rows), 50_000):
-        bulk_insert(connection, ScoredPair.__table__, rows[start : start + 50_000])
-    return len(rows)
