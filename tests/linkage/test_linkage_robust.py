@@ -123,6 +123,9 @@ def plans(draw: st.DrawFn) -> Plan:
 
 GROWTH = Plan(LISTS, (True,) * 7, (False, False, False, True, False, False, False))
 ISSUE_LISTS = Plan((MANIFEST, RELATIVES), (False, True), (False, False))
+# A model made on the first list alone (four people, no match for EM to count: λ the
+# default, 1/4) once scored the grown register with that prior and merged two people.
+TINY_FIRST = Plan(("salvadorans_sent", "ngo_interviews", MANIFEST), (True,) * 3, (False,) * 3)
 
 
 def run_plan(store: Store, case_json: Path, plan: Plan) -> None:
@@ -151,6 +154,7 @@ def run_plan(store: Store, case_json: Path, plan: Plan) -> None:
 )
 @example(plan=ISSUE_LISTS)  # the two lists of the issue's crash
 @example(plan=GROWTH)  # incremental growth from one list to seven, a retrain on the way
+@example(plan=TINY_FIRST)  # a tiny first list's model, reused as the register grows
 @given(plan=plans())
 def test_any_subset_order_and_schedule_links(
     plan: Plan, small_case: Path, tmp_path_factory: pytest.TempPathFactory, no_database_url: None

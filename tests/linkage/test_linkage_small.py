@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from habeas.ingest.importer import ImportOptions, import_file
 from habeas.linkage import link
 from habeas.store import queries
 from habeas.store.db import Store
+from habeas.store.schema import Record, Source
+from habeas.store.schema_linkage import ScoredPair
 
 MANIFEST = (
     "No.,NAME,DOB,A#\n"
@@ -143,3 +146,75 @@ def test_a_pair_sharing_a_document_reaches_review_however_low_it_scores(
         reader=Reader("admin", "ana", "documentation"),
     )["pair"]
     assert shown["reason_text"] == "comparten un número de documento, aunque poco más coincide"
+
+
+def _filler(n: int) -> str:
+    """``n`` manifest rows of different invented people (syllables put together)."""
+    heads, tails = ["Bal", "Cor", "Dul", "Fen", "Gar", "Lum", "Mir"], ["avo", "esca", "imba", "uro"]
+    firsts = ["Almindo", "Bersela", "Cletavio", "Dorruna", "Erquino", "Falbeto", "Gumelia"]
+    rows = []
+    for i in range(n):
+        surname = heads[i % 7] + tails[i // 7 % 4] + " " + heads[(i + 3) % 7] + tails[(i + 1) % 4]
+        rows.append(
+            f'{i + 2},"{surname.upper()}, {firsts[i * 3 % 7].upper()}",'
+            f"{i % 12 + 1:02d}/{i % 27 + 1:02d}/{1960 + i},A-{300 + i}-100-{200 + i},EL SALVADOR\n"
+        )
+    return "".join(rows)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_model_made_on_a_tiny_first_list_scores_the_grown_register_with_its_own_prior(
+    store: Store, tmp_path: Path
+) -> None:
+    """A first list of two different people: EM finds no match to count, so the model's
+    λ is the default, one expected match per record — 1/2 on those two records. Reused as
+    it was on the register grown to thirty, that prior linked two different people:
+    one surname in common, given names one letter apart (Questan, Questen), ages seven
+    years apart. With the default recomputed for thirty records the pair goes to review."""
+    first = tmp_path / "enviados.csv"
+    first.write_text(
+        "No.,Apellidos,Nombres,DUI,Edad\n"
+        "1,TALVORA,QUESTAN ANDREO,674361678,28\n"
+        "2,OSPUCAR DRANEZ,BERMILDA,512093377,40\n",
+        encoding="utf-8",
+    )
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "No.,NAME,DOB,A#,NATIONALITY\n"
+        '1,"MERUNDI TALVORA, QUESTEN",06/22/1989,A-243-332-045,EL SALVADOR\n' + _filler(28),
+        encoding="utf-8",
+    )
+    import_file(
+        store,
+        first,
+        ImportOptions(
+            "Enviados",
+            "list",
+            published_on="2025-03-16",
+            one_row_per_person=True,
+            defaults={"nationality": "El Salvador"},
+        ),
+    )
+    first_run = link(store)
+    assert first_run.trained and first_run.persons == 2
+    import_file(store, manifest, ImportOptions("Manifest", "list", date_order="MDY"))
+    report = link(store)  # incremental: the model of the first list
+    assert not report.trained and report.records == 31
+    persons = {(r["source"], r["record_id"]): r["person_id"] for r in queries.iter_records(store)}
+    assert persons[("Enviados", "1")] != persons[("Manifest", "1")]
+    with store.read() as s:
+        ids = {
+            (title, key): rid
+            for rid, title, key in s.execute(
+                select(Record.id, Source.title, Record.record_key).join(Source)
+            )
+        }
+        a, b = sorted((ids[("Enviados", "1")], ids[("Manifest", "1")]))
+        status = s.execute(
+            select(ScoredPair.status).where(
+                ScoredPair.run_id == report.run_id,
+                ScoredPair.record_a == a,
+                ScoredPair.record_b == b,
+            )
+        ).scalar_one()
+    assert status == "queued"

@@ -145,3 +145,14 @@ def test_training_on_a_sample_of_records_still_links_well(
     precision, recall, _f1 = pairwise(store, demo_case.parent)
     print(f"sampled training, 300 persons: P={precision:.4f} R={recall:.4f}")
     assert precision >= 0.99 and recall >= 0.85
+
+
+def test_a_default_prior_is_recomputed_for_the_register_scored() -> None:
+    """λ = one expected match per record is about the register scored; an estimate stays."""
+    made_on_four = training.default_model(4)
+    assert made_on_four["probability_two_random_records_match"] == 0.25
+    grown = training.for_register(made_on_four, 50)
+    assert grown["probability_two_random_records_match"] == 1 / 50
+    assert made_on_four["probability_two_random_records_match"] == 0.25  # stored one unchanged
+    estimated = {**made_on_four, "habeas_training_notes": []}
+    assert training.for_register(estimated, 50) is estimated

@@ -189,7 +189,11 @@ def link(
         saved = None  # made by an older habeas, for other features: train anew
     step("training" if saved is None else "model", 1, steps)
     trained = saved is None
-    model = training.train(frame, backend=backend, labels=decisions) if saved is None else saved[0]
+    model = (
+        training.train(frame, backend=backend, labels=decisions)
+        if saved is None
+        else training.for_register(saved[0], len(frame))
+    )
     new_ids = set(frame.loc[frame["method"] == "import", "unique_id"].astype(int))
     incremental = not trained and not full and len(new_ids) < len(frame)
     kind = "retrain" if retrain else "incremental" if incremental else "full"

@@ -18,6 +18,10 @@ it could not take (``habeas_training_notes``).
    m is a property of matching pairs, and a sample holds the same mix.
 4. **λ** = expected matches among blocked pairs ÷ all record pairs (blocking
    finds nearly every match; the pairs it leaves out are almost all non-matches).
+   Where EM found no match to count (one list of distinct people, a handful of
+   records), λ is the default, one expected match per record: a statement about
+   the register scored, so a later run recomputes it for its own register
+   (:func:`for_register`).
 
 Every m and u then gets a floor (:func:`regularise`).
 """
@@ -42,6 +46,8 @@ EM_SAMPLE_RECORDS = 200_000
 U_MAX_PAIRS = 5e5
 M_FLOOR = 0.002
 U_FLOOR = 1e-5
+#: The training notes of a model whose λ is :func:`default_lambda`, not an estimate.
+DEFAULT_LAMBDA_NOTES = frozenset({"prior_default", "default"})
 
 
 def train(
@@ -105,7 +111,7 @@ def train(
     if result is not None and em_all_pairs >= 1 and result.matches > 0:
         lam = result.matches / em_all_pairs
     else:
-        lam = 1.0 / max(records, 2)  # one expected match per record
+        lam = default_lambda(records)
         notes.append("prior_default")
     model["probability_two_random_records_match"] = min(max(lam, 1e-9), 0.5)
     regularise(model)
@@ -124,9 +130,30 @@ def train(
     return model
 
 
+def default_lambda(records: int) -> float:
+    """λ when nothing estimates it: one expected match per record of the register."""
+    return min(1.0 / max(records, 2), 0.5)
+
+
+def for_register(model: dict[str, Any], records: int) -> dict[str, Any]:
+    """``model`` as it scores a register of ``records`` records.
+
+    A model whose λ is the default (EM found no match to count, or it was never
+    trained) carries one expected match per record *of the register it was made
+    on*. Kept as it is, a model made on a first list of four records would score
+    every later register with λ = 1/4 — about 4 bits of prior evidence too many on
+    a register of fifty, enough to link two different people who share a surname.
+    Such a model gets the default for ``records``; an estimated λ is kept. The
+    stored model is not changed (a copy is returned).
+    """
+    if not DEFAULT_LAMBDA_NOTES & set(model.get("habeas_training_notes") or ()):
+        return model
+    return {**model, "probability_two_random_records_match": default_lambda(records)}
+
+
 def default_model(records: int = 2) -> dict[str, Any]:
     """The untrained model with the default m and u (what a register starts from)."""
-    model = _settings_dict(prior=1.0 / max(records, 2))
+    model = _settings_dict(prior=default_lambda(records))
     priors.apply_defaults(model)
     regularise(model)
     model["habeas_model_version"] = mdl.MODEL_VERSION
