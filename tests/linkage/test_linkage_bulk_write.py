@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from conftest import private_pg_schema
 from habeas.demo import load_case
 from habeas.linkage import apply, link
 from habeas.linkage import write as linkage_write
@@ -30,6 +29,7 @@ from habeas.store.db import Store
 from habeas.store.schema import ChangeLogEntry, Link, Person
 from habeas.store.schema_linkage import LinkageRun, PersonChange, ScoredPair
 from habeas.workspace import init_workspace
+from tests.conftest import private_pg_schema
 
 
 @contextmanager

@@ -178,7 +178,10 @@ def correct_command(
     purpose: PurposeOption = None,
 ) -> None:
     """Correct an inquiry's description (the previous one stays in its history); the
-    options given replace those values, the others are kept."""
+    options given replace those values, the others are kept.
+
+    Example: habeas inquiry correct 1 --dob 1991 --note 'the mother corrected the year'
+    """
     from dataclasses import replace
 
     from habeas.inquiry import describe_inquiry
@@ -232,7 +235,10 @@ def list_command(
     as_user: AsOption = None,
     purpose: PurposeOption = None,
 ) -> None:
-    """List the inquiries, newest first."""
+    """List the inquiries, newest first.
+
+    Example: habeas inquiry list --status open
+    """
     store = open_store(workspace)
     withheld = Withheld()
     with _said_in_options():
@@ -285,7 +291,10 @@ def show_command(
     purpose: PurposeOption = None,
 ) -> None:
     """Show one inquiry: who asks (if you may see it), whom they look for, status,
-    candidates and history."""
+    candidates and history.
+
+    Example: habeas inquiry show 1 --purpose relative_request
+    """
     store = open_store(workspace)
     v = get_inquiry(store, inquiry_id, reader_for(store, as_user, purpose))
     print_withheld(v.withheld, current())
@@ -336,7 +345,10 @@ def match_command(
     as_user: AsOption = None,
     purpose: PurposeOption = None,
 ) -> None:
-    """Match the inquiry against the register (the candidates are kept in its history)."""
+    """Match the inquiry against the register (the candidates are kept in its history).
+
+    Example: habeas inquiry match 1
+    """
     from habeas.inquiry.matching import match_inquiry
 
     store = open_store(workspace)
@@ -368,7 +380,10 @@ def confirm_command(
     as_user: AsOption = None,
     purpose: PurposeOption = None,
 ) -> None:
-    """Confirm which person of the register the inquiry concerns (or --withdraw)."""
+    """Confirm which person of the register the inquiry concerns (or --withdraw).
+
+    Example: habeas inquiry confirm 1 125 --note 'the A-number she gave matches'
+    """
     from habeas.inquiry.matching import confirm_person
 
     if (person_id is None) is not withdraw:
@@ -393,7 +408,10 @@ def status_command(
     as_user: AsOption = None,
     purpose: PurposeOption = None,
 ) -> None:
-    """Change an inquiry's status (kept in its history)."""
+    """Change an inquiry's status (kept in its history).
+
+    Example: habeas inquiry status 1 answered --purpose relative_request
+    """
     store = open_store(workspace)
     with _said_in_options():
         set_status(store, inquiry_id, status, reader_for(store, as_user, purpose), note)
@@ -420,7 +438,10 @@ def letter_command(
     purpose: PurposeOption = None,
 ) -> None:
     """Write the answer letter: art. 18(1) a–g item by item, what the register holds
-    (source, date) and what it does not know; recorded in the inquiry's history."""
+    (source, date) and what it does not know; recorded in the inquiry's history.
+
+    Example: habeas inquiry letter 1 --lang es --format pdf -o carta.pdf --purpose relative_request
+    """
     from habeas.inquiry.letter import write_letter
 
     store = open_store(workspace)
