@@ -472,8 +472,18 @@ def index_records(
         session = op.session
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            session.execute(delete(SearchKey).where(SearchKey.record_id.in_(chunk)))
-            session.execute(delete(SearchRecord).where(SearchRecord.record_id.in_(chunk)))
+            # Postings are keyed (key, record): finding a record's postings scans them all,
+            # so only records indexed before (re-indexed) are looked for. New records, all
+            # of an import, have none: without this, indexing a million new records
+            # scanned the growing postings table two thousand times.
+            indexed = list(
+                session.execute(
+                    select(SearchRecord.record_id).where(SearchRecord.record_id.in_(chunk))
+                ).scalars()
+            )
+            if indexed:
+                session.execute(delete(SearchKey).where(SearchKey.record_id.in_(indexed)))
+                session.execute(delete(SearchRecord).where(SearchRecord.record_id.in_(indexed)))
         records = list(iter_indexed(session, ids))
         terms = {t for rec in records for t in record_terms(rec)}
         known: set[tuple[str, str]] = set()
