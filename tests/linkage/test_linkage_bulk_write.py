@@ -224,7 +224,7 @@ def test_an_incremental_run_writes_only_what_changed(
 def test_a_run_that_fails_while_writing_writes_nothing(
     store: Store, demo_case: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from conftest import db_snapshot
+    from tests.conftest import db_snapshot
 
     load_case(store, demo_case)
     before = db_snapshot(store)
@@ -258,8 +258,8 @@ def test_a_statement_failing_inside_the_bulk_update_is_the_error_reported(
     be refused in the aborted transaction and hide the real error."""
     from sqlalchemy import text
 
-    from conftest import db_snapshot
     from habeas.errors import HabeasError
+    from tests.conftest import db_snapshot
 
     load_case(store, demo_case)
     before = db_snapshot(store)
