@@ -29,6 +29,18 @@ DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
+@pytest.fixture(autouse=True)
+def no_cli_language_chosen() -> Iterator[None]:
+    """Every test starts with no CLI language chosen. ``habeas --lang es`` chooses it for the
+    process; ``main()`` resets it on each run, but tests that drive the Typer app directly
+    (CliRunner) do not pass through ``main()``, so a choice could leak into the next test."""
+    from habeas.cli import lang
+
+    lang.choose(None)
+    yield
+    lang.choose(None)
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     url = os.environ.get("HABEAS_TEST_POSTGRES_URL", DEFAULT_PG)
