@@ -100,6 +100,13 @@ def _asker(v: InquiryView) -> str:
     return f"{v.asker.name} ({v.asker.relationship}) · {v.asker.contact}"
 
 
+#: The options describing the person sought, shared by ``new`` and ``correct``.
+SoughtName = Annotated[str | None, typer.Option("--name", help="Name of the person sought.")]
+SoughtDob = Annotated[str | None, typer.Option("--dob", help="Their date of birth.")]
+SoughtNationality = Annotated[str | None, typer.Option("--nationality", help="Their nationality.")]
+SoughtId = Annotated[str | None, typer.Option("--id", help="A document number of theirs.")]
+
+
 @inquiry_app.command("new")
 def new_command(
     asker: Annotated[str, typer.Option("--asker", help="Name of the person asking.")],
@@ -107,14 +114,10 @@ def new_command(
         str, typer.Option("--relationship", help="Their relationship to the person sought.")
     ],
     contact: Annotated[str, typer.Option("--contact", help="How to reach them.")],
-    name: Annotated[str | None, typer.Option("--name", help="Name of the person sought.")] = None,
-    dob: Annotated[str | None, typer.Option("--dob", help="Their date of birth.")] = None,
-    nationality: Annotated[
-        str | None, typer.Option("--nationality", help="Their nationality.")
-    ] = None,
-    identifier: Annotated[
-        str | None, typer.Option("--id", help="A document number of theirs.")
-    ] = None,
+    name: SoughtName = None,
+    dob: SoughtDob = None,
+    nationality: SoughtNationality = None,
+    identifier: SoughtId = None,
     known: Annotated[
         str | None, typer.Option("--known", help="What the asker knows (last seen, where).")
     ] = None,
@@ -151,14 +154,10 @@ def new_command(
 @inquiry_app.command("correct")
 def correct_command(
     inquiry_id: IdArgument,
-    name: Annotated[str | None, typer.Option("--name", help="Name of the person sought.")] = None,
-    dob: Annotated[str | None, typer.Option("--dob", help="Their date of birth.")] = None,
-    nationality: Annotated[
-        str | None, typer.Option("--nationality", help="Their nationality.")
-    ] = None,
-    identifier: Annotated[
-        str | None, typer.Option("--id", help="A document number of theirs.")
-    ] = None,
+    name: SoughtName = None,
+    dob: SoughtDob = None,
+    nationality: SoughtNationality = None,
+    identifier: SoughtId = None,
     known: Annotated[str | None, typer.Option("--known", help="What the asker knows.")] = None,
     answer_lang: Annotated[
         str | None, typer.Option("--answer-lang", help="Language of the answer letter.")
