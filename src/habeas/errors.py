@@ -6,6 +6,8 @@ message (never a traceback) and exits with :attr:`HabeasError.exit_code`.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class HabeasError(Exception):
     """Base class for errors a user can act on."""
@@ -17,6 +19,26 @@ class UsageError(HabeasError):
     """The request itself is malformed (bad option, unknown field, ...)."""
 
     exit_code = 2
+
+
+class FieldError(UsageError):
+    """Input that cannot be recorded; ``field`` names the form field at fault (``None``: the whole).
+
+    The message is kept as its untranslated ``template`` and ``values`` so that each face
+    can show it in its reader's language (:meth:`translated`) beside the field it names.
+    Templates use ``str.format`` placeholders unless a subclass fills them otherwise.
+    """
+
+    def __init__(self, template: str, field: str | None = None, **values: Any) -> None:
+        self.template, self.field, self.values = template, field, values
+        super().__init__(self.fill(template, values))
+
+    @staticmethod
+    def fill(template: str, values: dict[str, Any]) -> str:
+        return template.format(**values)
+
+    def translated(self, gettext: Any) -> str:
+        return self.fill(str(gettext(self.template)), self.values)
 
 
 class WorkspaceError(HabeasError):

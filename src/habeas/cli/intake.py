@@ -103,6 +103,25 @@ def _today(day: str | None) -> str:
     return day or datetime.now(UTC).date().isoformat()
 
 
+def _conversation(
+    channel: str,
+    taken_on: str | None,
+    kind: str,
+    taken_by: str | None,
+    title: str | None,
+    sensitivity: str | None,
+) -> Intake:
+    """The source a typed-in record comes from (the CLI's options, the date defaulting to today)."""
+    return Intake(
+        channel=channel,
+        taken_on=_today(taken_on),
+        kind=kind,
+        taken_by=taken_by,
+        title=title,
+        sensitivity=sensitivity,
+    )
+
+
 def _report(result: IntakeResult, as_json: bool) -> None:
     if as_json:
         print_json(result.to_dict())
@@ -194,14 +213,7 @@ def intake(
     if source is None:
         if channel is None:
             raise UsageError(_("Say how it came in with --channel (phone, in_person, ...)."))
-        conversation = Intake(
-            channel=channel,
-            taken_on=_today(taken_on),
-            kind=kind,
-            taken_by=taken_by,
-            title=title,
-            sensitivity=sensitivity,
-        )
+        conversation = _conversation(channel, taken_on, kind, taken_by, title, sensitivity)
     try:
         anchor = person_anchor(store, reader, person) if person is not None else None
         result = enter_record(
@@ -245,14 +257,7 @@ def correct(
     reader = reader_for(store, as_user, purpose)
     if channel is None:
         raise UsageError(_("Say where the correction comes from with --channel."))
-    conversation = Intake(
-        channel=channel,
-        taken_on=_today(taken_on),
-        kind=kind,
-        taken_by=taken_by,
-        title=title,
-        sensitivity=sensitivity,
-    )
+    conversation = _conversation(channel, taken_on, kind, taken_by, title, sensitivity)
     try:
         result = enter_record(store, reader, conversation, _values(values), corrects_record=record)
     except IntakeFailed as exc:

@@ -36,7 +36,7 @@ from habeas.access import policy
 from habeas.access.reader import Reader
 from habeas.document.conditions import CAPACITY_KINDS
 from habeas.domain.countries import normalise_country
-from habeas.errors import UsageError
+from habeas.errors import FieldError, UsageError
 from habeas.store.db import Store
 from habeas.store.schema import (
     Facility,
@@ -48,15 +48,8 @@ from habeas.store.schema import (
 from habeas.store.vocabulary import VocabularyIndex
 
 
-class EntryError(UsageError):
+class EntryError(FieldError):
     """A fact that cannot be entered; ``field`` names what is wrong (``None``: the fact)."""
-
-    def __init__(self, template: str, field: str | None = None, **values: Any) -> None:
-        self.template, self.field, self.values = template, field, values
-        super().__init__(template.format(**values))
-
-    def translated(self, gettext: Any) -> str:
-        return str(gettext(self.template)).format(**self.values)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from habeas.access import policy
 from habeas.access.reader import Reader
 from habeas.document.legal_actions import FIELDS, KIND_VOCABULARY, STATUSES, get_action
-from habeas.errors import UsageError
+from habeas.errors import FieldError, UsageError
 from habeas.store.db import Store
 from habeas.store.person_ids import resolve_in
 from habeas.store.schema import VocabularyTerm
@@ -26,15 +26,8 @@ from habeas.store.schema_legal import LegalAction as ActionRow
 from habeas.store.schema_legal import LegalActionChange
 
 
-class ActionError(UsageError):
+class ActionError(FieldError):
     """An action or change that cannot be recorded; ``field`` names what is wrong."""
-
-    def __init__(self, template: str, field: str | None = None, **values: Any) -> None:
-        self.template, self.field, self.values = template, field, values
-        super().__init__(template.format(**values))
-
-    def translated(self, gettext: Any) -> str:
-        return str(gettext(self.template)).format(**self.values)
 
 
 @dataclass

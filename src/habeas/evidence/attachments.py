@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 from habeas.access import policy
 from habeas.access.reader import Reader, Withheld
 from habeas.encryption import must_seal
-from habeas.errors import NotFound, UsageError
+from habeas.errors import FieldError, NotFound, UsageError
 from habeas.evidence.custody import read_file
 from habeas.store.db import Store
 from habeas.store.filestore import sha256_file
@@ -126,15 +126,8 @@ def attach_permission(kind: str) -> str:
     return TARGET_PERMISSIONS.get(kind, "edit")
 
 
-class AttachmentError(UsageError):
+class AttachmentError(FieldError):
     """An attachment that cannot be made; ``field`` names the input at fault."""
-
-    def __init__(self, template: str, field: str | None = None, **values: Any) -> None:
-        self.template, self.field, self.values = template, field, values
-        super().__init__(template.format(**values))
-
-    def translated(self, gettext: Any) -> str:
-        return str(gettext(self.template)).format(**self.values)
 
 
 @dataclass(frozen=True)

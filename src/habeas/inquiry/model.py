@@ -25,7 +25,7 @@ from typing import Any
 
 from habeas.access import policy
 from habeas.access.reader import Reader
-from habeas.errors import NotFound, UsageError
+from habeas.errors import FieldError, NotFound, UsageError
 from habeas.messages import N_
 from habeas.store.db import Store
 from habeas.store.schema_inquiry import Inquiry, InquiryEvent
@@ -61,16 +61,12 @@ KINDS: dict[str, str] = {
 MAX_TEXT = 4000
 
 
-class InquiryError(UsageError):
+class InquiryError(FieldError):
     """Input that cannot be recorded; ``field`` names the form field (``None``: the whole)."""
 
-    def __init__(self, template: str, field: str | None = None, **values: Any) -> None:
-        self.template, self.field, self.values = template, field, values
-        super().__init__(template % values if values else template)
-
-    def translated(self, gettext: Any) -> str:
-        text = str(gettext(self.template))
-        return text % self.values if self.values else text
+    @staticmethod
+    def fill(template: str, values: dict[str, Any]) -> str:
+        return template % values if values else template
 
 
 @dataclass(frozen=True)
