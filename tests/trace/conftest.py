@@ -46,18 +46,23 @@ def add_list(store: Store, tmp_path: Path) -> Importer:
             ),
             actor="test",
         )
-        with store.read() as s:
-            return list(
-                s.execute(
-                    select(Link.person_id)
-                    .join(Record, Record.id == Link.record_id)
-                    .join(Source, Source.id == Record.source_id)
-                    .where(CURRENT, Source.title == title)
-                    .order_by(Record.row_number)
-                ).scalars()
-            )
+        return persons_of_list(store, title)
 
     return add
+
+
+def persons_of_list(store: Store, title: str) -> list[int]:
+    """The person each record of the list titled ``title`` is linked to, in row order."""
+    with store.read() as s:
+        return list(
+            s.execute(
+                select(Link.person_id)
+                .join(Record, Record.id == Link.record_id)
+                .join(Source, Source.id == Record.source_id)
+                .where(CURRENT, Source.title == title)
+                .order_by(Record.row_number)
+            ).scalars()
+        )
 
 
 def merge(store: Store, person_ids: list[int]) -> int:

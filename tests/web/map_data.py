@@ -10,14 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-
 from habeas.ingest.importer import ImportOptions, import_file
 from habeas.store.db import Store
 from habeas.store.facilities import FacilitySpec, add_facility
-from habeas.store.queries import CURRENT
-from habeas.store.schema import Link, Record, Source
-from tests.trace.conftest import merge
+from tests.trace.conftest import merge, persons_of_list
 
 #: name -> (kind, country, latitude, longitude)
 FACILITIES = {
@@ -46,16 +42,7 @@ def _import(store: Store, folder: Path, title: str, text: str) -> list[int]:
         ImportOptions(source_title=title, source_kind="list", reliability="B", date_order="DMY"),
         actor="test",
     )
-    with store.read() as s:
-        return list(
-            s.execute(
-                select(Link.person_id)
-                .join(Record, Record.id == Link.record_id)
-                .join(Source, Source.id == Record.source_id)
-                .where(CURRENT, Source.title == title)
-                .order_by(Record.row_number)
-            ).scalars()
-        )
+    return persons_of_list(store, title)
 
 
 def build_map_case(store: Store, folder: Path) -> MapCase:
