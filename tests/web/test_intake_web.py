@@ -131,6 +131,12 @@ def test_phone_call_match_correction_attachment(
     person = doc.get(f"/persons/{target}").text
     assert "Cédula (foto de la hermana)" in person and "cedula.jpg" in person
     assert f"El registro {rid} está corregido por el registro {new}" in person
+    assert f"corregido por el registro {new}" in person.split('id="records"', 1)[1]
+    shown = doc.get(f"/persons/{target}.json", headers={"Accept": "application/json"}).json()
+    assert {r["id"]: r["corrected_by"] for r in shown["records"]}[rid] == [new]
+    dobs = next(f for f in shown["identity"] if f["field"] == "dates_of_birth")["variants"]
+    # 4 May 1990 is also stated by the manifest, which nobody corrected: not superseded
+    assert all(not v["superseded_by"] for v in dobs), dobs
     got = doc.get("/attachments/1")
     assert got.status_code == 200 and got.content == b"\xff\xd8 made-up"
 
