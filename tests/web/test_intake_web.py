@@ -130,6 +130,8 @@ def test_phone_call_match_correction_attachment(
     assert sent.status_code == 303 and sent.headers["location"] == f"/persons/{target}"
     person = doc.get(f"/persons/{target}").text
     assert "Cédula (foto de la hermana)" in person and "cedula.jpg" in person
+    files = person.split('id="attachments"', 1)[1].split("</table>", 1)[0]
+    assert f"<td>persona {target}</td>" in files, files  # the target's kind in words, no code
     assert f"El registro {rid} está corregido por el registro {new}" in person
     assert f"corregido por el registro {new}" in person.split('id="records"', 1)[1]
     shown = doc.get(f"/persons/{target}.json", headers={"Accept": "application/json"}).json()

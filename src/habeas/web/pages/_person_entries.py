@@ -8,6 +8,7 @@ from typing import Any
 from habeas.evidence.attachments import attachments_of
 from habeas.read.entries import Correction, corrections_among
 from habeas.web.context import Context
+from habeas.web.labels import ENTITIES, label
 from habeas.web.pages.intake import LEVEL_LABELS
 
 
@@ -31,6 +32,7 @@ def person_entries(ctx: Context, person_id: int, data: dict[str, Any]) -> dict[s
                 **i.to_dict(),
                 "url": ctx.url("attachment_file", attachment_id=i.id),
                 "level_label": ctx._(LEVEL_LABELS.get(i.sensitivity, i.sensitivity)),
+                "target_label": label(ENTITIES, i.target_kind, ctx._),
                 "added_local": ctx.format_date(i.added_at),
             }
             for i in found.items
