@@ -341,6 +341,61 @@ def test_incidents_filter_and_add(web: Any, demo_store: Store) -> None:
     assert "type of incident" in missing.json()["error"]["message"]
 
 
+def test_a_file_attached_to_an_incident_is_listed_with_it(web: Any, demo_store: Store) -> None:
+    documenter = web("documenter")
+    documenter.get("/language/en")
+    listed = documenter.get("/incidents.json").json()["incidents"]
+    target = listed[0]["id"]
+    html = documenter.get("/incidents").text
+    card = html.split(f'id="incident-{target}"', 1)[1].split("</article>", 1)[0]
+    assert 'name="target_kind" value="incident"' in card and f'value="{target}"' in card
+    sent = documenter.post(
+        "/attachments",
+        data={
+            "target_kind": "incident",
+            "target_id": str(target),
+            "description": "Medical report (test)",
+            "sensitivity": "restricted",
+            "next": f"/incidents#incident-{target}",
+            "csrf_token": csrf(documenter),
+        },
+        files={"file": ("report.pdf", b"%PDF-1.4 made-up", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303 and sent.headers["location"] == f"/incidents#incident-{target}"
+    shown = {i["id"]: i for i in documenter.get("/incidents.json").json()["incidents"]}
+    (file,) = shown[target]["files"]
+    assert file["filename"] == "report.pdf" and file["description"] == "Medical report (test)"
+    assert documenter.get(file["url"]).content == b"%PDF-1.4 made-up"
+    card = documenter.get("/incidents").text.split(f'id="incident-{target}"', 1)[1]
+    assert "report.pdf" in card.split("</article>", 1)[0]
+    # a file above the documenter's clearance is counted as withheld, never listed
+    admin = web("admin")
+    hidden = admin.post(
+        "/attachments",
+        data={
+            "target_kind": "incident",
+            "target_id": str(target),
+            "sensitivity": "witness_protected",
+            "csrf_token": csrf(admin),
+        },
+        files={"file": ("witness.txt", b"made-up statement", "text/plain")},
+        follow_redirects=False,
+    )
+    assert hidden.status_code == 303, hidden.text
+    seen = documenter.get("/incidents.json").json()
+    assert [f["filename"] for f in {i["id"]: i for i in seen["incidents"]}[target]["files"]] == [
+        "report.pdf"
+    ]
+    assert seen["files_withheld"] == 1
+    assert "witness.txt" not in documenter.get("/incidents").text
+    # legal sees the restricted file but may not attach (no edit permission): no form
+    legal = web("legal")
+    legal.get("/language/en")
+    page = legal.get("/incidents").text
+    assert "report.pdf" in page and 'name="target_kind"' not in page
+
+
 def test_estimates(web: Any, demo_store: Store) -> None:
     client = web("analyst")
     client.get("/language/en")

@@ -24,6 +24,7 @@ from habeas.document.incidents import (
 )
 from habeas.domain.dates import DateParseError, parse_date
 from habeas.errors import UsageError
+from habeas.evidence.attachments import attachments_of
 from habeas.read.facilities import facility_names, unit_names
 from habeas.read.sources import source_titles
 from habeas.report.sharing import sharing_settings
@@ -33,6 +34,7 @@ from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.pages._common import Gettext, clean_text, fmt_date, jsonable, vocabulary_labels
 from habeas.web.pages._withheld import withheld_notice
+from habeas.web.pages.intake import source_choices
 from habeas.web.views import N_, action, page
 
 #: Incidents listed per page (the counts always cover every incident).
@@ -376,12 +378,36 @@ def incidents_page(
     )
     data["withheld_notice"] = withheld_notice(ctx, data["withheld"])
     data["can_add"] = ctx.allowed("edit")
+    data["incidents"], data["files_withheld"] = _with_files(ctx, data["incidents"])
     if data["can_add"] and not ctx.wants_json:
         levels = reader.levels("view")
         data["choices"] = cached(
             ctx.store, ("incident_choices", levels), lambda: choices(ctx.store, reader=reader)
         )
+        data["levels"] = source_choices(ctx)["levels"]
     return data
+
+
+def _with_files(ctx: Context, incidents: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """Each listed incident with the files attached to it that the reader may see (copies:
+    the listing itself is cached for every reader of the same role), and how many files
+    are withheld from the reader."""
+    if not incidents or not ctx.allowed("read_identities"):
+        return incidents, 0
+    found = attachments_of(ctx.store, ctx.reader, [("incident", i["id"]) for i in incidents])
+    files: dict[str, list[dict[str, Any]]] = {}
+    for item in found.items:
+        files.setdefault(item.target_id, []).append(
+            {
+                "id": item.id,
+                "filename": item.filename,
+                "description": item.description,
+                "sha256": item.sha256,
+                "url": ctx.url("attachment_file", attachment_id=item.id),
+            }
+        )
+    listed = [{**i, "files": files.get(str(i["id"]), [])} for i in incidents]
+    return listed, found.withheld.total
 
 
 @action(
