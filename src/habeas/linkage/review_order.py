@@ -154,9 +154,11 @@ def order(
 def position(s: Session, pair_id: int) -> int | None:
     """1-based place of a queued pair in the whole queue's order (None: not queued)."""
     rows = s.execute(
-        select(ScoredPair.id, ScoredPair.priority, ScoredPair.reason, ScoredPair.status)
+        select(ScoredPair.id, ScoredPair.priority, ScoredPair.reason).where(
+            ScoredPair.status == "queued"
+        )
     ).all()
-    ordered, _ = order(s, [(pid, prio, why) for pid, prio, why, st in rows if st == "queued"])
+    ordered, _ = order(s, [(pid, prio, why) for pid, prio, why in rows])
     try:
         return ordered.index(pair_id) + 1
     except ValueError:
