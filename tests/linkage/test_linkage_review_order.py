@@ -17,7 +17,7 @@ from habeas.ingest.importer import ImportOptions, import_file
 from habeas.linkage import decide, queue
 from habeas.linkage.apply import now
 from habeas.linkage.cluster import Clustering
-from habeas.linkage.review_order import calibration, expected_same, priorities, value
+from habeas.linkage.review_order import calibration, expected_same, family, priorities, value
 from habeas.store import queries
 from habeas.store.db import Store
 from habeas.store.schema_linkage import LinkageRun, ScoredPair
@@ -67,6 +67,16 @@ def test_a_bare_name_fitting_two_persons_counts_as_half_a_chance_each() -> None:
 def test_a_pair_inside_one_person_is_worth_the_records_a_split_would_move() -> None:
     assert value(0.2, True, 5, 5) > value(0.2, True, 2, 2)
     assert value(0.9, True, 5, 5) < value(0.2, True, 5, 5)  # a likely "same" moves nothing
+
+
+def test_answers_on_pairs_of_persons_are_counted_apart_from_single_record_pairs() -> None:
+    # two persons the model kept apart on several record pairs are a class of their own
+    assert family("band", 0.3, value(0.3, False, 2, 2)) == "band/several"
+    assert family("band", 0.3, value(0.3, False, 1, 1)) == "band/one"
+    assert family("ambiguous", 0.9, value(0.45, False, 1, 1)) == "ambiguous/one"
+    assert family("conflict: different cedula_ve", 0.9, value(0.05, False, 1, 3)) == (
+        "conflict/several"
+    )
 
 
 LIST = "ID,Nombre\n" + "".join(
@@ -164,11 +174,11 @@ def test_the_queue_learns_how_often_a_kind_of_pair_is_one_person(
     assert calibration_of(store) == {}
     decide(store, (r["1"], r["2"]), "same", reader=ADMIN)
     # this register's conflicts are one person more often than the prior said: they move up
-    assert calibration_of(store)["conflict"] > 1
+    assert calibration_of(store)["conflict/one"] > 1
     assert _order(store) == [_key(r["3"], r["4"]), _key(r["5"], r["6"]), _key(r["7"], r["8"])]
     decide(store, (r["3"], r["4"]), "different", reader=ADMIN)
     decide(store, (r["5"], r["6"]), "different", reader=ADMIN)
-    assert calibration_of(store)["conflict"] < (1 + 5) / (0.05 + 5)
+    assert calibration_of(store)["conflict/one"] < (1 + 5) / (0.05 + 5)
 
 
 def calibration_of(store: Store) -> dict[str, float]:

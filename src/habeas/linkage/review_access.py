@@ -70,14 +70,21 @@ def visible_queue(s: Session, reader: Reader, action: str = "view") -> VisibleQu
     ra, rb = aliased(Record), aliased(Record)
     rows = s.execute(
         select(
-            ScoredPair.id, ScoredPair.priority, ScoredPair.reason, ra.sensitivity, rb.sensitivity
+            ScoredPair.id,
+            ScoredPair.priority,
+            ScoredPair.reason,
+            ScoredPair.match_probability,
+            ra.sensitivity,
+            rb.sensitivity,
         )
         .join(ra, ra.id == ScoredPair.record_a)
         .join(rb, rb.id == ScoredPair.record_b)
         .where(ScoredPair.status == "queued")
     ).all()
-    ordered, priority = review_order.order(s, [(pid, prio, why) for pid, prio, why, _a, _b in rows])
-    sensitivity = {pid: (la, lb) for pid, _p, _w, la, lb in rows}
+    ordered, priority = review_order.order(
+        s, [(i, prio, why, p) for i, prio, why, p, _a, _b in rows]
+    )
+    sensitivity = {row[0]: (row[4], row[5]) for row in rows}
     withheld = Withheld()
     ids: list[int] = []
     levels: dict[int, tuple[str, str]] = {}

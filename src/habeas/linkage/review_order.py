@@ -64,6 +64,9 @@ PRIOR_SAME = {"conflict": 0.05, "same document": 0.9, "caution": 0.1}
 CALIBRATION_STRENGTH = 5.0
 #: Weight of the uncertainty term q(1 − q) that orders otherwise equal pairs.
 UNCERTAINTY = 0.05
+#: Record pairs a "same" joins above which a pair counts as between two persons of
+#: several records, in :func:`calibration`.
+SEVERAL = 1.5
 
 
 def kind(reason: str | None) -> str:
@@ -118,33 +121,50 @@ def priorities(clustering: Clustering, pairs: pd.DataFrame) -> list[float]:
     return out
 
 
+def family(reason: str | None, p: float, priority: float) -> str:
+    """The class a pair's decisions are counted in: its reason's :func:`kind`, and
+    whether a "same" would join one record pair or several (two persons of more than
+    one record: the model kept them apart on more evidence than one pair's)."""
+    q = expected_same(p, reason)
+    joined = (priority - UNCERTAINTY * q * (1.0 - q)) / q if q > 0 else 1.0
+    return f"{kind(reason)}/{'several' if joined > SEVERAL else 'one'}"
+
+
 def calibration(s: Session) -> dict[str, float]:
-    """Per reason family, observed "same" answers ÷ the expected (module doc)."""
+    """Per :func:`family`, observed "same" answers ÷ the expected (module doc)."""
     rows = s.execute(
-        select(ReviewDecision.decision, ScoredPair.reason, ScoredPair.match_probability)
+        select(
+            ReviewDecision.decision,
+            ScoredPair.reason,
+            ScoredPair.match_probability,
+            ScoredPair.priority,
+        )
         .join(ScoredPair, ScoredPair.id == ReviewDecision.pair_id)
         .where(ReviewDecision.superseded_at.is_(None))
     ).all()
     same: Counter[str] = Counter()
     expected: dict[str, float] = {}
-    for decision, why, p in rows:
+    for decision, why, p, priority in rows:
         if decision not in ("same", "different"):
             continue
-        family = kind(why)
-        same[family] += decision == "same"
-        expected[family] = expected.get(family, 0.0) + expected_same(float(p), why)
+        group = family(why, float(p), float(priority))
+        same[group] += decision == "same"
+        expected[group] = expected.get(group, 0.0) + expected_same(float(p), why)
     c = CALIBRATION_STRENGTH
     return {f: (same[f] + c) / (e + c) for f, e in expected.items()}
 
 
 def order(
-    s: Session, rows: Sequence[tuple[int, float, str | None]]
+    s: Session, rows: Sequence[tuple[int, float, str | None, float]]
 ) -> tuple[list[int], dict[int, float]]:
-    """Pair ids of ``rows`` (id, stored priority, reason) in queue order, and each one's
-    priority after :func:`calibration` (ties: the lower id first)."""
+    """Pair ids of ``rows`` (id, stored priority, reason, probability) in queue order,
+    and each one's priority after :func:`calibration` (ties: the lower id first)."""
     factor = calibration(s)
     ids = np.array([r[0] for r in rows], dtype=np.int64)
-    score = np.array([r[1] * factor.get(kind(r[2]), 1.0) for r in rows], dtype=np.float64)
+    score = np.array(
+        [r[1] * factor.get(family(r[2], float(r[3]), r[1]), 1.0) for r in rows],
+        dtype=np.float64,
+    )
     ranked = np.lexsort((ids, -score)) if len(rows) else np.array([], dtype=np.int64)
     return [int(ids[i]) for i in ranked], {
         int(i): float(v) for i, v in zip(ids.tolist(), score.tolist(), strict=True)
@@ -154,11 +174,11 @@ def order(
 def position(s: Session, pair_id: int) -> int | None:
     """1-based place of a queued pair in the whole queue's order (None: not queued)."""
     rows = s.execute(
-        select(ScoredPair.id, ScoredPair.priority, ScoredPair.reason).where(
-            ScoredPair.status == "queued"
-        )
+        select(
+            ScoredPair.id, ScoredPair.priority, ScoredPair.reason, ScoredPair.match_probability
+        ).where(ScoredPair.status == "queued")
     ).all()
-    ordered, _ = order(s, [(pid, prio, why) for pid, prio, why in rows])
+    ordered, _ = order(s, [(pid, prio, why, p) for pid, prio, why, p in rows])
     try:
         return ordered.index(pair_id) + 1
     except ValueError:
