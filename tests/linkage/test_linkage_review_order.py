@@ -174,11 +174,12 @@ def test_the_queue_learns_how_often_a_kind_of_pair_is_one_person(
     assert calibration_of(store) == {}
     decide(store, (r["1"], r["2"]), "same", reader=ADMIN)
     # this register's conflicts are one person more often than the prior said: they move up
-    assert calibration_of(store)["conflict/one"] > 1
+    first = calibration_of(store)["conflict/one"]
+    assert first > 1
     assert _order(store) == [_key(r["3"], r["4"]), _key(r["5"], r["6"]), _key(r["7"], r["8"])]
     decide(store, (r["3"], r["4"]), "different", reader=ADMIN)
     decide(store, (r["5"], r["6"]), "different", reader=ADMIN)
-    assert calibration_of(store)["conflict/one"] < (1 + 5) / (0.05 + 5)
+    assert 1 < calibration_of(store)["conflict/one"] < first  # 1 in 3, still above 0.05
 
 
 def calibration_of(store: Store) -> dict[str, float]:

@@ -24,13 +24,16 @@ decisions already made), never the truth:
   uncertainty a decision removes.
 
 **The queue learns from its decisions.** The reviewers' answers so far are
-compared, per kind of reason, with what ``q`` expected
+compared, per class of pair, with what ``q`` expected
 (:func:`calibration`): if conflicts turn out to be one person more often than
 the prior says (a register whose clerks mistype numbers), every queued
-conflict moves up, and down when they are almost never. The correction is
-a ratio of (observed "same" + :data:`CALIBRATION_STRENGTH`) to (expected + the
-same), so a handful of decisions moves it little. It is applied when the queue
-is read (:func:`order`), so a decision reorders the queue at once.
+conflict moves up, and down when they are almost never. A class is the kind
+of reason and whether a "same" joins one record pair or several
+(:func:`family`). The class's rate of "same" is estimated as (observed "same" +
+c × expected rate) ÷ (answers + c), c = :data:`CALIBRATION_STRENGTH` decisions
+at the prior's rate, and the pairs of the class are scaled by that over the
+expected rate. It is applied when the queue is read (:func:`order`), so a
+decision reorders the queue at once.
 
 The sizes are those of the run that queued the pairs: a decision's merge or
 split is not fed back into the priorities of the pairs around it. Doing so was
@@ -60,7 +63,8 @@ if TYPE_CHECKING:
 
 #: The chance of a "same" where a rule, not the model's probability, queued the pair.
 PRIOR_SAME = {"conflict": 0.05, "same document": 0.9, "caution": 0.1}
-#: Decisions' worth of the prior in :func:`calibration` (pseudo-counts).
+#: Decisions' worth of the prior in :func:`calibration`: the class's rate of "same" is
+#: taken as (observed "same" + c × expected rate) ÷ (answers + c).
 CALIBRATION_STRENGTH = 5.0
 #: Weight of the uncertainty term q(1 − q) that orders otherwise equal pairs.
 UNCERTAINTY = 0.05
@@ -143,15 +147,20 @@ def calibration(s: Session) -> dict[str, float]:
         .where(ReviewDecision.superseded_at.is_(None))
     ).all()
     same: Counter[str] = Counter()
+    answered: Counter[str] = Counter()
     expected: dict[str, float] = {}
     for decision, why, p, priority in rows:
         if decision not in ("same", "different"):
             continue
         group = family(why, float(p), float(priority))
         same[group] += decision == "same"
+        answered[group] += 1
         expected[group] = expected.get(group, 0.0) + expected_same(float(p), why)
-    c = CALIBRATION_STRENGTH
-    return {f: (same[f] + c) / (e + c) for f, e in expected.items()}
+    out = {}
+    for group, e in expected.items():
+        prior = CALIBRATION_STRENGTH * e / answered[group]  # c decisions at the expected rate
+        out[group] = (same[group] + prior) / (e + prior) if e > 0 else 1.0
+    return out
 
 
 def order(
