@@ -405,16 +405,24 @@ class ReviewOutcome:
 
 
 def simulate_review(
-    store: Any, truth: dict[tuple[str, str], str], budget: int = 500, relink: bool = False
+    store: Any,
+    truth: dict[tuple[str, str], str],
+    budget: int = 500,
+    relink: bool = False,
+    page: int = 25,
+    retrain: bool = False,
 ) -> ReviewOutcome:
     """Answer the first ``budget`` queued pairs from the ground truth, as a reviewer would.
 
-    The queue is read in order (``queue(store, limit)``); a pair is "same" when
-    both records belong to the same true person, else "different". If a
-    decision leaves pairs still queued, the queue is read again until the budget
-    is spent or the queue is empty. ``decide`` applies each decision at once
-    (merges or splits persons), so no re-run is needed; ``relink=True`` runs
-    ``link(store)`` afterwards anyway.
+    The reviewer reads the queue a page at a time (``queue(store, limit=page)``,
+    the top of the queue as it stands), answers each pair on it — "same" when both
+    records belong to the same true person, else "different" — and reads the queue
+    again: each decision reorders it (:mod:`habeas.linkage.review_order`), as the
+    web page does after every decision. Stops when the budget is spent or the queue
+    holds nothing new. ``decide`` applies each decision at once (merges or splits
+    persons), so no re-run is needed; ``relink=True`` runs ``link(store)``
+    afterwards anyway, ``retrain=True`` makes that ``link(store, retrain=True)``:
+    the model trained again with the decisions as labels.
     """
     queue, decide = _facade("queue"), _facade("decide")
     keys = record_keys(store)
@@ -422,20 +430,18 @@ def simulate_review(
     t0 = time.perf_counter()
     seen: set[Any] = set()
     while out.decisions < budget:
+        limit = min(page, budget - out.decisions)
         try:
-            items = list(
-                queue(store, **_accepts(queue, limit=budget - out.decisions, reader=_reader()))
-            )
+            found = queue(store, **_accepts(queue, limit=limit, reader=_reader()))
         except TypeError:
-            items = list(queue(store, budget - out.decisions))
+            found = queue(store, limit)
+        items = list(found)
         if out.queued_before == 0:
-            out.queued_before = len(items)
-        fresh = [it for it in items if _pair_key(it) not in seen]
+            out.queued_before = int(_field(found, "count") or len(items))
+        fresh = [it for it in items if _pair_key(it) not in seen][:limit]
         if not fresh:
             break
         for item in fresh:
-            if out.decisions >= budget:
-                break
             seen.add(_pair_key(item))
             ra, rb = _pair_records(item)
             ta, tb = truth.get(keys.get(ra, ("", ""))), truth.get(keys.get(rb, ("", "")))
@@ -461,8 +467,8 @@ def simulate_review(
             out.same += decision == "same"
             out.different += decision == "different"
     out.seconds = time.perf_counter() - t0
-    if relink:
-        out.relink, out.relink_seconds = run_link(store)
+    if relink or retrain:
+        out.relink, out.relink_seconds = run_link(store, **({"retrain": True} if retrain else {}))
     return out
 
 

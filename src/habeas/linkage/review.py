@@ -1,8 +1,8 @@
 """The review queue: people decide the pairs the model is unsure of; their word binds.
 
-* :func:`queue` lists queued pairs, highest ``priority`` first (records the
-  decision would merge or split, then the model's uncertainty — see
-  :func:`habeas.linkage.cluster.priorities`).
+* :func:`queue` lists queued pairs, highest ``priority`` first: the record pairs
+  a decision is expected to join or separate, learning from the decisions made
+  (:mod:`habeas.linkage.review_order`).
 * :func:`decide` records a decision (``same`` / ``different`` / ``unsure``)
   and applies it at once, in the same operation (one change-log entry):
   ``same`` merges the two persons (the one with more records keeps its id);
@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from habeas.access import policy
 from habeas.access.reader import Reader, Withheld
 from habeas.errors import NotFound, UsageError
+from habeas.linkage import review_order
 from habeas.linkage.apply import now, reassign
 from habeas.linkage.cluster import cluster
 from habeas.linkage.features import load_features
@@ -147,7 +148,12 @@ def queue(store: Store, limit: int = 50, *, reader: Reader) -> ReviewQueue:
             else {}
         )
         pairs = [
-            {**_pair_dict(s, found[pid]), "position": n} for n, pid in enumerate(shown, start=1)
+            {
+                **_pair_dict(s, found[pid]),
+                "priority": round(visible.priority.get(pid, found[pid].priority), 3),
+                "position": n,
+            }
+            for n, pid in enumerate(shown, start=1)
         ]
     log_pairs_read(
         store,
@@ -289,14 +295,7 @@ def _record_decision(
     position = None
     if p is not None:
         if p.status == "queued":
-            position = 1 + int(
-                s.execute(
-                    select(func.count())
-                    .select_from(ScoredPair)
-                    .where(ScoredPair.status == "queued", ScoredPair.priority > p.priority)
-                ).scalar()
-                or 0
-            )
+            position = review_order.position(s, p.id)
         s.execute(
             update(ScoredPair)
             .where(

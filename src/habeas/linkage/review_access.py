@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -22,6 +22,7 @@ from habeas.access import policy
 from habeas.access.levels import levels_of
 from habeas.access.policy import PermissionDenied
 from habeas.access.reader import Reader, Withheld
+from habeas.linkage import review_order
 from habeas.store.db import Store
 from habeas.store.schema import Record
 from habeas.store.schema_linkage import ScoredPair
@@ -49,6 +50,7 @@ class VisibleQueue:
     pair_ids: list[int]
     levels: dict[int, tuple[str, str]]  # pair id -> (level of record a, of record b)
     withheld: Withheld
+    priority: dict[int, float] = field(default_factory=dict)  # as ordered (review_order)
 
     def position(self, pair_id: int) -> int | None:
         """1-based place of the pair among the visible queued pairs (None: not queued)."""
@@ -63,19 +65,31 @@ def pair_level(level_a: str, level_b: str) -> str:
 
 
 def visible_queue(s: Session, reader: Reader, action: str = "view") -> VisibleQueue:
-    """Every queued pair, split into those ``reader`` may see and the withheld count."""
+    """Every queued pair, split into those ``reader`` may see and the withheld count,
+    in queue order (:func:`habeas.linkage.review_order.order`)."""
     ra, rb = aliased(Record), aliased(Record)
     rows = s.execute(
-        select(ScoredPair.id, ra.sensitivity, rb.sensitivity)
+        select(
+            ScoredPair.id,
+            ScoredPair.priority,
+            ScoredPair.reason,
+            ScoredPair.match_probability,
+            ra.sensitivity,
+            rb.sensitivity,
+        )
         .join(ra, ra.id == ScoredPair.record_a)
         .join(rb, rb.id == ScoredPair.record_b)
         .where(ScoredPair.status == "queued")
-        .order_by(ScoredPair.priority.desc(), ScoredPair.id)
     ).all()
+    ordered, priority = review_order.order(
+        s, [(i, prio, why, p) for i, prio, why, p, _a, _b in rows]
+    )
+    sensitivity = {row[0]: (row[4], row[5]) for row in rows}
     withheld = Withheld()
     ids: list[int] = []
     levels: dict[int, tuple[str, str]] = {}
-    for pid, la, lb in rows:
+    for pid in ordered:
+        la, lb = sensitivity[pid]
         level = pair_level(la, lb)
         reason = reader.why_not(level, action)
         if reason is None:
@@ -83,7 +97,7 @@ def visible_queue(s: Session, reader: Reader, action: str = "view") -> VisibleQu
             levels[pid] = (la, lb)
         else:
             withheld.add("pairs", level, reason)
-    return VisibleQueue(ids, levels, withheld)
+    return VisibleQueue(ids, levels, withheld, priority)
 
 
 def check_records(

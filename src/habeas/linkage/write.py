@@ -28,7 +28,8 @@ from sqlalchemy import update
 
 from habeas.linkage import model as mdl
 from habeas.linkage.apply import Changes, now, reassign
-from habeas.linkage.cluster import Clustering, priorities
+from habeas.linkage.cluster import Clustering
+from habeas.linkage.review_order import priorities
 from habeas.store.bulk import insert_tuples, large_cache
 from habeas.store.db import Store
 from habeas.store.schema_linkage import LinkageRun, ScoredPair
