@@ -351,3 +351,39 @@ def test_every_level_and_caution_has_words_on_the_review_page() -> None:
     ]
     assert not [label for label in labels if unexplained(label)]
     assert set(QUEUE_REASONS) >= CAUTION_REASONS
+
+
+def test_a_brother_and_a_sister_a_letter_apart_stay_two_people() -> None:
+    """Juan and Juana, Mario and María are one letter apart but a brother and a sister:
+    with both surnames, the home and (twins) the date of birth in common they are
+    cautioned as different given names, never joined. A typo that keeps the sex
+    (Luis / Lois) is still one person."""
+    rows = _population()
+    n = len(rows)
+    home = {"street_number": "4", "address": "calle 90", "locality": "maracaibo"}
+    family = [
+        ("juan", "rivera soto", "2001-04-03"),
+        ("juana", "rivera soto", "2001-04-03"),
+        ("mario", "lozada pineda", "1990-06-12"),
+        ("maria", "lozada pineda", "1990-06-12"),
+        ("luis", "ortega toro", "1985-03-09"),
+        ("lois", "ortega toro", "1985-03-09"),
+    ]
+    extra = [
+        {"unique_id": n + 1 + i, "given_names": g, "surnames": s, "dob": d, **home}
+        for i, (g, s, d) in enumerate(family)
+    ]
+    frame = pd.DataFrame(rows + extra).drop(columns=["person"])
+    result = score_frame(frame)
+    pairs = result.pairs.set_index(["record_a", "record_b"])
+    for brother in (n + 1, n + 3):
+        assert _caution(pairs, brother, brother + 1) in ("different given names", "not kept")
+        assert result.clusters[brother] != result.clusters[brother + 1]
+    assert result.clusters[n + 5] == result.clusters[n + 6]
+
+
+def test_the_sex_of_a_given_name_is_known_only_where_it_is_clear() -> None:
+    from habeas.linkage.given_sex import sex_of
+
+    names = ["peter", "petra", "juan", "juana", "andrea", "kim", "j", None, "zzxqy"]
+    assert sex_of(names) == ["m", "f", "m", "f", None, None, None, None, None]
