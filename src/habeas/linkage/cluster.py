@@ -19,7 +19,12 @@ constrained agglomeration instead (union-find; strongest pairs first):
    * (for name-only records, step 3) put in one person two records the model
      scored as clearly different (probability under :data:`UNLIKE`): a bare name
      B must not chain A and C when A and C are, say, cousins whose second given
-     names differ.
+     names differ,
+   * join two persons of two records or more that the pairs between them
+     **outvote**: fewer of those pairs at or above ``threshold`` than under
+     ``review_low`` or never compared (pairs in the band abstain). One record
+     that fits two people ("Arthur, 1855") must not chain Arthur Englefield and
+     Arthur Black, born the same year.
    A refused pair is queued for review with reason ``conflict: …``.
 3. **Name-only records** (no identifier, no date of birth) come last. For each,
    the clusters it reaches with probability ≥ ``review_low`` are ranked by

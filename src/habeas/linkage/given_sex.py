@@ -13,7 +13,7 @@ the ``gender-guesser`` package. A name counts as male (``"m"``) or female (``"f"
 only when that sex bears nearly all of it (:data:`CERTAIN`, by the dictionary's
 frequencies over every country): "Andrea" (a man's name in Italy, a woman's in Spain),
 "Kim" and other names borne by both are unknown (``None``) and never separate two
-records. Names are
+records; so are names rare in every country (:data:`RARE`), which typos make. Names are
 folded as habeas folds given names (:func:`habeas.domain.text.fold`); a name whose
 folded form is borne by both sexes is unknown too.
 """
@@ -38,11 +38,16 @@ _COUNTRIES = 30
 
 
 _CODE_VALUE = {c: 2.0**v for v, c in enumerate("123456789ABCD", start=1)}
+#: A name "rare" in every country (the dictionary's frequency 1) is unknown: it is what a
+#: typo makes of a common name as often as a parent's choice (FEBRL's "Laur" for Laura,
+#: "Annik" for Annika, "Erni" for Erin).
+RARE = 2.0
 
 
-def _frequency(columns: str) -> float:
-    total = sum(_CODE_VALUE.get(c, 0.0) for c in columns.replace(" ", ""))
-    return total or 1.0  # a name listed with no country frequency still counts a little
+def _frequency(columns: str) -> tuple[float, float]:
+    """(total frequency over the countries, the largest country's), each as a count."""
+    values = [_CODE_VALUE[c] for c in columns.replace(" ", "") if c in _CODE_VALUE]
+    return (sum(values), max(values)) if values else (1.0, 1.0)
 
 
 @cache
@@ -61,17 +66,20 @@ def name_sexes() -> dict[str, str]:
         if len(parts) < 2:
             continue
         male, female = _CODES[code]
-        weight = _frequency(line[_COUNTRIES:])
+        weight, peak = _frequency(line[_COUNTRIES:])
         written = parts[1]
         variants = {written.replace("+", r) for r in ("", " ")} if "+" in written else (written,)
         for variant in variants:
             name = variant.lower() if variant.isascii() and variant.isalpha() else fold(variant)
             if name:
-                seen = mass.setdefault(name, [0.0, 0.0])
+                seen = mass.setdefault(name, [0.0, 0.0, 0.0])
                 seen[0] += male * weight
                 seen[1] += female * weight
+                seen[2] = max(seen[2], peak)
     out = {}
-    for name, (male, female) in mass.items():
+    for name, (male, female, peak) in mass.items():
+        if peak <= RARE:
+            continue
         if male >= CERTAIN * (male + female):
             out[name] = "m"
         elif female >= CERTAIN * (male + female):

@@ -309,8 +309,6 @@ def _tidy(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 DIFFERENT_GIVEN_NAMES = "different given names"
-#: The position of "names of the other sex" among the given-name levels (null left out).
-OTHER_SEX_LEVEL = 2
 GENERATION_APART = "dates of birth a generation apart"
 #: The reasons :func:`with_cautions` gives (a queued pair's ``reason``).
 CAUTION_REASONS = frozenset({DIFFERENT_GIVEN_NAMES, GENERATION_APART})
@@ -321,11 +319,10 @@ def with_cautions(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
     """``pairs`` with a ``caution`` column: why a pair must not be linked without a human.
 
     Completely different first given names (not a nickname, variant, typo, swap,
-    initial or a name shared in another position), or two names of the other sex
-    (Peter / Petra, Juan / Juana: a typo apart, but a brother and a sister), on two
-    records with the same surnames, home or date of birth is the signature of a family:
-    siblings share both surnames, twins a date of birth, households an address and, in
-    some lists, a copied document number. Fellegi–Sunter adds those agreements as if they were
+    initial or a name shared in another position) on two records with the same
+    surnames, home or date of birth is the signature of a family: siblings share both
+    surnames, twins a date of birth, households an address and, in some lists, a
+    copied document number. Fellegi–Sunter adds those agreements as if they were
     independent, so a family outweighs one different name. Such a pair is queued
     (:data:`DIFFERENT_GIVEN_NAMES`) unless it agrees on *both* the date of birth
     (exactly) and a document number (or one typo apart) — two independent
@@ -369,8 +366,7 @@ def with_cautions(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
             undisputed = undisputed | ~np.logical_or.reduce(
                 [at("dob", i) for i in range(len(weights.get("dob", [])))]
             )
-    different = at("given", -1) | at("given", OTHER_SEX_LEVEL)  # names of the other sex too
-    caution[different & ~(undisputed & documents)] = DIFFERENT_GIVEN_NAMES
+    caution[at("given", -1) & ~(undisputed & documents)] = DIFFERENT_GIVEN_NAMES
     unset = np.array([c is None for c in caution], dtype=bool)
     caution[(at("dob", -1) | at("dob", -2)) & ~documents & unset] = GENERATION_APART
     pairs["caution"] = caution

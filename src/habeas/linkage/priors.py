@@ -62,8 +62,7 @@ M_PRIOR: dict[str, tuple[float, ...]] = {
 
 #: comparison → u of each non-null level (random pairs), same order as :data:`M_PRIOR`.
 U_PRIOR: dict[str, tuple[float, ...]] = {
-    # (about half of random pairs with both names' sexes known are of the other sex)
-    "given": (0.01, 0.005, 0.3, 0.01, 0.0005, 0.0005, 0.01, 0.003, 0.01, 0.651),
+    "given": (0.01, 0.005, 0.003, 0.01, 0.0005, 0.0005, 0.01, 0.003, 0.01, 0.948),
     "given2": (0.02, 0.05, 0.01, 0.92),
     "surnames": (0.0001, 0.002, 0.0001, 0.002, 0.0001, 0.01, 0.005, 0.9807),
     "dob": (0.0001, 0.00001, 0.0005, 0.002, 0.012, 0.02, 0.35, 0.0017, 0.61369),
