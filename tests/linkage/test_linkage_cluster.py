@@ -81,3 +81,23 @@ def test_must_and_cannot_links_win() -> None:
     )
     assert result.cluster_of[2] == result.cluster_of[3] != result.cluster_of[1]
     assert result.status == ["decided", "decided"]
+
+
+def test_one_pair_does_not_chain_two_people_the_other_pairs_keep_apart() -> None:
+    """Arthur Englefield (records 1-3) and Arthur Black (4-6), both born 1855: a record
+    "Arthur, 1855" (7) scores above the threshold with both. Once it has joined one,
+    the pair that would join the other is outvoted by the pairs between the two people
+    that say they differ (scored low, or never compared); it is queued."""
+    recs = records(*[(i, 1, False, [], False) for i in range(1, 8)])
+    inside = [(a, b, 12.0) for a, b in ((1, 2), (1, 3), (2, 3), (4, 5), (4, 6), (5, 6))]
+    bridge = [(1, 7, 6.0), (4, 7, 5.0)]
+    between = [(a, b, -5.0) for a in (1, 2, 3) for b in (4, 5, 6)]
+    result = cluster(recs, pairs(*inside, *bridge, *between), threshold=0.8, review_low=0.2)
+    assert result.cluster_of[7] == result.cluster_of[1] != result.cluster_of[4]
+    assert result.reason[len(inside) + 1] == "conflict: outvoted by other pairs"
+    # Record 7 fits every record of the second person too, and the pairs between the two
+    # are unsure (in the review band), not "different": the join goes ahead.
+    unsure = [(a, b, 0.0) for a in (1, 2, 3) for b in (4, 5, 6)]
+    bridge += [(5, 7, 5.0), (6, 7, 5.0)]
+    joined = cluster(recs, pairs(*inside, *bridge, *unsure), threshold=0.8, review_low=0.2)
+    assert len(set(joined.cluster_of.values())) == 1

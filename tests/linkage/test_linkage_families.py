@@ -351,3 +351,37 @@ def test_every_level_and_caution_has_words_on_the_review_page() -> None:
     ]
     assert not [label for label in labels if unexplained(label)]
     assert set(QUEUE_REASONS) >= CAUTION_REASONS
+
+
+def test_names_of_the_other_sex_are_not_a_typo() -> None:
+    """Juan and Juana, Mario and María are one letter apart, but the names of a brother
+    and a sister: they are not scored as a typo of one name (Luis / Lois, same sex), and
+    weigh less, all else equal."""
+    rows = _population()
+    n = len(rows)
+    family = [
+        ("juan", "rivera soto"),
+        ("juana", "rivera soto"),
+        ("mario", "lozada pineda"),
+        ("maria", "lozada pineda"),
+        ("luis", "ortega toro"),
+        ("lois", "ortega toro"),
+    ]
+    extra = [
+        {"unique_id": n + 1 + i, "given_names": g, "surnames": s, "dob": None}
+        for i, (g, s) in enumerate(family)
+    ]
+    frame = pd.DataFrame(rows + extra).drop(columns=["person"])
+    pairs = score_frame(frame).pairs.set_index(["record_a", "record_b"])
+    typo = pairs.loc[(n + 5, n + 6), "mw_given"]
+    for brother in (n + 1, n + 3):
+        assert (brother, brother + 1) not in pairs.index or (
+            pairs.loc[(brother, brother + 1), "mw_given"] < typo
+        )
+
+
+def test_the_sex_of_a_given_name_is_known_only_where_it_is_clear() -> None:
+    from habeas.linkage.given_sex import sex_of
+
+    names = ["peter", "petra", "juan", "juana", "andrea", "kim", "j", None, "zzxqy"]
+    assert sex_of(names) == ["m", "f", "m", "f", None, None, None, None, None]

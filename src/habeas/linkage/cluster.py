@@ -19,7 +19,12 @@ constrained agglomeration instead (union-find; strongest pairs first):
    * (for name-only records, step 3) put in one person two records the model
      scored as clearly different (probability under :data:`UNLIKE`): a bare name
      B must not chain A and C when A and C are, say, cousins whose second given
-     names differ.
+     names differ,
+   * join two persons of two records or more that the pairs between them
+     **outvote**: fewer of those pairs at or above ``threshold`` than under
+     ``review_low`` or never compared (pairs in the band abstain). One record
+     that fits two people ("Arthur, 1855") must not chain Arthur Englefield and
+     Arthur Black, born the same year.
    A refused pair is queued for review with reason ``conflict: …``.
 3. **Name-only records** (no identifier, no date of birth) come last. For each,
    the clusters it reaches with probability ≥ ``review_low`` are ranked by
@@ -125,10 +130,49 @@ class _UnionFind:
             self.cannot.setdefault(a, set()).add(b)
             self.cannot.setdefault(b, set()).add(a)
         self.unlike: dict[int, set[int]] = {}  # pairs the model scored under UNLIKE
+        # record → records it was scored with at or above the threshold (``alike``), or in
+        # the review band (``unsure``): what a join of two persons is judged on
+        self.alike: dict[int, list[int]] = {}
+        self.unsure: dict[int, list[int]] = {}
+        self._judged: dict[tuple[int, int, int, int], bool] = {}
 
     def add_unlike(self, a: int, b: int) -> None:
         self.unlike.setdefault(a, set()).add(b)
         self.unlike.setdefault(b, set()).add(a)
+
+    def add_scored(self, a: int, b: int, alike: bool) -> None:
+        table = self.alike if alike else self.unsure
+        table.setdefault(a, []).append(b)
+        table.setdefault(b, []).append(a)
+
+    def outvoted(self, ra: int, rb: int) -> bool:
+        """Whether more pairs between the two persons (roots) say "different" than "same".
+
+        Splink-style clustering joins two persons on one pair. A record with little on
+        it (a given name and a year, a surname and a date) can score above the threshold
+        with two people at once and chain them, though every other pair between the two
+        says they differ: "Arthur, 1855" joining Arthur Englefield and Arthur Black, both
+        born 1855. A join of two persons of two records or more therefore needs as many
+        pairs between them at or above the threshold ("same") as pairs under the review
+        band or never compared ("different": blocking compares records that share a
+        name, date or residence key; pairs it never compared share none). Pairs in the
+        band abstain. Counting a pair never compared as one scored low makes the vote
+        the same whatever low pairs were dropped before clustering.
+        """
+        a, b = self.node[ra], self.node[rb]
+        if len(a.members) == 1 or len(b.members) == 1:
+            return False  # one record: its own pairs are all the evidence there is
+        key = (min(ra, rb), max(ra, rb), len(a.members), len(b.members))
+        if key in self._judged:
+            return self._judged[key]
+        small, big = (a, rb) if len(a.members) <= len(b.members) else (b, ra)
+        same = unsure = 0
+        for rec in small.members:
+            same += sum(self.find(o) == big for o in self.alike.get(rec, ()))
+            unsure += sum(self.find(o) == big for o in self.unsure.get(rec, ()))
+        different = len(a.members) * len(b.members) - same - unsure
+        self._judged[key] = same < different
+        return same < different
 
     def find(self, x: int) -> int:
         root = x
@@ -143,7 +187,8 @@ class _UnionFind:
 
         ``through_bare_name``: the join rests on a pair with a name-only record; then a
         member of one side the model scored as clearly different from a member of the
-        other (:data:`UNLIKE`) forbids it too.
+        other (:data:`UNLIKE`) forbids it too. Any join is refused when the pairs
+        between the two sides outvote it (:meth:`outvoted`).
         """
         a, b = self.node[ra], self.node[rb]
         for kind in a.ids.keys() & b.ids.keys():
@@ -161,6 +206,8 @@ class _UnionFind:
                 for other in self.unlike.get(rec, ()):
                     if self.find(other) == big:
                         return "conflict: unlike a member"
+        if self.outvoted(ra, rb):
+            return "conflict: outvoted by other pairs"
         return None
 
     def union(self, ra: int, rb: int) -> int:
@@ -243,8 +290,12 @@ def cluster(
         for c in (pairs["caution"] if "caution" in pairs else [None] * n)
     ]
     for i in range(n):
-        if prob[i] < UNLIKE and (rec_a[i], rec_b[i]) not in decided_set:
+        if (rec_a[i], rec_b[i]) in decided_set:
+            continue
+        if prob[i] < UNLIKE:
             uf.add_unlike(rec_a[i], rec_b[i])
+        if prob[i] >= review_low:
+            uf.add_scored(rec_a[i], rec_b[i], prob[i] >= threshold)
     for i in range(n):
         if (rec_a[i], rec_b[i]) in decided_set:
             status[i] = "decided"

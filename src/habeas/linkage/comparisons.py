@@ -6,9 +6,11 @@ Used by :func:`habeas.linkage.model.settings`. Columns are those of
 * **given** (first given name): exact (term-frequency adjusted, so "José" is
   weaker evidence than "Yeferson") / same name by nickname, spelling variant or
   sound (``given_keys`` intersect: Pepe = José, Jhon = John, Yeferson =
-  Jefferson) / typo (Jaro-Winkler ≥ 0.88) / given name and first surname
-  written in each other's field / a record's only name (no surname) is the other's
-  first surname / one given name shared in another position
+  Jefferson) / near spellings of names of the other sex (Peter / Petra, Juan /
+  Juana: :mod:`habeas.linkage.given_sex`) / typo (Jaro-Winkler ≥ 0.88) /
+  given name and first surname written in each other's field / a record's only
+  name (no surname) is the other's first surname / one given name shared in
+  another position
   ("José Ramón" vs "Ramón") / one side gives only an initial, and it agrees /
   the same first three letters (a short form) /
   else (completely different first given names: a caution, see
@@ -104,6 +106,18 @@ def given() -> cl.CustomComparison:
             ),
             cll.ArrayIntersectLevel("given_keys", 1).configure(
                 label_for_charts="Nickname, variant or same sound"
+            ),
+            # Peter / Petra, Uwe / Ute, Juan / Juana: near spellings, but names of a
+            # brother and a sister; a level of its own (weighed by the register, its m held
+            # under priors.M_CEILINGS), not "one typo". After the nickname level: Tony for
+            # Antonia is still the same name. Names far apart stay in the last level.
+            _custom(
+                _when(
+                    "gsex_l <> gsex_r",
+                    "jaro_winkler_similarity(given1_l, given1_r) >= 0.88 OR left(given1_l, 3) = "
+                    f"left(given1_r, 3) OR {_one_typo_sql('given1_l', 'given1_r')}",
+                ),
+                "Names of the other sex",
             ),
             # A typo: Jaro-Winkler catches long names; short ones ("lois" / "luis",
             # "liis" / "luis") need the edit distance.

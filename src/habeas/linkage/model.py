@@ -39,10 +39,11 @@ from habeas.linkage import backend as backends
 from habeas.linkage import comparisons as cmp
 from habeas.linkage import households
 from habeas.linkage.features import MAIN_ID_TYPES
+from habeas.linkage.given_sex import sex_of
 
 logger = logging.getLogger(__name__)
 
-MODEL_VERSION = "habeas-linkage-4"
+MODEL_VERSION = "habeas-linkage-5"
 COMPARISONS = (
     "given",
     "given2",
@@ -147,6 +148,8 @@ def make_db_api(backend: str = "duckdb") -> Any:
 def splink_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[SPLINK_COLUMNS].copy()
     out["dob_year"] = out["dob_year"].astype("float64")
+    # the sex the first given name is borne by, where it says (comparisons.given)
+    out["gsex"] = pd.Series(sex_of(out["given1"]), index=out.index, dtype="object")
     return out
 
 
@@ -317,9 +320,9 @@ def with_cautions(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
 
     Completely different first given names (not a nickname, variant, typo, swap,
     initial or a name shared in another position) on two records with the same
-    surnames, home or date of birth is the signature of a family: siblings share
-    both surnames, twins a date of birth, households an address and, in some lists,
-    a copied document number. Fellegi–Sunter adds those agreements as if they were
+    surnames, home or date of birth is the signature of a family: siblings share both
+    surnames, twins a date of birth, households an address and, in some lists, a
+    copied document number. Fellegi–Sunter adds those agreements as if they were
     independent, so a family outweighs one different name. Such a pair is queued
     (:data:`DIFFERENT_GIVEN_NAMES`) unless it agrees on *both* the date of birth
     (exactly) and a document number (or one typo apart) — two independent

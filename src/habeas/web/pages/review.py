@@ -84,6 +84,7 @@ LEVELS = {
     "One surname each, the same": N_("one surname each, the same"),
     "Both surnames (either order)": N_("both surnames, in either order"),
     "Same first three letters": N_("the same first three letters (a short form)"),
+    "Names of the other sex": N_("names of the other sex (a brother and a sister?)"),
     "Another date, within 12 years": N_("another date, within 12 years"),
     "Dates a generation apart": N_("dates a generation apart"),
     "Same day and month, a generation apart": N_("the same day and month, a generation apart"),
