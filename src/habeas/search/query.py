@@ -43,7 +43,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from habeas.access.levels import visible_records
+from habeas.access.levels import keep_visible
 from habeas.access.reader import Reader, Withheld
 from habeas.audit.reads import log_search
 from habeas.domain import identifiers as ids
@@ -279,8 +279,11 @@ def parse_query(
 _LOAD = select(*SEARCH_RECORD_COLUMNS).where(
     SearchRecord.record_id.in_(bindparam("ids", expanding=True))
 )
-_PERSONS = select(Link.record_id, Link.person_id).where(
-    Link.record_id.in_(bindparam("ids", expanding=True)), Link.superseded_at.is_(None)
+# each record's level and its current person (None: linked to nobody now), in one query
+_LEVELS_PERSONS = (
+    select(Record.id, Record.sensitivity, Link.person_id)
+    .outerjoin(Link, (Link.record_id == Record.id) & Link.superseded_at.is_(None))
+    .where(Record.id.in_(bindparam("ids", expanding=True)))
 )
 _DESCRIBE = (
     select(Record.id, Source.title, Record.record_key, Record.full_name)
@@ -304,13 +307,19 @@ def _load(session: Session, record_ids: Sequence[int]) -> list[IndexedRecord]:
     ]
 
 
-def _current_persons(session: Session, record_ids: Sequence[int]) -> dict[int, int]:
+def _levels_persons(
+    session: Session, record_ids: Sequence[int]
+) -> tuple[dict[int, str], dict[int, int]]:
+    """record id → sensitivity, and record id → current person, for ``record_ids``."""
     conn = session.connection()
-    return {
-        rid: pid
-        for chunk in _chunks(record_ids)
-        for rid, pid in conn.execute(_PERSONS, {"ids": chunk})
-    }
+    levels: dict[int, str] = {}
+    persons: dict[int, int] = {}
+    for chunk in _chunks(record_ids):
+        for rid, level, pid in conn.execute(_LEVELS_PERSONS, {"ids": chunk}):
+            levels[rid] = level
+            if pid is not None:
+                persons[rid] = pid
+    return levels, persons
 
 
 def _describe(
@@ -394,12 +403,12 @@ def search(
         result.scored = len(scored)
 
         good = [s for s in scored.values() if s.score >= min_score]
+        all_levels, persons = _levels_persons(session, [s.record.record_id for s in good])
         if reader is not None:  # the access boundary (habeas.access.reader)
             held = Withheld()
-            levels = visible_records(session, [s.record.record_id for s in good], reader, held)
+            levels = keep_visible(all_levels, reader, held)
             result.withheld = reachable_only(held, reader)
             good = [s for s in good if s.record.record_id in levels]
-        persons = _current_persons(session, [s.record.record_id for s in good])
         by_person: dict[int, list[Scored]] = {}
         for s in good:
             pid = persons.get(s.record.record_id)
