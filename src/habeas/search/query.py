@@ -276,8 +276,13 @@ def parse_query(
 # --------------------------------------------------------------------------- reading
 
 
-_LOAD = select(*SEARCH_RECORD_COLUMNS).where(
-    SearchRecord.record_id.in_(bindparam("ids", expanding=True))
+# the indexed records, each with its level and current person (None: no record row, or
+# linked to nobody now) read in the same query: the access check needs both
+_LOAD = (
+    select(*SEARCH_RECORD_COLUMNS, Record.sensitivity, Link.person_id)
+    .outerjoin(Record, Record.id == SearchRecord.record_id)
+    .outerjoin(Link, (Link.record_id == SearchRecord.record_id) & Link.superseded_at.is_(None))
+    .where(SearchRecord.record_id.in_(bindparam("ids", expanding=True)))
 )
 # each record's level and its current person (None: linked to nobody now), in one query
 _LEVELS_PERSONS = (
@@ -298,13 +303,27 @@ def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
         yield ordered[start : start + size]
 
 
-def _load(session: Session, record_ids: Sequence[int]) -> list[IndexedRecord]:
+def _load(
+    session: Session,
+    record_ids: Sequence[int],
+    levels: dict[int, str],
+    persons: dict[int, int],
+) -> list[IndexedRecord]:
+    """The indexed records ``record_ids``; their levels and persons go to ``levels`` and
+    ``persons``."""
     conn = session.connection()
-    return [
-        IndexedRecord.from_row(r)
-        for chunk in _chunks(record_ids)
-        for r in conn.execute(_LOAD, {"ids": chunk}).all()
-    ]
+    width = len(SEARCH_RECORD_COLUMNS)
+    out = []
+    for chunk in _chunks(record_ids):
+        for row in conn.execute(_LOAD, {"ids": chunk}):
+            rec = IndexedRecord.from_row(row[:width])
+            level, pid = row[width], row[width + 1]
+            if level is not None:
+                levels[rec.record_id] = level
+            if pid is not None:
+                persons[rec.record_id] = pid
+            out.append(rec)
+    return out
 
 
 def _levels_persons(
@@ -373,13 +392,15 @@ def search(
                 if rec.record_id not in scored:
                     scored[rec.record_id] = scorer.score(rec, explain=False)
 
+        all_levels: dict[int, str] = {}  # of the records loaded, and their current persons
+        persons: dict[int, int] = {}
         hits: dict[int, float] = {}
         seen: set[str] = set()
         given_keys = all_given_keys(q.given)
         surname_sets = [set(surname_keys(s)) for s in q.surnames]
         probe(session, query_keys(q, given_keys, surname_sets), seen, hits, result.truncated)
         top = heapq.nlargest(MAX_SCORED, hits, key=hits.__getitem__)
-        score_many(_load(session, top))
+        score_many(_load(session, top, all_levels, persons))
         best = max((s.score for s in scored.values()), default=0.0)
         if best < EXPAND_BELOW and (q.given or q.surnames):
             alternatives = typo_alternatives(session, given_keys, surname_sets)
@@ -395,7 +416,8 @@ def search(
                 )
                 for rid in scored:
                     hits2.pop(rid, None)
-                score_many(_load(session, heapq.nlargest(MAX_SCORED, hits2, key=hits2.__getitem__)))
+                again = heapq.nlargest(MAX_SCORED, hits2, key=hits2.__getitem__)
+                score_many(_load(session, again, all_levels, persons))
         unindexed, total = unindexed_ids(session, limit=SCAN_LIMIT)
         result.unindexed, result.scanned = total, len(unindexed)
         if unindexed:
@@ -403,7 +425,11 @@ def search(
         result.scored = len(scored)
 
         good = [s for s in scored.values() if s.score >= min_score]
-        all_levels, persons = _levels_persons(session, [s.record.record_id for s in good])
+        scanned = [s.record.record_id for s in good if s.record.record_id not in all_levels]
+        if scanned:  # not in the index: scanned directly, their levels not read yet
+            more_levels, more_persons = _levels_persons(session, scanned)
+            all_levels.update(more_levels)
+            persons.update(more_persons)
         if reader is not None:  # the access boundary (habeas.access.reader)
             held = Withheld()
             levels = keep_visible(all_levels, reader, held)
