@@ -98,3 +98,26 @@ def test_a_search_reads_no_table_whole(store: Store) -> None:
         result = search(store, name=f"{person.given} {person.surname}", reader=reader)
     assert person.person_id in [c.person_id for c in result.candidates]
     assert sql.seen and sql.full_scans() == []
+
+
+@pytest.mark.parametrize("role", ["admin", "documenter", "analyst", None])
+@pytest.mark.parametrize("purpose", [None, "documentation"])
+def test_levels_read_with_the_records_get_the_one_policys_answer(
+    role: str | None, purpose: str | None
+) -> None:
+    """keep_visible (levels the search read itself) withholds exactly what the policy
+    says, record by record, as visible_records does."""
+    from habeas.access import policy
+    from habeas.access.levels import keep_visible
+    from habeas.access.reader import Withheld
+
+    reader = Reader(role, "someone", purpose)
+    levels = {i: level for i, level in enumerate(policy.SENSITIVITY_LEVELS * 3)}
+    held = Withheld()
+    kept = keep_visible(levels, reader, held)
+    assert kept == {i: lv for i, lv in levels.items() if reader.why_not(lv) is None}
+    expected = Withheld()
+    for lv in levels.values():
+        if (why := reader.why_not(lv)) is not None:
+            expected.add("records", lv, why)
+    assert held.to_dict() == expected.to_dict()
