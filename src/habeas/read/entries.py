@@ -169,7 +169,8 @@ def corrections_among(store: Store, reader: Reader, record_ids: list[int]) -> li
                     .where(Record.corrects_record_id.is_not(None), touching)
                 ).all()
                 for rid, old, level, title in rows:
-                    found[int(rid)] = (int(old), level, title)
+                    if old is not None:  # always, by the query
+                        found[int(rid)] = (int(old), level, title)
         corrected = sorted({old for old, _, _ in found.values()})
         old_levels: dict[int, str] = {}
         for start in range(0, len(corrected), 900):

@@ -38,7 +38,7 @@ import contextlib
 import heapq
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -317,7 +317,7 @@ def _load(
     for chunk in _chunks(record_ids):
         for row in conn.execute(_LOAD, {"ids": chunk}):
             rec = IndexedRecord.from_row(row[:width])
-            level, pid = row[width], row[width + 1]
+            level, pid = cast("tuple[str | None, int | None]", tuple(row[width:]))
             if level is not None:
                 levels[rec.record_id] = level
             if pid is not None:
