@@ -121,3 +121,39 @@ def test_levels_read_with_the_records_get_the_one_policys_answer(
         if (why := reader.why_not(lv)) is not None:
             expected.add("records", lv, why)
     assert held.to_dict() == expected.to_dict()
+
+
+def test_a_search_withholds_only_records_it_would_have_shown(store: Store) -> None:
+    """The search reads the level of every record it scores; what it says it withheld
+    counts only the records that matched well enough to be shown (those a purpose would
+    reveal), never the namesakes it looked at and dropped."""
+    from sqlalchemy import select
+
+    from habeas.access import policy
+    from habeas.store.schema import Record
+
+    with store.read() as s:
+        restricted_names = [
+            f"{given[0]} {' '.join(surnames)}"
+            for given, surnames in s.execute(
+                select(Record.given_names, Record.surnames)
+                .where(Record.sensitivity == policy.RESTRICTED)
+                .order_by(Record.id)
+                .limit(12)
+            )
+            if given and surnames
+        ]
+        levels = dict(s.execute(select(Record.id, Record.sensitivity)).all())
+    assert restricted_names, "the demo register has restricted records"
+    no_purpose = Reader("admin", "root")
+    for name in restricted_names:
+        everything = search(store, name=name, limit=1000)  # no reader: nothing withheld
+        shown = [r.record_id for c in everything.candidates for r in c.records]
+        expected = sum(
+            1 for rid in shown if levels[rid] in (policy.RESTRICTED, "witness_protected")
+        )
+        held = search(store, name=name, limit=1000, reader=no_purpose).withheld
+        assert held.for_purpose == expected, name
+        # nothing good enough to show (a threshold above any score): nothing withheld,
+        # though the restricted record was read and scored
+        assert search(store, name=name, min_score=1.01, reader=no_purpose).withheld.total == 0

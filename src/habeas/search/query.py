@@ -432,7 +432,17 @@ def search(
             persons.update(more_persons)
         if reader is not None:  # the access boundary (habeas.access.reader)
             held = Withheld()
-            levels = keep_visible(all_levels, reader, held)
+            # only the records good enough to be shown: a withheld count says what a
+            # purpose would show, not what the search merely looked at
+            levels = keep_visible(
+                {
+                    s.record.record_id: all_levels[s.record.record_id]
+                    for s in good
+                    if s.record.record_id in all_levels
+                },
+                reader,
+                held,
+            )
             result.withheld = reachable_only(held, reader)
             good = [s for s in good if s.record.record_id in levels]
         by_person: dict[int, list[Scored]] = {}
