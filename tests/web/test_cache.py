@@ -87,3 +87,34 @@ def test_etag_matching() -> None:
     assert cache.etag_matches(tag, tag) and cache.etag_matches(f'"x", W/{tag}', tag)
     assert cache.etag_matches("*", tag)
     assert not cache.etag_matches(None, tag) and not cache.etag_matches('"x"', tag)
+
+
+def test_vocabulary_labels_read_once_per_state_and_new_terms_seen(store: Store) -> None:
+    from sqlalchemy import event
+
+    from habeas.store.vocabulary import add_term
+    from habeas.web.pages._common import vocabulary_labels
+
+    cache.clear()
+    first = vocabulary_labels(store, "es")
+    assert "sex" in first
+    term_reads: list[str] = []
+
+    def count(_c: object, _cur: object, statement: str, *_: object) -> None:
+        if "FROM vocabulary_term" in statement:
+            term_reads.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        first["sex"]["x"] = "changed by a view"  # a copy: the cache is not touched
+        again = vocabulary_labels(store, "es")
+        assert again == {k: v for k, v in first.items() if k != "sex"} | {
+            "sex": {k: v for k, v in first["sex"].items() if k != "x"}
+        }
+        assert term_reads == []  # served from memory: no read of the terms
+        add_term(store, "sex", "nb", "non-binary", "no binario", [], actor="test")
+        assert vocabulary_labels(store, "es")["sex"]["nb"] == "no binario"  # a new state
+        assert vocabulary_labels(store, "en")["sex"]["nb"] == "non-binary"
+        assert term_reads  # read again after the change
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)

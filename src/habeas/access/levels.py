@@ -10,7 +10,7 @@ was protected may already have been relied on as protected.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -107,9 +107,20 @@ def visible_records(
 ) -> dict[int, str]:
     """record id → level, for the records ``reader`` may reach; the others go to ``withheld``
     (a :class:`habeas.access.reader.Withheld`)."""
+    return keep_visible(levels_of(session, "record", record_ids), reader, withheld, action)
+
+
+def keep_visible(
+    levels: Mapping[int, str], reader: Any, withheld: Any, action: str = "view"
+) -> dict[int, str]:
+    """:func:`visible_records` on levels the caller already read (record id → level):
+    the same policy (``reader.why_not``), asked once per distinct level."""
+    reasons: dict[str, str | None] = {}
     keep: dict[int, str] = {}
-    for rid, level in levels_of(session, "record", record_ids).items():
-        reason = reader.why_not(level, action)
+    for rid, level in levels.items():
+        if level not in reasons:
+            reasons[level] = reader.why_not(level, action)
+        reason = reasons[level]
         if reason is None:
             keep[rid] = level
         else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from habeas.access import policy
 from habeas.access.reader import Reader
@@ -151,27 +151,35 @@ def entered_record(store: Store, reader: Reader, record_id: int) -> EnteredRecor
 
 def corrections_among(store: Store, reader: Reader, record_ids: list[int]) -> list[Correction]:
     """The corrections touching ``record_ids`` (which correct one of them, or are corrected
-    by one of them) that ``reader`` may see both ends of."""
+    by one of them) that ``reader`` may see both ends of.
+
+    Two lookups per chunk, each on an index (the primary key; the partial index
+    ``ix_record_corrects``, migration 0016): one ``OR`` over both columns made SQLite
+    read the whole record table for every person page."""
     if not record_ids:
         return []
-    out: list[Correction] = []
+    found: dict[int, tuple[int, str, str]] = {}  # correcting record → (corrected, level, title)
     with store.read() as s:
         for start in range(0, len(record_ids), 900):
             chunk = record_ids[start : start + 900]
-            rows = s.execute(
-                select(Record.id, Record.corrects_record_id, Record.sensitivity, Source.title)
-                .join(Source, Source.id == Record.source_id)
-                .where(
-                    Record.corrects_record_id.is_not(None),
-                    or_(Record.id.in_(chunk), Record.corrects_record_id.in_(chunk)),
-                )
-            ).all()
-            for rid, old, level, title in rows:
-                if old is None:
-                    continue
-                old_level = s.execute(
-                    select(Record.sensitivity).where(Record.id == old)
-                ).scalar_one()
-                if reader.may(level) and reader.may(old_level):
-                    out.append(Correction(int(rid), int(old), title))
-    return sorted(set(out), key=lambda c: c.record_id)
+            for touching in (Record.id.in_(chunk), Record.corrects_record_id.in_(chunk)):
+                rows = s.execute(
+                    select(Record.id, Record.corrects_record_id, Record.sensitivity, Source.title)
+                    .join(Source, Source.id == Record.source_id)
+                    .where(Record.corrects_record_id.is_not(None), touching)
+                ).all()
+                for rid, old, level, title in rows:
+                    if old is not None:  # always, by the query
+                        found[int(rid)] = (int(old), level, title)
+        corrected = sorted({old for old, _, _ in found.values()})
+        old_levels: dict[int, str] = {}
+        for start in range(0, len(corrected), 900):
+            chunk = corrected[start : start + 900]
+            old_levels.update(
+                s.execute(select(Record.id, Record.sensitivity).where(Record.id.in_(chunk))).all()
+            )
+    return [
+        Correction(rid, old, title)
+        for rid, (old, level, title) in sorted(found.items())
+        if reader.may(level) and reader.may(old_levels[old])
+    ]

@@ -538,20 +538,30 @@ class SearchStatus:
 
 def unindexed_ids(session: Session, limit: int | None = None) -> tuple[list[int], int]:
     """(Up to ``limit`` unindexed record ids, their total count)."""
-    meta = session.get(SearchMeta, 1)
-    floor = meta.indexed_through if meta is not None else 0
-    base = (
-        select(Record.id)
-        .outerjoin(SearchRecord, SearchRecord.record_id == Record.id)
-        .where(Record.id > floor, SearchRecord.record_id.is_(None))
-    )
-    total = int(session.execute(select(func.count()).select_from(base.subquery())).scalar() or 0)
+    conn = session.connection()  # Core: every search asks this, the ORM's layer costs
+    total = int(conn.execute(_UNINDEXED_COUNT).scalar() or 0)
     if total == 0:
         return [], 0
-    q = base.order_by(Record.id)
+    q = _UNINDEXED.order_by(Record.id)
     if limit is not None:
         q = q.limit(limit)
-    return list(session.execute(q).scalars()), total
+    return list(conn.execute(q).scalars()), total
+
+
+# records past the indexed floor (search_meta's indexed_through; 0 without it) and not in
+# the index
+_UNINDEXED = (
+    select(Record.id)
+    .outerjoin(SearchRecord, SearchRecord.record_id == Record.id)
+    .where(
+        Record.id
+        > func.coalesce(
+            select(SearchMeta.indexed_through).where(SearchMeta.id == 1).scalar_subquery(), 0
+        ),
+        SearchRecord.record_id.is_(None),
+    )
+)
+_UNINDEXED_COUNT = select(func.count()).select_from(_UNINDEXED.subquery())
 
 
 def search_status(store: Store) -> SearchStatus:

@@ -38,12 +38,12 @@ import contextlib
 import heapq
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from habeas.access.levels import visible_records
+from habeas.access.levels import keep_visible
 from habeas.access.reader import Reader, Withheld
 from habeas.audit.reads import log_search
 from habeas.domain import identifiers as ids
@@ -276,11 +276,19 @@ def parse_query(
 # --------------------------------------------------------------------------- reading
 
 
-_LOAD = select(*SEARCH_RECORD_COLUMNS).where(
-    SearchRecord.record_id.in_(bindparam("ids", expanding=True))
+# the indexed records, each with its level and current person (None: no record row, or
+# linked to nobody now) read in the same query: the access check needs both
+_LOAD = (
+    select(*SEARCH_RECORD_COLUMNS, Record.sensitivity, Link.person_id)
+    .outerjoin(Record, Record.id == SearchRecord.record_id)
+    .outerjoin(Link, (Link.record_id == SearchRecord.record_id) & Link.superseded_at.is_(None))
+    .where(SearchRecord.record_id.in_(bindparam("ids", expanding=True)))
 )
-_PERSONS = select(Link.record_id, Link.person_id).where(
-    Link.record_id.in_(bindparam("ids", expanding=True)), Link.superseded_at.is_(None)
+# each record's level and its current person (None: linked to nobody now), in one query
+_LEVELS_PERSONS = (
+    select(Record.id, Record.sensitivity, Link.person_id)
+    .outerjoin(Link, (Link.record_id == Record.id) & Link.superseded_at.is_(None))
+    .where(Record.id.in_(bindparam("ids", expanding=True)))
 )
 _DESCRIBE = (
     select(Record.id, Source.title, Record.record_key, Record.full_name)
@@ -295,22 +303,42 @@ def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
         yield ordered[start : start + size]
 
 
-def _load(session: Session, record_ids: Sequence[int]) -> list[IndexedRecord]:
+def _load(
+    session: Session,
+    record_ids: Sequence[int],
+    levels: dict[int, str],
+    persons: dict[int, int],
+) -> list[IndexedRecord]:
+    """The indexed records ``record_ids``; their levels and persons go to ``levels`` and
+    ``persons``."""
     conn = session.connection()
-    return [
-        IndexedRecord.from_row(r)
-        for chunk in _chunks(record_ids)
-        for r in conn.execute(_LOAD, {"ids": chunk}).all()
-    ]
+    width = len(SEARCH_RECORD_COLUMNS)
+    out = []
+    for chunk in _chunks(record_ids):
+        for row in conn.execute(_LOAD, {"ids": chunk}):
+            rec = IndexedRecord.from_row(row[:width])
+            level, pid = cast("tuple[str | None, int | None]", tuple(row[width:]))
+            if level is not None:
+                levels[rec.record_id] = level
+            if pid is not None:
+                persons[rec.record_id] = pid
+            out.append(rec)
+    return out
 
 
-def _current_persons(session: Session, record_ids: Sequence[int]) -> dict[int, int]:
+def _levels_persons(
+    session: Session, record_ids: Sequence[int]
+) -> tuple[dict[int, str], dict[int, int]]:
+    """record id → sensitivity, and record id → current person, for ``record_ids``."""
     conn = session.connection()
-    return {
-        rid: pid
-        for chunk in _chunks(record_ids)
-        for rid, pid in conn.execute(_PERSONS, {"ids": chunk})
-    }
+    levels: dict[int, str] = {}
+    persons: dict[int, int] = {}
+    for chunk in _chunks(record_ids):
+        for rid, level, pid in conn.execute(_LEVELS_PERSONS, {"ids": chunk}):
+            levels[rid] = level
+            if pid is not None:
+                persons[rid] = pid
+    return levels, persons
 
 
 def _describe(
@@ -364,13 +392,15 @@ def search(
                 if rec.record_id not in scored:
                     scored[rec.record_id] = scorer.score(rec, explain=False)
 
+        all_levels: dict[int, str] = {}  # of the records loaded, and their current persons
+        persons: dict[int, int] = {}
         hits: dict[int, float] = {}
         seen: set[str] = set()
         given_keys = all_given_keys(q.given)
         surname_sets = [set(surname_keys(s)) for s in q.surnames]
         probe(session, query_keys(q, given_keys, surname_sets), seen, hits, result.truncated)
         top = heapq.nlargest(MAX_SCORED, hits, key=hits.__getitem__)
-        score_many(_load(session, top))
+        score_many(_load(session, top, all_levels, persons))
         best = max((s.score for s in scored.values()), default=0.0)
         if best < EXPAND_BELOW and (q.given or q.surnames):
             alternatives = typo_alternatives(session, given_keys, surname_sets)
@@ -386,7 +416,8 @@ def search(
                 )
                 for rid in scored:
                     hits2.pop(rid, None)
-                score_many(_load(session, heapq.nlargest(MAX_SCORED, hits2, key=hits2.__getitem__)))
+                again = heapq.nlargest(MAX_SCORED, hits2, key=hits2.__getitem__)
+                score_many(_load(session, again, all_levels, persons))
         unindexed, total = unindexed_ids(session, limit=SCAN_LIMIT)
         result.unindexed, result.scanned = total, len(unindexed)
         if unindexed:
@@ -394,12 +425,26 @@ def search(
         result.scored = len(scored)
 
         good = [s for s in scored.values() if s.score >= min_score]
+        scanned = [s.record.record_id for s in good if s.record.record_id not in all_levels]
+        if scanned:  # not in the index: scanned directly, their levels not read yet
+            more_levels, more_persons = _levels_persons(session, scanned)
+            all_levels.update(more_levels)
+            persons.update(more_persons)
         if reader is not None:  # the access boundary (habeas.access.reader)
             held = Withheld()
-            levels = visible_records(session, [s.record.record_id for s in good], reader, held)
+            # only the records good enough to be shown: a withheld count says what a
+            # purpose would show, not what the search merely looked at
+            levels = keep_visible(
+                {
+                    s.record.record_id: all_levels[s.record.record_id]
+                    for s in good
+                    if s.record.record_id in all_levels
+                },
+                reader,
+                held,
+            )
             result.withheld = reachable_only(held, reader)
             good = [s for s in good if s.record.record_id in levels]
-        persons = _current_persons(session, [s.record.record_id for s in good])
         by_person: dict[int, list[Scored]] = {}
         for s in good:
             pid = persons.get(s.record.record_id)

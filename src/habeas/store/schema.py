@@ -45,6 +45,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -178,6 +179,13 @@ class Record(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "record_key"),
         Index("ix_record_import_row", "import_id", "row_number"),
+        # the corrections touching a person's records (only corrections are indexed)
+        Index(
+            "ix_record_corrects",
+            "corrects_record_id",
+            sqlite_where=text("corrects_record_id IS NOT NULL"),
+            postgresql_where=text("corrects_record_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)

@@ -19,6 +19,7 @@ from habeas.i18n_dates import fmt_date as fmt_date  # re-exported: the pages imp
 from habeas.read.vocabulary import vocabulary_labels as _labels
 from habeas.report.labels import STATUSES
 from habeas.store.db import Store
+from habeas.web.cache import cached
 
 Gettext = Callable[[str], str]
 
@@ -38,8 +39,13 @@ def status_text(code: str | None, _: Gettext) -> str:
 
 
 def vocabulary_labels(store: Store, lang: str) -> dict[str, dict[str, str]]:
-    """``{vocabulary: {code: label in lang}}`` for every controlled vocabulary."""
-    return _labels(store, lang)
+    """``{vocabulary: {code: label in lang}}`` for every controlled vocabulary: read once
+    per register state (adding a term is a change to the register), a copy per call.
+    The terms are no one's personal data: the same for every reader."""
+    labels: dict[str, dict[str, str]] = cached(
+        store, ("vocabulary_labels", lang), lambda: _labels(store, lang)
+    )
+    return labels
 
 
 def jsonable(value: Any) -> Any:
