@@ -255,8 +255,11 @@ class RowPreparer:
         self.problems: list[Problem] = []
         # Lists repeat values (sex, nationality, dates, given names): each distinct value is
         # parsed once per column; its problems are re-reported for every row that has it.
-        # Each message: (severity, message) or (severity, message, code, params).
-        self._cache: dict[tuple[str, ...], tuple[Any, tuple[Any, ...]]] = {}
+        # Each message: (severity, message) or (severity, message, code, params). One cache
+        # per kind of value (the key's first item), so that the names and document numbers
+        # of a long list, nearly all distinct, do not push out its few dates and terms.
+        self._caches: dict[str, dict[tuple[str, ...], tuple[Any, tuple[Any, ...]]]] = {}
+        self._country_codes: dict[str, str | None] = {}
         # (field, cell index) of every mapped field: the last column of that header, and
         # none for a header the table lacks (the field then takes its default, as a blank
         # cell would).
@@ -277,13 +280,16 @@ class RowPreparer:
         key: tuple[str, ...],
         compute: Callable[[], tuple[Any, list[Any]]],
     ) -> Any:
-        hit = self._cache.get(key)
+        cache = self._caches.get(key[0])
+        if cache is None:
+            cache = self._caches[key[0]] = {}
+        hit = cache.get(key)
         if hit is None:
             result, messages = compute()
             hit = (result, tuple(messages))
-            if len(self._cache) >= CACHE_LIMIT:  # a list of a million distinct names:
-                self._cache.clear()  # keep memory bounded, start over
-            self._cache[key] = hit
+            if len(cache) >= CACHE_LIMIT:  # a list of a million distinct names:
+                cache.clear()  # keep memory bounded, start over
+            cache[key] = hit
         for severity, message, *coded in hit[1]:
             code, params = (coded[0], coded[1]) if coded else (None, ())
             self._problem(row, fld, value, message, severity, code=code, params=params)
@@ -542,7 +548,7 @@ class RowPreparer:
                         return ("a_number", text, normalise_a_number(text), True), []
                     if fld == "passport":
                         return ("passport", text, normalise_passport(text), True), []
-                    country = normalise_country(nationality) if nationality else None
+                    country = self._country_code(nationality) if nationality else None
                     id_type, value = classify_national_id(text, country)
                     return (id_type, text, value, True), []
                 except InvalidIdentifier as exc:
@@ -552,6 +558,14 @@ class RowPreparer:
 
             found.append(self._cached(row, fld, text, ("id", fld, text, nationality), compute))
         return found
+
+    def _country_code(self, text: str) -> str | None:
+        """:func:`normalise_country`, once per distinct text (no problem reported)."""
+        if text not in self._country_codes:
+            if len(self._country_codes) >= CACHE_LIMIT:
+                self._country_codes.clear()
+            self._country_codes[text] = normalise_country(text)
+        return self._country_codes[text]
 
     def _country(self, row: int, values: dict[str, str], fld: str) -> str | None:
         text = values.get(fld, "")
