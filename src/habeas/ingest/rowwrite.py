@@ -145,6 +145,27 @@ LEGAL_COLUMNS = (
 )
 
 
+def _converter(conn: Any, table: Any, column: str) -> Callable[[Any], Any]:
+    """The column's bind processor, remembered per distinct value (dates, times, flags
+    repeat across rows), so that whole rows go to the driver as they are built."""
+    proc = table.c[column].type._cached_bind_processor(conn.dialect)
+    if proc is None:
+        return _same
+    memo: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        out = memo.get(value)
+        if out is None:
+            if len(memo) >= 100_000:
+                memo.clear()
+            out = memo[value] = proc(value)
+        return out
+
+    return convert
+
+
 def _json_as_text(conn: Any) -> bool:
     """Whether the driver takes a JSON column's value as :func:`json.dumps` text (SQLite):
     the rows' JSON is then serialised here, without a bind processor call per value."""
@@ -183,6 +204,7 @@ def insert_rows(
     record_ids = allocate_ids(conn, "record", n)
     as_text = _json_as_text(conn)
     dumps: Callable[[Any], Any] = json.dumps if as_text else _same
+    dob = _converter(conn, Record.__table__, "dob_earliest")
     record_rows = []
     protected = 0
     for r, rid in zip(chunk, record_ids, strict=True):
@@ -190,7 +212,7 @@ def insert_rows(
         raw, values = split_protected(r.raw, headers) if headers else (r.raw, None)
         if values:
             protected += 1
-        name, dob = r.name, r.dob
+        name, born = r.name, r.dob
         record_rows.append(
             (
                 rid,
@@ -205,9 +227,9 @@ def insert_rows(
                 r.full_name,
                 dumps(list(name.given_names) if name else []),
                 dumps(list(name.surnames) if name else []),
-                dob.earliest if dob else None,
-                dob.latest if dob else None,
-                dob.precision if dob else None,
+                dob(born.earliest) if born else None,
+                dob(born.latest) if born else None,
+                born.precision if born else None,
                 r.sex,
                 r.nationality,
                 r.country_of_birth,
@@ -222,19 +244,22 @@ def insert_rows(
         Record.__table__,
         RECORD_COLUMNS,
         record_rows,
-        ready=("created_at", *JSON_COLUMNS) if as_text else ("created_at",),
+        ready=("created_at", "dob_earliest", "dob_latest", *(JSON_COLUMNS if as_text else ())),
     )
     del record_rows
     links = [
         (rid, pid, "import", None, actor, now, None)
         for rid, pid in zip(record_ids, person_ids, strict=True)
     ]
+    valid = _converter(conn, RecordIdentifier.__table__, "valid")
+    day = _converter(conn, CustodyEvent.__table__, "date_earliest")
+    instant = _converter(conn, CustodyEvent.__table__, "occurred_at")
     identifiers: list[tuple[Any, ...]] = []
     events: list[tuple[Any, ...]] = []
     legal: list[tuple[Any, ...]] = []
     for rec, rid in zip(chunk, record_ids, strict=True):
         if rec.identifiers:
-            identifiers.extend((rid, t, raw, v, ok) for t, raw, v, ok in rec.identifiers)
+            identifiers.extend((rid, t, raw, v, valid(ok)) for t, raw, v, ok in rec.identifiers)
         for ev in rec.events:
             fid = facilities.get(fold(ev.facility)) if ev.facility else None
             uid = units.get((fid, fold(ev.unit))) if fid and ev.unit else None
@@ -244,8 +269,8 @@ def insert_rows(
                     rid,
                     source_id,
                     ev.event_type,
-                    when.earliest if when else None,
-                    when.latest if when else None,
+                    day(when.earliest) if when else None,
+                    day(when.latest) if when else None,
                     when.precision if when else None,
                     ev.date_text,
                     ev.place,
@@ -256,7 +281,7 @@ def insert_rows(
                     ev.flight,
                     ev.authority,
                     None,
-                    ev.occurred_at,
+                    instant(ev.occurred_at),
                     ev.time_text,
                 )
             )
@@ -267,21 +292,26 @@ def insert_rows(
                 f.fact_type,
                 f.value,
                 f.value_text,
-                f.when.earliest if f.when else None,
-                f.when.latest if f.when else None,
+                day(f.when.earliest) if f.when else None,
+                day(f.when.latest) if f.when else None,
                 f.when.precision if f.when else None,
                 f.court,
                 None,
                 None,
-                f.occurred_at,
+                instant(f.occurred_at),
                 f.time_text,
             )
             for f in rec.legal_facts
         )
-    insert_tuples(conn, Link.__table__, LINK_COLUMNS, links, ready=("decided_at",))
-    insert_tuples(conn, RecordIdentifier.__table__, IDENTIFIER_COLUMNS, identifiers)
-    insert_tuples(conn, CustodyEvent.__table__, EVENT_COLUMNS, events)
-    insert_tuples(conn, LegalFact.__table__, LEGAL_COLUMNS, legal)
+    # score and superseded_at are None (NULL) on every new link
+    ready_link = ("score", "decided_at", "superseded_at")
+    insert_tuples(conn, Link.__table__, LINK_COLUMNS, links, ready=ready_link)
+    insert_tuples(
+        conn, RecordIdentifier.__table__, IDENTIFIER_COLUMNS, identifiers, ready=("valid",)
+    )
+    dated = ("date_earliest", "date_latest", "occurred_at")
+    insert_tuples(conn, CustodyEvent.__table__, EVENT_COLUMNS, events, ready=dated)
+    insert_tuples(conn, LegalFact.__table__, LEGAL_COLUMNS, legal, ready=dated)
     counts["persons"] += n
     counts["identifiers"] += len(identifiers)
     counts["events"] += len(events)

@@ -325,14 +325,14 @@ def iter_indexed(
     if record_ids is not None:
         ids = sorted(set(record_ids))
         for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            if chunk[-1] - chunk[0] < 2 * len(chunk):  # dense (an import's new records):
-                wanted = set(chunk)  # read the id range, no 500-value IN list
-                for rec in _read_records(session, None, (chunk[0] - 1, chunk[-1] - chunk[0] + 1)):
+            part = ids[start : start + 500]
+            if part[-1] - part[0] < 2 * len(part):  # dense (an import's new records):
+                wanted = set(part)  # read the id range, no 500-value IN list
+                for rec in _read_records(session, None, (part[0] - 1, part[-1] - part[0] + 1)):
                     if rec.record_id in wanted:
                         yield rec
             else:
-                yield from _read_records(session, chunk, None)
+                yield from _read_records(session, part, None)
         return
     last = 0
     while True:
