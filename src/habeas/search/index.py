@@ -385,8 +385,8 @@ def _read_records(
 
 
 def _insert_postings(session: Session, keys: Any, record_ids: Any) -> None:
-    """Insert postings sorted by (key, record) -- B-tree friendly -- with the driver's
-    executemany (35M rows through ORM dicts would take minutes)."""
+    """Insert postings sorted by (key, record) -- B-tree friendly -- through the driver
+    (35M rows through ORM dicts would take minutes)."""
     order = np.lexsort((record_ids, keys))
     keys, record_ids = keys[order], record_ids[order]
     if len(keys) > 1:  # two key texts of one record with one hash: keep one posting
@@ -394,8 +394,6 @@ def _insert_postings(session: Session, keys: Any, record_ids: Any) -> None:
         keep[1:] = (keys[1:] != keys[:-1]) | (record_ids[1:] != record_ids[:-1])
         keys, record_ids = keys[keep], record_ids[keep]
     conn = session.connection()
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO search_key (key, record_id) VALUES ({marker}, {marker})"
     step = 100_000
     for start in range(0, len(keys), step):
         rows = list(
@@ -405,7 +403,8 @@ def _insert_postings(session: Session, keys: Any, record_ids: Any) -> None:
                 strict=True,
             )
         )
-        conn.exec_driver_sql(sql, rows)
+        # the driver's executemany on SQLite, COPY on PostgreSQL
+        insert_tuples(conn, SearchKey.__table__, ("key", "record_id"), rows)
 
 
 def _write_index(
