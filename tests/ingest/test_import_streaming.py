@@ -125,3 +125,30 @@ def test_a_file_changed_between_passes_is_not_half_read(store: Store, tmp_path: 
         importer._open_tables = real  # type: ignore[assignment]
     assert "changed" in info.value.problems[0].message
     assert _count(store, Record) == 0
+
+
+def test_distinct_names_do_not_push_repeated_dates_out_of_the_cache(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each kind of value has its own bounded cache: a long list's names, nearly all
+    distinct, start their cache over without making the few dates be read again."""
+    from habeas.ingest import normalise
+
+    monkeypatch.setattr(normalise, "CACHE_LIMIT", 3)
+    read: list[str] = []
+    parse_date = normalise.parse_date
+
+    def counting(text: str, order: str | None = None) -> object:
+        read.append(text)
+        return parse_date(text, order)
+
+    monkeypatch.setattr(normalise, "parse_date", counting)
+    text = HEADER + "".join(
+        f"{i},Persona {chr(64 + i)},Apellido,01/03/1990\n" for i in range(1, 11)
+    )
+    result = import_file(store, _file(tmp_path, text), _options())
+    assert result.records == 10
+    assert read == ["01/03/1990"]
+    with store.read() as s:
+        dobs = set(s.execute(select(Record.dob_earliest, Record.dob_latest)).all())
+    assert len(dobs) == 1

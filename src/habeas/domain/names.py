@@ -189,6 +189,13 @@ def _units(text: str, words: list[tuple[str, str]] | None = None) -> list[_Unit]
     return units
 
 
+@lru_cache(maxsize=65536)
+def _units_of(text: str) -> tuple[_Unit, ...]:
+    """:func:`_units` of a part of a name, remembered: the surnames and the given names of
+    a list written "SURNAMES, GIVEN NAMES" repeat far more than the whole names do."""
+    return tuple(_units(text))
+
+
 def _known(u: _Unit, *, pure: bool = False) -> bool:
     known, also = _given_names()
     if len(u.head) == 1 and not u.has_particle:
@@ -351,7 +358,7 @@ def parse_full_name(text: str, order: str | None = None) -> ParsedName:
     separator = "," if "," in original else ("/" if original.count("/") == 1 else None)
     if separator is not None:
         left, right = original.split(separator, 1)
-        left_units, right_units = _units(left), _units(right)
+        left_units, right_units = list(_units_of(left)), list(_units_of(right))
         if _words_only(left_units) and _words_only(right_units):
             return _build(original, _as_words(right_units), _words_only(left_units), "comma")
         original_units = left_units + right_units
@@ -378,13 +385,13 @@ def parse_name_parts(
     """
     parts = [p.strip() for p in (given, surnames, first_surname, second_surname) if p]
     parts = [p for p in parts if p]
-    if not parts or not any(_words(p) for p in parts):
+    if not parts or not any(_units_of(p) for p in parts):  # units exist iff words do
         raise ValueError("no name in the given columns")
-    given_units = _as_words(_units(given or ""))
+    given_units = _as_words(list(_units_of(given or "")))
     if (first_surname and first_surname.strip()) or (second_surname and second_surname.strip()):
-        surname_units = _words_only(_units(first_surname or "")) + _words_only(
-            _units(second_surname or "")
+        surname_units = _words_only(list(_units_of(first_surname or ""))) + _words_only(
+            list(_units_of(second_surname or ""))
         )
     else:
-        surname_units = _words_only(_units(surnames or ""))
+        surname_units = _words_only(list(_units_of(surnames or "")))
     return _build(" ".join(parts), given_units, surname_units, "columns")

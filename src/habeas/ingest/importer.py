@@ -34,6 +34,7 @@ from habeas.ingest.readers import Table, media_type, read_tables
 from habeas.ingest.rowchecks import Citations, RowChecks, existing_keys, facility_index
 from habeas.ingest.rowwrite import RowTarget, correction_links, insert_rows, new_counts
 from habeas.ingest.sensitivity import file_level, protected_headers, source_level
+from habeas.store.bulk import large_cache
 from habeas.store.db import Store
 from habeas.store.filestore import sha256_file
 from habeas.store.schema import ImportBatch, Source, SourceFile, StoredFile
@@ -454,7 +455,7 @@ def _write(
     from habeas.crypto.fields import seal_json
 
     now = datetime.now(UTC)
-    with store.write(actor) as op:
+    with store.write(actor) as op, large_cache(op.session.connection()):
         session = op.session
         if source is None:
             source = _new_source(options, level, op.actor, now)

@@ -255,8 +255,22 @@ class RowPreparer:
         self.problems: list[Problem] = []
         # Lists repeat values (sex, nationality, dates, given names): each distinct value is
         # parsed once per column; its problems are re-reported for every row that has it.
-        # Each message: (severity, message) or (severity, message, code, params).
-        self._cache: dict[tuple[str, ...], tuple[Any, tuple[Any, ...]]] = {}
+        # Each message: (severity, message) or (severity, message, code, params). One cache
+        # per kind of value (the key's first item), so that the names and document numbers
+        # of a long list, nearly all distinct, do not push out its few dates and terms.
+        self._caches: dict[str, dict[tuple[str, ...], tuple[Any, tuple[Any, ...]]]] = {}
+        self._country_codes: dict[str, str | None] = {}
+        # (field, cell index) of every mapped field: the last column of that header, and
+        # none for a header the table lacks (the field then takes its default, as a blank
+        # cell would).
+        index = {h: i for i, h in enumerate(context.table.headers)}
+        self._columns = [(f, index[h]) for f, h in self.fields.items() if h in index]
+        # The fields a row can have at all (mapped or defaulted), so that the groups of
+        # fields a list lacks (residence, legal facts) cost nothing per row.
+        present = set(self.fields) | set(self.defaults)
+        self._residence_fields = [f for f in RESIDENCE_FIELDS if f in present]
+        self._legal_fields = [(f, *v) for f, v in LEGAL_FIELDS.items() if f in present]
+        self._text_fact_fields = [(f, t) for f, t in TEXT_FACT_FIELDS.items() if f in present]
 
     def _cached(
         self,
@@ -266,13 +280,16 @@ class RowPreparer:
         key: tuple[str, ...],
         compute: Callable[[], tuple[Any, list[Any]]],
     ) -> Any:
-        hit = self._cache.get(key)
+        cache = self._caches.get(key[0])
+        if cache is None:
+            cache = self._caches[key[0]] = {}
+        hit = cache.get(key)
         if hit is None:
             result, messages = compute()
             hit = (result, tuple(messages))
-            if len(self._cache) >= CACHE_LIMIT:  # a list of a million distinct names:
-                self._cache.clear()  # keep memory bounded, start over
-            self._cache[key] = hit
+            if len(cache) >= CACHE_LIMIT:  # a list of a million distinct names:
+                cache.clear()  # keep memory bounded, start over
+            cache[key] = hit
         for severity, message, *coded in hit[1]:
             code, params = (coded[0], coded[1]) if coded else (None, ())
             self._problem(row, fld, value, message, severity, code=code, params=params)
@@ -311,16 +328,20 @@ class RowPreparer:
             )
         )
 
-    def _value(self, values: dict[str, str], fld: str) -> str:
-        """The row's value for a canonical field, else its ``--defaults`` value."""
-        header = self.fields.get(fld)
-        if header is not None:
-            value = values.get(header, "")
-            if value:
-                value = value.strip()
+    def _field_values(self, cells: list[str]) -> dict[str, str]:
+        """Every canonical field the row has: its cell, trimmed, where the table maps the
+        field and the cell is not blank, else the field's ``--defaults`` value (computed
+        once per row, instead of once for each of the dozens of fields a row is read for)."""
+        out = dict(self.defaults)
+        n = len(cells)
+        for fld, i in self._columns:
+            if i < n:
+                value = cells[i]
                 if value:
-                    return value
-        return self.defaults.get(fld, "")
+                    value = value.strip()
+                    if value:
+                        out[fld] = value
+        return out
 
     def _date(self, row: int, fld: str, text: str) -> UncertainDate | None:
         order = self.ctx.date_orders.get(fld)
@@ -376,7 +397,9 @@ class RowPreparer:
     # -- one row -----------------------------------------------------------------
     def prepare(self, row_number: int, cells: list[str]) -> PreparedRecord | None:
         table = self.ctx.table
-        values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(table.headers)}
+        headers = table.headers
+        short = len(headers) - len(cells)
+        values = dict(zip(headers, cells + [""] * short if short > 0 else cells, strict=False))
         if len(cells) > len(table.headers) and any(c.strip() for c in cells[len(table.headers) :]):
             self._problem(
                 row_number,
@@ -390,9 +413,10 @@ class RowPreparer:
         if not any(v.strip() for v in values.values()):
             self._problem(row_number, None, None, "empty row: skipped", "warning", code="empty_row")
             return None
-        raw = {h: v for h, v in values.items() if h}
+        raw = {h: v for h, v in values.items() if h} if "" in values else values
+        values = self._field_values(cells)
 
-        key = self._value(values, "record_id") if "record_id" in self.fields else ""
+        key = values.get("record_id", "") if "record_id" in self.fields else ""
         if not key:
             if "record_id" in self.fields:
                 self._problem(
@@ -420,17 +444,17 @@ class RowPreparer:
             return None
 
         dob = None
-        dob_text = self._value(values, "date_of_birth")
+        dob_text = values.get("date_of_birth", "")
         if dob_text:
             dob = self._date(row_number, "date_of_birth", dob_text)
-        age_text = self._value(values, "age")
+        age_text = values.get("age", "")
         if dob is None and age_text and not dob_text:
             try:
                 dob = dob_from_age(age_text, self.ctx.as_of)
             except DateParseError as exc:
                 self._problem(row_number, "age", age_text, str(exc))
 
-        sex_text = self._value(values, "sex")
+        sex_text = values.get("sex", "")
         sex = self._term(row_number, "sex", "sex", sex_text) if sex_text else None
         nationality = self._country(row_number, values, "nationality")
         birth_country = self._country(row_number, values, "country_of_birth")
@@ -455,7 +479,7 @@ class RowPreparer:
 
     def _residence(self, row: int, values: dict[str, str]) -> dict[str, str] | None:
         """The place of residence as written; what linkage cannot compare is warned about."""
-        found = {f: v for f in RESIDENCE_FIELDS if (v := self._value(values, f))}
+        found = {f: v for f in self._residence_fields if (v := values.get(f, ""))}
         if not found:
             return None
         code = found.get("postcode")
@@ -479,9 +503,9 @@ class RowPreparer:
         return found
 
     def _name(self, row: int, values: dict[str, str]) -> tuple[ParsedName | None, str | None]:
-        full = self._value(values, "full_name")
+        full = values.get("full_name", "")
         parts = tuple(
-            self._value(values, f)
+            values.get(f, "")
             for f in ("given_names", "surnames", "first_surname", "second_surname")
         )
         written = " ".join(v for v in parts if v)
@@ -510,9 +534,9 @@ class RowPreparer:
         self, row: int, values: dict[str, str]
     ) -> list[tuple[str, str, str | None, bool]]:
         found: list[tuple[str, str, str | None, bool]] = []
-        nationality = self._value(values, "nationality")
+        nationality = values.get("nationality", "")
         for fld in ("a_number", "national_id", "passport"):
-            text = self._value(values, fld)
+            text = values.get(fld, "")
             if not text:
                 continue
 
@@ -524,7 +548,7 @@ class RowPreparer:
                         return ("a_number", text, normalise_a_number(text), True), []
                     if fld == "passport":
                         return ("passport", text, normalise_passport(text), True), []
-                    country = normalise_country(nationality) if nationality else None
+                    country = self._country_code(nationality) if nationality else None
                     id_type, value = classify_national_id(text, country)
                     return (id_type, text, value, True), []
                 except InvalidIdentifier as exc:
@@ -535,8 +559,16 @@ class RowPreparer:
             found.append(self._cached(row, fld, text, ("id", fld, text, nationality), compute))
         return found
 
+    def _country_code(self, text: str) -> str | None:
+        """:func:`normalise_country`, once per distinct text (no problem reported)."""
+        if text not in self._country_codes:
+            if len(self._country_codes) >= CACHE_LIMIT:
+                self._country_codes.clear()
+            self._country_codes[text] = normalise_country(text)
+        return self._country_codes[text]
+
     def _country(self, row: int, values: dict[str, str], fld: str) -> str | None:
-        text = self._value(values, fld)
+        text = values.get(fld, "")
         if not text:
             return None
 
@@ -558,7 +590,7 @@ class RowPreparer:
         date_field: str,
     ) -> datetime | None:
         """The UTC instant of a time column on its (exact) date; problems name the column."""
-        text = self._value(values, fld)
+        text = values.get(fld, "")
         if not text:
             return None
         if when is None or not when.is_exact:
@@ -569,7 +601,7 @@ class RowPreparer:
                 f"a time of day needs an exact date in '{self.fields.get(date_field, date_field)}'",
             )
             return None
-        zone = self._value(values, "time_zone") or None
+        zone = values.get("time_zone", "") or None
         try:
             return parse_time_at(when.earliest, text, zone)
         except TimeParseError as exc:
@@ -577,8 +609,8 @@ class RowPreparer:
             return None
 
     def _event(self, row: int, values: dict[str, str], record: PreparedRecord) -> None:
-        type_text = self._value(values, "event_type")
-        details = {f: self._value(values, f) for f in EVENT_DETAIL_FIELDS}
+        type_text = values.get("event_type", "")
+        details = {f: values.get(f, "") for f in EVENT_DETAIL_FIELDS}
         if not type_text:
             if any(details.values()):
                 present = [self.fields.get(f, f) for f, v in details.items() if v]
@@ -619,18 +651,18 @@ class RowPreparer:
         """Legal facts. A fact without a date of its own is dated by the row's event date
         (the date the source states it as of), when the row has one."""
         as_of = record.events[0].when if record.events else None
-        for fld, (fact_type, vocabulary) in LEGAL_FIELDS.items():
-            text = self._value(values, fld)
+        for fld, fact_type, vocabulary in self._legal_fields:
+            text = values.get(fld, "")
             if not text:
                 continue
             code = self._term(row, fld, vocabulary, text)
             if code is not None:
                 record.legal_facts.append(PreparedLegalFact(fact_type, code, text, as_of))
-        for fld, fact_type in TEXT_FACT_FIELDS.items():
-            text = self._value(values, fld)
+        for fld, fact_type in self._text_fact_fields:
+            text = values.get(fld, "")
             if text:
                 record.legal_facts.append(PreparedLegalFact(fact_type, None, text, as_of))
-        term = self._value(values, "detention_term")
+        term = values.get("detention_term", "")
         if term:
             try:
                 days = parse_term_days(term)
@@ -643,9 +675,9 @@ class RowPreparer:
         self._court_order(row, values, record)
 
     def _court_order(self, row: int, values: dict[str, str], record: PreparedRecord) -> None:
-        text = self._value(values, "court_order")
-        date_text = self._value(values, "court_order_date")
-        time_text = self._value(values, "court_order_time")
+        text = values.get("court_order", "")
+        date_text = values.get("court_order_date", "")
+        time_text = values.get("court_order_time", "")
         if not text:
             if date_text or time_text:
                 fld = "court_order_date" if date_text else "court_order_time"
@@ -667,7 +699,7 @@ class RowPreparer:
                     code,
                     text,
                     when,
-                    self._value(values, "court") or None,
+                    values.get("court", "") or None,
                     at,
                     time_text or None,
                 )

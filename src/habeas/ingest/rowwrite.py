@@ -8,6 +8,7 @@ its one transaction; primary keys are reserved per batch so the driver's
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from habeas.domain.text import fold
 from habeas.ingest.normalise import PreparedRecord
 from habeas.ingest.sensitivity import split_protected
-from habeas.store.bulk import allocate_ids, bulk_insert
+from habeas.store.bulk import allocate_ids, bulk_insert, driver_value, insert_tuples
 from habeas.store.schema import CustodyEvent, LegalFact, Link, Person, Record, RecordIdentifier
 from habeas.store.schema_linkage import ReviewDecision
 
@@ -74,6 +75,104 @@ def new_counts() -> dict[str, int]:
     return {"persons": 0, "identifiers": 0, "events": 0, "legal_facts": 0, "protected": 0}
 
 
+RECORD_COLUMNS = (
+    "id",
+    "source_id",
+    "import_id",
+    "sheet",
+    "row_number",
+    "record_key",
+    "raw",
+    "sensitivity",
+    "protected",
+    "full_name",
+    "given_names",
+    "surnames",
+    "dob_earliest",
+    "dob_latest",
+    "dob_precision",
+    "sex",
+    "nationality",
+    "country_of_birth",
+    "residence",
+    "corrects_record_id",
+    "created_at",
+)
+JSON_COLUMNS = ("raw", "given_names", "surnames", "residence")
+LINK_COLUMNS = (
+    "record_id",
+    "person_id",
+    "method",
+    "score",
+    "decided_by",
+    "decided_at",
+    "superseded_at",
+)
+IDENTIFIER_COLUMNS = ("record_id", "id_type", "raw", "value", "valid")
+EVENT_COLUMNS = (
+    "record_id",
+    "source_id",
+    "event_type",
+    "date_earliest",
+    "date_latest",
+    "date_precision",
+    "date_text",
+    "place",
+    "facility_id",
+    "facility_text",
+    "unit_id",
+    "unit_text",
+    "flight",
+    "authority",
+    "notes",
+    "occurred_at",
+    "time_text",
+)
+LEGAL_COLUMNS = (
+    "record_id",
+    "source_id",
+    "fact_type",
+    "value",
+    "value_text",
+    "date_earliest",
+    "date_latest",
+    "date_precision",
+    "court",
+    "case_number",
+    "detail",
+    "occurred_at",
+    "time_text",
+)
+
+
+def _converter(conn: Any, table: Any, column: str) -> Callable[[Any], Any]:
+    """The column's bind processor, remembered per distinct value (dates, times, flags
+    repeat across rows), so that whole rows go to the driver as they are built."""
+    proc = table.c[column].type._cached_bind_processor(conn.dialect)
+    if proc is None:
+        return _same
+    memo: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        out = memo.get(value)
+        if out is None:
+            if len(memo) >= 100_000:
+                memo.clear()
+            out = memo[value] = proc(value)
+        return out
+
+    return convert
+
+
+def _json_as_text(conn: Any) -> bool:
+    """Whether the driver takes a JSON column's value as :func:`json.dumps` text (SQLite):
+    the rows' JSON is then serialised here, without a bind processor call per value."""
+    sample = {"a": ["é", 1, None]}
+    return bool(driver_value(conn, Record.__table__, "raw", sample) == json.dumps(sample))
+
+
 def insert_rows(
     session: Any,
     target: RowTarget,
@@ -84,123 +183,140 @@ def insert_rows(
     """Bulk-insert one batch of records and everything hanging off them; adds to ``counts``.
 
     Reporter and witness columns (``target.protect``) leave ``raw`` for ``protected``,
-    sealed by ``target.seal``."""
+    sealed by ``target.seal``. Rows are built as the tuples the driver takes; values
+    repeated on every row (the time, the actor) go through their bind processor once."""
+    if not chunk:
+        return
     conn = session.connection()
-    source_id, import_id, actor, now = (
-        target.source_id,
-        target.import_id,
-        target.actor,
-        target.now,
-    )
+    source_id, import_id, actor = target.source_id, target.import_id, target.actor
     level, protect, seal = target.level, target.protect, target.seal
     facilities, units = target.facilities, target.units
-    if chunk:
-        person_ids = allocate_ids(conn, "person", len(chunk))
-        bulk_insert(
-            conn,
-            Person.__table__,
-            [{"id": pid, "created_by": actor, "created_at": now} for pid in person_ids],
+    now = driver_value(conn, Record.__table__, "created_at", target.now)
+    n = len(chunk)
+    person_ids = allocate_ids(conn, "person", n)
+    insert_tuples(
+        conn,
+        Person.__table__,
+        ("id", "created_by", "created_at"),
+        [(pid, actor, now) for pid in person_ids],
+        ready=("created_at",),
+    )
+    record_ids = allocate_ids(conn, "record", n)
+    as_text = _json_as_text(conn)
+    dumps: Callable[[Any], Any] = json.dumps if as_text else _same
+    dob = _converter(conn, Record.__table__, "dob_earliest")
+    record_rows = []
+    protected = 0
+    for r, rid in zip(chunk, record_ids, strict=True):
+        headers = protect.get(r.sheet)
+        raw, values = split_protected(r.raw, headers) if headers else (r.raw, None)
+        if values:
+            protected += 1
+        name, born = r.name, r.dob
+        record_rows.append(
+            (
+                rid,
+                source_id,
+                import_id,
+                r.sheet,
+                r.row_number,
+                r.record_key,
+                dumps(raw),
+                level,
+                seal(values) if values else None,
+                r.full_name,
+                dumps(list(name.given_names) if name else []),
+                dumps(list(name.surnames) if name else []),
+                dob(born.earliest) if born else None,
+                dob(born.latest) if born else None,
+                born.precision if born else None,
+                r.sex,
+                r.nationality,
+                r.country_of_birth,
+                None if r.residence is None else dumps(r.residence),
+                corrects.get(r.record_key),
+                now,
+            )
         )
-        record_ids = allocate_ids(conn, "record", len(chunk))
-        split = [split_protected(r.raw, protect.get(r.sheet, {})) for r in chunk]
-        counts["protected"] += sum(1 for _, values in split if values)
-        record_rows = [
-            {
-                "id": rid,
-                "source_id": source_id,
-                "import_id": import_id,
-                "sheet": r.sheet,
-                "row_number": r.row_number,
-                "record_key": r.record_key,
-                "raw": raw,
-                "sensitivity": level,
-                "protected": seal(values) if values else None,
-                "full_name": r.full_name,
-                "given_names": list(r.name.given_names) if r.name else [],
-                "surnames": list(r.name.surnames) if r.name else [],
-                "dob_earliest": r.dob.earliest if r.dob else None,
-                "dob_latest": r.dob.latest if r.dob else None,
-                "dob_precision": r.dob.precision if r.dob else None,
-                "sex": r.sex,
-                "nationality": r.nationality,
-                "country_of_birth": r.country_of_birth,
-                "residence": r.residence,
-                "corrects_record_id": corrects.get(r.record_key),
-                "created_at": now,
-            }
-            for r, rid, (raw, values) in zip(chunk, record_ids, split, strict=True)
-        ]
-        bulk_insert(conn, Record.__table__, record_rows)
-        links: list[dict[str, Any]] = []
-        identifiers: list[dict[str, Any]] = []
-        events: list[dict[str, Any]] = []
-        legal: list[dict[str, Any]] = []
-        for rec, rid, pid in zip(chunk, record_ids, person_ids, strict=True):
-            links.append(
-                {
-                    "record_id": rid,
-                    "person_id": pid,
-                    "method": "import",
-                    "score": None,
-                    "decided_by": actor,
-                    "decided_at": now,
-                    "superseded_at": None,
-                }
-            )
-            identifiers.extend(
-                {"record_id": rid, "id_type": t, "raw": raw, "value": v, "valid": ok}
-                for t, raw, v, ok in rec.identifiers
-            )
-            for ev in rec.events:
-                fid = facilities.get(fold(ev.facility)) if ev.facility else None
-                uid = units.get((fid, fold(ev.unit))) if fid and ev.unit else None
-                events.append(
-                    {
-                        "record_id": rid,
-                        "source_id": source_id,
-                        "event_type": ev.event_type,
-                        "date_earliest": ev.when.earliest if ev.when else None,
-                        "date_latest": ev.when.latest if ev.when else None,
-                        "date_precision": ev.when.precision if ev.when else None,
-                        "date_text": ev.date_text,
-                        "place": ev.place,
-                        "facility_id": fid,
-                        "facility_text": ev.facility,
-                        "unit_id": uid,
-                        "unit_text": ev.unit,
-                        "flight": ev.flight,
-                        "authority": ev.authority,
-                        "notes": None,
-                        "occurred_at": ev.occurred_at,
-                        "time_text": ev.time_text,
-                    }
+    counts["protected"] += protected
+    insert_tuples(
+        conn,
+        Record.__table__,
+        RECORD_COLUMNS,
+        record_rows,
+        ready=("created_at", "dob_earliest", "dob_latest", *(JSON_COLUMNS if as_text else ())),
+    )
+    del record_rows
+    links = [
+        (rid, pid, "import", None, actor, now, None)
+        for rid, pid in zip(record_ids, person_ids, strict=True)
+    ]
+    valid = _converter(conn, RecordIdentifier.__table__, "valid")
+    day = _converter(conn, CustodyEvent.__table__, "date_earliest")
+    instant = _converter(conn, CustodyEvent.__table__, "occurred_at")
+    identifiers: list[tuple[Any, ...]] = []
+    events: list[tuple[Any, ...]] = []
+    legal: list[tuple[Any, ...]] = []
+    for rec, rid in zip(chunk, record_ids, strict=True):
+        if rec.identifiers:
+            identifiers.extend((rid, t, raw, v, valid(ok)) for t, raw, v, ok in rec.identifiers)
+        for ev in rec.events:
+            fid = facilities.get(fold(ev.facility)) if ev.facility else None
+            uid = units.get((fid, fold(ev.unit))) if fid and ev.unit else None
+            when = ev.when
+            events.append(
+                (
+                    rid,
+                    source_id,
+                    ev.event_type,
+                    day(when.earliest) if when else None,
+                    day(when.latest) if when else None,
+                    when.precision if when else None,
+                    ev.date_text,
+                    ev.place,
+                    fid,
+                    ev.facility,
+                    uid,
+                    ev.unit,
+                    ev.flight,
+                    ev.authority,
+                    None,
+                    instant(ev.occurred_at),
+                    ev.time_text,
                 )
-            legal.extend(
-                {
-                    "record_id": rid,
-                    "source_id": source_id,
-                    "fact_type": f.fact_type,
-                    "value": f.value,
-                    "value_text": f.value_text,
-                    "date_earliest": f.when.earliest if f.when else None,
-                    "date_latest": f.when.latest if f.when else None,
-                    "date_precision": f.when.precision if f.when else None,
-                    "court": f.court,
-                    "case_number": None,
-                    "detail": None,
-                    "occurred_at": f.occurred_at,
-                    "time_text": f.time_text,
-                }
-                for f in rec.legal_facts
             )
-        bulk_insert(conn, Link.__table__, links)
-        for table, rows in (
-            (RecordIdentifier, identifiers),
-            (CustodyEvent, events),
-            (LegalFact, legal),
-        ):
-            bulk_insert(conn, table.__table__, rows)
-        counts["persons"] += len(chunk)
-        counts["identifiers"] += len(identifiers)
-        counts["events"] += len(events)
-        counts["legal_facts"] += len(legal)
+        legal.extend(
+            (
+                rid,
+                source_id,
+                f.fact_type,
+                f.value,
+                f.value_text,
+                day(f.when.earliest) if f.when else None,
+                day(f.when.latest) if f.when else None,
+                f.when.precision if f.when else None,
+                f.court,
+                None,
+                None,
+                instant(f.occurred_at),
+                f.time_text,
+            )
+            for f in rec.legal_facts
+        )
+    # score and superseded_at are None (NULL) on every new link
+    ready_link = ("score", "decided_at", "superseded_at")
+    insert_tuples(conn, Link.__table__, LINK_COLUMNS, links, ready=ready_link)
+    insert_tuples(
+        conn, RecordIdentifier.__table__, IDENTIFIER_COLUMNS, identifiers, ready=("valid",)
+    )
+    dated = ("date_earliest", "date_latest", "occurred_at")
+    insert_tuples(conn, CustodyEvent.__table__, EVENT_COLUMNS, events, ready=dated)
+    insert_tuples(conn, LegalFact.__table__, LEGAL_COLUMNS, legal, ready=dated)
+    counts["persons"] += n
+    counts["identifiers"] += len(identifiers)
+    counts["events"] += len(events)
+    counts["legal_facts"] += len(legal)
+
+
+def _same(value: Any) -> Any:
+    return value

@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -68,12 +69,13 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from habeas.domain.names import PARTICLES
 from habeas.domain.nicknames import given_name_keys
 from habeas.domain.phonetic import spanish_key
+from habeas.store.bulk import insert_tuples, large_cache
 from habeas.store.db import Store
 from habeas.store.schema import Record, RecordIdentifier
 from habeas.store.schema_search import SearchKey, SearchMeta, SearchRecord, SearchTerm
@@ -91,6 +93,13 @@ def key_hash(text: str) -> int:
     """The posting key of a compound key text: a signed 64-bit BLAKE2b hash."""
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+def key_digests(texts: Iterable[str]) -> bytes:
+    """:func:`key_hash` of many texts at once, as big-endian 8-byte digests one after
+    the other (read them with ``numpy.frombuffer(..., ">i8")``): no Python int per key."""
+    blake2b = hashlib.blake2b
+    return b"".join([blake2b(t.encode("utf-8"), digest_size=8).digest() for t in texts])
 
 
 @lru_cache(maxsize=65536)
@@ -124,12 +133,20 @@ def all_given_keys(given: Sequence[str]) -> set[str]:
     return keys
 
 
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+
+
 def identifier_tokens(value: str) -> set[str]:
     """Index/query tokens of a normalised identifier: its digits without leading zeros
     (so "V12345678", "12.345.678" and "012345678" meet), and its letters and digits
     when it has letters (passports)."""
-    alnum = "".join(ch for ch in value.upper() if ch.isalnum())
-    digits = "".join(ch for ch in alnum if ch.isdigit()).lstrip("0")
+    if value.isascii():  # the usual case, by regular expression (same result, faster)
+        alnum = _NOT_ALNUM.sub("", value.upper())
+        digits = _NOT_DIGIT.sub("", alnum).lstrip("0")
+    else:
+        alnum = "".join(ch for ch in value.upper() if ch.isalnum())
+        digits = "".join(ch for ch in alnum if ch.isdigit()).lstrip("0")
     tokens = set()
     if len(digits) >= 5:
         tokens.add(digits)
@@ -201,6 +218,17 @@ def _as_date(value: Any) -> date | None:
         return value
     return date.fromisoformat(str(value))
 
+
+SEARCH_RECORD_FIELDS = (
+    "record_id",
+    "given",
+    "surnames",
+    "dob_earliest",
+    "dob_latest",
+    "dob_precision",
+    "nationality",
+    "identifiers",
+)
 
 SEARCH_RECORD_COLUMNS = (
     SearchRecord.record_id,
@@ -275,8 +303,14 @@ def record_key_texts(rec: IndexedRecord) -> set[str]:
 
 def record_terms(rec: IndexedRecord) -> set[tuple[str, str]]:
     """The vocabulary entries of a record: (``g``, given key) and (``s``, surname key)."""
-    terms = {("g", k[1:]) for k in all_given_keys(rec.given) if k.startswith("#")}
-    for s in rec.surnames:
+    return _terms({rec.given}, set(rec.surnames))
+
+
+def _terms(givens: Iterable[Sequence[str]], surnames: Iterable[str]) -> set[tuple[str, str]]:
+    """The vocabulary entries of records with these given names (each record's, as a
+    whole) and surnames: each distinct name is looked at once, not once per record."""
+    terms = {("g", k[1:]) for given in givens for k in all_given_keys(given) if k.startswith("#")}
+    for s in surnames:
         terms.update(("s", k) for k in surname_keys(s))
     return {t for t in terms if len(t[1]) <= 128}
 
@@ -291,7 +325,14 @@ def iter_indexed(
     if record_ids is not None:
         ids = sorted(set(record_ids))
         for start in range(0, len(ids), 500):
-            yield from _read_records(session, ids[start : start + 500], None)
+            part = ids[start : start + 500]
+            if part[-1] - part[0] < 2 * len(part):  # dense (an import's new records):
+                wanted = set(part)  # read the id range, no 500-value IN list
+                for rec in _read_records(session, None, (part[0] - 1, part[-1] - part[0] + 1)):
+                    if rec.record_id in wanted:
+                        yield rec
+            else:
+                yield from _read_records(session, part, None)
         return
     last = 0
     while True:
@@ -319,7 +360,8 @@ def _read_records(
     else:
         assert window is not None
         q = q.where(Record.id > window[0]).limit(window[1])
-    rows = session.execute(q).all()
+    conn = session.connection()  # Core rows: no ORM layer on a million-row read
+    rows = conn.execute(q).all()
     if not rows:
         return
     lo, hi = rows[0][0], rows[-1][0]
@@ -331,7 +373,7 @@ def _read_records(
     else:
         idq = idq.where(RecordIdentifier.record_id.between(lo, hi))
     identifiers: dict[int, list[tuple[str, str | None]]] = {}
-    for rid, id_type, value in session.execute(idq):
+    for rid, id_type, value in conn.execute(idq):
         identifiers.setdefault(rid, []).append((id_type, value))
     for rid, given, surnames, de, dl, dp, nat in rows:
         yield make_indexed(
@@ -343,8 +385,8 @@ def _read_records(
 
 
 def _insert_postings(session: Session, keys: Any, record_ids: Any) -> None:
-    """Insert postings sorted by (key, record) -- B-tree friendly -- with the driver's
-    executemany (35M rows through ORM dicts would take minutes)."""
+    """Insert postings sorted by (key, record) -- B-tree friendly -- through the driver
+    (35M rows through ORM dicts would take minutes)."""
     order = np.lexsort((record_ids, keys))
     keys, record_ids = keys[order], record_ids[order]
     if len(keys) > 1:  # two key texts of one record with one hash: keep one posting
@@ -352,8 +394,6 @@ def _insert_postings(session: Session, keys: Any, record_ids: Any) -> None:
         keep[1:] = (keys[1:] != keys[:-1]) | (record_ids[1:] != record_ids[:-1])
         keys, record_ids = keys[keep], record_ids[keep]
     conn = session.connection()
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO search_key (key, record_id) VALUES ({marker}, {marker})"
     step = 100_000
     for start in range(0, len(keys), step):
         rows = list(
@@ -363,55 +403,90 @@ def _insert_postings(session: Session, keys: Any, record_ids: Any) -> None:
                 strict=True,
             )
         )
-        conn.exec_driver_sql(sql, rows)
+        # the driver's executemany on SQLite, COPY on PostgreSQL
+        insert_tuples(conn, SearchKey.__table__, ("key", "record_id"), rows)
 
 
 def _write_index(
     session: Session,
     records: Iterable[IndexedRecord],
-    known_terms: set[tuple[str, str]],
+    known_terms: set[tuple[str, str]] | None,
     progress: Progress | None,
     total: int,
 ) -> dict[str, int]:
+    """Write the records' search rows, postings and new vocabulary terms.
+
+    ``known_terms`` are terms known to be in the vocabulary already (an empty set on a
+    rebuild, which starts from an empty vocabulary); ``None`` looks the records' terms
+    up in the vocabulary once they are all read."""
     conn = session.connection()
     n_records = 0
-    new_terms: set[tuple[str, str]] = set()
-    batch_rows: list[dict[str, Any]] = []
-    keys = array("q")
+    batch_rows: list[tuple[Any, ...]] = []
+    digests = bytearray()
     owners = array("q")
+    givens: set[tuple[str, ...]] = set()
+    surnames: set[str] = set()
 
     for rec in records:
-        batch_rows.append(rec.to_row())
         rid = rec.record_id
-        for text in record_key_texts(rec):
-            keys.append(key_hash(text))
-            owners.append(rid)
-        for term in record_terms(rec):
-            if term not in known_terms:
-                known_terms.add(term)
-                new_terms.add(term)
+        batch_rows.append(
+            (
+                rid,
+                "|".join(rec.given),
+                "|".join(rec.surnames),
+                rec.dob_earliest,
+                rec.dob_latest,
+                rec.dob_precision,
+                rec.nationality,
+                "|".join(f"{t}={v}" for t, v in rec.identifiers),
+            )
+        )
+        texts = record_key_texts(rec)
+        digests += key_digests(texts)
+        owners.extend([rid] * len(texts))
+        givens.add(rec.given)
+        surnames.update(rec.surnames)
         n_records += 1
         if len(batch_rows) >= _CHUNK:
-            conn.execute(insert(SearchRecord), batch_rows)
+            insert_tuples(conn, SearchRecord.__table__, SEARCH_RECORD_FIELDS, batch_rows)
             batch_rows.clear()
             if progress:
                 progress("reading records", n_records, total)
     if batch_rows:
-        conn.execute(insert(SearchRecord), batch_rows)
+        insert_tuples(conn, SearchRecord.__table__, SEARCH_RECORD_FIELDS, batch_rows)
     if progress:
         progress("reading records", n_records, total)
         progress("writing postings", 0, 1)
-    if keys:
-        _insert_postings(
-            session, np.frombuffer(keys, dtype=np.int64), np.frombuffer(owners, dtype=np.int64)
-        )
+    if owners:
+        keys = np.frombuffer(digests, dtype=">i8").astype(np.int64)
+        del digests
+        _insert_postings(session, keys, np.frombuffer(owners, dtype=np.int64))
+    terms = _terms(givens, surnames)
     if progress:
         progress("writing postings", 1, 1)
+    known = _known_terms(session, terms) if known_terms is None else known_terms
+    new_terms = sorted(terms - known)
+    known.update(new_terms)
     if new_terms:
-        rows = [{"kind": k, "term": t} for k, t in sorted(new_terms)]
-        for start in range(0, len(rows), _CHUNK):
-            conn.execute(insert(SearchTerm), rows[start : start + _CHUNK])
-    return {"records": n_records, "keys": len(keys), "new_terms": len(new_terms)}
+        insert_tuples(conn, SearchTerm.__table__, ("kind", "term"), new_terms)
+    return {"records": n_records, "keys": len(owners), "new_terms": len(new_terms)}
+
+
+def _known_terms(session: Session, terms: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of ``terms`` the vocabulary already has."""
+    known: set[tuple[str, str]] = set()
+    for kind in ("g", "s"):
+        wanted = sorted(t for k, t in terms if k == kind)
+        for start in range(0, len(wanted), 300):
+            known.update(
+                (kind, t)
+                for t in session.execute(
+                    select(SearchTerm.term).where(
+                        SearchTerm.kind == kind, SearchTerm.term.in_(wanted[start : start + 300])
+                    )
+                ).scalars()
+            )
+    return known
 
 
 def _unindexed_floor(session: Session, start: int) -> int:
@@ -448,7 +523,7 @@ def build_search_index(
     """
     with store.read() as session:
         total = int(session.execute(select(func.count()).select_from(Record)).scalar() or 0)
-    with store.write(actor) as op:
+    with store.write(actor) as op, large_cache(op.session.connection()):
         session = op.session
         for table in (SearchKey, SearchRecord, SearchTerm):
             session.execute(delete(table))
@@ -468,7 +543,7 @@ def index_records(
     ids = sorted({int(r) for r in record_ids})
     if not ids:
         return {"records": 0, "keys": 0, "new_terms": 0}
-    with store.write(actor) as op:
+    with store.write(actor) as op, large_cache(op.session.connection()):
         session = op.session
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
@@ -484,24 +559,7 @@ def index_records(
             if indexed:
                 session.execute(delete(SearchKey).where(SearchKey.record_id.in_(indexed)))
                 session.execute(delete(SearchRecord).where(SearchRecord.record_id.in_(indexed)))
-        records = list(iter_indexed(session, ids))
-        terms = {t for rec in records for t in record_terms(rec)}
-        known: set[tuple[str, str]] = set()
-        term_list = sorted(terms)
-        for start in range(0, len(term_list), 300):
-            part = term_list[start : start + 300]
-            for kind in ("g", "s"):
-                wanted = [t for k, t in part if k == kind]
-                if wanted:
-                    known.update(
-                        (kind, t)
-                        for t in session.execute(
-                            select(SearchTerm.term).where(
-                                SearchTerm.kind == kind, SearchTerm.term.in_(wanted)
-                            )
-                        ).scalars()
-                    )
-        counts = _write_index(session, records, known, None, len(records))
+        counts = _write_index(session, iter_indexed(session, ids), None, None, len(ids))
         meta = session.get(SearchMeta, 1)
         start_at = meta.indexed_through if meta is not None else 0
         _set_meta(
