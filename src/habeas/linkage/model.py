@@ -163,15 +163,34 @@ def _linker(db_api: Any, sdfs: Any, model: dict[str, Any]) -> Linker:
 
 
 def predict(
-    frame: pd.DataFrame, model: dict[str, Any], *, backend: str = "duckdb", threshold: float = 0.01
+    frame: pd.DataFrame,
+    model: dict[str, Any],
+    *,
+    backend: str = "duckdb",
+    threshold: float = 0.01,
+    floor: float | None = None,
 ) -> pd.DataFrame:
-    """Score every blocked pair of the frame (pairs below ``threshold`` dropped)."""
+    """Score every blocked pair of the frame (pairs below ``threshold`` dropped).
+
+    With ``floor``, pairs under it are dropped too unless a side is a name-only
+    record: the pairs :func:`habeas.linkage.cluster.evidence_needed` keeps, chosen
+    in the engine (:func:`habeas.linkage.backend.predictions`).
+    """
     quiet()
     db_api = make_db_api(backend)
     sdf = db_api.register(splink_frame(frame), dataset_display_name="records")
     linker = _linker(db_api, sdf, model)
-    result = linker.inference.predict(threshold_match_probability=threshold)
-    return with_cautions(_tidy(result.as_pandas_dataframe()), model)
+    where = None
+    if floor is not None and floor > threshold:
+        bare = frame.loc[frame["name_only"].astype(bool), ["unique_id"]].reset_index(drop=True)
+        table = db_api.register(bare, dataset_display_name="name_only").physical_name
+        where = (
+            f"match_probability >= {float(floor)!r} "
+            f"OR unique_id_l IN (SELECT unique_id FROM {table}) "
+            f"OR unique_id_r IN (SELECT unique_id FROM {table})"
+        )
+    result = backends.predictions(db_api, linker, len(frame), threshold=threshold, where=where)
+    return with_cautions(_tidy(result), model)
 
 
 def document_pairs(frame: pd.DataFrame, *, max_group: int = 20) -> set[tuple[int, int]]:
