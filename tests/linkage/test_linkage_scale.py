@@ -14,7 +14,7 @@ from habeas.linkage import backend as backends
 from habeas.linkage import features
 from habeas.linkage import model as mdl
 from habeas.linkage.cluster import evidence_needed
-from habeas.linkage.features import featurise_rows, load_features
+from habeas.linkage.features import cap_block_keys, featurise_rows, load_features
 from habeas.linkage.training import default_model
 from habeas.store.db import Store
 
@@ -70,6 +70,9 @@ def test_pairs_scored_in_chunks_are_the_pairs_scored_at_once(
     chunked = mdl.predict(frame, model, threshold=1e-6)
     assert len(whole) > 50
     assert _pairs(chunked) == _pairs(whole)
+    # the same order too (strongest first, ties by record ids): the queue reads it
+    columns = ["record_a", "record_b", "match_weight"]
+    pd.testing.assert_frame_equal(chunked[columns], whole[columns])
     assert set(chunked.columns) == set(whole.columns)
     assert "mw_given" in chunked and "mw_tf_given" in chunked
 
@@ -88,6 +91,15 @@ def test_the_floor_keeps_in_the_engine_what_clustering_reads() -> None:
         return set(zip(pairs["record_a"], pairs["record_b"], pairs["caution"], strict=True))
 
     assert cautions(kept) == cautions(expected)
+
+
+def test_a_window_key_is_one_string_shared_by_its_records() -> None:
+    coarse = pd.Series([("s:common|g",)] * 120)
+    keys = cap_block_keys(coarse, pd.Series([()] * 120), cap=50, window=10)
+    holders = [k for k in keys if "s:common|g#3" in k]
+    assert len(holders) == 10
+    first = next(x for x in holders[0] if x == "s:common|g#3")
+    assert all(any(x is first for x in k) for k in holders)
 
 
 def test_records_read_in_batches_give_the_same_features(

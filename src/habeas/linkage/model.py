@@ -320,7 +320,11 @@ def _tidy(pairs: pd.DataFrame) -> pd.DataFrame:
             out[f"mw_{name}"] = pairs[f"mw_{name}"].astype("float64")
         if f"mw_tf_adj_{name}" in pairs:
             out[f"mw_tf_{name}"] = pairs[f"mw_tf_adj_{name}"].astype("float64")
-    out = out.sort_values("match_weight", ascending=False)
+    # Strongest first, ties by record ids: the same order however the pairs were scored
+    # (in one pass or in chunks, see habeas.linkage.backend.predictions).
+    out = out.sort_values(
+        ["match_weight", "record_a", "record_b"], ascending=[False, True, True], kind="stable"
+    )
     return out.drop_duplicates(["record_a", "record_b"]).reset_index(drop=True)
 
 

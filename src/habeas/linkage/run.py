@@ -298,4 +298,6 @@ def _with_document_pairs(
     if not len(extra):
         return pairs
     both = pd.concat([pairs, extra], ignore_index=True)
-    return both.sort_values("match_weight", ascending=False).reset_index(drop=True)
+    return both.sort_values(
+        ["match_weight", "record_a", "record_b"], ascending=[False, True, True], kind="stable"
+    ).reset_index(drop=True)
