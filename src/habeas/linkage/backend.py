@@ -99,6 +99,25 @@ def _duckdb_api() -> Any:
     return DuckDBAPI(connection=connection)
 
 
+def register_records(api: Any, frame: pd.DataFrame, name: str) -> Any:
+    """``frame`` as a Splink input table named ``name``.
+
+    On DuckDB the frame is copied into a table of the database once: registered as
+    a view, DuckDB would convert the pandas columns (lists of keys among them) again
+    on every scan, and scoring in chunks (:func:`predictions`) scans it several times
+    per chunk. The copy lives under DuckDB's memory limit.
+    """
+    if _is_spark(api):
+        return api.register(frame, dataset_display_name=name)
+    view, table = f"habeas_{name}_frame", f"habeas_{name}"
+    api._con.register(view, frame)
+    try:
+        api._con.execute(f"CREATE TABLE {table} AS SELECT * FROM {view}")
+    finally:
+        api._con.unregister(view)
+    return api.register(table, dataset_display_name=name)
+
+
 def predictions(
     api: Any,
     made: Any,

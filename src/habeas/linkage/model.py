@@ -178,7 +178,7 @@ def predict(
     """
     quiet()
     db_api = make_db_api(backend)
-    sdf = db_api.register(splink_frame(frame), dataset_display_name="records")
+    sdf = backends.register_records(db_api, splink_frame(frame), "records")
     linker = _linker(db_api, sdf, model)
     where = None
     if floor is not None and floor > threshold:
