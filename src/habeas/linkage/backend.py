@@ -33,6 +33,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -126,14 +127,16 @@ def predictions(
     threshold: float,
     where: str | None = None,
     chunk_records: int | None = None,
+    each: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """The linker's scored pairs at or above ``threshold`` (and ``where``, SQL on them), as pandas.
 
     Only the ids, scores and per-comparison weights (:data:`PREDICTION_COLUMNS`) leave
     the engine, and on DuckDB the pairs are scored for ``chunk_records`` records at a
     time (every pair once: the lower id's chunk), each chunk's table dropped once read,
-    so memory follows the pairs kept rather than the pairs compared. Spark is given
-    the whole job at once.
+    so memory follows the pairs kept rather than the pairs compared. ``each`` is
+    applied to every chunk as it arrives (before the chunks are put together). Spark
+    is given the whole job at once.
     """
     size = max(1, chunk_records or PREDICT_CHUNK_RECORDS)
     chunks = 1 if _is_spark(api) else max(1, math.ceil(records / size))
@@ -149,8 +152,10 @@ def predictions(
         wanted = ", ".join(n for n in names if PREDICTION_COLUMNS.fullmatch(n))
         sql = f"SELECT {wanted} FROM {scored.physical_name}" + (f" WHERE {where}" if where else "")
         result = api._execute_sql_against_backend(sql)
-        parts.append(result.toPandas() if _is_spark(api) else result.df())
+        part = result.toPandas() if _is_spark(api) else result.df()
         scored.drop_table_from_database_and_remove_from_cache()
+        parts.append(each(part) if each is not None else part)
+        del part, result
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 

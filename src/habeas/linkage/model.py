@@ -189,8 +189,16 @@ def predict(
             f"OR unique_id_l IN (SELECT unique_id FROM {table}) "
             f"OR unique_id_r IN (SELECT unique_id FROM {table})"
         )
-    result = backends.predictions(db_api, linker, len(frame), threshold=threshold, where=where)
-    return with_cautions(_tidy(result), model)
+    # Each chunk is tidied as it comes: the pairs are held once, not once per step.
+    result = backends.predictions(
+        db_api,
+        linker,
+        len(frame),
+        threshold=threshold,
+        where=where,
+        each=lambda chunk: with_cautions(_tidy(chunk), model),
+    )
+    return _strongest_first(result)
 
 
 def document_pairs(frame: pd.DataFrame, *, max_group: int = 20) -> set[tuple[int, int]]:
@@ -320,12 +328,19 @@ def _tidy(pairs: pd.DataFrame) -> pd.DataFrame:
             out[f"mw_{name}"] = pairs[f"mw_{name}"].astype("float64")
         if f"mw_tf_adj_{name}" in pairs:
             out[f"mw_tf_{name}"] = pairs[f"mw_tf_adj_{name}"].astype("float64")
-    # Strongest first, ties by record ids: the same order however the pairs were scored
-    # (in one pass or in chunks, see habeas.linkage.backend.predictions).
-    out = out.sort_values(
-        ["match_weight", "record_a", "record_b"], ascending=[False, True, True], kind="stable"
-    )
+    out = _strongest_first(out)
     return out.drop_duplicates(["record_a", "record_b"]).reset_index(drop=True)
+
+
+def _strongest_first(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Strongest first, ties by record ids: the same order however the pairs were scored
+    (in one pass or in chunks, see :func:`habeas.linkage.backend.predictions`)."""
+    return pairs.sort_values(
+        ["match_weight", "record_a", "record_b"],
+        ascending=[False, True, True],
+        kind="stable",
+        ignore_index=True,
+    )
 
 
 DIFFERENT_GIVEN_NAMES = "different given names"

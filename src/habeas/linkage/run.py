@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
@@ -288,12 +289,19 @@ def _with_document_pairs(
     """
     if not len(frame):
         return pairs
-    scored = set(zip(pairs["record_a"].astype(int), pairs["record_b"].astype(int), strict=True))
-    wanted = {
+    # pairs as single integers: a million scored pairs are not held as a set of tuples
+    span = int(frame["unique_id"].max()) + 1
+    scored = pairs["record_a"].to_numpy(dtype="int64") * span + pairs["record_b"].to_numpy(
+        dtype="int64"
+    )
+    candidates = [
         p
-        for p in mdl.document_pairs(frame)
-        if p not in scored and (new_ids is None or p[0] in new_ids or p[1] in new_ids)
-    }
+        for p in sorted(mdl.document_pairs(frame))
+        if new_ids is None or p[0] in new_ids or p[1] in new_ids
+    ]
+    keys = np.array([a * span + b for a, b in candidates], dtype="int64")
+    known = np.isin(keys, scored)
+    wanted = {p for p, seen in zip(candidates, known, strict=True) if not seen}
     extra = mdl.predict_documents(frame, wanted, model, backend=backend)
     if not len(extra):
         return pairs
