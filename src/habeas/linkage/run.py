@@ -210,11 +210,12 @@ def link(
         )
     elif incremental:
         pairs = mdl.predict_new(frame, new_ids, model, backend=backend, threshold=low)
+        pairs = evidence_needed(frame, pairs, min(review_band[0], threshold))
     else:
+        # the engine keeps what evidence_needed would (and a copy of a million pairs is spared)
         pairs = mdl.predict(
             frame, model, backend=backend, threshold=low, floor=min(review_band[0], threshold)
         )
-    pairs = evidence_needed(frame, pairs, min(review_band[0], threshold))
     pairs = _with_document_pairs(
         frame, pairs, model, backend=backend, new_ids=new_ids if incremental else None
     )
