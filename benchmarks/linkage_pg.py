@@ -25,7 +25,9 @@ from typing import Any
 from sqlalchemy import create_engine, make_url, text
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PREFIX = "habeas_bench_"
+#: Databases the benchmark makes start with this (``HABEAS_BENCH_PG_PREFIX``: a run of
+#: its own beside others on one server).
+PREFIX = os.environ.get("HABEAS_BENCH_PG_PREFIX", "habeas_bench_")
 
 
 def server_url() -> str:

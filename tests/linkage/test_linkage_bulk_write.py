@@ -168,6 +168,7 @@ def test_bulk_paths_write_what_sqlalchemy_core_writes(
     found = latest_model(store)
     assert found is not None
     monkeypatch.setattr(bulk, "PORTABLE", False)
+    monkeypatch.setattr(linkage_write, "WRITE_BATCH", 7)  # scored pairs written in batches
     with _second_store(tmp_path, backend, request) as fast:
         _scenario(fast, first, last, found[0])
         written = _written(fast)

@@ -9,7 +9,15 @@ SQL engine differs, and this module is the seam:
 * :func:`db_api` returns Splink's database API for a backend name;
 * :func:`linker` builds a Splink linker for a model; on Spark it first
   translates the model's SQL from DuckDB to Spark (:func:`spark_settings`), so
-  both engines run the same model.
+  both engines run the same model;
+* :func:`predictions` scores the blocked pairs in chunks of records and brings
+  back only the columns and rows habeas reads.
+
+DuckDB runs with a memory limit (:data:`DUCKDB_MEMORY_LIMIT`, or
+``HABEAS_DUCKDB_MEMORY_LIMIT``) and spills past it to a temporary directory
+(``HABEAS_DUCKDB_TEMP_DIR``, else the system's): a million records block into
+tens of millions of candidate pairs, and without a limit DuckDB takes up to 80 %
+of the machine's memory for them.
 
 Spark needs ``pyspark`` (``pip install 'habeas[spark]'``) and Java 17 or newer.
 The session is the running one (``spark-submit``) or a new one built from the
@@ -20,8 +28,12 @@ Splink's similarity UDF jar (Jaro-Winkler, Damerau-Levenshtein) on its class pat
 from __future__ import annotations
 
 import itertools
+import math
 import os
+import re
 import shutil
+import tempfile
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -31,6 +43,12 @@ from sqlglot import exp
 from habeas.errors import HabeasError
 
 BACKENDS = ("duckdb", "spark")
+#: DuckDB's memory for one linkage step; past it DuckDB spills to disk.
+DUCKDB_MEMORY_LIMIT = "1GB"
+#: Records whose pairs are scored at once (the left side of a chunk, see :func:`predictions`).
+PREDICT_CHUNK_RECORDS = 100_000
+#: The columns of Splink's predictions habeas reads (scores and per-comparison weights).
+PREDICTION_COLUMNS = re.compile(r"unique_id_[lr]|match_weight|match_probability|mw_\w+")
 
 
 class BackendUnavailable(HabeasError):
@@ -53,12 +71,92 @@ class BackendUnavailable(HabeasError):
 def db_api(backend: str = "duckdb") -> Any:
     """Splink's database API for ``backend`` (``duckdb`` or ``spark``)."""
     if backend == "duckdb":
-        from splink import DuckDBAPI
-
-        return DuckDBAPI()
+        return _duckdb_api()
     if backend == "spark":
         return _spark_api()
     raise ValueError(f"unknown linkage backend {backend!r} (use one of {', '.join(BACKENDS)})")
+
+
+_TEMP_DIRS = itertools.count(1)
+
+
+def _duckdb_api() -> Any:
+    """Splink's DuckDB API on an in-memory database with a memory limit and a spill directory.
+
+    The directory is one DuckDB creates for this connection and removes when it closes.
+    """
+    import duckdb
+    from splink import DuckDBAPI
+
+    base = os.environ.get("HABEAS_DUCKDB_TEMP_DIR") or tempfile.gettempdir()
+    spill = os.path.join(base, f"habeas-duckdb-{os.getpid()}-{next(_TEMP_DIRS)}")
+    connection = duckdb.connect(
+        ":memory:",
+        config={
+            "memory_limit": os.environ.get("HABEAS_DUCKDB_MEMORY_LIMIT") or DUCKDB_MEMORY_LIMIT,
+            "temp_directory": spill,
+        },
+    )
+    return DuckDBAPI(connection=connection)
+
+
+def register_records(api: Any, frame: pd.DataFrame, name: str) -> Any:
+    """``frame`` as a Splink input table named ``name``.
+
+    On DuckDB the frame is copied into a table of the database once: registered as
+    a view, DuckDB would convert the pandas columns (lists of keys among them) again
+    on every scan, and scoring in chunks (:func:`predictions`) scans it several times
+    per chunk. The copy lives under DuckDB's memory limit.
+    """
+    if _is_spark(api):
+        return api.register(frame, dataset_display_name=name)
+    view, table = f"habeas_{name}_frame", f"habeas_{name}"
+    api._con.register(view, frame)
+    try:
+        api._con.execute(f"CREATE TABLE {table} AS SELECT * FROM {view}")
+    finally:
+        api._con.unregister(view)
+    return api.register(table, dataset_display_name=name)
+
+
+def predictions(
+    api: Any,
+    made: Any,
+    records: int,
+    *,
+    threshold: float,
+    where: str | None = None,
+    chunk_records: int | None = None,
+    each: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """The linker's scored pairs at or above ``threshold`` (and ``where``, SQL on them), as pandas.
+
+    Only the ids, scores and per-comparison weights (:data:`PREDICTION_COLUMNS`) leave
+    the engine, and on DuckDB the pairs are scored for ``chunk_records`` records at a
+    time (every pair once: the lower id's chunk), each chunk's table dropped once read,
+    so memory follows the pairs kept rather than the pairs compared. ``each`` is
+    applied to every chunk as it arrives (before the chunks are put together). Spark
+    is given the whole job at once.
+    """
+    size = max(1, chunk_records or PREDICT_CHUNK_RECORDS)
+    chunks = 1 if _is_spark(api) else max(1, math.ceil(records / size))
+    parts = []
+    for i in range(1, chunks + 1):
+        scored = made.inference.predict_chunk(
+            left_chunk=(i, chunks),
+            right_chunk=(1, 1),
+            threshold_match_probability=threshold,
+            warning_mode="never",
+        )
+        names = [c.unquote().name for c in scored.columns]
+        wanted = ", ".join(n for n in names if PREDICTION_COLUMNS.fullmatch(n))
+        sql = f"SELECT {wanted} FROM {scored.physical_name}" + (f" WHERE {where}" if where else "")
+        result = api._execute_sql_against_backend(sql)
+        part = result.toPandas() if _is_spark(api) else result.df()
+        scored.drop_table_from_database_and_remove_from_cache()
+        parts.append(each(part) if each is not None else part)
+        del part, result
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 def linker(api: Any, sdfs: Any, settings: Any) -> Any:

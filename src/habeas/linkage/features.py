@@ -90,6 +90,7 @@ TF_COLUMNS = ("given1", "sur1", "surset", "addr", "locality")
 MIN_TF_VALUES = 200  # term frequencies are used only when estimated from this many values
 BLOCK_CAP = 50  # records sharing one name blocking key at most (see cap_block_keys)
 WINDOW = 10  # records in one window of an oversized block (see cap_block_keys)
+READ_BATCH = 100_000  # rows read from the store at a time (load_features)
 
 
 @cache
@@ -202,23 +203,39 @@ def cap_block_keys(
     block are then at most ``cap²/2`` and the total grows about linearly with
     the number of records.
     """
-    coarse = coarse.reset_index(drop=True)
-    finer = finer.reset_index(drop=True)
-    c, f = coarse.explode(), finer.explode()
-    counts = pd.concat([c, f]).dropna().value_counts()
-    c_ok = c.map(counts).le(cap)
-    lost = (c.notna() & ~c_ok).groupby(level=0).any()
-    in_lost = f.index.isin(lost.index[lost])
-    f_small = f.map(counts).le(cap)
+    n = len(coarse)
+    c, f = _exploded(coarse), _exploded(finer)
+    c_pos, c_val = c.index.to_numpy(), c.to_numpy()
+    f_pos, f_val = f.index.to_numpy(), f.to_numpy()
+    # Keys as integer codes: block sizes are counted and looked up as arrays (a million
+    # records hold tens of millions of key strings).
+    codes, uniques = pd.factorize(np.concatenate([c_val, f_val]))
+    counts = np.bincount(codes, minlength=len(uniques))
+    c_ok = counts[codes[: len(c_val)]] <= cap
+    f_small = counts[codes[len(c_val) :]] <= cap
+    del codes, uniques, counts
+    lost = np.zeros(n, dtype=bool)
+    lost[c_pos[~c_ok]] = True
+    in_lost = lost[f_pos]
     f_ok = f_small & in_lost
-    over = pd.concat([c[c.notna() & ~c_ok], f[f.notna() & ~f_small & in_lost]])
-    windows = _windows(over, order, window)
-    kept = pd.concat([c[c_ok], f[f_ok], windows])  # per record: coarse, finer, windows
-    return pd.Series(
-        _lists(kept.index.to_numpy(), kept.to_numpy(), len(coarse)),
-        index=coarse.index,
+    f_over = ~f_small & in_lost
+    over = pd.Series(
+        np.concatenate([c_val[~c_ok], f_val[f_over]]),
+        index=np.concatenate([c_pos[~c_ok], f_pos[f_over]]),
         dtype="object",
     )
+    windows = _windows(over, order, window)
+    # per record: coarse, finer, windows
+    positions = np.concatenate([c_pos[c_ok], f_pos[f_ok], windows.index.to_numpy()])
+    values = np.concatenate([c_val[c_ok], f_val[f_ok], windows.to_numpy()])
+    return pd.Series(_lists(positions, values, n), dtype="object")
+
+
+def _exploded(keys: pd.Series) -> pd.Series:
+    """One row per (record position, key), the positions 0..n-1; records without keys left out."""
+    out = keys.reset_index(drop=True).explode()
+    out = out[out.notna()]
+    return out if len(out) else pd.Series([], index=np.array([], dtype=np.int64), dtype="object")
 
 
 def _windows(over: pd.Series, order: pd.Series | None, window: int) -> pd.Series:
@@ -234,14 +251,20 @@ def _windows(over: pd.Series, order: pd.Series | None, window: int) -> pd.Series
     )
     table = table.sort_values(["key", "sort", "pos"], kind="stable")
     step = table.groupby("key", sort=False).cumcount().to_numpy() // half
-    keys = table["key"].astype(str).to_numpy()
     pos = table["pos"].to_numpy()
-    first = pd.Series([f"{k}#{w}" for k, w in zip(keys, step.tolist(), strict=True)], index=pos)
-    has_prev = step > 0
-    second = pd.Series(
-        [f"{k}#{w - 1}" for k, w in zip(keys[has_prev], step[has_prev].tolist(), strict=True)],
-        index=pos[has_prev],
+    # One string per window, shared by its records (not one per record and key): at a
+    # million records the window keys would otherwise be most of the frame's memory.
+    codes, keys = pd.factorize(table["key"].astype(str))
+    span = int(step.max()) + 1
+    windows, inverse = np.unique(codes * span + step, return_inverse=True)
+    names = np.array(
+        [f"{keys[w // span]}#{w % span}" for w in windows.tolist()] or [""], dtype=object
     )
+    first = pd.Series(names[inverse], index=pos, dtype="object")
+    has_prev = step > 0
+    # window w - 1 of a key exists whenever window w does (steps count up from 0)
+    previous = np.searchsorted(windows, codes[has_prev] * span + step[has_prev] - 1)
+    second = pd.Series(names[previous], index=pos[has_prev], dtype="object")
     return pd.concat([first, second])
 
 
@@ -468,6 +491,22 @@ STORE_COLUMNS = [*RAW_COLUMNS, "residence"]
 ID_COLUMNS = ["record_id", "id_type", "value"]
 
 
+SHARED_DOB_COLUMNS = ("dob", "dob_lo", "dob_hi")
+
+
+def _shared(values: Any) -> np.ndarray:
+    """``values`` (strings, None where missing) with one object per distinct string.
+
+    The database hands back a new string per row: a million records' dates,
+    nationalities and methods would each hold a million copies of a few thousand values.
+    """
+    codes, uniques = pd.factorize(pd.Series(values, dtype="object"), use_na_sentinel=True)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[: len(uniques)] = np.asarray(uniques, dtype=object)
+    table[-1] = None  # code -1: missing
+    return table[codes]
+
+
 def featurise(
     raw: pd.DataFrame, identifiers: pd.DataFrame, *, block_cap: int = BLOCK_CAP
 ) -> pd.DataFrame:
@@ -507,7 +546,7 @@ def featurise(
             "source_id": raw["source_id"],
             "rpp": raw["rpp"].fillna(False).astype(bool),
             "person_id": raw["person_id"].astype("Int64"),
-            "method": raw["method"],
+            "method": _shared(raw["method"]),
             "given1": g1,
             "given2": g2,
             "given_keys": gkeys,
@@ -518,17 +557,21 @@ def featurise(
             "sk2": k2,
             "surset": surset,
             "name_keys": cap_block_keys(pd.Series(coarse), pd.Series(finer), block_cap, order),
-            **dobs,
+            **{k: _shared(v) if k in SHARED_DOB_COLUMNS else v for k, v in dobs.items()},
             "dob_keys": cap_block_keys(
                 pd.Series(dob_candidates),
                 pd.Series([()] * len(raw), dtype="object"),
                 block_cap,
                 order,
             ),
-            "sex": raw["sex"].astype("object").where(raw["sex"].notna() & (raw["sex"] != ""), None),
-            "nationality": raw["nationality"]
-            .astype("object")
-            .where(raw["nationality"].notna() & (raw["nationality"] != ""), None),
+            "sex": _shared(
+                raw["sex"].astype("object").where(raw["sex"].notna() & (raw["sex"] != ""), None)
+            ),
+            "nationality": _shared(
+                raw["nationality"]
+                .astype("object")
+                .where(raw["nationality"].notna() & (raw["nationality"] != ""), None)
+            ),
             **{t: docs[t] for t in MAIN_ID_TYPES},
             "other_id": docs["other_id"],
             "ids": docs["ids"],
@@ -536,7 +579,7 @@ def featurise(
             "res_keys": pd.Series(residence_keys(places, k1, block_cap), dtype="object"),
         }
     )
-    frame["initials"] = _initials(frame["given1"], frame["sur1"])
+    frame["initials"] = _shared(_initials(frame["given1"], frame["sur1"]))
     frame["name_only"] = (frame["ids"].map(len) == 0) & frame["dob_lo"].isna()
     add_term_frequencies(frame)
     return frame
@@ -622,8 +665,8 @@ def load_features(store: Store, record_ids: Iterable[int] | None = None) -> pd.D
         .where(RecordIdentifier.valid.is_(True), RecordIdentifier.value.is_not(None))
         .order_by(RecordIdentifier.id)
     )
-    rows: list[Any] = []
-    id_rows: list[Any] = []
+    raw_parts: list[pd.DataFrame] = []
+    id_parts: list[pd.DataFrame] = []
     chunks: list[list[int] | None] = (
         [None] if wanted is None else [wanted[i : i + 900] for i in range(0, len(wanted), 900)]
     )
@@ -634,9 +677,21 @@ def load_features(store: Store, record_ids: Iterable[int] | None = None) -> pd.D
             if chunk is not None:
                 q = q.where(Record.id.in_(chunk))
                 iq = iq.where(RecordIdentifier.record_id.in_(chunk))
-            rows.extend(connection.execute(q).all())
-            id_rows.extend(connection.execute(iq).all())
-    raw = pd.DataFrame(rows, columns=STORE_COLUMNS)
-    ids = pd.DataFrame(id_rows, columns=ID_COLUMNS)
+            # In batches: a million rows held as row objects cost more than their columns.
+            for rows in connection.execute(q).partitions(READ_BATCH):
+                raw_parts.append(pd.DataFrame(rows, columns=STORE_COLUMNS))
+            for id_rows in connection.execute(iq).partitions(READ_BATCH):
+                id_parts.append(pd.DataFrame(id_rows, columns=ID_COLUMNS))
+    raw = _concat(raw_parts, STORE_COLUMNS)
+    ids = _concat(id_parts, ID_COLUMNS)
+    del raw_parts, id_parts
     ids["value"] = ids["value"].astype(str)
     return featurise(raw, ids)
+
+
+def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    parts.clear()
+    return out

@@ -166,15 +166,42 @@ def _linker(db_api: Any, sdfs: Any, model: dict[str, Any]) -> Linker:
 
 
 def predict(
-    frame: pd.DataFrame, model: dict[str, Any], *, backend: str = "duckdb", threshold: float = 0.01
+    frame: pd.DataFrame,
+    model: dict[str, Any],
+    *,
+    backend: str = "duckdb",
+    threshold: float = 0.01,
+    floor: float | None = None,
 ) -> pd.DataFrame:
-    """Score every blocked pair of the frame (pairs below ``threshold`` dropped)."""
+    """Score every blocked pair of the frame (pairs below ``threshold`` dropped).
+
+    With ``floor``, pairs under it are dropped too unless a side is a name-only
+    record: the pairs :func:`habeas.linkage.cluster.evidence_needed` keeps, chosen
+    in the engine (:func:`habeas.linkage.backend.predictions`).
+    """
     quiet()
     db_api = make_db_api(backend)
-    sdf = db_api.register(splink_frame(frame), dataset_display_name="records")
+    sdf = backends.register_records(db_api, splink_frame(frame), "records")
     linker = _linker(db_api, sdf, model)
-    result = linker.inference.predict(threshold_match_probability=threshold)
-    return with_cautions(_tidy(result.as_pandas_dataframe()), model)
+    where = None
+    if floor is not None and floor > threshold:
+        bare = frame.loc[frame["name_only"].astype(bool), ["unique_id"]].reset_index(drop=True)
+        table = db_api.register(bare, dataset_display_name="name_only").physical_name
+        where = (
+            f"match_probability >= {float(floor)!r} "
+            f"OR unique_id_l IN (SELECT unique_id FROM {table}) "
+            f"OR unique_id_r IN (SELECT unique_id FROM {table})"
+        )
+    # Each chunk is tidied as it comes: the pairs are held once, not once per step.
+    result = backends.predictions(
+        db_api,
+        linker,
+        len(frame),
+        threshold=threshold,
+        where=where,
+        each=lambda chunk: with_cautions(_tidy(chunk), model),
+    )
+    return _strongest_first(result)
 
 
 def document_pairs(frame: pd.DataFrame, *, max_group: int = 20) -> set[tuple[int, int]]:
@@ -304,8 +331,19 @@ def _tidy(pairs: pd.DataFrame) -> pd.DataFrame:
             out[f"mw_{name}"] = pairs[f"mw_{name}"].astype("float64")
         if f"mw_tf_adj_{name}" in pairs:
             out[f"mw_tf_{name}"] = pairs[f"mw_tf_adj_{name}"].astype("float64")
-    out = out.sort_values("match_weight", ascending=False)
+    out = _strongest_first(out)
     return out.drop_duplicates(["record_a", "record_b"]).reset_index(drop=True)
+
+
+def _strongest_first(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Strongest first, ties by record ids: the same order however the pairs were scored
+    (in one pass or in chunks, see :func:`habeas.linkage.backend.predictions`)."""
+    return pairs.sort_values(
+        ["match_weight", "record_a", "record_b"],
+        ascending=[False, True, True],
+        kind="stable",
+        ignore_index=True,
+    )
 
 
 DIFFERENT_GIVEN_NAMES = "different given names"

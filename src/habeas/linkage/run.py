@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
@@ -209,9 +210,12 @@ def link(
         )
     elif incremental:
         pairs = mdl.predict_new(frame, new_ids, model, backend=backend, threshold=low)
+        pairs = evidence_needed(frame, pairs, min(review_band[0], threshold))
     else:
-        pairs = mdl.predict(frame, model, backend=backend, threshold=low)
-    pairs = evidence_needed(frame, pairs, min(review_band[0], threshold))
+        # the engine keeps what evidence_needed would (and a copy of a million pairs is spared)
+        pairs = mdl.predict(
+            frame, model, backend=backend, threshold=low, floor=min(review_band[0], threshold)
+        )
     pairs = _with_document_pairs(
         frame, pairs, model, backend=backend, new_ids=new_ids if incremental else None
     )
@@ -286,14 +290,23 @@ def _with_document_pairs(
     """
     if not len(frame):
         return pairs
-    scored = set(zip(pairs["record_a"].astype(int), pairs["record_b"].astype(int), strict=True))
-    wanted = {
+    # pairs as single integers: a million scored pairs are not held as a set of tuples
+    span = int(frame["unique_id"].max()) + 1
+    scored = pairs["record_a"].to_numpy(dtype="int64") * span + pairs["record_b"].to_numpy(
+        dtype="int64"
+    )
+    candidates = [
         p
-        for p in mdl.document_pairs(frame)
-        if p not in scored and (new_ids is None or p[0] in new_ids or p[1] in new_ids)
-    }
+        for p in sorted(mdl.document_pairs(frame))
+        if new_ids is None or p[0] in new_ids or p[1] in new_ids
+    ]
+    keys = np.array([a * span + b for a, b in candidates], dtype="int64")
+    known = np.isin(keys, scored)
+    wanted = {p for p, seen in zip(candidates, known, strict=True) if not seen}
     extra = mdl.predict_documents(frame, wanted, model, backend=backend)
     if not len(extra):
         return pairs
     both = pd.concat([pairs, extra], ignore_index=True)
-    return both.sort_values("match_weight", ascending=False).reset_index(drop=True)
+    return both.sort_values(
+        ["match_weight", "record_a", "record_b"], ascending=[False, True, True], kind="stable"
+    ).reset_index(drop=True)

@@ -119,7 +119,11 @@ def score_frame(
     frame = featurise_rows(rows, ids, residences=residences)
     trained = model or training.train(frame, backend=backend)
     pairs = mdl.predict(
-        frame, trained, backend=backend, threshold=min(review_low, threshold, KEEP_FLOOR)
+        frame,
+        trained,
+        backend=backend,
+        threshold=min(review_low, threshold, KEEP_FLOOR),
+        floor=min(review_low, threshold),
     )
     pairs = evidence_needed(frame, pairs, min(review_low, threshold))
     result = cluster(frame, pairs, threshold=threshold, review_low=review_low)

@@ -135,6 +135,7 @@ def best_scores(pairs: pd.DataFrame, clustering: Clustering) -> dict[int, float]
     return best
 
 
+WRITE_BATCH = 100_000  # scored pairs serialised and inserted at a time
 PAIR_COLUMNS = (
     "run_id",
     "record_a",
@@ -163,25 +164,39 @@ def write_pairs(
     if not keep:
         return 0
     prio = priorities(clustering, pairs)
-    kept = pairs.iloc[keep]
-    evidence = mdl.evidence_json(kept, mdl.level_weights(model))
-    rows = [
-        (run_id, a, b, w, p, ev, status[i], reason[i], prio[i] if status[i] == "queued" else 0.0)
-        for i, a, b, w, p, ev in zip(
-            keep,
-            kept["record_a"].astype("int64").tolist(),
-            kept["record_b"].astype("int64").tolist(),
-            kept["match_weight"].astype("float64").tolist(),
-            kept["match_probability"].astype("float64").tolist(),
-            evidence,
-            strict=True,
+    weights = mdl.level_weights(model)
+    # In batches: a million pairs' evidence text and row tuples need not be held at once.
+    for start in range(0, len(keep), WRITE_BATCH):
+        batch = keep[start : start + WRITE_BATCH]
+        kept = pairs.iloc[batch]
+        evidence = mdl.evidence_json(kept, weights)
+        rows = [
+            (
+                run_id,
+                a,
+                b,
+                w,
+                p,
+                ev,
+                status[i],
+                reason[i],
+                prio[i] if status[i] == "queued" else 0.0,
+            )
+            for i, a, b, w, p, ev in zip(
+                batch,
+                kept["record_a"].astype("int64").tolist(),
+                kept["record_b"].astype("int64").tolist(),
+                kept["match_weight"].astype("float64").tolist(),
+                kept["match_probability"].astype("float64").tolist(),
+                evidence,
+                strict=True,
+            )
+        ]
+        insert_tuples(
+            session.connection(),
+            ScoredPair.__table__,
+            PAIR_COLUMNS,
+            rows,
+            ready={"evidence", "match_weight", "match_probability", "priority"},  # floats already
         )
-    ]
-    insert_tuples(
-        session.connection(),
-        ScoredPair.__table__,
-        PAIR_COLUMNS,
-        rows,
-        ready={"evidence", "match_weight", "match_probability", "priority"},  # floats already
-    )
-    return len(rows)
+    return len(keep)
