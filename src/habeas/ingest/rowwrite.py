@@ -19,7 +19,7 @@ from sqlalchemy import select
 from habeas.domain.text import fold
 from habeas.ingest.normalise import PreparedRecord
 from habeas.ingest.sensitivity import split_protected
-from habeas.store.bulk import allocate_ids, bulk_insert, driver_value, insert_tuples
+from habeas.store.bulk import LINK_COLUMNS, allocate_ids, bulk_insert, driver_value, insert_tuples
 from habeas.store.schema import CustodyEvent, LegalFact, Link, Person, Record, RecordIdentifier
 from habeas.store.schema_linkage import ReviewDecision
 
@@ -99,15 +99,6 @@ RECORD_COLUMNS = (
     "created_at",
 )
 JSON_COLUMNS = ("raw", "given_names", "surnames", "residence")
-LINK_COLUMNS = (
-    "record_id",
-    "person_id",
-    "method",
-    "score",
-    "decided_by",
-    "decided_at",
-    "superseded_at",
-)
 IDENTIFIER_COLUMNS = ("record_id", "id_type", "raw", "value", "valid")
 EVENT_COLUMNS = (
     "record_id",

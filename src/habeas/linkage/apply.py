@@ -35,21 +35,18 @@ from typing import Any
 from sqlalchemy import bindparam, text, update
 from sqlalchemy.orm import Session
 
-from habeas.store.bulk import allocate_ids, driver_value, id_table, insert_tuples
+from habeas.store.bulk import (
+    LINK_COLUMNS,
+    allocate_ids,
+    driver_value,
+    id_table,
+    insert_tuples,
+)
 from habeas.store.schema import Link, Person
 from habeas.store.schema_linkage import PersonChange
 
 CHUNK = 900
 BULK_FROM = 20 * CHUNK  # links to close from which one set-based UPDATE does it
-LINK_COLUMNS = (
-    "record_id",
-    "person_id",
-    "method",
-    "score",
-    "decided_by",
-    "decided_at",
-    "superseded_at",
-)
 
 
 def now() -> datetime:

@@ -23,6 +23,17 @@ from sqlalchemy.types import UserDefinedType
 
 PORTABLE = False  # tests set it to compare the bulk paths with SQLAlchemy Core
 
+#: The columns of a ``link`` row in the order the bulk writers (import, linkage) give them.
+LINK_COLUMNS = (
+    "record_id",
+    "person_id",
+    "method",
+    "score",
+    "decided_by",
+    "decided_at",
+    "superseded_at",
+)
+
 
 def _postgres(conn: Any) -> bool:
     return bool(conn.dialect.name == "postgresql")
