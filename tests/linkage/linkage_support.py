@@ -1,4 +1,5 @@
-"""Helpers shared by the linkage tests: ground truth and pairwise metrics."""
+"""Helpers shared by the linkage tests: ground truth, pairwise metrics, and a review
+queue laid out by hand."""
 
 from __future__ import annotations
 
@@ -8,8 +9,16 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from habeas.ingest.importer import ImportOptions, import_file
+from habeas.linkage.apply import now
+from habeas.store import queries
 from habeas.store.db import Store
 from habeas.store.schema import Link, Record, Source
+from habeas.store.schema_linkage import LinkageRun, ScoredPair
+
+#: A queued pair as :func:`queue_pairs` writes it: record a, record b, match weight,
+#: match probability, reason, priority.
+QueuedPair = tuple[int, int, float, float, str, float]
 
 
 def current_persons(store: Store) -> dict[int, int]:
@@ -54,3 +63,40 @@ def pairwise(store: Store, case_dir: Path) -> tuple[float, float, float]:
     p = tp / len(found) if found else 1.0
     r = tp / len(true) if true else 1.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def import_press_list(store: Store, tmp_path: Path, text: str) -> dict[str, int]:
+    """Import ``text`` as the news report "Press"; its record ids -> stored record ids."""
+    path = tmp_path / "press.csv"
+    path.write_text(text, encoding="utf-8")
+    import_file(store, path, ImportOptions("Press", "news_report"))
+    return {r["record_id"]: int(r["record"]) for r in queries.iter_records(store)}
+
+
+def queue_pairs(store: Store, pairs: list[QueuedPair]) -> None:
+    """Queued pairs as a linkage run leaves them (every record still its own person)."""
+    with store.write("tester") as op:
+        run = LinkageRun(started_at=now(), actor="tester", kind="full", parameters={}, counts={})
+        op.session.add(run)
+        op.session.flush()
+        for a, b, weight, p, why, priority in pairs:
+            a, b = sorted((a, b))
+            op.session.add(
+                ScoredPair(
+                    run_id=run.id,
+                    record_a=a,
+                    record_b=b,
+                    match_weight=weight,
+                    match_probability=p,
+                    evidence={},
+                    status="queued",
+                    reason=why,
+                    priority=priority,
+                )
+            )
+        op.log("link", "linkage_run", run.id, {"test": "queued pairs"})
+
+
+def pair_key(a: int, b: int) -> tuple[int, int]:
+    """A pair of record ids in the order the store keeps them (lower first)."""
+    return (a, b) if a < b else (b, a)

@@ -11,16 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from linkage_support import import_press_list, pair_key, queue_pairs
 
 from habeas.access.reader import Reader
-from habeas.ingest.importer import ImportOptions, import_file
 from habeas.linkage import decide, queue
-from habeas.linkage.apply import now
 from habeas.linkage.cluster import Clustering
 from habeas.linkage.review_order import calibration, expected_same, family, priorities, value
-from habeas.store import queries
 from habeas.store.db import Store
-from habeas.store.schema_linkage import LinkageRun, ScoredPair
 
 ADMIN = Reader("admin", "ana", "documentation")
 
@@ -98,42 +95,19 @@ LIST = "ID,Nombre\n" + "".join(
 
 
 def _records(store: Store, tmp_path: Path) -> dict[str, int]:
-    path = tmp_path / "press.csv"
-    path.write_text(LIST, encoding="utf-8")
-    import_file(store, path, ImportOptions("Press", "news_report"))
-    return {r["record_id"]: int(r["record"]) for r in queries.iter_records(store)}
+    return import_press_list(store, tmp_path, LIST)
 
 
 def _queue(store: Store, pairs: list[tuple[int, int, float, str]]) -> None:
-    """Queued pairs as a linkage run leaves them: every record its own person."""
-    with store.write("tester") as op:
-        run = LinkageRun(started_at=now(), actor="tester", kind="full", parameters={}, counts={})
-        op.session.add(run)
-        op.session.flush()
-        for a, b, p, why in pairs:
-            a, b = sorted((a, b))
-            op.session.add(
-                ScoredPair(
-                    run_id=run.id,
-                    record_a=a,
-                    record_b=b,
-                    match_weight=0.0,
-                    match_probability=p,
-                    evidence={},
-                    status="queued",
-                    reason=why,
-                    priority=value(expected_same(p, why), False, 1, 1),
-                )
-            )
-        op.log("link", "linkage_run", run.id, {"test": "queued pairs"})
+    """Queued pairs with the priority a run would give them: every record its own person."""
+    queue_pairs(
+        store,
+        [(a, b, 0.0, p, why, value(expected_same(p, why), False, 1, 1)) for a, b, p, why in pairs],
+    )
 
 
 def _order(store: Store) -> list[tuple[int, int]]:
     return [(p["record_a"], p["record_b"]) for p in queue(store, 20, reader=ADMIN)]
-
-
-def _key(a: int, b: int) -> tuple[int, int]:
-    return (a, b) if a < b else (b, a)
 
 
 def test_the_queue_follows_the_stored_priority_until_decisions_say_otherwise(
@@ -149,11 +123,15 @@ def test_the_queue_follows_the_stored_priority_until_decisions_say_otherwise(
         ],
     )
     # one valid number on both records: likely one person, whatever the model scored
-    assert _order(store) == [_key(r["3"], r["4"]), _key(r["1"], r["2"]), _key(r["5"], r["6"])]
+    assert _order(store) == [
+        pair_key(r["3"], r["4"]),
+        pair_key(r["1"], r["2"]),
+        pair_key(r["5"], r["6"]),
+    ]
     assert [p["position"] for p in queue(store, 20, reader=ADMIN)] == [1, 2, 3]
     result = decide(store, (r["1"], r["2"]), "different", reader=ADMIN)
     assert result["settled"] == 0
-    assert _order(store) == [_key(r["3"], r["4"]), _key(r["5"], r["6"])]
+    assert _order(store) == [pair_key(r["3"], r["4"]), pair_key(r["5"], r["6"])]
 
 
 def test_the_queue_learns_how_often_a_kind_of_pair_is_one_person(
@@ -170,13 +148,17 @@ def test_the_queue_learns_how_often_a_kind_of_pair_is_one_person(
             (r["7"], r["8"], 0.055, "band"),
         ],
     )
-    assert _order(store)[0] == _key(r["7"], r["8"])  # the prior: conflicts rarely one person
+    assert _order(store)[0] == pair_key(r["7"], r["8"])  # the prior: conflicts rarely one person
     assert calibration_of(store) == {}
     decide(store, (r["1"], r["2"]), "same", reader=ADMIN)
     # this register's conflicts are one person more often than the prior said: they move up
     first = calibration_of(store)["conflict/one"]
     assert first > 1
-    assert _order(store) == [_key(r["3"], r["4"]), _key(r["5"], r["6"]), _key(r["7"], r["8"])]
+    assert _order(store) == [
+        pair_key(r["3"], r["4"]),
+        pair_key(r["5"], r["6"]),
+        pair_key(r["7"], r["8"]),
+    ]
     decide(store, (r["3"], r["4"]), "different", reader=ADMIN)
     decide(store, (r["5"], r["6"]), "different", reader=ADMIN)
     assert 1 < calibration_of(store)["conflict/one"] < first  # 1 in 3, still above 0.05

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from linkage_support import import_press_list, pair_key, queue_pairs
 from sqlalchemy import select
 
 from habeas.access.reader import Reader
-from habeas.ingest.importer import ImportOptions, import_file
 from habeas.linkage import decide
-from habeas.linkage.apply import now
-from habeas.store import queries
 from habeas.store.db import Store
-from habeas.store.schema_linkage import LinkageRun, ScoredPair
+from habeas.store.schema_linkage import ScoredPair
 
 LIST = (
     "ID,Nombre,Fecha de nacimiento\n"
@@ -31,34 +29,15 @@ ADMIN = Reader("admin", "ana", "documentation")
 
 
 def _records(store: Store, tmp_path: Path) -> dict[str, int]:
-    path = tmp_path / "press.csv"
-    path.write_text(LIST, encoding="utf-8")
-    import_file(store, path, ImportOptions("Press", "news_report"))
-    return {r["record_id"]: int(r["record"]) for r in queries.iter_records(store)}
+    return import_press_list(store, tmp_path, LIST)
 
 
 def _queue(store: Store, pairs: list[tuple[int, int]]) -> None:
-    """Queued pairs as a linkage run leaves them."""
-    with store.write("tester") as op:
-        run = LinkageRun(started_at=now(), actor="tester", kind="full", parameters={}, counts={})
-        op.session.add(run)
-        op.session.flush()
-        for i, (a, b) in enumerate(pairs):
-            a, b = sorted((a, b))
-            op.session.add(
-                ScoredPair(
-                    run_id=run.id,
-                    record_a=a,
-                    record_b=b,
-                    match_weight=1.0 - i,
-                    match_probability=0.4,
-                    evidence={},
-                    status="queued",
-                    reason="band",
-                    priority=float(len(pairs) - i),
-                )
-            )
-        op.log("link", "linkage_run", run.id, {"test": "queued pairs"})
+    """Queued band pairs, strongest first in the order given."""
+    queue_pairs(
+        store,
+        [(a, b, 1.0 - i, 0.4, "band", float(len(pairs) - i)) for i, (a, b) in enumerate(pairs)],
+    )
 
 
 def _status(store: Store) -> dict[tuple[int, int], tuple[str, str | None]]:
@@ -67,10 +46,6 @@ def _status(store: Store) -> dict[tuple[int, int], tuple[str, str | None]]:
             select(ScoredPair.record_a, ScoredPair.record_b, ScoredPair.status, ScoredPair.reason)
         ).all()
     return {(a, b): (st, why) for a, b, st, why in rows}
-
-
-def _key(a: int, b: int) -> tuple[int, int]:
-    return (a, b) if a < b else (b, a)
 
 
 def test_same_settles_every_queued_pair_inside_the_merged_person(
@@ -83,11 +58,11 @@ def test_same_settles_every_queued_pair_inside_the_merged_person(
     result = decide(store, (r["1"], r["2"]), "same", reviewer="ana", reader=ADMIN)
     assert result["settled"] == 1
     status = _status(store)
-    assert status[_key(r["1"], r["2"])][0] == "decided"
+    assert status[pair_key(r["1"], r["2"])][0] == "decided"
     # 1 and 3 are now one person: nothing left to ask about that pair
-    assert status[_key(r["1"], r["3"])] == ("linked", "settled by a decision")
+    assert status[pair_key(r["1"], r["3"])] == ("linked", "settled by a decision")
     # 4 is another person: still a question
-    assert status[_key(r["3"], r["4"])] == ("queued", "band")
+    assert status[pair_key(r["3"], r["4"])] == ("queued", "band")
 
 
 def test_different_settles_every_queued_pair_between_the_two_persons(
@@ -99,9 +74,9 @@ def test_different_settles_every_queued_pair_between_the_two_persons(
     result = decide(store, (r["1"], r["2"]), "different", reviewer="ana", reader=ADMIN)
     assert result["settled"] == 1
     status = _status(store)
-    assert status[_key(r["1"], r["2"])][0] == "decided"
+    assert status[pair_key(r["1"], r["2"])][0] == "decided"
     # joining 1 with 3 would join 1 with 2, decided different
-    assert status[_key(r["1"], r["3"])] == ("rejected", "settled by a decision")
+    assert status[pair_key(r["1"], r["3"])] == ("rejected", "settled by a decision")
     # pairs with a third person are not settled by this decision
-    assert status[_key(r["3"], r["4"])] == ("queued", "band")
-    assert status[_key(r["1"], r["4"])] == ("queued", "band")
+    assert status[pair_key(r["3"], r["4"])] == ("queued", "band")
+    assert status[pair_key(r["1"], r["4"])] == ("queued", "band")
