@@ -44,7 +44,8 @@ def test_pdf_rows_checked_corrected_and_imported(
     listed = c.get(plan_url + "/rows.json").json()
     assert listed["rows_total"] == 5 and listed["headers"] == HEADERS
     assert [[cell["text"] for cell in r["cells"]] for r in listed["rows"]] == rows
-    assert any("outside the table" in s["reason"] for s in listed["skipped"])
+    # the title and the page footer: said, never skipped silently
+    assert [(s["code"], s["n"], s["pages"]) for s in listed["skipped"]] == [("page_text", 2, [1])]
     image = c.get(plan_url + "/rows/2/image")
     assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
     assert c.get(plan_url + "/rows/9/image").status_code == 404

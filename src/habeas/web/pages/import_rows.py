@@ -99,7 +99,13 @@ def rows(ctx: Context, upload_id: str) -> dict[str, Any]:
         "rows_total": len(extraction.rows),
         "to_check": sum(1 for r in listed for c in r["cells"] if c["to_check"]),
         "skipped": [
-            {"reason": ctx._(SKIP_REASONS.get(k, k)), "n": n, "pages": pages, "example": ex}
+            {
+                "code": k,
+                "reason": ctx._(SKIP_REASONS.get(k, k)),
+                "n": n,
+                "pages": pages,
+                "example": ex,
+            }
             for k, (n, pages, ex) in skipped_summary(extraction.skipped).items()
         ],
         "unplaced": unplaced,
