@@ -15,8 +15,6 @@ from habeas.synth.page_lists import HEADERS, render_pdf, synthetic_rows
 from habeas.workspace import Workspace
 from tests.cli.test_cli import run, ws  # noqa: F401 - the workspace fixture
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 
 def test_pdf_dry_run_lists_rows_then_imports_a_correction(
     capsys: pytest.CaptureFixture[str],

@@ -18,8 +18,6 @@ from habeas.store.schema import ImportBatch, Record
 from habeas.store.schema_pages import RecordPageCell, RecordPageRow
 from habeas.synth.page_lists import HEADERS, render_pdf, scan, synthetic_rows
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 
 @pytest.fixture(scope="module")
 def text_pdf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[list[str]]]:

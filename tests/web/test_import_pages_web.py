@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -18,7 +17,6 @@ from habeas.store.schema_pages import RecordPageCell, RecordPageRow
 from habeas.synth.page_lists import HEADERS, render_pdf, synthetic_rows
 from tests.web.conftest import PASSWORD, csrf, login
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 JSON = {"Accept": "application/json"}
 
 
