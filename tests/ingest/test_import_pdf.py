@@ -100,7 +100,7 @@ def test_scan_is_read_flagged_and_imported_only_once_checked(
     corrections = Corrections()
     for p in unsure:
         assert p.row is not None and p.column is not None
-        truth = rows[p.row - 1][HEADERS.index(p.column)]
+        truth = rows[p.row - 1][extraction.headers.index(p.column)]  # headers as read
         corrections.values[(p.row, p.column)] = truth
     corrections.values[(2, "Apellidos")] = "Apellido Corregido"
     if not unsure:
