@@ -66,10 +66,12 @@ featurise in seconds; the database read dominates.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -77,8 +79,9 @@ import pandas as pd
 from sqlalchemy import Text, cast, select
 
 from habeas.domain.names import PARTICLES, TITLES
-from habeas.domain.nicknames import given_name_keys
+from habeas.domain.nicknames import nickname_table, variant_groups
 from habeas.domain.phonetic import spanish_key
+from habeas.domain.text import fold
 from habeas.linkage.residence import residence_columns, residence_keys, stored_text
 from habeas.store.db import Store
 from habeas.store.schema import Link, Record, RecordIdentifier, Source
@@ -89,6 +92,7 @@ ID_TYPES = MAIN_ID_TYPES + OTHER_ID_TYPES
 TF_COLUMNS = ("given1", "sur1", "surset", "addr", "locality")
 MIN_TF_VALUES = 200  # term frequencies are used only when estimated from this many values
 BLOCK_CAP = 50  # records sharing one name blocking key at most (see cap_block_keys)
+DELETION_MIN = 5  # letters a surname needs for its one-deletion blocking keys
 WINDOW = 10  # records in one window of an oversized block (see cap_block_keys)
 READ_BATCH = 100_000  # rows read from the store at a time (load_features)
 
@@ -112,7 +116,51 @@ def _key(token: str) -> str | None:
 
 @cache
 def _given_keys(token: str) -> tuple[str, ...]:
-    return tuple(sorted(given_name_keys(token)))
+    """Every key the given name can stand for
+    (:func:`habeas.domain.nicknames.given_name_keys`), without the names of the
+    English nickname lists that are *shorter* than it.
+
+    Those lists relate names both ways and give Bill for both Robert and William:
+    two brothers Robert and William would share "bill" and count as "the same name
+    by nickname". A nickname keeps every full name it stands for (Bill → Robert,
+    William; Bob → Robert, so Bob = Robert still); the project's own list is kept
+    whole (Moncho → Ramón).
+    """
+    name = _strip_particles(fold(token))
+    if not name:
+        return ()
+    own = _own_nicknames().get(name, frozenset())
+    names = {name} | {
+        c for c in nickname_table().get(name, frozenset()) if len(c) >= len(name) or c in own
+    }
+    groups = variant_groups()
+    keys = set(names)
+    for n in names:
+        if n in groups:
+            keys.add("~" + groups[n])
+        if phonetic := spanish_key(n):
+            keys.add("#" + phonetic)
+    return tuple(sorted(keys))
+
+
+def _strip_particles(folded: str) -> str:
+    words = folded.split()
+    while len(words) > 1 and words[0] in PARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+@cache
+def _own_nicknames() -> dict[str, frozenset[str]]:
+    """The project's nickname list (``habeas/domain/data/nicknames.csv``): nickname → names."""
+    table: dict[str, set[str]] = {}
+    text = resources.files("habeas.domain").joinpath("data/nicknames.csv").read_text("utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        nick = fold(row["nickname"])
+        for canonical in (row["canonical"] or "").split("|"):
+            if nick and (c := fold(canonical)) and c != nick:
+                table.setdefault(nick, set()).add(c)
+    return {k: frozenset(v) for k, v in table.items()}
 
 
 @cache
@@ -143,6 +191,13 @@ def _name_key_candidates(
         # A typo in the given name that changes its sound ("vaughan" / "vsughan"),
         # on a record with no date of birth: surname key × first letter.
         coarse += [f"i:{s}|{given1[0]}" for s in sorted(skeys)]
+        # A typo in the only surname two records share, changing its sound ("Kendall" /
+        # "Kendal", "Beatson" / "Bestson"), on a record with no date of birth: the given
+        # name's sound × the first surname with any one letter deleted (a substitution,
+        # insertion or deletion leaves one such form in common).
+        own = _key(given1) if len(given1) > 1 else None
+        if own:
+            coarse += [f"d:{own}|{d}" for d in _deletions(_compact(surnames[0]))]
     finer: list[str] = []
     first_two = [k for s in surnames[:2] if (k := _key(_compact(s)))]
     if len(first_two) == 2:
@@ -153,8 +208,21 @@ def _name_key_candidates(
 
 
 @cache
+def _deletions(surname: str) -> tuple[str, ...]:
+    """The surname and every form of it with one letter deleted, for surnames of at least
+    :data:`DELETION_MIN` letters (shorter ones would meet too many other names)."""
+    if len(surname) < DELETION_MIN:
+        return ()
+    return tuple(sorted({surname} | {surname[:i] + surname[i + 1 :] for i in range(len(surname))}))
+
+
+@cache
 def _dob_key_candidates(
-    dob: str | None, year: int | None, given1: str | None, surnames: tuple[str, ...]
+    dob: str | None,
+    year: int | None,
+    given1: str | None,
+    surnames: tuple[str, ...],
+    locality: str | None = None,
 ) -> tuple[str, ...]:
     """Date-of-birth blocking keys.
 
@@ -177,6 +245,9 @@ def _dob_key_candidates(
             keys |= {f"{dob}|g:{g}" for g in _given_keys(given1) if g[0] in "#~"}
             first = _compact(surnames[0])[:1] if surnames else ""
             keys.add(f"{dob}|i:{''.join(sorted(given1[:1] + first))}")
+        if isinstance(locality, str) and locality:
+            # The date and the town: both names garbled or missing ("Baronet", "Bt").
+            keys.add(f"{dob}|l:{locality}")
     if year is not None:
         names = [given1] if given1 and len(given1) > 1 else []
         keys |= {f"y{year}|n:{k}" for n in [*names, *surnames] if (k := _key(_compact(n)))}
@@ -463,6 +534,22 @@ def infer_types(ids: pd.DataFrame) -> pd.DataFrame:
     return ids
 
 
+def _surname_or_only_name(k1: Any, s1: Any, g1: Any, g2: Any) -> np.ndarray:
+    """The first surname's key, or, on a record whose only name is one given name (a
+    list that wrote "Hamilton" or "Gee" alone, in the given-name field), that name's key:
+    the residence keys pair it with the town, where the other record's surname meets it."""
+    out = np.asarray(k1, dtype=object).copy()
+    only = (
+        pd.isna(pd.Series(s1, dtype="object")).to_numpy()
+        & pd.isna(pd.Series(g2, dtype="object")).to_numpy()
+    )
+    for i in np.flatnonzero(only & pd.notna(pd.Series(g1, dtype="object")).to_numpy()):
+        name = g1[i]
+        if len(name) > 1:
+            out[i] = _key(name.replace(" ", ""))
+    return out
+
+
 def _initials(given1: pd.Series, sur1: pd.Series) -> pd.Series:
     """First letters of the first given name and first surname, sorted ("jr" for either
     José Rodríguez or Rodríguez José); a blocking key together with the date of birth."""
@@ -528,18 +615,19 @@ def featurise(
     coarse, finer = _per_value(both, lambda v: _name_key_candidates(v[0], v[1] or ()), 2)
     dobs = _dob_columns(raw["dob_lo"], raw["dob_hi"], raw["dob_precision"])
     years = [None if pd.isna(y) else int(y) for y in dobs["dob_year"]]
-    with_dob = pd.Series(
-        list(zip(dobs["dob"], years, g1, surname_values, strict=True)), dtype="object"
-    )
-    (dob_candidates,) = _per_value(
-        with_dob, lambda v: (_dob_key_candidates(v[0], v[1], v[2], v[3] or ()),), 1
-    )
-    docs = _identifier_columns(record_ids, identifiers)
-    order = _sort_order(g1, g2, s1, s2, dobs["dob"])
     residence = (
         raw["residence"] if "residence" in raw else pd.Series(None, index=raw.index, dtype="object")
     )
     places = residence_columns(residence)
+    with_dob = pd.Series(
+        list(zip(dobs["dob"], years, g1, surname_values, places["locality"], strict=True)),
+        dtype="object",
+    )
+    (dob_candidates,) = _per_value(
+        with_dob, lambda v: (_dob_key_candidates(v[0], v[1], v[2], v[3] or (), v[4]),), 1
+    )
+    docs = _identifier_columns(record_ids, identifiers)
+    order = _sort_order(g1, g2, s1, s2, dobs["dob"])
     frame = pd.DataFrame(
         {
             "unique_id": record_ids,
@@ -576,7 +664,10 @@ def featurise(
             "other_id": docs["other_id"],
             "ids": docs["ids"],
             **places,
-            "res_keys": pd.Series(residence_keys(places, k1, block_cap), dtype="object"),
+            "res_keys": pd.Series(
+                residence_keys(places, _surname_or_only_name(k1, s1, g1, g2), block_cap),
+                dtype="object",
+            ),
         }
     )
     frame["initials"] = _shared(_initials(frame["given1"], frame["sur1"]))

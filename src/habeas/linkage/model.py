@@ -43,7 +43,7 @@ from habeas.linkage.given_sex import sex_of
 
 logger = logging.getLogger(__name__)
 
-MODEL_VERSION = "habeas-linkage-5"
+MODEL_VERSION = "habeas-linkage-6"
 COMPARISONS = (
     "given",
     "given2",
