@@ -35,6 +35,9 @@ name_keys            name blocking keys (:func:`cap_block_keys`): the set of bot
                      by more than ``BLOCK_CAP`` (50) records is replaced by a finer
                      one (surname set × given-name key), and one still oversized
                      is cut into sorted windows (:func:`cap_block_keys`)
+typo_keys            the first given name's sound × the first surname with one
+                     letter deleted (:func:`_typo_key_candidates`), capped like
+                     ``name_keys``; compared only where a record has no exact date
 dob                  ISO date of birth when known to the day
 dob_sw               the same date with day and month swapped (null when the
                      swap is not a valid, different date)
@@ -82,6 +85,7 @@ from habeas.domain.names import PARTICLES, TITLES
 from habeas.domain.nicknames import nickname_table, variant_groups
 from habeas.domain.phonetic import spanish_key
 from habeas.domain.text import fold
+from habeas.linkage.given_sex import name_sexes
 from habeas.linkage.residence import residence_columns, residence_keys, stored_text
 from habeas.store.db import Store
 from habeas.store.schema import Link, Record, RecordIdentifier, Source
@@ -124,14 +128,19 @@ def _given_keys(token: str) -> tuple[str, ...]:
     two brothers Robert and William would share "bill" and count as "the same name
     by nickname". A nickname keeps every full name it stands for (Bill → Robert,
     William; Bob → Robert, so Bob = Robert still); the project's own list is kept
-    whole (Moncho → Ramón).
+    whole (Moncho → Ramón). Nor a name of the other sex (George → Georgina, William →
+    Wilma: a brother and a sister), where both names' sex is known (:mod:`given_sex`).
     """
     name = _strip_particles(fold(token))
     if not name:
         return ()
     own = _own_nicknames().get(name, frozenset())
+    sexes = name_sexes()
+    sex = sexes.get(name)
     names = {name} | {
-        c for c in nickname_table().get(name, frozenset()) if len(c) >= len(name) or c in own
+        c
+        for c in nickname_table().get(name, frozenset())
+        if (len(c) >= len(name) or c in own) and (sex is None or sexes.get(c, sex) == sex)
     }
     groups = variant_groups()
     keys = set(names)
@@ -191,13 +200,6 @@ def _name_key_candidates(
         # A typo in the given name that changes its sound ("vaughan" / "vsughan"),
         # on a record with no date of birth: surname key × first letter.
         coarse += [f"i:{s}|{given1[0]}" for s in sorted(skeys)]
-        # A typo in the only surname two records share, changing its sound ("Kendall" /
-        # "Kendal", "Beatson" / "Bestson"), on a record with no date of birth: the given
-        # name's sound × the first surname with any one letter deleted (a substitution,
-        # insertion or deletion leaves one such form in common).
-        own = _key(given1) if len(given1) > 1 else None
-        if own:
-            coarse += [f"d:{own}|{d}" for d in _deletions(_compact(surnames[0]))]
     finer: list[str] = []
     first_two = [k for s in surnames[:2] if (k := _key(_compact(s)))]
     if len(first_two) == 2:
@@ -205,6 +207,24 @@ def _name_key_candidates(
         coarse.append(f"p:{pair}")
         finer = [f"g:{pair}|{g}" for g in gkeys]
     return tuple(coarse), tuple(finer)
+
+
+@cache
+def _typo_key_candidates(given1: str | None, surnames: tuple[str, ...]) -> tuple[str, ...]:
+    """Keys for a typo in the only surname two records share that changes its sound
+    ("Kendall" / "Kendal", "Beatson" / "Bestson"): the given name's sound × the first
+    surname with any one letter deleted (a substitution, insertion or deletion leaves
+    one such form in common). The model compares such pairs only where a record has no
+    date of birth to the day (:data:`habeas.linkage.model.BLOCKING_RULES`): two dated
+    records already meet on the date and a name, and "Schmidt" / "Schmitt" with dates a
+    keystroke apart are two people as often as one.
+    """
+    if not given1 or len(given1) < 2 or not surnames:
+        return ()
+    own = _key(given1)
+    if not own:
+        return ()
+    return tuple(f"{own}|{d}" for d in _deletions(_compact(surnames[0])))
 
 
 @cache
@@ -613,6 +633,7 @@ def featurise(
     s1, s2, k1, k2, surset = _per_value(surname_values, lambda v: _surname_row(v or ()), 5)
     both = pd.Series(list(zip(g1, surname_values, strict=True)), dtype="object")
     coarse, finer = _per_value(both, lambda v: _name_key_candidates(v[0], v[1] or ()), 2)
+    (typo,) = _per_value(both, lambda v: (_typo_key_candidates(v[0], v[1] or ()),), 1)
     dobs = _dob_columns(raw["dob_lo"], raw["dob_hi"], raw["dob_precision"])
     years = [None if pd.isna(y) else int(y) for y in dobs["dob_year"]]
     residence = (
@@ -645,6 +666,12 @@ def featurise(
             "sk2": k2,
             "surset": surset,
             "name_keys": cap_block_keys(pd.Series(coarse), pd.Series(finer), block_cap, order),
+            "typo_keys": cap_block_keys(
+                pd.Series(typo),
+                pd.Series([()] * len(raw), dtype="object"),
+                block_cap,
+                order,
+            ),
             **{k: _shared(v) if k in SHARED_DOB_COLUMNS else v for k, v in dobs.items()},
             "dob_keys": cap_block_keys(
                 pd.Series(dob_candidates),
