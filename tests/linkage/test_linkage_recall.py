@@ -11,12 +11,11 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+from test_linkage_families import _caution, _population
 
 from habeas.linkage import model as mdl
 from habeas.linkage import score_frame, training
 from habeas.linkage.features import _given_keys, featurise_rows
-
-from test_linkage_families import _caution, _population
 
 
 def _row(uid: int, given: list[str], surnames: list[str], dob: date | None) -> tuple:
@@ -41,7 +40,7 @@ def test_two_names_that_share_only_a_nickname_are_not_one_name() -> None:
 
 
 def test_a_surname_typo_meets_its_match_where_a_date_is_missing_only() -> None:
-    """"Kendall" / "Kendal" (no date on one side) are compared; "Schmitt" 1961 /
+    """ "Kendall" / "Kendal" (no date on one side) are compared; "Schmitt" 1961 /
     "Schmidt" 1951, both dated, are not brought together by the typo keys."""
     rows = [
         _row(1, ["holliday"], ["kendall"], date(1844, 8, 2)),
