@@ -85,6 +85,7 @@ from habeas.domain.names import PARTICLES, TITLES
 from habeas.domain.nicknames import nickname_table, variant_groups
 from habeas.domain.phonetic import spanish_key
 from habeas.domain.text import fold
+from habeas.linkage.given_equivalents import equivalent_key
 from habeas.linkage.given_sex import name_sexes
 from habeas.linkage.residence import residence_columns, residence_keys, stored_text
 from habeas.store.db import Store
@@ -128,7 +129,9 @@ def _given_keys(token: str) -> tuple[str, ...]:
     two brothers Robert and William would share "bill" and count as "the same name
     by nickname". A nickname keeps every full name it stands for (Bill → Robert,
     William; Bob → Robert, so Bob = Robert still); the project's own list is kept
-    whole (Moncho → Ramón). Nor a name of the other sex (George → Georgina, William →
+    whole (Moncho → Ramón). The same name in another language (Juan, John, João)
+    shares a key ``=juan`` (:mod:`habeas.linkage.given_equivalents`). Nor a name of the
+    other sex (George → Georgina, William →
     Wilma: a brother and a sister), where both names' sex is known (:mod:`given_sex`).
     """
     name = _strip_particles(fold(token))
@@ -147,6 +150,8 @@ def _given_keys(token: str) -> tuple[str, ...]:
     for n in names:
         if n in groups:
             keys.add("~" + groups[n])
+        if other_language := equivalent_key(n):
+            keys.add(other_language)
         if phonetic := spanish_key(n):
             keys.add("#" + phonetic)
     return tuple(sorted(keys))
