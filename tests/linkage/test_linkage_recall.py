@@ -39,6 +39,14 @@ def test_two_names_that_share_only_a_nickname_are_not_one_name() -> None:
     assert _same_name("bob", "rob")  # two nicknames of one name
 
 
+def test_one_name_in_another_language_is_the_same_name_of_the_same_sex_only() -> None:
+    """A US list writes "John" for Juan, "Joseph" for José (Pepe); never Juana for John."""
+    for a, b in [("juan", "john"), ("jose", "joseph"), ("pepe", "joseph"), ("pablo", "pawel")]:
+        assert _same_name(a, b)
+    for a, b in [("juana", "john"), ("andrea", "andres"), ("maria", "mario")]:
+        assert not _same_name(a, b)
+
+
 def test_a_surname_typo_meets_its_match_where_a_date_is_missing_only() -> None:
     """ "Kendall" / "Kendal" (no date on one side) are compared; "Schmitt" 1961 /
     "Schmidt" 1951, both dated, are not brought together by the typo keys."""

@@ -69,12 +69,10 @@ featurise in seconds; the database read dominates.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -82,11 +80,8 @@ import pandas as pd
 from sqlalchemy import Text, cast, select
 
 from habeas.domain.names import PARTICLES, TITLES
-from habeas.domain.nicknames import nickname_table, variant_groups
 from habeas.domain.phonetic import spanish_key
-from habeas.domain.text import fold
-from habeas.linkage.given_equivalents import equivalent_key
-from habeas.linkage.given_sex import name_sexes
+from habeas.linkage.given_equivalents import given_keys
 from habeas.linkage.residence import residence_columns, residence_keys, stored_text
 from habeas.store.db import Store
 from habeas.store.schema import Link, Record, RecordIdentifier, Source
@@ -121,60 +116,7 @@ def _key(token: str) -> str | None:
 
 @cache
 def _given_keys(token: str) -> tuple[str, ...]:
-    """Every key the given name can stand for
-    (:func:`habeas.domain.nicknames.given_name_keys`), without the names of the
-    English nickname lists that are *shorter* than it.
-
-    Those lists relate names both ways and give Bill for both Robert and William:
-    two brothers Robert and William would share "bill" and count as "the same name
-    by nickname". A nickname keeps every full name it stands for (Bill → Robert,
-    William; Bob → Robert, so Bob = Robert still); the project's own list is kept
-    whole (Moncho → Ramón). The same name in another language (Juan, John, João)
-    shares a key ``=juan`` (:mod:`habeas.linkage.given_equivalents`). Nor a name of the
-    other sex (George → Georgina, William →
-    Wilma: a brother and a sister), where both names' sex is known (:mod:`given_sex`).
-    """
-    name = _strip_particles(fold(token))
-    if not name:
-        return ()
-    own = _own_nicknames().get(name, frozenset())
-    sexes = name_sexes()
-    sex = sexes.get(name)
-    names = {name} | {
-        c
-        for c in nickname_table().get(name, frozenset())
-        if (len(c) >= len(name) or c in own) and (sex is None or sexes.get(c, sex) == sex)
-    }
-    groups = variant_groups()
-    keys = set(names)
-    for n in names:
-        if n in groups:
-            keys.add("~" + groups[n])
-        if other_language := equivalent_key(n):
-            keys.add(other_language)
-        if phonetic := spanish_key(n):
-            keys.add("#" + phonetic)
-    return tuple(sorted(keys))
-
-
-def _strip_particles(folded: str) -> str:
-    words = folded.split()
-    while len(words) > 1 and words[0] in PARTICLES:
-        words = words[1:]
-    return " ".join(words)
-
-
-@cache
-def _own_nicknames() -> dict[str, frozenset[str]]:
-    """The project's nickname list (``habeas/domain/data/nicknames.csv``): nickname → names."""
-    table: dict[str, set[str]] = {}
-    text = resources.files("habeas.domain").joinpath("data/nicknames.csv").read_text("utf-8")
-    for row in csv.DictReader(text.splitlines()):
-        nick = fold(row["nickname"])
-        for canonical in (row["canonical"] or "").split("|"):
-            if nick and (c := fold(canonical)) and c != nick:
-                table.setdefault(nick, set()).add(c)
-    return {k: frozenset(v) for k, v in table.items()}
+    return given_keys(token)
 
 
 @cache
