@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import resource
 import shutil
 import sys
 import time
@@ -103,20 +104,25 @@ def diagnose(
     else:
         case_dir, ws_dir, _info = harness.cached_case_workspace(OUT, persons, seed)
         store = harness.open_store(ws_dir)
+    c0 = _cpu()
     try:
         frame = load_features(store)
         truth = truth_by_record(store, case_dir) if not shared else shared_truth(store, truth)
     finally:
         store.close()
-    t0 = time.perf_counter()
+    c1, t0 = _cpu(), time.perf_counter()
     model = training.train(frame)
-    t1 = time.perf_counter()
+    c2, t1 = _cpu(), time.perf_counter()
     pairs = mdl.predict(frame, model, threshold=1e-9)
-    t2 = time.perf_counter()
+    c3, t2 = _cpu(), time.perf_counter()
     result = cluster(
         frame, pairs, threshold=threshold, review_low=review_low, ambiguity_margin=margin
     )
-    t3 = time.perf_counter()
+    c4, t3 = _cpu(), time.perf_counter()
+    print(
+        f"CPU s (all threads): features {c1 - c0:.1f} (and truth), train {c2 - c1:.1f}, "
+        f"predict {c3 - c2:.1f}, cluster {c4 - c3:.1f}; {len(frame):,} records"
+    )
     print(
         f"train {t1 - t0:.1f} s, predict {t2 - t1:.1f} s ({len(pairs):,} pairs), "
         f"cluster {t3 - t2:.1f} s; document sharing {model.get('habeas_document_sharing')} "
@@ -233,6 +239,11 @@ def diagnose(
         for line in lines:
             print(f"    {line}")
     return {"buckets": dict(buckets), "wrong": dict(wrong), "missed_by_kind": dict(carried)}
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _describe(row: Any) -> str:

@@ -76,8 +76,12 @@ SETS = "febrl1,febrl2,rldata10000,historical_50k,pseudopeople_latino,febrl3,febr
 QUICK = ("febrl1", "rldata10000", "pseudopeople_latino")
 M_TOLERANCE = 0.05
 SCORE_KEYS = ("records", "precision", "recall", "f1", "bcubed_f1", "missing")
-HEADERS = "P R F1 B3_F1 wall_s CPU_s block_R F1_review"  # the table's columns (_ is a space)
-KEYS = "precision recall f1 bcubed_f1 wall_seconds cpu_seconds blocking_recall f1_after_review"
+# the table's columns (_ is a space)
+HEADERS = "P R F1 B3_F1 wall_s CPU_s block_R pairs/rec F1_review"
+KEYS = (
+    "precision recall f1 bcubed_f1 wall_seconds cpu_seconds blocking_recall pairs_per_record "
+    "f1_after_review"
+)
 
 
 def log(message: str) -> None:
@@ -310,6 +314,9 @@ def bench_habeas(
     checks, times = extra.pop("m_check", []), extra.pop("times")
     after = scores.get("review")
     extra = dict(blocking_recall=extra.pop("blocking_recall", None), **extra)
+    if extra.get("blocked_pairs") is not None and scores["habeas"].records:
+        # candidate pairs blocking compares, per record (what scoring costs grows with)
+        extra["pairs_per_record"] = extra["blocked_pairs"] / scores["habeas"].records
     extra.update(f1_after_review=after and after.f1, review_scores=after and after.as_dict())
     return [
         _row(ds.name, "habeas", scores["habeas"], times, "; ".join(filter(None, notes)), **extra)
@@ -350,6 +357,10 @@ def _fmt(value: Any, digits: int = 4) -> str:
     return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
 
+def _digits(key: str) -> int:
+    return 2 if "seconds" in key or "per_record" in key else 4
+
+
 def print_table(rows: list[dict[str, Any]]) -> None:
     header = ["method", *(h.replace("_", " ") for h in HEADERS.split()), "note"]
     for dataset in dict.fromkeys(r["dataset"] for r in rows):
@@ -359,7 +370,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         table = [
             [
                 r["method"],
-                *(_fmt(r.get(k), 2 if "seconds" in k else 4) for k in KEYS.split()),
+                *(_fmt(r.get(k), _digits(k)) for k in KEYS.split()),
                 r.get("note", ""),
             ]
             for r in mine

@@ -355,7 +355,9 @@ def _spark_api() -> Any:
 
 #: The feature columns that hold lists (:mod:`habeas.linkage.features`): typed as such even
 #: when every value is null (a register with no residence has no ``res_keys``).
-ARRAY_COLUMNS = frozenset({"given_keys", "given_all", "name_keys", "dob_keys", "res_keys"})
+ARRAY_COLUMNS = frozenset(
+    {"given_keys", "given_all", "name_keys", "dob_keys", "typo_keys", "res_keys"}
+)
 
 
 def _arrow_type(name: str, values: pd.Series) -> Any:

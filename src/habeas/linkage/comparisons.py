@@ -12,6 +12,8 @@ Used by :func:`habeas.linkage.model.settings`. Columns are those of
   name (no surname) is the other's first surname / one given name shared in
   another position
   ("José Ramón" vs "Ramón") / one side gives only an initial, and it agrees /
+  one side gives only an initial, and it is the other's second given name's
+  ("R. Vazquez" / Adam Ryan Vazquez: the name a person goes by) /
   the same first three letters (a short form) /
   else (completely different first given names: a caution, see
   :data:`habeas.linkage.model.CAUTIONS`).
@@ -138,6 +140,16 @@ def given() -> cl.CustomComparison:
                 "(length(given1_l) = 1 OR length(given1_r) = 1) AND "
                 "left(given1_l, 1) = left(given1_r, 1)",
                 "Initial agrees",
+            ),
+            # "R. Vazquez" for Adam Ryan Vazquez: a list that wrote the initial of the name
+            # the person goes by, the second (José Luis → "L."). Weak evidence, but not a
+            # completely different given name. Against a written second name only: two
+            # initials ("C" / "Lola C.") say nothing.
+            _custom(
+                "(length(given1_l) = 1 AND length(given2_r) > 1 AND left(given2_r, 1) = given1_l)"
+                " OR "
+                "(length(given1_r) = 1 AND length(given2_l) > 1 AND left(given2_l, 1) = given1_r)",
+                "Initial agrees with the other's second given name",
             ),
             # A short form the nickname lists lack ("artie" / "arthur", "merry" /
             # "meredith"): weak evidence, but not "a different given name".

@@ -35,6 +35,9 @@ name_keys            name blocking keys (:func:`cap_block_keys`): the set of bot
                      by more than ``BLOCK_CAP`` (50) records is replaced by a finer
                      one (surname set × given-name key), and one still oversized
                      is cut into sorted windows (:func:`cap_block_keys`)
+typo_keys            the first given name's sound × the first surname with one
+                     letter deleted (:func:`_typo_key_candidates`), capped like
+                     ``name_keys``; compared only where a record has no exact date
 dob                  ISO date of birth when known to the day
 dob_sw               the same date with day and month swapped (null when the
                      swap is not a valid, different date)
@@ -77,8 +80,8 @@ import pandas as pd
 from sqlalchemy import Text, cast, select
 
 from habeas.domain.names import PARTICLES, TITLES
-from habeas.domain.nicknames import given_name_keys
 from habeas.domain.phonetic import spanish_key
+from habeas.linkage.given_equivalents import given_keys
 from habeas.linkage.residence import residence_columns, residence_keys, stored_text
 from habeas.store.db import Store
 from habeas.store.schema import Link, Record, RecordIdentifier, Source
@@ -89,6 +92,7 @@ ID_TYPES = MAIN_ID_TYPES + OTHER_ID_TYPES
 TF_COLUMNS = ("given1", "sur1", "surset", "addr", "locality")
 MIN_TF_VALUES = 200  # term frequencies are used only when estimated from this many values
 BLOCK_CAP = 50  # records sharing one name blocking key at most (see cap_block_keys)
+DELETION_MIN = 5  # letters a surname needs for its one-deletion blocking keys
 WINDOW = 10  # records in one window of an oversized block (see cap_block_keys)
 READ_BATCH = 100_000  # rows read from the store at a time (load_features)
 
@@ -112,7 +116,7 @@ def _key(token: str) -> str | None:
 
 @cache
 def _given_keys(token: str) -> tuple[str, ...]:
-    return tuple(sorted(given_name_keys(token)))
+    return given_keys(token)
 
 
 @cache
@@ -153,8 +157,39 @@ def _name_key_candidates(
 
 
 @cache
+def _typo_key_candidates(given1: str | None, surnames: tuple[str, ...]) -> tuple[str, ...]:
+    """Keys for a typo in the only surname two records share that changes its sound
+    ("Kendall" / "Kendal", "Beatson" / "Bestson"): the given name's sound × the first
+    surname with any one letter deleted (a substitution, insertion or deletion leaves
+    one such form in common). The model compares such pairs only where a record has no
+    date of birth to the day (:data:`habeas.linkage.model.BLOCKING_RULES`): two dated
+    records already meet on the date and a name, and "Schmidt" / "Schmitt" with dates a
+    keystroke apart are two people as often as one.
+    """
+    if not given1 or len(given1) < 2 or not surnames:
+        return ()
+    own = _key(given1)
+    if not own:
+        return ()
+    return tuple(f"{own}|{d}" for d in _deletions(_compact(surnames[0])))
+
+
+@cache
+def _deletions(surname: str) -> tuple[str, ...]:
+    """The surname and every form of it with one letter deleted, for surnames of at least
+    :data:`DELETION_MIN` letters (shorter ones would meet too many other names)."""
+    if len(surname) < DELETION_MIN:
+        return ()
+    return tuple(sorted({surname} | {surname[:i] + surname[i + 1 :] for i in range(len(surname))}))
+
+
+@cache
 def _dob_key_candidates(
-    dob: str | None, year: int | None, given1: str | None, surnames: tuple[str, ...]
+    dob: str | None,
+    year: int | None,
+    given1: str | None,
+    surnames: tuple[str, ...],
+    locality: str | None = None,
 ) -> tuple[str, ...]:
     """Date-of-birth blocking keys.
 
@@ -177,6 +212,9 @@ def _dob_key_candidates(
             keys |= {f"{dob}|g:{g}" for g in _given_keys(given1) if g[0] in "#~"}
             first = _compact(surnames[0])[:1] if surnames else ""
             keys.add(f"{dob}|i:{''.join(sorted(given1[:1] + first))}")
+        if isinstance(locality, str) and locality:
+            # The date and the town: both names garbled or missing ("Baronet", "Bt").
+            keys.add(f"{dob}|l:{locality}")
     if year is not None:
         names = [given1] if given1 and len(given1) > 1 else []
         keys |= {f"y{year}|n:{k}" for n in [*names, *surnames] if (k := _key(_compact(n)))}
@@ -463,6 +501,22 @@ def infer_types(ids: pd.DataFrame) -> pd.DataFrame:
     return ids
 
 
+def _surname_or_only_name(k1: Any, s1: Any, g1: Any, g2: Any) -> np.ndarray:
+    """The first surname's key, or, on a record whose only name is one given name (a
+    list that wrote "Hamilton" or "Gee" alone, in the given-name field), that name's key:
+    the residence keys pair it with the town, where the other record's surname meets it."""
+    out = np.asarray(k1, dtype=object).copy()
+    only = (
+        pd.isna(pd.Series(s1, dtype="object")).to_numpy()
+        & pd.isna(pd.Series(g2, dtype="object")).to_numpy()
+    )
+    for i in np.flatnonzero(only & pd.notna(pd.Series(g1, dtype="object")).to_numpy()):
+        name = g1[i]
+        if len(name) > 1:
+            out[i] = _key(name.replace(" ", ""))
+    return out
+
+
 def _initials(given1: pd.Series, sur1: pd.Series) -> pd.Series:
     """First letters of the first given name and first surname, sorted ("jr" for either
     José Rodríguez or Rodríguez José); a blocking key together with the date of birth."""
@@ -526,20 +580,22 @@ def featurise(
     s1, s2, k1, k2, surset = _per_value(surname_values, lambda v: _surname_row(v or ()), 5)
     both = pd.Series(list(zip(g1, surname_values, strict=True)), dtype="object")
     coarse, finer = _per_value(both, lambda v: _name_key_candidates(v[0], v[1] or ()), 2)
+    (typo,) = _per_value(both, lambda v: (_typo_key_candidates(v[0], v[1] or ()),), 1)
     dobs = _dob_columns(raw["dob_lo"], raw["dob_hi"], raw["dob_precision"])
     years = [None if pd.isna(y) else int(y) for y in dobs["dob_year"]]
-    with_dob = pd.Series(
-        list(zip(dobs["dob"], years, g1, surname_values, strict=True)), dtype="object"
-    )
-    (dob_candidates,) = _per_value(
-        with_dob, lambda v: (_dob_key_candidates(v[0], v[1], v[2], v[3] or ()),), 1
-    )
-    docs = _identifier_columns(record_ids, identifiers)
-    order = _sort_order(g1, g2, s1, s2, dobs["dob"])
     residence = (
         raw["residence"] if "residence" in raw else pd.Series(None, index=raw.index, dtype="object")
     )
     places = residence_columns(residence)
+    with_dob = pd.Series(
+        list(zip(dobs["dob"], years, g1, surname_values, places["locality"], strict=True)),
+        dtype="object",
+    )
+    (dob_candidates,) = _per_value(
+        with_dob, lambda v: (_dob_key_candidates(v[0], v[1], v[2], v[3] or (), v[4]),), 1
+    )
+    docs = _identifier_columns(record_ids, identifiers)
+    order = _sort_order(g1, g2, s1, s2, dobs["dob"])
     frame = pd.DataFrame(
         {
             "unique_id": record_ids,
@@ -557,6 +613,12 @@ def featurise(
             "sk2": k2,
             "surset": surset,
             "name_keys": cap_block_keys(pd.Series(coarse), pd.Series(finer), block_cap, order),
+            "typo_keys": cap_block_keys(
+                pd.Series(typo),
+                pd.Series([()] * len(raw), dtype="object"),
+                block_cap,
+                order,
+            ),
             **{k: _shared(v) if k in SHARED_DOB_COLUMNS else v for k, v in dobs.items()},
             "dob_keys": cap_block_keys(
                 pd.Series(dob_candidates),
@@ -576,7 +638,10 @@ def featurise(
             "other_id": docs["other_id"],
             "ids": docs["ids"],
             **places,
-            "res_keys": pd.Series(residence_keys(places, k1, block_cap), dtype="object"),
+            "res_keys": pd.Series(
+                residence_keys(places, _surname_or_only_name(k1, s1, g1, g2), block_cap),
+                dtype="object",
+            ),
         }
     )
     frame["initials"] = _shared(_initials(frame["given1"], frame["sur1"]))

@@ -32,8 +32,9 @@ from typing import Any
 M_PRIOR: dict[str, tuple[float, ...]] = {
     # exact / nickname, variant, sound / names of the other sex / typo / swapped with
     # surname / the only name is the other's surname / shared elsewhere / an initial that
-    # agrees / the same first three letters / else
-    "given": (0.815, 0.05, 0.003, 0.04, 0.01, 0.005, 0.03, 0.02, 0.01, 0.017),
+    # agrees / an initial that agrees with the other's second given name / the same first
+    # three letters / else
+    "given": (0.815, 0.05, 0.003, 0.04, 0.01, 0.005, 0.03, 0.02, 0.005, 0.01, 0.012),
     # exact / initial agrees / near spelling / else
     "given2": (0.60, 0.25, 0.05, 0.10),
     # both (either order) / one surname each, the same / both sound the same / one side has
@@ -62,7 +63,7 @@ M_PRIOR: dict[str, tuple[float, ...]] = {
 
 #: comparison → u of each non-null level (random pairs), same order as :data:`M_PRIOR`.
 U_PRIOR: dict[str, tuple[float, ...]] = {
-    "given": (0.01, 0.005, 0.003, 0.01, 0.0005, 0.0005, 0.01, 0.003, 0.01, 0.948),
+    "given": (0.01, 0.005, 0.003, 0.01, 0.0005, 0.0005, 0.01, 0.003, 0.003, 0.01, 0.945),
     "given2": (0.02, 0.05, 0.01, 0.92),
     "surnames": (0.0001, 0.002, 0.0001, 0.002, 0.0001, 0.01, 0.005, 0.9807),
     "dob": (0.0001, 0.00001, 0.0005, 0.002, 0.012, 0.02, 0.35, 0.0017, 0.61369),

@@ -55,6 +55,9 @@ LEVELS = {
     "Nickname, variant or same sound": N_("nickname, variant or same sound"),
     "A given name shared in another position": N_("a given name shared in another position"),
     "Initial agrees": N_("initial agrees"),
+    "Initial agrees with the other's second given name": N_(
+        "initial agrees with the other's second given name"
+    ),
     "Both surnames, same order": N_("both surnames, same order"),
     "Both surnames, swapped": N_("both surnames, swapped"),
     "Both surnames sound the same": N_("both surnames sound the same"),

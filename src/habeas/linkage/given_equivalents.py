@@ -1,0 +1,147 @@
+"""When two written given names are one name, for linkage: nicknames without the English
+lists' detours, and one name in several languages (Juan, John, Johann, Giovanni, João).
+
+:func:`given_keys` is what the linkage features compare and block on; it starts from
+:func:`habeas.domain.nicknames.given_name_keys` (see there) and differs in two ways below.
+
+A person's name crosses languages on the way to a list: a US officer or a form writes
+"John" for Juan, "Joseph" for José, "William" for Guillermo; a Brazilian or Portuguese
+record writes João; an older European record Giovanni or Johann. The nickname lists
+(:mod:`habeas.domain.nicknames`) know English nicknames and Spanish ones, and the
+variant groups the spellings of one language, but not these equivalents. Each group
+here is one name's forms in Spanish, English, Portuguese, Italian, French, German and
+Polish (folded, without accents); :func:`equivalent_key` gives every form the same
+key, which the linkage features add to a given name's keys.
+
+Only a name's standard forms, no nicknames and nothing of the other sex (Juana is
+not Juan; Jean, Jan and Andrea, men's names in some languages, women's in others, are
+left out): a brother and a sister must never share a key through this table.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+from habeas.domain.names import PARTICLES
+from habeas.domain.nicknames import nickname_table, variant_groups
+from habeas.domain.phonetic import spanish_key
+from habeas.domain.text import fold
+from habeas.linkage.given_sex import name_sexes
+
+#: The groups: each line one name's forms, the first the group's key.
+GROUPS: tuple[str, ...] = (
+    "juan john johann giovanni joao johannes",
+    "jose joseph giuseppe jozef josef",
+    "pedro peter pietro pierre piotr petrus",
+    "pablo paul paolo paulo pawel",
+    "guillermo william guilherme guglielmo guillaume wilhelm",
+    "jorge george giorgio georges georg jerzy",
+    "enrique henry henrique enrico henri heinrich henryk",
+    "carlos charles carlo karl carl karol",
+    "miguel michael michele michel michal",
+    "jaime james giacomo jacques jakub",
+    "andres andrew andre andreas andrzej",
+    "francisco francis francesco francois franz franciszek",
+    "antonio anthony antoine anton antoni",
+    "luis louis luigi ludwig ludwik",
+    "alejandro alexander alessandro alexandre aleksander",
+    "ricardo richard riccardo",
+    "roberto robert",
+    "eduardo edward edoardo edouard eduard",
+    "fernando ferdinand ferdinando",
+    "esteban stephen steven stefano etienne stefan",
+    "mateo matthew matteo mathieu matthias mateusz",
+    "felipe philip filippo philippe philipp filip",
+    "tomas thomas tommaso tomasz",
+    "bartolome bartholomew bartolomeo barthelemy",
+    "gregorio gregory gregoire gregor grzegorz",
+    "lorenzo lawrence laurence laurent lorenz wawrzyniec",
+    "martin martino marcin",
+    "nicolas nicholas nicola nicolau mikolaj",
+    "cristobal christopher cristoforo christophe christoph krzysztof",
+    "maria mary marie",
+    "juana jane jeanne giovanna joana johanna joanna",
+    "isabel elizabeth elisabetta elisabeth elzbieta",
+    "catalina catherine caterina katharina katarzyna",
+    "margarita margaret margherita marguerite margarete malgorzata",
+    "teresa theresa therese",
+    "elena helen helena helene",
+    "ines agnes agnese agnieszka",
+    "lucia lucy lucie",
+    "susana susan susanna suzanne",
+)
+
+
+@cache
+def _table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for line in GROUPS:
+        names = line.split()
+        for name in names:
+            table.setdefault(name, names[0])
+    return table
+
+
+def equivalent_key(name: str) -> str | None:
+    """``"=" + group`` for a folded given name that has forms in other languages."""
+    group = _table().get(name)
+    return None if group is None else "=" + group
+
+
+def given_keys(token: str) -> tuple[str, ...]:
+    """Every key the given name can stand for
+    (:func:`habeas.domain.nicknames.given_name_keys`), without the names of the
+    English nickname lists that are *shorter* than it.
+
+    Those lists relate names both ways and give Bill for both Robert and William:
+    two brothers Robert and William would share "bill" and count as "the same name
+    by nickname". A nickname keeps every full name it stands for (Bill → Robert,
+    William; Bob → Robert, so Bob = Robert still); the project's own list is kept
+    whole (Moncho → Ramón). Nor a name of the other sex (George → Georgina, William →
+    Wilma: a brother and a sister), where both names' sex is known
+    (:mod:`habeas.linkage.given_sex`). The same name in another language (Juan, John,
+    João) shares a key ``=juan`` (:data:`GROUPS`).
+    """
+    name = _strip_particles(fold(token))
+    if not name:
+        return ()
+    own = _own_nicknames().get(name, frozenset())
+    sexes = name_sexes()
+    sex = sexes.get(name)
+    names = {name} | {
+        c
+        for c in nickname_table().get(name, frozenset())
+        if (len(c) >= len(name) or c in own) and (sex is None or sexes.get(c, sex) == sex)
+    }
+    groups = variant_groups()
+    keys = set(names)
+    for n in names:
+        if n in groups:
+            keys.add("~" + groups[n])
+        if other_language := equivalent_key(n):
+            keys.add(other_language)
+        if phonetic := spanish_key(n):
+            keys.add("#" + phonetic)
+    return tuple(sorted(keys))
+
+
+def _strip_particles(folded: str) -> str:
+    words = folded.split()
+    while len(words) > 1 and words[0] in PARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+@cache
+def _own_nicknames() -> dict[str, frozenset[str]]:
+    """The project's nickname list (``habeas/domain/data/nicknames.csv``): nickname → names."""
+    table: dict[str, set[str]] = {}
+    text = resources.files("habeas.domain").joinpath("data/nicknames.csv").read_text("utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        nick = fold(row["nickname"])
+        for canonical in (row["canonical"] or "").split("|"):
+            if nick and (c := fold(canonical)) and c != nick:
+                table.setdefault(nick, set()).add(c)
+    return {k: frozenset(v) for k, v in table.items()}
