@@ -22,6 +22,9 @@ $(STAMP): pyproject.toml requirements.lock
 	@echo "Installing the locked dependencies (a few minutes the first time)..."
 	$(BIN)/python -m pip install --progress-bar on -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@command -v tesseract >/dev/null 2>&1 || echo "Note: importing scanned lists needs Tesseract: \
+	sudo apt-get install tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng / Nota: importar \
+	listas escaneadas necesita Tesseract: sudo apt-get install tesseract-ocr tesseract-ocr-spa tesseract-ocr-eng"
 	@touch $(STAMP)
 
 demo: $(STAMP)

@@ -136,7 +136,14 @@ def test_not_really_an_xlsx(tmp_path: Path) -> None:
 
 
 def test_unsupported_type(tmp_path: Path) -> None:
+    path = tmp_path / "l.docx"
+    path.write_bytes(b"PK")
+    with pytest.raises(ImportFailed, match="unsupported file type"):
+        read_tables(path)
+
+
+def test_damaged_pdf_is_refused_with_its_reason(tmp_path: Path) -> None:
     path = tmp_path / "l.pdf"
     path.write_bytes(b"%PDF")
-    with pytest.raises(ImportFailed, match="unsupported file type"):
+    with pytest.raises(ImportFailed, match="not a readable PDF"):
         read_tables(path)

@@ -9,9 +9,11 @@ import typer
 from rich.table import Table
 
 from habeas.cli.common import WorkspaceOption, console, open_store, print_json, progress_bar
+from habeas.cli.import_pages import ocr_hint, read_corrections, show_page_rows
 from habeas.cli.lang import _
 from habeas.errors import UsageError
 from habeas.ingest.importer import ImportOptions, ImportPlan, import_file, plan_import
+from habeas.ingest.page_lists import is_document
 from habeas.ingest.problems import Problem
 from habeas.search.index import index_pending
 
@@ -33,7 +35,11 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
 def import_command(
     file: Annotated[
         Path,
-        typer.Argument(help="CSV, XLSX, JSON or JSON Lines file.", exists=True, dir_okay=False),
+        typer.Argument(
+            help="CSV, XLSX, JSON or JSON Lines file, or a PDF or scanned page (PNG, JPEG, TIFF).",
+            exists=True,
+            dir_okay=False,
+        ),
     ],
     source_title: Annotated[str, typer.Option(help="The source this list is (created if new).")],
     source_kind: Annotated[
@@ -93,8 +99,38 @@ def import_command(
             "it. Repeatable.",
         ),
     ] = None,
+    correct: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--correct",
+            metavar="ROW:COLUMN=TEXT",
+            help="PDFs and scans: import TEXT in this cell instead of what was read (the "
+            "machine reading is kept beside it). Rows as the dry run numbers them. Repeatable.",
+        ),
+    ] = None,
+    confirm: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--confirm",
+            metavar="ROW:COLUMN",
+            help="PDFs and scans: a flagged cell was looked at and reads right. Repeatable.",
+        ),
+    ] = None,
+    corrections_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--corrections",
+            help="PDFs and scans: a CSV of row,column,text (an empty text confirms the reading).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
     dry_run: Annotated[
-        bool, typer.Option(help="Show the mapping, sample rows and every problem; write nothing.")
+        bool,
+        typer.Option(
+            help="Show the mapping, sample rows and every problem (PDFs and scans: every row "
+            "read, with its page and flags); write nothing."
+        ),
     ] = False,
     output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     workspace: WorkspaceOption = None,
@@ -114,6 +150,9 @@ def import_command(
 
       habeas import familiares.csv --source-title "Reportes de familiares"
         --source-kind testimony --keep-as-written "Fecha de nacimiento"
+
+      habeas import lista-escaneada.pdf --source-title "Lista (escaneo)" --source-kind list
+        --dry-run --correct "12:Apellidos=Pérez Gómez" --confirm "3:A#"
     """
     options = ImportOptions(
         source_title=source_title,
@@ -132,11 +171,14 @@ def import_command(
         corrects=corrects,
         sensitivity=sensitivity,
         keep_as_written=tuple(keep_as_written or ()),
+        corrections=read_corrections(correct or [], confirm or [], corrections_file),
     )
     store = open_store(workspace)
-    with progress_bar(output == "text") as progress:
+    with progress_bar(output == "text") as progress, ocr_hint():
         if dry_run:
             plan = plan_import(store, file, options, progress)
+            if output == "text" and is_document(file):
+                show_page_rows(file, options.corrections)
             _show_plan(plan, output)
             if plan.errors:
                 raise typer.Exit(1)

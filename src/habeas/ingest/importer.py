@@ -26,6 +26,7 @@ from habeas.access import policy
 from habeas.domain.dates import DateParseError, order_evidence, parse_date
 from habeas.domain.text import fold_header
 from habeas.errors import UsageError
+from habeas.ingest.cell_checks import Corrections
 from habeas.ingest.fields import CANONICAL_FIELDS
 from habeas.ingest.mapping import ColumnMapping, map_columns
 from habeas.ingest.normalise import DATE_FIELDS, PreparedRecord, RowContext, RowPreparer
@@ -79,6 +80,8 @@ class ImportOptions:
     # The importer states that every record is the person of this record (an entry made
     # from a person's page): decided "same" and joined at once (habeas.ingest.same_person).
     same_as_record: int | None = None
+    # A person's corrections of cells read off pages (PDF, scans), applied before checking.
+    corrections: Corrections | None = None
 
 
 @dataclass
@@ -276,9 +279,9 @@ class _Reading:
 
 def _open_tables(store: Store, path: Path, options: ImportOptions, sha256: str) -> _Reading:
     """Read the file's headers, map its columns and settle its date orders."""
-    tables = read_tables(path, options.sheet)
+    tables = read_tables(path, options.sheet, options.corrections)
     vocab = VocabularyIndex.load(store)
-    problems: list[Problem] = []
+    problems: list[Problem] = [p for t in tables for p in t.problems]  # read off pages
     _check_kept_columns(path.name, tables, options)
     as_of = (
         date.fromisoformat(options.published_on)
@@ -517,6 +520,7 @@ def _write(
         batch.row_count = rows
         batch.warnings = [p.to_dict() for p in warnings]
         counts["corrections"] = correction_links(session, batch.id, op.actor, now)
+        _keep_places(session, batch.id, reading)
         _keep_file(store, session, path, sha256, stored_level)
         joined = None
         if options.same_as_record is not None:
@@ -553,6 +557,15 @@ def _write(
         legal_facts=counts["legal_facts"],
         warnings=warnings,
     )
+
+
+def _keep_places(session: Any, import_id: int, reading: _Reading) -> None:
+    """Lists read off pages: each record's page, row and cells' places (ingest.cell_places)."""
+    from habeas.ingest.cell_places import write_places
+
+    for table, _ in reading.preparers:
+        if table.pages is not None:
+            write_places(session, import_id, table.pages)
 
 
 class _ErrorWatch:

@@ -30,6 +30,10 @@ CODES = {
     "no_record_id": (),  # the row number is used instead
     "empty_row": (),
     "too_many_cells": ("cells", "columns"),
+    # lists read off pages (habeas.ingest.page_lists)
+    "lines_skipped": ("n", "pages", "reason"),  # repeated headers, page text, empty rows
+    "cell_unsure": ("page", "flags", "row", "column"),  # an OCR cell to check
+    "cell_corrected": ("page", "machine"),  # a cell a person corrected before import
 }
 
 

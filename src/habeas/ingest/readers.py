@@ -1,8 +1,10 @@
-"""Read CSV, XLSX, JSON and JSON Lines into tables of strings, keeping row numbers.
+"""Read CSV, XLSX, JSON and JSON Lines (and PDFs and scans) into tables of strings, keeping
+row numbers.
 
 Row numbers are what a person sees when they open the file: in CSV and XLSX
 the header is row 1 and the first data row is row 2; in JSON and JSON Lines
-the first object is row 1 (JSON Lines: the line number).
+the first object is row 1 (JSON Lines: the line number). In a PDF or a scanned image the
+first row under the header is row 1, whatever its page (:mod:`habeas.ingest.page_lists`).
 
 CSV encodings: UTF-8 (with or without BOM) is tried first, then Windows-1252
 (a superset of Latin-1 for printable text, as spreadsheets on Windows write
@@ -17,11 +19,15 @@ import csv
 import datetime as dt
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from habeas.ingest.problems import ImportFailed, Problem, file_problem
+
+if TYPE_CHECKING:
+    from habeas.ingest.cell_checks import Corrections
+    from habeas.ingest.page_cells import Extraction
 
 CSV_EXTENSIONS = {".csv", ".tsv", ".txt"}
 JSON_EXTENSIONS = {".json"}
@@ -40,10 +46,18 @@ class Table:
     rows: list[tuple[int, list[str]]] | CsvRows
     encoding: str | None = None
     delimiter: str | None = None
+    # A list read off pages (PDF, scan): every row's page and cells' places, kept on the
+    # records (habeas.ingest.cell_places); and what its reading found to report.
+    pages: Extraction | None = None
+    problems: list[Problem] = field(default_factory=list)
 
 
 def media_type(path: Path) -> str:
     suffix = path.suffix.lower()
+    from habeas.ingest.page_lists import document_media_type, is_document
+
+    if is_document(path):
+        return document_media_type(path)
     if suffix in XLSX_EXTENSIONS:
         return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     if suffix in JSON_EXTENSIONS:
@@ -55,10 +69,23 @@ def media_type(path: Path) -> str:
     return "text/csv"
 
 
-def read_tables(path: Path, sheet: str | None = None) -> list[Table]:
+def read_tables(
+    path: Path, sheet: str | None = None, corrections: Corrections | None = None
+) -> list[Table]:
+    """The file's tables. ``corrections``: a person's corrections of cells read off pages."""
     if not path.exists():
         raise file_problem(path.name, "file not found")
     suffix = path.suffix.lower()
+    from habeas.ingest.page_lists import is_document
+
+    if is_document(path):
+        if sheet is not None:
+            raise file_problem(path.name, "--sheet only applies to XLSX workbooks")
+        return [read_page_list(path, corrections)]
+    if corrections:
+        raise file_problem(
+            path.name, "corrections of cells only apply to lists read off pages (PDF, scans)"
+        )
     if suffix in XLSX_EXTENSIONS:
         return read_xlsx(path, sheet)
     if sheet is not None:
@@ -73,9 +100,18 @@ def read_tables(path: Path, sheet: str | None = None) -> list[Table]:
         path.name,
         (
             f"unsupported file type {suffix or '(none)'}: expected .csv, "
-            ".tsv, .xlsx, .json or .jsonl"
+            ".tsv, .xlsx, .json, .jsonl, .pdf, .png, .jpg or .tiff"
         ),
     )
+
+
+def read_page_list(path: Path, corrections: Corrections | None = None) -> Table:
+    """A PDF's or a scan's list: rows numbered from 1 under the header, on any page."""
+    from habeas.ingest.page_lists import read_document
+
+    extraction, problems = read_document(path, corrections)
+    rows = [(r.number, [c.text for c in r.cells]) for r in extraction.rows]
+    return Table(path.name, None, list(extraction.headers), rows, None, None, extraction, problems)
 
 
 # -- CSV ------------------------------------------------------------------------

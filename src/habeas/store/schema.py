@@ -441,5 +441,6 @@ from habeas.store import (  # noqa: E402, F401
     schema_inquiry,
     schema_legal,
     schema_linkage,
+    schema_pages,
     schema_search,
 )

@@ -61,7 +61,31 @@ MESSAGES = {
     "no_record_id": N_("No record id: the row number is used instead."),
     "empty_row": N_("Empty row: skipped."),
     "too_many_cells": N_("The row has %(cells)s cells but the header has %(columns)s columns."),
+    "lines_skipped": N_("Skipped %(n)s line(s) on page(s) %(pages)s: %(reason)s."),
+    "cell_unsure": N_(
+        "Check this cell against page %(page)s (%(flags)s): correct it or confirm the reading."
+    ),
+    "cell_corrected": N_("Corrected by hand on page %(page)s; the machine read “%(machine)s”."),
 }
+#: Why a line on a page is not a row of the list (lists read off PDFs and scans).
+SKIP_REASONS = {
+    "repeated_header": N_("a header row repeated on a later page"),
+    "page_text": N_("text outside the table (titles, page numbers, footers, notes)"),
+    "empty_row": N_("an empty row"),
+}
+#: Why a cell read off a page is to be checked.
+FLAGS = {
+    "low_confidence": N_("OCR was unsure of it"),
+    "not_a_date": N_("it does not read as a date"),
+    "odd_identifier": N_("its shape differs from the column's other identifiers"),
+    "odd_name": N_("a name with digits or stray marks"),
+}
+
+
+def flag_labels(flags: tuple[str, ...] | list[str], _: Gettext) -> str:
+    return "; ".join(str(_(FLAGS[f])) if f in FLAGS else f for f in flags)
+
+
 KEPT = N_("Kept as written, not read: %(message)s")
 EVERY_ROW = N_("value for every row: %(field)s")
 #: Known values listed in an unknown-term message.
@@ -93,6 +117,12 @@ def message_text(
             _day(params["first"], lang),
             _day(params["second"], lang),
         )
+    elif code == "lines_skipped":
+        params["reason"] = str(
+            _(SKIP_REASONS.get(params.get("reason", ""), params.get("reason", "")))
+        )
+    elif code == "cell_unsure":
+        params["flags"] = flag_labels([f for f in params.get("flags", "").split(",") if f], _)
     elif code == "unknown_term":
         labels = vocab.get(params.get("vocabulary", ""), {})
         known = [

@@ -150,6 +150,7 @@ def _options(
         date_order=(text("date_order") or "").upper() or None,
         sheet=text("sheet"),
         keep_as_written=kept_columns(form, tuple(previous.keep_as_written) if previous else ()),
+        corrections=previous.corrections if previous else None,  # of cells read off pages
     )
     return options
 

@@ -39,6 +39,7 @@ from habeas.crypto.keyring import Keyring
 from habeas.crypto.streams import open_stream, seal_stream
 from habeas.errors import IntegrityError, NotFound, UsageError, WorkspaceError
 from habeas.filemodes import PRIVATE_DIR, PRIVATE_FILE, is_loose, private_dir, private_output
+from habeas.ingest.cell_checks import Corrections
 from habeas.ingest.importer import ImportOptions
 from habeas.store.db import Store
 from habeas.workspace import FILES_DIR, UPLOADS_DIR
@@ -46,6 +47,8 @@ from habeas.workspace import FILES_DIR, UPLOADS_DIR
 MAX_AGE = 24 * 3600
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".json", ".jsonl", ".ndjson")
+#: Lists read off pages: PDFs (text or scanned) and scanned or photographed pages.
+PAGE_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 META_NAME = "upload.json"
 SEALED_SUFFIX = ".sealed"
 CHUNK = 1 << 20
@@ -81,10 +84,10 @@ def staging_dir(configured: Path | None, store: Store) -> Path:
 def _safe_name(filename: str) -> str:
     name = Path(filename.replace("\\", "/")).name.strip() or "upload"
     name = re.sub(r"[^\w.\- ()áéíóúñÁÉÍÓÚÑüÜ]", "_", name)[:120].lstrip(".") or "upload"
-    if not name.lower().endswith(SUFFIXES):
+    if not name.lower().endswith(SUFFIXES + PAGE_SUFFIXES):
         raise UsageError(
-            f"{filename!r}: habeas imports CSV, XLSX, JSON or JSON Lines files "
-            f"({', '.join(SUFFIXES)})."
+            f"{filename!r}: habeas imports CSV, XLSX, JSON or JSON Lines files, PDFs and "
+            f"scanned pages ({', '.join(SUFFIXES + PAGE_SUFFIXES)})."
         )
     return name
 
@@ -264,10 +267,29 @@ class Uploads:
             shutil.rmtree(work, ignore_errors=True)
 
     def options(self, meta: dict[str, Any]) -> ImportOptions | None:
-        return ImportOptions(**meta["options"]) if meta.get("options") else None
+        if not meta.get("options"):
+            return None
+        stored = dict(meta["options"])
+        corrections = stored.pop("corrections", None)
+        options = ImportOptions(**stored)
+        if corrections:  # a person's corrections of cells read off pages (PDF, scans)
+            options.corrections = Corrections(
+                {(int(r), str(c)): str(t) for r, c, t in corrections.get("values", [])},
+                {(int(r), str(c)) for r, c in corrections.get("confirmed", [])},
+            )
+        return options
 
     def set_options(self, upload_id: str, meta: dict[str, Any], options: ImportOptions) -> None:
-        meta["options"] = asdict(options)
+        corrections = options.corrections
+        options.corrections = None
+        stored = asdict(options)
+        options.corrections = corrections
+        if corrections:
+            stored["corrections"] = {
+                "values": [[r, c, t] for (r, c), t in sorted(corrections.values.items())],
+                "confirmed": [[r, c] for r, c in sorted(corrections.confirmed)],
+            }
+        meta["options"] = stored
         self._write_meta(upload_id, meta)
 
     def remove(self, upload_id: str) -> None:

@@ -1,0 +1,185 @@
+"""The check step for lists read off pages (PDFs and scans): every row beside its place.
+
+1. ``GET /sources/import/{upload_id}/rows`` — every row read, each beside the image of its
+   place on the page, its cells flagged where OCR was unsure or a check failed; each cell
+   can be corrected, and a flagged cell confirmed as read.
+2. ``GET /sources/import/{upload_id}/rows/{row}/image`` — the image of the row's place on
+   its page (PNG), cut from the staged file: only for the uploader (or an admin), like
+   the upload itself.
+3. ``POST /sources/import/{upload_id}/rows`` — keep the corrections and confirmations with
+   the upload's options (fields ``cell:ROW:INDEX`` and ``confirm:ROW:INDEX``); the
+   import then imports the corrected text and keeps the machine reading beside it.
+
+Nothing is written to the register until the import (``/sources/import/{id}/confirm``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from habeas.errors import NotFound, UsageError
+from habeas.ingest.cell_checks import Corrections
+from habeas.ingest.page_cells import Extraction, skipped_summary
+from habeas.ingest.page_lists import is_document, read_document, read_extraction
+from habeas.web.context import Context
+from habeas.web.import_problems import SKIP_REASONS, flag_labels
+from habeas.web.uploads import Uploads, staging_dir
+from habeas.web.views import action, page
+
+#: Rows shown on one page of the check step.
+ROWS_SHOWN = 500
+
+
+def _staged(ctx: Context, upload_id: str) -> tuple[Uploads, dict[str, Any], Any]:
+    uploads = Uploads(staging_dir(ctx.settings.upload_dir, ctx.store), ctx.store.keyring)
+    meta = uploads.meta(upload_id, ctx.actor, ctx.allowed("admin"))  # the uploader's alone
+    options = uploads.options(meta)
+    if options is None:
+        raise NotFound("That upload has no import options yet; upload it again.")
+    return uploads, meta, options
+
+
+def _rows(extraction: Extraction, ctx: Context) -> list[dict[str, Any]]:
+    out = []
+    for row in extraction.rows[:ROWS_SHOWN]:
+        cells = []
+        for index, (header, cell) in enumerate(zip(extraction.headers, row.cells, strict=False)):
+            cells.append(
+                {
+                    "index": index,
+                    "header": header,
+                    "text": cell.text,
+                    "machine": cell.machine,
+                    "confirmed": cell.confirmed,
+                    "flags": list(cell.flags),
+                    "flag_text": flag_labels(cell.flags, ctx._),
+                    "confidence": cell.confidence,
+                    "to_check": bool(cell.flags) and cell.machine is None and not cell.confirmed,
+                }
+            )
+        out.append(
+            {
+                "row": row.number,
+                "page": row.page,
+                "line": row.line,
+                "image": f"/sources/import/{{id}}/rows/{row.number}/image",
+                "cells": cells,
+                "to_check": any(c["to_check"] for c in cells),
+            }
+        )
+    return out
+
+
+@page(
+    "/sources/import/{upload_id}/rows",
+    permission="import",
+    template="import_rows.html",
+    name="import_rows",
+)
+def rows(ctx: Context, upload_id: str) -> dict[str, Any]:
+    """Every row read off the pages, beside its place, with its flags and corrections."""
+    uploads, meta, options = _staged(ctx, upload_id)
+    with uploads.opened(upload_id, meta) as path:
+        if not is_document(path):
+            raise NotFound("This upload is a list, not a PDF or a scan: it has no pages to check.")
+        extraction, problems = read_document(path, options.corrections)
+    listed = _rows(extraction, ctx)
+    for r in listed:
+        r["image"] = r["image"].replace("{id}", upload_id)
+    unplaced = [p.message for p in problems if p.code is None and p.severity == "error"]
+    return {
+        "upload_id": upload_id,
+        "file": extraction.file,
+        "method": extraction.method,
+        "pages": extraction.pages,
+        "headers": extraction.headers,
+        "rows": listed,
+        "rows_total": len(extraction.rows),
+        "to_check": sum(1 for r in listed for c in r["cells"] if c["to_check"]),
+        "skipped": [
+            {
+                "code": k,
+                "reason": ctx._(SKIP_REASONS.get(k, k)),
+                "n": n,
+                "pages": pages,
+                "example": ex,
+            }
+            for k, (n, pages, ex) in skipped_summary(extraction.skipped).items()
+        ],
+        "unplaced": unplaced,
+    }
+
+
+@page(
+    "/sources/import/{upload_id}/rows/{row}/image",
+    permission="import",
+    name="import_row_image",
+    json=False,
+)
+def row_image(ctx: Context, upload_id: str, row: int) -> Response:
+    """The image of the row's place on its page (PNG), from the staged file."""
+    from habeas.ingest.page_images import crop_png
+
+    uploads, meta, _options = _staged(ctx, upload_id)
+    with uploads.opened(upload_id, meta) as path:
+        if not is_document(path):
+            raise NotFound("This upload is a list, not a PDF or a scan: it has no pages.")
+        extraction = read_extraction(path)
+        place = extraction.row(row)
+        if place is None or place.box is None:
+            raise NotFound(f"The list read off this file has no row {row}.")
+        content = crop_png(path, place.page, place.box)
+    return Response(content, media_type="image/png", headers={"Cache-Control": "private, no-store"})
+
+
+@action(
+    "/sources/import/{upload_id}/rows",
+    permission="import",
+    name="import_rows_correct",
+    redirect="/sources/import/{upload_id}/rows",
+)
+def correct(ctx: Context, upload_id: str) -> dict[str, Any]:
+    """Keep the corrected cells (``cell:ROW:INDEX``) and confirmed ones (``confirm:ROW:INDEX``)."""
+    uploads, meta, options = _staged(ctx, upload_id)
+    with uploads.opened(upload_id, meta) as path:
+        if not is_document(path):
+            raise NotFound(
+                "This upload is a list, not a PDF or a scan: it has no cells to correct."
+            )
+        machine = read_extraction(path)
+    corrections = Corrections()
+    for key, value in ctx.form.items():
+        kind, _sep, where = key.partition(":")
+        if kind not in ("cell", "confirm"):
+            continue
+        row_text, _sep, index_text = where.partition(":")
+        if not row_text.isdigit() or not index_text.isdigit():
+            raise UsageError(ctx._("A corrected cell names no row and column."))
+        row = machine.row(int(row_text))
+        index = int(index_text)
+        if row is None or index >= len(machine.headers):
+            raise UsageError(ctx._("A corrected cell names no row and column."))
+        header = machine.headers[index]
+        if kind == "cell":
+            text = " ".join(str(value).split())
+            if text != row.cells[index].text:
+                corrections.values[(row.number, header)] = text
+        elif str(value) in ("1", "on", "true"):
+            corrections.confirmed.add((row.number, header))
+    options.corrections = corrections or None
+    uploads.set_options(upload_id, meta, options)
+    ctx.flash(
+        ctx._(
+            "%(n)s correction(s) and %(m)s confirmation(s) kept; nothing is imported yet.",
+            n=len(corrections.values),
+            m=len(corrections.confirmed),
+        ),
+        "ok",
+    )
+    return {
+        "upload_id": upload_id,
+        "corrections": len(corrections.values),
+        "confirmations": len(corrections.confirmed),
+    }
