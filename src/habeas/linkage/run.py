@@ -48,6 +48,8 @@ DEFAULT_THRESHOLD = 0.5
 DEFAULT_REVIEW_BAND = (0.2, 0.5)
 AMBIGUITY_MARGIN = 2.0
 OUTGROWN_FACTOR = 2  # see LinkReport.model_outgrown
+#: The frame's columns clustering (:func:`cluster`) and writing (:func:`write_run`) read.
+AFTER_SCORING = ("unique_id", "source_id", "rpp", "ids", "name_only", "person_id", "method")
 
 
 @dataclass
@@ -219,6 +221,9 @@ def link(
     pairs = _with_document_pairs(
         frame, pairs, model, backend=backend, new_ids=new_ids if incremental else None
     )
+    # Clustering and writing read a few columns: the features (names, keys, a million
+    # lists of blocking keys) are let go before the pairs are clustered.
+    frame = frame[[c for c in AFTER_SCORING if c in frame]]
     step("clustering", 3, steps)
     groups = None
     if incremental:
