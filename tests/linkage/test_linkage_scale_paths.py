@@ -117,3 +117,25 @@ def test_clustering_keeps_document_and_one_row_per_person_constraints() -> None:
     ]
     assert result.cluster_of[3] == result.cluster_of[4] == result.cluster_of[5]
     assert len({result.cluster_of[1], result.cluster_of[2], result.cluster_of[3]}) == 3
+
+
+def test_a_conflict_of_several_documents_names_the_first_type() -> None:
+    """Which of two differing document types a refused join names does not depend on
+    the process (string hashing orders a set of types differently in each)."""
+    records = pd.DataFrame(
+        {
+            "unique_id": [1, 2],
+            "source_id": [1, 2],
+            "rpp": [False, False],
+            "ids": [
+                ["dui_sv:012345678", "cedula_ve:V1234567", "a_number:111111111"],
+                ["a_number:999999999", "dui_sv:098765432", "cedula_ve:V7654321"],
+            ],
+            "name_only": [False, False],
+        }
+    )
+    pairs = pd.DataFrame(
+        {"record_a": [1], "record_b": [2], "match_weight": [9.0], "match_probability": [0.99]}
+    )
+    result = cluster(records, pairs, threshold=0.5, review_low=0.2)
+    assert result.reason == ["conflict: different a_number"]

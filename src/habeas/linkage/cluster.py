@@ -194,7 +194,9 @@ class _UnionFind:
         """
         a, b = self.node[ra], self.node[rb]
         if a.ids and b.ids:
-            for kind in a.ids.keys() & b.ids.keys():
+            # in a fixed order: a set of strings iterates in an order that changes from one
+            # process to the next (string hashing), and so did the reason given
+            for kind in sorted(a.ids.keys() & b.ids.keys()):
                 if not a.ids[kind] & b.ids[kind] and not _one_typo_apart(a.ids[kind], b.ids[kind]):
                     return f"conflict: different {kind}"
         if a.rpp_sources and b.rpp_sources and a.rpp_sources & b.rpp_sources:
