@@ -136,7 +136,10 @@ def reassign(
     new_iter = iter(new_ids)
     to_close: list[int] = []
     to_add: list[tuple[Any, ...]] = []
-    before: dict[int, set[int]] = {}
+    # old person → the first person its records went to, and every one only where
+    # there are several (a split): not a set per person of a million
+    went_to: dict[int, int] = {}
+    split_into: dict[int, set[int]] = {}
     score_of = scores or {}
     for members, kept in plan:
         pid = kept if kept is not None else next(new_iter)
@@ -151,15 +154,14 @@ def reassign(
         for r in members:
             old_pid, old_method = current.get(r, (None, ""))
             changes.person_of[r] = pid
-            if old_pid is not None:
-                before.setdefault(old_pid, set()).add(pid)
+            if old_pid is not None and went_to.setdefault(old_pid, pid) != pid:
+                split_into.setdefault(old_pid, {went_to[old_pid]}).add(pid)
             if old_pid != pid or old_method in rewrite_methods:
                 if old_pid is not None:
                     to_close.append(r)
                 to_add.append((r, pid, method, score_of.get(r), actor, at_db, None))
-    for old_pid, now_in in sorted(before.items()):
-        if len(now_in) > 1:
-            changes.splits.append({"person": old_pid, "into": sorted(now_in)})
+    for old_pid, now_in in sorted(split_into.items()):
+        changes.splits.append({"person": old_pid, "into": sorted(now_in)})
     _record_moves(
         session,
         current,

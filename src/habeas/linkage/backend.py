@@ -46,7 +46,7 @@ BACKENDS = ("duckdb", "spark")
 #: DuckDB's memory for one linkage step; past it DuckDB spills to disk.
 DUCKDB_MEMORY_LIMIT = "1GB"
 #: Records whose pairs are scored at once (the left side of a chunk, see :func:`predictions`).
-PREDICT_CHUNK_RECORDS = 100_000
+PREDICT_CHUNK_RECORDS = 250_000
 #: The columns of Splink's predictions habeas reads (scores and per-comparison weights).
 PREDICTION_COLUMNS = re.compile(r"unique_id_[lr]|match_weight|match_probability|mw_\w+")
 

@@ -72,8 +72,10 @@ class Node:
     """A cluster's constraint state (kept on the union-find root)."""
 
     members: list[int]
-    ids: dict[str, set[str]] = field(default_factory=dict)
-    rpp_sources: set[int] = field(default_factory=set)
+    # None until the cluster holds one: most records have neither, and a million empty
+    # dicts and sets would cost a third of a gigabyte
+    ids: dict[str, set[str]] | None = None
+    rpp_sources: set[int] | None = None
     anchored: bool = False  # holds a record with an identifier or a date of birth
 
 
@@ -96,35 +98,35 @@ class Clustering:
 
 class _UnionFind:
     def __init__(self, records: pd.DataFrame, cannot: Iterable[tuple[int, int]]) -> None:
-        self.parent: dict[int, int] = {}
-        self.node: dict[int, Node] = {}
+        rids = records["unique_id"].astype("int64").tolist()
+        bare = records["name_only"].astype(bool).tolist()
+        self.parent: dict[int, int] = dict(zip(rids, rids, strict=True))
+        self.node: dict[int, Node] = {
+            rid: Node(members=[rid], anchored=not b) for rid, b in zip(rids, bare, strict=True)
+        }
+        self.bare: set[int] = {rid for rid, b in zip(rids, bare, strict=True) if b}  # name-only
         # record → its own valid constrained document numbers (``type:value``)
         self.documents: dict[int, set[str]] = {}
-        self.bare: set[int] = set()  # name-only records (no document, no date of birth)
-        for rid, sid, rpp, ids, bare in zip(
-            records["unique_id"],
-            records["source_id"],
-            records["rpp"],
-            records["ids"],
-            records["name_only"],
-            strict=True,
-        ):
-            rid = int(rid)
-            self.parent[rid] = rid
-            n = Node(members=[rid], anchored=not bare)
-            if bare:
-                self.bare.add(rid)
-            held = set()
-            for item in ids if ids is not None else ():
+        for rid, ids in zip(rids, records["ids"].tolist(), strict=True):
+            if ids is None or not len(ids):
+                continue
+            n, held = self.node[rid], set()
+            for item in ids:
                 kind, _, value = str(item).partition(":")
                 if kind in CONSTRAINED_ID_TYPES:
+                    if n.ids is None:
+                        n.ids = {}
                     n.ids.setdefault(kind, set()).add(value)
                     held.add(str(item))
             if held:
                 self.documents[rid] = held
-            if rpp:
-                n.rpp_sources.add(int(sid))
-            self.node[rid] = n
+        rpp = records["rpp"].astype(bool).to_numpy()
+        for rid, sid in zip(
+            records["unique_id"].to_numpy()[rpp].tolist(),
+            records["source_id"].to_numpy()[rpp].tolist(),
+            strict=True,
+        ):
+            self.node[int(rid)].rpp_sources = {int(sid)}
         self.cannot: dict[int, set[int]] = {}
         for a, b in cannot:
             self.cannot.setdefault(a, set()).add(b)
@@ -191,10 +193,13 @@ class _UnionFind:
         between the two sides outvote it (:meth:`outvoted`).
         """
         a, b = self.node[ra], self.node[rb]
-        for kind in a.ids.keys() & b.ids.keys():
-            if not a.ids[kind] & b.ids[kind] and not _one_typo_apart(a.ids[kind], b.ids[kind]):
-                return f"conflict: different {kind}"
-        if a.rpp_sources & b.rpp_sources:
+        if a.ids and b.ids:
+            # in a fixed order: a set of strings iterates in an order that changes from one
+            # process to the next (string hashing), and so did the reason given
+            for kind in sorted(a.ids.keys() & b.ids.keys()):
+                if not a.ids[kind] & b.ids[kind] and not _one_typo_apart(a.ids[kind], b.ids[kind]):
+                    return f"conflict: different {kind}"
+        if a.rpp_sources and b.rpp_sources and a.rpp_sources & b.rpp_sources:
             return "conflict: one-row-per-person source"
         small, big = (a, rb) if len(a.members) <= len(b.members) else (b, ra)
         for rec in small.members:
@@ -216,9 +221,13 @@ class _UnionFind:
             ra, rb, a, b = rb, ra, b, a
         self.parent[rb] = ra
         a.members.extend(b.members)
-        for kind, values in b.ids.items():
-            a.ids.setdefault(kind, set()).update(values)
-        a.rpp_sources |= b.rpp_sources
+        if b.ids:
+            if a.ids is None:
+                a.ids = {}
+            for kind, values in b.ids.items():
+                a.ids.setdefault(kind, set()).update(values)
+        if b.rpp_sources:
+            a.rpp_sources = (a.rpp_sources or set()) | b.rpp_sources
         a.anchored = a.anchored or b.anchored
         del self.node[rb]
         return ra
@@ -289,17 +298,20 @@ def cluster(
         c if isinstance(c, str) else None
         for c in (pairs["caution"] if "caution" in pairs else [None] * n)
     ]
-    for i in range(n):
-        if (rec_a[i], rec_b[i]) in decided_set:
-            continue
+    p = pairs["match_probability"].to_numpy(dtype="float64")
+    is_decided = np.zeros(n, dtype=bool)
+    if decided_set:
+        is_decided[[i for i in range(n) if (rec_a[i], rec_b[i]) in decided_set]] = True
+    # only the pairs each step reads are visited (in order: the tables come out the same)
+    for i in np.flatnonzero(~is_decided & ((p < UNLIKE) | (p >= review_low))).tolist():
         if prob[i] < UNLIKE:
             uf.add_unlike(rec_a[i], rec_b[i])
         if prob[i] >= review_low:
             uf.add_scored(rec_a[i], rec_b[i], prob[i] >= threshold)
-    for i in range(n):
-        if (rec_a[i], rec_b[i]) in decided_set:
-            status[i] = "decided"
-        elif caution[i] and prob[i] >= review_low:
+    for i in np.flatnonzero(is_decided).tolist():
+        status[i] = "decided"
+    for i in np.flatnonzero(~is_decided & (p >= review_low)).tolist():
+        if caution[i]:
             status[i], reason[i] = "queued", caution[i]
     order = _strongest_first(weight, rec_a, rec_b)
 

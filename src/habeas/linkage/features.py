@@ -320,15 +320,14 @@ def _lists(positions: np.ndarray, values: np.ndarray, n: int) -> list[list[Any] 
 
     Order within a list follows the input order (a stable sort by position).
     """
-    out: list[list[Any] | None] = [None] * n
     order = np.argsort(positions, kind="stable")
-    for pos, value in zip(positions[order].tolist(), values[order].tolist(), strict=True):
-        held = out[pos]
-        if held is None:
-            out[pos] = [value]
-        else:
-            held.append(value)
-    return out
+    ordered = values[order].tolist()
+    # each position's values are one slice of the sorted ones (no append per value)
+    ends = np.cumsum(np.bincount(positions.astype(np.int64), minlength=n)[:n])
+    starts = np.concatenate([[0], ends[:-1]]) if n else ends
+    return [
+        ordered[s:e] if e > s else None for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
+    ]
 
 
 def _swap(iso: str) -> str | None:

@@ -37,7 +37,7 @@ from habeas.linkage.cluster import (
     cluster,
     evidence_needed,
 )
-from habeas.linkage.features import load_features
+from habeas.linkage.features import MAIN_ID_TYPES, load_features
 from habeas.linkage.write import write_run
 from habeas.store.db import Store, default_actor
 from habeas.store.schema_linkage import LinkageRun, ReviewDecision
@@ -48,6 +48,8 @@ DEFAULT_THRESHOLD = 0.5
 DEFAULT_REVIEW_BAND = (0.2, 0.5)
 AMBIGUITY_MARGIN = 2.0
 OUTGROWN_FACTOR = 2  # see LinkReport.model_outgrown
+#: The frame's columns clustering (:func:`cluster`) and writing (:func:`write_run`) read.
+AFTER_SCORING = ("unique_id", "source_id", "rpp", "ids", "name_only", "person_id", "method")
 
 
 @dataclass
@@ -219,6 +221,9 @@ def link(
     pairs = _with_document_pairs(
         frame, pairs, model, backend=backend, new_ids=new_ids if incremental else None
     )
+    # Clustering and writing read a few columns: the features (names, keys, a million
+    # lists of blocking keys) are let go before the pairs are clustered.
+    frame = frame[[c for c in AFTER_SCORING if c in frame]]
     step("clustering", 3, steps)
     groups = None
     if incremental:
@@ -287,26 +292,96 @@ def _with_document_pairs(
 
     Clustering queues those for review (reason ``same document``) instead of
     letting them vanish; in an incremental run only pairs with a new record count.
+    The result is in the order of :func:`habeas.linkage.model.predict` (strongest
+    first, ties by record ids). ``pairs`` is emptied (its columns are moved into
+    the result one at a time): a million scored pairs are not held twice.
     """
     if not len(frame):
         return pairs
     # pairs as single integers: a million scored pairs are not held as a set of tuples
     span = int(frame["unique_id"].max()) + 1
+    keys = document_pair_keys(frame, span)
+    if new_ids is not None and len(keys):
+        fresh = np.fromiter(new_ids, dtype="int64", count=len(new_ids))
+        keys = keys[np.isin(keys // span, fresh) | np.isin(keys % span, fresh)]
     scored = pairs["record_a"].to_numpy(dtype="int64") * span + pairs["record_b"].to_numpy(
         dtype="int64"
     )
-    candidates = [
-        p
-        for p in sorted(mdl.document_pairs(frame))
-        if new_ids is None or p[0] in new_ids or p[1] in new_ids
-    ]
-    keys = np.array([a * span + b for a, b in candidates], dtype="int64")
-    known = np.isin(keys, scored)
-    wanted = {p for p, seen in zip(candidates, known, strict=True) if not seen}
+    keys = keys[~np.isin(keys, scored)]
+    wanted = {(int(k // span), int(k % span)) for k in keys.tolist()}
     extra = mdl.predict_documents(frame, wanted, model, backend=backend)
     if not len(extra):
         return pairs
-    both = pd.concat([pairs, extra], ignore_index=True)
-    return both.sort_values(
-        ["match_weight", "record_a", "record_b"], ascending=[False, True, True], kind="stable"
-    ).reset_index(drop=True)
+    return _merge_strongest_first(pairs, extra)
+
+
+def document_pair_keys(frame: pd.DataFrame, span: int, *, max_group: int = 20) -> np.ndarray:
+    """:func:`habeas.linkage.model.document_pairs` as sorted keys ``a * span + b`` (a < b).
+
+    The same pairs (records sharing a valid A-number, Venezuelan cédula or DUI,
+    numbers held by more than ``max_group`` records left out), found with NumPy:
+    grouped by number, the records of a group in ascending order, each paired
+    with the 1…``max_group − 1`` records after it in its group.
+    """
+    found: list[np.ndarray] = []
+    for column in MAIN_ID_TYPES:
+        if column not in frame:
+            continue
+        held = frame[column].notna().to_numpy()
+        if held.sum() < 2:
+            continue
+        codes, _ = pd.factorize(frame.loc[held, column])
+        uids = frame.loc[held, "unique_id"].to_numpy(dtype="int64")
+        sizes = np.bincount(codes)
+        ok = (sizes[codes] > 1) & (sizes[codes] <= max_group)
+        codes, uids = codes[ok], uids[ok]
+        order = np.lexsort((uids, codes))
+        codes, uids = codes[order], uids[order]
+        for step in range(1, max_group):
+            if step >= len(codes):
+                break
+            same = codes[step:] == codes[:-step]
+            if not same.any():
+                break
+            found.append(uids[:-step][same] * span + uids[step:][same])
+    if not found:
+        return np.empty(0, dtype="int64")
+    return np.unique(np.concatenate(found))
+
+
+def _merge_strongest_first(pairs: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
+    """``pairs`` and ``extra`` (both strongest first) as one frame in that order.
+
+    Column by column, each of ``pairs`` dropped once moved: the peak is one
+    column more than the pairs, not two more copies of them (a concatenation,
+    then a sort).
+    """
+    n = len(pairs) + len(extra)
+    weight = np.concatenate(
+        [pairs["match_weight"].to_numpy(dtype="float64"), extra["match_weight"].to_numpy("float64")]
+    )
+    rec_a = np.concatenate(
+        [pairs["record_a"].to_numpy(dtype="int64"), extra["record_a"].to_numpy(dtype="int64")]
+    )
+    rec_b = np.concatenate(
+        [pairs["record_b"].to_numpy(dtype="int64"), extra["record_b"].to_numpy(dtype="int64")]
+    )
+    if np.isnan(weight).any():  # pandas puts NaN last; keep its order exactly
+        both = pd.concat([pairs, extra], ignore_index=True)
+        return both.sort_values(
+            ["match_weight", "record_a", "record_b"], ascending=[False, True, True], kind="stable"
+        ).reset_index(drop=True)
+    order = np.lexsort((rec_b, rec_a, -weight))
+    del weight, rec_a, rec_b
+    out = pd.DataFrame(index=pd.RangeIndex(n))
+    for column in list(pairs.columns) + [c for c in extra.columns if c not in pairs]:
+        # as pd.concat of the two frames would make it (a side without it: NaN)
+        ours = pairs[[column]] if column in pairs else pd.DataFrame(index=range(len(pairs)))
+        theirs = extra[[column]] if column in extra else pd.DataFrame(index=range(len(extra)))
+        if column in pairs:
+            del pairs[column]
+        both = pd.concat([ours, theirs], ignore_index=True)[column]
+        del ours
+        out[column] = both.take(order).to_numpy()
+        del both
+    return out
