@@ -9,7 +9,10 @@ Importing the same file (same SHA-256) into the same source again is a
 no-op that says so. The file itself is kept in the content-addressed store.
 
 Until record linkage runs, each new record gets a person of its own (a link
-with method ``import``); linkage later supersedes those links.
+with method ``import``); linkage later supersedes those links. The new records are
+indexed for search batch by batch in the same transaction
+(:class:`habeas.search.index.ImportIndexer`): a committed list is searchable at once,
+and a refused one leaves no postings.
 """
 
 from __future__ import annotations
@@ -32,8 +35,15 @@ from habeas.ingest.normalise import DATE_FIELDS, PreparedRecord, RowContext, Row
 from habeas.ingest.problems import ImportFailed, Problem
 from habeas.ingest.readers import Table, media_type, read_tables
 from habeas.ingest.rowchecks import Citations, RowChecks, existing_keys, facility_index
-from habeas.ingest.rowwrite import RowTarget, correction_links, insert_rows, new_counts
+from habeas.ingest.rowwrite import (
+    RowTarget,
+    correction_links,
+    insert_rows,
+    new_counts,
+    search_entries,
+)
 from habeas.ingest.sensitivity import file_level, protected_headers, source_level
+from habeas.search.index import ImportIndexer
 from habeas.store.bulk import large_cache
 from habeas.store.db import Store
 from habeas.store.filestore import sha256_file
@@ -124,6 +134,7 @@ class ImportResult:
     events: int = 0
     legal_facts: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    indexed: int = 0  # records indexed for search in the import's transaction (all new ones)
 
 
 def _check_options(options: ImportOptions) -> None:
@@ -496,6 +507,7 @@ def _write(
         counts, rows = new_counts(), 0
         conflicts: list[Problem] = []
         failed = _ErrorWatch(reading.problems)
+        indexer = ImportIndexer(session)
         for chunk in reading.batches(progress):
             rows += len(chunk)
             checks.feed(chunk)
@@ -503,7 +515,8 @@ def _write(
             taken = existing_keys(session, source.id, [r.record_key for r in chunk])
             conflicts.extend(_conflict(path.name, r) for r in chunk if r.record_key in taken)
             if not conflicts and not checks.failed and not failed.seen(citations):
-                insert_rows(session, target, chunk, corrects, counts)
+                ids = insert_rows(session, target, chunk, corrects, counts)
+                indexer.add(search_entries(chunk, ids))
                 if progress:
                     progress("writing", rows, reading.total)
         problems = [*reading.problems, *checks.finish()]
@@ -517,6 +530,7 @@ def _write(
         batch.row_count = rows
         batch.warnings = [p.to_dict() for p in warnings]
         counts["corrections"] = correction_links(session, batch.id, op.actor, now)
+        indexed = indexer.finish(op.actor)
         _keep_file(store, session, path, sha256, stored_level)
         joined = None
         if options.same_as_record is not None:
@@ -535,6 +549,8 @@ def _write(
                 "rows": rows,
                 **counts,
                 "warnings": len(warnings),
+                "indexed_for_search": indexed["records"],
+                "search_keys": indexed["keys"],
                 "sensitivity": level,
                 "file_sensitivity": stored_level,
                 **({"channel": options.channel} if options.channel else {}),
@@ -552,6 +568,7 @@ def _write(
         events=counts["events"],
         legal_facts=counts["legal_facts"],
         warnings=warnings,
+        indexed=indexed["records"],
     )
 
 

@@ -95,11 +95,25 @@ def key_hash(text: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+_DIGESTS: dict[str, bytes] = {}
+#: Key texts whose digest is remembered: most recur from record to record (a given name
+#: with a surname, a date of birth), so hashing each once saves most of the hashing.
+_DIGEST_CACHE = 400_000
+
+
 def key_digests(texts: Iterable[str]) -> bytes:
     """:func:`key_hash` of many texts at once, as big-endian 8-byte digests one after
     the other (read them with ``numpy.frombuffer(..., ">i8")``): no Python int per key."""
-    blake2b = hashlib.blake2b
-    return b"".join([blake2b(t.encode("utf-8"), digest_size=8).digest() for t in texts])
+    cache = _DIGESTS
+    out = []
+    for t in texts:
+        d = cache.get(t)
+        if d is None:
+            if len(cache) >= _DIGEST_CACHE:
+                cache.clear()
+            d = cache[t] = hashlib.blake2b(t.encode("utf-8"), digest_size=8).digest()
+        out.append(d)
+    return b"".join(out)
 
 
 @lru_cache(maxsize=65536)
@@ -384,6 +398,29 @@ def _read_records(
 # --------------------------------------------------------------------------- writing
 
 
+class _Postings:
+    """Postings gathered (8-byte digests and their records) until there are enough to
+    write sorted in one pass: fewer passes over the clustered table."""
+
+    def __init__(self, session: Session, flush_at: int = 0) -> None:
+        self.session, self.flush_at, self.written = session, flush_at, 0
+        self.digests, self.owners = bytearray(), array("q")
+
+    def add(self, record_id: int, texts: set[str]) -> None:
+        self.digests += key_digests(texts)
+        self.owners.extend([record_id] * len(texts))
+        if self.flush_at and len(self.owners) >= self.flush_at:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.owners:
+            keys = np.frombuffer(self.digests, dtype=">i8").astype(np.int64)
+            owners = np.frombuffer(self.owners, dtype=np.int64).copy()
+            self.written += len(owners)
+            self.digests, self.owners = bytearray(), array("q")
+            _insert_postings(self.session, keys, owners)
+
+
 def _insert_postings(session: Session, keys: Any, record_ids: Any) -> None:
     """Insert postings sorted by (key, record) -- B-tree friendly -- through the driver
     (35M rows through ORM dicts would take minutes)."""
@@ -413,17 +450,24 @@ def _write_index(
     known_terms: set[tuple[str, str]] | None,
     progress: Progress | None,
     total: int,
+    *,
+    checked: set[tuple[str, str]] | None = None,
+    postings: _Postings | None = None,
 ) -> dict[str, int]:
     """Write the records' search rows, postings and new vocabulary terms.
 
     ``known_terms`` are terms known to be in the vocabulary already (an empty set on a
     rebuild, which starts from an empty vocabulary); ``None`` looks the records' terms
-    up in the vocabulary once they are all read."""
+    up in the vocabulary once they are all read, except those in ``checked`` (terms
+    already looked up or added in this transaction, which it then grows: an import
+    indexing batch after batch asks about each distinct name once). Postings go to
+    ``postings`` when given (the caller flushes them), else are written before returning."""
     conn = session.connection()
     n_records = 0
     batch_rows: list[tuple[Any, ...]] = []
-    digests = bytearray()
-    owners = array("q")
+    sink = postings if postings is not None else _Postings(session)
+    before = sink.written + len(sink.owners)
+    day = _date_converter(conn)
     givens: set[tuple[str, ...]] = set()
     surnames: set[str] = set()
 
@@ -434,42 +478,63 @@ def _write_index(
                 rid,
                 "|".join(rec.given),
                 "|".join(rec.surnames),
-                rec.dob_earliest,
-                rec.dob_latest,
+                day(rec.dob_earliest),
+                day(rec.dob_latest),
                 rec.dob_precision,
                 rec.nationality,
                 "|".join(f"{t}={v}" for t, v in rec.identifiers),
             )
         )
-        texts = record_key_texts(rec)
-        digests += key_digests(texts)
-        owners.extend([rid] * len(texts))
+        sink.add(rid, record_key_texts(rec))
         givens.add(rec.given)
         surnames.update(rec.surnames)
         n_records += 1
         if len(batch_rows) >= _CHUNK:
-            insert_tuples(conn, SearchRecord.__table__, SEARCH_RECORD_FIELDS, batch_rows)
+            insert_tuples(
+                conn, SearchRecord.__table__, SEARCH_RECORD_FIELDS, batch_rows, ready=_DOB
+            )
             batch_rows.clear()
             if progress:
                 progress("reading records", n_records, total)
     if batch_rows:
-        insert_tuples(conn, SearchRecord.__table__, SEARCH_RECORD_FIELDS, batch_rows)
+        insert_tuples(conn, SearchRecord.__table__, SEARCH_RECORD_FIELDS, batch_rows, ready=_DOB)
     if progress:
         progress("reading records", n_records, total)
         progress("writing postings", 0, 1)
-    if owners:
-        keys = np.frombuffer(digests, dtype=">i8").astype(np.int64)
-        del digests
-        _insert_postings(session, keys, np.frombuffer(owners, dtype=np.int64))
+    n_keys = sink.written + len(sink.owners) - before
+    if postings is None:
+        sink.flush()
     terms = _terms(givens, surnames)
     if progress:
         progress("writing postings", 1, 1)
+    if checked is not None:
+        terms -= checked
+        checked.update(terms)
     known = _known_terms(session, terms) if known_terms is None else known_terms
     new_terms = sorted(terms - known)
     known.update(new_terms)
     if new_terms:
         insert_tuples(conn, SearchTerm.__table__, ("kind", "term"), new_terms)
-    return {"records": n_records, "keys": len(owners), "new_terms": len(new_terms)}
+    return {"records": n_records, "keys": n_keys, "new_terms": len(new_terms)}
+
+
+_DOB = ("dob_earliest", "dob_latest")
+
+
+def _date_converter(conn: Any) -> Callable[[date | None], Any]:
+    """Dates of birth as the driver takes them, each distinct date processed once."""
+    proc = SearchRecord.__table__.c.dob_earliest.type._cached_bind_processor(conn.dialect)
+    memo: dict[date, Any] = {}
+
+    def convert(value: date | None) -> Any:
+        if value is None or proc is None:
+            return value
+        out = memo.get(value)
+        if out is None:
+            out = memo[value] = proc(value)
+        return out
+
+    return convert
 
 
 def _known_terms(session: Session, terms: set[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -511,6 +576,40 @@ def _set_meta(session: Session, *, indexed_through: int, actor: str | None, buil
         meta.version = INDEX_VERSION
         meta.built_at = datetime.now(UTC)
         meta.built_by = actor
+
+
+#: Postings an import holds (16 bytes each) before writing them sorted: each write passes
+#: over the whole clustered table, so fewer, larger writes cost less.
+IMPORT_POSTINGS = 2_500_000
+
+
+class ImportIndexer:
+    """Indexes an import's new records batch by batch, in the import's own transaction
+    (so a list is searchable the moment it is committed, and a failed import leaves no
+    postings behind). Records must be new: nothing is deleted first."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.checked: set[tuple[str, str]] = set()
+        self.counts = {"records": 0, "keys": 0, "new_terms": 0}
+        self.postings = _Postings(session, flush_at=IMPORT_POSTINGS)
+
+    def add(self, records: Iterable[IndexedRecord]) -> None:
+        counts = _write_index(
+            self.session, records, None, None, 0, checked=self.checked, postings=self.postings
+        )
+        for name, n in counts.items():
+            self.counts[name] += n
+
+    def finish(self, actor: str) -> dict[str, int]:
+        """Write the postings still held and move the index's floor past the new
+        records; returns the counts written."""
+        self.postings.flush()
+        meta = self.session.get(SearchMeta, 1)
+        start_at = meta.indexed_through if meta is not None else 0
+        floor = _unindexed_floor(self.session, start_at)
+        _set_meta(self.session, indexed_through=floor, actor=actor, built=False)
+        return dict(self.counts)
 
 
 def build_search_index(
