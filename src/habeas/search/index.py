@@ -402,8 +402,9 @@ class _Postings:
     """Postings gathered (8-byte digests and their records) until there are enough to
     write sorted in one pass: fewer passes over the clustered table."""
 
-    def __init__(self, session: Session, flush_at: int = 0) -> None:
+    def __init__(self, session: Session, flush_at: int = 0, staging: str | None = None) -> None:
         self.session, self.flush_at, self.written = session, flush_at, 0
+        self.staging = staging  # a SQLite temporary table to write them to instead
         self.digests, self.owners = bytearray(), array("q")
 
     def add(self, record_id: int, texts: set[str]) -> None:
@@ -418,10 +419,12 @@ class _Postings:
             owners = np.frombuffer(self.owners, dtype=np.int64).copy()
             self.written += len(owners)
             self.digests, self.owners = bytearray(), array("q")
-            _insert_postings(self.session, keys, owners)
+            _insert_postings(self.session, keys, owners, self.staging)
 
 
-def _insert_postings(session: Session, keys: Any, record_ids: Any) -> None:
+def _insert_postings(
+    session: Session, keys: Any, record_ids: Any, staging: str | None = None
+) -> None:
     """Insert postings sorted by (key, record) -- B-tree friendly -- through the driver
     (35M rows through ORM dicts would take minutes)."""
     order = np.lexsort((record_ids, keys))
@@ -440,8 +443,10 @@ def _insert_postings(session: Session, keys: Any, record_ids: Any) -> None:
                 strict=True,
             )
         )
-        # the driver's executemany on SQLite, COPY on PostgreSQL
-        insert_tuples(conn, SearchKey.__table__, ("key", "record_id"), rows)
+        if staging is not None:
+            conn.exec_driver_sql(f"INSERT INTO {staging} (key, record_id) VALUES (?, ?)", rows)
+        else:  # the driver's executemany on SQLite, COPY on PostgreSQL
+            insert_tuples(conn, SearchKey.__table__, ("key", "record_id"), rows)
 
 
 def _write_index(
@@ -578,9 +583,9 @@ def _set_meta(session: Session, *, indexed_through: int, actor: str | None, buil
         meta.built_by = actor
 
 
-#: Postings an import holds (16 bytes each) before writing them sorted: each write passes
-#: over the whole clustered table, so fewer, larger writes cost less.
+#: Postings an import holds (16 bytes each) before writing them out.
 IMPORT_POSTINGS = 2_500_000
+_STAGING = "temp.import_postings"
 
 
 class ImportIndexer:
@@ -592,7 +597,20 @@ class ImportIndexer:
         self.session = session
         self.checked: set[tuple[str, str]] = set()
         self.counts = {"records": 0, "keys": 0, "new_terms": 0}
-        self.postings = _Postings(session, flush_at=IMPORT_POSTINGS)
+        # Keys are hashes: postings of new records fall all over the clustered table, so
+        # each batch written into it would rewrite most of its pages (and, in one
+        # transaction, write them to the WAL again). On SQLite they are staged in a
+        # temporary table and moved into the index once, in key order, at the end: one
+        # pass over the table whatever the list's size, sorted by SQLite's external
+        # sorter in bounded memory. PostgreSQL takes them by COPY batch by batch.
+        conn = session.connection()
+        self.staging = _STAGING if conn.dialect.name == "sqlite" else None
+        if self.staging is not None:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {self.staging}")
+            conn.exec_driver_sql(
+                f"CREATE TABLE {self.staging} (key INTEGER NOT NULL, record_id INTEGER NOT NULL)"
+            )
+        self.postings = _Postings(session, flush_at=IMPORT_POSTINGS, staging=self.staging)
 
     def add(self, records: Iterable[IndexedRecord]) -> None:
         counts = _write_index(
@@ -605,6 +623,13 @@ class ImportIndexer:
         """Write the postings still held and move the index's floor past the new
         records; returns the counts written."""
         self.postings.flush()
+        if self.staging is not None:
+            conn = self.session.connection()
+            conn.exec_driver_sql(
+                f"INSERT INTO search_key (key, record_id) SELECT key, record_id "
+                f"FROM {self.staging} ORDER BY key, record_id"
+            )
+            conn.exec_driver_sql(f"DROP TABLE {self.staging}")
         meta = self.session.get(SearchMeta, 1)
         start_at = meta.indexed_through if meta is not None else 0
         floor = _unindexed_floor(self.session, start_at)
