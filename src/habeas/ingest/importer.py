@@ -89,6 +89,9 @@ class ImportOptions:
     # The importer states that every record is the person of this record (an entry made
     # from a person's page): decided "same" and joined at once (habeas.ingest.same_person).
     same_as_record: int | None = None
+    # Index the new records for search in the import's transaction (the default). When
+    # False they are left to ``habeas index`` (search scans them meanwhile, and says so).
+    index: bool = True
 
 
 @dataclass
@@ -507,7 +510,7 @@ def _write(
         counts, rows = new_counts(), 0
         conflicts: list[Problem] = []
         failed = _ErrorWatch(reading.problems)
-        indexer = ImportIndexer(session)
+        indexer = ImportIndexer(session) if options.index else None
         for chunk in reading.batches(progress):
             rows += len(chunk)
             checks.feed(chunk)
@@ -516,7 +519,8 @@ def _write(
             conflicts.extend(_conflict(path.name, r) for r in chunk if r.record_key in taken)
             if not conflicts and not checks.failed and not failed.seen(citations):
                 ids = insert_rows(session, target, chunk, corrects, counts)
-                indexer.add(search_entries(chunk, ids))
+                if indexer is not None:
+                    indexer.add(search_entries(chunk, ids))
                 if progress:
                     progress("writing", rows, reading.total)
         problems = [*reading.problems, *checks.finish()]
@@ -530,7 +534,7 @@ def _write(
         batch.row_count = rows
         batch.warnings = [p.to_dict() for p in warnings]
         counts["corrections"] = correction_links(session, batch.id, op.actor, now)
-        indexed = indexer.finish(op.actor)
+        indexed = indexer.finish(op.actor) if indexer is not None else {"records": 0, "keys": 0}
         _keep_file(store, session, path, sha256, stored_level)
         joined = None
         if options.same_as_record is not None:
