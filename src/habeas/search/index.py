@@ -586,6 +586,8 @@ def _set_meta(session: Session, *, indexed_through: int, actor: str | None, buil
 #: Postings an import holds (16 bytes each) before writing them out.
 IMPORT_POSTINGS = 2_500_000
 _STAGING = "temp.import_postings"
+#: SQLite's page cache (KiB) while the staged postings are sorted into the index.
+SORT_CACHE_KIB = 64 * 1024
 
 
 class ImportIndexer:
@@ -625,10 +627,16 @@ class ImportIndexer:
         self.postings.flush()
         if self.staging is not None:
             conn = self.session.connection()
+            # SQLite's sorter holds up to a page cache's worth of rows per thread: a
+            # smaller cache meanwhile keeps the sort's memory low (writing in key order
+            # needs few pages).
+            cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+            conn.exec_driver_sql(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
             conn.exec_driver_sql(
                 f"INSERT INTO search_key (key, record_id) SELECT key, record_id "
                 f"FROM {self.staging} ORDER BY key, record_id"
             )
+            conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")
             conn.exec_driver_sql(f"DROP TABLE {self.staging}")
         meta = self.session.get(SearchMeta, 1)
         start_at = meta.indexed_through if meta is not None else 0
