@@ -117,6 +117,12 @@ def run_child(path: Path, backend: str) -> dict[str, object]:
             for share in (10, 50, 100):
                 if f"{share}%" not in marks and done * 100 >= total * share:
                     marks[f"{share}%"] = round(_rss_mb(), 1)
+                    print(  # as it goes, on stderr: a long run shows its memory early
+                        f"  {share} % of rows written after {time.perf_counter() - start:.0f} s"
+                        f" (CPU {time.process_time() - cpu:.0f} s): {marks[f'{share}%']:,.0f} MB",
+                        file=sys.stderr,
+                        flush=True,
+                    )
 
         start, cpu = time.perf_counter(), time.process_time()
         result = import_file(store, path, options, progress=progress)
@@ -173,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(path), "--backend", args.backend],
             check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
         ).stdout
         figures = json.loads(out.strip().splitlines()[-1])
