@@ -513,12 +513,18 @@ def _write(
         indexer = ImportIndexer(session) if options.index else None
         for chunk in reading.batches(progress):
             rows += len(chunk)
-            checks.feed(chunk)
-            corrects = citations.cite(session, chunk) if citations is not None else {}
             taken = existing_keys(session, source.id, [r.record_key for r in chunk])
-            conflicts.extend(_conflict(path.name, r) for r in chunk if r.record_key in taken)
+            ours = {k: row for k, (imp, row) in taken.items() if imp == batch.id}
+            checks.feed(chunk, ours)  # ids repeated within the file
+            corrects = citations.cite(session, chunk) if citations is not None else {}
+            conflicts.extend(
+                _conflict(path.name, r)
+                for r in chunk
+                if r.record_key in taken and r.record_key not in ours
+            )
             if not conflicts and not checks.failed and not failed.seen(citations):
                 ids = insert_rows(session, target, chunk, corrects, counts)
+                checks.forget()  # written: found in the store from now on
                 if indexer is not None:
                     indexer.add(search_entries(chunk, ids))
                 if progress:

@@ -630,7 +630,7 @@ class ImportIndexer:
             # SQLite's sorter holds up to a page cache's worth of rows per thread: a
             # smaller cache meanwhile keeps the sort's memory low (writing in key order
             # needs few pages).
-            cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+            cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
             conn.exec_driver_sql(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
             conn.exec_driver_sql(
                 f"INSERT INTO search_key (key, record_id) SELECT key, record_id "
