@@ -98,6 +98,17 @@ def test_a_record_id_repeated_across_batches_is_refused(store: Store, tmp_path: 
     assert _count(store, Record) == 0
 
 
+def test_a_repeated_id_is_found_after_writing_has_stopped(store: Store, tmp_path: Path) -> None:
+    """Ids of rows written are looked up in the store (not held in memory); once an error
+    stops the writing, the ids of the rows checked but not written are still compared."""
+    with pytest.raises(ImportFailed) as info:
+        import_file(store, _file(tmp_path, _rows(10, bad=4, repeat=7)), _options())
+    errors = _errors(info.value)
+    assert [p.row for p in errors] == [5, 11]
+    assert "row 8" in errors[1].message
+    assert _count(store, Record) == 0
+
+
 def test_the_dry_run_keeps_a_sample_and_counts_every_row(store: Store, tmp_path: Path) -> None:
     plan = plan_import(store, _file(tmp_path, _rows(10, bad=7)), _options())
     assert plan.record_count == 10

@@ -184,7 +184,7 @@ def import_command(
                 raise typer.Exit(1)
             return
         result = import_file(store, file, options, progress=progress)
-        indexed = 0 if result.already_imported else index_pending(store)
+        indexed = result.indexed + (0 if result.already_imported else index_pending(store))
     if output == "json":
         print_json(
             {

@@ -9,7 +9,10 @@ Importing the same file (same SHA-256) into the same source again is a
 no-op that says so. The file itself is kept in the content-addressed store.
 
 Until record linkage runs, each new record gets a person of its own (a link
-with method ``import``); linkage later supersedes those links.
+with method ``import``); linkage later supersedes those links. The new records are
+indexed for search batch by batch in the same transaction
+(:class:`habeas.search.index.ImportIndexer`): a committed list is searchable at once,
+and a refused one leaves no postings.
 """
 
 from __future__ import annotations
@@ -33,8 +36,15 @@ from habeas.ingest.normalise import DATE_FIELDS, PreparedRecord, RowContext, Row
 from habeas.ingest.problems import ImportFailed, Problem
 from habeas.ingest.readers import Table, media_type, read_tables
 from habeas.ingest.rowchecks import Citations, RowChecks, existing_keys, facility_index
-from habeas.ingest.rowwrite import RowTarget, correction_links, insert_rows, new_counts
+from habeas.ingest.rowwrite import (
+    RowTarget,
+    correction_links,
+    insert_rows,
+    new_counts,
+    search_entries,
+)
 from habeas.ingest.sensitivity import file_level, protected_headers, source_level
+from habeas.search.index import ImportIndexer
 from habeas.store.bulk import large_cache
 from habeas.store.db import Store
 from habeas.store.filestore import sha256_file
@@ -82,6 +92,9 @@ class ImportOptions:
     same_as_record: int | None = None
     # A person's corrections of cells read off pages (PDF, scans), applied before checking.
     corrections: Corrections | None = None
+    # Index the new records for search in the import's transaction (the default). When
+    # False they are left to ``habeas index`` (search scans them meanwhile, and says so).
+    index: bool = True
 
 
 @dataclass
@@ -127,6 +140,7 @@ class ImportResult:
     events: int = 0
     legal_facts: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    indexed: int = 0  # records indexed for search in the import's transaction (all new ones)
 
 
 def _check_options(options: ImportOptions) -> None:
@@ -499,14 +513,23 @@ def _write(
         counts, rows = new_counts(), 0
         conflicts: list[Problem] = []
         failed = _ErrorWatch(reading.problems)
+        indexer = ImportIndexer(session) if options.index else None
         for chunk in reading.batches(progress):
             rows += len(chunk)
-            checks.feed(chunk)
-            corrects = citations.cite(session, chunk) if citations is not None else {}
             taken = existing_keys(session, source.id, [r.record_key for r in chunk])
-            conflicts.extend(_conflict(path.name, r) for r in chunk if r.record_key in taken)
+            ours = {k: row for k, (imp, row) in taken.items() if imp == batch.id}
+            checks.feed(chunk, ours)  # ids repeated within the file
+            corrects = citations.cite(session, chunk) if citations is not None else {}
+            conflicts.extend(
+                _conflict(path.name, r)
+                for r in chunk
+                if r.record_key in taken and r.record_key not in ours
+            )
             if not conflicts and not checks.failed and not failed.seen(citations):
-                insert_rows(session, target, chunk, corrects, counts)
+                ids = insert_rows(session, target, chunk, corrects, counts)
+                checks.forget()  # written: found in the store from now on
+                if indexer is not None:
+                    indexer.add(search_entries(chunk, ids))
                 if progress:
                     progress("writing", rows, reading.total)
         problems = [*reading.problems, *checks.finish()]
@@ -521,6 +544,7 @@ def _write(
         batch.warnings = [p.to_dict() for p in warnings]
         counts["corrections"] = correction_links(session, batch.id, op.actor, now)
         _keep_places(session, batch.id, reading)
+        indexed = indexer.finish(op.actor) if indexer is not None else {"records": 0, "keys": 0}
         _keep_file(store, session, path, sha256, stored_level)
         joined = None
         if options.same_as_record is not None:
@@ -539,6 +563,8 @@ def _write(
                 "rows": rows,
                 **counts,
                 "warnings": len(warnings),
+                "indexed_for_search": indexed["records"],
+                "search_keys": indexed["keys"],
                 "sensitivity": level,
                 "file_sensitivity": stored_level,
                 **({"channel": options.channel} if options.channel else {}),
@@ -556,6 +582,7 @@ def _write(
         events=counts["events"],
         legal_facts=counts["legal_facts"],
         warnings=warnings,
+        indexed=indexed["records"],
     )
 
 

@@ -50,9 +50,16 @@ class RowChecks:
         self._duplicates: list[Problem] = []
         self._places: dict[tuple[str, str], tuple[int, str | None, int]] = {}
 
-    def feed(self, records: Sequence[PreparedRecord]) -> None:
+    def feed(
+        self, records: Sequence[PreparedRecord], written: dict[str, int] | None = None
+    ) -> None:
+        """Check a batch. ``written`` maps record ids of this file already written (in
+        this transaction) to their rows: those are looked up in the store, not held here
+        (see :meth:`forget`), so memory stays flat however long the list."""
         for rec in records:
             first = self._seen.get(rec.record_key)
+            if first is None and written:
+                first = written.get(rec.record_key)
             if first is not None:
                 self._duplicates.append(
                     Problem(
@@ -82,6 +89,11 @@ class RowChecks:
             self._places[key] = (
                 (seen[0], seen[1], seen[2] + 1) if seen else (rec.row_number, rec.sheet, 1)
             )
+
+    def forget(self) -> None:
+        """The batches fed so far are written: their record ids are now found by
+        :func:`existing_keys`, so they need not be held in memory."""
+        self._seen.clear()
 
     @property
     def failed(self) -> bool:
@@ -147,16 +159,18 @@ class Citations:
         return found
 
 
-def existing_keys(session: Any, source_id: int, keys: list[str]) -> set[str]:
-    """Which of ``keys`` the source already holds (from another file)."""
-    found: set[str] = set()
+def existing_keys(session: Any, source_id: int, keys: list[str]) -> dict[str, tuple[int, int]]:
+    """Which of ``keys`` the source already holds: record id → (import, row), so that
+    the caller tells another file's records from its own rows written earlier."""
+    found: dict[str, tuple[int, int]] = {}
     for start in range(0, len(keys), IN_CHUNK):
         found.update(
-            session.execute(
-                select(Record.record_key).where(
+            (key, (import_id, row))
+            for key, import_id, row in session.execute(
+                select(Record.record_key, Record.import_id, Record.row_number).where(
                     Record.source_id == source_id,
                     Record.record_key.in_(keys[start : start + IN_CHUNK]),
                 )
-            ).scalars()
+            )
         )
     return found

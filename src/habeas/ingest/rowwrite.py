@@ -9,7 +9,7 @@ its one transaction; primary keys are reserved per batch so the driver's
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from habeas.domain.text import fold
 from habeas.ingest.normalise import PreparedRecord
 from habeas.ingest.sensitivity import split_protected
+from habeas.search.index import IndexedRecord, make_indexed
 from habeas.store.bulk import LINK_COLUMNS, allocate_ids, bulk_insert, driver_value, insert_tuples
 from habeas.store.schema import CustodyEvent, LegalFact, Link, Person, Record, RecordIdentifier
 from habeas.store.schema_linkage import ReviewDecision
@@ -170,14 +171,15 @@ def insert_rows(
     chunk: Sequence[PreparedRecord],
     corrects: dict[str, int],
     counts: dict[str, int],
-) -> None:
-    """Bulk-insert one batch of records and everything hanging off them; adds to ``counts``.
+) -> list[int]:
+    """Bulk-insert one batch of records and everything hanging off them; adds to ``counts``
+    and returns the new records' ids, in the order of ``chunk``.
 
     Reporter and witness columns (``target.protect``) leave ``raw`` for ``protected``,
     sealed by ``target.seal``. Rows are built as the tuples the driver takes; values
     repeated on every row (the time, the actor) go through their bind processor once."""
     if not chunk:
-        return
+        return []
     conn = session.connection()
     source_id, import_id, actor = target.source_id, target.import_id, target.actor
     level, protect, seal = target.level, target.protect, target.seal
@@ -307,6 +309,27 @@ def insert_rows(
     counts["identifiers"] += len(identifiers)
     counts["events"] += len(events)
     counts["legal_facts"] += len(legal)
+    return record_ids
+
+
+def search_entries(
+    chunk: Sequence[PreparedRecord], record_ids: Sequence[int]
+) -> Iterator[IndexedRecord]:
+    """The new records as the search index sees them: what
+    :func:`habeas.search.index.iter_indexed` would read back from the rows just written
+    (given names and surnames as stored, the date of birth, the identifiers with a value)."""
+    for r, rid in zip(chunk, record_ids, strict=True):
+        name, born = r.name, r.dob
+        yield make_indexed(
+            rid,
+            name.given_names if name else (),
+            name.surnames if name else (),
+            born.earliest if born else None,
+            born.latest if born else None,
+            born.precision if born else None,
+            r.nationality,
+            [(t, v) for t, _raw, v, _ok in r.identifiers if v is not None],
+        )
 
 
 def _same(value: Any) -> Any:

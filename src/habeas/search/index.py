@@ -95,11 +95,25 @@ def key_hash(text: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+_DIGESTS: dict[str, bytes] = {}
+#: Key texts whose digest is remembered: most recur from record to record (a given name
+#: with a surname, a date of birth), so hashing each once saves most of the hashing.
+_DIGEST_CACHE = 400_000
+
+
 def key_digests(texts: Iterable[str]) -> bytes:
     """:func:`key_hash` of many texts at once, as big-endian 8-byte digests one after
     the other (read them with ``numpy.frombuffer(..., ">i8")``): no Python int per key."""
-    blake2b = hashlib.blake2b
-    return b"".join([blake2b(t.encode("utf-8"), digest_size=8).digest() for t in texts])
+    cache = _DIGESTS
+    out = []
+    for t in texts:
+        d = cache.get(t)
+        if d is None:
+            if len(cache) >= _DIGEST_CACHE:
+                cache.clear()
+            d = cache[t] = hashlib.blake2b(t.encode("utf-8"), digest_size=8).digest()
+        out.append(d)
+    return b"".join(out)
 
 
 @lru_cache(maxsize=65536)
@@ -384,7 +398,33 @@ def _read_records(
 # --------------------------------------------------------------------------- writing
 
 
-def _insert_postings(session: Session, keys: Any, record_ids: Any) -> None:
+class _Postings:
+    """Postings gathered (8-byte digests and their records) until there are enough to
+    write sorted in one pass: fewer passes over the clustered table."""
+
+    def __init__(self, session: Session, flush_at: int = 0, staging: str | None = None) -> None:
+        self.session, self.flush_at, self.written = session, flush_at, 0
+        self.staging = staging  # a SQLite temporary table to write them to instead
+        self.digests, self.owners = bytearray(), array("q")
+
+    def add(self, record_id: int, texts: set[str]) -> None:
+        self.digests += key_digests(texts)
+        self.owners.extend([record_id] * len(texts))
+        if self.flush_at and len(self.owners) >= self.flush_at:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.owners:
+            keys = np.frombuffer(self.digests, dtype=">i8").astype(np.int64)
+            owners = np.frombuffer(self.owners, dtype=np.int64).copy()
+            self.written += len(owners)
+            self.digests, self.owners = bytearray(), array("q")
+            _insert_postings(self.session, keys, owners, self.staging)
+
+
+def _insert_postings(
+    session: Session, keys: Any, record_ids: Any, staging: str | None = None
+) -> None:
     """Insert postings sorted by (key, record) -- B-tree friendly -- through the driver
     (35M rows through ORM dicts would take minutes)."""
     order = np.lexsort((record_ids, keys))
@@ -403,8 +443,10 @@ def _insert_postings(session: Session, keys: Any, record_ids: Any) -> None:
                 strict=True,
             )
         )
-        # the driver's executemany on SQLite, COPY on PostgreSQL
-        insert_tuples(conn, SearchKey.__table__, ("key", "record_id"), rows)
+        if staging is not None:
+            conn.exec_driver_sql(f"INSERT INTO {staging} (key, record_id) VALUES (?, ?)", rows)
+        else:  # the driver's executemany on SQLite, COPY on PostgreSQL
+            insert_tuples(conn, SearchKey.__table__, ("key", "record_id"), rows)
 
 
 def _write_index(
@@ -413,17 +455,24 @@ def _write_index(
     known_terms: set[tuple[str, str]] | None,
     progress: Progress | None,
     total: int,
+    *,
+    checked: set[tuple[str, str]] | None = None,
+    postings: _Postings | None = None,
 ) -> dict[str, int]:
     """Write the records' search rows, postings and new vocabulary terms.
 
     ``known_terms`` are terms known to be in the vocabulary already (an empty set on a
     rebuild, which starts from an empty vocabulary); ``None`` looks the records' terms
-    up in the vocabulary once they are all read."""
+    up in the vocabulary once they are all read, except those in ``checked`` (terms
+    already looked up or added in this transaction, which it then grows: an import
+    indexing batch after batch asks about each distinct name once). Postings go to
+    ``postings`` when given (the caller flushes them), else are written before returning."""
     conn = session.connection()
     n_records = 0
     batch_rows: list[tuple[Any, ...]] = []
-    digests = bytearray()
-    owners = array("q")
+    sink = postings if postings is not None else _Postings(session)
+    before = sink.written + len(sink.owners)
+    day = _date_converter(conn)
     givens: set[tuple[str, ...]] = set()
     surnames: set[str] = set()
 
@@ -434,42 +483,63 @@ def _write_index(
                 rid,
                 "|".join(rec.given),
                 "|".join(rec.surnames),
-                rec.dob_earliest,
-                rec.dob_latest,
+                day(rec.dob_earliest),
+                day(rec.dob_latest),
                 rec.dob_precision,
                 rec.nationality,
                 "|".join(f"{t}={v}" for t, v in rec.identifiers),
             )
         )
-        texts = record_key_texts(rec)
-        digests += key_digests(texts)
-        owners.extend([rid] * len(texts))
+        sink.add(rid, record_key_texts(rec))
         givens.add(rec.given)
         surnames.update(rec.surnames)
         n_records += 1
         if len(batch_rows) >= _CHUNK:
-            insert_tuples(conn, SearchRecord.__table__, SEARCH_RECORD_FIELDS, batch_rows)
+            insert_tuples(
+                conn, SearchRecord.__table__, SEARCH_RECORD_FIELDS, batch_rows, ready=_DOB
+            )
             batch_rows.clear()
             if progress:
                 progress("reading records", n_records, total)
     if batch_rows:
-        insert_tuples(conn, SearchRecord.__table__, SEARCH_RECORD_FIELDS, batch_rows)
+        insert_tuples(conn, SearchRecord.__table__, SEARCH_RECORD_FIELDS, batch_rows, ready=_DOB)
     if progress:
         progress("reading records", n_records, total)
         progress("writing postings", 0, 1)
-    if owners:
-        keys = np.frombuffer(digests, dtype=">i8").astype(np.int64)
-        del digests
-        _insert_postings(session, keys, np.frombuffer(owners, dtype=np.int64))
+    n_keys = sink.written + len(sink.owners) - before
+    if postings is None:
+        sink.flush()
     terms = _terms(givens, surnames)
     if progress:
         progress("writing postings", 1, 1)
+    if checked is not None:
+        terms -= checked
+        checked.update(terms)
     known = _known_terms(session, terms) if known_terms is None else known_terms
     new_terms = sorted(terms - known)
     known.update(new_terms)
     if new_terms:
         insert_tuples(conn, SearchTerm.__table__, ("kind", "term"), new_terms)
-    return {"records": n_records, "keys": len(owners), "new_terms": len(new_terms)}
+    return {"records": n_records, "keys": n_keys, "new_terms": len(new_terms)}
+
+
+_DOB = ("dob_earliest", "dob_latest")
+
+
+def _date_converter(conn: Any) -> Callable[[date | None], Any]:
+    """Dates of birth as the driver takes them, each distinct date processed once."""
+    proc = SearchRecord.__table__.c.dob_earliest.type._cached_bind_processor(conn.dialect)
+    memo: dict[date, Any] = {}
+
+    def convert(value: date | None) -> Any:
+        if value is None or proc is None:
+            return value
+        out = memo.get(value)
+        if out is None:
+            out = memo[value] = proc(value)
+        return out
+
+    return convert
 
 
 def _known_terms(session: Session, terms: set[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -511,6 +581,68 @@ def _set_meta(session: Session, *, indexed_through: int, actor: str | None, buil
         meta.version = INDEX_VERSION
         meta.built_at = datetime.now(UTC)
         meta.built_by = actor
+
+
+#: Postings an import holds (16 bytes each) before writing them out.
+IMPORT_POSTINGS = 2_500_000
+_STAGING = "temp.import_postings"
+#: SQLite's page cache (KiB) while the staged postings are sorted into the index.
+SORT_CACHE_KIB = 64 * 1024
+
+
+class ImportIndexer:
+    """Indexes an import's new records batch by batch, in the import's own transaction
+    (so a list is searchable the moment it is committed, and a failed import leaves no
+    postings behind). Records must be new: nothing is deleted first."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.checked: set[tuple[str, str]] = set()
+        self.counts = {"records": 0, "keys": 0, "new_terms": 0}
+        # Keys are hashes: postings of new records fall all over the clustered table, so
+        # each batch written into it would rewrite most of its pages (and, in one
+        # transaction, write them to the WAL again). On SQLite they are staged in a
+        # temporary table and moved into the index once, in key order, at the end: one
+        # pass over the table whatever the list's size, sorted by SQLite's external
+        # sorter in bounded memory. PostgreSQL takes them by COPY batch by batch.
+        conn = session.connection()
+        self.staging = _STAGING if conn.dialect.name == "sqlite" else None
+        if self.staging is not None:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {self.staging}")
+            conn.exec_driver_sql(
+                f"CREATE TABLE {self.staging} (key INTEGER NOT NULL, record_id INTEGER NOT NULL)"
+            )
+        self.postings = _Postings(session, flush_at=IMPORT_POSTINGS, staging=self.staging)
+
+    def add(self, records: Iterable[IndexedRecord]) -> None:
+        counts = _write_index(
+            self.session, records, None, None, 0, checked=self.checked, postings=self.postings
+        )
+        for name, n in counts.items():
+            self.counts[name] += n
+
+    def finish(self, actor: str) -> dict[str, int]:
+        """Write the postings still held and move the index's floor past the new
+        records; returns the counts written."""
+        self.postings.flush()
+        if self.staging is not None:
+            conn = self.session.connection()
+            # SQLite's sorter holds up to a page cache's worth of rows per thread: a
+            # smaller cache meanwhile keeps the sort's memory low (writing in key order
+            # needs few pages).
+            cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+            conn.exec_driver_sql(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
+            conn.exec_driver_sql(
+                f"INSERT INTO search_key (key, record_id) SELECT key, record_id "
+                f"FROM {self.staging} ORDER BY key, record_id"
+            )
+            conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")
+            conn.exec_driver_sql(f"DROP TABLE {self.staging}")
+        meta = self.session.get(SearchMeta, 1)
+        start_at = meta.indexed_through if meta is not None else 0
+        floor = _unindexed_floor(self.session, start_at)
+        _set_meta(self.session, indexed_through=floor, actor=actor, built=False)
+        return dict(self.counts)
 
 
 def build_search_index(

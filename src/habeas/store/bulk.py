@@ -149,16 +149,21 @@ BULK_CACHE_KIB = 256 * 1024
 
 @contextmanager
 def large_cache(conn: Any) -> Iterator[None]:
-    """On SQLite, a page cache of :data:`BULK_CACHE_KIB` for this connection meanwhile."""
+    """On SQLite, a page cache of :data:`BULK_CACHE_KIB` for this connection meanwhile,
+    and a second thread for its sorter (a large ``ORDER BY`` is sorted in parallel runs).
+    Neither touches durability: the commit is as safe as any other."""
     if conn.dialect.name != "sqlite":
         yield
         return
     before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    threads = conn.exec_driver_sql("PRAGMA threads").scalar()
     conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    conn.exec_driver_sql("PRAGMA threads = 1")
     try:
         yield
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+        conn.exec_driver_sql(f"PRAGMA threads = {int(threads)}")
 
 
 @contextmanager
