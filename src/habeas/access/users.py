@@ -335,6 +335,12 @@ def start_session(
 
 def session_user(store: Store, sid: str) -> User | None:
     """The user of a live session, or ``None`` (unknown, ended, expired, disabled)."""
+    return session_user_purpose(store, sid)[0]
+
+
+def session_user_purpose(store: Store, sid: str) -> tuple[User | None, str | None]:
+    """The user of a live session (``None``: unknown, ended, expired, disabled) and the
+    purpose stated for it (:func:`session_purpose`), in one read: every page needs both."""
     with store.read() as session:
         found = session.execute(
             select(WebSession, AppUser)
@@ -342,11 +348,11 @@ def session_user(store: Store, sid: str) -> User | None:
             .where(WebSession.id_hash == digest(sid))
         ).first()
     if found is None:
-        return None
+        return None, None
     web, row = found
     if web.ended_at is not None or aware(web.expires_at) <= utcnow() or row.disabled:
-        return None
-    return User.of(row)
+        return None, None
+    return User.of(row), web.purpose
 
 
 def session_purpose(store: Store, sid: str) -> str | None:

@@ -38,7 +38,7 @@ import contextlib
 import heapq
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -276,19 +276,21 @@ def parse_query(
 # --------------------------------------------------------------------------- reading
 
 
-# the indexed records, each with its level and current person (None: no record row, or
-# linked to nobody now) read in the same query: the access check needs both
-_LOAD = (
-    select(*SEARCH_RECORD_COLUMNS, Record.sensitivity, Link.person_id)
-    .outerjoin(Record, Record.id == SearchRecord.record_id)
-    .outerjoin(Link, (Link.record_id == SearchRecord.record_id) & Link.superseded_at.is_(None))
-    .where(SearchRecord.record_id.in_(bindparam("ids", expanding=True)))
+# the indexed records (their levels and persons are read later, for the good ones only)
+_LOAD = select(*SEARCH_RECORD_COLUMNS).where(
+    SearchRecord.record_id.in_(bindparam("ids", expanding=True))
 )
-# each record's level and its current person (None: linked to nobody now), in one query
-_LEVELS_PERSONS = (
-    select(Record.id, Record.sensitivity, Link.person_id)
-    .outerjoin(Link, (Link.record_id == Record.id) & Link.superseded_at.is_(None))
-    .where(Record.id.in_(bindparam("ids", expanding=True)))
+# each record's level (the access check needs it for every record good enough to show)
+_LEVELS = select(Record.id, Record.sensitivity).where(
+    Record.id.in_(bindparam("ids", expanding=True))
+)
+# each record's current person (none: linked to nobody now)
+_PERSONS = select(Link.record_id, Link.person_id).where(
+    Link.superseded_at.is_(None), Link.record_id.in_(bindparam("ids", expanding=True))
+)
+# the records each person holds now
+_HELD = select(Link.person_id, Link.record_id).where(
+    Link.superseded_at.is_(None), Link.person_id.in_(bindparam("ids", expanding=True))
 )
 _DESCRIBE = (
     select(Record.id, Source.title, Record.record_key, Record.full_name)
@@ -303,42 +305,69 @@ def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
         yield ordered[start : start + size]
 
 
-def _load(
-    session: Session,
-    record_ids: Sequence[int],
-    levels: dict[int, str],
-    persons: dict[int, int],
-) -> list[IndexedRecord]:
-    """The indexed records ``record_ids``; their levels and persons go to ``levels`` and
-    ``persons``."""
+def _load(session: Session, record_ids: Sequence[int]) -> list[IndexedRecord]:
+    """The indexed records ``record_ids``."""
     conn = session.connection()
-    width = len(SEARCH_RECORD_COLUMNS)
-    out = []
-    for chunk in _chunks(record_ids):
-        for row in conn.execute(_LOAD, {"ids": chunk}):
-            rec = IndexedRecord.from_row(row[:width])
-            level, pid = cast("tuple[str | None, int | None]", tuple(row[width:]))
-            if level is not None:
-                levels[rec.record_id] = level
-            if pid is not None:
-                persons[rec.record_id] = pid
-            out.append(rec)
-    return out
+    return [
+        IndexedRecord.from_row(row)
+        for chunk in _chunks(record_ids)
+        for row in conn.execute(_LOAD, {"ids": chunk})
+    ]
 
 
-def _levels_persons(
-    session: Session, record_ids: Sequence[int]
-) -> tuple[dict[int, str], dict[int, int]]:
-    """record id → sensitivity, and record id → current person, for ``record_ids``."""
+def _levels(session: Session, record_ids: Sequence[int]) -> dict[int, str]:
+    """record id → sensitivity, for ``record_ids``."""
     conn = session.connection()
-    levels: dict[int, str] = {}
-    persons: dict[int, int] = {}
-    for chunk in _chunks(record_ids):
-        for rid, level, pid in conn.execute(_LEVELS_PERSONS, {"ids": chunk}):
-            levels[rid] = level
-            if pid is not None:
-                persons[rid] = pid
-    return levels, persons
+    return {
+        rid: level
+        for chunk in _chunks(record_ids)
+        for rid, level in conn.execute(_LEVELS, {"ids": chunk})
+    }
+
+
+def _top_persons(
+    session: Session, good: Sequence[Scored], limit: int
+) -> list[tuple[int, list[Scored]]]:
+    """The best ``limit`` persons among the current persons of ``good`` (each with its
+    records among ``good``), best first: by best score, then best weight, then id.
+
+    Only the persons that can rank are looked up: records are taken best first, a batch
+    at a time, until ``limit`` persons are found and the next record scores below the
+    ``limit``-th person's best (no person not found yet can pass it); then every record
+    of those persons. A search compares hundreds of namesakes and shows ten persons."""
+    conn = session.connection()
+    order = sorted(good, key=lambda s: (-s.score, -s.weight, s.record.record_id))
+    best: dict[int, float] = {}  # person → best score (the first of its records seen)
+    batch = max(3 * limit, 30)
+    i = 0
+    while i < len(order):
+        chunk = order[i : i + batch]
+        i += len(chunk)
+        person_of: dict[int, int] = {
+            rid: pid
+            for rid, pid in conn.execute(_PERSONS, {"ids": [s.record.record_id for s in chunk]})
+        }
+        for s in chunk:
+            pid = person_of.get(s.record.record_id)
+            if pid is not None and pid not in best:
+                best[pid] = s.score
+        if (
+            len(best) >= limit
+            and i < len(order)
+            and order[i].score < sorted(best.values(), reverse=True)[limit - 1]
+        ):
+            break
+    by_id = {s.record.record_id: s for s in good}
+    by_person: dict[int, list[Scored]] = {}
+    for chunk_ids in _chunks(best):
+        for pid, rid in conn.execute(_HELD, {"ids": chunk_ids}):
+            if rid in by_id:
+                by_person.setdefault(pid, []).append(by_id[rid])
+    ranked = sorted(
+        by_person.items(),
+        key=lambda kv: (-max(s.score for s in kv[1]), -max(s.weight for s in kv[1]), kv[0]),
+    )[:limit]
+    return ranked
 
 
 def _describe(
@@ -392,15 +421,13 @@ def search(
                 if rec.record_id not in scored:
                     scored[rec.record_id] = scorer.score(rec, explain=False)
 
-        all_levels: dict[int, str] = {}  # of the records loaded, and their current persons
-        persons: dict[int, int] = {}
         hits: dict[int, float] = {}
         seen: set[str] = set()
         given_keys = all_given_keys(q.given)
         surname_sets = [set(surname_keys(s)) for s in q.surnames]
         probe(session, query_keys(q, given_keys, surname_sets), seen, hits, result.truncated)
         top = heapq.nlargest(MAX_SCORED, hits, key=hits.__getitem__)
-        score_many(_load(session, top, all_levels, persons))
+        score_many(_load(session, top))
         best = max((s.score for s in scored.values()), default=0.0)
         if best < EXPAND_BELOW and (q.given or q.surnames):
             alternatives = typo_alternatives(session, given_keys, surname_sets)
@@ -417,7 +444,7 @@ def search(
                 for rid in scored:
                     hits2.pop(rid, None)
                 again = heapq.nlargest(MAX_SCORED, hits2, key=hits2.__getitem__)
-                score_many(_load(session, again, all_levels, persons))
+                score_many(_load(session, again))
         unindexed, total = unindexed_ids(session, limit=SCAN_LIMIT)
         result.unindexed, result.scanned = total, len(unindexed)
         if unindexed:
@@ -425,35 +452,16 @@ def search(
         result.scored = len(scored)
 
         good = [s for s in scored.values() if s.score >= min_score]
-        scanned = [s.record.record_id for s in good if s.record.record_id not in all_levels]
-        if scanned:  # not in the index: scanned directly, their levels not read yet
-            more_levels, more_persons = _levels_persons(session, scanned)
-            all_levels.update(more_levels)
-            persons.update(more_persons)
         if reader is not None:  # the access boundary (habeas.access.reader)
             held = Withheld()
             # only the records good enough to be shown: a withheld count says what a
             # purpose would show, not what the search merely looked at
             levels = keep_visible(
-                {
-                    s.record.record_id: all_levels[s.record.record_id]
-                    for s in good
-                    if s.record.record_id in all_levels
-                },
-                reader,
-                held,
+                _levels(session, [s.record.record_id for s in good]), reader, held
             )
             result.withheld = reachable_only(held, reader)
             good = [s for s in good if s.record.record_id in levels]
-        by_person: dict[int, list[Scored]] = {}
-        for s in good:
-            pid = persons.get(s.record.record_id)
-            if pid is not None:
-                by_person.setdefault(pid, []).append(s)
-        ranked = sorted(
-            by_person.items(),
-            key=lambda kv: (-max(s.score for s in kv[1]), -max(s.weight for s in kv[1]), kv[0]),
-        )[:limit]
+        ranked = _top_persons(session, good, limit)
         shown = [s.record.record_id for _, ss in ranked for s in ss]
         described = _describe(session, shown)
         for pid, weighed in ranked:

@@ -34,7 +34,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from habeas import __version__, i18n
 from habeas.access.policy import PermissionDenied
-from habeas.access.users import session_user, token_user
+from habeas.access.users import session_user_purpose, token_user
 from habeas.errors import UsageError
 from habeas.store.db import Store
 from habeas.web import errors, sessions
@@ -97,9 +97,11 @@ class AppState:
                 )
             ctx.user, ctx.via_token = user, True
         elif ctx.session.sid:
-            ctx.user = session_user(self.store, ctx.session.sid)
+            ctx.user, purpose = session_user_purpose(self.store, ctx.session.sid)
             if ctx.user is None:  # expired or ended elsewhere
                 ctx.session.sid = None
+            else:
+                ctx.known_purpose(purpose)
         return ctx
 
 

@@ -97,6 +97,10 @@ class Context:
             return check_purpose(stated)
         return session_purpose(self.store, self.session.sid)
 
+    def known_purpose(self, purpose: str | None) -> None:
+        """The session's purpose, read with its user (one look-up per request, not two)."""
+        self.__dict__["purpose"] = purpose  # what the cached property would have read
+
     @cached_property
     def reader(self) -> Reader:
         return Reader(self.role, self.actor, self.purpose, "api" if self.via_token else "web")
