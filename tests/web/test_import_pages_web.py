@@ -87,3 +87,45 @@ def test_a_list_upload_has_no_rows_to_check(
     plan_url = _upload(c, csv_path, "Lista CSV")
     assert c.get(plan_url + "/rows.json", headers=JSON).status_code == 404
     assert 'id="check-rows"' not in c.get(plan_url).text
+
+
+def test_long_lists_are_paged_and_each_page_keeps_the_others_corrections(
+    client_as: Callable[[str], TestClient], tmp_path: Path, monkeypatch: object
+) -> None:
+    from habeas.web.pages import import_rows
+
+    monkeypatch.setattr(import_rows, "ROWS_SHOWN", 2)  # type: ignore[attr-defined]
+    rows = synthetic_rows(5, seed=9)
+    pdf = render_pdf(tmp_path / "larga.pdf", HEADERS, rows)
+    c = client_as("documenter")
+    plan_url = _upload(c, pdf, "Lista PDF larga")
+    first = c.get(plan_url + "/rows.json").json()
+    second = c.get(plan_url + "/rows.json?page=2").json()
+    third = c.get(plan_url + "/rows.json?page=3").json()
+    assert [r["row"] for r in first["rows"]] == [1, 2] and first["row_pages"] == 3
+    assert [r["row"] for r in second["rows"]] == [3, 4]
+    assert [r["row"] for r in third["rows"]] == [5]
+    assert c.get(plan_url + "/rows.json?page=4", headers=JSON).status_code == 400
+    assert 'rel="next"' in c.get(plan_url + "/rows").text
+
+    def save(listed: dict[str, object], row: int, text: str) -> None:
+        form = {
+            f"cell:{r['row']}:{cell['index']}": cell["text"]
+            for r in listed["rows"]  # type: ignore[attr-defined]
+            for cell in r["cells"]
+        }
+        form[f"cell:{row}:1"] = text
+        r = c.post(plan_url + "/rows", data={**form, "csrf_token": csrf(c)}, follow_redirects=False)
+        assert r.status_code == 303
+
+    save(first, 1, "Nombre Uno")
+    save(second, 4, "Nombre Cuatro")  # the second page's form does not undo the first's
+
+    def cell(page: int, row: int) -> dict[str, object]:
+        listed = c.get(plan_url + f"/rows.json?page={page}").json()
+        return next(r for r in listed["rows"] if r["row"] == row)["cells"][1]
+
+    assert cell(1, 1)["text"] == "Nombre Uno" and cell(1, 1)["machine"] == rows[0][1]
+    assert cell(2, 4)["text"] == "Nombre Cuatro" and cell(2, 4)["machine"] == rows[3][1]
+    save(first, 1, rows[0][1])  # back to the machine's reading: no longer a correction
+    assert cell(1, 1)["machine"] is None and cell(2, 4)["text"] == "Nombre Cuatro"

@@ -21,14 +21,14 @@ from starlette.responses import Response
 
 from habeas.errors import NotFound, UsageError
 from habeas.ingest.cell_checks import Corrections
-from habeas.ingest.page_cells import Extraction, skipped_summary
+from habeas.ingest.page_cells import Extraction, PageCell, skipped_summary
 from habeas.ingest.page_lists import is_document, read_document, read_extraction
 from habeas.web.context import Context
 from habeas.web.import_problems import SKIP_REASONS, flag_labels
 from habeas.web.uploads import Uploads, staging_dir
 from habeas.web.views import action, page
 
-#: Rows shown on one page of the check step.
+#: Rows shown on one page of the check step; longer lists are paged (``?page=N``).
 ROWS_SHOWN = 500
 
 
@@ -41,9 +41,14 @@ def _staged(ctx: Context, upload_id: str) -> tuple[Uploads, dict[str, Any], Any]
     return uploads, meta, options
 
 
-def _rows(extraction: Extraction, ctx: Context) -> list[dict[str, Any]]:
+def _to_check(cell: PageCell) -> bool:
+    """A flagged cell nobody has corrected or confirmed yet."""
+    return bool(cell.flags) and cell.machine is None and not cell.confirmed
+
+
+def _rows(extraction: Extraction, ctx: Context, page: int) -> list[dict[str, Any]]:
     out = []
-    for row in extraction.rows[:ROWS_SHOWN]:
+    for row in extraction.rows[(page - 1) * ROWS_SHOWN : page * ROWS_SHOWN]:
         cells = []
         for index, (header, cell) in enumerate(zip(extraction.headers, row.cells, strict=False)):
             cells.append(
@@ -56,7 +61,7 @@ def _rows(extraction: Extraction, ctx: Context) -> list[dict[str, Any]]:
                     "flags": list(cell.flags),
                     "flag_text": flag_labels(cell.flags, ctx._),
                     "confidence": cell.confidence,
-                    "to_check": bool(cell.flags) and cell.machine is None and not cell.confirmed,
+                    "to_check": _to_check(cell),
                 }
             )
         out.append(
@@ -78,14 +83,21 @@ def _rows(extraction: Extraction, ctx: Context) -> list[dict[str, Any]]:
     template="import_rows.html",
     name="import_rows",
 )
-def rows(ctx: Context, upload_id: str) -> dict[str, Any]:
-    """Every row read off the pages, beside its place, with its flags and corrections."""
+def rows(ctx: Context, upload_id: str, page: int = 1) -> dict[str, Any]:
+    """Every row read off the pages, beside its place, with its flags and corrections.
+
+    ``ROWS_SHOWN`` rows a page; the count of cells left to check covers every row."""
     uploads, meta, options = _staged(ctx, upload_id)
     with uploads.opened(upload_id, meta) as path:
         if not is_document(path):
             raise NotFound("This upload is a list, not a PDF or a scan: it has no pages to check.")
         extraction, problems = read_document(path, options.corrections)
-    listed = _rows(extraction, ctx)
+    pages = max(1, -(-len(extraction.rows) // ROWS_SHOWN))
+    if not 1 <= page <= pages:
+        raise UsageError(
+            ctx._("There is no page %(page)s (pages 1 to %(pages)s).", page=page, pages=pages)
+        )
+    listed = _rows(extraction, ctx, page)
     for r in listed:
         r["image"] = r["image"].replace("{id}", upload_id)
     unplaced = [p.message for p in problems if p.code is None and p.severity == "error"]
@@ -97,7 +109,9 @@ def rows(ctx: Context, upload_id: str) -> dict[str, Any]:
         "headers": extraction.headers,
         "rows": listed,
         "rows_total": len(extraction.rows),
-        "to_check": sum(1 for r in listed for c in r["cells"] if c["to_check"]),
+        "page": page,
+        "row_pages": pages,
+        "to_check": sum(1 for r in extraction.rows for c in r.cells if _to_check(c)),
         "skipped": [
             {
                 "code": k,
@@ -141,7 +155,9 @@ def row_image(ctx: Context, upload_id: str, row: int) -> Response:
     redirect="/sources/import/{upload_id}/rows",
 )
 def correct(ctx: Context, upload_id: str) -> dict[str, Any]:
-    """Keep the corrected cells (``cell:ROW:INDEX``) and confirmed ones (``confirm:ROW:INDEX``)."""
+    """Keep the corrected cells (``cell:ROW:INDEX``) and confirmed ones (``confirm:ROW:INDEX``).
+
+    The form holds one page of rows: what was kept for the rows of other pages stays."""
     uploads, meta, options = _staged(ctx, upload_id)
     with uploads.opened(upload_id, meta) as path:
         if not is_document(path):
@@ -149,7 +165,17 @@ def correct(ctx: Context, upload_id: str) -> dict[str, Any]:
                 "This upload is a list, not a PDF or a scan: it has no cells to correct."
             )
         machine = read_extraction(path)
-    corrections = Corrections()
+    submitted = {
+        int(where.partition(":")[0])
+        for key in ctx.form
+        for kind, _sep, where in [key.partition(":")]
+        if kind == "cell" and where.partition(":")[0].isdigit()
+    }
+    kept = options.corrections or Corrections()
+    corrections = Corrections(
+        values={k: v for k, v in kept.values.items() if k[0] not in submitted},
+        confirmed={k for k in kept.confirmed if k[0] not in submitted},
+    )
     for key, value in ctx.form.items():
         kind, _sep, where = key.partition(":")
         if kind not in ("cell", "confirm"):
