@@ -118,15 +118,22 @@ def test_scan_is_read_flagged_and_imported_only_once_checked(
 
 
 def test_flagged_ocr_cell_refuses_the_import_until_corrected_or_confirmed(
-    store: Store, scanned: tuple[Path, list[list[str]]]
+    store: Store, tmp_path: Path
 ) -> None:
-    path, rows = scanned
-    extraction, problems = read_document(path)
+    rows = synthetic_rows(4, seed=12)
+    rows[2][3] = "31/02/1990"  # written on the list: no such day, so the check must flag it
+    pdf = render_pdf(tmp_path / "lista.pdf", HEADERS, rows)
+    [path] = scan(pdf, tmp_path / "escaneo.png", angle=0.5, seed=4)
+    _extraction, problems = read_document(path)
     unsure = [p for p in problems if p.code == "cell_unsure"]
-    if not unsure:  # make one: a date that does not read is always flagged
-        pytest.skip("the scan read without a flagged cell")
+    assert (3, "Fecha de nacimiento") in {(p.row, p.column) for p in unsure}
     with pytest.raises(ImportFailed) as refused:
         import_file(store, path, _options())
     assert any(p.code == "cell_unsure" for p in refused.value.problems)
-    confirm = Corrections(confirmed={(p.row or 0, p.column or "") for p in unsure})
+    # the date is corrected to what was meant; any other flagged cell is confirmed as read
+    date = (3, "Fecha de nacimiento")
+    confirm = Corrections(
+        values={date: "28/02/1990"},
+        confirmed={(p.row or 0, p.column or "") for p in unsure} - {date},
+    )
     assert import_file(store, path, _options(corrections=confirm)).records == len(rows)
