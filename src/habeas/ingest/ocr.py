@@ -396,25 +396,27 @@ class _Unturn:
         )
 
 
-def rasterise(path: Path, pages: list[int], dpi: int = DPI) -> dict[int, Any]:
-    """PDF pages as images (pdftoppm), by page number."""
+def render_page(path: Path, number: int, dpi: int = DPI) -> Any:
+    """Page ``number`` of a PDF as a greyscale image (pdftoppm)."""
     from PIL import Image
 
     if shutil.which("pdftoppm") is None:
         raise OcrUnavailable("pdftoppm (poppler-utils)")
-    out: dict[int, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="habeas-ocr-") as tmp:
-        for number in pages:
-            stem = Path(tmp) / f"p{number}"
-            subprocess.run(
-                ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile"]
-                + ["-f", str(number), "-l", str(number), str(path), str(stem)],
-                check=True,
-                capture_output=True,
-            )
-            with Image.open(stem.with_suffix(".png")) as image:
-                out[number] = image.copy()
-    return out
+    with tempfile.TemporaryDirectory(prefix="habeas-page-") as tmp:
+        stem = Path(tmp) / f"p{number}"
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile"]
+            + ["-f", str(number), "-l", str(number), str(path), str(stem)],
+            check=True,
+            capture_output=True,
+        )
+        with Image.open(stem.with_suffix(".png")) as image:
+            return image.copy()
+
+
+def rasterise(path: Path, pages: list[int], dpi: int = DPI) -> dict[int, Any]:
+    """PDF pages as images (pdftoppm), by page number."""
+    return {number: render_page(path, number, dpi) for number in pages}
 
 
 def ocr_pdf_pages(path: Path, pages: list[int]) -> dict[int, PageRows]:

@@ -8,13 +8,10 @@ fractions of the page (:class:`habeas.ingest.page_cells.Box`).
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from habeas.ingest.ocr import OcrUnavailable
+from habeas.ingest.ocr import render_page
 from habeas.ingest.page_cells import Box
 
 #: Resolution of the pages the crops are cut from: enough to read a name, small to send.
@@ -31,18 +28,7 @@ def page_image(path: Path, page: int, dpi: int = CROP_DPI) -> Any:
                 if number == page:
                     return frame.convert("L").copy()
         raise ValueError(f"{path.name} has no page {page}")
-    if shutil.which("pdftoppm") is None:
-        raise OcrUnavailable("pdftoppm (poppler-utils)")
-    with tempfile.TemporaryDirectory(prefix="habeas-crop-") as tmp:
-        stem = Path(tmp) / "page"
-        subprocess.run(
-            ["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile"]
-            + ["-f", str(page), "-l", str(page), str(path), str(stem)],
-            check=True,
-            capture_output=True,
-        )
-        with Image.open(stem.with_suffix(".png")) as image:
-            return image.copy()
+    return render_page(path, page, dpi)
 
 
 def crop_png(path: Path, page: int, box: Box, margin: float = 0.006) -> bytes:

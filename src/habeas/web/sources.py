@@ -230,7 +230,8 @@ def planned(
     return result
 
 
-def _staged(ctx: Context, upload_id: str) -> tuple[Uploads, dict[str, Any], ImportOptions]:
+def staged_upload(ctx: Context, upload_id: str) -> tuple[Uploads, dict[str, Any], ImportOptions]:
+    """A staged upload with its options: the uploader's alone (or an admin's), else 404."""
     uploads = _uploads(ctx)
     meta = uploads.meta(upload_id, ctx.actor, ctx.allowed("admin"))
     options = uploads.options(meta)
@@ -247,7 +248,7 @@ def _staged(ctx: Context, upload_id: str) -> tuple[Uploads, dict[str, Any], Impo
 )
 def dry_run(ctx: Context, upload_id: str) -> dict[str, Any]:
     """The dry run: detected mapping, sample rows and every problem. Writes nothing."""
-    uploads, meta, options = _staged(ctx, upload_id)
+    uploads, meta, options = staged_upload(ctx, upload_id)
     with uploads.opened(upload_id, meta) as path:
         plan = planned(ctx, upload_id, path, options, None if ctx.wants_json else 1000)
     data = {
@@ -288,7 +289,7 @@ def dry_run(ctx: Context, upload_id: str) -> dict[str, Any]:
 )
 def check(ctx: Context, upload_id: str) -> dict[str, Any]:
     """Change the mapping (fields ``map:COLUMN``) or options, then dry-run again."""
-    uploads, meta, options = _staged(ctx, upload_id)
+    uploads, meta, options = staged_upload(ctx, upload_id)
     options = _options(ctx.form, options, ctx._)
     uploads.set_options(upload_id, meta, options)
     data: dict[str, Any] = {"upload_id": upload_id}
@@ -301,7 +302,7 @@ def check(ctx: Context, upload_id: str) -> dict[str, Any]:
 @action("/sources/import/{upload_id}/confirm", permission="import", name="import_confirm")
 def confirm(ctx: Context, upload_id: str) -> dict[str, Any]:
     """Import the staged file (all or nothing; 422 with every problem if refused)."""
-    uploads, meta, options = _staged(ctx, upload_id)
+    uploads, meta, options = staged_upload(ctx, upload_id)
     with uploads.opened(upload_id, meta) as path:
         result = import_file(ctx.store, path, options, actor=ctx.actor)
     uploads.remove(upload_id)

@@ -25,20 +25,11 @@ from habeas.ingest.page_cells import Extraction, PageCell, skipped_summary
 from habeas.ingest.page_lists import is_document, read_document, read_extraction
 from habeas.web.context import Context
 from habeas.web.import_problems import SKIP_REASONS, flag_labels
-from habeas.web.uploads import Uploads, staging_dir
+from habeas.web.sources import staged_upload
 from habeas.web.views import action, page
 
 #: Rows shown on one page of the check step; longer lists are paged (``?page=N``).
 ROWS_SHOWN = 500
-
-
-def _staged(ctx: Context, upload_id: str) -> tuple[Uploads, dict[str, Any], Any]:
-    uploads = Uploads(staging_dir(ctx.settings.upload_dir, ctx.store), ctx.store.keyring)
-    meta = uploads.meta(upload_id, ctx.actor, ctx.allowed("admin"))  # the uploader's alone
-    options = uploads.options(meta)
-    if options is None:
-        raise NotFound("That upload has no import options yet; upload it again.")
-    return uploads, meta, options
 
 
 def _to_check(cell: PageCell) -> bool:
@@ -87,7 +78,7 @@ def rows(ctx: Context, upload_id: str, page: int = 1) -> dict[str, Any]:
     """Every row read off the pages, beside its place, with its flags and corrections.
 
     ``ROWS_SHOWN`` rows a page; the count of cells left to check covers every row."""
-    uploads, meta, options = _staged(ctx, upload_id)
+    uploads, meta, options = staged_upload(ctx, upload_id)
     with uploads.opened(upload_id, meta) as path:
         if not is_document(path):
             raise NotFound("This upload is a list, not a PDF or a scan: it has no pages to check.")
@@ -136,7 +127,7 @@ def row_image(ctx: Context, upload_id: str, row: int) -> Response:
     """The image of the row's place on its page (PNG), from the staged file."""
     from habeas.ingest.page_images import crop_png
 
-    uploads, meta, _options = _staged(ctx, upload_id)
+    uploads, meta, _options = staged_upload(ctx, upload_id)
     with uploads.opened(upload_id, meta) as path:
         if not is_document(path):
             raise NotFound("This upload is a list, not a PDF or a scan: it has no pages.")
@@ -158,7 +149,7 @@ def correct(ctx: Context, upload_id: str) -> dict[str, Any]:
     """Keep the corrected cells (``cell:ROW:INDEX``) and confirmed ones (``confirm:ROW:INDEX``).
 
     The form holds one page of rows: what was kept for the rows of other pages stays."""
-    uploads, meta, options = _staged(ctx, upload_id)
+    uploads, meta, options = staged_upload(ctx, upload_id)
     with uploads.opened(upload_id, meta) as path:
         if not is_document(path):
             raise NotFound(
