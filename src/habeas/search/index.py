@@ -458,6 +458,7 @@ def _write_index(
     *,
     checked: set[tuple[str, str]] | None = None,
     postings: _Postings | None = None,
+    new_terms_out: set[tuple[str, str]] | None = None,
 ) -> dict[str, int]:
     """Write the records' search rows, postings and new vocabulary terms.
 
@@ -466,7 +467,9 @@ def _write_index(
     up in the vocabulary once they are all read, except those in ``checked`` (terms
     already looked up or added in this transaction, which it then grows: an import
     indexing batch after batch asks about each distinct name once). Postings go to
-    ``postings`` when given (the caller flushes them), else are written before returning."""
+    ``postings`` when given (the caller flushes them), else are written before returning.
+    New terms go to ``new_terms_out`` when given (the caller writes them), else are
+    written before returning."""
     conn = session.connection()
     n_records = 0
     batch_rows: list[tuple[Any, ...]] = []
@@ -518,7 +521,9 @@ def _write_index(
     known = _known_terms(session, terms) if known_terms is None else known_terms
     new_terms = sorted(terms - known)
     known.update(new_terms)
-    if new_terms:
+    if new_terms_out is not None:
+        new_terms_out.update(new_terms)
+    elif new_terms:
         insert_tuples(conn, SearchTerm.__table__, ("kind", "term"), new_terms)
     return {"records": n_records, "keys": n_keys, "new_terms": len(new_terms)}
 
@@ -598,6 +603,7 @@ class ImportIndexer:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.checked: set[tuple[str, str]] = set()
+        self.new_terms: set[tuple[str, str]] = set()
         self.counts = {"records": 0, "keys": 0, "new_terms": 0}
         # Keys are hashes: postings of new records fall all over the clustered table, so
         # each batch written into it would rewrite most of its pages (and, in one
@@ -616,7 +622,14 @@ class ImportIndexer:
 
     def add(self, records: Iterable[IndexedRecord]) -> None:
         counts = _write_index(
-            self.session, records, None, None, 0, checked=self.checked, postings=self.postings
+            self.session,
+            records,
+            None,
+            None,
+            0,
+            checked=self.checked,
+            postings=self.postings,
+            new_terms_out=self.new_terms,
         )
         for name, n in counts.items():
             self.counts[name] += n
@@ -625,6 +638,7 @@ class ImportIndexer:
         """Write the postings still held and move the index's floor past the new
         records; returns the counts written."""
         self.postings.flush()
+        _add_terms(self.session.connection(), sorted(self.new_terms))
         if self.staging is not None:
             conn = self.session.connection()
             # SQLite's sorter holds up to a page cache's worth of rows per thread: a
@@ -643,6 +657,23 @@ class ImportIndexer:
         floor = _unindexed_floor(self.session, start_at)
         _set_meta(self.session, indexed_through=floor, actor=actor, built=False)
         return dict(self.counts)
+
+
+def _add_terms(conn: Any, terms: list[tuple[str, str]]) -> None:
+    """Add ``terms`` (sorted) to the vocabulary, once, at the end of an import.
+
+    Another import may be adding the same names in its own open transaction
+    (PostgreSQL): a term it adds first is skipped here, not an error, once it commits.
+    One statement in sorted order, at the end, means two imports wait for each other's
+    terms in one direction only, so they cannot deadlock."""
+    if not terms:
+        return
+    rows = [{"kind": kind, "term": term} for kind, term in terms]
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+    conn.execute(dialect_insert(SearchTerm).on_conflict_do_nothing(), rows)
 
 
 def build_search_index(
