@@ -15,6 +15,9 @@ Nothing is written to the register until the import (``/sources/import/{id}/conf
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from starlette.responses import Response
@@ -26,10 +29,20 @@ from habeas.ingest.page_lists import is_document, read_document, read_extraction
 from habeas.web.context import Context
 from habeas.web.import_problems import SKIP_REASONS, flag_labels
 from habeas.web.sources import staged_upload
+from habeas.web.uploads import Uploads
 from habeas.web.views import action, page
 
 #: Rows shown on one page of the check step; longer lists are paged (``?page=N``).
 ROWS_SHOWN = 500
+
+
+@contextmanager
+def _pages(uploads: Uploads, upload_id: str, meta: dict[str, Any]) -> Iterator[Path]:
+    """The staged file, when it has pages (a PDF or a scan); a list has none: 404."""
+    with uploads.opened(upload_id, meta) as path:
+        if not is_document(path):
+            raise NotFound("This upload is a list, not a PDF or a scan: it has no pages to check.")
+        yield path
 
 
 def _to_check(cell: PageCell) -> bool:
@@ -79,9 +92,7 @@ def rows(ctx: Context, upload_id: str, page: int = 1) -> dict[str, Any]:
 
     ``ROWS_SHOWN`` rows a page; the count of cells left to check covers every row."""
     uploads, meta, options = staged_upload(ctx, upload_id)
-    with uploads.opened(upload_id, meta) as path:
-        if not is_document(path):
-            raise NotFound("This upload is a list, not a PDF or a scan: it has no pages to check.")
+    with _pages(uploads, upload_id, meta) as path:
         extraction, problems = read_document(path, options.corrections)
     pages = max(1, -(-len(extraction.rows) // ROWS_SHOWN))
     if not 1 <= page <= pages:
@@ -128,9 +139,7 @@ def row_image(ctx: Context, upload_id: str, row: int) -> Response:
     from habeas.ingest.page_images import crop_png
 
     uploads, meta, _options = staged_upload(ctx, upload_id)
-    with uploads.opened(upload_id, meta) as path:
-        if not is_document(path):
-            raise NotFound("This upload is a list, not a PDF or a scan: it has no pages.")
+    with _pages(uploads, upload_id, meta) as path:
         extraction = read_extraction(path)
         place = extraction.row(row)
         if place is None or place.box is None:
@@ -150,11 +159,7 @@ def correct(ctx: Context, upload_id: str) -> dict[str, Any]:
 
     The form holds one page of rows: what was kept for the rows of other pages stays."""
     uploads, meta, options = staged_upload(ctx, upload_id)
-    with uploads.opened(upload_id, meta) as path:
-        if not is_document(path):
-            raise NotFound(
-                "This upload is a list, not a PDF or a scan: it has no cells to correct."
-            )
+    with _pages(uploads, upload_id, meta) as path:
         machine = read_extraction(path)
     submitted = {
         int(where.partition(":")[0])
