@@ -120,8 +120,11 @@ def test_situation_counts_on_the_hand_built_case(sqlite_case: Store) -> None:
     assert report.incident_count.count == 7 - 1  # the undated one has no facility
     assert report.conditions is not None and len(report.conditions.units) == 4
     assert {s["title"] for s in report.sources} >= {"NGO report (test)", "Press report (test)"}
-    html = render_situation(report, "en", sqlite_case)
+    html = render_situation(report, "en", sqlite_case, k=1)
     assert html.count("data:image/png;base64,") >= 3  # population, space, incidents charts
+    # With counts under 5 hidden, each month's few incidents leave no bar: no chart.
+    html = render_situation(report, "en", sqlite_case, k=5)
+    assert html.count("data:image/png;base64,") == 2
 
 
 def test_demo_case_cecot_situation_report_renders(
@@ -137,7 +140,28 @@ def test_demo_case_cecot_situation_report_renders(
     assert "40,000" in text and "20,480" in text  # both capacity figures, side by side
     assert _has(text, "Removed under the Alien Enemies Act")
     assert "Muršić" in text
+    # In Spanish, figures the register derives itself are described in Spanish, never
+    # with the library's English or a code; a chart whose every bar is hidden as too
+    # small (CECOT's incidents: fewer than 5 per month and type) is left out.
+    html = render_situation(build_situation(store, facility="CECOT"), "es", store)
+    assert "suma de las superficies de las unidades" in html
+    for english in ("sum of the areas", "recorded on the", "official_capacity", "area_m2"):
+        assert english not in html, english
+    assert 'alt="Incidentes por mes, por tipo"' not in html
+    assert html.count("data:image/png;base64,") == 3  # events, population, space
     store.close()
+
+
+def test_a_chart_with_every_bar_hidden_is_left_out() -> None:
+    from habeas.report import charts
+
+    def _(text: str) -> str:
+        return text
+
+    hidden = {"2025-04": {}, "2025-05": {"torture": 0}}
+    assert charts.stacked_months_chart(hidden, {}, _, "incidents") is None
+    shown = {"2025-04": {}, "2025-05": {"torture": 6}}
+    assert (charts.stacked_months_chart(shown, {}, _, "incidents") or "").startswith("data:")
 
 
 def test_message_catalogs_are_compiled_and_complete(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from habeas.cli.common import WorkspaceOption, console, open_store, print_json
 from habeas.cli.document import FromOption, JsonOption, ToOption, _day
 from habeas.cli.lang import _, current
 from habeas.document import conditions as cond
+from habeas.document.figure_labels import describe
 from habeas.errors import UsageError
 
 
@@ -78,7 +79,7 @@ def facility(
     for column in (_("capacity"), _("what"), _("source")):
         caps.add_column(column)
     for f in fc.capacities:
-        caps.add_row(num(f.value, 0), f.note or f.kind, f.source or _("(no source)"))
+        caps.add_row(num(f.value, 0), escape(describe(f, _)), f.source or _("(no source)"))
     console.print(caps)
     if fc.whole.observations:
         occ = Table(title=_("The facility as a whole"))

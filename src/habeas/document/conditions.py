@@ -513,7 +513,7 @@ def facility_conditions(
             Figure(
                 "official_capacity",
                 float(fac.official_capacity),
-                "capacity recorded on the facility",
+                None,  # kind and origin say what it is (document.figure_labels)
                 titles.get(fac.source_id) if fac.source_id else None,
                 "facility",
                 source_kinds.get(fac.source_id) if fac.source_id else None,
@@ -527,7 +527,7 @@ def facility_conditions(
             Figure(
                 "area_m2",
                 round(sum(unit_areas), 1),
-                f"sum of the areas of {len(unit_areas)} units",
+                None,
                 None,
                 "derived",
             )
@@ -552,14 +552,14 @@ def facility_conditions(
                 Figure(
                     "design_capacity",
                     float(u.design_capacity),
-                    "design capacity recorded on the unit",
+                    None,
                     None,
                     "unit",
                 )
             )
         areas = [fig(f) for f in figures if f.unit_id == u.id and f.kind == "area_m2"]
         if u.area_m2:
-            areas.append(Figure("area_m2", u.area_m2, "area recorded on the unit", None, "unit"))
+            areas.append(Figure("area_m2", u.area_m2, None, None, "unit"))
         spaces.append(
             _space(fac.name, u.name, u.building, _dedupe(caps), _dedupe(areas), rows, max_gap_days)
         )

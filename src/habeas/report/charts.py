@@ -181,12 +181,15 @@ def population_png(fc: FacilityConditions, _: Gettext) -> bytes | None:
 def stacked_months_chart(
     counts: dict[str, dict[str, int]], labels: dict[str, str], _: Gettext, ylabel: str
 ) -> str | None:
-    """Stacked bars: ``counts[month][category]``; months sorted, categories labelled."""
+    """Stacked bars: ``counts[month][category]``; months sorted, categories labelled.
+
+    ``None`` (no chart) when no bar is left to draw, e.g. when every count was
+    hidden as too small: an empty frame would read as "none happened"."""
     months = sorted(m for m in counts if len(m) == 7 and m[4] == "-")
-    if not months:
+    if not any(n > 0 for m in months for n in counts[m].values()):
         return None
     categories = sorted(
-        {c for m in months for c in counts[m]},
+        {c for m in months for c, n in counts[m].items() if n > 0},
         key=lambda c: -sum(counts[m].get(c, 0) for m in months),
     )
     fig, ax = _figure(7.0, 2.8)

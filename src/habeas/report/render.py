@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from habeas import __version__, i18n
+from habeas.document import figure_labels
 from habeas.filemodes import private_output
 from habeas.i18n_dates import fmt_date
 from habeas.report.labels import STATUSES
@@ -82,6 +83,8 @@ def environment(lang: str) -> Environment:
         "tr": lambda text: translations.gettext(text) if text else "",
         "status": lambda code: translations.gettext(STATUSES.get(code) or str(code)),
         "label": label,
+        # a capacity or area figure in words: its source's note, else its kind and origin
+        "figure": lambda f: figure_labels.describe(f, translations.gettext),
     }
     env.filters.update(filters)
     env.globals.update(lang=lang)

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from habeas import i18n
 from habeas.document.conditions import FacilityConditions, facility_conditions
 from habeas.document.crowding import headline_text, space_headline
+from habeas.document.figure_labels import FIGURE_KINDS, ORIGINS
 from habeas.errors import NotFound, UsageError
 from habeas.read.facilities import facility_name, facility_names
 from habeas.store.db import Store
@@ -37,20 +38,6 @@ from habeas.web.pages._common import (
 )
 from habeas.web.pages.map import facility_location
 from habeas.web.views import page
-
-#: A capacity figure is never called "official" by its kind alone: whose claim it is (the
-#: source's kind: official statement, news report, ...) is shown beside it.
-FIGURE_KINDS = {
-    "official_capacity": N_("stated capacity"),
-    "design_capacity": N_("design capacity"),
-    "area_m2": N_("area (m²)"),
-}
-ORIGINS = {
-    "figure": N_("stated by a source"),
-    "facility": N_("recorded on the facility"),
-    "unit": N_("recorded on the unit"),
-    "derived": N_("sum of the units' areas"),
-}
 
 
 def facility_id_name(store: Store, facility_id: int) -> str:
