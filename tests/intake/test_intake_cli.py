@@ -49,7 +49,7 @@ def test_intake_correct_attach_in_spanish(
     )
     assert code == 0, err
     entered = json.loads(out)
-    assert entered["source_title"] == "2026-11-30 phone (ana)"
+    assert entered["source_title"] == "2026-11-30 llamada telefónica (ana)"
     record = entered["record_id"]
 
     code, out, err = run(

@@ -208,3 +208,20 @@ def log_in(page: Any, base_url: str, name: str, password: str = PASSWORD) -> Non
     password_field.or_(page.get_by_label("Password", exact=True)).fill(password)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
+
+
+def snapshot(page: Any, name: str) -> None:
+    """Photograph the whole page as ``name.png`` in ``HABEAS_SCREENSHOTS`` when that names a
+    folder (to look at by eye); otherwise nothing."""
+    folder = os.environ.get("HABEAS_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def keep_file(path: Path, name: str) -> None:
+    """Copy a downloaded file (a letter, a dossier) into ``HABEAS_SCREENSHOTS`` when set."""
+    folder = os.environ.get("HABEAS_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / name).write_bytes(path.read_bytes())

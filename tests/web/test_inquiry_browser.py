@@ -21,7 +21,7 @@ import pytest
 from habeas.store.db import Store
 from habeas.web import create_app
 from tests.inquiry.case import ASKER, CONTACT, HEALTH, LIST_TITLE, ORDERED_BY, add_person
-from tests.web.conftest_browser import PASSWORD, Chromium, LiveServer, log_in
+from tests.web.conftest_browser import PASSWORD, Chromium, LiveServer, keep_file, log_in, snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -108,12 +108,14 @@ def test_an_inquiry_from_creation_to_the_answer_letter(
         page.get_by_label("Nota").fill("la madre reconoce los datos")
         _submit(page, page.get_by_role("button", name="Cambiar el estado"))
         assert page.locator("#inquiry-status").inner_text() == "información hallada"
+        snapshot(page, "inquiry-1-found")
 
         # The letter, in Spanish, as a PDF.
         with page.expect_download() as download_info:
             page.get_by_role("button", name="Emitir la carta (PDF)").click()
         pdf_path = tmp_path / "carta.pdf"
         download_info.value.save_as(pdf_path)
+        keep_file(pdf_path, "inquiry-letter.pdf")
         reader = PdfReader(io.BytesIO(pdf_path.read_bytes()))
         text = " ".join((p.extract_text() or "") for p in reader.pages)
         flat = " ".join(text.split())
@@ -137,6 +139,7 @@ def test_an_inquiry_from_creation_to_the_answer_letter(
         assert page.locator("#inquiry-status").inner_text() == "respondida"
         history = page.locator("#history").inner_text()
         assert "carta de respuesta emitida" in history and "consulta recibida" in history
+        snapshot(page, "inquiry-2-answered")
         page.goto(url + "/inquiries?status=answered")
         assert "Teodoro Larrazabal" in page.locator("table.inquiries").inner_text()
         assert ASKER not in page.content()

@@ -25,6 +25,7 @@ from tests.web.conftest_browser import (
     a_person,
     build_demo_store,
     log_in,
+    snapshot,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -106,6 +107,11 @@ def test_a_phone_call_in_spanish(
         assert f"Registro {record_id}" in main
         assert "Llamada telefónica" in main and "30 de noviembre de 2026" in main, main[:800]
         assert "tomada por documenter" in main and "restringida" in main
+        # No code reaches the page: the source's default title and a value chosen from a
+        # list are in Spanish.
+        assert "2026-11-30 llamada telefónica (documenter)" in main and " phone " not in main
+        assert "Avistamiento o contacto" in main and "sighting" not in main
+        snapshot(page, "intake-1-result")
 
         # 2. It is linked at once, by the normal linkage, to the person already registered.
         link = page.locator("#record-link").inner_text()
@@ -141,6 +147,7 @@ def test_a_phone_call_in_spanish(
         correction = int(page.url.rsplit("/", 1)[1])
         assert correction != record_id
         assert f"Este registro corrige el registro {record_id}." in _main(page)
+        snapshot(page, "intake-2-correction")
         with store.read() as s:
             old = s.get(Record, record_id)
             new = s.get(Record, correction)
@@ -164,6 +171,7 @@ def test_a_phone_call_in_spanish(
         assert "Archivo cedula.jpg adjuntado." in _main(page)
         table = page.locator("#attachments").inner_text()
         assert "Cédula (foto enviada por la hermana)" in table and "restringida" in table
+        snapshot(page, "intake-3-person-with-attachment")
         href = page.locator("#attachments a").first.get_attribute("href")
         assert href is not None
         got = page.request.get(url + href)

@@ -66,7 +66,7 @@ def test_phone_call_match_correction_attachment(
     page = doc.get(f"/intake/records/{rid}")
     assert page.status_code == 200
     main = page.text.split("<main", 1)[-1]
-    assert "2026-11-30 phone (documenter)" in main and "Llamada telefónica" in main, main[:3000]
+    assert "2026-11-30 llamada telefónica (documenter)" in main, main[:3000]
     data = doc.get(f"/intake/records/{rid}.json", headers={"Accept": "application/json"}).json()
     others = [c for c in data["candidates"] if not c["is_linked"]]
     assert others and "RODRIGUEZ PEREZ, JOSE LUIS" in others[0]["names"]

@@ -24,7 +24,7 @@ from habeas.store.db import Store
 from habeas.store.schema import Link, Record
 from habeas.web import create_app
 from habeas.workspace import init_workspace
-from tests.web.conftest_browser import PASSWORD, Chromium, LiveServer, log_in
+from tests.web.conftest_browser import PASSWORD, Chromium, LiveServer, log_in, snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -129,5 +129,6 @@ def test_habeas_petition_with_a_deadline_on_the_list(
         assert "Petición de hábeas corpus" in row and "1:25-cv-00999" in row
         assert "pendiente" in row
         assert page.get_by_role("alert").filter(has_text="1 plazo ya venció.").is_visible()
+        snapshot(page, "legal-actions-deadlines")
     finally:
         context.close()

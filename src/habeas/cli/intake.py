@@ -20,7 +20,7 @@ from habeas.cli.common import (
     print_withheld,
     reader_for,
 )
-from habeas.cli.lang import _
+from habeas.cli.lang import _, current
 from habeas.errors import UsageError
 from habeas.evidence.attachments import (
     TARGET_KINDS,
@@ -119,6 +119,7 @@ def _conversation(
         taken_by=taken_by,
         title=title,
         sensitivity=sensitivity,
+        title_language=current(),
     )
 
 

@@ -66,6 +66,8 @@ class Intake:
     kind: str = "testimony"  # a ``source_kind`` term
     taken_by: str | None = None  # default: the person entering it
     title: str | None = None  # default: made from the day, channel and who took it
+    #: the language of the default title (the face's: the page's or the CLI's)
+    title_language: str = "en"
     sensitivity: str | None = None  # default: the level of its kind
     language: str | None = None
     reliability: str | None = None
@@ -261,7 +263,8 @@ def _options(store: Store, intake: Intake, actor: str) -> ImportOptions:
                 levels=", ".join(policy.SENSITIVITY_LEVELS),
             ) from None
     taken_by = (intake.taken_by or "").strip() or actor
-    title = (intake.title or "").strip() or f"{day.isoformat()} {terms['channel']} ({taken_by})"
+    channel = vocab.label("channel", terms["channel"], intake.title_language).lower()
+    title = (intake.title or "").strip() or f"{day.isoformat()} {channel} ({taken_by})"
     return ImportOptions(
         source_title=title,
         source_kind=terms["kind"],

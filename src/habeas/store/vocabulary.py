@@ -63,8 +63,10 @@ class VocabularyIndex:
     def __init__(self, terms: list[VocabularyTerm]) -> None:
         self._forms: dict[str, dict[str, str]] = defaultdict(dict)
         self._codes: dict[str, list[str]] = defaultdict(list)
+        self._labels: dict[tuple[str, str], tuple[str, str]] = {}
         for term in terms:
             self._codes[term.vocabulary].append(term.code)
+            self._labels[(term.vocabulary, term.code)] = (term.label_en, term.label_es)
             for form in (term.code, term.label_en, term.label_es, *term.synonyms):
                 self._forms[term.vocabulary].setdefault(fold_header(form), term.code)
 
@@ -78,6 +80,11 @@ class VocabularyIndex:
 
     def codes(self, vocabulary: str) -> list[str]:
         return list(self._codes.get(vocabulary, []))
+
+    def label(self, vocabulary: str, code: str, lang: str) -> str:
+        """The term's label in ``lang`` ("es" or "en"); the code itself if it has none."""
+        en, es = self._labels.get((vocabulary, code), (code, code))
+        return (es if lang == "es" else en) or code
 
     def resolve(self, vocabulary: str, value: str) -> str | None:
         """The code for ``value``, or ``None`` if it is not a known term."""

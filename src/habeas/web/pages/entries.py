@@ -120,7 +120,7 @@ def person_add_fact(ctx: Context, person_id: int, what: str) -> Any:
         if len(values) == 1:
             raise IntakeFailed([])  # nothing but the name: say so below
         result = enter_record(
-            ctx.store, ctx.reader, intake_from(form), values, person_record=anchor
+            ctx.store, ctx.reader, intake_from(form, ctx.lang), values, person_record=anchor
         )
     except IntakeFailed as exc:
         if ctx.wants_json:
@@ -191,7 +191,7 @@ def record_correct_submit(ctx: Context, record_id: int) -> Any:
     values = {k: form[k] for k in fields if form.get(k, "").strip()}
     try:
         result = enter_record(
-            ctx.store, ctx.reader, intake_from(form), values, corrects_record=record_id
+            ctx.store, ctx.reader, intake_from(form, ctx.lang), values, corrects_record=record_id
         )
     except IntakeFailed as exc:
         if ctx.wants_json:

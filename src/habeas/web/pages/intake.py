@@ -143,7 +143,8 @@ def problem_texts(
     return out
 
 
-def intake_from(form: dict[str, str]) -> Intake:
+def intake_from(form: dict[str, str], lang: str) -> Intake:
+    """The conversation's fields from the form; a default title is written in ``lang``."""
     return Intake(
         channel=clean_text(form.get("channel")) or "",
         taken_on=clean_text(form.get("taken_on")) or "",
@@ -152,6 +153,7 @@ def intake_from(form: dict[str, str]) -> Intake:
         title=clean_text(form.get("title")),
         sensitivity=clean_text(form.get("sensitivity")),
         notes=clean_text(form.get("source_notes")),
+        title_language=lang,
     )
 
 
@@ -208,7 +210,7 @@ def intake_submit(ctx: Context) -> Any:
         if earlier is not None:
             result = enter(ctx.store, ctx.reader, None, values, source_id=earlier["id"])
         else:
-            result = enter(ctx.store, ctx.reader, intake_from(form), values)
+            result = enter(ctx.store, ctx.reader, intake_from(form, ctx.lang), values)
     except IntakeFailed as exc:
         if ctx.wants_json:
             raise UsageError(str(exc)) from None
@@ -239,10 +241,18 @@ def result_view(ctx: Context, record_id: int) -> dict[str, Any]:
     ]
     linked = next((c for c in candidates if c["is_linked"]), None)
     labels = {name: ctx._(text) for _, fields in GROUPS for name, text, _v in fields}
+    # A value chosen from a list was stored as its term's code: show the term, not the code.
+    coded = {name: vocabulary for _, fields in GROUPS for name, _t, vocabulary in fields}
+
+    def shown(name: str, value: Any) -> Any:
+        vocabulary = coded.get(name)
+        return vocab.get(vocabulary, {}).get(value, value) if vocabulary else value
+
     return {
         "record": rec.to_dict(),
         "values_shown": [
-            {"field": k, "label": labels.get(k, k), "value": v} for k, v in rec.values.items()
+            {"field": k, "label": labels.get(k, k), "value": shown(k, v)}
+            for k, v in rec.values.items()
         ],
         "channel_label": vocab.get("channel", {}).get(rec.channel or "", rec.channel or ""),
         "kind_label": vocab.get("source_kind", {}).get(rec.source_kind, rec.source_kind),
