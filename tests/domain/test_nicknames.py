@@ -50,6 +50,10 @@ SAME = [
     # accents, case, particles
     ("JOSÉ", "jose"),
     ("del Carmen", "Carmen"),
+    # English lists: a nickname stands for each of its full names
+    ("Bill", "Robert"),
+    ("Bill", "William"),
+    ("Bob", "Robert"),
 ]
 
 DIFFERENT = [
@@ -62,6 +66,8 @@ DIFFERENT = [
     ("Jesús", "José"),
     ("Maikel", "Brayan"),
     ("Francisco", "Fernando"),
+    ("Robert", "William"),  # both Bill, but two brothers are not one name
+    ("Martha", "Patricia"),  # both Patty
 ]
 
 

@@ -16,7 +16,8 @@ Three editable data files (``habeas/domain/data/``), read once:
 
 * the folded name itself (``"jose"``), with leading particles removed
   (``"del carmen"`` → ``"carmen"``);
-* the canonical names of a nickname (``"pepe"`` → ``"jose"``);
+* the canonical names of a nickname (``"pepe"`` → ``"jose"``), never a full name's
+  own nicknames (:func:`stands_for`: Robert and William do not meet through Bill);
 * ``"~group"`` for the variant group of the name and of each canonical name;
 * ``"#key"``: the Spanish phonetic key of the name and of each canonical name.
 
@@ -59,6 +60,15 @@ def nickname_table() -> dict[str, frozenset[str]]:
     for nick, canonicals in NickNamer().canonical_lookup.items():
         n = fold(nick)
         table.setdefault(n, set()).update(c for x in canonicals if (c := fold(x)) and c != n)
+    for nick, names in own_nicknames().items():
+        table.setdefault(nick, set()).update(names)
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+@cache
+def own_nicknames() -> dict[str, frozenset[str]]:
+    """The project's own list (``nicknames.csv``): folded nickname → folded names."""
+    table: dict[str, set[str]] = {}
     for row in _read("nicknames.csv"):
         nick = fold(row["nickname"])
         for canonical in (row["canonical"] or "").split("|"):
@@ -66,6 +76,23 @@ def nickname_table() -> dict[str, frozenset[str]]:
             if nick and c and c != nick:
                 table.setdefault(nick, set()).add(c)
     return {k: frozenset(v) for k, v in table.items()}
+
+
+def stands_for(name: str) -> frozenset[str]:
+    """The names a folded given name can stand for: itself and, from the nickname lists,
+    the names it is a nickname of.
+
+    The English lists relate names both ways (Robert ↔ Bob, Robert ↔ Bill, William ↔
+    Bill), so a full name would take its own nicknames as names, and two brothers
+    Robert and William would share "bill". A name therefore keeps only the names of
+    the English lists that are at least as long as it (Bill → Robert, William; Bob →
+    Robert), while the project's own list is kept whole (Moncho → Ramón).
+    """
+    own = own_nicknames().get(name, frozenset())
+    return frozenset(
+        {name}
+        | {c for c in nickname_table().get(name, frozenset()) if len(c) >= len(name) or c in own}
+    )
 
 
 @cache
@@ -100,7 +127,7 @@ def given_name_keys(token: str) -> frozenset[str]:
 def _keys(name: str) -> frozenset[str]:
     if not name:
         return frozenset()
-    names = {name} | nickname_table().get(name, frozenset())
+    names = stands_for(name)
     groups = variant_groups()
     keys = set(names)
     for n in names:
