@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from habeas.document.conditions import (
+from habeas.document.conditions import facility_conditions
+from habeas.document.thresholds import (
     MAX_GAP_DAYS,
     THRESHOLDS,
     Point,
     assess,
     breach_runs,
-    facility_conditions,
     spans,
     threshold,
 )

@@ -14,6 +14,7 @@ from habeas.cli.common import WorkspaceOption, console, open_store, print_json
 from habeas.cli.document import FromOption, JsonOption, ToOption, _day
 from habeas.cli.lang import _, current
 from habeas.document import conditions as cond
+from habeas.document import thresholds as thr
 from habeas.document.figure_labels import describe
 from habeas.errors import UsageError
 
@@ -29,7 +30,7 @@ def facility(
             help="A value holds until the next observation if it is at most this many days "
             "later; longer gaps break a run."
         ),
-    ] = cond.MAX_GAP_DAYS,
+    ] = thr.MAX_GAP_DAYS,
     workspace: WorkspaceOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -59,7 +60,7 @@ def facility(
     def rate(value: float) -> str:
         return f"{value:.0%}" if lang == "en" else i18n.format_percent(value, lang)
 
-    def label(item: cond.Threshold | cond.Breach | cond.ThresholdSummary) -> str:
+    def label(item: thr.Threshold | thr.Breach | cond.ThresholdSummary) -> str:
         return i18n.label(item, lang)
 
     console.print(
@@ -123,7 +124,7 @@ def facility(
             t.longest_run_unit or "",
         )
     console.print(th)
-    shared = [t for t in cond.THRESHOLDS if t.applies_to == "shared"]
+    shared = [t for t in thr.THRESHOLDS if t.applies_to == "shared"]
     units = Table(title=_("Units: latest observation and consecutive days under each threshold"))
     for column in (
         _("unit"),

@@ -24,14 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from habeas import i18n
-from habeas.document.conditions import (
-    FacilityConditions,
-    Point,
-    SpaceConditions,
-    Threshold,
-    breached,
-    threshold,
-)
+from habeas.document.conditions import FacilityConditions, SpaceConditions
+from habeas.document.thresholds import Point, Threshold, breached, threshold
 
 #: The standard the headline is measured against (the ECtHR's Muršić presumption).
 HEADLINE_THRESHOLD = "ecthr_mursic_3"

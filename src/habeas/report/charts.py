@@ -16,7 +16,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from habeas.document.conditions import THRESHOLDS, FacilityConditions
+from habeas.document.conditions import FacilityConditions
+from habeas.document.thresholds import THRESHOLDS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

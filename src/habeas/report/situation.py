@@ -40,8 +40,9 @@ from typing import Any
 from sqlalchemy import select
 
 from habeas import i18n
-from habeas.document.conditions import THRESHOLDS, FacilityConditions, facility_conditions
+from habeas.document.conditions import FacilityConditions, facility_conditions
 from habeas.document.incidents import IncidentCount, IncidentRow, count_incidents, list_incidents
+from habeas.document.thresholds import THRESHOLDS
 from habeas.errors import NotFound
 from habeas.report import charts, render
 from habeas.report.sharing import effective_k
