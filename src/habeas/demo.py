@@ -262,7 +262,7 @@ class DemoReports:
 def demo_reports(store: Store, out_dir: Path, lang: str = "es") -> DemoReports:
     """A situation report for CECOT and the dossier of the person with the most records."""
     from habeas.report.dossier import dossier_report
-    from habeas.report.situation import situation_report
+    from habeas.report.situation_render import situation_report
 
     with store.read() as s:
         person_id = s.execute(

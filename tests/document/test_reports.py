@@ -14,7 +14,8 @@ from habeas import i18n
 from habeas.demo import load_case
 from habeas.errors import NotFound, UsageError
 from habeas.report.dossier import build_dossier, dossier_report
-from habeas.report.situation import build_situation, render_situation, situation_report
+from habeas.report.situation import build_situation
+from habeas.report.situation_render import render_situation, situation_report
 from habeas.store.db import Store
 from habeas.store.queries import iter_records
 from habeas.workspace import init_workspace

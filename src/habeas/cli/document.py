@@ -370,7 +370,7 @@ def report_situation(
 
     Example: habeas report situation --facility CECOT --from 2025-03-01 --to 2025-07-31
     """
-    from habeas.report.situation import situation_report
+    from habeas.report.situation_render import situation_report
 
     lang = i18n.check_language(lang or current())
     scope = "-".join(_slug(p) for p in (facility_name, flight, start, end) if p)

@@ -181,7 +181,7 @@ def situation_pdf(
     lang: str | None = None,
 ) -> Response:
     """The situation report (PDF) for a facility, a flight or a period, in es or en."""
-    from habeas.report.situation import situation_report
+    from habeas.report.situation_render import situation_report
 
     language = i18n.check_language(lang or ctx.lang)
     with tempfile.TemporaryDirectory(prefix="habeas-situation-") as tmp:
