@@ -112,6 +112,10 @@ DEFAULTS_FIXES = {
         "habeas vocab add {vocabulary} CODE --en LABEL --es ETIQUETA."
     ),
 }
+GUESSED = N_(
+    "Read by OCR as “{header}”, taken for {field}: one letter from a known header, and its "
+    "values fit. If that is wrong, give --map {other} or --map {unmapped}."
+)
 KEPT = N_("Kept as written, not read (--keep-as-written): {message}")
 #: The text a --correct puts in a cell, as the fix names it.
 TEXT = N_("TEXT")
@@ -174,3 +178,13 @@ def line(problem: Problem, vocab: Mapping[str, Mapping[str, str]]) -> str:
     if problem.value is not None and "value" not in problem.values:
         value = ": " + _("value “{value}”").format(value=problem.value)
     return f"{location(problem)}{value} — {message(problem, vocab)}"
+
+
+def guessed_text(header: str, fld: str) -> str:
+    """A column whose header OCR misread, taken for ``fld``: say so, and how to undo it."""
+    return _(GUESSED).format(
+        header=header,
+        field=fld,
+        other=_quoted(f"{header}={_('FIELD')}"),
+        unmapped=_quoted(f"{header}=-"),
+    )

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from habeas.cli.common import (
@@ -17,7 +18,7 @@ from habeas.cli.common import (
     progress_bar,
 )
 from habeas.cli.import_pages import ocr_hint, read_corrections, show_page_rows
-from habeas.cli.import_problems import line
+from habeas.cli.import_problems import guessed_text, line
 from habeas.cli.lang import _, current
 from habeas.errors import UsageError
 from habeas.ingest.importer import ImportOptions, ImportPlan, import_file, plan_import
@@ -291,6 +292,7 @@ def _show_plan(plan: ImportPlan, output: str, store: Store) -> None:
                         "sheet": t.sheet,
                         "rows": t.rows,
                         "mapping": t.mapping.columns,
+                        "guessed": t.mapping.guessed,
                         "date_orders": t.date_orders,
                     }
                     for t in plan.tables
@@ -325,8 +327,13 @@ def _show_plan(plan: ImportPlan, output: str, store: Store) -> None:
         mapping.add_column(_("column in the file"))
         mapping.add_column(_("habeas field"))
         for header, field in table.mapping.columns.items():
-            mapping.add_row(header, field or f"[dim]{_('(kept as written)')}[/]")
+            shown = field or f"[dim]{_('(kept as written)')}[/]"
+            if header in table.mapping.guessed:
+                shown += f" [yellow]({_('guessed')})[/]"
+            mapping.add_row(escape(header), shown)
         console.print(mapping)
+        for header, field in table.mapping.guessed.items():
+            console.print(guessed_text(header, field), highlight=False, markup=False)
         for fld, order in table.date_orders.items():
             console.print(
                 _("{field}: day/month order {order}").format(
