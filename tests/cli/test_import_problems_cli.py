@@ -217,3 +217,27 @@ def test_every_problem_code_has_a_cli_message_in_both_languages() -> None:
             if msgid:  # the Spanish says every value the English does
                 fields = {f for f in CODES[code] if "{" + f + "}" in msgid}
                 assert all("{" + f + "}" in es(msgid) for f in fields), msgid
+
+
+def test_a_cell_kept_as_written_says_what_was_kept_and_no_fix() -> None:
+    lang.choose("es")
+    try:
+        problem = Problem(
+            "k.csv",
+            2,
+            "Fecha de nacimiento",
+            "31/02/1994",
+            "kept as written, not read (precision unknown): …",
+            "warning",
+            code="date_missing_day",
+            params=(("value", "31/02/1994"), ("day", "31"), ("month", "2"), ("year", "1994"))
+            + (("last", "28"),),
+            kept=True,
+        )
+        assert line(problem, {}) == (
+            "k.csv, fila 2, columna «Fecha de nacimiento» — Conservado tal como está escrito, "
+            "sin interpretar (--keep-as-written): «31/02/1994» no es una fecha: no existe el 31 "
+            "de febrero de 1994 (febrero de 1994 tiene 28 días)."
+        )
+    finally:
+        lang.choose(None)
