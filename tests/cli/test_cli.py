@@ -110,7 +110,7 @@ def test_broken_import_is_one_clear_message_and_exit_1(
         capsys, "import", str(path), "--source-title", "X", "--source-kind", "list"
     )
     assert code == 1
-    assert "roto.csv, row 2, column 'Fecha de nacimiento'" in err
+    assert "roto.csv, row 2, column “Fecha de nacimiento”" in err
     assert "Traceback" not in err + out
 
 

@@ -32,7 +32,7 @@ def test_pdf_dry_run_lists_rows_then_imports_a_correction(
     assert "6 rows read from 1 page(s) (text layer)" in out
     assert rows[5][2].split()[0] in out  # every row is shown, not only a sample
     # the title and the page footer: never skipped silently
-    assert "skipped 2 line(s) on page(s) 1: text outside the table" in " ".join(out.split())
+    assert "Skipped 2 line(s) on page(s) 1: text outside the table" in " ".join(out.split())
     code, out, err = run(capsys, *args, "--correct", "3:Apellidos=Pérez Corregido")
     assert code == 0, out + err
     store = Store.open(workspace)

@@ -108,7 +108,7 @@ def test_long_lists_are_paged_and_each_page_keeps_the_others_corrections(
     assert c.get(plan_url + "/rows.json?page=4", headers=JSON).status_code == 400
     assert 'rel="next"' in c.get(plan_url + "/rows").text
 
-    def save(listed: dict[str, object], row: int, text: str) -> None:
+    def save(listed: dict[str, object], row: int, text: str) -> str:
         form = {
             f"cell:{r['row']}:{cell['index']}": cell["text"]
             for r in listed["rows"]  # type: ignore[attr-defined]
@@ -117,9 +117,12 @@ def test_long_lists_are_paged_and_each_page_keeps_the_others_corrections(
         form[f"cell:{row}:1"] = text
         r = c.post(plan_url + "/rows", data={**form, "csrf_token": csrf(c)}, follow_redirects=False)
         assert r.status_code == 303
+        return str(r.headers["location"])
 
-    save(first, 1, "Nombre Uno")
-    save(second, 4, "Nombre Cuatro")  # the second page's form does not undo the first's
+    assert save(first, 1, "Nombre Uno") == plan_url + "/rows"
+    # the second page's form does not undo the first's, and brings the user back to page 2
+    assert save(second, 4, "Nombre Cuatro") == plan_url + "/rows?page=2"
+    assert 'rel="prev"' in c.get(plan_url + "/rows?page=2").text
 
     def cell(page: int, row: int) -> dict[str, object]:
         listed = c.get(plan_url + f"/rows.json?page={page}").json()

@@ -6,16 +6,30 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from habeas.cli.common import WorkspaceOption, console, open_store, print_json, progress_bar
+from habeas.cli.common import (
+    WorkspaceOption,
+    console,
+    err_console,
+    open_store,
+    print_json,
+    progress_bar,
+)
 from habeas.cli.import_pages import ocr_hint, read_corrections, show_page_rows
-from habeas.cli.lang import _
+from habeas.cli.import_problems import guessed_text, line
+from habeas.cli.lang import _, current
 from habeas.errors import UsageError
 from habeas.ingest.importer import ImportOptions, ImportPlan, import_file, plan_import
 from habeas.ingest.page_lists import is_document
-from habeas.ingest.problems import Problem
+from habeas.ingest.problems import ImportFailed, Problem
+from habeas.read.vocabulary import vocabulary_labels
 from habeas.search.index import index_pending
+from habeas.store.db import Store
+
+#: Problems printed before "… and N more".
+SHOWN = 50
 
 
 def register(app: typer.Typer) -> None:
@@ -174,17 +188,23 @@ def import_command(
         corrections=read_corrections(correct or [], confirm or [], corrections_file),
     )
     store = open_store(workspace)
-    with progress_bar(output == "text") as progress, ocr_hint():
-        if dry_run:
-            plan = plan_import(store, file, options, progress)
-            if output == "text" and is_document(file):
-                show_page_rows(file, options.corrections)
-            _show_plan(plan, output)
-            if plan.errors:
-                raise typer.Exit(1)
-            return
-        result = import_file(store, file, options, progress=progress)
-        indexed = result.indexed + (0 if result.already_imported else index_pending(store))
+    try:
+        with progress_bar(output == "text") as progress, ocr_hint():
+            if dry_run:
+                plan = plan_import(store, file, options, progress)
+                if output == "text" and is_document(file):
+                    show_page_rows(file, options.corrections)
+                _show_plan(plan, output, store)
+                if plan.errors:
+                    raise typer.Exit(1)
+                return
+            result = import_file(store, file, options, progress=progress)
+            indexed = result.indexed + (0 if result.already_imported else index_pending(store))
+    except ImportFailed as exc:
+        if output == "json":
+            raise
+        _show_refusal(exc, store)
+        raise typer.Exit(1) from None
     if output == "json":
         print_json(
             {
@@ -233,8 +253,9 @@ def import_command(
     )
     if result.warnings:
         console.print(_("{n} warning(s):").format(n=len(result.warnings)))
+        vocab = vocabulary_labels(store, current())
         for warning in result.warnings[:20]:
-            console.print(f"  {warning}", highlight=False, markup=False)
+            console.print(f"  {line(warning, vocab)}", highlight=False, markup=False)
         if len(result.warnings) > 20:
             console.print(
                 _("  … {n} more (habeas import --dry-run --format json shows all)").format(
@@ -243,7 +264,24 @@ def import_command(
             )
 
 
-def _show_plan(plan: ImportPlan, output: str) -> None:
+def _show_refusal(exc: ImportFailed, store: Store) -> None:
+    """The refused import's errors, each with the option that fixes it, on stderr."""
+    errors = [p for p in exc.problems if p.severity == "error"]
+    err_console.print(
+        _("Import refused: {n} error(s); nothing was written.").format(n=len(errors)),
+        highlight=False,
+    )
+    vocab = vocabulary_labels(store, current())
+    for problem in errors[:SHOWN]:
+        err_console.print(f"  {line(problem, vocab)}", highlight=False, markup=False)
+    if len(errors) > SHOWN:
+        err_console.print(
+            _("  … {n} more (--dry-run --format json shows all)").format(n=len(errors) - SHOWN),
+            highlight=False,
+        )
+
+
+def _show_plan(plan: ImportPlan, output: str, store: Store) -> None:
     if output == "json":
         print_json(
             {
@@ -254,6 +292,7 @@ def _show_plan(plan: ImportPlan, output: str) -> None:
                         "sheet": t.sheet,
                         "rows": t.rows,
                         "mapping": t.mapping.columns,
+                        "guessed": t.mapping.guessed,
                         "date_orders": t.date_orders,
                     }
                     for t in plan.tables
@@ -276,7 +315,7 @@ def _show_plan(plan: ImportPlan, output: str) -> None:
         )
         return
     errors, warnings = plan.errors, plan.warnings
-    _show_problems(plan, errors, warnings)  # problems first: they decide what to do next
+    _show_problems(plan, errors, warnings, store)  # problems first: they decide what to do next
     for table in plan.tables:
         title = f"{plan.file}" + (
             _(" — sheet {sheet!r}").format(sheet=table.sheet) if table.sheet else ""
@@ -288,8 +327,13 @@ def _show_plan(plan: ImportPlan, output: str) -> None:
         mapping.add_column(_("column in the file"))
         mapping.add_column(_("habeas field"))
         for header, field in table.mapping.columns.items():
-            mapping.add_row(header, field or f"[dim]{_('(kept as written)')}[/]")
+            shown = field or f"[dim]{_('(kept as written)')}[/]"
+            if header in table.mapping.guessed:
+                shown += f" [yellow]({_('guessed')})[/]"
+            mapping.add_row(escape(header), shown)
         console.print(mapping)
+        for header, field in table.mapping.guessed.items():
+            console.print(guessed_text(header, field), highlight=False, markup=False)
         for fld, order in table.date_orders.items():
             console.print(
                 _("{field}: day/month order {order}").format(
@@ -318,20 +362,25 @@ def _show_plan(plan: ImportPlan, output: str) -> None:
     )
 
 
-def _show_problems(plan: ImportPlan, errors: list[Problem], warnings: list[Problem]) -> None:
+def _show_problems(
+    plan: ImportPlan, errors: list[Problem], warnings: list[Problem], store: Store
+) -> None:
     if not errors and not warnings:
         return
+    vocab = vocabulary_labels(store, current())
     console.print(
         _("{errors} error(s), {warnings} warning(s) in {file}:").format(
             errors=len(errors), warnings=len(warnings), file=plan.file
         )
     )
-    for problem in (errors + warnings)[:50]:
+    for problem in (errors + warnings)[:SHOWN]:
         severity = _("error") if problem.severity == "error" else _("warning")
-        console.print(f"  [{severity}] {problem}", highlight=False, markup=False)
-    if len(errors) + len(warnings) > 50:
+        console.print(f"  [{severity}] {line(problem, vocab)}", highlight=False, markup=False)
+    if len(errors) + len(warnings) > SHOWN:
         console.print(
-            _("  … {n} more (--format json shows all)").format(n=len(errors) + len(warnings) - 50)
+            _("  … {n} more (--format json shows all)").format(
+                n=len(errors) + len(warnings) - SHOWN
+            )
         )
     if errors:
         console.print(

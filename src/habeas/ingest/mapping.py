@@ -3,7 +3,8 @@
 Headers are matched automatically (see :mod:`habeas.ingest.fields`);
 ``--map COLUMN=field`` overrides a guess, and ``--map COLUMN=-`` keeps a column
 as an unmapped extra. Columns that map to nothing are kept verbatim on the
-record (in ``raw``) — never dropped.
+record (in ``raw``) — never dropped. A header read by OCR one letter off a known one
+may be guessed (:mod:`habeas.ingest.ocr_headers`); the mapping says which.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 
 from habeas.domain.text import fold_header
 from habeas.ingest.fields import CANONICAL_FIELDS, guess_field
+from habeas.ingest.ocr_headers import guess_misread
 from habeas.ingest.problems import Problem
 from habeas.ingest.readers import Table
 
@@ -26,6 +28,8 @@ class ColumnMapping:
 
     columns: dict[str, str | None]
     problems: list[Problem] = field(default_factory=list)
+    #: header → field, for headers read by OCR and taken for a field one letter away
+    guessed: dict[str, str] = field(default_factory=dict)
 
     @property
     def fields(self) -> dict[str, str]:
@@ -81,6 +85,14 @@ def map_columns(table: Table, overrides: dict[str, str] | None = None) -> Column
         else:
             columns[header] = guess_field(header)
 
+    guessed: dict[str, str] = {}
+    for header, mapped in list(columns.items()):
+        if mapped is None and header not in resolved_overrides:
+            taken = {f for f in columns.values() if f is not None}
+            near = guess_misread(table, header, taken)
+            if near is not None:
+                columns[header] = guessed[header] = near
+
     by_field: dict[str, list[str]] = {}
     for header, mapped in columns.items():
         if mapped is not None:
@@ -94,7 +106,7 @@ def map_columns(table: Table, overrides: dict[str, str] | None = None) -> Column
                 "--map OTHER=- for the rest",
             )
 
-    mapping = ColumnMapping(columns, problems)
+    mapping = ColumnMapping(columns, problems, guessed)
     present = set(mapping.fields)
     # A list must say who each row is: a name, or at least an identity document
     # number (a repatriation list of cédulas can still be linked).

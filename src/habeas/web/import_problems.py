@@ -5,20 +5,19 @@ and, for the problems people meet most, a ``code`` with its ``params``
 (:data:`habeas.ingest.problems.CODES`). This module turns a problem (as a dict,
 ``Problem.to_dict()``) into what the check page shows: the column's name (or "value
 for every row" for a value chosen for every row) and the message, translated. A
-problem without a code keeps its English message.
+problem without a code keeps its English message. Its values (dates, months, known
+terms) are written by :mod:`habeas.i18n_problems`, as the CLI writes them.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from babel.dates import get_month_names
-
-from habeas import i18n
+from habeas.i18n_problems import SKIP_REASONS, flag_labels, reader_params
 from habeas.web.views import N_
 
 Gettext = Any
+__all__ = ["MESSAGES", "SKIP_REASONS", "column_text", "flag_labels", "message_text", "shown"]
 
 #: code -> message (msgid); ``%(name)s`` are the problem's params (dates already
 #: written in the page's language).
@@ -67,71 +66,18 @@ MESSAGES = {
     ),
     "cell_corrected": N_("Corrected by hand on page %(page)s; the machine read “%(machine)s”."),
 }
-#: Why a line on a page is not a row of the list (lists read off PDFs and scans).
-SKIP_REASONS = {
-    "repeated_header": N_("a header row repeated on a later page"),
-    "page_text": N_("text outside the table (titles, page numbers, footers, notes)"),
-    "empty_row": N_("an empty row"),
-}
-#: Why a cell read off a page is to be checked.
-FLAGS = {
-    "low_confidence": N_("OCR was unsure of it"),
-    "not_a_date": N_("it does not read as a date"),
-    "odd_identifier": N_("its shape differs from the column's other identifiers"),
-    "odd_name": N_("a name with digits or stray marks"),
-}
-
-
-def flag_labels(flags: tuple[str, ...] | list[str], _: Gettext) -> str:
-    return "; ".join(str(_(FLAGS[f])) if f in FLAGS else f for f in flags)
-
-
 KEPT = N_("Kept as written, not read: %(message)s")
 EVERY_ROW = N_("value for every row: %(field)s")
-#: Known values listed in an unknown-term message.
-KNOWN_SHOWN = 12
-
-
-def _day(iso: str, lang: str) -> str:
-    try:
-        return i18n.format_date(date.fromisoformat(iso), lang, "long")
-    except ValueError:
-        return iso
 
 
 def message_text(
     problem: dict[str, Any], _: Gettext, lang: str, vocab: dict[str, dict[str, str]]
 ) -> str:
     """The problem's message in the page's language (the English one when it has no code)."""
-    code = problem.get("code")
-    params = dict(problem.get("params") or {})
-    template = MESSAGES.get(code or "")
+    template = MESSAGES.get(problem.get("code") or "")
     if template is None:
         return str(problem.get("message", ""))
-    if code == "date_missing_day":
-        params["month"] = get_month_names("wide", locale=i18n.check_language(lang))[
-            int(params["month"])
-        ]
-    elif code == "date_ambiguous":
-        params["first"], params["second"] = (
-            _day(params["first"], lang),
-            _day(params["second"], lang),
-        )
-    elif code == "lines_skipped":
-        params["reason"] = str(
-            _(SKIP_REASONS.get(params.get("reason", ""), params.get("reason", "")))
-        )
-    elif code == "cell_unsure":
-        params["flags"] = flag_labels([f for f in params.get("flags", "").split(",") if f], _)
-    elif code == "unknown_term":
-        labels = vocab.get(params.get("vocabulary", ""), {})
-        known = [
-            f"{label} ({c})" if label.casefold() != c.casefold() else c
-            for c, label in labels.items()
-        ]
-        params["known"] = ", ".join(known[:KNOWN_SHOWN]) + (
-            " …" if len(known) > KNOWN_SHOWN else ""
-        )
+    params = reader_params(problem, _, lang, vocab)
     text = str(_(template)) % params
     return str(_(KEPT)) % {"message": text} if problem.get("kept") else text
 

@@ -204,4 +204,15 @@ def correct(ctx: Context, upload_id: str) -> dict[str, Any]:
         "upload_id": upload_id,
         "corrections": len(corrections.values),
         "confirmations": len(corrections.confirmed),
+        "redirect": _back_to(upload_id, machine, submitted),
     }
+
+
+def _back_to(upload_id: str, machine: Extraction, submitted: set[int]) -> str:
+    """The check page the form was on: the page of its first row (the form holds one page)."""
+    numbers = [r.number for r in machine.rows]
+    first = min(submitted, default=None)
+    if first is None or first not in numbers:
+        return f"/sources/import/{upload_id}/rows"
+    page = numbers.index(first) // ROWS_SHOWN + 1
+    return f"/sources/import/{upload_id}/rows" + (f"?page={page}" if page > 1 else "")
