@@ -179,7 +179,7 @@ def test_plot_folder_checked_first_and_estimate_never_lost(tmp_path) -> None:
 def test_stratified_results_carry_stratum_names() -> None:
     from rich.console import Console
 
-    from habeas.cli.estimate import render_estimates
+    from habeas.cli.estimate_render import render_estimates
     from habeas.estimate.strata import estimate_by_strata
 
     try:
@@ -203,7 +203,7 @@ def test_stratified_results_carry_stratum_names() -> None:
 def test_a_warning_shared_by_several_methods_is_printed_once() -> None:
     from rich.console import Console
 
-    from habeas.cli.estimate import render_estimates
+    from habeas.cli.estimate_render import render_estimates
     from habeas.estimate.result import Estimate
 
     shared = "3 repeated capture pattern row(s) were added together."

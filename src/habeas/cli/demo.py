@@ -11,7 +11,7 @@ from rich.table import Table
 
 from habeas import i18n
 from habeas.cli.common import WorkspaceOption, console, progress_bar, warn_loose
-from habeas.cli.estimate import render_estimates
+from habeas.cli.estimate_render import render_estimates
 from habeas.cli.lang import _, current
 from habeas.demo import build_demo, demo_estimate, demo_login, demo_reports
 from habeas.errors import WorkspaceError
