@@ -4,11 +4,13 @@ Run::
 
     python benchmarks/linkage_blocking.py --persons 100000   # the 278,393-record case
     python benchmarks/linkage_blocking.py --persons 3000
+    python benchmarks/linkage_blocking.py --set historical_50k   # a shared set
 
 Loads the cached, imported (never linked) workspace of ``benchmarks/linkage.py``
 (``benchmarks/out/ws-p{persons}-s{seed}``), featurises its records as ``habeas
 link`` does, and for each blocking rule in the model's order (the document
-columns, then the exploded ``name_keys``, ``dob_keys`` and ``res_keys``) prints
+columns, then the exploded ``name_keys``, ``dob_keys``, ``res_keys`` and ``typo_keys``,
+the last only for pairs where a record has no exact date, as the model's rule) prints
 its keys, its largest block, the pairs its blocks hold (before and after removing
 duplicates) and the pairs it adds to the rules before it — Splink scores each pair
 once. Then the total per record, the featurising time and the peak memory. The
@@ -36,7 +38,7 @@ from habeas.linkage.features import load_features  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 COLUMNS = ("a_number", "cedula_ve", "dui_sv", "other_id")
-EXPLODED = ("name_keys", "dob_keys", "res_keys")
+EXPLODED = ("name_keys", "dob_keys", "res_keys", "typo_keys")
 
 
 def _peak_gib() -> float:
@@ -49,7 +51,11 @@ def _keys(frame: pd.DataFrame, column: str) -> pd.DataFrame:
         held = frame[["unique_id", column]].explode(column).dropna()
     else:
         held = frame.loc[frame[column].notna(), ["unique_id", column]]
-    return pd.DataFrame({"uid": held["unique_id"].astype("int64"), "k": held[column].astype(str)})
+    out = pd.DataFrame({"uid": held["unique_id"].astype("int64"), "k": held[column].astype(str)})
+    # the typo keys are compared only where a record has no exact date (model.BLOCKING_RULES)
+    dated = frame.loc[held.index, "dob"].notna().to_numpy()
+    out["dated"] = dated if column == "typo_keys" else False
+    return out
 
 
 def count(frame: pd.DataFrame) -> list[dict[str, object]]:
@@ -65,7 +71,8 @@ def count(frame: pd.DataFrame) -> list[dict[str, object]]:
         ).fetchone() or (0, 0, 0)
         con.execute(
             "CREATE OR REPLACE TABLE p AS SELECT DISTINCT l.uid AS a, r.uid AS b "
-            "FROM keys l JOIN keys r ON l.k = r.k AND l.uid < r.uid"
+            "FROM keys l JOIN keys r ON l.k = r.k AND l.uid < r.uid "
+            "AND NOT (l.dated AND r.dated)"
         )
         con.unregister("keys")
         distinct = (con.execute("SELECT count(*) FROM p").fetchone() or (0,))[0]
@@ -84,9 +91,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--persons", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--set", help="a shared set (../shared/data/linkage, febrl3, febrl4)")
     args = parser.parse_args(argv)
-    _case, ws_dir, info = harness.cached_case_workspace(args.out, args.persons, args.seed)
-    store = harness.open_store(ws_dir)
+    if args.set:
+        from benchmarks.linkage_diagnose import shared_workspace
+
+        store, _truth = shared_workspace(args.set)
+    else:
+        _case, ws_dir, _info = harness.cached_case_workspace(args.out, args.persons, args.seed)
+        store = harness.open_store(ws_dir)
     try:
         t0, c0 = time.perf_counter(), time.process_time()
         frame = load_features(store)
@@ -95,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
     peak = _peak_gib()
     rows = count(frame)
-    print(f"{len(frame):,} records ({args.persons:,} persons, seed {args.seed})")
+    what = args.set or f"{args.persons:,} persons, seed {args.seed}"
+    print(f"{len(frame):,} records ({what})")
     print(f"reading and featurising: {wall:.1f} s wall, {cpu:.1f} s CPU, peak {peak:.2f} GiB")
     print(
         f"{'rule':10s} {'keys':>10s} {'largest':>8s} {'in blocks':>12s} "

@@ -101,3 +101,57 @@ def test_one_pair_does_not_chain_two_people_the_other_pairs_keep_apart() -> None
     bridge += [(5, 7, 5.0), (6, 7, 5.0)]
     joined = cluster(recs, pairs(*inside, *bridge, *unsure), threshold=0.8, review_low=0.2)
     assert len(set(joined.cluster_of.values())) == 1
+
+
+def test_a_bare_name_that_fits_two_records_of_one_person_is_not_torn() -> None:
+    """Records 1 and 2 (dated) are one person; bare names 3 and 4 each fit both of them
+    equally, and each other. Counted by person, 3 fits one person, not two: both bare
+    names join him. Counted by record, 3 was "torn" and 4, whose best counterpart is 3,
+    was refused as ambiguous."""
+    recs = records(
+        (1, 1, False, [], False),
+        (2, 1, False, [], False),
+        (3, 2, False, [], True),
+        (4, 2, False, [], True),
+    )
+    result = cluster(
+        recs,
+        pairs((1, 2, 15.0), (3, 4, 20.0), (1, 3, 20.0), (2, 3, 20.0), (1, 4, 12.0), (2, 4, 12.0)),
+        threshold=0.8,
+        review_low=0.2,
+    )
+    assert len(set(result.cluster_of.values())) == 1
+    assert "ambiguous" not in result.reason
+
+
+def test_bare_names_the_model_finds_one_person_are_not_rivals() -> None:
+    """Three bare records of one rare name, nothing else (each pair far above the
+    threshold): one person, whatever the order they are visited in. Two bare records
+    that two different dated people fit equally are still refused (the rule the
+    margin is for), and so is a bare name between two bare records the model does
+    not join."""
+    recs = records(*[(i, 1, False, [], True) for i in (1, 2, 3)])
+    same = cluster(
+        recs, pairs((1, 2, 20.0), (1, 3, 20.0), (2, 3, 20.0)), threshold=0.8, review_low=0.2
+    )
+    assert len(set(same.cluster_of.values())) == 1
+    apart = cluster(
+        recs, pairs((1, 2, 6.0), (1, 3, 6.0), (2, 3, -3.0)), threshold=0.8, review_low=0.2
+    )
+    assert len(set(apart.cluster_of.values())) == 3
+    assert set(apart.reason[:2]) == {"ambiguous"}
+    people = records(
+        (1, 1, False, ["cedula_ve:V1"], False),
+        (2, 1, False, ["cedula_ve:V2"], False),
+        (3, 2, False, [], True),
+        (4, 2, False, [], True),
+    )
+    torn = cluster(
+        people,
+        pairs((3, 4, 20.0), (1, 3, 6.0), (2, 3, 5.5), (1, 4, 6.0), (2, 4, 5.5)),
+        threshold=0.8,
+        review_low=0.2,
+    )
+    assert torn.cluster_of[1] != torn.cluster_of[2]
+    assert torn.cluster_of[3] not in (torn.cluster_of[1], torn.cluster_of[2])
+    assert torn.cluster_of[4] not in (torn.cluster_of[1], torn.cluster_of[2])

@@ -15,6 +15,7 @@ from test_linkage_families import _caution, _population
 
 from habeas.linkage import model as mdl
 from habeas.linkage import score_frame, training
+from habeas.linkage.blocking_keys import consonant_key
 from habeas.linkage.features import _given_keys, featurise_rows
 
 
@@ -64,6 +65,60 @@ def test_a_surname_typo_meets_its_match_where_a_date_is_missing_only() -> None:
     compared = set(zip(pairs["record_a"], pairs["record_b"], strict=True))
     assert (1, 2) in compared
     assert (3, 4) not in compared
+
+
+def test_a_surname_spelt_with_other_vowels_meets_its_match_where_a_date_is_missing() -> None:
+    """ "Barrie" / "Barry", "Wallis" / "Wallace": the Spanish sound key keeps the vowels
+    apart, the surname's Soundex code does not. Only with the same given name (sound or
+    variant) and where a record has no date; "Barry" and "Berry" with two different
+    given names do not meet."""
+    assert consonant_key("barrie") == consonant_key("barry") == "b600"
+    assert consonant_key("wallis") == consonant_key("wallace") == "w420"
+    assert consonant_key("stevenson") == consonant_key("stephenson")
+    assert consonant_key("li") is None  # too short to say anything
+    rows = [
+        _row(1, ["thomas"], ["barrie"], None),
+        _row(2, ["thomas"], ["barry"], date(1860, 3, 2)),
+        _row(3, ["harry"], ["wallis"], None),
+        _row(4, ["harry"], ["wallace"], date(1860, 1, 1)),
+        _row(5, ["mary"], ["berry"], None),
+    ]
+    frame = featurise_rows(rows, {})
+    keys = [set(k or ()) for k in frame["typo_keys"]]
+    names = [set(k or ()) for k in frame["name_keys"]]
+    assert not names[0] & names[1] and not names[2] & names[3]
+    assert keys[0] & keys[1] and keys[2] & keys[3]
+    assert not keys[1] & keys[4]
+    pairs = mdl.predict(frame, training.default_model(5), threshold=1e-12)
+    compared = set(zip(pairs["record_a"], pairs["record_b"], strict=True))
+    assert {(1, 2), (3, 4)} <= compared
+    assert (2, 5) not in compared
+
+
+def test_one_name_beyond_the_seven_languages() -> None:
+    """Ibrahim is Abraham, Yusuf José, Musa Moisés, Gwilym William, Seamus James; but a
+    name these languages also give a brother or a son beside the other is not it (Iván,
+    Evan and Sean beside John; Diego beside James), and Jacob is not James."""
+    for a, b in [
+        ("ibrahim", "abraham"),
+        ("yusuf", "jose"),
+        ("musa", "moises"),
+        ("gwilym", "william"),
+        ("seamus", "jaime"),
+        ("maryam", "maria"),
+        ("dafydd", "david"),
+        ("yakub", "jacob"),
+    ]:
+        assert _same_name(a, b), (a, b)
+    for a, b in [
+        ("ivan", "juan"),
+        ("evan", "john"),
+        ("sean", "john"),
+        ("diego", "jaime"),
+        ("jacob", "james"),
+        ("miriam", "maria"),
+    ]:
+        assert not _same_name(a, b), (a, b)
 
 
 def test_a_name_written_alone_meets_the_surname_in_its_town() -> None:

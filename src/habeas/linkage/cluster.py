@@ -33,7 +33,10 @@ constrained agglomeration instead (union-find; strongest pairs first):
    rival person), then, for records that reach none, every cluster. If the
    runner-up is within ``ambiguity_margin`` match weight (bits) of the best —
    the name fits several persons about equally — the record is attached to
-   **none** and all those pairs are queued with reason ``ambiguous``.
+   **none** and all those pairs are queued with reason ``ambiguous``. Candidates
+   are persons, not records: another name-only record that the model scores at or
+   above ``threshold`` with the best candidate is no rival (the same rare name
+   written three times is one person), nor are two records of one cluster.
    Otherwise it joins the best cluster when that pair reaches ``threshold``
    (constraints still apply).
 4. Every other pair: ``linked`` if its records ended in one cluster,
@@ -50,7 +53,7 @@ The result is deterministic for the same input (ties broken by record ids).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -340,7 +343,23 @@ def cluster(
             if rec in name_only:
                 by_record.setdefault(rec, []).append(i)
     pending = sorted(by_record, key=lambda r: (-weight[by_record[r][0]], r))
-    torn = _torn(by_record, rec_a, rec_b, weight, ambiguity_margin)
+    # Two candidates the model scores as one person (at or above the threshold, one of
+    # them a name-only record, which step 2 did not judge) are one candidate, not two
+    # rival persons: "Max Wächter, Szczecin" three times, with nothing else, is one man
+    # however the three are visited. Two records with dates or documents that step 2
+    # kept apart stay rivals.
+    alike = {
+        (min(rec_a[i], rec_b[i]), max(rec_a[i], rec_b[i]))
+        for i in order
+        if not status[i]
+        and prob[i] >= threshold
+        and (rec_a[i] in name_only or rec_b[i] in name_only)
+    }
+
+    def one_person(x: int, y: int) -> bool:
+        return (min(x, y), max(x, y)) in alike
+
+    torn = _torn(by_record, rec_a, rec_b, weight, ambiguity_margin, uf.find, one_person)
     for anchored_only in (True, False):
         later = []
         for rec in pending:
@@ -358,6 +377,7 @@ def cluster(
                 ambiguity_margin,
                 anchored_only,
                 torn,
+                one_person,
             ):
                 later.append(rec)
         pending = later
@@ -411,19 +431,31 @@ def _torn(
     rec_b: list[int],
     weight: list[float],
     margin: float,
+    person: Callable[[int], int],
+    one_person: Callable[[int, int], bool],
 ) -> set[int]:
-    """Name-only records whose two best candidate records are within ``margin`` bits.
+    """Name-only records whose two best candidate persons are within ``margin`` bits.
 
     Such a record fits two people equally; a third record must not be attached to
     it as if it were clearly one of them ("Jorgelys Marcano" fits both cousins
     "Yorgelis Carolina" and "Yorgelis Andreina": neither cousin may join her).
+    Candidates are counted by person (``person``: a record's cluster after the pairs
+    of step 2), not by record: a bare name that fits two records of one person (the
+    same name and town on two of his dated records) fits one person, not two; nor do
+    two name-only candidates the model scores as one person (``one_person``).
     """
     out = set()
     for rec, candidates in by_record.items():
         seen: list[float] = []
         others: set[int] = set()
+        first = -1
         for i in candidates:  # strongest first
-            other = rec_b[i] if rec_a[i] == rec else rec_a[i]
+            record = rec_b[i] if rec_a[i] == rec else rec_a[i]
+            other = person(record)
+            if first < 0:
+                first = record
+            elif one_person(first, record):
+                continue
             if other not in others:
                 others.add(other)
                 seen.append(weight[i])
@@ -448,6 +480,7 @@ def _attach(
     margin: float,
     anchored_only: bool,
     torn: set[int],
+    one_person: Callable[[int, int], bool] = lambda x, y: False,
 ) -> bool:
     """Attach name-only ``rec`` to its clearly best cluster (step 3 of the module doc).
 
@@ -468,6 +501,12 @@ def _attach(
     ranked = sorted(best.items(), key=lambda kv: -weight[kv[1]])
     top_root, top = ranked[0]
     counterpart = rec_b[top] if rec_a[top] == rec else rec_a[top]
+    # a name-only candidate the model scores as the top one's person is no rival
+    ranked = [ranked[0]] + [
+        (root, i)
+        for root, i in ranked[1:]
+        if not one_person(counterpart, rec_b[i] if rec_a[i] == rec else rec_a[i])
+    ]
     if (len(ranked) > 1 and weight[top] - weight[ranked[1][1]] < margin) or counterpart in torn:
         for _, i in ranked:
             if weight[i] - weight[top] > -margin and not status[i]:

@@ -10,12 +10,20 @@ record writes João; an older European record Giovanni or Johann. The nickname l
 (:mod:`habeas.domain.nicknames`) know English nicknames and Spanish ones, and the
 variant groups the spellings of one language, but not these equivalents. Each group
 here is one name's forms in Spanish, English, Portuguese, Italian, French, German and
-Polish (folded, without accents); :func:`equivalent_key` gives every form the same
-key, which the linkage features add to a given name's keys.
+Polish (folded, without accents), with its forms in other languages a record may carry
+(Catalan, Dutch, Scandinavian, Czech, Hungarian, Romanian, Greek, Russian and
+Ukrainian transliterated, Welsh, Irish and Scottish Gaelic, Hebrew and Arabic: Ibrahim is
+Abraham, Yusuf José, Musa Moisés, Gwilym William, Seamus James, Maryam María), and the
+names of the Bible shared by those languages (Abraham, David, Jacob, Moses, Solomon,
+Isaac, Ishmael, Aaron, Adam, Noah, Jonah, Zachary); :func:`equivalent_key` gives every
+form the same key, which the linkage features add to a given name's keys.
 
 Only a name's standard forms, no nicknames and nothing of the other sex (Juana is
 not Juan; Jean, Jan and Andrea, men's names in some languages, women's in others, are
-left out): a brother and a sister must never share a key through this table.
+left out): a brother and a sister must never share a key through this table. Nor a form
+that these languages also use as a name of its own, which a brother or a son may bear
+beside the other (Iván, Evan and Sean beside John; Diego beside James; Alistair
+beside Alexander; Miriam beside María; Elijah beside Elías).
 """
 
 from __future__ import annotations
@@ -32,45 +40,57 @@ from habeas.linkage.given_sex import name_sexes
 
 #: The groups: each line one name's forms, the first the group's key.
 GROUPS: tuple[str, ...] = (
-    "juan john johann giovanni joao johannes",
-    "jose joseph giuseppe jozef josef",
-    "pedro peter pietro pierre piotr petrus",
-    "pablo paul paolo paulo pawel",
-    "guillermo william guilherme guglielmo guillaume wilhelm",
-    "jorge george giorgio georges georg jerzy",
-    "enrique henry henrique enrico henri heinrich henryk",
-    "carlos charles carlo karl carl karol",
-    "miguel michael michele michel michal",
-    "jaime james giacomo jacques jakub",
-    "andres andrew andre andreas andrzej",
-    "francisco francis francesco francois franz franciszek",
-    "antonio anthony antoine anton antoni",
-    "luis louis luigi ludwig ludwik",
-    "alejandro alexander alessandro alexandre aleksander",
-    "ricardo richard riccardo",
+    "juan john johann giovanni joao johannes johan ioannis janos ieuan eoin",
+    "jose joseph giuseppe jozef josef josep jozsef iosif yosef yusuf youssef yousef youssouf",
+    "pedro peter pietro pierre piotr petrus pieter petr pyotr petro petar pere peadar",
+    "pablo paul paolo paulo pawel pavel",
+    "guillermo william guilherme guglielmo guillaume wilhelm willem guillem vilhelm gwilym",
+    "jorge george giorgio georges georg jerzy georgios giorgos yiorgos gyorgy jiri",
+    "enrique henry henrique enrico henri heinrich henryk hendrik henrik enric",
+    "carlos charles carlo karl carl karol karel karoly carles",
+    "miguel michael michele michel michal mikhail mykhailo mihail mihai mihaly michiel mikael",
+    "jaime james giacomo jacques jakub seamus hamish",
+    "andres andrew andre andreas andrzej andreu andrei andrey andriy ondrej andras anders",
+    "francisco francis francesco francois franz franciszek francesc frantisek ferenc",
+    "antonio anthony antoine anton antoni antonin antal",
+    "luis louis luigi ludwig ludwik lluis lajos lodewijk",
+    "alejandro alexander alessandro alexandre aleksander aleksandr oleksandr alexandros sandor",
+    "ricardo richard riccardo ryszard rikard",
     "roberto robert",
-    "eduardo edward edoardo edouard eduard",
+    "eduardo edward edoardo edouard eduard edvard",
     "fernando ferdinand ferdinando",
-    "esteban stephen steven stefano etienne stefan",
-    "mateo matthew matteo mathieu matthias mateusz",
-    "felipe philip filippo philippe philipp filip",
-    "tomas thomas tommaso tomasz",
+    "esteban stephen steven stefano etienne stefan stepan istvan esteve steffen",
+    "mateo matthew matteo mathieu matthias mateusz mateus matheus",
+    "felipe philip filippo philippe philipp filip filipe",
+    "tomas thomas tommaso tomasz tamas tomos",
     "bartolome bartholomew bartolomeo barthelemy",
     "gregorio gregory gregoire gregor grzegorz",
     "lorenzo lawrence laurence laurent lorenz wawrzyniec",
     "martin martino marcin",
-    "nicolas nicholas nicola nicolau mikolaj",
-    "cristobal christopher cristoforo christophe christoph krzysztof",
-    "maria mary marie",
-    "juana jane jeanne giovanna joana johanna joanna",
-    "isabel elizabeth elisabetta elisabeth elzbieta",
-    "catalina catherine caterina katharina katarzyna",
-    "margarita margaret margherita marguerite margarete malgorzata",
+    "nicolas nicholas nicola nicolau mikolaj nikolai nikolay mykola nikolaos nicolae miklos",
+    "cristobal christopher cristoforo christophe christoph krzysztof cristovao",
+    "abraham abrahan abrao abramo avraham ibrahim",
+    "david davide davi dawid dafydd dawud daoud dawood",
+    "jacob jacobo giacobbe jakob yaakov yakov yakub yaqub yacoub",
+    "moises moses mose moise mojzesz moshe musa",
+    "salomon solomon salomao salomone shlomo sulaiman suleiman sulayman",
+    "isaac isaque isacco izaak yitzhak ishaq ishak",
+    "ismael ishmael ismaele ismail",
+    "aaron arao aronne aharon harun haroun",
+    "adan adam adamo",
+    "noe noah nuh",
+    "jonas jonah giona yunus",
+    "zacarias zachary zechariah zaccaria zakaria zakariya",
+    "maria mary marie maryam mariam marija mariya mairi",
+    "juana jane jeanne giovanna joana johanna joanna ioana",
+    "isabel elizabeth elisabetta elisabeth elzbieta elisabet elizaveta erzsebet",
+    "catalina catherine caterina katharina katarzyna catarina katarina ekaterina kateryna katalin",
+    "margarita margaret margherita marguerite margarete malgorzata margareta mairead",
     "teresa theresa therese",
-    "elena helen helena helene",
+    "elena helen helena helene jelena eleni",
     "ines agnes agnese agnieszka",
-    "lucia lucy lucie",
-    "susana susan susanna suzanne",
+    "lucia lucy lucie luzia",
+    "susana susan susanna suzanne suzana zsuzsanna",
 )
 
 
