@@ -111,7 +111,8 @@ def variant_groups() -> dict[str, str]:
     return groups
 
 
-def _strip_particles(folded: str) -> str:
+def strip_particles(folded: str) -> str:
+    """A folded given name without its leading particles ("del carmen" → "carmen")."""
     words = folded.split()
     while len(words) > 1 and words[0] in PARTICLES:
         words = words[1:]
@@ -120,7 +121,7 @@ def _strip_particles(folded: str) -> str:
 
 def given_name_keys(token: str) -> frozenset[str]:
     """Every key a written given name could stand for (see the module doc)."""
-    return _keys(_strip_particles(fold(token)))
+    return _keys(strip_particles(fold(token)))
 
 
 @lru_cache(maxsize=65536)

@@ -28,12 +28,9 @@ beside Alexander; Miriam beside María; Elijah beside Elías).
 
 from __future__ import annotations
 
-import csv
 from functools import cache
-from importlib import resources
 
-from habeas.domain.names import PARTICLES
-from habeas.domain.nicknames import nickname_table, variant_groups
+from habeas.domain.nicknames import stands_for, strip_particles, variant_groups
 from habeas.domain.phonetic import spanish_key
 from habeas.domain.text import fold
 from habeas.linkage.given_sex import name_sexes
@@ -112,29 +109,19 @@ def equivalent_key(name: str) -> str | None:
 
 def given_keys(token: str) -> tuple[str, ...]:
     """Every key the given name can stand for
-    (:func:`habeas.domain.nicknames.given_name_keys`), without the names of the
-    English nickname lists that are *shorter* than it.
-
-    Those lists relate names both ways and give Bill for both Robert and William:
-    two brothers Robert and William would share "bill" and count as "the same name
-    by nickname". A nickname keeps every full name it stands for (Bill → Robert,
-    William; Bob → Robert, so Bob = Robert still); the project's own list is kept
-    whole (Moncho → Ramón). Nor a name of the other sex (George → Georgina, William →
-    Wilma: a brother and a sister), where both names' sex is known
+    (:func:`habeas.domain.nicknames.given_name_keys`: never a full name's own English
+    nicknames, :func:`~habeas.domain.nicknames.stands_for`), nor a name of the other
+    sex (George → Georgina, William → Wilma: a brother and a sister), where both
+    names' sex is known
     (:mod:`habeas.linkage.given_sex`). The same name in another language (Juan, John,
     João) shares a key ``=juan`` (:data:`GROUPS`).
     """
-    name = _strip_particles(fold(token))
+    name = strip_particles(fold(token))
     if not name:
         return ()
-    own = _own_nicknames().get(name, frozenset())
     sexes = name_sexes()
     sex = sexes.get(name)
-    names = {name} | {
-        c
-        for c in nickname_table().get(name, frozenset())
-        if (len(c) >= len(name) or c in own) and (sex is None or sexes.get(c, sex) == sex)
-    }
+    names = {name} | {c for c in stands_for(name) if sex is None or sexes.get(c, sex) == sex}
     groups = variant_groups()
     keys = set(names)
     for n in names:
@@ -145,23 +132,3 @@ def given_keys(token: str) -> tuple[str, ...]:
         if phonetic := spanish_key(n):
             keys.add("#" + phonetic)
     return tuple(sorted(keys))
-
-
-def _strip_particles(folded: str) -> str:
-    words = folded.split()
-    while len(words) > 1 and words[0] in PARTICLES:
-        words = words[1:]
-    return " ".join(words)
-
-
-@cache
-def _own_nicknames() -> dict[str, frozenset[str]]:
-    """The project's nickname list (``habeas/domain/data/nicknames.csv``): nickname → names."""
-    table: dict[str, set[str]] = {}
-    text = resources.files("habeas.domain").joinpath("data/nicknames.csv").read_text("utf-8")
-    for row in csv.DictReader(text.splitlines()):
-        nick = fold(row["nickname"])
-        for canonical in (row["canonical"] or "").split("|"):
-            if nick and (c := fold(canonical)) and c != nick:
-                table.setdefault(nick, set()).add(c)
-    return {k: frozenset(v) for k, v in table.items()}
