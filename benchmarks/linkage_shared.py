@@ -301,7 +301,12 @@ def bench_habeas(
             exc = exc.__cause__  # habeas' own traceback
         return [_failed(ds.name, "habeas", exc)], []
     stages = extra["link_report"].get("stage_seconds") or {}
-    notes = [note, "stages s: " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items())]
+    stage_cpu = extra["link_report"].get("stage_cpu_seconds") or {}
+    notes = [
+        note,
+        "stages s: " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()),
+        "stages CPU s: " + ", ".join(f"{k} {v:.1f}" for k, v in stage_cpu.items()),
+    ]
     if extra["rows_refused"]:
         notes.append(f"{extra['rows_refused']} row(s) refused at import")
     if review := extra.get("review"):

@@ -45,6 +45,9 @@ from habeas.errors import HabeasError
 BACKENDS = ("duckdb", "spark")
 #: DuckDB's memory for one linkage step; past it DuckDB spills to disk.
 DUCKDB_MEMORY_LIMIT = "1GB"
+#: Registers below this many records run DuckDB on one thread: a second costs more CPU
+#: (its start-up, the work split and merged) than it saves on their small tables.
+SMALL_REGISTER = 200_000
 #: Records whose pairs are scored at once (the left side of a chunk, see :func:`predictions`).
 PREDICT_CHUNK_RECORDS = 250_000
 #: The columns of Splink's predictions habeas reads (scores and per-comparison weights).
@@ -68,10 +71,11 @@ class BackendUnavailable(HabeasError):
         )
 
 
-def db_api(backend: str = "duckdb") -> Any:
-    """Splink's database API for ``backend`` (``duckdb`` or ``spark``)."""
+def db_api(backend: str = "duckdb", *, records: int | None = None) -> Any:
+    """Splink's database API for ``backend`` (``duckdb`` or ``spark``); ``records``, the
+    register's size where known (DuckDB runs one thread under :data:`SMALL_REGISTER`)."""
     if backend == "duckdb":
-        return _duckdb_api()
+        return _duckdb_api(threads=1 if records is not None and records < SMALL_REGISTER else None)
     if backend == "spark":
         return _spark_api()
     raise ValueError(f"unknown linkage backend {backend!r} (use one of {', '.join(BACKENDS)})")
@@ -80,8 +84,9 @@ def db_api(backend: str = "duckdb") -> Any:
 _TEMP_DIRS = itertools.count(1)
 
 
-def _duckdb_api() -> Any:
-    """Splink's DuckDB API on an in-memory database with a memory limit and a spill directory.
+def _duckdb_api(threads: int | None = None) -> Any:
+    """Splink's DuckDB API on an in-memory database with a memory limit and a spill directory
+    (and ``threads`` threads, else DuckDB's default: one per core).
 
     The directory is one DuckDB creates for this connection and removes when it closes.
     """
@@ -90,13 +95,13 @@ def _duckdb_api() -> Any:
 
     base = os.environ.get("HABEAS_DUCKDB_TEMP_DIR") or tempfile.gettempdir()
     spill = os.path.join(base, f"habeas-duckdb-{os.getpid()}-{next(_TEMP_DIRS)}")
-    connection = duckdb.connect(
-        ":memory:",
-        config={
-            "memory_limit": os.environ.get("HABEAS_DUCKDB_MEMORY_LIMIT") or DUCKDB_MEMORY_LIMIT,
-            "temp_directory": spill,
-        },
-    )
+    config: dict[str, Any] = {
+        "memory_limit": os.environ.get("HABEAS_DUCKDB_MEMORY_LIMIT") or DUCKDB_MEMORY_LIMIT,
+        "temp_directory": spill,
+    }
+    if threads is not None:
+        config["threads"] = threads
+    connection = duckdb.connect(":memory:", config=config)
     return DuckDBAPI(connection=connection)
 
 

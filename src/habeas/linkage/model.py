@@ -28,10 +28,11 @@ Splink JSON dict, stored in ``LinkageRun.model`` and reused.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,9 @@ from habeas.linkage import comparisons as cmp
 from habeas.linkage import households
 from habeas.linkage.features import MAIN_ID_TYPES
 from habeas.linkage.given_sex import sex_of
+
+if TYPE_CHECKING:
+    from habeas.linkage.vectors import Shared
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +110,19 @@ def settings(*, retain_intermediate: bool = True, prior: float = 1e-4) -> Settin
     )
 
 
+@functools.lru_cache(maxsize=1)
+def _settings_json() -> str:
+    return json.dumps(settings().get_settings("duckdb").as_dict())
+
+
+def settings_dict(*, prior: float = 1e-4) -> dict[str, Any]:
+    """:func:`settings` as Splink's JSON dict (a fresh copy). Built once per process:
+    Splink parses the SQL of every level to build it, a third of a second or more."""
+    out: dict[str, Any] = json.loads(_settings_json())
+    out["probability_two_random_records_match"] = prior
+    return out
+
+
 # the columns comparisons adjust for term frequency
 TF_LOOKUPS = ("given1", "sur1", "surset", "addr", "locality")
 SPLINK_COLUMNS = [
@@ -150,9 +167,9 @@ SPLINK_COLUMNS = [
 ]
 
 
-def make_db_api(backend: str = "duckdb") -> Any:
+def make_db_api(backend: str = "duckdb", *, records: int | None = None) -> Any:
     """The Splink database API for ``backend`` (see :mod:`habeas.linkage.backend`)."""
-    return backends.db_api(backend)
+    return backends.db_api(backend, records=records)
 
 
 def splink_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -182,17 +199,23 @@ def predict(
     backend: str = "duckdb",
     threshold: float = 0.01,
     floor: float | None = None,
+    shared: Shared | None = None,
 ) -> pd.DataFrame:
     """Score every blocked pair of the frame (pairs below ``threshold`` dropped).
 
     With ``floor``, pairs under it are dropped too unless a side is a name-only
     record: the pairs :func:`habeas.linkage.cluster.evidence_needed` keeps, chosen
-    in the engine (:func:`habeas.linkage.backend.predictions`).
+    in the engine (:func:`habeas.linkage.backend.predictions`). With ``shared``
+    (:mod:`habeas.linkage.vectors`) whose comparison vectors training computed, the
+    pairs are scored from those, not compared again.
     """
     quiet()
-    db_api = make_db_api(backend)
-    sdf = backends.register_records(db_api, splink_frame(frame), "records")
-    linker = _linker(db_api, sdf, model)
+    if shared is not None and shared.vectors is not None:
+        db_api, linker = shared.api, shared.scorer(model)
+    else:
+        db_api = make_db_api(backend, records=len(frame))
+        sdf = backends.register_records(db_api, splink_frame(frame), "records")
+        linker = _linker(db_api, sdf, model)
     where = None
     if floor is not None and floor > threshold:
         bare = frame.loc[frame["name_only"].astype(bool), ["unique_id"]].reset_index(drop=True)
@@ -202,6 +225,12 @@ def predict(
             f"OR unique_id_l IN (SELECT unique_id FROM {table}) "
             f"OR unique_id_r IN (SELECT unique_id FROM {table})"
         )
+    each = lambda chunk: with_cautions(_tidy(chunk), model)  # noqa: E731
+    if shared is not None and shared.vectors is not None:
+        from habeas.linkage import vectors
+
+        result = vectors.predictions(shared, linker, threshold=threshold, where=where, each=each)
+        return _strongest_first(result)
     # Each chunk is tidied as it comes: the pairs are held once, not once per step.
     result = backends.predictions(
         db_api,
@@ -209,7 +238,7 @@ def predict(
         len(frame),
         threshold=threshold,
         where=where,
-        each=lambda chunk: with_cautions(_tidy(chunk), model),
+        each=each,
     )
     return _strongest_first(result)
 
@@ -239,6 +268,7 @@ def predict_documents(
     model: dict[str, Any],
     *,
     backend: str = "duckdb",
+    shared: Shared | None = None,
 ) -> pd.DataFrame:
     """Score ``wanted`` pairs (they share a document number) whatever their score.
 
@@ -253,6 +283,19 @@ def predict_documents(
                 columns=["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
             )
         )
+    quiet()
+    if shared is not None and shared.vectors is not None:
+        # every pair sharing a number is a blocked pair (the document blocking rules)
+        from habeas.linkage import vectors
+
+        pairs = pd.DataFrame(sorted(wanted), columns=["a", "b"], dtype="int64")
+        table = shared.api.register(pairs, dataset_display_name="document_pairs").physical_name
+        where = (
+            f"EXISTS (SELECT 1 FROM {table} w WHERE w.a = least(unique_id_l, unique_id_r) "
+            "AND w.b = greatest(unique_id_l, unique_id_r))"
+        )
+        found = vectors.predictions(shared, shared.scorer(model), threshold=None, where=where)
+        return with_cautions(_tidy(found), model)
     involved = {r for pair in wanted for r in pair}
     subset = frame[frame["unique_id"].isin(involved)].reset_index(drop=True)
     rules = [block_on(c) for c in MAIN_ID_TYPES]
@@ -262,8 +305,7 @@ def predict_documents(
             rule.get_blocking_rule("duckdb").as_dict() for rule in rules
         ],
     }
-    quiet()
-    db_api = make_db_api(backend)
+    db_api = make_db_api(backend, records=len(subset))
     sdf = db_api.register(splink_frame(subset), dataset_display_name="document_pairs")
     scored = _tidy(_linker(db_api, sdf, only_documents).inference.predict().as_pandas_dataframe())
     keys = list(zip(scored["record_a"].astype(int), scored["record_b"].astype(int), strict=True))
@@ -289,7 +331,7 @@ def predict_new(
     # then joins the lookup table anyway: give it the lookup table instead.
     data = full.drop(columns=[f"tf_{c}" for c in TF_LOOKUPS])
     is_new = data["unique_id"].isin(new_ids)
-    db_api = make_db_api(backend)
+    db_api = make_db_api(backend, records=len(frame))
     new_sdf = db_api.register(
         data[is_new].reset_index(drop=True), dataset_display_name="new_records"
     )

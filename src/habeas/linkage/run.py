@@ -30,7 +30,7 @@ from sqlalchemy import select
 
 from habeas.errors import UsageError
 from habeas.linkage import model as mdl
-from habeas.linkage import training
+from habeas.linkage import training, vectors
 from habeas.linkage.apply import now
 from habeas.linkage.cluster import (
     KEEP_FLOOR,
@@ -192,8 +192,14 @@ def link(
         saved = None  # made by an older habeas, for other features: train anew
     step("training" if saved is None else "model", 1, steps)
     trained = saved is None
+    # Training compares every blocked pair for EM; scoring reads the same comparisons.
+    shared = (
+        vectors.start(frame, mdl.splink_frame(frame), backend)
+        if trained and len(frame) <= training.EM_SAMPLE_RECORDS
+        else None
+    )
     model = (
-        training.train(frame, backend=backend, labels=decisions)
+        training.train(frame, backend=backend, labels=decisions, shared=shared)
         if saved is None
         else training.for_register(saved[0], len(frame))
     )
@@ -216,11 +222,23 @@ def link(
     else:
         # the engine keeps what evidence_needed would (and a copy of a million pairs is spared)
         pairs = mdl.predict(
-            frame, model, backend=backend, threshold=low, floor=min(review_band[0], threshold)
+            frame,
+            model,
+            backend=backend,
+            threshold=low,
+            floor=min(review_band[0], threshold),
+            shared=shared,
         )
     pairs = _with_document_pairs(
-        frame, pairs, model, backend=backend, new_ids=new_ids if incremental else None
+        frame,
+        pairs,
+        model,
+        backend=backend,
+        new_ids=new_ids if incremental else None,
+        shared=None if incremental else shared,
     )
+    if shared is not None:
+        shared.close()
     # Clustering and writing read a few columns: the features (names, keys, a million
     # lists of blocking keys) are let go before the pairs are clustered.
     frame = frame[[c for c in AFTER_SCORING if c in frame]]
@@ -287,6 +305,7 @@ def _with_document_pairs(
     *,
     backend: str,
     new_ids: set[int] | None,
+    shared: vectors.Shared | None = None,
 ) -> pd.DataFrame:
     """``pairs`` plus the pairs sharing a document number that scored under the floor.
 
@@ -309,7 +328,7 @@ def _with_document_pairs(
     )
     keys = keys[~np.isin(keys, scored)]
     wanted = {(int(k // span), int(k % span)) for k in keys.tolist()}
-    extra = mdl.predict_documents(frame, wanted, model, backend=backend)
+    extra = mdl.predict_documents(frame, wanted, model, backend=backend, shared=shared)
     if not len(extra):
         return pairs
     return _merge_strongest_first(pairs, extra)

@@ -31,7 +31,7 @@ import pandas as pd
 from habeas.domain.text import fold
 from habeas.ingest.fields import RESIDENCE_FIELDS
 from habeas.linkage import model as mdl
-from habeas.linkage import training
+from habeas.linkage import training, vectors
 from habeas.linkage.cluster import KEEP_FLOOR, cluster, evidence_needed
 from habeas.linkage.features import ID_TYPES, featurise_rows
 
@@ -117,14 +117,25 @@ def score_frame(
         ids.update(more_ids)
         residences.update(more_homes)
     frame = featurise_rows(rows, ids, residences=residences)
-    trained = model or training.train(frame, backend=backend)
-    pairs = mdl.predict(
-        frame,
-        trained,
-        backend=backend,
-        threshold=min(review_low, threshold, KEEP_FLOOR),
-        floor=min(review_low, threshold),
+    # as habeas.linkage.link: training's comparisons are the ones scored
+    shared = (
+        vectors.start(frame, mdl.splink_frame(frame), backend)
+        if model is None and len(frame) <= training.EM_SAMPLE_RECORDS
+        else None
     )
+    try:
+        trained = model or training.train(frame, backend=backend, shared=shared)
+        pairs = mdl.predict(
+            frame,
+            trained,
+            backend=backend,
+            threshold=min(review_low, threshold, KEEP_FLOOR),
+            floor=min(review_low, threshold),
+            shared=shared,
+        )
+    finally:
+        if shared is not None:
+            shared.close()
     pairs = evidence_needed(frame, pairs, min(review_low, threshold))
     result = cluster(frame, pairs, threshold=threshold, review_low=review_low)
     return ScoreResult(pairs=pairs, clusters=result.cluster_of, status=result.status, model=trained)

@@ -35,8 +35,9 @@ import numpy as np
 import pandas as pd
 
 from habeas.linkage import backend as backends
-from habeas.linkage import em, households, priors
+from habeas.linkage import em, households, priors, vectors
 from habeas.linkage import model as mdl
+from habeas.linkage.vectors import Shared
 
 logger = logging.getLogger(__name__)
 
@@ -57,24 +58,31 @@ def train(
     labels: pd.DataFrame | None = None,
     seed: int = 1,
     u_max_pairs: float = U_MAX_PAIRS,
+    shared: Shared | None = None,
 ) -> dict[str, Any]:
     """Train the model on the feature frame; returns the Splink model (JSON dict).
 
     ``labels``: human decisions, columns ``record_a, record_b, decision`` ("same",
-    "different"; others are ignored). See the module doc for the steps.
+    "different"; others are ignored). See the module doc for the steps. With
+    ``shared`` (:mod:`habeas.linkage.vectors`, on the same frame), the records are not
+    registered again and the comparison vectors EM counts are kept there for scoring.
     """
     mdl.quiet()
     notes: list[str] = []
     records = len(frame)
     all_pairs = records * (records - 1) / 2
-    db_api = mdl.make_db_api(backend)
-    sdf = db_api.register(mdl.splink_frame(frame), dataset_display_name="records")
+    if shared is not None:
+        db_api, sdf = shared.api, shared.records
+    else:
+        db_api = mdl.make_db_api(backend, records=records)
+        sdf = db_api.register(mdl.splink_frame(frame), dataset_display_name="records")
     model = _settings_dict(prior=1.0 / max(records, 2))
     priors.apply_defaults(model)
     sampled_pairs = min(u_max_pairs, all_pairs)
+    linker = None
     if sampled_pairs >= 1:
         try:
-            linker = backends.linker(db_api, sdf, mdl.settings(prior=1.0 / max(records, 2)))
+            linker = backends.linker(db_api, sdf, _settings_dict(prior=1.0 / max(records, 2)))
             linker.training.estimate_u_using_random_sampling(
                 max_pairs=u_max_pairs, seed=seed, num_chunks=1
             )
@@ -88,7 +96,17 @@ def train(
         em_frame = frame.sample(n=EM_SAMPLE_RECORDS, random_state=seed)
     result = None
     try:
-        patterns = comparison_patterns(em_frame, model, labels, backend=backend)
+        patterns = None
+        if shared is not None and em_frame is frame:
+            try:  # the levels do not depend on m and u: the u linker will do
+                gamma = linker or backends.linker(db_api, sdf, _settings_dict(prior=1e-4))
+                vectors.compute(shared, gamma)
+                patterns = shared_patterns(shared, model, labels)
+            except Exception as exc:  # noqa: BLE001 - the separate passes still work
+                logger.warning("shared comparison vectors failed: %s", exc)
+                shared.vectors = None
+        if patterns is None:
+            patterns = comparison_patterns(em_frame, model, labels, backend=backend)
         u = {
             c["output_column_name"]: [float(lv["u_probability"]) for lv in priors.levels(c)]
             for c in model["comparisons"]
@@ -163,8 +181,7 @@ def default_model(records: int = 2) -> dict[str, Any]:
 
 
 def _settings_dict(*, prior: float) -> dict[str, Any]:
-    settings: dict[str, Any] = mdl.settings(prior=prior).get_settings("duckdb").as_dict()
-    return settings
+    return mdl.settings_dict(prior=prior)
 
 
 def _label_count(labels: pd.DataFrame | None) -> int:
@@ -239,7 +256,7 @@ def comparison_patterns(
     columns = [*(f"gamma_{c}" for c in names), "n", "same", "different"]
     if len(frame) < 2:
         return pd.DataFrame(columns=columns)
-    db_api = mdl.make_db_api(backend)
+    db_api = mdl.make_db_api(backend, records=len(frame))
     sdf = db_api.register(
         mdl.splink_frame(frame).reset_index(drop=True), dataset_display_name="em_records"
     )
@@ -248,6 +265,26 @@ def comparison_patterns(
     lean.update(retain_intermediate_calculation_columns=False, retain_matching_columns=True)
     linker = backends.linker(db_api, sdf, lean)
     scored = linker.inference.predict()
+    sql = _pattern_sql(db_api, names, labels)
+    out = scored.query_sql(sql).as_pandas_dataframe()
+    return out[columns] if len(out) else pd.DataFrame(columns=columns)
+
+
+def shared_patterns(
+    shared: Shared, model: dict[str, Any], labels: pd.DataFrame | None
+) -> pd.DataFrame:
+    """:func:`comparison_patterns` counted on the comparison vectors ``shared`` holds
+    (:func:`habeas.linkage.vectors.compute`): the same pairs, compared once for
+    training and scoring."""
+    names = [c["output_column_name"] for c in model["comparisons"]]
+    columns = [*(f"gamma_{c}" for c in names), "n", "same", "different"]
+    out = shared.vectors.query_sql(_pattern_sql(shared.api, names, labels)).as_pandas_dataframe()
+    return out[columns] if len(out) else pd.DataFrame(columns=columns)
+
+
+def _pattern_sql(db_api: Any, names: list[str], labels: pd.DataFrame | None) -> str:
+    """The SQL counting the patterns of ``{this}`` (scored pairs or comparison vectors),
+    with the human decisions ``labels`` registered on ``db_api``."""
     gammas = ", ".join(f"gamma_{c}" for c in names)
     decided = pd.DataFrame(columns=["a", "b", "decision"])
     if labels is not None and len(labels):
@@ -277,8 +314,7 @@ def comparison_patterns(
         sql = (
             f"SELECT {gammas}, COUNT(*) AS n, 0 AS same, 0 AS different FROM {{this}} GROUP BY ALL"
         )
-    out = scored.query_sql(sql).as_pandas_dataframe()
-    return out[columns] if len(out) else pd.DataFrame(columns=columns)
+    return sql
 
 
 def regularise(model: dict[str, Any]) -> None:

@@ -163,7 +163,22 @@ def write_pairs(
     ]
     if not keep:
         return 0
-    prio = priorities(clustering, pairs)
+    # Only a queued pair's priority is stored: computed for those alone.
+    queued = [i for i in keep if status[i] == "queued"]
+    prio = dict(
+        zip(
+            queued,
+            priorities(
+                Clustering(
+                    cluster_of=clustering.cluster_of,
+                    status=[status[i] for i in queued],
+                    reason=[reason[i] for i in queued],
+                ),
+                pairs.iloc[queued],
+            ),
+            strict=True,
+        )
+    )
     weights = mdl.level_weights(model)
     # In batches: a million pairs' evidence text and row tuples need not be held at once.
     for start in range(0, len(keep), WRITE_BATCH):
@@ -180,7 +195,7 @@ def write_pairs(
                 ev,
                 status[i],
                 reason[i],
-                prio[i] if status[i] == "queued" else 0.0,
+                prio.get(i, 0.0),
             )
             for i, a, b, w, p, ev in zip(
                 batch,
