@@ -14,6 +14,7 @@ from habeas import i18n
 from habeas.access.reader import Withheld, withheld_parts
 from habeas.cli.lang import current
 from habeas.errors import NotFound
+from habeas.i18n_withheld import withheld_said
 from habeas.store.db import Store
 from habeas.store.person_ids import Move, PersonId, resolve
 
@@ -98,7 +99,7 @@ def withheld_lines(
         return []
     lang = lang or current()
     total, for_purpose, above = parts.total, parts.for_purpose, parts.above_clearance
-    lines = [tr("Withheld: %(n)s items at a sensitivity level you may not see.", lang, n=total)]
+    lines = [withheld_said(i18n.translator(lang), total)]
     if for_purpose:
         lines.append(
             tr(

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from habeas.access.reader import Withheld, withheld_parts
+from habeas.i18n_withheld import withheld_said
 from habeas.web.context import Context
 
 
@@ -33,8 +34,7 @@ def withheld_notice(
         "total": total,
         "for_purpose": for_purpose,
         "above_clearance": above,
-        "text": ctx._("Withheld: %(n)s items at a sensitivity level you may not see.")
-        % {"n": total},
+        "text": withheld_said(ctx.translations, total),
         "purpose_text": ctx._(
             "%(n)s of them are shown once you state the purpose of this consultation."
         )

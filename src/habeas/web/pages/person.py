@@ -29,6 +29,7 @@ from habeas.access.reader import Reader
 from habeas.document.incidents import list_incidents
 from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.errors import NotFound
+from habeas.i18n_withheld import withheld_said
 from habeas.linkage import explain
 from habeas.store.db import Store
 from habeas.web.context import Context
@@ -108,13 +109,11 @@ PROTECTED_LABELS = {
 }
 
 
-def withheld_text(withheld: dict[str, Any], _: Gettext) -> str:
+def withheld_text(withheld: dict[str, Any], _: Gettext, lang: str) -> str:
     """ "Withheld: 3 items at a level you may not see" in the reader's language."""
     if not withheld:
         return ""
-    text = _("Withheld: %(n)s items at a sensitivity level you may not see.") % {
-        "n": withheld["total"]
-    }
+    text = withheld_said(i18n.translator(lang), withheld["total"])
     if withheld.get("for_purpose"):
         text += " " + _(
             "%(n)s of them are shown once you state the purpose of this consultation."
@@ -152,7 +151,7 @@ def build_person(
                 "display_name": _("Person %(id)s") % {"id": person_id},
                 "all_withheld": True,
                 "withheld": summary.withheld,
-                "withheld_text": withheld_text(summary.withheld, _),
+                "withheld_text": withheld_text(summary.withheld, _, lang),
             }
         )
     if not summary.records:
@@ -346,7 +345,7 @@ def build_person(
             "dossier_url": f"/persons/{person_id}/dossier.pdf" if can_dossier else None,
             "dossier_form_url": f"/persons/{person_id}/dossier" if can_dossier else None,
             "withheld": summary.withheld,
-            "withheld_text": withheld_text(summary.withheld, _),
+            "withheld_text": withheld_text(summary.withheld, _, lang),
             "protected": [
                 {
                     "record_key": p.record_key,
