@@ -33,6 +33,7 @@ from habeas.i18n_withheld import withheld_said
 from habeas.linkage import explain
 from habeas.store.db import Store
 from habeas.web.context import Context
+from habeas.web.country_names import country_name
 from habeas.web.pages._common import (
     N_,
     Gettext,
@@ -276,6 +277,7 @@ def build_person(
                 ],
                 "sex_label": vocab.get("sex", {}).get(r.get("sex") or "", r.get("sex")),
                 "dob_local": fmt_date(r.get("date_of_birth"), lang),
+                "nationality_text": country_name(r.get("nationality"), lang),
             }
         )
 
