@@ -335,8 +335,8 @@ def _show_plan(plan: ImportPlan, output: str, store: Store) -> None:
         for header, field in table.mapping.guessed.items():
             console.print(guessed_text(header, field), highlight=False, markup=False)
         for fld, order in table.date_orders.items():
-            header = table.mapping.fields.get(fld)
-            text = date_order_text(order, plan.problems, table.sheet, header)
+            column = table.mapping.fields.get(fld)
+            text = date_order_text(order, plan.problems, table.sheet, column)
             console.print(
                 _("{field}: day/month order {order}").format(field=fld, order=text),
                 highlight=False,
