@@ -20,6 +20,31 @@ WITHHELD = (
 )
 
 
+#: How many of them a stated purpose would show (a page: its link to the purpose form follows).
+FOR_PURPOSE = (
+    N_("%(num)s of them is shown once you state the purpose of this consultation."),
+    N_("%(num)s of them are shown once you state the purpose of this consultation."),
+)
+#: The same, for the CLI (the option that states it).
+FOR_PURPOSE_CLI = (
+    N_(
+        "%(num)s of them is shown once you give the purpose of this consultation: "
+        "--purpose lawyer_request (or relative_request, court_filing, un_communication, "
+        "documentation, audit)."
+    ),
+    N_(
+        "%(num)s of them are shown once you give the purpose of this consultation: "
+        "--purpose lawyer_request (or relative_request, court_filing, un_communication, "
+        "documentation, audit)."
+    ),
+)
+#: How many of them are above the reader's role's clearance.
+ABOVE_CLEARANCE = (
+    N_("%(num)s of them is above your role's clearance: ask an administrator if you need it."),
+    N_("%(num)s of them are above your role's clearance: ask an administrator if you need them."),
+)
+
+
 class Plurals(Protocol):
     def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
 
@@ -33,6 +58,9 @@ def plural_n(count: int | str) -> int:
     return int(text) if text.isdigit() else 2
 
 
-def withheld_said(translations: Plurals, count: int | str) -> str:
-    """The notice for ``count`` withheld items, through ``translations`` (gettext)."""
-    return translations.ngettext(*WITHHELD, plural_n(count)) % {"num": count}
+def withheld_said(
+    translations: Plurals, count: int | str, forms: tuple[str, str] = WITHHELD
+) -> str:
+    """The notice for ``count`` withheld items (or another of the notice's sentences,
+    ``forms``: :data:`FOR_PURPOSE`…), through ``translations`` (gettext)."""
+    return translations.ngettext(*forms, plural_n(count)) % {"num": count}

@@ -67,3 +67,18 @@ def test_one_item_is_said_in_the_singular() -> None:
 def test_every_count_takes_its_plural_form(count: int | str, es: str, en: str) -> None:
     assert withheld_said(translator("es"), count).startswith(es)
     assert withheld_said(translator("en"), count).startswith(en)
+
+
+def test_one_of_them_is_said_in_the_singular() -> None:
+    withheld = Withheld()
+    withheld.add("records", "restricted", "purpose", 1)
+    withheld.add("records", "witness_protected", "level", 1)
+    es = withheld_lines(withheld, "es")
+    assert es[0].startswith("Retenidos: 2 elementos con")
+    assert es[1].startswith("1 de ellos se muestra en cuanto indique el propósito")
+    assert es[2] == (
+        "1 de ellos supera el nivel de acceso de su rol: pida a un administrador si lo necesita."
+    )
+    en = withheld_lines(withheld, "en")
+    assert en[1].startswith("1 of them is shown once you give the purpose")
+    assert en[2] == "1 of them is above your role's clearance: ask an administrator if you need it."
