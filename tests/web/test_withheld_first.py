@@ -50,7 +50,7 @@ def test_web_search_and_incidents_say_withheld_first(
     client.get("/language/es")
     html = client.get("/search?q=Yorgelis+Marcano").text
     assert "Nadie en el registro coincide" not in html
-    notice = html.index("Retenidos: 1 elementos")
+    notice = html.index("Retenido: 1 elemento con un nivel de confidencialidad")
     assert notice < html.index("Nadie que usted pueda ver coincide")
     assert "/purpose?next=%2Fsearch%3Fq%3DYorgelis%2BMarcano" in html
     data = client.get("/search.json?q=Yorgelis+Marcano").json()
@@ -60,7 +60,7 @@ def test_web_search_and_incidents_say_withheld_first(
     page = client.get("/incidents").text
     assert "Ningún incidente coincide" not in page
     # counts follow the clearance too (#14.10): the withheld incident is said first, not counted
-    assert page.index("Retenidos: ") < page.index("0 incidentes")
+    assert page.index("Retenido: 1 elemento con") < page.index("0 incidentes")
     assert "Ninguno de los incidentes contados arriba puede listarse" in page
 
     client.post(
@@ -97,7 +97,7 @@ def test_cli_find_incidents_and_export_say_withheld_first(
     monkeypatch.delenv("HABEAS_PURPOSE", raising=False)
     assert main(["find", "Yorgelis Marcano", *ws]) == 0
     out, err = _said(capsys)
-    assert "Withheld: 1 items" in err and "--purpose lawyer_request" in err
+    assert "Withheld: 1 item at a sensitivity level" in err and "--purpose lawyer_request" in err
     assert "No one in the register matches" not in out
     assert "No one you may see matches" in out
     assert main(["find", "Yorgelis Marcano", "--purpose", "relative_request", *ws]) == 0
@@ -112,5 +112,5 @@ def test_cli_find_incidents_and_export_say_withheld_first(
     monkeypatch.setenv("HABEAS_LANG", "es")
     assert main(["export", "records", str(tmp_path / "r.csv"), *ws]) == 0
     out, err = _said(capsys)
-    assert "Retenidos: 1 elementos" in err and "--purpose lawyer_request" in err
+    assert "Retenido: 1 elemento con" in err and "--purpose lawyer_request" in err
     assert "Se escribieron 0 registros en" in out and "otros 1 quedaron retenidos" in out

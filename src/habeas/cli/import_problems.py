@@ -13,7 +13,7 @@ through :mod:`habeas.i18n_problems`.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from habeas.cli.lang import _, current
@@ -178,6 +178,47 @@ def line(problem: Problem, vocab: Mapping[str, Mapping[str, str]]) -> str:
     if problem.value is not None and "value" not in problem.values:
         value = ": " + _("value “{value}”").format(value=problem.value)
     return f"{location(problem)}{value} — {message(problem, vocab)}"
+
+
+#: The table-level problems that say a date column's day/month order is undecided.
+ORDER_UNDECIDED = frozenset({"date_order_needed", "date_order_mixed"})
+
+
+def date_order_text(
+    order: str | None, problems: Collection[Problem], sheet: str | None, header: str | None
+) -> str:
+    """A date column's day/month order as the dry run says it: the order (given or read
+    off the column), undecided (ambiguous or mixed dates: the flag that decides), or not
+    needed (no date in the column is ambiguous)."""
+    if order:
+        return order
+    if any(p.code in ORDER_UNDECIDED and p.column == header and p.sheet == sheet for p in problems):
+        return _(
+            "undecided (ambiguous dates): give --date-order DMY (day first) or "
+            "--date-order MDY (month first)"
+        )
+    return _("not needed (no ambiguous dates)")
+
+
+def keep_fixes(problem: Problem, mapping_problems: Collection[Problem] = ()) -> bool:
+    """Whether ``--keep-as-written`` would turn ``problem`` into a warning: an error on a
+    cell of a column of the file (not a ``--defaults`` value, not a whole row or column,
+    not a mapping problem) whose fix is not some other option (``--date-order``,
+    ``--correct``/``--confirm``)."""
+    column = problem.column or ""
+    if (
+        problem.severity != "error"
+        or problem.kept
+        or problem.row is None
+        or not column
+        or column.startswith("--defaults ")
+        or problem in mapping_problems
+    ):
+        return False
+    if problem.code is None:
+        return True  # an uncoded cell error (a time, an age, a document number…)
+    fix = MESSAGES.get(problem.code, ("", None))[1]
+    return fix is not None and "{keep}" in fix
 
 
 def guessed_text(header: str, fld: str) -> str:

@@ -18,7 +18,7 @@ from habeas.cli.common import (
     progress_bar,
 )
 from habeas.cli.import_pages import ocr_hint, read_corrections, show_page_rows
-from habeas.cli.import_problems import guessed_text, line
+from habeas.cli.import_problems import date_order_text, guessed_text, keep_fixes, line
 from habeas.cli.lang import _, current
 from habeas.errors import UsageError
 from habeas.ingest.importer import ImportOptions, ImportPlan, import_file, plan_import
@@ -335,10 +335,11 @@ def _show_plan(plan: ImportPlan, output: str, store: Store) -> None:
         for header, field in table.mapping.guessed.items():
             console.print(guessed_text(header, field), highlight=False, markup=False)
         for fld, order in table.date_orders.items():
+            column = table.mapping.fields.get(fld)
+            text = date_order_text(order, plan.problems, table.sheet, column)
             console.print(
-                _("{field}: day/month order {order}").format(
-                    field=fld, order=order or _("not needed (no ambiguous dates)")
-                )
+                _("{field}: day/month order {order}").format(field=fld, order=text),
+                highlight=False,
             )
     sample = Table(title=_("Sample of parsed rows"))
     for column in ("row", "record id", "given names", "surnames", "date of birth", "ids", "events"):
@@ -382,7 +383,8 @@ def _show_problems(
                 n=len(errors) + len(warnings) - SHOWN
             )
         )
-    if errors:
+    mapping_problems = [p for t in plan.tables for p in t.mapping.problems]
+    if any(keep_fixes(p, mapping_problems) for p in errors):
         console.print(
             _(
                 "A cell that cannot be read can be kept exactly as written with "

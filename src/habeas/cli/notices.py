@@ -14,6 +14,7 @@ from habeas import i18n
 from habeas.access.reader import Withheld, withheld_parts
 from habeas.cli.lang import current
 from habeas.errors import NotFound
+from habeas.i18n_withheld import ABOVE_CLEARANCE, FOR_PURPOSE_CLI, withheld_said
 from habeas.store.db import Store
 from habeas.store.person_ids import Move, PersonId, resolve
 
@@ -98,24 +99,10 @@ def withheld_lines(
         return []
     lang = lang or current()
     total, for_purpose, above = parts.total, parts.for_purpose, parts.above_clearance
-    lines = [tr("Withheld: %(n)s items at a sensitivity level you may not see.", lang, n=total)]
+    translations = i18n.translator(lang)
+    lines = [withheld_said(translations, total)]
     if for_purpose:
-        lines.append(
-            tr(
-                "%(n)s of them are shown once you give the purpose of this "
-                "consultation: --purpose lawyer_request (or relative_request, "
-                "court_filing, un_communication, documentation, audit).",
-                lang,
-                n=for_purpose,
-            )
-        )
+        lines.append(withheld_said(translations, for_purpose, FOR_PURPOSE_CLI))
     if above:
-        lines.append(
-            tr(
-                "%(n)s of them are above your role's clearance: ask an administrator "
-                "if you need them.",
-                lang,
-                n=above,
-            )
-        )
+        lines.append(withheld_said(translations, above, ABOVE_CLEARANCE))
     return lines

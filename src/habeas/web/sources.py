@@ -166,6 +166,7 @@ def plan_dict(plan: ImportPlan, max_problems: int | None = None) -> dict[str, An
                 "rows": t.rows,
                 "headers": t.headers,
                 "mapping": t.mapping.columns,
+                "guessed": t.mapping.guessed,  # header misread by OCR → the field taken
                 "date_orders": t.date_orders,
             }
             for t in plan.tables

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from habeas.access.reader import Withheld, withheld_parts
+from habeas.i18n_withheld import ABOVE_CLEARANCE, FOR_PURPOSE, withheld_said
 from habeas.web.context import Context
 
 
@@ -33,19 +34,10 @@ def withheld_notice(
         "total": total,
         "for_purpose": for_purpose,
         "above_clearance": above,
-        "text": ctx._("Withheld: %(n)s items at a sensitivity level you may not see.")
-        % {"n": total},
-        "purpose_text": ctx._(
-            "%(n)s of them are shown once you state the purpose of this consultation."
-        )
-        % {"n": for_purpose}
+        "text": withheld_said(ctx.translations, total),
+        "purpose_text": withheld_said(ctx.translations, for_purpose, FOR_PURPOSE)
         if for_purpose
         else "",
         "purpose_url": f"/purpose?next={quote(next_path, safe='')}" if for_purpose else None,
-        "level_text": ctx._(
-            "%(n)s of them are above your role's clearance: ask an administrator if you need them."
-        )
-        % {"n": above}
-        if above
-        else "",
+        "level_text": withheld_said(ctx.translations, above, ABOVE_CLEARANCE) if above else "",
     }

@@ -30,6 +30,7 @@ from habeas.read.places import (
 from habeas.read.route import Route, person_route
 from habeas.web.cache import cached
 from habeas.web.context import Context
+from habeas.web.country_names import country_name
 from habeas.web.pages._common import N_, Gettext, fmt_date, fmt_number, vocabulary_labels
 from habeas.web.pages._person_ids import retired_redirect
 from habeas.web.pages._withheld import withheld_notice
@@ -55,7 +56,9 @@ def _place_point(p: Place, _: Gettext, kinds: dict[str, str], ctx: Context) -> d
         "lat": p.latitude,
         "lon": p.longitude,
         "label": p.name,
-        "detail": ", ".join(x for x in (kinds.get(p.kind, p.kind), p.country or "") if x),
+        "detail": ", ".join(
+            x for x in (kinds.get(p.kind, p.kind), country_name(p.country, ctx.lang)) if x
+        ),
         "url": ctx.url("facility", facility_id=p.id),
     }
 
@@ -109,6 +112,7 @@ def map_view(ctx: Context) -> dict[str, Any]:
             {
                 **p.to_dict(),
                 "kind_text": kinds.get(p.kind, p.kind),
+                "country_text": country_name(p.country, lang),
                 "url": ctx.url("facility", facility_id=p.id),
             }
             for p in data.places

@@ -29,9 +29,11 @@ from habeas.access.reader import Reader
 from habeas.document.incidents import list_incidents
 from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.errors import NotFound
+from habeas.i18n_withheld import FOR_PURPOSE, withheld_said
 from habeas.linkage import explain
 from habeas.store.db import Store
 from habeas.web.context import Context
+from habeas.web.country_names import country_name
 from habeas.web.pages._common import (
     N_,
     Gettext,
@@ -108,17 +110,14 @@ PROTECTED_LABELS = {
 }
 
 
-def withheld_text(withheld: dict[str, Any], _: Gettext) -> str:
+def withheld_text(withheld: dict[str, Any], lang: str) -> str:
     """ "Withheld: 3 items at a level you may not see" in the reader's language."""
     if not withheld:
         return ""
-    text = _("Withheld: %(n)s items at a sensitivity level you may not see.") % {
-        "n": withheld["total"]
-    }
+    translations = i18n.translator(lang)
+    text = withheld_said(translations, withheld["total"])
     if withheld.get("for_purpose"):
-        text += " " + _(
-            "%(n)s of them are shown once you state the purpose of this consultation."
-        ) % {"n": withheld["for_purpose"]}
+        text += " " + withheld_said(translations, withheld["for_purpose"], FOR_PURPOSE)
     return text
 
 
@@ -152,7 +151,7 @@ def build_person(
                 "display_name": _("Person %(id)s") % {"id": person_id},
                 "all_withheld": True,
                 "withheld": summary.withheld,
-                "withheld_text": withheld_text(summary.withheld, _),
+                "withheld_text": withheld_text(summary.withheld, lang),
             }
         )
     if not summary.records:
@@ -277,6 +276,7 @@ def build_person(
                 ],
                 "sex_label": vocab.get("sex", {}).get(r.get("sex") or "", r.get("sex")),
                 "dob_local": fmt_date(r.get("date_of_birth"), lang),
+                "nationality_text": country_name(r.get("nationality"), lang),
             }
         )
 
@@ -346,7 +346,7 @@ def build_person(
             "dossier_url": f"/persons/{person_id}/dossier.pdf" if can_dossier else None,
             "dossier_form_url": f"/persons/{person_id}/dossier" if can_dossier else None,
             "withheld": summary.withheld,
-            "withheld_text": withheld_text(summary.withheld, _),
+            "withheld_text": withheld_text(summary.withheld, lang),
             "protected": [
                 {
                     "record_key": p.record_key,
