@@ -75,3 +75,17 @@ def test_map_facilities_table_names_the_country(
     assert countries[ORIGIN] == "USA" and countries[DESTINATION] == "SLV"  # codes for programs
     places = {p["label"]: p["detail"] for p in data["map_data"]["places"]}
     assert places[ORIGIN].endswith("Estados Unidos")
+
+
+def test_facility_pages_name_the_country(client_as: Client, store: Store, tmp_path: Path) -> None:
+    build_map_case(store, tmp_path)
+    c = client_as("analyst")
+    c.get("/language/es")
+    listing = c.get("/facilities").text
+    assert f'{DESTINATION}</a> <span class="muted">(El Salvador)</span>' in listing
+    assert "(SLV)" not in listing and "(USA)" not in listing
+    fid = next(
+        f["id"] for f in c.get("/facilities.json").json()["facilities"] if f["name"] == DESTINATION
+    )
+    page = c.get(f"/facilities/{fid}").text
+    assert ", El Salvador</small>" in page and ", SLV</small>" not in page

@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse
 
 from habeas import i18n
 from habeas.access import policy
+from habeas.web.country_names import country_name
 from habeas.web.sessions import CSRF_FIELD
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ def environment(lang: str) -> Environment:
     env.filters["number"] = lambda v: v if isinstance(v, str) else i18n.format_number(v, lang)
     env.filters["decimal"] = lambda v, digits=2: i18n.format_decimal(v, lang, digits)
     env.filters["percent"] = lambda v, digits=0: i18n.format_percent(v, lang, digits)
+    # a stored ISO country code ("SLV") as the reader reads it ("El Salvador")
+    env.filters["country"] = lambda code: country_name(code, lang)
     env.globals["lang"] = lang
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     return env
