@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from habeas.ingest import importer
+from habeas.ingest import reading
 from habeas.ingest.importer import ImportOptions, import_file
 from habeas.ingest.problems import ImportFailed
 from habeas.search.index import build_search_index, index_pending, search_status
@@ -39,7 +39,7 @@ def _options(title: str) -> ImportOptions:
 def test_import_writes_the_index_a_rebuild_gives(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "BATCH_ROWS", 40)  # several batches, terms seen again
+    monkeypatch.setattr(reading, "BATCH_ROWS", 40)  # several batches, terms seen again
     first = import_file(store, write_flat_list(tmp_path / "a.csv", 150, seed=3), _options("A"))
     second = import_file(store, write_flat_list(tmp_path / "b.csv", 90, seed=4), _options("B"))
     assert (first.indexed, second.indexed) == (150, 90)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from habeas.ingest import importer
+from habeas.ingest import importer, reading
+from habeas.ingest import plan as dry_run
 from habeas.ingest.importer import ImportOptions, import_file, plan_import
 from habeas.ingest.problems import ImportFailed
 from habeas.ingest.readers import CsvRows, read_tables
@@ -50,7 +51,7 @@ def _count(store: Store, model: type) -> int:
 
 @pytest.fixture(autouse=True)
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importer, "BATCH_ROWS", 3)
+    monkeypatch.setattr(reading, "BATCH_ROWS", 3)
 
 
 def test_csv_rows_are_read_from_disk_not_held(tmp_path: Path) -> None:
@@ -112,7 +113,7 @@ def test_a_repeated_id_is_found_after_writing_has_stopped(store: Store, tmp_path
 def test_the_dry_run_keeps_a_sample_and_counts_every_row(store: Store, tmp_path: Path) -> None:
     plan = plan_import(store, _file(tmp_path, _rows(10, bad=7)), _options())
     assert plan.record_count == 10
-    assert len(plan.sample) == 10 <= importer.SAMPLE_SIZE
+    assert len(plan.sample) == 10 <= dry_run.SAMPLE_SIZE
     assert [p.row for p in plan.errors] == [8]
     assert _count(store, Record) == 0
 
@@ -121,19 +122,19 @@ def test_a_file_changed_between_passes_is_not_half_read(store: Store, tmp_path: 
     """The rows are read twice (checked, then prepared): the import refuses a file whose
     bytes changed after it was hashed, rather than store rows that are not the evidence."""
     path = _file(tmp_path, _rows(10))
-    real = importer._open_tables
+    real = importer.open_tables
 
     def change_file(*args: object, **kwargs: object) -> object:
         reading = real(*args, **kwargs)  # type: ignore[arg-type]
         path.write_text(_rows(12), encoding="utf-8")
         return reading
 
-    importer._open_tables = change_file  # type: ignore[assignment]
+    importer.open_tables = change_file  # type: ignore[assignment]
     try:
         with pytest.raises(ImportFailed) as info:
             import_file(store, path, _options())
     finally:
-        importer._open_tables = real  # type: ignore[assignment]
+        importer.open_tables = real  # type: ignore[assignment]
     assert "changed" in info.value.problems[0].message
     assert _count(store, Record) == 0
 

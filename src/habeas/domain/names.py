@@ -196,6 +196,36 @@ def _units_of(text: str) -> tuple[_Unit, ...]:
     return tuple(_units(text))
 
 
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One side of a name written "SURNAMES, GIVEN NAMES": its units, and its folded and
+    written parts read as given names (joiners kept as initials) and as surnames (joiners
+    dropped)."""
+
+    units: tuple[_Unit, ...]
+    has_word: bool
+    given: tuple[str, ...]
+    given_written: tuple[str, ...]
+    surnames: tuple[str, ...]
+    surnames_written: tuple[str, ...]
+
+
+@lru_cache(maxsize=65536)
+def _side(text: str) -> _Side:
+    """:class:`_Side` of one side of a comma, remembered (sides repeat far more than whole
+    names do): a name of a long list is then put together from two dictionary look-ups."""
+    units = _units_of(text)
+    as_given, as_surnames = _as_words(list(units)), _words_only(list(units))
+    return _Side(
+        units,
+        bool(as_surnames),
+        tuple(u.folded for u in as_given),
+        tuple(u.written for u in as_given),
+        tuple(u.folded for u in as_surnames),
+        tuple(u.written for u in as_surnames),
+    )
+
+
 def _known(u: _Unit, *, pure: bool = False) -> bool:
     known, also = _given_names()
     if len(u.head) == 1 and not u.has_particle:
@@ -352,17 +382,27 @@ def parse_full_name(text: str, order: str | None = None) -> ParsedName:
     if order is not None and order not in ORDERS:
         raise ValueError(f"order must be one of {sorted(ORDERS)}, not {order!r}")
     original = "" if text is None else str(text)
-    all_words = _words(original)
-    if not all_words:
-        raise ValueError(f"no name in {original!r}")
     separator = "," if "," in original else ("/" if original.count("/") == 1 else None)
     if separator is not None:
+        # No word spans a comma or a slash: the name's words are those of its two sides.
         left, right = original.split(separator, 1)
-        left_units, right_units = list(_units_of(left)), list(_units_of(right))
-        if _words_only(left_units) and _words_only(right_units):
-            return _build(original, _as_words(right_units), _words_only(left_units), "comma")
-        original_units = left_units + right_units
+        left_side, right_side = _side(left), _side(right)
+        if left_side.has_word and right_side.has_word:
+            return ParsedName(
+                original,
+                right_side.given,
+                left_side.surnames,
+                right_side.given_written,
+                left_side.surnames_written,
+                "comma",
+            )
+        original_units = list(left_side.units) + list(right_side.units)
+        if not original_units:
+            raise ValueError(f"no name in {original!r}")
     else:
+        all_words = _words(original)
+        if not all_words:
+            raise ValueError(f"no name in {original!r}")
         original_units = _units(original, all_words)
     units = original_units
     if order == "surname_first" or (order is None and _looks_surname_first(units)):

@@ -65,6 +65,7 @@ TEXT_FACT_FIELDS = {
     "health": "health",
 }
 DATE_FIELDS = ("date_of_birth", "event_date", "court_order_date")
+_NAME_PART_FIELDS = ("given_names", "surnames", "first_surname", "second_surname")
 POSTCODE_WARNING = (
     "not a postcode (2 to 10 letters and digits, at least one digit): kept "
     "as written but not used for matching"
@@ -271,6 +272,7 @@ class RowPreparer:
         self._residence_fields = [f for f in RESIDENCE_FIELDS if f in present]
         self._legal_fields = [(f, *v) for f, v in LEGAL_FIELDS.items() if f in present]
         self._text_fact_fields = [(f, t) for f, t in TEXT_FACT_FIELDS.items() if f in present]
+        self._split_names = bool(present & set(_NAME_PART_FIELDS))
 
     def _cached(
         self,
@@ -278,14 +280,15 @@ class RowPreparer:
         fld: str,
         value: str,
         key: tuple[str, ...],
-        compute: Callable[[], tuple[Any, list[Any]]],
+        compute: Callable[..., tuple[Any, list[Any]]],
+        *args: Any,
     ) -> Any:
         cache = self._caches.get(key[0])
         if cache is None:
             cache = self._caches[key[0]] = {}
         hit = cache.get(key)
         if hit is None:
-            result, messages = compute()
+            result, messages = compute(*args)
             hit = (result, tuple(messages))
             if len(cache) >= CACHE_LIMIT:  # a list of a million distinct names:
                 cache.clear()  # keep memory bounded, start over
@@ -504,10 +507,14 @@ class RowPreparer:
 
     def _name(self, row: int, values: dict[str, str]) -> tuple[ParsedName | None, str | None]:
         full = values.get("full_name", "")
-        parts = tuple(
-            values.get(f, "")
-            for f in ("given_names", "surnames", "first_surname", "second_surname")
-        )
+        if not self._split_names:  # the whole name in one cell: parsed once per distinct text
+            if not full:
+                return None, None
+            name: ParsedName | None = self._cached(
+                row, "full_name", full, ("name", full), self._full_name, full
+            )
+            return name, full
+        parts = tuple(values.get(f, "") for f in _NAME_PART_FIELDS)
         written = " ".join(v for v in parts if v)
 
         def compute() -> tuple[ParsedName | None, list[tuple[str, str]]]:
@@ -525,10 +532,15 @@ class RowPreparer:
                 return None, [("error", f"cannot read this name: {exc}")]
             return None, []
 
-        name: ParsedName | None = self._cached(
-            row, "full_name", full, ("name", full, *parts), compute
-        )
+        name = self._cached(row, "full_name", full, ("name", full, *parts), compute)
         return name, (full or written or None)
+
+    @staticmethod
+    def _full_name(full: str) -> tuple[ParsedName | None, list[tuple[str, str]]]:
+        try:
+            return parse_full_name(full), []
+        except ValueError as exc:
+            return None, [("error", f"cannot read this name: {exc}")]
 
     def _identifiers(
         self, row: int, values: dict[str, str]

@@ -198,6 +198,7 @@ def insert_rows(
     as_text = _json_as_text(conn)
     dumps: Callable[[Any], Any] = json.dumps if as_text else _same
     dob = _converter(conn, Record.__table__, "dob_earliest")
+    names = _names_json(dumps)
     record_rows = []
     protected = 0
     for r, rid in zip(chunk, record_ids, strict=True):
@@ -218,8 +219,8 @@ def insert_rows(
                 level,
                 seal(values) if values else None,
                 r.full_name,
-                dumps(list(name.given_names) if name else []),
-                dumps(list(name.surnames) if name else []),
+                names(name.given_names if name else ()),
+                names(name.surnames if name else ()),
                 dob(born.earliest) if born else None,
                 dob(born.latest) if born else None,
                 born.precision if born else None,
@@ -330,6 +331,22 @@ def search_entries(
             r.nationality,
             [(t, v) for t, _raw, v, _ok in r.identifiers if v is not None],
         )
+
+
+def _names_json(dumps: Callable[[Any], Any]) -> Callable[[tuple[str, ...]], Any]:
+    """A record's given names or surnames as their JSON column takes them (a list), each
+    distinct tuple serialised once: names repeat from row to row."""
+    memo: dict[tuple[str, ...], Any] = {}
+
+    def convert(names: tuple[str, ...]) -> Any:
+        out = memo.get(names)
+        if out is None:
+            if len(memo) >= 100_000:
+                memo.clear()
+            out = memo[names] = dumps(list(names))
+        return out
+
+    return convert
 
 
 def _same(value: Any) -> Any:

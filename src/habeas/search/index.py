@@ -103,17 +103,31 @@ _DIGEST_CACHE = 400_000
 
 def key_digests(texts: Iterable[str]) -> bytes:
     """:func:`key_hash` of many texts at once, as big-endian 8-byte digests one after
-    the other (read them with ``numpy.frombuffer(..., ">i8")``): no Python int per key."""
+    the other (read them with ``numpy.frombuffer(..., ">i8")``): no Python int per key.
+
+    Digests are remembered (the texts of names recur): when all are, they are looked up
+    at once (``map`` runs in C)."""
     cache = _DIGESTS
+    texts = texts if isinstance(texts, list) else list(texts)
+    found = list(map(cache.get, texts))
+    if None not in found:
+        return b"".join(found)  # type: ignore[arg-type]
     out = []
-    for t in texts:
-        d = cache.get(t)
+    for t, d in zip(texts, found, strict=True):
         if d is None:
-            if len(cache) >= _DIGEST_CACHE:
-                cache.clear()
-            d = cache[t] = hashlib.blake2b(t.encode("utf-8"), digest_size=8).digest()
+            d = cache.get(t)  # an earlier text of this call
+            if d is None:
+                if len(cache) >= _DIGEST_CACHE:
+                    cache.clear()
+                d = cache[t] = hashlib.blake2b(t.encode("utf-8"), digest_size=8).digest()
         out.append(d)
     return b"".join(out)
+
+
+def fresh_digests(texts: list[str]) -> bytes:
+    """:func:`key_digests` of texts that nearly never recur: hashed, not remembered."""
+    blake2b = hashlib.blake2b
+    return b"".join([blake2b(t.encode("utf-8"), digest_size=8).digest() for t in texts])
 
 
 @lru_cache(maxsize=65536)
@@ -257,6 +271,13 @@ SEARCH_RECORD_COLUMNS = (
 
 
 def _clean(parts: Iterable[Any]) -> tuple[str, ...]:
+    if type(parts) is tuple:  # a parsed name's (an import's): each distinct one cleaned once
+        return _clean_tuple(parts)
+    return tuple(str(p).replace("|", " ").strip() for p in parts if p and str(p).strip())
+
+
+@lru_cache(maxsize=65536)
+def _clean_tuple(parts: tuple[Any, ...]) -> tuple[str, ...]:
     return tuple(str(p).replace("|", " ").strip() for p in parts if p and str(p).strip())
 
 
@@ -285,34 +306,66 @@ def make_indexed(
 
 def record_key_texts(rec: IndexedRecord) -> set[str]:
     """Every compound key text of a record (families in the module doc)."""
-    keys: set[str] = set()
-    g_keys = all_given_keys(rec.given)
-    per_surname = [surname_keys(s) for s in rec.surnames]
+    return set(record_key_list(rec))
+
+
+@lru_cache(maxsize=65536)
+def _given_part(given: tuple[str, ...]) -> tuple[str, ...]:
+    """The given-name keys of a record's given names (:func:`all_given_keys`), remembered:
+    a list's given names repeat far more than its whole names do."""
+    return tuple(sorted(all_given_keys(given)))
+
+
+@lru_cache(maxsize=65536)
+def _surname_part(
+    surnames: tuple[str, ...],
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Of a record's surnames: their keys, their pairs of keys of two different surnames
+    (``"a|b"``, sorted within and between pairs), and the keys of the families made of
+    surnames alone (``s``, ``ss``), remembered."""
+    per_surname = [surname_keys(s) for s in surnames]
     s_keys: set[str] = set().union(*per_surname) if per_surname else set()
-    for g, s in itertools.product(g_keys, s_keys):
-        keys.add(f"gs|{g}|{s}")
-    for s in s_keys:
-        keys.add(f"s|{s}")
     pairs: set[tuple[str, str]] = set()
     for a, b in itertools.combinations(range(len(per_surname)), 2):
         for sa, sb in itertools.product(per_surname[a], per_surname[b]):
             if sa != sb:
                 pairs.add((min(sa, sb), max(sa, sb)))
-    for sa, sb in pairs:
-        keys.add(f"ss|{sa}|{sb}")
-        for g in g_keys:
-            keys.add(f"gss|{g}|{sa}|{sb}")
-    year = rec.birth_year
-    if year is not None:
-        for g, s in itertools.product(g_keys, s_keys):
-            keys.add(f"gsy|{g}|{s}|{year}")
-    exact = rec.dob_exact
-    if exact is not None:
-        keys.add(f"d|{exact.isoformat()}")
-    for _, value in rec.identifiers:
-        for token in identifier_tokens(value):
-            keys.add(f"id|{token}")
-    return keys
+    joined = tuple(f"{sa}|{sb}" for sa, sb in sorted(pairs))
+    alone = (*[f"s|{s}" for s in sorted(s_keys)], *[f"ss|{p}" for p in joined])
+    return tuple(sorted(s_keys)), joined, alone
+
+
+def record_key_list(rec: IndexedRecord) -> list[str]:
+    """:func:`record_key_texts` as a list, each key once."""
+    common, rare = record_key_lists(rec)
+    return common + rare
+
+
+def record_key_lists(rec: IndexedRecord) -> tuple[list[str], list[str]]:
+    """A record's key texts, each once (the families' prefixes differ, and within a family
+    only identifier tokens can repeat), in two lists: the keys of its names alone and of
+    its date of birth (``s``, ``ss``, ``gs``, ``d``), which recur from record to record,
+    and those that also hold a second surname, a birth year or a document number
+    (``gss``, ``gsy``, ``id``), which nearly never do (their digests are not worth
+    remembering)."""
+    g_keys = _given_part(rec.given)
+    s_keys, pairs, alone = _surname_part(rec.surnames)
+    gs = [f"{g}|{s}" for g in g_keys for s in s_keys]
+    common = [*alone, *["gs|" + k for k in gs]]
+    rare = [f"gss|{g}|{p}" for g in g_keys for p in pairs] if pairs else []
+    e, lt = rec.dob_earliest, rec.dob_latest
+    if e is not None and lt is not None:
+        if e.year == lt.year:
+            year = f"|{e.year}"
+            rare += ["gsy|" + k + year for k in gs]
+        if e == lt:
+            common.append(f"d|{e.isoformat()}")
+    if rec.identifiers:
+        tokens: set[str] = set()
+        for _, value in rec.identifiers:
+            tokens |= identifier_tokens(value)
+        rare += ["id|" + t for t in tokens]
+    return common, rare
 
 
 def record_terms(rec: IndexedRecord) -> set[tuple[str, str]]:
@@ -408,8 +461,21 @@ class _Postings:
         self.digests, self.owners = bytearray(), array("q")
 
     def add(self, record_id: int, texts: set[str]) -> None:
-        self.digests += key_digests(texts)
-        self.owners.extend([record_id] * len(texts))
+        self.add_many([record_id], (list(texts), [len(texts)], [], [0]))
+
+    def add_many(
+        self,
+        record_ids: Sequence[int],
+        keys: tuple[list[str], list[int], list[str], list[int]],
+    ) -> None:
+        """Postings of many records, given as :func:`record_key_lists` of each in turn,
+        joined: (common texts, their count per record, rare texts, their count)."""
+        common, n_common, rare, n_rare = keys
+        ids = np.asarray(record_ids, dtype=np.int64)
+        self.digests += key_digests(common)
+        self.digests += fresh_digests(rare)
+        self.owners.frombytes(np.repeat(ids, n_common).tobytes())
+        self.owners.frombytes(np.repeat(ids, n_rare).tobytes())
         if self.flush_at and len(self.owners) >= self.flush_at:
             self.flush()
 
@@ -479,6 +545,8 @@ def _write_index(
     givens: set[tuple[str, ...]] = set()
     surnames: set[str] = set()
 
+    keys: tuple[list[str], list[int], list[str], list[int]] = ([], [], [], [])
+    rids: list[int] = []
     for rec in records:
         rid = rec.record_id
         batch_rows.append(
@@ -490,10 +558,15 @@ def _write_index(
                 day(rec.dob_latest),
                 rec.dob_precision,
                 rec.nationality,
-                "|".join(f"{t}={v}" for t, v in rec.identifiers),
+                "|".join([f"{t}={v}" for t, v in rec.identifiers]),
             )
         )
-        sink.add(rid, record_key_texts(rec))
+        common, rare = record_key_lists(rec)
+        keys[0].extend(common)
+        keys[1].append(len(common))
+        keys[2].extend(rare)
+        keys[3].append(len(rare))
+        rids.append(rid)
         givens.add(rec.given)
         surnames.update(rec.surnames)
         n_records += 1
@@ -501,11 +574,14 @@ def _write_index(
             insert_tuples(
                 conn, SearchRecord.__table__, SEARCH_RECORD_FIELDS, batch_rows, ready=_DOB
             )
+            sink.add_many(rids, keys)
             batch_rows.clear()
+            keys, rids = ([], [], [], []), []
             if progress:
                 progress("reading records", n_records, total)
     if batch_rows:
         insert_tuples(conn, SearchRecord.__table__, SEARCH_RECORD_FIELDS, batch_rows, ready=_DOB)
+        sink.add_many(rids, keys)
     if progress:
         progress("reading records", n_records, total)
         progress("writing postings", 0, 1)
