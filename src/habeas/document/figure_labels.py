@@ -12,10 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-
-def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "mark, don't translate"
-    return text
-
+from habeas.messages import N_
 
 #: A capacity figure is never called "official" by its kind alone: whose claim it
 #: is (the source's kind: official statement, news report, ...) is shown beside it.
