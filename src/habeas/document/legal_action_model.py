@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from habeas import i18n
+from habeas.messages import N_
 from habeas.store.person_ids import Move, resolve_in
 from habeas.store.schema import Link, VocabularyTerm
 from habeas.store.schema_legal import LegalAction as ActionRow
@@ -22,10 +23,6 @@ from habeas.store.schema_legal import LegalActionChange
 from habeas.store.schema_linkage import PersonChange
 
 _CHUNK = 900
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
-    return message
 
 
 KIND_VOCABULARY = "legal_action_kind"

@@ -37,11 +37,7 @@ import re
 
 from habeas.domain.countries import normalise_country
 from habeas.domain.text import fold
-
-
-def N_(text: str) -> str:  # noqa: N802 - gettext convention: marks a msgid, each face translates
-    return text
-
+from habeas.messages import N_
 
 #: Every identifier type and its name (an English msgid: the web translates it with the
 #: request's gettext, the CLI with its own, the search reasons keep it in English).

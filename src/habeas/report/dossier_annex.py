@@ -25,15 +25,11 @@ from sqlalchemy import select
 from habeas.access.reader import check_purpose
 from habeas.errors import UsageError
 from habeas.evidence.custody import CustodyEntry, file_custody
+from habeas.messages import N_
 from habeas.store.db import Store
 from habeas.store.schema import Link, Record, Source
 from habeas.store.schema_access import AppUser
 from habeas.store.schema_linkage import LinkageRun, ReviewDecision, ScoredPair
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention: mark for extraction
-    return message
-
 
 #: The purposes a dossier may be prepared for (the codes of habeas.access.reader.PURPOSES).
 PURPOSE_TEXT = {

@@ -8,10 +8,7 @@ listed here (e.g. a label added later) is shown in English rather than dropped.
 
 from __future__ import annotations
 
-
-def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "mark, don't translate"
-    return text
-
+from habeas.messages import N_
 
 GAP_LABELS = [
     N_("Identity"),

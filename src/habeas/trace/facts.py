@@ -23,6 +23,7 @@ from habeas.domain.dates import UncertainDate
 from habeas.errors import NotFound
 from habeas.i18n import translator
 from habeas.i18n_dates import fmt_date
+from habeas.messages import N_
 from habeas.store.db import Store
 from habeas.store.queries import CURRENT, show_date
 from habeas.store.schema import (
@@ -44,11 +45,6 @@ if TYPE_CHECKING:
     from habeas.document.legal_actions import LegalAction
 
 _CHUNK = 900
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for extraction; it is translated where it is shown."""
-    return message
 
 
 #: Event and legal-fact types as they appear in sentences (English ids, translated).

@@ -10,13 +10,14 @@ from habeas.access import policy, users
 from habeas.access.reader import PURPOSES
 from habeas.audit.query import KINDS, LogFilter, count_entries, log_entries
 from habeas.errors import UsageError
+from habeas.messages import N_
 from habeas.store.changelog import canonical_json
 from habeas.store.vocabulary import VocabularyIndex, add_term, list_terms
 from habeas.web import labels
 from habeas.web.auth import weak_password_message
 from habeas.web.context import Context
 from habeas.web.rendering import render
-from habeas.web.views import N_, action, page
+from habeas.web.views import action, page
 
 LOG_PAGE = 50
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from habeas.messages import N_
 from habeas.read.activity import recent_activity
 from habeas.report.aggregates import overview, suppress_overview
 from habeas.report.sharing import sharing_settings
 from habeas.web.cache import cached
 from habeas.web.context import Context
-from habeas.web.views import N_, page
+from habeas.web.views import page
 
 
 def cached_aggregates(store: Any, session: Any, lang: str, k: int | None = None) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from habeas.errors import UsageError
 from habeas.ingest.fields import CANONICAL_FIELDS
-from habeas.web.views import N_
+from habeas.messages import N_
 
 #: Fields whose value for every row is a vocabulary term: field -> (vocabulary, label).
 VOCAB_DEFAULTS: dict[str, tuple[str, str]] = {

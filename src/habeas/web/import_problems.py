@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from habeas.i18n_problems import SKIP_REASONS, flag_labels, reader_params
-from habeas.web.views import N_
+from habeas.messages import N_
 
 Gettext = Any
 __all__ = ["MESSAGES", "SKIP_REASONS", "column_text", "flag_labels", "message_text", "shown"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from habeas.web.views import N_
+from habeas.messages import N_
 
 Gettext = Any
 

@@ -25,6 +25,7 @@ from habeas.ingest.fields import CANONICAL_FIELDS
 from habeas.ingest.history import import_detail, visible_imports
 from habeas.ingest.importer import DATE_ORDERS, ImportOptions, ImportPlan, import_file, plan_import
 from habeas.ingest.mapping import UNMAPPED
+from habeas.messages import N_
 from habeas.read.sources import source_titles, visible_sources
 from habeas.read.vocabulary import terms
 from habeas.web.cache import cached
@@ -33,7 +34,7 @@ from habeas.web.import_form import default_fields, form_defaults, kept_columns, 
 from habeas.web.import_problems import shown
 from habeas.web.pages._common import fmt_date, vocabulary_labels
 from habeas.web.uploads import Uploads, staging_dir
-from habeas.web.views import N_, action, page
+from habeas.web.views import action, page
 
 SAMPLE_ROWS = 5
 TEXT_OPTIONS = (

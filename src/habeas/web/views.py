@@ -5,7 +5,8 @@ is imported by :func:`load_views`, so its routes register themselves)::
 
     from typing import Any
     from habeas.web.context import Context
-    from habeas.web.views import N_, action, page
+    from habeas.messages import N_
+from habeas.web.views import action, page
 
     @page("/persons/{person_id}", permission="read_identities", template="person.html",
           name="person")
@@ -67,11 +68,6 @@ from typing import Any, get_type_hints
 from habeas.access import policy
 
 View = Callable[..., Any]
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
-    """Mark a string for translation without translating it now (nav labels)."""
-    return message
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,6 @@ from habeas.web.cache import cached
 Gettext = Callable[[str], str]
 
 
-def N_(text: str) -> str:  # noqa: N802 - the gettext convention: mark for extraction only
-    return text
-
-
 #: Statuses the trace library states as ids; one table, shared with the reports.
 STATUS_TEXT: dict[str, str] = STATUSES
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from habeas.access.reader import Withheld
 from habeas.linkage.review_conflict import Conflict
-from habeas.web.pages._common import N_, Gettext
+from habeas.messages import N_
+from habeas.web.pages._common import Gettext
 
 MAIN_IDS = ("a_number", "cedula_ve", "dui_sv")
 OTHER_IDS = ("cedula_co", "passport", "national_id")

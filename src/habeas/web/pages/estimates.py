@@ -30,6 +30,7 @@ from habeas.estimate.register import (
     unreviewed_pairs,
 )
 from habeas.estimate.result import Estimate
+from habeas.messages import N_
 from habeas.read.estimates import estimable_lists
 from habeas.report.sharing import sharing_settings
 from habeas.report.suppression import protect, show
@@ -38,7 +39,7 @@ from habeas.web.cache import cached, slots
 from habeas.web.context import Context
 from habeas.web.errors import ServerBusy
 from habeas.web.pages._common import Gettext, clean_text, fmt_number, jsonable
-from habeas.web.views import N_, page
+from habeas.web.views import page
 
 METHODS: dict[str, str] = {
     "dga": N_("Bayesian model averaging over decomposable graphs (dga)"),

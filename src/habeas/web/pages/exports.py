@@ -27,10 +27,10 @@ from starlette.responses import Response
 from habeas import i18n
 from habeas.access import policy
 from habeas.errors import UsageError
+from habeas.messages import N_
 from habeas.read.facilities import facility_names
 from habeas.report.export import FORMATS, TABLES, export
 from habeas.web.context import Context
-from habeas.web.pages._common import N_
 from habeas.web.views import page
 
 MEDIA_TYPES = {

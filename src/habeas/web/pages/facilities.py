@@ -23,12 +23,12 @@ from habeas.document.conditions import FacilityConditions, facility_conditions
 from habeas.document.crowding import headline_text, space_headline
 from habeas.document.figure_labels import FIGURE_KINDS, ORIGINS
 from habeas.errors import NotFound, UsageError
+from habeas.messages import N_
 from habeas.read.facilities import facility_name, facility_names
 from habeas.store.db import Store
 from habeas.web.cache import cached, etag, etag_matches, register_state
 from habeas.web.context import Context
 from habeas.web.pages._common import (
-    N_,
     Gettext,
     fmt_date,
     fmt_number,

@@ -19,11 +19,12 @@ from habeas.document import facility_entry as fe
 from habeas.document.facility_import import NUMBER_ERRORS, parse_day, parse_degrees, parse_number
 from habeas.errors import UsageError
 from habeas.ingest.sources import add_source
+from habeas.messages import N_
 from habeas.read.facilities import units_of
 from habeas.read.places import facility_place
 from habeas.read.sources import find_source_id, source_choices
 from habeas.web.context import Context
-from habeas.web.pages._common import N_, clean_text, vocabulary_labels
+from habeas.web.pages._common import clean_text, vocabulary_labels
 from habeas.web.pages.facilities import facility_id_name
 from habeas.web.rendering import render
 from habeas.web.views import action, page

@@ -25,6 +25,7 @@ from habeas.document.incidents import (
 from habeas.domain.dates import DateParseError, parse_date
 from habeas.errors import UsageError
 from habeas.evidence.attachments import attachments_of
+from habeas.messages import N_
 from habeas.read.facilities import facility_names, unit_names
 from habeas.read.sources import source_titles
 from habeas.report.sharing import sharing_settings
@@ -35,7 +36,7 @@ from habeas.web.context import Context
 from habeas.web.pages._common import Gettext, clean_text, fmt_date, jsonable, vocabulary_labels
 from habeas.web.pages._withheld import withheld_notice
 from habeas.web.pages.intake import source_choices
-from habeas.web.views import N_, action, page
+from habeas.web.views import action, page
 
 #: Incidents listed per page (the counts always cover every incident).
 PAGE_SIZE = 50

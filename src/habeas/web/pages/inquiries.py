@@ -31,11 +31,12 @@ from habeas.inquiry import (
     list_inquiries,
 )
 from habeas.inquiry.model import LANGUAGES, LEVELS
+from habeas.messages import N_
 from habeas.web.context import Context
 from habeas.web.pages._common import clean_text
 from habeas.web.pages._withheld import withheld_notice
 from habeas.web.rendering import render
-from habeas.web.views import N_, action, page
+from habeas.web.views import action, page
 
 LEVEL_LABELS = {
     policy.RESTRICTED: N_("restricted (staff who may read identities, with a purpose)"),

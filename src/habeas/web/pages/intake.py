@@ -18,10 +18,11 @@ from habeas.errors import UsageError
 from habeas.ingest.intake import FieldProblem, Intake, IntakeFailed, candidate_matches
 from habeas.ingest.intake import enter_record as enter
 from habeas.linkage.review import decide
+from habeas.messages import N_
 from habeas.read.entries import PurposeNeeded, entered_record
 from habeas.web.context import Context
 from habeas.web.import_problems import message_text
-from habeas.web.pages._common import N_, clean_text, vocabulary_labels
+from habeas.web.pages._common import clean_text, vocabulary_labels
 from habeas.web.pages.search import reason_text
 from habeas.web.rendering import render
 from habeas.web.views import action, page

@@ -22,8 +22,9 @@ from habeas.document import legal_actions as la
 from habeas.document.legal_action_entry import ActionError, ActionSpec, add_action, update_action
 from habeas.errors import UsageError
 from habeas.evidence.attachments import list_attachments
+from habeas.messages import N_
 from habeas.web.context import Context
-from habeas.web.pages._common import N_, Gettext, clean_text, fmt_date
+from habeas.web.pages._common import Gettext, clean_text, fmt_date
 from habeas.web.pages._withheld import withheld_notice
 from habeas.web.pages.entries import attach_upload
 from habeas.web.rendering import render

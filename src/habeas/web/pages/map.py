@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from habeas.errors import NotFound
+from habeas.messages import N_
 from habeas.read.places import (
     Place,
     TransferMap,
@@ -31,7 +32,7 @@ from habeas.read.route import Route, person_route
 from habeas.web.cache import cached
 from habeas.web.context import Context
 from habeas.web.country_names import country_name
-from habeas.web.pages._common import N_, Gettext, fmt_date, fmt_number, vocabulary_labels
+from habeas.web.pages._common import Gettext, fmt_date, fmt_number, vocabulary_labels
 from habeas.web.pages._person_ids import retired_redirect
 from habeas.web.pages._withheld import withheld_notice
 from habeas.web.views import page

@@ -31,11 +31,11 @@ from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.errors import NotFound
 from habeas.i18n_withheld import FOR_PURPOSE, withheld_said
 from habeas.linkage import explain
+from habeas.messages import N_
 from habeas.store.db import Store
 from habeas.web.context import Context
 from habeas.web.country_names import country_name
 from habeas.web.pages._common import (
-    N_,
     Gettext,
     fmt_date,
     jsonable,

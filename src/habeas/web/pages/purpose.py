@@ -14,8 +14,9 @@ from typing import Any
 from habeas.access.reader import PURPOSES
 from habeas.access.users import set_session_purpose
 from habeas.errors import UsageError
+from habeas.messages import N_
 from habeas.web.context import Context
-from habeas.web.views import N_, action, page
+from habeas.web.views import action, page
 
 PURPOSE_LABELS = {
     "relative_request": N_("request from a relative"),

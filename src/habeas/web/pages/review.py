@@ -24,11 +24,12 @@ from habeas.errors import UsageError
 from habeas.linkage import decide, queue, show, undo
 from habeas.linkage.review_access import PairWithheld
 from habeas.linkage.review_conflict import conflict_records
+from habeas.messages import N_
 from habeas.read.review import review_records
 from habeas.store.db import Store
 from habeas.trace.person import residence_line
 from habeas.web.context import Context
-from habeas.web.pages._common import N_, Gettext, fmt_date, jsonable, vocabulary_labels
+from habeas.web.pages._common import Gettext, fmt_date, jsonable, vocabulary_labels
 from habeas.web.pages._review_explain import (
     conflict_text,
     shown_fields,

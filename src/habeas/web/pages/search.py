@@ -15,11 +15,12 @@ from typing import Any
 from habeas.access.reader import Reader
 from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.errors import UsageError
+from habeas.messages import N_
 from habeas.search import SearchResult, search
 from habeas.search.score import Reason
 from habeas.store.db import Store
 from habeas.web.context import Context
-from habeas.web.pages._common import N_, Gettext, clean_text
+from habeas.web.pages._common import Gettext, clean_text
 from habeas.web.pages._withheld import withheld_notice
 from habeas.web.views import page
 
