@@ -13,8 +13,9 @@ from habeas.cli.common import WorkspaceOption, console, open_store, progress_bar
 from habeas.cli.lang import current
 from habeas.cli.passphrase import ask_passphrase
 from habeas.errors import HabeasError, IntegrityError, UsageError
-from habeas.evidence.backup import backup, restore
+from habeas.evidence.backup import backup
 from habeas.evidence.backup_check import DigestNeeded, KeyNeeded
+from habeas.evidence.restore import restore
 from habeas.messages import MessageError, MessageUsageError
 
 
