@@ -16,7 +16,8 @@ from habeas.trace.facts import (
     load_persons,
 )
 from habeas.trace.flags import FactRef, Flag, due_process_flags, load_rules
-from habeas.trace.gaps import Gap, GroupGapField, GroupGaps, group_gaps, person_gaps
+from habeas.trace.gaps import Gap, person_gaps
+from habeas.trace.group_gaps import GroupGapField, GroupGaps, group_gaps
 from habeas.trace.person import (
     FieldVariant,
     Identity,
