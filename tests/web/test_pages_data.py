@@ -507,7 +507,7 @@ def _tables_wrapped(html: str) -> tuple[int, int]:
 def test_public_page_tables_scroll_inside_their_own_box(demo_store: Store) -> None:
     """Every table of the public page is in a scroll container (the page itself stays
     as wide as the phone); the months of "events over time" keep their labels in view."""
-    from habeas.report.aggregates import public_situation
+    from habeas.report.public_figures import public_situation
     from habeas.report.public_page import page_html
 
     html = page_html(

@@ -24,7 +24,8 @@ from habeas.access.policy import ROLES
 from habeas.access.users import add_user
 from habeas.cli.main import app as cli_app
 from habeas.demo import load_case
-from habeas.report.aggregates import overview, public_situation
+from habeas.report.aggregates import overview
+from habeas.report.public_figures import public_situation
 from habeas.report.public_page import publish_situation
 from habeas.report.sharing import set_sharing, sharing_settings
 from habeas.store.db import Store

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from habeas.document.conditions import facility_conditions
 from habeas.document.crowding import headline_text, space_headline
 from habeas.ingest.sources import add_source
-from habeas.report.aggregates import public_situation
+from habeas.report.public_figures import public_situation
 from habeas.report.sharing import set_sharing
 from habeas.store.db import Store
 from habeas.store.facilities import (

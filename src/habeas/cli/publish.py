@@ -10,7 +10,7 @@ import typer
 from habeas import i18n
 from habeas.cli.common import WorkspaceOption, console, open_store, print_json
 from habeas.cli.lang import _
-from habeas.report.aggregates import write_aggregates
+from habeas.report.public_figures import write_aggregates
 from habeas.report.public_page import publish_situation
 from habeas.report.sharing import effective_k, set_sharing, sharing_settings
 from habeas.workspace import find_workspace

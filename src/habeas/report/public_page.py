@@ -22,7 +22,7 @@ from typing import Any
 from habeas import i18n
 from habeas.errors import UsageError
 from habeas.report import render
-from habeas.report.aggregates import public_situation
+from habeas.report.public_figures import public_situation
 from habeas.report.sharing import effective_k
 from habeas.store.db import Store
 

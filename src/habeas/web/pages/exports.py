@@ -124,7 +124,7 @@ def exports_page(ctx: Context) -> dict[str, Any]:
 )
 def export_aggregates(ctx: Context, format: str | None = None) -> Response:
     """The aggregate tables (counts below the workspace's k hidden), as CSV or JSON."""
-    from habeas.report.aggregates import write_aggregates
+    from habeas.report.public_figures import write_aggregates
     from habeas.report.sharing import sharing_settings
 
     fmt = _format(ctx, format, AGGREGATE_FORMATS)

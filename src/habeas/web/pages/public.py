@@ -13,7 +13,7 @@ from typing import Any
 from starlette.responses import HTMLResponse
 
 from habeas.errors import NotFound, UsageError
-from habeas.report.aggregates import public_situation
+from habeas.report.public_figures import public_situation
 from habeas.report.public_page import page_html
 from habeas.report.sharing import set_sharing, sharing_settings
 from habeas.web.cache import cached
