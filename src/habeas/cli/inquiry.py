@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from habeas import i18n
 from habeas.access import policy
 from habeas.access.reader import Withheld
 from habeas.cli.common import (
@@ -29,22 +27,19 @@ from habeas.cli.common import (
     print_withheld,
     reader_for,
 )
-from habeas.cli.lang import _, current, ngettext
+from habeas.cli.inquiry_render import print_candidates, print_inquiries, print_inquiry, status_label
+from habeas.cli.lang import _, current
 from habeas.errors import UsageError
 from habeas.inquiry import (
-    ASKER_WITHHELD,
-    STATUS_LABELS,
     Asker,
     InquiryError,
     InquirySpec,
-    InquiryView,
     Sought,
     create_inquiry,
     get_inquiry,
     list_inquiries,
     set_status,
 )
-from habeas.inquiry.model import KINDS
 
 inquiry_app = typer.Typer(
     help="Relatives' inquiries under article 18: record, match, answer with a letter.\n\n"
@@ -88,16 +83,6 @@ def _said_in_options() -> Iterator[None]:
         text = exc.translated(_)
         where = OPTION_OF.get(exc.field or "")
         raise UsageError(f"{where}: {text}" if where else text) from None
-
-
-def _status(code: str) -> str:
-    return _(STATUS_LABELS[code])
-
-
-def _asker(v: InquiryView) -> str:
-    if v.asker is None:
-        return _(ASKER_WITHHELD)
-    return f"{v.asker.name} ({v.asker.relationship}) · {v.asker.contact}"
 
 
 #: The options describing the person sought, shared by ``new`` and ``correct``.
@@ -248,37 +233,7 @@ def list_command(
     if as_json:
         print_json({"inquiries": [v.to_dict() for v in rows], "withheld": withheld.to_dict()})
         return
-    table = Table(
-        title=ngettext("%(num)s inquiry", "%(num)s inquiries", len(rows)) % {"num": len(rows)}
-    )
-    for column in (_("No."), _("Person sought"), _("Asked by"), _("Status"), _("Received")):
-        table.add_column(column)
-    for v in rows:
-        table.add_row(
-            str(v.id),
-            (v.sought.name or "") if v.sought else _("withheld until you state a purpose"),
-            v.asker.name if v.asker else _(ASKER_WITHHELD),
-            _status(v.status),
-            i18n.format_date(v.created_at.date(), current(), "medium"),
-        )
-    console.print(table)
-
-
-def _print_candidates(candidates: list[dict[str, Any]], confirmed: int | None) -> None:
-    if not candidates:
-        console.print(_("The register had no candidate for this description."))
-        return
-    table = Table(title=_("Candidates in the register"))
-    for column in (_("person"), _("score"), _("records")):
-        table.add_column(column)
-    for c in candidates:
-        mark = " ✓" if c["person_id"] == confirmed else ""
-        table.add_row(
-            f"{c['person_id']}{mark}",
-            f"{round(100 * float(c['score']))} %",
-            "\n".join(f"{r['name'] or r['record_key']} ({r['source']})" for r in c["records"]),
-        )
-    console.print(table)
+    print_inquiries(rows)
 
 
 @inquiry_app.command("show")
@@ -300,39 +255,7 @@ def show_command(
     if as_json:
         print_json(v.to_dict())
         return
-    lines = [
-        f"{_('Inquiry %(n)s') % {'n': v.id}} — {_status(v.status)}",
-        f"{_('Asked by')}: {_asker(v)}",
-    ]
-    if v.sought is not None:
-        s = v.sought
-        sought = " · ".join(x for x in (s.name, s.dob, s.nationality, s.identifier) if x)
-        lines.append(f"{_('Person sought')}: {sought}")
-        if s.known:
-            lines.append(f"{_('What they know')}: {s.known}")
-        lines.append(
-            f"{_('Person confirmed')}: "
-            + (_("person %(id)s") % {"id": v.person_id} if v.person_id else _("none yet"))
-        )
-    else:
-        lines.append(_("withheld until you state a purpose"))
-    for line in lines:
-        console.print(line, highlight=False, markup=False)
-    if v.sought is not None and v.matched_at is not None:
-        _print_candidates(v.candidates, v.person_id)
-    table = Table(title=_("History"))
-    for column in (_("When"), _("Who"), _("What"), _("Note")):
-        table.add_column(column)
-    for e in v.history:
-        what = _(KINDS[e.kind])
-        if e.kind == "status" and e.detail:
-            what += f": {_status(e.detail['from'])} → {_status(e.detail['to'])}"
-        elif e.kind == "confirmed" and e.detail:
-            what += ": " + _("person %(id)s") % {"id": e.detail["person_id"]}
-        table.add_row(
-            i18n.format_date(e.at, current(), "medium"), e.actor, what, e.detail.get("note") or ""
-        )
-    console.print(table)
+    print_inquiry(v)
 
 
 @inquiry_app.command("match")
@@ -356,7 +279,7 @@ def match_command(
     if as_json:
         print_json({"candidates": outcome.candidates, "warnings": outcome.warnings})
         return
-    _print_candidates(outcome.candidates, None)
+    print_candidates(outcome.candidates, None)
     if outcome.candidates:
         console.print(
             _("Confirm the person with: habeas inquiry confirm %(n)s PERSON_ID")
@@ -415,7 +338,7 @@ def status_command(
     with _said_in_options():
         set_status(store, inquiry_id, status, reader_for(store, as_user, purpose), note)
     console.print(
-        _("Inquiry %(n)s is now %(status)s.") % {"n": inquiry_id, "status": _status(status)},
+        _("Inquiry %(n)s is now %(status)s.") % {"n": inquiry_id, "status": status_label(status)},
         highlight=False,
     )
 
