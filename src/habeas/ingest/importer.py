@@ -22,6 +22,7 @@ import batch), :mod:`habeas.ingest.rowwrite` (the rows written).
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -142,7 +143,7 @@ def _write(
     from habeas.crypto.fields import seal_json
 
     now = datetime.now(UTC)
-    with store.write(actor) as op, large_cache(op.session.connection()):
+    with store.write(actor) as op, large_cache(op.session.connection()), ExitStack() as ending:
         session = op.session
         if source is None:
             source = new_source(options, level, op.actor, now)
@@ -184,6 +185,8 @@ def _write(
         conflicts: list[Problem] = []
         failed = _ErrorWatch(reading.problems)
         indexer = ImportIndexer(session) if options.index else None
+        if indexer is not None:  # its spilled postings go, whether the import ends or fails
+            ending.callback(indexer.close)
         for chunk in reading.batches(progress):
             rows += len(chunk)
             taken = existing_keys(session, source.id, [r.record_key for r in chunk])

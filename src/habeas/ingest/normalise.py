@@ -33,6 +33,7 @@ from habeas.domain.identifiers import (
 from habeas.domain.names import ParsedName, parse_full_name, parse_name_parts
 from habeas.domain.text import strip_accents
 from habeas.errors import UsageError
+from habeas.ingest.doc_shapes import ShapeReader
 from habeas.ingest.fields import RESIDENCE_FIELDS
 from habeas.ingest.mapping import ColumnMapping
 from habeas.ingest.problems import Problem
@@ -201,6 +202,35 @@ class PreparedRecord:
     residence: dict[str, str] | None = None
 
 
+_NO_NAME_IN_COLUMNS = "no name in the given columns"  # parse_name_parts's own words
+
+
+def _given_side(given: str) -> tuple[ParsedName | None, list[Any]]:
+    """The given names of a name in columns (None: no word in them)."""
+    if not given:
+        return None, []
+    try:
+        return parse_name_parts(given=given), []
+    except ValueError:
+        return None, []
+
+
+def _surname_side(
+    surnames: str, first_surname: str, second_surname: str
+) -> tuple[ParsedName | None, list[Any]]:
+    """The surnames of a name in columns (None: no word in them)."""
+    if not (surnames or first_surname or second_surname):
+        return None, []
+    try:
+        return parse_name_parts(
+            surnames=surnames or None,
+            first_surname=first_surname or None,
+            second_surname=second_surname or None,
+        ), []
+    except ValueError:
+        return None, []
+
+
 #: How a cell that could not be read, in a column the user chose to keep as written, is
 #: flagged: the value stays verbatim in the record's raw row and nowhere else.
 KEPT_AS_WRITTEN = "kept as written, not read (precision unknown)"
@@ -261,6 +291,7 @@ class RowPreparer:
         # of a long list, nearly all distinct, do not push out its few dates and terms.
         self._caches: dict[str, dict[tuple[str, ...], tuple[Any, tuple[Any, ...]]]] = {}
         self._country_codes: dict[str, str | None] = {}
+        self._doc_shapes = ShapeReader()
         # (field, cell index) of every mapped field: the last column of that header, and
         # none for a header the table lacks (the field then takes its default, as a blank
         # cell would).
@@ -516,16 +547,12 @@ class RowPreparer:
             return name, full
         parts = tuple(values.get(f, "") for f in _NAME_PART_FIELDS)
         written = " ".join(v for v in parts if v)
+        if written:  # given names and surnames in columns: each side parsed once
+            name = self._name_from_parts(row, full, parts, written)
+            return name, (full or written)
 
         def compute() -> tuple[ParsedName | None, list[tuple[str, str]]]:
             try:
-                if written:
-                    return parse_name_parts(
-                        given=parts[0] or None,
-                        surnames=parts[1] or None,
-                        first_surname=parts[2] or None,
-                        second_surname=parts[3] or None,
-                    ), []
                 if full:
                     return parse_full_name(full), []
             except ValueError as exc:
@@ -533,7 +560,30 @@ class RowPreparer:
             return None, []
 
         name = self._cached(row, "full_name", full, ("name", full, *parts), compute)
-        return name, (full or written or None)
+        return name, (full or None)
+
+    def _name_from_parts(
+        self, row: int, full: str, parts: tuple[str, ...], written: str
+    ) -> ParsedName | None:
+        """:func:`parse_name_parts` of the row's name columns, built from its given names
+        and its surnames parsed apart (each side depends on its own columns only), each
+        distinct side once: a list's given names and surnames repeat far more than their
+        pairs do."""
+        given = self._cached(row, "full_name", full, ("given", parts[0]), _given_side, parts[0])
+        surnames = self._cached(
+            row, "full_name", full, ("surnames", *parts[1:]), _surname_side, *parts[1:]
+        )
+        if given is None and surnames is None:  # no word in any column
+            self._problem(row, "full_name", full, f"cannot read this name: {_NO_NAME_IN_COLUMNS}")
+            return None
+        return ParsedName(
+            " ".join(p.strip() for p in parts if p.strip()),
+            given.given_names if given else (),
+            surnames.surnames if surnames else (),
+            given.given_written if given else (),
+            surnames.surnames_written if surnames else (),
+            "columns",
+        )
 
     @staticmethod
     def _full_name(full: str) -> tuple[ParsedName | None, list[tuple[str, str]]]:
@@ -547,9 +597,16 @@ class RowPreparer:
     ) -> list[tuple[str, str, str | None, bool]]:
         found: list[tuple[str, str, str | None, bool]] = []
         nationality = values.get("nationality", "")
+        shapes = self._doc_shapes
         for fld in ("a_number", "national_id", "passport"):
             text = values.get(fld, "")
             if not text:
+                continue
+            # a number's reading by its shape (doc_shapes): numbers are nearly all distinct
+            context = (fld, self._country_code(nationality) if nationality else None)
+            known = shapes.known(context, text)
+            if known is not None:
+                found.append((known[0], text, known[1], True))
                 continue
 
             def compute(
@@ -568,7 +625,10 @@ class RowPreparer:
                         ("warning", f"kept as written but not used for matching: {exc}")
                     ]
 
-            found.append(self._cached(row, fld, text, ("id", fld, text, nationality), compute))
+            read = self._cached(row, fld, text, ("id", fld, text, nationality), compute)
+            if read[3] and read[2] is not None:
+                shapes.learn(context, text, read[0], read[2])
+            found.append(read)
         return found
 
     def _country_code(self, text: str) -> str | None:

@@ -75,6 +75,7 @@ from sqlalchemy.orm import Session
 from habeas.domain.names import PARTICLES
 from habeas.domain.nicknames import given_name_keys
 from habeas.domain.phonetic import spanish_key
+from habeas.search.import_postings import SortedPostings, sorted_unique
 from habeas.store.bulk import insert_tuples, large_cache
 from habeas.store.db import Store
 from habeas.store.schema import Record, RecordIdentifier
@@ -455,9 +456,14 @@ class _Postings:
     """Postings gathered (8-byte digests and their records) until there are enough to
     write sorted in one pass: fewer passes over the clustered table."""
 
-    def __init__(self, session: Session, flush_at: int = 0, staging: str | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        flush_at: int = 0,
+        sink: Callable[[Any, Any], None] | None = None,
+    ) -> None:
         self.session, self.flush_at, self.written = session, flush_at, 0
-        self.staging = staging  # a SQLite temporary table to write them to instead
+        self.sink = sink  # takes them instead (an import's SortedPostings)
         self.digests, self.owners = bytearray(), array("q")
 
     def add(self, record_id: int, texts: set[str]) -> None:
@@ -485,20 +491,16 @@ class _Postings:
             owners = np.frombuffer(self.owners, dtype=np.int64).copy()
             self.written += len(owners)
             self.digests, self.owners = bytearray(), array("q")
-            _insert_postings(self.session, keys, owners, self.staging)
+            if self.sink is not None:
+                self.sink(keys, owners)
+            else:
+                _insert_postings(self.session, keys, owners)
 
 
-def _insert_postings(
-    session: Session, keys: Any, record_ids: Any, staging: str | None = None
-) -> None:
+def _insert_postings(session: Session, keys: Any, record_ids: Any) -> None:
     """Insert postings sorted by (key, record) -- B-tree friendly -- through the driver
     (35M rows through ORM dicts would take minutes)."""
-    order = np.lexsort((record_ids, keys))
-    keys, record_ids = keys[order], record_ids[order]
-    if len(keys) > 1:  # two key texts of one record with one hash: keep one posting
-        keep = np.ones(len(keys), dtype=bool)
-        keep[1:] = (keys[1:] != keys[:-1]) | (record_ids[1:] != record_ids[:-1])
-        keys, record_ids = keys[keep], record_ids[keep]
+    keys, record_ids = sorted_unique(keys, record_ids)
     conn = session.connection()
     step = 100_000
     for start in range(0, len(keys), step):
@@ -509,10 +511,8 @@ def _insert_postings(
                 strict=True,
             )
         )
-        if staging is not None:
-            conn.exec_driver_sql(f"INSERT INTO {staging} (key, record_id) VALUES (?, ?)", rows)
-        else:  # the driver's executemany on SQLite, COPY on PostgreSQL
-            insert_tuples(conn, SearchKey.__table__, ("key", "record_id"), rows)
+        # the driver's executemany on SQLite, COPY on PostgreSQL
+        insert_tuples(conn, SearchKey.__table__, ("key", "record_id"), rows)
 
 
 def _write_index(
@@ -666,9 +666,6 @@ def _set_meta(session: Session, *, indexed_through: int, actor: str | None, buil
 
 #: Postings an import holds (16 bytes each) before writing them out.
 IMPORT_POSTINGS = 2_500_000
-_STAGING = "temp.import_postings"
-#: SQLite's page cache (KiB) while the staged postings are sorted into the index.
-SORT_CACHE_KIB = 64 * 1024
 
 
 class ImportIndexer:
@@ -681,20 +678,14 @@ class ImportIndexer:
         self.checked: set[tuple[str, str]] = set()
         self.new_terms: set[tuple[str, str]] = set()
         self.counts = {"records": 0, "keys": 0, "new_terms": 0}
-        # Keys are hashes: postings of new records fall all over the clustered table, so
-        # each batch written into it would rewrite most of its pages (and, in one
-        # transaction, write them to the WAL again). On SQLite they are staged in a
-        # temporary table and moved into the index once, in key order, at the end: one
-        # pass over the table whatever the list's size, sorted by SQLite's external
-        # sorter in bounded memory. PostgreSQL takes them by COPY batch by batch.
+        # Keys are hashes: postings of new records fall all over the clustered table. On
+        # SQLite they are sorted outside the database and inserted once, in key order, at
+        # the end (habeas.search.import_postings). PostgreSQL takes them by COPY batch by
+        # batch.
         conn = session.connection()
-        self.staging = _STAGING if conn.dialect.name == "sqlite" else None
-        if self.staging is not None:
-            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {self.staging}")
-            conn.exec_driver_sql(
-                f"CREATE TABLE {self.staging} (key INTEGER NOT NULL, record_id INTEGER NOT NULL)"
-            )
-        self.postings = _Postings(session, flush_at=IMPORT_POSTINGS, staging=self.staging)
+        self.sorted = SortedPostings(conn) if conn.dialect.name == "sqlite" else None
+        sink = self.sorted.add if self.sorted is not None else None
+        self.postings = _Postings(session, flush_at=IMPORT_POSTINGS, sink=sink)
 
     def add(self, records: Iterable[IndexedRecord]) -> None:
         counts = _write_index(
@@ -715,24 +706,18 @@ class ImportIndexer:
         records; returns the counts written."""
         self.postings.flush()
         _add_terms(self.session.connection(), sorted(self.new_terms))
-        if self.staging is not None:
-            conn = self.session.connection()
-            # SQLite's sorter holds up to a page cache's worth of rows per thread: a
-            # smaller cache meanwhile keeps the sort's memory low (writing in key order
-            # needs few pages).
-            cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
-            conn.exec_driver_sql(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
-            conn.exec_driver_sql(
-                f"INSERT INTO search_key (key, record_id) SELECT key, record_id "
-                f"FROM {self.staging} ORDER BY key, record_id"
-            )
-            conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")
-            conn.exec_driver_sql(f"DROP TABLE {self.staging}")
+        if self.sorted is not None:
+            self.sorted.write()
         meta = self.session.get(SearchMeta, 1)
         start_at = meta.indexed_through if meta is not None else 0
         floor = _unindexed_floor(self.session, start_at)
         _set_meta(self.session, indexed_through=floor, actor=actor, built=False)
         return dict(self.counts)
+
+    def close(self) -> None:
+        """Drop whatever is still held (the import failed, or :meth:`finish` ran)."""
+        if self.sorted is not None:
+            self.sorted.close()
 
 
 def _add_terms(conn: Any, terms: list[tuple[str, str]]) -> None:
