@@ -26,12 +26,24 @@ numbers): among the undated pairs sharing a number, completely different given n
 be no commoner than the model allows one person's records (:data:`UNDATED_FLOOR`, the
 ceiling of m for "different given names"); then a shared number waives the caution for an
 undated pair too. Otherwise the caution stands.
+
+A register whose numbers are one person's each can still hold pairs sharing a number that
+differ on both the given name and the date: one person's record mangled twice (FEBRL
+replaces a given name, and independently a date). Copies and mangling leave different
+traces: a sibling holding a copied number differs on both *at once*, while a list's
+errors strike the name and the date independently. :func:`errors_independent` compares
+the pairs that differ on both with what independent errors make of the shares that
+differ on each (``pairs × given share × date share``, a Poisson count): when they are no
+more than that, none of them is evidence of a copy, and a shared number waives the
+caution whatever the dates say. Undated pairs sharing a number then count as one
+person's too when their given names differ no more often than the dated pairs' do.
 """
 
 from __future__ import annotations
 
 import itertools
-from typing import Any
+import math
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -45,6 +57,9 @@ SHARING_FLOOR = 0.02
 UNDATED_FLOOR = M_CEILINGS["given"][-1]
 #: Named pairs sharing a number needed before a share says anything.
 MIN_PAIRS = 100
+#: A count of pairs differing on both the given name and the date is one independent
+#: errors make when at least this likely under them (a one-sided Poisson test).
+INDEPENDENT_P = 0.05
 #: A number on more records than this is a placeholder, not a person's (see
 #: :func:`habeas.linkage.model.document_pairs`).
 MAX_GROUP = 20
@@ -86,9 +101,18 @@ def different_dates(a: str, b: str) -> bool:
     return sum(x == y for x, y in ((a[:4], b[:4]), (a[5:7], b[5:7]), (a[8:10], b[8:10]))) < 2
 
 
-def document_sharing(frame: pd.DataFrame, *, dated: bool = True) -> tuple[float, int] | None:
-    """(share, pairs counted) over the named pairs sharing a document number; None under
-    :data:`MIN_PAIRS` pairs.
+class Sharing(NamedTuple):
+    """What :func:`document_sharing` measured (the first two as it always returned)."""
+
+    share: float  # the share that disagree on both (dated) or on the given name (undated)
+    pairs: int
+    given: float  # the share whose given names differ completely
+    dates: float  # the share whose dates differ (0 for undated pairs)
+
+
+def document_sharing(frame: pd.DataFrame, *, dated: bool = True) -> Sharing | None:
+    """(share, pairs counted, given share, date share) over the named pairs sharing a
+    document number; None under :data:`MIN_PAIRS` pairs.
 
     ``dated``: pairs where both records carry a date of birth, and the share that
     disagree on both the given name and the date. Otherwise pairs where a record has no
@@ -98,7 +122,7 @@ def document_sharing(frame: pd.DataFrame, *, dated: bool = True) -> tuple[float,
     needed = ["given1", "given_keys", "dob"]
     if any(c not in frame for c in needed):
         return None
-    pairs = shared = 0
+    pairs = shared = given = dates = 0
     for column in DOCUMENT_COLUMNS:
         if column not in frame:
             continue
@@ -120,10 +144,52 @@ def document_sharing(frame: pd.DataFrame, *, dated: bool = True) -> tuple[float,
                     continue
                 pairs += 1
                 apart = different_given(a, ka, b, kb)
-                shared += apart and (not dated or different_dates(str(da), str(db)))
+                other_date = dated and different_dates(str(da), str(db))
+                given += apart
+                dates += other_date
+                shared += apart and (not dated or other_date)
     if pairs < MIN_PAIRS:
         return None
-    return shared / pairs, pairs
+    return Sharing(shared / pairs, pairs, given / pairs, dates / pairs)
+
+
+def error_shares(dated: Sharing | None, undated: Sharing | None) -> dict[str, Any]:
+    """The model fields :func:`errors_independent` reads (rounded as the others are)."""
+    return {
+        "habeas_document_given_share": None if dated is None else round(dated.given, 5),
+        "habeas_document_date_share": None if dated is None else round(dated.dates, 5),
+        "habeas_document_pairs_undated": 0 if undated is None else undated.pairs,
+    }
+
+
+def _poisson_tail(k: int, mean: float) -> float:
+    """P(X ≥ k) for X ~ Poisson(mean)."""
+    if k <= 0:
+        return 1.0
+    if mean <= 0:
+        return 0.0
+    term = total = math.exp(-mean)
+    for i in range(1, k):
+        term *= mean / i
+        total += term
+    return max(0.0, 1.0 - total)
+
+
+def errors_independent(model: dict[str, Any]) -> bool:
+    """Whether the register's numbers are one person's each (:func:`documents_personal`)
+    and its dated pairs sharing a number differ on both the given name and the date no
+    more often than independent errors explain (module doc)."""
+    if not documents_personal(model):
+        return False
+    pairs = model.get("habeas_document_pairs")
+    given = model.get("habeas_document_given_share")
+    dates = model.get("habeas_document_date_share")
+    if not isinstance(pairs, int) or not isinstance(given, float | int):
+        return False
+    if not isinstance(dates, float | int):
+        return False
+    both = round(float(model["habeas_document_sharing"]) * pairs)
+    return _poisson_tail(both, pairs * given * dates) >= INDEPENDENT_P
 
 
 def documents_personal(model: dict[str, Any], *, dated: bool = True) -> bool:
@@ -137,4 +203,16 @@ def documents_personal(model: dict[str, Any], *, dated: bool = True) -> bool:
     if dated:
         return True
     undated = model.get("habeas_document_sharing_undated")
-    return isinstance(undated, (int, float)) and undated < UNDATED_FLOOR
+    if not isinstance(undated, (int, float)):
+        return False
+    if undated < UNDATED_FLOOR:
+        return True
+    # or no more often than the dated pairs, where the errors were found independent
+    pairs = model.get("habeas_document_pairs_undated")
+    given = model.get("habeas_document_given_share")
+    if not isinstance(pairs, int) or not isinstance(given, float | int) or pairs <= 0:
+        return False
+    return (
+        errors_independent(model)
+        and _poisson_tail(round(undated * pairs), pairs * given) >= INDEPENDENT_P
+    )

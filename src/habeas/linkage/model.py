@@ -422,6 +422,10 @@ def with_cautions(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
     (:mod:`habeas.linkage.households`), a shared number also waives it when both dates
     are the same but for a typo, a swap or one part, or, where undated pairs were found
     to share numbers no more often than one person's records, when a side has no date.
+    Where, moreover, the dated pairs sharing a number differ on both the given name and
+    the date no more often than independent errors make them
+    (:func:`habeas.linkage.households.errors_independent`: a copied number changes both
+    at once), a shared number waives it whatever the dates say.
 
     Dates of birth 12 years or more apart (not a typo, not a swap) are a father and
     the son who carries his full name, far more often than one person written
@@ -451,6 +455,11 @@ def with_cautions(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
         # measure was taken on (dated ones), never an undated one.
         for level in (1, 2, 3):
             undisputed = undisputed | at("dob", level)
+        if households.errors_independent(model):
+            # the pairs sharing a number that differ on both are errors, not copies: a
+            # shared number outweighs any date (a replaced given name and a replaced date)
+            for level in range(len(weights.get("dob", []))):
+                undisputed = undisputed | at("dob", level)
         if households.documents_personal(model, dated=False):
             # no date on a side: the undated pairs sharing a number were measured too
             undisputed = undisputed | ~np.logical_or.reduce(

@@ -5,10 +5,14 @@
   (:mod:`habeas.linkage.review_order`).
 * :func:`decide` records a decision (``same`` / ``different`` / ``unsure``)
   and applies it at once, in the same operation (one change-log entry):
-  ``same`` merges the two persons (the one with more records keeps its id);
+  ``same`` on records of two persons re-clusters the records of both with the
+  stored pair scores and every human decision, the new one binding (the two
+  records end in one person, and so does everything the pairs join to them;
+  a record wrongly attached to one of the persons does not drag its whole
+  person along: what a later full run would make of them);
   ``different`` on two records of one person re-clusters that person's
-  records with the stored pair scores and every human decision (the part
-  with most records keeps the id, the rest become new persons); ``unsure``
+  records the same way (the part with most records keeps the id, the rest
+  become new persons); ``unsure``
   only takes the pair out of the queue. A later decision on the same pair
   supersedes the earlier one (both kept). Every later run honours decisions:
   ``same`` is a must-link, ``different`` a cannot-link.
@@ -342,20 +346,16 @@ def _apply(store: Store, s: Session, a: int, b: int, decision: str, actor: str) 
     pa, pb = cur[a][0], cur[b][0]
     if decision == "same" and pa != pb:
         assert pa is not None and pb is not None
-        records = _person_records(s, pa) + _person_records(s, pb)
-        changes = reassign(
-            s,
-            [sorted(records)],
-            _current(s, records),
-            actor=actor,
-            method="human",
-            rewrite_methods=frozenset(),
-        )
-        return changes.detail()
+        # Not the two persons merged whole: a person may hold a record of someone else
+        # (the pair this decision answers was queued because it did not fit), and a
+        # wholesale merge would join that someone else's records too. Re-clustered, the
+        # decision binds and every other record goes where its pairs take it.
+        records = sorted(set(_person_records(s, pa)) | set(_person_records(s, pb)))
+        return _recut(store, s, records, actor)
     if decision == "different" and pa == pb:
         assert pa is not None
         records = sorted(_person_records(s, pa))
-        return _split(store, s, records, actor)
+        return _recut(store, s, records, actor)
     return {"merges": [], "splits": []}
 
 
@@ -399,8 +399,9 @@ def _settle(s: Session, a: int, b: int, decision: str) -> int:
     return len(linked) + len(rejected)
 
 
-def _split(store: Store, s: Session, records: list[int], actor: str) -> dict[str, Any]:
-    """Re-cluster one person's records with its stored pairs and every decision."""
+def _recut(store: Store, s: Session, records: list[int], actor: str) -> dict[str, Any]:
+    """Re-cluster ``records`` (one person's, or two persons' after a "same") with their
+    stored pairs and every decision among them."""
     import pandas as pd
 
     keep = set(records)
@@ -566,7 +567,7 @@ def undo(
             for person, _method in _current(s, [a, b]).values():
                 if person is not None:
                     records |= set(_person_records(s, person))
-            detail = _split(store, s, sorted(records), reviewer)
+            detail = _recut(store, s, sorted(records), reviewer)
         op.log(
             "review_undo",
             "review_decision",

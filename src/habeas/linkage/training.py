@@ -145,6 +145,7 @@ def train(
     model["habeas_document_pairs"] = 0 if sharing is None else sharing[1]
     undated = households.document_sharing(frame, dated=False)
     model["habeas_document_sharing_undated"] = None if undated is None else round(undated[0], 5)
+    model.update(households.error_shares(sharing, undated))
     return model
 
 
