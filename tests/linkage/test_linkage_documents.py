@@ -150,3 +150,20 @@ def test_siblings_with_a_copied_number_stay_apart(store: Store, tmp_path: Path) 
     for i in range(PEOPLE, PEOPLE + 5):
         assert persons[ids[f"P{i}-0"]] != persons[ids[f"P{i}-1"]]
     assert persons[ids["P1-0"]] == persons[ids["P1-1"]]
+
+
+def test_a_large_register_is_judged_by_its_counts_not_by_underflow() -> None:
+    """At a million records the expected count runs into the thousands: copies that
+    double it are still copies (a tail summed from exp(-mean) underflowed and said
+    'independent' for any count once the mean passed ~745)."""
+    fields = {
+        "habeas_document_sharing": 0.019,  # 1,900 of 100,000 pairs differ on both
+        "habeas_document_pairs": 100_000,
+        "habeas_document_given_share": 0.1,
+        "habeas_document_date_share": 0.1,  # independent errors: about 1,000
+        "habeas_document_sharing_undated": None,
+        "habeas_document_pairs_undated": 0,
+    }
+    assert documents_personal(fields)
+    assert not errors_independent(fields)
+    assert errors_independent({**fields, "habeas_document_sharing": 0.0101})

@@ -42,10 +42,10 @@ person's too when their given names differ no more often than the dated pairs' d
 from __future__ import annotations
 
 import itertools
-import math
 from typing import Any, NamedTuple
 
 import pandas as pd
+from scipy.special import pdtrc
 
 from habeas.linkage.priors import M_CEILINGS
 
@@ -163,16 +163,13 @@ def error_shares(dated: Sharing | None, undated: Sharing | None) -> dict[str, An
 
 
 def _poisson_tail(k: int, mean: float) -> float:
-    """P(X ≥ k) for X ~ Poisson(mean)."""
+    """P(X ≥ k) for X ~ Poisson(mean) (SciPy's, exact for a large mean too: a sum started
+    from ``exp(-mean)`` underflows past a mean of ~745 and would call any count likely)."""
     if k <= 0:
         return 1.0
     if mean <= 0:
         return 0.0
-    term = total = math.exp(-mean)
-    for i in range(1, k):
-        term *= mean / i
-        total += term
-    return max(0.0, 1.0 - total)
+    return float(pdtrc(k - 1, mean))
 
 
 def errors_independent(model: dict[str, Any]) -> bool:
