@@ -7,6 +7,8 @@ Run (from the repository root, with the project's virtualenv)::
                                                              #   pseudopeople_latino; 1 run
     python benchmarks/linkage_shared.py --sets historical_50k --repeats 1 --json out.json
     python benchmarks/linkage_shared.py --data /elsewhere/linkage --review 0 --no-splink
+    python benchmarks/linkage_shared.py --review 0 --links out/links   # each set's links, to
+                                                             #   compare two versions
 
 Data: ``../shared/data/linkage/`` beside the repository (``--data`` to change;
 see its README.md): one CSV per list in habeas' import field names, with
@@ -21,7 +23,8 @@ links carry it; unknown columns are kept unmapped). An import refused for
 some rows (e.g. a row with neither a name nor a document number) is retried
 without those rows, as a user would; they then count as singletons. Then
 ONE ``habeas.linkage.link(store)`` — the timed step (wall seconds; CPU seconds
-of the process, DuckDB's threads included, plus children) — and the links
+of the process, DuckDB's threads included, plus children; modules are imported
+before anything is timed, for both methods: see :func:`warm_imports`) — and the links
 read as ``habeas export links`` writes them, scored with
 :mod:`benchmarks.linkage_metrics` over every record of the truth. On the last
 run only:
@@ -185,7 +188,7 @@ def import_lists(store: Any, ds: Dataset, work: Path) -> dict[str, Any]:
 
 
 def habeas_run(
-    ds: Dataset, last: bool, review: int, work: Path
+    ds: Dataset, last: bool, review: int, work: Path, links_dir: Path | None = None
 ) -> tuple[dict[str, Scores], dict[str, Any]]:
     """One fresh workspace: imports, ONE timed link, scores; on the last run the diagnostics
     and the simulated review."""
@@ -198,6 +201,9 @@ def habeas_run(
             scores = {"habeas": score_clusters(links, ds.truth)}
             extra = dict(imported, wall=wall, cpu=cpu, link_report=report)
             extra["import_seconds"] = round(import_wall, 2)
+            if last and links_dir is not None:  # to compare two versions' links
+                links_dir.mkdir(parents=True, exist_ok=True)
+                harness.export_links_csv(store, links_dir / f"{ds.name}.csv")
             if last:
                 try:
                     extra.update(diagnose(store, ds.truth))
@@ -291,11 +297,13 @@ def _gamma_order(linker: Any, settings: dict[str, Any]) -> bool | None:
 
 
 def bench_habeas(
-    ds: Dataset, repeats: int, review: int, work: Path
+    ds: Dataset, repeats: int, review: int, work: Path, links_dir: Path | None = None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     log(f"{ds.name}: habeas ×{repeats} …")
     try:
-        scores, extra, note = _repeat(lambda last: habeas_run(ds, last, review, work), repeats)
+        scores, extra, note = _repeat(
+            lambda last: habeas_run(ds, last, review, work, links_dir), repeats
+        )
     except Exception as exc:  # noqa: BLE001
         if isinstance(exc, harness.LinkageUnavailable) and exc.__cause__:
             exc = exc.__cause__  # habeas' own traceback
@@ -409,8 +417,20 @@ def run_set(
         return [_failed(name, "*", exc)]
     lists = ", ".join(ds.files)
     log(f"{name}: {len(ds.truth):,} records, {true_pairs(ds.truth):,} true pairs; lists {lists}")
-    rows, checks[name] = bench_habeas(ds, args.repeats, args.review, work)
+    rows, checks[name] = bench_habeas(ds, args.repeats, args.review, work, args.links)
     return rows if args.no_splink else rows + bench_plain(ds, args.repeats)
+
+
+def warm_imports() -> None:
+    """Import habeas' linkage and Splink before anything is timed.
+
+    Importing them (Splink, DuckDB, sqlglot, ...) takes about two CPU seconds, once per
+    process: untimed, it would be charged to whichever method links the first set
+    first, and the other would run with the modules already loaded.
+    """
+    import splink  # noqa: F401
+
+    import habeas.linkage  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -422,11 +442,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-splink", action="store_true", help="habeas only")
     parser.add_argument("--quick", action="store_true", help=f"{', '.join(QUICK)}; one run")
     parser.add_argument("--json", type=Path, help="also write the JSON here")
+    parser.add_argument(
+        "--links",
+        type=Path,
+        help="write each set's exported links (last run, before review) as <set>.csv here",
+    )
     args = parser.parse_args(argv)
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     if args.quick:
         sets, args.repeats = [s for s in sets if s in QUICK] or list(QUICK), 1
     started = time.perf_counter()
+    warm_imports()
     rows: list[dict[str, Any]] = []
     checks: dict[str, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="habeas-linkage-shared-") as tmp:

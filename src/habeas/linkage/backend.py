@@ -189,6 +189,11 @@ def linker(api: Any, sdfs: Any, settings: Any) -> Any:
     return made
 
 
+def is_spark(api: Any) -> bool:
+    """``api`` is Splink's Spark API (else DuckDB's)."""
+    return _is_spark(api)
+
+
 def _is_spark(api: Any) -> bool:
     return getattr(getattr(api, "sql_dialect", None), "sql_dialect_str", "") == "spark"
 

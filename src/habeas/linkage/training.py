@@ -8,9 +8,11 @@ it could not take (``habeas_training_notes``).
 
 1. **Default model**: m and u of every level from field knowledge
    (:mod:`habeas.linkage.priors`).
-2. **u** from random record pairs (Splink's sampling, seeded), blended with the
-   default u in proportion to the pairs sampled: a register of ten records has
-   45 pairs, too few to say how often random people share a surname.
+2. **u** from random record pairs (:mod:`habeas.linkage.u_sample`: every pair of a
+   register of up to :data:`U_MAX_PAIRS` pairs, else that many drawn uniformly from
+   all pairs, seeded; every comparison in one pass), blended with the default u in
+   proportion to the pairs sampled: a register of ten records has 45 pairs, too few
+   to say how often random people share a surname.
 3. **m and λ** by EM over every pair the blocking compares
    (:mod:`habeas.linkage.em`): priors keep it from collapsing on a small register;
    human decisions are labels; ceilings keep families apart. Past
@@ -35,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from habeas.linkage import backend as backends
-from habeas.linkage import em, households, priors, vectors
+from habeas.linkage import em, households, priors, u_sample, vectors
 from habeas.linkage import model as mdl
 from habeas.linkage.vectors import Shared
 
@@ -43,8 +45,11 @@ logger = logging.getLogger(__name__)
 
 #: Records EM is trained on at most (a seeded random sample past this).
 EM_SAMPLE_RECORDS = 200_000
-#: Random pairs u is sampled from at most.
-U_MAX_PAIRS = 5e5
+#: Random pairs u is sampled from at most. Drawn independently from the whole register,
+#: 100,000 pairs rest on up to 200,000 records; Splink's 500,000 (its habeas default until
+#: 2026-12) were every pair among ~1,000 sampled records, and F1 varied as much from one
+#: seed to another as it does between the two (see :mod:`habeas.linkage.u_sample`).
+U_MAX_PAIRS = 1e5
 M_FLOOR = 0.002
 U_FLOOR = 1e-5
 #: The training notes of a model whose λ is :func:`default_lambda`, not an estimate.
@@ -70,7 +75,6 @@ def train(
     mdl.quiet()
     notes: list[str] = []
     records = len(frame)
-    all_pairs = records * (records - 1) / 2
     if shared is not None:
         db_api, sdf = shared.api, shared.records
     else:
@@ -78,15 +82,12 @@ def train(
         sdf = db_api.register(mdl.splink_frame(frame), dataset_display_name="records")
     model = _settings_dict(prior=1.0 / max(records, 2))
     priors.apply_defaults(model)
-    sampled_pairs = min(u_max_pairs, all_pairs)
+    sampled_pairs = u_sample.sampled_pairs(records, u_max_pairs)
     linker = None
     if sampled_pairs >= 1:
         try:
             linker = backends.linker(db_api, sdf, _settings_dict(prior=1.0 / max(records, 2)))
-            linker.training.estimate_u_using_random_sampling(
-                max_pairs=u_max_pairs, seed=seed, num_chunks=1
-            )
-            _blend_u(model, linker.misc.save_model_to_json(), sampled_pairs)
+            _blend_u(model, _sampled_u(db_api, linker, frame, u_max_pairs, seed), sampled_pairs)
         except Exception as exc:  # noqa: BLE001 - the default u stands; the model says why
             logger.warning("u sampling failed: %s", exc)
             notes.append(f"u_sampling_failed: {type(exc).__name__}")
@@ -191,14 +192,29 @@ def _label_count(labels: pd.DataFrame | None) -> int:
     return int(labels["decision"].isin(("same", "different")).sum())
 
 
-def _blend_u(model: dict[str, Any], sampled: dict[str, Any], pairs: float) -> None:
+def _sampled_u(
+    db_api: Any, linker: Any, frame: pd.DataFrame, max_pairs: float, seed: int
+) -> dict[str, list[float | None]]:
+    """u of every non-null level from random pairs (:mod:`habeas.linkage.u_sample`; on
+    Spark, Splink's own sampling); None where a level is not observed."""
+    if backends.is_spark(db_api):
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=max_pairs, seed=seed, num_chunks=1
+        )
+        return {
+            c["output_column_name"]: [lv.get("u_probability") for lv in priors.levels(c)]
+            for c in linker.misc.save_model_to_json()["comparisons"]
+        }
+    pairs = u_sample.pair_sample(frame["unique_id"].to_numpy(), max_pairs, seed)
+    return u_sample.estimate(db_api, linker, pairs)
+
+
+def _blend_u(model: dict[str, Any], sampled: dict[str, list[float | None]], pairs: float) -> None:
     """Each level's u := the sampled u and the default u, weighted by pairs (module doc)."""
     weight = pairs / (pairs + priors.U_PRIOR_PAIRS)
-    by_name = {c["output_column_name"]: c for c in sampled["comparisons"]}
     for comparison in model["comparisons"]:
-        theirs = priors.levels(by_name[comparison["output_column_name"]])
-        for level, other in zip(priors.levels(comparison), theirs, strict=True):
-            u = other.get("u_probability")
+        theirs = sampled[comparison["output_column_name"]]
+        for level, u in zip(priors.levels(comparison), theirs, strict=True):
             if u is not None:
                 level["u_probability"] = weight * float(u) + (1 - weight) * level["u_probability"]
 

@@ -21,6 +21,7 @@ the separate passes.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -115,14 +116,38 @@ def start(frame: pd.DataFrame, splink_frame: pd.DataFrame, backend: str) -> Shar
     return Shared(api=api, records=records, size=len(frame))
 
 
+_VECTOR_SQLS: weakref.WeakKeyDictionary[Any, list[dict[str, str]]] = weakref.WeakKeyDictionary()
+
+
+def comparison_vector_sqls(linker: Any) -> list[dict[str, str]]:
+    """Splink's SQL turning ``__splink__blocked_id_pairs`` (pairs of unique ids) into
+    comparison vectors with ``linker``'s comparisons, read from
+    ``__splink__df_concat_with_tf``. Made once per linker: Splink parses every level's
+    SQL again to list the columns it reads (a third of a second for habeas' model)."""
+    from splink.internals.comparison_vector_values import (
+        compute_comparison_vector_values_from_id_pairs_sqls,
+    )
+
+    settings = linker._settings_obj
+    if settings not in _VECTOR_SQLS:
+        _VECTOR_SQLS[settings] = compute_comparison_vector_values_from_id_pairs_sqls(
+            settings._columns_to_select_for_blocking,
+            settings._columns_to_select_for_comparison_vector_values,
+            input_tablename_l="__splink__df_concat_with_tf",
+            input_tablename_r="__splink__df_concat_with_tf",
+            source_dataset_input_column=settings.column_info_settings.source_dataset_input_column,
+            unique_id_input_column=settings.column_info_settings.unique_id_input_column,
+            link_type=settings._link_type,
+            sql_dialect_str=linker._sql_dialect_str,
+        )
+    return [dict(sql) for sql in _VECTOR_SQLS[settings]]
+
+
 def compute(shared: Shared, linker: Any) -> Any:
     """Materialise the comparison vectors of every blocked pair with ``linker`` (any
     linker of the model's comparisons and blocking rules on ``shared.records``: the
     levels do not depend on its m and u). Returns the Splink data frame, also kept in
     ``shared.vectors``."""
-    from splink.internals.comparison_vector_values import (
-        compute_comparison_vector_values_from_id_pairs_sqls,
-    )
     from splink.internals.pipeline import CTEPipeline
     from splink.internals.vertically_concatenate import enqueue_df_concat_with_tf
 
@@ -133,22 +158,10 @@ def compute(shared: Shared, linker: Any) -> Any:
     blocked, cached = inference._get_or_compute_blocked_pairs_for_predict_chunk(
         left_chunk=(1, 1), right_chunk=(1, 1)
     )
-    settings = linker._settings_obj
     try:
         pipeline = CTEPipeline([blocked])
         enqueue_df_concat_with_tf(linker, pipeline)
-        pipeline.enqueue_list_of_sqls(
-            compute_comparison_vector_values_from_id_pairs_sqls(
-                settings._columns_to_select_for_blocking,
-                settings._columns_to_select_for_comparison_vector_values,
-                input_tablename_l="__splink__df_concat_with_tf",
-                input_tablename_r="__splink__df_concat_with_tf",
-                source_dataset_input_column=settings.column_info_settings.source_dataset_input_column,
-                unique_id_input_column=settings.column_info_settings.unique_id_input_column,
-                link_type=settings._link_type,
-                sql_dialect_str=linker._sql_dialect_str,
-            )
-        )
+        pipeline.enqueue_list_of_sqls(comparison_vector_sqls(linker))
         shared.vectors = shared.api.sql_pipeline_to_splink_dataframe(pipeline)
     finally:
         if not cached:
