@@ -541,20 +541,24 @@ def _run_child(
     # the worker did not wait for is not in wait4's figure).
     own = usage.ru_utime + usage.ru_stime
     tree_cpu = round(own + sum(v for p, v in cpu.items() if p != proc.pid), 1)
-    if killed:
+    if killed:  # the tree's sampled peak: the worker's own leaves out a Spark leg's JVM
         return {
             "kind": kind,
-            "error": f"stopped after {wall:.0f} s ({peak / 2**30:.1f} GiB peak): {killed}",
+            "error": f"stopped after {wall:.0f} s (CPU {tree_cpu:.0f} s, "
+            f"{max(peak, sampled_peak) / 2**30:.1f} GiB peak): {killed}",
             "process_seconds": wall,
             "process_cpu_seconds": tree_cpu,
             "process_peak_rss_bytes": peak,
+            "sampled_peak_rss_bytes": sampled_peak,
         }
     if proc.returncode != 0 or not result_path.exists():
         return {
             "kind": kind,
             "error": f"child exited with {proc.returncode}",
             "process_seconds": wall,
+            "process_cpu_seconds": tree_cpu,
             "process_peak_rss_bytes": peak,
+            "sampled_peak_rss_bytes": sampled_peak,
         }
     data: dict[str, Any] = json.loads(result_path.read_text())
     data["sampled_peak_rss_bytes"] = sampled_peak
