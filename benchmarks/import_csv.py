@@ -87,6 +87,77 @@ def _rss_mb() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+class MemoryWatch:
+    """Resident memory over a long import: a thread samples it every ``every_s`` seconds
+    (the finishing steps after the last row included), and at each ``step`` rows written
+    a line on stderr gives the rows, time, CPU, memory now and the peak so far (the
+    kernel's high-water mark, ``ru_maxrss``), so that a 10M-row run shows whether memory
+    stays flat while it runs; every ``report_s`` seconds a line says the same with the
+    rows written so far (a run too slow to reach a step still shows its memory)."""
+
+    def __init__(
+        self, step: int = 1_000_000, every_s: float = 5.0, report_s: float = 120.0
+    ) -> None:
+        import threading
+
+        self.step, self.every_s, self.report_s = step, every_s, report_s
+        self.start, self.cpu = time.perf_counter(), time.process_time()
+        self.samples: list[tuple[float, float]] = []  # (seconds, MB)
+        self.by_step: list[dict[str, float]] = []
+        self.rows = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        reported = 0.0
+        while not self._done.wait(self.every_s):
+            seconds = time.perf_counter() - self.start
+            self.samples.append((round(seconds, 1), round(_rss_mb(), 1)))
+            if seconds - reported >= self.report_s:
+                reported = seconds
+                peak = max(mb for _, mb in self.samples)
+                print(
+                    f"  after {seconds:.0f} s (CPU {time.process_time() - self.cpu:.0f} s): "
+                    f"{self.rows:,} rows written, {self.samples[-1][1]:,.0f} MB now, "
+                    f"sampled peak {peak:,.0f} MB",
+                    file=sys.stderr,
+                    flush=True,
+                )
+
+    def written(self, rows: int) -> None:
+        self.rows = rows
+        while rows >= (len(self.by_step) + 1) * self.step:
+            now = _rss_mb()
+            high = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            mark = {
+                "rows": (len(self.by_step) + 1) * self.step,
+                "s": round(time.perf_counter() - self.start, 1),
+                "cpu_s": round(time.process_time() - self.cpu, 1),
+                "rss_mb": round(now, 1),
+                "peak_mb": round(max([now, high, *(mb for _, mb in self.samples)]), 1),
+            }
+            self.by_step.append(mark)
+            print(
+                f"  {mark['rows']:,} rows written after {mark['s']:.0f} s (CPU "
+                f"{mark['cpu_s']:.0f} s): {mark['rss_mb']:,.0f} MB now, peak so far "
+                f"{mark['peak_mb']:,.0f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def stop(self) -> dict[str, object]:
+        self._done.set()
+        self._thread.join()
+        rss = [mb for _, mb in self.samples]
+        return {
+            "by_million": self.by_step,
+            "sampled_every_s": self.every_s,
+            "sampled_max_mb": max(rss, default=0.0),
+            "samples": self.samples,
+        }
+
+
 def run_child(path: Path, backend: str) -> dict[str, object]:
     """One import and index in this process; returns its figures."""
     from habeas.ingest.importer import ImportOptions, import_file
@@ -111,7 +182,11 @@ def run_child(path: Path, backend: str) -> dict[str, object]:
         )
         marks: dict[str, float] = {}
 
+        watch = MemoryWatch()
+
         def progress(stage: str, done: int, total: int) -> None:
+            if stage == "writing":
+                watch.written(done)
             if stage != "writing" or not total:
                 return
             for share in (10, 50, 100):
@@ -132,7 +207,9 @@ def run_child(path: Path, backend: str) -> dict[str, object]:
         assert indexed == result.records and search_status(store).complete
         assert store.verify_log().ok
         store.close()
+        memory = watch.stop()
         return {
+            "memory": memory,
             "rows": result.records,
             "import_s": round(imported - start, 2),
             "index_s": round(end - imported, 2),

@@ -383,9 +383,41 @@ def _maxrss_bytes(kb: int) -> int:
     return kb * (1 if sys.platform == "darwin" else 1024)
 
 
+def _log_stages(kind: str) -> None:
+    """Make ``habeas.linkage.link`` say on stderr when each of its stages starts, with the
+    time, the worker's CPU and its memory so far: a long leg (or one stopped at its
+    limit) shows how far it got."""
+    import functools
+
+    import habeas.linkage as linkage
+
+    link = linkage.link
+
+    @functools.wraps(link)
+    def logged(*args: Any, progress: Callable[..., None] | None = None, **kwargs: Any) -> Any:
+        t0, cpu0, last = time.perf_counter(), time.process_time(), [""]
+
+        def each(stage: str, done: int, total: int) -> None:
+            if stage != last[0]:
+                last[0] = stage
+                peak = _maxrss_bytes(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+                log(
+                    f"    [{kind}] {stage} from {time.perf_counter() - t0:.0f} s (worker CPU "
+                    f"{time.process_time() - cpu0:.0f} s, peak {peak / 2**30:.2f} GiB)"
+                )
+            if progress is not None:
+                progress(stage, done, total)
+
+        return link(*args, progress=each, **kwargs)
+
+    linkage.link = logged  # type: ignore[assignment]
+
+
 def worker(kind: str, workspace: Path, result_path: Path) -> None:
     """Child process of the scale run: one linkage, its timings and peak memory."""
     out: dict[str, Any] = {"kind": kind}
+    if kind.startswith("habeas"):
+        _log_stages(kind)
     store = harness.open_store(workspace)
     try:
         if kind.startswith("habeas"):
@@ -444,6 +476,20 @@ def _rss_bytes(pid: int) -> int | None:
     return total
 
 
+def _tree_cpu_seconds(pid: int, seen: dict[int, float]) -> None:
+    """Record in ``seen`` the CPU seconds (user + system, reaped children included) of
+    ``pid`` and of every process under it, as last read from /proc: a Spark leg's JVM
+    does the SQL's work, and its CPU is not the Python worker's ``process_time``."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        seen[pid] = sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                _tree_cpu_seconds(int(child), seen)
+    except (OSError, IndexError, ValueError):
+        pass
+
+
 def _run_child(
     kind: str, workspace: Path, result_path: Path, memory_limit: float, time_limit: float
 ) -> dict[str, Any]:
@@ -468,11 +514,13 @@ def _run_child(
     proc = subprocess.Popen(cmd)
     limit = int(memory_limit * 2**30)
     sampled_peak = 0
+    cpu: dict[int, float] = {}
     killed = ""
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
+        _tree_cpu_seconds(proc.pid, cpu)
         rss = _rss_bytes(proc.pid) or 0
         sampled_peak = max(sampled_peak, rss)
         if not killed and rss > limit:
@@ -489,23 +537,33 @@ def _run_child(
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     peak = _maxrss_bytes(usage.ru_maxrss)
-    if killed:
+    # The worker's own CPU from wait4 (exact), plus its children's as last sampled (a JVM
+    # the worker did not wait for is not in wait4's figure).
+    own = usage.ru_utime + usage.ru_stime
+    tree_cpu = round(own + sum(v for p, v in cpu.items() if p != proc.pid), 1)
+    if killed:  # the tree's sampled peak: the worker's own leaves out a Spark leg's JVM
         return {
             "kind": kind,
-            "error": f"stopped after {wall:.0f} s ({peak / 2**30:.1f} GiB peak): {killed}",
+            "error": f"stopped after {wall:.0f} s (CPU {tree_cpu:.0f} s, "
+            f"{max(peak, sampled_peak) / 2**30:.1f} GiB peak): {killed}",
             "process_seconds": wall,
+            "process_cpu_seconds": tree_cpu,
             "process_peak_rss_bytes": peak,
+            "sampled_peak_rss_bytes": sampled_peak,
         }
     if proc.returncode != 0 or not result_path.exists():
         return {
             "kind": kind,
             "error": f"child exited with {proc.returncode}",
             "process_seconds": wall,
+            "process_cpu_seconds": tree_cpu,
             "process_peak_rss_bytes": peak,
+            "sampled_peak_rss_bytes": sampled_peak,
         }
     data: dict[str, Any] = json.loads(result_path.read_text())
     data["sampled_peak_rss_bytes"] = sampled_peak
     data["process_seconds"] = wall
+    data["process_cpu_seconds"] = tree_cpu
     data["process_peak_rss_bytes"] = peak
     return data
 
@@ -675,6 +733,9 @@ def bench_scale(
                         if len(runs) > 1
                         else "1 run",
                         f"peak RSS {peak:.2f} GiB",
+                        f"CPU {middle['process_cpu_seconds']:.0f} s (process tree)"
+                        if "process_cpu_seconds" in middle
+                        else "",
                         f"load avg {middle['load_average_before']}",
                         f"model trained on {middle['link_report']['model_records']:,} records"
                         if middle.get("link_report", {}).get("model_records")

@@ -34,6 +34,8 @@ from habeas.store.schema_linkage import ScoredPair
 from habeas.workspace import init_workspace
 
 pytestmark = [pytest.mark.xdist_group("spark")]
+#: Set by the environment (read before any session starts: a local session sets it).
+GIVEN_PYSPARK_PYTHON = os.environ.get("PYSPARK_PYTHON")
 
 
 def _spark_missing() -> str | None:
@@ -129,6 +131,16 @@ def test_spark_gives_em_the_same_comparison_patterns(
     duckdb, spark_patterns = patterns("duckdb"), patterns("spark")
     assert len(duckdb) > 10
     pd.testing.assert_frame_equal(spark_patterns, duckdb)
+
+
+def test_local_python_workers_run_habeas_interpreter(spark: None) -> None:
+    """Spark's Python workers on a local session run the interpreter habeas runs in (with
+    its packages), not whichever ``python3`` comes first on PATH."""
+    if GIVEN_PYSPARK_PYTHON:
+        pytest.skip("PYSPARK_PYTHON chooses the workers' Python here")
+    session = backends.spark_session()
+    seen = session.sparkContext.parallelize([0], 1).map(lambda _: sys.executable).collect()
+    assert seen == [sys.executable]
 
 
 def test_translated_model_uses_spark_functions() -> None:

@@ -32,6 +32,7 @@ import math
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from typing import Any
@@ -316,6 +317,12 @@ def spark_session() -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
     )
+    if (master or "").startswith("local") and not os.environ.get("PYSPARK_PYTHON"):
+        # Python workers (started for some of Spark's own conversions) run this
+        # interpreter: pyspark otherwise starts ``python3`` from PATH, another Python
+        # than habeas' own when habeas runs in a virtualenv. pyspark reads only the
+        # variable (``spark.pyspark.python`` is spark-submit's).
+        os.environ["PYSPARK_PYTHON"] = sys.executable
     partitions = os.environ.get("HABEAS_SPARK_SHUFFLE_PARTITIONS") or (
         "8" if (master or "").startswith("local") else None
     )
