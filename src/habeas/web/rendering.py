@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context as TemplateContext
 from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -41,7 +42,12 @@ def environment(lang: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(i18n.translator(lang), newstyle=True)  # type: ignore[attr-defined]
+    translations = i18n.translator(lang)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    # ``_`` and ``gettext`` as Jinja's new-style gettext computes them, with the
+    # translated text of a message without placeholders kept: a page asks for the
+    # same ~170 labels on every render
+    env.globals["gettext"] = env.globals["_"] = _cached_gettext(translations.gettext)
     env.filters["date"] = lambda v, fmt="medium": _date(v, lang, fmt)
     env.filters["datetime"] = lambda v, fmt="medium": _datetime(v, lang, fmt)
     # a suppressed count arrives as text ("<5", "x") and is shown as it is
@@ -53,6 +59,34 @@ def environment(lang: str) -> Environment:
     env.globals["lang"] = lang
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     return env
+
+
+#: At most this many translated texts are kept per language (templates hold a few
+#: hundred; a template translating data, e.g. ``_(label)``, must not grow it unbounded).
+GETTEXT_CACHE = 4096
+
+
+def _cached_gettext(translate: Any) -> Any:
+    """Jinja's new-style ``gettext`` (the translation, escaped when autoescaping, then
+    ``% variables``), the result kept for a plain text without variables."""
+    kept: dict[str, Markup] = {}
+
+    @pass_context
+    def gettext(__context: TemplateContext, __string: str, **variables: Any) -> Any:
+        autoescape = __context.eval_ctx.autoescape
+        if not variables and autoescape and type(__string) is str:
+            hit = kept.get(__string)
+            if hit is None:
+                hit = Markup(translate(__string)) % variables
+                if len(kept) < GETTEXT_CACHE:
+                    kept[__string] = hit
+            return hit
+        rv = translate(__string)
+        if autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    return gettext
 
 
 def _date(value: Any, lang: str, fmt: str) -> str:
