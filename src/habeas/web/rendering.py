@@ -53,7 +53,7 @@ def environment(lang: str) -> Environment:
     # a suppressed count arrives as text ("<5", "x") and is shown as it is
     env.filters["number"] = lambda v: v if isinstance(v, str) else i18n.format_number(v, lang)
     env.filters["decimal"] = lambda v, digits=2: i18n.format_decimal(v, lang, digits)
-    env.filters["percent"] = lambda v, digits=0: i18n.format_percent(v, lang, digits)
+    env.filters["percent"] = lambda v, digits=0: _percent(v, lang, digits)
     # a stored ISO country code ("SLV") as the reader reads it ("El Salvador")
     env.filters["country"] = lambda code: country_name(code, lang)
     env.globals["lang"] = lang
@@ -87,6 +87,19 @@ def _cached_gettext(translate: Any) -> Any:
         return rv % variables
 
     return gettext
+
+
+def _percent(value: Any, lang: str, digits: int) -> str:
+    """``i18n.format_percent``, kept for plain numbers (a search shows a score per
+    candidate: Babel reads the pattern anew on every call)."""
+    if type(value) in (float, int) and type(digits) is int:
+        return _kept_percent(value, lang, digits)
+    return i18n.format_percent(value, lang, digits)
+
+
+@lru_cache(maxsize=8192)
+def _kept_percent(value: float, lang: str, digits: int) -> str:
+    return i18n.format_percent(value, lang, digits)
 
 
 def _date(value: Any, lang: str, fmt: str) -> str:
