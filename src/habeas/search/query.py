@@ -276,11 +276,15 @@ def parse_query(
 # --------------------------------------------------------------------------- reading
 
 
-# the indexed records (their levels and persons are read later, for the good ones only)
-_LOAD = select(*SEARCH_RECORD_COLUMNS).where(
-    SearchRecord.record_id.in_(bindparam("ids", expanding=True))
+# the indexed records with their levels (their persons are read later, for the good ones
+# only); the level rides along: the access check needs it for every record good enough to
+# show, and one query per batch costs less than two
+_LOAD = (
+    select(*SEARCH_RECORD_COLUMNS, Record.sensitivity)
+    .outerjoin(Record, Record.id == SearchRecord.record_id)
+    .where(SearchRecord.record_id.in_(bindparam("ids", expanding=True)))
 )
-# each record's level (the access check needs it for every record good enough to show)
+# each record's level (for records not read through _LOAD: those scanned unindexed)
 _LEVELS = select(Record.id, Record.sensitivity).where(
     Record.id.in_(bindparam("ids", expanding=True))
 )
@@ -305,14 +309,19 @@ def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
         yield ordered[start : start + size]
 
 
-def _load(session: Session, record_ids: Sequence[int]) -> list[IndexedRecord]:
-    """The indexed records ``record_ids``."""
+def _load(
+    session: Session, record_ids: Sequence[int], levels: dict[int, str]
+) -> list[IndexedRecord]:
+    """The indexed records ``record_ids``; their levels are added to ``levels``."""
     conn = session.connection()
-    return [
-        IndexedRecord.from_row(row)
-        for chunk in _chunks(record_ids)
-        for row in conn.execute(_LOAD, {"ids": chunk})
-    ]
+    out = []
+    for chunk in _chunks(record_ids):
+        for row in conn.execute(_LOAD, {"ids": chunk}):
+            rec = IndexedRecord.from_row(row[:-1])
+            if row[-1] is not None:
+                levels[rec.record_id] = row[-1]
+            out.append(rec)
+    return out
 
 
 def _levels(session: Session, record_ids: Sequence[int]) -> dict[int, str]:
@@ -415,6 +424,7 @@ def search(
         result = SearchResult(query=q, candidates=[])
         scored: dict[int, Scored] = {}
         scorer = QueryScorer(q)
+        known: dict[int, str] = {}  # record id → level, as read with the record
 
         def score_many(records: Iterable[IndexedRecord]) -> None:
             for rec in records:
@@ -427,7 +437,7 @@ def search(
         surname_sets = [set(surname_keys(s)) for s in q.surnames]
         probe(session, query_keys(q, given_keys, surname_sets), seen, hits, result.truncated)
         top = heapq.nlargest(MAX_SCORED, hits, key=hits.__getitem__)
-        score_many(_load(session, top))
+        score_many(_load(session, top, known))
         best = max((s.score for s in scored.values()), default=0.0)
         if best < EXPAND_BELOW and (q.given or q.surnames):
             alternatives = typo_alternatives(session, given_keys, surname_sets)
@@ -444,7 +454,7 @@ def search(
                 for rid in scored:
                     hits2.pop(rid, None)
                 again = heapq.nlargest(MAX_SCORED, hits2, key=hits2.__getitem__)
-                score_many(_load(session, again))
+                score_many(_load(session, again, known))
         unindexed, total = unindexed_ids(session, limit=SCAN_LIMIT)
         result.unindexed, result.scanned = total, len(unindexed)
         if unindexed:
@@ -456,9 +466,10 @@ def search(
             held = Withheld()
             # only the records good enough to be shown: a withheld count says what a
             # purpose would show, not what the search merely looked at
-            levels = keep_visible(
-                _levels(session, [s.record.record_id for s in good]), reader, held
-            )
+            good_ids = [s.record.record_id for s in good]
+            found = {rid: known[rid] for rid in good_ids if rid in known}
+            found.update(_levels(session, [rid for rid in good_ids if rid not in known]))
+            levels = keep_visible(found, reader, held)
             result.withheld = reachable_only(held, reader)
             good = [s for s in good if s.record.record_id in levels]
         ranked = _top_persons(session, good, limit)

@@ -89,14 +89,26 @@ def fact_label(fact_type: str, lang: str = "en") -> str:
     return str(translator(lang).gettext(text))
 
 
+#: Each dataclass's public field names, in order (``fields`` walks them per call).
+_PUBLIC_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def to_jsonable(value: Any) -> Any:
     """Dataclass trees → JSON-native values (dates and datetimes as ISO 8601 text)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: to_jsonable(getattr(value, f.name))
-            for f in fields(value)
-            if not f.name.startswith("_")
-        }
+    kind = type(value)  # the common exact types first (a person holds thousands of values)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is list:
+        return [to_jsonable(v) for v in value]
+    if kind is dict:
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    names = _PUBLIC_FIELDS.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _PUBLIC_FIELDS[kind] = tuple(
+            f.name for f in fields(value) if not f.name.startswith("_")
+        )
+    if names is not None:
+        return {name: to_jsonable(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

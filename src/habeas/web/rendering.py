@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context as TemplateContext
 from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -41,18 +42,64 @@ def environment(lang: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(i18n.translator(lang), newstyle=True)  # type: ignore[attr-defined]
+    translations = i18n.translator(lang)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    # ``_`` and ``gettext`` as Jinja's new-style gettext computes them, with the
+    # translated text of a message without placeholders kept: a page asks for the
+    # same ~170 labels on every render
+    env.globals["gettext"] = env.globals["_"] = _cached_gettext(translations.gettext)
     env.filters["date"] = lambda v, fmt="medium": _date(v, lang, fmt)
     env.filters["datetime"] = lambda v, fmt="medium": _datetime(v, lang, fmt)
     # a suppressed count arrives as text ("<5", "x") and is shown as it is
     env.filters["number"] = lambda v: v if isinstance(v, str) else i18n.format_number(v, lang)
     env.filters["decimal"] = lambda v, digits=2: i18n.format_decimal(v, lang, digits)
-    env.filters["percent"] = lambda v, digits=0: i18n.format_percent(v, lang, digits)
+    env.filters["percent"] = lambda v, digits=0: _percent(v, lang, digits)
     # a stored ISO country code ("SLV") as the reader reads it ("El Salvador")
     env.filters["country"] = lambda code: country_name(code, lang)
     env.globals["lang"] = lang
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     return env
+
+
+#: At most this many translated texts are kept per language (templates hold a few
+#: hundred; a template translating data, e.g. ``_(label)``, must not grow it unbounded).
+GETTEXT_CACHE = 4096
+
+
+def _cached_gettext(translate: Any) -> Any:
+    """Jinja's new-style ``gettext`` (the translation, escaped when autoescaping, then
+    ``% variables``), the result kept for a plain text without variables."""
+    kept: dict[str, Markup] = {}
+
+    @pass_context
+    def gettext(__context: TemplateContext, __string: str, **variables: Any) -> Any:
+        autoescape = __context.eval_ctx.autoescape
+        if not variables and autoescape and type(__string) is str:
+            hit = kept.get(__string)
+            if hit is None:
+                hit = Markup(translate(__string)) % variables
+                if len(kept) < GETTEXT_CACHE:
+                    kept[__string] = hit
+            return hit
+        rv = translate(__string)
+        if autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    return gettext
+
+
+def _percent(value: Any, lang: str, digits: int) -> str:
+    """``i18n.format_percent``, kept for plain numbers (a search shows a score per
+    candidate: Babel reads the pattern anew on every call)."""
+    if type(value) in (float, int) and type(digits) is int:
+        return _kept_percent(value, lang, digits)
+    return i18n.format_percent(value, lang, digits)
+
+
+@lru_cache(maxsize=8192)
+def _kept_percent(value: float, lang: str, digits: int) -> str:
+    return i18n.format_percent(value, lang, digits)
 
 
 def _date(value: Any, lang: str, fmt: str) -> str:
