@@ -91,3 +91,34 @@ def test_missing_name_column_is_an_error() -> None:
 
 def test_identifier_only_lists_are_allowed() -> None:
     assert not map_columns(_table(["Cédula", "Fecha"])).problems
+
+
+@pytest.mark.parametrize(
+    ("headers", "given"),
+    [
+        (["Nombre", "Apellidos", "F. Nac."], "Nombre"),
+        (["Name", "Last name"], "Name"),
+        (["NOMBRE", "Primer apellido", "Segundo apellido"], "NOMBRE"),
+    ],
+)
+def test_a_bare_name_column_beside_surnames_holds_the_given_names(
+    headers: list[str], given: str
+) -> None:
+    """ "Nombre" beside "Apellidos" is the given names: read as a whole name, the row's
+    given names were lost (only the surname columns were parsed)."""
+    mapping = map_columns(_table(headers))
+    assert mapping.columns[given] == "given_names"
+    assert "full_name" not in mapping.fields and not mapping.problems
+
+
+def test_a_whole_name_column_and_a_map_are_left_as_they_are() -> None:
+    # "Nombre completo" says it holds the whole name; "Nombre" alone, with no surnames
+    # column, is the whole name; and a --map is never second-guessed
+    assert map_columns(_table(["Nombre completo", "Apellidos"])).columns["Nombre completo"] == (
+        "full_name"
+    )
+    assert map_columns(_table(["Nombre", "Cédula"])).columns["Nombre"] == "full_name"
+    mapped = map_columns(_table(["Nombre", "Apellidos"]), {"Nombre": "full_name"})
+    assert mapped.columns["Nombre"] == "full_name"
+    with_given = map_columns(_table(["Nombre", "Nombres", "Apellidos"]))
+    assert with_given.columns["Nombre"] == "full_name"

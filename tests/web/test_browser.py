@@ -306,12 +306,13 @@ def test_upload_a_list_see_the_dry_run_and_import_it(
     assert mapping["Apellidos"] == "detectado: surnames", mapping
     assert mapping["Fecha de nacimiento"] == "detectado: date_of_birth", mapping
     assert mapping["Cédula"] == "detectado: national_id", mapping
-    assert mapping["Nombre"] == "detectado: full_name", mapping  # "Nombre" is ambiguous
+    # "Nombre" beside "Apellidos" holds the given names (ingest.mapping)
+    assert mapping["Nombre"] == "detectado: given_names", mapping
     assert "Se importarían 3 registros" in page.locator("main").inner_text()
     with demo.read() as s:
         assert s.execute(select(Source.id).where(Source.title == title)).first() is None
 
-    # adjust: this list's "Nombre" holds the given names only; check again
+    # choose the field by hand (as a user confirming the guess would); check again
     page.get_by_label("Nombre", exact=True).select_option("given_names")
     page.get_by_role("button", name="Revisar de nuevo").click()
     page.wait_for_url(plan_url)

@@ -18,6 +18,10 @@ from habeas.ingest.problems import Problem
 from habeas.ingest.readers import Table
 
 NAME_FIELDS = ("full_name", "given_names", "surnames", "first_surname", "second_surname")
+SURNAME_FIELDS = {"surnames", "first_surname", "second_surname"}
+#: Headers that say "name" and nothing more: beside a surnames column they hold the given
+#: names ("Nombre" / "Apellidos", "Name" / "Last name"), not the whole name.
+BARE_NAME_HEADERS = {"nombre", "name"}
 UNMAPPED = "-"
 IDENTIFIER_FIELDS = {"a_number", "national_id", "passport"}
 
@@ -93,6 +97,8 @@ def map_columns(table: Table, overrides: dict[str, str] | None = None) -> Column
             if near is not None:
                 columns[header] = guessed[header] = near
 
+    _given_names_in_a_name_column(columns, resolved_overrides)
+
     by_field: dict[str, list[str]] = {}
     for header, mapped in columns.items():
         if mapped is not None:
@@ -119,3 +125,21 @@ def map_columns(table: Table, overrides: dict[str, str] | None = None) -> Column
             "--map COLUMN=full_name",
         )
     return mapping
+
+
+def _given_names_in_a_name_column(
+    columns: dict[str, str | None], overrides: dict[str, str]
+) -> None:
+    """A bare "Nombre" or "Name" column beside a surnames column and no given-names column
+    holds the given names: map it so (a list of "Nombre" and "Apellidos" read as a full
+    name and surnames would lose the given names). A ``--map`` is never changed."""
+    mapped = set(columns.values())
+    if "given_names" in mapped or not mapped & SURNAME_FIELDS:
+        return
+    bare = [
+        h
+        for h, f in columns.items()
+        if f == "full_name" and h not in overrides and fold_header(h) in BARE_NAME_HEADERS
+    ]
+    if len(bare) == 1:
+        columns[bare[0]] = "given_names"
