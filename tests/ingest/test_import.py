@@ -190,6 +190,21 @@ def test_an_error_on_the_last_row_leaves_nothing(store: Store, tmp_path: Path) -
     assert _count(store, Record) == 0 and _count(store, Source) == 0
 
 
+def test_a_column_error_does_not_hide_the_rows_problems(store: Store, tmp_path: Path) -> None:
+    """An undecided day/month order stops the import, and the rows' own problems are said
+    with it, as the dry run says them, not one import at a time."""
+    path = _csv(tmp_path, "Nombre;Sexo;F. Nac.\nAna Pérez;F;05/04/1990\nLuis Gómez;X9;03/02/1985\n")
+    before = db_snapshot(store)
+    with pytest.raises(ImportFailed) as info:
+        import_file(store, path, _options())
+    found = {(p.row, p.column) for p in info.value.problems if p.severity == "error"}
+    assert (None, "F. Nac.") in found or (1, "F. Nac.") in found  # the column's order
+    assert (3, "Sexo") in found  # an unknown term on another row
+    dry = plan_import(store, path, _options())
+    assert {(p.row, p.column) for p in dry.errors} == found
+    assert db_snapshot(store) == before
+
+
 def test_ambiguous_date_order_asks_for_date_order(store: Store, tmp_path: Path) -> None:
     path = _csv(tmp_path, "Nombre;F. Nac.\nAna Pérez;05/04/1990\nLuis Gómez;03/02/1985\n")
     with pytest.raises(ImportFailed, match="--date-order"):

@@ -115,7 +115,10 @@ def import_file(
         require_new_source_terms(VocabularyIndex.load(store), options)
     reading = open_tables(store, path, options, sha256)
     if any(p.severity == "error" for p in reading.problems):
-        raise ImportFailed(reading.problems)
+        # A column's error (an undecided day/month order, say) stops the import, but its
+        # rows are still read as the dry run reads them, so every problem is said at once
+        # and not one import at a time.
+        raise ImportFailed(plan_import(store, path, options, sha256=sha256).problems)
     level = (
         source.sensitivity
         if source is not None
