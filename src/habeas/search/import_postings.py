@@ -19,6 +19,7 @@ committed or not.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,17 +44,22 @@ def sorted_unique(keys: Any, record_ids: Any) -> tuple[Any, Any]:
     return keys, record_ids
 
 
-def insert_sorted(conn: Any, keys: Any, record_ids: Any) -> int:
-    """Insert postings already sorted and unique through the driver's ``executemany``,
-    on the caller's connection (its transaction); returns how many."""
-    for start in range(0, len(keys), _STEP):
-        rows = list(
+def row_chunks(keys: Any, record_ids: Any, step: int = _STEP) -> Iterator[list[tuple[int, int]]]:
+    """The postings as (key, record) tuples, ``step`` at a time, for a driver's bulk insert."""
+    for start in range(0, len(keys), step):
+        yield list(
             zip(
-                keys[start : start + _STEP].tolist(),
-                record_ids[start : start + _STEP].tolist(),
+                keys[start : start + step].tolist(),
+                record_ids[start : start + step].tolist(),
                 strict=True,
             )
         )
+
+
+def insert_sorted(conn: Any, keys: Any, record_ids: Any) -> int:
+    """Insert postings already sorted and unique through the driver's ``executemany``,
+    on the caller's connection (its transaction); returns how many."""
+    for rows in row_chunks(keys, record_ids):
         conn.exec_driver_sql(_INSERT, rows)
     return len(keys)
 

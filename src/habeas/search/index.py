@@ -75,7 +75,7 @@ from sqlalchemy.orm import Session
 from habeas.domain.names import PARTICLES
 from habeas.domain.nicknames import given_name_keys
 from habeas.domain.phonetic import spanish_key
-from habeas.search.import_postings import SortedPostings, sorted_unique
+from habeas.search.import_postings import SortedPostings, row_chunks, sorted_unique
 from habeas.store.bulk import insert_tuples, large_cache
 from habeas.store.db import Store
 from habeas.store.schema import Record, RecordIdentifier
@@ -502,15 +502,7 @@ def _insert_postings(session: Session, keys: Any, record_ids: Any) -> None:
     (35M rows through ORM dicts would take minutes)."""
     keys, record_ids = sorted_unique(keys, record_ids)
     conn = session.connection()
-    step = 100_000
-    for start in range(0, len(keys), step):
-        rows = list(
-            zip(
-                keys[start : start + step].tolist(),
-                record_ids[start : start + step].tolist(),
-                strict=True,
-            )
-        )
+    for rows in row_chunks(keys, record_ids):
         # the driver's executemany on SQLite, COPY on PostgreSQL
         insert_tuples(conn, SearchKey.__table__, ("key", "record_id"), rows)
 
