@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from habeas.domain.names import (
     JOINERS,
     ParsedName,
+    given_beside_surnames,
     is_known_given_name,
     name_tokens,
     parse_full_name,
@@ -181,3 +182,20 @@ def test_word_order_is_preserved(ws, sep):
         flat = [w for unit in part for w in unit.split()]
         positions = [ws.index(w) for w in flat]
         assert positions == sorted(positions) or len(set(ws)) < len(ws)
+
+
+@pytest.mark.parametrize(
+    ("full", "surnames", "given"),
+    [
+        ("CARLOS ALBERTO GOMEZ RODRIGUEZ", "Gómez Rodríguez", "CARLOS ALBERTO"),
+        ("GOMEZ RODRIGUEZ, CARLOS ALBERTO", "Gómez Rodríguez", "CARLOS ALBERTO"),
+        ("María de los Ángeles Pérez", "PEREZ", "María de los Ángeles"),
+        ("Rosa Rosa", "Rosa", "Rosa"),  # the last place the surname is written
+        ("Mora", "Mora", ""),
+        ("Pedro Salas", "Rivas", None),  # not the same name
+        ("Pedro Mora Salas", "Salas Mora", None),  # not in their order
+        ("Pedro", "", None),
+    ],
+)
+def test_given_beside_surnames(full: str, surnames: str, given: str | None) -> None:
+    assert given_beside_surnames(full, surnames) == given

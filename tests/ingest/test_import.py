@@ -350,3 +350,32 @@ def test_a_correction_cites_what_it_corrects(store: Store, tmp_path: Path) -> No
         import_file(
             store, bad, _options(source_title="Fix 2", source_kind="document", corrects="Manifest")
         )
+
+
+def test_a_whole_name_beside_its_surnames_keeps_the_given_names(
+    store: Store, tmp_path: Path
+) -> None:
+    """ "Nombre completo" and "Apellidos" with no given-names column: the given names are
+    the whole name's other words (they were lost: only the surnames column was read).
+    Where the two cells disagree, the whole name's own given names are taken."""
+    path = _csv(
+        tmp_path,
+        "Nombre completo,Apellidos,Fecha de nacimiento\n"
+        "CARLOS ALBERTO GOMEZ RODRIGUEZ,Gómez Rodríguez,01/02/1990\n"
+        '"PEREZ DE LA CRUZ, ANA MARIA",Pérez de la Cruz,03/04/1991\n'
+        "Luis Rondón,Rondón,05/06/1992\n"
+        "Pedro Pablo Salas Mora,Rivas,07/08/1993\n"
+        "Mora,Mora,09/10/1994\n",
+    )
+    import_file(store, path, _options(date_order="DMY"))
+    with store.read() as s:
+        records = list(s.execute(select(Record).order_by(Record.row_number)).scalars())
+    names = [(r.given_names, r.surnames) for r in records]
+    assert names == [
+        (["carlos", "alberto"], ["gomez", "rodriguez"]),
+        (["ana", "maria"], ["perez", "de la cruz"]),
+        (["luis"], ["rondon"]),
+        (["pedro", "pablo"], ["rivas"]),  # the cells disagree: the whole name's given names
+        ([], ["mora"]),
+    ]
+    assert records[0].raw["Nombre completo"] == "CARLOS ALBERTO GOMEZ RODRIGUEZ"

@@ -171,6 +171,31 @@ def name_tokens(text: str) -> list[str]:
     return [f for _, f in _words(text)]
 
 
+def given_beside_surnames(full: str, surnames: str) -> str | None:
+    """The given names of a whole name ``full`` whose surnames a list also wrote apart.
+
+    A list with a "Nombre completo" column and an "Apellidos" column (but none for the
+    given names) says the surnames twice: the given names are what is left of the whole
+    name once the surnames' words are taken out ("CARLOS ALBERTO GOMEZ RODRIGUEZ" with
+    "Gómez Rodríguez" → "CARLOS ALBERTO"; "GOMEZ RODRIGUEZ, CARLOS ALBERTO" too), as
+    written. The surnames' words must appear in ``full`` together and in their order
+    (accents and case aside); otherwise the two cells do not say the same name and the
+    answer is None (the caller decides). "" when nothing is left.
+    """
+    words = _words(full)
+    wanted = [f for _, f in _words(surnames)]
+    if not wanted:
+        return None
+    span = len(wanted)
+    folded = [f for _, f in words]
+    # the last place they appear: given names are written before the surnames more often
+    for start in range(len(words) - span, -1, -1):
+        if folded[start : start + span] == wanted:
+            rest = words[:start] + words[start + span :]
+            return " ".join(written for written, _ in rest)
+    return None
+
+
 def _units(text: str, words: list[tuple[str, str]] | None = None) -> list[_Unit]:
     units: list[_Unit] = []
     pending: list[tuple[str, str]] = []

@@ -30,7 +30,12 @@ from habeas.domain.identifiers import (
     normalise_a_number,
     normalise_passport,
 )
-from habeas.domain.names import ParsedName, parse_full_name, parse_name_parts
+from habeas.domain.names import (
+    ParsedName,
+    given_beside_surnames,
+    parse_full_name,
+    parse_name_parts,
+)
 from habeas.domain.text import strip_accents
 from habeas.errors import UsageError
 from habeas.ingest.doc_shapes import ShapeReader
@@ -546,6 +551,10 @@ class RowPreparer:
             )
             return name, full
         parts = tuple(values.get(f, "") for f in _NAME_PART_FIELDS)
+        if full and not parts[0] and any(parts[1:]):
+            # a whole name beside the surnames, no given names column: the given names are
+            # the whole name's other words
+            parts = (self._given_of_full(row, full, parts[1:]), *parts[1:])
         written = " ".join(v for v in parts if v)
         if written:  # given names and surnames in columns: each side parsed once
             name = self._name_from_parts(row, full, parts, written)
@@ -584,6 +593,24 @@ class RowPreparer:
             surnames.surnames_written if surnames else (),
             "columns",
         )
+
+    def _given_of_full(self, row: int, full: str, surname_parts: tuple[str, ...]) -> str:
+        """The given names in ``full`` (a whole name) beside its surname columns, as written:
+        the whole name without the surnames' words or, where the whole name does not hold
+        them, the given names a whole-name reading finds in it."""
+        surnames = " ".join(p for p in surname_parts if p)
+
+        def compute() -> tuple[str, list[tuple[str, str]]]:
+            beside = given_beside_surnames(full, surnames)
+            if beside is not None:
+                return beside, []
+            try:
+                return " ".join(parse_full_name(full).given_written), []
+            except ValueError:
+                return "", []
+
+        given: str = self._cached(row, "full_name", full, ("given of", full, surnames), compute)
+        return given
 
     @staticmethod
     def _full_name(full: str) -> tuple[ParsedName | None, list[tuple[str, str]]]:
