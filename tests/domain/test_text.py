@@ -104,7 +104,7 @@ def test_one_accent_removal_serves_headers_dates_terms_and_synthetic_lists() -> 
     from habeas.domain.dates import parse_date
     from habeas.domain.text import fold_header, strip_accents
     from habeas.ingest.fields import guess_field
-    from habeas.ingest.normalise import parse_term_days
+    from habeas.ingest.times import parse_term_days
 
     assert strip_accents("Peña Ibáñez") == "Pena Ibanez"
     assert strip_accents("Conceição François à") == "Conceicao Francois a"

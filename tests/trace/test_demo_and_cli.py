@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from habeas.cli.trace import register
 from habeas.demo import load_case
 from habeas.errors import UsageError
-from habeas.ingest.normalise import parse_term_days, parse_time_at
+from habeas.ingest.times import parse_term_days, parse_time_at
 from habeas.store import queries
 from habeas.store.db import Store
 from habeas.trace import group_gaps, person_summary

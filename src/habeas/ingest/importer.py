@@ -30,9 +30,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from habeas.ingest.normalise import PreparedRecord
 from habeas.ingest.options import DATE_ORDERS, ImportOptions, check_options
 from habeas.ingest.plan import ImportPlan, plan_import
+from habeas.ingest.prepared import PreparedRecord
 from habeas.ingest.problems import ImportFailed, Problem
 from habeas.ingest.provenance import (
     check_same_source,

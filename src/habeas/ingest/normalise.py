@@ -8,12 +8,10 @@ warnings are kept with it.
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from habeas.domain.addresses import postcode_key
 from habeas.domain.countries import normalise_country
@@ -36,13 +34,14 @@ from habeas.domain.names import (
     parse_full_name,
     parse_name_parts,
 )
-from habeas.domain.text import strip_accents
 from habeas.errors import UsageError
 from habeas.ingest.doc_shapes import ShapeReader
 from habeas.ingest.fields import RESIDENCE_FIELDS
 from habeas.ingest.mapping import ColumnMapping
+from habeas.ingest.prepared import PreparedEvent, PreparedLegalFact, PreparedRecord
 from habeas.ingest.problems import Problem
 from habeas.ingest.readers import Table
+from habeas.ingest.times import TimeParseError, parse_term_days, parse_time_at
 from habeas.store.vocabulary import VocabularyIndex
 
 EVENT_DETAIL_FIELDS = (
@@ -76,136 +75,6 @@ POSTCODE_WARNING = (
     "not a postcode (2 to 10 letters and digits, at least one digit): kept "
     "as written but not used for matching"
 )
-
-# Time zones as lists write them (US abbreviations: the removal flights left from Texas).
-_ZONE_ABBREVIATIONS = {
-    "z": 0,
-    "utc": 0,
-    "gmt": 0,
-    "edt": -4,
-    "est": -5,
-    "cdt": -5,
-    "cst": -6,
-    "mdt": -6,
-    "mst": -7,
-    "pdt": -7,
-    "pst": -8,
-}
-_TIME = re.compile(
-    r"(\d{1,2})(?:[:.h](\d{2}))?(?:[:.](\d{2}))?\s*"
-    r"(a\.?\s?m\.?|p\.?\s?m\.?)?\s*(.*)"
-)
-_OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])(\d{1,2}):?(\d{2})?")
-_TERM = re.compile(
-    r"(\d+|un|una|uno|one|a|an)\s+(year|years|ano|anos|month|months|mes|meses|"
-    r"week|weeks|semana|semanas|day|days|dia|dias)\b"
-)
-_TERM_DAYS = {"y": 365, "a": 365, "m": 30, "w": 7, "s": 7, "d": 1}
-TIME_EXPECTED = (
-    "a time of day with its zone, such as 17:25 EDT, 5:25 PM EDT, 21:25Z or "
-    "19:37 -04:00 (or a time_zone column / --defaults time_zone=America/New_York)"
-)
-
-
-class TimeParseError(ValueError):
-    pass
-
-
-def parse_time_zone(text: str) -> tzinfo:
-    """A zone as written: an IANA name, an abbreviation (EDT, UTC) or an offset (-04:00)."""
-    t = text.strip()
-    folded = t.lower()
-    if folded in _ZONE_ABBREVIATIONS:
-        return timezone(timedelta(hours=_ZONE_ABBREVIATIONS[folded]))
-    if m := _OFFSET.fullmatch(folded):
-        minutes = int(m[2]) * 60 + int(m[3] or 0)
-        return timezone(timedelta(minutes=minutes if m[1] == "+" else -minutes))
-    try:
-        return ZoneInfo(t)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise TimeParseError(
-            f"cannot read {text!r} as a time zone: expected an IANA name "
-            "(America/New_York), an abbreviation (EDT, UTC) or an offset "
-            "(-04:00)"
-        ) from None
-
-
-def parse_time_at(day: date, text: str, zone: str | None) -> datetime:
-    """The UTC instant of ``text`` (a time of day, with or without its zone) on ``day``."""
-    m = _TIME.fullmatch(" ".join(text.strip().lower().split()))
-    if m is None:
-        raise TimeParseError(f"cannot read {text!r} as a time: expected {TIME_EXPECTED}")
-    hour, minute, second = int(m[1]), int(m[2] or 0), int(m[3] or 0)
-    if m[4]:
-        if not 1 <= hour <= 12:
-            raise TimeParseError(f"cannot read {text!r} as a time: {hour} with AM/PM")
-        hour = hour % 12 + (12 if m[4].startswith("p") else 0)
-    elif m[2] is None:
-        raise TimeParseError(f"cannot read {text!r} as a time: expected {TIME_EXPECTED}")
-    if hour > 23 or minute > 59 or second > 59:
-        raise TimeParseError(f"cannot read {text!r} as a time: expected {TIME_EXPECTED}")
-    zone_text = m[5].strip() or (zone or "").strip()
-    if not zone_text:
-        raise TimeParseError(f"the time {text!r} has no time zone: expected {TIME_EXPECTED}")
-    local = datetime.combine(day, time(hour, minute, second), tzinfo=parse_time_zone(zone_text))
-    return local.astimezone(UTC)
-
-
-def parse_term_days(text: str) -> int:
-    """A stated detention term in days: "1 year" 365, "6 meses" 180, "90 days" 90."""
-    folded = strip_accents(text.lower())
-    m = _TERM.search(folded)
-    if m is None:
-        raise ValueError(
-            f"cannot read {text!r} as a term: expected e.g. '1 year', '6 meses', '90 days'"
-        )
-    count = int(m[1]) if m[1].isdigit() else 1
-    return count * _TERM_DAYS[m[2][0]]
-
-
-@dataclass
-class PreparedEvent:
-    event_type: str
-    when: UncertainDate | None
-    date_text: str | None
-    place: str | None
-    facility: str | None
-    unit: str | None
-    flight: str | None
-    authority: str | None = None
-    occurred_at: datetime | None = None
-    time_text: str | None = None
-
-
-@dataclass
-class PreparedLegalFact:
-    fact_type: str
-    value: str | None
-    value_text: str
-    when: UncertainDate | None = None
-    court: str | None = None
-    occurred_at: datetime | None = None
-    time_text: str | None = None
-
-
-@dataclass
-class PreparedRecord:
-    row_number: int
-    sheet: str | None
-    record_key: str
-    raw: dict[str, str]
-    full_name: str | None
-    name: ParsedName | None
-    dob: UncertainDate | None
-    sex: str | None
-    nationality: str | None
-    country_of_birth: str | None
-    identifiers: list[tuple[str, str, str | None, bool]] = field(default_factory=list)
-    events: list[PreparedEvent] = field(default_factory=list)
-    legal_facts: list[PreparedLegalFact] = field(default_factory=list)
-    # Place of residence as written (trimmed): field → value, only the fields present.
-    residence: dict[str, str] | None = None
-
 
 _NO_NAME_IN_COLUMNS = "no name in the given columns"  # parse_name_parts's own words
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from habeas.ingest.normalise import PreparedRecord
 from habeas.ingest.options import ImportOptions, check_options
+from habeas.ingest.prepared import PreparedRecord
 from habeas.ingest.problems import Problem
 from habeas.ingest.provenance import source_problems
 from habeas.ingest.reading import Progress, TablePlan, open_tables

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from habeas.domain.text import fold
 from habeas.errors import UsageError
-from habeas.ingest.normalise import PreparedRecord
+from habeas.ingest.prepared import PreparedRecord
 from habeas.ingest.problems import Problem
 from habeas.store.schema import Facility, FacilityUnit, Record, Source
 

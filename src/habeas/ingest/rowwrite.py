@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from habeas.domain.text import fold
-from habeas.ingest.normalise import PreparedRecord
+from habeas.ingest.prepared import PreparedRecord
 from habeas.ingest.sensitivity import split_protected
 from habeas.search.index import IndexedRecord, make_indexed
 from habeas.store.bulk import LINK_COLUMNS, allocate_ids, bulk_insert, driver_value, insert_tuples
