@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import itertools
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -73,27 +74,40 @@ def import_press_list(store: Store, tmp_path: Path, text: str) -> dict[str, int]
     return {r["record_id"]: int(r["record"]) for r in queries.iter_records(store)}
 
 
+#: A stored pair as a test writes it: (record a, record b, weight, probability, status,
+#: reason, priority).
+StoredPair = tuple[int, int, float, float, str, str | None, float | None]
+
+
+def add_run_with_pairs(op: Any, pairs: list[StoredPair]) -> LinkageRun:
+    """A linkage run holding ``pairs`` (each in the store's order, lower id first), written
+    in the open operation ``op``."""
+    run = LinkageRun(started_at=now(), actor="tester", kind="full", parameters={}, counts={})
+    op.session.add(run)
+    op.session.flush()
+    for a, b, weight, p, status, why, priority in pairs:
+        a, b = pair_key(a, b)
+        op.session.add(
+            ScoredPair(
+                run_id=run.id,
+                record_a=a,
+                record_b=b,
+                match_weight=weight,
+                match_probability=p,
+                evidence={},
+                status=status,
+                reason=why,
+                priority=priority,
+            )
+        )
+    return run
+
+
 def queue_pairs(store: Store, pairs: list[QueuedPair]) -> None:
     """Queued pairs as a linkage run leaves them (every record still its own person)."""
     with store.write("tester") as op:
-        run = LinkageRun(started_at=now(), actor="tester", kind="full", parameters={}, counts={})
-        op.session.add(run)
-        op.session.flush()
-        for a, b, weight, p, why, priority in pairs:
-            a, b = sorted((a, b))
-            op.session.add(
-                ScoredPair(
-                    run_id=run.id,
-                    record_a=a,
-                    record_b=b,
-                    match_weight=weight,
-                    match_probability=p,
-                    evidence={},
-                    status="queued",
-                    reason=why,
-                    priority=priority,
-                )
-            )
+        stored = [(a, b, w, p, "queued", why, pri) for a, b, w, p, why, pri in pairs]
+        run = add_run_with_pairs(op, stored)
         op.log("link", "linkage_run", run.id, {"test": "queued pairs"})
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from linkage_support import current_persons, import_press_list, pair_key
+from linkage_support import StoredPair, add_run_with_pairs, current_persons, import_press_list
 
 from habeas.access.reader import Reader
 from habeas.linkage import decide
-from habeas.linkage.apply import now, reassign
+from habeas.linkage.apply import reassign
 from habeas.store.db import Store
-from habeas.store.schema_linkage import LinkageRun, ScoredPair
 
 ADMIN = Reader("admin", "ana", "documentation")
 LIST = (
@@ -32,32 +31,15 @@ LIST = (
 def _state(store: Store, r: dict[str, int], persons: list[list[str]]) -> None:
     """A run's result: ``persons`` (record ids of the list); 1 and 2 one person, the pairs
     of 5 with 1 and 2 queued, the pair 3-5 linked."""
-    pairs = [
-        (r["1"], r["2"], 20.0, 0.999, "linked", None),
-        (r["3"], r["4"], 20.0, 0.999, "linked", None),
-        (r["3"], r["5"], 1.0, 0.6, "linked", None),
-        (r["1"], r["5"], -0.5, 0.45, "queued", "band"),
-        (r["2"], r["5"], -0.5, 0.45, "queued", "band"),
+    pairs: list[StoredPair] = [
+        (r["1"], r["2"], 20.0, 0.999, "linked", None, 1.0),
+        (r["3"], r["4"], 20.0, 0.999, "linked", None, 1.0),
+        (r["3"], r["5"], 1.0, 0.6, "linked", None, 1.0),
+        (r["1"], r["5"], -0.5, 0.45, "queued", "band", 1.0),
+        (r["2"], r["5"], -0.5, 0.45, "queued", "band", 1.0),
     ]
     with store.write("tester") as op:
-        run = LinkageRun(started_at=now(), actor="tester", kind="full", parameters={}, counts={})
-        op.session.add(run)
-        op.session.flush()
-        for a, b, weight, p, status, why in pairs:
-            a, b = pair_key(a, b)
-            op.session.add(
-                ScoredPair(
-                    run_id=run.id,
-                    record_a=a,
-                    record_b=b,
-                    match_weight=weight,
-                    match_probability=p,
-                    evidence={},
-                    status=status,
-                    reason=why,
-                    priority=1.0,
-                )
-            )
+        run = add_run_with_pairs(op, pairs)
         now_persons = current_persons(store)
         current = {rec: (now_persons.get(rec), "import") for rec in r.values()}
         reassign(
