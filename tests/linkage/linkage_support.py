@@ -32,8 +32,10 @@ def current_persons(store: Store) -> dict[int, int]:
         )
 
 
-def truth(store: Store, case_dir: Path) -> dict[int, str]:
-    """record id → true person key, from the generator's ground_truth.csv."""
+def truth(store: Store, case_dir: Path, *, imported_only: bool = False) -> dict[int, str]:
+    """record id → true person key, from the generator's ground_truth.csv: every record of
+    the case (a KeyError if one is not in the store), or with ``imported_only`` the
+    records of the lists imported so far."""
     with store.read() as s:
         ids = {
             (t, k): rid
@@ -45,7 +47,9 @@ def truth(store: Store, case_dir: Path) -> dict[int, str]:
         }
     with (case_dir / "ground_truth.csv").open(encoding="utf-8") as fh:
         return {
-            ids[(r["source_title"], r["record_id"])]: r["person_key"] for r in csv.DictReader(fh)
+            ids[(r["source_title"], r["record_id"])]: r["person_key"]
+            for r in csv.DictReader(fh)
+            if not imported_only or (r["source_title"], r["record_id"]) in ids
         }
 
 

@@ -3,17 +3,16 @@ in a chosen order through the real importer, and checks on the links that result
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Any
 
-from linkage_support import current_persons, pairs_of
+from linkage_support import current_persons, pairs_of, truth
 from sqlalchemy import func, select
 
 from habeas.ingest.importer import ImportOptions, ImportResult, import_file
 from habeas.store.db import Store
-from habeas.store.schema import Link, Record, Source
+from habeas.store.schema import Link, Record
 from habeas.workspace import init_workspace
 
 ACTOR = "robust-test"
@@ -80,30 +79,11 @@ def current_links_per_record(store: Store) -> dict[int, int]:
     return {rid: int(counts.get(rid, 0)) for rid in records}
 
 
-def truth_of_imported(store: Store, case_dir: Path) -> dict[int, str]:
-    """record id → true person key, for the records of the lists imported so far."""
-    with store.read() as s:
-        ids = {
-            (t, k): rid
-            for rid, t, k in s.execute(
-                select(Record.id, Source.title, Record.record_key).join(
-                    Source, Source.id == Record.source_id
-                )
-            )
-        }
-    with (case_dir / "ground_truth.csv").open(encoding="utf-8") as fh:
-        return {
-            ids[(r["source_title"], r["record_id"])]: r["person_key"]
-            for r in csv.DictReader(fh)
-            if (r["source_title"], r["record_id"]) in ids
-        }
-
-
 def pairwise_imported(store: Store, case_dir: Path) -> tuple[float, float]:
     """Pairwise precision and recall of the current links on the records imported so far."""
-    truth = truth_of_imported(store, case_dir)
-    assert len(truth) == record_count(store), "a record the ground truth does not know"
-    true = pairs_of(dict(truth))
+    known = truth(store, case_dir, imported_only=True)
+    assert len(known) == record_count(store), "a record the ground truth does not know"
+    true = pairs_of(dict(known))
     found = pairs_of(dict(current_persons(store)))
     tp = len(true & found)
     return (tp / len(found) if found else 1.0), (tp / len(true) if true else 1.0)

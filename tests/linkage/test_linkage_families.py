@@ -215,39 +215,19 @@ def test_a_bare_number_takes_the_type_other_lists_give_it() -> None:
     assert tuple(out.loc[6]) == ("national_id", "A1B2")
 
 
+def _row(
+    rid: int, given: list[str], surnames: list[str], lo: date, hi: date, precision: str
+) -> tuple[object, ...]:
+    """A record as :func:`featurise_rows` reads it from the store: its own person, from an
+    import, with a name and a date of birth between ``lo`` and ``hi``, and nothing else."""
+    return (rid, rid, False, None, "import", given, surnames, lo, hi, precision, None, None)
+
+
 def test_a_date_known_to_the_year_still_meets_its_match() -> None:
     """Year × name keys: "1546-11-01" and a year-only "1546" with one surname missing."""
-    from datetime import date as d
-
     rows = [
-        (
-            1,
-            1,
-            False,
-            None,
-            "import",
-            ["ulpian"],
-            ["fulwell"],
-            d(1546, 11, 1),
-            d(1546, 11, 1),
-            "exact",
-            None,
-            None,
-        ),
-        (
-            2,
-            2,
-            False,
-            None,
-            "import",
-            ["ulpian"],
-            [],
-            d(1546, 1, 1),
-            d(1546, 12, 31),
-            "year",
-            None,
-            None,
-        ),
+        _row(1, ["ulpian"], ["fulwell"], date(1546, 11, 1), date(1546, 11, 1), "exact"),
+        _row(2, ["ulpian"], [], date(1546, 1, 1), date(1546, 12, 31), "year"),
     ]
     frame = featurise_rows(rows, {})
     keys = [set(k or ()) for k in frame["dob_keys"]]
@@ -297,37 +277,9 @@ def _caution(pairs: pd.DataFrame, a: int, b: int) -> str | None:
 def test_a_date_of_birth_in_the_future_is_compared_as_unknown() -> None:
     """ "2107-05-09" is a mistyped year, not a person born a century from now: it must not
     make one person's two records "a generation apart"."""
-    from datetime import date as d
-
     rows = [
-        (
-            1,
-            1,
-            False,
-            None,
-            "import",
-            ["veronica"],
-            ["pereyra"],
-            d(2005, 5, 9),
-            d(2005, 5, 9),
-            "exact",
-            None,
-            None,
-        ),
-        (
-            2,
-            2,
-            False,
-            None,
-            "import",
-            ["veronica"],
-            ["pereyra"],
-            d(2107, 5, 9),
-            d(2107, 5, 9),
-            "exact",
-            None,
-            None,
-        ),
+        _row(1, ["veronica"], ["pereyra"], date(2005, 5, 9), date(2005, 5, 9), "exact"),
+        _row(2, ["veronica"], ["pereyra"], date(2107, 5, 9), date(2107, 5, 9), "exact"),
     ]
     frame = featurise_rows(rows, {}).set_index("unique_id")
     assert frame.at[1, "dob"] == "2005-05-09"
