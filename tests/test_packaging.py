@@ -82,3 +82,20 @@ def test_missing_optional_parts_say_which_extra_to_install(monkeypatch, tmp_path
     monkeypatch.setitem(sys.modules, "psycopg", None)
     with pytest.raises(HabeasError, match=r"habeas\[postgres\]"):
         make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
+
+
+def test_every_data_file_is_shipped_in_the_package() -> None:
+    """A data file the code reads (names, vocabularies, header spellings, rules, templates)
+    must match a package-data pattern, or an installed habeas cannot find it."""
+    from fnmatch import fnmatch
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = project["tool"]["setuptools"]["package-data"]["habeas"]
+    package = ROOT / "src" / "habeas"
+    data = [
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*")
+        if p.suffix in {".csv", ".toml"} and p.is_file()
+    ]
+    assert any(path.startswith("ingest/data/") for path in data)
+    assert not [path for path in data if not any(fnmatch(path, pat) for pat in patterns)]

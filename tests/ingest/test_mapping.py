@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from habeas.ingest.fields import CANONICAL_FIELDS, guess_field
+from habeas.ingest.fields import CANONICAL_FIELDS, HEADER_SYNONYMS, guess_field, load_synonyms
 from habeas.ingest.mapping import map_columns
 from habeas.ingest.readers import Table
 
@@ -122,3 +124,24 @@ def test_a_whole_name_column_and_a_map_are_left_as_they_are() -> None:
     assert mapped.columns["Nombre"] == "full_name"
     with_given = map_columns(_table(["Nombre", "Nombres", "Apellidos"]))
     assert with_given.columns["Nombre"] == "full_name"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("field,header\nfull_name,nombre\ngiven_names,nombre\n", "line 3: header 'nombre'"),
+        ("field,header\nnickname,apodo\n", "line 2: 'nickname' is not an import field"),
+        ("field,header\nfull_name,Nombre Completo\n", "write 'Nombre Completo' folded"),
+        ("header,field\n", "the first row must be 'field,header'"),
+        ("field,header\n# a note\nfull_name\n", "line 3: expected 'field,header'"),
+    ],
+)
+def test_a_wrong_header_spelling_file_says_which_row(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_synonyms(text, "synonyms.csv")
+
+
+def test_the_shipped_header_spellings_load_with_their_notes() -> None:
+    assert HEADER_SYNONYMS["nombre completo"] == "full_name"
+    assert HEADER_SYNONYMS["f nac"] == "date_of_birth"
+    assert len(HEADER_SYNONYMS) > 400
