@@ -15,8 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from habeas.errors import UsageError
-from habeas.ingest.intake import FieldProblem, Intake, IntakeFailed, candidate_matches
+from habeas.ingest.intake import FieldProblem, Intake, IntakeFailed
 from habeas.ingest.intake import enter_record as enter
+from habeas.ingest.intake_matches import candidate_matches
 from habeas.linkage.review import decide
 from habeas.messages import N_
 from habeas.read.entries import PurposeNeeded, entered_record
