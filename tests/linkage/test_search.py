@@ -300,3 +300,20 @@ def test_limit(indexed: Store) -> None:
     assert len(find(indexed, name="Maria Rodriguez", limit=1)) == 1
     with pytest.raises(UsageError):
         find(indexed, name="Maria", limit=0)
+
+
+def test_candidates_read_on_the_driver_are_the_indexed_records(indexed: Store) -> None:
+    """A search reads its candidates on the driver, dates as the driver gives them (text
+    on SQLite): the same records, values and levels as the index's own reader."""
+    from habeas.search.index import iter_indexed
+    from habeas.search.query import _load
+
+    with indexed.read() as s:
+        indexed_records = list(iter_indexed(s))
+        levels: dict[int, str] = {}
+        loaded = _load(s, [r.record_id for r in indexed_records], levels)
+        expected_levels = dict(s.execute(select(Record.id, Record.sensitivity)).tuples().all())
+    assert len(indexed_records) == 11
+    assert sorted(loaded, key=lambda r: r.record_id) == indexed_records
+    assert any(r.dob_earliest is not None and r.identifiers for r in loaded)
+    assert levels == expected_levels

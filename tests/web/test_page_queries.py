@@ -157,3 +157,51 @@ def test_a_search_withholds_only_records_it_would_have_shown(store: Store) -> No
         # nothing good enough to show (a threshold above any score): nothing withheld,
         # though the restricted record was read and scored
         assert search(store, name=name, min_score=1.01, reader=no_purpose).withheld.total == 0
+
+
+def test_a_person_page_skips_reads_it_could_not_show(store: Store) -> None:
+    """With one record shown no pair of records can be explained, and with no incident
+    naming the person none is listed: the page does not ask for them. With two or more
+    records it explains the pairs as :func:`habeas.linkage.explain` gives them."""
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from habeas.linkage import explain
+    from habeas.store.schema import IncidentVictim, Link
+    from habeas.web.pages.person import build_person
+
+    with store.read() as s:
+        held = Counter(
+            s.execute(select(Link.person_id).where(Link.superseded_at.is_(None))).scalars()
+        )
+        named = set(s.execute(select(IncidentVictim.record_id)).scalars())
+        record_of = dict(
+            s.execute(select(Link.person_id, Link.record_id).where(Link.superseded_at.is_(None)))
+            .tuples()
+            .all()
+        )
+    alone = min(p for p, n in held.items() if n == 1 and record_of[p] not in named)
+    several = min(p for p, n in held.items() if n > 1)
+    reader = Reader("admin", "root", "documentation")
+
+    def page(person_id: int) -> dict[str, Any]:
+        return build_person(
+            store, person_id, lang="en", _=str, vocab={}, can_dossier=False, reader=reader
+        )
+
+    with Statements(store) as sql:
+        data = page(alone)
+    read = " ".join(statement for statement, _ in sql.seen)
+    assert len(data["records"]) == 1 and data["links"] == [] and data["incidents"] == []
+    assert "scored_pair" not in read and "FROM incident " not in read
+
+    with Statements(store) as sql:
+        data = page(several)
+    shown = {r["id"] for r in data["records"]}
+    assert len(shown) > 1 and "scored_pair" in " ".join(st for st, _ in sql.seen)
+    assert [link["pair_id"] for link in data["links"]] == [
+        pair.get("pair_id")
+        for pair in explain(store, several)
+        if {pair["record_a"], pair["record_b"]} <= shown
+    ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from habeas.access import policy
@@ -35,26 +35,37 @@ def _chunks(ids: list[Any]) -> Iterable[list[Any]]:
         yield ids[start : start + _CHUNK]
 
 
-def levels_of(session: Session, entity: str, ids: Iterable[Any]) -> dict[Any, str]:
-    """id → sensitivity for ``entity`` (record, source, file, incident)."""
+def _levels_statement(entity: str) -> Any:
     model = ENTITIES[entity]
     key = model.sha256 if entity == "file" else model.id
+    return select(key, model.sensitivity).where(key.in_(bindparam("ids", expanding=True)))
+
+
+# built once: every page that filters by level runs these, and building a statement
+# costs more Python than running it
+_LEVELS = {entity: _levels_statement(entity) for entity in ENTITIES}
+_PROTECTED = select(Record.id, Record.protected).where(
+    Record.id.in_(bindparam("ids", expanding=True)), Record.protected.is_not(None)
+)
+
+
+def levels_of(session: Session, entity: str, ids: Iterable[Any]) -> dict[Any, str]:
+    """id → sensitivity for ``entity`` (record, source, file, incident)."""
+    statement = _LEVELS[entity]
     wanted = sorted(set(ids))
     found: dict[Any, str] = {}
+    conn = session.connection()
     for chunk in _chunks(wanted):
-        found.update(session.execute(select(key, model.sensitivity).where(key.in_(chunk))).all())
+        found.update(conn.execute(statement, {"ids": chunk}).all())
     return found
 
 
 def protected_of(session: Session, record_ids: Iterable[int]) -> dict[int, str]:
     """record id → its sealed protected values (only records that have some)."""
     found: dict[int, str] = {}
+    conn = session.connection()
     for chunk in _chunks(sorted(set(record_ids))):
-        for rid, sealed in session.execute(
-            select(Record.id, Record.protected).where(
-                Record.id.in_(chunk), Record.protected.is_not(None)
-            )
-        ):
+        for rid, sealed in conn.execute(_PROTECTED, {"ids": chunk}):
             if sealed is not None:
                 found[rid] = sealed
     return found

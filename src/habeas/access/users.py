@@ -27,7 +27,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from habeas.access import throttle
 from habeas.access import totp as second_factor
@@ -338,15 +338,19 @@ def session_user(store: Store, sid: str) -> User | None:
     return session_user_purpose(store, sid)[0]
 
 
+# a session with its user (built once: every page asks)
+_SESSION_USER = (
+    select(WebSession, AppUser)
+    .join(AppUser, AppUser.id == WebSession.user_id)
+    .where(WebSession.id_hash == bindparam("id_hash"))
+)
+
+
 def session_user_purpose(store: Store, sid: str) -> tuple[User | None, str | None]:
     """The user of a live session (``None``: unknown, ended, expired, disabled) and the
     purpose stated for it (:func:`session_purpose`), in one read: every page needs both."""
     with store.read() as session:
-        found = session.execute(
-            select(WebSession, AppUser)
-            .join(AppUser, AppUser.id == WebSession.user_id)
-            .where(WebSession.id_hash == digest(sid))
-        ).first()
+        found = session.execute(_SESSION_USER, {"id_hash": digest(sid)}).first()
     if found is None:
         return None, None
     web, row = found

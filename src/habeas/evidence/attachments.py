@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from habeas.access import policy
@@ -343,6 +343,18 @@ def list_attachments(
     return result
 
 
+# the attachments of some targets of one kind (built once: a person page asks for three
+# kinds on every view)
+_OF_TARGETS = (
+    select(Attachment, StoredFile)
+    .join(StoredFile, StoredFile.sha256 == Attachment.sha256)
+    .where(
+        Attachment.target_kind == bindparam("kind"),
+        Attachment.target_id.in_(bindparam("ids", expanding=True)),
+    )
+)
+
+
 def attachments_of(
     store: Store, reader: Reader, targets: list[tuple[str, int | str]]
 ) -> AttachmentList:
@@ -358,12 +370,7 @@ def attachments_of(
             listed = sorted(ids)
             for start in range(0, len(listed), 900):
                 rows = session.execute(
-                    select(Attachment, StoredFile)
-                    .join(StoredFile, StoredFile.sha256 == Attachment.sha256)
-                    .where(
-                        Attachment.target_kind == kind,
-                        Attachment.target_id.in_(listed[start : start + 900]),
-                    )
+                    _OF_TARGETS, {"kind": kind, "ids": listed[start : start + 900]}
                 ).all()
                 for row, stored in rows:
                     reason = reader.why_not(row.sensitivity)

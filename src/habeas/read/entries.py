@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from habeas.access import policy
 from habeas.access.reader import Reader
@@ -149,6 +149,25 @@ def entered_record(store: Store, reader: Reader, record_id: int) -> EnteredRecor
     )
 
 
+def _corrections(touching: Any) -> Any:
+    return (
+        select(Record.id, Record.corrects_record_id, Record.sensitivity, Source.title)
+        .join(Source, Source.id == Record.source_id)
+        .where(Record.corrects_record_id.is_not(None), touching)
+    )
+
+
+# built once (every person page runs them): the corrections among records ``ids``, by
+# the correcting record and by the corrected one; the levels of records ``ids``
+_CORRECTIONS = (
+    _corrections(Record.id.in_(bindparam("ids", expanding=True))),
+    _corrections(Record.corrects_record_id.in_(bindparam("ids", expanding=True))),
+)
+_LEVELS = select(Record.id, Record.sensitivity).where(
+    Record.id.in_(bindparam("ids", expanding=True))
+)
+
+
 def corrections_among(store: Store, reader: Reader, record_ids: list[int]) -> list[Correction]:
     """The corrections touching ``record_ids`` (which correct one of them, or are corrected
     by one of them) that ``reader`` may see both ends of.
@@ -160,24 +179,18 @@ def corrections_among(store: Store, reader: Reader, record_ids: list[int]) -> li
         return []
     found: dict[int, tuple[int, str, str]] = {}  # correcting record → (corrected, level, title)
     with store.read() as s:
+        conn = s.connection()
         for start in range(0, len(record_ids), 900):
             chunk = record_ids[start : start + 900]
-            for touching in (Record.id.in_(chunk), Record.corrects_record_id.in_(chunk)):
-                rows = s.execute(
-                    select(Record.id, Record.corrects_record_id, Record.sensitivity, Source.title)
-                    .join(Source, Source.id == Record.source_id)
-                    .where(Record.corrects_record_id.is_not(None), touching)
-                ).all()
-                for rid, old, level, title in rows:
+            for statement in _CORRECTIONS:
+                for rid, old, level, title in conn.execute(statement, {"ids": chunk}):
                     if old is not None:  # always, by the query
                         found[int(rid)] = (int(old), level, title)
         corrected = sorted({old for old, _, _ in found.values()})
         old_levels: dict[int, str] = {}
         for start in range(0, len(corrected), 900):
             chunk = corrected[start : start + 900]
-            old_levels.update(
-                s.execute(select(Record.id, Record.sensitivity).where(Record.id.in_(chunk))).all()
-            )
+            old_levels.update(conn.execute(_LEVELS, {"ids": chunk}).all())
     return [
         Correction(rid, old, title)
         for rid, (old, level, title) in sorted(found.items())

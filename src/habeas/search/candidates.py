@@ -105,7 +105,7 @@ def query_keys(
 # --------------------------------------------------------------------------- postings
 
 
-def _rows(session: Session, sql: str, params: Sequence[Any]) -> Sequence[Any]:
+def driver_rows(session: Session, sql: str, params: Sequence[Any]) -> Sequence[Any]:
     """Run ``sql`` (``?`` placeholders) on the driver: these statements are built per
     query with hundreds of parameters, which SQLAlchemy would render and process
     one by one for nothing."""
@@ -139,7 +139,7 @@ def probe(
         ]
         params = [key_hash(key_text) for _, key_text in part]
         per_key: dict[int, list[int]] = {}
-        for i, rid in _rows(session, " UNION ALL ".join(arms), params):
+        for i, rid in driver_rows(session, " UNION ALL ".join(arms), params):
             per_key.setdefault(i, []).append(rid)
         for i, rows in per_key.items():
             family = part[i][0]
@@ -165,7 +165,7 @@ def _capped_counts(session: Session, key_texts: Iterable[str]) -> dict[str, int]
             for i in range(len(part))
         ]
         params = [key_hash(t) for t in part]
-        for i, n in _rows(session, " UNION ALL ".join(arms), params):
+        for i, n in driver_rows(session, " UNION ALL ".join(arms), params):
             counts[part[i]] = int(n)
     return counts
 
@@ -197,7 +197,7 @@ def _neighbours(session: Session, kind: str, keys: Iterable[str]) -> dict[str, s
             + ", ".join("?" * len(chunk))
             + ")"
         )
-        found.update(t for (t,) in _rows(session, sql, [kind, *chunk]))
+        found.update(t for (t,) in driver_rows(session, sql, [kind, *chunk]))
     return {k: e & found for k, e in edits.items()}
 
 

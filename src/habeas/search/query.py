@@ -51,9 +51,9 @@ from habeas.domain.countries import normalise_country
 from habeas.domain.dates import AmbiguousDate, DateParseError, UncertainDate, parse_date
 from habeas.domain.names import parse_full_name
 from habeas.errors import UsageError
-from habeas.search.candidates import probe, query_keys, typo_alternatives, typo_keys
+from habeas.search.candidates import driver_rows, probe, query_keys, typo_alternatives, typo_keys
 from habeas.search.index import (
-    SEARCH_RECORD_COLUMNS,
+    SEARCH_RECORD_FIELDS,
     IndexedRecord,
     SearchStatus,
     all_given_keys,
@@ -74,7 +74,6 @@ from habeas.search.score import (
 )
 from habeas.store.db import Store
 from habeas.store.schema import Link, Record, Source
-from habeas.store.schema_search import SearchRecord
 
 __all__ = [
     "Candidate",
@@ -279,10 +278,11 @@ def parse_query(
 # the indexed records with their levels (their persons are read later, for the good ones
 # only); the level rides along: the access check needs it for every record good enough to
 # show, and one query per batch costs less than two
-_LOAD = (
-    select(*SEARCH_RECORD_COLUMNS, Record.sensitivity)
-    .outerjoin(Record, Record.id == SearchRecord.record_id)
-    .where(SearchRecord.record_id.in_(bindparam("ids", expanding=True)))
+_LOAD_SQL = (
+    "SELECT "
+    + ", ".join(f"s.{name}" for name in SEARCH_RECORD_FIELDS)
+    + ", r.sensitivity FROM search_record AS s LEFT OUTER JOIN record AS r"
+    " ON r.id = s.record_id WHERE s.record_id IN ({})"
 )
 # each record's level (for records not read through _LOAD: those scanned unindexed)
 _LEVELS = select(Record.id, Record.sensitivity).where(
@@ -312,11 +312,16 @@ def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
 def _load(
     session: Session, record_ids: Sequence[int], levels: dict[int, str]
 ) -> list[IndexedRecord]:
-    """The indexed records ``record_ids``; their levels are added to ``levels``."""
-    conn = session.connection()
+    """The indexed records ``record_ids``; their levels are added to ``levels``.
+
+    Read on the driver (:func:`habeas.search.candidates.driver_rows`): a search reads hundreds
+    of rows, and SQLAlchemy's processing of each cost more than SQLite's read of it.
+    The dates come as the driver gives them (ISO text on SQLite), which
+    :meth:`IndexedRecord.from_row` reads."""
     out = []
     for chunk in _chunks(record_ids):
-        for row in conn.execute(_LOAD, {"ids": chunk}):
+        sql = _LOAD_SQL.format(", ".join("?" * len(chunk)))
+        for row in driver_rows(session, sql, chunk):
             rec = IndexedRecord.from_row(row[:-1])
             if row[-1] is not None:
                 levels[rec.record_id] = row[-1]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from habeas.domain.dates import UncertainDate
@@ -25,21 +25,8 @@ from habeas.i18n import translator
 from habeas.i18n_dates import fmt_date
 from habeas.messages import N_
 from habeas.store.db import Store
-from habeas.store.queries import CURRENT, show_date
-from habeas.store.schema import (
-    CustodyEvent,
-    Facility,
-    FacilityUnit,
-    ImportBatch,
-    IncidentVictim,
-    LegalFact,
-    Link,
-    Record,
-    RecordIdentifier,
-    Source,
-    SourceFile,
-    VocabularyTerm,
-)
+from habeas.store.queries import show_date
+from habeas.trace import statements as sql
 
 if TYPE_CHECKING:
     from habeas.document.legal_actions import LegalAction
@@ -320,89 +307,56 @@ def load_persons(store: Store, person_ids: list[int]) -> dict[int, PersonFacts]:
 def _load(s: Session, person_ids: list[int]) -> dict[int, PersonFacts]:
     out: dict[int, PersonFacts] = {}
     owner: dict[int, int] = {}
-    records: dict[int, tuple[Record, Link]] = {}
+    records: dict[int, Row[Any]] = {}
+    conn = s.connection()
     for chunk in _chunks(person_ids):
-        for rec, link in s.execute(
-            select(Record, Link)
-            .join(Link, (Link.record_id == Record.id) & CURRENT)
-            .where(Link.person_id.in_(chunk))
-            .order_by(Record.id)
-        ):
-            owner[rec.id] = link.person_id
-            records[rec.id] = (rec, link)
-            out.setdefault(link.person_id, PersonFacts(link.person_id))
+        for rec in conn.execute(sql.RECORDS, {"ids": chunk}):
+            owner[rec.id] = rec.person_id
+            records[rec.id] = rec
+            out.setdefault(rec.person_id, PersonFacts(rec.person_id))
     if not records:
         return out
     rids = sorted(records)
     mappings = {
-        b.id: b.mapping or {}
-        for b in s.execute(
-            select(ImportBatch).where(
-                ImportBatch.id.in_({r.import_id for r, _ in records.values()})
-            )
-        ).scalars()
+        bid: mapping or {}
+        for bid, mapping in conn.execute(
+            sql.MAPPINGS, {"ids": sorted({r.import_id for r in records.values()})}
+        )
     }
 
-    def headers(rec: Record) -> dict[str, str]:
+    def headers(rec: Row[Any]) -> dict[str, str]:
         columns = mappings.get(rec.import_id, {}).get(rec.sheet or "", {})
         return {f: h for h, f in columns.items() if isinstance(f, str)}
 
     idents: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    events: list[CustodyEvent] = []
-    facts: list[LegalFact] = []
+    events: list[Row[Any]] = []
+    facts: list[Row[Any]] = []
     victims: dict[int, set[int]] = defaultdict(set)
     for chunk in _chunks(rids):
-        for ident in s.execute(
-            select(RecordIdentifier)
-            .where(RecordIdentifier.record_id.in_(chunk))
-            .order_by(RecordIdentifier.id)
-        ).scalars():
-            idents[ident.record_id].append(
-                {
-                    "type": ident.id_type,
-                    "as_written": ident.raw,
-                    "value": ident.value,
-                    "valid": ident.valid,
-                }
-            )
-        events.extend(
-            s.execute(
-                select(CustodyEvent)
-                .where(CustodyEvent.record_id.in_(chunk))
-                .order_by(CustodyEvent.id)
-            ).scalars()
-        )
-        facts.extend(
-            s.execute(
-                select(LegalFact).where(LegalFact.record_id.in_(chunk)).order_by(LegalFact.id)
-            ).scalars()
-        )
-        for iid, rid in s.execute(
-            select(IncidentVictim.incident_id, IncidentVictim.record_id).where(
-                IncidentVictim.record_id.in_(chunk)
-            )
-        ):
+        for rid, id_type, raw, value, valid in conn.execute(sql.IDENTIFIERS, {"ids": chunk}):
+            idents[rid].append({"type": id_type, "as_written": raw, "value": value, "valid": valid})
+        events.extend(conn.execute(sql.EVENTS, {"ids": chunk}))
+        facts.extend(conn.execute(sql.FACTS, {"ids": chunk}))
+        for iid, rid in conn.execute(sql.VICTIMS, {"ids": chunk}):
             victims[owner[rid]].add(iid)
-    source_ids = {rec.source_id for rec, _ in records.values()}
+    source_ids = {rec.source_id for rec in records.values()}
     sources = _sources(s, source_ids)
-    facilities = {
-        fid: (name, auth)
-        for fid, name, auth in s.execute(select(Facility.id, Facility.name, Facility.authority))
-    }
-    unit_ids = {e.unit_id for e in events if e.unit_id is not None}
-    units = (
+    facility_ids = sorted({e.facility_id for e in events if e.facility_id is not None})
+    facilities = (
         {
-            uid: name
-            for uid, name in s.execute(
-                select(FacilityUnit.id, FacilityUnit.name).where(FacilityUnit.id.in_(unit_ids))
-            )
+            fid: (name, auth)
+            for fid, name, auth in conn.execute(sql.FACILITIES, {"ids": facility_ids})
         }
-        if unit_ids
+        if facility_ids
         else {}
     )
+    unit_ids = sorted({e.unit_id for e in events if e.unit_id is not None})
+    units = (
+        {uid: name for uid, name in conn.execute(sql.UNITS, {"ids": unit_ids})} if unit_ids else {}
+    )
 
-    for rid, (rec, link) in records.items():
-        p = out[link.person_id]
+    for rid, rec in records.items():
+        p = out[rec.person_id]
         src = sources[rec.source_id]
         p.sources.setdefault(src.id, src)
         p.records.append(
@@ -422,8 +376,8 @@ def _load(s: Session, person_ids: list[int]) -> dict[int, PersonFacts]:
                 rec.country_of_birth,
                 idents.get(rid, []),
                 dict(rec.raw or {}),
-                link.method,
-                link.score,
+                rec.method,
+                rec.score,
                 residence=dict(rec.residence) if rec.residence else None,
                 headers=headers(rec),
             )
@@ -458,20 +412,21 @@ def _load(s: Session, person_ids: list[int]) -> dict[int, PersonFacts]:
                 ev.authority,
                 ev.notes,
                 ev.record_id,
-                records[ev.record_id][0].record_key,
+                records[ev.record_id].record_key,
                 src.id,
                 src.title,
                 src.reliability,
             )
         )
-    labels = {
-        (t.vocabulary, t.code): (t.label_en, t.label_es)
-        for t in s.execute(
-            select(VocabularyTerm).where(
-                VocabularyTerm.vocabulary.in_({f.fact_type for f in facts})
-            )
-        ).scalars()
-    }
+    fact_types = sorted({f.fact_type for f in facts})
+    labels = (
+        {
+            (vocabulary, code): (en, es)
+            for vocabulary, code, en, es in conn.execute(sql.LABELS, {"ids": fact_types})
+        }
+        if fact_types
+        else {}
+    )
     for fact in facts:
         p = out[owner[fact.record_id]]
         src = (
@@ -496,7 +451,7 @@ def _load(s: Session, person_ids: list[int]) -> dict[int, PersonFacts]:
                 fact.case_number,
                 fact.detail,
                 fact.record_id,
-                records[fact.record_id][0].record_key,
+                records[fact.record_id].record_key,
                 src.id,
                 src.title,
                 src.reliability,
@@ -514,14 +469,12 @@ def _load(s: Session, person_ids: list[int]) -> dict[int, PersonFacts]:
 
 def _sources(s: Session, ids: set[int]) -> dict[int, SourceRef]:
     found: dict[int, SourceRef] = {}
-    for src in s.execute(select(Source).where(Source.id.in_(ids))).scalars():
-        found[src.id] = SourceRef(
-            src.id, src.title, src.kind, src.reliability, src.publisher, src.published_on, src.url
-        )
-    for sid, sha, name in s.execute(
-        select(SourceFile.source_id, SourceFile.sha256, SourceFile.filename)
-        .where(SourceFile.source_id.in_(ids))
-        .order_by(SourceFile.added_at)
+    conn = s.connection()
+    wanted = sorted(ids)
+    for sid, title, kind, reliability, publisher, published_on, url in conn.execute(
+        sql.SOURCES, {"ids": wanted}
     ):
+        found[sid] = SourceRef(sid, title, kind, reliability, publisher, published_on, url)
+    for sid, sha, name in conn.execute(sql.SOURCE_FILES, {"ids": wanted}):
         found[sid].files.append(StoredFileRef(sha, name))
     return found

@@ -280,6 +280,11 @@ def build_person(
             }
         )
 
+    # the incidents naming the person: with a reader, only those of summary.incident_ids
+    # (none: nothing to read)
+    named = (
+        list_incidents(store, person_id=person_id) if reader is None or summary.incident_ids else []
+    )
     incidents = [
         {
             "id": i.id,
@@ -293,7 +298,7 @@ def build_person(
             "status_label": i.status_label(lang),
             "sources": i.sources,
         }
-        for i in list_incidents(store, person_id=person_id)
+        for i in named
         if reader is None or i.id in summary.incident_ids
     ]
 
@@ -309,7 +314,9 @@ def build_person(
 
     shown_records = {r.id for r in summary.records}
     links = []
-    for pair in explain(store, person_id):
+    # a pair joins two records: with fewer than two shown, none could be shown
+    pairs = explain(store, person_id) if reader is None or len(shown_records) > 1 else []
+    for pair in pairs:
         if reader is not None and not {pair["record_a"], pair["record_b"]} <= shown_records:
             continue
         decision = pair.get("decision")
