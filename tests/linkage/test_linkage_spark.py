@@ -174,6 +174,26 @@ def test_scoring_computes_each_comparison_once(spark: None, stores: tuple[Store,
     assert 0 < kept == above.count() < total.count()
 
 
+def test_incremental_scoring_on_spark_as_duckdb(spark: None, stores: tuple[Store, Store]) -> None:
+    """New records scored against the others (Splink's predict_between and predict_within,
+    with a threshold) give DuckDB's pairs and weights on Spark too: the translated model's
+    non-deterministic fence is accepted wherever Splink puts the comparisons."""
+    import habeas.linkage.model as mdl
+
+    frame = load_features(stores[0])
+    model = training.default_model(len(frame))
+    new = set(frame["unique_id"].iloc[-len(frame) // 3 :].tolist())
+    on = {
+        backend: mdl.predict_new(frame, new, model, backend=backend, threshold=0.01)
+        .sort_values(["record_a", "record_b"])
+        .reset_index(drop=True)
+        for backend in ("duckdb", "spark")
+    }
+    assert len(on["duckdb"]) > 10
+    assert on["spark"][["record_a", "record_b"]].equals(on["duckdb"][["record_a", "record_b"]])
+    assert (on["spark"]["match_weight"] - on["duckdb"]["match_weight"]).abs().max() < 1e-9
+
+
 def test_local_python_workers_run_habeas_interpreter(spark: None) -> None:
     """Spark's Python workers on a local session run the interpreter habeas runs in (with
     its packages), not whichever ``python3`` comes first on PATH."""
