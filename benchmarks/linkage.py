@@ -385,8 +385,9 @@ def _maxrss_bytes(kb: int) -> int:
 
 def _log_stages(kind: str) -> None:
     """Make ``habeas.linkage.link`` say on stderr when each of its stages starts, with the
-    time, the worker's CPU and its memory so far: a long leg (or one stopped at its
-    limit) shows how far it got."""
+    time, the worker's CPU (and its children's: a Spark leg's JVM) and its memory so far:
+    a long leg (or one stopped at its limit) shows how far it got, and where a Spark leg
+    spends its CPU."""
     import functools
 
     import habeas.linkage as linkage
@@ -401,9 +402,13 @@ def _log_stages(kind: str) -> None:
             if stage != last[0]:
                 last[0] = stage
                 peak = _maxrss_bytes(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+                children: dict[int, float] = {}
+                _tree_cpu_seconds(os.getpid(), children)
+                children.pop(os.getpid(), None)
+                jvm = f", JVM CPU {sum(children.values()):.0f} s" if children else ""
                 log(
                     f"    [{kind}] {stage} from {time.perf_counter() - t0:.0f} s (worker CPU "
-                    f"{time.process_time() - cpu0:.0f} s, peak {peak / 2**30:.2f} GiB)"
+                    f"{time.process_time() - cpu0:.0f} s{jvm}, peak {peak / 2**30:.2f} GiB)"
                 )
             if progress is not None:
                 progress(stage, done, total)

@@ -133,6 +133,67 @@ def test_spark_gives_em_the_same_comparison_patterns(
     pd.testing.assert_frame_equal(spark_patterns, duckdb)
 
 
+def test_scoring_computes_each_comparison_once(spark: None, stores: tuple[Store, Store]) -> None:
+    """Scoring above a threshold compares each pair once: the threshold on the match weight
+    stays above the projection of the comparison levels (the fence, see
+    ``backend.spark_settings``), not rewritten into the levels' expressions and pushed into
+    the join (each comparison copied once per level of its weight, hundreds of Jaro-Winkler
+    calls per pair), and the predictions are not cached (habeas reads them once)."""
+    from splink.internals.misc import prob_to_match_weight
+
+    import habeas.linkage.model as mdl
+
+    frame = load_features(stores[0])
+    model = training.default_model(len(frame))
+    api = mdl.make_db_api("spark", records=len(frame))
+    made = backends.linker(
+        api, backends.register_records(api, mdl.splink_frame(frame), "records"), model
+    )
+    conditions = " ".join(
+        level["sql_condition"]
+        for comparison in backends.spark_settings(model)["comparisons"]
+        for level in comparison["comparison_levels"]
+    ).lower()
+    in_model = conditions.count("jaro_winkler(")
+    scored = made.inference.predict_chunk(
+        left_chunk=(1, 1), right_chunk=(1, 1), threshold_match_probability=0.01
+    )
+    query = api._execute_sql_against_backend(f"SELECT * FROM {scored.physical_name}")
+    plan = query._jdf.queryExecution().executedPlan().toString()
+    assert in_model > 5
+    assert plan.lower().count("jaro_winkler(") == in_model
+    assert "InMemoryRelation" not in plan.splitlines()[1]
+    # The threshold is applied: the same pairs as filtering the unthresholded scores.
+    kept = query.count()
+    everything = made.inference.predict_chunk(left_chunk=(1, 1), right_chunk=(1, 1))
+    weight = repr(prob_to_match_weight(0.01))  # Splink's threshold, as a match weight
+    above = api._execute_sql_against_backend(
+        f"SELECT * FROM {everything.physical_name} WHERE match_weight >= {weight}"
+    )
+    total = api._execute_sql_against_backend(f"SELECT * FROM {everything.physical_name}")
+    assert 0 < kept == above.count() < total.count()
+
+
+def test_incremental_scoring_on_spark_as_duckdb(spark: None, stores: tuple[Store, Store]) -> None:
+    """New records scored against the others (Splink's predict_between and predict_within,
+    with a threshold) give DuckDB's pairs and weights on Spark too: the translated model's
+    non-deterministic fence is accepted wherever Splink puts the comparisons."""
+    import habeas.linkage.model as mdl
+
+    frame = load_features(stores[0])
+    model = training.default_model(len(frame))
+    new = set(frame["unique_id"].iloc[-len(frame) // 3 :].tolist())
+    on = {
+        backend: mdl.predict_new(frame, new, model, backend=backend, threshold=0.01)
+        .sort_values(["record_a", "record_b"])
+        .reset_index(drop=True)
+        for backend in ("duckdb", "spark")
+    }
+    assert len(on["duckdb"]) > 10
+    assert on["spark"][["record_a", "record_b"]].equals(on["duckdb"][["record_a", "record_b"]])
+    assert (on["spark"]["match_weight"] - on["duckdb"]["match_weight"]).abs().max() < 1e-9
+
+
 def test_local_python_workers_run_habeas_interpreter(spark: None) -> None:
     """Spark's Python workers on a local session run the interpreter habeas runs in (with
     its packages), not whichever ``python3`` comes first on PATH."""
@@ -154,6 +215,9 @@ def test_translated_model_uses_spark_functions() -> None:
     assert "hamming(" not in conditions and "list_intersect" not in conditions
     assert "size(filter(sequence(1, length(given1_l)), pos ->" in conditions
     assert '"' not in conditions  # DuckDB's quoted identifiers are strings in Spark
+    first = settings["comparisons"][0]["comparison_levels"][0]["sql_condition"]
+    assert first.endswith(f") AND {backends.SPARK_FENCE}")
+    assert conditions.count(backends.SPARK_FENCE) == 1
     assert settings["sql_dialect"] == "spark"
 
 

@@ -238,8 +238,25 @@ def spark_sql(condition: str) -> str:
     return tree.transform(_to_spark).sql("spark")
 
 
+#: An always-true, non-deterministic condition (see :func:`spark_settings`).
+SPARK_FENCE = "spark_partition_id() >= 0"
+
+
 def spark_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    """A copy of the Splink settings dict with every SQL condition in Spark SQL."""
+    """A copy of the Splink settings dict with every SQL condition in Spark SQL.
+
+    The first level of the first comparison also gets ``AND`` :data:`SPARK_FENCE`:
+    a condition that is always true but not deterministic, so the projection that
+    computes the comparison levels (``gamma_*``) is not deterministic either, and
+    Spark's optimizer neither pushes a filter through it nor merges it into the
+    projections above. Without it, a threshold on the match weight (scoring keeps
+    the pairs above the review floor) is rewritten in terms of the levels' own
+    expressions and pushed into the join of the blocked pairs with the records:
+    every comparison's CASE copied once per level of its weight's CASE (366
+    ``jaro_winkler`` calls in the plan instead of 7 on the default model), and
+    evaluated that many times for every blocked pair. Levels keep their values
+    (the fence is true on every row).
+    """
     out = {**settings, "sql_dialect": "spark"}
     if settings.get("sql_dialect", "duckdb") != "duckdb":
         return out
@@ -255,6 +272,9 @@ def spark_settings(settings: dict[str, Any]) -> dict[str, Any]:
         }
         for comparison in settings.get("comparisons", [])
     ]
+    for level in (out["comparisons"] or [{"comparison_levels": []}])[0]["comparison_levels"][:1]:
+        if level.get("sql_condition", "ELSE") != "ELSE":
+            level["sql_condition"] = f"({level['sql_condition']}) AND {SPARK_FENCE}"
     out["blocking_rules_to_generate_predictions"] = [
         {**rule, "blocking_rule": spark_sql(rule["blocking_rule"]), "sql_dialect": "spark"}
         if isinstance(rule, dict)
@@ -442,6 +462,17 @@ def _make_api_class() -> Any:
                     self.tf_lookups = {}
                 self.tf_lookups[sdf.physical_name] = lookups
             return sdf
+
+        def _break_lineage_and_repartition(
+            self, spark_df: Any, templated_name: str, physical_name: str
+        ) -> Any:
+            """Splink's caching and repartitioning of its tables, except the predictions:
+            habeas reads a prediction table once (scores kept above a threshold,
+            pattern counts), so caching it would store every blocked pair with all its
+            columns, and the round-robin repartition before the cache shuffles them all."""
+            if templated_name == "__splink__df_predict":
+                return spark_df
+            return super()._break_lineage_and_repartition(spark_df, templated_name, physical_name)
 
         def _table_registration(self, input: Any, table_name: str) -> None:
             if isinstance(input, pd.DataFrame):
