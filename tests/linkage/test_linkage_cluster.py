@@ -155,3 +155,54 @@ def test_bare_names_the_model_finds_one_person_are_not_rivals() -> None:
     assert torn.cluster_of[1] != torn.cluster_of[2]
     assert torn.cluster_of[3] not in (torn.cluster_of[1], torn.cluster_of[2])
     assert torn.cluster_of[4] not in (torn.cluster_of[1], torn.cluster_of[2])
+
+
+def _register(linked: bool) -> tuple[pd.DataFrame, list[tuple[int, int, float]]]:
+    """Ten records with documents (persons of two records each when ``linked``, else ten
+    persons of one) and record 11, a bare name."""
+    recs = records(
+        *[(r, r, False, [f"other_id:{r}"], False) for r in range(1, 11)],
+        (11, 20, False, [], True),
+    )
+    strong = [(r, r + 1, 15.0) for r in range(1, 11, 2)] if linked else []
+    return recs, strong
+
+
+def test_a_bare_name_in_the_band_joins_its_only_candidate_where_records_have_partners() -> None:
+    """A pair's probability (0.41 here, in the review band) weighs it alone, with the prior
+    of a random pair. A bare name belongs to one person at most, and its candidates are
+    known: where records' persons mostly have another record in the register, the only
+    person it fits is most likely its own."""
+    recs, strong = _register(linked=True)
+    result = cluster(recs, pairs(*strong, (1, 11, -0.5)), threshold=0.5, review_low=0.2)
+    assert result.cluster_of[11] == result.cluster_of[1] == result.cluster_of[2]
+    assert result.status[-1] == "linked"
+
+
+def test_a_bare_name_in_the_band_stays_apart_where_records_are_mostly_alone() -> None:
+    """The same pair in a register whose records mostly have no second record: the name
+    is as likely a namesake of someone never otherwise listed; the pair waits in review."""
+    recs, strong = _register(linked=False)
+    result = cluster(recs, pairs(*strong, (1, 11, -0.5)), threshold=0.5, review_low=0.2)
+    assert result.cluster_of[11] != result.cluster_of[1]
+    assert (result.status[-1], result.reason[-1]) == ("queued", "band")
+
+
+def test_weaker_rivals_below_the_band_together_keep_a_bare_name_apart() -> None:
+    """Four other persons each fit the name weakly (p 0.15, under the review band, so none
+    is a close rival); together they are as likely as the best candidate, so the record
+    is not attached. A human "different" on a rival takes it out of the count."""
+    recs, strong = _register(linked=True)
+    rivals = [(r, 11, -2.5) for r in (3, 5, 7, 9)]
+    result = cluster(recs, pairs(*strong, (1, 11, -0.5), *rivals), threshold=0.5, review_low=0.2)
+    assert result.cluster_of[11] not in {result.cluster_of[r] for r in (1, 3, 5, 7, 9)}
+    decided = [(r, 11) for r in (3, 5)]
+    settled = cluster(
+        recs,
+        pairs(*strong, (1, 11, -0.5), *rivals),
+        threshold=0.5,
+        review_low=0.2,
+        cannot=decided,
+        decided=decided,
+    )
+    assert settled.cluster_of[11] == settled.cluster_of[1]

@@ -598,10 +598,14 @@ class _PersonOdds:
         self.one_person = one_person
         wanted = set(wanted)
         self.pairs: dict[int, list[int]] = {}
-        for i, (a, b) in enumerate(zip(rec_a, rec_b, strict=True)):
+        asked = np.fromiter(wanted, dtype="int64", count=len(wanted))
+        touches = np.isin(np.asarray(rec_a, dtype="int64"), asked) | np.isin(
+            np.asarray(rec_b, dtype="int64"), asked
+        )
+        for i in np.flatnonzero(touches).tolist():  # only the pairs of those records
             if status[i] == "decided":
                 continue
-            for rec in (a, b):
+            for rec in (rec_a[i], rec_b[i]):
                 if rec in wanted:
                     self.pairs.setdefault(rec, []).append(i)
         anchored = len(uf.parent) - len(name_only & uf.parent.keys())
