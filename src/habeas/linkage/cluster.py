@@ -37,14 +37,8 @@ constrained agglomeration instead (union-find; strongest pairs first):
    are persons, not records: another name-only record that the model scores at or
    above ``threshold`` with the best candidate is no rival (the same rare name
    written three times is one person), nor are two records of one cluster.
-   Otherwise it joins the best cluster when the record is that person's with
-   probability at least ``threshold`` among every person it was compared with
-   (:class:`_PersonOdds`: the pair's odds against the sum of every candidate
-   person's and the chance that the record's person has no other record, measured
-   on the register), and its pair is at least in the review band (constraints
-   still apply). A pair's own probability weighs the pair alone, with the prior
-   of a random pair, which falls as the register grows; the record's rivals are
-   known, since blocking compared it with them.
+   Otherwise it joins the best cluster when that pair reaches ``threshold``
+   (constraints still apply).
 4. Every other pair: ``linked`` if its records ended in one cluster,
    ``queued`` (reason ``band``) if its probability is in
    ``[review_low, threshold)``, ``queued`` (reason ``same document``) if the two
@@ -58,7 +52,6 @@ The result is deterministic for the same input (ties broken by record ids).
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -367,7 +360,6 @@ def cluster(
         return (min(x, y), max(x, y)) in alike
 
     torn = _torn(by_record, rec_a, rec_b, weight, ambiguity_margin, uf.find, one_person)
-    person_odds = _PersonOdds(uf, name_only, rec_a, rec_b, weight, status, by_record, one_person)
     for anchored_only in (True, False):
         later = []
         for rec in pending:
@@ -386,7 +378,6 @@ def cluster(
                 anchored_only,
                 torn,
                 one_person,
-                person_odds,
             ):
                 later.append(rec)
         pending = later
@@ -490,7 +481,6 @@ def _attach(
     anchored_only: bool,
     torn: set[int],
     one_person: Callable[[int, int], bool] = lambda x, y: False,
-    person_odds: _PersonOdds | None = None,
 ) -> bool:
     """Attach name-only ``rec`` to its clearly best cluster (step 3 of the module doc).
 
@@ -522,8 +512,7 @@ def _attach(
             if weight[i] - weight[top] > -margin and not status[i]:
                 status[i], reason[i] = "queued", "ambiguous"
         return True
-    chance = prob[top] if person_odds is None else person_odds.probability(rec, top)
-    if chance < threshold:
+    if prob[top] < threshold:
         return True
     why = uf.conflict(own, top_root, through_bare_name=counterpart in uf.bare)
     if why:
@@ -556,79 +545,3 @@ def priorities(clustering: Clustering, pairs: pd.DataFrame) -> list[float]:
     p = pairs["match_probability"].to_numpy(dtype="float64")
     moved = np.where(same, (1.0 - p) * size_a, p * (size_a + size_b))
     return list((moved + 0.01 * (1.0 - np.abs(2.0 * p - 1.0))).tolist())
-
-
-class _PersonOdds:
-    """How likely a name-only record is one person's, among every person it was compared
-    with (step 3 of :func:`cluster`).
-
-    A pair's match probability weighs one pair alone: the prior λ of a random pair, times
-    what the two records share. A name-only record belongs to at most one person, and
-    blocking compared it with every person whose name is near its own, so the register
-    says more: the record is person *J*'s, one of the others', or the only record of its
-    person. With ``O_K`` the pair's posterior odds of each candidate person *K* (its
-    strongest pair: a person's records share one name, so their pairs are one piece of
-    evidence, not several) and ``alone`` the prior chance that a record's person has no
-    other record in the register::
-
-        P(J) = O_J / (alone + Σ_K O_K)
-
-    — the odds of *J* against every rival the record was actually compared with, and
-    against its person being absent. Where ``alone`` is 1 and there is no rival this is
-    the pair's own probability; a rival lowers it; a register whose records mostly have a
-    second record raises it. ``alone`` is measured on the register: the share of records
-    with a date of birth or a document (which step 2 links on their own evidence) that
-    step 2 left without any other record (one added to each count, so a small register
-    says little). Pairs a human decided are no rivals (a "same" joined the record already;
-    a "different" is not its person).
-    """
-
-    def __init__(
-        self,
-        uf: _UnionFind,
-        name_only: set[int],
-        rec_a: list[int],
-        rec_b: list[int],
-        weight: list[float],
-        status: list[str],
-        wanted: Iterable[int],
-        one_person: Callable[[int, int], bool],
-    ) -> None:
-        self.uf, self.rec_a, self.rec_b, self.weight = uf, rec_a, rec_b, weight
-        self.one_person = one_person
-        wanted = set(wanted)
-        self.pairs: dict[int, list[int]] = {}
-        asked = np.fromiter(wanted, dtype="int64", count=len(wanted))
-        touches = np.isin(np.asarray(rec_a, dtype="int64"), asked) | np.isin(
-            np.asarray(rec_b, dtype="int64"), asked
-        )
-        for i in np.flatnonzero(touches).tolist():  # only the pairs of those records
-            if status[i] == "decided":
-                continue
-            for rec in (rec_a[i], rec_b[i]):
-                if rec in wanted:
-                    self.pairs.setdefault(rec, []).append(i)
-        anchored = len(uf.parent) - len(name_only & uf.parent.keys())
-        alone = sum(
-            1
-            for root, node in uf.node.items()
-            if len(node.members) == 1 and root not in name_only and uf.parent[root] == root
-        )
-        self.alone = (alone + 1) / (anchored + 2)
-
-    def probability(self, rec: int, top: int) -> float:
-        """P(the person of pair ``top`` is ``rec``'s): see the class doc."""
-        own = self.uf.find(rec)
-        counterpart = self.rec_b[top] if self.rec_a[top] == rec else self.rec_a[top]
-        best: dict[int, float] = {}
-        for i in self.pairs.get(rec, ()):
-            other = self.rec_b[i] if self.rec_a[i] == rec else self.rec_a[i]
-            root = self.uf.find(other)
-            # another name-only record the model scores as the top one's person is no rival
-            if root == own or (i != top and self.one_person(counterpart, other)):
-                continue
-            if self.weight[i] > best.get(root, -math.inf):
-                best[root] = self.weight[i]
-        odds = 2.0 ** self.weight[top]
-        rivals = sum(2.0**w for w in best.values())
-        return odds / (self.alone + max(rivals, odds))
