@@ -177,8 +177,14 @@ def featurise(
     g1, g2, gkeys, gall = _per_value(given_values, lambda v: _given_row(v or ()), 4)
     s1, s2, k1, k2, surset = _per_value(surname_values, lambda v: _surname_row(v or ()), 5)
     both = pd.Series(list(zip(g1, surname_values, strict=True)), dtype="object")
-    coarse, finer = _per_value(both, lambda v: _name_key_candidates(v[0], v[1] or ()), 2)
-    (typo,) = _per_value(both, lambda v: (_typo_key_candidates(v[0], v[1] or ()),), 1)
+    coarse, finer, typo = _per_value(
+        both,
+        lambda v: (
+            *_name_key_candidates(v[0], v[1] or ()),
+            _typo_key_candidates(v[0], v[1] or ()),
+        ),
+        3,
+    )
     dobs = _dob_columns(raw["dob_lo"], raw["dob_hi"], raw["dob_precision"])
     years = [None if pd.isna(y) else int(y) for y in dobs["dob_year"]]
     residence = (
@@ -290,8 +296,12 @@ def add_term_frequencies(frame: pd.DataFrame) -> None:
             # person already make a name "common"): no adjustment at all.
             frame[f"tf_{column}"] = pd.Series(float("nan"), index=frame.index, dtype="float64")
             continue
-        shares = values.map(values.value_counts(normalize=True))
-        frame[f"tf_{column}"] = shares.astype("float64")
+        codes, _uniques = pd.factorize(values)  # -1: missing
+        known = codes >= 0
+        counts = np.bincount(codes[known])
+        shares = np.full(len(values), np.nan)
+        shares[known] = counts[codes[known]] / known.sum()
+        frame[f"tf_{column}"] = pd.Series(shares, index=frame.index, dtype="float64")
 
 
 def load_features(store: Store, record_ids: Iterable[int] | None = None) -> pd.DataFrame:
