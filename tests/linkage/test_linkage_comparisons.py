@@ -117,3 +117,25 @@ def test_term_frequencies_are_each_values_share_of_the_known_values() -> None:
     assert frame["tf_given1"].iloc[-1] != frame["tf_given1"].iloc[-1]  # missing: NaN
     assert frame["tf_given1"].dtype == "float64"
     assert frame["tf_sur1"].isna().all()  # one surname is no frequency
+
+
+def test_two_parts_of_a_date_agree_as_the_three_plain_tests_say() -> None:
+    """Same year and month, or same year and day, or same day and month under 12 years
+    apart: the one-test-of-the-year form takes exactly these pairs of dates."""
+    years, months, days = ("1950", "1951", "1962", "1963"), ("01", "02", "12"), ("01", "12")
+    dates = [f"{y}-{m}-{d}" for y in years for m in months for d in days] + [None]
+    pairs = pd.DataFrame(itertools.product(dates, repeat=2), columns=["dob_l", "dob_r"])
+    plain = (
+        "substr(dob_l, 1, 7) = substr(dob_r, 1, 7) OR "
+        "(substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 9, 2) = substr(dob_r, 9, 2))"
+        " OR (substr(dob_l, 6, 5) = substr(dob_r, 6, 5) AND "
+        "abs(CAST(substr(dob_l, 1, 4) AS INTEGER) - CAST(substr(dob_r, 1, 4) AS INTEGER)) < 12)"
+    )
+    con = duckdb.connect()
+    con.register("pairs", pairs)
+    got, want, taken = con.execute(
+        f"SELECT list(coalesce({cmp._TWO_PARTS}, false)), list(coalesce({plain}, false)), "
+        f"count(*) FILTER (WHERE {plain}) FROM pairs"
+    ).fetchone()
+    assert got == want
+    assert 0 < taken < len(got)

@@ -249,11 +249,14 @@ def surnames() -> cl.CustomComparison:
     )
 
 
+# Two of year, month and day agree: the same year and month, or the same year and day, or
+# the same day and month under 12 years apart. Written as one test of the year, then what
+# else is needed on each side of it (a third fewer substrings on pairs that differ).
 _TWO_PARTS = (
-    "substr(dob_l, 1, 7) = substr(dob_r, 1, 7) OR "
-    "(substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 9, 2) = substr(dob_r, 9, 2)) OR "
-    "(substr(dob_l, 6, 5) = substr(dob_r, 6, 5) AND "
-    "abs(CAST(substr(dob_l, 1, 4) AS INTEGER) - CAST(substr(dob_r, 1, 4) AS INTEGER)) < 12)"
+    "(CASE WHEN substr(dob_l, 1, 4) = substr(dob_r, 1, 4) "
+    "THEN substr(dob_l, 6, 2) = substr(dob_r, 6, 2) OR substr(dob_l, 9, 2) = substr(dob_r, 9, 2) "
+    "ELSE substr(dob_l, 6, 5) = substr(dob_r, 6, 5) AND "
+    "abs(CAST(substr(dob_l, 1, 4) AS INTEGER) - CAST(substr(dob_r, 1, 4) AS INTEGER)) < 12 END)"
 )
 
 
