@@ -1,6 +1,5 @@
 """The comparisons' SQL is cheaper than its plain form and decides exactly as it does
-(:mod:`habeas.linkage.comparisons`), checked in DuckDB on many string pairs; and the term
-frequencies the comparisons read (:func:`habeas.linkage.features.add_term_frequencies`)."""
+(:mod:`habeas.linkage.comparisons`), checked in DuckDB on many string pairs."""
 
 from __future__ import annotations
 
@@ -99,24 +98,6 @@ def test_guarded_name_levels_decide_as_their_plain_forms() -> None:
         ).fetchone()
         assert got == want, fast
         assert 0 < taken < len(got), reference  # the pairs exercise both outcomes
-
-
-def test_term_frequencies_are_each_values_share_of_the_known_values() -> None:
-    """``tf_<column>``: a value's count over the records that have one (missing values
-    neither count nor get a share); too few values for a share give no adjustment."""
-    from habeas.linkage.features import MIN_TF_VALUES, TF_COLUMNS, add_term_frequencies
-
-    n = 4 * MIN_TF_VALUES
-    names = ["jose"] * (n // 2) + ["ana"] * (n // 4) + [None] * (n // 4)
-    frame = pd.DataFrame({c: pd.Series(names, dtype="object") for c in TF_COLUMNS})
-    frame["sur1"] = pd.Series(["garcia"] + [None] * (n - 1), dtype="object")
-    add_term_frequencies(frame)
-    known = n // 2 + n // 4
-    assert frame["tf_given1"].iloc[0] == (n // 2) / known
-    assert frame["tf_given1"].iloc[n // 2] == (n // 4) / known
-    assert frame["tf_given1"].iloc[-1] != frame["tf_given1"].iloc[-1]  # missing: NaN
-    assert frame["tf_given1"].dtype == "float64"
-    assert frame["tf_sur1"].isna().all()  # one surname is no frequency
 
 
 def test_two_parts_of_a_date_agree_as_the_three_plain_tests_say() -> None:
