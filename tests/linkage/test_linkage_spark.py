@@ -213,6 +213,8 @@ def test_translated_model_uses_spark_functions() -> None:
     ).lower()
     assert "jaro_winkler(" in conditions and "jaro_winkler_similarity" not in conditions
     assert "hamming(" not in conditions and "list_intersect" not in conditions
+    # DuckDB's list_has_any (sqlglot writes it ``&&``, which Spark does not read)
+    assert "arrays_overlap(given_keys_l, given_keys_r)" in conditions and "&&" not in conditions
     assert "size(filter(sequence(1, length(given1_l)), pos ->" in conditions
     assert '"' not in conditions  # DuckDB's quoted identifiers are strings in Spark
     first = settings["comparisons"][0]["comparison_levels"][0]["sql_condition"]

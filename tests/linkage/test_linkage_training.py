@@ -156,3 +156,23 @@ def test_a_default_prior_is_recomputed_for_the_register_scored() -> None:
     assert made_on_four["probability_two_random_records_match"] == 0.25  # stored one unchanged
     estimated = {**made_on_four, "habeas_training_notes": []}
     assert training.for_register(estimated, 50) is estimated
+
+
+def test_training_runs_with_the_cycle_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Splink's SQL trees are the only cyclic objects training makes; a collector pass in
+    the middle would walk every object of the process for them."""
+    import gc
+
+    from tests.linkage.test_linkage_vectors import _frame
+
+    inside: list[bool] = []
+    estimate = em.estimate
+
+    def watched(*args: object, **kwargs: object) -> em.EMResult:
+        inside.append(gc.isenabled())
+        return estimate(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(em, "estimate", watched)
+    model = training.train(_frame())
+    assert inside == [False] and gc.isenabled()
+    assert model["habeas_em_pairs"] > 0

@@ -109,3 +109,33 @@ def test_no_shared_pass_on_spark_or_for_a_single_record() -> None:
     assert vectors.start(frame, mdl.splink_frame(frame), "spark") is None
     one = frame.iloc[:1]
     assert vectors.start(one, mdl.splink_frame(one), "duckdb") is None
+
+
+def test_the_records_columns_are_read_from_the_catalog_once_a_run() -> None:
+    """Splink asks the records for their columns at every step; the table is written once,
+    so DuckDB's catalog is asked once, and the answer is the one Splink's own handle gives."""
+    from splink.internals.duckdb.dataframe import DuckDBDataFrame
+
+    frame = _frame()
+    shared = vectors.start(frame, mdl.splink_frame(frame), "duckdb")
+    assert shared is not None
+    asked: list[str] = []
+    run_sql = shared.api._execute_sql_against_backend
+
+    def counted(sql: str, *args: object, **kwargs: object) -> object:
+        asked.append(sql)
+        return run_sql(sql, *args, **kwargs)
+
+    shared.api._execute_sql_against_backend = counted
+    try:
+        plain = DuckDBDataFrame("records", shared.records.physical_name, shared.api)
+        wanted = [c.name for c in plain.columns]
+        asked.clear()
+        training.train(frame, shared=shared)  # u sampling, blocking, comparisons
+        got = [c.name for c in shared.records.columns]
+        got.append("not a column")  # a caller's list is its own
+        assert [c.name for c in shared.records.columns] == wanted == got[:-1]
+        assert {'"given_keys"', '"gsex"'} <= set(wanted)
+        assert sum("information_schema.columns" in sql for sql in asked) == 1
+    finally:
+        shared.close()

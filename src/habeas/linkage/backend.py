@@ -223,6 +223,8 @@ def _hamming(a: exp.Expression, b: exp.Expression) -> Any:
 def _to_spark(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.JarowinklerSimilarity):
         return exp.Anonymous(this="jaro_winkler", expressions=[node.this, node.expression])
+    if isinstance(node, exp.ArrayOverlaps):  # DuckDB's list_has_any
+        return exp.Anonymous(this="arrays_overlap", expressions=[node.this, node.expression])
     if isinstance(node, exp.Anonymous):
         name = str(node.this).lower()
         if name == "hamming":

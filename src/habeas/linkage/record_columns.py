@@ -154,7 +154,8 @@ def _identifier_columns(record_ids: pd.Series, identifiers: pd.DataFrame) -> dic
         (ids["id_type"] + ":" + ids["value"]).to_numpy(),
         len(record_ids),
     )
-    out["ids"] = [sorted(set(v)) if v else [] for v in tagged]
+    # most records hold one number: a one-item list is already sorted and distinct
+    out["ids"] = [(v if len(v) == 1 else sorted(set(v))) if v else [] for v in tagged]
     return out
 
 

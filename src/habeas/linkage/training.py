@@ -39,6 +39,7 @@ import pandas as pd
 from habeas.linkage import backend as backends
 from habeas.linkage import em, households, priors, u_sample, vectors
 from habeas.linkage import model as mdl
+from habeas.linkage.features import collector_paused
 from habeas.linkage.vectors import Shared
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ U_FLOOR = 1e-5
 DEFAULT_LAMBDA_NOTES = frozenset({"prior_default", "default"})
 
 
+@collector_paused()
 def train(
     frame: pd.DataFrame,
     *,

@@ -26,6 +26,7 @@ its default u.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -84,18 +85,22 @@ def estimate(api: Any, linker: Any, pairs: pd.DataFrame | None) -> dict[str, lis
     pipeline.enqueue_sql(sql, "__splink__blocked_id_pairs")
     pipeline.enqueue_list_of_sqls(vectors.comparison_vector_sqls(linker))
     comparisons = settings.comparisons
-    counts = " UNION ALL ".join(
-        f"SELECT {n} AS c, {c._gamma_column_name} AS gamma, count(*) AS pairs "
-        f"FROM __splink__df_comparison_vectors GROUP BY {c._gamma_column_name}"
-        for n, c in enumerate(comparisons)
+    # One count per pattern of levels (a few hundred), added up per level here: one
+    # grouping over the compared pairs rather than one per comparison.
+    gammas = ", ".join(c._gamma_column_name for c in comparisons)
+    pipeline.enqueue_sql(
+        f"SELECT {gammas}, count(*) AS pairs FROM __splink__df_comparison_vectors GROUP BY ALL",
+        "__splink__u_patterns",
     )
-    pipeline.enqueue_sql(counts, "__splink__u_counts")
     try:
         found = api._execute_sql_against_backend(pipeline.generate_cte_pipeline_sql()).fetchall()
     finally:
         if table is not None:
             api._con.unregister(table)
-    tally: dict[tuple[int, int], int] = {(int(c), int(g)): int(p) for c, g, p in found}
+    tally: Counter[tuple[int, int]] = Counter()
+    for *pattern, pairs_seen in found:
+        for n, gamma in enumerate(pattern):
+            tally[(n, int(gamma))] += int(pairs_seen)
     out: dict[str, list[float | None]] = {}
     for n, comparison in enumerate(comparisons):
         levels = comparison._comparison_levels_excluding_null

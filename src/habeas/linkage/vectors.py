@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from splink.internals.duckdb.dataframe import DuckDBDataFrame
 
 from habeas.linkage import backend as backends
 
@@ -113,7 +114,35 @@ def start(frame: pd.DataFrame, splink_frame: pd.DataFrame, backend: str) -> Shar
         return None
     api = backends.db_api(backend, records=len(frame))
     records = backends.register_records(api, splink_frame, "records")
-    return Shared(api=api, records=records, size=len(frame))
+    return Shared(api=api, records=_written_once(records), size=len(frame))
+
+
+class _WrittenOnce(DuckDBDataFrame):
+    """Splink's handle on the records table, listing the table's columns once.
+
+    Splink asks an input table for its columns a dozen times a run (every pipeline that
+    starts from the records: u sampling, each blocking rule on a list of keys, the
+    comparisons, scoring), and each time queries DuckDB's catalog and parses every column
+    name with sqlglot. The records table is written once (``CREATE TABLE``,
+    :func:`habeas.linkage.backend.register_records`) and never altered, so the first
+    answer stands for the whole run.
+    """
+
+    _listed: list[Any] | None = None
+
+    @property
+    def columns(self) -> list[Any]:
+        if self._listed is None:
+            self._listed = super().columns
+        return list(self._listed)
+
+
+def _written_once(records: Any) -> Any:
+    if type(records) is not DuckDBDataFrame:
+        return records
+    return _WrittenOnce(
+        records.templated_name, records.physical_name, records.db_api, metadata=records.metadata
+    )
 
 
 _VECTOR_SQLS: weakref.WeakKeyDictionary[Any, list[dict[str, str]]] = weakref.WeakKeyDictionary()
