@@ -312,7 +312,9 @@ def test_candidates_read_on_the_driver_are_the_indexed_records(indexed: Store) -
         indexed_records = list(iter_indexed(s))
         levels: dict[int, str] = {}
         loaded = _load(s, [r.record_id for r in indexed_records], levels)
-        expected_levels = dict(s.execute(select(Record.id, Record.sensitivity)).tuples().all())
+        expected_levels = {
+            rid: level for rid, level in s.execute(select(Record.id, Record.sensitivity))
+        }
     assert len(indexed_records) == 11
     assert sorted(loaded, key=lambda r: r.record_id) == indexed_records
     assert any(r.dob_earliest is not None and r.identifiers for r in loaded)

@@ -176,11 +176,12 @@ def test_a_person_page_skips_reads_it_could_not_show(store: Store) -> None:
             s.execute(select(Link.person_id).where(Link.superseded_at.is_(None))).scalars()
         )
         named = set(s.execute(select(IncidentVictim.record_id)).scalars())
-        record_of = dict(
-            s.execute(select(Link.person_id, Link.record_id).where(Link.superseded_at.is_(None)))
-            .tuples()
-            .all()
-        )
+        record_of = {
+            person: record
+            for person, record in s.execute(
+                select(Link.person_id, Link.record_id).where(Link.superseded_at.is_(None))
+            )
+        }
     alone = min(p for p, n in held.items() if n == 1 and record_of[p] not in named)
     several = min(p for p, n in held.items() if n > 1)
     reader = Reader("admin", "root", "documentation")
