@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 
 from habeas.access import policy
+from habeas.access.levels import levels_of
 from habeas.access.reader import Reader
 from habeas.audit.reads import log_read
 from habeas.errors import NotFound
@@ -158,13 +159,10 @@ def _corrections(touching: Any) -> Any:
 
 
 # built once (every person page runs them): the corrections among records ``ids``, by
-# the correcting record and by the corrected one; the levels of records ``ids``
+# the correcting record and by the corrected one
 _CORRECTIONS = (
     _corrections(Record.id.in_(bindparam("ids", expanding=True))),
     _corrections(Record.corrects_record_id.in_(bindparam("ids", expanding=True))),
-)
-_LEVELS = select(Record.id, Record.sensitivity).where(
-    Record.id.in_(bindparam("ids", expanding=True))
 )
 
 
@@ -186,11 +184,7 @@ def corrections_among(store: Store, reader: Reader, record_ids: list[int]) -> li
                 for rid, old, level, title in conn.execute(statement, {"ids": chunk}):
                     if old is not None:  # always, by the query
                         found[int(rid)] = (int(old), level, title)
-        corrected = sorted({old for old, _, _ in found.values()})
-        old_levels: dict[int, str] = {}
-        for start in range(0, len(corrected), 900):
-            chunk = corrected[start : start + 900]
-            old_levels.update(conn.execute(_LEVELS, {"ids": chunk}).all())
+        old_levels = levels_of(s, "record", {old for old, _, _ in found.values()})
     return [
         Correction(rid, old, title)
         for rid, (old, level, title) in sorted(found.items())
