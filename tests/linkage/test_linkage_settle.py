@@ -1,4 +1,4 @@
-"""A review decision takes out of the queue every pair it settles (``review._settle``).
+"""A review decision takes out of the queue every pair it settles (``review_recut.settle``).
 
 Four made-up records, one person each after import. The queue is written as a
 linkage run would leave it (queued pairs), so what is settled does not depend

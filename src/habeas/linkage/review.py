@@ -24,6 +24,8 @@
   the queue (and past decisions) as CSV for a spreadsheet, and back. Import
   validates every row first and applies all rows or none.
 
+How a decision re-cuts the persons it touches is :mod:`habeas.linkage.review_recut`.
+
 Every function that shows or decides pairs takes the ``reader`` (a
 :class:`habeas.access.reader.Reader`): a pair is shown and may be decided only
 when the reader may see both records (:mod:`habeas.linkage.review_access`); the
@@ -43,15 +45,12 @@ from habeas.access import policy
 from habeas.access.reader import Reader, Withheld
 from habeas.errors import NotFound, UsageError
 from habeas.linkage import review_order
-from habeas.linkage.apply import now, reassign
-from habeas.linkage.cluster import cluster
-from habeas.linkage.features import load_features
-from habeas.linkage.model import CAUTION_REASONS
+from habeas.linkage.apply import now
 from habeas.linkage.review_access import check_records, log_pairs_read, visible_queue
-from habeas.linkage.run import DEFAULT_REVIEW_BAND, DEFAULT_THRESHOLD
+from habeas.linkage.review_recut import apply_decision, current_links, person_records, recut, settle
 from habeas.store.db import Store
 from habeas.store.schema import Link, Record, Source
-from habeas.store.schema_linkage import LinkageRun, ReviewDecision, ScoredPair
+from habeas.store.schema_linkage import ReviewDecision, ScoredPair
 
 DECISIONS = ("same", "different", "unsure")
 #: The stored decision of :func:`undo`: binds nothing, the pair is queued again.
@@ -323,147 +322,6 @@ def _record_decision(
     return d
 
 
-def _current(s: Session, record_ids: list[int]) -> dict[int, tuple[int | None, str]]:
-    rows = s.execute(
-        select(Link.record_id, Link.person_id, Link.method).where(
-            Link.record_id.in_(record_ids), Link.superseded_at.is_(None)
-        )
-    ).all()
-    return {r: (p, m) for r, p, m in rows}
-
-
-def _person_records(s: Session, person_id: int) -> list[int]:
-    return list(
-        s.execute(
-            select(Link.record_id).where(Link.person_id == person_id, Link.superseded_at.is_(None))
-        ).scalars()
-    )
-
-
-def _apply(store: Store, s: Session, a: int, b: int, decision: str, actor: str) -> dict[str, Any]:
-    """Merge or split persons so the current links agree with the decision."""
-    cur = _current(s, [a, b])
-    pa, pb = cur[a][0], cur[b][0]
-    if decision == "same" and pa != pb:
-        assert pa is not None and pb is not None
-        # Not the two persons merged whole: a person may hold a record of someone else
-        # (the pair this decision answers was queued because it did not fit), and a
-        # wholesale merge would join that someone else's records too. Re-clustered, the
-        # decision binds and every other record goes where its pairs take it.
-        records = sorted(set(_person_records(s, pa)) | set(_person_records(s, pb)))
-        return _recut(store, s, records, actor)
-    if decision == "different" and pa == pb:
-        assert pa is not None
-        records = sorted(_person_records(s, pa))
-        return _recut(store, s, records, actor)
-    return {"merges": [], "splits": []}
-
-
-def _settle(s: Session, a: int, b: int, decision: str) -> int:
-    """Take out of the queue the pairs this decision has settled; returns how many.
-
-    After the decision, a queued pair whose two records now belong to one
-    person is settled (``linked``); after a "different", so is a queued pair
-    between the two persons (``rejected``: joining them would join records a
-    human decided are different). Their reason says so.
-    """
-    cur = _current(s, [a, b])
-    pa, pb = cur[a][0], cur[b][0]
-    records = _person_records(s, pa) if pa is not None else []
-    if pb != pa and pb is not None:
-        records += _person_records(s, pb)
-    if len(records) < 2:
-        return 0
-    person = {r: p for r, (p, _m) in _current(s, records).items()}
-    # status filtered here, not in SQL (see explain: SQLite would walk the status index)
-    queued = [
-        (pid, x, y)
-        for pid, x, y, status in s.execute(
-            select(
-                ScoredPair.id, ScoredPair.record_a, ScoredPair.record_b, ScoredPair.status
-            ).where(ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records))
-        )
-        if status == "queued"
-    ]
-    linked = [pid for pid, x, y in queued if person.get(x) == person.get(y)]
-    rejected = [
-        pid for pid, x, y in queued if decision == "different" and person.get(x) != person.get(y)
-    ]
-    for ids, status in ((linked, "linked"), (rejected, "rejected")):
-        for start in range(0, len(ids), 900):
-            s.execute(
-                update(ScoredPair)
-                .where(ScoredPair.id.in_(ids[start : start + 900]))
-                .values(status=status, reason="settled by a decision")
-            )
-    return len(linked) + len(rejected)
-
-
-def _recut(store: Store, s: Session, records: list[int], actor: str) -> dict[str, Any]:
-    """Re-cluster ``records`` (one person's, or two persons' after a "same") with their
-    stored pairs and every decision among them."""
-    import pandas as pd
-
-    keep = set(records)
-    frame = load_features(store, records)
-    frame = frame[frame["unique_id"].isin(keep)]
-    # A pair the model cautioned against (different given names, a generation apart)
-    # stays a question for a reviewer when the person is re-cut, as in a run.
-    rows = [
-        (*row[:4], row[5] if row[5] in CAUTION_REASONS else None)
-        for row in s.execute(
-            select(
-                ScoredPair.record_a,
-                ScoredPair.record_b,
-                ScoredPair.match_weight,
-                ScoredPair.match_probability,
-                ScoredPair.status,
-                ScoredPair.reason,
-            ).where(ScoredPair.record_a.in_(records), ScoredPair.record_b.in_(records))
-        )
-        if row[4] in ("linked", "queued", "decided", "rejected")
-    ]
-    pairs = pd.DataFrame(
-        rows, columns=["record_a", "record_b", "match_weight", "match_probability", "caution"]
-    )
-    pairs = pairs.sort_values("match_weight", ascending=False).drop_duplicates(
-        ["record_a", "record_b"]
-    )
-    decisions = s.execute(
-        select(ReviewDecision.record_a, ReviewDecision.record_b, ReviewDecision.decision).where(
-            ReviewDecision.superseded_at.is_(None),
-            ReviewDecision.record_a.in_(records),
-            ReviewDecision.record_b.in_(records),
-        )
-    ).all()
-    params = _last_parameters(s)
-    must = [(x, y) for x, y, d in decisions if d == "same"]
-    cannot = [(x, y) for x, y, d in decisions if d == "different"]
-    result = cluster(
-        frame, pairs, threshold=params[0], review_low=params[1], must=must, cannot=cannot
-    )
-    changes = reassign(
-        s,
-        result.clusters().values(),
-        _current(s, records),
-        actor=actor,
-        method="human",
-        rewrite_methods=frozenset(),
-    )
-    return changes.detail()
-
-
-def _last_parameters(s: Session) -> tuple[float, float]:
-    params = (
-        s.execute(
-            select(LinkageRun.parameters).order_by(LinkageRun.id.desc()).limit(1)
-        ).scalar_one_or_none()
-        or {}
-    )
-    band = params.get("review_band") or DEFAULT_REVIEW_BAND
-    return float(params.get("threshold", DEFAULT_THRESHOLD)), float(band[0])
-
-
 def _read_detail(reader: Reader, levels: tuple[str, str]) -> dict[str, Any]:
     """Who decided, for what purpose, seeing records at which levels (in the log entry)."""
     return {
@@ -499,8 +357,8 @@ def decide(
         levels = check_records(op.session, reader, a, b)
         d = _record_decision(op.session, a, b, p, decision, reviewer, note)
         op.session.flush()
-        detail = _apply(store, op.session, a, b, decision, reviewer)
-        detail["settled"] = _settle(op.session, a, b, decision)
+        detail = apply_decision(store, op.session, a, b, decision, reviewer)
+        detail["settled"] = settle(op.session, a, b, decision)
         op.log(
             "review",
             "review_decision",
@@ -564,10 +422,10 @@ def undo(
         detail: dict[str, Any] = {"merges": [], "splits": []}
         if old.decision in ("same", "different"):
             records = {a, b}
-            for person, _method in _current(s, [a, b]).values():
+            for person, _method in current_links(s, [a, b]).values():
                 if person is not None:
-                    records |= set(_person_records(s, person))
-            detail = _recut(store, s, sorted(records), reviewer)
+                    records |= set(person_records(s, person))
+            detail = recut(store, s, sorted(records), reviewer)
         op.log(
             "review_undo",
             "review_decision",

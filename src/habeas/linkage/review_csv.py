@@ -25,13 +25,13 @@ from habeas.filemodes import private_output
 from habeas.linkage.review import (
     DECISION_WORDS,
     UNDONE,
-    _apply,
     _describe,
     _find_pair,
     _read_detail,
     _record_decision,
 )
 from habeas.linkage.review_access import PairWithheld, check_records, pair_level
+from habeas.linkage.review_recut import apply_decision
 from habeas.report.spreadsheet import csv_row, csv_text
 from habeas.store.db import Store
 from habeas.store.schema import Record
@@ -231,7 +231,7 @@ def import_decisions(
             _, _, p = _find_pair(op.session, (a, b))
             _record_decision(op.session, a, b, p, decision, who, note)
             op.session.flush()
-            detail = _apply(store, op.session, a, b, decision, who)
+            detail = apply_decision(store, op.session, a, b, decision, who)
             applied.append(
                 {
                     "record_a": a,
