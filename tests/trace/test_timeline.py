@@ -6,7 +6,7 @@ from datetime import date
 
 from habeas.store.db import Store
 from habeas.trace import last_known, person_timeline
-from habeas.trace.facts import EventItem
+from habeas.trace.items import EventItem
 from habeas.trace.timeline import definitely_before
 from tests.trace.conftest import Importer, merge
 

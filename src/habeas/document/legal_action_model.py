@@ -136,7 +136,7 @@ class LegalAction:
         return f"{text} ({state})"
 
     def to_dict(self) -> dict[str, Any]:
-        from habeas.trace.facts import to_jsonable
+        from habeas.trace.items import to_jsonable
 
         data = to_jsonable(self)
         assert isinstance(data, dict)

@@ -9,7 +9,7 @@ parties (petitioner, respondent, counsel), status, next date and what is due the
 
 How it relates to a legal *fact*
 --------------------------------
-A :class:`habeas.trace.facts.LegalFactItem` is what a source states ("the court
+A :class:`habeas.trace.items.LegalFactItem` is what a source states ("the court
 filing list says a petition was filed on 20 March"); it is evidence, immutable,
 and the due-process flags are computed from it. A legal action is what the
 register's users do about it: it is not evidence and never changes a flag's

@@ -31,7 +31,7 @@ from habeas.inquiry.model import _append
 from habeas.inquiry.read import get_inquiry
 from habeas.messages import N_
 from habeas.store.db import Store
-from habeas.trace.facts import EventItem, LegalFactItem, event_label, fact_label
+from habeas.trace.items import EventItem, LegalFactItem, event_label, fact_label
 
 #: Art. 18(1) ICPPED, item by item (the official English text; Spanish in the catalog).
 ARTICLE_18: dict[str, str] = {
@@ -103,7 +103,7 @@ class Letter:
     register: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        from habeas.trace.facts import to_jsonable
+        from habeas.trace.items import to_jsonable
 
         data = to_jsonable(self)
         assert isinstance(data, dict)

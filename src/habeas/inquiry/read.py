@@ -158,7 +158,7 @@ class InquiryView:
     withheld: Withheld = field(default_factory=Withheld)
 
     def to_dict(self) -> dict[str, Any]:
-        from habeas.trace.facts import to_jsonable
+        from habeas.trace.items import to_jsonable
 
         data = to_jsonable(
             {k: v for k, v in self.__dict__.items() if k not in ("withheld", "history")}

@@ -44,7 +44,7 @@ from habeas.report.suppression import Shown, show
 from habeas.store.db import Store
 from habeas.store.queries import CURRENT, show_date
 from habeas.store.schema import CustodyEvent, Facility, Link, Record
-from habeas.trace.facts import utc
+from habeas.trace.items import utc
 
 
 @dataclass(frozen=True)

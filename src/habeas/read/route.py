@@ -14,7 +14,8 @@ from habeas.access.reader import Reader, require_reader_for
 from habeas.audit.reads import log_read
 from habeas.read.places import facility_places, flight_number
 from habeas.store.db import Store
-from habeas.trace.facts import EventItem, load_person
+from habeas.trace.facts import load_person
+from habeas.trace.items import EventItem
 from habeas.trace.timeline import build_timeline, definitely_before
 from habeas.trace.visible import restrict
 

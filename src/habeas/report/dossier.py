@@ -54,7 +54,7 @@ from habeas.report.dossier_annex import (
 from habeas.store.db import Store
 from habeas.store.person_ids import Move, PersonId, resolve
 from habeas.store.schema import VocabularyTerm
-from habeas.trace.facts import fact_label
+from habeas.trace.items import fact_label
 
 
 @dataclass

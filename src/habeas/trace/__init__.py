@@ -5,19 +5,18 @@ web UI all call these functions and render their dataclasses (each has
 ``to_dict()`` giving JSON-native values).
 """
 
-from habeas.trace.facts import (
+from habeas.trace.facts import load_person, load_persons
+from habeas.trace.flags import FactRef, Flag, due_process_flags, load_rules
+from habeas.trace.gaps import Gap, person_gaps
+from habeas.trace.group_gaps import GroupGapField, GroupGaps, group_gaps
+from habeas.trace.items import (
     EventItem,
     LegalFactItem,
     PersonFacts,
     RecordItem,
     SourceRef,
     StoredFileRef,
-    load_person,
-    load_persons,
 )
-from habeas.trace.flags import FactRef, Flag, due_process_flags, load_rules
-from habeas.trace.gaps import Gap, person_gaps
-from habeas.trace.group_gaps import GroupGapField, GroupGaps, group_gaps
 from habeas.trace.person import (
     FieldVariant,
     Identity,

@@ -30,14 +30,8 @@ from habeas import i18n
 from habeas.i18n import check_language, format_date, format_number, translator
 from habeas.i18n_dates import fmt_date
 from habeas.store.db import Store
-from habeas.trace.facts import (
-    EventItem,
-    LegalFactItem,
-    PersonFacts,
-    fact_label,
-    load_person,
-    to_jsonable,
-)
+from habeas.trace.facts import load_person
+from habeas.trace.items import EventItem, LegalFactItem, PersonFacts, fact_label, to_jsonable
 from habeas.trace.timeline import definitely_before
 
 RULES_FILE = "rules/due_process.toml"

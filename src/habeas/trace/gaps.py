@@ -27,13 +27,8 @@ from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.i18n import check_language, translator
 from habeas.messages import N_
 from habeas.store.db import Store
-from habeas.trace.facts import (
-    EventItem,
-    LegalFactItem,
-    PersonFacts,
-    event_label,
-    load_person,
-)
+from habeas.trace.facts import load_person
+from habeas.trace.items import EventItem, LegalFactItem, PersonFacts, event_label
 
 
 @dataclass

@@ -15,8 +15,9 @@ from habeas.i18n import format_number, translator
 from habeas.store.db import Store
 from habeas.store.queries import CURRENT
 from habeas.store.schema import CustodyEvent, Facility, Link, Record
-from habeas.trace.facts import event_label, load_persons, to_jsonable
+from habeas.trace.facts import load_persons
 from habeas.trace.gaps import FIELDS, compute_gaps
+from habeas.trace.items import event_label, to_jsonable
 
 
 @dataclass

@@ -22,16 +22,10 @@ from habeas.access.reader import Reader
 from habeas.document.legal_actions import LegalAction
 from habeas.i18n import check_language
 from habeas.store.db import Store
-from habeas.trace.facts import (
-    LegalFactItem,
-    PersonFacts,
-    RecordItem,
-    SourceRef,
-    load_person,
-    to_jsonable,
-)
+from habeas.trace.facts import load_person
 from habeas.trace.flags import Flag, evaluate
 from habeas.trace.gaps import Gap, compute_gaps
+from habeas.trace.items import LegalFactItem, PersonFacts, RecordItem, SourceRef, to_jsonable
 from habeas.trace.timeline import Timeline, build_timeline
 from habeas.trace.visible import ProtectedValues, restrict
 from habeas.trace.whereabouts import Whereabouts, compute_whereabouts

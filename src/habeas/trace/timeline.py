@@ -43,14 +43,8 @@ from datetime import date
 from habeas.domain.text import fold
 from habeas.i18n import check_language, translator
 from habeas.store.db import Store
-from habeas.trace.facts import (
-    EventItem,
-    LegalFactItem,
-    PersonFacts,
-    event_label,
-    load_person,
-    to_jsonable,
-)
+from habeas.trace.facts import load_person
+from habeas.trace.items import EventItem, LegalFactItem, PersonFacts, event_label, to_jsonable
 
 ONE_TIME_TYPES = ("apprehension", "removal_flight", "repatriation", "release", "death")
 

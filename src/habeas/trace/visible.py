@@ -1,7 +1,7 @@
 """What of one person a reader may see: records, events, facts, sources, files, incidents.
 
 :func:`restrict` takes everything the register holds about a person
-(:class:`habeas.trace.facts.PersonFacts`) and keeps what the reader may reach with
+(:class:`habeas.trace.items.PersonFacts`) and keeps what the reader may reach with
 an action (``view``, ``dossier``); the rest is counted in a
 :class:`habeas.access.reader.Withheld`. Events and legal facts go with their
 record; a source is shown when one of its records is; a stored file by its own
@@ -22,7 +22,7 @@ from habeas.access.levels import levels_of, protected_of
 from habeas.access.reader import Reader, Withheld
 from habeas.store.db import Store
 from habeas.store.schema import IncidentVictim
-from habeas.trace.facts import PersonFacts
+from habeas.trace.items import PersonFacts
 
 
 @dataclass

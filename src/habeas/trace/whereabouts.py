@@ -38,14 +38,8 @@ from datetime import date
 
 from habeas.i18n import check_language, format_date, format_number, translator
 from habeas.store.db import Store
-from habeas.trace.facts import (
-    EventItem,
-    LegalFactItem,
-    PersonFacts,
-    event_label,
-    load_person,
-    to_jsonable,
-)
+from habeas.trace.facts import load_person
+from habeas.trace.items import EventItem, LegalFactItem, PersonFacts, event_label, to_jsonable
 
 UNACCOUNTED_AFTER = ("removal_flight", "transfer", "admission")
 DETENTION_TYPES = (
