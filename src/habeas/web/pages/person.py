@@ -33,6 +33,7 @@ from habeas.i18n_withheld import FOR_PURPOSE, withheld_said
 from habeas.linkage import explain
 from habeas.messages import N_
 from habeas.store.db import Store
+from habeas.trace.items import fact_label
 from habeas.web.context import Context
 from habeas.web.country_names import country_name
 from habeas.web.pages._common import (
@@ -64,18 +65,6 @@ LINK_METHODS = {
     "human": N_("human decision"),
     "single": N_("only record"),
     "deterministic": N_("same document number"),
-}
-
-
-FACT_TYPES = {
-    "legal_basis": N_("legal basis"),
-    "hearing": N_("hearing"),
-    "notice": N_("notice"),
-    "criminal_record": N_("criminal record"),
-    "court_order": N_("court order"),
-    "counsel": N_("counsel"),
-    "asylum_claim": N_("asylum claim"),
-    "family_notification": N_("family notification"),
 }
 
 
@@ -252,9 +241,7 @@ def build_person(
         facts.append(
             {
                 **f,
-                "fact_label": _(FACT_TYPES[f["fact_type"]])
-                if f["fact_type"] in FACT_TYPES
-                else f["fact_type"].replace("_", " "),
+                "fact_label": fact_label(f["fact_type"], lang),
                 "value_label": value,
                 "date_local": fmt_date(f["date"], lang),
             }
