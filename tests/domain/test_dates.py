@@ -4,13 +4,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from habeas.domain.date_order import infer_order, order_evidence
 from habeas.domain.dates import (
     AmbiguousDate,
     DateParseError,
     UncertainDate,
     dob_from_age,
-    infer_order,
-    order_evidence,
     parse_date,
 )
 

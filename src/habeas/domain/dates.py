@@ -24,16 +24,15 @@ A numeric date whose first two parts are both ≤ 12 and different
 (``03/04/2025``) cannot be read without knowing the column's order: without
 ``order`` it raises :class:`AmbiguousDate`. With ``order`` ("DMY", "MDY" or
 "YMD") every numeric date is read in that order, strictly: ``03/15/2025`` under
-"DMY" is an error, not silently re-read. ``infer_order`` / ``order_evidence``
-decide the order from a whole column.
+"DMY" is an error, not silently re-read. :mod:`habeas.domain.date_order` decides
+the order from a whole column.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from habeas.domain.text import strip_accents
@@ -376,92 +375,6 @@ def _textual(value: str, s: str) -> UncertainDate:
         if len(first) <= 2 and len(second) in (2, 4):
             return UncertainDate.exact(_make(value, _year(second), month, int(first)))
     raise DateParseError(value)
-
-
-# ------------------------------------------------------------------- column order
-
-
-@dataclass(frozen=True, slots=True)
-class OrderEvidence:
-    """What a column's numeric dates say about their day/month order.
-
-    ``day_first``: values whose first part is > 12 (only DD/MM reads them);
-    ``month_first``: values whose second part is > 12; ``ambiguous``: both parts
-    ≤ 12 and different; ``neutral``: everything else (ISO, textual, day == month,
-    unreadable). ``examples`` keeps the first value seen of each kind.
-    """
-
-    day_first: int = 0
-    month_first: int = 0
-    ambiguous: int = 0
-    neutral: int = 0
-    examples: dict[str, str] = field(default_factory=dict, compare=False)
-
-    @property
-    def inconsistent(self) -> bool:
-        return self.day_first > 0 and self.month_first > 0
-
-    @property
-    def order(self) -> str | None:
-        """ "DMY"/"MDY" when decided, else ``None`` (inconsistent or undecided)."""
-        if self.inconsistent:
-            return None
-        if self.day_first:
-            return "DMY"
-        if self.month_first:
-            return "MDY"
-        return None
-
-    @property
-    def needs_order(self) -> bool:
-        """True when some values are ambiguous and nothing in the column decides."""
-        return self.ambiguous > 0 and self.day_first == 0 and self.month_first == 0
-
-
-_NUM_DM = re.compile(r"\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{2}|\d{4})\s*")
-
-
-def order_evidence(values: Iterable[str | None]) -> OrderEvidence:
-    """Count the day-first, month-first and ambiguous numeric dates of a column."""
-    counts = {"day_first": 0, "month_first": 0, "ambiguous": 0, "neutral": 0}
-    examples: dict[str, str] = {}
-    for v in values:
-        if v is None:
-            continue
-        m = _NUM_DM.fullmatch(str(v))
-        if m is None:
-            kind = "neutral"
-        else:
-            a, b = int(m[1]), int(m[2])
-            if a > 12 and b <= 12:
-                kind = "day_first"
-            elif b > 12 and a <= 12:
-                kind = "month_first"
-            elif a != b and a <= 12 and b <= 12:
-                kind = "ambiguous"
-            else:
-                kind = "neutral"
-        counts[kind] += 1
-        examples.setdefault(kind, str(v))
-    return OrderEvidence(**counts, examples=examples)
-
-
-def infer_order(values: Iterable[str | None]) -> str | None:
-    """ "DMY" or "MDY" when the column decides, ``None`` when it does not.
-
-    Raises :class:`DateParseError` when some values are day-first and others
-    month-first. ``None`` covers both "nothing ambiguous" and "ambiguous and
-    undecided"; use :func:`order_evidence` (``needs_order``) to tell them apart.
-    """
-    ev = order_evidence(values)
-    if ev.inconsistent:
-        raise DateParseError(
-            f"{ev.examples['day_first']} / {ev.examples['month_first']}",
-            "one day/month order for the whole column, but "
-            f"{ev.examples['day_first']!r} is day-first and "
-            f"{ev.examples['month_first']!r} is month-first",
-        )
-    return ev.order
 
 
 def dob_from_age(age: int | str, as_of: date) -> UncertainDate:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from habeas.domain.dates import DateParseError, order_evidence, parse_date
+from habeas.domain.date_order import order_evidence
+from habeas.domain.dates import DateParseError, parse_date
 from habeas.domain.text import fold_header
 from habeas.errors import UsageError
 from habeas.ingest.fields import CANONICAL_FIELDS
