@@ -27,6 +27,7 @@ from sqlalchemy import select
 from habeas.demo import load_case
 from habeas.linkage import backend as backends
 from habeas.linkage import link, training
+from habeas.linkage import spark as spark_engine
 from habeas.linkage.features import load_features
 from habeas.linkage.run import latest_model, store_model
 from habeas.store.db import Store
@@ -43,7 +44,7 @@ def _spark_missing() -> str | None:
         import pyspark  # noqa: F401
     except ImportError:
         return "pyspark is not installed"
-    if backends._java() is None:
+    if spark_engine._java() is None:
         return "no Java runtime"
     return None
 
@@ -58,9 +59,9 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     os.environ.setdefault("HABEAS_SPARK_MASTER", "local[2]")
     os.environ.setdefault("HABEAS_SPARK_SHUFFLE_PARTITIONS", "2")
     os.environ.setdefault("HABEAS_SPARK_DRIVER_MEMORY", "1g")
-    backends.spark_session()
+    spark_engine.spark_session()
     yield
-    backends.stop_spark()
+    spark_engine.stop_spark()
 
 
 @pytest.fixture(scope="module")
@@ -136,9 +137,10 @@ def test_spark_gives_em_the_same_comparison_patterns(
 def test_scoring_computes_each_comparison_once(spark: None, stores: tuple[Store, Store]) -> None:
     """Scoring above a threshold compares each pair once: the threshold on the match weight
     stays above the projection of the comparison levels (the fence, see
-    ``backend.spark_settings``), not rewritten into the levels' expressions and pushed into
-    the join (each comparison copied once per level of its weight, hundreds of Jaro-Winkler
-    calls per pair), and the predictions are not cached (habeas reads them once)."""
+    ``habeas.linkage.spark.spark_settings``), not rewritten into the levels' expressions
+    and pushed into the join (each comparison copied once per level of its weight,
+    hundreds of Jaro-Winkler calls per pair), and the predictions are not cached (habeas
+    reads them once)."""
     from splink.internals.misc import prob_to_match_weight
 
     import habeas.linkage.model as mdl
@@ -151,7 +153,7 @@ def test_scoring_computes_each_comparison_once(spark: None, stores: tuple[Store,
     )
     conditions = " ".join(
         level["sql_condition"]
-        for comparison in backends.spark_settings(model)["comparisons"]
+        for comparison in spark_engine.spark_settings(model)["comparisons"]
         for level in comparison["comparison_levels"]
     ).lower()
     in_model = conditions.count("jaro_winkler(")
@@ -199,13 +201,13 @@ def test_local_python_workers_run_habeas_interpreter(spark: None) -> None:
     its packages), not whichever ``python3`` comes first on PATH."""
     if GIVEN_PYSPARK_PYTHON:
         pytest.skip("PYSPARK_PYTHON chooses the workers' Python here")
-    session = backends.spark_session()
+    session = spark_engine.spark_session()
     seen = session.sparkContext.parallelize([0], 1).map(lambda _: sys.executable).collect()
     assert seen == [sys.executable]
 
 
 def test_translated_model_uses_spark_functions() -> None:
-    settings = backends.spark_settings(training.default_model())
+    settings = spark_engine.spark_settings(training.default_model())
     conditions = " ".join(
         level["sql_condition"]
         for comparison in settings["comparisons"]
@@ -218,8 +220,8 @@ def test_translated_model_uses_spark_functions() -> None:
     assert "size(filter(sequence(1, length(given1_l)), pos ->" in conditions
     assert '"' not in conditions  # DuckDB's quoted identifiers are strings in Spark
     first = settings["comparisons"][0]["comparison_levels"][0]["sql_condition"]
-    assert first.endswith(f") AND {backends.SPARK_FENCE}")
-    assert conditions.count(backends.SPARK_FENCE) == 1
+    assert first.endswith(f") AND {spark_engine.SPARK_FENCE}")
+    assert conditions.count(spark_engine.SPARK_FENCE) == 1
     assert settings["sql_dialect"] == "spark"
 
 
@@ -244,7 +246,7 @@ def test_cli_says_what_spark_lacks(
     ws = tmp_path / "ws"
     workspace = init_workspace(ws)
     Store.open(workspace, create=True).close()
-    monkeypatch.setattr(backends, "_SESSION", None)
+    monkeypatch.setattr(spark_engine, "_SESSION", None)
     monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # import pyspark.sql fails
     assert main(["--lang", lang, "link", "--backend", "spark", "--workspace", str(ws)]) == 2
     err = " ".join(capsys.readouterr().err.split())
@@ -252,7 +254,7 @@ def test_cli_says_what_spark_lacks(
     monkeypatch.delitem(sys.modules, "pyspark.sql")
     if _spark_missing() == "pyspark is not installed":
         return
-    monkeypatch.setattr(backends, "_java", lambda: None)
+    monkeypatch.setattr(spark_engine, "_java", lambda: None)
     monkeypatch.setattr("pyspark.sql.SparkSession.getActiveSession", staticmethod(lambda: None))
     assert main(["--lang", lang, "link", "--backend", "spark", "--workspace", str(ws)]) == 2
     err = " ".join(capsys.readouterr().err.split())
