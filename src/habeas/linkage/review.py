@@ -75,7 +75,9 @@ def normalise_decision(word: str) -> str:
     return DECISION_WORDS[key]
 
 
-def _describe(s: Session, record_ids: list[int]) -> dict[int, dict[str, Any]]:
+def describe_records(s: Session, record_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each record as a reviewer sees it beside its pair: name, date of birth, source,
+    current person (keyed by record id; a record id not in the store is absent)."""
     rows = s.execute(
         select(
             Record.id,
@@ -105,7 +107,7 @@ def _describe(s: Session, record_ids: list[int]) -> dict[int, dict[str, Any]]:
 
 
 def _pair_dict(s: Session, p: ScoredPair) -> dict[str, Any]:
-    info = _describe(s, [p.record_a, p.record_b])
+    info = describe_records(s, [p.record_a, p.record_b])
     return {
         "pair_id": p.id,
         "record_a": p.record_a,
@@ -259,7 +261,9 @@ def explain(store: Store, person_id: int) -> list[dict[str, Any]]:
         return out
 
 
-def _find_pair(s: Session, pair: int | tuple[int, int]) -> tuple[int, int, ScoredPair | None]:
+def find_pair(s: Session, pair: int | tuple[int, int]) -> tuple[int, int, ScoredPair | None]:
+    """The two record ids (lower first) of a pair given by scored-pair id or by record ids,
+    and its latest scored pair (``None`` for two records never scored together)."""
     if isinstance(pair, tuple):
         a, b = sorted((int(pair[0]), int(pair[1])))
         found = s.execute(
@@ -278,9 +282,11 @@ def _find_pair(s: Session, pair: int | tuple[int, int]) -> tuple[int, int, Score
     return p.record_a, p.record_b, p
 
 
-def _record_decision(
+def record_decision(
     s: Session, a: int, b: int, p: ScoredPair | None, decision: str, reviewer: str, note: str | None
 ) -> ReviewDecision:
+    """Store a decision on the pair ``a``, ``b``: the pair's earlier decision is superseded
+    and its scored pairs are taken out of the queue (``decided``)."""
     if decision not in (*DECISIONS, UNDONE):
         raise UsageError(f"Decision must be one of {', '.join(DECISIONS)}, not {decision!r}.")
     if a == b:
@@ -322,7 +328,7 @@ def _record_decision(
     return d
 
 
-def _read_detail(reader: Reader, levels: tuple[str, str]) -> dict[str, Any]:
+def read_detail(reader: Reader, levels: tuple[str, str]) -> dict[str, Any]:
     """Who decided, for what purpose, seeing records at which levels (in the log entry)."""
     return {
         "read": {
@@ -353,9 +359,9 @@ def decide(
     reviewer = reviewer or reader.user
     decision = normalise_decision(decision)
     with store.write(reviewer) as op:
-        a, b, p = _find_pair(op.session, pair)
+        a, b, p = find_pair(op.session, pair)
         levels = check_records(op.session, reader, a, b)
-        d = _record_decision(op.session, a, b, p, decision, reviewer, note)
+        d = record_decision(op.session, a, b, p, decision, reviewer, note)
         op.session.flush()
         detail = apply_decision(store, op.session, a, b, decision, reviewer)
         detail["settled"] = settle(op.session, a, b, decision)
@@ -369,10 +375,10 @@ def decide(
                 "decision": decision,
                 "note": note,
                 **detail,
-                **_read_detail(reader, levels),
+                **read_detail(reader, levels),
             },
         )
-        info = _describe(op.session, [a, b])
+        info = describe_records(op.session, [a, b])
     return {
         "decision_id": d.id,
         "record_a": a,
@@ -411,8 +417,8 @@ def undo(
             raise UsageError(f"Decision {decision_id} is itself an undo.")
         a, b = old.record_a, old.record_b
         levels = check_records(s, reader, a, b)
-        _, _, p = _find_pair(s, (a, b))
-        d = _record_decision(
+        _, _, p = find_pair(s, (a, b))
+        d = record_decision(
             s, a, b, None, UNDONE, reviewer, note or f"undo of decision {old.id} ({old.decision})"
         )
         d.pair_id = None if p is None else p.id
@@ -437,10 +443,10 @@ def undo(
                 "was": old.decision,
                 "note": d.note,
                 **detail,
-                **_read_detail(reader, levels),
+                **read_detail(reader, levels),
             },
         )
-        info = _describe(s, [a, b])
+        info = describe_records(s, [a, b])
     return {
         "decision_id": d.id,
         "undoes": old.id,

@@ -25,10 +25,10 @@ from habeas.filemodes import private_output
 from habeas.linkage.review import (
     DECISION_WORDS,
     UNDONE,
-    _describe,
-    _find_pair,
-    _read_detail,
-    _record_decision,
+    describe_records,
+    find_pair,
+    read_detail,
+    record_decision,
 )
 from habeas.linkage.review_access import PairWithheld, check_records, pair_level
 from habeas.linkage.review_recut import apply_decision
@@ -105,7 +105,7 @@ def export_decisions(
                 )
             ).scalars()
         }
-        info = _describe(s, sorted({r for p in pairs for r in (p.record_a, p.record_b)}))
+        info = describe_records(s, sorted({r for p in pairs for r in (p.record_a, p.record_b)}))
         with private_output(Path(path)).open("w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
             w.writeheader()
@@ -228,8 +228,8 @@ def import_decisions(
     with store.write(actor) as op:
         applied = []
         for a, b, decision, who, note, levels in todo:
-            _, _, p = _find_pair(op.session, (a, b))
-            _record_decision(op.session, a, b, p, decision, who, note)
+            _, _, p = find_pair(op.session, (a, b))
+            record_decision(op.session, a, b, p, decision, who, note)
             op.session.flush()
             detail = apply_decision(store, op.session, a, b, decision, who)
             applied.append(
@@ -239,7 +239,7 @@ def import_decisions(
                     "decision": decision,
                     "reviewer": who,
                     **detail,
-                    **_read_detail(reader, levels),
+                    **read_detail(reader, levels),
                 }
             )
         op.log("review_import", "review_decision", None, {"file": path.name, "decisions": applied})
