@@ -148,9 +148,7 @@ class Store:
         self.files = files
         self.head_path = head_path
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._mapped = 0  # map_reads
         self._writing = threading.RLock()  # _write_turn
-        self._map_listener: Any = None
 
     # -- opening -----------------------------------------------------------
     @classmethod
@@ -206,28 +204,6 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
-
-    def map_reads(self, size: int) -> None:
-        """SQLite: read the database file through a memory map of up to ``size`` bytes
-        (``PRAGMA mmap_size``) on every connection opened from now on; 0 reads it with
-        ``read()`` into each connection's page cache, SQLite's default. A server reads the
-        same pages for every request: mapped, they are read where the operating system
-        keeps them, not copied (a search's candidates: a third less time in SQLite,
-        ``docs/deploy.md``). Nothing on PostgreSQL."""
-        size = max(0, int(size))
-        if self.engine.dialect.name != "sqlite" or size == self._mapped:
-            return
-        if self._map_listener is not None:
-            event.remove(self.engine, "connect", self._map_listener)
-
-        def _sqlite_mmap(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute(f"PRAGMA mmap_size={size}")
-            cursor.close()
-
-        event.listen(self.engine, "connect", _sqlite_mmap)
-        self._map_listener, self._mapped = _sqlite_mmap, size
-        self.engine.dispose()  # the connections opened so far were not mapped
 
     # -- sessions ------------------------------------------------------------
     @contextmanager

@@ -347,7 +347,6 @@ def create_app(
     if settings is None:
         key = secret_key or os.environ.get("HABEAS_SECRET_KEY") or secrets.token_urlsafe(32)
         settings = Settings(secret_key=key, secure_cookies=secure_cookies, **options)
-    store.map_reads(settings.sqlite_mmap_bytes)
     state = AppState(store, settings)
     app = FastAPI(
         title="habeas",

@@ -30,10 +30,6 @@ class Settings:
     #: Where uploaded files wait between the dry run and the import (default: the
     #: workspace's private uploads/ folder; see habeas.web.uploads).
     upload_dir: Path | None = None
-    #: SQLite: read the database through a memory map of up to this many bytes
-    #: (``Store.map_reads``; 0: SQLite's default reads). The mapped pages are the
-    #: operating system's file cache, shared by the server processes.
-    sqlite_mmap_bytes: int = 1024 * 1024 * 1024
     #: Title shown in the header (e.g. the workspace name).
     site_name: str = "habeas"
     extra: dict[str, object] = field(default_factory=dict)
