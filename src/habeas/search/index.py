@@ -227,14 +227,19 @@ class IndexedRecord:
         rid, given, surnames, de, dl, dp, nat, ids = row
         return cls(
             record_id=rid,
-            given=tuple(given.split("|")) if given else (),
-            surnames=tuple(surnames.split("|")) if surnames else (),
+            given=split_field(given),
+            surnames=split_field(surnames),
             dob_earliest=_as_date(de),
             dob_latest=_as_date(dl),
             dob_precision=dp,
             nationality=nat,
             identifiers=tuple(_pair(p) for p in ids.split("|")) if ids else (),
         )
+
+
+def split_field(text: str | None) -> tuple[str, ...]:
+    """A name field of the index as stored (``"maria|jose"``) → its tokens."""
+    return tuple(text.split("|")) if text else ()
 
 
 def _pair(text: str) -> tuple[str, str]:

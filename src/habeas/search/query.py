@@ -69,7 +69,6 @@ from habeas.search.score import (
     QueryIdentifier,
     QueryScorer,
     Reason,
-    Scored,
     SearchQuery,
 )
 from habeas.store.db import Store
@@ -309,24 +308,40 @@ def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
         yield ordered[start : start + size]
 
 
-def _load(
+def _rows(
     session: Session, record_ids: Sequence[int], levels: dict[int, str]
-) -> list[IndexedRecord]:
-    """The indexed records ``record_ids``; their levels are added to ``levels``.
+) -> list[Sequence[Any]]:
+    """The index rows of ``record_ids`` (``SEARCH_RECORD_FIELDS``, then the level); their
+    levels are added to ``levels``.
 
     Read on the driver (:func:`habeas.search.candidates.driver_rows`): a search reads hundreds
-    of rows, and SQLAlchemy's processing of each cost more than SQLite's read of it.
-    The dates come as the driver gives them (ISO text on SQLite), which
-    :meth:`IndexedRecord.from_row` reads."""
-    out = []
+    of rows, and SQLAlchemy's processing of each cost more than SQLite's read of it. The
+    rows are weighed as read (:meth:`QueryScorer.weigh_row`); only the records shown are
+    made :class:`IndexedRecord` (:func:`_record`). The dates come as the driver gives them
+    (ISO text on SQLite), which :meth:`IndexedRecord.from_row` reads."""
+    out: list[Sequence[Any]] = []
     for chunk in _chunks(record_ids):
         sql = _LOAD_SQL.format(", ".join("?" * len(chunk)))
         for row in driver_rows(session, sql, chunk):
-            rec = IndexedRecord.from_row(row[:-1])
             if row[-1] is not None:
-                levels[rec.record_id] = row[-1]
-            out.append(rec)
+                levels[row[0]] = row[-1]
+            out.append(row)
     return out
+
+
+def _load(
+    session: Session, record_ids: Sequence[int], levels: dict[int, str]
+) -> list[IndexedRecord]:
+    """The indexed records ``record_ids`` (:func:`_rows` made records); their levels are
+    added to ``levels``."""
+    return [_record(row) for row in _rows(session, record_ids, levels)]
+
+
+def _record(read: IndexedRecord | Sequence[Any]) -> IndexedRecord:
+    """The record of a row :func:`_rows` read (or of a record scanned unindexed)."""
+    if isinstance(read, IndexedRecord):
+        return read
+    return IndexedRecord.from_row(read[: len(SEARCH_RECORD_FIELDS)])
 
 
 def _levels(session: Session, record_ids: Sequence[int]) -> dict[int, str]:
@@ -339,9 +354,13 @@ def _levels(session: Session, record_ids: Sequence[int]) -> dict[int, str]:
     }
 
 
+#: a weighed record: (score, weight, record id), as :meth:`QueryScorer.score` would give them
+Weighed = tuple[float, float, int]
+
+
 def _top_persons(
-    session: Session, good: Sequence[Scored], limit: int
-) -> list[tuple[int, list[Scored]]]:
+    session: Session, good: Sequence[Weighed], limit: int
+) -> list[tuple[int, list[Weighed]]]:
     """The best ``limit`` persons among the current persons of ``good`` (each with its
     records among ``good``), best first: by best score, then best weight, then id.
 
@@ -350,7 +369,7 @@ def _top_persons(
     ``limit``-th person's best (no person not found yet can pass it); then every record
     of those persons. A search compares hundreds of namesakes and shows ten persons."""
     conn = session.connection()
-    order = sorted(good, key=lambda s: (-s.score, -s.weight, s.record.record_id))
+    order = sorted(good, key=lambda s: (-s[0], -s[1], s[2]))
     best: dict[int, float] = {}  # person → best score (the first of its records seen)
     batch = max(3 * limit, 30)
     i = 0
@@ -358,28 +377,27 @@ def _top_persons(
         chunk = order[i : i + batch]
         i += len(chunk)
         person_of: dict[int, int] = {
-            rid: pid
-            for rid, pid in conn.execute(_PERSONS, {"ids": [s.record.record_id for s in chunk]})
+            rid: pid for rid, pid in conn.execute(_PERSONS, {"ids": [s[2] for s in chunk]})
         }
         for s in chunk:
-            pid = person_of.get(s.record.record_id)
+            pid = person_of.get(s[2])
             if pid is not None and pid not in best:
-                best[pid] = s.score
+                best[pid] = s[0]
         if (
             len(best) >= limit
             and i < len(order)
-            and order[i].score < sorted(best.values(), reverse=True)[limit - 1]
+            and order[i][0] < sorted(best.values(), reverse=True)[limit - 1]
         ):
             break
-    by_id = {s.record.record_id: s for s in good}
-    by_person: dict[int, list[Scored]] = {}
+    by_id = {s[2]: s for s in good}
+    by_person: dict[int, list[Weighed]] = {}
     for chunk_ids in _chunks(best):
         for pid, rid in conn.execute(_HELD, {"ids": chunk_ids}):
             if rid in by_id:
                 by_person.setdefault(pid, []).append(by_id[rid])
     ranked = sorted(
         by_person.items(),
-        key=lambda kv: (-max(s.score for s in kv[1]), -max(s.weight for s in kv[1]), kv[0]),
+        key=lambda kv: (-max(s[0] for s in kv[1]), -max(s[1] for s in kv[1]), kv[0]),
     )[:limit]
     return ranked
 
@@ -427,14 +445,21 @@ def search(
     q = parse_query(name, dob, nationality, identifier)
     with store.read() as session:
         result = SearchResult(query=q, candidates=[])
-        scored: dict[int, Scored] = {}
+        # record id → (score, weight, what was read: an index row or a scanned record)
+        weighed: dict[int, tuple[float, float, Any]] = {}
         scorer = QueryScorer(q)
         known: dict[int, str] = {}  # record id → level, as read with the record
 
+        def weigh_rows(rows: Iterable[Sequence[Any]]) -> None:
+            for row in rows:
+                if row[0] not in weighed:
+                    weighed[row[0]] = (*scorer.weigh_row(row), row)
+
         def score_many(records: Iterable[IndexedRecord]) -> None:
             for rec in records:
-                if rec.record_id not in scored:
-                    scored[rec.record_id] = scorer.score(rec, explain=False)
+                if rec.record_id not in weighed:
+                    s = scorer.score(rec, explain=False)
+                    weighed[rec.record_id] = (s.score, s.weight, rec)
 
         hits: dict[int, float] = {}
         seen: set[str] = set()
@@ -442,8 +467,8 @@ def search(
         surname_sets = [set(surname_keys(s)) for s in q.surnames]
         probe(session, query_keys(q, given_keys, surname_sets), seen, hits, result.truncated)
         top = heapq.nlargest(MAX_SCORED, hits, key=hits.__getitem__)
-        score_many(_load(session, top, known))
-        best = max((s.score for s in scored.values()), default=0.0)
+        weigh_rows(_rows(session, top, known))
+        best = max((w[0] for w in weighed.values()), default=0.0)
         if best < EXPAND_BELOW and (q.given or q.surnames):
             alternatives = typo_alternatives(session, given_keys, surname_sets)
             if alternatives:
@@ -456,32 +481,33 @@ def search(
                     hits2,
                     result.truncated,
                 )
-                for rid in scored:
+                for rid in weighed:
                     hits2.pop(rid, None)
                 again = heapq.nlargest(MAX_SCORED, hits2, key=hits2.__getitem__)
-                score_many(_load(session, again, known))
+                weigh_rows(_rows(session, again, known))
         unindexed, total = unindexed_ids(session, limit=SCAN_LIMIT)
         result.unindexed, result.scanned = total, len(unindexed)
         if unindexed:
             score_many(iter_indexed(session, unindexed))
-        result.scored = len(scored)
+        result.scored = len(weighed)
 
-        good = [s for s in scored.values() if s.score >= min_score]
+        good: list[Weighed] = [(w[0], w[1], rid) for rid, w in weighed.items() if w[0] >= min_score]
         if reader is not None:  # the access boundary (habeas.access.reader)
             held = Withheld()
             # only the records good enough to be shown: a withheld count says what a
             # purpose would show, not what the search merely looked at
-            good_ids = [s.record.record_id for s in good]
+            good_ids = [g[2] for g in good]
             found = {rid: known[rid] for rid in good_ids if rid in known}
             found.update(_levels(session, [rid for rid in good_ids if rid not in known]))
             levels = keep_visible(found, reader, held)
             result.withheld = reachable_only(held, reader)
-            good = [s for s in good if s.record.record_id in levels]
+            good = [g for g in good if g[2] in levels]
         ranked = _top_persons(session, good, limit)
-        shown = [s.record.record_id for _, ss in ranked for s in ss]
+        shown = [g[2] for _, gs in ranked for g in gs]
         described = _describe(session, shown)
-        for pid, weighed in ranked:
-            ss = [scorer.score(s.record) for s in weighed]  # now with the reasons
+        for pid, records_weighed in ranked:
+            # now with the reasons
+            ss = [scorer.score(_record(weighed[g[2]][2])) for g in records_weighed]
             ss.sort(key=lambda s: (-s.score, -s.weight, s.record.record_id))
             best_s = ss[0]
             records = []

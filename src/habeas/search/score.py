@@ -59,7 +59,13 @@ from habeas.domain.dates import UncertainDate
 from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.domain.names import PARTICLES
 from habeas.domain.nicknames import given_name_keys, nickname_table
-from habeas.search.index import IndexedRecord, identifier_tokens, surname_keys
+from habeas.search.index import (
+    SEARCH_RECORD_FIELDS,
+    IndexedRecord,
+    identifier_tokens,
+    split_field,
+    surname_keys,
+)
 
 WEIGHTS: dict[str, float] = {
     "surname_exact": 4.0,
@@ -93,6 +99,7 @@ WEIGHTS: dict[str, float] = {
 
 ID_LABELS = ID_TYPE_LABELS
 STRONG_ID_TYPES = frozenset({"a_number", "cedula_ve", "dui_sv", "cedula_co"})
+_ROW_FIELDS = len(SEARCH_RECORD_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,15 +298,27 @@ def _q(written: Sequence[str], folded: Sequence[str], i: int) -> str:
     return written[i] if i < len(written) and written[i] else title(folded[i])
 
 
+#: a matching of query tokens to record tokens: (query index, record index, level)
+Matches = tuple[tuple[int, int, str], ...]
+
+
 def _score_surnames(
-    query: SearchQuery, rec: IndexedRecord, reasons: list[Reason] | None
+    query: SearchQuery,
+    given: tuple[str, ...],
+    surnames: tuple[str, ...],
+    reasons: list[Reason] | None,
+    assigned: dict[tuple[str, ...], Matches],
 ) -> tuple[float, set[int]]:
-    """Returns (weight, indexes of record given names used by a surname); appends the
-    reasons to ``reasons`` unless it is None (weighing only)."""
-    qs, rs = query.surnames, rec.surnames
+    """The weight of a record's ``surnames`` (its ``given`` names may hold one), and the
+    indexes of the given names used by a surname; appends the reasons to ``reasons``
+    unless it is None (weighing only). ``assigned``: the query's matchings so far, by
+    record surnames (namesakes share them)."""
+    qs, rs = query.surnames, surnames
     if not qs:
         return 0.0, set()
-    matches = _best_assignment(qs, rs, surname_level, _SURNAME_W)
+    matches = assigned.get(rs)
+    if matches is None:
+        matches = assigned[rs] = tuple(_best_assignment(qs, rs, surname_level, _SURNAME_W))
     weight = 0.0
     matched_q = {m[0] for m in matches}
     matched_r = {m[1] for m in matches}
@@ -361,7 +380,7 @@ def _score_surnames(
         found = next(
             (
                 j
-                for j, g in enumerate(rec.given)
+                for j, g in enumerate(given)
                 if j not in used_given and surname_level(qs[i], g) in ("exact", "phonetic")
             ),
             None,
@@ -374,7 +393,7 @@ def _score_surnames(
                 reasons.append(
                     Reason(
                         "surname_in_given",
-                        {"query": qt, "record": title(rec.given[found])},
+                        {"query": qt, "record": title(given[found])},
                         f"surname '{qt}' is among the record's given names",
                         w,
                     )
@@ -422,22 +441,31 @@ def _given_text(
 
 
 def _score_given(
-    query: SearchQuery, rec: IndexedRecord, used: set[int], reasons: list[Reason] | None
+    query: SearchQuery,
+    given: tuple[str, ...],
+    surnames: tuple[str, ...],
+    used: set[int],
+    reasons: list[Reason] | None,
+    assigned: dict[tuple[str, ...], Matches],
 ) -> float:
-    """The given names' weight; appends the reasons to ``reasons`` unless it is None."""
+    """The weight of a record's ``given`` names, less those a surname ``used``; appends the
+    reasons to ``reasons`` unless it is None. ``assigned``: the query's matchings so far,
+    by record given names."""
     qg = query.given
     if not qg:
         return 0.0
-    rg = tuple(g for j, g in enumerate(rec.given) if j not in used)
-    if not rg and not rec.given:
+    rg = tuple(g for j, g in enumerate(given) if j not in used) if used else given
+    if not rg and not given:
         if reasons is not None:
             reasons.append(Reason("given_missing", {}, "no given name on the record"))
         return 0.0
-    matches = _best_assignment(qg, rg, given_level, _GIVEN_W)
+    matches = assigned.get(rg)
+    if matches is None:
+        matches = assigned[rg] = tuple(_best_assignment(qg, rg, given_level, _GIVEN_W))
     # a compound name against a nickname of the whole ("Chema" ~ "José María")
     if not matches and len(rg) > 1 and len(qg) == 1:
         if given_level(qg[0], " ".join(rg)) is not None:
-            matches = [(0, 0, "nickname")]
+            matches = ((0, 0, "nickname"),)
             rg = (" ".join(rg),)
     elif (
         not matches
@@ -477,7 +505,7 @@ def _score_given(
         if i in matched_q:
             continue
         qt = _q(query.given_written, qg, i) if reasons is not None else ""
-        if any(surname_level(qg[i], s) == "exact" for s in rec.surnames):
+        if any(surname_level(qg[i], s) == "exact" for s in surnames):
             w = WEIGHTS["given_in_surnames"]
             weight += w
             if reasons is not None:
@@ -600,15 +628,23 @@ class QueryScorer:
         self._names: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[float, list[Reason]]] = {}
         self._name_weights: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
         self._dob: dict[tuple[Any, Any, Any], tuple[float, list[Reason]]] = {}
+        # weigh_row's memos, keyed on the values as the driver gives them
+        self._row_names: dict[tuple[Any, Any], float] = {}
+        self._row_dob: dict[tuple[Any, Any, Any], float] = {}
+        # the matchings of the query's surnames and given names, by the record's
+        self._surnames: dict[tuple[str, ...], Matches] = {}
+        self._given: dict[tuple[str, ...], Matches] = {}
 
-    def _weigh_names(self, rec: IndexedRecord, reasons: list[Reason] | None) -> float:
+    def _weigh_names(
+        self, given: tuple[str, ...], surnames: tuple[str, ...], reasons: list[Reason] | None
+    ) -> float:
         weight = 0.0
         used: set[int] = set()
         if self.query.surnames:
-            w, used = _score_surnames(self.query, rec, reasons)
+            w, used = _score_surnames(self.query, given, surnames, reasons, self._surnames)
             weight += w
         if self.query.given:
-            weight += _score_given(self.query, rec, used, reasons)
+            weight += _score_given(self.query, given, surnames, used, reasons, self._given)
         return weight
 
     def _name_part(self, rec: IndexedRecord) -> tuple[float, list[Reason]]:
@@ -616,15 +652,15 @@ class QueryScorer:
         hit = self._names.get(key)
         if hit is None:
             reasons: list[Reason] = []
-            weight = self._weigh_names(rec, reasons)
+            weight = self._weigh_names(rec.given, rec.surnames, reasons)
             hit = self._names[key] = (weight, reasons)
         return hit
 
-    def _name_weight(self, rec: IndexedRecord) -> float:
-        key = (rec.given, rec.surnames)
+    def _name_weight(self, given: tuple[str, ...], surnames: tuple[str, ...]) -> float:
+        key = (given, surnames)
         weight = self._name_weights.get(key)
         if weight is None:
-            weight = self._name_weights[key] = self._weigh_names(rec, None)
+            weight = self._name_weights[key] = self._weigh_names(given, surnames, None)
         return weight
 
     def _dob_part(self, rec: IndexedRecord) -> tuple[float, list[Reason]]:
@@ -646,7 +682,7 @@ class QueryScorer:
             weight, name_reasons = self._name_part(rec)
             reasons += name_reasons
         else:
-            weight = self._name_weight(rec)
+            weight = self._name_weight(rec.given, rec.surnames)
         if query.dob is not None:
             w, dob_reasons = self._dob_part(rec)
             weight += w
@@ -674,15 +710,55 @@ class QueryScorer:
         if query.identifier is not None and rec.identifiers:
             w, id_match = _score_identifier(query.identifier, rec, reasons if explain else [])
             weight += w if not id_match else 0.0
+        score, total = self._finish(weight, id_match)
+        return Scored(rec, score, total, id_match, reasons)
+
+    def _finish(self, weight: float, id_match: bool) -> tuple[float, float]:
+        """(score, weight) as :meth:`score` gives them, from the summed field weights."""
         max_w = self.max_weight
         fraction = min(1.0, max(0.0, weight / max_w)) if max_w > 0 else 0.0
-        if query.identifier is not None:
+        if self.query.identifier is not None:
             # an exact identifier match always ranks first
             score = (0.9 + 0.1 * fraction if max_w > 0 else 1.0) if id_match else 0.85 * fraction
         else:
             score = fraction
         total = weight + (WEIGHTS["identifier_exact"] if id_match else 0.0)
-        return Scored(rec, round(score, 4), round(total, 2), id_match, reasons)
+        return round(score, 4), round(total, 2)
+
+    def weigh_row(self, row: Sequence[Any]) -> tuple[float, float]:
+        """``score(IndexedRecord.from_row(row), explain=False)``'s score and weight, for a
+        ``search_record`` row as the driver gives it (``SEARCH_RECORD_FIELDS`` first; more
+        columns may follow). Each field's weight is memoised on its values as read, so a
+        record whose name and date of birth were seen already in this query (namesakes)
+        is weighed without being parsed; the record is read only on a miss."""
+        query = self.query
+        rec: IndexedRecord | None = None
+        name_key = (row[1], row[2])
+        weight = self._row_names.get(name_key)
+        if weight is None:
+            weight = self._row_names[name_key] = self._name_weight(
+                split_field(row[1]), split_field(row[2])
+            )
+        if query.dob is not None:
+            dob_key = (row[3], row[4], row[5])
+            w = self._row_dob.get(dob_key)
+            if w is None:
+                rec = rec or IndexedRecord.from_row(row[:_ROW_FIELDS])
+                w = self._row_dob[dob_key] = self._dob_part(rec)[0]
+            weight += w
+        nationality = row[6]
+        if query.nationality and nationality:
+            weight += (
+                WEIGHTS["nationality_same"]
+                if query.nationality == nationality
+                else WEIGHTS["nationality_differs"]
+            )
+        id_match = False
+        if query.identifier is not None and row[7]:
+            rec = rec or IndexedRecord.from_row(row[:_ROW_FIELDS])
+            w, id_match = _score_identifier(query.identifier, rec, [])
+            weight += w if not id_match else 0.0
+        return self._finish(weight, id_match)
 
 
 def score_record(query: SearchQuery, rec: IndexedRecord) -> Scored:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -129,6 +130,11 @@ class Operation:
         )
 
 
+#: How long a writer waits for its turn among this process's threads (``Store._write_turn``)
+#: before it goes on to SQLite's own lock (and its 60 s timeout).
+WRITE_TURN_WAIT = 60.0
+
+
 class Store:
     def __init__(
         self,
@@ -142,6 +148,7 @@ class Store:
         self.files = files
         self.head_path = head_path
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._writing = threading.RLock()  # _write_turn
 
     # -- opening -----------------------------------------------------------
     @classmethod
@@ -206,25 +213,47 @@ class Store:
 
     @contextmanager
     def write(self, actor: str | None = None) -> Iterator[Operation]:
-        operation = Operation(
-            session=self._sessions(), actor=actor or default_actor(), key_path=self.log_key_path
-        )
-        try:
-            with operation.session.begin():
-                operation.session.connection(execution_options={"habeas_write": True})
-                yield operation
-                if operation.entry is None:
-                    raise RuntimeError("a write operation must append a change-log entry")
-        except HabeasError:
-            raise
-        except SQLAlchemyError as exc:
-            raise HabeasError(
-                f"The database refused the change: {exc.__class__.__name__}: "
-                f"{getattr(exc, 'orig', exc)}"
-            ) from exc
-        finally:
-            operation.session.close()
+        with self._write_turn():
+            operation = Operation(
+                session=self._sessions(), actor=actor or default_actor(), key_path=self.log_key_path
+            )
+            try:
+                with operation.session.begin():
+                    operation.session.connection(execution_options={"habeas_write": True})
+                    yield operation
+                    if operation.entry is None:
+                        raise RuntimeError("a write operation must append a change-log entry")
+            except HabeasError:
+                raise
+            except SQLAlchemyError as exc:
+                raise HabeasError(
+                    f"The database refused the change: {exc.__class__.__name__}: "
+                    f"{getattr(exc, 'orig', exc)}"
+                ) from exc
+            finally:
+                operation.session.close()
         self._record_head(operation.entry)
+
+    @contextmanager
+    def _write_turn(self) -> Iterator[None]:
+        """SQLite: the threads of this process write one at a time, in turn.
+
+        SQLite lets one writer in at a time; another that finds the database locked
+        polls, sleeping 1, 2, 5, 10, 15, 20, 25 ms... between tries, and so waits up to a
+        poll's sleep longer than the write it waits for. A web server's requests write
+        from threads of one process (a search's read entry): they wait here instead, and
+        each starts as soon as the one before commits. Other processes still meet at
+        SQLite's lock. After ``WRITE_TURN_WAIT`` seconds (a write stuck elsewhere in the
+        process), the writer goes on to SQLite's lock and its timeout."""
+        if self.engine.dialect.name != "sqlite":
+            yield
+            return
+        mine = self._writing.acquire(timeout=WRITE_TURN_WAIT)
+        try:
+            yield
+        finally:
+            if mine:
+                self._writing.release()
 
     # -- the log head kept outside the database ------------------------------
     # One small file, rewritten in place under an exclusive lock (readers take a
