@@ -65,12 +65,8 @@ from habeas.search.index import (
     surname_keys,
     unindexed_ids,
 )
-from habeas.search.score import (
-    QueryIdentifier,
-    QueryScorer,
-    Reason,
-    SearchQuery,
-)
+from habeas.search.reasons import Reason
+from habeas.search.score import QueryIdentifier, QueryScorer, SearchQuery
 from habeas.store.db import Store
 from habeas.store.schema import Link, Record, Source
 

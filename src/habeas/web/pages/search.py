@@ -17,7 +17,7 @@ from habeas.domain.identifiers import ID_TYPE_LABELS
 from habeas.errors import UsageError
 from habeas.messages import N_
 from habeas.search import SearchResult, search
-from habeas.search.score import Reason
+from habeas.search.reasons import Reason
 from habeas.store.db import Store
 from habeas.web.context import Context
 from habeas.web.pages._common import Gettext, clean_text
