@@ -15,7 +15,8 @@ from habeas.search.candidates import (
     typo_alternatives,
     typo_keys,
 )
-from habeas.search.index import all_given_keys, iter_indexed, surname_keys
+from habeas.search.index import iter_indexed
+from habeas.search.keys import all_given_keys, surname_keys
 from habeas.search.score import QueryScorer
 from habeas.store.db import Store
 

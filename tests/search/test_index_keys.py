@@ -10,7 +10,7 @@ import random
 from datetime import date
 
 from habeas.domain.names import parse_full_name
-from habeas.search.index import (
+from habeas.search.keys import (
     IndexedRecord,
     all_given_keys,
     identifier_tokens,

@@ -11,7 +11,7 @@ from typing import Any
 
 from habeas.domain.names import parse_full_name
 from habeas.search import parse_query
-from habeas.search.index import SEARCH_RECORD_FIELDS, IndexedRecord, make_indexed
+from habeas.search.keys import SEARCH_RECORD_FIELDS, IndexedRecord, make_indexed
 from habeas.search.score import QueryScorer
 from habeas.synth.names import VEN_MALE_FIRST, VEN_MALE_SECOND, VEN_SURNAMES
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from habeas.domain.text import fold
 from habeas.ingest.prepared import PreparedRecord
 from habeas.ingest.sensitivity import split_protected
-from habeas.search.index import IndexedRecord, make_indexed
+from habeas.search.keys import IndexedRecord, make_indexed
 from habeas.store.bulk import LINK_COLUMNS, allocate_ids, bulk_insert, driver_value, insert_tuples
 from habeas.store.schema import CustodyEvent, LegalFact, Link, Person, Record, RecordIdentifier
 from habeas.store.schema_linkage import ReviewDecision

@@ -45,7 +45,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from habeas.search.index import key_hash
+from habeas.search.keys import key_hash
 from habeas.search.score import SearchQuery
 
 #: posting-list caps by key family (a longer list is read up to the cap and reported)

@@ -34,7 +34,7 @@ from sqlalchemy import select
 from habeas.domain.nicknames import nickname_table
 from habeas.domain.text import fold
 from habeas.search import search
-from habeas.search.index import identifier_tokens
+from habeas.search.keys import identifier_tokens
 from habeas.store.db import Store
 from habeas.store.schema import RecordIdentifier
 

@@ -53,17 +53,19 @@ from habeas.domain.names import parse_full_name
 from habeas.errors import UsageError
 from habeas.search.candidates import driver_rows, probe, query_keys, typo_alternatives, typo_keys
 from habeas.search.index import (
-    SEARCH_RECORD_FIELDS,
-    IndexedRecord,
     SearchStatus,
-    all_given_keys,
     build_search_index,
-    identifier_tokens,
     index_records,
     iter_indexed,
     search_status,
-    surname_keys,
     unindexed_ids,
+)
+from habeas.search.keys import (
+    SEARCH_RECORD_FIELDS,
+    IndexedRecord,
+    all_given_keys,
+    identifier_tokens,
+    surname_keys,
 )
 from habeas.search.reasons import Reason
 from habeas.search.score import QueryIdentifier, QueryScorer, SearchQuery

@@ -57,12 +57,7 @@ from typing import Any
 
 from habeas.domain.dates import UncertainDate
 from habeas.domain.identifiers import ID_TYPE_LABELS
-from habeas.search.index import (
-    SEARCH_RECORD_FIELDS,
-    IndexedRecord,
-    identifier_tokens,
-    split_field,
-)
+from habeas.search.keys import SEARCH_RECORD_FIELDS, IndexedRecord, identifier_tokens, split_field
 from habeas.search.reasons import WEIGHTS, Reason
 from habeas.search.score_names import Matches, score_given, score_surnames
 

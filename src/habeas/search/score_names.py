@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from habeas.domain.names import PARTICLES
 from habeas.domain.nicknames import given_name_keys, nickname_table
-from habeas.search.index import surname_keys
+from habeas.search.keys import surname_keys
 from habeas.search.reasons import WEIGHTS, Reason
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ record belongs to is looked up through the current link at query time.
 
 * :class:`SearchKey` — the postings: one row per (blocking key, record). A key is
   a 64-bit hash of a compound text key such as ``gs|#yose|#rodriges`` (given-name
-  key + surname phonetic key); see ``habeas.search.index.record_keys`` for the families.
+  key + surname phonetic key); see ``habeas.search.keys`` for the families.
 * :class:`SearchRecord` — one row per indexed record with the folded fields the
   scorer needs (so scoring a candidate is one primary-key read, no JSON, no join).
   A record without a row here is *unindexed*; queries count and scan those.
