@@ -1,7 +1,7 @@
 """Which records a queued "conflict" pair would wrongly join, for the reviewer.
 
 A pair is queued with reason ``conflict: …`` when linking it would put into one
-person records that must stay apart (:meth:`habeas.linkage.cluster._UnionFind.conflict`):
+person records that must stay apart (:meth:`habeas.linkage.union_find.UnionFind.conflict`):
 two different numbers of one document type, two rows of a one-row-per-person
 source, a pair a reviewer decided different, or (through a name-only record) a
 member the model scored as clearly different. :func:`conflict_records` finds
