@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from habeas.errors import UsageError
 from habeas.ingest.importer import ImportOptions, import_file, plan_import
-from habeas.ingest.normalise import KEPT_AS_WRITTEN
 from habeas.ingest.problems import ImportFailed
+from habeas.ingest.row_reader import KEPT_AS_WRITTEN
 from habeas.store.db import Store
 from habeas.store.schema import Record
 

@@ -144,17 +144,17 @@ def test_distinct_names_do_not_push_repeated_dates_out_of_the_cache(
 ) -> None:
     """Each kind of value has its own bounded cache: a long list's names, nearly all
     distinct, start their cache over without making the few dates be read again."""
-    from habeas.ingest import normalise
+    from habeas.ingest import row_reader
 
-    monkeypatch.setattr(normalise, "CACHE_LIMIT", 3)
+    monkeypatch.setattr(row_reader, "CACHE_LIMIT", 3)
     read: list[str] = []
-    parse_date = normalise.parse_date
+    parse_date = row_reader.parse_date
 
     def counting(text: str, order: str | None = None) -> object:
         read.append(text)
         return parse_date(text, order)
 
-    monkeypatch.setattr(normalise, "parse_date", counting)
+    monkeypatch.setattr(row_reader, "parse_date", counting)
     text = HEADER + "".join(
         f"{i},Persona {chr(64 + i)},Apellido,01/03/1990\n" for i in range(1, 11)
     )

@@ -18,8 +18,9 @@ from habeas.domain.identifiers import (
 from habeas.domain.names import parse_name_parts
 from habeas.ingest.doc_shapes import CONFIRMATIONS, ShapeReader, shape_of
 from habeas.ingest.mapping import map_columns
-from habeas.ingest.normalise import RowContext, RowPreparer
+from habeas.ingest.normalise import RowPreparer
 from habeas.ingest.readers import Table
+from habeas.ingest.row_reader import RowContext
 from habeas.store.vocabulary import VocabularyIndex
 
 HEADERS = ["Nombres", "Apellidos", "Primer apellido", "Segundo apellido"]

@@ -15,11 +15,12 @@ from habeas.domain.text import fold_header
 from habeas.errors import UsageError
 from habeas.ingest.fields import CANONICAL_FIELDS
 from habeas.ingest.mapping import ColumnMapping, map_columns
-from habeas.ingest.normalise import DATE_FIELDS, RowContext, RowPreparer
+from habeas.ingest.normalise import RowPreparer
 from habeas.ingest.options import ImportOptions
 from habeas.ingest.prepared import PreparedRecord
 from habeas.ingest.problems import Problem
 from habeas.ingest.readers import Table, read_tables
+from habeas.ingest.row_reader import DATE_FIELDS, RowContext
 from habeas.store.db import Store
 from habeas.store.vocabulary import VocabularyIndex
 
