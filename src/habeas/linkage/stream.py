@@ -11,11 +11,15 @@ Here the pipeline's final query is not materialised: habeas selects its columns 
 and reads the result as DuckDB produces it, :data:`FETCH_BATCH_ROWS` pairs at a time,
 each batch handed to ``each`` (tidied and given its cautions) as it arrives, so the
 pandas side holds the batches it has finished and one raw batch, never the whole raw
-result twice. The blocking is done once for the whole register: scoring it in chunks
-of records (:data:`habeas.linkage.backend.PREDICT_CHUNK_RECORDS`) repeats, for every
-chunk, the explosion of every record's blocking keys and the join against all of them
-(201,026 records, run side by side: 38.5 CPU s in 4 chunks, 29.6 in one pass, the
-same pairs).
+result twice.
+
+The blocking is done once for all the records given: the caller
+(:func:`habeas.linkage.backend.predictions`) takes this path for a register of one chunk
+(:data:`habeas.linkage.backend.PREDICT_CHUNK_RECORDS`). Scoring in chunks repeats, for
+every chunk, the explosion of every record's blocking keys and the join against all of
+them (201,026 records, run side by side: 38.5 CPU s in 4 chunks, 29.6 in one pass, the
+same pairs), but one pass over a million records does not fit DuckDB's memory limit
+(1 GB): the grouping of some 35 million candidate pairs ran out of memory.
 """
 
 from __future__ import annotations
