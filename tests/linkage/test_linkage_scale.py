@@ -111,3 +111,30 @@ def test_records_read_in_batches_give_the_same_features(
     batched = load_features(store)
     assert len(batched) > 7
     pd.testing.assert_frame_equal(batched, at_once)
+
+
+def test_scored_pairs_read_in_batches_are_the_rows_read_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from habeas.linkage import stream
+
+    api = backends.db_api("duckdb", records=10)
+    sql = "SELECT range AS unique_id_l, range * 0.5 AS match_weight, 'x' AS other FROM range(5000)"
+    wanted = backends.PREDICTION_COLUMNS
+    at_once = stream.fetch_scored(api, sql, wanted, where="unique_id_l % 3 <> 0")
+    monkeypatch.setattr(stream, "FETCH_BATCH_ROWS", 1)  # one vector (2,048 rows) a batch
+    sizes: list[int] = []
+
+    def each(part: pd.DataFrame) -> pd.DataFrame:
+        sizes.append(len(part))
+        return part
+
+    batched = stream.fetch_scored(api, sql, wanted, where="unique_id_l % 3 <> 0", each=each)
+    assert len(sizes) > 1 and sum(sizes) == len(at_once) == 3333
+    assert list(at_once.columns) == ["unique_id_l", "match_weight"]  # only the wanted ones
+    pd.testing.assert_frame_equal(
+        batched.sort_values("unique_id_l", ignore_index=True),
+        at_once.sort_values("unique_id_l", ignore_index=True),
+    )
+    empty = stream.fetch_scored(api, sql, wanted, where="false", each=each)
+    assert list(empty.columns) == ["unique_id_l", "match_weight"] and not len(empty)

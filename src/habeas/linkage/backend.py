@@ -45,6 +45,7 @@ DUCKDB_MEMORY_LIMIT = "1GB"
 #: (its start-up, the work split and merged) than it saves on their small tables.
 SMALL_REGISTER = 200_000
 #: Records whose pairs are scored at once (the left side of a chunk, see :func:`predictions`).
+#: Up to this many, DuckDB scores every pair in one pass (:mod:`habeas.linkage.stream`).
 PREDICT_CHUNK_RECORDS = 250_000
 #: The columns of Splink's predictions habeas reads (scores and per-comparison weights).
 PREDICTION_COLUMNS = re.compile(r"unique_id_[lr]|match_weight|match_probability|mw_\w+")
@@ -135,14 +136,21 @@ def predictions(
     """The linker's scored pairs at or above ``threshold`` (and ``where``, SQL on them), as pandas.
 
     Only the ids, scores and per-comparison weights (:data:`PREDICTION_COLUMNS`) leave
-    the engine, and on DuckDB the pairs are scored for ``chunk_records`` records at a
-    time (every pair once: the lower id's chunk), each chunk's table dropped once read,
-    so memory follows the pairs kept rather than the pairs compared. ``each`` is
-    applied to every chunk as it arrives (before the chunks are put together). Spark
-    is given the whole job at once.
+    the engine. On DuckDB the pairs are scored for ``chunk_records`` records at a time
+    (:data:`PREDICT_CHUNK_RECORDS`; every pair once: the lower id's chunk), each chunk's
+    table dropped once read, ``each`` applied to every chunk as it arrives (before the
+    chunks are put together); a register of one chunk is scored in one pass and read in
+    batches (:mod:`habeas.linkage.stream`), each batch passed through ``each``. Spark is
+    given the whole job at once.
     """
     size = max(1, chunk_records or PREDICT_CHUNK_RECORDS)
     chunks = 1 if _is_spark(api) else max(1, math.ceil(records / size))
+    if chunks == 1 and not _is_spark(api):
+        from habeas.linkage import stream
+
+        return stream.predictions(
+            api, made, PREDICTION_COLUMNS, threshold=threshold, where=where, each=each
+        )
     parts = []
     for i in range(1, chunks + 1):
         scored = made.inference.predict_chunk(

@@ -276,7 +276,8 @@ def _windows(over: pd.Series, order: pd.Series | None, window: int) -> pd.Series
     pos = table["pos"].to_numpy()
     # One string per window, shared by its records (not one per record and key): at a
     # million records the window keys would otherwise be most of the frame's memory.
-    codes, keys = pd.factorize(table["key"].astype(str))
+    codes, uniques = pd.factorize(table["key"].astype(str))
+    keys = uniques.tolist()  # a list: an Index looked up per window costs a microsecond
     span = int(step.max()) + 1
     windows, inverse = np.unique(codes * span + step, return_inverse=True)
     names = np.array(

@@ -209,7 +209,9 @@ def featurise(
         3,
     )
     dobs = _dob_columns(raw["dob_lo"], raw["dob_hi"], raw["dob_precision"])
-    years = [None if pd.isna(y) else int(y) for y in dobs["dob_year"]]
+    years = np.full(len(raw), None, dtype=object)  # Python ints, None where unknown
+    known = dobs["dob_year"].notna().to_numpy()
+    years[known] = dobs["dob_year"][known].astype("int64").tolist()
     residence = (
         raw["residence"] if "residence" in raw else pd.Series(None, index=raw.index, dtype="object")
     )

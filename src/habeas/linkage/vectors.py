@@ -30,6 +30,7 @@ import pandas as pd
 from splink.internals.duckdb.dataframe import DuckDBDataFrame
 
 from habeas.linkage import backend as backends
+from habeas.linkage import stream
 
 #: Registers below this many records run DuckDB on one thread.
 SMALL_REGISTER = backends.SMALL_REGISTER
@@ -208,7 +209,8 @@ def predictions(
 ) -> pd.DataFrame:
     """The pairs of ``shared.vectors`` scored by ``linker``'s model, at or above
     ``threshold`` and meeting ``where`` (SQL on the scored pairs), as
-    :func:`habeas.linkage.backend.predictions` returns them."""
+    :func:`habeas.linkage.backend.predictions` returns them (read in batches, see
+    :func:`habeas.linkage.stream.fetch_scored`)."""
     from splink.internals.pipeline import CTEPipeline
     from splink.internals.predict import predict_from_comparison_vectors_sqls_using_settings
 
@@ -216,12 +218,10 @@ def predictions(
     pipeline.enqueue_list_of_sqls(
         predict_from_comparison_vectors_sqls_using_settings(linker._settings_obj, threshold)
     )
-    scored = shared.api.sql_pipeline_to_splink_dataframe(pipeline)
-    try:
-        names = [c.unquote().name for c in scored.columns]
-        wanted = ", ".join(n for n in names if backends.PREDICTION_COLUMNS.fullmatch(n))
-        sql = f"SELECT {wanted} FROM {scored.physical_name}" + (f" WHERE {where}" if where else "")
-        part = shared.api._execute_sql_against_backend(sql).df()
-    finally:
-        scored.drop_table_from_database_and_remove_from_cache()
-    return each(part) if each is not None else part
+    return stream.fetch_scored(
+        shared.api,
+        pipeline.generate_cte_pipeline_sql(),
+        backends.PREDICTION_COLUMNS,
+        where=where,
+        each=each,
+    )
