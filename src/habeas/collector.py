@@ -13,7 +13,9 @@ garbage cannot pile up however long the run is (memory stays flat). An import of
 rows leaves about 1,200 cyclic objects (1 MB, SQLAlchemy's statements of each batch); a
 full pass costs about 0.4 CPU s (a pass of the young objects alone after each batch, 0.12
 s, would cost more than the garbage it frees). The collector is resumed afterwards, if it
-ran before.
+ran before. The switch is the process's: two imports at once in one process (the web
+application's threads) leave it running when both are done, the second possibly with the
+collector back on before it ends (slower, not wrong).
 """
 
 from __future__ import annotations

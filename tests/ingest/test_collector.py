@@ -58,6 +58,16 @@ def test_not_resumed_when_it_was_not_running() -> None:
 
 
 @pytest.mark.usefixtures("collector_running")
+def test_two_overlapping_runs_leave_it_running() -> None:
+    first, second = BatchCollector(), BatchCollector()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_running")
 def test_the_cycles_left_are_freed_every_few_batches() -> None:
     with BatchCollector(full_every=3) as collector:
         for _ in range(2):
