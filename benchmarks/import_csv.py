@@ -171,9 +171,9 @@ def run_child(path: Path, backend: str) -> dict[str, object]:
             os.environ["HABEAS_DATABASE_URL"] = os.environ.get(
                 "HABEAS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
             )
-        store = Store.open(init_workspace(root / "ws"), create=True)
         if backend == "postgresql":
-            _reset_postgres(store)
+            _reset_postgres(os.environ["HABEAS_DATABASE_URL"])
+        store = Store.open(init_workspace(root / "ws"), create=True)
         options = ImportOptions(
             source_title="Benchmark list",
             source_kind="list",
@@ -227,15 +227,22 @@ def run_child(path: Path, backend: str) -> dict[str, object]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _reset_postgres(store: object) -> None:
-    """A benchmark on PostgreSQL starts from an empty schema each run."""
+def _reset_postgres(url: str) -> None:
+    """A benchmark on PostgreSQL starts from an empty database each run, emptied before
+    the new workspace's store is opened (opening it starts the change log: emptied after,
+    the log would no longer match the head the workspace recorded)."""
+    from sqlalchemy import create_engine
+
+    import habeas.store.db  # noqa: F401 - every table in the metadata
     from habeas.store.schema import Base
 
-    engine = store.engine  # type: ignore[attr-defined]
-    Base.metadata.drop_all(engine)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    store.migrate()  # type: ignore[attr-defined]
+    engine = create_engine(url)
+    try:
+        Base.metadata.drop_all(engine)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    finally:
+        engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:

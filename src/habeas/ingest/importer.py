@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from habeas.collector import BatchCollector
 from habeas.ingest.options import DATE_ORDERS, ImportOptions, check_options
 from habeas.ingest.plan import ImportPlan, plan_import
 from habeas.ingest.prepared import PreparedRecord
@@ -146,7 +147,12 @@ def _write(
     from habeas.crypto.fields import seal_json
 
     now = datetime.now(UTC)
-    with store.write(actor) as op, large_cache(op.session.connection()), ExitStack() as ending:
+    with (
+        store.write(actor) as op,
+        large_cache(op.session.connection()),
+        ExitStack() as ending,
+        BatchCollector() as collector,
+    ):
         session = op.session
         if source is None:
             source = new_source(options, level, op.actor, now)
@@ -208,6 +214,7 @@ def _write(
                     indexer.add(search_entries(chunk, ids))
                 if progress:
                     progress("writing", rows, reading.total)
+            collector.batch_done()
         problems = [*reading.problems, *checks.finish()]
         if citations is not None:
             problems.extend(citations.problems)

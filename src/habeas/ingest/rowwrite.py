@@ -165,6 +165,25 @@ def _json_as_text(conn: Any) -> bool:
     return bool(driver_value(conn, Record.__table__, "raw", sample) == json.dumps(sample))
 
 
+def json_text() -> Callable[[Any], str]:
+    """:func:`json.dumps` with its default settings, its C encoder made once instead of for
+    every value (a row's cells, a million times): the same text in about half the time.
+    For the acyclic values rows hold (cells, names, places), as json.dumps would write them."""
+    from json import encoder
+
+    make = getattr(encoder, "c_make_encoder", None)
+    if make is None:  # a Python without the C accelerator
+        return json.dumps
+    default = json.JSONEncoder().default
+    ascii_text = encoder.encode_basestring_ascii
+    encode = make(None, default, ascii_text, None, ": ", ", ", False, False, True)
+
+    def dumps(value: Any) -> str:
+        return "".join(encode(value, 0))
+
+    return dumps
+
+
 def insert_rows(
     session: Any,
     target: RowTarget,
@@ -196,7 +215,7 @@ def insert_rows(
     )
     record_ids = allocate_ids(conn, "record", n)
     as_text = _json_as_text(conn)
-    dumps: Callable[[Any], Any] = json.dumps if as_text else _same
+    dumps: Callable[[Any], Any] = json_text() if as_text else _same
     dob = _converter(conn, Record.__table__, "dob_earliest")
     names = _names_json(dumps)
     record_rows = []
